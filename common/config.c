@@ -1,0 +1,316 @@
+/* config: the key table (include/gas/config.h) and its parser, env overrides and dump. */
+#include "gas/config.h"
+
+#include "gas/err.h"
+#include "gas/log.h"
+#include "gas/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct key_def {
+    const char *name;
+    enum cfg_type type;
+    const char *def;
+    int64_t min, max;
+    const char *choices;
+    const char *help;
+};
+
+static const struct key_def keys[CFG__COUNT] = {
+#define CFG_DEF(id, name, type, def, min, max, choices, help)                                     \
+    [CFG_##id] = {name, type, def, (int64_t)(min), (int64_t)(max), choices, help},
+    GAS_CONFIG_KEYS(CFG_DEF)
+#undef CFG_DEF
+};
+
+struct cfg {
+    char *val[CFG__COUNT];
+    int64_t num[CFG__COUNT];
+    char *source[CFG__COUNT];
+};
+
+#define MAX_VALUE_LEN 4096
+#define MAX_LINE_LEN 8192
+
+static const char *type_name(enum cfg_type t)
+{
+    switch (t) {
+    case CFG_STR: return "string";
+    case CFG_INT: return "integer";
+    case CFG_BOOL: return "boolean";
+    case CFG_ENUM: return "one of";
+    case CFG_SECRET: return "secret";
+    }
+    return "?";
+}
+
+/* Validates text for key k; on success stores the parsed number in *num. errbuf gets why. */
+static int parse_value(int k, const char *text, int64_t *num, char *err, size_t errn)
+{
+    const struct key_def *d = &keys[k];
+    if (strlen(text) > MAX_VALUE_LEN) {
+        snprintf(err, errn, "value for %s is longer than %d bytes", d->name, MAX_VALUE_LEN);
+        return GAS_EINVAL;
+    }
+    switch (d->type) {
+    case CFG_INT: {
+        char *end;
+        errno = 0;
+        long long v = strtoll(text, &end, 10);
+        if (!*text || *end || errno) {
+            snprintf(err, errn, "%s wants an integer, got \"%.200s\"", d->name, text);
+            return GAS_EINVAL;
+        }
+        if (v < d->min || v > d->max) {
+            snprintf(err, errn, "%s = %lld is out of range [%lld, %lld]", d->name, v,
+                     (long long)d->min, (long long)d->max);
+            return GAS_EINVAL;
+        }
+        *num = v;
+        return 0;
+    }
+    case CFG_BOOL:
+        if (!strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1") ||
+            !strcasecmp(text, "on")) {
+            *num = 1;
+            return 0;
+        }
+        if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcmp(text, "0") ||
+            !strcasecmp(text, "off")) {
+            *num = 0;
+            return 0;
+        }
+        snprintf(err, errn, "%s wants true or false, got \"%.200s\"", d->name, text);
+        return GAS_EINVAL;
+    case CFG_ENUM: {
+        size_t tl = strlen(text);
+        for (const char *c = d->choices; c && *c;) {
+            const char *bar = strchr(c, '|');
+            size_t cl = bar ? (size_t)(bar - c) : strlen(c);
+            if (cl == tl && !strncmp(c, text, cl)) {
+                *num = 0;
+                return 0;
+            }
+            c = bar ? bar + 1 : c + cl;
+        }
+        snprintf(err, errn, "%s must be one of %s, got \"%.200s\"", d->name, d->choices, text);
+        return GAS_EINVAL;
+    }
+    case CFG_STR:
+    case CFG_SECRET:
+        for (const char *p = text; *p; p++)
+            if ((unsigned char)*p < 0x20) {
+                snprintf(err, errn, "%s has a control character", d->name);
+                return GAS_EINVAL;
+            }
+        *num = 0;
+        return 0;
+    }
+    return GAS_EINVAL;
+}
+
+static void store(struct cfg *cfg, int k, const char *text, int64_t num, const char *source)
+{
+    free(cfg->val[k]);
+    free(cfg->source[k]);
+    cfg->val[k] = xstrdup(text);
+    cfg->num[k] = num;
+    cfg->source[k] = xstrdup(source);
+    if (keys[k].type == CFG_SECRET)
+        log_add_secret(text);
+}
+
+struct cfg *cfg_new(void)
+{
+    struct cfg *cfg = xcalloc(1, sizeof *cfg);
+    for (int k = 0; k < CFG__COUNT; k++) {
+        int64_t num = 0;
+        char err[256];
+        if (parse_value(k, keys[k].def, &num, err, sizeof err) < 0) {
+            fprintf(stderr, "gas: bad built-in default: %s\n", err);
+            abort();
+        }
+        store(cfg, k, keys[k].def, num, "default");
+    }
+    return cfg;
+}
+
+void cfg_free(struct cfg *cfg)
+{
+    if (!cfg)
+        return;
+    for (int k = 0; k < CFG__COUNT; k++) {
+        free(cfg->val[k]);
+        free(cfg->source[k]);
+    }
+    free(cfg);
+}
+
+int cfg_lookup(const char *name)
+{
+    for (int k = 0; k < CFG__COUNT; k++)
+        if (!strcmp(keys[k].name, name))
+            return k;
+    return -1;
+}
+
+int cfg_set(struct cfg *cfg, const char *name, const char *value, const char *source)
+{
+    int k = cfg_lookup(name);
+    if (k < 0)
+        return gas_err_set(GAS_EINVAL, "unknown key \"%s\"", name);
+    int64_t num;
+    char err[512];
+    if (parse_value(k, value, &num, err, sizeof err) < 0)
+        return gas_err_set(GAS_EINVAL, "%s", err);
+    store(cfg, k, value, num, source);
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = 0;
+    return s;
+}
+
+/* Parses one line into cfg; returns 0 or GAS_EINVAL with the reason in err. */
+static int parse_line(struct cfg *cfg, char *line, const char *source, char *err, size_t errn)
+{
+    char *s = trim(line);
+    if (!*s || *s == '#')
+        return 0;
+    char *eq = strchr(s, '=');
+    if (!eq) {
+        snprintf(err, errn, "expected \"key = value\"");
+        return GAS_EINVAL;
+    }
+    *eq = 0;
+    char *name = trim(s), *value = trim(eq + 1);
+    if (!*name) {
+        snprintf(err, errn, "missing key before '='");
+        return GAS_EINVAL;
+    }
+    size_t vl = strlen(value);
+    if (vl && *value == '"') {
+        if (vl < 2 || value[vl - 1] != '"') {
+            snprintf(err, errn, "unterminated quoted value for %s", name);
+            return GAS_EINVAL;
+        }
+        value[vl - 1] = 0;
+        value++;
+    }
+    int k = cfg_lookup(name);
+    if (k < 0) {
+        snprintf(err, errn, "unknown key \"%.100s\"", name);
+        return GAS_EINVAL;
+    }
+    int64_t num;
+    if (parse_value(k, value, &num, err, errn) < 0)
+        return GAS_EINVAL;
+    store(cfg, k, value, num, source);
+    return 0;
+}
+
+int cfg_load_file(struct cfg *cfg, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "%s: %s", path,
+                           strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0, rc = 0;
+    char *source = NULL;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        char err[512];
+        if (n > MAX_LINE_LEN) {
+            rc = gas_err_set(GAS_EINVAL, "%s:%d: line longer than %d bytes", path, lineno,
+                             MAX_LINE_LEN);
+            break;
+        }
+        if (memchr(line, 0, (size_t)n)) {
+            rc = gas_err_set(GAS_EINVAL, "%s:%d: NUL byte in line", path, lineno);
+            break;
+        }
+        free(source);
+        source = xasprintf("%s:%d", path, lineno);
+        if (parse_line(cfg, line, source, err, sizeof err) < 0) {
+            rc = gas_err_set(GAS_EINVAL, "%s:%d: %s", path, lineno, err);
+            break;
+        }
+    }
+    free(source);
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+int cfg_load_env(struct cfg *cfg)
+{
+    for (int k = 0; k < CFG__COUNT; k++) {
+        char env[128] = "GAS_";
+        size_t i = 4;
+        for (const char *p = keys[k].name; *p && i < sizeof env - 1; p++)
+            env[i++] = (char)toupper((unsigned char)*p);
+        env[i] = 0;
+        const char *v = getenv(env);
+        if (!v)
+            continue;
+        int64_t num;
+        char err[512];
+        if (parse_value(k, v, &num, err, sizeof err) < 0)
+            return gas_err_set(GAS_EINVAL, "environment %s: %s", env, err);
+        store(cfg, k, v, num, env);
+    }
+    return 0;
+}
+
+int cfg_load(struct cfg *cfg, const char *path)
+{
+    if (!path)
+        path = getenv("GAS_CONFIG");
+    int rc = path && *path ? cfg_load_file(cfg, path) : 0;
+    return rc ? rc : cfg_load_env(cfg);
+}
+
+const char *cfg_str(const struct cfg *cfg, enum cfg_key key) { return cfg->val[key]; }
+int64_t cfg_int(const struct cfg *cfg, enum cfg_key key) { return cfg->num[key]; }
+int cfg_bool(const struct cfg *cfg, enum cfg_key key) { return cfg->num[key] != 0; }
+const char *cfg_name(enum cfg_key key) { return keys[key].name; }
+
+void cfg_dump(const struct cfg *cfg, FILE *out)
+{
+    for (int k = 0; k < CFG__COUNT; k++) {
+        const char *v = cfg->val[k];
+        if (keys[k].type == CFG_SECRET && *v)
+            v = "[redacted]";
+        int quote = keys[k].type == CFG_STR || keys[k].type == CFG_SECRET;
+        fprintf(out, "%s = %s%s%s  # %s\n", keys[k].name, quote ? "\"" : "", v, quote ? "\"" : "",
+                cfg->source[k]);
+    }
+}
+
+void cfg_help(FILE *out)
+{
+    for (int k = 0; k < CFG__COUNT; k++) {
+        const struct key_def *d = &keys[k];
+        fprintf(out, "  %-28s %s", d->name, type_name(d->type));
+        if (d->type == CFG_ENUM)
+            fprintf(out, " %s", d->choices);
+        if (d->type == CFG_INT)
+            fprintf(out, " [%lld..%lld]", (long long)d->min, (long long)d->max);
+        if (d->type != CFG_SECRET)
+            fprintf(out, ", default \"%s\"", d->def);
+        fprintf(out, "\n      %s\n", d->help);
+    }
+}

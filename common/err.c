@@ -1,0 +1,73 @@
+/* err: error classification and the per-thread error message. */
+#include "gas/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    enum gas_err_class cls;
+    const char *text;
+} table[] = {
+    [0] = {"OK", GAS_CLASS_OK, "success"},
+    [1] = {"EINVAL", GAS_CLASS_BAD_INPUT, "invalid input"},
+    [2] = {"ENOTFOUND", GAS_CLASS_NOT_FOUND, "not found"},
+    [3] = {"ECONFLICT", GAS_CLASS_CONFLICT, "condition failed"},
+    [4] = {"EBUSY", GAS_CLASS_RETRYABLE, "busy, try again"},
+    [5] = {"EIO", GAS_CLASS_RETRYABLE, "i/o error"},
+    [6] = {"ETIMEOUT", GAS_CLASS_RETRYABLE, "timed out"},
+    [7] = {"ECAPACITY", GAS_CLASS_RETRYABLE, "insufficient capacity"},
+    [8] = {"ESTALE", GAS_CLASS_CONFLICT, "stale receipt handle"},
+    [9] = {"ENOTREADY", GAS_CLASS_RETRYABLE, "not ready yet"},
+    [10] = {"ETOOBIG", GAS_CLASS_BAD_INPUT, "input too large"},
+    [11] = {"ENET", GAS_CLASS_RETRYABLE, "network error"},
+    [12] = {"EAUTH", GAS_CLASS_FATAL, "authentication failed"},
+    [13] = {"EUNSUPPORTED", GAS_CLASS_FATAL, "not supported"},
+    [14] = {"EINTERNAL", GAS_CLASS_FATAL, "internal error"},
+};
+
+static _Thread_local char msgbuf[1024];
+static _Thread_local int msgcode;
+
+static int idx(int err)
+{
+    if (err > 0 || err < GAS_ERR_MIN)
+        return 14;
+    return -err;
+}
+
+enum gas_err_class gas_err_class(int err) { return table[idx(err)].cls; }
+int gas_err_retryable(int err) { return gas_err_class(err) == GAS_CLASS_RETRYABLE; }
+const char *gas_err_name(int err) { return table[idx(err)].name; }
+
+int gas_err_set(int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msgbuf, sizeof msgbuf, fmt, ap);
+    va_end(ap);
+    msgcode = err;
+    return err;
+}
+
+int gas_err_wrap(int err, const char *fmt, ...)
+{
+    char prefix[512], old[sizeof msgbuf];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, gas_errmsg(), sizeof old);
+    old[sizeof old - 1] = 0;
+    snprintf(msgbuf, sizeof msgbuf, "%s: %s", prefix, old);
+    msgcode = err;
+    return err;
+}
+
+const char *gas_errmsg(void)
+{
+    if (msgbuf[0])
+        return msgbuf;
+    return table[idx(msgcode)].text;
+}

@@ -1,0 +1,332 @@
+/* job: job and user items, and their state transitions (see include/gas/job.h). */
+#include "gas/job.h"
+
+#include "gas/err.h"
+#include "gas/json.h"
+#include "gas/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *status_names[] = {"PENDING", "RUNNING", "COMPLETED", "FAILED"};
+static const char *archive_names[] = {"NONE", "ARCHIVING", "ARCHIVED", "RESTORING"};
+static const char *role_names[] = {"free_user", "premium_user"};
+
+static int parse_name(const char *const *names, int n, const char *s)
+{
+    for (int i = 0; s && i < n; i++)
+        if (!strcmp(names[i], s))
+            return i;
+    return -1;
+}
+
+const char *job_status_name(enum job_status s) { return (unsigned)s < 4 ? status_names[s] : "?"; }
+int job_status_parse(const char *s) { return parse_name(status_names, 4, s); }
+const char *archive_state_name(enum archive_state s)
+{
+    return (unsigned)s < 4 ? archive_names[s] : "?";
+}
+int archive_state_parse(const char *s) { return parse_name(archive_names, 4, s); }
+const char *user_role_name(enum user_role r) { return (unsigned)r < 2 ? role_names[r] : "?"; }
+int user_role_parse(const char *s) { return parse_name(role_names, 2, s); }
+
+/* ---------------------------------------------------------------------------- reading */
+
+#define MAX_ATTR 1024
+
+static int get_str(const cJSON *item, const char *name, int required, char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, name);
+    if (!v || cJSON_IsNull(v)) {
+        if (required)
+            return gas_err_set(GAS_EINVAL, "item has no %s", name);
+        return 0;
+    }
+    if (!cJSON_IsString(v))
+        return gas_err_set(GAS_EINVAL, "%s is not a string", name);
+    if (strlen(v->valuestring) > MAX_ATTR)
+        return gas_err_set(GAS_EINVAL, "%s is longer than %d bytes", name, MAX_ATTR);
+    if (required && !*v->valuestring)
+        return gas_err_set(GAS_EINVAL, "%s is empty", name);
+    *out = xstrdup(v->valuestring);
+    return 0;
+}
+
+static int get_num(const cJSON *item, const char *name, int64_t *out)
+{
+    int rc = json_int(item, name, out);
+    return rc == GAS_ENOTFOUND ? 0 : rc;
+}
+
+int job_from_json(const cJSON *item, struct job *j)
+{
+    memset(j, 0, sizeof *j);
+    const char *status = NULL, *arch = NULL;
+    int rc = get_str(item, "job_id", 1, &j->job_id);
+    if (!rc)
+        rc = get_str(item, "user_id", 1, &j->user_id);
+    const struct {
+        const char *name;
+        char **dst;
+    } strs[] = {
+        {"input_file_name", &j->input_file_name},
+        {"s3_inputs_bucket", &j->s3_inputs_bucket},
+        {"s3_key_input_file", &j->s3_key_input_file},
+        {"s3_results_bucket", &j->s3_results_bucket},
+        {"s3_key_result_file", &j->s3_key_result_file},
+        {"s3_key_log_file", &j->s3_key_log_file},
+        {"results_file_archive_id", &j->results_file_archive_id},
+        {"retrieval_id", &j->retrieval_id},
+        {"retrieval_tier", &j->retrieval_tier},
+        {"error", &j->error},
+        {"worker_id", &j->worker_id},
+    };
+    for (size_t i = 0; !rc && i < sizeof strs / sizeof *strs; i++)
+        rc = get_str(item, strs[i].name, 0, strs[i].dst);
+    const struct {
+        const char *name;
+        int64_t *dst;
+    } nums[] = {
+        {"submit_time", &j->submit_time},   {"complete_time", &j->complete_time},
+        {"attempts", &j->attempts},         {"lease_until", &j->lease_until},
+        {"restore_time", &j->restore_time},
+    };
+    for (size_t i = 0; !rc && i < sizeof nums / sizeof *nums; i++)
+        rc = get_num(item, nums[i].name, nums[i].dst);
+    if (!rc) {
+        status = json_str(item, "job_status");
+        int s = job_status_parse(status);
+        if (s < 0)
+            rc = gas_err_set(GAS_EINVAL, "job_status \"%.40s\" is not one of PENDING, RUNNING, "
+                                         "COMPLETED, FAILED",
+                             status ? status : "");
+        else
+            j->job_status = (enum job_status)s;
+    }
+    if (!rc) {
+        arch = json_str(item, "archive_state");
+        if (!arch && cJSON_GetObjectItemCaseSensitive(item, "archive_state"))
+            rc = gas_err_set(GAS_EINVAL, "archive_state is not a string");
+        else if (!arch)
+            j->archive_state = j->results_file_archive_id ? ARCH_ARCHIVED : ARCH_NONE;
+        else if (archive_state_parse(arch) < 0)
+            rc = gas_err_set(GAS_EINVAL, "archive_state \"%.40s\" is not one of NONE, ARCHIVING, "
+                                         "ARCHIVED, RESTORING",
+                             arch);
+        else
+            j->archive_state = (enum archive_state)archive_state_parse(arch);
+    }
+    if (rc)
+        job_release(j);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------- writing */
+
+static void put_str(cJSON *o, const char *name, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, name, v);
+}
+
+static void put_num(cJSON *o, const char *name, int64_t v)
+{
+    if (v)
+        cJSON_AddNumberToObject(o, name, (double)v);
+}
+
+cJSON *job_to_json(const struct job *j)
+{
+    cJSON *o = cJSON_CreateObject();
+    put_str(o, "job_id", j->job_id);
+    put_str(o, "user_id", j->user_id);
+    put_str(o, "input_file_name", j->input_file_name);
+    put_str(o, "s3_inputs_bucket", j->s3_inputs_bucket);
+    put_str(o, "s3_key_input_file", j->s3_key_input_file);
+    put_num(o, "submit_time", j->submit_time);
+    cJSON_AddStringToObject(o, "job_status", job_status_name(j->job_status));
+    put_str(o, "s3_results_bucket", j->s3_results_bucket);
+    put_str(o, "s3_key_result_file", j->s3_key_result_file);
+    put_str(o, "s3_key_log_file", j->s3_key_log_file);
+    put_num(o, "complete_time", j->complete_time);
+    put_str(o, "results_file_archive_id", j->results_file_archive_id);
+    cJSON_AddStringToObject(o, "archive_state", archive_state_name(j->archive_state));
+    put_str(o, "retrieval_id", j->retrieval_id);
+    put_str(o, "retrieval_tier", j->retrieval_tier);
+    put_num(o, "attempts", j->attempts);
+    put_str(o, "error", j->error);
+    put_str(o, "worker_id", j->worker_id);
+    put_num(o, "lease_until", j->lease_until);
+    put_num(o, "restore_time", j->restore_time);
+    return o;
+}
+
+void job_release(struct job *j)
+{
+    char **strs[] = {&j->job_id,          &j->user_id,           &j->input_file_name,
+                     &j->s3_inputs_bucket, &j->s3_key_input_file, &j->s3_results_bucket,
+                     &j->s3_key_result_file, &j->s3_key_log_file, &j->results_file_archive_id,
+                     &j->retrieval_id,     &j->retrieval_tier,    &j->error,
+                     &j->worker_id};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        free(*strs[i]);
+    memset(j, 0, sizeof *j);
+}
+
+const char *job_display_state(const struct job *j)
+{
+    if (j->job_status == JOB_FAILED)
+        return "failed";
+    if (j->job_status != JOB_COMPLETED)
+        return "not completed";
+    switch (j->archive_state) {
+    case ARCH_NONE: return "download";
+    case ARCH_ARCHIVING: return "being archived";
+    case ARCH_ARCHIVED: return "archived: upgrade to premium";
+    case ARCH_RESTORING: return "being restored";
+    }
+    return "?";
+}
+
+/* ------------------------------------------------------------------------------ users */
+
+int user_from_json(const cJSON *item, struct user *u)
+{
+    memset(u, 0, sizeof *u);
+    int rc = get_str(item, "user_id", 1, &u->user_id);
+    if (!rc)
+        rc = get_str(item, "name", 0, &u->name);
+    if (!rc)
+        rc = get_str(item, "email", 0, &u->email);
+    if (!rc) {
+        const char *role = json_str(item, "role");
+        int r = user_role_parse(role);
+        if (r < 0)
+            rc = gas_err_set(GAS_EINVAL, "role \"%.40s\" is not free_user or premium_user",
+                             role ? role : "");
+        else
+            u->role = (enum user_role)r;
+    }
+    if (!rc)
+        rc = get_num(item, "created", &u->created);
+    if (!rc)
+        rc = get_num(item, "updated", &u->updated);
+    if (rc)
+        user_release(u);
+    return rc;
+}
+
+cJSON *user_to_json(const struct user *u)
+{
+    cJSON *o = cJSON_CreateObject();
+    put_str(o, "user_id", u->user_id);
+    put_str(o, "name", u->name);
+    put_str(o, "email", u->email);
+    cJSON_AddStringToObject(o, "role", user_role_name(u->role));
+    put_num(o, "created", u->created);
+    put_num(o, "updated", u->updated);
+    return o;
+}
+
+void user_release(struct user *u)
+{
+    free(u->user_id);
+    free(u->name);
+    free(u->email);
+    memset(u, 0, sizeof *u);
+}
+
+/* ------------------------------------------------------------------------ transitions */
+
+int job_status_allowed(enum job_status from, enum job_status to)
+{
+    static const unsigned char ok[4][4] = {
+        /*            PENDING RUNNING COMPLETED FAILED */
+        /* PENDING */ {0, 1, 0, 1},
+        /* RUNNING */ {1, 1, 1, 1},
+        /* COMPLETED*/ {0, 0, 0, 0},
+        /* FAILED */ {1, 0, 0, 0},
+    };
+    return (unsigned)from < 4 && (unsigned)to < 4 && ok[from][to];
+}
+
+int archive_state_allowed(enum archive_state from, enum archive_state to)
+{
+    static const unsigned char ok[4][4] = {
+        /*             NONE ARCHIVING ARCHIVED RESTORING */
+        /* NONE */ {0, 1, 0, 0},
+        /* ARCHIVING */ {1, 0, 1, 0},
+        /* ARCHIVED */ {1, 0, 0, 1},
+        /* RESTORING */ {1, 0, 1, 0},
+    };
+    return (unsigned)from < 4 && (unsigned)to < 4 && ok[from][to];
+}
+
+int job_update_status(struct tbl_update *u, enum job_status from, enum job_status to)
+{
+    if (!job_status_allowed(from, to))
+        return gas_err_set(GAS_EINTERNAL, "job_status %s -> %s is not allowed",
+                           job_status_name(from), job_status_name(to));
+    tbl_update_if_str(u, "job_status", TBL_EQ, job_status_name(from));
+    tbl_update_set_str(u, "job_status", job_status_name(to));
+    return 0;
+}
+
+int job_update_archive(struct tbl_update *u, enum archive_state from, enum archive_state to)
+{
+    if (!archive_state_allowed(from, to))
+        return gas_err_set(GAS_EINTERNAL, "archive_state %s -> %s is not allowed",
+                           archive_state_name(from), archive_state_name(to));
+    if (from == ARCH_NONE) {
+        /* NONE or absent (an item GAS's Python code wrote), and never archived */
+        for (int s = ARCH_ARCHIVING; s <= ARCH_RESTORING; s++)
+            tbl_update_if_str(u, "archive_state", TBL_NE, archive_names[s]);
+        tbl_update_if_absent(u, "results_file_archive_id");
+    } else {
+        tbl_update_if_str(u, "archive_state", TBL_EQ, archive_state_name(from));
+    }
+    tbl_update_set_str(u, "archive_state", archive_state_name(to));
+    return 0;
+}
+
+/* ----------------------------------------------------------------------- object keys */
+
+static int part_ok(const char *s)
+{
+    if (!s || !*s || strlen(s) > 255 || !strcmp(s, ".") || !strcmp(s, ".."))
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
+            return 0;
+    return 1;
+}
+
+char *job_object_key(const char *prefix, const char *user_id, const char *job_id,
+                     const char *file)
+{
+    if (!part_ok(prefix) || !part_ok(user_id) || !part_ok(job_id) || !part_ok(file))
+        return NULL;
+    return xasprintf("%s/%s/%s~%s", prefix, user_id, job_id, file);
+}
+
+static char *stem(const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 4 && !strcmp(name + n - 4, ".vcf"))
+        n -= 4;
+    return xstrndup(name, n);
+}
+
+char *job_result_name(const char *input)
+{
+    char *s = stem(input), *r = xasprintf("%s.annot.vcf", s);
+    free(s);
+    return r;
+}
+
+char *job_log_name(const char *input)
+{
+    char *s = stem(input), *r = xasprintf("%s.vcf.count.log", s);
+    free(s);
+    return r;
+}

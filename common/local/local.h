@@ -1,0 +1,69 @@
+/* local backend internals: one SQLite database (WAL) shared by every process on the
+ * machine for tables, queues and topics; a directory tree for hot objects and cold
+ * archives. Private to common/local/. */
+#ifndef GAS_LOCAL_H
+#define GAS_LOCAL_H
+
+#include "gas/backend.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+struct cfg;
+
+/* A pool of SQLite connections to one database file: a thread takes one with ldb_get and
+ * gives it back with ldb_put, so no connection is ever used by two threads at once (the
+ * pool's mutex guards only the free list). Cross-process safety comes from SQLite's file
+ * locks: every write runs in BEGIN IMMEDIATE, waiting up to the busy timeout. */
+struct ldb;
+int ldb_open(const char *path, int busy_ms, struct ldb **out);
+void ldb_close(struct ldb *db);
+sqlite3 *ldb_get(struct ldb *db);
+void ldb_put(struct ldb *db, sqlite3 *conn);
+/* Runs SQL without results; 0 or a gas_err (GAS_EBUSY when locked past the timeout). */
+int ldb_exec(sqlite3 *conn, const char *sql);
+int ldb_begin(sqlite3 *conn);  /* BEGIN IMMEDIATE */
+int ldb_commit(sqlite3 *conn); /* rolls back when the commit fails */
+void ldb_rollback(sqlite3 *conn);
+/* Prepares sql, or sets a gas_err message and returns NULL. */
+sqlite3_stmt *ldb_prep(sqlite3 *conn, const char *sql);
+/* Maps a SQLite result code to a gas_err and records "what: sqlite message". */
+int ldb_fail(sqlite3 *conn, int rc, const char *what);
+
+struct local_be {
+    struct gas_backend pub;
+    struct ldb *db;
+    char *root;     /* data_dir */
+    char *objroot;  /* data_dir/objects */
+    char *coldroot; /* data_dir/cold */
+    char *tmpdir;   /* data_dir/tmp: staging for atomic writes (same file system) */
+};
+
+static inline struct local_be *local_of(struct gas_backend *be) { return (struct local_be *)be; }
+
+int local_backend_open(const struct cfg *cfg, struct gas_backend **be);
+
+int local_table_open(struct gas_backend *be, const char *name, const char *key_attr,
+                     const char *index_attr, struct tbl **t);
+int local_table_create(struct gas_backend *be, const char *name, const char *key_attr,
+                       const char *index_attr);
+int local_queue_open(struct gas_backend *be, const char *name, struct queue **q);
+int local_queue_create(struct gas_backend *be, const struct queue_spec *spec);
+int local_topic_open(struct gas_backend *be, const char *name, struct topic **t);
+int local_topic_create(struct gas_backend *be, const char *name);
+/* Publishes with an extra delay added to every subscription's (used by the cold store
+ * to deliver completion notices when a retrieval becomes ready). */
+int local_topic_publish_delayed(struct gas_backend *be, const char *topic, const char *body,
+                                int extra_delay_s);
+int local_objs_new(struct gas_backend *be, struct objs **o);
+int local_bucket_create(struct gas_backend *be, const char *bucket);
+/* Path of bucket/key under objroot (caller's); key must be valid. */
+char *local_obj_path(struct local_be *lb, const char *bucket, const char *key);
+/* Stages src into the object store durably, computing size and MD5 etag. */
+int local_obj_store(struct local_be *lb, const char *bucket, const char *key, const char *src);
+/* Copies fd in to fd out (-1: only hash), giving the hex MD5 (or SHA-256) and size;
+ * hex must hold 129 bytes. */
+int local_copy_hash(int in, int out, int sha256, char *hex, int64_t *size);
+int local_cold_new(struct gas_backend *be, struct cold **c);
+
+#endif

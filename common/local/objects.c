@@ -1,0 +1,331 @@
+/* local objects: buckets are directories under data_dir/objects; an object is a file at
+ * its key's path. Writes are staged in data_dir/tmp (same file system), fsynced and
+ * renamed into place, so an object appears whole or not at all. Size and MD5 etag are
+ * kept in the database; a missing or mismatched row is recomputed from the file. */
+#include "local.h"
+
+#include "gas/err.h"
+#include "gas/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct lobjs {
+    struct objs pub;
+};
+
+static int no_conn(void) { return gas_err_set(GAS_EBUSY, "no database connection"); }
+
+char *local_obj_path(struct local_be *lb, const char *bucket, const char *key)
+{
+    return xasprintf("%s/%s/%s", lb->objroot, bucket, key);
+}
+
+static void hexify(const unsigned char *d, unsigned n, char *out)
+{
+    for (unsigned i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Copies fd in to fd out (out may be -1 to only hash), hashing with md; size in *size. */
+static int copy_hash(int in, int out, const EVP_MD *md, char *hex, int64_t *size)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, md, NULL);
+    static _Thread_local char buf[1 << 17];
+    int64_t total = 0;
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = gas_err_set(GAS_EIO, "read: %s", strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;
+        EVP_DigestUpdate(ctx, buf, (size_t)n);
+        for (ssize_t off = 0; out >= 0 && off < n;) {
+            ssize_t w = write(out, buf + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                rc = gas_err_set(GAS_EIO, "write: %s", strerror(errno));
+                goto done;
+            }
+            off += w;
+        }
+        total += n;
+    }
+done:;
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned dl = 0;
+    EVP_DigestFinal_ex(ctx, d, &dl);
+    EVP_MD_CTX_free(ctx);
+    if (!rc) {
+        hexify(d, dl, hex);
+        *size = total;
+    }
+    return rc;
+}
+
+static int meta_write(struct local_be *lb, const char *bucket, const char *key, int64_t size,
+                      const char *etag)
+{
+    sqlite3 *c = ldb_get(lb->db);
+    if (!c)
+        return no_conn();
+    sqlite3_stmt *st =
+        ldb_prep(c, etag ? "INSERT OR REPLACE INTO objects(bucket, k, size, etag) "
+                           "VALUES(?1, ?2, ?3, ?4)"
+                         : "DELETE FROM objects WHERE bucket = ?1 AND k = ?2");
+    int rc = GAS_EIO;
+    if (st) {
+        sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+        if (etag) {
+            sqlite3_bind_int64(st, 3, size);
+            sqlite3_bind_text(st, 4, etag, -1, SQLITE_STATIC);
+        }
+        int r = sqlite3_step(st);
+        rc = r == SQLITE_DONE ? 0 : ldb_fail(c, r, "object metadata");
+        sqlite3_finalize(st);
+    }
+    ldb_put(lb->db, c);
+    return rc;
+}
+
+static int bucket_exists(struct local_be *lb, const char *bucket)
+{
+    char *dir = xasprintf("%s/%s", lb->objroot, bucket);
+    struct stat st;
+    int ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    free(dir);
+    return ok ? 0 : gas_err_set(GAS_ENOTFOUND, "bucket %s does not exist", bucket);
+}
+
+int local_obj_store(struct local_be *lb, const char *bucket, const char *key, const char *src)
+{
+    int rc = bucket_exists(lb, bucket);
+    if (rc)
+        return rc;
+    char uuid[37];
+    gas_uuid4(uuid);
+    char *tmp = xasprintf("%s/%s", lb->tmpdir, uuid);
+    char *dst = local_obj_path(lb, bucket, key);
+    char *dir = xstrdup(dst);
+    *strrchr(dir, '/') = 0;
+    int in = -1, out = -1;
+    char etag[2 * EVP_MAX_MD_SIZE + 1];
+    int64_t size = 0;
+    struct stat sb;
+
+    in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        rc = gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "open %s: %s", src,
+                         strerror(errno));
+        goto out;
+    }
+    if (fstat(in, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        rc = gas_err_set(GAS_EINVAL, "%s is not a regular file", src);
+        goto out;
+    }
+    out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (out < 0) {
+        rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    rc = copy_hash(in, out, EVP_md5(), etag, &size);
+    if (rc)
+        goto out;
+    if (fsync(out) < 0) {
+        rc = gas_err_set(GAS_EIO, "fsync %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    if ((rc = gas_mkdirs(dir, 0700)) != 0)
+        goto out;
+    if (stat(dst, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        rc = gas_err_set(GAS_ECONFLICT, "key %s is a prefix of other keys in this store", key);
+        goto out;
+    }
+    /* drop the old metadata first: a crash before the new row leaves it to be recomputed */
+    if ((rc = meta_write(lb, bucket, key, 0, NULL)) != 0)
+        goto out;
+    if (rename(tmp, dst) < 0) {
+        rc = gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : GAS_EIO, "store %s/%s: %s", bucket,
+                         key, strerror(errno));
+        goto out;
+    }
+    if ((rc = gas_fsync_dir(dir)) != 0)
+        goto out;
+    rc = meta_write(lb, bucket, key, size, etag);
+out:
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    free(dst);
+    free(dir);
+    return rc;
+}
+
+static int o_put_file(struct objs *o, const char *bucket, const char *key, const char *path)
+{
+    return local_obj_store(local_of(o->be), bucket, key, path);
+}
+
+static int missing(const char *bucket, const char *key)
+{
+    return gas_err_set(GAS_ENOTFOUND, "no object %s/%s", bucket, key);
+}
+
+static int o_get_file(struct objs *o, const char *bucket, const char *key, const char *path)
+{
+    struct local_be *lb = local_of(o->be);
+    int rc = bucket_exists(lb, bucket);
+    if (rc)
+        return rc;
+    char *src = local_obj_path(lb, bucket, key);
+    struct stat sb;
+    if (stat(src, &sb) < 0 || !S_ISREG(sb.st_mode))
+        rc = missing(bucket, key);
+    else
+        rc = gas_copy_file(src, path, 0600);
+    free(src);
+    return rc;
+}
+
+static int o_head(struct objs *o, const char *bucket, const char *key, struct obj_info *info)
+{
+    struct local_be *lb = local_of(o->be);
+    int rc = bucket_exists(lb, bucket);
+    if (rc)
+        return rc;
+    char *path = local_obj_path(lb, bucket, key);
+    struct stat sb;
+    if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        free(path);
+        return missing(bucket, key);
+    }
+    snprintf(info->storage_class, sizeof info->storage_class, "STANDARD");
+    info->size = sb.st_size;
+    info->etag[0] = 0;
+    sqlite3 *c = ldb_get(lb->db);
+    if (c) {
+        sqlite3_stmt *st = ldb_prep(c, "SELECT size, etag FROM objects WHERE bucket = ?1 "
+                                       "AND k = ?2");
+        if (st) {
+            sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == sb.st_size)
+                snprintf(info->etag, sizeof info->etag, "%s", sqlite3_column_text(st, 1));
+            sqlite3_finalize(st);
+        }
+        ldb_put(lb->db, c);
+    }
+    if (!info->etag[0]) { /* no metadata (crash between rename and row): recompute */
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        char hex[2 * EVP_MAX_MD_SIZE + 1];
+        int64_t size;
+        rc = fd < 0 ? gas_err_set(GAS_EIO, "open %s: %s", path, strerror(errno))
+                    : copy_hash(fd, -1, EVP_md5(), hex, &size);
+        if (fd >= 0)
+            close(fd);
+        if (!rc) {
+            snprintf(info->etag, sizeof info->etag, "%s", hex);
+            info->size = size;
+            meta_write(lb, bucket, key, size, hex);
+        }
+    }
+    free(path);
+    return rc;
+}
+
+static int o_copy(struct objs *o, const char *sbucket, const char *skey, const char *dbucket,
+                  const char *dkey)
+{
+    struct local_be *lb = local_of(o->be);
+    int rc = bucket_exists(lb, sbucket);
+    if (rc)
+        return rc;
+    char *src = local_obj_path(lb, sbucket, skey);
+    struct stat sb;
+    if (stat(src, &sb) < 0 || !S_ISREG(sb.st_mode))
+        rc = missing(sbucket, skey);
+    else
+        rc = local_obj_store(lb, dbucket, dkey, src);
+    free(src);
+    return rc;
+}
+
+static int o_del(struct objs *o, const char *bucket, const char *key)
+{
+    struct local_be *lb = local_of(o->be);
+    int rc = bucket_exists(lb, bucket);
+    if (rc)
+        return rc;
+    char *path = local_obj_path(lb, bucket, key);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        free(path);
+        return 0; /* a prefix, not an object */
+    }
+    if (unlink(path) < 0 && errno != ENOENT) {
+        rc = gas_err_set(GAS_EIO, "delete %s/%s: %s", bucket, key, strerror(errno));
+    } else {
+        rc = meta_write(lb, bucket, key, 0, NULL);
+        /* prune now-empty parent directories up to the bucket */
+        char *bdir = xasprintf("%s/%s", lb->objroot, bucket);
+        for (char *slash = strrchr(path, '/'); slash && strlen(path) > strlen(bdir);
+             slash = strrchr(path, '/')) {
+            *slash = 0;
+            if (strlen(path) <= strlen(bdir) || rmdir(path) < 0)
+                break;
+        }
+        free(bdir);
+    }
+    free(path);
+    return rc;
+}
+
+static void o_close(struct objs *o) { free(o); }
+
+static const struct objs_ops local_objs_ops = {
+    .put_file = o_put_file,
+    .get_file = o_get_file,
+    .head = o_head,
+    .copy = o_copy,
+    .del = o_del,
+    .close = o_close,
+};
+
+int local_objs_new(struct gas_backend *be, struct objs **out)
+{
+    struct lobjs *lo = xcalloc(1, sizeof *lo);
+    lo->pub.ops = &local_objs_ops;
+    lo->pub.be = be;
+    *out = &lo->pub;
+    return 0;
+}
+
+int local_bucket_create(struct gas_backend *be, const char *bucket)
+{
+    char *dir = xasprintf("%s/%s", local_of(be)->objroot, bucket);
+    int rc = gas_mkdirs(dir, 0700);
+    free(dir);
+    return rc;
+}
+
+int local_copy_hash(int in, int out, int sha256, char *hex, int64_t *size)
+{
+    return copy_hash(in, out, sha256 ? EVP_sha256() : EVP_md5(), hex, size);
+}

@@ -1,0 +1,68 @@
+/* topology: the resources GAS runs on, created idempotently through the backend. */
+#include "gas/topology.h"
+
+#include "gas/backend.h"
+#include "gas/config.h"
+#include "gas/err.h"
+#include "gas/util.h"
+
+#include <stdlib.h>
+
+char *topology_dlq_name(const char *queue) { return xasprintf("%s_dlq", queue); }
+
+int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
+{
+    int rc = be_create_table(be, cfg_str(cfg, CFG_JOBS_TABLE), JOBS_KEY, JOBS_INDEX);
+    if (!rc)
+        rc = be_create_table(be, cfg_str(cfg, CFG_USERS_TABLE), USERS_KEY, NULL);
+    if (!rc && report)
+        fprintf(report, "table  %s (job_id, index user_id)\ntable  %s (user_id)\n",
+                cfg_str(cfg, CFG_JOBS_TABLE), cfg_str(cfg, CFG_USERS_TABLE));
+
+    const enum cfg_key buckets[] = {CFG_INPUTS_BUCKET, CFG_RESULTS_BUCKET};
+    for (size_t i = 0; !rc && i < sizeof buckets / sizeof *buckets; i++) {
+        rc = be_create_bucket(be, cfg_str(cfg, buckets[i]));
+        if (!rc && report)
+            fprintf(report, "bucket %s\n", cfg_str(cfg, buckets[i]));
+    }
+
+    const enum cfg_key queues[] = {CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE,
+                                   CFG_RESTORE_QUEUE, CFG_THAW_QUEUE};
+    for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
+        char *dlq = topology_dlq_name(cfg_str(cfg, queues[i]));
+        struct queue_spec spec = {cfg_str(cfg, queues[i]), dlq,
+                                  (int)cfg_int(cfg, CFG_QUEUE_VISIBILITY),
+                                  (int)cfg_int(cfg, CFG_QUEUE_MAX_RECEIVES)};
+        rc = be_create_queue(be, &spec);
+        if (!rc && report)
+            fprintf(report, "queue  %s (dead letters: %s)\n", spec.name, dlq);
+        free(dlq);
+    }
+
+    int grace = (int)cfg_int(cfg, CFG_ARCHIVE_GRACE);
+    const struct {
+        enum cfg_key topic, queue;
+        int delay;
+    } subs[] = {
+        {CFG_REQUESTS_TOPIC, CFG_REQUESTS_QUEUE, 0},
+        {CFG_RESULTS_TOPIC, CFG_NOTIFY_QUEUE, 0},
+        /* longer graces are re-hidden by the archive pipeline until complete_time + grace */
+        {CFG_RESULTS_TOPIC, CFG_ARCHIVE_QUEUE, grace < QUEUE_MAX_DELAY ? grace : QUEUE_MAX_DELAY},
+        {CFG_RESTORE_TOPIC, CFG_RESTORE_QUEUE, 0},
+        {CFG_THAW_TOPIC, CFG_THAW_QUEUE, 0},
+    };
+    for (size_t i = 0; !rc && i < sizeof subs / sizeof *subs; i++) {
+        const char *tname = cfg_str(cfg, subs[i].topic), *qname = cfg_str(cfg, subs[i].queue);
+        struct topic *t = NULL;
+        rc = be_create_topic(be, tname);
+        if (!rc)
+            rc = be_topic(be, tname, &t);
+        if (!rc)
+            rc = topic_subscribe(t, qname, subs[i].delay, 0);
+        topic_close(t);
+        if (!rc && report)
+            fprintf(report, "topic  %s -> %s%s\n", tname, qname,
+                    subs[i].delay ? " (delayed)" : "");
+    }
+    return rc ? gas_err_wrap(rc, "set up %s backend", be->name) : 0;
+}

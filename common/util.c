@@ -1,0 +1,313 @@
+/* util: allocation wrappers, strbuf, time, uuid, file helpers. */
+#include "gas/util.h"
+
+#include "gas/err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "gas: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom(n);
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom(n * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom(n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = NULL;
+    int n = vasprintf(&p, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        oom(strlen(fmt));
+    return p;
+}
+
+void sb_init(struct strbuf *sb, size_t max)
+{
+    sb->buf = NULL;
+    sb->len = sb->cap = 0;
+    sb->max = max;
+}
+
+void sb_release(struct strbuf *sb)
+{
+    free(sb->buf);
+    sb_init(sb, sb->max);
+}
+
+int sb_add(struct strbuf *sb, const char *data, size_t n)
+{
+    if (sb->max && sb->len + n > sb->max)
+        return GAS_ETOOBIG;
+    if (sb->len + n + 1 > sb->cap) {
+        size_t cap = sb->cap ? sb->cap : 64;
+        while (cap < sb->len + n + 1)
+            cap *= 2;
+        sb->buf = xrealloc(sb->buf, cap);
+        sb->cap = cap;
+    }
+    if (n)
+        memcpy(sb->buf + sb->len, data, n);
+    sb->len += n;
+    sb->buf[sb->len] = 0;
+    return 0;
+}
+
+int sb_adds(struct strbuf *sb, const char *s) { return sb_add(sb, s, strlen(s)); }
+
+int sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return GAS_EINVAL;
+    if ((size_t)n < sizeof small)
+        return sb_add(sb, small, (size_t)n);
+    char *big = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    int rc = sb_add(sb, big, (size_t)n);
+    free(big);
+    return rc;
+}
+
+char *sb_detach(struct strbuf *sb)
+{
+    char *p = sb->buf ? sb->buf : xstrdup("");
+    sb_init(sb, sb->max);
+    return p;
+}
+
+double gas_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int64_t gas_now_s(void) { return (int64_t)time(NULL); }
+
+double gas_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void gas_sleep(double seconds)
+{
+    if (seconds <= 0)
+        return;
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e9)};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+void gas_iso8601(int64_t epoch_s, char *buf, size_t n)
+{
+    time_t t = (time_t)epoch_s;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void gas_uuid4(char out[37])
+{
+    unsigned char b[16];
+    size_t got = 0;
+    while (got < sizeof b) {
+        ssize_t r = getrandom(b + got, sizeof b - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            perror("gas: getrandom");
+            abort();
+        }
+        got += (size_t)r;
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
+}
+
+int gas_is_uuid(const char *s)
+{
+    if (!s || strlen(s) != 36)
+        return 0;
+    for (int i = 0; i < 36; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        char c = s[i];
+        int hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (dash ? c != '-' : !hex)
+            return 0;
+    }
+    return 1;
+}
+
+int gas_mkdirs(const char *path, unsigned mode)
+{
+    char *p = xstrdup(path);
+    int rc = 0;
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == 0) {
+            char c = *s;
+            *s = 0;
+            if (mkdir(p, mode) < 0 && errno != EEXIST) {
+                rc = gas_err_set(GAS_EIO, "mkdir %s: %s", p, strerror(errno));
+                break;
+            }
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    free(p);
+    return rc;
+}
+
+int gas_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return gas_err_set(GAS_EIO, "open %s: %s", dir, strerror(errno));
+    int rc = fsync(fd) < 0 ? gas_err_set(GAS_EIO, "fsync %s: %s", dir, strerror(errno)) : 0;
+    close(fd);
+    return rc;
+}
+
+int gas_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "open %s: %s", path,
+                           strerror(errno));
+    struct strbuf sb;
+    sb_init(&sb, max);
+    char buf[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (sb_add(&sb, buf, n) < 0) {
+            rc = gas_err_set(GAS_ETOOBIG, "%s: larger than %zu bytes", path, max);
+            break;
+        }
+    }
+    if (!rc && ferror(f))
+        rc = gas_err_set(GAS_EIO, "read %s: %s", path, strerror(errno));
+    fclose(f);
+    if (rc) {
+        sb_release(&sb);
+        return rc;
+    }
+    if (len)
+        *len = sb.len;
+    *out = sb_detach(&sb);
+    return 0;
+}
+
+int gas_copy_file(const char *src, const char *dst, unsigned mode)
+{
+    int in = -1, out = -1, rc = 0;
+    char *tmp = xasprintf("%s.tmp.%d", dst, (int)getpid());
+    char *dir = xstrdup(dst);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        rc = gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "open %s: %s", src,
+                         strerror(errno));
+        goto out;
+    }
+    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (out < 0) {
+        rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    char buf[1 << 16];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || write(out, buf, (size_t)n) != n) {
+            rc = gas_err_set(GAS_EIO, "copy %s to %s: %s", src, dst, strerror(errno));
+            goto out;
+        }
+    }
+    if (fsync(out) < 0 || close(out) < 0) {
+        out = -1;
+        rc = gas_err_set(GAS_EIO, "write %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    out = -1;
+    if (rename(tmp, dst) < 0) {
+        rc = gas_err_set(GAS_EIO, "rename to %s: %s", dst, strerror(errno));
+        goto out;
+    }
+    rc = gas_fsync_dir(slash ? dir : ".");
+out:
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    free(dir);
+    return rc;
+}

@@ -1,0 +1,306 @@
+/* backend: the five small interfaces every backend implements (table, queue, topic,
+ * objects, cold) and the registry that opens a backend by name from config.
+ *
+ * Each interface is a struct of function pointers; an implementation embeds the public
+ * struct (struct tbl, struct queue, ...) as its first member. Callers use the wrapper
+ * functions below (tbl_get, queue_send, ...), which validate arguments the same way for
+ * every backend before calling the implementation.
+ *
+ * Ownership: handles from backend_open/be_table/be_queue/be_topic are the caller's and
+ * are freed with the matching *_close (the backend itself with backend_close, after all
+ * of its handles). A returned cJSON * or char * is the caller's; const char * is borrowed.
+ *
+ * Threads: a backend and its handles may be used from several threads at once; handles
+ * are stateless apart from their names. Several processes may open the same local
+ * backend at once. */
+#ifndef GAS_BACKEND_H
+#define GAS_BACKEND_H
+
+#include <cjson/cJSON.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+struct cfg;
+struct gas_backend;
+
+/* ------------------------------------------------------------------------------- table */
+
+/* A conditional update: conditions (all must hold) and the changes to make.
+ * Built with the tbl_update_* functions; maps one to one onto DynamoDB's
+ * ConditionExpression and UpdateExpression (SET / REMOVE). */
+enum tbl_op { TBL_EQ, TBL_NE, TBL_LT, TBL_LE, TBL_GT, TBL_GE, TBL_EXISTS, TBL_ABSENT };
+struct tbl_update {
+    cJSON *set;    /* object: attribute -> new value */
+    cJSON *remove; /* array of attribute names */
+    cJSON *conds;  /* array of {"attr": name, "op": n, "value": v} */
+};
+void tbl_update_init(struct tbl_update *u);
+void tbl_update_release(struct tbl_update *u);
+void tbl_update_set_str(struct tbl_update *u, const char *attr, const char *value);
+void tbl_update_set_int(struct tbl_update *u, const char *attr, int64_t value);
+void tbl_update_remove(struct tbl_update *u, const char *attr);
+void tbl_update_if_str(struct tbl_update *u, const char *attr, enum tbl_op op, const char *v);
+void tbl_update_if_int(struct tbl_update *u, const char *attr, enum tbl_op op, int64_t v);
+void tbl_update_if_exists(struct tbl_update *u, const char *attr);
+void tbl_update_if_absent(struct tbl_update *u, const char *attr);
+/* Shared evaluation: 1 if every condition holds on item. */
+int tbl_update_check(const struct tbl_update *u, const cJSON *item);
+/* Applies the SET and REMOVE parts to item in place. */
+void tbl_update_apply(const struct tbl_update *u, cJSON *item);
+
+/* A page of results: items is a cJSON array (owned by the page); next is the cursor for
+ * the following page, NULL when this was the last. */
+struct tbl_page {
+    cJSON *items;
+    char *next;
+};
+void tbl_page_release(struct tbl_page *pg);
+
+struct tbl;
+struct tbl_ops {
+    int (*get)(struct tbl *t, const char *key, cJSON **item);
+    int (*put)(struct tbl *t, const cJSON *item, int if_absent);
+    int (*update)(struct tbl *t, const char *key, const struct tbl_update *u, cJSON **item);
+    int (*del)(struct tbl *t, const char *key);
+    int (*query)(struct tbl *t, const char *index_value, const char *cursor, int limit,
+                 struct tbl_page *pg);
+    int (*scan)(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg);
+    void (*close)(struct tbl *t);
+};
+struct tbl {
+    const struct tbl_ops *ops;
+    struct gas_backend *be;
+    char *name;       /* table name */
+    char *key_attr;   /* partition key attribute, e.g. "job_id" */
+    char *index_attr; /* attribute of the secondary index, e.g. "user_id", or NULL */
+};
+
+/* Returns GAS_ENOTFOUND when there is no such item. */
+int tbl_get(struct tbl *t, const char *key, cJSON **item);
+/* Writes item (which must hold the key attribute); if_absent: GAS_ECONFLICT if it exists. */
+int tbl_put(struct tbl *t, const cJSON *item, int if_absent);
+/* Compare-and-set on an existing item: GAS_ENOTFOUND if there is none, GAS_ECONFLICT if
+ * a condition does not hold (nothing changed). *item (optional) gets the new item. */
+int tbl_update(struct tbl *t, const char *key, const struct tbl_update *u, cJSON **item);
+int tbl_delete(struct tbl *t, const char *key);
+/* Items whose index attribute equals value, in key order, at most limit (1..1000). */
+int tbl_query(struct tbl *t, const char *value, const char *cursor, int limit,
+              struct tbl_page *pg);
+/* Every item, in pages of at most limit (1..1000). */
+int tbl_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg);
+void tbl_close(struct tbl *t);
+
+/* ------------------------------------------------------------------------------- queue */
+
+#define QUEUE_MAX_DELAY 900
+#define QUEUE_MAX_VISIBILITY 43200
+#define QUEUE_MAX_WAIT 20
+#define QUEUE_MAX_BATCH 10
+
+struct queue_msg {
+    char *id;        /* message id, stable across receives */
+    char *receipt;   /* receipt handle of this receive */
+    char *body;      /* as sent */
+    int receive_count;
+    double sent_at;  /* epoch seconds */
+};
+void queue_msg_release(struct queue_msg *m);
+
+struct queue_depths {
+    int64_t visible;   /* ready to be received */
+    int64_t in_flight; /* received, not yet deleted, hidden */
+    int64_t delayed;   /* sent with a delay that has not passed */
+    int64_t dead;      /* in this queue's dead-letter queue */
+};
+
+struct queue;
+struct queue_ops {
+    int (*send)(struct queue *q, const char *body, int delay_s, char **msg_id);
+    int (*receive)(struct queue *q, int max, int wait_s, int visibility_s, struct queue_msg *out,
+                   int *n);
+    int (*del)(struct queue *q, const char *receipt);
+    int (*extend)(struct queue *q, const char *receipt, int visibility_s);
+    int (*depths)(struct queue *q, struct queue_depths *d);
+    int (*dead_list)(struct queue *q, int max, struct queue_msg *out, int *n);
+    int (*redrive)(struct queue *q, const char *msg_id, int *moved);
+    void (*close)(struct queue *q);
+};
+struct queue {
+    const struct queue_ops *ops;
+    struct gas_backend *be;
+    char *name;
+};
+
+/* body: at most max_message_bytes; delay 0..900 s. *msg_id (optional) is the caller's. */
+int queue_send(struct queue *q, const char *body, int delay_s, char **msg_id);
+/* Up to max (1..10) messages into out[]; waits up to wait_s (0..20) for the first one,
+ * returning early with *n = 0 when the backend is interrupted. visibility_s < 0 uses the
+ * queue's default. A message received more than the queue's max_receives times goes to
+ * the dead-letter queue instead of being returned. */
+int queue_receive(struct queue *q, int max, int wait_s, int visibility_s, struct queue_msg *out,
+                  int *n);
+/* Deletes the message this receipt was issued for; GAS_ESTALE if it has been received
+ * again since (or deleted). */
+int queue_delete(struct queue *q, const char *receipt);
+/* Hides the message for visibility_s more seconds from now (0 makes it visible). */
+int queue_extend(struct queue *q, const char *receipt, int visibility_s);
+int queue_depths(struct queue *q, struct queue_depths *d);
+/* Peeks at up to max (1..100) dead letters, oldest first, without changing them. */
+int queue_dead_list(struct queue *q, int max, struct queue_msg *out, int *n);
+/* Moves one dead letter (msg_id) or all (NULL) back to the queue; *moved (optional). */
+int queue_redrive(struct queue *q, const char *msg_id, int *moved);
+void queue_close(struct queue *q);
+
+/* ------------------------------------------------------------------------------- topic */
+
+struct topic;
+struct topic_ops {
+    int (*publish)(struct topic *t, const char *body, char **msg_id);
+    int (*subscribe)(struct topic *t, const char *queue, int delay_s, int raw);
+    void (*close)(struct topic *t);
+};
+struct topic {
+    const struct topic_ops *ops;
+    struct gas_backend *be;
+    char *name;
+};
+
+/* Delivers body to every subscribed queue, all or none. Raw subscriptions get the body
+ * itself; the others an SNS envelope whose "Message" is the body. */
+int topic_publish(struct topic *t, const char *body, char **msg_id);
+/* Subscribes a queue (idempotent; updates delay and raw). delay_s 0..900. */
+int topic_subscribe(struct topic *t, const char *queue, int delay_s, int raw);
+void topic_close(struct topic *t);
+
+/* ----------------------------------------------------------------------------- objects */
+
+#define OBJ_MAX_KEY 1024
+struct obj_info {
+    int64_t size;
+    char etag[40];          /* hex MD5 of the content for single-part objects */
+    char storage_class[24]; /* "STANDARD", "GLACIER", ... */
+};
+
+struct objs;
+struct objs_ops {
+    int (*put_file)(struct objs *o, const char *bucket, const char *key, const char *path);
+    int (*get_file)(struct objs *o, const char *bucket, const char *key, const char *path);
+    int (*head)(struct objs *o, const char *bucket, const char *key, struct obj_info *info);
+    int (*copy)(struct objs *o, const char *sbucket, const char *skey, const char *dbucket,
+                const char *dkey);
+    int (*del)(struct objs *o, const char *bucket, const char *key);
+    void (*close)(struct objs *o);
+};
+struct objs {
+    const struct objs_ops *ops;
+    struct gas_backend *be;
+};
+
+/* 1 if bucket follows S3's rules (3..63 of [a-z0-9.-], starting and ending alphanumeric). */
+int objs_bucket_valid(const char *bucket);
+/* 1 if key is safe everywhere: 1..1024 bytes, no control characters or backslash, no
+ * leading '/', no empty, "." or ".." path component. */
+int objs_key_valid(const char *key);
+/* Streams the file at path into bucket/key; the object appears whole or not at all. */
+int objs_put_file(struct objs *o, const char *bucket, const char *key, const char *path);
+/* Streams bucket/key into the file at path (written atomically); GAS_ENOTFOUND. */
+int objs_get_file(struct objs *o, const char *bucket, const char *key, const char *path);
+int objs_head(struct objs *o, const char *bucket, const char *key, struct obj_info *info);
+int objs_copy(struct objs *o, const char *sbucket, const char *skey, const char *dbucket,
+              const char *dkey);
+/* Deleting a missing object is not an error (as in S3). */
+int objs_delete(struct objs *o, const char *bucket, const char *key);
+
+/* -------------------------------------------------------------------------------- cold */
+
+enum cold_tier { COLD_EXPEDITED, COLD_STANDARD, COLD_BULK };
+enum cold_status { COLD_IN_PROGRESS, COLD_READY, COLD_FAILED };
+const char *cold_tier_name(enum cold_tier tier); /* "Expedited", "Standard", "Bulk" */
+int cold_tier_parse(const char *name);          /* or -1 */
+const char *cold_status_name(enum cold_status st);
+
+struct cold;
+struct cold_ops {
+    int (*archive)(struct cold *c, const char *bucket, const char *key, const char *desc,
+                   char **archive_id);
+    int (*retrieve)(struct cold *c, const char *archive_id, enum cold_tier tier,
+                    const char *notify_topic, char **retrieval_id);
+    int (*status)(struct cold *c, const char *retrieval_id, enum cold_status *st);
+    int (*fetch)(struct cold *c, const char *retrieval_id, const char *bucket, const char *key);
+    int (*del)(struct cold *c, const char *archive_id);
+    void (*close)(struct cold *c);
+};
+struct cold {
+    const struct cold_ops *ops;
+    struct gas_backend *be;
+    char *vault;
+};
+
+/* Copies hot object bucket/key into cold storage; *archive_id is the caller's. The id is
+ * deterministic for a given bucket/key where the store allows it, so a repeated archive
+ * after a crash does not leave a second copy. */
+int cold_archive(struct cold *c, const char *bucket, const char *key, const char *desc,
+                 char **archive_id);
+/* Starts a retrieval. GAS_ECAPACITY: the tier (Expedited) is refused for lack of capacity,
+ * try Standard. notify_topic (optional): where a completion notice is published. */
+int cold_retrieve(struct cold *c, const char *archive_id, enum cold_tier tier,
+                  const char *notify_topic, char **retrieval_id);
+int cold_status(struct cold *c, const char *retrieval_id, enum cold_status *st);
+/* Puts a ready retrieval's data at hot bucket/key; GAS_ENOTREADY while in progress. */
+int cold_fetch(struct cold *c, const char *retrieval_id, const char *bucket, const char *key);
+/* Deletes an archive; GAS_ENOTFOUND if it does not exist. */
+int cold_delete(struct cold *c, const char *archive_id);
+
+/* ----------------------------------------------------------------------------- backend */
+
+/* What a queue is made with (bootstrap). */
+struct queue_spec {
+    const char *name;
+    const char *dlq;   /* dead-letter queue name */
+    int visibility_s;  /* default visibility timeout */
+    int max_receives;  /* receives before dead-lettering */
+};
+
+struct backend_ops {
+    int (*table)(struct gas_backend *be, const char *name, const char *key_attr,
+                 const char *index_attr, struct tbl **t);
+    int (*queue)(struct gas_backend *be, const char *name, struct queue **q);
+    int (*topic)(struct gas_backend *be, const char *name, struct topic **t);
+    /* Creates a table, queue (with its dead-letter queue) or topic if missing. */
+    int (*create_table)(struct gas_backend *be, const char *name, const char *key_attr,
+                        const char *index_attr);
+    int (*create_queue)(struct gas_backend *be, const struct queue_spec *spec);
+    int (*create_topic)(struct gas_backend *be, const char *name);
+    int (*create_bucket)(struct gas_backend *be, const char *bucket);
+    void (*close)(struct gas_backend *be);
+};
+
+struct gas_backend {
+    const struct backend_ops *ops;
+    const char *name;        /* "local", "aws" */
+    const struct cfg *cfg;   /* borrowed: must outlive the backend */
+    struct objs *objs;       /* owned by the backend */
+    struct cold *cold;       /* owned by the backend */
+    atomic_int interrupted;  /* set by backend_interrupt: long polls return early */
+};
+
+/* Opens the backend named by cfg's "backend" key. */
+int backend_open(const struct cfg *cfg, struct gas_backend **be);
+void backend_close(struct gas_backend *be);
+/* Makes every current and future long poll return at once (for shutdown). */
+void backend_interrupt(struct gas_backend *be);
+
+int be_table(struct gas_backend *be, const char *name, const char *key_attr,
+             const char *index_attr, struct tbl **t);
+int be_queue(struct gas_backend *be, const char *name, struct queue **q);
+int be_topic(struct gas_backend *be, const char *name, struct topic **t);
+int be_create_table(struct gas_backend *be, const char *name, const char *key_attr,
+                    const char *index_attr);
+int be_create_queue(struct gas_backend *be, const struct queue_spec *spec);
+int be_create_topic(struct gas_backend *be, const char *name);
+int be_create_bucket(struct gas_backend *be, const char *bucket);
+
+/* The backends this build knows, in registry order (NULL-terminated names). */
+const char *const *backend_names(void);
+
+#endif

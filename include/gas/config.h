@@ -1,0 +1,87 @@
+/* config: one declarative table of keys drives the file parser, the GAS_* environment
+ * overrides, the help text and the dump of the effective configuration.
+ *
+ * File format: one "key = value" per line; blank lines and lines starting with '#' are
+ * ignored; a value may be wrapped in double quotes. A bad line is reported as
+ * "FILE:LINE: reason". Precedence: defaults < file < environment (GAS_<KEY>, upper case)
+ * < explicit cfg_set() calls (command-line flags). */
+#ifndef GAS_CONFIG_H
+#define GAS_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
+
+/* X(ID, name, type, default, min, max, choices, help) */
+#define GAS_CONFIG_KEYS(X)                                                                        \
+    X(BACKEND, "backend", CFG_ENUM, "local", 0, 0, "local|aws", "where state lives: local (SQLite + files) or aws") \
+    X(DATA_DIR, "data_dir", CFG_STR, "gas-data", 0, 0, NULL, "local backend: directory for the database, objects and cold archives") \
+    X(LOG_LEVEL, "log_level", CFG_ENUM, "info", 0, 0, "debug|info|warn|error", "least severe level that is logged") \
+    X(LOG_JSON, "log_json", CFG_BOOL, "false", 0, 0, NULL, "log JSON lines instead of text") \
+    X(DB_BUSY_TIMEOUT_MS, "db_busy_timeout_ms", CFG_INT, "10000", 10, 600000, NULL, "local backend: how long to wait for a database lock") \
+    X(KEY_PREFIX, "key_prefix", CFG_STR, "gas", 0, 0, NULL, "first part of every object key: <prefix>/<user_id>/<job_id>~<file>") \
+    X(INPUTS_BUCKET, "inputs_bucket", CFG_STR, "gas-inputs", 0, 0, NULL, "bucket for uploaded input files") \
+    X(RESULTS_BUCKET, "results_bucket", CFG_STR, "gas-results", 0, 0, NULL, "bucket for annotated results and count logs") \
+    X(ARCHIVE_VAULT, "archive_vault", CFG_STR, "gas-archive", 0, 0, NULL, "cold storage: vault (or archive bucket) name") \
+    X(JOBS_TABLE, "jobs_table", CFG_STR, "gas_annotations", 0, 0, NULL, "table of jobs, keyed by job_id, index user_id_index") \
+    X(USERS_TABLE, "users_table", CFG_STR, "gas_users", 0, 0, NULL, "table of users, keyed by user_id") \
+    X(REQUESTS_TOPIC, "requests_topic", CFG_STR, "gas_job_requests", 0, 0, NULL, "topic for new job requests") \
+    X(RESULTS_TOPIC, "results_topic", CFG_STR, "gas_job_results", 0, 0, NULL, "topic for completed jobs") \
+    X(RESTORE_TOPIC, "restore_topic", CFG_STR, "gas_restore", 0, 0, NULL, "topic for user upgrades") \
+    X(THAW_TOPIC, "thaw_topic", CFG_STR, "gas_thaw", 0, 0, NULL, "topic for finished retrievals") \
+    X(REQUESTS_QUEUE, "requests_queue", CFG_STR, "gas_job_requests", 0, 0, NULL, "queue the annotate pipeline reads") \
+    X(NOTIFY_QUEUE, "notify_queue", CFG_STR, "gas_notify", 0, 0, NULL, "queue the notify pipeline reads") \
+    X(ARCHIVE_QUEUE, "archive_queue", CFG_STR, "gas_archive", 0, 0, NULL, "queue the archive pipeline reads (delayed by archive_grace)") \
+    X(RESTORE_QUEUE, "restore_queue", CFG_STR, "gas_restore", 0, 0, NULL, "queue the restore pipeline reads") \
+    X(THAW_QUEUE, "thaw_queue", CFG_STR, "gas_thaw", 0, 0, NULL, "queue the thaw pipeline reads") \
+    X(QUEUE_VISIBILITY, "queue_visibility", CFG_INT, "60", 1, 43200, NULL, "seconds a received message stays hidden") \
+    X(QUEUE_WAIT, "queue_wait", CFG_INT, "10", 0, 20, NULL, "long-poll wait of a receive, seconds") \
+    X(QUEUE_MAX_RECEIVES, "queue_max_receives", CFG_INT, "5", 1, 1000, NULL, "receives before a message goes to the dead-letter queue") \
+    X(ARCHIVE_GRACE, "archive_grace", CFG_INT, "300", 0, 31536000, NULL, "seconds after completion before a free user's result is archived") \
+    X(COLD_EXPEDITED_DELAY, "cold_expedited_delay", CFG_INT, "5", 0, 86400, NULL, "local cold store: seconds until an Expedited retrieval is ready") \
+    X(COLD_STANDARD_DELAY, "cold_standard_delay", CFG_INT, "30", 0, 604800, NULL, "local cold store: seconds until a Standard retrieval is ready") \
+    X(COLD_BULK_DELAY, "cold_bulk_delay", CFG_INT, "120", 0, 604800, NULL, "local cold store: seconds until a Bulk retrieval is ready") \
+    X(COLD_EXPEDITED_UNAVAILABLE, "cold_expedited_unavailable", CFG_BOOL, "false", 0, 0, NULL, "local cold store: refuse Expedited retrievals for lack of capacity") \
+    X(COLD_DELETE_AFTER_THAW, "cold_delete_after_thaw", CFG_BOOL, "true", 0, 0, NULL, "delete the cold copy once a result is back in hot storage") \
+    X(MAX_INPUT_BYTES, "max_input_bytes", CFG_INT, "1073741824", 1, 1099511627776, NULL, "largest accepted input file, bytes") \
+    X(MAX_MESSAGE_BYTES, "max_message_bytes", CFG_INT, "262144", 1024, 1048576, NULL, "largest accepted queue message body, bytes") \
+    X(SMTP_PASSWORD, "smtp_password", CFG_SECRET, "", 0, 0, NULL, "password for the SMTP server (never logged)")
+
+enum cfg_key {
+#define CFG_ENUM_ID(id, ...) CFG_##id,
+    GAS_CONFIG_KEYS(CFG_ENUM_ID)
+#undef CFG_ENUM_ID
+        CFG__COUNT
+};
+
+struct cfg; /* opaque */
+
+/* A configuration holding every key's default. Never NULL. */
+struct cfg *cfg_new(void);
+void cfg_free(struct cfg *cfg);
+/* Reads a config file; on a bad line returns GAS_EINVAL with "FILE:LINE: reason". */
+int cfg_load_file(struct cfg *cfg, const char *path);
+/* Applies GAS_<KEY> environment variables; a bad value returns GAS_EINVAL naming it. */
+int cfg_load_env(struct cfg *cfg);
+/* Sets one key by name from text; source says where it came from (for the dump). */
+int cfg_set(struct cfg *cfg, const char *name, const char *value, const char *source);
+
+/* The usual start of a program: defaults, then the file at path (or $GAS_CONFIG when
+ * path is NULL; no file at all is fine), then the environment. */
+int cfg_load(struct cfg *cfg, const char *path);
+
+/* Values (borrowed, valid until the key is set again). */
+const char *cfg_str(const struct cfg *cfg, enum cfg_key key);
+int64_t cfg_int(const struct cfg *cfg, enum cfg_key key);
+int cfg_bool(const struct cfg *cfg, enum cfg_key key);
+const char *cfg_name(enum cfg_key key);
+/* Key by name, or -1. */
+int cfg_lookup(const char *name);
+
+/* "key = value  # source" for every key, secrets shown as [redacted]. */
+void cfg_dump(const struct cfg *cfg, FILE *out);
+/* One paragraph per key: name, type, default, bounds, help. */
+void cfg_help(FILE *out);
+
+#endif

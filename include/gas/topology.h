@@ -1,0 +1,23 @@
+/* topology: GAS's tables, queues (each with a dead-letter queue), topics, subscriptions
+ * and buckets, named from config, and the idempotent set-up that creates them on a
+ * backend (the local backend at start; `gas aws bootstrap` on AWS). */
+#ifndef GAS_TOPOLOGY_H
+#define GAS_TOPOLOGY_H
+
+#include <stdio.h>
+
+struct cfg;
+struct gas_backend;
+
+/* Attribute names of GAS's tables. */
+#define JOBS_KEY "job_id"
+#define JOBS_INDEX "user_id" /* GSI user_id_index */
+#define USERS_KEY "user_id"
+
+/* The dead-letter queue of a queue: "<name>_dlq" (the caller's). */
+char *topology_dlq_name(const char *queue);
+
+/* Creates whatever is missing; report (optional) gets one line per resource. */
+int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report);
+
+#endif

@@ -1,0 +1,54 @@
+/* util: allocation that aborts on failure, bounded string buffers, time, uuid v4 and
+ * small file-system helpers shared by every module. */
+#ifndef GAS_UTIL_H
+#define GAS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation failure is not recoverable here: these print and abort. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);                    /* NULL stays NULL */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable string with an explicit maximum (0 = unbounded, for our own text only). */
+struct strbuf {
+    char *buf; /* always NUL-terminated once anything was added; owned */
+    size_t len, cap, max;
+};
+#define STRBUF_INIT {NULL, 0, 0, 0}
+void sb_init(struct strbuf *sb, size_t max);
+void sb_release(struct strbuf *sb);
+/* These return 0, or GAS_ETOOBIG (and add nothing) when max would be passed. */
+int sb_add(struct strbuf *sb, const char *data, size_t n);
+int sb_adds(struct strbuf *sb, const char *s);
+int sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_detach(struct strbuf *sb); /* caller owns the result ("" if empty) */
+
+/* Wall-clock time: seconds since the epoch. */
+double gas_now(void);
+int64_t gas_now_s(void);
+/* Monotonic seconds, for deadlines and durations. */
+double gas_mono(void);
+void gas_sleep(double seconds);
+/* ISO-8601 UTC, e.g. 2026-11-22T12:00:00Z, into buf (>= 21 bytes). */
+void gas_iso8601(int64_t epoch_s, char *buf, size_t n);
+
+/* Random uuid v4, lowercase, into out[37]. */
+void gas_uuid4(char out[37]);
+/* 1 if s is a canonical lowercase/uppercase 8-4-4-4-12 uuid. */
+int gas_is_uuid(const char *s);
+
+/* mkdir -p with the given mode for every created level; 0 or GAS_EIO. */
+int gas_mkdirs(const char *path, unsigned mode);
+/* fsync a directory so that a rename inside it is durable. */
+int gas_fsync_dir(const char *dir);
+/* Reads a whole file of at most max bytes; *out is the caller's (NUL-terminated). */
+int gas_read_file(const char *path, size_t max, char **out, size_t *len);
+/* Copies src to dst durably: dst.tmp, fsync, rename, fsync dir; mode for the new file. */
+int gas_copy_file(const char *src, const char *dst, unsigned mode);
+
+#endif
