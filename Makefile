@@ -127,3 +127,4 @@ clean:
 	rm -rf build bin
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+.SECONDARY:

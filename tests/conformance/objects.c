@@ -1,0 +1,122 @@
+/* conformance: objects stream to and from files byte for byte, head gives size and MD5
+ * etag, copy and delete work, and unsafe keys are refused before anything is written. */
+#include "conformance.h"
+
+#include "gas/util.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+
+static const char *random_file(size_t n, char md5hex[33])
+{
+    unsigned char *buf = xmalloc(n);
+    for (size_t off = 0; off < n;) {
+        ssize_t r = getrandom(buf + off, n - off, 0);
+        if (r > 0)
+            off += (size_t)r;
+    }
+    unsigned char d[16];
+    unsigned dl;
+    EVP_Digest(buf, n, d, &dl, EVP_md5(), NULL);
+    for (int i = 0; i < 16; i++)
+        snprintf(md5hex + 2 * i, 3, "%02x", d[i]);
+    const char *p = t_write_file("blob", buf, n);
+    free(buf);
+    return p;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    char *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    int same = !gas_read_file(a, 64 << 20, &x, &nx) && !gas_read_file(b, 64 << 20, &y, &ny) &&
+               nx == ny && !memcmp(x, y, nx);
+    free(x);
+    free(y);
+    return same;
+}
+
+static void put_get_head_copy_delete(void)
+{
+    struct objs *o = cf_be()->objs;
+    char *b = cf_bucket(), md5[33];
+    const char *src = random_file(3 * 1024 * 1024 + 17, md5);
+    const char *key = "gas/user-1/5e1f0a0e~free_1.annot.vcf";
+    CHECK_OK(objs_put_file(o, b, key, src));
+    struct obj_info info;
+    CHECK_OK(objs_head(o, b, key, &info));
+    CHECK_INT(info.size, 3 * 1024 * 1024 + 17);
+    CHECK_STR(info.etag, md5);
+    char *dst = xasprintf("%s/out", t_tmpdir());
+    CHECK_OK(objs_get_file(o, b, key, dst));
+    CHECK(same_file(src, dst));
+    CHECK_OK(objs_copy(o, b, key, b, "copies/one"));
+    CHECK_OK(objs_head(o, b, "copies/one", &info));
+    CHECK_STR(info.etag, md5);
+    CHECK_OK(objs_delete(o, b, key));
+    CHECK_RC(objs_head(o, b, key, &info), GAS_ENOTFOUND);
+    CHECK_RC(objs_get_file(o, b, key, dst), GAS_ENOTFOUND);
+    CHECK_OK(objs_delete(o, b, key)); /* deleting a missing object is fine */
+    CHECK_OK(objs_get_file(o, b, "copies/one", dst));
+    CHECK(same_file(src, dst));
+    /* overwrite replaces content and etag */
+    const char *small = t_write_file("small", "abc", 3);
+    CHECK_OK(objs_put_file(o, b, "copies/one", small));
+    CHECK_OK(objs_head(o, b, "copies/one", &info));
+    CHECK_INT(info.size, 3);
+    CHECK_STR(info.etag, "900150983cd24fb0d6963f7d28e17f72");
+    CHECK_RC(objs_put_file(o, "no-such-bucket-x", "k", small), GAS_ENOTFOUND);
+    CHECK_RC(objs_put_file(o, b, "k", "/nonexistent/file"), GAS_ENOTFOUND);
+    free(dst);
+    free(b);
+}
+
+static void empty_object(void)
+{
+    struct objs *o = cf_be()->objs;
+    char *b = cf_bucket();
+    const char *src = t_write_file("empty", "", 0);
+    CHECK_OK(objs_put_file(o, b, "empty.vcf", src));
+    struct obj_info info;
+    CHECK_OK(objs_head(o, b, "empty.vcf", &info));
+    CHECK_INT(info.size, 0);
+    CHECK_STR(info.etag, "d41d8cd98f00b204e9800998ecf8427e");
+    free(b);
+}
+
+static void unsafe_keys_refused(void)
+{
+    struct objs *o = cf_be()->objs;
+    char *b = cf_bucket();
+    const char *src = t_write_file("x", "x", 1);
+    char *long_key = xmalloc(OBJ_MAX_KEY + 2);
+    memset(long_key, 'k', OBJ_MAX_KEY + 1);
+    long_key[OBJ_MAX_KEY + 1] = 0;
+    const char *bad[] = {"../escape",  "a/../../b", "/etc/passwd", "a//b",  "a/./b", "./a",
+                         "a/..",       "",          "a\\b",        "a\nb", "a\x7f" "b",
+                         long_key};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK_RC(objs_put_file(o, b, bad[i], src), GAS_EINVAL);
+        struct obj_info info;
+        CHECK_RC(objs_head(o, b, bad[i], &info), GAS_EINVAL);
+    }
+    CHECK_RC(objs_copy(o, b, "fine", b, "../../x"), GAS_EINVAL);
+    const char *bad_buckets[] = {"UPPER", "a", "-lead", "trail-", "has_underscore", "..", "a..b",
+                                 "a/b"};
+    for (size_t i = 0; i < sizeof bad_buckets / sizeof *bad_buckets; i++)
+        CHECK_RC(objs_put_file(o, bad_buckets[i], "k", src), GAS_EINVAL);
+    CHECK(objs_key_valid("gas/u/j~file name (1).vcf"));
+    CHECK(objs_key_valid("a/b..c/d"));
+    CHECK(objs_key_valid(".hidden/x"));
+    free(long_key);
+    free(b);
+}
+
+const struct t_case cf_objects_cases[] = {
+    T(put_get_head_copy_delete),
+    T(empty_object),
+    T(unsafe_keys_refused),
+};
+const int cf_objects_n = sizeof cf_objects_cases / sizeof *cf_objects_cases;

@@ -1,0 +1,235 @@
+/* conformance: tables (get, put-if-absent, compare-and-set, query by index, scan pages). */
+#include "conformance.h"
+
+#include "gas/json.h"
+#include "gas/util.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static struct tbl *fresh_table(void)
+{
+    char *name = cf_name("jobs");
+    struct tbl *t = NULL;
+    CHECK_OK(be_create_table(cf_be(), name, "job_id", "user_id"));
+    CHECK_OK(be_table(cf_be(), name, "job_id", "user_id", &t));
+    free(name);
+    return t;
+}
+
+static cJSON *item(const char *id, const char *user, const char *status)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "job_id", id);
+    cJSON_AddStringToObject(j, "user_id", user);
+    cJSON_AddStringToObject(j, "job_status", status);
+    cJSON_AddNumberToObject(j, "submit_time", 1700000000);
+    return j;
+}
+
+static void put_get_conflict(void)
+{
+    struct tbl *t = fresh_table();
+    if (!t)
+        return;
+    cJSON *a = item("j1", "u1", "PENDING"), *got = NULL;
+    CHECK_OK(tbl_put(t, a, 1));
+    CHECK_OK(tbl_get(t, "j1", &got));
+    CHECK(got && cJSON_Compare(a, got, 1));
+    cJSON_Delete(got);
+    cJSON *b = item("j1", "u2", "RUNNING");
+    CHECK_RC(tbl_put(t, b, 1), GAS_ECONFLICT);
+    CHECK_OK(tbl_get(t, "j1", &got)); /* the refused put changed nothing */
+    CHECK_STR(json_str(got, "user_id"), "u1");
+    cJSON_Delete(got);
+    CHECK_OK(tbl_put(t, b, 0)); /* an unconditional put replaces */
+    CHECK_OK(tbl_get(t, "j1", &got));
+    CHECK_STR(json_str(got, "user_id"), "u2");
+    cJSON_Delete(got);
+    CHECK_RC(tbl_get(t, "nope", &got), GAS_ENOTFOUND);
+    CHECK(got == NULL);
+    CHECK_OK(tbl_delete(t, "j1"));
+    CHECK_RC(tbl_get(t, "j1", &got), GAS_ENOTFOUND);
+    cJSON *nokey = cJSON_CreateObject();
+    CHECK_RC(tbl_put(t, nokey, 1), GAS_EINVAL);
+    cJSON_Delete(nokey);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    tbl_close(t);
+}
+
+static void conditional_update(void)
+{
+    struct tbl *t = fresh_table();
+    if (!t)
+        return;
+    cJSON *a = item("j1", "u1", "PENDING"), *got = NULL;
+    cJSON_AddStringToObject(a, "error", "old");
+    CHECK_OK(tbl_put(t, a, 1));
+    cJSON_Delete(a);
+
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_if_str(&u, "job_status", TBL_EQ, "PENDING");
+    tbl_update_set_str(&u, "job_status", "RUNNING");
+    tbl_update_set_int(&u, "lease_until", 2000);
+    tbl_update_remove(&u, "error");
+    CHECK_OK(tbl_update(t, "j1", &u, &got));
+    CHECK_STR(json_str(got, "job_status"), "RUNNING");
+    CHECK(cJSON_GetObjectItem(got, "error") == NULL);
+    cJSON_Delete(got);
+    /* the same claim again must fail: the state moved on */
+    CHECK_RC(tbl_update(t, "j1", &u, NULL), GAS_ECONFLICT);
+    tbl_update_release(&u);
+
+    /* lease takeover: only when lease_until < now */
+    tbl_update_init(&u);
+    tbl_update_if_str(&u, "job_status", TBL_EQ, "RUNNING");
+    tbl_update_if_int(&u, "lease_until", TBL_LT, 1000);
+    tbl_update_set_str(&u, "worker_id", "w2");
+    CHECK_RC(tbl_update(t, "j1", &u, NULL), GAS_ECONFLICT);
+    tbl_update_release(&u);
+    tbl_update_init(&u);
+    tbl_update_if_int(&u, "lease_until", TBL_LT, 3000);
+    tbl_update_if_int(&u, "lease_until", TBL_GE, 2000);
+    tbl_update_if_absent(&u, "worker_id");
+    tbl_update_if_exists(&u, "submit_time");
+    tbl_update_if_str(&u, "retrieval_id", TBL_NE, "r1"); /* missing attribute: holds */
+    tbl_update_set_str(&u, "worker_id", "w2");
+    CHECK_OK(tbl_update(t, "j1", &u, NULL));
+    CHECK_RC(tbl_update(t, "j1", &u, NULL), GAS_ECONFLICT); /* worker_id exists now */
+    CHECK_RC(tbl_update(t, "missing", &u, NULL), GAS_ENOTFOUND);
+    tbl_update_release(&u);
+
+    CHECK_OK(tbl_get(t, "j1", &got));
+    CHECK_STR(json_str(got, "worker_id"), "w2");
+    CHECK_STR(json_str(got, "user_id"), "u1"); /* untouched attributes stay */
+    cJSON_Delete(got);
+
+    tbl_update_init(&u);
+    tbl_update_set_str(&u, "job_id", "other");
+    CHECK_RC(tbl_update(t, "j1", &u, NULL), GAS_EINVAL);
+    tbl_update_release(&u);
+    tbl_close(t);
+}
+
+/* Collects every key of every page of a query (user) or scan (user NULL). */
+static int collect(struct tbl *t, const char *user, int limit, char seen[][8], int max)
+{
+    int n = 0, pages = 0;
+    char *cursor = NULL;
+    do {
+        struct tbl_page pg;
+        int rc = user ? tbl_query(t, user, cursor, limit, &pg) : tbl_scan(t, cursor, limit, &pg);
+        free(cursor);
+        cursor = NULL;
+        if (rc) {
+            t_fail(__FILE__, __LINE__, "page: %s", gas_errmsg());
+            return -1;
+        }
+        CHECK(cJSON_GetArraySize(pg.items) <= limit);
+        cJSON *it;
+        cJSON_ArrayForEach(it, pg.items)
+        {
+            if (n < max)
+                snprintf(seen[n], 8, "%s", json_str(it, "job_id"));
+            n++;
+            if (user)
+                CHECK_STR(json_str(it, "user_id"), user);
+        }
+        cursor = pg.next ? xstrdup(pg.next) : NULL;
+        tbl_page_release(&pg);
+        pages++;
+    } while (cursor && pages < 100);
+    free(cursor);
+    return n;
+}
+
+static void query_and_scan_pages(void)
+{
+    struct tbl *t = fresh_table();
+    if (!t)
+        return;
+    for (int i = 0; i < 30; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "j%02d", i);
+        cJSON *a = item(id, i % 5 == 0 ? "bob" : "ann", "PENDING");
+        CHECK_OK(tbl_put(t, a, 1));
+        cJSON_Delete(a);
+    }
+    char seen[64][8];
+    CHECK_INT(collect(t, "ann", 10, seen, 64), 24);
+    for (int i = 0; i < 24; i++)
+        for (int k = 0; k < i; k++)
+            if (!strcmp(seen[i], seen[k]))
+                t_fail(__FILE__, __LINE__, "query returned %s twice", seen[i]);
+    CHECK_INT(collect(t, "bob", 4, seen, 64), 6);
+    CHECK_INT(collect(t, "nobody", 10, seen, 64), 0);
+    CHECK_INT(collect(t, NULL, 7, seen, 64), 30);
+    struct tbl_page pg;
+    CHECK_RC(tbl_scan(t, NULL, 0, &pg), GAS_EINVAL);
+    tbl_close(t);
+}
+
+static void missing_table(void)
+{
+    struct tbl *t = NULL;
+    CHECK_RC(be_table(cf_be(), "no-such-table-x", "job_id", NULL, &t), GAS_ENOTFOUND);
+    CHECK_RC(be_table(cf_be(), "bad/name", "job_id", NULL, &t), GAS_EINVAL);
+}
+
+/* Two threads each add 1 to a counter 100 times through read + compare-and-set: no
+ * update may be lost. */
+static struct tbl *race_t;
+static void *incr(void *arg)
+{
+    for (int i = 0; i < 100; i++) {
+        for (int tries = 0; tries < 1000; tries++) {
+            cJSON *got;
+            if (tbl_get(race_t, "ctr", &got))
+                break;
+            int64_t v = 0;
+            json_int(got, "attempts", &v);
+            cJSON_Delete(got);
+            struct tbl_update u;
+            tbl_update_init(&u);
+            tbl_update_if_int(&u, "attempts", TBL_EQ, v);
+            tbl_update_set_int(&u, "attempts", v + 1);
+            int rc = tbl_update(race_t, "ctr", &u, NULL);
+            tbl_update_release(&u);
+            if (rc != GAS_ECONFLICT)
+                break;
+        }
+    }
+    return NULL;
+}
+
+static void concurrent_compare_and_set(void)
+{
+    race_t = fresh_table();
+    if (!race_t)
+        return;
+    cJSON *a = item("ctr", "u", "PENDING");
+    cJSON_AddNumberToObject(a, "attempts", 0);
+    CHECK_OK(tbl_put(race_t, a, 1));
+    cJSON_Delete(a);
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, incr, NULL);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    cJSON *got;
+    CHECK_OK(tbl_get(race_t, "ctr", &got));
+    int64_t v = -1;
+    json_int(got, "attempts", &v);
+    CHECK_INT(v, 200);
+    cJSON_Delete(got);
+    tbl_close(race_t);
+}
+
+const struct t_case cf_table_cases[] = {
+    T(put_get_conflict), T(conditional_update), T(query_and_scan_pages), T(missing_table),
+    T(concurrent_compare_and_set),
+};
+const int cf_table_n = sizeof cf_table_cases / sizeof *cf_table_cases;

@@ -1,0 +1,67 @@
+#!/bin/bash
+# Runs every test suite: the unit test binaries, the backend conformance suite (on the
+# local backend, and on AWS when GAS_TEST_AWS_ENDPOINT is set), and the system scripts.
+# Each suite ends with "<suite>: N passed, N failed"; this ends with the totals.
+#   GAS_BUILD=build/<variant>   which build to test (default build/release)
+#   GAS_VALGRIND=1              run the binaries under valgrind's memcheck
+#   tests/run.sh [FILTER]       only suites whose name contains FILTER
+set -u
+cd "$(dirname "$0")/.."
+B=${GAS_BUILD:-build/release}
+FILTER=${1:-}
+export GAS_BIN=$PWD/$B/bin GAS_ROOT=$PWD
+WRAP=()
+if [ "${GAS_VALGRIND:-0}" = 1 ]; then
+  WRAP=(valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect
+        --errors-for-leak-kinds=definite,indirect --suppressions=$PWD/tests/valgrind.supp)
+  export GAS_WRAP="${WRAP[*]}" GAS_SLOW=1
+fi
+# tsan: report and fail on the first race; asan: fail on leaks too
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
+export ASAN_OPTIONS="detect_leaks=1 abort_on_error=1 ${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
+
+passed=0 failed=0
+declare -a failures=()
+suite() { # name, command...
+  local name=$1; shift
+  [ -n "$FILTER" ] && [[ "$name" != *"$FILTER"* ]] && return
+  echo "== $name"
+  local log; log=$(mktemp)
+  "$@" > >(tee "$log") 2>&1
+  local rc=$?
+  wait
+  local line; line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  rm -f "$log"
+  if [ -z "$line" ]; then
+    echo "!! $name exited $rc without a summary line (crash or hang?)"
+    failed=$((failed + 1)); failures+=("$name (no summary, exit $rc)")
+    return
+  fi
+  local p f
+  p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$f" -gt 0 ] && failures+=("$name ($f failed)")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "!! $name exited $rc after its summary (sanitizer, valgrind or leak report)"
+    failed=$((failed + 1)); failures+=("$name (exit $rc)")
+  fi
+}
+
+for t in "$B"/tests/test_*; do
+  [ -x "$t" ] && suite "unit/$(basename "$t")" "${WRAP[@]}" "$t"
+done
+suite "conformance/local" env GAS_BACKEND=local "${WRAP[@]}" "$B/tests/conformance"
+if [ -n "${GAS_TEST_AWS_ENDPOINT:-}" ] && [ -x "$B/tests/conformance" ]; then
+  suite "conformance/aws" env GAS_BACKEND=aws GAS_AWS_ENDPOINT="$GAS_TEST_AWS_ENDPOINT" \
+    "${WRAP[@]}" "$B/tests/conformance"
+fi
+for s in tests/system/test_*.sh; do
+  [ -f "$s" ] && suite "system/$(basename "$s" .sh)" bash "$s"
+done
+
+echo
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,30 @@
+# Shell test helpers for tests/system: source it, call `check NAME CMD...` or
+# `check_out NAME PATTERN CMD...`, then `finish SUITE` (prints "SUITE: N passed, N failed").
+# GAS_BIN (set by tests/run.sh) names the binaries; GAS_WRAP wraps them (valgrind).
+: "${GAS_BIN:=$PWD/build/release/bin}"
+_p=0 _f=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gas-sys-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+# gas and gasd as commands on PATH (so that `env X=1 gas ...` works too), wrapped if asked
+mkdir -p "$WORK/.bin"
+for _b in gas gasd; do
+  printf '#!/bin/sh\nexec %s "%s/%s" "$@"\n' "${GAS_WRAP:-}" "$GAS_BIN" "$_b" > "$WORK/.bin/$_b"
+  chmod +x "$WORK/.bin/$_b"
+done
+export PATH="$WORK/.bin:$PATH"
+ok()   { _p=$((_p + 1)); echo "ok   $1"; }
+bad()  { _f=$((_f + 1)); echo "FAIL $1"; shift; [ $# -gt 0 ] && printf '    %s\n' "$@"; }
+# check NAME WANT_EXIT CMD...: the command exits with WANT_EXIT
+check() {
+  local name=$1 want=$2; shift 2
+  local out; out=$("$@" 2>&1); local rc=$?
+  if [ "$rc" = "$want" ]; then ok "$name"; else bad "$name" "exit $rc, expected $want" "$out"; fi
+}
+# check_out NAME WANT_EXIT PATTERN CMD...: exits WANT_EXIT and prints a line matching PATTERN
+check_out() {
+  local name=$1 want=$2 pat=$3; shift 3
+  local out; out=$("$@" 2>&1); local rc=$?
+  if [ "$rc" = "$want" ] && grep -qE -- "$pat" <<<"$out"; then ok "$name"
+  else bad "$name" "exit $rc (expected $want), output lacks /$pat/:" "$out"; fi
+}
+finish() { echo "$1: $_p passed, $_f failed"; [ "$_f" = 0 ]; }

@@ -1,0 +1,148 @@
+/* config: defaults, file parsing with FILE:LINE errors, environment overrides, dump. */
+#include "../harness.h"
+
+#include "gas/config.h"
+#include "gas/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *conf(const char *text) { return t_write_file("gas.conf", text, strlen(text)); }
+
+/* Loads text as a config file; returns the rc and leaves the message in gas_errmsg(). */
+static int load(const char *text)
+{
+    struct cfg *c = cfg_new();
+    int rc = cfg_load_file(c, conf(text));
+    cfg_free(c);
+    return rc;
+}
+
+static void defaults(void)
+{
+    struct cfg *c = cfg_new();
+    CHECK_STR(cfg_str(c, CFG_BACKEND), "local");
+    CHECK_INT(cfg_int(c, CFG_ARCHIVE_GRACE), 300);
+    CHECK_INT(cfg_bool(c, CFG_COLD_DELETE_AFTER_THAW), 1);
+    CHECK_INT(cfg_lookup("queue_wait"), CFG_QUEUE_WAIT);
+    CHECK_INT(cfg_lookup("no_such_key"), -1);
+    cfg_free(c);
+}
+
+static void file_values(void)
+{
+    struct cfg *c = cfg_new();
+    CHECK_OK(cfg_load_file(c, conf("# comment\n\n  archive_grace = 5  \n"
+                                   "data_dir = \"/tmp/a b\"\nlog_json=yes\nbackend = aws\n")));
+    CHECK_INT(cfg_int(c, CFG_ARCHIVE_GRACE), 5);
+    CHECK_STR(cfg_str(c, CFG_DATA_DIR), "/tmp/a b");
+    CHECK_INT(cfg_bool(c, CFG_LOG_JSON), 1);
+    CHECK_STR(cfg_str(c, CFG_BACKEND), "aws");
+    cfg_free(c);
+}
+
+static void bad_lines_name_file_and_line(void)
+{
+    const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"archive_grace = 5\nthis line has no equals\n", ":2: expected \"key = value\""},
+        {"\n\nqueue_wait = 21\n", ":3: queue_wait = 21 is out of range [0, 20]"},
+        {"queue_wait = 5s\n", ":1: queue_wait wants an integer, got \"5s\""},
+        {"log_json = maybe\n", ":1: log_json wants true or false"},
+        {"backend = gcp\n", ":1: backend must be one of local|aws"},
+        {"# ok\nunknown_thing = 1\n", ":2: unknown key \"unknown_thing\""},
+        {"data_dir = \"unterminated\n", ":1: unterminated quoted value"},
+        {" = 3\n", ":1: missing key before '='"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        CHECK_RC(load(cases[i].text), GAS_EINVAL);
+        const char *msg = gas_errmsg();
+        if (!strstr(msg, cases[i].want) || !strstr(msg, "gas.conf"))
+            t_fail(__FILE__, __LINE__, "case %zu: message \"%s\" lacks \"%s\"", i, msg,
+                   cases[i].want);
+    }
+}
+
+static void overlong_line_and_nul(void)
+{
+    char *big = xmalloc(10000);
+    memset(big, 'x', 9999);
+    memcpy(big, "data_dir = ", 11);
+    big[9998] = '\n';
+    big[9999] = 0;
+    CHECK_RC(load(big), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), ":1: line longer than") != NULL);
+    free(big);
+    struct cfg *c = cfg_new();
+    CHECK_RC(cfg_load_file(c, t_write_file("nul.conf", "backend = local\nx\0y = 1\n", 24)),
+             GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), ":2: NUL byte") != NULL);
+    cfg_free(c);
+}
+
+static void missing_file(void)
+{
+    struct cfg *c = cfg_new();
+    CHECK_RC(cfg_load_file(c, "/nonexistent/gas.conf"), GAS_ENOTFOUND);
+    CHECK(strstr(gas_errmsg(), "/nonexistent/gas.conf") != NULL);
+    cfg_free(c);
+}
+
+static void env_overrides_file(void)
+{
+    struct cfg *c = cfg_new();
+    setenv("GAS_ARCHIVE_GRACE", "42", 1);
+    CHECK_OK(cfg_load(c, conf("archive_grace = 5\nqueue_wait = 3\n")));
+    CHECK_INT(cfg_int(c, CFG_ARCHIVE_GRACE), 42);
+    CHECK_INT(cfg_int(c, CFG_QUEUE_WAIT), 3);
+    setenv("GAS_ARCHIVE_GRACE", "-1", 1);
+    CHECK_RC(cfg_load_env(c), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "GAS_ARCHIVE_GRACE") != NULL);
+    unsetenv("GAS_ARCHIVE_GRACE");
+    cfg_free(c);
+}
+
+static void dump_redacts_secrets(void)
+{
+    struct cfg *c = cfg_new();
+    CHECK_OK(cfg_set(c, "smtp_password", "correct-horse-battery", "test"));
+    CHECK_OK(cfg_set(c, "archive_grace", "7", "--flag"));
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    cfg_dump(c, f);
+    fclose(f);
+    CHECK(strstr(buf, "correct-horse-battery") == NULL);
+    CHECK(strstr(buf, "smtp_password = \"[redacted]\"") != NULL);
+    CHECK(strstr(buf, "archive_grace = 7  # --flag") != NULL);
+    CHECK(strstr(buf, "backend = local  # default") != NULL);
+    free(buf);
+    CHECK_RC(cfg_set(c, "archive_grace", "x", "t"), GAS_EINVAL);
+    CHECK_INT(cfg_int(c, CFG_ARCHIVE_GRACE), 7); /* a refused value changes nothing */
+    cfg_free(c);
+}
+
+static void help_lists_every_key(void)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    cfg_help(f);
+    fclose(f);
+    for (int k = 0; k < CFG__COUNT; k++)
+        if (!strstr(buf, cfg_name((enum cfg_key)k)))
+            t_fail(__FILE__, __LINE__, "help lacks %s", cfg_name((enum cfg_key)k));
+    CHECK(strstr(buf, "[0..20]") != NULL);
+    free(buf);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct t_case cases[] = {
+        T(defaults),           T(file_values),          T(bad_lines_name_file_and_line),
+        T(overlong_line_and_nul), T(missing_file),      T(env_overrides_file),
+        T(dump_redacts_secrets), T(help_lists_every_key),
+    };
+    return t_main("config", cases, sizeof cases / sizeof *cases, argc, argv);
+}

@@ -1,0 +1,160 @@
+/* job: items as GAS writes them, transitions, display states, object keys. */
+#include "../harness.h"
+
+#include "gas/job.h"
+#include "gas/json.h"
+#include "gas/util.h"
+
+#include <stdlib.h>
+
+static cJSON *parse(const char *s)
+{
+    cJSON *j = NULL;
+    if (json_parse_object(s, strlen(s), 100000, &j))
+        t_fail(__FILE__, __LINE__, "parse: %s", gas_errmsg());
+    return j;
+}
+
+/* An item exactly as GAS's Python web app writes it (no archive_state, strings for keys). */
+static const char *gas_item =
+    "{\"job_id\":\"5e1f0a0e-3d1c-4a8e-9f3b-0c2d1e4f5a6b\",\"user_id\":\"127d1b7a-u\","
+    "\"input_file_name\":\"test.vcf\",\"s3_inputs_bucket\":\"gas-inputs\","
+    "\"s3_key_input_file\":\"jrm/127d1b7a-u/5e1f0a0e-3d1c-4a8e-9f3b-0c2d1e4f5a6b~test.vcf\","
+    "\"submit_time\":1700000000,\"job_status\":\"PENDING\"}";
+
+static void gas_items_round_trip(void)
+{
+    cJSON *j = parse(gas_item);
+    struct job job;
+    CHECK_OK(job_from_json(j, &job));
+    CHECK_STR(job.input_file_name, "test.vcf");
+    CHECK_INT(job.submit_time, 1700000000);
+    CHECK_INT(job.job_status, JOB_PENDING);
+    CHECK_INT(job.archive_state, ARCH_NONE);
+    CHECK_STR(job_display_state(&job), "not completed");
+    cJSON *back = job_to_json(&job);
+    CHECK_STR(json_str(back, "s3_key_input_file"), json_str(j, "s3_key_input_file"));
+    CHECK_STR(json_str(back, "archive_state"), "NONE");
+    CHECK(cJSON_GetObjectItem(back, "complete_time") == NULL);
+    struct job again;
+    CHECK_OK(job_from_json(back, &again));
+    CHECK_STR(again.job_id, job.job_id);
+    job_release(&again);
+    cJSON_Delete(back);
+    job_release(&job);
+    cJSON_Delete(j);
+}
+
+static void legacy_archived_item(void)
+{
+    cJSON *j = parse("{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"COMPLETED\","
+                     "\"complete_time\":\"1700000100\",\"results_file_archive_id\":\"arch-1\"}");
+    struct job job;
+    CHECK_OK(job_from_json(j, &job));
+    CHECK_INT(job.archive_state, ARCH_ARCHIVED);
+    CHECK_INT(job.complete_time, 1700000100);
+    CHECK_STR(job_display_state(&job), "archived: upgrade to premium");
+    job_release(&job);
+    cJSON_Delete(j);
+}
+
+static void bad_items_name_the_attribute(void)
+{
+    const struct {
+        const char *item, *want;
+    } cases[] = {
+        {"{\"user_id\":\"u\",\"job_status\":\"PENDING\"}", "no job_id"},
+        {"{\"job_id\":\"\",\"user_id\":\"u\",\"job_status\":\"PENDING\"}", "job_id is empty"},
+        {"{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"DONE\"}", "job_status \"DONE\""},
+        {"{\"job_id\":\"a\",\"user_id\":7,\"job_status\":\"PENDING\"}", "user_id is not a string"},
+        {"{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"PENDING\",\"submit_time\":\"x\"}",
+         "submit_time is not a number"},
+        {"{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"PENDING\",\"archive_state\":\"GONE\"}",
+         "archive_state \"GONE\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cJSON *j = parse(cases[i].item);
+        struct job job;
+        CHECK_RC(job_from_json(j, &job), GAS_EINVAL);
+        if (!strstr(gas_errmsg(), cases[i].want))
+            t_fail(__FILE__, __LINE__, "case %zu: \"%s\" lacks \"%s\"", i, gas_errmsg(),
+                   cases[i].want);
+        cJSON_Delete(j);
+    }
+}
+
+static void transitions(void)
+{
+    CHECK(job_status_allowed(JOB_PENDING, JOB_RUNNING));
+    CHECK(job_status_allowed(JOB_RUNNING, JOB_COMPLETED));
+    CHECK(job_status_allowed(JOB_FAILED, JOB_PENDING));
+    CHECK(!job_status_allowed(JOB_COMPLETED, JOB_PENDING));
+    CHECK(!job_status_allowed(JOB_PENDING, JOB_COMPLETED));
+    CHECK(archive_state_allowed(ARCH_NONE, ARCH_ARCHIVING));
+    CHECK(archive_state_allowed(ARCH_ARCHIVED, ARCH_RESTORING));
+    CHECK(archive_state_allowed(ARCH_RESTORING, ARCH_NONE));
+    CHECK(!archive_state_allowed(ARCH_NONE, ARCH_ARCHIVED));
+    CHECK(!archive_state_allowed(ARCH_ARCHIVING, ARCH_RESTORING));
+
+    struct tbl_update u;
+    tbl_update_init(&u);
+    CHECK_RC(job_update_status(&u, JOB_COMPLETED, JOB_RUNNING), GAS_EINTERNAL);
+    CHECK_INT(cJSON_GetArraySize(u.conds), 0); /* refused: nothing added */
+    CHECK_OK(job_update_archive(&u, ARCH_NONE, ARCH_ARCHIVING));
+    /* absent archive_state (GAS's own items) counts as NONE, unless an archive id exists */
+    cJSON *plain = parse("{\"job_id\":\"a\",\"job_status\":\"COMPLETED\"}");
+    cJSON *legacy = parse("{\"job_id\":\"a\",\"results_file_archive_id\":\"x\"}");
+    cJSON *arch = parse("{\"job_id\":\"a\",\"archive_state\":\"ARCHIVED\"}");
+    CHECK(tbl_update_check(&u, plain));
+    CHECK(!tbl_update_check(&u, legacy));
+    CHECK(!tbl_update_check(&u, arch));
+    tbl_update_apply(&u, plain);
+    CHECK_STR(json_str(plain, "archive_state"), "ARCHIVING");
+    cJSON_Delete(plain);
+    cJSON_Delete(legacy);
+    cJSON_Delete(arch);
+    tbl_update_release(&u);
+}
+
+static void object_keys(void)
+{
+    char *k = job_object_key("gas", "u1", "j1", "test.vcf");
+    CHECK_STR(k, "gas/u1/j1~test.vcf");
+    free(k);
+    CHECK(job_object_key("gas", "../u", "j", "f") == NULL);
+    CHECK(job_object_key("gas", "u", "j", "a/b.vcf") == NULL);
+    CHECK(job_object_key("gas", "u", "j", "..") == NULL);
+    CHECK(job_object_key("gas", "", "j", "f") == NULL);
+    CHECK(job_object_key("gas", "u", "j", "x\ny") == NULL);
+    char *r = job_result_name("free_1.vcf"), *l = job_log_name("free_1.vcf");
+    CHECK_STR(r, "free_1.annot.vcf");
+    CHECK_STR(l, "free_1.vcf.count.log");
+    free(r);
+    free(l);
+}
+
+static void users(void)
+{
+    cJSON *j = parse("{\"user_id\":\"u1\",\"name\":\"Ada\",\"email\":\"ada@example.org\","
+                     "\"role\":\"premium_user\",\"created\":1}");
+    struct user u;
+    CHECK_OK(user_from_json(j, &u));
+    CHECK_INT(u.role, ROLE_PREMIUM);
+    cJSON *back = user_to_json(&u);
+    CHECK_STR(json_str(back, "role"), "premium_user");
+    cJSON_Delete(back);
+    user_release(&u);
+    cJSON_Delete(j);
+    j = parse("{\"user_id\":\"u1\",\"role\":\"admin\"}");
+    CHECK_RC(user_from_json(j, &u), GAS_EINVAL);
+    cJSON_Delete(j);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct t_case cases[] = {
+        T(gas_items_round_trip), T(legacy_archived_item), T(bad_items_name_the_attribute),
+        T(transitions),          T(object_keys),          T(users),
+    };
+    return t_main("job", cases, sizeof cases / sizeof *cases, argc, argv);
+}
