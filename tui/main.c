@@ -5,6 +5,7 @@
 #include "gas/err.h"
 #include "gas/log.h"
 #include "gas/topology.h"
+#include "commands.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@ static int cmd_setup(struct cfg *cfg, int argc, char **argv)
 }
 
 static const struct command commands[] = {
+    {"annotate", "annotate a VCF file with the configured sources (gas annotate --help)",
+     cmd_annotate},
     {"config", "print the effective configuration (config keys: describe every key)", cmd_config},
     {"setup", "create GAS's tables, queues, topics and buckets on the backend", cmd_setup},
 };

@@ -1,0 +1,128 @@
+/* annot internals: sources, region sets, known-variant sweepers, line I/O. */
+#ifndef GAS_ANNOT_INTERNAL_H
+#define GAS_ANNOT_INTERNAL_H
+
+#include "gas/annot.h"
+
+#include <htslib/bgzf.h>
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
+#include <htslib/thread_pool.h>
+#include <htslib/tbx.h>
+#include <htslib/vcf.h>
+#include <stdint.h>
+
+enum src_type { SRC_REGION, SRC_KNOWN };
+enum region_format { RF_BED, RF_GFF3, RF_GTF };
+/* How a copied INFO value is laid out in the source. */
+enum info_number { NUM_A, NUM_R, NUM_1, NUM_FLAG, NUM_OTHER };
+
+struct info_map {
+    char *src, *dst;
+    enum info_number number; /* filled from the source's header */
+    char *type;              /* "Float", "Integer", "String", "Flag", ... */
+    char *description;
+};
+
+struct source_def {
+    char *name;
+    enum src_type type;
+    char *file; /* resolved path */
+    int line;   /* where the section starts, for messages */
+    /* region */
+    char *field;
+    enum region_format format;
+    int name_col;     /* BED column (1-based) */
+    char *name_attr;  /* GFF/GTF attribute */
+    char *feature;    /* GFF/GTF feature type filter, or NULL */
+    /* known */
+    int copy_id;
+    struct info_map *info;
+    int ninfo;
+};
+
+struct annot_sources {
+    struct source_def *src;
+    int n;
+};
+
+/* ------------------------------------------------------------------ alleles */
+
+/* One ALT allele, trimmed of the bases it shares with REF at either end (keeping one
+ * base on each side), so that the same change written with different padding compares
+ * equal. Pointers point into the record's text. */
+struct nall {
+    int64_t pos;
+    const char *ref, *alt;
+    uint32_t rlen, alen;
+    int symbolic; /* <...>, breakends, '*': compared as written */
+};
+void allele_trim(int64_t pos, const char *ref, uint32_t rlen, const char *alt, uint32_t alen,
+                 struct nall *out);
+int allele_equal(const struct nall *a, const struct nall *b);
+enum allele_class { AC_SNV, AC_MNV, AC_INS, AC_DEL, AC_OTHER };
+enum allele_class allele_classify(const struct nall *a);
+
+/* ------------------------------------------------------------------ regions */
+
+struct region_set;
+int region_load(const struct source_def *def, struct region_set **out);
+void region_free(struct region_set *rs);
+/* Appends to *names (a growing list, comma-separated, each name once, in order of
+ * feature start) the names of features overlapping [beg, end) (0-based) on contig.
+ * Returns the number of names added. */
+int region_names(struct region_set *rs, const char *contig, int64_t beg, int64_t end,
+                 kstring_t *names);
+
+/* ------------------------------------------------------------------ known */
+
+/* A known record in the window: a copy of its line and the spans of its columns. */
+struct kentry {
+    int64_t q, qmax; /* POS, and POS + len(REF) - 1 */
+    char *line;
+    size_t len, cap;
+    const char *id, *ref, *alt, *info;
+    uint32_t id_len, ref_len, alt_len, info_len;
+    int nalt; /* -1 until the alleles are trimmed */
+    struct nall *al;
+    int al_cap;
+};
+
+struct known;
+int known_open(const struct source_def *def, hts_tpool *pool, struct known **out);
+void known_free(struct known *k);
+/* Makes the window hold every known record on contig that could match a record whose
+ * trimmed alleles lie in [p, pmax]. p may go backwards (unsorted input): the source is
+ * then re-read through its index. */
+int known_prepare(struct known *k, const char *contig, int64_t p, int64_t pmax);
+/* The window: entries i in [0, known_count) */
+int known_count(const struct known *k);
+struct kentry *known_entry(struct known *k, int i);
+/* Trims an entry's alleles once; returns the count. */
+int known_alleles(struct kentry *e);
+int64_t known_seeks(const struct known *k);
+
+/* Finds the value of INFO key in an INFO column (not NUL-terminated); *val and *vlen get
+ * it ("" for a flag). 1 if found. */
+int info_find(const char *info, size_t info_len, const char *key, const char **val,
+              size_t *vlen);
+
+/* ------------------------------------------------------------------ text I/O */
+
+/* Line reader over VCF text (plain, gzip or BGZF) or BCF (converted to text). Lines are
+ * returned without the newline; longer than max is an error. */
+struct lreader;
+int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader **out);
+/* 1 and the line in *line, *len (valid until the next call), 0 at the end, <0 error. */
+int lreader_next(struct lreader *r, char **line, size_t *len);
+int64_t lreader_lineno(const struct lreader *r);
+void lreader_close(struct lreader *r);
+
+struct owriter;
+int owriter_open(const char *path, int bgzf, hts_tpool *pool, struct owriter **out);
+void ow_add(struct owriter *w, const char *data, size_t n);
+static inline void ow_addc(struct owriter *w, char c) { ow_add(w, &c, 1); }
+/* Flushes, closes and renames the temporary file into place; on failure removes it. */
+int owriter_finish(struct owriter *w, int ok);
+
+#endif

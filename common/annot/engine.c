@@ -1,0 +1,595 @@
+/* annot engine: the record loop. The header is copied with the new ##INFO lines put
+ * before #CHROM; each record is checked, matched against the sources and written with
+ * only its ID and INFO columns changed (the new INFO text is spliced in, the rest of the
+ * line is copied as it was). */
+#include "annot_internal.h"
+
+#include "gas/err.h"
+#include "gas/util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ALLELES 1024
+#define MAX_CONTIG_NAME 255
+
+struct match {
+    int allele;
+    struct kentry *e;
+    int j;
+};
+
+struct engine {
+    const struct annot_opts *o;
+    const struct annot_sources *src;
+    struct region_set *rs[ANNOT_MAX_SOURCES];
+    struct known *kn[ANNOT_MAX_SOURCES];
+    struct lreader *in;
+    struct owriter *out;
+    struct annot_stats *st;
+    /* header facts */
+    char **declared; /* ##contig IDs, if the header has any */
+    int ndeclared;
+    const char *outkeys[64]; /* INFO ids this run writes */
+    int noutkeys;
+    /* current record */
+    char prev_contig[MAX_CONTIG_NAME + 1];
+    int64_t prev_pos;
+    int contig_idx;
+    struct nall al[MAX_ALLELES];
+    int nal;
+    struct match *m;
+    int mcap, nm;
+    kstring_t ids, info, names, val;
+};
+
+static int line_err(struct engine *g, const char *fmt, const char *detail)
+{
+    return gas_err_set(GAS_EINVAL, "line %lld: %s%s", (long long)lreader_lineno(g->in), fmt,
+                       detail ? detail : "");
+}
+
+/* ------------------------------------------------------------------ header */
+
+static void header_info_lines(struct engine *g, kstring_t *h)
+{
+    for (int s = 0; s < g->src->n; s++) {
+        const struct source_def *d = &g->src->src[s];
+        if (d->type == SRC_REGION) {
+            ksprintf(h, "##INFO=<ID=%s,Number=.,Type=String,Description=\"Overlapping features "
+                        "from GAS source %s\">\n",
+                     d->field, d->name);
+            continue;
+        }
+        for (int i = 0; i < d->ninfo; i++) {
+            const struct info_map *m = &d->info[i];
+            const char *num = m->number == NUM_A || m->number == NUM_1 ? "A"
+                              : m->number == NUM_R                     ? "R"
+                              : m->number == NUM_FLAG                  ? "0"
+                                                                       : ".";
+            ksprintf(h, "##INFO=<ID=%s,Number=%s,Type=%s,Description=\"%s (%s from GAS source "
+                        "%s)\">\n",
+                     m->dst, num, m->type, m->description, m->src, d->name);
+        }
+    }
+}
+
+static int is_our_info_line(struct engine *g, const char *line)
+{
+    if (strncmp(line, "##INFO=<ID=", 11))
+        return 0;
+    size_t il = strcspn(line + 11, ",>");
+    for (int k = 0; k < g->noutkeys; k++)
+        if (strlen(g->outkeys[k]) == il && !memcmp(g->outkeys[k], line + 11, il))
+            return 1;
+    return 0;
+}
+
+static void declare_contig(struct engine *g, const char *line)
+{
+    const char *id = strstr(line, "ID=");
+    if (!id)
+        return;
+    id += 3;
+    size_t n = strcspn(id, ",>");
+    g->declared = xrealloc(g->declared, (size_t)(g->ndeclared + 1) * sizeof *g->declared);
+    g->declared[g->ndeclared++] = xstrndup(id, n);
+}
+
+/* Reads and writes the header; leaves the reader at the first record. */
+static int do_header(struct engine *g)
+{
+    char *line;
+    size_t len;
+    kstring_t h = {0, 0, NULL};
+    int r, rc = 0, first = 1;
+    while ((r = lreader_next(g->in, &line, &len)) > 0) {
+        if (memchr(line, 0, len)) {
+            rc = line_err(g, "binary data (a NUL byte): not a VCF text file", NULL);
+            break;
+        }
+        if (first && strncmp(line, "##fileformat=VCF", 16)) {
+            rc = line_err(g, "not a VCF file: it must start with ##fileformat=VCF", NULL);
+            break;
+        }
+        first = 0;
+        if (!strncmp(line, "##", 2)) {
+            if (!strncmp(line, "##contig=<", 10))
+                declare_contig(g, line);
+            if (!is_our_info_line(g, line)) {
+                kputsn(line, len, &h);
+                kputc('\n', &h);
+            }
+            continue;
+        }
+        if (strncmp(line, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", 38) ||
+            (line[38] && line[38] != '\t')) {
+            rc = line_err(g, line[0] == '#' ? "malformed #CHROM header line"
+                                            : "a record before the #CHROM header line",
+                          NULL);
+            break;
+        }
+        header_info_lines(g, &h);
+        kputsn(line, len, &h);
+        kputc('\n', &h);
+        ow_add(g->out, h.s, h.l);
+        free(h.s);
+        return 0;
+    }
+    free(h.s);
+    if (r < 0)
+        return r;
+    if (rc)
+        return rc;
+    return gas_err_set(GAS_EINVAL, first ? "empty input: no VCF header"
+                                         : "no #CHROM header line: not a VCF file");
+}
+
+/* ------------------------------------------------------------------ records */
+
+static int contig_index(struct engine *g, const char *name, size_t n)
+{
+    struct annot_stats *st = g->st;
+    for (int i = st->ncontigs - 1; i >= 0; i--)
+        if (!strncmp(st->contigs[i].name, name, sizeof st->contigs[i].name - 1) &&
+            strlen(st->contigs[i].name) == (n < 63 ? n : 63))
+            return i;
+    if (st->ncontigs == ANNOT_MAX_CONTIGS)
+        return -1;
+    snprintf(st->contigs[st->ncontigs].name, sizeof st->contigs[0].name, "%.*s", (int)n, name);
+    return st->ncontigs++;
+}
+
+static int contig_declared(struct engine *g, const char *name)
+{
+    if (!g->ndeclared)
+        return 1;
+    for (int i = 0; i < g->ndeclared; i++)
+        if (!strcmp(g->declared[i], name))
+            return 1;
+    return 0;
+}
+
+static int valid_bases(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isalpha((unsigned char)s[i]))
+            return 0;
+    return n > 0;
+}
+
+static int valid_alt(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (s[0] == '<')
+        return s[n - 1] == '>' && n > 2;
+    for (size_t i = 0; i < n; i++)
+        if (!isalpha((unsigned char)s[i]) && !strchr("*.[]:0123456789_-", s[i]))
+            return 0;
+    return 1;
+}
+
+static void add_match(struct engine *g, int allele, struct kentry *e, int j)
+{
+    if (g->nm == g->mcap) {
+        g->mcap = g->mcap ? g->mcap * 2 : 16;
+        g->m = xrealloc(g->m, (size_t)g->mcap * sizeof *g->m);
+    }
+    g->m[g->nm++] = (struct match){allele, e, j};
+}
+
+/* Matches every allele against the window of known source s. */
+static void match_known(struct engine *g, struct known *k)
+{
+    g->nm = 0;
+    int n = known_count(k);
+    for (int i = 0; i < g->nal; i++) {
+        const struct nall *a = &g->al[i];
+        for (int w = 0; w < n; w++) {
+            struct kentry *e = known_entry(k, w);
+            if (e->q > a->pos || e->qmax < a->pos)
+                continue;
+            int na = known_alleles(e);
+            for (int j = 0; j < na; j++)
+                if (allele_equal(a, &e->al[j]))
+                    add_match(g, i, e, j);
+        }
+    }
+}
+
+/* The j-th comma-separated element of v (or the whole value when j < 0). */
+static void element(const char *v, size_t vl, int j, const char **out, size_t *ol)
+{
+    if (j < 0) {
+        *out = v;
+        *ol = vl;
+        return;
+    }
+    const char *p = v, *end = v + vl;
+    for (int k = 0; k < j; k++) {
+        const char *c = memchr(p, ',', (size_t)(end - p));
+        if (!c) {
+            *out = ".";
+            *ol = 1;
+            return;
+        }
+        p = c + 1;
+    }
+    const char *c = memchr(p, ',', (size_t)(end - p));
+    *out = p;
+    *ol = c ? (size_t)(c - p) : (size_t)(end - p);
+}
+
+static void add_id(struct engine *g, const char *id, size_t n)
+{
+    if (n == 0 || (n == 1 && id[0] == '.'))
+        return;
+    const char *p = g->ids.s, *end = g->ids.s + g->ids.l;
+    while (p && p < end) { /* already there? */
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        size_t l = semi ? (size_t)(semi - p) : (size_t)(end - p);
+        if (l == n && !memcmp(p, id, n))
+            return;
+        p += l + 1;
+    }
+    if (g->ids.l)
+        kputc(';', &g->ids);
+    kputsn(id, n, &g->ids);
+}
+
+/* One INFO field from the matches: appends "dst=values" to g->info; 1 if added. */
+static int known_field(struct engine *g, const struct info_map *m)
+{
+    kstring_t *v = &g->val;
+    v->l = 0;
+    int any = 0;
+    if (m->number == NUM_FLAG) {
+        for (int x = 0; x < g->nm && !any; x++) {
+            const char *val;
+            size_t vl;
+            any = info_find(g->m[x].e->info, g->m[x].e->info_len, m->src, &val, &vl);
+        }
+        if (any) {
+            if (g->info.l)
+                kputc(';', &g->info);
+            kputs(m->dst, &g->info);
+        }
+        return any;
+    }
+    if (m->number == NUM_OTHER) { /* the first match's value as written */
+        for (int x = 0; x < g->nm && !any; x++) {
+            const char *val;
+            size_t vl;
+            if (info_find(g->m[x].e->info, g->m[x].e->info_len, m->src, &val, &vl) && vl) {
+                kputsn(val, vl, v);
+                any = 1;
+            }
+        }
+    } else {
+        int from = m->number == NUM_R ? -1 : 0;
+        for (int i = from; i < g->nal; i++) {
+            const char *val = ".", *el = ".";
+            size_t vl = 1, ell = 1;
+            for (int x = 0; x < g->nm; x++) {
+                if (i >= 0 && g->m[x].allele != i)
+                    continue;
+                struct kentry *e = g->m[x].e;
+                if (!info_find(e->info, e->info_len, m->src, &val, &vl))
+                    continue;
+                int j = m->number == NUM_1 ? -1 : m->number == NUM_R ? (i < 0 ? 0 : g->m[x].j + 1)
+                                                                     : g->m[x].j;
+                element(val, vl, j, &el, &ell);
+                break;
+            }
+            if (i > from)
+                kputc(',', v);
+            kputsn(el, ell, v);
+            if (ell != 1 || el[0] != '.')
+                any = 1;
+        }
+    }
+    if (!any)
+        return 0;
+    if (g->info.l)
+        kputc(';', &g->info);
+    kputs(m->dst, &g->info);
+    kputc('=', &g->info);
+    kputsn(v->s, v->l, &g->info);
+    return 1;
+}
+
+/* Copies INFO without fields this run writes (a re-annotated file keeps one copy). */
+static void keep_info(struct engine *g, const char *info, size_t n, kstring_t *out)
+{
+    if (n == 1 && info[0] == '.')
+        return;
+    const char *p = info, *end = info + n;
+    while (p < end) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        const char *fe = semi ? semi : end;
+        size_t kl = strcspn(p, "=;");
+        if (kl > (size_t)(fe - p))
+            kl = (size_t)(fe - p);
+        int ours = 0;
+        for (int k = 0; k < g->noutkeys && !ours; k++)
+            ours = strlen(g->outkeys[k]) == kl && !memcmp(g->outkeys[k], p, kl);
+        if (!ours && fe > p) {
+            if (out->l)
+                kputc(';', out);
+            kputsn(p, (size_t)(fe - p), out);
+        }
+        p = fe + 1;
+    }
+}
+
+/* Validates a record line and fills the column pointers; 0 or an error. */
+static int split_record(struct engine *g, char *line, size_t len, char *col[9], size_t cl[9],
+                        int *ncols)
+{
+    char *end = line + len;
+    int n = 0;
+    col[n++] = line;
+    for (char *p = line; n < 9 && (p = memchr(p, '\t', (size_t)(end - p))) != NULL; p++)
+        col[n++] = p + 1;
+    if (n < 8) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "%d", n);
+        return line_err(g, "expected at least 8 tab-separated columns, found ", detail);
+    }
+    for (int i = 0; i < 8; i++)
+        cl[i] = (size_t)((i + 1 < n ? col[i + 1] - 1 : end) - col[i]);
+    cl[8] = n > 8 ? (size_t)(end - col[8]) : 0;
+    if (n <= 8)
+        col[8] = end;
+    if (cl[0] == 0 || cl[0] > MAX_CONTIG_NAME || memchr(col[0], ' ', cl[0]))
+        return line_err(g, "CHROM is empty, too long or has a space", NULL);
+    if (memchr(line, 0, len))
+        return line_err(g, "binary data (a NUL byte)", NULL);
+    *ncols = n;
+    return 0;
+}
+
+static int parse_pos(struct engine *g, const char *s, size_t n, int64_t *pos)
+{
+    int64_t v = 0;
+    if (n == 0 || n > 10)
+        return line_err(g, "POS is not a position: ", n ? "too many digits" : "empty");
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return line_err(g, "POS is not a non-negative integer", NULL);
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v > INT32_MAX)
+        return line_err(g, "POS is larger than 2^31-1", NULL);
+    *pos = v;
+    return 0;
+}
+
+/* Splits ALT into trimmed alleles and counts their classes. */
+static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t rl,
+                         const char *alt, size_t al)
+{
+    g->nal = 0;
+    if (al == 1 && alt[0] == '.')
+        return 0; /* no ALT: a reference site */
+    const char *p = alt, *end = alt + al;
+    while (p <= end) {
+        const char *c = memchr(p, ',', (size_t)(end - p));
+        const char *ae = c ? c : end;
+        if (!valid_alt(p, (size_t)(ae - p)))
+            return line_err(g, "ALT has an empty or malformed allele", NULL);
+        if (g->nal == MAX_ALLELES)
+            return line_err(g, "more than 1024 ALT alleles", NULL);
+        struct nall *a = &g->al[g->nal++];
+        allele_trim(pos, ref, (uint32_t)rl, p, (uint32_t)(ae - p), a);
+        switch (allele_classify(a)) {
+        case AC_SNV: g->st->snv++; break;
+        case AC_MNV: g->st->mnv++; break;
+        case AC_INS: g->st->ins++; break;
+        case AC_DEL: g->st->del++; break;
+        case AC_OTHER: g->st->other++; break;
+        }
+        p = ae + 1;
+    }
+    g->st->alleles += g->nal;
+    return 0;
+}
+
+static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t pos)
+{
+    if (strlen(g->prev_contig) != cn || memcmp(g->prev_contig, chrom, cn)) {
+        memcpy(g->prev_contig, chrom, cn);
+        g->prev_contig[cn] = 0;
+        if (!contig_declared(g, g->prev_contig))
+            return line_err(g, "contig is not declared in the header: ", g->prev_contig);
+        int ci = contig_index(g, chrom, cn);
+        if (ci >= 0 && g->st->contigs[ci].records > 0)
+            g->st->unsorted++; /* the contig comes back: sources are re-read via the index */
+        g->contig_idx = ci;
+    } else if (pos < g->prev_pos) {
+        g->st->unsorted++;
+    }
+    g->prev_pos = pos;
+    if (g->contig_idx >= 0)
+        g->st->contigs[g->contig_idx].records++;
+    return 0;
+}
+
+static int do_record(struct engine *g, char *line, size_t len)
+{
+    char *col[9];
+    size_t cl[9];
+    int64_t pos = 0;
+    int ncols = 0;
+    int rc = split_record(g, line, len, col, cl, &ncols);
+    if (!rc)
+        rc = parse_pos(g, col[1], cl[1], &pos);
+    if (!rc && !valid_bases(col[3], cl[3]))
+        rc = line_err(g, "REF is empty or not bases", NULL);
+    if (!rc)
+        rc = track_order(g, col[0], cl[0], pos);
+    if (!rc)
+        rc = parse_alleles(g, pos, col[3], cl[3], col[4], cl[4]);
+    if (rc)
+        return rc;
+    g->st->records++;
+    const char *chrom = g->prev_contig;
+
+    g->ids.l = 0;
+    g->info.l = 0;
+    if (!(cl[2] == 1 && col[2][0] == '.'))
+        kputsn(col[2], cl[2], &g->ids);
+    keep_info(g, col[7], cl[7], &g->info);
+    int known_hit = 0;
+    for (int s = 0; s < g->src->n; s++) {
+        const struct source_def *d = &g->src->src[s];
+        int hit = 0;
+        if (d->type == SRC_REGION) {
+            g->names.l = 0;
+            if (region_names(g->rs[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3], &g->names)) {
+                if (g->info.l)
+                    kputc(';', &g->info);
+                kputs(d->field, &g->info);
+                kputc('=', &g->info);
+                kputsn(g->names.s, g->names.l, &g->info);
+                hit = 1;
+            }
+        } else if (g->nal) {
+            if ((rc = known_prepare(g->kn[s], chrom, pos, pos + (int64_t)cl[3] - 1)) != 0)
+                return rc;
+            match_known(g, g->kn[s]);
+            if (g->nm) {
+                hit = known_hit = 1;
+                if (d->copy_id)
+                    for (int x = 0; x < g->nm; x++) {
+                        const char *id = g->m[x].e->id, *end = id + g->m[x].e->id_len;
+                        while (id < end) {
+                            const char *semi = memchr(id, ';', (size_t)(end - id));
+                            const char *ie = semi ? semi : end;
+                            add_id(g, id, (size_t)(ie - id));
+                            id = ie + 1;
+                        }
+                    }
+                for (int f = 0; f < d->ninfo; f++)
+                    known_field(g, &d->info[f]);
+            }
+        }
+        g->st->source_hits[s] += hit;
+    }
+    g->st->known += known_hit;
+
+    /* CHROM POS | ID | REF ALT QUAL FILTER | INFO | rest */
+    ow_add(g->out, line, (size_t)(col[2] - line));
+    if (g->ids.l)
+        ow_add(g->out, g->ids.s, g->ids.l);
+    else
+        ow_addc(g->out, '.');
+    ow_add(g->out, col[3] - 1, (size_t)(col[7] - col[3] + 1));
+    if (g->info.l)
+        ow_add(g->out, g->info.s, g->info.l);
+    else
+        ow_addc(g->out, '.');
+    if (ncols > 8) /* FORMAT and samples, as they were */
+        ow_add(g->out, col[8] - 1, (size_t)(line + len - col[8] + 1));
+    ow_addc(g->out, '\n');
+    return 0;
+}
+
+/* ------------------------------------------------------------------ run */
+
+static int open_sources(struct engine *g, hts_tpool *pool)
+{
+    for (int s = 0; s < g->src->n; s++) {
+        const struct source_def *d = &g->src->src[s];
+        int rc = d->type == SRC_REGION ? region_load(d, &g->rs[s]) : known_open(d, pool, &g->kn[s]);
+        if (rc)
+            return rc;
+        if (d->type == SRC_REGION)
+            g->outkeys[g->noutkeys++] = d->field;
+        for (int i = 0; i < d->ninfo && g->noutkeys < 64; i++)
+            g->outkeys[g->noutkeys++] = d->info[i].dst;
+        snprintf(g->st->source_name[s], sizeof g->st->source_name[s], "%s", d->name);
+    }
+    g->st->nsources = g->src->n;
+    return 0;
+}
+
+int annot_run(const struct annot_opts *o, struct annot_stats *st)
+{
+    double t0 = gas_mono();
+    memset(st, 0, sizeof *st);
+    struct engine g;
+    memset(&g, 0, sizeof g);
+    g.o = o;
+    g.src = o->sources;
+    g.st = st;
+    g.contig_idx = -1;
+    hts_tpool *pool = o->threads > 0 ? hts_tpool_init(o->threads) : NULL;
+    int rc = open_sources(&g, pool);
+    if (!rc)
+        rc = lreader_open(o->in, o->max_line ? o->max_line : (4u << 20), pool, &g.in);
+    if (!rc)
+        rc = owriter_open(o->out, o->out_bgzf, pool, &g.out);
+    if (!rc)
+        rc = do_header(&g);
+    char *line;
+    size_t len;
+    int r = 0;
+    while (!rc && (r = lreader_next(g.in, &line, &len)) > 0) {
+        if (len == 0)
+            continue; /* a blank line (e.g. at the end) */
+        if (line[0] == '#') {
+            rc = line_err(&g, "a header line after the records started", NULL);
+            break;
+        }
+        rc = do_record(&g, line, len);
+    }
+    if (!rc && r < 0)
+        rc = r;
+    if (g.out) {
+        int wrc = owriter_finish(g.out, rc == 0);
+        if (!rc)
+            rc = wrc;
+    }
+    for (int s = 0; s < g.src->n; s++) {
+        if (g.kn[s])
+            st->seeks += known_seeks(g.kn[s]);
+        known_free(g.kn[s]);
+        region_free(g.rs[s]);
+    }
+    lreader_close(g.in);
+    if (pool)
+        hts_tpool_destroy(pool);
+    for (int i = 0; i < g.ndeclared; i++)
+        free(g.declared[i]);
+    free(g.declared);
+    free(g.m);
+    free(g.ids.s);
+    free(g.info.s);
+    free(g.names.s);
+    free(g.val.s);
+    st->seconds = gas_mono() - t0;
+    return rc;
+}

@@ -1,0 +1,342 @@
+/* annot known: a known-variant source read as a sweep alongside the input.
+ *
+ * The source is a bgzipped VCF with a tabix/CSI index. For the current input contig it
+ * keeps a small window of known records (copies of their lines) that could still match:
+ * those whose REF span reaches the current input position. Records are read in order,
+ * one ahead ("pending"), and only those that reach the current position are kept, so the
+ * window holds a handful of records however large the source is.
+ *
+ * The index is used (1) when the input moves to another contig, (2) when it jumps more
+ * than GAP bases ahead and the index points past where the reader is (sparse inputs:
+ * only the blocks that hold input positions are decompressed), and (3) when the input
+ * goes backwards (unsorted input): the window is dropped and the sweep restarts there. */
+#include "annot_internal.h"
+
+#include "gas/err.h"
+#include "gas/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GAP 65536
+
+struct known {
+    const struct source_def *def;
+    BGZF *fp;
+    tbx_t *tbx;
+    kstring_t ks;
+    char *contig;
+    int tid;
+    int done;     /* no more records on this contig */
+    int skipping; /* after a seek: skip lines of other contigs until ours starts */
+    int64_t last_q, last_p, lineno_hint;
+    struct kentry *ring; /* window: head .. head + count - 1; pending after it */
+    int head, count, cap;
+    int has_pending;
+    int64_t seeks;
+};
+
+int64_t known_seeks(const struct known *k) { return k->seeks; }
+int known_count(const struct known *k) { return k->count; }
+struct kentry *known_entry(struct known *k, int i)
+{
+    return &k->ring[(k->head + i) & (k->cap - 1)];
+}
+
+int info_find(const char *info, size_t len, const char *key, const char **val, size_t *vlen)
+{
+    size_t kl = strlen(key);
+    const char *p = info, *end = info + len;
+    while (p < end) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        const char *fe = semi ? semi : end;
+        if ((size_t)(fe - p) >= kl && !memcmp(p, key, kl)) {
+            if (p + kl == fe) {
+                *val = fe;
+                *vlen = 0;
+                return 1;
+            }
+            if (p[kl] == '=') {
+                *val = p + kl + 1;
+                *vlen = (size_t)(fe - p - (ptrdiff_t)kl - 1);
+                return 1;
+            }
+        }
+        p = fe + 1;
+    }
+    return 0;
+}
+
+/* Reads Number, Type and Description of the configured INFO fields from the header. */
+static int read_header(struct known *k, struct source_def *d)
+{
+    int r;
+    while ((r = bgzf_getline(k->fp, '\n', &k->ks)) >= 0) {
+        if (k->ks.l == 0 || k->ks.s[0] != '#')
+            break;
+        if (strncmp(k->ks.s, "##INFO=<ID=", 11))
+            continue;
+        const char *id = k->ks.s + 11;
+        size_t il = strcspn(id, ",>");
+        for (int i = 0; i < d->ninfo; i++) {
+            struct info_map *m = &d->info[i];
+            if (strlen(m->src) != il || memcmp(m->src, id, il) || m->type)
+                continue;
+            const char *num = strstr(k->ks.s, ",Number="), *type = strstr(k->ks.s, ",Type=");
+            const char *desc = strstr(k->ks.s, ",Description=\"");
+            char n = num ? num[8] : '.';
+            size_t nl = num ? strcspn(num + 8, ",>") : 0;
+            m->number = n == 'A'              ? NUM_A
+                        : n == 'R'            ? NUM_R
+                        : n == '0'            ? NUM_FLAG
+                        : n == '1' && nl == 1 ? NUM_1
+                                              : NUM_OTHER;
+            m->type = type ? xstrndup(type + 6, strcspn(type + 6, ",>")) : xstrdup("String");
+            if (!strcmp(m->type, "Flag"))
+                m->number = NUM_FLAG;
+            m->description = desc ? xstrndup(desc + 14, strcspn(desc + 14, "\""))
+                                  : xstrdup("");
+        }
+    }
+    if (r < -1)
+        return gas_err_set(GAS_EIO, "source [%s]: %s is corrupt", d->name, d->file);
+    for (int i = 0; i < d->ninfo; i++)
+        if (!d->info[i].type)
+            return gas_err_set(GAS_EINVAL, "source [%s]: INFO field %s is not in the header of %s",
+                               d->name, d->info[i].src, d->file);
+    return 0;
+}
+
+int known_open(const struct source_def *def, hts_tpool *pool, struct known **out)
+{
+    *out = NULL;
+    struct source_def *d = (struct source_def *)def; /* header facts are filled in */
+    struct known *k = xcalloc(1, sizeof *k);
+    k->def = def;
+    k->tid = -1;
+    k->cap = 16;
+    k->ring = xcalloc((size_t)k->cap, sizeof *k->ring);
+    int rc = 0;
+    k->fp = bgzf_open(d->file, "r");
+    if (!k->fp)
+        rc = gas_err_set(GAS_ENOTFOUND, "source [%s]: cannot open %s", d->name, d->file);
+    else if (bgzf_compression(k->fp) != bgzf)
+        rc = gas_err_set(GAS_EINVAL, "source [%s]: %s is not bgzip-compressed (bgzip it and "
+                                     "index it with tabix -p vcf)",
+                         d->name, d->file);
+    if (!rc) {
+        k->tbx = tbx_index_load3(d->file, NULL, 0);
+        if (!k->tbx)
+            rc = gas_err_set(GAS_EINVAL, "source [%s]: %s has no index (.tbi or .csi): run "
+                                         "tabix -p vcf %s",
+                             d->name, d->file, d->file);
+    }
+    if (!rc)
+        rc = read_header(k, d);
+    if (!rc && pool)
+        bgzf_thread_pool(k->fp, pool, 0);
+    if (rc) {
+        known_free(k);
+        return rc;
+    }
+    *out = k;
+    return 0;
+}
+
+void known_free(struct known *k)
+{
+    if (!k)
+        return;
+    for (int i = 0; i < k->cap; i++) {
+        free(k->ring[i].line);
+        free(k->ring[i].al);
+    }
+    free(k->ring);
+    free(k->ks.s);
+    free(k->contig);
+    if (k->tbx)
+        tbx_destroy(k->tbx);
+    if (k->fp)
+        bgzf_close(k->fp);
+    free(k);
+}
+
+/* Positions the reader at the first record that may overlap p on the current contig. */
+static void seek_to(struct known *k, int64_t p)
+{
+    k->count = 0;
+    k->has_pending = 0;
+    k->done = 1;
+    k->last_q = 0;
+    if (k->tid < 0)
+        return;
+    hts_itr_t *itr = tbx_itr_queryi(k->tbx, k->tid, p > 1 ? p - 1 : 0, HTS_POS_MAX);
+    if (itr && itr->n_off > 0 && bgzf_seek(k->fp, (int64_t)itr->off[0].u, SEEK_SET) == 0) {
+        k->done = 0;
+        k->skipping = 1;
+    }
+    hts_itr_destroy(itr);
+    k->seeks++;
+}
+
+/* Jumps ahead through the index when the next input position is far past the reader. */
+static void maybe_skip_ahead(struct known *k, int64_t p)
+{
+    if (k->done || k->tid < 0 || p - k->last_q <= GAP)
+        return;
+    if (k->has_pending && known_entry(k, k->count)->q >= p - GAP)
+        return;
+    hts_itr_t *itr = tbx_itr_queryi(k->tbx, k->tid, p - 1, p);
+    k->seeks++;
+    if (!itr || itr->n_off == 0) { /* nothing at or after p on this contig overlaps it */
+        hts_itr_destroy(itr);
+        return;
+    }
+    uint64_t voff = itr->off[0].u;
+    hts_itr_destroy(itr);
+    if ((int64_t)voff > bgzf_tell(k->fp) && bgzf_seek(k->fp, (int64_t)voff, SEEK_SET) == 0) {
+        k->has_pending = 0;
+        k->skipping = 1;
+    }
+}
+
+/* Splits a known line into its columns; GAS_EINVAL if it is not a VCF record. */
+static int parse_entry(struct known *k, struct kentry *e)
+{
+    char *s = e->line, *end = e->line + e->len, *col[9];
+    int n = 0;
+    col[n++] = s;
+    for (char *p = s; n < 9 && (p = memchr(p, '\t', (size_t)(end - p))) != NULL; p++)
+        col[n++] = p + 1;
+    if (n < 8)
+        return gas_err_set(GAS_EINVAL, "source [%s]: a record with fewer than 8 columns",
+                           k->def->name);
+    char *pe;
+    long long q = strtoll(col[1], &pe, 10);
+    if (pe == col[1] || *pe != '\t' || q < 1)
+        return gas_err_set(GAS_EINVAL, "source [%s]: bad POS in a record", k->def->name);
+    e->q = q;
+    e->id = col[2];
+    e->id_len = (uint32_t)(col[3] - col[2] - 1);
+    e->ref = col[3];
+    e->ref_len = (uint32_t)(col[4] - col[3] - 1);
+    e->alt = col[4];
+    e->alt_len = (uint32_t)(col[5] - col[4] - 1);
+    e->info = col[7];
+    e->info_len = (uint32_t)((n > 8 ? col[8] - 1 : end) - col[7]);
+    e->qmax = q + (e->ref_len ? e->ref_len : 1) - 1;
+    e->nalt = -1;
+    return 0;
+}
+
+static void grow_ring(struct known *k)
+{
+    if (k->count + 1 < k->cap)
+        return;
+    int ncap = k->cap * 2;
+    struct kentry *n = xcalloc((size_t)ncap, sizeof *n);
+    for (int i = 0; i < k->cap; i++)
+        n[i] = k->ring[(k->head + i) & (k->cap - 1)];
+    free(k->ring);
+    k->ring = n;
+    k->head = 0;
+    k->cap = ncap;
+}
+
+/* Reads the next record of the contig into the pending slot: 1, 0 at its end, <0 error. */
+static int read_next(struct known *k)
+{
+    size_t cl = strlen(k->contig);
+    for (;;) {
+        int r = bgzf_getline(k->fp, '\n', &k->ks);
+        if (r == -1)
+            return 0;
+        if (r < -1)
+            return gas_err_set(GAS_EIO, "source [%s]: %s is corrupt or truncated", k->def->name,
+                               k->def->file);
+        if (k->ks.l == 0 || k->ks.s[0] == '#')
+            continue;
+        if (k->ks.l <= cl || memcmp(k->ks.s, k->contig, cl) || k->ks.s[cl] != '\t') {
+            if (k->skipping)
+                continue;
+            return 0;
+        }
+        k->skipping = 0;
+        grow_ring(k);
+        struct kentry *e = known_entry(k, k->count);
+        if (e->cap < k->ks.l + 1) {
+            e->cap = k->ks.l + 1 + 64;
+            free(e->line);
+            e->line = xmalloc(e->cap);
+        }
+        memcpy(e->line, k->ks.s, k->ks.l + 1);
+        e->len = k->ks.l;
+        int rc = parse_entry(k, e);
+        if (rc)
+            return rc;
+        if (e->q < k->last_q)
+            return gas_err_set(GAS_EINVAL, "source [%s]: %s is not sorted (%s:%lld after %lld)",
+                               k->def->name, k->def->file, k->contig, (long long)e->q,
+                               (long long)k->last_q);
+        k->last_q = e->q;
+        return 1;
+    }
+}
+
+int known_prepare(struct known *k, const char *contig, int64_t p, int64_t pmax)
+{
+    if (!k->contig || strcmp(k->contig, contig)) {
+        free(k->contig);
+        k->contig = xstrdup(contig);
+        k->tid = tbx_name2id(k->tbx, contig);
+        seek_to(k, p);
+    } else if (p < k->last_p) {
+        seek_to(k, p);
+    } else {
+        maybe_skip_ahead(k, p);
+    }
+    k->last_p = p;
+    while (k->count && known_entry(k, 0)->qmax < p) {
+        k->head = (k->head + 1) & (k->cap - 1);
+        k->count--;
+    }
+    while (!k->done) {
+        if (!k->has_pending) {
+            int r = read_next(k);
+            if (r < 0)
+                return r;
+            if (r == 0) {
+                k->done = 1;
+                break;
+            }
+            k->has_pending = 1;
+        }
+        struct kentry *e = known_entry(k, k->count);
+        if (e->q > pmax)
+            break;
+        k->has_pending = 0;
+        if (e->qmax >= p)
+            k->count++; /* keep it: it may match */
+    }
+    return 0;
+}
+
+int known_alleles(struct kentry *e)
+{
+    if (e->nalt >= 0)
+        return e->nalt;
+    int n = 0;
+    const char *a = e->alt, *end = e->alt + e->alt_len;
+    while (a <= end) {
+        const char *c = memchr(a, ',', (size_t)(end - a));
+        const char *ae = c ? c : end;
+        if (n == e->al_cap) {
+            e->al_cap = e->al_cap ? e->al_cap * 2 : 4;
+            e->al = xrealloc(e->al, (size_t)e->al_cap * sizeof *e->al);
+        }
+        allele_trim(e->q, e->ref, e->ref_len, a, (uint32_t)(ae - a), &e->al[n++]);
+        a = ae + 1;
+    }
+    e->nalt = n;
+    return n;
+}
