@@ -64,8 +64,15 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 CONF_BIN  := $(O)/tests/conformance
 TEST_BINS := $(UNIT_BINS) $(CONF_BIN)
 
-.PHONY: all check unit demo asan tsan valgrind format install clean tests
-all: $(GASD) $(GAS)
+SOURCES := build/sources/sources.conf
+
+.PHONY: all check unit demo asan tsan valgrind format install clean tests sources
+all: $(GASD) $(GAS) $(SOURCES)
+
+# Default GRCh37 annotation sources, from data that Debian packages ship.
+sources: $(SOURCES)
+$(SOURCES): scripts/build-sources.sh | $(O)/pkg.mk
+	@scripts/build-sources.sh build/sources
 ifeq ($(VARIANT),release)
 all: bin/gasd bin/gas
 bin/%: $(O)/bin/%
@@ -122,6 +129,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/gas
 	install -m 0755 $(GASD) $(GAS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/gas/
+	install -d $(DESTDIR)$(PREFIX)/share/gas
+	install -m 0644 build/sources/sources.conf build/sources/genes.bed.gz* build/sources/kg.vcf.gz* \
+		$(DESTDIR)$(PREFIX)/share/gas/
 
 clean:
 	rm -rf build bin
