@@ -246,6 +246,8 @@ int region_names(struct region_set *rs, const char *contig, int64_t beg, int64_t
             stack[sp++].lv = lv - 1;
         }
     }
+    if (nh == 0)
+        return 0;
     int64_t *hits = rs->hits;
     qsort(hits, (size_t)nh, sizeof *hits, cmp_idx);
     int added = 0;

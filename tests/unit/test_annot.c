@@ -1,0 +1,556 @@
+/* annot: the annotation engine on small files made here (sources bgzipped and indexed
+ * with htslib), checked line by line against what a user must see. */
+#include "../harness.h"
+
+#include "gas/annot.h"
+#include "gas/util.h"
+
+#include <htslib/bgzf.h>
+#include <htslib/tbx.h>
+#include <htslib/vcf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static const char *KNOWN =
+    "##fileformat=VCFv4.2\n"
+    "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency\">\n"
+    "##INFO=<ID=VT,Number=1,Type=String,Description=\"Variant type\">\n"
+    "##INFO=<ID=DB,Number=0,Type=Flag,Description=\"In the database\">\n"
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    "1\t100\trs1\tA\tG\t.\t.\tAF=0.901957000;VT=SNP;DB\n"
+    "1\t200\trs2\tC\tT\t.\t.\tAF=0.25;VT=SNP\n"
+    "1\t200\trs3\tC\tA\t.\t.\tAF=0.5;VT=SNP\n"
+    "1\t300\trs4\tTAC\tT\t.\t.\tAF=0.125;VT=INDEL\n"
+    "1\t400\trs5;rs5b\tG\tGA,GT\t.\t.\tAF=0.1,0.2;VT=INDEL\n"
+    "2\t50\trs6\tT\tC\t.\t.\tAF=1e-05;VT=SNP\n";
+
+static const char *GENES = "1\t90\t160\tGENEA\n"
+                           "1\t95\t110\tGENEB\n"
+                           "1\t99\t100\tGENEA\n"
+                           "2\t0\t1000\tGENEC\n";
+
+static const char *HDR = "##fileformat=VCFv4.2\n"
+                         "##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">\n"
+                         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n";
+
+static const char *RECORDS[] = {
+    "1\t100\t.\tA\tG\t50\tPASS\tDP=10\tGT\t0/1",
+    "1\t100\t.\tA\tG\t50\tPASS\tDP=11\tGT\t0/1",
+    "1\t150\trsX\tC\tG\t.\t.\t.\tGT\t1/1",
+    "1\t200\t.\tC\tT,A\t.\t.\tDP=3\tGT\t1/2",
+    "1\t300\t.\tTACACAC\tTACAC\t.\t.\t.\tGT\t0/1",
+    "1\t400\t.\tG\tGT,GA\t.\t.\t.\tGT\t1/2",
+    "2\t50\trs9\tT\tC\t.\t.\t.\tGT\t0/1",
+};
+
+static const char *EXPECTED[] = {
+    "1\t100\trs1\tA\tG\t50\tPASS\tDP=10;GENE=GENEA,GENEB;KG_AF=0.901957000;KG_VT=SNP;KG_DB\tGT\t0/1",
+    "1\t100\trs1\tA\tG\t50\tPASS\tDP=11;GENE=GENEA,GENEB;KG_AF=0.901957000;KG_VT=SNP;KG_DB\tGT\t0/1",
+    "1\t150\trsX\tC\tG\t.\t.\tGENE=GENEA\tGT\t1/1",
+    "1\t200\trs2;rs3\tC\tT,A\t.\t.\tDP=3;KG_AF=0.25,0.5;KG_VT=SNP,SNP\tGT\t1/2",
+    "1\t300\trs4\tTACACAC\tTACAC\t.\t.\tKG_AF=0.125;KG_VT=INDEL\tGT\t0/1",
+    "1\t400\trs5;rs5b\tG\tGT,GA\t.\t.\tKG_AF=0.2,0.1;KG_VT=INDEL,INDEL\tGT\t1/2",
+    "2\t50\trs9;rs6\tT\tC\t.\t.\tGENE=GENEC;KG_AF=1e-05;KG_VT=SNP\tGT\t0/1",
+};
+#define NREC (int)(sizeof RECORDS / sizeof *RECORDS)
+
+/* Writes text bgzipped to path and indexes it (preset 0 = VCF, else BED). */
+static void bgzip_index(const char *path, const char *text, int bed)
+{
+    BGZF *fp = bgzf_open(path, "w");
+    if (!fp || bgzf_write(fp, text, strlen(text)) < 0 || bgzf_close(fp) < 0)
+        t_fail(__FILE__, __LINE__, "cannot write %s", path);
+    if (tbx_index_build(path, 0, bed ? &tbx_conf_bed : &tbx_conf_vcf) < 0)
+        t_fail(__FILE__, __LINE__, "cannot index %s", path);
+}
+
+static char *dir;
+
+/* A fresh directory with known.vcf.gz, genes.bed.gz and sources.conf. */
+static struct annot_sources *sources(const char *known_text)
+{
+    free(dir);
+    dir = xstrdup(t_tmpdir());
+    char *k = xasprintf("%s/known.vcf.gz", dir), *g = xasprintf("%s/genes.bed.gz", dir);
+    char *c = xasprintf("%s/sources.conf", dir);
+    bgzip_index(k, known_text, 0);
+    bgzip_index(g, GENES, 1);
+    FILE *f = fopen(c, "w");
+    fprintf(f, "# test sources\n[genes]\ntype = region\nfile = genes.bed.gz\nfield = GENE\n\n"
+               "[kg]\ntype = known\nfile = known.vcf.gz\ninfo = AF:KG_AF, VT:KG_VT, DB:KG_DB\n");
+    fclose(f);
+    struct annot_sources *s = NULL;
+    CHECK_OK(annot_sources_load(c, &s));
+    free(k);
+    free(g);
+    free(c);
+    return s;
+}
+
+static char *input_text(const int *order, int n)
+{
+    struct strbuf sb;
+    sb_init(&sb, 0);
+    sb_adds(&sb, HDR);
+    for (int i = 0; i < n; i++) {
+        sb_adds(&sb, RECORDS[order ? order[i] : i]);
+        sb_adds(&sb, "\n");
+    }
+    return sb_detach(&sb);
+}
+
+/* Runs the engine on text; returns the output (caller's) or NULL on error (rc set). */
+static char *annotate(struct annot_sources *s, const char *text, int bgz, struct annot_stats *st,
+                      int *rc, size_t max_line)
+{
+    const char *in = t_write_file("in.vcf", text, strlen(text));
+    char *out = xasprintf("%s/out.vcf%s", dir, bgz ? ".gz" : "");
+    struct annot_opts o = {in, out, NULL, bgz, 1, max_line ? max_line : 1 << 20, s};
+    *rc = annot_run(&o, st);
+    char *data = NULL;
+    if (!*rc) {
+        BGZF *fp = bgzf_open(out, "r");
+        struct strbuf sb;
+        sb_init(&sb, 0);
+        char buf[4096];
+        ssize_t n;
+        while (fp && (n = bgzf_read(fp, buf, sizeof buf)) > 0)
+            sb_add(&sb, buf, (size_t)n);
+        if (fp)
+            bgzf_close(fp);
+        data = sb_detach(&sb);
+    } else {
+        CHECK(access(out, F_OK) != 0); /* a failed run leaves no output behind */
+    }
+    free(out);
+    return data;
+}
+
+/* The data line of out that starts with "CHROM\tPOS\t" and has REF ref (caller's). */
+static int count_lines(const char *out, const char *prefix)
+{
+    int n = 0;
+    for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        n += !strncmp(p, prefix, strlen(prefix));
+    return n;
+}
+
+static void check_records(const char *out, const int *order, int n)
+{
+    const char *p = strstr(out, "#CHROM");
+    p = p ? strchr(p, '\n') + 1 : out;
+    for (int i = 0; i < n; i++) {
+        const char *want = EXPECTED[order ? order[i] : i];
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len != strlen(want) || strncmp(p, want, len))
+            t_fail(__FILE__, __LINE__, "record %d:\n      got  %.*s\n      want %s", i, (int)len,
+                   p, want);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+}
+
+static void annotates_like_a_user_expects(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *in = input_text(NULL, NREC);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    if (out) {
+        check_records(out, NULL, NREC);
+        CHECK(strstr(out, "##INFO=<ID=KG_AF,Number=A,Type=Float,Description=\"Allele frequency "
+                          "(AF from GAS source kg)\">\n") != NULL);
+        CHECK(strstr(out, "##INFO=<ID=KG_DB,Number=0,Type=Flag") != NULL);
+        CHECK(strstr(out, "##INFO=<ID=GENE,Number=.,Type=String") != NULL);
+        CHECK(strstr(out, "##INFO=<ID=DP,Number=1") != NULL); /* the input's own header stays */
+        CHECK(strstr(out, "\n#CHROM") > strstr(out, "ID=KG_DB")); /* new lines before #CHROM */
+    }
+    CHECK_INT(st.records, 7);
+    CHECK_INT(st.known, 6);
+    CHECK_INT(st.source_hits[0], 4); /* genes */
+    CHECK_INT(st.source_hits[1], 6);
+    CHECK_INT(st.snv, 6);
+    CHECK_INT(st.del, 1);
+    CHECK_INT(st.ins, 2);
+    CHECK_INT(st.ncontigs, 2);
+    CHECK_INT(st.contigs[0].records, 6);
+    free(out);
+    free(in);
+    annot_sources_free(s);
+}
+
+static void reannotating_changes_nothing(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *in = input_text(NULL, NREC);
+    struct annot_stats st;
+    int rc;
+    char *once = annotate(s, in, 0, &st, &rc, 0);
+    char *twice = once ? annotate(s, once, 0, &st, &rc, 0) : NULL;
+    CHECK_OK(rc);
+    CHECK(once && twice && !strcmp(once, twice));
+    free(once);
+    free(twice);
+    free(in);
+    annot_sources_free(s);
+}
+
+static void unsorted_input_handled_through_the_index(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    int order[] = {6, 3, 0, 5, 2, 1, 4}; /* contig 2 first, then positions back and forth */
+    char *in = input_text(order, NREC);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    if (out)
+        check_records(out, order, NREC); /* same annotation, input order kept */
+    CHECK(st.unsorted >= 3);
+    free(out);
+    free(in);
+    annot_sources_free(s);
+}
+
+static void contig_order_differs_from_source(void)
+{
+    /* the source lists contig 2 before contig 1 */
+    const char *k2 = strstr(KNOWN, "2\t50");
+    char *known = xasprintf("%.*s%s%.*s", (int)(strstr(KNOWN, "1\t100") - KNOWN), KNOWN, k2,
+                            (int)(k2 - strstr(KNOWN, "1\t100")), strstr(KNOWN, "1\t100"));
+    struct annot_sources *s = sources(known);
+    char *in = input_text(NULL, NREC);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    if (out)
+        check_records(out, NULL, NREC);
+    free(out);
+    free(in);
+    free(known);
+    annot_sources_free(s);
+}
+
+static void sparse_input_reads_through_the_index(void)
+{
+    struct strbuf k;
+    sb_init(&k, 0);
+    sb_adds(&k, "##fileformat=VCFv4.2\n##INFO=<ID=AF,Number=A,Type=Float,Description=\"AF\">\n"
+                "##INFO=<ID=VT,Number=1,Type=String,Description=\"VT\">\n"
+                "##INFO=<ID=DB,Number=0,Type=Flag,Description=\"DB\">\n"
+                "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+    for (int i = 1; i <= 20000; i++)
+        sb_addf(&k, "1\t%d\trs%d\tA\tG\t.\t.\tAF=0.%d\n", i * 500, i, i);
+    struct annot_sources *s = sources(k.buf);
+    sb_release(&k);
+    char *in = xasprintf("%s1\t1000\t.\tA\tG\t.\t.\t.\tGT\t0/1\n1\t4000000\t.\tA\tG\t.\t.\t.\tGT\t0/1\n"
+                         "1\t9999500\t.\tA\tG\t.\t.\t.\tGT\t0/1\n1\t9999501\t.\tA\tG\t.\t.\t.\tGT\t0/1\n",
+                         HDR);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK(out && strstr(out, "1\t1000\trs2\t"));
+    CHECK(out && strstr(out, "1\t4000000\trs8000\tA\tG\t.\t.\tKG_AF=0.8000\t"));
+    CHECK(out && strstr(out, "1\t9999500\trs19999\t"));
+    CHECK(out && strstr(out, "1\t9999501\t.\tA\tG\t.\t.\t.\t"));
+    CHECK(st.seeks >= 3); /* jumped ahead instead of reading the 10 Mb between */
+    free(out);
+    free(in);
+    annot_sources_free(s);
+}
+
+static void bgzf_output_and_bcf_input(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *text = input_text(NULL, NREC);
+    struct annot_stats st;
+    int rc;
+    char *plain = annotate(s, text, 0, &st, &rc, 0);
+    char *bgz = annotate(s, text, 1, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK(plain && bgz && !strcmp(plain, bgz));
+    /* the same records as BCF (htslib needs contig lines) */
+    char *bcfpath = xasprintf("%s/in.bcf", dir);
+    htsFile *fp = hts_open(bcfpath, "wb");
+    bcf_hdr_t *h = bcf_hdr_init("w");
+    kstring_t hs = {0, 0, NULL};
+    ksprintf(&hs, "##fileformat=VCFv4.2\n##contig=<ID=1>\n##contig=<ID=2>\n"
+                  "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n%s",
+             strchr(HDR, '\n') + 1);
+    CHECK(bcf_hdr_parse(h, hs.s) == 0);
+    CHECK(bcf_hdr_write(fp, h) == 0);
+    bcf1_t *rec = bcf_init();
+    for (int i = 0; i < NREC; i++) {
+        kstring_t line = {0, 0, NULL};
+        kputs(RECORDS[i], &line);
+        CHECK(vcf_parse(&line, h, rec) == 0);
+        CHECK(bcf_write(fp, h, rec) == 0);
+        free(line.s);
+    }
+    bcf_destroy(rec);
+    bcf_hdr_destroy(h);
+    hts_close(fp);
+    free(hs.s);
+    char *out = xasprintf("%s/bcf.out.vcf", dir);
+    struct annot_opts o = {bcfpath, out, NULL, 0, 1, 1 << 20, s};
+    CHECK_OK(annot_run(&o, &st));
+    char *data = NULL;
+    size_t n;
+    CHECK_OK(gas_read_file(out, 1 << 20, &data, &n));
+    if (data)
+        check_records(data, NULL, NREC);
+    free(data);
+    free(out);
+    free(bcfpath);
+    free(plain);
+    free(bgz);
+    free(text);
+    annot_sources_free(s);
+}
+
+static void bad_input_names_the_line(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *longline = xmalloc(3000);
+    memset(longline, 'A', 2999);
+    longline[2999] = 0;
+    char *toolong = xasprintf("%s1\t100\t.\tA\tG\t.\t.\tX=%s\n", HDR, longline);
+    char *bad_pos = xasprintf("%s1\t1x0\t.\tA\tG\t.\t.\t.\n", HDR);
+    char *few_cols = xasprintf("%s1\t100\t.\tA\tG\n", HDR);
+    char *bad_ref = xasprintf("%s1\t100\t.\tA1\tG\t.\t.\t.\n", HDR);
+    char *bad_alt = xasprintf("%s1\t100\t.\tA\tG,,T\t.\t.\t.\n", HDR);
+    char *late_hdr = xasprintf("%s1\t100\t.\tA\tG\t.\t.\t.\n##INFO=<ID=X>\n", HDR);
+    char *contig = xasprintf("##fileformat=VCFv4.2\n##contig=<ID=1>\n%s3\t100\t.\tA\tG\t.\t.\t.\n",
+                             strchr(HDR, '\n') + 1);
+    /* a real gzip stream of many records, cut off in the middle */
+    struct strbuf big;
+    sb_init(&big, 0);
+    sb_adds(&big, HDR);
+    for (int i = 1; i <= 20000; i++)
+        sb_addf(&big, "1\t%d\t.\tA\tG\t.\t.\tDP=%d\tGT\t0/1\n", i, i * 7919 % 1000);
+    char *gzpath = xasprintf("%s/full.vcf.gz", dir);
+    BGZF *gz = bgzf_open(gzpath, "wg");
+    CHECK(gz && bgzf_write(gz, big.buf, big.len) >= 0 && bgzf_close(gz) == 0);
+    sb_release(&big);
+    char *truncated = NULL;
+    size_t truncated_len = 0;
+    CHECK_OK(gas_read_file(gzpath, 1 << 24, &truncated, &truncated_len));
+    truncated_len /= 2;
+    free(gzpath);
+    const struct {
+        const char *text;
+        size_t len;
+        int rc;
+        const char *want;
+    } cases[] = {
+        {"", 0, GAS_EINVAL, "empty input"},
+        {"\x7f" "ELF\x02\x01\x01\x00\x00\x00\x00\x00", 12, GAS_EINVAL, "line 1: "},
+        {"1\t100\t.\tA\tG\t.\t.\t.\n", 18, GAS_EINVAL, "line 1: not a VCF file"},
+        {"##fileformat=VCFv4.2\n1\t100\t.\tA\tG\t.\t.\t.\n", 0, GAS_EINVAL,
+         "line 2: a record before the #CHROM header line"},
+        {"##fileformat=VCFv4.2\n##x=y\n", 0, GAS_EINVAL, "no #CHROM header line"},
+        {bad_pos, 0, GAS_EINVAL, "line 4: POS is not a non-negative integer"},
+        {few_cols, 0, GAS_EINVAL, "line 4: expected at least 8 tab-separated columns, found 5"},
+        {bad_ref, 0, GAS_EINVAL, "line 4: REF is empty or not bases"},
+        {bad_alt, 0, GAS_EINVAL, "line 4: ALT has an empty or malformed allele"},
+        {late_hdr, 0, GAS_EINVAL, "line 5: a header line after the records started"},
+        {contig, 0, GAS_EINVAL, "line 5: contig is not declared in the header: 3"},
+        {truncated, truncated_len, GAS_EINVAL, "corrupt or truncated"},
+        {toolong, 0, GAS_ETOOBIG, "line 4: longer than 1024 bytes"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *p = t_write_file("bad.vcf", cases[i].text,
+                                     cases[i].len ? cases[i].len : strlen(cases[i].text));
+        char *out = xasprintf("%s/bad.out.vcf", dir);
+        struct annot_opts o = {p, out, NULL, 0, 0, 1024, s};
+        struct annot_stats st;
+        int rc = annot_run(&o, &st);
+        if (rc != cases[i].rc || !strstr(gas_errmsg(), cases[i].want))
+            t_fail(__FILE__, __LINE__, "case %zu: %s \"%s\", want %s \"%s\"", i, gas_err_name(rc),
+                   gas_errmsg(), gas_err_name(cases[i].rc), cases[i].want);
+        CHECK(access(out, F_OK) != 0);
+        free(out);
+    }
+    free(truncated);
+    free(longline);
+    free(toolong);
+    free(bad_pos);
+    free(few_cols);
+    free(bad_ref);
+    free(bad_alt);
+    free(late_hdr);
+    free(contig);
+    annot_sources_free(s);
+}
+
+static void old_vcf_headers_pass_through(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    const char *in = "##fileformat=VCFv3.3\n##INFO=DP,1,Integer,\"Total Depth\"\n"
+                     "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                     "1\t100\t.\tA\tG\t-1\t0\tDP=5\n";
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK(out && strstr(out, "##INFO=DP,1,Integer,\"Total Depth\"\n"));
+    CHECK(out && strstr(out, "\n1\t100\trs1\tA\tG\t-1\t0\tDP=5;GENE=GENEA,GENEB;KG_AF=0.901957000"));
+    free(out);
+    annot_sources_free(s);
+}
+
+static void sources_file_errors_name_the_line(void)
+{
+    const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"[a]\ntype = region\nfile = x.bed\n", ":1: region source [a] has no field"},
+        {"[a]\ntype = known\nfile = x.vcf\nid = true\n", ":1: known source [a] must be a bgzipped"},
+        {"type = region\n", ":1: \"key = value\" before the first [source] section"},
+        {"[a]\ntype = nearby\n", ":2: type must be region or known"},
+        {"[a]\ntype = region\nfile = g.bed\nfield = 9bad\n", ":4: field \"9bad\" is not a valid"},
+        {"[a]\ntype = known\nfile = k.vcf.gz\ninfo = AF:X, AF:X\n", "INFO field X is written by two"},
+        {"[a]\ncolour = blue\n", ":2: unknown key \"colour\""},
+        {"# nothing\n", "no [source] sections"},
+        {"[a\n", ":1: expected \"[name]\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *p = t_write_file("s.conf", cases[i].text, strlen(cases[i].text));
+        struct annot_sources *s = NULL;
+        int rc = annot_sources_load(p, &s);
+        if (rc != GAS_EINVAL || !strstr(gas_errmsg(), cases[i].want) || !strstr(gas_errmsg(), p))
+            t_fail(__FILE__, __LINE__, "case %zu: \"%s\" lacks \"%s\"", i, gas_errmsg(),
+                   cases[i].want);
+        annot_sources_free(s);
+    }
+}
+
+static void missing_index_and_fields(void)
+{
+    free(dir);
+    dir = xstrdup(t_tmpdir());
+    char *k = xasprintf("%s/k.vcf.gz", dir), *c = xasprintf("%s/s.conf", dir);
+    BGZF *fp = bgzf_open(k, "w");
+    CHECK(bgzf_write(fp, KNOWN, strlen(KNOWN)) >= 0);
+    bgzf_close(fp);
+    FILE *f = fopen(c, "w");
+    fprintf(f, "[kg]\ntype = known\nfile = k.vcf.gz\ninfo = AF\n");
+    fclose(f);
+    struct annot_sources *s = NULL;
+    CHECK_OK(annot_sources_load(c, &s));
+    char *in = input_text(NULL, 1);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_RC(rc, GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "has no index (.tbi or .csi): run tabix -p vcf") != NULL);
+    free(out);
+    annot_sources_free(s);
+    CHECK(tbx_index_build(k, 0, &tbx_conf_vcf) == 0);
+    f = fopen(c, "w");
+    fprintf(f, "[kg]\ntype = known\nfile = k.vcf.gz\ninfo = NOPE\n");
+    fclose(f);
+    CHECK_OK(annot_sources_load(c, &s));
+    out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_RC(rc, GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "INFO field NOPE is not in the header") != NULL);
+    free(out);
+    free(in);
+    annot_sources_free(s);
+    free(k);
+    free(c);
+}
+
+static void gff_and_gtf_regions(void)
+{
+    free(dir);
+    dir = xstrdup(t_tmpdir());
+    const char *gff = "##gff-version 3\n"
+                      "1\tsrc\tgene\t91\t160\t.\t+\t.\tID=g1;Name=ALPHA\n"
+                      "1\tsrc\texon\t91\t100\t.\t+\t.\tID=e1;Name=ALPHA-exon1\n"
+                      "1\tsrc\tgene\t101\t200\t.\t+\t.\tID=g2\n";
+    const char *gtf = "1\tsrc\tgene\t100\t100\t.\t+\t.\tgene_id \"G1\"; gene_name \"BETA\";\n";
+    char *g1 = xasprintf("%s/a.gff3", dir), *g2 = xasprintf("%s/b.gtf", dir);
+    char *c = xasprintf("%s/s.conf", dir);
+    FILE *f = fopen(g1, "w");
+    fputs(gff, f);
+    fclose(f);
+    f = fopen(g2, "w");
+    fputs(gtf, f);
+    fclose(f);
+    f = fopen(c, "w");
+    fprintf(f, "[g]\ntype = region\nfile = a.gff3\nfield = GFF_GENE\nfeature = gene\n"
+               "[t]\ntype = region\nfile = b.gtf\nfield = GTF_GENE\n");
+    fclose(f);
+    struct annot_sources *s = NULL;
+    CHECK_OK(annot_sources_load(c, &s));
+    char *in = input_text(NULL, 3);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    /* 1:100 is in gene ALPHA (91..160, 1-based) and in BETA (exactly 100..100) */
+    CHECK(out && strstr(out, "1\t100\t.\tA\tG\t50\tPASS\tDP=10;GFF_GENE=ALPHA;GTF_GENE=BETA\t"));
+    /* 1:150: ALPHA only; g2 has no Name and gives nothing; exons are filtered out */
+    CHECK(out && strstr(out, "1\t150\trsX\tC\tG\t.\t.\tGFF_GENE=ALPHA\t"));
+    free(out);
+    free(in);
+    free(g1);
+    free(g2);
+    free(c);
+    annot_sources_free(s);
+}
+
+static void count_log(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *in = input_text(NULL, NREC);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    char *path = xasprintf("%s/x.vcf.count.log", dir), *log = NULL;
+    size_t n;
+    CHECK_OK(annot_write_count_log(&st, "x.vcf", path));
+    CHECK_OK(gas_read_file(path, 1 << 16, &log, &n));
+    CHECK(log && strstr(log, "input: x.vcf\n"));
+    CHECK(log && strstr(log, "total records: 7\n"));
+    CHECK(log && strstr(log, "records in known sources: 6 (85.71%)\n"));
+    CHECK(log && strstr(log, "  genes                4 (57.14%)\n"));
+    CHECK(log && strstr(log, "  deletion             1 "));
+    CHECK(log && strstr(log, "  1                    6\n  2                    1\n"));
+    CHECK(count_lines(out, "1\t100\t") == 2);
+    free(log);
+    free(path);
+    free(out);
+    free(in);
+    annot_sources_free(s);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct t_case cases[] = {
+        T(annotates_like_a_user_expects),
+        T(reannotating_changes_nothing),
+        T(unsorted_input_handled_through_the_index),
+        T(contig_order_differs_from_source),
+        T(sparse_input_reads_through_the_index),
+        T(bgzf_output_and_bcf_input),
+        T(bad_input_names_the_line),
+        T(old_vcf_headers_pass_through),
+        T(sources_file_errors_name_the_line),
+        T(missing_index_and_fields),
+        T(gff_and_gtf_regions),
+        T(count_log),
+    };
+    hts_set_log_level(HTS_LOG_OFF);
+    int rc = t_main("annot", cases, sizeof cases / sizeof *cases, argc, argv);
+    free(dir);
+    return rc;
+}
