@@ -66,7 +66,7 @@ TEST_BINS := $(UNIT_BINS) $(CONF_BIN)
 
 SOURCES := build/sources/sources.conf
 
-.PHONY: all check unit demo asan tsan valgrind format install clean tests sources
+.PHONY: all check unit demo asan tsan valgrind format install clean tests sources bench-annotate
 all: $(GASD) $(GAS) $(SOURCES)
 
 # Default GRCh37 annotation sources, from data that Debian packages ship.
@@ -109,13 +109,18 @@ tests: all $(TEST_BINS)
 
 # Every test; the runner ends with "N passed, N failed".
 check: tests
-	@GAS_BUILD=$(O) tests/run.sh
+	@GAS_BUILD=$(O) GAS_FUZZ_SECONDS=$(GAS_FUZZ_SECONDS) tests/run.sh
 
 demo: all
 	@scripts/demo.sh
 
+# Annotation speed and agreement against bcftools and vcfanno (needs ../shared/bench).
+bench-annotate: all
+	@scripts/bench-annotate.sh
+
+FUZZ_SECONDS ?= 30
 asan:
-	$(MAKE) VARIANT=asan check
+	$(MAKE) VARIANT=asan GAS_FUZZ_SECONDS=$(FUZZ_SECONDS) check
 tsan:
 	$(MAKE) VARIANT=tsan check
 valgrind: tests

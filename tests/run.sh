@@ -4,6 +4,7 @@
 # Each suite ends with "<suite>: N passed, N failed"; this ends with the totals.
 #   GAS_BUILD=build/<variant>   which build to test (default build/release)
 #   GAS_VALGRIND=1              run the binaries under valgrind's memcheck
+#   GAS_FUZZ_SECONDS=N          also run each libFuzzer target for N seconds (make asan: 30)
 #   tests/run.sh [FILTER]       only suites whose name contains FILTER
 set -u
 cd "$(dirname "$0")/.."
@@ -60,6 +61,10 @@ fi
 for s in tests/system/test_*.sh; do
   [ -f "$s" ] && suite "system/$(basename "$s" .sh)" bash "$s"
 done
+
+if [ -n "${GAS_FUZZ_SECONDS:-}" ]; then
+  suite "fuzz" tests/fuzz/run.sh
+fi
 
 echo
 for f in "${failures[@]}"; do echo "failed: $f"; done
