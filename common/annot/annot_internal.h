@@ -46,6 +46,17 @@ struct annot_sources {
     int n;
 };
 
+/* Positions of the first n tabs in [s, end) into t; returns how many there were. A byte
+ * loop: VCF's leading columns are a few bytes each, where memchr's call costs more. */
+static inline int find_tabs(const char *s, const char *end, const char **t, int n)
+{
+    int k = 0;
+    for (const char *p = s; p < end && k < n; p++)
+        if (*p == '\t')
+            t[k++] = p;
+    return k;
+}
+
 /* ------------------------------------------------------------------ alleles */
 
 /* One ALT allele, trimmed of the bases it shares with REF at either end (keeping one
@@ -108,6 +119,23 @@ int info_find(const char *info, size_t info_len, const char *key, const char **v
               size_t *vlen);
 
 /* ------------------------------------------------------------------ text I/O */
+
+/* Lines from a BGZF stream (plain, gzip or BGZF data) found with memchr in a large
+ * buffer. lb_next gives a line without its newline, NUL-terminated in place, valid until
+ * the next call: 1, 0 at the end, GAS_ETOOBIG over max, GAS_EINVAL if the data is
+ * corrupt. After bgzf_seek, lb_reset drops what was buffered. */
+struct linebuf {
+    BGZF *fp;
+    char *buf;
+    size_t start, end, cap, max, chunk;
+    int eof;
+    int64_t lineno;
+};
+/* chunk: bytes read per refill (small where seeks are frequent); max: longest line. */
+void lb_init(struct linebuf *lb, BGZF *fp, size_t chunk, size_t max);
+void lb_release(struct linebuf *lb);
+void lb_reset(struct linebuf *lb);
+int lb_next(struct linebuf *lb, char **line, size_t *len);
 
 /* Line reader over VCF text (plain, gzip or BGZF) or BCF (converted to text). Lines are
  * returned without the newline; longer than max is an error. */

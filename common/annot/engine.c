@@ -349,10 +349,11 @@ static int split_record(struct engine *g, char *line, size_t len, char *col[9], 
                         int *ncols)
 {
     char *end = line + len;
-    int n = 0;
-    col[n++] = line;
-    for (char *p = line; n < 9 && (p = memchr(p, '\t', (size_t)(end - p))) != NULL; p++)
-        col[n++] = p + 1;
+    const char *tab[8];
+    int n = 1 + find_tabs(line, end, tab, 8);
+    col[0] = line;
+    for (int i = 1; i < n; i++)
+        col[i] = (char *)tab[i - 1] + 1;
     if (n < 8) {
         char detail[64];
         snprintf(detail, sizeof detail, "%d", n);

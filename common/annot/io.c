@@ -8,27 +8,87 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <htslib/hfile.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define CHUNK (1 << 20)
 
+void lb_init(struct linebuf *lb, BGZF *fp, size_t chunk, size_t max)
+{
+    memset(lb, 0, sizeof *lb);
+    lb->fp = fp;
+    lb->max = max;
+    lb->chunk = chunk;
+    lb->cap = chunk + max + 1;
+    lb->buf = xmalloc(lb->cap);
+}
+
+void lb_release(struct linebuf *lb)
+{
+    free(lb->buf);
+    lb->buf = NULL;
+}
+
+void lb_reset(struct linebuf *lb)
+{
+    lb->start = lb->end = 0;
+    lb->eof = 0;
+}
+
+int lb_next(struct linebuf *lb, char **line, size_t *len)
+{
+    for (;;) {
+        char *s = lb->buf + lb->start;
+        char *nl = memchr(s, '\n', lb->end - lb->start);
+        if (nl || (lb->eof && lb->end > lb->start)) {
+            size_t n = nl ? (size_t)(nl - s) : lb->end - lb->start;
+            lb->start += n + (nl ? 1 : 0);
+            lb->lineno++;
+            if (n > lb->max)
+                return gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
+                                   (long long)lb->lineno, lb->max);
+            if (n && s[n - 1] == '\r')
+                n--;
+            s[n] = 0;
+            *line = s;
+            *len = n;
+            return 1;
+        }
+        if (lb->eof)
+            return 0;
+        if (lb->end - lb->start > lb->max)
+            return gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
+                               (long long)lb->lineno + 1, lb->max);
+        /* move the partial line to the front and read more */
+        memmove(lb->buf, lb->buf + lb->start, lb->end - lb->start);
+        lb->end -= lb->start;
+        lb->start = 0;
+        size_t room = lb->cap - 1 - lb->end;
+        ssize_t got = bgzf_read(lb->fp, lb->buf + lb->end, room < lb->chunk ? room : lb->chunk);
+        if (got < 0)
+            return gas_err_set(GAS_EINVAL, "line %lld: the file is corrupt or truncated "
+                                           "(decompression failed)",
+                               (long long)lb->lineno + 1);
+        if (got == 0)
+            lb->eof = 1;
+        lb->end += (size_t)got;
+    }
+}
+
 struct lreader {
-    BGZF *bgzf;      /* text input */
+    struct linebuf lb; /* text input */
     htsFile *hts;    /* BCF input */
     bcf_hdr_t *hdr;
     bcf1_t *rec;
     kstring_t hdr_text;
     size_t hdr_off;
-    char *buf;       /* text: data read but not yet returned */
-    size_t start, end, cap, max;
-    int eof;
-    int64_t lineno;
+    int64_t lineno;  /* BCF: records (and header lines) returned */
     kstring_t line;  /* BCF: the current record as text */
 };
 
-int64_t lreader_lineno(const struct lreader *r) { return r->lineno; }
+int64_t lreader_lineno(const struct lreader *r) { return r->hts ? r->lineno : r->lb.lineno; }
 
 int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader **out)
 {
@@ -43,7 +103,6 @@ int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader *
         return gas_err_set(GAS_EIO, "cannot read %s", path);
     }
     struct lreader *r = xcalloc(1, sizeof *r);
-    r->max = max;
     if (fmt.format == bcf) {
         r->hts = hts_hopen(hf, path, "rb");
         r->hdr = r->hts ? bcf_hdr_read(r->hts) : NULL;
@@ -72,15 +131,14 @@ int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader *
         free(r);
         return rc;
     }
-    r->bgzf = bgzf_hopen(hf, "r");
-    if (!r->bgzf) {
+    BGZF *fp = bgzf_hopen(hf, "r");
+    if (!fp) {
         free(r);
         return gas_err_set(GAS_EIO, "cannot read %s", path);
     }
-    if (pool && bgzf_compression(r->bgzf) == bgzf)
-        bgzf_thread_pool(r->bgzf, pool, 0);
-    r->cap = CHUNK + max + 1;
-    r->buf = xmalloc(r->cap);
+    if (pool && bgzf_compression(fp) == bgzf)
+        bgzf_thread_pool(fp, pool, 32);
+    lb_init(&r->lb, fp, CHUNK, max);
     *out = r;
     return 0;
 }
@@ -117,51 +175,16 @@ static int next_bcf(struct lreader *r, char **line, size_t *len)
 
 int lreader_next(struct lreader *r, char **line, size_t *len)
 {
-    if (r->hts)
-        return next_bcf(r, line, len);
-    for (;;) {
-        char *s = r->buf + r->start;
-        char *nl = memchr(s, '\n', r->end - r->start);
-        if (nl || (r->eof && r->end > r->start)) {
-            size_t n = nl ? (size_t)(nl - s) : r->end - r->start;
-            r->start += n + (nl ? 1 : 0);
-            r->lineno++;
-            if (n > r->max)
-                return gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
-                                   (long long)r->lineno, r->max);
-            if (n && s[n - 1] == '\r')
-                n--;
-            s[n] = 0;
-            *line = s;
-            *len = n;
-            return 1;
-        }
-        if (r->eof)
-            return 0;
-        if (r->end - r->start > r->max)
-            return gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
-                               (long long)r->lineno + 1, r->max);
-        /* move the partial line to the front and read more */
-        memmove(r->buf, r->buf + r->start, r->end - r->start);
-        r->end -= r->start;
-        r->start = 0;
-        ssize_t got = bgzf_read(r->bgzf, r->buf + r->end, r->cap - 1 - r->end);
-        if (got < 0)
-            return gas_err_set(GAS_EINVAL, "line %lld: the file is corrupt or truncated "
-                                           "(decompression failed)",
-                               (long long)r->lineno + 1);
-        if (got == 0)
-            r->eof = 1;
-        r->end += (size_t)got;
-    }
+    return r->hts ? next_bcf(r, line, len) : lb_next(&r->lb, line, len);
 }
 
 void lreader_close(struct lreader *r)
 {
     if (!r)
         return;
-    if (r->bgzf)
-        bgzf_close(r->bgzf);
+    if (r->lb.fp)
+        bgzf_close(r->lb.fp);
+    lb_release(&r->lb);
     if (r->rec)
         bcf_destroy(r->rec);
     if (r->hdr)
@@ -170,27 +193,80 @@ void lreader_close(struct lreader *r)
         hts_close(r->hts);
     free(r->hdr_text.s);
     free(r->line.s);
-    free(r->buf);
     free(r);
 }
 
-/* ------------------------------------------------------------------ output */
+/* ------------------------------------------------------------------ output
+ *
+ * Threads: the annotating thread fills one of NBUF buffers while a writer thread writes
+ * (or BGZF-compresses) the full ones, so that write(2) and compression never stall the
+ * record loop. The mutex guards head/count/done/err; a buffer being filled belongs to
+ * the producer, a queued one to the writer. Finishing queues the last buffer, sets done,
+ * and joins the writer, which drains the queue first. */
+
+#define NBUF 4
 
 struct owriter {
     char *path, *tmp;
     int fd;
     BGZF *bgzf;
-    char *buf;
-    size_t len, cap;
-    int err;
+    char *bufs[NBUF];
+    size_t lens[NBUF], cap;
+    int head, count, fill; /* queued: head .. head+count-1; being filled: fill */
+    int done, err, started;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_queued, cv_freed;
 };
+
+static int write_all(struct owriter *w, const char *buf, size_t len)
+{
+    if (w->bgzf)
+        return bgzf_write(w->bgzf, buf, len) < 0 ? GAS_EIO : 0;
+    for (size_t off = 0; off < len;) {
+        ssize_t n = write(w->fd, buf + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return GAS_EIO;
+        off += (size_t)n;
+    }
+    return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    struct owriter *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (w->count == 0 && !w->done)
+            pthread_cond_wait(&w->cv_queued, &w->mu);
+        if (w->count == 0)
+            break;
+        int b = w->head, failed = w->err;
+        pthread_mutex_unlock(&w->mu);
+        int rc = failed ? 0 : write_all(w, w->bufs[b], w->lens[b]);
+        pthread_mutex_lock(&w->mu);
+        if (rc && !w->err)
+            w->err = rc;
+        w->head = (w->head + 1) % NBUF;
+        w->count--;
+        pthread_cond_signal(&w->cv_freed);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
 
 int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, struct owriter **out)
 {
     struct owriter *w = xcalloc(1, sizeof *w);
     w->fd = -1;
     w->cap = CHUNK;
-    w->buf = xmalloc(w->cap);
+    for (int i = 0; i < NBUF; i++)
+        w->bufs[i] = xmalloc(w->cap);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv_queued, NULL);
+    pthread_cond_init(&w->cv_freed, NULL);
     if (!strcmp(path, "-")) {
         w->fd = dup(1);
     } else {
@@ -210,51 +286,62 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, struct owriter
         if (w->bgzf && pool)
             bgzf_thread_pool(w->bgzf, pool, 0);
     }
+    if (pthread_create(&w->th, NULL, writer_main, w) == 0)
+        w->started = 1;
     *out = w;
     return 0;
 }
 
-static void flush(struct owriter *w)
+/* Hands the buffer being filled to the writer and takes a free one. */
+static void queue_fill(struct owriter *w)
 {
-    if (w->err || !w->len)
+    if (!w->lens[w->fill])
         return;
-    if (w->bgzf) {
-        if (bgzf_write(w->bgzf, w->buf, w->len) < 0)
-            w->err = GAS_EIO;
-    } else {
-        for (size_t off = 0; off < w->len;) {
-            ssize_t n = write(w->fd, w->buf + off, w->len - off);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                w->err = GAS_EIO;
-                break;
-            }
-            off += (size_t)n;
-        }
+    if (!w->started) { /* no thread: write here */
+        if (!w->err)
+            w->err = write_all(w, w->bufs[w->fill], w->lens[w->fill]);
+        w->lens[w->fill] = 0;
+        return;
     }
-    w->len = 0;
+    pthread_mutex_lock(&w->mu);
+    w->count++;
+    pthread_cond_signal(&w->cv_queued);
+    while (w->count == NBUF)
+        pthread_cond_wait(&w->cv_freed, &w->mu);
+    w->fill = (w->head + w->count) % NBUF;
+    pthread_mutex_unlock(&w->mu);
+    w->lens[w->fill] = 0;
 }
 
 void ow_add(struct owriter *w, const char *data, size_t n)
 {
-    if (w->len + n > w->cap) {
-        flush(w);
-        if (n > w->cap) {
-            w->cap = n;
-            w->buf = xrealloc(w->buf, w->cap);
-        }
+    while (n) {
+        size_t room = w->cap - w->lens[w->fill];
+        size_t k = n < room ? n : room;
+        memcpy(w->bufs[w->fill] + w->lens[w->fill], data, k);
+        w->lens[w->fill] += k;
+        data += k;
+        n -= k;
+        if (w->lens[w->fill] == w->cap)
+            queue_fill(w);
     }
-    memcpy(w->buf + w->len, data, n);
-    w->len += n;
 }
 
 int owriter_finish(struct owriter *w, int ok)
 {
     int rc = 0;
     if (ok)
-        flush(w);
-    if (w->err)
+        queue_fill(w);
+    if (w->started) {
+        pthread_mutex_lock(&w->mu);
+        if (!ok)
+            w->err = GAS_EIO; /* drop what is queued */
+        w->done = 1;
+        pthread_cond_signal(&w->cv_queued);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->th, NULL);
+    }
+    if (ok && w->err)
         rc = gas_err_set(GAS_EIO, "write %s: %s", w->path ? w->path : "stdout", strerror(errno));
     if (w->bgzf && bgzf_close(w->bgzf) < 0 && !rc)
         rc = gas_err_set(GAS_EIO, "write %s: compression failed", w->path ? w->path : "stdout");
@@ -266,9 +353,13 @@ int owriter_finish(struct owriter *w, int ok)
         if (!ok || rc)
             unlink(w->tmp);
     }
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv_queued);
+    pthread_cond_destroy(&w->cv_freed);
+    for (int i = 0; i < NBUF; i++)
+        free(w->bufs[i]);
     free(w->path);
     free(w->tmp);
-    free(w->buf);
     free(w);
     return rc;
 }

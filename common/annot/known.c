@@ -23,8 +23,10 @@
 struct known {
     const struct source_def *def;
     BGZF *fp;
+    struct linebuf lb;
     tbx_t *tbx;
-    kstring_t ks;
+    char *pend_line; /* the pending record's text, in lb's buffer (valid until lb moves) */
+    size_t pend_len;
     char *contig;
     int tid;
     int done;     /* no more records on this contig */
@@ -71,19 +73,21 @@ int info_find(const char *info, size_t len, const char *key, const char **val, s
 static int read_header(struct known *k, struct source_def *d)
 {
     int r;
-    while ((r = bgzf_getline(k->fp, '\n', &k->ks)) >= 0) {
-        if (k->ks.l == 0 || k->ks.s[0] != '#')
+    char *line;
+    size_t len;
+    while ((r = lb_next(&k->lb, &line, &len)) > 0) {
+        if (len == 0 || line[0] != '#')
             break;
-        if (strncmp(k->ks.s, "##INFO=<ID=", 11))
+        if (strncmp(line, "##INFO=<ID=", 11))
             continue;
-        const char *id = k->ks.s + 11;
+        const char *id = line + 11;
         size_t il = strcspn(id, ",>");
         for (int i = 0; i < d->ninfo; i++) {
             struct info_map *m = &d->info[i];
             if (strlen(m->src) != il || memcmp(m->src, id, il) || m->type)
                 continue;
-            const char *num = strstr(k->ks.s, ",Number="), *type = strstr(k->ks.s, ",Type=");
-            const char *desc = strstr(k->ks.s, ",Description=\"");
+            const char *num = strstr(line, ",Number="), *type = strstr(line, ",Type=");
+            const char *desc = strstr(line, ",Description=\"");
             char n = num ? num[8] : '.';
             size_t nl = num ? strcspn(num + 8, ",>") : 0;
             m->number = n == 'A'              ? NUM_A
@@ -98,8 +102,8 @@ static int read_header(struct known *k, struct source_def *d)
                                   : xstrdup("");
         }
     }
-    if (r < -1)
-        return gas_err_set(GAS_EIO, "source [%s]: %s is corrupt", d->name, d->file);
+    if (r < 0)
+        return gas_err_wrap(r, "source [%s]: %s", d->name, d->file);
     for (int i = 0; i < d->ninfo; i++)
         if (!d->info[i].type)
             return gas_err_set(GAS_EINVAL, "source [%s]: INFO field %s is not in the header of %s",
@@ -124,6 +128,8 @@ int known_open(const struct source_def *def, hts_tpool *pool, struct known **out
         rc = gas_err_set(GAS_EINVAL, "source [%s]: %s is not bgzip-compressed (bgzip it and "
                                      "index it with tabix -p vcf)",
                          d->name, d->file);
+    if (!rc)
+        lb_init(&k->lb, k->fp, 64u << 10, 1u << 20); /* a BGZF block per refill */
     if (!rc) {
         k->tbx = tbx_index_load3(d->file, NULL, 0);
         if (!k->tbx)
@@ -134,7 +140,7 @@ int known_open(const struct source_def *def, hts_tpool *pool, struct known **out
     if (!rc)
         rc = read_header(k, d);
     if (!rc && pool)
-        bgzf_thread_pool(k->fp, pool, 0);
+        bgzf_thread_pool(k->fp, pool, 32);
     if (rc) {
         known_free(k);
         return rc;
@@ -152,7 +158,7 @@ void known_free(struct known *k)
         free(k->ring[i].al);
     }
     free(k->ring);
-    free(k->ks.s);
+    lb_release(&k->lb);
     free(k->contig);
     if (k->tbx)
         tbx_destroy(k->tbx);
@@ -172,6 +178,7 @@ static void seek_to(struct known *k, int64_t p)
         return;
     hts_itr_t *itr = tbx_itr_queryi(k->tbx, k->tid, p > 1 ? p - 1 : 0, HTS_POS_MAX);
     if (itr && itr->n_off > 0 && bgzf_seek(k->fp, (int64_t)itr->off[0].u, SEEK_SET) == 0) {
+        lb_reset(&k->lb);
         k->done = 0;
         k->skipping = 1;
     }
@@ -194,7 +201,9 @@ static void maybe_skip_ahead(struct known *k, int64_t p)
     }
     uint64_t voff = itr->off[0].u;
     hts_itr_destroy(itr);
+    /* bgzf_tell is past everything buffered: a target beyond it is ahead of all we hold */
     if ((int64_t)voff > bgzf_tell(k->fp) && bgzf_seek(k->fp, (int64_t)voff, SEEK_SET) == 0) {
+        lb_reset(&k->lb);
         k->has_pending = 0;
         k->skipping = 1;
     }
@@ -204,10 +213,11 @@ static void maybe_skip_ahead(struct known *k, int64_t p)
 static int parse_entry(struct known *k, struct kentry *e)
 {
     char *s = e->line, *end = e->line + e->len, *col[9];
-    int n = 0;
-    col[n++] = s;
-    for (char *p = s; n < 9 && (p = memchr(p, '\t', (size_t)(end - p))) != NULL; p++)
-        col[n++] = p + 1;
+    const char *tab[8];
+    int n = 1 + find_tabs(s, end, tab, 8);
+    col[0] = s;
+    for (int i = 1; i < n; i++)
+        col[i] = (char *)tab[i - 1] + 1;
     if (n < 8)
         return gas_err_set(GAS_EINVAL, "source [%s]: a record with fewer than 8 columns",
                            k->def->name);
@@ -243,20 +253,41 @@ static void grow_ring(struct known *k)
     k->cap = ncap;
 }
 
-/* Reads the next record of the contig into the pending slot: 1, 0 at its end, <0 error. */
+/* POS and the REF length of a record line, without copying it. */
+static int peek_pos(struct known *k, const char *line, size_t len, int64_t *q, int64_t *qmax)
+{
+    const char *t[4];
+    if (find_tabs(line, line + len, t, 4) < 4)
+        return gas_err_set(GAS_EINVAL, "source [%s]: a record with fewer than 8 columns",
+                           k->def->name);
+    const char *t1 = t[0], *t2 = t[1], *t3 = t[2], *t4 = t[3];
+    int64_t v = 0;
+    const char *p = t1 + 1;
+    for (; p < t2 && *p >= '0' && *p <= '9' && v < ((int64_t)1 << 40); p++)
+        v = v * 10 + (*p - '0');
+    if (p != t2 || v < 1)
+        return gas_err_set(GAS_EINVAL, "source [%s]: bad POS in a record", k->def->name);
+    *q = v;
+    *qmax = v + (t4 - t3 - 1 > 0 ? t4 - t3 - 1 : 1) - 1;
+    return 0;
+}
+
+/* Reads the next record of the contig as the pending one (its text stays in the line
+ * buffer until it is kept): 1, 0 at the contig's end, <0 error. */
 static int read_next(struct known *k)
 {
     size_t cl = strlen(k->contig);
     for (;;) {
-        int r = bgzf_getline(k->fp, '\n', &k->ks);
-        if (r == -1)
+        char *line;
+        size_t len;
+        int r = lb_next(&k->lb, &line, &len);
+        if (r == 0)
             return 0;
-        if (r < -1)
-            return gas_err_set(GAS_EIO, "source [%s]: %s is corrupt or truncated", k->def->name,
-                               k->def->file);
-        if (k->ks.l == 0 || k->ks.s[0] == '#')
+        if (r < 0)
+            return gas_err_wrap(r, "source [%s]: %s", k->def->name, k->def->file);
+        if (len == 0 || line[0] == '#')
             continue;
-        if (k->ks.l <= cl || memcmp(k->ks.s, k->contig, cl) || k->ks.s[cl] != '\t') {
+        if (len <= cl || memcmp(line, k->contig, cl) || line[cl] != '\t') {
             if (k->skipping)
                 continue;
             return 0;
@@ -264,14 +295,7 @@ static int read_next(struct known *k)
         k->skipping = 0;
         grow_ring(k);
         struct kentry *e = known_entry(k, k->count);
-        if (e->cap < k->ks.l + 1) {
-            e->cap = k->ks.l + 1 + 64;
-            free(e->line);
-            e->line = xmalloc(e->cap);
-        }
-        memcpy(e->line, k->ks.s, k->ks.l + 1);
-        e->len = k->ks.l;
-        int rc = parse_entry(k, e);
+        int rc = peek_pos(k, line, len, &e->q, &e->qmax);
         if (rc)
             return rc;
         if (e->q < k->last_q)
@@ -279,8 +303,23 @@ static int read_next(struct known *k)
                                k->def->name, k->def->file, k->contig, (long long)e->q,
                                (long long)k->last_q);
         k->last_q = e->q;
+        k->pend_line = line;
+        k->pend_len = len;
         return 1;
     }
+}
+
+/* Keeps the pending record: copies its text into its window slot. */
+static int keep_pending(struct known *k, struct kentry *e)
+{
+    if (e->cap < k->pend_len + 1) {
+        e->cap = k->pend_len + 1 + 64;
+        free(e->line);
+        e->line = xmalloc(e->cap);
+    }
+    memcpy(e->line, k->pend_line, k->pend_len + 1);
+    e->len = k->pend_len;
+    return parse_entry(k, e);
 }
 
 int known_prepare(struct known *k, const char *contig, int64_t p, int64_t pmax)
@@ -315,8 +354,12 @@ int known_prepare(struct known *k, const char *contig, int64_t p, int64_t pmax)
         if (e->q > pmax)
             break;
         k->has_pending = 0;
-        if (e->qmax >= p)
-            k->count++; /* keep it: it may match */
+        if (e->qmax >= p) { /* keep it: it may match */
+            int rc = keep_pending(k, e);
+            if (rc)
+                return rc;
+            k->count++;
+        }
     }
     return 0;
 }
