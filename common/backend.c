@@ -44,7 +44,10 @@ void backend_close(struct gas_backend *be)
         be->ops->close(be);
 }
 
-void backend_interrupt(struct gas_backend *be) { atomic_store(&be->interrupted, 1); }
+void backend_interrupt(struct gas_backend *be)
+{
+    atomic_store(&be->interrupted, 1);
+}
 
 static int name_valid(const char *what, const char *name)
 {
@@ -54,14 +57,15 @@ static int name_valid(const char *what, const char *name)
     for (const char *p = name; *p; p++)
         if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9') &&
             *p != '-' && *p != '_' && *p != '.')
-            return gas_err_set(GAS_EINVAL, "%s name \"%.80s\" has a character other than "
-                                           "letters, digits, '-', '_' and '.'",
+            return gas_err_set(GAS_EINVAL,
+                               "%s name \"%.80s\" has a character other than "
+                               "letters, digits, '-', '_' and '.'",
                                what, name);
     return 0;
 }
 
-int be_table(struct gas_backend *be, const char *name, const char *key_attr,
-             const char *index_attr, struct tbl **t)
+int be_table(struct gas_backend *be, const char *name, const char *key_attr, const char *index_attr,
+             struct tbl **t)
 {
     int rc = name_valid("table", name);
     return rc ? rc : be->ops->table(be, name, key_attr, index_attr, t);
@@ -284,8 +288,7 @@ int tbl_delete(struct tbl *t, const char *key)
     return rc ? rc : t->ops->del(t, key);
 }
 
-int tbl_query(struct tbl *t, const char *value, const char *cursor, int limit,
-              struct tbl_page *pg)
+int tbl_query(struct tbl *t, const char *value, const char *cursor, int limit, struct tbl_page *pg)
 {
     pg->items = NULL;
     pg->next = NULL;
@@ -343,8 +346,9 @@ int queue_receive(struct queue *q, int max, int wait_s, int visibility_s, struct
     *n = 0;
     if (max < 1 || max > QUEUE_MAX_BATCH || wait_s < 0 || wait_s > QUEUE_MAX_WAIT ||
         visibility_s > QUEUE_MAX_VISIBILITY)
-        return gas_err_set(GAS_EINVAL, "%s: receive of %d messages, wait %d s, visibility %d s "
-                                       "is out of range",
+        return gas_err_set(GAS_EINVAL,
+                           "%s: receive of %d messages, wait %d s, visibility %d s "
+                           "is out of range",
                            q->name, max, wait_s, visibility_s);
     return q->ops->receive(q, max, wait_s, visibility_s, out, n);
 }

@@ -21,7 +21,7 @@ struct key_def {
 };
 
 static const struct key_def keys[CFG__COUNT] = {
-#define CFG_DEF(id, name, type, def, min, max, choices, help)                                     \
+#define CFG_DEF(id, name, type, def, min, max, choices, help)                                      \
     [CFG_##id] = {name, type, def, (int64_t)(min), (int64_t)(max), choices, help},
     GAS_CONFIG_KEYS(CFG_DEF)
 #undef CFG_DEF
@@ -34,7 +34,7 @@ struct cfg {
 };
 
 #define MAX_VALUE_LEN 4096
-#define MAX_LINE_LEN 8192
+#define MAX_LINE_LEN  8192
 
 static const char *type_name(enum cfg_type t)
 {
@@ -283,10 +283,22 @@ int cfg_load(struct cfg *cfg, const char *path)
     return rc ? rc : cfg_load_env(cfg);
 }
 
-const char *cfg_str(const struct cfg *cfg, enum cfg_key key) { return cfg->val[key]; }
-int64_t cfg_int(const struct cfg *cfg, enum cfg_key key) { return cfg->num[key]; }
-int cfg_bool(const struct cfg *cfg, enum cfg_key key) { return cfg->num[key] != 0; }
-const char *cfg_name(enum cfg_key key) { return keys[key].name; }
+const char *cfg_str(const struct cfg *cfg, enum cfg_key key)
+{
+    return cfg->val[key];
+}
+int64_t cfg_int(const struct cfg *cfg, enum cfg_key key)
+{
+    return cfg->num[key];
+}
+int cfg_bool(const struct cfg *cfg, enum cfg_key key)
+{
+    return cfg->num[key] != 0;
+}
+const char *cfg_name(enum cfg_key key)
+{
+    return keys[key].name;
+}
 
 void cfg_dump(const struct cfg *cfg, FILE *out)
 {

@@ -37,9 +37,18 @@ static int idx(int err)
     return -err;
 }
 
-enum gas_err_class gas_err_class(int err) { return table[idx(err)].cls; }
-int gas_err_retryable(int err) { return gas_err_class(err) == GAS_CLASS_RETRYABLE; }
-const char *gas_err_name(int err) { return table[idx(err)].name; }
+enum gas_err_class gas_err_class(int err)
+{
+    return table[idx(err)].cls;
+}
+int gas_err_retryable(int err)
+{
+    return gas_err_class(err) == GAS_CLASS_RETRYABLE;
+}
+const char *gas_err_name(int err)
+{
+    return table[idx(err)].name;
+}
 
 int gas_err_set(int err, const char *fmt, ...)
 {

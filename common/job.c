@@ -20,15 +20,30 @@ static int parse_name(const char *const *names, int n, const char *s)
     return -1;
 }
 
-const char *job_status_name(enum job_status s) { return (unsigned)s < 4 ? status_names[s] : "?"; }
-int job_status_parse(const char *s) { return parse_name(status_names, 4, s); }
+const char *job_status_name(enum job_status s)
+{
+    return (unsigned)s < 4 ? status_names[s] : "?";
+}
+int job_status_parse(const char *s)
+{
+    return parse_name(status_names, 4, s);
+}
 const char *archive_state_name(enum archive_state s)
 {
     return (unsigned)s < 4 ? archive_names[s] : "?";
 }
-int archive_state_parse(const char *s) { return parse_name(archive_names, 4, s); }
-const char *user_role_name(enum user_role r) { return (unsigned)r < 2 ? role_names[r] : "?"; }
-int user_role_parse(const char *s) { return parse_name(role_names, 2, s); }
+int archive_state_parse(const char *s)
+{
+    return parse_name(archive_names, 4, s);
+}
+const char *user_role_name(enum user_role r)
+{
+    return (unsigned)r < 2 ? role_names[r] : "?";
+}
+int user_role_parse(const char *s)
+{
+    return parse_name(role_names, 2, s);
+}
 
 /* ---------------------------------------------------------------------------- reading */
 
@@ -97,8 +112,9 @@ int job_from_json(const cJSON *item, struct job *j)
         status = json_str(item, "job_status");
         int s = job_status_parse(status);
         if (s < 0)
-            rc = gas_err_set(GAS_EINVAL, "job_status \"%.40s\" is not one of PENDING, RUNNING, "
-                                         "COMPLETED, FAILED",
+            rc = gas_err_set(GAS_EINVAL,
+                             "job_status \"%.40s\" is not one of PENDING, RUNNING, "
+                             "COMPLETED, FAILED",
                              status ? status : "");
         else
             j->job_status = (enum job_status)s;
@@ -110,8 +126,9 @@ int job_from_json(const cJSON *item, struct job *j)
         else if (!arch)
             j->archive_state = j->results_file_archive_id ? ARCH_ARCHIVED : ARCH_NONE;
         else if (archive_state_parse(arch) < 0)
-            rc = gas_err_set(GAS_EINVAL, "archive_state \"%.40s\" is not one of NONE, ARCHIVING, "
-                                         "ARCHIVED, RESTORING",
+            rc = gas_err_set(GAS_EINVAL,
+                             "archive_state \"%.40s\" is not one of NONE, ARCHIVING, "
+                             "ARCHIVED, RESTORING",
                              arch);
         else
             j->archive_state = (enum archive_state)archive_state_parse(arch);
@@ -163,10 +180,18 @@ cJSON *job_to_json(const struct job *j)
 
 void job_release(struct job *j)
 {
-    char **strs[] = {&j->job_id,          &j->user_id,           &j->input_file_name,
-                     &j->s3_inputs_bucket, &j->s3_key_input_file, &j->s3_results_bucket,
-                     &j->s3_key_result_file, &j->s3_key_log_file, &j->results_file_archive_id,
-                     &j->retrieval_id,     &j->retrieval_tier,    &j->error,
+    char **strs[] = {&j->job_id,
+                     &j->user_id,
+                     &j->input_file_name,
+                     &j->s3_inputs_bucket,
+                     &j->s3_key_input_file,
+                     &j->s3_results_bucket,
+                     &j->s3_key_result_file,
+                     &j->s3_key_log_file,
+                     &j->results_file_archive_id,
+                     &j->retrieval_id,
+                     &j->retrieval_tier,
+                     &j->error,
                      &j->worker_id};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(*strs[i]);
@@ -301,8 +326,7 @@ static int part_ok(const char *s)
     return 1;
 }
 
-char *job_object_key(const char *prefix, const char *user_id, const char *job_id,
-                     const char *file)
+char *job_object_key(const char *prefix, const char *user_id, const char *job_id, const char *file)
 {
     if (!part_ok(prefix) || !part_ok(user_id) || !part_ok(job_id) || !part_ok(file))
         return NULL;

@@ -34,8 +34,14 @@ void log_setup(enum log_level level, int json, int fd)
     out_fd = fd;
 }
 
-void log_set_level(enum log_level level) { atomic_store(&cur_level, (int)level); }
-enum log_level log_get_level(void) { return (enum log_level)atomic_load(&cur_level); }
+void log_set_level(enum log_level level)
+{
+    atomic_store(&cur_level, (int)level);
+}
+enum log_level log_get_level(void)
+{
+    return (enum log_level)atomic_load(&cur_level);
+}
 
 int log_level_parse(const char *name)
 {
@@ -52,9 +58,18 @@ const char *log_level_name(enum log_level level)
     return level <= GAS_LOG_OFF ? names[level] : "?";
 }
 
-void log_set_worker(const char *id) { snprintf(worker_id, sizeof worker_id, "%s", id ? id : ""); }
-void log_ctx_job(const char *id) { snprintf(ctx_job, sizeof ctx_job, "%s", id ? id : ""); }
-void log_ctx_queue(const char *q) { snprintf(ctx_queue, sizeof ctx_queue, "%s", q ? q : ""); }
+void log_set_worker(const char *id)
+{
+    snprintf(worker_id, sizeof worker_id, "%s", id ? id : "");
+}
+void log_ctx_job(const char *id)
+{
+    snprintf(ctx_job, sizeof ctx_job, "%s", id ? id : "");
+}
+void log_ctx_queue(const char *q)
+{
+    snprintf(ctx_queue, sizeof ctx_queue, "%s", q ? q : "");
+}
 
 void log_add_secret(const char *secret)
 {
@@ -100,11 +115,20 @@ static const struct {
     const char *name;
     int to_eol;
 } secret_names[] = {
-    {"authorization", 1},     {"secret_access_key", 0}, {"secretaccesskey", 0},
-    {"x-amz-signature", 0},   {"x-amz-security-token", 0}, {"session_token", 0},
-    {"sessiontoken", 0},      {"signature", 0},         {"password", 0},
-    {"passwd", 0},            {"\"token\"", 0},         {"token=", 0},
-    {"x-aws-ec2-metadata-token", 0}, {"smtp_pass", 0},
+    {"authorization", 1},
+    {"secret_access_key", 0},
+    {"secretaccesskey", 0},
+    {"x-amz-signature", 0},
+    {"x-amz-security-token", 0},
+    {"session_token", 0},
+    {"sessiontoken", 0},
+    {"signature", 0},
+    {"password", 0},
+    {"passwd", 0},
+    {"\"token\"", 0},
+    {"token=", 0},
+    {"x-aws-ec2-metadata-token", 0},
+    {"smtp_pass", 0},
 };
 
 static void redact_names(char *text, size_t *len)

@@ -8,7 +8,10 @@
 
 #include <stdlib.h>
 
-char *topology_dlq_name(const char *queue) { return xasprintf("%s_dlq", queue); }
+char *topology_dlq_name(const char *queue)
+{
+    return xasprintf("%s_dlq", queue);
+}
 
 int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
 {
@@ -61,8 +64,7 @@ int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
             rc = topic_subscribe(t, qname, subs[i].delay, 0);
         topic_close(t);
         if (!rc && report)
-            fprintf(report, "topic  %s -> %s%s\n", tname, qname,
-                    subs[i].delay ? " (delayed)" : "");
+            fprintf(report, "topic  %s -> %s%s\n", tname, qname, subs[i].delay ? " (delayed)" : "");
     }
     return rc ? gas_err_wrap(rc, "set up %s backend", be->name) : 0;
 }

@@ -102,7 +102,10 @@ int sb_add(struct strbuf *sb, const char *data, size_t n)
     return 0;
 }
 
-int sb_adds(struct strbuf *sb, const char *s) { return sb_add(sb, s, strlen(s)); }
+int sb_adds(struct strbuf *sb, const char *s)
+{
+    return sb_add(sb, s, strlen(s));
+}
 
 int sb_addf(struct strbuf *sb, const char *fmt, ...)
 {
@@ -138,7 +141,10 @@ double gas_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int64_t gas_now_s(void) { return (int64_t)time(NULL); }
+int64_t gas_now_s(void)
+{
+    return (int64_t)time(NULL);
+}
 
 double gas_mono(void)
 {

@@ -22,33 +22,36 @@ const char *t_tmpdir(void);
 /* Writes n bytes of data to a new file in dir; returns its path (borrowed until exit). */
 const char *t_write_file(const char *name, const void *data, size_t n);
 
-#define CHECK(c)                                                                                  \
-    do {                                                                                          \
-        if (!(c))                                                                                 \
-            t_fail(__FILE__, __LINE__, "CHECK(%s)", #c);                                          \
+#define CHECK(c)                                                                                   \
+    do {                                                                                           \
+        if (!(c))                                                                                  \
+            t_fail(__FILE__, __LINE__, "CHECK(%s)", #c);                                           \
     } while (0)
-#define CHECK_INT(a, b)                                                                           \
-    do {                                                                                          \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                       \
-        if (a_ != b_)                                                                             \
-            t_fail(__FILE__, __LINE__, "%s == %lld, expected %s == %lld", #a, a_, #b, b_);        \
+#define CHECK_INT(a, b)                                                                            \
+    do {                                                                                           \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                        \
+        if (a_ != b_)                                                                              \
+            t_fail(__FILE__, __LINE__, "%s == %lld, expected %s == %lld", #a, a_, #b, b_);         \
     } while (0)
-#define CHECK_STR(a, b)                                                                           \
-    do {                                                                                          \
-        const char *a_ = (a), *b_ = (b);                                                          \
-        if (!a_ || !b_ || strcmp(a_, b_))                                                         \
-            t_fail(__FILE__, __LINE__, "%s == \"%s\", expected \"%s\"", #a, a_ ? a_ : "(null)",   \
-                   b_ ? b_ : "(null)");                                                           \
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *a_ = (a), *b_ = (b);                                                           \
+        if (!a_ || !b_ || strcmp(a_, b_))                                                          \
+            t_fail(__FILE__, __LINE__, "%s == \"%s\", expected \"%s\"", #a, a_ ? a_ : "(null)",    \
+                   b_ ? b_ : "(null)");                                                            \
     } while (0)
 /* An expression returning a gas_err must return exactly the expected code. */
-#define CHECK_RC(expr, want)                                                                      \
-    do {                                                                                          \
-        int r_ = (expr), w_ = (want);                                                             \
-        if (r_ != w_)                                                                             \
-            t_fail(__FILE__, __LINE__, "%s returned %s (%s), expected %s", #expr,                 \
-                   gas_err_name(r_), r_ ? gas_errmsg() : "ok", gas_err_name(w_));                 \
+#define CHECK_RC(expr, want)                                                                       \
+    do {                                                                                           \
+        int r_ = (expr), w_ = (want);                                                              \
+        if (r_ != w_)                                                                              \
+            t_fail(__FILE__, __LINE__, "%s returned %s (%s), expected %s", #expr,                  \
+                   gas_err_name(r_), r_ ? gas_errmsg() : "ok", gas_err_name(w_));                  \
     } while (0)
 #define CHECK_OK(expr) CHECK_RC(expr, 0)
-#define T(fn) {#fn, fn}
+#define T(fn)                                                                                      \
+    {                                                                                              \
+#fn, fn                                                                                    \
+    }
 
 #endif

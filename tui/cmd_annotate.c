@@ -26,7 +26,7 @@ char *default_sources_path(void)
         char *slash = strrchr(exe, '/');
         if (slash)
             *slash = 0;
-        cands[1] = owned[1] = xasprintf("%s/../share/gas/sources.conf", exe); /* installed */
+        cands[1] = owned[1] = xasprintf("%s/../share/gas/sources.conf", exe);  /* installed */
         cands[2] = owned[2] = xasprintf("%s/../../sources/sources.conf", exe); /* build tree */
     }
     char *found = NULL;
@@ -68,7 +68,7 @@ static char *log_path_for(const char *out)
 int cmd_annotate(struct cfg *cfg, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"output-type", required_argument, NULL, 'O'},
+        {"output", required_argument, NULL, 'o'},  {"output-type", required_argument, NULL, 'O'},
         {"sources", required_argument, NULL, 's'}, {"log", required_argument, NULL, 'l'},
         {"no-log", no_argument, NULL, 'N'},        {"threads", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
@@ -112,8 +112,8 @@ int cmd_annotate(struct cfg *cfg, int argc, char **argv)
     char *logpath = NULL;
     struct annot_stats *st = xcalloc(1, sizeof *st);
     if (!rc) {
-        struct annot_opts o = {in, out, NULL, bgz, threads,
-                               (size_t)cfg_int(cfg, CFG_MAX_LINE_BYTES), src};
+        struct annot_opts o = {
+            in, out, NULL, bgz, threads, (size_t)cfg_int(cfg, CFG_MAX_LINE_BYTES), src};
         rc = annot_run(&o, st);
     }
     if (!rc && !nolog && strcmp(out, "-")) {

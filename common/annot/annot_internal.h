@@ -32,9 +32,9 @@ struct source_def {
     /* region */
     char *field;
     enum region_format format;
-    int name_col;     /* BED column (1-based) */
-    char *name_attr;  /* GFF/GTF attribute */
-    char *feature;    /* GFF/GTF feature type filter, or NULL */
+    int name_col;    /* BED column (1-based) */
+    char *name_attr; /* GFF/GTF attribute */
+    char *feature;   /* GFF/GTF feature type filter, or NULL */
     /* known */
     int copy_id;
     struct info_map *info;
@@ -115,8 +115,7 @@ int64_t known_seeks(const struct known *k);
 
 /* Finds the value of INFO key in an INFO column (not NUL-terminated); *val and *vlen get
  * it ("" for a flag). 1 if found. */
-int info_find(const char *info, size_t info_len, const char *key, const char **val,
-              size_t *vlen);
+int info_find(const char *info, size_t info_len, const char *key, const char **val, size_t *vlen);
 
 /* ------------------------------------------------------------------ text I/O */
 
@@ -149,7 +148,10 @@ void lreader_close(struct lreader *r);
 struct owriter;
 int owriter_open(const char *path, int bgzf, hts_tpool *pool, struct owriter **out);
 void ow_add(struct owriter *w, const char *data, size_t n);
-static inline void ow_addc(struct owriter *w, char c) { ow_add(w, &c, 1); }
+static inline void ow_addc(struct owriter *w, char c)
+{
+    ow_add(w, &c, 1);
+}
 /* Flushes, closes and renames the temporary file into place; on failure removes it. */
 int owriter_finish(struct owriter *w, int ok);
 

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static double pct(int64_t part, int64_t whole) { return whole ? 100.0 * (double)part / (double)whole : 0; }
+static double pct(int64_t part, int64_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0;
+}
 
 int annot_write_count_log(const struct annot_stats *st, const char *input_name, const char *path)
 {

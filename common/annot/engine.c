@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ALLELES 1024
+#define MAX_ALLELES     1024
 #define MAX_CONTIG_NAME 255
 
 struct match {
@@ -57,8 +57,9 @@ static void header_info_lines(struct engine *g, kstring_t *h)
     for (int s = 0; s < g->src->n; s++) {
         const struct source_def *d = &g->src->src[s];
         if (d->type == SRC_REGION) {
-            ksprintf(h, "##INFO=<ID=%s,Number=.,Type=String,Description=\"Overlapping features "
-                        "from GAS source %s\">\n",
+            ksprintf(h,
+                     "##INFO=<ID=%s,Number=.,Type=String,Description=\"Overlapping features "
+                     "from GAS source %s\">\n",
                      d->field, d->name);
             continue;
         }
@@ -68,8 +69,9 @@ static void header_info_lines(struct engine *g, kstring_t *h)
                               : m->number == NUM_R                     ? "R"
                               : m->number == NUM_FLAG                  ? "0"
                                                                        : ".";
-            ksprintf(h, "##INFO=<ID=%s,Number=%s,Type=%s,Description=\"%s (%s from GAS source "
-                        "%s)\">\n",
+            ksprintf(h,
+                     "##INFO=<ID=%s,Number=%s,Type=%s,Description=\"%s (%s from GAS source "
+                     "%s)\">\n",
                      m->dst, num, m->type, m->description, m->src, d->name);
         }
     }
@@ -125,8 +127,9 @@ static int do_header(struct engine *g)
         }
         if (strncmp(line, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", 38) ||
             (line[38] && line[38] != '\t')) {
-            rc = line_err(g, line[0] == '#' ? "malformed #CHROM header line"
-                                            : "a record before the #CHROM header line",
+            rc = line_err(g,
+                          line[0] == '#' ? "malformed #CHROM header line"
+                                         : "a record before the #CHROM header line",
                           NULL);
             break;
         }
@@ -298,8 +301,9 @@ static int known_field(struct engine *g, const struct info_map *m)
                 struct kentry *e = g->m[x].e;
                 if (!info_find(e->info, e->info_len, m->src, &val, &vl))
                     continue;
-                int j = m->number == NUM_1 ? -1 : m->number == NUM_R ? (i < 0 ? 0 : g->m[x].j + 1)
-                                                                     : g->m[x].j;
+                int j = m->number == NUM_1   ? -1
+                        : m->number == NUM_R ? (i < 0 ? 0 : g->m[x].j + 1)
+                                             : g->m[x].j;
                 element(val, vl, j, &el, &ell);
                 break;
             }
@@ -389,8 +393,8 @@ static int parse_pos(struct engine *g, const char *s, size_t n, int64_t *pos)
 }
 
 /* Splits ALT into trimmed alleles and counts their classes. */
-static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t rl,
-                         const char *alt, size_t al)
+static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t rl, const char *alt,
+                         size_t al)
 {
     g->nal = 0;
     if (al == 1 && alt[0] == '.')

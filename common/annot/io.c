@@ -68,8 +68,9 @@ int lb_next(struct linebuf *lb, char **line, size_t *len)
         size_t room = lb->cap - 1 - lb->end;
         ssize_t got = bgzf_read(lb->fp, lb->buf + lb->end, room < lb->chunk ? room : lb->chunk);
         if (got < 0)
-            return gas_err_set(GAS_EINVAL, "line %lld: the file is corrupt or truncated "
-                                           "(decompression failed)",
+            return gas_err_set(GAS_EINVAL,
+                               "line %lld: the file is corrupt or truncated "
+                               "(decompression failed)",
                                (long long)lb->lineno + 1);
         if (got == 0)
             lb->eof = 1;
@@ -79,16 +80,19 @@ int lb_next(struct linebuf *lb, char **line, size_t *len)
 
 struct lreader {
     struct linebuf lb; /* text input */
-    htsFile *hts;    /* BCF input */
+    htsFile *hts;      /* BCF input */
     bcf_hdr_t *hdr;
     bcf1_t *rec;
     kstring_t hdr_text;
     size_t hdr_off;
-    int64_t lineno;  /* BCF: records (and header lines) returned */
-    kstring_t line;  /* BCF: the current record as text */
+    int64_t lineno; /* BCF: records (and header lines) returned */
+    kstring_t line; /* BCF: the current record as text */
 };
 
-int64_t lreader_lineno(const struct lreader *r) { return r->hts ? r->lineno : r->lb.lineno; }
+int64_t lreader_lineno(const struct lreader *r)
+{
+    return r->hts ? r->lineno : r->lb.lineno;
+}
 
 int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader **out)
 {

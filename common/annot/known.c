@@ -38,8 +38,14 @@ struct known {
     int64_t seeks;
 };
 
-int64_t known_seeks(const struct known *k) { return k->seeks; }
-int known_count(const struct known *k) { return k->count; }
+int64_t known_seeks(const struct known *k)
+{
+    return k->seeks;
+}
+int known_count(const struct known *k)
+{
+    return k->count;
+}
 struct kentry *known_entry(struct known *k, int i)
 {
     return &k->ring[(k->head + i) & (k->cap - 1)];
@@ -98,8 +104,7 @@ static int read_header(struct known *k, struct source_def *d)
             m->type = type ? xstrndup(type + 6, strcspn(type + 6, ",>")) : xstrdup("String");
             if (!strcmp(m->type, "Flag"))
                 m->number = NUM_FLAG;
-            m->description = desc ? xstrndup(desc + 14, strcspn(desc + 14, "\""))
-                                  : xstrdup("");
+            m->description = desc ? xstrndup(desc + 14, strcspn(desc + 14, "\"")) : xstrdup("");
         }
     }
     if (r < 0)
@@ -125,16 +130,18 @@ int known_open(const struct source_def *def, hts_tpool *pool, struct known **out
     if (!k->fp)
         rc = gas_err_set(GAS_ENOTFOUND, "source [%s]: cannot open %s", d->name, d->file);
     else if (bgzf_compression(k->fp) != bgzf)
-        rc = gas_err_set(GAS_EINVAL, "source [%s]: %s is not bgzip-compressed (bgzip it and "
-                                     "index it with tabix -p vcf)",
+        rc = gas_err_set(GAS_EINVAL,
+                         "source [%s]: %s is not bgzip-compressed (bgzip it and "
+                         "index it with tabix -p vcf)",
                          d->name, d->file);
     if (!rc)
         lb_init(&k->lb, k->fp, 64u << 10, 1u << 20); /* a BGZF block per refill */
     if (!rc) {
         k->tbx = tbx_index_load3(d->file, NULL, 0);
         if (!k->tbx)
-            rc = gas_err_set(GAS_EINVAL, "source [%s]: %s has no index (.tbi or .csi): run "
-                                         "tabix -p vcf %s",
+            rc = gas_err_set(GAS_EINVAL,
+                             "source [%s]: %s has no index (.tbi or .csi): run "
+                             "tabix -p vcf %s",
                              d->name, d->file, d->file);
     }
     if (!rc)

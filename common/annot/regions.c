@@ -26,7 +26,8 @@ void allele_trim(int64_t pos, const char *ref, uint32_t rlen, const char *alt, u
         while (rlen > 1 && alen > 1 &&
                toupper((unsigned char)ref[rlen - 1]) == toupper((unsigned char)alt[alen - 1]))
             rlen--, alen--;
-        while (rlen > 1 && alen > 1 && toupper((unsigned char)ref[0]) == toupper((unsigned char)alt[0]))
+        while (rlen > 1 && alen > 1 &&
+               toupper((unsigned char)ref[0]) == toupper((unsigned char)alt[0]))
             ref++, alt++, rlen--, alen--, pos++;
     }
     out->pos = pos;
@@ -145,8 +146,8 @@ static struct contig_ivls *contig_of(struct region_set *rs, const char *name, si
     return NULL;
 }
 
-static void add_ivl(struct region_set *rs, const char *contig, size_t cl, int64_t beg,
-                    int64_t end, int32_t name)
+static void add_ivl(struct region_set *rs, const char *contig, size_t cl, int64_t beg, int64_t end,
+                    int32_t name)
 {
     struct contig_ivls *c = contig_of(rs, contig, cl);
     if (!c) {
@@ -319,8 +320,8 @@ static int attr_value(char *attrs, const char *key, int gtf, const char **v, siz
 }
 
 /* Adds one line of a region file; 0, or GAS_EINVAL with the reason in err. */
-static int region_line(struct region_set *rs, const struct source_def *d, char *line,
-                       char *err, size_t errn)
+static int region_line(struct region_set *rs, const struct source_def *d, char *line, char *err,
+                       size_t errn)
 {
     char *f[16];
     int nf = split_tabs(line, f, d->format == RF_BED ? 16 : 9);
@@ -380,8 +381,8 @@ int region_load(const struct source_def *d, struct region_set **out)
         if (!ks.l || ks.s[0] == '#' || !strncmp(ks.s, "track", 5) || !strncmp(ks.s, "browser", 7))
             continue;
         if (memchr(ks.s, 0, ks.l)) {
-            rc = gas_err_set(GAS_EINVAL, "source [%s]: %s line %lld: binary data", d->name,
-                             d->file, (long long)lineno);
+            rc = gas_err_set(GAS_EINVAL, "source [%s]: %s line %lld: binary data", d->name, d->file,
+                             (long long)lineno);
             break;
         }
         if (region_line(rs, d, ks.s, err, sizeof err)) {

@@ -61,8 +61,14 @@ void annot_sources_free(struct annot_sources *s)
     free(s);
 }
 
-int annot_sources_count(const struct annot_sources *s) { return s->n; }
-const char *annot_source_name(const struct annot_sources *s, int i) { return s->src[i].name; }
+int annot_sources_count(const struct annot_sources *s)
+{
+    return s->n;
+}
+const char *annot_source_name(const struct annot_sources *s, int i)
+{
+    return s->src[i].name;
+}
 
 static int parse_info_list(struct source_def *d, char *v, char *err, size_t errn)
 {

@@ -19,7 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int no_conn(void) { return gas_err_set(GAS_EBUSY, "no database connection"); }
+static int no_conn(void)
+{
+    return gas_err_set(GAS_EBUSY, "no database connection");
+}
 
 static char *archive_path(struct cold *c, const char *id)
 {

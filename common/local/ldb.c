@@ -62,7 +62,10 @@ int ldb_exec(sqlite3 *conn, const char *sql)
     return rc == SQLITE_OK ? 0 : ldb_fail(conn, rc, "database");
 }
 
-int ldb_begin(sqlite3 *conn) { return ldb_exec(conn, "BEGIN IMMEDIATE"); }
+int ldb_begin(sqlite3 *conn)
+{
+    return ldb_exec(conn, "BEGIN IMMEDIATE");
+}
 
 int ldb_commit(sqlite3 *conn)
 {
@@ -92,9 +95,8 @@ sqlite3_stmt *ldb_prep(sqlite3 *conn, const char *sql)
 static int connect(struct ldb *db, sqlite3 **out)
 {
     sqlite3 *conn = NULL;
-    int rc = sqlite3_open_v2(db->path, &conn,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        db->path, &conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL);
     if (rc != SQLITE_OK) {
         int err = ldb_fail(conn, rc, db->path);
         sqlite3_close(conn);

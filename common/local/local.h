@@ -39,7 +39,10 @@ struct local_be {
     char *tmpdir;   /* data_dir/tmp: staging for atomic writes (same file system) */
 };
 
-static inline struct local_be *local_of(struct gas_backend *be) { return (struct local_be *)be; }
+static inline struct local_be *local_of(struct gas_backend *be)
+{
+    return (struct local_be *)be;
+}
 
 int local_backend_open(const struct cfg *cfg, struct gas_backend **be);
 

@@ -19,7 +19,10 @@ struct lobjs {
     struct objs pub;
 };
 
-static int no_conn(void) { return gas_err_set(GAS_EBUSY, "no database connection"); }
+static int no_conn(void)
+{
+    return gas_err_set(GAS_EBUSY, "no database connection");
+}
 
 char *local_obj_path(struct local_be *lb, const char *bucket, const char *key)
 {
@@ -81,10 +84,9 @@ static int meta_write(struct local_be *lb, const char *bucket, const char *key, 
     sqlite3 *c = ldb_get(lb->db);
     if (!c)
         return no_conn();
-    sqlite3_stmt *st =
-        ldb_prep(c, etag ? "INSERT OR REPLACE INTO objects(bucket, k, size, etag) "
-                           "VALUES(?1, ?2, ?3, ?4)"
-                         : "DELETE FROM objects WHERE bucket = ?1 AND k = ?2");
+    sqlite3_stmt *st = ldb_prep(c, etag ? "INSERT OR REPLACE INTO objects(bucket, k, size, etag) "
+                                          "VALUES(?1, ?2, ?3, ?4)"
+                                        : "DELETE FROM objects WHERE bucket = ?1 AND k = ?2");
     int rc = GAS_EIO;
     if (st) {
         sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
@@ -158,8 +160,8 @@ int local_obj_store(struct local_be *lb, const char *bucket, const char *key, co
     if ((rc = meta_write(lb, bucket, key, 0, NULL)) != 0)
         goto out;
     if (rename(tmp, dst) < 0) {
-        rc = gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : GAS_EIO, "store %s/%s: %s", bucket,
-                         key, strerror(errno));
+        rc = gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : GAS_EIO, "store %s/%s: %s", bucket, key,
+                         strerror(errno));
         goto out;
     }
     if ((rc = gas_fsync_dir(dir)) != 0)
@@ -297,7 +299,10 @@ static int o_del(struct objs *o, const char *bucket, const char *key)
     return rc;
 }
 
-static void o_close(struct objs *o) { free(o); }
+static void o_close(struct objs *o)
+{
+    free(o);
+}
 
 static const struct objs_ops local_objs_ops = {
     .put_file = o_put_file,

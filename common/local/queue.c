@@ -28,7 +28,10 @@ struct ltopic {
     struct topic pub;
 };
 
-static int no_conn(void) { return gas_err_set(GAS_EBUSY, "no database connection"); }
+static int no_conn(void)
+{
+    return gas_err_set(GAS_EBUSY, "no database connection");
+}
 
 static int step_done(sqlite3 *c, sqlite3_stmt *st, const char *what)
 {
@@ -202,8 +205,9 @@ static int by_receipt(struct queue *q, const char *sql, const char *receipt, dou
             sqlite3_bind_double(st, 3, vis_until);
         rc = step_done(c, st, what);
         if (!rc && sqlite3_changes(c) == 0)
-            rc = gas_err_set(GAS_ESTALE, "%s: receipt handle is stale (message received again or "
-                                         "deleted)",
+            rc = gas_err_set(GAS_ESTALE,
+                             "%s: receipt handle is stale (message received again or "
+                             "deleted)",
                              q->name);
     }
     ldb_put(db, c);
@@ -229,11 +233,11 @@ static int q_depths(struct queue *q, struct queue_depths *d)
     sqlite3 *c = ldb_get(db);
     if (!c)
         return no_conn();
-    sqlite3_stmt *st = ldb_prep(
-        c, "SELECT coalesce(sum(queue = ?1 AND visible_at <= ?3), 0),"
-           " coalesce(sum(queue = ?1 AND visible_at > ?3 AND receipt IS NOT NULL), 0),"
-           " coalesce(sum(queue = ?1 AND visible_at > ?3 AND receipt IS NULL), 0),"
-           " coalesce(sum(queue = ?2), 0) FROM messages WHERE queue IN (?1, ?2)");
+    sqlite3_stmt *st =
+        ldb_prep(c, "SELECT coalesce(sum(queue = ?1 AND visible_at <= ?3), 0),"
+                    " coalesce(sum(queue = ?1 AND visible_at > ?3 AND receipt IS NOT NULL), 0),"
+                    " coalesce(sum(queue = ?1 AND visible_at > ?3 AND receipt IS NULL), 0),"
+                    " coalesce(sum(queue = ?2), 0) FROM messages WHERE queue IN (?1, ?2)");
     int rc = GAS_EIO;
     if (st) {
         sqlite3_bind_text(st, 1, q->name, -1, SQLITE_STATIC);

@@ -13,9 +13,15 @@
 
 #define MAX_ITEM_BYTES (400 * 1024) /* DynamoDB's item size limit */
 
-static int no_conn(void) { return gas_err_set(GAS_EBUSY, "no database connection"); }
+static int no_conn(void)
+{
+    return gas_err_set(GAS_EBUSY, "no database connection");
+}
 
-static struct ldb *db_of(struct tbl *t) { return local_of(t->be)->db; }
+static struct ldb *db_of(struct tbl *t)
+{
+    return local_of(t->be)->db;
+}
 
 static int read_item(sqlite3 *c, struct tbl *t, const char *key, cJSON **item)
 {
@@ -265,8 +271,8 @@ int local_table_open(struct gas_backend *be, const char *name, const char *key_a
             const char *k = (const char *)sqlite3_column_text(st, 0);
             const char *ix = (const char *)sqlite3_column_text(st, 1);
             if (strcmp(k, key_attr) || (index_attr && (!ix || strcmp(ix, index_attr)))) {
-                rc = gas_err_set(GAS_EINVAL, "table %s is keyed by %s (index %s), not %s", name,
-                                 k, ix ? ix : "none", key_attr);
+                rc = gas_err_set(GAS_EINVAL, "table %s is keyed by %s (index %s), not %s", name, k,
+                                 ix ? ix : "none", key_attr);
             } else {
                 struct tbl *t = xcalloc(1, sizeof *t);
                 t->ops = &local_tbl_ops;

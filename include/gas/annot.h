@@ -58,17 +58,17 @@ struct annot_contig_count {
 
 /* What the count log reports. */
 struct annot_stats {
-    int64_t records;      /* data records read */
-    int64_t known;        /* records matched by at least one known-variant source */
-    int64_t alleles;      /* ALT alleles seen */
+    int64_t records;                   /* data records read */
+    int64_t known;                     /* records matched by at least one known-variant source */
+    int64_t alleles;                   /* ALT alleles seen */
     int64_t snv, mnv, ins, del, other; /* per ALT allele */
     int nsources;
     char source_name[ANNOT_MAX_SOURCES][64];
     int64_t source_hits[ANNOT_MAX_SOURCES]; /* records annotated by each source */
     int ncontigs;
     struct annot_contig_count contigs[ANNOT_MAX_CONTIGS];
-    int64_t seeks;        /* index look-ups made in known sources */
-    int64_t unsorted;     /* records that went back in position (handled by index) */
+    int64_t seeks;    /* index look-ups made in known sources */
+    int64_t unsorted; /* records that went back in position (handled by index) */
     double seconds;
 };
 

@@ -84,25 +84,24 @@ int tbl_put(struct tbl *t, const cJSON *item, int if_absent);
 int tbl_update(struct tbl *t, const char *key, const struct tbl_update *u, cJSON **item);
 int tbl_delete(struct tbl *t, const char *key);
 /* Items whose index attribute equals value, in key order, at most limit (1..1000). */
-int tbl_query(struct tbl *t, const char *value, const char *cursor, int limit,
-              struct tbl_page *pg);
+int tbl_query(struct tbl *t, const char *value, const char *cursor, int limit, struct tbl_page *pg);
 /* Every item, in pages of at most limit (1..1000). */
 int tbl_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg);
 void tbl_close(struct tbl *t);
 
 /* ------------------------------------------------------------------------------- queue */
 
-#define QUEUE_MAX_DELAY 900
+#define QUEUE_MAX_DELAY      900
 #define QUEUE_MAX_VISIBILITY 43200
-#define QUEUE_MAX_WAIT 20
-#define QUEUE_MAX_BATCH 10
+#define QUEUE_MAX_WAIT       20
+#define QUEUE_MAX_BATCH      10
 
 struct queue_msg {
-    char *id;        /* message id, stable across receives */
-    char *receipt;   /* receipt handle of this receive */
-    char *body;      /* as sent */
+    char *id;      /* message id, stable across receives */
+    char *receipt; /* receipt handle of this receive */
+    char *body;    /* as sent */
     int receive_count;
-    double sent_at;  /* epoch seconds */
+    double sent_at; /* epoch seconds */
 };
 void queue_msg_release(struct queue_msg *m);
 
@@ -216,7 +215,7 @@ int objs_delete(struct objs *o, const char *bucket, const char *key);
 enum cold_tier { COLD_EXPEDITED, COLD_STANDARD, COLD_BULK };
 enum cold_status { COLD_IN_PROGRESS, COLD_READY, COLD_FAILED };
 const char *cold_tier_name(enum cold_tier tier); /* "Expedited", "Standard", "Bulk" */
-int cold_tier_parse(const char *name);          /* or -1 */
+int cold_tier_parse(const char *name);           /* or -1 */
 const char *cold_status_name(enum cold_status st);
 
 struct cold;
@@ -256,9 +255,9 @@ int cold_delete(struct cold *c, const char *archive_id);
 /* What a queue is made with (bootstrap). */
 struct queue_spec {
     const char *name;
-    const char *dlq;   /* dead-letter queue name */
-    int visibility_s;  /* default visibility timeout */
-    int max_receives;  /* receives before dead-lettering */
+    const char *dlq;  /* dead-letter queue name */
+    int visibility_s; /* default visibility timeout */
+    int max_receives; /* receives before dead-lettering */
 };
 
 struct backend_ops {
@@ -277,11 +276,11 @@ struct backend_ops {
 
 struct gas_backend {
     const struct backend_ops *ops;
-    const char *name;        /* "local", "aws" */
-    const struct cfg *cfg;   /* borrowed: must outlive the backend */
-    struct objs *objs;       /* owned by the backend */
-    struct cold *cold;       /* owned by the backend */
-    atomic_int interrupted;  /* set by backend_interrupt: long polls return early */
+    const char *name;       /* "local", "aws" */
+    const struct cfg *cfg;  /* borrowed: must outlive the backend */
+    struct objs *objs;      /* owned by the backend */
+    struct cold *cold;      /* owned by the backend */
+    atomic_int interrupted; /* set by backend_interrupt: long polls return early */
 };
 
 /* Opens the backend named by cfg's "backend" key. */
@@ -290,8 +289,8 @@ void backend_close(struct gas_backend *be);
 /* Makes every current and future long poll return at once (for shutdown). */
 void backend_interrupt(struct gas_backend *be);
 
-int be_table(struct gas_backend *be, const char *name, const char *key_attr,
-             const char *index_attr, struct tbl **t);
+int be_table(struct gas_backend *be, const char *name, const char *key_attr, const char *index_attr,
+             struct tbl **t);
 int be_queue(struct gas_backend *be, const char *name, struct queue **q);
 int be_topic(struct gas_backend *be, const char *name, struct topic **t);
 int be_create_table(struct gas_backend *be, const char *name, const char *key_attr,

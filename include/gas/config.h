@@ -14,6 +14,7 @@
 enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
 
 /* X(ID, name, type, default, min, max, choices, help) */
+// clang-format off
 #define GAS_CONFIG_KEYS(X)                                                                        \
     X(BACKEND, "backend", CFG_ENUM, "local", 0, 0, "local|aws", "where state lives: local (SQLite + files) or aws") \
     X(DATA_DIR, "data_dir", CFG_STR, "gas-data", 0, 0, NULL, "local backend: directory for the database, objects and cold archives") \
@@ -50,6 +51,8 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
     X(ANNOT_THREADS, "annot_threads", CFG_INT, "2", 0, 64, NULL, "threads for (de)compression while annotating") \
     X(MAX_LINE_BYTES, "max_line_bytes", CFG_INT, "4194304", 1024, 1073741824, NULL, "longest accepted VCF line, bytes") \
     X(SMTP_PASSWORD, "smtp_password", CFG_SECRET, "", 0, 0, NULL, "password for the SMTP server (never logged)")
+
+// clang-format on
 
 enum cfg_key {
 #define CFG_ENUM_ID(id, ...) CFG_##id,

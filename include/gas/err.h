@@ -9,18 +9,18 @@
 
 enum gas_err {
     GAS_OK = 0,
-    GAS_EINVAL = -1,     /* bad input: malformed data, bad argument, bad key */
-    GAS_ENOTFOUND = -2,  /* item, object, message or archive does not exist */
-    GAS_ECONFLICT = -3,  /* condition failed / already exists / state changed */
-    GAS_EBUSY = -4,      /* database locked, throttled: try again */
-    GAS_EIO = -5,        /* local I/O failure */
-    GAS_ETIMEOUT = -6,   /* an operation did not finish in time */
-    GAS_ECAPACITY = -7,  /* the cold store refused for lack of capacity (Expedited) */
-    GAS_ESTALE = -8,     /* a receipt handle that no longer owns its message */
-    GAS_ENOTREADY = -9,  /* a retrieval that is still in progress */
-    GAS_ETOOBIG = -10,   /* an input over its bound */
-    GAS_ENET = -11,      /* network failure, 5xx */
-    GAS_EAUTH = -12,     /* credentials missing or refused */
+    GAS_EINVAL = -1,    /* bad input: malformed data, bad argument, bad key */
+    GAS_ENOTFOUND = -2, /* item, object, message or archive does not exist */
+    GAS_ECONFLICT = -3, /* condition failed / already exists / state changed */
+    GAS_EBUSY = -4,     /* database locked, throttled: try again */
+    GAS_EIO = -5,       /* local I/O failure */
+    GAS_ETIMEOUT = -6,  /* an operation did not finish in time */
+    GAS_ECAPACITY = -7, /* the cold store refused for lack of capacity (Expedited) */
+    GAS_ESTALE = -8,    /* a receipt handle that no longer owns its message */
+    GAS_ENOTREADY = -9, /* a retrieval that is still in progress */
+    GAS_ETOOBIG = -10,  /* an input over its bound */
+    GAS_ENET = -11,     /* network failure, 5xx */
+    GAS_EAUTH = -12,    /* credentials missing or refused */
     GAS_EUNSUPPORTED = -13,
     GAS_EINTERNAL = -14, /* a bug or an impossible state */
     GAS_ERR_MIN = -14

@@ -41,11 +41,11 @@ struct user {
     int64_t created, updated;
 };
 
-const char *job_status_name(enum job_status s);   /* "PENDING", ... */
-int job_status_parse(const char *name);           /* or -1 */
+const char *job_status_name(enum job_status s); /* "PENDING", ... */
+int job_status_parse(const char *name);         /* or -1 */
 const char *archive_state_name(enum archive_state s);
 int archive_state_parse(const char *name);
-const char *user_role_name(enum user_role r);     /* "free_user", "premium_user" */
+const char *user_role_name(enum user_role r); /* "free_user", "premium_user" */
 int user_role_parse(const char *name);
 
 /* Reads an item. Missing required attributes (job_id, user_id, job_status) or values of
@@ -75,8 +75,7 @@ int job_update_archive(struct tbl_update *u, enum archive_state from, enum archi
 
 /* Object keys: <prefix>/<user_id>/<job_id>~<file>. The caller's; NULL if a part is unsafe
  * (empty, or holding '/', "..", or control characters). */
-char *job_object_key(const char *prefix, const char *user_id, const char *job_id,
-                     const char *file);
+char *job_object_key(const char *prefix, const char *user_id, const char *job_id, const char *file);
 /* "<name>.annot.vcf" and "<name>.vcf.count.log" from an input file name "<name>.vcf". */
 char *job_result_name(const char *input_file_name);
 char *job_log_name(const char *input_file_name);

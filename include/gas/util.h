@@ -10,7 +10,7 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);                    /* NULL stays NULL */
+char *xstrdup(const char *s); /* NULL stays NULL */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -19,7 +19,10 @@ struct strbuf {
     char *buf; /* always NUL-terminated once anything was added; owned */
     size_t len, cap, max;
 };
-#define STRBUF_INIT {NULL, 0, 0, 0}
+#define STRBUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 void sb_init(struct strbuf *sb, size_t max);
 void sb_release(struct strbuf *sb);
 /* These return 0, or GAS_ETOOBIG (and add nothing) when max would be passed. */

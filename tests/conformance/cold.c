@@ -117,8 +117,8 @@ static void completion_notice_on_topic(void)
         char *inner = NULL;
         CHECK_OK(json_parse_object(m.body, strlen(m.body), 1 << 20, &env));
         CHECK_INT(env ? json_sns_unwrap(env, &inner) : -1, 1);
-        CHECK_OK(json_parse_object(inner ? inner : "", inner ? strlen(inner) : 0, 1 << 20,
-                                   &notice));
+        CHECK_OK(
+            json_parse_object(inner ? inner : "", inner ? strlen(inner) : 0, 1 << 20, &notice));
         CHECK_STR(json_str(notice, "JobId"), rid);
         CHECK_STR(json_str(notice, "ArchiveId"), aid);
         CHECK_STR(json_str(notice, "StatusCode"), "Succeeded");

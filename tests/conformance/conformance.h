@@ -21,8 +21,8 @@ struct queue *cf_queue(int visibility_s, int max_receives);
 /* A fresh bucket name, created. */
 char *cf_bucket(void);
 
-extern const struct t_case cf_table_cases[], cf_queue_cases[], cf_topic_cases[],
-    cf_objects_cases[], cf_cold_cases[];
+extern const struct t_case cf_table_cases[], cf_queue_cases[], cf_topic_cases[], cf_objects_cases[],
+    cf_cold_cases[];
 extern const int cf_table_n, cf_queue_n, cf_topic_n, cf_objects_n, cf_cold_n;
 
 #endif

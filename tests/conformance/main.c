@@ -12,8 +12,14 @@ static struct cfg *cfg;
 static struct gas_backend *be;
 static char run_id[9];
 
-struct cfg *cf_cfg(void) { return cfg; }
-struct gas_backend *cf_be(void) { return be; }
+struct cfg *cf_cfg(void)
+{
+    return cfg;
+}
+struct gas_backend *cf_be(void)
+{
+    return be;
+}
 
 struct gas_backend *cf_open(void)
 {

@@ -94,8 +94,18 @@ static void unsafe_keys_refused(void)
     char *long_key = xmalloc(OBJ_MAX_KEY + 2);
     memset(long_key, 'k', OBJ_MAX_KEY + 1);
     long_key[OBJ_MAX_KEY + 1] = 0;
-    const char *bad[] = {"../escape",  "a/../../b", "/etc/passwd", "a//b",  "a/./b", "./a",
-                         "a/..",       "",          "a\\b",        "a\nb", "a\x7f" "b",
+    const char *bad[] = {"../escape",
+                         "a/../../b",
+                         "/etc/passwd",
+                         "a//b",
+                         "a/./b",
+                         "./a",
+                         "a/..",
+                         "",
+                         "a\\b",
+                         "a\nb",
+                         "a\x7f"
+                         "b",
                          long_key};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CHECK_RC(objs_put_file(o, b, bad[i], src), GAS_EINVAL);
@@ -103,8 +113,8 @@ static void unsafe_keys_refused(void)
         CHECK_RC(objs_head(o, b, bad[i], &info), GAS_EINVAL);
     }
     CHECK_RC(objs_copy(o, b, "fine", b, "../../x"), GAS_EINVAL);
-    const char *bad_buckets[] = {"UPPER", "a", "-lead", "trail-", "has_underscore", "..", "a..b",
-                                 "a/b"};
+    const char *bad_buckets[] = {"UPPER",          "a",  "-lead", "trail-",
+                                 "has_underscore", "..", "a..b",  "a/b"};
     for (size_t i = 0; i < sizeof bad_buckets / sizeof *bad_buckets; i++)
         CHECK_RC(objs_put_file(o, bad_buckets[i], "k", src), GAS_EINVAL);
     CHECK(objs_key_valid("gas/u/j~file name (1).vcf"));

@@ -118,7 +118,7 @@ static void visibility_timeout_and_stale_receipts(void)
     CHECK_STR(b.id, a.id);
     CHECK_INT(b.receive_count, 2);
     CHECK(strcmp(a.receipt, b.receipt) != 0);
-    CHECK_RC(queue_delete(q, a.receipt), GAS_ESTALE);  /* the first receiver lost it */
+    CHECK_RC(queue_delete(q, a.receipt), GAS_ESTALE); /* the first receiver lost it */
     CHECK_RC(queue_extend(q, a.receipt, 10), GAS_ESTALE);
     CHECK_OK(queue_delete(q, b.receipt));
     queue_msg_release(&a);
@@ -136,7 +136,7 @@ static void extend_visibility(void)
     CHECK_INT(recv1(q, 1, 1, &a), 1);
     CHECK_OK(queue_extend(q, a.receipt, 4));
     gas_sleep(1.5);
-    CHECK_INT(recv1(q, 0, -1, &b), 0); /* still hidden: extended */
+    CHECK_INT(recv1(q, 0, -1, &b), 0);       /* still hidden: extended */
     CHECK_OK(queue_extend(q, a.receipt, 0)); /* release it now */
     CHECK_INT(recv1(q, 1, 30, &b), 1);
     CHECK_STR(b.id, a.id);
@@ -303,7 +303,7 @@ static void bad_arguments(void)
 
 /* --------------------------------------------------------------------- processes */
 
-#define NMSG 120
+#define NMSG  120
 #define NPROC 3
 
 /* Child: receives until the queue stays empty, working on and deleting each message, and

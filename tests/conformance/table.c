@@ -229,7 +229,7 @@ static void concurrent_compare_and_set(void)
 }
 
 const struct t_case cf_table_cases[] = {
-    T(put_get_conflict), T(conditional_update), T(query_and_scan_pages), T(missing_table),
-    T(concurrent_compare_and_set),
+    T(put_get_conflict), T(conditional_update),         T(query_and_scan_pages),
+    T(missing_table),    T(concurrent_compare_and_set),
 };
 const int cf_table_n = sizeof cf_table_cases / sizeof *cf_table_cases;

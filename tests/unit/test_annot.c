@@ -12,18 +12,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char *KNOWN =
-    "##fileformat=VCFv4.2\n"
-    "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency\">\n"
-    "##INFO=<ID=VT,Number=1,Type=String,Description=\"Variant type\">\n"
-    "##INFO=<ID=DB,Number=0,Type=Flag,Description=\"In the database\">\n"
-    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
-    "1\t100\trs1\tA\tG\t.\t.\tAF=0.901957000;VT=SNP;DB\n"
-    "1\t200\trs2\tC\tT\t.\t.\tAF=0.25;VT=SNP\n"
-    "1\t200\trs3\tC\tA\t.\t.\tAF=0.5;VT=SNP\n"
-    "1\t300\trs4\tTAC\tT\t.\t.\tAF=0.125;VT=INDEL\n"
-    "1\t400\trs5;rs5b\tG\tGA,GT\t.\t.\tAF=0.1,0.2;VT=INDEL\n"
-    "2\t50\trs6\tT\tC\t.\t.\tAF=1e-05;VT=SNP\n";
+static const char *KNOWN = "##fileformat=VCFv4.2\n"
+                           "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency\">\n"
+                           "##INFO=<ID=VT,Number=1,Type=String,Description=\"Variant type\">\n"
+                           "##INFO=<ID=DB,Number=0,Type=Flag,Description=\"In the database\">\n"
+                           "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                           "1\t100\trs1\tA\tG\t.\t.\tAF=0.901957000;VT=SNP;DB\n"
+                           "1\t200\trs2\tC\tT\t.\t.\tAF=0.25;VT=SNP\n"
+                           "1\t200\trs3\tC\tA\t.\t.\tAF=0.5;VT=SNP\n"
+                           "1\t300\trs4\tTAC\tT\t.\t.\tAF=0.125;VT=INDEL\n"
+                           "1\t400\trs5;rs5b\tG\tGA,GT\t.\t.\tAF=0.1,0.2;VT=INDEL\n"
+                           "2\t50\trs6\tT\tC\t.\t.\tAF=1e-05;VT=SNP\n";
 
 static const char *GENES = "1\t90\t160\tGENEA\n"
                            "1\t95\t110\tGENEB\n"
@@ -35,18 +34,17 @@ static const char *HDR = "##fileformat=VCFv4.2\n"
                          "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n";
 
 static const char *RECORDS[] = {
-    "1\t100\t.\tA\tG\t50\tPASS\tDP=10\tGT\t0/1",
-    "1\t100\t.\tA\tG\t50\tPASS\tDP=11\tGT\t0/1",
-    "1\t150\trsX\tC\tG\t.\t.\t.\tGT\t1/1",
-    "1\t200\t.\tC\tT,A\t.\t.\tDP=3\tGT\t1/2",
-    "1\t300\t.\tTACACAC\tTACAC\t.\t.\t.\tGT\t0/1",
-    "1\t400\t.\tG\tGT,GA\t.\t.\t.\tGT\t1/2",
+    "1\t100\t.\tA\tG\t50\tPASS\tDP=10\tGT\t0/1",   "1\t100\t.\tA\tG\t50\tPASS\tDP=11\tGT\t0/1",
+    "1\t150\trsX\tC\tG\t.\t.\t.\tGT\t1/1",         "1\t200\t.\tC\tT,A\t.\t.\tDP=3\tGT\t1/2",
+    "1\t300\t.\tTACACAC\tTACAC\t.\t.\t.\tGT\t0/1", "1\t400\t.\tG\tGT,GA\t.\t.\t.\tGT\t1/2",
     "2\t50\trs9\tT\tC\t.\t.\t.\tGT\t0/1",
 };
 
 static const char *EXPECTED[] = {
-    "1\t100\trs1\tA\tG\t50\tPASS\tDP=10;GENE=GENEA,GENEB;KG_AF=0.901957000;KG_VT=SNP;KG_DB\tGT\t0/1",
-    "1\t100\trs1\tA\tG\t50\tPASS\tDP=11;GENE=GENEA,GENEB;KG_AF=0.901957000;KG_VT=SNP;KG_DB\tGT\t0/1",
+    "1\t100\trs1\tA\tG\t50\tPASS\tDP=10;GENE=GENEA,GENEB;KG_AF=0.901957000;KG_VT=SNP;KG_DB\tGT\t0/"
+    "1",
+    "1\t100\trs1\tA\tG\t50\tPASS\tDP=11;GENE=GENEA,GENEB;KG_AF=0.901957000;KG_VT=SNP;KG_DB\tGT\t0/"
+    "1",
     "1\t150\trsX\tC\tG\t.\t.\tGENE=GENEA\tGT\t1/1",
     "1\t200\trs2;rs3\tC\tT,A\t.\t.\tDP=3;KG_AF=0.25,0.5;KG_VT=SNP,SNP\tGT\t1/2",
     "1\t300\trs4\tTACACAC\tTACAC\t.\t.\tKG_AF=0.125;KG_VT=INDEL\tGT\t0/1",
@@ -145,8 +143,8 @@ static void check_records(const char *out, const int *order, int n)
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         if (len != strlen(want) || strncmp(p, want, len))
-            t_fail(__FILE__, __LINE__, "record %d:\n      got  %.*s\n      want %s", i, (int)len,
-                   p, want);
+            t_fail(__FILE__, __LINE__, "record %d:\n      got  %.*s\n      want %s", i, (int)len, p,
+                   want);
         if (!nl)
             break;
         p = nl + 1;
@@ -167,7 +165,7 @@ static void annotates_like_a_user_expects(void)
                           "(AF from GAS source kg)\">\n") != NULL);
         CHECK(strstr(out, "##INFO=<ID=KG_DB,Number=0,Type=Flag") != NULL);
         CHECK(strstr(out, "##INFO=<ID=GENE,Number=.,Type=String") != NULL);
-        CHECK(strstr(out, "##INFO=<ID=DP,Number=1") != NULL); /* the input's own header stays */
+        CHECK(strstr(out, "##INFO=<ID=DP,Number=1") != NULL);     /* the input's own header stays */
         CHECK(strstr(out, "\n#CHROM") > strstr(out, "ID=KG_DB")); /* new lines before #CHROM */
     }
     CHECK_INT(st.records, 7);
@@ -249,9 +247,10 @@ static void sparse_input_reads_through_the_index(void)
         sb_addf(&k, "1\t%d\trs%d\tA\tG\t.\t.\tAF=0.%d\n", i * 500, i, i);
     struct annot_sources *s = sources(k.buf);
     sb_release(&k);
-    char *in = xasprintf("%s1\t1000\t.\tA\tG\t.\t.\t.\tGT\t0/1\n1\t4000000\t.\tA\tG\t.\t.\t.\tGT\t0/1\n"
-                         "1\t9999500\t.\tA\tG\t.\t.\t.\tGT\t0/1\n1\t9999501\t.\tA\tG\t.\t.\t.\tGT\t0/1\n",
-                         HDR);
+    char *in =
+        xasprintf("%s1\t1000\t.\tA\tG\t.\t.\t.\tGT\t0/1\n1\t4000000\t.\tA\tG\t.\t.\t.\tGT\t0/1\n"
+                  "1\t9999500\t.\tA\tG\t.\t.\t.\tGT\t0/1\n1\t9999501\t.\tA\tG\t.\t.\t.\tGT\t0/1\n",
+                  HDR);
     struct annot_stats st;
     int rc;
     char *out = annotate(s, in, 0, &st, &rc, 0);
@@ -281,8 +280,9 @@ static void bgzf_output_and_bcf_input(void)
     htsFile *fp = hts_open(bcfpath, "wb");
     bcf_hdr_t *h = bcf_hdr_init("w");
     kstring_t hs = {0, 0, NULL};
-    ksprintf(&hs, "##fileformat=VCFv4.2\n##contig=<ID=1>\n##contig=<ID=2>\n"
-                  "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n%s",
+    ksprintf(&hs,
+             "##fileformat=VCFv4.2\n##contig=<ID=1>\n##contig=<ID=2>\n"
+             "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n%s",
              strchr(HDR, '\n') + 1);
     CHECK(bcf_hdr_parse(h, hs.s) == 0);
     CHECK(bcf_hdr_write(fp, h) == 0);
@@ -351,7 +351,9 @@ static void bad_input_names_the_line(void)
         const char *want;
     } cases[] = {
         {"", 0, GAS_EINVAL, "empty input"},
-        {"\x7f" "ELF\x02\x01\x01\x00\x00\x00\x00\x00", 12, GAS_EINVAL, "line 1: "},
+        {"\x7f"
+         "ELF\x02\x01\x01\x00\x00\x00\x00\x00",
+         12, GAS_EINVAL, "line 1: "},
         {"1\t100\t.\tA\tG\t.\t.\t.\n", 18, GAS_EINVAL, "line 1: not a VCF file"},
         {"##fileformat=VCFv4.2\n1\t100\t.\tA\tG\t.\t.\t.\n", 0, GAS_EINVAL,
          "line 2: a record before the #CHROM header line"},
@@ -401,7 +403,8 @@ static void old_vcf_headers_pass_through(void)
     char *out = annotate(s, in, 0, &st, &rc, 0);
     CHECK_OK(rc);
     CHECK(out && strstr(out, "##INFO=DP,1,Integer,\"Total Depth\"\n"));
-    CHECK(out && strstr(out, "\n1\t100\trs1\tA\tG\t-1\t0\tDP=5;GENE=GENEA,GENEB;KG_AF=0.901957000"));
+    CHECK(out &&
+          strstr(out, "\n1\t100\trs1\tA\tG\t-1\t0\tDP=5;GENE=GENEA,GENEB;KG_AF=0.901957000"));
     free(out);
     annot_sources_free(s);
 }
@@ -416,7 +419,8 @@ static void sources_file_errors_name_the_line(void)
         {"type = region\n", ":1: \"key = value\" before the first [source] section"},
         {"[a]\ntype = nearby\n", ":2: type must be region or known"},
         {"[a]\ntype = region\nfile = g.bed\nfield = 9bad\n", ":4: field \"9bad\" is not a valid"},
-        {"[a]\ntype = known\nfile = k.vcf.gz\ninfo = AF:X, AF:X\n", "INFO field X is written by two"},
+        {"[a]\ntype = known\nfile = k.vcf.gz\ninfo = AF:X, AF:X\n",
+         "INFO field X is written by two"},
         {"[a]\ncolour = blue\n", ":2: unknown key \"colour\""},
         {"# nothing\n", "no [source] sections"},
         {"[a\n", ":1: expected \"[name]\""},

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *conf(const char *text) { return t_write_file("gas.conf", text, strlen(text)); }
+static const char *conf(const char *text)
+{
+    return t_write_file("gas.conf", text, strlen(text));
+}
 
 /* Loads text as a config file; returns the rc and leaves the message in gas_errmsg(). */
 static int load(const char *text)
@@ -140,9 +143,14 @@ static void help_lists_every_key(void)
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
-        T(defaults),           T(file_values),          T(bad_lines_name_file_and_line),
-        T(overlong_line_and_nul), T(missing_file),      T(env_overrides_file),
-        T(dump_redacts_secrets), T(help_lists_every_key),
+        T(defaults),
+        T(file_values),
+        T(bad_lines_name_file_and_line),
+        T(overlong_line_and_nul),
+        T(missing_file),
+        T(env_overrides_file),
+        T(dump_redacts_secrets),
+        T(help_lists_every_key),
     };
     return t_main("config", cases, sizeof cases / sizeof *cases, argc, argv);
 }

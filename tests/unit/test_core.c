@@ -130,8 +130,13 @@ static void files(void)
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
-        T(error_classes), T(strbuf_bounded), T(uuid_v4), T(json_objects_only),
-        T(json_numbers_as_gas_writes_them), T(sns_envelope), T(files),
+        T(error_classes),
+        T(strbuf_bounded),
+        T(uuid_v4),
+        T(json_objects_only),
+        T(json_numbers_as_gas_writes_them),
+        T(sns_envelope),
+        T(files),
     };
     return t_main("core", cases, sizeof cases / sizeof *cases, argc, argv);
 }

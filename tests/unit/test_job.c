@@ -69,7 +69,8 @@ static void bad_items_name_the_attribute(void)
         {"{\"job_id\":\"a\",\"user_id\":7,\"job_status\":\"PENDING\"}", "user_id is not a string"},
         {"{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"PENDING\",\"submit_time\":\"x\"}",
          "submit_time is not a number"},
-        {"{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"PENDING\",\"archive_state\":\"GONE\"}",
+        {"{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"PENDING\",\"archive_state\":"
+         "\"GONE\"}",
          "archive_state \"GONE\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

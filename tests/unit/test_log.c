@@ -130,7 +130,10 @@ static void levels(void)
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
-        T(redaction), T(json_lines), T(lines_never_interleave), T(levels),
+        T(redaction),
+        T(json_lines),
+        T(lines_never_interleave),
+        T(levels),
     };
     int rc = t_main("log", cases, sizeof cases / sizeof *cases, argc, argv);
     log_shutdown();
