@@ -552,14 +552,16 @@ int cold_archive(struct cold *c, const char *bucket, const char *key, const char
     return rc ? rc : c->ops->archive(c, bucket, key, desc ? desc : "", archive_id);
 }
 
-int cold_retrieve(struct cold *c, const char *archive_id, enum cold_tier tier,
+int cold_retrieve(struct cold *c, const char *archive_id, enum cold_tier tier, const char *desc,
                   const char *notify_topic, char **retrieval_id)
 {
     *retrieval_id = NULL;
     int rc = id_ok("archive id", archive_id);
     if (!rc && (unsigned)tier > COLD_BULK)
         rc = gas_err_set(GAS_EINVAL, "bad retrieval tier %d", (int)tier);
-    return rc ? rc : c->ops->retrieve(c, archive_id, tier, notify_topic, retrieval_id);
+    if (!rc && desc && strlen(desc) > 1024)
+        rc = gas_err_set(GAS_EINVAL, "retrieval description over 1024 bytes");
+    return rc ? rc : c->ops->retrieve(c, archive_id, tier, desc, notify_topic, retrieval_id);
 }
 
 int cold_status(struct cold *c, const char *retrieval_id, enum cold_status *st)

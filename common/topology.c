@@ -18,9 +18,12 @@ int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
     int rc = be_create_table(be, cfg_str(cfg, CFG_JOBS_TABLE), JOBS_KEY, JOBS_INDEX);
     if (!rc)
         rc = be_create_table(be, cfg_str(cfg, CFG_USERS_TABLE), USERS_KEY, NULL);
+    if (!rc)
+        rc = be_create_table(be, cfg_str(cfg, CFG_WORKERS_TABLE), WORKERS_KEY, NULL);
     if (!rc && report)
-        fprintf(report, "table  %s (job_id, index user_id)\ntable  %s (user_id)\n",
-                cfg_str(cfg, CFG_JOBS_TABLE), cfg_str(cfg, CFG_USERS_TABLE));
+        fprintf(report, "table  %s (job_id, index user_id)\ntable  %s (user_id)\ntable  %s (worker_id)\n",
+                cfg_str(cfg, CFG_JOBS_TABLE), cfg_str(cfg, CFG_USERS_TABLE),
+                cfg_str(cfg, CFG_WORKERS_TABLE));
 
     const enum cfg_key buckets[] = {CFG_INPUTS_BUCKET, CFG_RESULTS_BUCKET};
     for (size_t i = 0; !rc && i < sizeof buckets / sizeof *buckets; i++) {

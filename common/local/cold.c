@@ -145,12 +145,15 @@ static int tier_delay(struct cold *c, enum cold_tier tier)
     return (int)cfg_int(c->be->cfg, keys[tier]);
 }
 
-static char *notice(struct cold *c, const char *rid, const char *aid, enum cold_tier tier)
+static char *notice(struct cold *c, const char *rid, const char *aid, enum cold_tier tier,
+                    const char *desc)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "Action", "ArchiveRetrieval");
     cJSON_AddStringToObject(j, "JobId", rid);
     cJSON_AddStringToObject(j, "ArchiveId", aid);
+    if (desc)
+        cJSON_AddStringToObject(j, "JobDescription", desc);
     cJSON_AddStringToObject(j, "StatusCode", "Succeeded");
     cJSON_AddBoolToObject(j, "Completed", 1);
     cJSON_AddStringToObject(j, "Tier", cold_tier_name(tier));
@@ -163,7 +166,7 @@ static char *notice(struct cold *c, const char *rid, const char *aid, enum cold_
 }
 
 static int c_retrieve(struct cold *c, const char *archive_id, enum cold_tier tier,
-                      const char *notify_topic, char **retrieval_id)
+                      const char *desc, const char *notify_topic, char **retrieval_id)
 {
     if (tier == COLD_EXPEDITED && cfg_bool(c->be->cfg, CFG_COLD_EXPEDITED_UNAVAILABLE))
         return gas_err_set(GAS_ECAPACITY, "GlacierExpeditedRetrievalNotAvailable: no capacity "
@@ -195,7 +198,7 @@ static int c_retrieve(struct cold *c, const char *archive_id, enum cold_tier tie
     }
     ldb_put(db, conn);
     if (!rc && notify_topic) {
-        char *body = notice(c, rid, archive_id, tier);
+        char *body = notice(c, rid, archive_id, tier, desc);
         rc = local_topic_publish_delayed(c->be, notify_topic, body, delay);
         free(body);
     }

@@ -223,7 +223,7 @@ struct cold_ops {
     int (*archive)(struct cold *c, const char *bucket, const char *key, const char *desc,
                    char **archive_id);
     int (*retrieve)(struct cold *c, const char *archive_id, enum cold_tier tier,
-                    const char *notify_topic, char **retrieval_id);
+                    const char *desc, const char *notify_topic, char **retrieval_id);
     int (*status)(struct cold *c, const char *retrieval_id, enum cold_status *st);
     int (*fetch)(struct cold *c, const char *retrieval_id, const char *bucket, const char *key);
     int (*del)(struct cold *c, const char *archive_id);
@@ -241,8 +241,9 @@ struct cold {
 int cold_archive(struct cold *c, const char *bucket, const char *key, const char *desc,
                  char **archive_id);
 /* Starts a retrieval. GAS_ECAPACITY: the tier (Expedited) is refused for lack of capacity,
- * try Standard. notify_topic (optional): where a completion notice is published. */
-int cold_retrieve(struct cold *c, const char *archive_id, enum cold_tier tier,
+ * try Standard. desc (optional, <= 1024 bytes) comes back in the completion notice as
+ * JobDescription; notify_topic (optional): where that notice is published. */
+int cold_retrieve(struct cold *c, const char *archive_id, enum cold_tier tier, const char *desc,
                   const char *notify_topic, char **retrieval_id);
 int cold_status(struct cold *c, const char *retrieval_id, enum cold_status *st);
 /* Puts a ready retrieval's data at hot bucket/key; GAS_ENOTREADY while in progress. */

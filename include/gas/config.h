@@ -36,6 +36,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
     X(ARCHIVE_QUEUE, "archive_queue", CFG_STR, "gas_archive", 0, 0, NULL, "queue the archive pipeline reads (delayed by archive_grace)") \
     X(RESTORE_QUEUE, "restore_queue", CFG_STR, "gas_restore", 0, 0, NULL, "queue the restore pipeline reads") \
     X(THAW_QUEUE, "thaw_queue", CFG_STR, "gas_thaw", 0, 0, NULL, "queue the thaw pipeline reads") \
+    X(WORKERS_TABLE, "workers_table", CFG_STR, "gas_workers", 0, 0, NULL, "table where each gasd records itself and its heartbeat") \
     X(QUEUE_VISIBILITY, "queue_visibility", CFG_INT, "60", 1, 43200, NULL, "seconds a received message stays hidden") \
     X(QUEUE_WAIT, "queue_wait", CFG_INT, "10", 0, 20, NULL, "long-poll wait of a receive, seconds") \
     X(QUEUE_MAX_RECEIVES, "queue_max_receives", CFG_INT, "5", 1, 1000, NULL, "receives before a message goes to the dead-letter queue") \
@@ -50,6 +51,21 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
     X(ANNOT_SOURCES, "annot_sources", CFG_STR, "", 0, 0, NULL, "annotation sources file (empty: the default GRCh37 sources built with GAS)") \
     X(ANNOT_THREADS, "annot_threads", CFG_INT, "2", 0, 64, NULL, "threads for (de)compression while annotating") \
     X(MAX_LINE_BYTES, "max_line_bytes", CFG_INT, "4194304", 1024, 1073741824, NULL, "longest accepted VCF line, bytes") \
+    X(ANNOTATE_THREADS, "annotate_threads", CFG_INT, "2", 0, 64, NULL, "gasd: threads of the annotate pipeline (0: off)") \
+    X(NOTIFY_THREADS, "notify_threads", CFG_INT, "1", 0, 64, NULL, "gasd: threads of the notify pipeline (0: off)") \
+    X(ARCHIVE_THREADS, "archive_threads", CFG_INT, "1", 0, 64, NULL, "gasd: threads of the archive pipeline (0: off)") \
+    X(RESTORE_THREADS, "restore_threads", CFG_INT, "1", 0, 64, NULL, "gasd: threads of the restore pipeline (0: off)") \
+    X(THAW_THREADS, "thaw_threads", CFG_INT, "1", 0, 64, NULL, "gasd: threads of the thaw pipeline (0: off)") \
+    X(JOB_LEASE, "job_lease", CFG_INT, "120", 5, 86400, NULL, "gasd: seconds a claimed job is held without renewal before another worker may take it") \
+    X(MAX_ATTEMPTS, "max_attempts", CFG_INT, "3", 1, 100, NULL, "gasd: annotation attempts before a job is FAILED") \
+    X(HEARTBEAT_INTERVAL, "heartbeat_interval", CFG_INT, "5", 1, 3600, NULL, "gasd: seconds between worker heartbeats") \
+    X(SHUTDOWN_DEADLINE, "shutdown_deadline", CFG_INT, "30", 1, 3600, NULL, "gasd: seconds in-flight work may take to finish after SIGTERM") \
+    X(THAW_POLL_INTERVAL, "thaw_poll_interval", CFG_INT, "60", 1, 900, NULL, "gasd: seconds between checks of a retrieval that is not ready") \
+    X(WORK_DIR, "work_dir", CFG_STR, "", 0, 0, NULL, "gasd: scratch directory for jobs (empty: <data_dir>/work, or /tmp on aws)") \
+    X(OUTBOX_DIR, "outbox_dir", CFG_STR, "", 0, 0, NULL, "notify: directory for .eml files when no SMTP server is set (empty: <data_dir>/outbox)") \
+    X(SMTP_URL, "smtp_url", CFG_STR, "", 0, 0, NULL, "notify: SMTP server, e.g. smtps://mail.example.org:465 (empty: write .eml files)") \
+    X(SMTP_FROM, "smtp_from", CFG_STR, "gas@localhost", 0, 0, NULL, "notify: sender address") \
+    X(SMTP_USER, "smtp_user", CFG_STR, "", 0, 0, NULL, "notify: SMTP user name") \
     X(SMTP_PASSWORD, "smtp_password", CFG_SECRET, "", 0, 0, NULL, "password for the SMTP server (never logged)")
 
 // clang-format on

@@ -13,6 +13,7 @@ struct gas_backend;
 #define JOBS_KEY   "job_id"
 #define JOBS_INDEX "user_id" /* GSI user_id_index */
 #define USERS_KEY  "user_id"
+#define WORKERS_KEY "worker_id"
 
 /* The dead-letter queue of a queue: "<name>_dlq" (the caller's). */
 char *topology_dlq_name(const char *queue);

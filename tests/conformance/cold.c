@@ -40,7 +40,7 @@ static void archive_retrieve_fetch_delete(void)
     CHECK_OK(cold_archive(be->cold, b, "gas/u/j~x.annot.vcf", "{\"job_id\":\"j\"}", &aid2));
     CHECK_STR(aid2, aid);
     CHECK_OK(objs_delete(be->objs, b, "gas/u/j~x.annot.vcf")); /* the hot copy goes */
-    CHECK_OK(cold_retrieve(be->cold, aid, COLD_STANDARD, NULL, &rid));
+    CHECK_OK(cold_retrieve(be->cold, aid, COLD_STANDARD, NULL, NULL, &rid));
     enum cold_status st;
     CHECK_OK(cold_status(be->cold, rid, &st));
     CHECK_INT(st, COLD_IN_PROGRESS);
@@ -55,7 +55,7 @@ static void archive_retrieve_fetch_delete(void)
     CHECK_OK(cold_delete(be->cold, aid));
     CHECK_RC(cold_delete(be->cold, aid), GAS_ENOTFOUND);
     char *rid2 = NULL;
-    CHECK_RC(cold_retrieve(be->cold, aid, COLD_BULK, NULL, &rid2), GAS_ENOTFOUND);
+    CHECK_RC(cold_retrieve(be->cold, aid, COLD_BULK, NULL, NULL, &rid2), GAS_ENOTFOUND);
     CHECK_RC(cold_status(be->cold, "no-such-retrieval", &st), GAS_ENOTFOUND);
     free(aid2);
     CHECK_RC(cold_archive(be->cold, b, "gas/u/missing", "", &aid2), GAS_ENOTFOUND);
@@ -80,10 +80,10 @@ static void expedited_refused_for_capacity(void)
     char *b = hot_object(be->objs, "k", "data");
     char *aid = NULL, *rid = NULL;
     CHECK_OK(cold_archive(be->cold, b, "k", "", &aid));
-    CHECK_RC(cold_retrieve(be->cold, aid, COLD_EXPEDITED, NULL, &rid), GAS_ECAPACITY);
+    CHECK_RC(cold_retrieve(be->cold, aid, COLD_EXPEDITED, NULL, NULL, &rid), GAS_ECAPACITY);
     CHECK(strstr(gas_errmsg(), "GlacierExpeditedRetrievalNotAvailable") != NULL);
     CHECK(gas_err_retryable(GAS_ECAPACITY));
-    CHECK_OK(cold_retrieve(be->cold, aid, COLD_STANDARD, NULL, &rid)); /* the fallback */
+    CHECK_OK(cold_retrieve(be->cold, aid, COLD_STANDARD, NULL, NULL, &rid)); /* the fallback */
     CHECK_OK(cfg_set(cfg, "cold_expedited_unavailable", "false", "test"));
     free(aid);
     free(rid);
@@ -104,7 +104,7 @@ static void completion_notice_on_topic(void)
     char *b = hot_object(be->objs, "k", "data");
     char *aid = NULL, *rid = NULL;
     CHECK_OK(cold_archive(be->cold, b, "k", "", &aid));
-    CHECK_OK(cold_retrieve(be->cold, aid, COLD_EXPEDITED, tname, &rid));
+    CHECK_OK(cold_retrieve(be->cold, aid, COLD_EXPEDITED, "job-77", tname, &rid));
     struct queue_msg m;
     int n = 0;
     CHECK_OK(queue_receive(q, 1, 0, -1, &m, &n));
@@ -122,6 +122,7 @@ static void completion_notice_on_topic(void)
         CHECK_STR(json_str(notice, "JobId"), rid);
         CHECK_STR(json_str(notice, "ArchiveId"), aid);
         CHECK_STR(json_str(notice, "StatusCode"), "Succeeded");
+        CHECK_STR(json_str(notice, "JobDescription"), "job-77");
         enum cold_status st;
         CHECK_OK(cold_status(be->cold, rid, &st));
         CHECK_INT(st, COLD_READY);

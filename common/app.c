@@ -1,0 +1,92 @@
+/* app: the shared context of gasd and gas (see include/gas/app.h). */
+#include "gas/app.h"
+
+#include "gas/config.h"
+#include "gas/err.h"
+#include "gas/topology.h"
+#include "gas/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int app_open(const struct cfg *cfg, struct gas_app **out)
+{
+    *out = NULL;
+    struct gas_app *a = xcalloc(1, sizeof *a);
+    a->cfg = cfg;
+    int rc = backend_open(cfg, &a->be);
+    if (!rc && !strcmp(a->be->name, "local"))
+        rc = topology_ensure(a->be, cfg, NULL);
+    if (!rc)
+        rc = be_table(a->be, cfg_str(cfg, CFG_JOBS_TABLE), JOBS_KEY, JOBS_INDEX, &a->jobs);
+    if (!rc)
+        rc = be_table(a->be, cfg_str(cfg, CFG_USERS_TABLE), USERS_KEY, NULL, &a->users);
+    if (!rc)
+        rc = be_table(a->be, cfg_str(cfg, CFG_WORKERS_TABLE), WORKERS_KEY, NULL, &a->workers);
+    if (!rc)
+        rc = be_topic(a->be, cfg_str(cfg, CFG_REQUESTS_TOPIC), &a->requests);
+    if (!rc)
+        rc = be_topic(a->be, cfg_str(cfg, CFG_RESULTS_TOPIC), &a->results);
+    if (!rc)
+        rc = be_topic(a->be, cfg_str(cfg, CFG_RESTORE_TOPIC), &a->restore);
+    if (!rc)
+        rc = be_topic(a->be, cfg_str(cfg, CFG_THAW_TOPIC), &a->thaw);
+    if (rc) {
+        app_close(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}
+
+void app_close(struct gas_app *a)
+{
+    if (!a)
+        return;
+    tbl_close(a->jobs);
+    tbl_close(a->users);
+    tbl_close(a->workers);
+    topic_close(a->requests);
+    topic_close(a->results);
+    topic_close(a->restore);
+    topic_close(a->thaw);
+    backend_close(a->be);
+    free(a);
+}
+
+int app_job_get(struct gas_app *a, const char *job_id, struct job *job)
+{
+    memset(job, 0, sizeof *job);
+    cJSON *item = NULL;
+    int rc = tbl_get(a->jobs, job_id, &item);
+    if (rc == GAS_ENOTFOUND)
+        return gas_err_set(GAS_ENOTFOUND, "no job %s", job_id);
+    if (!rc && (rc = job_from_json(item, job)) != 0)
+        gas_err_wrap(rc, "job %s", job_id);
+    cJSON_Delete(item);
+    return rc;
+}
+
+int app_user_get(struct gas_app *a, const char *user_id, struct user *user)
+{
+    memset(user, 0, sizeof *user);
+    cJSON *item = NULL;
+    int rc = tbl_get(a->users, user_id, &item);
+    if (rc == GAS_ENOTFOUND)
+        return gas_err_set(GAS_ENOTFOUND, "no user %s", user_id);
+    if (!rc && (rc = user_from_json(item, user)) != 0)
+        gas_err_wrap(rc, "user %s", user_id);
+    cJSON_Delete(item);
+    return rc;
+}
+
+int app_publish(struct gas_app *a, struct topic *t, const char *body)
+{
+    int rc = topic_publish(t, body, NULL);
+    return rc ? gas_err_wrap(rc, "publish to %s", t->name) : 0;
+}
+
+int app_queue(struct gas_app *a, int key, struct queue **q)
+{
+    return be_queue(a->be, cfg_str(a->cfg, (enum cfg_key)key), q);
+}

@@ -1,0 +1,131 @@
+/* msg: message bodies (see include/gas/msg.h). */
+#include "gas/msg.h"
+
+#include "gas/err.h"
+#include "gas/job.h"
+#include "gas/json.h"
+#include "gas/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int msg_parse(const char *body, size_t max, cJSON **out)
+{
+    *out = NULL;
+    cJSON *j = NULL;
+    int rc = json_parse_object(body, strlen(body), max, &j);
+    if (rc)
+        return gas_err_wrap(rc, "message body");
+    char *inner = NULL;
+    rc = json_sns_unwrap(j, &inner);
+    if (rc < 0) {
+        cJSON_Delete(j);
+        return rc;
+    }
+    if (rc == 1) {
+        cJSON_Delete(j);
+        rc = json_parse_object(inner, strlen(inner), max, &j);
+        free(inner);
+        if (rc)
+            return gas_err_wrap(rc, "SNS Message");
+    }
+    *out = j;
+    return 0;
+}
+
+const char *msg_job_id(const cJSON *m)
+{
+    const char *id = json_str(m, "job_id");
+    if (!id || !*id || strlen(id) > 128) {
+        gas_err_set(GAS_EINVAL, "message has no usable job_id");
+        return NULL;
+    }
+    return id;
+}
+
+char *msg_request(const struct job *job)
+{
+    cJSON *j = job_to_json(job);
+    char *s = json_print(j);
+    cJSON_Delete(j);
+    return s;
+}
+
+char *msg_result(const struct job *job)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "job_id", job->job_id);
+    cJSON_AddStringToObject(j, "user_id", job->user_id);
+    if (job->input_file_name)
+        cJSON_AddStringToObject(j, "input_file_name", job->input_file_name);
+    if (job->s3_key_result_file)
+        cJSON_AddStringToObject(j, "results_file", job->s3_key_result_file);
+    cJSON_AddNumberToObject(j, "complete_time", (double)job->complete_time);
+    char *s = json_print(j);
+    cJSON_Delete(j);
+    return s;
+}
+
+char *msg_restore(const char *user_id)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "user_id", user_id);
+    char *s = json_print(j);
+    cJSON_Delete(j);
+    return s;
+}
+
+char *msg_thaw(const char *job_id, const char *retrieval_id)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "job_id", job_id);
+    cJSON_AddStringToObject(j, "retrieval_id", retrieval_id);
+    char *s = json_print(j);
+    cJSON_Delete(j);
+    return s;
+}
+
+/* The job id in an object key "<prefix>/<user>/<job_id>~<file>". */
+static char *job_from_key(const char *key)
+{
+    const char *slash = strrchr(key, '/'), *tilde = slash ? strchr(slash, '~') : NULL;
+    if (!tilde || tilde == slash + 1)
+        return NULL;
+    return xstrndup(slash + 1, (size_t)(tilde - slash - 1));
+}
+
+int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id)
+{
+    *job_id = *retrieval_id = NULL;
+    const char *jid = json_str(m, "job_id"), *rid = json_str(m, "retrieval_id");
+    if (jid) { /* our own */
+        *job_id = xstrdup(jid);
+        *retrieval_id = xstrdup(rid);
+        return 0;
+    }
+    if (json_str(m, "JobId")) { /* a Glacier job notification */
+        const char *status = json_str(m, "StatusCode"), *desc = json_str(m, "JobDescription");
+        if (!desc || !*desc)
+            return gas_err_set(GAS_EINVAL, "Glacier notification without a JobDescription");
+        *job_id = xstrdup(desc);
+        *retrieval_id = xstrdup(json_str(m, "JobId"));
+        (void)status;
+        return 0;
+    }
+    const cJSON *recs = cJSON_GetObjectItemCaseSensitive(m, "Records");
+    const cJSON *r0 = cJSON_IsArray(recs) ? cJSON_GetArrayItem(recs, 0) : NULL;
+    if (r0) { /* an S3 event: s3:ObjectRestore:Completed */
+        const char *ev = json_str(r0, "eventName");
+        const cJSON *obj = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(r0, "s3"), "object");
+        const char *key = json_str(obj, "key");
+        if (!ev || !strstr(ev, "ObjectRestore") || !key)
+            return gas_err_set(GAS_EINVAL, "S3 event %s is not a restore completion",
+                               ev ? ev : "(unnamed)");
+        if (!(*job_id = job_from_key(key)))
+            return gas_err_set(GAS_EINVAL, "S3 event for key %.200s: no job id in it", key);
+        return 0;
+    }
+    return gas_err_set(GAS_EINVAL, "thaw message is neither {job_id, retrieval_id}, a Glacier "
+                                   "notification nor an S3 event");
+}

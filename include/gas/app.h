@@ -1,0 +1,33 @@
+/* app: what gasd and the gas commands work on: the backend, GAS's tables and topics, and
+ * typed access to jobs and users.
+ *
+ * The handles are shared by every thread of the process (backend handles are
+ * thread-safe). On the local backend app_open also creates any missing table, queue,
+ * topic or bucket; on AWS they come from `gas aws bootstrap`. */
+#ifndef GAS_APP_H
+#define GAS_APP_H
+
+#include "gas/backend.h"
+#include "gas/job.h"
+
+struct cfg;
+
+struct gas_app {
+    const struct cfg *cfg; /* borrowed */
+    struct gas_backend *be;
+    struct tbl *jobs, *users, *workers;
+    struct topic *requests, *results, *restore, *thaw;
+};
+
+int app_open(const struct cfg *cfg, struct gas_app **out);
+void app_close(struct gas_app *app);
+
+/* GAS_ENOTFOUND when there is no such job/user; GAS_EINVAL when the item is malformed. */
+int app_job_get(struct gas_app *app, const char *job_id, struct job *job);
+int app_user_get(struct gas_app *app, const char *user_id, struct user *user);
+/* Publishes body (JSON text) to a topic. */
+int app_publish(struct gas_app *app, struct topic *t, const char *body);
+/* The queue a pipeline reads, by config key (the caller's handle). */
+int app_queue(struct gas_app *app, int cfg_key, struct queue **q);
+
+#endif

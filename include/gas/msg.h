@@ -1,0 +1,30 @@
+/* msg: the bodies of GAS's messages (design: "Messages"), read and written in one place.
+ *   request: the job item as created          result:  {job_id, user_id, input_file_name,
+ *   restore: {user_id}                                   results_file, complete_time}
+ *   thaw:    {job_id, retrieval_id}, a Glacier job notification (JobId, JobDescription
+ *            holding the job id), or an S3 event (s3:ObjectRestore:Completed)
+ * Every body may arrive raw or wrapped in an SNS envelope. */
+#ifndef GAS_MSG_H
+#define GAS_MSG_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct job;
+
+/* Parses a message body: at most max bytes, a JSON object, unwrapped from an SNS
+ * envelope if it is one. GAS_EINVAL / GAS_ETOOBIG with the reason; *out is the caller's. */
+int msg_parse(const char *body, size_t max, cJSON **out);
+/* The job_id of a request, result or {job_id} body (borrowed), or NULL (message set). */
+const char *msg_job_id(const cJSON *m);
+/* Bodies (the caller's). */
+char *msg_request(const struct job *job);
+char *msg_result(const struct job *job);
+char *msg_restore(const char *user_id);
+char *msg_thaw(const char *job_id, const char *retrieval_id);
+/* The job and retrieval a thaw message is about (the caller's; retrieval_id may be NULL
+ * when the event names only the object). GAS_EINVAL if it is none of the known shapes. */
+int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id);
+
+#endif
