@@ -12,32 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-char *default_sources_path(void)
-{
-    const char *env = getenv("GAS_SHARE");
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    const char *cands[3] = {NULL, NULL, NULL};
-    char *owned[3] = {NULL, NULL, NULL};
-    if (env)
-        cands[0] = owned[0] = xasprintf("%s/sources.conf", env);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = 0;
-        cands[1] = owned[1] = xasprintf("%s/../share/gas/sources.conf", exe);  /* installed */
-        cands[2] = owned[2] = xasprintf("%s/../../sources/sources.conf", exe); /* build tree */
-    }
-    char *found = NULL;
-    for (int i = 0; i < 3 && !found; i++)
-        if (cands[i] && access(cands[i], R_OK) == 0)
-            found = xstrdup(cands[i]);
-    for (int i = 0; i < 3; i++)
-        free(owned[i]);
-    return found;
-}
-
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -102,7 +76,7 @@ int cmd_annotate(struct cfg *cfg, int argc, char **argv)
     char *defsrc = NULL;
     if (!sources && *cfg_str(cfg, CFG_ANNOT_SOURCES))
         sources = cfg_str(cfg, CFG_ANNOT_SOURCES);
-    if (!sources && !(sources = defsrc = default_sources_path())) {
+    if (!sources && !(sources = defsrc = annot_default_sources())) {
         fprintf(stderr, "gas annotate: no sources file: give --sources FILE or build the default "
                         "sources (make sources)\n");
         return 2;

@@ -7,8 +7,17 @@
 struct cfg;
 
 int cmd_annotate(struct cfg *cfg, int argc, char **argv);
-
-/* The default sources file beside the installed or built programs (caller's), or NULL. */
-char *default_sources_path(void);
+int cmd_submit(struct cfg *cfg, int argc, char **argv);
+int cmd_jobs(struct cfg *cfg, int argc, char **argv);
+int cmd_show(struct cfg *cfg, int argc, char **argv);
+int cmd_log(struct cfg *cfg, int argc, char **argv);
+int cmd_download(struct cfg *cfg, int argc, char **argv);
+int cmd_retry(struct cfg *cfg, int argc, char **argv);
+int cmd_cancel(struct cfg *cfg, int argc, char **argv);
+int cmd_users(struct cfg *cfg, int argc, char **argv);
+int cmd_upgrade(struct cfg *cfg, int argc, char **argv);
+int cmd_downgrade(struct cfg *cfg, int argc, char **argv);
+int cmd_status(struct cfg *cfg, int argc, char **argv);
+int cmd_dlq(struct cfg *cfg, int argc, char **argv);
 
 #endif

@@ -42,6 +42,18 @@ static int cmd_setup(struct cfg *cfg, int argc, char **argv)
 }
 
 static const struct command commands[] = {
+    {"submit", "submit FILE --user USER: upload a VCF and queue its annotation", cmd_submit},
+    {"jobs", "jobs [--user U] [--status S]: list jobs", cmd_jobs},
+    {"show", "show JOB [--json]: every attribute and the display state", cmd_show},
+    {"log", "log JOB: the job's count log", cmd_log},
+    {"download", "download JOB -o FILE: the annotated result", cmd_download},
+    {"retry", "retry JOB: a FAILED (or stuck PENDING) job again", cmd_retry},
+    {"cancel", "cancel JOB: a PENDING job becomes FAILED", cmd_cancel},
+    {"users", "users add USER [--name N] [--email E] [--premium] | users list", cmd_users},
+    {"upgrade", "upgrade USER: premium, and restore the user's archived results", cmd_upgrade},
+    {"downgrade", "downgrade USER: back to a free user", cmd_downgrade},
+    {"status", "status [--json]: queue depths, workers, job counts", cmd_status},
+    {"dlq", "dlq list [QUEUE] | dlq redrive [QUEUE [MESSAGE]]: dead letters", cmd_dlq},
     {"annotate", "annotate a VCF file with the configured sources (gas annotate --help)",
      cmd_annotate},
     {"config", "print the effective configuration (config keys: describe every key)", cmd_config},

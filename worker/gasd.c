@@ -1,48 +1,138 @@
-/* gasd: the GAS worker. This stage opens the configured backend and sets up GAS's
- * tables, queues and topics; the pipelines that run on them are registered in
- * worker/pipelines (not built yet). */
-#include "gas/backend.h"
-#include "gas/config.h"
+/* gasd: the GAS worker. Runs the pipelines of worker/pipelines.c off their queues (threads
+ * per pipeline from config), records itself in the workers table with a heartbeat, and
+ * stops cleanly on SIGTERM or SIGINT (threading design in worker/worker.h). Runs in the
+ * foreground (for systemd); --once handles what is queued and exits. */
+#include "worker.h"
+
 #include "gas/err.h"
 #include "gas/log.h"
 #include "gas/topology.h"
+#include "gas/util.h"
 
+#include <curl/curl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig) { got_signal = sig; }
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: gasd [--config FILE] [--dump-config] [--setup]\n"
-                 "  --config FILE   read settings from FILE (default: $GAS_CONFIG)\n"
-                 "  --dump-config   print the effective configuration and exit\n"
+    fprintf(out, "usage: gasd [--config FILE] [--once] [--setup] [--dump-config]\n"
+                 "  --config FILE   settings (default: $GAS_CONFIG; GAS_<KEY> overrides)\n"
+                 "  --once          handle what is queued, then exit (tests, cron)\n"
                  "  --setup         create GAS's tables, queues, topics and buckets, then exit\n"
-                 "  --help-config   describe every configuration key\n");
+                 "  --dump-config   print the effective configuration and exit\n"
+                 "  --help-config   describe every configuration key\n"
+                 "Stops cleanly on SIGTERM or SIGINT (exit 0).\n");
+}
+
+/* --once: every running pipeline's queue is empty and its threads have polled idle. */
+static int all_idle(struct worker *w)
+{
+    for (int p = 0; p < npipelines; p++) {
+        if (cfg_int(w->cfg, pipelines[p].threads_key) == 0)
+            continue;
+        if (atomic_load(&w->idle_polls[p]) < 2)
+            return 0;
+        struct queue *q = NULL;
+        struct queue_depths d;
+        int busy = app_queue(w->app, pipelines[p].queue_key, &q) || queue_depths(q, &d) ||
+                   d.visible + d.in_flight > 0;
+        queue_close(q);
+        if (busy)
+            return 0;
+    }
+    return 1;
+}
+
+static int run(struct worker *w)
+{
+    int total = 0;
+    for (int p = 0; p < npipelines; p++)
+        total += (int)cfg_int(w->cfg, pipelines[p].threads_key);
+    pthread_t *th = xcalloc((size_t)total + 1, sizeof *th);
+    int n = 0;
+    for (int p = 0; p < npipelines; p++)
+        for (int i = 0; i < cfg_int(w->cfg, pipelines[p].threads_key); i++) {
+            struct runner_arg *ra = xmalloc(sizeof *ra);
+            ra->w = w;
+            ra->p = p;
+            if (pthread_create(&th[n], NULL, runner_main, ra) == 0)
+                n++;
+            else
+                free(ra);
+        }
+    log_info("gasd", "started %d pipeline threads", n);
+    double last_beat = gas_mono();
+    int beat = (int)cfg_int(w->cfg, CFG_HEARTBEAT_INTERVAL);
+    while (!got_signal && !atomic_load(&w->stopping)) {
+        gas_sleep(0.2);
+        if (gas_mono() - last_beat >= beat) {
+            registry_beat(w, "running");
+            last_beat = gas_mono();
+        }
+        if (w->once && all_idle(w))
+            break;
+    }
+    if (got_signal)
+        log_info("gasd", "signal %d: stopping (deadline %lld s)", (int)got_signal,
+                 (long long)cfg_int(w->cfg, CFG_SHUTDOWN_DEADLINE));
+    atomic_store(&w->stopping, 1);
+    backend_interrupt(w->app->be);
+    registry_beat(w, "stopping");
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += cfg_int(w->cfg, CFG_SHUTDOWN_DEADLINE);
+    int joined = 0;
+    for (int i = 0; i < n; i++)
+        joined += pthread_timedjoin_np(th[i], NULL, &deadline) == 0;
+    free(th);
+    if (joined < n) {
+        log_warn("gasd", "%d threads still busy at the deadline: releasing their jobs", n - joined);
+        inflight_release_all(w);
+        registry_beat(w, "stopped");
+        log_info("gasd", "stopped");
+        _exit(0); /* the busy threads' work is released; nothing waits for them */
+    }
+    registry_beat(w, "stopped");
+    log_info("gasd", "stopped");
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'}, {"dump-config", no_argument, NULL, 'd'},
-        {"setup", no_argument, NULL, 's'},        {"help-config", no_argument, NULL, 'H'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"setup", no_argument, NULL, 's'},        {"once", no_argument, NULL, 'o'},
+        {"help-config", no_argument, NULL, 'H'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *config = NULL;
-    int dump = 0, setup = 0, c;
+    int dump = 0, setup = 0, once = 0, c;
     while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
         switch (c) {
         case 'c': config = optarg; break;
         case 'd': dump = 1; break;
         case 's': setup = 1; break;
+        case 'o': once = 1; break;
         case 'H': cfg_help(stdout); return 0;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
+    if (optind < argc) {
+        usage(stderr);
+        return 2;
+    }
     struct cfg *cfg = cfg_new();
-    int rc = cfg_load(cfg, config);
-    if (rc) {
+    if (cfg_load(cfg, config)) {
         fprintf(stderr, "gasd: %s\n", gas_errmsg());
         cfg_free(cfg);
         return 2;
@@ -54,16 +144,35 @@ int main(int argc, char **argv)
         cfg_free(cfg);
         return 0;
     }
-    struct gas_backend *be = NULL;
-    rc = backend_open(cfg, &be);
-    if (!rc)
-        rc = topology_ensure(be, cfg, setup ? stdout : NULL);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct worker *w = xcalloc(1, sizeof *w);
+    w->cfg = cfg;
+    w->once = once;
+    char host[64] = "host";
+    gethostname(host, sizeof host - 1);
+    snprintf(w->id, sizeof w->id, "%s-%d", host, (int)getpid());
+    log_set_worker(w->id);
+    int rc = app_open(cfg, &w->app);
+    if (!rc && setup)
+        rc = topology_ensure(w->app->be, cfg, stdout);
+    if (!rc && !setup)
+        rc = registry_start(w);
+    if (!rc && !setup)
+        rc = run(w);
     if (rc)
         log_error("gasd", "%s", gas_errmsg());
-    else if (!setup)
-        log_error("gasd", "no pipelines are built into this gasd yet; only --setup works");
-    backend_close(be);
+    app_close(w->app);
+    free(w);
     cfg_free(cfg);
+    curl_global_cleanup();
+    log_set_worker(NULL);
     log_shutdown();
-    return rc ? 1 : setup ? 0 : 1;
+    return rc ? 1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define MAX_LINE 4096
 
@@ -337,3 +338,30 @@ int annot_sources_load(const char *path, struct annot_sources **out)
     *out = s;
     return 0;
 }
+
+char *annot_default_sources(void)
+{
+    const char *env = getenv("GAS_SHARE");
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *cands[3] = {NULL, NULL, NULL};
+    char *owned[3] = {NULL, NULL, NULL};
+    if (env)
+        cands[0] = owned[0] = xasprintf("%s/sources.conf", env);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = 0;
+        cands[1] = owned[1] = xasprintf("%s/../share/gas/sources.conf", exe);  /* installed */
+        cands[2] = owned[2] = xasprintf("%s/../../sources/sources.conf", exe); /* build tree */
+    }
+    char *found = NULL;
+    for (int i = 0; i < 3 && !found; i++)
+        if (cands[i] && access(cands[i], R_OK) == 0)
+            found = xstrdup(cands[i]);
+    for (int i = 0; i < 3; i++)
+        free(owned[i]);
+    return found;
+}
+

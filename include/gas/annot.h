@@ -35,6 +35,9 @@ struct annot_sources; /* opaque: a parsed sources file */
 
 int annot_sources_load(const char *path, struct annot_sources **out);
 void annot_sources_free(struct annot_sources *s);
+/* The default sources file ($GAS_SHARE/sources.conf, else beside the installed programs
+ * in ../share/gas, else the build tree's build/sources), or NULL; the caller's. */
+char *annot_default_sources(void);
 int annot_sources_count(const struct annot_sources *s);
 const char *annot_source_name(const struct annot_sources *s, int i);
 

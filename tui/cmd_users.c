@@ -1,0 +1,144 @@
+/* gas users add|list, gas upgrade, gas downgrade. */
+#include "cli.h"
+#include "commands.h"
+
+#include "gas/config.h"
+#include "gas/err.h"
+#include "gas/json.h"
+#include "gas/msg.h"
+#include "gas/util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int users_add(struct gas_app *app, int argc, char **argv)
+{
+    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+                                         {"email", required_argument, NULL, 'e'},
+                                         {"premium", no_argument, NULL, 'p'},
+                                         {NULL, 0, NULL, 0}};
+    const char *name = NULL, *email = NULL;
+    int premium = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "n:e:p", opts, NULL)) != -1) {
+        if (c == 'n')
+            name = optarg;
+        else if (c == 'e')
+            email = optarg;
+        else if (c == 'p')
+            premium = 1;
+        else
+            return 2;
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "usage: gas users add USER_ID [--name NAME] [--email EMAIL] [--premium]\n");
+        return 2;
+    }
+    const char *id = argv[optind];
+    if (!job_object_key("p", id, "j", "f")) {
+        fprintf(stderr, "gas users add: \"%s\" is not a usable user id (no '/', control "
+                        "characters, '.' or '..')\n", id);
+        return 2;
+    }
+    if (email && (!strchr(email, '@') || strpbrk(email, " \r\n<>"))) {
+        fprintf(stderr, "gas users add: \"%s\" is not an email address\n", email);
+        return 2;
+    }
+    struct user u = {(char *)id, (char *)name, (char *)email, premium ? ROLE_PREMIUM : ROLE_FREE,
+                     gas_now_s(), gas_now_s()};
+    cJSON *item = user_to_json(&u);
+    int rc = tbl_put(app->users, item, 1);
+    cJSON_Delete(item);
+    if (rc == GAS_ECONFLICT)
+        gas_err_set(rc, "user %s exists already", id);
+    if (rc)
+        return cli_fail("users add", rc);
+    printf("user %s added (%s)\n", id, user_role_name(u.role));
+    return 0;
+}
+
+static int users_list(struct gas_app *app)
+{
+    printf("%-20s %-13s %-24s %-30s\n", "user", "role", "name", "email");
+    char *cursor = NULL;
+    int rc;
+    do {
+        struct tbl_page pg;
+        if ((rc = tbl_scan(app->users, cursor, 500, &pg)) != 0)
+            break;
+        free(cursor);
+        cursor = pg.next ? xstrdup(pg.next) : NULL;
+        cJSON *it;
+        cJSON_ArrayForEach(it, pg.items)
+        printf("%-20s %-13s %-24s %-30s\n", json_str(it, "user_id"),
+               json_str(it, "role") ? json_str(it, "role") : "?",
+               json_str(it, "name") ? json_str(it, "name") : "",
+               json_str(it, "email") ? json_str(it, "email") : "");
+        tbl_page_release(&pg);
+    } while (cursor);
+    free(cursor);
+    return rc ? cli_fail("users list", rc) : 0;
+}
+
+int cmd_users(struct cfg *cfg, int argc, char **argv)
+{
+    if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "list"))) {
+        fprintf(stderr, "usage: gas users add USER_ID [--name N] [--email E] [--premium]\n"
+                        "       gas users list\n");
+        return 2;
+    }
+    struct gas_app *app = cli_app(cfg, "users");
+    if (!app)
+        return 1;
+    int code = !strcmp(argv[1], "add") ? users_add(app, argc - 1, argv + 1) : users_list(app);
+    app_close(app);
+    return code;
+}
+
+/* Sets the role (compare-and-set on the old one); upgrade also requests the restore. */
+static int set_role(struct cfg *cfg, int argc, char **argv, enum user_role to)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: gas %s USER_ID\n", argv[0]);
+        return 2;
+    }
+    struct gas_app *app = cli_app(cfg, argv[0]);
+    if (!app)
+        return 1;
+    struct user u;
+    int rc = app_user_get(app, argv[1], &u), already = !rc && u.role == to;
+    user_release(&u);
+    if (!rc && !already) {
+        struct tbl_update up;
+        tbl_update_init(&up);
+        tbl_update_if_str(&up, "role", TBL_EQ, user_role_name(to == ROLE_PREMIUM ? ROLE_FREE
+                                                                                 : ROLE_PREMIUM));
+        tbl_update_set_str(&up, "role", user_role_name(to));
+        tbl_update_set_int(&up, "updated", gas_now_s());
+        rc = tbl_update(app->users, argv[1], &up, NULL);
+        tbl_update_release(&up);
+    }
+    if (!rc && to == ROLE_PREMIUM) { /* again if already premium: restores what is left */
+        char *body = msg_restore(argv[1]);
+        rc = app_publish(app, app->restore, body);
+        free(body);
+    }
+    if (!rc)
+        printf("user %s is %s%s%s\n", argv[1], user_role_name(to), already ? " already" : "",
+               to == ROLE_PREMIUM ? "; restore of archived results requested" : "");
+    int code = rc ? cli_fail(argv[0], rc) : 0;
+    app_close(app);
+    return code;
+}
+
+int cmd_upgrade(struct cfg *cfg, int argc, char **argv)
+{
+    return set_role(cfg, argc, argv, ROLE_PREMIUM);
+}
+
+int cmd_downgrade(struct cfg *cfg, int argc, char **argv)
+{
+    return set_role(cfg, argc, argv, ROLE_FREE);
+}

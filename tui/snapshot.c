@@ -1,0 +1,172 @@
+/* snapshot: see snapshot.h. */
+#include "snapshot.h"
+
+#include "gas/config.h"
+#include "gas/err.h"
+#include "gas/json.h"
+#include "gas/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const enum cfg_key queue_keys[SNAP_QUEUES] = {
+    CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE, CFG_RESTORE_QUEUE, CFG_THAW_QUEUE};
+
+static void fail(struct snapshot *s, const char *what)
+{
+    if (!s->error[0])
+        snprintf(s->error, sizeof s->error, "%s: %s", what, gas_errmsg());
+}
+
+static void workers(struct gas_app *app, struct snapshot *s)
+{
+    char *cursor = NULL;
+    do {
+        struct tbl_page pg;
+        if (tbl_scan(app->workers, cursor, 100, &pg)) {
+            fail(s, "workers");
+            break;
+        }
+        free(cursor);
+        cursor = pg.next ? xstrdup(pg.next) : NULL;
+        cJSON *it;
+        cJSON_ArrayForEach(it, pg.items)
+        {
+            if (s->nworkers == SNAP_WORKERS)
+                break;
+            struct snap_worker *w = &s->w[s->nworkers++];
+            snprintf(w->id, sizeof w->id, "%s", json_str(it, "worker_id") ? json_str(it, "worker_id") : "?");
+            snprintf(w->host, sizeof w->host, "%s", json_str(it, "host") ? json_str(it, "host") : "?");
+            snprintf(w->status, sizeof w->status, "%s", json_str(it, "status") ? json_str(it, "status") : "?");
+            json_int(it, "pid", &w->pid);
+            json_int(it, "started", &w->started);
+            json_int(it, "heartbeat", &w->heartbeat);
+            cJSON *f;
+            cJSON_ArrayForEach(f, it)
+            {
+                if (!cJSON_IsNumber(f))
+                    continue;
+                if (!strncmp(f->string, "done_", 5))
+                    w->done += (int64_t)f->valuedouble;
+                else if (!strncmp(f->string, "failed_", 7))
+                    w->failed += (int64_t)f->valuedouble;
+            }
+        }
+        tbl_page_release(&pg);
+    } while (cursor);
+    free(cursor);
+}
+
+static void jobs(struct gas_app *app, struct snapshot *s)
+{
+    char *cursor = NULL;
+    do {
+        struct tbl_page pg;
+        if (tbl_scan(app->jobs, cursor, 1000, &pg)) {
+            fail(s, "jobs");
+            break;
+        }
+        free(cursor);
+        cursor = pg.next ? xstrdup(pg.next) : NULL;
+        cJSON *it;
+        cJSON_ArrayForEach(it, pg.items)
+        {
+            int st = job_status_parse(json_str(it, "job_status"));
+            const char *a = json_str(it, "archive_state");
+            int ar = a ? archive_state_parse(a)
+                       : (json_str(it, "results_file_archive_id") ? ARCH_ARCHIVED : ARCH_NONE);
+            s->jobs++;
+            if (st >= 0)
+                s->by_status[st]++;
+            if (ar >= 0)
+                s->by_archive[ar]++;
+        }
+        tbl_page_release(&pg);
+    } while (cursor);
+    free(cursor);
+}
+
+int snapshot_collect(struct gas_app *app, struct snapshot *s)
+{
+    memset(s, 0, sizeof *s);
+    s->taken = gas_now();
+    for (int i = 0; i < SNAP_QUEUES; i++) {
+        struct snap_queue *sq = &s->q[i];
+        snprintf(sq->name, sizeof sq->name, "%s", cfg_str(app->cfg, queue_keys[i]));
+        struct queue *q = NULL;
+        sq->ok = !app_queue(app, queue_keys[i], &q) && !queue_depths(q, &sq->d);
+        if (!sq->ok)
+            fail(s, sq->name);
+        queue_close(q);
+    }
+    workers(app, s);
+    jobs(app, s);
+    return s->error[0] ? GAS_EIO : 0;
+}
+
+int snapshot_worker_alive(const struct snapshot *s, const struct snap_worker *w, int interval)
+{
+    return strcmp(w->status, "stopped") && s->taken - (double)w->heartbeat <= 3.0 * interval;
+}
+
+cJSON *snapshot_json(const struct snapshot *s)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "taken", s->taken);
+    cJSON *qs = cJSON_AddArrayToObject(j, "queues");
+    for (int i = 0; i < SNAP_QUEUES; i++) {
+        cJSON *q = cJSON_CreateObject();
+        cJSON_AddStringToObject(q, "name", s->q[i].name);
+        cJSON_AddNumberToObject(q, "visible", (double)s->q[i].d.visible);
+        cJSON_AddNumberToObject(q, "in_flight", (double)s->q[i].d.in_flight);
+        cJSON_AddNumberToObject(q, "delayed", (double)s->q[i].d.delayed);
+        cJSON_AddNumberToObject(q, "dead", (double)s->q[i].d.dead);
+        cJSON_AddItemToArray(qs, q);
+    }
+    cJSON *ws = cJSON_AddArrayToObject(j, "workers");
+    for (int i = 0; i < s->nworkers; i++) {
+        const struct snap_worker *w = &s->w[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "worker_id", w->id);
+        cJSON_AddStringToObject(o, "host", w->host);
+        cJSON_AddNumberToObject(o, "pid", (double)w->pid);
+        cJSON_AddStringToObject(o, "status", w->status);
+        cJSON_AddNumberToObject(o, "heartbeat_age", s->taken - (double)w->heartbeat);
+        cJSON_AddNumberToObject(o, "done", (double)w->done);
+        cJSON_AddNumberToObject(o, "failed", (double)w->failed);
+        cJSON_AddItemToArray(ws, o);
+    }
+    cJSON *js = cJSON_AddObjectToObject(j, "jobs");
+    cJSON_AddNumberToObject(js, "total", (double)s->jobs);
+    for (int i = 0; i < 4; i++)
+        cJSON_AddNumberToObject(js, job_status_name((enum job_status)i), (double)s->by_status[i]);
+    cJSON *as = cJSON_AddObjectToObject(j, "archive_state");
+    for (int i = 0; i < 4; i++)
+        cJSON_AddNumberToObject(as, archive_state_name((enum archive_state)i),
+                                (double)s->by_archive[i]);
+    if (s->error[0])
+        cJSON_AddStringToObject(j, "error", s->error);
+    return j;
+}
+
+void snapshot_print(const struct snapshot *s, FILE *out)
+{
+    fprintf(out, "%-24s %8s %9s %8s %6s\n", "queue", "visible", "in-flight", "delayed", "dead");
+    for (int i = 0; i < SNAP_QUEUES; i++)
+        fprintf(out, "%-24s %8lld %9lld %8lld %6lld\n", s->q[i].name, (long long)s->q[i].d.visible,
+                (long long)s->q[i].d.in_flight, (long long)s->q[i].d.delayed,
+                (long long)s->q[i].d.dead);
+    fprintf(out, "\n%-32s %-8s %9s %7s %7s\n", "worker", "status", "heartbeat", "done", "failed");
+    for (int i = 0; i < s->nworkers; i++)
+        fprintf(out, "%-32s %-8s %8.0fs %7lld %7lld\n", s->w[i].id, s->w[i].status,
+                s->taken - (double)s->w[i].heartbeat, (long long)s->w[i].done,
+                (long long)s->w[i].failed);
+    fprintf(out, "\njobs %lld: PENDING %lld, RUNNING %lld, COMPLETED %lld, FAILED %lld\n",
+            (long long)s->jobs, (long long)s->by_status[0], (long long)s->by_status[1],
+            (long long)s->by_status[2], (long long)s->by_status[3]);
+    fprintf(out, "archive: NONE %lld, ARCHIVING %lld, ARCHIVED %lld, RESTORING %lld\n",
+            (long long)s->by_archive[0], (long long)s->by_archive[1], (long long)s->by_archive[2],
+            (long long)s->by_archive[3]);
+    if (s->error[0])
+        fprintf(out, "error: %s\n", s->error);
+}

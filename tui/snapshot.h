@@ -1,0 +1,44 @@
+/* snapshot: one consistent-enough picture of the service: every queue's depths, the
+ * workers and their heartbeats, job counts by status and archive state. Collected by
+ * `gas status` and (later) the console's collector thread; printed as text or JSON. */
+#ifndef GAS_TUI_SNAPSHOT_H
+#define GAS_TUI_SNAPSHOT_H
+
+#include "gas/app.h"
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SNAP_QUEUES 5
+#define SNAP_WORKERS 64
+
+struct snap_queue {
+    char name[96];
+    struct queue_depths d;
+    int ok;
+};
+
+struct snap_worker {
+    char id[96], host[64], status[16];
+    int64_t pid, started, heartbeat, done, failed;
+};
+
+struct snapshot {
+    double taken; /* epoch seconds */
+    struct snap_queue q[SNAP_QUEUES];
+    struct snap_worker w[SNAP_WORKERS];
+    int nworkers;
+    int64_t jobs, by_status[4], by_archive[4], users;
+    char error[256]; /* the backend's error, if the snapshot is partial */
+};
+
+/* Fills snap; on a backend error fills what it can and sets snap->error. */
+int snapshot_collect(struct gas_app *app, struct snapshot *snap);
+cJSON *snapshot_json(const struct snapshot *snap);
+void snapshot_print(const struct snapshot *snap, FILE *out);
+/* A worker is alive when its heartbeat is recent (3 heartbeat intervals). */
+int snapshot_worker_alive(const struct snapshot *snap, const struct snap_worker *w,
+                          int heartbeat_interval);
+
+#endif

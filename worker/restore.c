@@ -1,0 +1,124 @@
+/* restore: a user upgraded. For each of their ARCHIVED jobs, start a retrieval with tier
+ * Expedited, falling back to Standard when the cold store refuses for lack of capacity,
+ * and record it: RESTORING with retrieval_id and retrieval_tier. The completion notice
+ * goes to the thaw topic; a delayed {job_id, retrieval_id} message on the thaw queue is
+ * the polling fallback should a notice be lost. Items written by GAS's Python code carry
+ * only results_file_archive_id: they are adopted as ARCHIVED first. */
+#include "worker.h"
+
+#include "gas/err.h"
+#include "gas/fault.h"
+#include "gas/json.h"
+#include "gas/log.h"
+#include "gas/msg.h"
+#include "gas/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A legacy item (no archive_state, an archive id): mark it ARCHIVED. */
+static int adopt_legacy(struct pipe_ctx *ctx, const cJSON *item, const char *job_id)
+{
+    if (cJSON_GetObjectItemCaseSensitive(item, "archive_state"))
+        return 0;
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_if_absent(&u, "archive_state");
+    tbl_update_if_exists(&u, "results_file_archive_id");
+    tbl_update_set_str(&u, "archive_state", "ARCHIVED");
+    int rc = tbl_update(ctx->app->jobs, job_id, &u, NULL);
+    tbl_update_release(&u);
+    return rc == GAS_ECONFLICT ? 0 : rc;
+}
+
+/* Starts the retrieval of one ARCHIVED job and records it. */
+static int restore_job(struct pipe_ctx *ctx, const struct job *job)
+{
+    struct cold *cold = ctx->app->be->cold;
+    char *rid = NULL;
+    enum cold_tier tier = COLD_EXPEDITED;
+    const char *thaw_topic = ctx->app->thaw->name;
+    int rc = cold_retrieve(cold, job->results_file_archive_id, tier, job->job_id, thaw_topic, &rid);
+    if (rc == GAS_ECAPACITY) {
+        log_info("restore", "Expedited refused (%s): falling back to Standard", gas_errmsg());
+        tier = COLD_STANDARD;
+        rc = cold_retrieve(cold, job->results_file_archive_id, tier, job->job_id, thaw_topic,
+                           &rid);
+    }
+    if (rc)
+        return gas_err_wrap(rc, "job %s: start retrieval", job->job_id);
+    fault_point("restore.after_retrieve");
+    struct tbl_update u;
+    tbl_update_init(&u);
+    job_update_archive(&u, ARCH_ARCHIVED, ARCH_RESTORING);
+    tbl_update_if_str(&u, "results_file_archive_id", TBL_EQ, job->results_file_archive_id);
+    tbl_update_set_str(&u, "retrieval_id", rid);
+    tbl_update_set_str(&u, "retrieval_tier", cold_tier_name(tier));
+    rc = tbl_update(ctx->app->jobs, job->job_id, &u, NULL);
+    tbl_update_release(&u);
+    if (rc == GAS_ECONFLICT) {
+        log_info("restore", "job %s moved on meanwhile", job->job_id);
+        rc = 0;
+    } else if (!rc) {
+        log_info("restore", "job %s RESTORING (%s, retrieval %.16s...)", job->job_id,
+                 cold_tier_name(tier), rid);
+        struct queue *tq = NULL;
+        char *poll = msg_thaw(job->job_id, rid);
+        int delay = (int)cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL);
+        if (app_queue(ctx->app, CFG_THAW_QUEUE, &tq) == 0)
+            queue_send(tq, poll, delay, NULL); /* best effort: the notice is the main path */
+        queue_close(tq);
+        free(poll);
+    }
+    free(rid);
+    return rc;
+}
+
+enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
+{
+    const char *user_id = json_str(body, "user_id");
+    if (!user_id || !*user_id) {
+        gas_err_set(GAS_EINVAL, "restore message has no user_id");
+        return PIPE_DEAD;
+    }
+    struct user u;
+    int rc = app_user_get(ctx->app, user_id, &u);
+    if (rc)
+        return gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
+    enum user_role role = u.role;
+    user_release(&u);
+    if (role != ROLE_PREMIUM) {
+        log_info("restore", "user %s is not premium (any more): nothing to restore", user_id);
+        return PIPE_ACK;
+    }
+    int failures = 0, started = 0;
+    char *cursor = NULL;
+    do {
+        struct tbl_page pg;
+        rc = tbl_query(ctx->app->jobs, user_id, cursor, 100, &pg);
+        free(cursor);
+        cursor = NULL;
+        if (rc)
+            return PIPE_RETRY;
+        cJSON *item;
+        cJSON_ArrayForEach(item, pg.items)
+        {
+            struct job job;
+            if (job_from_json(item, &job))
+                continue;
+            if (job.archive_state == ARCH_ARCHIVED && job.results_file_archive_id) {
+                if (adopt_legacy(ctx, item, job.job_id) || restore_job(ctx, &job)) {
+                    log_warn("restore", "%s", gas_errmsg());
+                    failures++;
+                } else {
+                    started++;
+                }
+            }
+            job_release(&job);
+        }
+        cursor = pg.next ? xstrdup(pg.next) : NULL;
+        tbl_page_release(&pg);
+    } while (cursor);
+    log_info("restore", "user %s: %d retrievals started, %d failed", user_id, started, failures);
+    return failures ? PIPE_RETRY : PIPE_ACK;
+}

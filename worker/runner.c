@@ -1,0 +1,176 @@
+/* runner: the receive -> handle -> ack loop every pipeline thread runs (design in
+ * worker.h), the dead-letter move, and the in-flight list used at shutdown. */
+#include "worker.h"
+
+#include "gas/err.h"
+#include "gas/job.h"
+#include "gas/log.h"
+#include "gas/msg.h"
+#include "gas/topology.h"
+#include "gas/util.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Moves a message to its queue's dead-letter queue at once: the body is kept as it came,
+ * and the original is deleted only once the copy is sent. */
+static void dead_letter(struct pipe_ctx *ctx, const char *why)
+{
+    char *dlq_name = topology_dlq_name(ctx->q->name);
+    struct queue *dlq = NULL;
+    int rc = be_queue(ctx->app->be, dlq_name, &dlq);
+    if (!rc)
+        rc = queue_send(dlq, ctx->msg->body, 0, NULL);
+    if (!rc)
+        rc = queue_delete(ctx->q, ctx->msg->receipt);
+    if (rc)
+        log_error("runner", "message %s: cannot move it to %s (%s); it will come back",
+                  ctx->msg->id, dlq_name, gas_errmsg());
+    else
+        log_warn("runner", "message %s moved to %s: %s", ctx->msg->id, dlq_name, why);
+    queue_close(dlq);
+    free(dlq_name);
+}
+
+static void handle_one(struct pipe_ctx *ctx, int p)
+{
+    struct worker *w = ctx->w;
+    cJSON *body = NULL;
+    size_t max = (size_t)cfg_int(ctx->cfg, CFG_MAX_MESSAGE_BYTES);
+    int rc = msg_parse(ctx->msg->body, max, &body);
+    if (rc) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", gas_errmsg());
+        dead_letter(ctx, why);
+        atomic_fetch_add(&w->failed[p], 1);
+        return;
+    }
+    ctx->defer_s = 0;
+    enum pipe_result r = pipelines[p].handle(ctx, body);
+    cJSON_Delete(body);
+    switch (r) {
+    case PIPE_ACK:
+        if ((rc = queue_delete(ctx->q, ctx->msg->receipt)) != 0)
+            log_warn("runner", "message %s: delete failed (%s); it may be handled again",
+                     ctx->msg->id, gas_errmsg());
+        atomic_fetch_add(&w->done[p], 1);
+        break;
+    case PIPE_RETRY:
+        log_info("runner", "message %s will be retried (receive %d)", ctx->msg->id,
+                 ctx->msg->receive_count);
+        atomic_fetch_add(&w->failed[p], 1);
+        break;
+    case PIPE_DEFER:
+        if (queue_extend(ctx->q, ctx->msg->receipt, ctx->defer_s))
+            log_warn("runner", "message %s: cannot defer it (%s)", ctx->msg->id, gas_errmsg());
+        else
+            log_info("runner", "message %s deferred %d s", ctx->msg->id, ctx->defer_s);
+        break;
+    case PIPE_DEAD:
+        dead_letter(ctx, gas_errmsg());
+        atomic_fetch_add(&w->failed[p], 1);
+        break;
+    }
+}
+
+void *runner_main(void *arg)
+{
+    struct runner_arg *ra = arg;
+    struct worker *w = ra->w;
+    int p = ra->p;
+    free(ra);
+    struct pipe_ctx ctx = {.w = w, .app = w->app, .cfg = w->cfg, .worker_id = w->id};
+    log_ctx_queue(cfg_str(w->cfg, pipelines[p].queue_key));
+    if (app_queue(w->app, pipelines[p].queue_key, &ctx.q) ||
+        (pipelines[p].thread_init && pipelines[p].thread_init(&ctx))) {
+        log_error(pipelines[p].name, "cannot start: %s", gas_errmsg());
+        atomic_store(&w->stopping, 1);
+        backend_interrupt(w->app->be);
+        queue_close(ctx.q);
+        return NULL;
+    }
+    int wait = w->once ? 1 : (int)cfg_int(w->cfg, CFG_QUEUE_WAIT);
+    while (!atomic_load(&w->stopping)) {
+        struct queue_msg m;
+        int n = 0;
+        if (queue_receive(ctx.q, 1, wait, -1, &m, &n)) {
+            log_warn(pipelines[p].name, "receive failed: %s", gas_errmsg());
+            gas_sleep(1);
+            continue;
+        }
+        if (n == 0) {
+            atomic_fetch_add(&w->idle_polls[p], 1);
+            continue;
+        }
+        atomic_store(&w->idle_polls[p], 0);
+        ctx.msg = &m;
+        handle_one(&ctx, p);
+        log_ctx_job(NULL);
+        queue_msg_release(&m);
+        ctx.msg = NULL;
+    }
+    if (pipelines[p].thread_done)
+        pipelines[p].thread_done(&ctx);
+    queue_close(ctx.q);
+    log_ctx_queue(NULL);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ in flight */
+
+struct inflight {
+    char *job_id, *receipt;
+    struct queue *q;
+    struct inflight *next;
+};
+static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct inflight *inflight_head;
+
+void inflight_add(const char *job_id, struct queue *q, const char *receipt)
+{
+    struct inflight *f = xcalloc(1, sizeof *f);
+    f->job_id = xstrdup(job_id);
+    f->receipt = xstrdup(receipt);
+    f->q = q;
+    pthread_mutex_lock(&inflight_lock);
+    f->next = inflight_head;
+    inflight_head = f;
+    pthread_mutex_unlock(&inflight_lock);
+}
+
+void inflight_remove(const char *job_id)
+{
+    pthread_mutex_lock(&inflight_lock);
+    for (struct inflight **pp = &inflight_head; *pp; pp = &(*pp)->next) {
+        if (!strcmp((*pp)->job_id, job_id)) {
+            struct inflight *f = *pp;
+            *pp = f->next;
+            free(f->job_id);
+            free(f->receipt);
+            free(f);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&inflight_lock);
+}
+
+/* At the shutdown deadline: every job still running here goes back to PENDING and its
+ * message becomes visible at once, so another worker takes it without waiting. */
+void inflight_release_all(struct worker *w)
+{
+    pthread_mutex_lock(&inflight_lock);
+    for (struct inflight *f = inflight_head; f; f = f->next) {
+        struct tbl_update u;
+        tbl_update_init(&u);
+        job_update_status(&u, JOB_RUNNING, JOB_PENDING);
+        tbl_update_if_str(&u, "worker_id", TBL_EQ, w->id);
+        tbl_update_remove(&u, "lease_until");
+        int rc = tbl_update(w->app->jobs, f->job_id, &u, NULL);
+        tbl_update_release(&u);
+        queue_extend(f->q, f->receipt, 0);
+        log_warn("gasd", "job %s released at shutdown%s", f->job_id,
+                 rc ? " (its state had moved on)" : "");
+    }
+    pthread_mutex_unlock(&inflight_lock);
+}

@@ -1,0 +1,91 @@
+/* worker: gasd's internals.
+ *
+ * Threads: gasd runs, for each pipeline in the table of worker/pipelines.c, the number of
+ * threads its config key asks for; each runs runner_main: receive one message (long
+ * poll), parse it (size-bounded JSON, SNS envelope unwrapped), call the pipeline's
+ * handler, then act on what it returns:
+ *   PIPE_ACK    effects are durable: delete the message
+ *   PIPE_RETRY  a passing failure: leave it, it comes back after its visibility timeout
+ *               and goes to the dead-letter queue after queue_max_receives receives
+ *   PIPE_DEFER  not yet (archive grace): hide it for ctx->defer_s more seconds
+ *   PIPE_DEAD   the message itself is bad: move it to the dead-letter queue now
+ * A heartbeat thread records the worker in the workers table. SIGTERM/SIGINT set
+ * `stopping` and interrupt long polls; runners finish the message in hand and exit;
+ * work still running at the shutdown deadline is released (job back to PENDING, message
+ * visible again) through the in-flight list (its own mutex) before gasd exits 0. */
+#ifndef GAS_WORKER_H
+#define GAS_WORKER_H
+
+#include "gas/app.h"
+#include "gas/config.h"
+
+#include <cjson/cJSON.h>
+#include <stdatomic.h>
+
+enum pipe_result { PIPE_ACK, PIPE_RETRY, PIPE_DEFER, PIPE_DEAD };
+
+struct worker;
+
+struct pipe_ctx {
+    struct worker *w;
+    struct gas_app *app;
+    const struct cfg *cfg;
+    struct queue *q;
+    struct queue_msg *msg;
+    const char *worker_id;
+    int defer_s;
+    void *local; /* the pipeline's per-thread state (e.g. annotation sources) */
+};
+
+struct pipeline {
+    const char *name;
+    enum cfg_key queue_key, threads_key;
+    enum pipe_result (*handle)(struct pipe_ctx *ctx, const cJSON *body);
+    /* optional per-thread state */
+    int (*thread_init)(struct pipe_ctx *ctx);
+    void (*thread_done)(struct pipe_ctx *ctx);
+};
+
+extern const struct pipeline pipelines[];
+extern const int npipelines;
+
+enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body);
+int annotate_thread_init(struct pipe_ctx *ctx);
+void annotate_thread_done(struct pipe_ctx *ctx);
+enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body);
+enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body);
+enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body);
+enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body);
+
+/* ---- worker state shared by the threads */
+struct worker {
+    struct gas_app *app;
+    const struct cfg *cfg;
+    char id[96];
+    atomic_int stopping;
+    atomic_llong done[8]; /* messages acknowledged, per pipeline */
+    atomic_llong failed[8];
+    int once;             /* --once: stop when the queues are empty */
+    atomic_int idle_polls[8];
+};
+
+/* Runs pipeline p's loop on this thread until the worker stops. */
+void *runner_main(void *arg);
+struct runner_arg {
+    struct worker *w;
+    int p;
+};
+
+/* In-flight annotation jobs, released at the shutdown deadline. */
+void inflight_add(const char *job_id, struct queue *q, const char *receipt);
+void inflight_remove(const char *job_id);
+void inflight_release_all(struct worker *w);
+
+/* The workers table: register, heartbeat, and the final state. */
+int registry_start(struct worker *w);
+void registry_beat(struct worker *w, const char *status);
+
+/* Logging context and the pipeline index of the calling thread. */
+int pipeline_index(const char *name);
+
+#endif
