@@ -92,3 +92,42 @@ int cmd_dlq(struct cfg *cfg, int argc, char **argv)
     app_close(app);
     return code;
 }
+
+/* gas send QUEUE BODY|-: puts a raw message on a queue (replay, tests). */
+int cmd_send(struct cfg *cfg, int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: gas send QUEUE BODY   (- reads the body from stdin)\n");
+        return 2;
+    }
+    char *body = NULL;
+    if (!strcmp(argv[2], "-")) {
+        struct strbuf sb;
+        sb_init(&sb, (size_t)cfg_int(cfg, CFG_MAX_MESSAGE_BYTES) + 1);
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+            if (sb_add(&sb, buf, n)) {
+                fprintf(stderr, "gas send: the body is over max_message_bytes\n");
+                sb_release(&sb);
+                return 1;
+            }
+        body = sb_detach(&sb);
+    } else {
+        body = xstrdup(argv[2]);
+    }
+    struct gas_app *app = cli_app(cfg, "send");
+    struct queue *q = NULL;
+    char *id = NULL;
+    int rc = app ? be_queue(app->be, argv[1], &q) : GAS_EIO;
+    if (!rc)
+        rc = queue_send(q, body, 0, &id);
+    if (!rc)
+        printf("%s\n", id);
+    int code = rc && app ? cli_fail("send", rc) : rc ? 1 : 0;
+    free(id);
+    free(body);
+    queue_close(q);
+    app_close(app);
+    return code;
+}

@@ -19,5 +19,6 @@ int cmd_upgrade(struct cfg *cfg, int argc, char **argv);
 int cmd_downgrade(struct cfg *cfg, int argc, char **argv);
 int cmd_status(struct cfg *cfg, int argc, char **argv);
 int cmd_dlq(struct cfg *cfg, int argc, char **argv);
+int cmd_send(struct cfg *cfg, int argc, char **argv);
 
 #endif

@@ -54,6 +54,7 @@ static const struct command commands[] = {
     {"downgrade", "downgrade USER: back to a free user", cmd_downgrade},
     {"status", "status [--json]: queue depths, workers, job counts", cmd_status},
     {"dlq", "dlq list [QUEUE] | dlq redrive [QUEUE [MESSAGE]]: dead letters", cmd_dlq},
+    {"send", "send QUEUE BODY: put a raw message on a queue (replay)", cmd_send},
     {"annotate", "annotate a VCF file with the configured sources (gas annotate --help)",
      cmd_annotate},
     {"config", "print the effective configuration (config keys: describe every key)", cmd_config},

@@ -1,0 +1,73 @@
+#!/bin/bash
+# A job's whole life on the embedded backend with a real gasd: submitted, completed,
+# downloadable, archived after the grace period (hot copy gone, archive id recorded),
+# upgrade, restored (Expedited; Standard when Expedited is refused), thawed, downloadable
+# again with identical bytes. Premium results are never archived. An upgrade while an
+# archive is in flight loses nothing.
+SUITE=lifecycle
+. "$(dirname "$0")/pipeline_lib.sh"
+cd "$WORK" || exit 2
+
+gas users add ann --email ann@example.org --name Ann >/dev/null
+gas users add pat --email pat@example.org --premium >/dev/null
+start_gasd
+J=$(submit "$SAMPLES/free_1.vcf" ann)
+P=$(submit "$SAMPLES/premium_2.vcf" pat)
+require "submit prints a job id" test ${#J} = 36
+
+require "free job COMPLETED" wait_field "$J" job_status COMPLETED
+expect "result downloadable" gas download "$J" -o first.vcf
+expect "result is annotated VCF" grep -q '^##INFO=<ID=GENE' first.vcf
+expect "count log readable" sh -c "gas log $J | grep -q '^total records: 1141'"
+expect "email in the outbox" test -f "$GAS_DATA_DIR/outbox/$J.eml"
+require "job ARCHIVED after the grace period" wait_field "$J" archive_state ARCHIVED
+expect "archive id recorded" test -n "$(field "$J" results_file_archive_id)"
+out=$(gas download "$J" -o x.vcf 2>&1)
+if [ $? = 1 ] && grep -q "archived: upgrade user ann to premium" <<<"$out"; then
+  ok "hot copy gone: download says to upgrade"; else bad "hot copy gone" "$out"; fi
+expect "display state asks for an upgrade" sh -c "gas show $J | grep -q 'display_state  *archived: upgrade to premium'"
+
+expect "upgrade accepted" gas upgrade ann
+expect "restore uses Expedited" wait_log "job $J RESTORING \(Expedited"
+require "job thawed (archive_state NONE)" wait_field "$J" archive_state NONE
+expect "restore_time recorded" test -n "$(field "$J" restore_time)"
+expect "archive id dropped" test -z "$(field "$J" results_file_archive_id)"
+expect "downloadable again" gas download "$J" -o again.vcf
+expect "identical bytes after the round trip" cmp -s first.vcf again.vcf
+expect "cold store exists" test -d "$GAS_DATA_DIR/cold/gas-archive"
+cold=$(find "$GAS_DATA_DIR/cold" -type f | wc -l)
+expect "cold copy deleted after thaw" test "$cold" = 0
+
+expect "premium job COMPLETED" wait_field "$P" job_status COMPLETED
+sleep $((3 * T))
+expect "premium job never archived" test "$(field "$P" archive_state)" = NONE
+expect "premium result downloadable" gas download "$P" -o p.vcf
+
+# Standard when Expedited is refused for capacity
+stop_gasd
+gas users add sam --email sam@example.org >/dev/null
+start_gasd GAS_COLD_EXPEDITED_UNAVAILABLE=true
+S=$(submit "$SAMPLES/test.vcf" sam)
+wait_field "$S" job_status COMPLETED && gas download "$S" -o s1.vcf
+expect "second free job archived" wait_field "$S" archive_state ARCHIVED
+gas upgrade sam >/dev/null
+expect "Expedited refused: falls back to Standard" wait_log "job $S RESTORING \(Standard"
+expect "thawed through Standard" wait_field "$S" archive_state NONE
+expect "identical bytes through Standard" sh -c "gas download $S -o s2.vcf && cmp -s s1.vcf s2.vcf"
+
+# an upgrade while the archive is in flight (paused right after the cold copy is made)
+stop_gasd
+gas users add una --email una@example.org >/dev/null
+start_gasd GAS_FAULT=archive.after_upload:sleep=3
+U=$(submit "$SAMPLES/free_2.vcf" una)
+wait_field "$U" job_status COMPLETED && gas download "$U" -o u1.vcf
+expect "archive paused in flight" wait_log "fault point archive.after_upload: pausing"
+gas upgrade una >/dev/null
+expect "upgraded mid-archive: result kept hot" wait_log "job_id=$U user upgraded during the archive"
+expect "archive_state back to NONE" wait_field "$U" archive_state NONE
+expect "nothing lost: same bytes" sh -c "gas download $U -o u2.vcf && cmp -s u1.vcf u2.vcf"
+
+stop_gasd
+expect "gasd exits 0 on SIGTERM" test "$GASD_RC" = 0
+expect "worker recorded as stopped" sh -c "gas status | grep -q ' stopped '"
+finish lifecycle
