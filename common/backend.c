@@ -324,11 +324,11 @@ void queue_msg_release(struct queue_msg *m)
     memset(m, 0, sizeof *m);
 }
 
-int queue_send(struct queue *q, const char *body, int delay_s, char **msg_id)
+static int send_bounded(struct queue *q, const char *body, int delay_s, char **msg_id,
+                        size_t max)
 {
     if (msg_id)
         *msg_id = NULL;
-    size_t max = (size_t)cfg_int(q->be->cfg, CFG_MAX_MESSAGE_BYTES);
     if (!body || !*body)
         return gas_err_set(GAS_EINVAL, "%s: empty message body", q->name);
     if (strlen(body) > max)
@@ -338,6 +338,16 @@ int queue_send(struct queue *q, const char *body, int delay_s, char **msg_id)
         return gas_err_set(GAS_EINVAL, "%s: delay %d is outside 0..%d seconds", q->name, delay_s,
                            QUEUE_MAX_DELAY);
     return q->ops->send(q, body, delay_s, msg_id);
+}
+
+int queue_send(struct queue *q, const char *body, int delay_s, char **msg_id)
+{
+    return send_bounded(q, body, delay_s, msg_id, (size_t)cfg_int(q->be->cfg, CFG_MAX_MESSAGE_BYTES));
+}
+
+int queue_send_raw(struct queue *q, const char *body, int delay_s, char **msg_id)
+{
+    return send_bounded(q, body, delay_s, msg_id, QUEUE_HARD_MAX_BYTES);
 }
 
 int queue_receive(struct queue *q, int max, int wait_s, int visibility_s, struct queue_msg *out,

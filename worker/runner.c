@@ -21,7 +21,7 @@ static void dead_letter(struct pipe_ctx *ctx, const char *why)
     struct queue *dlq = NULL;
     int rc = be_queue(ctx->app->be, dlq_name, &dlq);
     if (!rc)
-        rc = queue_send(dlq, ctx->msg->body, 0, NULL);
+        rc = queue_send_raw(dlq, ctx->msg->body, 0, NULL);
     if (!rc)
         rc = queue_delete(ctx->q, ctx->msg->receipt);
     if (rc)

@@ -132,6 +132,11 @@ struct queue {
 
 /* body: at most max_message_bytes; delay 0..900 s. *msg_id (optional) is the caller's. */
 int queue_send(struct queue *q, const char *body, int delay_s, char **msg_id);
+/* Like queue_send, bounded by the service's hard limit (QUEUE_HARD_MAX_BYTES) instead of
+ * max_message_bytes: for moving a message already in the system (to a dead-letter queue)
+ * whatever the local limit says. */
+#define QUEUE_HARD_MAX_BYTES (1024 * 1024)
+int queue_send_raw(struct queue *q, const char *body, int delay_s, char **msg_id);
 /* Up to max (1..10) messages into out[]; waits up to wait_s (0..20) for the first one,
  * returning early with *n = 0 when the backend is interrupted. visibility_s < 0 uses the
  * queue's default. A message received more than the queue's max_receives times goes to

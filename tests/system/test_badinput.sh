@@ -1,0 +1,70 @@
+#!/bin/bash
+# Bad input gets a clear outcome and loses nothing: a malformed VCF fails its job with
+# the line and reason; malformed, oversized, unknown and envelope-without-Message messages
+# go to the dead-letter queue with their bodies intact, and can be redriven. A request
+# wrapped in an SNS envelope (as AWS delivers it) is processed like a raw one.
+SUITE=badinput
+. "$(dirname "$0")/pipeline_lib.sh"
+cd "$WORK" || exit 2
+
+gas users add bea --email bea@example.org >/dev/null
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t100\t.\tA\tG\t.\t.\t.\n1\tabc\t.\tA\tG\t.\t.\t.\n' > bad_pos.vcf
+head -c 3000 /dev/urandom > junk.vcf
+: > empty.vcf
+check_out "submit: unknown user" 1 'no user nobody' gas submit bad_pos.vcf --user nobody
+check_out "submit: missing file" 1 'is not a readable file' gas submit missing.vcf --user bea
+check_out "show: unknown job" 1 'no job 00000000' gas show 00000000-0000-4000-8000-000000000000
+
+start_gasd GAS_MAX_MESSAGE_BYTES=2048
+B=$(gas submit bad_pos.vcf --user bea)
+K=$(gas submit junk.vcf --user bea)
+E=$(gas submit empty.vcf --user bea)
+expect "malformed VCF: job FAILED" wait_field "$B" job_status FAILED
+check_out "malformed VCF: reason names the line" 0 'error .*line 4: POS is not a non-negative integer' gas show "$B"
+check_out "gas log tells why it failed" 1 'FAILED: .*line 4' gas log "$B"
+expect "binary junk: job FAILED" wait_field "$K" job_status FAILED
+check_out "binary junk: clear reason" 0 'error .*(binary data|not a VCF)' gas show "$K"
+expect "empty file: job FAILED" wait_field "$E" job_status FAILED
+check_out "empty file: clear reason" 0 'error .*empty input' gas show "$E"
+check_out "retry puts a FAILED job back" 0 'is PENDING, request sent' gas retry "$B"
+expect "retried job fails again, with its reason" wait_field "$B" job_status FAILED
+
+big=$(printf '{"job_id":"%s","pad":"%s"}' x "$(head -c 3000 /dev/zero | tr '\0' a)")
+gas send gas_job_requests '{"job_id":"00000000-0000-4000-8000-000000000000"}' >/dev/null
+gas send gas_job_requests 'not json {' >/dev/null
+gas send gas_job_requests "$big" >/dev/null
+gas send gas_job_requests '{"Type":"Notification","TopicArn":"arn:aws:sns:x","MessageId":"m1"}' >/dev/null
+gas send gas_thaw '{"foo":1}' >/dev/null
+gas send gas_restore '{"user":"bea"}' >/dev/null
+expect "unknown job id dead-lettered" wait_log "moved to gas_job_requests_dlq: no job 00000000"
+expect "malformed JSON dead-lettered" wait_log "moved to gas_job_requests_dlq: message body: malformed json"
+expect "oversized message dead-lettered" wait_log "moved to gas_job_requests_dlq: message body: json document of [0-9]+ bytes is over the 2048"
+expect "envelope without Message dead-lettered" wait_log "moved to gas_job_requests_dlq: sns envelope .* without a Message"
+expect "unknown thaw shape dead-lettered" wait_log "moved to gas_thaw_dlq: thaw message is neither"
+expect "restore without user_id dead-lettered" wait_log "moved to gas_restore_dlq: restore message has no user_id"
+gas dlq list > dlq.txt
+expect "dead letter keeps its malformed body" grep -q 'not json {' dlq.txt
+expect "dead letter keeps its body (thaw)" grep -q '"foo":1' dlq.txt
+expect "6 dead letters" test "$(gas dlq list | awk 'NR > 1' | wc -l)" = 6
+check_out "status shows the dead letters" 0 'gas_job_requests +0 +0 +0 +4' gas status
+
+# a request wrapped in an SNS envelope, as SNS -> SQS delivers it, is processed: the job is
+# created through a side topic (so no raw request reaches gasd), then its request is
+# delivered in an envelope on the real queue
+W=$(GAS_REQUESTS_TOPIC=side_topic GAS_REQUESTS_QUEUE=side_queue gas submit "$SAMPLES/test.vcf" --user bea)
+gas show "$W" --json | python3 -c '
+import json, sys
+item = json.load(sys.stdin); item.pop("display_state")
+print(json.dumps({"Type": "Notification", "MessageId": "m-2", "Message": json.dumps(item),
+                  "TopicArn": "arn:aws:sns:us-east-1:123456789012:gas_job_requests",
+                  "Timestamp": "2026-11-22T12:00:00.000Z", "SignatureVersion": "1"}))' > envelope.json
+gas send gas_job_requests - < envelope.json >/dev/null
+expect "enveloped request processed: COMPLETED" wait_field "$W" job_status COMPLETED
+stop_gasd
+expect "gasd stops cleanly" test "$GASD_RC" = 0
+check_out "retry of a COMPLETED job is refused" 1 "only FAILED or PENDING jobs are retried" gas retry "$W"
+expect "COMPLETED job stays COMPLETED after a refused retry" test "$(field "$W" job_status)" = COMPLETED
+
+check_out "redrive moves dead letters back" 0 '^4 messages redriven' gas dlq redrive gas_job_requests
+check_out "requests dead-letter queue now empty" 0 'gas_job_requests +[0-9]+ +0 +0 +0' gas status
+finish badinput
