@@ -10,8 +10,41 @@ rm -rf "$DATA"
 mkdir -p "$DATA/results"
 export GAS_DATA_DIR=$DATA/state
 
-echo "== setting up the embedded backend in $GAS_DATA_DIR"
-"$BIN/gas" setup | sed 's/^/   /'
+export GAS_ARCHIVE_GRACE=5 GAS_COLD_EXPEDITED_DELAY=3 GAS_QUEUE_WAIT=1 GAS_THAW_POLL_INTERVAL=2
+G="$BIN/gas"
+echo "== GAS on the embedded backend in $GAS_DATA_DIR (archive grace 5 s, Expedited retrieval 3 s)"
+"$G" setup >/dev/null
+"$BIN/gasd" > "$DATA/gasd.log" 2>&1 &
+GASD=$!
+trap 'kill -TERM $GASD 2>/dev/null; wait $GASD 2>/dev/null' EXIT
+"$G" users add fiona --name "Fiona Free" --email fiona@example.org | sed 's/^/   /'
+"$G" users add paul --name "Paul Premium" --email paul@example.org --premium | sed 's/^/   /'
+if [ -d ../shared/testdata/gas-samples ]; then S=../shared/testdata/gas-samples; F1=$S/free_1.vcf; F2=$S/free_2.vcf; P1=$S/premium_1.vcf
+else S=build/sources/demo; F1=$S/hapmap_exome_chr22.vcf.gz; F2=$S/shapeit4_unphased_chr20.vcf.gz; P1=$F1; fi
+J1=$("$G" submit "$F1" --user fiona); J2=$("$G" submit "$F2" --user fiona); J3=$("$G" submit "$P1" --user paul)
+echo "   submitted $(basename "$F1"), $(basename "$F2") for fiona and $(basename "$P1") for paul"
+state() { "$G" show "$1" | awk '$1=="job_status"{s=$2} $1=="archive_state"{a=$2} $1=="display_state"{$1=""; d=$0} END{printf "%-9s %-9s %s", s, a, d}'; }
+show() { echo "   -- $1"; for j in $J1 $J2 $J3; do printf "   %.8s  %s\n" "$j" "$(state $j)"; done; }
+waitfor() { for i in $(seq 1 150); do [ "$("$G" show "$1" | awk -v k=$2 '$1==k{print $2}')" = "$3" ] && return 0; sleep 0.2; done; return 1; }
+waitfor $J1 job_status COMPLETED; waitfor $J2 job_status COMPLETED; waitfor $J3 job_status COMPLETED
+for i in $(seq 1 50); do [ "$(ls "$GAS_DATA_DIR/outbox" 2>/dev/null | wc -l)" -ge 3 ] && break; sleep 0.1; done
+show "annotated (emails in $GAS_DATA_DIR/outbox: $(ls "$GAS_DATA_DIR/outbox" | wc -l))"
+"$G" download $J1 -o "$DATA/before.vcf"
+waitfor $J1 archive_state ARCHIVED; waitfor $J2 archive_state ARCHIVED
+show "after the grace period: fiona's results archived (hot copies deleted), paul's kept"
+echo "   \$ gas download ${J1:0:8}... -o result.vcf"
+"$G" download $J1 -o "$DATA/x.vcf" 2>&1 | sed 's/^/   /' || true
+echo "   \$ gas upgrade fiona"
+"$G" upgrade fiona | sed 's/^/   /'
+waitfor $J1 archive_state RESTORING && show "retrievals started (Expedited)"
+waitfor $J1 archive_state NONE; waitfor $J2 archive_state NONE
+show "thawed: results back where they were"
+"$G" download $J1 -o "$DATA/after.vcf"
+cmp -s "$DATA/before.vcf" "$DATA/after.vcf" && echo "   downloaded again: identical bytes ($(wc -c < "$DATA/after.vcf") bytes)"
+echo
+"$G" status | sed 's/^/   /'
+kill -TERM $GASD; wait $GASD; echo "   gasd stopped (exit $?); its log: $DATA/gasd.log"
+trap - EXIT
 
 echo
 echo "== annotating with the default GRCh37 sources (build/sources/sources.conf):"
@@ -47,4 +80,4 @@ log=$DATA/results/test.vcf.count.log
 [ -f "$log" ] || log=$(ls "$DATA"/results/*.count.log | head -1)
 sed -n '1,24s/^/   /p' "$log"
 echo
-echo "results are in $DATA/results; the backend's state in $GAS_DATA_DIR"
+echo "annotation results are in $DATA/results; the backend's state in $GAS_DATA_DIR"
