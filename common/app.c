@@ -9,16 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-int app_open(const struct cfg *cfg, struct gas_app **out)
+static void close_handles(struct gas_app *a)
 {
-    *out = NULL;
-    struct gas_app *a = xcalloc(1, sizeof *a);
-    a->cfg = cfg;
-    int rc = backend_open(cfg, &a->be);
-    if (!rc && !strcmp(a->be->name, "local"))
-        rc = topology_ensure(a->be, cfg, NULL);
-    if (!rc)
-        rc = be_table(a->be, cfg_str(cfg, CFG_JOBS_TABLE), JOBS_KEY, JOBS_INDEX, &a->jobs);
+    tbl_close(a->jobs);
+    tbl_close(a->users);
+    tbl_close(a->workers);
+    topic_close(a->requests);
+    topic_close(a->results);
+    topic_close(a->restore);
+    topic_close(a->thaw);
+    a->jobs = a->users = a->workers = NULL;
+    a->requests = a->results = a->restore = a->thaw = NULL;
+}
+
+static int open_handles(struct gas_app *a, const struct cfg *cfg)
+{
+    int rc = be_table(a->be, cfg_str(cfg, CFG_JOBS_TABLE), JOBS_KEY, JOBS_INDEX, &a->jobs);
     if (!rc)
         rc = be_table(a->be, cfg_str(cfg, CFG_USERS_TABLE), USERS_KEY, NULL, &a->users);
     if (!rc)
@@ -31,6 +37,31 @@ int app_open(const struct cfg *cfg, struct gas_app **out)
         rc = be_topic(a->be, cfg_str(cfg, CFG_RESTORE_TOPIC), &a->restore);
     if (!rc)
         rc = be_topic(a->be, cfg_str(cfg, CFG_THAW_TOPIC), &a->thaw);
+    const enum cfg_key queues[] = {CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE,
+                                   CFG_RESTORE_QUEUE, CFG_THAW_QUEUE};
+    for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
+        struct queue *q = NULL;
+        rc = app_queue(a, queues[i], &q);
+        queue_close(q);
+    }
+    return rc;
+}
+
+int app_open(const struct cfg *cfg, struct gas_app **out)
+{
+    *out = NULL;
+    struct gas_app *a = xcalloc(1, sizeof *a);
+    a->cfg = cfg;
+    int rc = backend_open(cfg, &a->be);
+    if (!rc)
+        rc = open_handles(a, cfg);
+    if (rc == GAS_ENOTFOUND && !strcmp(a->be->name, "local")) {
+        /* a fresh data dir, or names changed in config: create what is missing */
+        close_handles(a);
+        rc = topology_ensure(a->be, cfg, NULL);
+        if (!rc)
+            rc = open_handles(a, cfg);
+    }
     if (rc) {
         app_close(a);
         return rc;
@@ -43,13 +74,7 @@ void app_close(struct gas_app *a)
 {
     if (!a)
         return;
-    tbl_close(a->jobs);
-    tbl_close(a->users);
-    tbl_close(a->workers);
-    topic_close(a->requests);
-    topic_close(a->results);
-    topic_close(a->restore);
-    topic_close(a->thaw);
+    close_handles(a);
     backend_close(a->be);
     free(a);
 }

@@ -56,6 +56,11 @@ wait_log() { # wait_log PATTERN [SECONDS]: until gasd.log has a matching line
   echo "    gasd.log has no line matching /$1/"
   return 1
 }
+wait_file() { # wait_file PATH [SECONDS]
+  local i limit=$(( ${2:-20} * 10 * T ))
+  for ((i = 0; i < limit; i++)); do [ -e "$1" ] && return 0; sleep 0.1; done
+  echo "    no file $1"; return 1
+}
 expect() { # expect NAME CMD...: ok if the command succeeds
   local name=$1; shift
   if "$@"; then ok "$name"; else bad "$name"; fi

@@ -19,7 +19,8 @@ require "free job COMPLETED" wait_field "$J" job_status COMPLETED
 expect "result downloadable" gas download "$J" -o first.vcf
 expect "result is annotated VCF" grep -q '^##INFO=<ID=GENE' first.vcf
 expect "count log readable" sh -c "gas log $J | grep -q '^total records: 1141'"
-expect "email in the outbox" test -f "$GAS_DATA_DIR/outbox/$J.eml"
+expect "email in the outbox" wait_file "$GAS_DATA_DIR/outbox/$J.eml"
+expect "email addressed to the user" grep -q '^To: Ann <ann@example.org>' "$GAS_DATA_DIR/outbox/$J.eml"
 require "job ARCHIVED after the grace period" wait_field "$J" archive_state ARCHIVED
 expect "archive id recorded" test -n "$(field "$J" results_file_archive_id)"
 out=$(gas download "$J" -o x.vcf 2>&1)
