@@ -222,6 +222,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     }
     fault_point("annotate.before_run");
     inflight_add(job->job_id, ctx->q, ctx->msg->receipt);
+    fault_point("annotate.running");
     rc = run_engine(ctx, job, in, out, st);
     if (!rc)
         rc = annot_write_count_log(st, job->input_file_name, logp);

@@ -35,6 +35,17 @@ crashed_gasd() { # waits for gasd to die by itself; 0 if it was killed by SIGKIL
   [ "$rc" = 137 ]
 }
 trap 'stop_gasd; rm -rf "$WORK"' EXIT
+# gasd under a sanitizer reports into its log: any report fails the suite
+finish_pipeline() {
+  stop_gasd
+  if grep -qE 'Sanitizer|runtime error:|Invalid read|definitely lost' "$WORK/gasd.log" 2>/dev/null; then
+    bad "gasd ran clean (sanitizer report in its log)"
+    grep -E -A12 'Sanitizer|runtime error:' "$WORK/gasd.log" | head -40 | sed 's/^/    | /'
+  else
+    ok "gasd ran clean (no sanitizer report in its log)"
+  fi
+  finish "$1"
+}
 
 field() { gas show "$1" 2>/dev/null | awk -v k="$2" '$1==k {print $2; exit}'; }
 # wait_field JOB FIELD VALUE [SECONDS]: polls until the job's FIELD is VALUE

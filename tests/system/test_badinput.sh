@@ -67,4 +67,4 @@ expect "COMPLETED job stays COMPLETED after a refused retry" test "$(field "$W" 
 
 check_out "redrive moves dead letters back" 0 '^4 messages redriven' gas dlq redrive gas_job_requests
 check_out "requests dead-letter queue now empty" 0 'gas_job_requests +[0-9]+ +0 +0 +0' gas status
-finish badinput
+finish_pipeline badinput

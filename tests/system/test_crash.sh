@@ -72,4 +72,4 @@ expect "one cold copy per ARCHIVED job, none left by thaws ($cold for $archived)
 stuck=$(gas jobs | awk 'NR > 1 && ($3 != "COMPLETED" || ($4 != "NONE" && $4 != "ARCHIVED"))' | wc -l)
 expect "no job stuck in a transitional state" test "$stuck" = 0
 expect "every job accounted for (9)" test "$(gas jobs | awk 'NR > 1' | wc -l)" = 9
-finish crash
+finish_pipeline crash

@@ -71,4 +71,17 @@ expect "nothing lost: same bytes" sh -c "gas download $U -o u2.vcf && cmp -s u1.
 stop_gasd
 expect "gasd exits 0 on SIGTERM" test "$GASD_RC" = 0
 expect "worker recorded as stopped" sh -c "gas status | grep -q ' stopped '"
-finish lifecycle
+
+# SIGTERM while a job runs past the shutdown deadline: the job is released, not lost
+start_gasd GAS_FAULT=annotate.running:sleep=8 GAS_SHUTDOWN_DEADLINE=1
+L=$(submit "$SAMPLES/test.vcf" ann)
+expect "job running" wait_log "fault point annotate.running: pausing"
+stop_gasd
+expect "gasd exits 0 at the deadline" test "$GASD_RC" = 0
+expect "job released at shutdown" wait_log "job $L released at shutdown"
+expect "released job is PENDING again" test "$(field "$L" job_status)" = PENDING
+# --once: handles what is queued (the released job, at once), then exits by itself
+timeout 60 env GAS_LOG_LEVEL=warn gasd --once >> "$WORK/gasd.log" 2>&1
+expect "gasd --once exits 0 when the queues are empty" test $? = 0
+expect "released job COMPLETED by the next worker" test "$(field "$L" job_status)" = COMPLETED
+finish_pipeline lifecycle
