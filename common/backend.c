@@ -324,8 +324,7 @@ void queue_msg_release(struct queue_msg *m)
     memset(m, 0, sizeof *m);
 }
 
-static int send_bounded(struct queue *q, const char *body, int delay_s, char **msg_id,
-                        size_t max)
+static int send_bounded(struct queue *q, const char *body, int delay_s, char **msg_id, size_t max)
 {
     if (msg_id)
         *msg_id = NULL;
@@ -342,7 +341,8 @@ static int send_bounded(struct queue *q, const char *body, int delay_s, char **m
 
 int queue_send(struct queue *q, const char *body, int delay_s, char **msg_id)
 {
-    return send_bounded(q, body, delay_s, msg_id, (size_t)cfg_int(q->be->cfg, CFG_MAX_MESSAGE_BYTES));
+    return send_bounded(q, body, delay_s, msg_id,
+                        (size_t)cfg_int(q->be->cfg, CFG_MAX_MESSAGE_BYTES));
 }
 
 int queue_send_raw(struct queue *q, const char *body, int delay_s, char **msg_id)

@@ -116,8 +116,8 @@ int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id)
     const cJSON *r0 = cJSON_IsArray(recs) ? cJSON_GetArrayItem(recs, 0) : NULL;
     if (r0) { /* an S3 event: s3:ObjectRestore:Completed */
         const char *ev = json_str(r0, "eventName");
-        const cJSON *obj = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(r0, "s3"), "object");
+        const cJSON *obj =
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r0, "s3"), "object");
         const char *key = json_str(obj, "key");
         if (!ev || !strstr(ev, "ObjectRestore") || !key)
             return gas_err_set(GAS_EINVAL, "S3 event %s is not a restore completion",

@@ -21,7 +21,8 @@ int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
     if (!rc)
         rc = be_create_table(be, cfg_str(cfg, CFG_WORKERS_TABLE), WORKERS_KEY, NULL);
     if (!rc && report)
-        fprintf(report, "table  %s (job_id, index user_id)\ntable  %s (user_id)\ntable  %s (worker_id)\n",
+        fprintf(report,
+                "table  %s (job_id, index user_id)\ntable  %s (user_id)\ntable  %s (worker_id)\n",
                 cfg_str(cfg, CFG_JOBS_TABLE), cfg_str(cfg, CFG_USERS_TABLE),
                 cfg_str(cfg, CFG_WORKERS_TABLE));
 

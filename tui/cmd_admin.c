@@ -55,7 +55,8 @@ static int dlq_list(struct gas_app *app, struct queue *q)
 
 int cmd_dlq(struct cfg *cfg, int argc, char **argv)
 {
-    const char *usage = "usage: gas dlq list [QUEUE]\n       gas dlq redrive [QUEUE [MESSAGE_ID]]\n";
+    const char *usage =
+        "usage: gas dlq list [QUEUE]\n       gas dlq redrive [QUEUE [MESSAGE_ID]]\n";
     if (argc < 2 || (strcmp(argv[1], "list") && strcmp(argv[1], "redrive")) || argc > 4) {
         fputs(usage, stderr);
         return 2;

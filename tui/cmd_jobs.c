@@ -81,8 +81,9 @@ int cmd_submit(struct cfg *cfg, int argc, char **argv)
         rc = app_publish(app, app->requests, body);
         free(body);
         if (rc)
-            gas_err_wrap(rc, "job %s is PENDING but its request was not sent (gas retry %s "
-                             "sends it)",
+            gas_err_wrap(rc,
+                         "job %s is PENDING but its request was not sent (gas retry %s "
+                         "sends it)",
                          id, id);
     }
     if (!rc)
@@ -124,8 +125,8 @@ int cmd_jobs(struct cfg *cfg, int argc, char **argv)
         else
             return 2;
     }
-    if (optind != argc || (status && job_status_parse(status) < 0 &&
-                           archive_state_parse(status) < 0)) {
+    if (optind != argc ||
+        (status && job_status_parse(status) < 0 && archive_state_parse(status) < 0)) {
         fprintf(stderr, "usage: gas jobs [--user USER] [--status PENDING|RUNNING|COMPLETED|"
                         "FAILED|ARCHIVED|RESTORING|...]\n");
         return 2;
@@ -161,51 +162,44 @@ int cmd_jobs(struct cfg *cfg, int argc, char **argv)
     return code;
 }
 
-/* Opens the app and reads JOB (argv[1]); prints the error and returns NULL on failure. */
-static struct gas_app *load(struct cfg *cfg, int argc, char **argv, struct job *job,
-                            cJSON **item, int *code)
+typedef int (*job_cmd)(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv);
+
+/* Opens the app, reads JOB (argv[1]) and runs fn on it; returns the exit code. */
+static int with_job(struct cfg *cfg, int argc, char **argv, job_cmd fn)
 {
-    *code = 2;
     if (argc < 2) {
         fprintf(stderr, "usage: gas %s JOB_ID\n", argv[0]);
-        return NULL;
+        return 2;
     }
     struct gas_app *app = cli_app(cfg, argv[0]);
-    *code = 1;
     if (!app)
-        return NULL;
-    int rc = tbl_get(app->jobs, argv[1], item);
+        return 1;
+    struct job job;
+    memset(&job, 0, sizeof job);
+    cJSON *item = NULL;
+    int rc = tbl_get(app->jobs, argv[1], &item);
     if (rc == GAS_ENOTFOUND)
         gas_err_set(rc, "no job %s", argv[1]);
-    if (!rc && (rc = job_from_json(*item, job)) != 0)
+    if (!rc && (rc = job_from_json(item, &job)) != 0)
         gas_err_wrap(rc, "job %s is malformed", argv[1]);
-    if (rc) {
-        cli_fail(argv[0], rc);
-        cJSON_Delete(*item);
-        *item = NULL;
-        app_close(app);
-        return NULL;
-    }
-    *code = 0;
-    return app;
+    if (!rc)
+        rc = fn(app, &job, item, argc, argv);
+    int code = rc ? cli_fail(argv[0], rc) : 0;
+    job_release(&job);
+    cJSON_Delete(item);
+    app_close(app);
+    return code;
 }
 
-int cmd_show(struct cfg *cfg, int argc, char **argv)
+static int show(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
 {
-    struct job job;
-    cJSON *item = NULL;
-    int code;
-    int json = argc > 2 && !strcmp(argv[2], "--json");
-    struct gas_app *app = load(cfg, argc, argv, &job, &item, &code);
-    if (!app)
-        return code;
-    if (json) {
-        json_set_str(item, "display_state", job_display_state(&job));
+    if (argc > 2 && !strcmp(argv[2], "--json")) {
+        json_set_str(item, "display_state", job_display_state(job));
         char *s = cJSON_Print(item);
         printf("%s\n", s);
         free(s);
     } else {
-        printf("%-24s %s\n", "display_state", job_display_state(&job));
+        printf("%-24s %s\n", "display_state", job_display_state(job));
         cJSON *f;
         cJSON_ArrayForEach(f, item)
         {
@@ -219,10 +213,12 @@ int cmd_show(struct cfg *cfg, int argc, char **argv)
                 printf("%-24s %.0f\n", f->string, f->valuedouble);
         }
     }
-    job_release(&job);
-    cJSON_Delete(item);
-    app_close(app);
     return 0;
+}
+
+int cmd_show(struct cfg *cfg, int argc, char **argv)
+{
+    return with_job(cfg, argc, argv, show);
 }
 
 static int print_object(struct gas_app *app, const char *bucket, const char *key);
@@ -234,8 +230,9 @@ static int fetch(struct gas_app *app, const struct job *job, const char *key, co
         return gas_err_set(GAS_ENOTFOUND, "job %s is %s: no result yet", job->job_id,
                            job_status_name(job->job_status));
     if (job->archive_state == ARCH_ARCHIVED || job->archive_state == ARCH_ARCHIVING)
-        return gas_err_set(GAS_ENOTFOUND, "the result of job %s is archived: upgrade user %s to "
-                                          "premium to restore it",
+        return gas_err_set(GAS_ENOTFOUND,
+                           "the result of job %s is archived: upgrade user %s to "
+                           "premium to restore it",
                            job->job_id, job->user_id);
     if (job->archive_state == ARCH_RESTORING)
         return gas_err_set(GAS_ENOTREADY, "the result of job %s is being restored", job->job_id);
@@ -264,26 +261,25 @@ static int print_object(struct gas_app *app, const char *bucket, const char *key
     return rc;
 }
 
+static int log_(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+{
+    if (job->job_status == JOB_FAILED)
+        return gas_err_set(GAS_ENOTFOUND, "job %s FAILED: %s", job->job_id,
+                           job->error ? job->error : "(no reason recorded)");
+    if (job->job_status != JOB_COMPLETED || !job->s3_key_log_file)
+        return gas_err_set(GAS_ENOTFOUND, "job %s is %s: no log yet", job->job_id,
+                           job_status_name(job->job_status));
+    return print_object(app, job->s3_results_bucket, job->s3_key_log_file);
+}
+
 int cmd_log(struct cfg *cfg, int argc, char **argv)
 {
-    struct job job;
-    cJSON *item = NULL;
-    int code;
-    struct gas_app *app = load(cfg, argc, argv, &job, &item, &code);
-    if (!app)
-        return code;
-    int rc = job.job_status == JOB_FAILED
-                 ? gas_err_set(GAS_ENOTFOUND, "job %s FAILED: %s", job.job_id,
-                               job.error ? job.error : "(no reason recorded)")
-             : job.job_status != JOB_COMPLETED || !job.s3_key_log_file
-                 ? gas_err_set(GAS_ENOTFOUND, "job %s is %s: no log yet", job.job_id,
-                               job_status_name(job.job_status))
-                 : print_object(app, job.s3_results_bucket, job.s3_key_log_file);
-    code = rc ? cli_fail("log", rc) : 0;
-    job_release(&job);
-    cJSON_Delete(item);
-    app_close(app);
-    return code;
+    return with_job(cfg, argc, argv, log_);
+}
+
+static int download(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+{
+    return fetch(app, job, job->s3_key_result_file, argv[3]);
 }
 
 int cmd_download(struct cfg *cfg, int argc, char **argv)
@@ -292,80 +288,59 @@ int cmd_download(struct cfg *cfg, int argc, char **argv)
         fprintf(stderr, "usage: gas download JOB_ID -o FILE  (- for stdout)\n");
         return 2;
     }
-    struct job job;
-    cJSON *item = NULL;
-    int code;
-    struct gas_app *app = load(cfg, argc, argv, &job, &item, &code);
-    if (!app)
-        return code;
-    int rc = fetch(app, &job, job.s3_key_result_file, argv[3]);
-    code = rc ? cli_fail("download", rc) : 0;
-    job_release(&job);
-    cJSON_Delete(item);
-    app_close(app);
-    return code;
+    return with_job(cfg, argc, argv, download);
 }
 
 /* retry: FAILED -> PENDING and the request again; PENDING: the request again. */
-int cmd_retry(struct cfg *cfg, int argc, char **argv)
+static int retry(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
 {
-    struct job job;
-    cJSON *item = NULL;
-    int code;
-    struct gas_app *app = load(cfg, argc, argv, &job, &item, &code);
-    if (!app)
-        return code;
     int rc = 0;
-    if (job.job_status == JOB_FAILED) {
+    if (job->job_status == JOB_FAILED) {
         struct tbl_update u;
         tbl_update_init(&u);
         job_update_status(&u, JOB_FAILED, JOB_PENDING);
         tbl_update_remove(&u, "error");
         tbl_update_remove(&u, "attempts");
         tbl_update_remove(&u, "worker_id");
-        rc = tbl_update(app->jobs, job.job_id, &u, NULL);
+        rc = tbl_update(app->jobs, job->job_id, &u, NULL);
         tbl_update_release(&u);
-        job.job_status = JOB_PENDING;
-    } else if (job.job_status != JOB_PENDING) {
-        rc = gas_err_set(GAS_ECONFLICT, "job %s is %s: only FAILED or PENDING jobs are retried",
-                         job.job_id, job_status_name(job.job_status));
+        job->job_status = JOB_PENDING;
+    } else if (job->job_status != JOB_PENDING) {
+        return gas_err_set(GAS_ECONFLICT, "job %s is %s: only FAILED or PENDING jobs are retried",
+                           job->job_id, job_status_name(job->job_status));
     }
     if (!rc) {
-        char *body = msg_request(&job);
+        char *body = msg_request(job);
         rc = app_publish(app, app->requests, body);
         free(body);
     }
     if (!rc)
-        printf("job %s is PENDING, request sent\n", job.job_id);
-    code = rc ? cli_fail("retry", rc) : 0;
-    job_release(&job);
-    cJSON_Delete(item);
-    app_close(app);
-    return code;
+        printf("job %s is PENDING, request sent\n", job->job_id);
+    return rc;
 }
 
-int cmd_cancel(struct cfg *cfg, int argc, char **argv)
+int cmd_retry(struct cfg *cfg, int argc, char **argv)
 {
-    struct job job;
-    cJSON *item = NULL;
-    int code;
-    struct gas_app *app = load(cfg, argc, argv, &job, &item, &code);
-    if (!app)
-        return code;
+    return with_job(cfg, argc, argv, retry);
+}
+
+static int cancel(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+{
     struct tbl_update u;
     tbl_update_init(&u);
     job_update_status(&u, JOB_PENDING, JOB_FAILED);
     tbl_update_set_str(&u, "error", "cancelled by an administrator");
-    int rc = tbl_update(app->jobs, job.job_id, &u, NULL);
+    int rc = tbl_update(app->jobs, job->job_id, &u, NULL);
     tbl_update_release(&u);
     if (rc == GAS_ECONFLICT)
-        gas_err_set(rc, "job %s is %s: only PENDING jobs can be cancelled", job.job_id,
-                    job_status_name(job.job_status));
+        gas_err_set(rc, "job %s is %s: only PENDING jobs can be cancelled", job->job_id,
+                    job_status_name(job->job_status));
     if (!rc)
-        printf("job %s cancelled\n", job.job_id);
-    code = rc ? cli_fail("cancel", rc) : 0;
-    job_release(&job);
-    cJSON_Delete(item);
-    app_close(app);
-    return code;
+        printf("job %s cancelled\n", job->job_id);
+    return rc;
+}
+
+int cmd_cancel(struct cfg *cfg, int argc, char **argv)
+{
+    return with_job(cfg, argc, argv, cancel);
 }

@@ -38,15 +38,17 @@ static int users_add(struct gas_app *app, int argc, char **argv)
     }
     const char *id = argv[optind];
     if (!job_object_key("p", id, "j", "f")) {
-        fprintf(stderr, "gas users add: \"%s\" is not a usable user id (no '/', control "
-                        "characters, '.' or '..')\n", id);
+        fprintf(stderr,
+                "gas users add: \"%s\" is not a usable user id (no '/', control "
+                "characters, '.' or '..')\n",
+                id);
         return 2;
     }
     if (email && (!strchr(email, '@') || strpbrk(email, " \r\n<>"))) {
         fprintf(stderr, "gas users add: \"%s\" is not an email address\n", email);
         return 2;
     }
-    struct user u = {(char *)id, (char *)name, (char *)email, premium ? ROLE_PREMIUM : ROLE_FREE,
+    struct user u = {(char *)id,  (char *)name, (char *)email, premium ? ROLE_PREMIUM : ROLE_FREE,
                      gas_now_s(), gas_now_s()};
     cJSON *item = user_to_json(&u);
     int rc = tbl_put(app->users, item, 1);
@@ -72,10 +74,10 @@ static int users_list(struct gas_app *app)
         cursor = pg.next ? xstrdup(pg.next) : NULL;
         cJSON *it;
         cJSON_ArrayForEach(it, pg.items)
-        printf("%-20s %-13s %-24s %-30s\n", json_str(it, "user_id"),
-               json_str(it, "role") ? json_str(it, "role") : "?",
-               json_str(it, "name") ? json_str(it, "name") : "",
-               json_str(it, "email") ? json_str(it, "email") : "");
+            printf("%-20s %-13s %-24s %-30s\n", json_str(it, "user_id"),
+                   json_str(it, "role") ? json_str(it, "role") : "?",
+                   json_str(it, "name") ? json_str(it, "name") : "",
+                   json_str(it, "email") ? json_str(it, "email") : "");
         tbl_page_release(&pg);
     } while (cursor);
     free(cursor);
@@ -113,8 +115,8 @@ static int set_role(struct cfg *cfg, int argc, char **argv, enum user_role to)
     if (!rc && !already) {
         struct tbl_update up;
         tbl_update_init(&up);
-        tbl_update_if_str(&up, "role", TBL_EQ, user_role_name(to == ROLE_PREMIUM ? ROLE_FREE
-                                                                                 : ROLE_PREMIUM));
+        tbl_update_if_str(&up, "role", TBL_EQ,
+                          user_role_name(to == ROLE_PREMIUM ? ROLE_FREE : ROLE_PREMIUM));
         tbl_update_set_str(&up, "role", user_role_name(to));
         tbl_update_set_int(&up, "updated", gas_now_s());
         rc = tbl_update(app->users, argv[1], &up, NULL);

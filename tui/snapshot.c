@@ -35,9 +35,12 @@ static void workers(struct gas_app *app, struct snapshot *s)
             if (s->nworkers == SNAP_WORKERS)
                 break;
             struct snap_worker *w = &s->w[s->nworkers++];
-            snprintf(w->id, sizeof w->id, "%s", json_str(it, "worker_id") ? json_str(it, "worker_id") : "?");
-            snprintf(w->host, sizeof w->host, "%s", json_str(it, "host") ? json_str(it, "host") : "?");
-            snprintf(w->status, sizeof w->status, "%s", json_str(it, "status") ? json_str(it, "status") : "?");
+            snprintf(w->id, sizeof w->id, "%s",
+                     json_str(it, "worker_id") ? json_str(it, "worker_id") : "?");
+            snprintf(w->host, sizeof w->host, "%s",
+                     json_str(it, "host") ? json_str(it, "host") : "?");
+            snprintf(w->status, sizeof w->status, "%s",
+                     json_str(it, "status") ? json_str(it, "status") : "?");
             json_int(it, "pid", &w->pid);
             json_int(it, "started", &w->started);
             json_int(it, "heartbeat", &w->heartbeat);

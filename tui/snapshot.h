@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SNAP_QUEUES 5
+#define SNAP_QUEUES  5
 #define SNAP_WORKERS 64
 
 struct snap_queue {

@@ -36,7 +36,10 @@ int annotate_thread_init(struct pipe_ctx *ctx)
     return rc;
 }
 
-void annotate_thread_done(struct pipe_ctx *ctx) { annot_sources_free(ctx->local); }
+void annotate_thread_done(struct pipe_ctx *ctx)
+{
+    annot_sources_free(ctx->local);
+}
 
 struct keeper {
     struct pipe_ctx *ctx;
@@ -83,8 +86,8 @@ static int claim(struct pipe_ctx *ctx, const struct job *job)
     struct tbl_update u;
     tbl_update_init(&u);
     int rc = job_update_status(&u, job->job_status, JOB_RUNNING);
-    if (!rc && job->job_status == JOB_RUNNING && strcmp(job->worker_id ? job->worker_id : "",
-                                                        ctx->worker_id))
+    if (!rc && job->job_status == JOB_RUNNING &&
+        strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id))
         tbl_update_if_int(&u, "lease_until", TBL_LT, now);
     tbl_update_if_int(&u, "attempts", job->attempts ? TBL_EQ : TBL_NE, job->attempts);
     tbl_update_set_str(&u, "worker_id", ctx->worker_id);
@@ -159,15 +162,20 @@ static char *work_dir(struct pipe_ctx *ctx, const char *job_id)
 }
 
 /* Runs the engine with the keeper renewing lease and visibility. */
-static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *in,
-                      const char *out, struct annot_stats *st)
+static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *in, const char *out,
+                      struct annot_stats *st)
 {
     struct keeper k = {.ctx = ctx, .job_id = job->job_id};
     pthread_mutex_init(&k.mu, NULL);
     pthread_cond_init(&k.cv, NULL);
     int started = pthread_create(&k.th, NULL, keeper_main, &k) == 0;
-    struct annot_opts o = {in, out, NULL, 0, (int)cfg_int(ctx->cfg, CFG_ANNOT_THREADS),
-                           (size_t)cfg_int(ctx->cfg, CFG_MAX_LINE_BYTES), ctx->local};
+    struct annot_opts o = {in,
+                           out,
+                           NULL,
+                           0,
+                           (int)cfg_int(ctx->cfg, CFG_ANNOT_THREADS),
+                           (size_t)cfg_int(ctx->cfg, CFG_MAX_LINE_BYTES),
+                           ctx->local};
     int rc = annot_run(&o, st);
     pthread_mutex_lock(&k.mu);
     k.done = 1;
@@ -197,8 +205,9 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     struct obj_info info;
     int rc;
     if (!rkey || !lkey) {
-        r = fail_job(ctx, job->job_id, "user_id, job_id or input file name is not usable in "
-                                       "an object key");
+        r = fail_job(ctx, job->job_id,
+                     "user_id, job_id or input file name is not usable in "
+                     "an object key");
         goto out;
     }
     if ((rc = gas_mkdirs(dir, 0700)) != 0) {
@@ -259,8 +268,8 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         r = PIPE_RETRY;
         goto out;
     }
-    log_info("annotate", "job COMPLETED: %lld records, %lld known (%.3f s)",
-             (long long)st->records, (long long)st->known, st->seconds);
+    log_info("annotate", "job COMPLETED: %lld records, %lld known (%.3f s)", (long long)st->records,
+             (long long)st->known, st->seconds);
     fault_point("annotate.before_publish");
     free(job->s3_key_result_file);
     job->s3_key_result_file = xstrdup(rkey);
@@ -286,18 +295,14 @@ out:
 
 enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
 {
-    const char *job_id = msg_job_id(body);
-    if (!job_id)
-        return PIPE_DEAD;
-    log_ctx_job(job_id);
     struct job job;
-    int rc = app_job_get(ctx->app, job_id, &job);
-    if (rc)
-        return gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
     enum pipe_result r = PIPE_ACK;
+    int rc = pipe_load_job(ctx, body, &job, &r);
+    if (rc)
+        return r;
+    const char *job_id = job.job_id;
     switch (job.job_status) {
-    case JOB_FAILED:
-        break; /* a duplicate of a request already handled */
+    case JOB_FAILED: break; /* a duplicate of a request already handled */
     case JOB_COMPLETED: {
         char *res = msg_result(&job); /* the first publish may have been lost */
         if (app_publish(ctx->app, ctx->app->results, res))
@@ -314,8 +319,7 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
         }
         if (!job.s3_inputs_bucket || !job.s3_key_input_file || !job.input_file_name) {
             job.attempts++;
-            r = claim(ctx, &job) ? PIPE_RETRY
-                                 : fail_job(ctx, job_id, "job item has no input file");
+            r = claim(ctx, &job) ? PIPE_RETRY : fail_job(ctx, job_id, "job item has no input file");
             break;
         }
         if ((rc = claim(ctx, &job)) != 0) {

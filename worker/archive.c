@@ -69,7 +69,7 @@ static enum pipe_result finish(struct pipe_ctx *ctx, const struct job *job, cons
     enum user_role role;
     int rc = role_of(ctx, job->user_id, &role);
     if (rc)
-        return gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
+        return pipe_result_of(rc);
     if (role == ROLE_PREMIUM)
         return undo(ctx, job, aid);
     fault_point("archive.before_delete");
@@ -84,15 +84,12 @@ static enum pipe_result finish(struct pipe_ctx *ctx, const struct job *job, cons
 
 enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
 {
-    const char *job_id = msg_job_id(body);
-    if (!job_id)
-        return PIPE_DEAD;
-    log_ctx_job(job_id);
     struct job job;
-    int rc = app_job_get(ctx->app, job_id, &job);
-    if (rc)
-        return gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
     enum pipe_result r = PIPE_ACK;
+    int rc = pipe_load_job(ctx, body, &job, &r);
+    if (rc)
+        return r;
+    const char *job_id = job.job_id;
     enum user_role role = ROLE_FREE;
     int64_t due = job.complete_time + cfg_int(ctx->cfg, CFG_ARCHIVE_GRACE);
     char *aid = NULL;
@@ -105,8 +102,7 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
     if (job.archive_state == ARCH_RESTORING)
         goto out; /* the user upgraded: nothing to archive */
     if (job.archive_state == ARCH_ARCHIVED) {
-        r = job.results_file_archive_id ? finish(ctx, &job, job.results_file_archive_id)
-                                        : PIPE_ACK;
+        r = job.results_file_archive_id ? finish(ctx, &job, job.results_file_archive_id) : PIPE_ACK;
         goto out;
     }
     if (job.archive_state == ARCH_NONE && gas_now_s() < due) {
@@ -116,7 +112,7 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
         goto out;
     }
     if ((rc = role_of(ctx, job.user_id, &role)) != 0) {
-        r = gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
+        r = pipe_result_of(rc);
         goto out;
     }
     if (role == ROLE_PREMIUM && job.archive_state == ARCH_NONE)
@@ -136,8 +132,8 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
     char desc[256];
     snprintf(desc, sizeof desc, "{\"job_id\":\"%.64s\",\"user_id\":\"%.64s\"}", job.job_id,
              job.user_id);
-    rc = cold_archive(ctx->app->be->cold, job.s3_results_bucket, job.s3_key_result_file, desc,
-                      &aid);
+    rc =
+        cold_archive(ctx->app->be->cold, job.s3_results_bucket, job.s3_key_result_file, desc, &aid);
     if (rc) {
         log_warn("archive", "%s", gas_errmsg());
         r = PIPE_RETRY;

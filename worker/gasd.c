@@ -20,7 +20,10 @@
 
 static volatile sig_atomic_t got_signal;
 
-static void on_signal(int sig) { got_signal = sig; }
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
 
 static void usage(FILE *out)
 {
@@ -109,9 +112,12 @@ static int run(struct worker *w)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"dump-config", no_argument, NULL, 'd'},
-        {"setup", no_argument, NULL, 's'},        {"once", no_argument, NULL, 'o'},
-        {"help-config", no_argument, NULL, 'H'},  {"help", no_argument, NULL, 'h'},
+        {"config", required_argument, NULL, 'c'},
+        {"dump-config", no_argument, NULL, 'd'},
+        {"setup", no_argument, NULL, 's'},
+        {"once", no_argument, NULL, 'o'},
+        {"help-config", no_argument, NULL, 'H'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *config = NULL;

@@ -114,16 +114,13 @@ static int by_smtp(struct pipe_ctx *ctx, const char *to, const char *mail)
 
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
 {
-    const char *job_id = msg_job_id(body);
-    if (!job_id)
-        return PIPE_DEAD;
-    log_ctx_job(job_id);
     struct job job;
     struct user u;
-    int rc = app_job_get(ctx->app, job_id, &job);
-    if (rc)
-        return gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
     enum pipe_result r = PIPE_ACK;
+    int rc = pipe_load_job(ctx, body, &job, &r);
+    if (rc)
+        return r;
+    const char *job_id = job.job_id;
     cJSON *item = NULL;
     if (tbl_get(ctx->app->jobs, job_id, &item) == 0 &&
         cJSON_GetObjectItemCaseSensitive(item, "notify_time")) {
@@ -135,7 +132,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     rc = app_user_get(ctx->app, job.user_id, &u);
     if (rc) {
         job_release(&job);
-        return gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
+        return pipe_result_of(rc);
     }
     if (!u.email || !strchr(u.email, '@') || strpbrk(u.email, "\r\n<>")) {
         log_warn("notify", "user %s has no usable email address: nothing sent", u.user_id);

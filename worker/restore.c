@@ -42,8 +42,7 @@ static int restore_job(struct pipe_ctx *ctx, const struct job *job)
     if (rc == GAS_ECAPACITY) {
         log_info("restore", "Expedited refused (%s): falling back to Standard", gas_errmsg());
         tier = COLD_STANDARD;
-        rc = cold_retrieve(cold, job->results_file_archive_id, tier, job->job_id, thaw_topic,
-                           &rid);
+        rc = cold_retrieve(cold, job->results_file_archive_id, tier, job->job_id, thaw_topic, &rid);
     }
     if (rc)
         return gas_err_wrap(rc, "job %s: start retrieval", job->job_id);
@@ -84,7 +83,7 @@ enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
     struct user u;
     int rc = app_user_get(ctx->app, user_id, &u);
     if (rc)
-        return gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
+        return pipe_result_of(rc);
     enum user_role role = u.role;
     user_release(&u);
     if (role != ROLE_PREMIUM) {

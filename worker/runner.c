@@ -13,6 +13,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum pipe_result pipe_result_of(int rc)
+{
+    return gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
+}
+
+int pipe_load_job(struct pipe_ctx *ctx, const cJSON *body, struct job *job, enum pipe_result *r)
+{
+    memset(job, 0, sizeof *job);
+    const char *job_id = msg_job_id(body);
+    if (!job_id) {
+        *r = PIPE_DEAD;
+        return GAS_EINVAL;
+    }
+    log_ctx_job(job_id);
+    int rc = app_job_get(ctx->app, job_id, job);
+    if (rc)
+        *r = pipe_result_of(rc);
+    return rc;
+}
+
 /* Moves a message to its queue's dead-letter queue at once: the body is kept as it came,
  * and the original is deleted only once the copy is sent. */
 static void dead_letter(struct pipe_ctx *ctx, const char *why)

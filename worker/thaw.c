@@ -104,7 +104,7 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
     int rc = app_job_get(ctx->app, job_id, &job);
     enum pipe_result r = PIPE_ACK;
     if (rc) {
-        r = gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
+        r = pipe_result_of(rc);
         goto out;
     }
     if (job.archive_state == ARCH_NONE) { /* thawed already; finish a cleanup a crash left */

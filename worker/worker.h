@@ -57,6 +57,12 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body);
 
+/* What a backend error means for the message: RETRY when it may pass, DEAD otherwise. */
+enum pipe_result pipe_result_of(int rc);
+/* Reads the job a request or result message names (job_id), setting the log context;
+ * 0, or <0 with *r set to what the runner should do with the message. */
+int pipe_load_job(struct pipe_ctx *ctx, const cJSON *body, struct job *job, enum pipe_result *r);
+
 /* ---- worker state shared by the threads */
 struct worker {
     struct gas_app *app;
@@ -65,7 +71,7 @@ struct worker {
     atomic_int stopping;
     atomic_llong done[8]; /* messages acknowledged, per pipeline */
     atomic_llong failed[8];
-    int once;             /* --once: stop when the queues are empty */
+    int once; /* --once: stop when the queues are empty */
     atomic_int idle_polls[8];
 };
 

@@ -364,4 +364,3 @@ char *annot_default_sources(void)
         free(owned[i]);
     return found;
 }
-

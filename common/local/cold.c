@@ -165,8 +165,8 @@ static char *notice(struct cold *c, const char *rid, const char *aid, enum cold_
     return s;
 }
 
-static int c_retrieve(struct cold *c, const char *archive_id, enum cold_tier tier,
-                      const char *desc, const char *notify_topic, char **retrieval_id)
+static int c_retrieve(struct cold *c, const char *archive_id, enum cold_tier tier, const char *desc,
+                      const char *notify_topic, char **retrieval_id)
 {
     if (tier == COLD_EXPEDITED && cfg_bool(c->be->cfg, CFG_COLD_EXPEDITED_UNAVAILABLE))
         return gas_err_set(GAS_ECAPACITY, "GlacierExpeditedRetrievalNotAvailable: no capacity "

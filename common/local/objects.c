@@ -190,17 +190,28 @@ static int missing(const char *bucket, const char *key)
     return gas_err_set(GAS_ENOTFOUND, "no object %s/%s", bucket, key);
 }
 
-static int o_get_file(struct objs *o, const char *bucket, const char *key, const char *path)
+/* The file of an existing object (*path is the caller's): GAS_ENOTFOUND if none. */
+static int existing(struct local_be *lb, const char *bucket, const char *key, char **path)
 {
-    struct local_be *lb = local_of(o->be);
+    *path = NULL;
     int rc = bucket_exists(lb, bucket);
     if (rc)
         return rc;
-    char *src = local_obj_path(lb, bucket, key);
+    char *p = local_obj_path(lb, bucket, key);
     struct stat sb;
-    if (stat(src, &sb) < 0 || !S_ISREG(sb.st_mode))
-        rc = missing(bucket, key);
-    else
+    if (stat(p, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        free(p);
+        return missing(bucket, key);
+    }
+    *path = p;
+    return 0;
+}
+
+static int o_get_file(struct objs *o, const char *bucket, const char *key, const char *path)
+{
+    char *src;
+    int rc = existing(local_of(o->be), bucket, key, &src);
+    if (!rc)
         rc = gas_copy_file(src, path, 0600);
     free(src);
     return rc;
@@ -255,16 +266,10 @@ static int o_head(struct objs *o, const char *bucket, const char *key, struct ob
 static int o_copy(struct objs *o, const char *sbucket, const char *skey, const char *dbucket,
                   const char *dkey)
 {
-    struct local_be *lb = local_of(o->be);
-    int rc = bucket_exists(lb, sbucket);
-    if (rc)
-        return rc;
-    char *src = local_obj_path(lb, sbucket, skey);
-    struct stat sb;
-    if (stat(src, &sb) < 0 || !S_ISREG(sb.st_mode))
-        rc = missing(sbucket, skey);
-    else
-        rc = local_obj_store(lb, dbucket, dkey, src);
+    char *src;
+    int rc = existing(local_of(o->be), sbucket, skey, &src);
+    if (!rc)
+        rc = local_obj_store(local_of(o->be), dbucket, dkey, src);
     free(src);
     return rc;
 }

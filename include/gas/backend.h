@@ -227,8 +227,8 @@ struct cold;
 struct cold_ops {
     int (*archive)(struct cold *c, const char *bucket, const char *key, const char *desc,
                    char **archive_id);
-    int (*retrieve)(struct cold *c, const char *archive_id, enum cold_tier tier,
-                    const char *desc, const char *notify_topic, char **retrieval_id);
+    int (*retrieve)(struct cold *c, const char *archive_id, enum cold_tier tier, const char *desc,
+                    const char *notify_topic, char **retrieval_id);
     int (*status)(struct cold *c, const char *retrieval_id, enum cold_status *st);
     int (*fetch)(struct cold *c, const char *retrieval_id, const char *bucket, const char *key);
     int (*del)(struct cold *c, const char *archive_id);

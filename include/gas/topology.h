@@ -10,9 +10,9 @@ struct cfg;
 struct gas_backend;
 
 /* Attribute names of GAS's tables. */
-#define JOBS_KEY   "job_id"
-#define JOBS_INDEX "user_id" /* GSI user_id_index */
-#define USERS_KEY  "user_id"
+#define JOBS_KEY    "job_id"
+#define JOBS_INDEX  "user_id" /* GSI user_id_index */
+#define USERS_KEY   "user_id"
 #define WORKERS_KEY "worker_id"
 
 /* The dead-letter queue of a queue: "<name>_dlq" (the caller's). */
