@@ -61,6 +61,9 @@ fi
 for s in tests/system/test_*.sh; do
   [ -f "$s" ] && suite "system/$(basename "$s" .sh)" bash "$s"
 done
+for s in tests/tui/test_*.sh; do
+  [ -f "$s" ] && suite "tui/$(basename "$s" .sh)" bash "$s"
+done
 
 if [ -n "${GAS_FUZZ_SECONDS:-}" ]; then
   suite "fuzz" tests/fuzz/run.sh

@@ -37,7 +37,9 @@ static int users_add(struct gas_app *app, int argc, char **argv)
         return 2;
     }
     const char *id = argv[optind];
-    if (!job_object_key("p", id, "j", "f")) {
+    char *probe = job_object_key("p", id, "j", "f"); /* the id must fit in object keys */
+    free(probe);
+    if (!probe) {
         fprintf(stderr,
                 "gas users add: \"%s\" is not a usable user id (no '/', control "
                 "characters, '.' or '..')\n",

@@ -20,5 +20,7 @@ int cmd_downgrade(struct cfg *cfg, int argc, char **argv);
 int cmd_status(struct cfg *cfg, int argc, char **argv);
 int cmd_dlq(struct cfg *cfg, int argc, char **argv);
 int cmd_send(struct cfg *cfg, int argc, char **argv);
+int cmd_console(struct cfg *cfg, int argc, char **argv);
+int cmd_top(struct cfg *cfg, int argc, char **argv);
 
 #endif

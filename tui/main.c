@@ -42,6 +42,8 @@ static int cmd_setup(struct cfg *cfg, int argc, char **argv)
 }
 
 static const struct command commands[] = {
+    {"console", "console [--read-only] [--no-color]: the admin console (? for keys)", cmd_console},
+    {"top", "top -b [-n N] [-d S] [--json]: the console's data as text, for scripts", cmd_top},
     {"submit", "submit FILE --user USER: upload a VCF and queue its annotation", cmd_submit},
     {"jobs", "jobs [--user U] [--status S]: list jobs", cmd_jobs},
     {"show", "show JOB [--json]: every attribute and the display state", cmd_show},

@@ -249,8 +249,8 @@ static void add_id(struct engine *g, const char *id, size_t n)
 {
     if (n == 0 || (n == 1 && id[0] == '.'))
         return;
-    const char *p = g->ids.s, *end = g->ids.s + g->ids.l;
-    while (p && p < end) { /* already there? */
+    const char *p = g->ids.s, *end = g->ids.l ? g->ids.s + g->ids.l : NULL;
+    while (end && p < end) { /* already there? */
         const char *semi = memchr(p, ';', (size_t)(end - p));
         size_t l = semi ? (size_t)(semi - p) : (size_t)(end - p);
         if (l == n && !memcmp(p, id, n))

@@ -27,4 +27,16 @@ check_out() {
   if [ "$rc" = "$want" ] && grep -qE -- "$pat" <<<"$out"; then ok "$name"
   else bad "$name" "exit $rc (expected $want), output lacks /$pat/:" "$out"; fi
 }
-finish() { echo "$1: $_p passed, $_f failed"; [ "$_f" = 0 ]; }
+# every process these tests start writes sanitizer reports here; any report fails the suite
+mkdir -p "$WORK/.san"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-} log_path=$WORK/.san/asan"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-} log_path=$WORK/.san/tsan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-} log_path=$WORK/.san/ubsan"
+finish() {
+  if ls "$WORK/.san/"* >/dev/null 2>&1; then
+    bad "no sanitizer report from any process" "$(head -c 3000 "$WORK"/.san/* | head -40)"
+  else
+    ok "no sanitizer report from any process"
+  fi
+  echo "$1: $_p passed, $_f failed"; [ "$_f" = 0 ]
+}

@@ -1,0 +1,91 @@
+#!/bin/bash
+# The real console in a real terminal (tmux: send-keys, capture-pane) against the
+# embedded backend, with gasd running where the test needs it.
+SUITE=console
+. "$(dirname "$0")/../system/pipeline_lib.sh"
+cd "$WORK" || exit 2
+TM="tmux -L gas-test-$$"
+trap 'stop_gasd; $TM kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
+screen() { $TM capture-pane -p -t "${1:-c}"; }
+keys() { $TM send-keys -t c "$@"; }
+wait_screen() { # wait_screen PATTERN [SESSION] [SECONDS]: until the screen shows PATTERN
+  local i limit=$(( ${3:-10} * 10 * T ))
+  for ((i = 0; i < limit; i++)); do
+    screen "${2:-c}" | grep -qE -- "$1" && return 0
+    sleep 0.1
+  done
+  echo "    screen never showed /$1/:"; screen "${2:-c}" | sed 's/^/    | /'; return 1
+}
+console() { # console SESSION WIDTH HEIGHT [ENV=... ] [-- ARGS]: gas console in a tmux session
+  local s=$1 w=$2 h=$3; shift 3
+  local envs=() args=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+  [ "${1:-}" = -- ] && shift && args=("$@")
+  $TM new-session -d -s "$s" -x "$w" -y "$h" \
+    "env GAS_CONSOLE_REFRESH=1 TERM=xterm-256color ${envs[*]} gas console ${args[*]}; sleep 60"
+}
+
+gas users add ann --email ann@example.org >/dev/null
+gas users add pat --email pat@example.org --premium >/dev/null
+for f in free_1 free_2 test; do gas submit "$SAMPLES/$f.vcf" --user ann >/dev/null; done
+console c 100 30
+require "console starts on the overview" wait_screen '^GAS console +local backend +\[Overview\]'
+visible=$(gas status --json | python3 -c 'import json,sys; print([q["visible"] for q in json.load(sys.stdin)["queues"] if q["name"]=="gas_job_requests"][0])')
+expect "backend has 3 queued requests" test "$visible" = 3
+expect "overview shows the same queue depth" wait_screen 'gas_job_requests +3 +0 +0 +0'
+expect "overview shows job counts" wait_screen 'jobs 3: +PENDING 3'
+
+keys 2
+expect "jobs view lists the jobs" wait_screen '3 of 3 jobs'
+keys / f r e e _ 2 Enter
+expect "filter narrows to one job" wait_screen '1 of 3 jobs +filter: free_2'
+expect "the filtered job is shown" sh -c "$TM capture-pane -p -t c | grep -q 'free_2.vcf'"
+expect "the others are not" sh -c "! $TM capture-pane -p -t c | grep -q 'test.vcf'"
+keys /
+keys Escape
+expect "Esc clears the filter" wait_screen '3 of 3 jobs'
+has_color() { $TM capture-pane -e -p -t "$1" | grep -qE $'\e\\[([0-9;]*;)?(3[0-7]|38;5|9[0-7])m'; }
+expect "PENDING rows are colored (the check below can fail)" has_color c
+
+console nc 100 30 NO_COLOR=1
+wait_screen 'GAS console' nc
+keys2() { $TM send-keys -t nc "$@"; }
+keys2 2
+wait_screen '3 of 3 jobs' nc
+if has_color nc; then bad "NO_COLOR: no color escapes"; else ok "NO_COLOR: no color escapes"; fi
+$TM kill-session -t nc
+
+console ro 100 30 -- --read-only
+wait_screen 'read-only' ro
+$TM send-keys -t ro 3 u
+expect "read-only refuses actions" wait_screen 'read-only console: actions are refused' ro
+expect "role unchanged" sh -c "gas users list | grep -q '^ann  *free_user'"
+$TM kill-session -t ro
+
+# upgrade from the console: the user's archived job is restored
+start_gasd
+J=$(gas jobs --user ann | awk '$NF=="test.vcf"{print $1}')
+require "job archived by gasd" wait_field "$J" archive_state ARCHIVED 30
+keys 3
+expect "users view" wait_screen 'ann +free_user'
+keys g u
+expect "upgrade asks first" wait_screen 'Upgrade user ann to premium'
+keys y
+expect "upgrade done" wait_screen 'user upgraded: restore requested'
+expect "the user's job is restored" wait_field "$J" archive_state NONE 30
+expect "restore went through RESTORING" wait_log "job $J RESTORING"
+
+# resizing keeps the screen whole
+$TM resize-window -t c -x 50 -y 12
+sleep 0.5
+expect "tiny terminal: header still there" wait_screen '^GAS console'
+$TM resize-window -t c -x 100 -y 30
+sleep 0.5
+expect "resized back: one header line" test "$(screen | grep -c 'GAS console')" = 1
+expect "resized back: footer at the bottom" sh -c "$TM capture-pane -p -t c | tail -1 | grep -qE '(\\? help|upgraded)'"
+expect "resized back: nothing past the header is stale" test "$(screen | grep -c '^users ')" -le 1
+
+keys q
+sleep 0.5
+expect "q quits" sh -c "! $TM list-panes -t c -F '#{pane_current_command}' | grep -q '^gas$'"
+finish_pipeline console
