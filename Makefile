@@ -66,7 +66,7 @@ TEST_BINS := $(UNIT_BINS) $(CONF_BIN)
 
 SOURCES := build/sources/sources.conf
 
-.PHONY: all check unit demo asan tsan valgrind format install clean tests sources bench-annotate bench-pipeline
+.PHONY: all check unit demo asan tsan valgrind format install clean tests sources bench-annotate bench-pipeline bench-console
 all: $(GASD) $(GAS) $(SOURCES)
 
 # Default GRCh37 annotation sources, from data that Debian packages ship.
@@ -117,6 +117,10 @@ demo: all
 # Annotation speed and agreement against bcftools and vcfanno (needs ../shared/bench).
 bench-annotate: all
 	@scripts/bench-annotate.sh
+
+# The console with 100,000 jobs: collect and draw time, memory, bytes per idle refresh.
+bench-console: all
+	@scripts/bench-console.sh
 
 # Jobs/s and latency of the annotate pipeline with 1 and 2 gasd (BENCH_JOBS, default 1000).
 bench-pipeline: all
