@@ -616,10 +616,16 @@ static int action(struct console *c, const struct model *m, int ch)
     return 1;
 }
 
-static void edit_filter(struct console *c)
+static void draw(struct console *c, const struct model *m);
+
+/* The filter narrows the list at every key (incremental); Enter keeps it, Esc clears. */
+static void edit_filter(struct console *c, const struct model *m)
 {
     timeout(-1);
     for (;;) {
+        c->sel[V_JOBS] = 0;
+        c->sel_job[0] = 0;
+        draw(c, m);
         move(LINES - 1, 0);
         clrtoeol();
         put(LINES - 1, 0, "/%s", c->filter);
@@ -692,7 +698,7 @@ static int key(struct console *c, const struct model *m, int ch)
     case KEY_PPAGE: c->sel[v] -= page; return 1;
     case '/':
         if (v == V_JOBS)
-            edit_filter(c);
+            edit_filter(c, m);
         return 1;
     case 's': c->sort = (c->sort + 1) % 5; return 1;
     case 'S': c->sort_desc = !c->sort_desc; return 1;

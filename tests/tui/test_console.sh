@@ -37,7 +37,9 @@ expect "overview shows job counts" wait_screen 'jobs 3: +PENDING 3'
 
 keys 2
 expect "jobs view lists the jobs" wait_screen '3 of 3 jobs'
-keys / f r e e _ 2 Enter
+keys / f r e e _
+expect "filter is incremental: narrows while typing" wait_screen '2 of 3 jobs +filter: free_'
+keys 2 Enter
 expect "filter narrows to one job" wait_screen '1 of 3 jobs +filter: free_2'
 expect "the filtered job is shown" sh -c "$TM capture-pane -p -t c | grep -q 'free_2.vcf'"
 expect "the others are not" sh -c "! $TM capture-pane -p -t c | grep -q 'test.vcf'"
@@ -74,6 +76,15 @@ keys y
 expect "upgrade done" wait_screen 'user upgraded: restore requested'
 expect "the user's job is restored" wait_field "$J" archive_state NONE 30
 expect "restore went through RESTORING" wait_log "job $J RESTORING"
+
+# pause: the data stops refreshing and says so
+keys p
+expect "pause shows PAUSED" wait_screen 'PAUSED'
+sleep 2.2
+age=$(screen | head -1 | sed -E 's/.*data age ([0-9.]+)s.*/\1/')
+expect "paused data grows old (age $age s)" awk -v a="$age" 'BEGIN{exit !(a >= 2)}'
+keys p
+expect "resume: fresh data again" wait_screen 'data age 0\.[0-9]s'
 
 # resizing keeps the screen whole
 $TM resize-window -t c -x 50 -y 12
