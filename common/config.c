@@ -171,20 +171,11 @@ int cfg_set(struct cfg *cfg, const char *name, const char *value, const char *so
     return 0;
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1]))
-        *--e = 0;
-    return s;
-}
 
 /* Parses one line into cfg; returns 0 or GAS_EINVAL with the reason in err. */
 static int parse_line(struct cfg *cfg, char *line, const char *source, char *err, size_t errn)
 {
-    char *s = trim(line);
+    char *s = gas_trim(line);
     if (!*s || *s == '#')
         return 0;
     char *eq = strchr(s, '=');
@@ -193,7 +184,7 @@ static int parse_line(struct cfg *cfg, char *line, const char *source, char *err
         return GAS_EINVAL;
     }
     *eq = 0;
-    char *name = trim(s), *value = trim(eq + 1);
+    char *name = gas_trim(s), *value = gas_trim(eq + 1);
     if (!*name) {
         snprintf(err, errn, "missing key before '='");
         return GAS_EINVAL;

@@ -3,6 +3,7 @@
 
 #include "gas/err.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -132,6 +133,16 @@ char *sb_detach(struct strbuf *sb)
     char *p = sb->buf ? sb->buf : xstrdup("");
     sb_init(sb, sb->max);
     return p;
+}
+
+char *gas_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = 0;
+    return s;
 }
 
 double gas_now(void)

@@ -15,15 +15,6 @@
 
 #define MAX_LINE 4096
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1]))
-        *--e = 0;
-    return s;
-}
 
 /* INFO ids: a letter or '_' then letters, digits, '_' and '.' (VCF 4.3, 1.6.1). */
 static int info_id_ok(const char *s)
@@ -74,13 +65,13 @@ const char *annot_source_name(const struct annot_sources *s, int i)
 static int parse_info_list(struct source_def *d, char *v, char *err, size_t errn)
 {
     for (char *save = NULL, *tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        tok = trim(tok);
+        tok = gas_trim(tok);
         char *colon = strchr(tok, ':');
         char *src = tok, *dst = tok;
         if (colon) {
             *colon = 0;
-            src = trim(tok);
-            dst = trim(colon + 1);
+            src = gas_trim(tok);
+            dst = gas_trim(colon + 1);
         }
         if (!info_id_ok(src) || !info_id_ok(dst)) {
             snprintf(err, errn, "bad INFO field \"%s\" (want SRC or SRC:DST)", tok);
@@ -265,7 +256,7 @@ int annot_sources_load(const char *path, struct annot_sources **out)
             rc = GAS_EINVAL;
             break;
         }
-        char *t = trim(line);
+        char *t = gas_trim(line);
         if (!*t || *t == '#')
             continue;
         if (*t == '[') {
@@ -288,7 +279,7 @@ int annot_sources_load(const char *path, struct annot_sources **out)
             s->src = xrealloc(s->src, (size_t)(s->n + 1) * sizeof *s->src);
             cur = &s->src[s->n++];
             memset(cur, 0, sizeof *cur);
-            cur->name = xstrdup(trim(t + 1));
+            cur->name = xstrdup(gas_trim(t + 1));
             cur->line = lineno;
             cur->copy_id = 1;
             cur->name_col = 4;
@@ -307,7 +298,7 @@ int annot_sources_load(const char *path, struct annot_sources **out)
             break;
         }
         *eq = 0;
-        char *key = trim(t), *val = trim(eq + 1);
+        char *key = gas_trim(t), *val = gas_trim(eq + 1);
         size_t vl = strlen(val);
         if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
             val[vl - 1] = 0;

@@ -31,6 +31,9 @@ int sb_adds(struct strbuf *sb, const char *s);
 int sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *sb_detach(struct strbuf *sb); /* caller owns the result ("" if empty) */
 
+/* Trims leading and trailing white space in place; returns the first non-space byte. */
+char *gas_trim(char *s);
+
 /* Wall-clock time: seconds since the epoch. */
 double gas_now(void);
 int64_t gas_now_s(void);
