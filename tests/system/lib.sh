@@ -6,9 +6,11 @@ _p=0 _f=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gas-sys-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 # gas and gasd as commands on PATH (so that `env X=1 gas ...` works too), wrapped if asked
-mkdir -p "$WORK/.bin"
+mkdir -p "$WORK/.bin" "$WORK/.san"
+_wrap=${GAS_WRAP:-}
+[ -n "$_wrap" ] && _wrap="$_wrap --log-file=$WORK/.san/valgrind.%p"
 for _b in gas gasd; do
-  printf '#!/bin/sh\nexec %s "%s/%s" "$@"\n' "${GAS_WRAP:-}" "$GAS_BIN" "$_b" > "$WORK/.bin/$_b"
+  printf '#!/bin/sh\nexec %s "%s/%s" "$@"\n' "$_wrap" "$GAS_BIN" "$_b" > "$WORK/.bin/$_b"
   chmod +x "$WORK/.bin/$_b"
 done
 export PATH="$WORK/.bin:$PATH"
@@ -33,10 +35,11 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-} log_path=$WORK/.san/asan"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-} log_path=$WORK/.san/tsan"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-} log_path=$WORK/.san/ubsan"
 finish() {
-  if ls "$WORK/.san/"* >/dev/null 2>&1; then
-    bad "no sanitizer report from any process" "$(head -c 3000 "$WORK"/.san/* | head -40)"
+  if [ -n "$(find "$WORK/.san" -type f -size +0 2>/dev/null)" ]; then
+    bad "no sanitizer or valgrind report from any process" \
+      "$(find "$WORK/.san" -type f -size +0 -exec head -c 3000 {} + | head -40)"
   else
-    ok "no sanitizer report from any process"
+    ok "no sanitizer or valgrind report from any process"
   fi
   echo "$1: $_p passed, $_f failed"; [ "$_f" = 0 ]
 }
