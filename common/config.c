@@ -171,7 +171,6 @@ int cfg_set(struct cfg *cfg, const char *name, const char *value, const char *so
     return 0;
 }
 
-
 /* Parses one line into cfg; returns 0 or GAS_EINVAL with the reason in err. */
 static int parse_line(struct cfg *cfg, char *line, const char *source, char *err, size_t errn)
 {

@@ -41,6 +41,7 @@ struct console {
     struct model *latest, *held;
     unsigned long gen;
     int want, stop, paused;
+    char error[256]; /* the last collection's failure, while the last good model stays up */
     int64_t hist[SNAP_QUEUES][HISTORY];
     int nhist;
     pthread_t th;
@@ -68,12 +69,20 @@ static void *collector(void *arg)
         struct model *m = xcalloc(1, sizeof *m);
         model_collect(c->app, m);
         pthread_mutex_lock(&c->lock);
-        model_history(m, c->hist, &c->nhist);
-        struct model *old = c->latest;
-        c->latest = m;
-        if (old && old != c->held) {
-            model_free(old);
-            free(old);
+        if (m->snap.error[0] && c->latest) {
+            /* keep showing the last good data, aging, with the error above it */
+            snprintf(c->error, sizeof c->error, "%s", m->snap.error);
+            model_free(m);
+            free(m);
+        } else {
+            c->error[0] = 0;
+            model_history(m, c->hist, &c->nhist);
+            struct model *old = c->latest;
+            c->latest = m;
+            if (old && old != c->held) {
+                model_free(old);
+                free(old);
+            }
         }
         c->gen++;
         c->want = 0;
@@ -727,16 +736,20 @@ static void draw(struct console *c, const struct model *m)
     double now = gas_now();
     pthread_mutex_lock(&c->lock);
     int paused = c->paused;
+    char error[sizeof c->error];
+    memcpy(error, c->error, sizeof error);
     pthread_mutex_unlock(&c->lock);
+    if (!error[0] && m && m->snap.error[0])
+        snprintf(error, sizeof error, "%s", m->snap.error);
     attr(c, C_HEAD, 1);
     put(0, 0, "GAS console  %s backend  [%s]  data age %.1fs (collect %.0f ms, draw %.1f ms)%s%s",
         c->app->be->name, view_names[c->view], m ? now - m->snap.taken : 0.0,
         m ? m->collect_seconds * 1000 : 0.0, c->draw_ms, paused ? "  PAUSED" : "",
         c->read_only ? "  read-only" : "");
     attr(c, C_HEAD, 0);
-    if (m && m->snap.error[0]) {
+    if (error[0]) {
         attr(c, C_BAD, 1);
-        put(1, 0, "backend error: %s", m->snap.error);
+        put(1, 0, "backend error: %s", error);
         attr(c, C_BAD, 0);
     }
     if (!m) {

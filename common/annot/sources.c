@@ -15,7 +15,6 @@
 
 #define MAX_LINE 4096
 
-
 /* INFO ids: a letter or '_' then letters, digits, '_' and '.' (VCF 4.3, 1.6.1). */
 static int info_id_ok(const char *s)
 {

@@ -86,6 +86,29 @@ expect "paused data grows old (age $age s)" awk -v a="$age" 'BEGIN{exit !(a >= 2
 keys p
 expect "resume: fresh data again" wait_screen 'data age 0\.[0-9]s'
 
+# the backend fails under the console (its items table disappears for a few seconds): the
+# last good data stays up with its growing age and the backend's error, keys still work
+console un 100 30
+wait_screen 'jobs 3:' un
+python3 - "$GAS_DATA_DIR/gas.db" <<'PY' &
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+db.execute("ALTER TABLE items RENAME TO items_away")
+time.sleep(5)
+db.execute("ALTER TABLE items_away RENAME TO items"); db.close()
+PY
+breaker=$!
+expect "backend failing: the error is shown" wait_screen 'backend error: .*no such table' un 8
+expect "backend failing: the last good data stays up" wait_screen 'jobs 3:' un 2
+$TM send-keys -t un 2
+expect "backend failing: the console still answers keys" wait_screen '\[Jobs\]' un 3
+sleep 1.5
+age=$(screen un | head -1 | sed -E 's/.*data age ([0-9.]+)s.*/\1/')
+expect "backend failing: data age grows ($age s)" awk -v a="$age" 'BEGIN{exit !(a >= 2)}'
+wait "$breaker"
+expect "backend back: the error clears" sh -c "for i in \$(seq 1 60); do $TM capture-pane -p -t un | grep -q 'backend error' || exit 0; sleep 0.1; done; exit 1"
+$TM kill-session -t un
+
 # resizing keeps the screen whole
 $TM resize-window -t c -x 50 -y 12
 sleep 0.5
