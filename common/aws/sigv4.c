@@ -159,7 +159,8 @@ static char *canonical_query(const char *query, const char *const *extra, int ne
     }
     for (int i = 0; i + 1 < 2 * nextra; i += 2)
         add_param(&ps, &n, &cap, extra[i], strlen(extra[i]), extra[i + 1], strlen(extra[i + 1]));
-    qsort(ps, (size_t)n, sizeof *ps, cmp_param);
+    if (n)
+        qsort(ps, (size_t)n, sizeof *ps, cmp_param);
     struct strbuf sb;
     sb_init(&sb, 0);
     sb_add(&sb, "", 0);
