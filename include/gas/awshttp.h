@@ -1,0 +1,51 @@
+/* awshttp: signed HTTPS requests to AWS services on libcurl.
+ *
+ * One struct aws_http per thread: it keeps a curl easy handle, so connections are reused.
+ * Every request is signed with SigV4 (fresh credentials from the provider each time) and
+ * retried in AWS's standard mode: up to max_attempts (3) on network errors, HTTP 5xx, 429
+ * and throttling error codes, sleeping a random time in [0, min(20 s, base * 2^attempt))
+ * (full jitter; base 1 s, GAS_AWS_RETRY_BASE_MS overrides it for tests). TLS peers are
+ * always verified. Failures carry the service's error code, message and request id, and
+ * map to gas_err: not found, conflict (ConditionalCheckFailed), auth, capacity (Glacier
+ * Expedited), bad input (4xx), retryable (what is left after the retries). */
+#ifndef GAS_AWSHTTP_H
+#define GAS_AWSHTTP_H
+
+#include <stddef.h>
+
+struct aws_creds_provider;
+
+struct aws_req {
+    const char *method;   /* GET, PUT, POST, HEAD, DELETE */
+    const char *endpoint; /* scheme://host[:port], no path */
+    const char *path;     /* unencoded, "/" if NULL */
+    const char *query;    /* encoded, or NULL */
+    const char *service, *region;
+    const char *content_type;
+    const char *const *headers; /* extra "Name: value" lines, NULL-terminated, or NULL */
+    const char *body;           /* in memory, or NULL */
+    size_t body_len;
+    const char *body_file; /* or streamed from this file (size known, hashed first) */
+    const char *out_file;  /* stream a 2xx response body here instead of memory */
+    size_t max_response;   /* for in-memory responses (default 4 MiB) */
+    int sign_payload;      /* S3: send x-amz-content-sha256 */
+};
+
+struct aws_resp {
+    long status;
+    char *body; /* NUL-terminated, the caller's (NULL with out_file) */
+    size_t len;
+    char request_id[128], error_code[128], error_message[512];
+    char etag[80], restore[256], storage_class[32];
+    long long content_length;
+    int attempts;
+};
+
+struct aws_http;
+struct aws_http *aws_http_new(struct aws_creds_provider *creds);
+void aws_http_free(struct aws_http *h);
+/* 0 on a 2xx answer; else a gas_err with "service: Code: message (request id R)". */
+int aws_http_do(struct aws_http *h, const struct aws_req *req, struct aws_resp *resp);
+void aws_resp_release(struct aws_resp *r);
+
+#endif

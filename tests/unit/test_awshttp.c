@@ -1,0 +1,176 @@
+/* awshttp: signed requests, standard-mode retries, error codes and request ids, bounded
+ * responses, streaming to and from files, and TLS verification always on - against a
+ * local server (tests/unit/aws_server.py) on 127.0.0.1. */
+#include "../harness.h"
+
+#include "gas/awscreds.h"
+#include "gas/awshttp.h"
+#include "gas/util.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int port, tls_port, pid;
+static FILE *pipe_;
+static struct aws_creds_provider *creds;
+static struct aws_http *h;
+static char endpoint[64];
+
+static int setup(void)
+{
+    const char *dir = t_tmpdir();
+    char *cmd = xasprintf("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                          "-keyout %s/key.pem -out %s/cert.pem >/dev/null 2>&1",
+                          dir, dir);
+    int ok = system(cmd) == 0;
+    free(cmd);
+    if (!ok) {
+        t_fail(__FILE__, __LINE__, "openssl could not make a test certificate");
+        return 0;
+    }
+    cmd = xasprintf("exec python3 tests/unit/aws_server.py %s/cert.pem %s/key.pem", dir, dir);
+    pipe_ = popen(cmd, "r");
+    free(cmd);
+    if (!pipe_ || fscanf(pipe_, "%d %d %d", &port, &tls_port, &pid) != 3) {
+        t_fail(__FILE__, __LINE__, "cannot start the test server");
+        return 0;
+    }
+    snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d", port);
+    setenv("AWS_ACCESS_KEY_ID", "AKTEST", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "test-secret", 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    setenv("GAS_AWS_RETRY_BASE_MS", "20", 1);
+    creds = aws_creds_new();
+    h = aws_http_new(creds);
+    return 1;
+}
+
+static int call(const char *method, const char *path, const char *body, struct aws_resp *r)
+{
+    struct aws_req q = {method,
+                        endpoint,
+                        path,
+                        NULL,
+                        "sqs",
+                        "us-east-1",
+                        "application/x-amz-json-1.0",
+                        NULL,
+                        body,
+                        body ? strlen(body) : 0,
+                        NULL,
+                        NULL,
+                        0,
+                        0};
+    return aws_http_do(h, &q, r);
+}
+
+static void retries_throttling_then_succeeds(void)
+{
+    struct aws_resp r;
+    CHECK_OK(call("POST", "/throttle", "{}", &r));
+    CHECK_INT(r.status, 200);
+    CHECK_INT(r.attempts, 3);
+    CHECK(r.body && strstr(r.body, "\"attempt\":3"));
+    CHECK_STR(r.request_id, "req-throttle-3");
+    aws_resp_release(&r);
+}
+
+static void gives_up_after_three_with_code_and_request_id(void)
+{
+    struct aws_resp r;
+    CHECK_RC(call("GET", "/fail500", NULL, &r), GAS_ENET);
+    CHECK_INT(r.attempts, 3);
+    CHECK(strstr(gas_errmsg(), "HTTP 500 InternalError: boom (request id rid-500)") != NULL);
+    CHECK(gas_err_retryable(GAS_ENET)); /* the caller's message comes back later */
+    aws_resp_release(&r);
+}
+
+static void errors_map_to_gas_errors(void)
+{
+    struct aws_resp r;
+    CHECK_RC(call("GET", "/missing", NULL, &r), GAS_ENOTFOUND);
+    CHECK_INT(r.attempts, 1); /* not retried */
+    CHECK(strstr(gas_errmsg(), "NoSuchKey") != NULL);
+    aws_resp_release(&r);
+    CHECK_RC(call("POST", "/cond", "{}", &r), GAS_ECONFLICT);
+    CHECK_STR(r.error_code, "ConditionalCheckFailedException");
+    aws_resp_release(&r);
+    setenv("AWS_ACCESS_KEY_ID", "AKOTHER", 1); /* the server only accepts AKTEST */
+    struct aws_creds_provider *other = aws_creds_new();
+    struct aws_http *h2 = aws_http_new(other);
+    struct aws_req q = {"GET", endpoint, "/throttle", NULL, "sqs", "us-east-1", NULL,
+                        NULL,  NULL,     0,           NULL, NULL,  0,           0};
+    CHECK_RC(aws_http_do(h2, &q, &r), GAS_EAUTH);
+    aws_resp_release(&r);
+    aws_http_free(h2);
+    aws_creds_free(other);
+    setenv("AWS_ACCESS_KEY_ID", "AKTEST", 1);
+}
+
+static void responses_are_bounded(void)
+{
+    struct aws_resp r;
+    struct aws_req q = {"GET", endpoint, "/big", NULL, "s3", "us-east-1", NULL,
+                        NULL,  NULL,     0,      NULL, NULL, 1 << 20,     0};
+    CHECK_RC(aws_http_do(h, &q, &r), GAS_ETOOBIG);
+    aws_resp_release(&r);
+}
+
+static void streams_files_with_payload_hash(void)
+{
+    char *data = xmalloc(300000);
+    for (int i = 0; i < 300000; i++)
+        data[i] = (char)('a' + i % 26);
+    const char *src = t_write_file("up.bin", data, 300000);
+    char *dst = xasprintf("%s/down.bin", t_tmpdir());
+    struct aws_resp r;
+    struct aws_req up = {"PUT", endpoint, "/upload", NULL, "s3", "us-east-1", NULL,
+                         NULL,  NULL,     0,         src,  NULL, 0,           1};
+    CHECK_OK(aws_http_do(h, &up, &r));
+    CHECK(r.etag[0] == '"');
+    aws_resp_release(&r);
+    struct aws_req down = {"GET", endpoint, "/download", NULL, "s3", "us-east-1", NULL,
+                           NULL,  NULL,     0,           NULL, dst,  0,           0};
+    CHECK_OK(aws_http_do(h, &down, &r));
+    CHECK(strstr(r.restore, "ongoing-request=\"false\"") != NULL);
+    char *back = NULL;
+    size_t n = 0;
+    CHECK_OK(gas_read_file(dst, 1 << 20, &back, &n));
+    CHECK(n == 300000 && back && !memcmp(back, data, n));
+    aws_resp_release(&r);
+    free(back);
+    free(dst);
+    free(data);
+}
+
+static void tls_is_always_verified(void)
+{
+    char tls[64];
+    snprintf(tls, sizeof tls, "https://127.0.0.1:%d", tls_port);
+    struct aws_resp r;
+    struct aws_req q = {"GET", tls,  "/throttle", NULL, "sqs", "us-east-1", NULL,
+                        NULL,  NULL, 0,           NULL, NULL,  0,           0};
+    CHECK_RC(aws_http_do(h, &q, &r), GAS_EAUTH); /* a self-signed certificate is refused */
+    CHECK_INT(r.attempts, 1);
+    aws_resp_release(&r);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct t_case cases[] = {
+        T(retries_throttling_then_succeeds), T(gives_up_after_three_with_code_and_request_id),
+        T(errors_map_to_gas_errors),         T(responses_are_bounded),
+        T(streams_files_with_payload_hash),  T(tls_is_always_verified),
+    };
+    int ok = setup(), rc = ok ? t_main("awshttp", cases, sizeof cases / sizeof *cases, argc, argv)
+                              : (printf("awshttp: 0 passed, 1 failed\n"), 1);
+    if (pid)
+        kill(pid, SIGTERM);
+    if (pipe_)
+        pclose(pipe_);
+    aws_http_free(h);
+    aws_creds_free(creds);
+    return rc;
+}
