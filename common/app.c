@@ -3,6 +3,7 @@
 
 #include "gas/config.h"
 #include "gas/err.h"
+#include "gas/msg.h"
 #include "gas/topology.h"
 #include "gas/util.h"
 
@@ -114,4 +115,73 @@ int app_publish(struct gas_app *a, struct topic *t, const char *body)
 int app_queue(struct gas_app *a, int key, struct queue **q)
 {
     return be_queue(a->be, cfg_str(a->cfg, (enum cfg_key)key), q);
+}
+
+int app_set_role(struct gas_app *a, const char *user_id, enum user_role to)
+{
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_if_str(&u, "role", TBL_EQ,
+                      user_role_name(to == ROLE_PREMIUM ? ROLE_FREE : ROLE_PREMIUM));
+    tbl_update_set_str(&u, "role", user_role_name(to));
+    tbl_update_set_int(&u, "updated", gas_now_s());
+    int rc = tbl_update(a->users, user_id, &u, NULL);
+    tbl_update_release(&u);
+    if (rc == GAS_ENOTFOUND)
+        gas_err_set(rc, "no user %s", user_id);
+    else if (rc == GAS_ECONFLICT)
+        gas_err_set(rc, "user %s is %s already", user_id, user_role_name(to));
+    if ((!rc || rc == GAS_ECONFLICT) && to == ROLE_PREMIUM) {
+        /* upgraded, or premium already: (re)request the restore of what is archived */
+        char *body = msg_restore(user_id);
+        int prc = app_publish(a, a->restore, body);
+        free(body);
+        if (prc)
+            return prc;
+    }
+    return rc;
+}
+
+int app_retry(struct gas_app *a, const char *job_id)
+{
+    struct job job;
+    int rc = app_job_get(a, job_id, &job);
+    if (rc)
+        return rc;
+    if (job.job_status == JOB_FAILED) {
+        struct tbl_update u;
+        tbl_update_init(&u);
+        job_update_status(&u, JOB_FAILED, JOB_PENDING);
+        tbl_update_remove(&u, "error");
+        tbl_update_remove(&u, "attempts");
+        tbl_update_remove(&u, "worker_id");
+        rc = tbl_update(a->jobs, job_id, &u, NULL);
+        tbl_update_release(&u);
+        job.job_status = JOB_PENDING;
+    } else if (job.job_status != JOB_PENDING) {
+        rc = gas_err_set(GAS_ECONFLICT, "job %s is %s: only FAILED or PENDING jobs are retried",
+                         job_id, job_status_name(job.job_status));
+    }
+    if (!rc) {
+        char *body = msg_request(&job);
+        rc = app_publish(a, a->requests, body);
+        free(body);
+    }
+    job_release(&job);
+    return rc;
+}
+
+int app_cancel(struct gas_app *a, const char *job_id)
+{
+    struct tbl_update u;
+    tbl_update_init(&u);
+    job_update_status(&u, JOB_PENDING, JOB_FAILED);
+    tbl_update_set_str(&u, "error", "cancelled by an administrator");
+    int rc = tbl_update(a->jobs, job_id, &u, NULL);
+    tbl_update_release(&u);
+    if (rc == GAS_ENOTFOUND)
+        gas_err_set(rc, "no job %s", job_id);
+    else if (rc == GAS_ECONFLICT)
+        gas_err_set(rc, "job %s is not PENDING: only PENDING jobs can be cancelled", job_id);
+    return rc;
 }

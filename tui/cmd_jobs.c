@@ -294,26 +294,7 @@ int cmd_download(struct cfg *cfg, int argc, char **argv)
 /* retry: FAILED -> PENDING and the request again; PENDING: the request again. */
 static int retry(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
 {
-    int rc = 0;
-    if (job->job_status == JOB_FAILED) {
-        struct tbl_update u;
-        tbl_update_init(&u);
-        job_update_status(&u, JOB_FAILED, JOB_PENDING);
-        tbl_update_remove(&u, "error");
-        tbl_update_remove(&u, "attempts");
-        tbl_update_remove(&u, "worker_id");
-        rc = tbl_update(app->jobs, job->job_id, &u, NULL);
-        tbl_update_release(&u);
-        job->job_status = JOB_PENDING;
-    } else if (job->job_status != JOB_PENDING) {
-        return gas_err_set(GAS_ECONFLICT, "job %s is %s: only FAILED or PENDING jobs are retried",
-                           job->job_id, job_status_name(job->job_status));
-    }
-    if (!rc) {
-        char *body = msg_request(job);
-        rc = app_publish(app, app->requests, body);
-        free(body);
-    }
+    int rc = app_retry(app, job->job_id);
     if (!rc)
         printf("job %s is PENDING, request sent\n", job->job_id);
     return rc;
@@ -326,15 +307,7 @@ int cmd_retry(struct cfg *cfg, int argc, char **argv)
 
 static int cancel(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
 {
-    struct tbl_update u;
-    tbl_update_init(&u);
-    job_update_status(&u, JOB_PENDING, JOB_FAILED);
-    tbl_update_set_str(&u, "error", "cancelled by an administrator");
-    int rc = tbl_update(app->jobs, job->job_id, &u, NULL);
-    tbl_update_release(&u);
-    if (rc == GAS_ECONFLICT)
-        gas_err_set(rc, "job %s is %s: only PENDING jobs can be cancelled", job->job_id,
-                    job_status_name(job->job_status));
+    int rc = app_cancel(app, job->job_id);
     if (!rc)
         printf("job %s cancelled\n", job->job_id);
     return rc;

@@ -101,7 +101,7 @@ int cmd_users(struct cfg *cfg, int argc, char **argv)
     return code;
 }
 
-/* Sets the role (compare-and-set on the old one); upgrade also requests the restore. */
+/* upgrade / downgrade USER */
 static int set_role(struct cfg *cfg, int argc, char **argv, enum user_role to)
 {
     if (argc != 2) {
@@ -111,24 +111,9 @@ static int set_role(struct cfg *cfg, int argc, char **argv, enum user_role to)
     struct gas_app *app = cli_app(cfg, argv[0]);
     if (!app)
         return 1;
-    struct user u;
-    int rc = app_user_get(app, argv[1], &u), already = !rc && u.role == to;
-    user_release(&u);
-    if (!rc && !already) {
-        struct tbl_update up;
-        tbl_update_init(&up);
-        tbl_update_if_str(&up, "role", TBL_EQ,
-                          user_role_name(to == ROLE_PREMIUM ? ROLE_FREE : ROLE_PREMIUM));
-        tbl_update_set_str(&up, "role", user_role_name(to));
-        tbl_update_set_int(&up, "updated", gas_now_s());
-        rc = tbl_update(app->users, argv[1], &up, NULL);
-        tbl_update_release(&up);
-    }
-    if (!rc && to == ROLE_PREMIUM) { /* again if already premium: restores what is left */
-        char *body = msg_restore(argv[1]);
-        rc = app_publish(app, app->restore, body);
-        free(body);
-    }
+    int rc = app_set_role(app, argv[1], to), already = rc == GAS_ECONFLICT;
+    if (already) /* asking for the role the user has is not a failure */
+        rc = 0;
     if (!rc)
         printf("user %s is %s%s%s\n", argv[1], user_role_name(to), already ? " already" : "",
                to == ROLE_PREMIUM ? "; restore of archived results requested" : "");

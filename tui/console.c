@@ -496,61 +496,6 @@ static void say(struct console *c, int rc, const char *ok)
     request_refresh(c);
 }
 
-static int set_role(struct console *c, const char *user, enum user_role to)
-{
-    struct tbl_update u;
-    tbl_update_init(&u);
-    tbl_update_if_str(&u, "role", TBL_EQ,
-                      user_role_name(to == ROLE_PREMIUM ? ROLE_FREE : ROLE_PREMIUM));
-    tbl_update_set_str(&u, "role", user_role_name(to));
-    tbl_update_set_int(&u, "updated", gas_now_s());
-    int rc = tbl_update(c->app->users, user, &u, NULL);
-    tbl_update_release(&u);
-    if (rc == GAS_ECONFLICT)
-        rc = gas_err_set(rc, "user %s is %s already", user, user_role_name(to));
-    if (!rc && to == ROLE_PREMIUM) {
-        char *body = msg_restore(user);
-        rc = app_publish(c->app, c->app->restore, body);
-        free(body);
-    }
-    return rc;
-}
-
-static int job_action(struct console *c, const char *job_id, int retry)
-{
-    struct job job;
-    int rc = app_job_get(c->app, job_id, &job);
-    if (rc)
-        return rc;
-    struct tbl_update u;
-    tbl_update_init(&u);
-    if (retry && job.job_status == JOB_FAILED) {
-        job_update_status(&u, JOB_FAILED, JOB_PENDING);
-        tbl_update_remove(&u, "error");
-        tbl_update_remove(&u, "attempts");
-        rc = tbl_update(c->app->jobs, job_id, &u, NULL);
-    } else if (retry && job.job_status != JOB_PENDING) {
-        rc = gas_err_set(GAS_ECONFLICT, "job is %s: only FAILED or PENDING jobs are retried",
-                         job_status_name(job.job_status));
-    } else if (!retry) {
-        job_update_status(&u, JOB_PENDING, JOB_FAILED);
-        tbl_update_set_str(&u, "error", "cancelled by an administrator");
-        rc = tbl_update(c->app->jobs, job_id, &u, NULL);
-        if (rc == GAS_ECONFLICT)
-            gas_err_set(rc, "job is %s: only PENDING jobs can be cancelled",
-                        job_status_name(job.job_status));
-    }
-    tbl_update_release(&u);
-    if (!rc && retry) {
-        job.job_status = JOB_PENDING;
-        char *body = msg_request(&job);
-        rc = app_publish(c->app, c->app->requests, body);
-        free(body);
-    }
-    job_release(&job);
-    return rc;
-}
-
 static int redrive(struct console *c, const struct model *m, int all)
 {
     int total = 0, rc = 0;
@@ -595,7 +540,7 @@ static int action(struct console *c, const struct model *m, int ch)
             return 1;
         snprintf(q, sizeof q, "%s job %.8s...?", ch == 'r' ? "Retry" : "Cancel", c->sel_job);
         if (confirm(c, q)) {
-            rc = job_action(c, c->sel_job, ch == 'r');
+            rc = ch == 'r' ? app_retry(c->app, c->sel_job) : app_cancel(c->app, c->sel_job);
             say(c, rc, ch == 'r' ? "job retried: request sent" : "job cancelled");
         }
         return 1;
@@ -606,7 +551,7 @@ static int action(struct console *c, const struct model *m, int ch)
         snprintf(q, sizeof q, "%s user %s%s?", ch == 'u' ? "Upgrade" : "Downgrade", user,
                  ch == 'u' ? " to premium (restores archived results)" : " to free");
         if (confirm(c, q)) {
-            rc = set_role(c, user, ch == 'u' ? ROLE_PREMIUM : ROLE_FREE);
+            rc = app_set_role(c->app, user, ch == 'u' ? ROLE_PREMIUM : ROLE_FREE);
             say(c, rc, ch == 'u' ? "user upgraded: restore requested" : "user downgraded");
         }
         return 1;

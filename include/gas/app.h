@@ -27,6 +27,16 @@ int app_job_get(struct gas_app *app, const char *job_id, struct job *job);
 int app_user_get(struct gas_app *app, const char *user_id, struct user *user);
 /* Publishes body (JSON text) to a topic. */
 int app_publish(struct gas_app *app, struct topic *t, const char *body);
+/* Admin operations, shared by the gas commands and the console.
+ * app_set_role: compare-and-set the role (GAS_ECONFLICT if it is that role already); an
+ *   upgrade also publishes the restore request (again, when already premium).
+ * app_retry: FAILED -> PENDING (error, attempts and worker cleared) and the request is sent;
+ *   PENDING: the request is sent again; other states: GAS_ECONFLICT.
+ * app_cancel: PENDING -> FAILED ("cancelled by an administrator"); else GAS_ECONFLICT. */
+int app_set_role(struct gas_app *app, const char *user_id, enum user_role to);
+int app_retry(struct gas_app *app, const char *job_id);
+int app_cancel(struct gas_app *app, const char *job_id);
+
 /* The queue a pipeline reads, by config key (the caller's handle). */
 int app_queue(struct gas_app *app, int cfg_key, struct queue **q);
 
