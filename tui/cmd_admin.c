@@ -20,7 +20,7 @@ int cmd_status(struct cfg *cfg, int argc, char **argv)
     if (!app)
         return 1;
     struct snapshot *s = xcalloc(1, sizeof *s);
-    int rc = snapshot_collect(app, s);
+    int rc = snapshot_collect(app, s, 1);
     if (json) {
         cJSON *j = snapshot_json(s);
         char *t = cJSON_Print(j);

@@ -250,13 +250,18 @@ static int print_object(struct gas_app *app, const char *bucket, const char *key
         return gas_err_set(GAS_EIO, "cannot create a temporary file");
     close(fd);
     int rc = objs_get_file(app->be->objs, bucket, key, tmpl);
-    char *data = NULL;
-    size_t n = 0;
-    if (!rc)
-        rc = gas_read_file(tmpl, (size_t)1 << 30, &data, &n);
-    if (!rc)
-        fwrite(data, 1, n, stdout);
-    free(data);
+    FILE *f = rc ? NULL : fopen(tmpl, "rb");
+    if (!rc && !f)
+        rc = gas_err_set(GAS_EIO, "cannot read the fetched object");
+    char buf[1 << 16];
+    size_t n;
+    while (f && (n = fread(buf, 1, sizeof buf, f)) > 0) /* streamed: results can be large */
+        if (fwrite(buf, 1, n, stdout) != n) {
+            rc = gas_err_set(GAS_EIO, "write to stdout failed");
+            break;
+        }
+    if (f)
+        fclose(f);
     unlink(tmpl);
     return rc;
 }

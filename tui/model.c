@@ -127,8 +127,10 @@ int model_collect(struct gas_app *app, struct model *m)
 {
     memset(m, 0, sizeof *m);
     double t0 = gas_mono();
-    int rc = snapshot_collect(app, &m->snap);
+    int rc = snapshot_collect(app, &m->snap, 0); /* jobs are counted from the rows below */
     int r2 = scan_all(app->jobs, m, 0);
+    for (int i = 0; i < m->njobs; i++)
+        snapshot_count_job(&m->snap, m->jobs[i].status, m->jobs[i].archive);
     if (r2 && !m->snap.error[0])
         snprintf(m->snap.error, sizeof m->snap.error, "jobs: %s", gas_errmsg());
     r2 = scan_all(app->users, m, 1);

@@ -74,22 +74,27 @@ static void jobs(struct gas_app *app, struct snapshot *s)
         cJSON *it;
         cJSON_ArrayForEach(it, pg.items)
         {
-            int st = job_status_parse(json_str(it, "job_status"));
             const char *a = json_str(it, "archive_state");
-            int ar = a ? archive_state_parse(a)
-                       : (json_str(it, "results_file_archive_id") ? ARCH_ARCHIVED : ARCH_NONE);
-            s->jobs++;
-            if (st >= 0)
-                s->by_status[st]++;
-            if (ar >= 0)
-                s->by_archive[ar]++;
+            snapshot_count_job(
+                s, job_status_parse(json_str(it, "job_status")),
+                a ? archive_state_parse(a)
+                  : (json_str(it, "results_file_archive_id") ? ARCH_ARCHIVED : ARCH_NONE));
         }
         tbl_page_release(&pg);
     } while (cursor);
     free(cursor);
 }
 
-int snapshot_collect(struct gas_app *app, struct snapshot *s)
+void snapshot_count_job(struct snapshot *s, int status, int archive)
+{
+    s->jobs++;
+    if (status >= 0 && status < 4)
+        s->by_status[status]++;
+    if (archive >= 0 && archive < 4)
+        s->by_archive[archive]++;
+}
+
+int snapshot_collect(struct gas_app *app, struct snapshot *s, int with_jobs)
 {
     memset(s, 0, sizeof *s);
     s->taken = gas_now();
@@ -103,7 +108,8 @@ int snapshot_collect(struct gas_app *app, struct snapshot *s)
         queue_close(q);
     }
     workers(app, s);
-    jobs(app, s);
+    if (with_jobs)
+        jobs(app, s);
     return s->error[0] ? GAS_EIO : 0;
 }
 

@@ -33,8 +33,11 @@ struct snapshot {
     char error[256]; /* the backend's error, if the snapshot is partial */
 };
 
-/* Fills snap; on a backend error fills what it can and sets snap->error. */
-int snapshot_collect(struct gas_app *app, struct snapshot *snap);
+/* Fills snap; on a backend error fills what it can and sets snap->error. with_jobs = 0
+ * leaves the job counts to the caller (the console counts the rows it reads anyway). */
+int snapshot_collect(struct gas_app *app, struct snapshot *snap, int with_jobs);
+/* Adds one job (its job_status and archive_state names) to the counts. */
+void snapshot_count_job(struct snapshot *snap, int status, int archive);
 cJSON *snapshot_json(const struct snapshot *snap);
 void snapshot_print(const struct snapshot *snap, FILE *out);
 /* A worker is alive when its heartbeat is recent (3 heartbeat intervals). */
