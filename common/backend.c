@@ -6,6 +6,7 @@
 #include "gas/err.h"
 #include "gas/json.h"
 #include "gas/util.h"
+#include "aws/aws.h"
 #include "local/local.h"
 
 #include <stdlib.h>
@@ -18,6 +19,7 @@ static const struct {
     int (*open)(const struct cfg *cfg, struct gas_backend **be);
 } registry[] = {
     {"local", local_backend_open},
+    {"aws", aws_backend_open},
 };
 
 const char *const *backend_names(void)
@@ -113,6 +115,12 @@ int be_create_bucket(struct gas_backend *be, const char *bucket)
     if (!objs_bucket_valid(bucket))
         return gas_err_set(GAS_EINVAL, "invalid bucket name \"%.80s\"", bucket ? bucket : "");
     return be->ops->create_bucket(be, bucket);
+}
+
+int be_create_cold(struct gas_backend *be, const char *thaw_topic)
+{
+    int rc = name_valid("topic", thaw_topic);
+    return rc || !be->ops->create_cold ? rc : be->ops->create_cold(be, thaw_topic);
 }
 
 /* -------------------------------------------------------------------------------- table */
@@ -520,6 +528,17 @@ int objs_delete(struct objs *o, const char *bucket, const char *key)
 {
     int rc = obj_args(bucket, key);
     return rc ? rc : o->ops->del(o, bucket, key);
+}
+
+int objs_link(struct objs *o, const char *bucket, const char *key, int expires_s, char **url)
+{
+    *url = NULL;
+    int rc = obj_args(bucket, key);
+    if (!rc && (expires_s < 1 || expires_s > 604800))
+        rc = gas_err_set(GAS_EINVAL, "link lifetime %d is outside 1..604800 seconds", expires_s);
+    if (!rc && !o->ops->link)
+        rc = gas_err_set(GAS_EUNSUPPORTED, "the %s backend has no download links", o->be->name);
+    return rc ? rc : o->ops->link(o, bucket, key, expires_s, url);
 }
 
 /* --------------------------------------------------------------------------------- cold */

@@ -7,6 +7,7 @@
 #include "gas/util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 char *topology_dlq_name(const char *queue)
 {
@@ -70,5 +71,12 @@ int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
         if (!rc && report)
             fprintf(report, "topic  %s -> %s%s\n", tname, qname, subs[i].delay ? " (delayed)" : "");
     }
+    if (!rc)
+        rc = be_create_cold(be, cfg_str(cfg, CFG_THAW_TOPIC));
+    if (!rc && report && be->ops->create_cold)
+        fprintf(
+            report, "cold   %s (%s; completions -> topic %s)\n", cfg_str(cfg, CFG_ARCHIVE_VAULT),
+            strcmp(cfg_str(cfg, CFG_COLD_MODE), "glacier") ? "S3 archive bucket" : "Glacier vault",
+            cfg_str(cfg, CFG_THAW_TOPIC));
     return rc ? gas_err_wrap(rc, "set up %s backend", be->name) : 0;
 }

@@ -63,6 +63,16 @@ const char *t_tmpdir(void)
     return cur;
 }
 
+char t_skip_reason[256];
+
+void t_skip(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t_skip_reason, sizeof t_skip_reason, fmt, ap);
+    va_end(ap);
+}
+
 const char *t_write_file(const char *name, const void *data, size_t n)
 {
     char *path = xasprintf("%s/%s", t_tmpdir(), name);
@@ -79,16 +89,20 @@ const char *t_write_file(const char *name, const void *data, size_t n)
 int t_main(const char *suite, const struct t_case *cases, int n, int argc, char **argv)
 {
     const char *filter = argc > 1 ? argv[1] : NULL;
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, skipped = 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
     for (int i = 0; i < n; i++) {
         if (filter && !strstr(cases[i].name, filter))
             continue;
         t_failures = 0;
+        t_skip_reason[0] = 0;
         double t0 = gas_mono();
         cases[i].fn();
         double dt = gas_mono() - t0;
-        if (t_failures) {
+        if (t_skip_reason[0] && !t_failures) {
+            skipped++;
+            printf("skip %s.%s: %s\n", suite, cases[i].name, t_skip_reason);
+        } else if (t_failures) {
             failed++;
             printf("FAIL %s.%s (%.2f s)\n", suite, cases[i].name, dt);
         } else {
@@ -96,6 +110,6 @@ int t_main(const char *suite, const struct t_case *cases, int n, int argc, char 
             printf("ok   %s.%s (%.2f s)\n", suite, cases[i].name, dt);
         }
     }
-    printf("%s: %d passed, %d failed\n", suite, passed, failed);
+    printf("%s: %d passed, %d failed, %d skipped\n", suite, passed, failed, skipped);
     return failed ? 1 : passed ? 0 : 1;
 }

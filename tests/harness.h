@@ -1,5 +1,5 @@
 /* harness: a small test runner. Each test is a function; CHECK* record failures with
- * file:line and go on; the run ends with "N passed, N failed". */
+ * file:line and go on; the run ends with "N passed, N failed, N skipped". */
 #ifndef GAS_TEST_HARNESS_H
 #define GAS_TEST_HARNESS_H
 
@@ -15,6 +15,10 @@ struct t_case {
 
 extern int t_failures; /* failures in the running test */
 void t_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Marks the running test skipped, with the reason (it must not also have failed): it
+ * counts as "skipped", never as "passed". */
+void t_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern char t_skip_reason[256];
 /* Runs the cases whose name contains argv[1] (all when absent); returns the exit code. */
 int t_main(const char *suite, const struct t_case *cases, int n, int argc, char **argv);
 /* A fresh private directory for this test (removed when the run ends); borrowed. */

@@ -22,7 +22,7 @@ export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 export ASAN_OPTIONS="detect_leaks=1 abort_on_error=1 ${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 declare -a failures=()
 suite() { # name, command...
   local name=$1; shift
@@ -43,6 +43,7 @@ suite() { # name, command...
   p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
   f=$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")
   passed=$((passed + p)); failed=$((failed + f))
+  if [[ "$line" =~ ([0-9]+)\ skipped ]]; then skipped=$((skipped + BASH_REMATCH[1])); fi
   [ "$f" -gt 0 ] && failures+=("$name ($f failed)")
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     echo "!! $name exited $rc after its summary (sanitizer, valgrind or leak report)"
@@ -71,5 +72,5 @@ fi
 
 echo
 for f in "${failures[@]}"; do echo "failed: $f"; done
-echo "total: $passed passed, $failed failed"
+echo "total: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -7,6 +7,7 @@
 #include "gas/sigv4.h"
 #include "gas/util.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/evp.h>
@@ -19,6 +20,7 @@
 
 #define MAX_ATTEMPTS         3
 #define DEFAULT_MAX_RESPONSE (4u << 20)
+#define MAX_EXTRA_HEADERS    8
 
 struct aws_http {
     CURL *curl;
@@ -45,6 +47,7 @@ void aws_http_free(struct aws_http *h)
 void aws_resp_release(struct aws_resp *r)
 {
     free(r->body);
+    free(r->headers);
     memset(r, 0, sizeof *r);
 }
 
@@ -52,7 +55,7 @@ void aws_resp_release(struct aws_resp *r)
 
 struct sink {
     struct aws_resp *resp;
-    struct strbuf mem;
+    struct strbuf mem, hdrs;
     FILE *file;
     int over;
 };
@@ -92,7 +95,9 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
     if (k > 5 && !strncmp(line, "HTTP/", 5)) { /* a new status line (redirect, 100) */
         const char *sp = memchr(line, ' ', k);
         r->status = sp ? strtol(sp + 1, NULL, 10) : 0;
+        s->hdrs.len = 0; /* keep only the final response's headers */
     }
+    sb_add(&s->hdrs, line, k); /* bounded: headers past 64 kB are dropped */
     header_value(line, k, "x-amzn-RequestId", r->request_id, sizeof r->request_id);
     header_value(line, k, "x-amz-request-id", r->request_id, sizeof r->request_id);
     header_value(line, k, "ETag", r->etag, sizeof r->etag);
@@ -164,7 +169,7 @@ static int classify(const struct aws_req *q, const struct aws_resp *r)
     const char *c = r->error_code;
     int err = GAS_EINVAL;
     if (r->status == 404 || strstr(c, "NotFound") || strstr(c, "NoSuch") ||
-        strstr(c, "NonExistentQueue"))
+        strstr(c, "NonExistentQueue") || strstr(c, "DoesNotExist"))
         err = GAS_ENOTFOUND;
     else if (strstr(c, "ConditionalCheckFailed") || !strcmp(c, "PreconditionFailed") ||
              r->status == 409 || r->status == 412)
@@ -199,6 +204,12 @@ static void backoff(int attempt)
     if (cap > 20)
         cap = 20;
     gas_sleep(cap * (r / 4294967296.0));
+}
+
+static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    const atomic_int *cancel = arg;
+    return atomic_load(cancel) ? 1 : 0;
 }
 
 static int file_sha256(const char *path, char out[65], long long *size)
@@ -237,11 +248,25 @@ static int attempt(struct aws_http *h, const struct aws_req *q, const char *payl
     if (rc)
         return rc;
     const char *host = strstr(q->endpoint, "://") ? strstr(q->endpoint, "://") + 3 : q->endpoint;
-    struct sigv4_header sh[4];
+    struct sigv4_header sh[4 + MAX_EXTRA_HEADERS];
+    char names[MAX_EXTRA_HEADERS][64];
     int nsh = 0;
     sh[nsh++] = (struct sigv4_header){"host", host};
     if (q->content_type)
         sh[nsh++] = (struct sigv4_header){"content-type", q->content_type};
+    for (int i = 0; q->headers && q->headers[i] && i < MAX_EXTRA_HEADERS; i++) {
+        const char *colon = strchr(q->headers[i], ':');
+        size_t nl = colon ? (size_t)(colon - q->headers[i]) : 0;
+        if (!colon || nl >= sizeof names[i] || !colon[1])
+            continue; /* "Name:" lines only remove a curl default; nothing to sign */
+        for (size_t k = 0; k < nl; k++)
+            names[i][k] = (char)tolower((unsigned char)q->headers[i][k]);
+        names[i][nl] = 0;
+        const char *v = colon + 1;
+        while (*v == ' ')
+            v++;
+        sh[nsh++] = (struct sigv4_header){names[i], v};
+    }
     struct sigv4_creds sc = {cr.access_key, cr.secret_key, cr.token[0] ? cr.token : NULL};
     struct sigv4_request sreq = {q->method,   q->path ? q->path : "/", q->query, sh, nsh,
                                  payload_hash};
@@ -270,6 +295,7 @@ static int attempt(struct aws_http *h, const struct aws_req *q, const char *payl
 
     struct sink s = {.resp = r};
     sb_init(&s.mem, q->max_response ? q->max_response : DEFAULT_MAX_RESPONSE);
+    sb_init(&s.hdrs, 64 * 1024);
     FILE *in = NULL;
     CURL *c = h->curl;
     curl_easy_reset(c);
@@ -287,6 +313,11 @@ static int attempt(struct aws_http *h, const struct aws_req *q, const char *payl
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (q->cancel) {
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)q->cancel);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     if (!strcmp(q->method, "HEAD"))
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     else if (strcmp(q->method, "GET"))
@@ -311,9 +342,12 @@ static int attempt(struct aws_http *h, const struct aws_req *q, const char *payl
         res = CURLE_WRITE_ERROR;
     r->len = s.mem.len;
     r->body = sb_detach(&s.mem);
+    r->headers = sb_detach(&s.hdrs);
     if (s.over)
         rc = gas_err_set(GAS_ETOOBIG, "%s: response over %zu bytes", q->service,
                          q->max_response ? q->max_response : DEFAULT_MAX_RESPONSE);
+    else if (res == CURLE_ABORTED_BY_CALLBACK)
+        rc = gas_err_set(GAS_ETIMEOUT, "%s: cancelled", q->service);
     else if (res != CURLE_OK)
         rc = gas_err_set(res == CURLE_PEER_FAILED_VERIFICATION || res == CURLE_SSL_CONNECT_ERROR
                              ? GAS_EAUTH
@@ -353,10 +387,27 @@ int aws_http_do(struct aws_http *h, const struct aws_req *q, struct aws_resp *r)
             parse_error(r);
             rc = classify(q, r);
         }
-        int again = rc == GAS_ENET || rc == GAS_EBUSY || rc == GAS_ETIMEOUT;
+        int cancelled = q->cancel && atomic_load(q->cancel);
+        int again = !cancelled && (rc == GAS_ENET || rc == GAS_EBUSY || rc == GAS_ETIMEOUT);
         if (!again || i + 1 >= MAX_ATTEMPTS)
             return rc;
         log_info("aws", "%s (attempt %d of %d, retrying)", gas_errmsg(), i + 1, MAX_ATTEMPTS);
         backoff(i);
     }
+}
+
+int aws_resp_header(const struct aws_resp *r, const char *name, char *out, size_t n)
+{
+    out[0] = 0;
+    size_t nl = strlen(name);
+    for (const char *l = r->headers; l && *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = e ? (size_t)(e - l + 1) : strlen(l);
+        if (len > nl && !strncasecmp(l, name, nl) && l[nl] == ':') {
+            header_value(l, len, name, out, n);
+            return 1;
+        }
+        l += len;
+    }
+    return 0;
 }

@@ -11,6 +11,7 @@
 #ifndef GAS_AWSHTTP_H
 #define GAS_AWSHTTP_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 struct aws_creds_provider;
@@ -22,18 +23,21 @@ struct aws_req {
     const char *query;    /* encoded, or NULL */
     const char *service, *region;
     const char *content_type;
-    const char *const *headers; /* extra "Name: value" lines, NULL-terminated, or NULL */
+    const char *const *headers; /* extra "Name: value" lines (signed; at most 8),
+                                   NULL-terminated, or NULL */
     const char *body;           /* in memory, or NULL */
     size_t body_len;
-    const char *body_file; /* or streamed from this file (size known, hashed first) */
-    const char *out_file;  /* stream a 2xx response body here instead of memory */
-    size_t max_response;   /* for in-memory responses (default 4 MiB) */
-    int sign_payload;      /* S3: send x-amz-content-sha256 */
+    const char *body_file;    /* or streamed from this file (size known, hashed first) */
+    const char *out_file;     /* stream a 2xx response body here instead of memory */
+    size_t max_response;      /* for in-memory responses (default 4 MiB) */
+    int sign_payload;         /* S3: send x-amz-content-sha256 */
+    const atomic_int *cancel; /* optional: the request ends (GAS_ETIMEOUT) once non-zero */
 };
 
 struct aws_resp {
     long status;
-    char *body; /* NUL-terminated, the caller's (NULL with out_file) */
+    char *body;    /* NUL-terminated, the caller's (NULL with out_file) */
+    char *headers; /* the final response's header lines, raw */
     size_t len;
     char request_id[128], error_code[128], error_message[512];
     char etag[80], restore[256], storage_class[32];
@@ -47,5 +51,7 @@ void aws_http_free(struct aws_http *h);
 /* 0 on a 2xx answer; else a gas_err with "service: Code: message (request id R)". */
 int aws_http_do(struct aws_http *h, const struct aws_req *req, struct aws_resp *resp);
 void aws_resp_release(struct aws_resp *r);
+/* 1 and the value of response header name (case-insensitive) in out, or 0. */
+int aws_resp_header(const struct aws_resp *r, const char *name, char *out, size_t n);
 
 #endif

@@ -83,7 +83,8 @@ int tbl_put(struct tbl *t, const cJSON *item, int if_absent);
  * a condition does not hold (nothing changed). *item (optional) gets the new item. */
 int tbl_update(struct tbl *t, const char *key, const struct tbl_update *u, cJSON **item);
 int tbl_delete(struct tbl *t, const char *key);
-/* Items whose index attribute equals value, in key order, at most limit (1..1000). */
+/* Items whose index attribute equals value, at most limit (1..1000): in key order on the
+ * local backend, in no particular order on DynamoDB (the index has no sort key). */
 int tbl_query(struct tbl *t, const char *value, const char *cursor, int limit, struct tbl_page *pg);
 /* Every item, in pages of at most limit (1..1000). */
 int tbl_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg);
@@ -144,7 +145,9 @@ int queue_send_raw(struct queue *q, const char *body, int delay_s, char **msg_id
 int queue_receive(struct queue *q, int max, int wait_s, int visibility_s, struct queue_msg *out,
                   int *n);
 /* Deletes the message this receipt was issued for; GAS_ESTALE if it has been received
- * again since (or deleted). */
+ * again since (or deleted) - on the local backend. SQS accepts any receipt a message was
+ * ever given, so there a stale receipt may still delete it: handlers are idempotent and
+ * must not rely on GAS_ESTALE for correctness. */
 int queue_delete(struct queue *q, const char *receipt);
 /* Hides the message for visibility_s more seconds from now (0 makes it visible). */
 int queue_extend(struct queue *q, const char *receipt, int visibility_s);
@@ -193,6 +196,8 @@ struct objs_ops {
     int (*copy)(struct objs *o, const char *sbucket, const char *skey, const char *dbucket,
                 const char *dkey);
     int (*del)(struct objs *o, const char *bucket, const char *key);
+    /* optional: a time-limited download URL */
+    int (*link)(struct objs *o, const char *bucket, const char *key, int expires_s, char **url);
     void (*close)(struct objs *o);
 };
 struct objs {
@@ -214,6 +219,9 @@ int objs_copy(struct objs *o, const char *sbucket, const char *skey, const char 
               const char *dkey);
 /* Deleting a missing object is not an error (as in S3). */
 int objs_delete(struct objs *o, const char *bucket, const char *key);
+/* A URL that downloads bucket/key for expires_s seconds (a presigned GET on S3);
+ * GAS_EUNSUPPORTED where the store has none (local). *url is the caller's. */
+int objs_link(struct objs *o, const char *bucket, const char *key, int expires_s, char **url);
 
 /* -------------------------------------------------------------------------------- cold */
 
@@ -277,12 +285,21 @@ struct backend_ops {
     int (*create_queue)(struct gas_backend *be, const struct queue_spec *spec);
     int (*create_topic)(struct gas_backend *be, const char *name);
     int (*create_bucket)(struct gas_backend *be, const char *bucket);
+    /* Creates the cold store (vault or archive bucket) and sends its completion events to
+     * thaw_topic; NULL when there is nothing to make. */
+    int (*create_cold)(struct gas_backend *be, const char *thaw_topic);
     void (*close)(struct gas_backend *be);
 };
+
+/* What a backend guarantees beyond the interface's common ground (gas_backend.caps). */
+#define BE_EXACT_RECEIPTS 1u /* a stale receipt is always refused with GAS_ESTALE */
+#define BE_COLD_NOTICES   2u /* cold_retrieve publishes its completion notice to notify_topic */
+#define BE_COLD_INSTANT   4u /* a retrieval may be ready at once (moto) */
 
 struct gas_backend {
     const struct backend_ops *ops;
     const char *name;       /* "local", "aws" */
+    unsigned caps;          /* BE_* */
     const struct cfg *cfg;  /* borrowed: must outlive the backend */
     struct objs *objs;      /* owned by the backend */
     struct cold *cold;      /* owned by the backend */
@@ -304,6 +321,7 @@ int be_create_table(struct gas_backend *be, const char *name, const char *key_at
 int be_create_queue(struct gas_backend *be, const struct queue_spec *spec);
 int be_create_topic(struct gas_backend *be, const char *name);
 int be_create_bucket(struct gas_backend *be, const char *bucket);
+int be_create_cold(struct gas_backend *be, const char *thaw_topic);
 
 /* The backends this build knows, in registry order (NULL-terminated names). */
 const char *const *backend_names(void);

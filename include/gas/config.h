@@ -17,6 +17,15 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
 // clang-format off
 #define GAS_CONFIG_KEYS(X)                                                                        \
     X(BACKEND, "backend", CFG_ENUM, "local", 0, 0, "local|aws", "where state lives: local (SQLite + files) or aws") \
+    X(AWS_REGION, "aws_region", CFG_STR, "us-east-1", 0, 0, NULL, "aws backend: region of every service") \
+    X(AWS_ENDPOINT, "aws_endpoint", CFG_STR, "", 0, 0, NULL, "aws backend: one endpoint for every service, e.g. http://127.0.0.1:5000 for moto (empty: AWS's own)") \
+    X(AWS_ACCOUNT_ID, "aws_account_id", CFG_STR, "", 0, 0, NULL, "aws backend: account of the topics and queues (empty: asked from STS)") \
+    X(COLD_MODE, "cold_mode", CFG_ENUM, "s3", 0, 0, "s3|glacier", "aws backend: cold storage as an S3 storage class in archive_vault (a bucket) or as a legacy Glacier vault") \
+    X(COLD_STORAGE_CLASS, "cold_storage_class", CFG_ENUM, "GLACIER", 0, 0, "GLACIER|DEEP_ARCHIVE", "aws backend, cold_mode s3: storage class of archived results") \
+    X(COLD_RESTORE_DAYS, "cold_restore_days", CFG_INT, "1", 1, 30, NULL, "aws backend, cold_mode s3: days a restored copy stays readable (it is copied back to hot storage at once)") \
+    X(S3_MULTIPART_THRESHOLD, "s3_multipart_threshold", CFG_INT, "67108864", 5242880, 5368709120, NULL, "aws backend: uploads of at least this many bytes go in parts") \
+    X(S3_PART_SIZE, "s3_part_size", CFG_INT, "16777216", 5242880, 5368709120, NULL, "aws backend: part size of multipart uploads (also Glacier's, rounded to a power-of-two MiB)") \
+    X(PRESIGN_EXPIRES, "presign_expires", CFG_INT, "3600", 1, 604800, NULL, "aws backend: seconds a download link from gas show stays valid") \
     X(DATA_DIR, "data_dir", CFG_STR, "gas-data", 0, 0, NULL, "local backend: directory for the database, objects and cold archives") \
     X(LOG_LEVEL, "log_level", CFG_ENUM, "info", 0, 0, "debug|info|warn|error", "least severe level that is logged") \
     X(LOG_JSON, "log_json", CFG_BOOL, "false", 0, 0, NULL, "log JSON lines instead of text") \

@@ -43,8 +43,10 @@ static void archive_retrieve_fetch_delete(void)
     CHECK_OK(cold_retrieve(be->cold, aid, COLD_STANDARD, NULL, NULL, &rid));
     enum cold_status st;
     CHECK_OK(cold_status(be->cold, rid, &st));
-    CHECK_INT(st, COLD_IN_PROGRESS);
-    CHECK_RC(cold_fetch(be->cold, rid, b, "gas/u/j~x.annot.vcf"), GAS_ENOTREADY);
+    if (st == COLD_IN_PROGRESS) /* moto restores at once; AWS and the local store take time */
+        CHECK_RC(cold_fetch(be->cold, rid, b, "gas/u/j~x.annot.vcf"), GAS_ENOTREADY);
+    else
+        CHECK_INT(st, COLD_READY);
     CHECK(wait_ready(be->cold, rid, 30));
     CHECK_OK(cold_fetch(be->cold, rid, b, "gas/u/j~x.annot.vcf"));
     char *out = xasprintf("%s/back", t_tmpdir()), *data = NULL;
@@ -53,10 +55,6 @@ static void archive_retrieve_fetch_delete(void)
     CHECK_OK(gas_read_file(out, 1 << 20, &data, &n));
     CHECK_STR(data, text);
     CHECK_OK(cold_delete(be->cold, aid));
-    CHECK_RC(cold_delete(be->cold, aid), GAS_ENOTFOUND);
-    char *rid2 = NULL;
-    CHECK_RC(cold_retrieve(be->cold, aid, COLD_BULK, NULL, NULL, &rid2), GAS_ENOTFOUND);
-    CHECK_RC(cold_status(be->cold, "no-such-retrieval", &st), GAS_ENOTFOUND);
     free(aid2);
     CHECK_RC(cold_archive(be->cold, b, "gas/u/missing", "", &aid2), GAS_ENOTFOUND);
     CHECK(aid2 == NULL);
@@ -68,11 +66,36 @@ static void archive_retrieve_fetch_delete(void)
     free(b);
 }
 
+/* What is gone is reported as gone: a deleted archive, an unknown retrieval. */
+static void missing_archives_and_retrievals(void)
+{
+    struct gas_backend *be = cf_be();
+    if (!strcmp(be->name, "aws") && !strcmp(cfg_str(cf_cfg(), CFG_COLD_MODE), "glacier") &&
+        *cfg_str(cf_cfg(), CFG_AWS_ENDPOINT)) {
+        t_skip("moto's Glacier answers HTTP 500 for unknown archives and jobs, and starts "
+               "retrievals of deleted archives (AWS answers ResourceNotFoundException)");
+        return;
+    }
+    char *b = hot_object(be->objs, "gas/u/j~gone.vcf", "data");
+    char *aid = NULL, *rid = NULL;
+    CHECK_OK(cold_archive(be->cold, b, "gas/u/j~gone.vcf", "", &aid));
+    CHECK_OK(cold_delete(be->cold, aid ? aid : ""));
+    CHECK_RC(cold_delete(be->cold, aid ? aid : ""), GAS_ENOTFOUND);
+    CHECK_RC(cold_retrieve(be->cold, aid ? aid : "", COLD_BULK, NULL, NULL, &rid), GAS_ENOTFOUND);
+    CHECK(rid == NULL);
+    enum cold_status st;
+    CHECK_RC(cold_status(be->cold, "no-such-retrieval", &st), GAS_ENOTFOUND);
+    CHECK_RC(cold_status(be->cold, "../../etc/passwd", &st), GAS_ENOTFOUND);
+    free(aid);
+    free(b);
+}
+
 static void expedited_refused_for_capacity(void)
 {
     struct cfg *cfg = cf_cfg();
     if (strcmp(cfg_str(cfg, CFG_BACKEND), "local")) {
-        printf("    (the capacity switch is the local cold store's; skipped checks here)\n");
+        t_skip("only the local cold store can be told to refuse Expedited (moto never does); "
+               "the aws side's 503 mapping is in unit/test_awshttp");
         return;
     }
     CHECK_OK(cfg_set(cfg, "cold_expedited_unavailable", "true", "test"));
@@ -93,6 +116,15 @@ static void expedited_refused_for_capacity(void)
 static void completion_notice_on_topic(void)
 {
     struct gas_backend *be = cf_be();
+    if (!(be->caps & BE_COLD_NOTICES)) {
+        t_skip("this cold store sends completions from its own set-up (S3 bucket "
+               "notification), not per retrieval");
+        return;
+    }
+    if (!strcmp(be->name, "aws") && *cfg_str(cf_cfg(), CFG_AWS_ENDPOINT)) {
+        t_skip("moto does not publish Glacier job notices");
+        return;
+    }
     char *tname = cf_name("thaw");
     struct topic *t = NULL;
     struct queue *q = cf_queue(30, 5);
@@ -141,6 +173,7 @@ static void completion_notice_on_topic(void)
 
 const struct t_case cf_cold_cases[] = {
     T(archive_retrieve_fetch_delete),
+    T(missing_archives_and_retrievals),
     T(expedited_refused_for_capacity),
     T(completion_notice_on_topic),
 };

@@ -42,6 +42,11 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.send(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>", rid)
         if self.path == "/cond":
             return self.send(400, '{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}', rid)
+        if self.path == "/expedited":
+            return self.send(503, "<Error><Code>GlacierExpeditedRetrievalNotAvailable</Code><Message>Glacier expedited retrievals are currently not available, please try again later</Message></Error>", rid)
+        if self.path == "/headers":
+            signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";") if "SignedHeaders=" in auth else []
+            return self.send(200, '{"signed":"%s","meta":"%s"}' % (";".join(signed), self.headers.get("x-amz-meta-color", "")), rid)
         if self.path == "/big":
             return self.send(200, b"x" * (2 << 20))
         if self.path == "/upload":

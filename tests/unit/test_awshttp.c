@@ -62,7 +62,8 @@ static int call(const char *method, const char *path, const char *body, struct a
                         NULL,
                         NULL,
                         0,
-                        0};
+                        0,
+                        NULL};
     return aws_http_do(h, &q, r);
 }
 
@@ -100,8 +101,8 @@ static void errors_map_to_gas_errors(void)
     setenv("AWS_ACCESS_KEY_ID", "AKOTHER", 1); /* the server only accepts AKTEST */
     struct aws_creds_provider *other = aws_creds_new();
     struct aws_http *h2 = aws_http_new(other);
-    struct aws_req q = {"GET", endpoint, "/throttle", NULL, "sqs", "us-east-1", NULL,
-                        NULL,  NULL,     0,           NULL, NULL,  0,           0};
+    struct aws_req q = {"GET", endpoint, "/throttle", NULL, "sqs", "us-east-1", NULL, NULL,
+                        NULL,  0,        NULL,        NULL, 0,     0,           NULL};
     CHECK_RC(aws_http_do(h2, &q, &r), GAS_EAUTH);
     aws_resp_release(&r);
     aws_http_free(h2);
@@ -109,11 +110,46 @@ static void errors_map_to_gas_errors(void)
     setenv("AWS_ACCESS_KEY_ID", "AKTEST", 1);
 }
 
+static void expedited_capacity_not_retried(void)
+{
+    struct aws_resp r;
+    struct aws_req q = {.method = "POST",
+                        .endpoint = endpoint,
+                        .path = "/expedited",
+                        .service = "s3",
+                        .region = "us-east-1"};
+    CHECK_RC(aws_http_do(h, &q, &r), GAS_ECAPACITY); /* GAS falls back to Standard */
+    CHECK_INT(r.attempts, 1);
+    CHECK(strstr(gas_errmsg(), "GlacierExpeditedRetrievalNotAvailable") != NULL);
+    aws_resp_release(&r);
+}
+
+static void extra_headers_signed_and_answers_kept(void)
+{
+    struct aws_resp r;
+    const char *hdrs[] = {"x-amz-meta-color: blue", "X-Amz-Target: AmazonSQS.SendMessage", NULL};
+    struct aws_req q = {.method = "GET",
+                        .endpoint = endpoint,
+                        .path = "/headers",
+                        .service = "s3",
+                        .region = "us-east-1",
+                        .headers = hdrs};
+    CHECK_OK(aws_http_do(h, &q, &r));
+    CHECK(r.body &&
+          strstr(r.body, "\"signed\":\"host;x-amz-date;x-amz-meta-color;x-amz-target") != NULL);
+    CHECK(r.body && strstr(r.body, "\"meta\":\"blue\"") != NULL);
+    char v[64];
+    CHECK_INT(aws_resp_header(&r, "X-AMZN-REQUESTID", v, sizeof v), 1);
+    CHECK(!strncmp(v, "req-headers-", 12));
+    CHECK_INT(aws_resp_header(&r, "x-no-such-header", v, sizeof v), 0);
+    aws_resp_release(&r);
+}
+
 static void responses_are_bounded(void)
 {
     struct aws_resp r;
-    struct aws_req q = {"GET", endpoint, "/big", NULL, "s3", "us-east-1", NULL,
-                        NULL,  NULL,     0,      NULL, NULL, 1 << 20,     0};
+    struct aws_req q = {"GET", endpoint, "/big", NULL, "s3",    "us-east-1", NULL, NULL,
+                        NULL,  0,        NULL,   NULL, 1 << 20, 0,           NULL};
     CHECK_RC(aws_http_do(h, &q, &r), GAS_ETOOBIG);
     aws_resp_release(&r);
 }
@@ -126,13 +162,13 @@ static void streams_files_with_payload_hash(void)
     const char *src = t_write_file("up.bin", data, 300000);
     char *dst = xasprintf("%s/down.bin", t_tmpdir());
     struct aws_resp r;
-    struct aws_req up = {"PUT", endpoint, "/upload", NULL, "s3", "us-east-1", NULL,
-                         NULL,  NULL,     0,         src,  NULL, 0,           1};
+    struct aws_req up = {"PUT", endpoint, "/upload", NULL, "s3", "us-east-1", NULL, NULL,
+                         NULL,  0,        src,       NULL, 0,    1,           NULL};
     CHECK_OK(aws_http_do(h, &up, &r));
     CHECK(r.etag[0] == '"');
     aws_resp_release(&r);
-    struct aws_req down = {"GET", endpoint, "/download", NULL, "s3", "us-east-1", NULL,
-                           NULL,  NULL,     0,           NULL, dst,  0,           0};
+    struct aws_req down = {"GET", endpoint, "/download", NULL, "s3", "us-east-1", NULL, NULL,
+                           NULL,  0,        NULL,        dst,  0,    0,           NULL};
     CHECK_OK(aws_http_do(h, &down, &r));
     CHECK(strstr(r.restore, "ongoing-request=\"false\"") != NULL);
     char *back = NULL;
@@ -150,8 +186,8 @@ static void tls_is_always_verified(void)
     char tls[64];
     snprintf(tls, sizeof tls, "https://127.0.0.1:%d", tls_port);
     struct aws_resp r;
-    struct aws_req q = {"GET", tls,  "/throttle", NULL, "sqs", "us-east-1", NULL,
-                        NULL,  NULL, 0,           NULL, NULL,  0,           0};
+    struct aws_req q = {"GET", tls, "/throttle", NULL, "sqs", "us-east-1", NULL, NULL,
+                        NULL,  0,   NULL,        NULL, 0,     0,           NULL};
     CHECK_RC(aws_http_do(h, &q, &r), GAS_EAUTH); /* a self-signed certificate is refused */
     CHECK_INT(r.attempts, 1);
     aws_resp_release(&r);
@@ -163,6 +199,7 @@ int main(int argc, char **argv)
         T(retries_throttling_then_succeeds), T(gives_up_after_three_with_code_and_request_id),
         T(errors_map_to_gas_errors),         T(responses_are_bounded),
         T(streams_files_with_payload_hash),  T(tls_is_always_verified),
+        T(expedited_capacity_not_retried),   T(extra_headers_signed_and_answers_kept),
     };
     int ok = setup(), rc = ok ? t_main("awshttp", cases, sizeof cases / sizeof *cases, argc, argv)
                               : (printf("awshttp: 0 passed, 1 failed\n"), 1);

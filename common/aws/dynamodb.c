@@ -1,0 +1,423 @@
+/* aws table: DynamoDB over JSON 1.0. Items convert between plain JSON and DynamoDB's
+ * typed attribute values (S, N, BOOL, NULL, L, M; SS/NS/BS read as arrays), so an item
+ * written by GAS's Python code (boto3) reads the same as one written here. Conditional
+ * updates become one UpdateItem with a ConditionExpression; TBL_NE is
+ * "attribute_not_exists(a) OR a <> :v" to keep the interface's meaning (a missing
+ * attribute is not equal). Reads are strongly consistent. */
+#include "aws.h"
+
+#include "gas/err.h"
+#include "gas/json.h"
+#include "gas/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CURSOR (4 * 1024)
+
+static struct aws_be *ab_of(struct tbl *t)
+{
+    return aws_of(t->be);
+}
+
+/* ----------------------------------------------------------------- attribute values */
+
+static cJSON *to_av(const cJSON *v)
+{
+    cJSON *av = cJSON_CreateObject();
+    if (cJSON_IsString(v)) {
+        cJSON_AddStringToObject(av, "S", v->valuestring);
+    } else if (cJSON_IsNumber(v)) {
+        char num[40];
+        double d = v->valuedouble;
+        if (d == floor(d) && fabs(d) < 9007199254740992.0)
+            snprintf(num, sizeof num, "%.0f", d);
+        else
+            snprintf(num, sizeof num, "%.17g", d);
+        cJSON_AddStringToObject(av, "N", num);
+    } else if (cJSON_IsBool(v)) {
+        cJSON_AddBoolToObject(av, "BOOL", cJSON_IsTrue(v));
+    } else if (cJSON_IsArray(v)) {
+        cJSON *l = cJSON_AddArrayToObject(av, "L");
+        const cJSON *e;
+        cJSON_ArrayForEach(e, v) cJSON_AddItemToArray(l, to_av(e));
+    } else if (cJSON_IsObject(v)) {
+        cJSON *m = cJSON_AddObjectToObject(av, "M");
+        const cJSON *e;
+        cJSON_ArrayForEach(e, v) cJSON_AddItemToObject(m, e->string, to_av(e));
+    } else {
+        cJSON_AddBoolToObject(av, "NULL", 1);
+    }
+    return av;
+}
+
+static cJSON *item_to_av(const cJSON *item)
+{
+    cJSON *m = cJSON_CreateObject();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, item) cJSON_AddItemToObject(m, e->string, to_av(e));
+    return m;
+}
+
+static cJSON *from_av(const cJSON *av)
+{
+    const cJSON *x = av ? av->child : NULL;
+    if (!x || !x->string)
+        return cJSON_CreateNull();
+    const char *t = x->string;
+    if (!strcmp(t, "S") || !strcmp(t, "B"))
+        return cJSON_CreateString(cJSON_IsString(x) ? x->valuestring : "");
+    if (!strcmp(t, "N"))
+        return cJSON_CreateNumber(cJSON_IsString(x) ? strtod(x->valuestring, NULL) : 0);
+    if (!strcmp(t, "BOOL"))
+        return cJSON_CreateBool(cJSON_IsTrue(x));
+    if (!strcmp(t, "L") || !strcmp(t, "SS") || !strcmp(t, "NS") || !strcmp(t, "BS")) {
+        cJSON *a = cJSON_CreateArray();
+        const cJSON *e;
+        cJSON_ArrayForEach(e, x)
+        {
+            if (!strcmp(t, "L"))
+                cJSON_AddItemToArray(a, from_av(e));
+            else if (!strcmp(t, "NS"))
+                cJSON_AddItemToArray(a, cJSON_CreateNumber(strtod(e->valuestring, NULL)));
+            else
+                cJSON_AddItemToArray(a, cJSON_CreateString(e->valuestring));
+        }
+        return a;
+    }
+    if (!strcmp(t, "M")) {
+        cJSON *o = cJSON_CreateObject();
+        const cJSON *e;
+        cJSON_ArrayForEach(e, x) cJSON_AddItemToObject(o, e->string, from_av(e));
+        return o;
+    }
+    return cJSON_CreateNull();
+}
+
+static cJSON *item_from_av(const cJSON *m)
+{
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, m) cJSON_AddItemToObject(o, e->string, from_av(e));
+    return o;
+}
+
+static cJSON *key_av(struct tbl *t, const char *key)
+{
+    cJSON *k = cJSON_CreateObject();
+    cJSON *v = cJSON_AddObjectToObject(k, t->key_attr);
+    cJSON_AddStringToObject(v, "S", key);
+    return k;
+}
+
+static cJSON *request(struct tbl *t)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "TableName", t->name);
+    return in;
+}
+
+static int call(struct tbl *t, const char *op, cJSON *in, cJSON **out)
+{
+    char target[64];
+    snprintf(target, sizeof target, "DynamoDB_20120810.%s", op);
+    int rc = aws_json(ab_of(t), "dynamodb", target, in, out, NULL);
+    cJSON_Delete(in);
+    return rc;
+}
+
+/* ----------------------------------------------------------------------- operations */
+
+static int d_get(struct tbl *t, const char *key, cJSON **item)
+{
+    cJSON *in = request(t), *out = NULL;
+    cJSON_AddItemToObject(in, "Key", key_av(t, key));
+    cJSON_AddBoolToObject(in, "ConsistentRead", 1);
+    int rc = call(t, "GetItem", in, &out);
+    const cJSON *it = out ? cJSON_GetObjectItemCaseSensitive(out, "Item") : NULL;
+    if (!rc && !cJSON_IsObject(it))
+        rc = gas_err_set(GAS_ENOTFOUND, "%s: no item with %s %s", t->name, t->key_attr, key);
+    if (!rc)
+        *item = item_from_av(it);
+    cJSON_Delete(out);
+    return rc;
+}
+
+static int d_put(struct tbl *t, const cJSON *item, int if_absent)
+{
+    cJSON *in = request(t);
+    cJSON_AddItemToObject(in, "Item", item_to_av(item));
+    if (if_absent) {
+        cJSON_AddStringToObject(in, "ConditionExpression", "attribute_not_exists(#k)");
+        cJSON *names = cJSON_AddObjectToObject(in, "ExpressionAttributeNames");
+        cJSON_AddStringToObject(names, "#k", t->key_attr);
+    }
+    int rc = call(t, "PutItem", in, NULL);
+    if (rc == GAS_ECONFLICT)
+        rc = gas_err_set(GAS_ECONFLICT, "%s: %s %s exists already", t->name, t->key_attr,
+                         json_str(item, t->key_attr));
+    return rc;
+}
+
+/* Placeholders #aN for names and :vN for values, one per use. */
+struct expr {
+    cJSON *names, *values;
+    int n;
+};
+
+static const char *name_ref(struct expr *e, const char *attr, char *buf, size_t bn)
+{
+    snprintf(buf, bn, "#a%d", e->n++);
+    cJSON_AddStringToObject(e->names, buf, attr);
+    return buf;
+}
+
+static const char *value_ref(struct expr *e, const cJSON *v, char *buf, size_t bn)
+{
+    snprintf(buf, bn, ":v%d", e->n++);
+    cJSON_AddItemToObject(e->values, buf, to_av(v));
+    return buf;
+}
+
+static void add_condition(struct expr *e, struct strbuf *sb, const cJSON *c)
+{
+    static const char *const ops[] = {[TBL_EQ] = "=",  [TBL_NE] = "<>", [TBL_LT] = "<",
+                                      [TBL_LE] = "<=", [TBL_GT] = ">",  [TBL_GE] = ">="};
+    const char *attr = json_str(c, "attr");
+    const cJSON *opj = cJSON_GetObjectItemCaseSensitive(c, "op");
+    int op = cJSON_IsNumber(opj) ? opj->valueint : -1;
+    char nb[16], vb[16];
+    const char *n = name_ref(e, attr ? attr : "", nb, sizeof nb);
+    sb_adds(sb, " AND ");
+    if (op == TBL_EXISTS) {
+        sb_addf(sb, "attribute_exists(%s)", n);
+    } else if (op == TBL_ABSENT) {
+        sb_addf(sb, "attribute_not_exists(%s)", n);
+    } else if (op >= TBL_EQ && op <= TBL_GE) {
+        const char *v = value_ref(e, cJSON_GetObjectItemCaseSensitive(c, "value"), vb, sizeof vb);
+        if (op == TBL_NE)
+            sb_addf(sb, "(attribute_not_exists(%s) OR %s <> %s)", n, n, v);
+        else
+            sb_addf(sb, "%s %s %s", n, ops[op], v);
+    }
+}
+
+static int d_update(struct tbl *t, const char *key, const struct tbl_update *u, cJSON **item)
+{
+    struct expr e = {cJSON_CreateObject(), cJSON_CreateObject(), 0};
+    struct strbuf cond, upd;
+    sb_init(&cond, 0);
+    sb_init(&upd, 0);
+    char nb[16], vb[16];
+    sb_addf(&cond, "attribute_exists(%s)", name_ref(&e, t->key_attr, nb, sizeof nb));
+    const cJSON *c;
+    cJSON_ArrayForEach(c, u->conds) add_condition(&e, &cond, c);
+    int k = 0;
+    cJSON_ArrayForEach(c, u->set)
+    {
+        const char *n = name_ref(&e, c->string, nb, sizeof nb);
+        sb_addf(&upd, "%s%s = ", k++ ? ", " : "SET ", n);
+        sb_adds(&upd, value_ref(&e, c, vb, sizeof vb));
+    }
+    k = 0;
+    cJSON_ArrayForEach(c, u->remove)
+    {
+        if (!cJSON_IsString(c) || cJSON_GetObjectItemCaseSensitive(u->set, c->valuestring))
+            continue; /* set and removed: the set wins, as in tbl_update_apply */
+        sb_addf(&upd, "%s%s", k++ ? ", " : (upd.len ? " REMOVE " : "REMOVE "),
+                name_ref(&e, c->valuestring, nb, sizeof nb));
+    }
+    cJSON *in = request(t), *out = NULL;
+    cJSON_AddItemToObject(in, "Key", key_av(t, key));
+    char *ce = sb_detach(&cond), *ue = sb_detach(&upd);
+    cJSON_AddStringToObject(in, "ConditionExpression", ce);
+    if (*ue)
+        cJSON_AddStringToObject(in, "UpdateExpression", ue);
+    cJSON_AddItemToObject(in, "ExpressionAttributeNames", e.names);
+    if (e.values->child)
+        cJSON_AddItemToObject(in, "ExpressionAttributeValues", e.values);
+    else
+        cJSON_Delete(e.values);
+    cJSON_AddStringToObject(in, "ReturnValues", "ALL_NEW");
+    free(ce);
+    free(ue);
+    int rc = call(t, "UpdateItem", in, &out);
+    if (rc == GAS_ECONFLICT) { /* no item, or a condition that does not hold? */
+        cJSON *cur = NULL;
+        int g = d_get(t, key, &cur);
+        cJSON_Delete(cur);
+        rc = g == GAS_ENOTFOUND ? g
+             : g                ? g
+                 : gas_err_set(GAS_ECONFLICT, "%s %s: condition does not hold", t->name, key);
+    }
+    if (!rc && item) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(out, "Attributes");
+        *item = item_from_av(a);
+    }
+    cJSON_Delete(out);
+    return rc;
+}
+
+static int d_del(struct tbl *t, const char *key)
+{
+    cJSON *in = request(t);
+    cJSON_AddItemToObject(in, "Key", key_av(t, key));
+    return call(t, "DeleteItem", in, NULL);
+}
+
+static int page(struct tbl *t, const char *op, cJSON *in, const char *cursor, int limit,
+                struct tbl_page *pg)
+{
+    if (cursor) {
+        cJSON *start = NULL;
+        if (json_parse_object(cursor, strlen(cursor), MAX_CURSOR, &start)) {
+            cJSON_Delete(in);
+            return gas_err_set(GAS_EINVAL, "%s: not a cursor of this table", t->name);
+        }
+        cJSON_AddItemToObject(in, "ExclusiveStartKey", start);
+    }
+    cJSON_AddNumberToObject(in, "Limit", limit);
+    cJSON *out = NULL;
+    int rc = call(t, op, in, &out);
+    if (rc)
+        return rc;
+    pg->items = cJSON_CreateArray();
+    const cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(out, "Items"))
+        cJSON_AddItemToArray(pg->items, item_from_av(it));
+    const cJSON *last = cJSON_GetObjectItemCaseSensitive(out, "LastEvaluatedKey");
+    if (cJSON_IsObject(last) && last->child)
+        pg->next = cJSON_PrintUnformatted(last);
+    cJSON_Delete(out);
+    return 0;
+}
+
+static int d_query(struct tbl *t, const char *value, const char *cursor, int limit,
+                   struct tbl_page *pg)
+{
+    cJSON *in = request(t);
+    char *index = xasprintf("%s_index", t->index_attr);
+    cJSON_AddStringToObject(in, "IndexName", index);
+    free(index);
+    cJSON_AddStringToObject(in, "KeyConditionExpression", "#i = :v");
+    cJSON_AddObjectToObject(in, "ExpressionAttributeNames");
+    cJSON_AddStringToObject(cJSON_GetObjectItem(in, "ExpressionAttributeNames"), "#i",
+                            t->index_attr);
+    cJSON *vals = cJSON_AddObjectToObject(in, "ExpressionAttributeValues");
+    cJSON *v = cJSON_AddObjectToObject(vals, ":v");
+    cJSON_AddStringToObject(v, "S", value);
+    return page(t, "Query", in, cursor, limit, pg);
+}
+
+static int d_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg)
+{
+    cJSON *in = request(t);
+    cJSON_AddBoolToObject(in, "ConsistentRead", 1);
+    return page(t, "Scan", in, cursor, limit, pg);
+}
+
+static void d_close(struct tbl *t)
+{
+    free(t->name);
+    free(t->key_attr);
+    free(t->index_attr);
+    free(t);
+}
+
+static const struct tbl_ops ddb_ops = {
+    .get = d_get,
+    .put = d_put,
+    .update = d_update,
+    .del = d_del,
+    .query = d_query,
+    .scan = d_scan,
+    .close = d_close,
+};
+
+static int describe(struct aws_be *ab, const char *name, cJSON **out)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "TableName", name);
+    int rc = aws_json(ab, "dynamodb", "DynamoDB_20120810.DescribeTable", in, out, NULL);
+    cJSON_Delete(in);
+    return rc;
+}
+
+int aws_table_open(struct gas_backend *be, const char *name, const char *key_attr,
+                   const char *index_attr, struct tbl **out)
+{
+    *out = NULL;
+    cJSON *desc = NULL;
+    int rc = describe(aws_of(be), name, &desc);
+    cJSON_Delete(desc);
+    if (rc)
+        return rc == GAS_ENOTFOUND ? gas_err_set(rc, "no table %s (run gas aws bootstrap)", name)
+                                   : rc;
+    struct tbl *t = xcalloc(1, sizeof *t);
+    t->ops = &ddb_ops;
+    t->be = be;
+    t->name = xstrdup(name);
+    t->key_attr = xstrdup(key_attr);
+    t->index_attr = xstrdup(index_attr);
+    *out = t;
+    return 0;
+}
+
+static cJSON *attr_def(const char *name)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "AttributeName", name);
+    cJSON_AddStringToObject(d, "AttributeType", "S");
+    return d;
+}
+
+static cJSON *hash_key(const char *name)
+{
+    cJSON *ks = cJSON_CreateArray(), *k = cJSON_CreateObject();
+    cJSON_AddStringToObject(k, "AttributeName", name);
+    cJSON_AddStringToObject(k, "KeyType", "HASH");
+    cJSON_AddItemToArray(ks, k);
+    return ks;
+}
+
+int aws_table_create(struct gas_backend *be, const char *name, const char *key_attr,
+                     const char *index_attr)
+{
+    struct aws_be *ab = aws_of(be);
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "TableName", name);
+    cJSON *defs = cJSON_AddArrayToObject(in, "AttributeDefinitions");
+    cJSON_AddItemToArray(defs, attr_def(key_attr));
+    cJSON_AddItemToObject(in, "KeySchema", hash_key(key_attr));
+    cJSON_AddStringToObject(in, "BillingMode", "PAY_PER_REQUEST");
+    if (index_attr) {
+        cJSON_AddItemToArray(defs, attr_def(index_attr));
+        cJSON *gsis = cJSON_AddArrayToObject(in, "GlobalSecondaryIndexes"),
+              *g = cJSON_CreateObject();
+        char *iname = xasprintf("%s_index", index_attr);
+        cJSON_AddStringToObject(g, "IndexName", iname);
+        free(iname);
+        cJSON_AddItemToObject(g, "KeySchema", hash_key(index_attr));
+        cJSON *proj = cJSON_AddObjectToObject(g, "Projection");
+        cJSON_AddStringToObject(proj, "ProjectionType", "ALL");
+        cJSON_AddItemToArray(gsis, g);
+    }
+    int rc = aws_json(ab, "dynamodb", "DynamoDB_20120810.CreateTable", in, NULL, NULL);
+    cJSON_Delete(in);
+    if (rc == GAS_ECONFLICT || (rc && strstr(gas_errmsg(), "ResourceInUse")))
+        rc = 0; /* exists already */
+    /* wait (up to a minute) for it to become ACTIVE */
+    for (int i = 0; !rc && i < 120; i++) {
+        cJSON *d = NULL;
+        rc = describe(ab, name, &d);
+        const char *st = json_str(cJSON_GetObjectItemCaseSensitive(d, "Table"), "TableStatus");
+        int active = st && !strcmp(st, "ACTIVE");
+        cJSON_Delete(d);
+        if (active)
+            return 0;
+        gas_sleep(0.5);
+    }
+    return rc ? rc : gas_err_set(GAS_ETIMEOUT, "table %s did not become ACTIVE", name);
+}

@@ -1,0 +1,154 @@
+/* aws topic: SNS over the query protocol. A subscription is an SQS subscription of the
+ * queue (RawMessageDelivery as asked); its delay becomes the queue's DelaySeconds, as SNS
+ * has no delay of its own, so a queue delays everything it gets (GAS gives the delayed
+ * archive queue a subscription of its own). */
+#include "aws.h"
+
+#include "gas/err.h"
+#include "gas/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct aws_topic {
+    struct topic pub;
+    char *arn;
+};
+
+static struct aws_topic *at_of(struct topic *t)
+{
+    return (struct aws_topic *)t;
+}
+
+static int t_publish(struct topic *t, const char *body, char **msg_id)
+{
+    const char *f[] = {"Action",      "Publish", "Version", "2010-03-31", "TopicArn",
+                       at_of(t)->arn, "Message", body,      NULL};
+    char *xml = NULL;
+    int rc = aws_query(aws_of(t->be), "sns", f, &xml);
+    if (!rc && msg_id)
+        *msg_id = aws_xml_text(xml, "MessageId");
+    free(xml);
+    return rc;
+}
+
+static int t_subscribe(struct topic *t, const char *queue, int delay_s, int raw)
+{
+    struct aws_be *ab = aws_of(t->be);
+    char *qarn = NULL, *url = NULL, *xml = NULL, *sub = NULL;
+    int rc = aws_arn(ab, "sqs", queue, &qarn);
+    if (!rc)
+        rc = aws_queue_url(ab, queue, &url);
+    if (!rc) {
+        const char *f[] = {"Action",
+                           "Subscribe",
+                           "Version",
+                           "2010-03-31",
+                           "TopicArn",
+                           at_of(t)->arn,
+                           "Protocol",
+                           "sqs",
+                           "Endpoint",
+                           qarn,
+                           "ReturnSubscriptionArn",
+                           "true",
+                           NULL};
+        rc = aws_query(ab, "sns", f, &xml);
+    }
+    if (!rc && !(sub = aws_xml_text(xml, "SubscriptionArn")))
+        rc = gas_err_set(GAS_EINVAL, "sns: Subscribe answer without SubscriptionArn");
+    if (!rc) {
+        const char *f[] = {"Action",
+                           "SetSubscriptionAttributes",
+                           "Version",
+                           "2010-03-31",
+                           "SubscriptionArn",
+                           sub,
+                           "AttributeName",
+                           "RawMessageDelivery",
+                           "AttributeValue",
+                           raw ? "true" : "false",
+                           NULL};
+        rc = aws_query(ab, "sns", f, NULL);
+    }
+    if (!rc) {
+        char d[16];
+        snprintf(d, sizeof d, "%d", delay_s);
+        rc = aws_queue_set_attr(ab, url, "DelaySeconds", d);
+    }
+    free(qarn);
+    free(url);
+    free(xml);
+    free(sub);
+    return rc;
+}
+
+static void t_close(struct topic *t)
+{
+    free(at_of(t)->arn);
+    free(t->name);
+    free(t);
+}
+
+static const struct topic_ops sns_ops = {
+    .publish = t_publish,
+    .subscribe = t_subscribe,
+    .close = t_close,
+};
+
+int aws_topic_open(struct gas_backend *be, const char *name, struct topic **out)
+{
+    struct aws_be *ab = aws_of(be);
+    *out = NULL;
+    char *arn = NULL;
+    int rc = aws_arn(ab, "sns", name, &arn);
+    if (!rc) {
+        const char *f[] = {"Action", "GetTopicAttributes", "Version", "2010-03-31", "TopicArn", arn,
+                           NULL};
+        rc = aws_query(ab, "sns", f, NULL);
+        if (rc == GAS_ENOTFOUND)
+            rc = gas_err_set(rc, "no topic %s (run gas aws bootstrap)", name);
+    }
+    if (rc) {
+        free(arn);
+        return rc;
+    }
+    struct aws_topic *at = xcalloc(1, sizeof *at);
+    at->pub.ops = &sns_ops;
+    at->pub.be = be;
+    at->pub.name = xstrdup(name);
+    at->arn = arn;
+    *out = &at->pub;
+    return 0;
+}
+
+int aws_topic_create(struct gas_backend *be, const char *name)
+{
+    struct aws_be *ab = aws_of(be);
+    const char *f[] = {"Action", "CreateTopic", "Version", "2010-03-31", "Name", name, NULL};
+    char *xml = NULL, *arn = NULL;
+    const char *acct = NULL;
+    int rc = aws_query(ab, "sns", f, &xml);
+    if (!rc && !(arn = aws_xml_text(xml, "TopicArn")))
+        rc = gas_err_set(GAS_EINVAL, "sns: CreateTopic answer without TopicArn");
+    if (!rc)
+        rc = aws_account(ab, &acct);
+    if (!rc) {
+        /* S3 (restore events) and Glacier (job notices) of this account may publish */
+        char *policy =
+            xasprintf("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"gas-cold-events\","
+                      "\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"s3.amazonaws.com\","
+                      "\"glacier.amazonaws.com\"]},\"Action\":\"sns:Publish\",\"Resource\":\"%s\","
+                      "\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"%s\"}}}]}",
+                      arn, acct);
+        const char *sf[] = {"Action", "SetTopicAttributes", "Version", "2010-03-31",     "TopicArn",
+                            arn,      "AttributeName",      "Policy",  "AttributeValue", policy,
+                            NULL};
+        rc = aws_query(ab, "sns", sf, NULL);
+        free(policy);
+    }
+    free(xml);
+    free(arn);
+    return rc;
+}

@@ -1,0 +1,439 @@
+/* aws queue: SQS over JSON 1.0. A queue handle knows its URL and its dead-letter queue
+ * (from the RedrivePolicy); SQS itself moves a message received more than maxReceiveCount
+ * times to the dead-letter queue. Long polls end early when the backend is interrupted
+ * (the HTTP transfer is aborted; a message SQS was about to hand over comes back after
+ * its visibility timeout).
+ *
+ * Differences from the local queue, both allowed by the interface: a stale receipt may
+ * still delete or hide its message (SQS accepts any receipt the message was ever given;
+ * handlers are idempotent), and listing dead letters hides them for a moment while they
+ * are read (SQS cannot peek), then makes them visible again. */
+#include "aws.h"
+
+#include "gas/err.h"
+#include "gas/json.h"
+#include "gas/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct aws_queue {
+    struct queue pub;
+    char *url;
+    char *dlq_url; /* NULL without a redrive policy */
+};
+
+static struct aws_queue *aq_of(struct queue *q)
+{
+    return (struct aws_queue *)q;
+}
+
+static int sqs(struct aws_be *ab, const char *op, cJSON *in, cJSON **out, const atomic_int *cancel)
+{
+    char target[64];
+    snprintf(target, sizeof target, "AmazonSQS.%s", op);
+    int rc = aws_json(ab, "sqs", target, in, out, cancel);
+    cJSON_Delete(in);
+    return rc;
+}
+
+static cJSON *with_url(const char *url)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "QueueUrl", url);
+    return in;
+}
+
+int aws_queue_url(struct aws_be *ab, const char *name, char **url)
+{
+    *url = NULL;
+    cJSON *in = cJSON_CreateObject(), *out = NULL;
+    cJSON_AddStringToObject(in, "QueueName", name);
+    int rc = sqs(ab, "GetQueueUrl", in, &out, NULL);
+    if (rc == GAS_ENOTFOUND || (rc && strstr(gas_errmsg(), "NonExistentQueue")))
+        rc = gas_err_set(GAS_ENOTFOUND, "no queue %s (run gas aws bootstrap)", name);
+    if (!rc && !(*url = xstrdup(json_str(out, "QueueUrl"))))
+        rc = gas_err_set(GAS_EINVAL, "sqs: GetQueueUrl answer without QueueUrl");
+    cJSON_Delete(out);
+    return rc;
+}
+
+static int get_attrs(struct aws_be *ab, const char *url, const char *const *names, cJSON **attrs)
+{
+    cJSON *in = with_url(url), *out = NULL;
+    cJSON *a = cJSON_AddArrayToObject(in, "AttributeNames");
+    for (int i = 0; names[i]; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(names[i]));
+    int rc = sqs(ab, "GetQueueAttributes", in, &out, NULL);
+    *attrs = NULL;
+    if (!rc) {
+        *attrs = cJSON_DetachItemFromObjectCaseSensitive(out, "Attributes");
+        if (!*attrs)
+            *attrs = cJSON_CreateObject();
+    }
+    cJSON_Delete(out);
+    return rc;
+}
+
+int aws_queue_set_attr(struct aws_be *ab, const char *url, const char *attr, const char *value)
+{
+    cJSON *in = with_url(url);
+    cJSON *a = cJSON_AddObjectToObject(in, "Attributes");
+    cJSON_AddStringToObject(a, attr, value);
+    return sqs(ab, "SetQueueAttributes", in, NULL, NULL);
+}
+
+static int64_t attr_int(const cJSON *attrs, const char *name)
+{
+    const char *v = json_str(attrs, name);
+    return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* ------------------------------------------------------------------------ operations */
+
+static int s_send_url(struct aws_be *ab, const char *url, const char *body, int delay_s,
+                      char **msg_id)
+{
+    cJSON *in = with_url(url), *out = NULL;
+    cJSON_AddStringToObject(in, "MessageBody", body);
+    cJSON_AddNumberToObject(in, "DelaySeconds", delay_s); /* always: the queue's is for SNS */
+    int rc = sqs(ab, "SendMessage", in, &out, NULL);
+    if (!rc && msg_id)
+        *msg_id = xstrdup(json_str(out, "MessageId"));
+    cJSON_Delete(out);
+    return rc;
+}
+
+static int s_send(struct queue *q, const char *body, int delay_s, char **msg_id)
+{
+    return s_send_url(aws_of(q->be), aq_of(q)->url, body, delay_s, msg_id);
+}
+
+static int receive_url(struct aws_be *ab, const char *url, int max, int wait_s, int visibility_s,
+                       struct queue_msg *out, int *n, const atomic_int *cancel)
+{
+    cJSON *in = with_url(url), *res = NULL;
+    cJSON_AddNumberToObject(in, "MaxNumberOfMessages", max);
+    cJSON_AddNumberToObject(in, "WaitTimeSeconds", wait_s);
+    if (visibility_s >= 0)
+        cJSON_AddNumberToObject(in, "VisibilityTimeout", visibility_s);
+    const char *names[] = {"ApproximateReceiveCount", "SentTimestamp"};
+    cJSON_AddItemToObject(in, "AttributeNames", cJSON_CreateStringArray(names, 2));
+    cJSON_AddItemToObject(in, "MessageSystemAttributeNames", cJSON_CreateStringArray(names, 2));
+    int rc = sqs(ab, "ReceiveMessage", in, &res, cancel);
+    if (rc) {
+        cJSON_Delete(res);
+        return rc;
+    }
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(res, "Messages"))
+    {
+        if (*n >= max)
+            break;
+        const char *id = json_str(m, "MessageId"), *rh = json_str(m, "ReceiptHandle"),
+                   *body = json_str(m, "Body");
+        if (!id || !rh || !body)
+            continue;
+        const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(m, "Attributes");
+        struct queue_msg *qm = &out[(*n)++];
+        qm->id = xstrdup(id);
+        qm->receipt = xstrdup(rh);
+        qm->body = xstrdup(body);
+        qm->receive_count = (int)attr_int(attrs, "ApproximateReceiveCount");
+        qm->sent_at = (double)attr_int(attrs, "SentTimestamp") / 1000.0;
+    }
+    cJSON_Delete(res);
+    return 0;
+}
+
+static int s_receive(struct queue *q, int max, int wait_s, int visibility_s, struct queue_msg *out,
+                     int *n)
+{
+    struct gas_backend *be = q->be;
+    *n = 0;
+    if (atomic_load(&be->interrupted))
+        return 0;
+    int rc =
+        receive_url(aws_of(be), aq_of(q)->url, max, wait_s, visibility_s, out, n, &be->interrupted);
+    if (rc && atomic_load(&be->interrupted))
+        return 0; /* the long poll was cut short */
+    return rc;
+}
+
+static int stale(int rc, const char *name)
+{
+    if (rc && (strstr(gas_errmsg(), "ReceiptHandleIsInvalid") ||
+               strstr(gas_errmsg(), "InvalidReceiptHandle")))
+        return gas_err_set(GAS_ESTALE, "%s: receipt no longer valid", name);
+    return rc;
+}
+
+static int delete_url(struct aws_be *ab, const char *url, const char *receipt)
+{
+    cJSON *in = with_url(url);
+    cJSON_AddStringToObject(in, "ReceiptHandle", receipt);
+    return sqs(ab, "DeleteMessage", in, NULL, NULL);
+}
+
+static int s_del(struct queue *q, const char *receipt)
+{
+    return stale(delete_url(aws_of(q->be), aq_of(q)->url, receipt), q->name);
+}
+
+static int hide_url(struct aws_be *ab, const char *url, const char *receipt, int visibility_s)
+{
+    cJSON *in = with_url(url);
+    cJSON_AddStringToObject(in, "ReceiptHandle", receipt);
+    cJSON_AddNumberToObject(in, "VisibilityTimeout", visibility_s);
+    return sqs(ab, "ChangeMessageVisibility", in, NULL, NULL);
+}
+
+static int s_extend(struct queue *q, const char *receipt, int visibility_s)
+{
+    int rc = hide_url(aws_of(q->be), aq_of(q)->url, receipt, visibility_s);
+    if (rc && strstr(gas_errmsg(), "MessageNotInflight"))
+        return gas_err_set(GAS_ESTALE, "%s: message is not in flight", q->name);
+    return stale(rc, q->name);
+}
+
+static int s_depths(struct queue *q, struct queue_depths *d)
+{
+    struct aws_be *ab = aws_of(q->be);
+    static const char *const names[] = {"ApproximateNumberOfMessages",
+                                        "ApproximateNumberOfMessagesNotVisible",
+                                        "ApproximateNumberOfMessagesDelayed", NULL};
+    cJSON *a = NULL;
+    memset(d, 0, sizeof *d);
+    int rc = get_attrs(ab, aq_of(q)->url, names, &a);
+    if (!rc) {
+        d->visible = attr_int(a, names[0]);
+        d->in_flight = attr_int(a, names[1]);
+        d->delayed = attr_int(a, names[2]);
+    }
+    cJSON_Delete(a);
+    a = NULL;
+    if (!rc && aq_of(q)->dlq_url) {
+        rc = get_attrs(ab, aq_of(q)->dlq_url, names, &a);
+        if (!rc)
+            d->dead = attr_int(a, names[0]) + attr_int(a, names[1]) + attr_int(a, names[2]);
+        cJSON_Delete(a);
+    }
+    return rc;
+}
+
+/* Reads dead letters by receiving them (hidden for a short while); the caller decides what
+ * becomes of each: out[] with n entries, at most max, each message once. */
+#define DLQ_HIDE 30
+static int read_dead(struct queue *q, int max, struct queue_msg *out, int *n)
+{
+    struct aws_queue *aq = aq_of(q);
+    *n = 0;
+    if (!aq->dlq_url)
+        return 0;
+    int empty = 0;
+    while (*n < max && !empty) {
+        struct queue_msg batch[QUEUE_MAX_BATCH];
+        int got = 0, want = max - *n < QUEUE_MAX_BATCH ? max - *n : QUEUE_MAX_BATCH;
+        /* a 1 s long poll asks every SQS server, so an empty answer means none left */
+        int rc = receive_url(aws_of(q->be), aq->dlq_url, want, 1, DLQ_HIDE, batch, &got, NULL);
+        if (rc)
+            return rc;
+        empty = !got;
+        for (int i = 0; i < got; i++) {
+            int dup = 0;
+            for (int k = 0; k < *n && !dup; k++)
+                dup = !strcmp(out[k].id, batch[i].id);
+            if (dup)
+                queue_msg_release(&batch[i]);
+            else
+                out[(*n)++] = batch[i];
+        }
+    }
+    return 0;
+}
+
+static int by_sent(const void *a, const void *b)
+{
+    const struct queue_msg *x = a, *y = b;
+    return (x->sent_at > y->sent_at) - (x->sent_at < y->sent_at);
+}
+
+static int s_dead_list(struct queue *q, int max, struct queue_msg *out, int *n)
+{
+    int rc = read_dead(q, max, out, n);
+    for (int i = 0; i < *n; i++) /* visible again at once: a peek */
+        hide_url(aws_of(q->be), aq_of(q)->dlq_url, out[i].receipt, 0);
+    if (rc) {
+        for (int i = 0; i < *n; i++)
+            queue_msg_release(&out[i]);
+        *n = 0;
+        return rc;
+    }
+    qsort(out, (size_t)*n, sizeof *out, by_sent);
+    return 0;
+}
+
+static int s_redrive(struct queue *q, const char *msg_id, int *moved)
+{
+    struct aws_be *ab = aws_of(q->be);
+    struct aws_queue *aq = aq_of(q);
+    int count = 0, rc = 0, found = 0;
+    enum { MAX_PASS = 100 };
+    struct queue_msg *ms = xcalloc(MAX_PASS, sizeof *ms);
+    for (;;) {
+        int n = 0;
+        rc = read_dead(q, MAX_PASS, ms, &n);
+        for (int i = 0; i < n; i++) {
+            int take = !rc && !found && (!msg_id || !strcmp(ms[i].id, msg_id));
+            if (take) {
+                /* the copy is on the queue before the dead letter goes */
+                rc = s_send_url(ab, aq->url, ms[i].body, 0, NULL);
+                if (!rc)
+                    rc = delete_url(ab, aq->dlq_url, ms[i].receipt);
+                if (!rc)
+                    count++;
+                found = msg_id != NULL;
+            } else {
+                hide_url(ab, aq->dlq_url, ms[i].receipt, 0);
+            }
+            queue_msg_release(&ms[i]);
+        }
+        if (rc || found || n < MAX_PASS || msg_id)
+            break;
+    }
+    free(ms);
+    if (moved)
+        *moved = count;
+    if (!rc && msg_id && !found)
+        rc = gas_err_set(GAS_ENOTFOUND, "%s: no dead letter %s", q->name, msg_id);
+    return rc;
+}
+
+static void s_close(struct queue *q)
+{
+    struct aws_queue *aq = aq_of(q);
+    free(aq->url);
+    free(aq->dlq_url);
+    free(q->name);
+    free(aq);
+}
+
+static const struct queue_ops sqs_ops = {
+    .send = s_send,
+    .receive = s_receive,
+    .del = s_del,
+    .extend = s_extend,
+    .depths = s_depths,
+    .dead_list = s_dead_list,
+    .redrive = s_redrive,
+    .close = s_close,
+};
+
+/* The name at the end of an ARN. */
+static const char *arn_name(const char *arn)
+{
+    const char *c = arn ? strrchr(arn, ':') : NULL;
+    return c ? c + 1 : NULL;
+}
+
+int aws_queue_open(struct gas_backend *be, const char *name, struct queue **out)
+{
+    struct aws_be *ab = aws_of(be);
+    *out = NULL;
+    char *url = NULL, *dlq_url = NULL;
+    int rc = aws_queue_url(ab, name, &url);
+    cJSON *attrs = NULL, *policy = NULL;
+    static const char *const names[] = {"RedrivePolicy", NULL};
+    if (!rc)
+        rc = get_attrs(ab, url, names, &attrs);
+    const char *rp = attrs ? json_str(attrs, "RedrivePolicy") : NULL;
+    if (!rc && rp && !json_parse_object(rp, strlen(rp), 64 * 1024, &policy)) {
+        const char *dlq = arn_name(json_str(policy, "deadLetterTargetArn"));
+        if (dlq)
+            rc = aws_queue_url(ab, dlq, &dlq_url);
+    }
+    cJSON_Delete(attrs);
+    cJSON_Delete(policy);
+    if (rc) {
+        free(url);
+        return rc;
+    }
+    struct aws_queue *aq = xcalloc(1, sizeof *aq);
+    aq->pub.ops = &sqs_ops;
+    aq->pub.be = be;
+    aq->pub.name = xstrdup(name);
+    aq->url = url;
+    aq->dlq_url = dlq_url;
+    *out = &aq->pub;
+    return 0;
+}
+
+/* Creates name (or updates its attributes when it exists); *url is the caller's. */
+static int ensure(struct aws_be *ab, const char *name, cJSON *attrs, char **url)
+{
+    cJSON *in = cJSON_CreateObject(), *out = NULL;
+    cJSON_AddStringToObject(in, "QueueName", name);
+    cJSON_AddItemToObject(in, "Attributes", cJSON_Duplicate(attrs, 1));
+    int rc = sqs(ab, "CreateQueue", in, &out, NULL);
+    *url = NULL;
+    if (!rc)
+        *url = xstrdup(json_str(out, "QueueUrl"));
+    cJSON_Delete(out);
+    if (rc && (strstr(gas_errmsg(), "QueueAlreadyExists") ||
+               strstr(gas_errmsg(), "QueueNameExists"))) { /* other attributes: update */
+        rc = aws_queue_url(ab, name, url);
+        if (!rc) {
+            cJSON *set = with_url(*url);
+            cJSON_AddItemToObject(set, "Attributes", cJSON_Duplicate(attrs, 1));
+            rc = sqs(ab, "SetQueueAttributes", set, NULL, NULL);
+        }
+    }
+    if (!rc && !*url)
+        rc = gas_err_set(GAS_EINVAL, "sqs: CreateQueue answer without QueueUrl");
+    return rc;
+}
+
+int aws_queue_create(struct gas_backend *be, const struct queue_spec *spec)
+{
+    struct aws_be *ab = aws_of(be);
+    char *dlq_arn = NULL, *arn = NULL, *topics = NULL, *url = NULL, *dlq_url = NULL;
+    int rc = aws_arn(ab, "sqs", spec->dlq, &dlq_arn);
+    if (!rc)
+        rc = aws_arn(ab, "sqs", spec->name, &arn);
+    if (!rc)
+        rc = aws_arn(ab, "sns", "*", &topics);
+    if (rc)
+        goto out;
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "MessageRetentionPeriod", "1209600"); /* 14 days, the most */
+    rc = ensure(ab, spec->dlq, a, &dlq_url);
+    cJSON_Delete(a);
+    if (rc)
+        goto out;
+    char vis[16], redrive[512];
+    snprintf(vis, sizeof vis, "%d", spec->visibility_s);
+    snprintf(redrive, sizeof redrive, "{\"deadLetterTargetArn\":\"%s\",\"maxReceiveCount\":%d}",
+             dlq_arn, spec->max_receives);
+    /* topics of this account may deliver to the queue (SNS fan-out) */
+    char *policy = xasprintf("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"gas-sns\","
+                             "\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"sns.amazonaws."
+                             "com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"%s\","
+                             "\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":\"%s\"}}}]}",
+                             arn, topics);
+    a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "VisibilityTimeout", vis);
+    cJSON_AddStringToObject(a, "MessageRetentionPeriod", "1209600");
+    cJSON_AddStringToObject(a, "RedrivePolicy", redrive);
+    cJSON_AddStringToObject(a, "Policy", policy);
+    rc = ensure(ab, spec->name, a, &url);
+    cJSON_Delete(a);
+    free(policy);
+out:
+    free(dlq_arn);
+    free(arn);
+    free(topics);
+    free(url);
+    free(dlq_url);
+    return rc;
+}
