@@ -77,6 +77,8 @@ int main(int argc, char **argv)
     set_default("cold_expedited_delay", "1");
     set_default("cold_standard_delay", "2");
     set_default("cold_bulk_delay", "3");
+    set_default("s3_multipart_threshold", "5242880"); /* S3's smallest part */
+    set_default("s3_part_size", "5242880");
     if (cfg_load(cfg, NULL)) {
         fprintf(stderr, "conformance: %s\n", gas_errmsg());
         return 3;
@@ -87,6 +89,14 @@ int main(int argc, char **argv)
     gas_uuid4(uuid);
     memcpy(run_id, uuid, 8);
     be = cf_open();
+    { /* the cold store's container (an archive bucket or vault), as bootstrap makes it */
+        char *thaw = cf_name("thaw");
+        if (be_create_topic(be, thaw) || be_create_cold(be, thaw)) {
+            fprintf(stderr, "conformance: create the cold store: %s\n", gas_errmsg());
+            return 3;
+        }
+        free(thaw);
+    }
 
     struct t_case *all = NULL;
     int n = 0;
