@@ -85,6 +85,31 @@ char *msg_thaw(const char *job_id, const char *retrieval_id)
     return s;
 }
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* S3 event keys are URL-encoded, spaces as '+' (the caller's). */
+static char *url_decode(const char *s)
+{
+    char *out = xmalloc(strlen(s) + 1), *o = out;
+    for (; *s; s++) {
+        int hi, lo;
+        if (*s == '%' && (hi = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            s += 2;
+        } else {
+            *o++ = *s == '+' ? ' ' : *s;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
 /* The job id in an object key "<prefix>/<user>/<job_id>~<file>". */
 static char *job_from_key(const char *key)
 {
@@ -122,9 +147,16 @@ int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id)
         if (!ev || !strstr(ev, "ObjectRestore") || !key)
             return gas_err_set(GAS_EINVAL, "S3 event %s is not a restore completion",
                                ev ? ev : "(unnamed)");
-        if (!(*job_id = job_from_key(key)))
+        char *plain = url_decode(key);
+        *job_id = job_from_key(plain);
+        free(plain);
+        if (!*job_id)
             return gas_err_set(GAS_EINVAL, "S3 event for key %.200s: no job id in it", key);
         return 0;
+    }
+    const char *event = json_str(m, "Event");
+    if (event && !strcmp(event, "s3:TestEvent")) { /* sent once when notifications are set */
+        return MSG_IGNORE;
     }
     return gas_err_set(GAS_EINVAL, "thaw message is neither {job_id, retrieval_id}, a Glacier "
                                    "notification nor an S3 event");

@@ -191,8 +191,26 @@ static int with_job(struct cfg *cfg, int argc, char **argv, job_cmd fn)
     return code;
 }
 
+/* A download link for a completed result that is in hot storage (a presigned GET on S3;
+ * the local backend has none). */
+static char *result_link(struct gas_app *app, const struct job *job)
+{
+    char *url = NULL;
+    if (job->job_status != JOB_COMPLETED || job->archive_state != ARCH_NONE ||
+        !job->s3_results_bucket || !job->s3_key_result_file)
+        return NULL;
+    if (objs_link(app->be->objs, job->s3_results_bucket, job->s3_key_result_file,
+                  (int)cfg_int(app->cfg, CFG_PRESIGN_EXPIRES), &url))
+        return NULL;
+    return url;
+}
+
 static int show(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
 {
+    char *link = result_link(app, job);
+    if (link)
+        json_set_str(item, "download_url", link);
+    free(link);
     if (argc > 2 && !strcmp(argv[2], "--json")) {
         json_set_str(item, "display_state", job_display_state(job));
         char *s = cJSON_Print(item);

@@ -61,6 +61,7 @@ static const struct command commands[] = {
      cmd_annotate},
     {"config", "print the effective configuration (config keys: describe every key)", cmd_config},
     {"setup", "create GAS's tables, queues, topics and buckets on the backend", cmd_setup},
+    {"aws", "aws bootstrap: create GAS's resources on AWS (idempotent; prints them)", cmd_aws},
 };
 
 static void usage(FILE *out)

@@ -24,7 +24,9 @@ char *msg_result(const struct job *job);
 char *msg_restore(const char *user_id);
 char *msg_thaw(const char *job_id, const char *retrieval_id);
 /* The job and retrieval a thaw message is about (the caller's; retrieval_id may be NULL
- * when the event names only the object). GAS_EINVAL if it is none of the known shapes. */
+ * when the event names only the object). GAS_EINVAL if it is none of the known shapes;
+ * MSG_IGNORE (> 0) for a message with nothing to do (S3's s3:TestEvent). */
+#define MSG_IGNORE 1
 int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id);
 
 #endif

@@ -167,10 +167,7 @@ static void download_links(void)
 }
 
 const struct t_case cf_objects_cases[] = {
-    T(large_object_in_parts),
-    T(download_links),
-    T(put_get_head_copy_delete),
-    T(empty_object),
-    T(unsafe_keys_refused),
+    T(large_object_in_parts), T(download_links),      T(put_get_head_copy_delete),
+    T(empty_object),          T(unsafe_keys_refused),
 };
 const int cf_objects_n = sizeof cf_objects_cases / sizeof *cf_objects_cases;

@@ -2,6 +2,7 @@
 #include "../harness.h"
 
 #include "gas/job.h"
+#include "gas/msg.h"
 #include "gas/json.h"
 #include "gas/util.h"
 
@@ -151,11 +152,53 @@ static void users(void)
     cJSON_Delete(j);
 }
 
+static void thaw_targets(void)
+{
+    static const struct {
+        const char *body, *job, *rid;
+        int rc;
+    } cases[] = {
+        {"{\"job_id\":\"j1\",\"retrieval_id\":\"r1\"}", "j1", "r1", 0},
+        /* a Glacier job notification: the job id is the description */
+        {"{\"Action\":\"ArchiveRetrieval\",\"JobId\":\"GJ\",\"JobDescription\":\"j2\","
+         "\"StatusCode\":\"Succeeded\"}",
+         "j2", "GJ", 0},
+        /* an S3 event as S3 sends it: the key URL-encoded */
+        {"{\"Records\":[{\"eventName\":\"ObjectRestore:Completed\",\"s3\":{\"object\":"
+         "{\"key\":\"gas%2Fann%2F3f1c~my+file%7E1.annot.vcf\"}}}]}",
+         "3f1c", NULL, 0},
+        {"{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"b\"}", NULL, NULL,
+         MSG_IGNORE},
+        {"{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"object\":{\"key\":"
+         "\"a/b/c~d\"}}}]}",
+         NULL, NULL, GAS_EINVAL},
+        {"{\"Records\":[{\"eventName\":\"ObjectRestore:Completed\",\"s3\":{\"object\":"
+         "{\"key\":\"no-job-here\"}}}]}",
+         NULL, NULL, GAS_EINVAL},
+        {"{\"x\":1}", NULL, NULL, GAS_EINVAL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cJSON *m = cJSON_Parse(cases[i].body);
+        char *job = NULL, *rid = NULL;
+        CHECK_INT(msg_thaw_target(m, &job, &rid), cases[i].rc);
+        if (cases[i].job)
+            CHECK_STR(job, cases[i].job);
+        if (cases[i].rid)
+            CHECK_STR(rid, cases[i].rid);
+        else
+            CHECK(rid == NULL);
+        free(job);
+        free(rid);
+        cJSON_Delete(m);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
         T(gas_items_round_trip), T(legacy_archived_item), T(bad_items_name_the_attribute),
         T(transitions),          T(object_keys),          T(users),
+        T(thaw_targets),
     };
     return t_main("job", cases, sizeof cases / sizeof *cases, argc, argv);
 }

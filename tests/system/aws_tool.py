@@ -1,0 +1,111 @@
+# boto3, as GAS's Python code (web app, utilities) uses it, for the AWS system tests.
+# Talks to the endpoint in GAS_AWS_ENDPOINT with the credentials in the environment.
+#   aws_tool.py submit TABLE TOPIC BUCKET USER FILE     a job the way GAS's web app makes
+#                                                       one: upload, put_item, SNS publish
+#                                                       of the item; prints the job id
+#   aws_tool.py item TABLE JOB ATTR                     prints one attribute of the item
+#   aws_tool.py exists BUCKET KEY                       exit 0 if the object exists
+#   aws_tool.py storage-class BUCKET KEY                prints the object's storage class
+#   aws_tool.py legacy TABLE VAULT BUCKET USER FILE     a job archived by GAS's Python code:
+#                                                       the result uploaded to the Glacier
+#                                                       vault, the item holding only
+#                                                       results_file_archive_id; prints it
+#   aws_tool.py iam-user NAME                           an IAM user with full access and an
+#                                                       access key; prints "KEY SECRET"
+import json, os, sys, time, uuid
+
+import boto3
+from botocore.config import Config
+
+ep = os.environ["GAS_AWS_ENDPOINT"]
+region = os.environ.get("GAS_AWS_REGION", "us-east-1")
+cfg = Config(retries={"max_attempts": 3, "mode": "standard"})
+
+
+def client(name):
+    return boto3.client(name, endpoint_url=ep, region_name=region, config=cfg)
+
+
+def topic_arn(name):
+    acct = client("sts").get_caller_identity()["Account"]
+    return "arn:aws:sns:%s:%s:%s" % (region, acct, name)
+
+
+def submit(table, topic, bucket, user, path):
+    job_id = str(uuid.uuid4())
+    name = os.path.basename(path)
+    key = "gas/%s/%s~%s" % (user, job_id, name)
+    client("s3").upload_file(path, bucket, key)
+    item = {
+        "job_id": job_id,
+        "user_id": user,
+        "input_file_name": name,
+        "s3_inputs_bucket": bucket,
+        "s3_key_input_file": key,
+        "submit_time": int(time.time()),
+        "job_status": "PENDING",
+    }
+    boto3.resource("dynamodb", endpoint_url=ep, region_name=region).Table(table).put_item(Item=item)
+    client("sns").publish(TopicArn=topic_arn(topic), Message=json.dumps(item, default=int))
+    print(job_id)
+
+
+def item(table, job_id, attr):
+    t = boto3.resource("dynamodb", endpoint_url=ep, region_name=region).Table(table)
+    it = t.get_item(Key={"job_id": job_id}).get("Item", {})
+    if attr not in it:
+        sys.exit(1)
+    v = it[attr]
+    print(int(v) if hasattr(v, "as_integer_ratio") and int(v) == v else v)
+
+
+def exists(bucket, key):
+    try:
+        client("s3").head_object(Bucket=bucket, Key=key)
+    except client("s3").exceptions.ClientError:
+        sys.exit(1)
+
+
+def storage_class(bucket, key):
+    print(client("s3").head_object(Bucket=bucket, Key=key).get("StorageClass", "STANDARD"))
+
+
+def legacy(table, vault, bucket, user, path):
+    job_id = str(uuid.uuid4())
+    name = os.path.basename(path)
+    base = name[:-4] if name.endswith(".vcf") else name
+    with open(path, "rb") as f:
+        arch = client("glacier").upload_archive(vaultName=vault, body=f.read())
+    item = {
+        "job_id": job_id,
+        "user_id": user,
+        "input_file_name": name,
+        "s3_inputs_bucket": bucket,
+        "s3_key_input_file": "gas/%s/%s~%s" % (user, job_id, name),
+        "submit_time": int(time.time()) - 7200,
+        "job_status": "COMPLETED",
+        "s3_results_bucket": bucket,
+        "s3_key_result_file": "gas/%s/%s~%s.annot.vcf" % (user, job_id, base),
+        "s3_key_log_file": "gas/%s/%s~%s.vcf.count.log" % (user, job_id, base),
+        "complete_time": int(time.time()) - 7000,
+        "results_file_archive_id": arch["archiveId"],
+    }
+    boto3.resource("dynamodb", endpoint_url=ep, region_name=region).Table(table).put_item(Item=item)
+    print(job_id)
+
+
+def iam_user(name):
+    iam = client("iam")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    k = iam.create_access_key(UserName=name)["AccessKey"]
+    print(k["AccessKeyId"], k["SecretAccessKey"])
+
+
+cmds = {"submit": submit, "item": item, "exists": exists, "storage-class": storage_class,
+        "legacy": legacy, "iam-user": iam_user}
+if len(sys.argv) < 2 or sys.argv[1] not in cmds:
+    sys.exit("usage: aws_tool.py " + "|".join(cmds) + " ...")
+cmds[sys.argv[1]](*sys.argv[2:])
