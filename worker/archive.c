@@ -1,6 +1,6 @@
 /* archive: a free user's result goes to cold storage once complete_time + archive_grace
- * has passed (the subscription delays delivery up to 900 s; a longer grace re-hides the
- * message until it is due).
+ * has passed (the subscription delays delivery up to 900 s; a longer grace defers the
+ * message until it is due: re-hidden, or re-sent delayed near the dead-letter limit).
  *
  *   NONE -> ARCHIVING (claimed) -> copy to cold storage -> ARCHIVED + archive id recorded
  *   -> re-check the role: upgraded meanwhile? undo (back to NONE, cold copy deleted, the

@@ -53,6 +53,36 @@ static void dead_letter(struct pipe_ctx *ctx, const char *why)
     free(dlq_name);
 }
 
+/* Not due yet: hide the message until it is, while that leaves it a receive before the
+ * dead-letter limit (and the queue allows the visibility); otherwise send it again with a
+ * delay (at most 900 s, a fresh receive count) and delete this copy - so a grace of any
+ * length neither dead-letters the message nor hits SQS's 12-hour visibility limit. */
+static void defer(struct pipe_ctx *ctx)
+{
+    const struct queue_msg *m = ctx->msg;
+    int max_receives = (int)cfg_int(ctx->cfg, CFG_QUEUE_MAX_RECEIVES);
+    if (m->receive_count + 1 < max_receives &&
+        queue_extend(ctx->q, m->receipt, ctx->defer_s) == 0) {
+        log_info("runner", "message %s deferred %d s", m->id, ctx->defer_s);
+        return;
+    }
+    int delay = ctx->defer_s < QUEUE_MAX_DELAY ? ctx->defer_s : QUEUE_MAX_DELAY;
+    char *id = NULL;
+    if (queue_send_raw(ctx->q, m->body, delay, &id)) {
+        log_warn("runner", "message %s: cannot defer it (%s); it comes back after its visibility",
+                 m->id, gas_errmsg());
+        return;
+    }
+    if (queue_delete(ctx->q, m->receipt))
+        log_warn("runner",
+                 "message %s: re-sent as %s but not deleted (%s): handled twice, "
+                 "harmlessly",
+                 m->id, id, gas_errmsg());
+    else
+        log_info("runner", "message %s re-sent as %s, delayed %d s", m->id, id, delay);
+    free(id);
+}
+
 static void handle_one(struct pipe_ctx *ctx, int p)
 {
     struct worker *w = ctx->w;
@@ -81,12 +111,7 @@ static void handle_one(struct pipe_ctx *ctx, int p)
                  ctx->msg->receive_count);
         atomic_fetch_add(&w->failed[p], 1);
         break;
-    case PIPE_DEFER:
-        if (queue_extend(ctx->q, ctx->msg->receipt, ctx->defer_s))
-            log_warn("runner", "message %s: cannot defer it (%s)", ctx->msg->id, gas_errmsg());
-        else
-            log_info("runner", "message %s deferred %d s", ctx->msg->id, ctx->defer_s);
-        break;
+    case PIPE_DEFER: defer(ctx); break;
     case PIPE_DEAD:
         dead_letter(ctx, gas_errmsg());
         atomic_fetch_add(&w->failed[p], 1);
