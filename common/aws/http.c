@@ -130,6 +130,16 @@ static void parse_error(struct aws_resp *r)
             snprintf(r->error_message, sizeof r->error_message, "%.*s", (int)(end - m - 1), m + 1);
         return;
     }
+    const char *g = strstr(b, "\"code\""); /* Glacier: {"code": "...", "message": "..."} */
+    if (g && (g = strchr(g + 6, '"'))) {
+        const char *end = strchr(g + 1, '"');
+        if (end)
+            snprintf(r->error_code, sizeof r->error_code, "%.*s", (int)(end - g - 1), g + 1);
+        const char *m = strstr(b, "\"message\"");
+        if (m && (m = strchr(m + 9, '"')) && (end = strchr(m + 1, '"')))
+            snprintf(r->error_message, sizeof r->error_message, "%.*s", (int)(end - m - 1), m + 1);
+        return;
+    }
     const char *c = strstr(b, "<Code>"), *ce = c ? strstr(c, "</Code>") : NULL;
     if (c && ce)
         snprintf(r->error_code, sizeof r->error_code, "%.*s", (int)(ce - c - 6), c + 6);

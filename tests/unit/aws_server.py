@@ -5,6 +5,20 @@ import hashlib, http.server, os, ssl, sys, threading
 
 counts = {}
 stored = {"data": b""}
+objects = {"/bkt/big": bytes((i * 7 + i // 4096) % 251 for i in range((12 << 20) + 3))}
+uploads = {}
+archives = {}
+MIB = 1 << 20
+
+
+def tree_hash(data):
+    # Glacier's SHA-256 tree hash, written independently of the C code under test
+    level = [hashlib.sha256(data[i:i + MIB]).digest() for i in range(0, len(data), MIB)] or \
+        [hashlib.sha256(b"").digest()]
+    while len(level) > 1:
+        level = [hashlib.sha256(level[i] + level[i + 1]).digest() if i + 1 < len(level)
+                 else level[i] for i in range(0, len(level), 2)]
+    return level[0].hex()
 
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -47,6 +61,15 @@ class H(http.server.BaseHTTPRequestHandler):
         if self.path == "/headers":
             signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";") if "SignedHeaders=" in auth else []
             return self.send(200, '{"signed":"%s","meta":"%s"}' % (";".join(signed), self.headers.get("x-amz-meta-color", "")), rid)
+        if self.path.startswith("/-/vaults/v/"):
+            return self.glacier(data, rid)
+        if self.path.startswith("/bkt/"):
+            if self.command == "PUT":
+                objects[self.path] = data
+                return self.send(200, "", [("ETag", '"%s"' % hashlib.md5(data).hexdigest())])
+            if self.path not in objects:
+                return self.send(404, "<Error><Code>NoSuchKey</Code></Error>", rid)
+            return self.send(200, objects[self.path], rid)
         if self.path == "/big":
             return self.send(200, b"x" * (2 << 20))
         if self.path == "/upload":
@@ -59,6 +82,52 @@ class H(http.server.BaseHTTPRequestHandler):
         if self.path.startswith("/count"):
             return self.send(200, str(counts.get(self.path.split("?")[1], 0)))
         self.send(404, "{}")
+
+    def glacier(self, data, rid):
+        if self.headers.get("x-amz-glacier-version") != "2012-06-01":
+            return self.send(400, '{"code":"MissingParameterValueException","message":"version"}')
+        p = self.path[len("/-/vaults/v/"):]
+        bad = lambda m: self.send(400, '{"code":"InvalidParameterValueException","message":"%s"}' % m)
+        if p == "multipart-uploads" and self.command == "POST":
+            size = int(self.headers.get("x-amz-part-size", "0"))
+            if size < MIB or size & (size - 1) or size > 4096 * MIB:
+                return bad("part size %d" % size)
+            uid = "UP%d" % (len(uploads) + 1)
+            uploads[uid] = {"size": size, "parts": {}, "desc": self.headers.get("x-amz-archive-description", "")}
+            return self.send(201, "", [("x-amz-multipart-upload-id", uid)] + rid)
+        if p.startswith("multipart-uploads/"):
+            u = uploads.get(p.split("/")[1])
+            if u is None:
+                return self.send(404, '{"code":"ResourceNotFoundException","message":"upload"}')
+            if self.command == "PUT":
+                a, b = self.headers["Content-Range"].split(" ")[1].split("/")[0].split("-")
+                a, b = int(a), int(b)
+                if a % u["size"] or b - a + 1 != len(data) or len(data) > u["size"]:
+                    return bad("range %d-%d for %d bytes" % (a, b, len(data)))
+                if self.headers.get("x-amz-sha256-tree-hash") != tree_hash(data):
+                    return bad("part tree hash")
+                u["parts"][a] = data
+                return self.send(204, "", [("x-amz-sha256-tree-hash", tree_hash(data))] + rid)
+            if self.command == "POST":
+                whole = b"".join(u["parts"][k] for k in sorted(u["parts"]))
+                if int(self.headers.get("x-amz-archive-size", -1)) != len(whole):
+                    return bad("archive size")
+                if self.headers.get("x-amz-sha256-tree-hash") != tree_hash(whole):
+                    return bad("archive tree hash")
+                aid = "A%d" % (len(archives) + 1)
+                archives[aid] = whole
+                return self.send(201, "", [("x-amz-archive-id", aid)] + rid)
+            if self.command == "DELETE":
+                uploads.pop(p.split("/")[1])
+                return self.send(204, "", rid)
+        if p.startswith("jobs/") and p.endswith("/output"):
+            job = p.split("/")[1]
+            body = objects["/bkt/big"]
+            th = tree_hash(body) if job == "good" else "0" * 64
+            return self.send(200, body, [("x-amz-sha256-tree-hash", th)] + rid)
+        if p.startswith("jobs/"):
+            return self.send(200, '{"StatusCode":"Succeeded","Completed":true}', rid)
+        return self.send(404, '{"code":"ResourceNotFoundException","message":"%s"}' % p)
 
     do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = handle_any
 
