@@ -54,6 +54,7 @@ char *xstrdup(const char *s)
 
 char *xstrndup(const char *s, size_t n)
 {
+    n = strnlen(s, n); /* like strndup: at most n bytes, never past the terminator */
     char *p = xmalloc(n + 1);
     memcpy(p, s, n);
     p[n] = 0;

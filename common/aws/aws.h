@@ -37,8 +37,8 @@ int aws_backend_open(const struct cfg *cfg, struct gas_backend **be);
 struct aws_http *aws_http_of(struct aws_be *ab);
 /* scheme://host of a service: the override, or https://<service>.<region>.amazonaws.com. */
 char *aws_endpoint(struct aws_be *ab, const char *service);
-/* The account id (config, else STS GetCallerIdentity once). */
-int aws_account(struct aws_be *ab, const char **account);
+/* The account id (config, else STS GetCallerIdentity once), copied into out. */
+int aws_account(struct aws_be *ab, char out[32]);
 /* arn:aws:<service>:<region>:<account>:<name> */
 int aws_arn(struct aws_be *ab, const char *service, const char *name, char **arn);
 

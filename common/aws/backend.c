@@ -165,37 +165,36 @@ char *aws_xml_text(const char *xml, const char *tag)
     return sb_detach(&sb);
 }
 
-int aws_account(struct aws_be *ab, const char **account)
+int aws_account(struct aws_be *ab, char out[32])
 {
     pthread_mutex_lock(&ab->mu);
-    int have = ab->account[0] != 0;
+    snprintf(out, 32, "%s", ab->account);
     pthread_mutex_unlock(&ab->mu);
-    if (!have) {
-        static const char *const f[] = {"Action", "GetCallerIdentity", "Version", "2011-06-15",
-                                        NULL};
-        char *xml = NULL;
-        int rc = aws_query(ab, "sts", f, &xml);
-        char *acct = rc ? NULL : aws_xml_text(xml, "Account");
-        free(xml);
-        if (!rc && (!acct || !*acct || strlen(acct) >= sizeof ab->account))
-            rc = gas_err_set(GAS_EINVAL, "sts: GetCallerIdentity without an account");
-        if (rc) {
-            free(acct);
-            return gas_err_wrap(rc, "find the AWS account id (or set aws_account_id)");
-        }
-        pthread_mutex_lock(&ab->mu);
-        snprintf(ab->account, sizeof ab->account, "%s", acct);
-        pthread_mutex_unlock(&ab->mu);
+    if (*out)
+        return 0;
+    static const char *const f[] = {"Action", "GetCallerIdentity", "Version", "2011-06-15", NULL};
+    char *xml = NULL;
+    int rc = aws_query(ab, "sts", f, &xml);
+    char *acct = rc ? NULL : aws_xml_text(xml, "Account");
+    free(xml);
+    if (!rc && (!acct || !*acct || strlen(acct) >= 32))
+        rc = gas_err_set(GAS_EINVAL, "sts: GetCallerIdentity without an account");
+    if (rc) {
         free(acct);
+        return gas_err_wrap(rc, "find the AWS account id (or set aws_account_id)");
     }
-    *account = ab->account; /* written once, before any reader gets here */
+    pthread_mutex_lock(&ab->mu);
+    snprintf(ab->account, sizeof ab->account, "%s", acct);
+    pthread_mutex_unlock(&ab->mu);
+    snprintf(out, 32, "%s", acct);
+    free(acct);
     return 0;
 }
 
 int aws_arn(struct aws_be *ab, const char *service, const char *name, char **arn)
 {
-    const char *acct;
-    int rc = aws_account(ab, &acct);
+    char acct[32];
+    int rc = aws_account(ab, acct);
     *arn = rc ? NULL : xasprintf("arn:aws:%s:%s:%s:%s", service, ab->region, acct, name);
     return rc;
 }

@@ -128,12 +128,12 @@ int aws_topic_create(struct gas_backend *be, const char *name)
     struct aws_be *ab = aws_of(be);
     const char *f[] = {"Action", "CreateTopic", "Version", "2010-03-31", "Name", name, NULL};
     char *xml = NULL, *arn = NULL;
-    const char *acct = NULL;
+    char acct[32];
     int rc = aws_query(ab, "sns", f, &xml);
     if (!rc && !(arn = aws_xml_text(xml, "TopicArn")))
         rc = gas_err_set(GAS_EINVAL, "sns: CreateTopic answer without TopicArn");
     if (!rc)
-        rc = aws_account(ab, &acct);
+        rc = aws_account(ab, acct);
     if (!rc) {
         /* S3 (restore events) and Glacier (job notices) of this account may publish */
         char *policy =

@@ -231,6 +231,17 @@ static int read_dead(struct queue *q, int max, struct queue_msg *out, int *n)
     *n = 0;
     if (!aq->dlq_url)
         return 0;
+    /* as many as the queue says it holds (so an empty queue costs no receive, and the
+     * last receive is not a 1 s wait for nothing) */
+    static const char *const names[] = {"ApproximateNumberOfMessages", NULL};
+    cJSON *a = NULL;
+    int rc0 = get_attrs(aws_of(q->be), aq->dlq_url, names, &a);
+    int64_t avail = rc0 ? 0 : attr_int(a, names[0]);
+    cJSON_Delete(a);
+    if (rc0)
+        return rc0;
+    if (avail < max)
+        max = (int)avail;
     int empty = 0;
     while (*n < max && !empty) {
         struct queue_msg batch[QUEUE_MAX_BATCH];
