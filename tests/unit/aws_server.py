@@ -63,6 +63,23 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.send(200, '{"signed":"%s","meta":"%s"}' % (";".join(signed), self.headers.get("x-amz-meta-color", "")), rid)
         if self.path.startswith("/-/vaults/v/"):
             return self.glacier(data, rid)
+        if self.path.startswith("/bkt/cold/"):  # S3 cold-mode states
+            path, _, query = self.path.partition("?")
+            name = path[len("/bkt/cold/"):]
+            if self.command == "POST" and query.startswith("restore"):
+                if b"<Tier>Expedited</Tier>" in data and name == "busy":
+                    return self.send(503, "<Error><Code>GlacierExpeditedRetrievalNotAvailable</Code><Message>no capacity</Message></Error>", rid)
+                if name == "inprogress":
+                    return self.send(409, "<Error><Code>RestoreAlreadyInProgress</Code><Message>Object restore is already in progress</Message></Error>", rid)
+                return self.send(202, "", rid)
+            restore = {"inprogress": 'ongoing-request="true"',
+                       "ready": 'ongoing-request="false", expiry-date="Fri, 21 Dec 2029 00:00:00 GMT"'}
+            if name not in ("inprogress", "ready", "archived", "busy"):
+                return self.send(404, "<Error><Code>NoSuchKey</Code></Error>", rid)
+            h = [("x-amz-storage-class", "GLACIER")] + rid
+            if name in restore:
+                h.append(("x-amz-restore", restore[name]))
+            return self.send(200, b"cold data", h)
         if self.path.startswith("/bkt/"):
             if self.command == "PUT":
                 objects[self.path] = data

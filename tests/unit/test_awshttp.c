@@ -203,6 +203,44 @@ static void glacier_output_tree_hash_checked(void)
     cfg_free(cfg);
 }
 
+/* The S3 storage-class cold store reads x-amz-restore and RestoreObject's errors the way
+ * S3 sends them (moto restores at once, so these states need this server). */
+static void s3_cold_states(void)
+{
+    struct cfg *cfg;
+    struct gas_backend *be = glacier_backend(&cfg);
+    if (!be)
+        return;
+    backend_close(be);
+    CHECK_OK(cfg_set(cfg, "cold_mode", "s3", "test"));
+    CHECK_OK(cfg_set(cfg, "archive_vault", "bkt", "test"));
+    be = NULL;
+    CHECK_OK(backend_open(cfg, &be));
+    if (!be)
+        return;
+    enum cold_status st = COLD_READY;
+    CHECK_OK(cold_status(be->cold, "cold/inprogress", &st));
+    CHECK_INT(st, COLD_IN_PROGRESS);
+    CHECK_RC(cold_fetch(be->cold, "cold/inprogress", "bkt", "x"), GAS_ENOTREADY);
+    CHECK_OK(cold_status(be->cold, "cold/ready", &st));
+    CHECK_INT(st, COLD_READY);
+    CHECK_OK(cold_status(be->cold, "cold/archived", &st)); /* no retrieval asked for */
+    CHECK_INT(st, COLD_FAILED);
+    CHECK_RC(cold_status(be->cold, "cold/none", &st), GAS_ENOTFOUND);
+    char *rid = NULL;
+    CHECK_RC(cold_retrieve(be->cold, "cold/busy", COLD_EXPEDITED, "j", NULL, &rid), GAS_ECAPACITY);
+    CHECK(rid == NULL);
+    CHECK_OK(cold_retrieve(be->cold, "cold/busy", COLD_STANDARD, "j", NULL, &rid)); /* fallback */
+    CHECK_STR(rid, "cold/busy");
+    free(rid);
+    rid = NULL;
+    CHECK_OK(cold_retrieve(be->cold, "cold/inprogress", COLD_EXPEDITED, "j", NULL, &rid));
+    CHECK_STR(rid, "cold/inprogress"); /* RestoreAlreadyInProgress: that retrieval is this one */
+    free(rid);
+    backend_close(be);
+    cfg_free(cfg);
+}
+
 static void responses_are_bounded(void)
 {
     struct aws_resp r;
@@ -254,11 +292,17 @@ static void tls_is_always_verified(void)
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
-        T(retries_throttling_then_succeeds), T(gives_up_after_three_with_code_and_request_id),
-        T(errors_map_to_gas_errors),         T(responses_are_bounded),
-        T(streams_files_with_payload_hash),  T(tls_is_always_verified),
-        T(expedited_capacity_not_retried),   T(extra_headers_signed_and_answers_kept),
-        T(glacier_multipart_archive),        T(glacier_output_tree_hash_checked),
+        T(retries_throttling_then_succeeds),
+        T(gives_up_after_three_with_code_and_request_id),
+        T(errors_map_to_gas_errors),
+        T(responses_are_bounded),
+        T(streams_files_with_payload_hash),
+        T(tls_is_always_verified),
+        T(expedited_capacity_not_retried),
+        T(extra_headers_signed_and_answers_kept),
+        T(glacier_multipart_archive),
+        T(glacier_output_tree_hash_checked),
+        T(s3_cold_states),
     };
     int ok = setup(), rc = ok ? t_main("awshttp", cases, sizeof cases / sizeof *cases, argc, argv)
                               : (printf("awshttp: 0 passed, 1 failed\n"), 1);
