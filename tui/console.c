@@ -17,12 +17,15 @@
 #include "gas/err.h"
 #include "gas/json.h"
 #include "gas/msg.h"
+#include "gas/log.h"
 #include "gas/util.h"
 
 #include <curses.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <pthread.h>
+#include <fcntl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -830,12 +833,27 @@ int cmd_console(struct cfg *cfg, int argc, char **argv)
     }
     setlocale(LC_ALL, "");
     c->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+    /* log lines (AWS retries, ...) must not land on the screen: to console_log, or none */
+    const char *lf = cfg_str(cfg, CFG_CONSOLE_LOG);
+    int log_fd = *lf ? open(lf, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+    if (*lf && log_fd < 0) {
+        fprintf(stderr, "gas console: console_log %s: %s\n", lf, strerror(errno));
+        free(c);
+        return 1;
+    }
+    log_setup(log_fd >= 0 ? (enum log_level)log_level_parse(cfg_str(cfg, CFG_LOG_LEVEL))
+                          : GAS_LOG_OFF,
+              cfg_bool(cfg, CFG_LOG_JSON), log_fd >= 0 ? log_fd : 2);
     int rc = start(c, cfg);
     if (!rc)
         rc = run_console(c);
     if (c->app)
         finish(c);
     free(c);
+    log_setup((enum log_level)log_level_parse(cfg_str(cfg, CFG_LOG_LEVEL)),
+              cfg_bool(cfg, CFG_LOG_JSON), 2);
+    if (log_fd >= 0)
+        close(log_fd);
     return rc;
 }
 

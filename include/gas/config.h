@@ -75,6 +75,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
     X(SMTP_URL, "smtp_url", CFG_STR, "", 0, 0, NULL, "notify: SMTP server, e.g. smtps://mail.example.org:465 (empty: write .eml files)") \
     X(SMTP_FROM, "smtp_from", CFG_STR, "gas@localhost", 0, 0, NULL, "notify: sender address") \
     X(SMTP_USER, "smtp_user", CFG_STR, "", 0, 0, NULL, "notify: SMTP user name") \
+    X(CONSOLE_LOG, "console_log", CFG_STR, "", 0, 0, NULL, "console: file that log lines go to while it runs (empty: none; backend errors show on screen)") \
     X(CONSOLE_REFRESH, "console_refresh", CFG_INT, "2", 1, 3600, NULL, "console: seconds between refreshes") \
     X(SMTP_PASSWORD, "smtp_password", CFG_SECRET, "", 0, 0, NULL, "password for the SMTP server (never logged)")
 

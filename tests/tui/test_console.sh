@@ -109,6 +109,32 @@ wait "$breaker"
 expect "backend back: the error clears" sh -c "for i in \$(seq 1 60); do $TM capture-pane -p -t un | grep -q 'backend error' || exit 0; sleep 0.1; done; exit 1"
 $TM kill-session -t un
 
+# on AWS the backend becomes unreachable for real (its moto_server stops): the network
+# error is shown, the data ages, and the HTTP layer's retry lines stay off the screen
+if [ "${GAS_NO_AWS:-0}" != 1 ] && EP=$("$GAS_ROOT/scripts/moto.sh" start "$WORK/moto"); then
+  trap 'stop_gasd; $TM kill-server 2>/dev/null; "$GAS_ROOT/scripts/moto.sh" stop "$WORK/moto"; rm -rf "$WORK"' EXIT
+  AWSENV=(GAS_BACKEND=aws GAS_AWS_ENDPOINT=$EP AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+          AWS_EC2_METADATA_DISABLED=true AWS_SHARED_CREDENTIALS_FILE=/dev/null GAS_AWS_RETRY_BASE_MS=50
+          GAS_CONSOLE_LOG=$WORK/console-aws.log)
+  env "${AWSENV[@]}" gas aws bootstrap >/dev/null
+  env "${AWSENV[@]}" gas users add ann --email ann@example.org >/dev/null
+  console aw 100 30 "${AWSENV[@]}"
+  expect "aws: console starts" wait_screen '^GAS console +aws backend' aw
+  expect "aws: users counted" wait_screen '^users 1' aw
+  "$GAS_ROOT/scripts/moto.sh" stop "$WORK/moto"
+  expect "aws unreachable: the network error is shown" \
+    wait_screen "backend error: .*(Couldn't connect|connect)" aw 15
+  expect "aws unreachable: the last good data stays up" wait_screen '^users 1' aw 2
+  sleep 1.5
+  age=$(screen aw | head -1 | sed -E 's/.*data age ([0-9.]+)s.*/\1/')
+  expect "aws unreachable: data age grows ($age s)" awk -v a="$age" 'BEGIN{exit !(a >= 2)}'
+  expect "aws unreachable: no log line on the screen" sh -c "! $TM capture-pane -p -t aw | grep -q 'retrying'"
+  expect "aws unreachable: retries logged to console_log" grep -q 'retrying' "$WORK/console-aws.log"
+  $TM send-keys -t aw q
+else
+  [ "${GAS_NO_AWS:-0}" = 1 ] || bad "moto_server started for the AWS console case"
+fi
+
 # resizing keeps the screen whole
 $TM resize-window -t c -x 50 -y 12
 sleep 0.5
