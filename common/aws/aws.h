@@ -35,11 +35,14 @@ int aws_backend_open(const struct cfg *cfg, struct gas_backend **be);
 /* This thread's HTTP handle for be (made on first use, freed when the thread ends or the
  * backend closes). */
 struct aws_http *aws_http_of(struct aws_be *ab);
+/* The ARN partition ("aws", "aws-cn", "aws-us-gov") and DNS domain of a region. */
+const char *aws_partition(const char *region);
+const char *aws_domain(const char *region);
 /* scheme://host of a service: the override, or https://<service>.<region>.amazonaws.com. */
 char *aws_endpoint(struct aws_be *ab, const char *service);
 /* The account id (config, else STS GetCallerIdentity once), copied into out. */
 int aws_account(struct aws_be *ab, char out[32]);
-/* arn:aws:<service>:<region>:<account>:<name> */
+/* arn:<partition>:<service>:<region>:<account>:<name> */
 int aws_arn(struct aws_be *ab, const char *service, const char *name, char **arn);
 
 /* A JSON 1.0 call (SQS, DynamoDB): X-Amz-Target prefix.op, body in, parsed answer out

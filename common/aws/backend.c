@@ -55,11 +55,23 @@ struct aws_http *aws_http_of(struct aws_be *ab)
     return t->http;
 }
 
+const char *aws_partition(const char *region)
+{
+    return !strncmp(region, "cn-", 3)       ? "aws-cn"
+           : !strncmp(region, "us-gov-", 7) ? "aws-us-gov"
+                                            : "aws";
+}
+
+const char *aws_domain(const char *region)
+{
+    return !strncmp(region, "cn-", 3) ? "amazonaws.com.cn" : "amazonaws.com";
+}
+
 char *aws_endpoint(struct aws_be *ab, const char *service)
 {
     if (*ab->endpoint)
         return xstrdup(ab->endpoint);
-    return xasprintf("https://%s.%s.amazonaws.com", service, ab->region);
+    return xasprintf("https://%s.%s.%s", service, ab->region, aws_domain(ab->region));
 }
 
 /* ------------------------------------------------------------------------- protocols */
@@ -195,7 +207,9 @@ int aws_arn(struct aws_be *ab, const char *service, const char *name, char **arn
 {
     char acct[32];
     int rc = aws_account(ab, acct);
-    *arn = rc ? NULL : xasprintf("arn:aws:%s:%s:%s:%s", service, ab->region, acct, name);
+    *arn = rc ? NULL
+              : xasprintf("arn:%s:%s:%s:%s:%s", aws_partition(ab->region), service, ab->region,
+                          acct, name);
     return rc;
 }
 
@@ -259,6 +273,11 @@ int aws_backend_open(const struct cfg *cfg, struct gas_backend **out)
                            "aws_endpoint \"%.100s\" must start with http:// or https://", ep);
     if (*ep && ep[strlen(ep) - 1] == '/')
         return gas_err_set(GAS_EINVAL, "aws_endpoint \"%.100s\" must not end with '/'", ep);
+    const char *region = cfg_str(cfg, CFG_AWS_REGION);
+    size_t rn = strlen(region);
+    if (rn < 1 || rn > 32 || strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != rn)
+        return gas_err_set(GAS_EINVAL, "aws_region \"%.40s\" is not a region name (e.g. us-east-1)",
+                           region);
     struct aws_be *ab = xcalloc(1, sizeof *ab);
     ab->pub.ops = &aws_ops;
     ab->pub.name = "aws";

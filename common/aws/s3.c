@@ -27,10 +27,10 @@ static void address(struct aws_be *ab, const char *bucket, const char *key, char
 {
     if (*ab->endpoint || strchr(bucket, '.')) {
         *ep = *ab->endpoint ? xstrdup(ab->endpoint)
-                            : xasprintf("https://s3.%s.amazonaws.com", ab->region);
+                            : xasprintf("https://s3.%s.%s", ab->region, aws_domain(ab->region));
         *path = key ? xasprintf("/%s/%s", bucket, key) : xasprintf("/%s", bucket);
     } else {
-        *ep = xasprintf("https://%s.s3.%s.amazonaws.com", bucket, ab->region);
+        *ep = xasprintf("https://%s.s3.%s.%s", bucket, ab->region, aws_domain(ab->region));
         *path = xasprintf("/%s", key ? key : "");
     }
 }

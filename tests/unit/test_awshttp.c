@@ -7,6 +7,7 @@
 #include "gas/awshttp.h"
 #include "gas/backend.h"
 #include "gas/config.h"
+#include "../../common/aws/aws.h"
 #include "gas/util.h"
 
 #include <signal.h>
@@ -241,6 +242,26 @@ static void s3_cold_states(void)
     cfg_free(cfg);
 }
 
+static void regions_and_partitions(void)
+{
+    CHECK_STR(aws_partition("eu-west-1"), "aws");
+    CHECK_STR(aws_partition("cn-north-1"), "aws-cn");
+    CHECK_STR(aws_partition("us-gov-west-1"), "aws-us-gov");
+    CHECK_STR(aws_domain("cn-northwest-1"), "amazonaws.com.cn");
+    CHECK_STR(aws_domain("us-east-1"), "amazonaws.com");
+    struct cfg *cfg = cfg_new();
+    struct gas_backend *be = NULL;
+    CHECK_OK(cfg_set(cfg, "backend", "aws", "test"));
+    CHECK_OK(cfg_set(cfg, "aws_region", "us-east-1.evil.example/x", "test"));
+    CHECK_RC(backend_open(cfg, &be), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "aws_region") != NULL);
+    CHECK_OK(cfg_set(cfg, "aws_region", "eu-west-1", "test"));
+    CHECK_OK(cfg_set(cfg, "aws_endpoint", "ftp://x", "test"));
+    CHECK_RC(backend_open(cfg, &be), GAS_EINVAL);
+    CHECK(be == NULL);
+    cfg_free(cfg);
+}
+
 static void responses_are_bounded(void)
 {
     struct aws_resp r;
@@ -303,6 +324,7 @@ int main(int argc, char **argv)
         T(glacier_multipart_archive),
         T(glacier_output_tree_hash_checked),
         T(s3_cold_states),
+        T(regions_and_partitions),
     };
     int ok = setup(), rc = ok ? t_main("awshttp", cases, sizeof cases / sizeof *cases, argc, argv)
                               : (printf("awshttp: 0 passed, 1 failed\n"), 1);
