@@ -160,6 +160,7 @@ static void download_links(void)
         CHECK(url && strstr(url, "X-Amz-Signature=") && strstr(url, "X-Amz-Expires=600"));
         CHECK(url && strstr(url, "j~x.vcf") != NULL);
     }
+    free(url);
     CHECK_RC(objs_link(be->objs, b, "../x", 600, &url), GAS_EINVAL);
     CHECK_RC(objs_link(be->objs, b, "k", 0, &url), GAS_EINVAL);
     free(url);

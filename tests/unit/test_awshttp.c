@@ -179,6 +179,7 @@ static void glacier_multipart_archive(void)
     char *aid = NULL;
     CHECK_OK(cold_archive(be->cold, "bkt", "big", "job 1", &aid));
     CHECK_STR(aid, "A1"); /* the server gives the id once parts and whole hash match */
+    free(aid);
     CHECK_RC(cold_archive(be->cold, "bkt", "missing", "job 2", &aid), GAS_ENOTFOUND);
     free(aid);
     backend_close(be);
