@@ -271,6 +271,12 @@ int aws_backend_open(const struct cfg *cfg, struct gas_backend **out)
     if (*ep && strncmp(ep, "http://", 7) && strncmp(ep, "https://", 8))
         return gas_err_set(GAS_EINVAL,
                            "aws_endpoint \"%.100s\" must start with http:// or https://", ep);
+    if (!strncmp(ep, "http://", 7) && strncmp(ep + 7, "127.", 4) &&
+        strncmp(ep + 7, "localhost", 9) && strncmp(ep + 7, "[::1]", 5))
+        log_warn("aws",
+                 "aws_endpoint %.100s is plain HTTP to another machine: requests are "
+                 "signed but not encrypted",
+                 ep);
     if (*ep && ep[strlen(ep) - 1] == '/')
         return gas_err_set(GAS_EINVAL, "aws_endpoint \"%.100s\" must not end with '/'", ep);
     const char *region = cfg_str(cfg, CFG_AWS_REGION);

@@ -353,7 +353,7 @@ int aws_table_open(struct gas_backend *be, const char *name, const char *key_att
     int rc = describe(aws_of(be), name, &desc);
     cJSON_Delete(desc);
     if (rc)
-        return rc == GAS_ENOTFOUND ? gas_err_set(rc, "no table %s (run gas aws bootstrap)", name)
+        return rc == GAS_ENOTFOUND ? gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", name)
                                    : rc;
     struct tbl *t = xcalloc(1, sizeof *t);
     t->ops = &ddb_ops;

@@ -108,7 +108,7 @@ int aws_topic_open(struct gas_backend *be, const char *name, struct topic **out)
                            NULL};
         rc = aws_query(ab, "sns", f, NULL);
         if (rc == GAS_ENOTFOUND)
-            rc = gas_err_set(rc, "no topic %s (run gas aws bootstrap)", name);
+            rc = gas_err_wrap(rc, "no topic %s (run gas aws bootstrap?)", name);
     }
     if (rc) {
         free(arn);
