@@ -10,6 +10,8 @@
 #include "gas/util.h"
 
 #include <curl/curl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,34 +149,37 @@ int aws_query(struct aws_be *ab, const char *service, const char *const *fields,
     return rc;
 }
 
+/* First element named tag (any namespace), depth first. */
+static xmlNode *find_element(xmlNode *n, const char *tag)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, tag))
+            return n;
+        xmlNode *c = find_element(n->children, tag);
+        if (c)
+            return c;
+    }
+    return NULL;
+}
+
 char *aws_xml_text(const char *xml, const char *tag)
 {
-    char open[96], close[96];
-    snprintf(open, sizeof open, "<%s>", tag);
-    snprintf(close, sizeof close, "</%s>", tag);
-    const char *a = xml ? strstr(xml, open) : NULL;
-    const char *b = a ? strstr(a, close) : NULL;
-    if (!a || !b)
+    if (!xml || !*xml)
         return NULL;
-    a += strlen(open);
-    struct strbuf sb;
-    sb_init(&sb, 0);
-    static const struct {
-        const char *ent, *ch;
-    } ents[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}};
-    while (a < b) {
-        int done = 0;
-        if (*a == '&')
-            for (size_t i = 0; i < sizeof ents / sizeof *ents && !done; i++)
-                if (!strncmp(a, ents[i].ent, strlen(ents[i].ent))) {
-                    sb_adds(&sb, ents[i].ch);
-                    a += strlen(ents[i].ent);
-                    done = 1;
-                }
-        if (!done)
-            sb_add(&sb, a++, 1);
+    /* no network, no DTD loading, no entity substitution: an answer is data, not a program */
+    xmlDoc *doc = xmlReadMemory(xml, (int)strnlen(xml, 16u << 20), "aws.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc)
+        return NULL;
+    xmlNode *n = find_element(xmlDocGetRootElement(doc), tag);
+    char *out = NULL;
+    if (n) {
+        xmlChar *t = xmlNodeGetContent(n);
+        out = xstrdup(t ? (const char *)t : "");
+        xmlFree(t);
     }
-    return sb_detach(&sb);
+    xmlFreeDoc(doc);
+    return out;
 }
 
 int aws_account(struct aws_be *ab, char out[32])
@@ -248,6 +253,7 @@ static void a_close(struct gas_backend *be)
 static void curl_once(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    xmlInitParser(); /* once, before threads parse */
 }
 
 static const struct backend_ops aws_ops = {

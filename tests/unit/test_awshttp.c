@@ -243,6 +243,28 @@ static void s3_cold_states(void)
     cfg_free(cfg);
 }
 
+static void xml_answers(void)
+{
+    char *t = aws_xml_text("<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
+                           "<PublishResult><MessageId>a&amp;b&lt;c</MessageId></PublishResult>"
+                           "</PublishResponse>",
+                           "MessageId");
+    CHECK_STR(t, "a&b<c");
+    free(t);
+    t = aws_xml_text("<R><UploadId><![CDATA[x<y]]></UploadId></R>", "UploadId");
+    CHECK_STR(t, "x<y");
+    free(t);
+    CHECK(aws_xml_text("<R><Other>1</Other></R>", "UploadId") == NULL);
+    CHECK(aws_xml_text("<R><UploadId>unclosed", "UploadId") == NULL);
+    CHECK(aws_xml_text("", "UploadId") == NULL);
+    /* an external entity is not fetched or expanded */
+    t = aws_xml_text("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM "
+                     "\"file:///etc/passwd\">]><r><Code>&x;</Code></r>",
+                     "Code");
+    CHECK(t == NULL || strstr(t, "root:") == NULL);
+    free(t);
+}
+
 static void regions_and_partitions(void)
 {
     CHECK_STR(aws_partition("eu-west-1"), "aws");
@@ -326,6 +348,7 @@ int main(int argc, char **argv)
         T(glacier_output_tree_hash_checked),
         T(s3_cold_states),
         T(regions_and_partitions),
+        T(xml_answers),
     };
     int ok = setup(), rc = ok ? t_main("awshttp", cases, sizeof cases / sizeof *cases, argc, argv)
                               : (printf("awshttp: 0 passed, 1 failed\n"), 1);
