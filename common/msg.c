@@ -4,16 +4,57 @@
 #include "gas/err.h"
 #include "gas/job.h"
 #include "gas/json.h"
+#include "gas/pylit.h"
 #include "gas/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* What a body looked like, for the dead-letter reason: its first bytes, printable. */
+static void body_preview(const char *body, char *out, size_t n)
+{
+    size_t o = 0;
+    for (const char *p = body; *p && o + 5 < n; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (p - body >= 48) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        out[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    out[o] = 0;
+}
+
+/* One object from text: JSON, else the Python literal str(dict) prints. */
+static int parse_object(const char *text, size_t max, cJSON **out)
+{
+    size_t len = strlen(text);
+    int rc = json_parse_object(text, len, max, out);
+    if (rc != GAS_EINVAL)
+        return rc;
+    char why[160];
+    snprintf(why, sizeof why, "%s", gas_errmsg());
+    const char *p = text + strspn(text, " \t\r\n");
+    if (*p == '{' && pylit_parse_object(text, len, max, out) == 0)
+        return 0;
+    char preview[64];
+    body_preview(text, preview, sizeof preview);
+    if (*p == '{' && p[1 + strspn(p + 1, " \t\r\n")] == '\'') {
+        char pywhy[160];
+        snprintf(pywhy, sizeof pywhy, "%s", gas_errmsg());
+        return gas_err_set(GAS_EINVAL, "%s (body is neither JSON nor a python dict: %s)", pywhy,
+                           preview);
+    }
+    return gas_err_set(GAS_EINVAL, "%s (%zu bytes, starts: %s)", why, len, preview);
+}
 
 int msg_parse(const char *body, size_t max, cJSON **out)
 {
     *out = NULL;
     cJSON *j = NULL;
-    int rc = json_parse_object(body, strlen(body), max, &j);
+    int rc = parse_object(body, max, &j);
     if (rc)
         return gas_err_wrap(rc, "message body");
     char *inner = NULL;
@@ -24,7 +65,7 @@ int msg_parse(const char *body, size_t max, cJSON **out)
     }
     if (rc == 1) {
         cJSON_Delete(j);
-        rc = json_parse_object(inner, strlen(inner), max, &j);
+        rc = parse_object(inner, max, &j);
         free(inner);
         if (rc)
             return gas_err_wrap(rc, "SNS Message");
@@ -119,6 +160,31 @@ static char *job_from_key(const char *key)
     return xstrndup(slash + 1, (size_t)(tilde - slash - 1));
 }
 
+/* A retrieval's description as GAS deployments write it: the job id, the S3 result key
+ * "<prefix>/<user>/<job_id>~<file>", or a JSON object with a job_id or a key. */
+static char *job_from_description(const char *desc)
+{
+    if (*desc == '{') {
+        cJSON *j = NULL;
+        char *id = NULL;
+        if (parse_object(desc, 64 * 1024, &j) == 0) {
+            const char *v = json_str(j, "job_id");
+            const char *k = json_str(j, "s3_key_result_file");
+            if (!k)
+                k = json_str(j, "key");
+            id = v && *v ? xstrdup(v) : k ? job_from_key(k) : NULL;
+            cJSON_Delete(j);
+        }
+        return id;
+    }
+    if (strchr(desc, '/'))
+        return job_from_key(desc);
+    const char *tilde = strchr(desc, '~');
+    if (tilde)
+        return tilde > desc ? xstrndup(desc, (size_t)(tilde - desc)) : NULL;
+    return xstrdup(desc);
+}
+
 int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id)
 {
     *job_id = *retrieval_id = NULL;
@@ -132,7 +198,10 @@ int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id)
         const char *status = json_str(m, "StatusCode"), *desc = json_str(m, "JobDescription");
         if (!desc || !*desc)
             return gas_err_set(GAS_EINVAL, "Glacier notification without a JobDescription");
-        *job_id = xstrdup(desc);
+        *job_id = job_from_description(desc);
+        if (!*job_id)
+            return gas_err_set(GAS_EINVAL, "Glacier notification: no job id in description %.200s",
+                               desc);
         *retrieval_id = xstrdup(json_str(m, "JobId"));
         (void)status;
         return 0;

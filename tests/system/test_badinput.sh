@@ -2,6 +2,7 @@
 # Bad input gets a clear outcome and loses nothing: a malformed VCF fails its job with
 # the line and reason; malformed, oversized, unknown and envelope-without-Message messages
 # go to the dead-letter queue with their bodies intact, and can be redriven. A request
+# published as str(dict) (a Python literal) is read without evaluating anything. A request
 # wrapped in an SNS envelope (as AWS delivers it) is processed like a raw one.
 SUITE=badinput
 . "$(dirname "$0")/pipeline_lib.sh"
@@ -36,17 +37,20 @@ gas send gas_job_requests "$big" >/dev/null
 gas send gas_job_requests '{"Type":"Notification","TopicArn":"arn:aws:sns:x","MessageId":"m1"}' >/dev/null
 gas send gas_thaw '{"foo":1}' >/dev/null
 gas send gas_restore '{"user":"bea"}' >/dev/null
+gas send gas_job_requests "{'job_id': __import__('os').system('touch pwned')}" >/dev/null
 expect "unknown job id dead-lettered" wait_log "moved to gas_job_requests_dlq: no job 00000000"
 expect "malformed JSON dead-lettered" wait_log "moved to gas_job_requests_dlq: message body: malformed json"
 expect "oversized message dead-lettered" wait_log "moved to gas_job_requests_dlq: message body: json document of [0-9]+ bytes is over the 2048"
 expect "envelope without Message dead-lettered" wait_log "moved to gas_job_requests_dlq: sns envelope .* without a Message"
 expect "unknown thaw shape dead-lettered" wait_log "moved to gas_thaw_dlq: thaw message is neither"
 expect "restore without user_id dead-lettered" wait_log "moved to gas_restore_dlq: restore message has no user_id"
+expect "python code in a dict dead-lettered, not run" wait_log "moved to gas_job_requests_dlq: message body: malformed python literal: not a Python literal at byte 11 .body is neither JSON nor a python dict: \\{'job_id': __import__"
+expect "nothing was evaluated" test ! -e pwned
 gas dlq list > dlq.txt
 expect "dead letter keeps its malformed body" grep -q 'not json {' dlq.txt
 expect "dead letter keeps its body (thaw)" grep -q '"foo":1' dlq.txt
-expect "6 dead letters" test "$(gas dlq list | awk 'NR > 1' | wc -l)" = 6
-check_out "status shows the dead letters" 0 'gas_job_requests +0 +0 +0 +4' gas status
+expect "7 dead letters" test "$(gas dlq list | awk 'NR > 1' | wc -l)" = 7
+check_out "status shows the dead letters" 0 'gas_job_requests +0 +0 +0 +5' gas status
 
 # a request wrapped in an SNS envelope, as SNS -> SQS delivers it, is processed: the job is
 # created through a side topic (so no raw request reaches gasd), then its request is
@@ -60,11 +64,19 @@ print(json.dumps({"Type": "Notification", "MessageId": "m-2", "Message": json.du
                   "Timestamp": "2026-11-22T12:00:00.000Z", "SignatureVersion": "1"}))' > envelope.json
 gas send gas_job_requests - < envelope.json >/dev/null
 expect "enveloped request processed: COMPLETED" wait_field "$W" job_status COMPLETED
+# a web app that publishes str(dict) of the item (Python literal: single quotes, True, None)
+P=$(GAS_REQUESTS_TOPIC=side_topic GAS_REQUESTS_QUEUE=side_queue gas submit "$SAMPLES/free_1.vcf" --user bea)
+gas show "$P" --json | python3 -c '
+import json, sys
+item = json.load(sys.stdin); item.pop("display_state"); item["legacy_flag"] = True; item["none"] = None
+print(str(item))' > pyliteral.txt
+gas send gas_job_requests - < pyliteral.txt >/dev/null
+expect "python-literal request processed: COMPLETED" wait_field "$P" job_status COMPLETED
 stop_gasd
 expect "gasd stops cleanly" test "$GASD_RC" = 0
 check_out "retry of a COMPLETED job is refused" 1 "only FAILED or PENDING jobs are retried" gas retry "$W"
 expect "COMPLETED job stays COMPLETED after a refused retry" test "$(field "$W" job_status)" = COMPLETED
 
-check_out "redrive moves dead letters back" 0 '^4 messages redriven' gas dlq redrive gas_job_requests
+check_out "redrive moves dead letters back" 0 '^5 messages redriven' gas dlq redrive gas_job_requests
 check_out "requests dead-letter queue now empty" 0 'gas_job_requests +[0-9]+ +0 +0 +0' gas status
 finish_pipeline badinput

@@ -176,6 +176,13 @@ static void thaw_targets(void)
          "{\"key\":\"no-job-here\"}}}]}",
          NULL, NULL, GAS_EINVAL},
         {"{\"x\":1}", NULL, NULL, GAS_EINVAL},
+        /* descriptions other GAS deployments write: the S3 result key, a JSON object */
+        {"{\"JobId\":\"GK\",\"JobDescription\":\"gas/u7/5d2e-11~a b.annot.vcf\"}", "5d2e-11", "GK",
+         0},
+        {"{\"JobId\":\"GO\",\"JobDescription\":\"{\\\"job_id\\\": \\\"77ab\\\"}\"}", "77ab", "GO",
+         0},
+        {"{\"JobId\":\"GP\",\"JobDescription\":\"9f~x.vcf\"}", "9f", "GP", 0},
+        {"{\"JobId\":\"GQ\",\"JobDescription\":\"gas/u7/~x.vcf\"}", NULL, NULL, GAS_EINVAL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         cJSON *m = cJSON_Parse(cases[i].body);
@@ -193,12 +200,66 @@ static void thaw_targets(void)
     }
 }
 
+/* Bodies that GAS web apps publish with str(dict): read, nothing evaluated. */
+static void python_literal_bodies(void)
+{
+    cJSON *m = NULL;
+    CHECK_RC(msg_parse("{'job_id': 'j1', 'user_id': \"o'brien\", 'ok': True, 'no': False, "
+                       "'x': None, 'submit_time': Decimal('1700000000.5'), 'n': -3, "
+                       "'t': ('a', 1.5e3), 'u': '\\u00e9\\x41\\n'}",
+                       4096, &m),
+             0);
+    CHECK_STR(json_str(m, "job_id"), "j1");
+    CHECK_STR(json_str(m, "user_id"), "o'brien");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(m, "ok")));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(m, "no")));
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(m, "x")));
+    CHECK(cJSON_GetObjectItem(m, "submit_time")->valuedouble == 1700000000.5);
+    CHECK(cJSON_GetObjectItem(m, "n")->valuedouble == -3);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(m, "t")), 2);
+    CHECK_STR(json_str(m, "u"), "\xc3\xa9"
+                                "A\n");
+    cJSON_Delete(m);
+    /* an SNS envelope whose Message is a python literal */
+    CHECK_RC(
+        msg_parse(
+            "{\"Type\":\"Notification\",\"TopicArn\":\"arn:t\",\"MessageId\":\"m\",\"Message\":"
+            "\"{'job_id': 'j2'}\"}",
+            4096, &m),
+        0);
+    CHECK_STR(json_str(m, "job_id"), "j2");
+    cJSON_Delete(m);
+    static const char *bad[] = {
+        "{'a': __import__('os')}",
+        "{'a': 1",
+        "{'a' 1}",
+        "{1: 'a'}",
+        "{'a': '\\q'}",
+        "{'a': 'unterminated}",
+        "{'a': Decimal('x')}",
+        "{'a': 1} tail",
+        "not a body",
+        "{'a': [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK_RC(msg_parse(bad[i], 4096, &m), GAS_EINVAL);
+        CHECK(m == NULL);
+    }
+    /* the reason says what the body looked like */
+    msg_parse("{'a': eval('1')}", 4096, &m);
+    CHECK(strstr(gas_errmsg(), "python dict") != NULL);
+    CHECK(strstr(gas_errmsg(), "{'a': eval") != NULL);
+    msg_parse("<xml/>", 4096, &m);
+    CHECK(strstr(gas_errmsg(), "starts: <xml/>") != NULL);
+    CHECK_RC(msg_parse("{'a': 'xxxxxxxxxxxxxxxx'}", 10, &m), GAS_ETOOBIG);
+}
+
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
-        T(gas_items_round_trip), T(legacy_archived_item), T(bad_items_name_the_attribute),
-        T(transitions),          T(object_keys),          T(users),
-        T(thaw_targets),
+        T(gas_items_round_trip), T(legacy_archived_item),  T(bad_items_name_the_attribute),
+        T(transitions),          T(object_keys),           T(users),
+        T(thaw_targets),         T(python_literal_bodies),
     };
     return t_main("job", cases, sizeof cases / sizeof *cases, argc, argv);
 }
