@@ -34,3 +34,18 @@ const char *cli_time(int64_t t, char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
     return buf;
 }
+
+const char *cli_age(double s, char *buf, size_t n)
+{
+    if (s < 0)
+        s = 0;
+    if (s < 120)
+        snprintf(buf, n, "%.0fs", s);
+    else if (s < 7200)
+        snprintf(buf, n, "%.0fm", s / 60);
+    else if (s < 172800)
+        snprintf(buf, n, "%.0fh", s / 3600);
+    else
+        snprintf(buf, n, "%.0fd", s / 86400);
+    return buf;
+}

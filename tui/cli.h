@@ -13,5 +13,7 @@ struct gas_app *cli_app(const struct cfg *cfg, const char *cmd);
 int cli_fail(const char *cmd, int rc);
 /* "2026-11-22 12:00:00" (UTC) or "-" for 0. */
 const char *cli_time(int64_t t, char *buf, size_t n);
+/* An age in seconds as "42s", "5m", "3h", "2d". */
+const char *cli_age(double seconds, char *buf, size_t n);
 
 #endif

@@ -22,6 +22,7 @@ int cmd_dlq(struct cfg *cfg, int argc, char **argv);
 int cmd_send(struct cfg *cfg, int argc, char **argv);
 int cmd_console(struct cfg *cfg, int argc, char **argv);
 int cmd_top(struct cfg *cfg, int argc, char **argv);
+int cmd_workers(struct cfg *cfg, int argc, char **argv);
 int cmd_aws(struct cfg *cfg, int argc, char **argv);
 
 #endif

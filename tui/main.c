@@ -55,6 +55,8 @@ static const struct command commands[] = {
     {"upgrade", "upgrade USER: premium, and restore the user's archived results", cmd_upgrade},
     {"downgrade", "downgrade USER: back to a free user", cmd_downgrade},
     {"status", "status [--json]: queue depths, workers, job counts", cmd_status},
+    {"workers", "workers [--all] [--json] | workers prune: gasd processes, alive/stopped/lost",
+     cmd_workers},
     {"dlq", "dlq list [QUEUE] | dlq redrive [QUEUE [MESSAGE]]: dead letters", cmd_dlq},
     {"send", "send QUEUE BODY: put a raw message on a queue (replay)", cmd_send},
     {"annotate", "annotate a VCF file with the configured sources (gas annotate --help)",

@@ -68,6 +68,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
     X(JOB_LEASE, "job_lease", CFG_INT, "120", 5, 86400, NULL, "gasd: seconds a claimed job is held without renewal before another worker may take it") \
     X(MAX_ATTEMPTS, "max_attempts", CFG_INT, "3", 1, 100, NULL, "gasd: annotation attempts before a job is FAILED") \
     X(HEARTBEAT_INTERVAL, "heartbeat_interval", CFG_INT, "5", 1, 3600, NULL, "gasd: seconds between worker heartbeats") \
+    X(WORKER_FORGET, "worker_forget", CFG_INT, "86400", 0, 31536000, NULL, "seconds after its last heartbeat that a stopped or lost worker drops off gas status and the console (gas workers --all still lists it)") \
     X(SHUTDOWN_DEADLINE, "shutdown_deadline", CFG_INT, "30", 1, 3600, NULL, "gasd: seconds in-flight work may take to finish after SIGTERM") \
     X(THAW_POLL_INTERVAL, "thaw_poll_interval", CFG_INT, "60", 1, 900, NULL, "gasd: seconds between checks of a retrieval that is not ready") \
     X(WORK_DIR, "work_dir", CFG_STR, "", 0, 0, NULL, "gasd: scratch directory for jobs (empty: <data_dir>/work, or /tmp on aws)") \
