@@ -46,8 +46,9 @@ static int dlq_list(struct gas_app *app, struct queue *q)
         return rc;
     for (int i = 0; i < n; i++) {
         char t[32];
-        printf("%-24s %-36s %3d  %s  %.100s\n", q->name, m[i].id, m[i].receive_count,
-               cli_time((int64_t)m[i].sent_at, t, sizeof t), m[i].body);
+        printf("%-24s %-36s %3d  %s  %s  body: %.100s\n", q->name, m[i].id, m[i].receive_count,
+               cli_time((int64_t)m[i].sent_at, t, sizeof t),
+               m[i].reason ? m[i].reason : "(no reason recorded)", m[i].body);
         queue_msg_release(&m[i]);
     }
     return 0;
@@ -68,7 +69,8 @@ int cmd_dlq(struct cfg *cfg, int argc, char **argv)
         return 1;
     int rc = 0, matched = 0, total = 0;
     if (!redrive)
-        printf("%-24s %-36s %3s  %-19s  %s\n", "queue", "message", "rcv", "sent (UTC)", "body");
+        printf("%-24s %-36s %3s  %-19s  %s\n", "queue", "message", "rcv", "sent (UTC)",
+               "reason  body");
     for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
         const char *name = cfg_str(cfg, queues[i]);
         if (only && strcmp(only, name))
