@@ -18,10 +18,22 @@
 static const struct {
     const char *name;
     int (*open)(const struct cfg *cfg, struct gas_backend **be);
+    int (*exists)(const struct cfg *cfg, char **where); /* NULL: cannot tell without asking */
 } registry[] = {
-    {"local", local_backend_open},
-    {"aws", aws_backend_open},
+    {"local", local_backend_open, local_backend_exists},
+    {"aws", aws_backend_open, NULL},
 };
+
+int backend_exists(const struct cfg *cfg, char **where)
+{
+    const char *name = cfg_str(cfg, CFG_BACKEND);
+    if (where)
+        *where = NULL;
+    for (size_t i = 0; i < sizeof registry / sizeof *registry; i++)
+        if (!strcmp(registry[i].name, name) && registry[i].exists)
+            return registry[i].exists(cfg, where);
+    return 1;
+}
 
 const char *const *backend_names(void)
 {

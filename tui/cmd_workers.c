@@ -48,37 +48,30 @@ static void print_workers(const struct worker_rec *v, int n, int json)
     }
 }
 
-int cmd_workers(struct cfg *cfg, int argc, char **argv)
+int cmd_workers(struct cli *c)
 {
-    int prune = 0, json = 0, all = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "prune"))
-            prune = 1;
-        else if (!strcmp(argv[i], "--json"))
-            json = 1;
-        else if (!strcmp(argv[i], "--all"))
-            all = 1;
-        else {
-            fprintf(stderr, "usage: gas workers [--all] [--json] | gas workers prune\n");
-            return 2;
-        }
-    }
-    struct gas_app *app = cli_app(cfg, "workers");
+    struct gas_app *app = cli_app(c->cfg, "workers");
     if (!app)
         return 1;
     struct worker_rec *v = NULL;
-    int n = 0, rc;
-    if (prune) {
-        rc = workers_prune(app, gas_now(), &n);
-        if (!rc)
-            printf("%d gone worker%s removed\n", n, n == 1 ? "" : "s");
-    } else {
-        rc = workers_list(app, gas_now(), all, &v, &n);
-        if (!rc)
-            print_workers(v, n, json);
-    }
+    int n = 0, rc = workers_list(app, gas_now(), cli_flag(c, "all"), &v, &n);
+    if (!rc)
+        print_workers(v, n, cli_flag(c, "json"));
     free(v);
     int code = rc ? cli_fail("workers", rc) : 0;
+    app_close(app);
+    return code;
+}
+
+int cmd_workers_prune(struct cli *c)
+{
+    struct gas_app *app = cli_app(c->cfg, "workers prune");
+    if (!app)
+        return 1;
+    int n = 0, rc = workers_prune(app, gas_now(), &n);
+    if (!rc)
+        printf("%d gone worker%s removed\n", n, n == 1 ? "" : "s");
+    int code = rc ? cli_fail("workers prune", rc) : 0;
     app_close(app);
     return code;
 }

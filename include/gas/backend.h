@@ -314,7 +314,11 @@ struct gas_backend {
     atomic_int interrupted; /* set by backend_interrupt: long polls return early */
 };
 
-/* Opens the backend named by cfg's "backend" key. */
+/* 1 if the state cfg points at exists already (local: data_dir/gas.db), 0 if not; a
+ * backend that cannot tell without asking the service says 1 (its errors say what is
+ * missing). *where (optional, the caller's) names what was looked for. */
+int backend_exists(const struct cfg *cfg, char **where);
+/* Opens the backend named by cfg's "backend" key (the local one creates its data_dir). */
 int backend_open(const struct cfg *cfg, struct gas_backend **be);
 void backend_close(struct gas_backend *be);
 /* Makes every current and future long poll return at once (for shutdown). */
