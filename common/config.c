@@ -284,9 +284,10 @@ static void resolve_paths(struct cfg *cfg, const char *file, const char *abs)
         if (keys[k].type != CFG_PATH || !*v || *v == '/' || strncmp(src, file, fl) ||
             src[fl] != ':')
             continue;
-        char *full = xasprintf("%.*s/%s", dirlen, abs, v);
-        store(cfg, k, full, 0, src);
+        char *full = xasprintf("%.*s/%s", dirlen, abs, v), *source = xstrdup(src);
+        store(cfg, k, full, 0, source); /* frees v and src */
         free(full);
+        free(source);
     }
 }
 
