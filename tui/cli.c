@@ -70,8 +70,8 @@ static void print_main_help(FILE *out, const struct cli_cmd *t, int n)
         fprintf(out, "  %-16s %s\n", t[i].name, t[i].summary);
     fprintf(out, "\nThe config file is --config FILE, else $GAS_CONFIG, else the first of "
                  "./gas.conf,\n${XDG_CONFIG_HOME:-~/.config}/gas/gas.conf, /etc/gas/gas.conf; "
-                 "GAS_<KEY> overrides a key.\nExit codes: 0 done, 1 failed, 2 usage or "
-                 "configuration error.\n");
+                 "GAS_<KEY> overrides a key.\nJOB is a job id or a unique prefix of it (at least 6 "
+                 "characters).\nExit codes: 0 done, 1 failed, 2 usage or configuration error.\n");
 }
 
 /* Entries whose first word is group (their count). */

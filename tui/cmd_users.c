@@ -55,7 +55,7 @@ int cmd_users_list(struct cli *c)
     int json = cli_flag(c, "json");
     cJSON *all = json ? cJSON_CreateArray() : NULL;
     if (!json)
-        printf("%-20s %-13s %-24s %-30s\n", "user", "role", "name", "email");
+        printf("%-20s %-13s %-24s %s\n", "user", "role", "name", "email");
     char *cursor = NULL;
     int rc;
     do {
@@ -70,7 +70,7 @@ int cmd_users_list(struct cli *c)
             if (json)
                 cJSON_AddItemToArray(all, cJSON_Duplicate(it, 1));
             else
-                printf("%-20s %-13s %-24s %-30s\n", json_str(it, "user_id"),
+                printf("%-20s %-13s %-24s %s\n", json_str(it, "user_id"),
                        json_str(it, "role") ? json_str(it, "role") : "?",
                        json_str(it, "name") ? json_str(it, "name") : "",
                        json_str(it, "email") ? json_str(it, "email") : "");
