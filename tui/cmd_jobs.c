@@ -8,34 +8,19 @@
 #include "gas/msg.h"
 #include "gas/util.h"
 
-#include <getopt.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cmd_submit(struct cfg *cfg, int argc, char **argv)
+int cmd_submit(struct cli *c)
 {
-    static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {NULL, 0, NULL, 0}};
-    const char *user = NULL, *name = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "u:n:", opts, NULL)) != -1) {
-        if (c == 'u')
-            user = optarg;
-        else if (c == 'n')
-            name = optarg;
-        else
-            return 2;
-    }
-    if (optind != argc - 1 || !user) {
-        fprintf(stderr, "usage: gas submit FILE --user USER [--name FILE_NAME]\n");
-        return 2;
-    }
-    const char *path = argv[optind];
+    struct cfg *cfg = c->cfg;
+    const char *user = cli_opt(c, "user"), *name = cli_opt(c, "name");
+    const char *path = c->args[0];
     struct stat st;
     if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
         fprintf(stderr, "gas submit: %s is not a readable file\n", path);
@@ -109,33 +94,42 @@ static void print_job_row(const cJSON *it)
            json_str(it, "input_file_name") ? json_str(it, "input_file_name") : "");
 }
 
-int cmd_jobs(struct cfg *cfg, int argc, char **argv)
+/* Newest first; equal times by id, so that the order is stable. */
+static int newest_first(const void *a, const void *b)
 {
-    static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
-                                         {"status", required_argument, NULL, 's'},
-                                         {NULL, 0, NULL, 0}};
-    const char *user = NULL, *status = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "u:s:", opts, NULL)) != -1) {
-        if (c == 'u')
-            user = optarg;
-        else if (c == 's')
-            status = optarg;
-        else
-            return 2;
-    }
-    if (optind != argc ||
-        (status && job_status_parse(status) < 0 && archive_state_parse(status) < 0)) {
-        fprintf(stderr, "usage: gas jobs [--user USER] [--status PENDING|RUNNING|COMPLETED|"
-                        "FAILED|ARCHIVED|RESTORING|...]\n");
-        return 2;
-    }
-    struct gas_app *app = cli_app(cfg, "jobs");
-    if (!app)
-        return 1;
-    printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", "job", "user", "status", "archive",
-           "submitted (UTC)", "file");
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    int64_t tx = 0, ty = 0;
+    json_int(x, "submit_time", &tx);
+    json_int(y, "submit_time", &ty);
+    if (tx != ty)
+        return tx > ty ? -1 : 1;
+    const char *ix = json_str(x, "job_id"), *iy = json_str(y, "job_id");
+    return strcmp(ix ? ix : "", iy ? iy : "");
+}
+
+/* The job item as gas show --json has it: with its display state. */
+static void add_display_state(cJSON *item)
+{
+    struct job job;
+    if (job_from_json(item, &job) == 0)
+        json_set_str(item, "display_state", job_display_state(&job));
+    job_release(&job);
+}
+
+/* 1 if s names a job_status or archive_state, in any case. */
+static int status_valid(const char *s)
+{
+    char up[16];
+    size_t i = 0;
+    for (; s[i] && i < sizeof up - 1; i++)
+        up[i] = (char)toupper((unsigned char)s[i]);
+    up[i] = 0;
+    return !s[i] && (job_status_parse(up) >= 0 || archive_state_parse(up) >= 0);
+}
+
+/* Every job (of user), filtered by status, into all (a cJSON array). */
+static int collect_jobs(struct gas_app *app, const char *user, const char *status, cJSON *all)
+{
     char *cursor = NULL;
     int rc = 0;
     do {
@@ -150,43 +144,97 @@ int cmd_jobs(struct cfg *cfg, int argc, char **argv)
         cJSON_ArrayForEach(it, pg.items)
         {
             const char *s = json_str(it, "job_status"), *a = json_str(it, "archive_state");
-            if (status && !(s && !strcmp(s, status)) && !(a && !strcmp(a, status)))
+            if (!a && status && json_str(it, "results_file_archive_id"))
+                a = "ARCHIVED";
+            if (status && !(s && !strcasecmp(s, status)) && !(a && !strcasecmp(a, status)) &&
+                !(!a && !strcasecmp(status, "NONE")))
                 continue;
-            print_job_row(it);
+            cJSON_AddItemToArray(all, cJSON_Duplicate(it, 1));
         }
         cursor = pg.next ? xstrdup(pg.next) : NULL;
         tbl_page_release(&pg);
     } while (cursor);
+    return rc;
+}
+
+int cmd_jobs(struct cli *c)
+{
+    const char *user = cli_opt(c, "user"), *status = cli_opt(c, "status"),
+               *limit_s = cli_opt(c, "limit");
+    char *end = NULL;
+    long limit = limit_s ? strtol(limit_s, &end, 10) : -1;
+    if ((status && !status_valid(status)) || (limit_s && (!*limit_s || *end || limit < 0))) {
+        fprintf(stderr, "gas jobs: %s\n",
+                limit_s && (!*limit_s || *end || limit < 0)
+                    ? "--limit takes a number"
+                    : "--status takes PENDING, RUNNING, COMPLETED, FAILED, NONE, ARCHIVING, "
+                      "ARCHIVED or RESTORING");
+        return 2;
+    }
+    struct gas_app *app = cli_app(c->cfg, "jobs");
+    if (!app)
+        return 1;
+    cJSON *all = cJSON_CreateArray();
+    int rc = collect_jobs(app, user, status, all);
+    int n = cJSON_GetArraySize(all);
+    cJSON **v = xcalloc((size_t)n + 1, sizeof *v);
+    int k = 0;
+    for (cJSON *it = all->child; it; it = it->next)
+        v[k++] = it;
+    qsort(v, (size_t)n, sizeof *v, newest_first);
+    if (limit >= 0 && limit < n)
+        n = (int)limit;
+    if (!rc && cli_flag(c, "json")) {
+        cJSON *out = cJSON_CreateArray();
+        for (int i = 0; i < n; i++) {
+            cJSON *item = cJSON_Duplicate(v[i], 1);
+            add_display_state(item);
+            cJSON_AddItemToArray(out, item);
+        }
+        cli_print_json(out);
+    } else if (!rc) {
+        printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", "job", "user", "status", "archive",
+               "submitted (UTC)", "file");
+        for (int i = 0; i < n; i++)
+            print_job_row(v[i]);
+    }
+    free(v);
+    cJSON_Delete(all);
     int code = rc ? cli_fail("jobs", rc) : 0;
     app_close(app);
     return code;
 }
 
-typedef int (*job_cmd)(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv);
+typedef int (*job_cmd)(struct cli *c, struct gas_app *app, struct job *job, cJSON *item);
 
-/* Opens the app, reads JOB (argv[1]) and runs fn on it; returns the exit code. */
-static int with_job(struct cfg *cfg, int argc, char **argv, job_cmd fn)
+/* Opens the app, finds the job (its id or a unique prefix: the first argument), reads it
+ * and runs fn on it; returns the exit code. */
+static int with_job(struct cli *c, job_cmd fn)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: gas %s JOB_ID\n", argv[0]);
-        return 2;
-    }
-    struct gas_app *app = cli_app(cfg, argv[0]);
+    const char *name = c->cmd->name;
+    struct gas_app *app = cli_app(c->cfg, name);
     if (!app)
         return 1;
+    char *id = NULL;
+    int code = cli_job_id(c, app, c->args[0], &id);
+    if (code) {
+        app_close(app);
+        return code;
+    }
     struct job job;
     memset(&job, 0, sizeof job);
     cJSON *item = NULL;
-    int rc = tbl_get(app->jobs, argv[1], &item);
+    int rc = tbl_get(app->jobs, id, &item);
     if (rc == GAS_ENOTFOUND)
-        gas_err_set(rc, "no job %s", argv[1]);
+        gas_err_set(rc, "no job %s", id);
     if (!rc && (rc = job_from_json(item, &job)) != 0)
-        gas_err_wrap(rc, "job %s is malformed", argv[1]);
+        gas_err_wrap(rc, "job %s is malformed", id);
     if (!rc)
-        rc = fn(app, &job, item, argc, argv);
-    int code = rc ? cli_fail(argv[0], rc) : 0;
+        rc = fn(c, app, &job, item);
+    code = rc ? cli_fail(name, rc) : 0;
     job_release(&job);
     cJSON_Delete(item);
+    free(id);
     app_close(app);
     return code;
 }
@@ -205,13 +253,13 @@ static char *result_link(struct gas_app *app, const struct job *job)
     return url;
 }
 
-static int show(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int show(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
     char *link = result_link(app, job);
     if (link)
         json_set_str(item, "download_url", link);
     free(link);
-    if (argc > 2 && !strcmp(argv[2], "--json")) {
+    if (cli_flag(c, "json")) {
         json_set_str(item, "display_state", job_display_state(job));
         char *s = cJSON_Print(item);
         printf("%s\n", s);
@@ -234,9 +282,9 @@ static int show(struct gas_app *app, struct job *job, cJSON *item, int argc, cha
     return 0;
 }
 
-int cmd_show(struct cfg *cfg, int argc, char **argv)
+int cmd_show(struct cli *c)
 {
-    return with_job(cfg, argc, argv, show);
+    return with_job(c, show);
 }
 
 static int print_object(struct gas_app *app, const char *bucket, const char *key);
@@ -284,7 +332,7 @@ static int print_object(struct gas_app *app, const char *bucket, const char *key
     return rc;
 }
 
-static int log_(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int log_(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
     if (job->job_status == JOB_FAILED)
         return gas_err_set(GAS_ENOTFOUND, "job %s FAILED: %s", job->job_id,
@@ -295,27 +343,23 @@ static int log_(struct gas_app *app, struct job *job, cJSON *item, int argc, cha
     return print_object(app, job->s3_results_bucket, job->s3_key_log_file);
 }
 
-int cmd_log(struct cfg *cfg, int argc, char **argv)
+int cmd_log(struct cli *c)
 {
-    return with_job(cfg, argc, argv, log_);
+    return with_job(c, log_);
 }
 
-static int download(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int download(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
-    return fetch(app, job, job->s3_key_result_file, argv[3]);
+    return fetch(app, job, job->s3_key_result_file, cli_opt(c, "output"));
 }
 
-int cmd_download(struct cfg *cfg, int argc, char **argv)
+int cmd_download(struct cli *c)
 {
-    if (argc != 4 || strcmp(argv[2], "-o")) {
-        fprintf(stderr, "usage: gas download JOB_ID -o FILE  (- for stdout)\n");
-        return 2;
-    }
-    return with_job(cfg, argc, argv, download);
+    return with_job(c, download);
 }
 
 /* retry: FAILED -> PENDING and the request again; PENDING: the request again. */
-static int retry(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int retry(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
     int rc = app_retry(app, job->job_id);
     if (!rc)
@@ -323,12 +367,12 @@ static int retry(struct gas_app *app, struct job *job, cJSON *item, int argc, ch
     return rc;
 }
 
-int cmd_retry(struct cfg *cfg, int argc, char **argv)
+int cmd_retry(struct cli *c)
 {
-    return with_job(cfg, argc, argv, retry);
+    return with_job(c, retry);
 }
 
-static int cancel(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int cancel(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
     int rc = app_cancel(app, job->job_id);
     if (!rc)
@@ -336,7 +380,7 @@ static int cancel(struct gas_app *app, struct job *job, cJSON *item, int argc, c
     return rc;
 }
 
-int cmd_cancel(struct cfg *cfg, int argc, char **argv)
+int cmd_cancel(struct cli *c)
 {
-    return with_job(cfg, argc, argv, cancel);
+    return with_job(c, cancel);
 }
