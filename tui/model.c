@@ -4,6 +4,7 @@
 #include "gas/config.h"
 #include "gas/err.h"
 #include "gas/json.h"
+#include "gas/msg.h"
 #include "gas/util.h"
 
 #include <stdlib.h>
@@ -332,7 +333,24 @@ static void dead_reason(struct dead_row *d, int max_receives)
                  d->receives == 1 ? "" : "s");
 }
 
-static void dead_letters(struct gas_app *app, struct model *m)
+/* The job a dead letter names (its body, or the SNS envelope's Message) and its status. */
+static void dead_job(const struct model_source *src, struct dead_row *d, const char *body)
+{
+    cJSON *j = NULL;
+    d->job_status = -1;
+    if (msg_parse(body, 256 * 1024, &j))
+        return;
+    const char *id = msg_job_id(j);
+    if (id && src->rows && src->nslots) {
+        snprintf(d->job, sizeof d->job, "%s", id);
+        int at = src->slots[slot_of(src, src->rows, id)];
+        if (at >= 0)
+            d->job_status = src->rows->v[at].status;
+    }
+    cJSON_Delete(j);
+}
+
+static void dead_letters(struct gas_app *app, const struct model_source *src, struct model *m)
 {
     int max = (int)cfg_int(app->cfg, CFG_QUEUE_MAX_RECEIVES);
     for (int i = 0; i < SNAP_QUEUES; i++) {
@@ -357,6 +375,7 @@ static void dead_letters(struct gas_app *app, struct model *m)
             d->receives = msgs[k].receive_count;
             d->sent = msgs[k].sent_at;
             dead_reason(d, max);
+            dead_job(src, d, msgs[k].body);
             queue_msg_release(&msgs[k]);
         }
         queue_close(q);
@@ -464,7 +483,7 @@ int model_collect(struct gas_app *app, struct model_source *src, struct model_hi
         snprintf(m->snap.error, sizeof m->snap.error, "users: %s", gas_errmsg());
     m->snap.users = m->nusers;
     count_user_jobs(m);
-    dead_letters(app, m);
+    dead_letters(app, src, m);
     if (!m->snap.error[0])
         history_add(hist, m);
     m->hist = *hist;

@@ -39,6 +39,8 @@ struct user_row {
 
 struct dead_row {
     char queue[64], id[40], body[200], reason[160];
+    char job[37]; /* the job the message names, if any, and its status (-1: none) */
+    signed char job_status;
     int receives;
     double sent;
 };

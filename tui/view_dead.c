@@ -27,19 +27,31 @@ static int c_reason(const struct model *m, int a, int b)
 {
     return strcmp(D(m, a)->reason, D(m, b)->reason);
 }
+static int c_job(const struct model *m, int a, int b)
+{
+    return strcmp(D(m, a)->job, D(m, b)->job);
+}
+static int c_jstatus(const struct model *m, int a, int b)
+{
+    return D(m, a)->job_status - D(m, b)->job_status;
+}
 static int c_body(const struct model *m, int a, int b)
 {
     return strcmp(D(m, a)->body, D(m, b)->body);
 }
 
-enum { COL_QUEUE, COL_ID, COL_SHORT, COL_RECV, COL_AGE, COL_REASON, COL_BODY };
+enum {
+    COL_QUEUE, COL_ID, COL_SHORT, COL_AGE, COL_JOB, COL_JSTATUS, COL_RECV, COL_REASON, COL_BODY
+};
 static const struct column cols[] = {
-    [COL_QUEUE] = {"QUEUE", 17, 0, 0, 0, c_queue},
-    [COL_ID] = {"MESSAGE", 36, 130, 0, 0, c_id},
-    [COL_SHORT] = {"MESSAGE", 8, 0, 129, 0, c_id},
-    [COL_RECV] = {"RECV", 4, 60, 0, 1, c_recv},
+    [COL_QUEUE] = {"QUEUE", 16, 0, 0, 0, c_queue},
+    [COL_ID] = {"MESSAGE", 36, 150, 0, 0, c_id},
+    [COL_SHORT] = {"MESSAGE", 8, 0, 149, 0, c_id},
     [COL_AGE] = {"AGE", 5, 0, 0, 1, c_age},
-    [COL_REASON] = {"REASON", 24, 80, 0, 0, c_reason},
+    [COL_JOB] = {"JOB", 8, 100, 0, 0, c_job},
+    [COL_JSTATUS] = {"JOB STATUS", 10, 0, 0, 0, c_jstatus},
+    [COL_RECV] = {"RECV", 4, 100, 0, 1, c_recv},
+    [COL_REASON] = {"REASON", 30, 70, 0, 0, c_reason},
     [COL_BODY] = {"BODY", 0, 0, 0, 0, c_body},
 };
 
@@ -63,6 +75,13 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     case COL_RECV: snprintf(buf, n, "%d", d->receives); break;
     case COL_AGE: ui_age_text(now - d->sent, buf, n); break;
     case COL_REASON: snprintf(buf, n, "%s", d->reason); break;
+    case COL_JOB: snprintf(buf, n, "%.8s", d->job[0] ? d->job : "-"); break;
+    case COL_JSTATUS:
+        snprintf(buf, n, "%s",
+                 d->job_status >= 0 ? job_status_name((enum job_status)d->job_status)
+                 : d->job[0]        ? "(no job)"
+                                    : "-");
+        break;
     default: snprintf(buf, n, "%s", d->body); break;
     }
 }

@@ -42,15 +42,16 @@ static int c_email(const struct model *m, int a, int b)
     return strcmp(U(m, a)->email, U(m, b)->email);
 }
 
-enum { COL_ID, COL_ROLE, COL_JOBS, COL_FAILED, COL_ARCHIVED, COL_RESTORING, COL_NAME, COL_EMAIL };
+/* FAILED and RESTORING say what needs attention, as words (so that a filter finds them) */
+enum { COL_ID, COL_ROLE, COL_JOBS, COL_ARCHIVED, COL_FAILED, COL_RESTORING, COL_NAME, COL_EMAIL };
 static const struct column cols[] = {
     [COL_ID] = {"USER", 16, 0, 0, 0, c_id},
     [COL_ROLE] = {"ROLE", 12, 0, 0, 0, c_role},
     [COL_JOBS] = {"JOBS", 6, 0, 0, 1, c_jobs},
-    [COL_FAILED] = {"FAILED", 6, 0, 0, 1, c_failed},
     [COL_ARCHIVED] = {"ARCHIVED", 8, 60, 0, 1, c_archived},
-    [COL_RESTORING] = {"RESTORING", 9, 80, 0, 1, c_restoring},
-    [COL_NAME] = {"NAME", 16, 100, 0, 0, c_name},
+    [COL_FAILED] = {"FAILED", 10, 0, 0, 0, c_failed},
+    [COL_RESTORING] = {"RESTORING", 13, 80, 0, 0, c_restoring},
+    [COL_NAME] = {"NAME", 16, 110, 0, 0, c_name},
     [COL_EMAIL] = {"EMAIL", 0, 0, 0, 0, c_email},
 };
 
@@ -73,9 +74,19 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
         snprintf(buf, n, "%s", u->role >= 0 ? user_role_name((enum user_role)u->role) : "?");
         break;
     case COL_JOBS: snprintf(buf, n, "%d", u->jobs); break;
-    case COL_FAILED: snprintf(buf, n, "%d", u->failed); break;
+    case COL_FAILED:
+        if (u->failed)
+            snprintf(buf, n, "%d FAILED", u->failed);
+        else
+            snprintf(buf, n, "-");
+        break;
     case COL_ARCHIVED: snprintf(buf, n, "%d", u->archived); break;
-    case COL_RESTORING: snprintf(buf, n, "%d", u->restoring); break;
+    case COL_RESTORING:
+        if (u->restoring)
+            snprintf(buf, n, "%d RESTORING", u->restoring);
+        else
+            snprintf(buf, n, "-");
+        break;
     case COL_NAME: snprintf(buf, n, "%s", u->name); break;
     default: snprintf(buf, n, "%s", u->email); break;
     }
