@@ -320,6 +320,17 @@ int tbl_query(struct tbl *t, const char *value, const char *cursor, int limit, s
     return t->ops->query(t, value, cursor, limit, pg);
 }
 
+int tbl_changes(struct tbl *t, int64_t *mark, int limit, struct tbl_page *pg)
+{
+    pg->items = NULL;
+    pg->next = NULL;
+    if (!t->ops->changes)
+        return gas_err_set(GAS_EUNSUPPORTED, "%s: the backend does not track changes", t->name);
+    if (limit < 1 || limit > 1000)
+        return gas_err_set(GAS_EINVAL, "%s: changes needs a limit of 1..1000", t->name);
+    return t->ops->changes(t, mark, limit, pg);
+}
+
 int tbl_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg)
 {
     pg->items = NULL;

@@ -2,75 +2,77 @@
  *
  * Threads: a collector thread builds a fresh model (model.c) every console_refresh
  * seconds, or at once when asked, and publishes it under `lock`; the UI thread only draws
- * the latest model and runs actions (which are short backend calls). The lock guards
- * `latest`, `held`, `gen`, `want`, `stop` and `paused`. A published model is never
- * changed. The UI marks the model it works on as `held` while it draws or waits for a
- * confirmation; the collector frees a replaced model only if it is not held, and the UI
- * frees the one it held when it lets go of a model that was replaced meanwhile.
- * Shutdown: `stop` + signal, then join. Drawing: the whole screen is composed each frame
- * into curses' virtual screen and doupdate() sends only what changed. */
+ * the latest model and runs actions (short backend calls). The lock guards `latest`,
+ * `held`, `gen`, `want`, `stop`, `paused` and `error`; `hist` and `src` belong to the
+ * collector. A published model is never changed. The UI marks the model it works on as
+ * `held`; the collector frees a replaced model only if it is not held, and the UI frees the
+ * one it held when it lets go of a model that was replaced meanwhile. Shutdown: `stop` +
+ * signal, then join.
+ *
+ * The UI never blocks on a key: prompts (the filter being typed, a y/n question) are
+ * states that the loop draws at the bottom line, so the data keeps refreshing under them
+ * and a resize only redraws. Keys go to the prompt first, then through the binding table
+ * (bindings.c) to the generic list actions or the view's panel (view_*.c). Drawing
+ * composes the whole screen into curses' virtual screen; doupdate() sends what changed. */
 #include "cli.h"
 #include "commands.h"
-#include "model.h"
+#include "console.h"
 
 #include "gas/config.h"
 #include "gas/err.h"
-#include "gas/json.h"
-#include "gas/msg.h"
 #include "gas/log.h"
 #include "gas/util.h"
 
+#include <ctype.h>
 #include <curses.h>
-#include <langinfo.h>
-#include <locale.h>
-#include <pthread.h>
-#include <fcntl.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum view { V_OVERVIEW, V_JOBS, V_USERS, V_DEAD, V_COUNT };
-static const char *view_names[] = {"Overview", "Jobs", "Users", "Dead letters"};
-
-struct console {
-    struct gas_app *app;
-    const struct cfg *cfg;
-    int read_only, color, utf8;
-    double interval;
-    /* shared with the collector */
-    pthread_mutex_t lock;
-    pthread_cond_t cv;
-    struct model *latest, *held;
-    unsigned long gen;
-    int want, stop, paused;
-    char error[256]; /* the last collection's failure, while the last good model stays up */
-    int64_t hist[SNAP_QUEUES][HISTORY];
-    int nhist;
-    pthread_t th;
-    /* UI state */
-    enum view view;
-    int sel[V_COUNT], top[V_COUNT];
-    char sel_job[37], sel_user[40], sel_dead[40];
-    char filter[64];
-    int sort, sort_desc, detail;
-    char status[256];
-    int quit;
-    char log_job[37]; /* the job whose log tail is cached in log_text */
-    char *log_text;
-    double draw_ms;
+static const struct panel *const panels[V_COUNT] = {
+    &view_overview, &view_jobs, &view_users, &view_dead, &view_workers, &view_detail, &view_help,
 };
 
+const struct panel *console_panel(enum view v)
+{
+    return panels[v];
+}
+
 /* ------------------------------------------------------------------ collector */
+
+struct collector_arg {
+    struct console *c;
+    struct model_source *src;
+};
+
+static void wait_next(struct console *c)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    long ns = until.tv_nsec + (long)((c->interval - (long)c->interval) * 1e9);
+    until.tv_sec += (long)c->interval + ns / 1000000000L;
+    until.tv_nsec = ns % 1000000000L;
+    while (!c->stop && !c->want &&
+           (c->paused || pthread_cond_timedwait(&c->cv, &c->lock, &until) == 0))
+        if (c->paused)
+            pthread_cond_wait(&c->cv, &c->lock);
+}
 
 static void *collector(void *arg)
 {
     struct console *c = arg;
+    struct model_source *src = model_source_new();
     pthread_mutex_lock(&c->lock);
     while (!c->stop) {
         pthread_mutex_unlock(&c->lock);
         struct model *m = xcalloc(1, sizeof *m);
-        model_collect(c->app, m);
+        model_collect(c->app, src, &c->hist, m);
         pthread_mutex_lock(&c->lock);
         if (m->snap.error[0] && c->latest) {
             /* keep showing the last good data, aging, with the error above it */
@@ -79,7 +81,6 @@ static void *collector(void *arg)
             free(m);
         } else {
             c->error[0] = 0;
-            model_history(m, c->hist, &c->nhist);
             struct model *old = c->latest;
             c->latest = m;
             if (old && old != c->held) {
@@ -89,21 +90,14 @@ static void *collector(void *arg)
         }
         c->gen++;
         c->want = 0;
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        long ns = until.tv_nsec + (long)((c->interval - (long)c->interval) * 1e9);
-        until.tv_sec += (long)c->interval + ns / 1000000000L;
-        until.tv_nsec = ns % 1000000000L;
-        while (!c->stop && !c->want &&
-               (c->paused || pthread_cond_timedwait(&c->cv, &c->lock, &until) == 0))
-            if (c->paused)
-                pthread_cond_wait(&c->cv, &c->lock);
+        wait_next(c);
     }
     pthread_mutex_unlock(&c->lock);
+    model_source_free(src);
     return NULL;
 }
 
-static void request_refresh(struct console *c)
+void console_request_refresh(struct console *c)
 {
     pthread_mutex_lock(&c->lock);
     c->want = 1;
@@ -111,577 +105,220 @@ static void request_refresh(struct console *c)
     pthread_mutex_unlock(&c->lock);
 }
 
-/* ------------------------------------------------------------------ drawing helpers */
-
-enum { C_OK = 1, C_BAD, C_BUSY, C_COLD, C_HEAD, C_SEL, C_DIM };
-
-static void attr(struct console *c, int pair, int on)
+void console_say(struct console *c, int bad, const char *fmt, ...)
 {
-    if (c->color && pair)
-        (on ? attron : attroff)(COLOR_PAIR(pair));
-    if (pair == C_HEAD || pair == C_SEL)
-        (on ? attron : attroff)(pair == C_SEL ? A_REVERSE : A_BOLD);
-}
-
-static int status_pair(int status, int archive)
-{
-    if (status == JOB_FAILED)
-        return C_BAD;
-    if (status == JOB_RUNNING || status == JOB_PENDING || archive == ARCH_RESTORING ||
-        archive == ARCH_ARCHIVING)
-        return C_BUSY;
-    if (archive == ARCH_ARCHIVED)
-        return C_COLD;
-    return C_OK;
-}
-
-/* Writes text clipped to the screen width from (y, x). */
-static void put(int y, int x, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void put(int y, int x, const char *fmt, ...)
-{
-    int w = COLS - x;
-    if (y < 0 || y >= LINES || w <= 0)
-        return;
-    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(c->status, sizeof c->status, fmt, ap);
     va_end(ap);
-    mvaddnstr(y, x, buf, w);
+    c->status_bad = bad;
 }
 
-static void spark(struct console *c, int y, int x, const int64_t *h, int n, int width)
+/* ------------------------------------------------------------------ prompts and targets */
+
+void console_free_keys(char **keys, int n)
 {
-    static const char *blocks[] = {" ",      "\u2581", "\u2582", "\u2583", "\u2584",
-                                   "\u2585", "\u2586", "\u2587", "\u2588"};
-    static const char ascii[] = " .:-=+*#%";
-    int64_t max = 1;
-    int from = n > width ? n - width : 0;
-    for (int i = from; i < n; i++)
-        if (h[i] > max)
-            max = h[i];
-    for (int i = from, k = 0; i < n && x + k < COLS; i++, k++) {
-        int lvl = (int)((h[i] * 8 + max - 1) / max);
-        if (c->utf8)
-            mvaddstr(y, x + k, blocks[lvl]);
-        else
-            mvaddch(y, x + k, (chtype)ascii[lvl]);
+    for (int i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+}
+
+int console_targets(struct console *c, const struct model *m, struct ui_list *l, char ***out)
+{
+    *out = NULL;
+    if (l->nmarks) {
+        char **keys = xcalloc((size_t)l->nmarks, sizeof *keys);
+        for (int i = 0; i < l->nmarks; i++)
+            keys[i] = xstrdup(l->marks[i]);
+        *out = keys;
+        return l->nmarks;
     }
-}
-
-static const char *age(double seconds, char *buf, size_t n)
-{
-    if (seconds < 120)
-        snprintf(buf, n, "%.0fs", seconds);
-    else if (seconds < 7200)
-        snprintf(buf, n, "%.0fm", seconds / 60);
-    else
-        snprintf(buf, n, "%.0fh", seconds / 3600);
-    return buf;
-}
-
-/* ------------------------------------------------------------------ views */
-
-static void draw_overview(struct console *c, const struct model *m, int y0)
-{
-    const struct snapshot *s = &m->snap;
-    int y = y0;
-    attr(c, C_HEAD, 1);
-    put(y++, 0, "%-22s %8s %9s %8s %5s  %s", "queue", "visible", "in-flight", "delayed", "dead",
-        "visible, last refreshes");
-    attr(c, C_HEAD, 0);
-    for (int i = 0; i < SNAP_QUEUES; i++, y++) {
-        put(y, 0, "%-22.22s %8lld %9lld %8lld ", s->q[i].name, (long long)s->q[i].d.visible,
-            (long long)s->q[i].d.in_flight, (long long)s->q[i].d.delayed);
-        attr(c, s->q[i].d.dead ? C_BAD : 0, 1);
-        put(y, 50, "%5lld", (long long)s->q[i].d.dead);
-        attr(c, s->q[i].d.dead ? C_BAD : 0, 0);
-        spark(c, y, 57, m->history[i], m->nhistory, COLS - 57);
-    }
-    y++;
-    int beat = (int)cfg_int(c->cfg, CFG_HEARTBEAT_INTERVAL), alive = 0;
-    for (int i = 0; i < s->nworkers; i++)
-        alive += snapshot_worker_alive(s, &s->w[i], beat);
-    attr(c, C_HEAD, 1);
-    put(y++, 0, "workers: %d alive of %d   %-30s %-8s %9s %7s %7s", alive, s->nworkers, "worker",
-        "status", "heartbeat", "done", "failed");
-    attr(c, C_HEAD, 0);
-    for (int i = 0; i < s->nworkers && y < LINES - 5; i++, y++) {
-        const struct snap_worker *w = &s->w[i];
-        int ok = snapshot_worker_alive(s, w, beat);
-        char a[16];
-        attr(c, ok ? C_OK : C_DIM, 1);
-        put(y, 0, "  %-7s %-30.30s %-8s %9s %7lld %7lld", ok ? "alive" : "gone", w->id, w->status,
-            age(s->taken - (double)w->heartbeat, a, sizeof a), (long long)w->done,
-            (long long)w->failed);
-        attr(c, ok ? C_OK : C_DIM, 0);
-    }
-    y++;
-    put(y++, 0, "jobs %lld:  PENDING %lld  RUNNING %lld  COMPLETED %lld  FAILED %lld",
-        (long long)s->jobs, (long long)s->by_status[0], (long long)s->by_status[1],
-        (long long)s->by_status[2], (long long)s->by_status[3]);
-    put(y++, 0, "archive:  NONE %lld  ARCHIVING %lld  ARCHIVED %lld  RESTORING %lld",
-        (long long)s->by_archive[0], (long long)s->by_archive[1], (long long)s->by_archive[2],
-        (long long)s->by_archive[3]);
-    put(y++, 0, "users %d, dead letters %d", m->nusers, m->ndead);
-}
-
-/* Jobs after the filter and sort; idx gets row indexes (caller frees). */
-static const struct model *sort_model;
-static int sort_col, sort_rev;
-static int cmp_rows(const void *a, const void *b)
-{
-    const struct job_row *x = &sort_model->jobs[*(const int *)a],
-                         *y = &sort_model->jobs[*(const int *)b];
-    int r = 0;
-    switch (sort_col) {
-    case 0: r = x->submit < y->submit ? -1 : x->submit > y->submit; break;
-    case 1: r = x->status - y->status; break;
-    case 2: r = strcmp(x->user, y->user); break;
-    case 3: r = x->archive - y->archive; break;
-    case 4: r = strcmp(x->file, y->file); break;
-    }
-    if (!r)
-        r = strcmp(x->id, y->id);
-    return sort_rev ? -r : r;
-}
-
-static const char *sort_names[] = {"submitted", "status", "user", "archive", "file"};
-
-static int job_rows(struct console *c, const struct model *m, int **idx)
-{
-    int n = 0;
-    *idx = xmalloc((size_t)(m->njobs + 1) * sizeof **idx);
-    for (int i = 0; i < m->njobs; i++) {
-        const struct job_row *r = &m->jobs[i];
-        if (c->filter[0] && !strstr(r->id, c->filter) && !strstr(r->user, c->filter) &&
-            !strstr(r->file, c->filter) &&
-            !strstr(job_status_name((enum job_status)r->status), c->filter) &&
-            !strstr(archive_state_name((enum archive_state)r->archive), c->filter))
-            continue;
-        (*idx)[n++] = i;
-    }
-    sort_model = m;
-    sort_col = c->sort;
-    sort_rev = c->sort_desc;
-    qsort(*idx, (size_t)n, sizeof **idx, cmp_rows);
-    return n;
-}
-
-/* Keeps the cursor on the same item when the list changes. */
-static void follow(struct console *c, int n, int found)
-{
-    int v = c->view;
-    if (found >= 0)
-        c->sel[v] = found;
-    if (c->sel[v] >= n)
-        c->sel[v] = n - 1;
-    if (c->sel[v] < 0)
-        c->sel[v] = 0;
-}
-
-static void scroll_to(struct console *c, int rows)
-{
-    int v = c->view;
-    if (c->sel[v] < c->top[v])
-        c->top[v] = c->sel[v];
-    if (c->sel[v] >= c->top[v] + rows)
-        c->top[v] = c->sel[v] - rows + 1;
-    if (c->top[v] < 0)
-        c->top[v] = 0;
-}
-
-/* The job's count log (cached per job), for the detail panel. */
-static const char *log_tail(struct console *c, const struct job *job)
-{
-    if (!strcmp(c->log_job, job->job_id))
-        return c->log_text;
-    free(c->log_text);
-    c->log_text = NULL;
-    snprintf(c->log_job, sizeof c->log_job, "%s", job->job_id);
-    if (job->job_status == JOB_FAILED) {
-        c->log_text = xasprintf("FAILED: %s", job->error ? job->error : "(no reason recorded)");
-        return c->log_text;
-    }
-    if (job->job_status != JOB_COMPLETED || !job->s3_key_log_file)
-        return NULL;
-    char tmpl[] = "/tmp/gas-console-XXXXXX";
-    int fd = mkstemp(tmpl);
-    if (fd < 0)
-        return NULL;
-    close(fd);
-    size_t n;
-    if (objs_get_file(c->app->be->objs, job->s3_results_bucket, job->s3_key_log_file, tmpl) ||
-        gas_read_file(tmpl, 1 << 20, &c->log_text, &n))
-        c->log_text = xasprintf("(log not readable: %s)", gas_errmsg());
-    unlink(tmpl);
-    return c->log_text;
-}
-
-static void draw_detail(struct console *c, const char *job_id, int y, int h)
-{
-    cJSON *item = NULL;
-    struct job job;
-    memset(&job, 0, sizeof job);
-    if (tbl_get(c->app->jobs, job_id, &item) || job_from_json(item, &job)) {
-        put(y, 0, "job %s: %s", job_id, gas_errmsg());
-        cJSON_Delete(item);
-        return;
-    }
-    attr(c, C_HEAD, 1);
-    put(y++, 0, "job %s   display state: %s", job.job_id, job_display_state(&job));
-    attr(c, C_HEAD, 0);
-    /* attributes on the left half, the tail of the job's log on the right half */
-    int half = COLS / 2, row = y, w = half - 20 > 8 ? half - 20 : 8;
-    cJSON *f;
-    cJSON_ArrayForEach(f, item)
-    {
-        if (row >= y + h - 1)
-            break;
-        if (cJSON_IsString(f))
-            put(row++, 0, "%-18.18s %-*.*s", f->string, w, w, f->valuestring);
-        else if (cJSON_IsNumber(f))
-            put(row++, 0, "%-18.18s %-*.0f", f->string, w, f->valuedouble);
-    }
-    const char *log = log_tail(c, &job);
-    if (log) {
-        int lines = 0, room = h - 1;
-        for (const char *p = log; *p; p++)
-            lines += *p == '\n';
-        const char *p = log;
-        for (int skip = lines - room; skip > 0 && (p = strchr(p, '\n')); skip--)
-            p++;
-        attr(c, C_DIM, 1);
-        for (row = y; p && *p && row < y + h - 1; row++) {
-            const char *nl = strchr(p, '\n');
-            mvaddch(row, half - 1, c->utf8 ? ACS_VLINE : '|');
-            put(row, half + 1, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
-            p = nl ? nl + 1 : NULL;
-        }
-        attr(c, C_DIM, 0);
-    }
-    job_release(&job);
-    cJSON_Delete(item);
-}
-
-static void draw_jobs(struct console *c, const struct model *m, int y0)
-{
-    int *idx, n = job_rows(c, m, &idx), found = -1;
-    for (int i = 0; i < n && c->sel_job[0]; i++)
-        if (!strcmp(m->jobs[idx[i]].id, c->sel_job))
-            found = i;
-    follow(c, n, found);
-    int detail_h = c->detail ? (LINES - y0 - 2) / 2 : 0;
-    int rows = LINES - y0 - 3 - detail_h;
-    scroll_to(c, rows);
-    attr(c, C_HEAD, 1);
-    put(y0, 0, "%-36s %-12s %-9s %-9s %-16s %s", "job", "user", "status", "archive",
-        "submitted (UTC)", "file");
-    attr(c, C_HEAD, 0);
-    int v = c->view;
-    for (int i = c->top[v], y = y0 + 1; i < n && y < y0 + 1 + rows; i++, y++) {
-        const struct job_row *r = &m->jobs[idx[i]];
-        char t[32];
-        cli_time(r->submit, t, sizeof t);
-        int selected = i == c->sel[v];
-        attr(c, selected ? C_SEL : status_pair(r->status, r->archive), 1);
-        put(y, 0, "%-36s %-12.12s %-9s %-9s %-16.16s %-*.*s", r->id, r->user,
-            job_status_name((enum job_status)r->status),
-            archive_state_name((enum archive_state)r->archive), t, COLS, COLS, r->file);
-        attr(c, selected ? C_SEL : status_pair(r->status, r->archive), 0);
-    }
-    if (n > 0)
-        snprintf(c->sel_job, sizeof c->sel_job, "%s", m->jobs[idx[c->sel[v]]].id);
-    put(LINES - 2 - detail_h, 0, "%d of %d jobs%s%s  sort: %s%s", n, m->njobs,
-        c->filter[0] ? "  filter: " : "", c->filter, sort_names[c->sort],
-        c->sort_desc ? " (desc)" : "");
-    if (c->detail && n > 0)
-        draw_detail(c, c->sel_job, LINES - 1 - detail_h, detail_h);
-    free(idx);
-}
-
-static void draw_users(struct console *c, const struct model *m, int y0)
-{
-    int found = -1, v = c->view;
-    for (int i = 0; i < m->nusers && c->sel_user[0]; i++)
-        if (!strcmp(m->users[i].id, c->sel_user))
-            found = i;
-    follow(c, m->nusers, found);
-    int rows = LINES - y0 - 3;
-    scroll_to(c, rows);
-    attr(c, C_HEAD, 1);
-    put(y0, 0, "%-20s %-13s %-20s %-26s %6s %8s %9s", "user", "role", "name", "email", "jobs",
-        "archived", "restoring");
-    attr(c, C_HEAD, 0);
-    for (int i = c->top[v], y = y0 + 1; i < m->nusers && y < y0 + 1 + rows; i++, y++) {
-        const struct user_row *u = &m->users[i];
-        attr(c, i == c->sel[v] ? C_SEL : 0, 1);
-        put(y, 0, "%-20.20s %-13s %-20.20s %-26.26s %6d %8d %9d%*s", u->id,
-            user_role_name((enum user_role)u->role), u->name, u->email, u->jobs, u->archived,
-            u->restoring, COLS, "");
-        attr(c, i == c->sel[v] ? C_SEL : 0, 0);
-    }
-    if (m->nusers > 0)
-        snprintf(c->sel_user, sizeof c->sel_user, "%s", m->users[c->sel[v]].id);
-}
-
-static void draw_dead(struct console *c, const struct model *m, int y0)
-{
-    int found = -1, v = c->view;
-    for (int i = 0; i < m->ndead && c->sel_dead[0]; i++)
-        if (!strcmp(m->dead[i].id, c->sel_dead))
-            found = i;
-    follow(c, m->ndead, found);
-    int rows = LINES - y0 - 3;
-    scroll_to(c, rows);
-    attr(c, C_HEAD, 1);
-    put(y0, 0, "%-20s %-36s %4s  %s", "queue", "message", "rcv", "body");
-    attr(c, C_HEAD, 0);
-    if (!m->ndead)
-        put(y0 + 1, 0, "no dead letters");
-    for (int i = c->top[v], y = y0 + 1; i < m->ndead && y < y0 + 1 + rows; i++, y++) {
-        const struct dead_row *d = &m->dead[i];
-        attr(c, i == c->sel[v] ? C_SEL : C_BAD, 1);
-        put(y, 0, "%-20.20s %-36s %4d  %-*.*s", d->queue, d->id, d->receives, COLS, COLS, d->body);
-        attr(c, i == c->sel[v] ? C_SEL : C_BAD, 0);
-    }
-    if (m->ndead > 0)
-        snprintf(c->sel_dead, sizeof c->sel_dead, "%s", m->dead[c->sel[v]].id);
-}
-
-/* ------------------------------------------------------------------ keys and actions */
-
-struct binding {
-    const char *keys, *what;
-    int views; /* bit per view; 0: all */
-};
-static const struct binding bindings[] = {
-    {"1 2 3 4, Tab", "overview, jobs, users, dead letters; next view", 0},
-    {"j k, arrows", "move down / up", 0},
-    {"g G", "first / last", 0},
-    {"^d ^u, PgDn PgUp", "half a page down / up", 0},
-    {"/", "filter jobs (Enter keeps, Esc clears)", 1 << V_JOBS},
-    {"s S", "next sort column / reverse", 1 << V_JOBS},
-    {"Enter", "show or hide the job's details", 1 << V_JOBS},
-    {"r", "retry the job (FAILED or PENDING)", 1 << V_JOBS},
-    {"c", "cancel the job (PENDING)", 1 << V_JOBS},
-    {"u", "upgrade the user to premium (restores archived results)",
-     (1 << V_JOBS) | (1 << V_USERS)},
-    {"d", "downgrade the user to free", 1 << V_USERS},
-    {"R", "redrive this dead letter", 1 << V_DEAD},
-    {"A", "redrive all dead letters", 1 << V_DEAD},
-    {"p", "pause / resume refresh", 0},
-    {"Space", "refresh now", 0},
-    {"?", "this help", 0},
-    {"q", "quit", 0},
-};
-
-static int confirm(struct console *c, const char *question)
-{
-    move(LINES - 1, 0);
-    clrtoeol();
-    attr(c, C_BUSY, 1);
-    put(LINES - 1, 0, "%s (y/n)", question);
-    attr(c, C_BUSY, 0);
-    refresh();
-    timeout(-1);
-    int ch = getch();
-    timeout(200);
-    return ch == 'y' || ch == 'Y';
-}
-
-static void say(struct console *c, int rc, const char *ok)
-{
-    if (rc)
-        snprintf(c->status, sizeof c->status, "failed: %s", gas_errmsg());
-    else
-        snprintf(c->status, sizeof c->status, "%s", ok);
-    request_refresh(c);
-}
-
-static int redrive(struct console *c, const struct model *m, int all)
-{
-    int total = 0, rc = 0;
-    for (int i = 0; i < SNAP_QUEUES && !rc; i++) {
-        if (!all && strcmp(m->dead[c->sel[V_DEAD]].queue, m->snap.q[i].name))
-            continue;
-        struct queue *q = NULL;
-        int moved = 0;
-        rc = be_queue(c->app->be, m->snap.q[i].name, &q);
-        if (!rc)
-            rc = queue_redrive(q, all ? NULL : m->dead[c->sel[V_DEAD]].id, &moved);
-        total += moved;
-        queue_close(q);
-    }
-    if (!rc)
-        snprintf(c->status, sizeof c->status, "%d message%s redriven", total,
-                 total == 1 ? "" : "s");
-    return rc;
-}
-
-/* Runs a letter action; returns 1 if it was one. */
-static int action(struct console *c, const struct model *m, int ch)
-{
-    char q[160];
-    const char *user = c->view == V_USERS ? c->sel_user : NULL;
-    int rc;
-    if (!strchr("rcudRA", ch))
+    int row = list_current(l);
+    if (row < 0)
         return 0;
-    if (c->read_only) {
-        snprintf(c->status, sizeof c->status, "read-only console: actions are refused");
-        return 1;
-    }
-    if (c->view == V_JOBS && ch == 'u') {
-        for (int i = 0; i < m->njobs; i++)
-            if (!strcmp(m->jobs[i].id, c->sel_job))
-                user = m->jobs[i].user;
-    }
-    switch (ch) {
-    case 'r':
-    case 'c':
-        if (c->view != V_JOBS || !c->sel_job[0])
-            return 1;
-        snprintf(q, sizeof q, "%s job %.8s...?", ch == 'r' ? "Retry" : "Cancel", c->sel_job);
-        if (confirm(c, q)) {
-            rc = ch == 'r' ? app_retry(c->app, c->sel_job) : app_cancel(c->app, c->sel_job);
-            say(c, rc, ch == 'r' ? "job retried: request sent" : "job cancelled");
-        }
-        return 1;
-    case 'u':
-    case 'd':
-        if (!user || !*user || (ch == 'd' && c->view != V_USERS))
-            return 1;
-        snprintf(q, sizeof q, "%s user %s%s?", ch == 'u' ? "Upgrade" : "Downgrade", user,
-                 ch == 'u' ? " to premium (restores archived results)" : " to free");
-        if (confirm(c, q)) {
-            rc = app_set_role(c->app, user, ch == 'u' ? ROLE_PREMIUM : ROLE_FREE);
-            say(c, rc, ch == 'u' ? "user upgraded: restore requested" : "user downgraded");
-        }
-        return 1;
-    case 'R':
-    case 'A':
-        if (c->view != V_DEAD || !m->ndead)
-            return 1;
-        if (confirm(c, ch == 'A' ? "Redrive all dead letters?" : "Redrive this dead letter?")) {
-            rc = redrive(c, m, ch == 'A');
-            if (rc)
-                say(c, rc, "");
-            request_refresh(c);
-        }
-        return 1;
-    }
+    *out = xcalloc(1, sizeof **out);
+    (*out)[0] = xstrdup(l->type->key(m, row));
     return 1;
 }
 
-static void draw(struct console *c, const struct model *m);
-
-/* The filter narrows the list at every key (incremental); Enter keeps it, Esc clears. */
-static void edit_filter(struct console *c, const struct model *m)
+static void pending_clear(struct pending *p)
 {
-    timeout(-1);
-    for (;;) {
-        c->sel[V_JOBS] = 0;
-        c->sel_job[0] = 0;
-        draw(c, m);
-        move(LINES - 1, 0);
-        clrtoeol();
-        put(LINES - 1, 0, "/%s", c->filter);
-        refresh();
-        int ch = getch();
-        size_t n = strlen(c->filter);
-        if (ch == '\n' || ch == KEY_ENTER)
-            break;
-        if (ch == 27) { /* Esc: no filter */
-            c->filter[0] = 0;
-            break;
-        }
-        if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n)
-            c->filter[n - 1] = 0;
-        else if (ch >= 32 && ch < 127 && n + 1 < sizeof c->filter) {
-            c->filter[n] = (char)ch;
-            c->filter[n + 1] = 0;
-        }
-    }
-    timeout(200);
-    c->sel[V_JOBS] = 0;
-    c->sel_job[0] = 0;
+    console_free_keys(p->keys, p->nkeys);
+    memset(p, 0, sizeof *p);
 }
 
-static void draw_help(struct console *c)
+void console_confirm(struct console *c, enum action a, char **keys, int nkeys, const char *question)
 {
-    erase();
-    attr(c, C_HEAD, 1);
-    put(0, 0, "gas console: keys (any key to go back)%s", c->read_only ? "   [read-only]" : "");
-    attr(c, C_HEAD, 0);
-    int y = 2;
-    for (size_t i = 0; i < sizeof bindings / sizeof *bindings && y < LINES; i++, y++) {
-        char where[64] = "";
-        for (int v = 0; v < V_COUNT; v++)
-            if (bindings[i].views & (1 << v))
-                snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s",
-                         where[0] ? ", " : "  (", view_names[v]);
-        if (where[0])
-            strcat(where, ")");
-        put(y, 2, "%-18s %s%s", bindings[i].keys, bindings[i].what, where);
-    }
-    refresh();
-    timeout(-1);
-    getch();
-    timeout(200);
+    pending_clear(&c->pending);
+    c->pending.action = a;
+    c->pending.view = c->view;
+    c->pending.keys = xcalloc((size_t)nkeys + 1, sizeof *keys);
+    for (int i = 0; i < nkeys; i++)
+        c->pending.keys[i] = xstrdup(keys[i]);
+    c->pending.nkeys = nkeys;
+    snprintf(c->pending.question, sizeof c->pending.question, "%s", question);
 }
 
-/* Handles one key; returns 1 when the screen should be drawn again. */
-static int key(struct console *c, const struct model *m, int ch)
+static int answer(struct console *c, const struct model *m, int ch)
 {
-    int v = c->view, page = (LINES - 6) / 2 > 1 ? (LINES - 6) / 2 : 1;
-    switch (ch) {
-    case 'q': c->quit = 1; return 0;
-    case '1':
-    case '2':
-    case '3':
-    case '4': c->view = (enum view)(ch - '1'); return 1;
-    case '\t': c->view = (enum view)((c->view + 1) % V_COUNT); return 1;
-    case 'j':
-    case KEY_DOWN: c->sel[v]++; return 1;
-    case 'k':
-    case KEY_UP: c->sel[v]--; return 1;
-    case 'g':
-    case KEY_HOME: c->sel[v] = 0; return 1;
-    case 'G':
-    case KEY_END: c->sel[v] = 1 << 30; return 1;
-    case 4:
-    case KEY_NPAGE: c->sel[v] += page; return 1;
-    case 21:
-    case KEY_PPAGE: c->sel[v] -= page; return 1;
-    case '/':
-        if (v == V_JOBS)
-            edit_filter(c, m);
-        return 1;
-    case 's': c->sort = (c->sort + 1) % 5; return 1;
-    case 'S': c->sort_desc = !c->sort_desc; return 1;
-    case '\n':
-    case KEY_ENTER: c->detail = !c->detail; return 1;
-    case 'p':
+    if (ch == 'y' || ch == 'Y') {
+        struct pending p = c->pending;
+        memset(&c->pending, 0, sizeof c->pending);
+        console_run(c, m, &p);
+        pending_clear(&p);
+        console_request_refresh(c);
+    } else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q') {
+        pending_clear(&c->pending);
+        console_say(c, 0, "cancelled: nothing changed");
+    }
+    return K_REDRAW;
+}
+
+/* The filter being typed: the list narrows at every key; Enter keeps it, Esc clears it. */
+static int filter_key(struct console *c, const struct model *m, int ch)
+{
+    struct ui_list *l = &c->lists[c->view];
+    size_t n = strlen(l->filter);
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        c->filtering = 0;
+    } else if (ch == 27) {
+        l->filter[0] = 0;
+        c->filtering = 0;
+    } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
+        l->filter[n - 1] = 0;
+    } else if (ch >= 32 && ch < 127 && n + 1 < sizeof l->filter) {
+        l->filter[n] = (char)ch;
+        l->filter[n + 1] = 0;
+    }
+    if (l->filter[0])
+        snprintf(c->filter_was, sizeof c->filter_was, "%s", l->filter);
+    return K_REDRAW;
+}
+
+/* ------------------------------------------------------------------ dispatch */
+
+static int is_change(enum action a)
+{
+    return a == ACT_RETRY || a == ACT_CANCEL || a == ACT_UPGRADE || a == ACT_DOWNGRADE ||
+           a == ACT_REDRIVE || a == ACT_REDRIVE_ALL;
+}
+
+static int scroll_view(struct console *c, enum action a)
+{
+    int *top = &c->scroll[c->view], page = LINES - 4 > 1 ? LINES - 4 : 1;
+    switch (a) {
+    case ACT_DOWN: (*top)++; break;
+    case ACT_UP: (*top)--; break;
+    case ACT_TOP: *top = 0; break;
+    case ACT_BOTTOM: *top = INT_MAX / 2; break;
+    case ACT_PAGE_DOWN: *top += page; break;
+    case ACT_PAGE_UP: *top -= page; break;
+    case ACT_HALF_DOWN: *top += page / 2; break;
+    case ACT_HALF_UP: *top -= page / 2; break;
+    default: return K_IGNORED;
+    }
+    if (*top < 0)
+        *top = 0;
+    if (c->view == V_DETAIL && c->detail_log && *top == 0)
+        *top = -1; /* "top" while following: stay at the first line */
+    return K_REDRAW;
+}
+
+static int list_action(struct console *c, const struct model *m, struct ui_list *l, enum action a)
+{
+    switch (a) {
+    case ACT_SORT_NEXT:
+    case ACT_SORT_PREV:
+    case ACT_SORT_FLIP: return list_sort_key(l, a);
+    case ACT_FILTER:
+        c->filtering = 1;
+        l->filter[0] = 0; /* a new filter, not more of the old one */
+        return K_REDRAW;
+    case ACT_MATCH_NEXT:
+    case ACT_MATCH_PREV: {
+        const char *text = l->filter[0] ? l->filter : c->filter_was;
+        if (!*text)
+            console_say(c, 0, "no filter yet: / starts one");
+        else if (!list_find(l, m, text, a == ACT_MATCH_NEXT ? 1 : -1))
+            console_say(c, 0, "no row matches %s", text);
+        return K_REDRAW;
+    }
+    case ACT_ESCAPE:
+        if (l->filter[0])
+            l->filter[0] = 0;
+        else
+            list_clear_marks(l);
+        return K_REDRAW;
+    case ACT_MARK: return list_mark(l, m);
+    default: return list_motion(l, m, a, l->rows_shown > 1 ? l->rows_shown : 1);
+    }
+}
+
+static int act(struct console *c, const struct model *m, enum action a)
+{
+    const struct panel *p = panels[c->view];
+    struct ui_list *l = p->list ? p->list(c) : NULL;
+    if (a >= ACT_VIEW1 && a <= ACT_VIEW5) {
+        c->view = (enum view)(a - ACT_VIEW1);
+        return K_REDRAW;
+    }
+    switch (a) {
+    case ACT_NEXT_VIEW: c->view = (enum view)((c->view + 1) % (V_WORKERS + 1)); return K_REDRAW;
+    case ACT_PREV_VIEW:
+        c->view = (enum view)((c->view + V_WORKERS) % (V_WORKERS + 1));
+        return K_REDRAW;
+    case ACT_QUIT: c->quit = 1; return K_HANDLED;
+    case ACT_BACK: c->view = c->back; return K_REDRAW;
+    case ACT_HELP:
+        c->back = c->view == V_HELP ? c->back : c->view;
+        c->view = V_HELP;
+        c->scroll[V_HELP] = 0;
+        return K_REDRAW;
+    case ACT_PAUSE:
         pthread_mutex_lock(&c->lock);
         c->paused = !c->paused;
         pthread_cond_signal(&c->cv);
         pthread_mutex_unlock(&c->lock);
-        return 1;
-    case ' ':
-    case KEY_F(5): request_refresh(c); return 1;
-    case '?': draw_help(c); return 1;
-    case KEY_RESIZE: return 1;
+        return K_REDRAW;
+    case ACT_REFRESH: console_request_refresh(c); return K_REDRAW;
+    default: break;
     }
-    if (m && action(c, m, ch))
-        return 1;
-    return 0;
+    if (!m)
+        return K_REDRAW;
+    if (is_change(a) && c->read_only) {
+        console_say(c, 1, "read-only console: actions are refused");
+        return K_REDRAW;
+    }
+    int r = p->key(c, m, a);
+    if (r != K_IGNORED)
+        return r;
+    if (l)
+        return list_action(c, m, l, a);
+    return scroll_view(c, a);
 }
 
-static void draw(struct console *c, const struct model *m)
+static int dispatch(struct console *c, const struct model *m, int ch)
 {
-    double t0 = gas_mono();
-    erase();
-    double now = gas_now();
+    if (ch == KEY_RESIZE)
+        return K_REDRAW;
+    if (c->pending.action)
+        return answer(c, m, ch);
+    if (c->filtering)
+        return filter_key(c, m, ch);
+    c->status[0] = 0;
+    const struct binding *b = ui_binding(ch, c->view);
+    if (!b) {
+        if (ch < 256 && isprint(ch))
+            console_say(c, 0, "%c does nothing in %s: ? lists the keys", ch, ui_view_name(c->view));
+        return K_REDRAW;
+    }
+    return act(c, m, b->action);
+}
+
+/* ------------------------------------------------------------------ drawing */
+
+static void draw_header(struct console *c, const struct model *m, double now)
+{
     pthread_mutex_lock(&c->lock);
     int paused = c->paused;
     char error[sizeof c->error];
@@ -689,50 +326,109 @@ static void draw(struct console *c, const struct model *m)
     pthread_mutex_unlock(&c->lock);
     if (!error[0] && m && m->snap.error[0])
         snprintf(error, sizeof error, "%s", m->snap.error);
-    attr(c, C_HEAD, 1);
-    put(0, 0, "GAS console  %s backend  [%s]  data age %.1fs (collect %.0f ms, draw %.1f ms)%s%s",
-        c->app->be->name, view_names[c->view], m ? now - m->snap.taken : 0.0,
-        m ? m->collect_seconds * 1000 : 0.0, c->draw_ms, paused ? "  PAUSED" : "",
-        c->read_only ? "  read-only" : "");
-    attr(c, C_HEAD, 0);
-    if (error[0]) {
-        attr(c, C_BAD, 1);
-        put(1, 0, "backend error: %s", error);
-        attr(c, C_BAD, 0);
+    int alert = m && m->alert[0];
+    ui_attr(c, alert ? C_ALERT : C_HEAD, 1);
+    move(0, 0);
+    clrtoeol();
+    char left[400], right[96], age[32];
+    snprintf(left, sizeof left, "GAS [%s]%s%s %s", ui_view_name(c->view),
+             c->read_only ? " READ-ONLY" : "", paused ? " PAUSED" : "", c->where);
+    snprintf(age, sizeof age, "age %.1fs", m ? now - m->snap.taken : 0.0);
+    snprintf(right, sizeof right, "%s  collect %.0f ms  draw %.1f ms", age,
+             m ? m->collect_seconds * 1000 : 0.0, c->draw_ms);
+    int room = COLS - (int)strlen(left) - 2;
+    const char *r = room >= (int)strlen(right) ? right : age;
+    if (room < (int)strlen(r)) { /* the age matters more than the path */
+        left[COLS - (int)strlen(r) - 2 > 0 ? COLS - (int)strlen(r) - 2 : 0] = 0;
+        room = COLS - (int)strlen(left) - 2;
     }
-    if (!m) {
-        put(2, 0, "collecting...");
-    } else {
-        switch (c->view) {
-        case V_OVERVIEW: draw_overview(c, m, 2); break;
-        case V_JOBS: draw_jobs(c, m, 2); break;
-        case V_USERS: draw_users(c, m, 2); break;
-        case V_DEAD: draw_dead(c, m, 2); break;
-        case V_COUNT: break;
-        }
+    ui_put(0, 0, "%s", left);
+    ui_put(0, COLS - (int)strlen(r) > 0 ? COLS - (int)strlen(r) : 0, "%s", r);
+    if (alert) /* the whole line red, not only its text */
+        mvchgat(0, 0, -1, A_BOLD | (c->color ? 0 : A_REVERSE), c->color ? C_ALERT : 0, NULL);
+    ui_attr(c, alert ? C_ALERT : C_HEAD, 0);
+    if (alert) {
+        ui_attr(c, C_BAD, 1);
+        ui_put(1, 0, "ALERT: %s", m->alert);
+        ui_attr(c, C_BAD, 0);
+    } else if (error[0]) {
+        ui_attr(c, C_BAD, 1);
+        ui_put(1, 0, "backend error: %s", error);
+        ui_attr(c, C_BAD, 0);
     }
-    attr(c, C_DIM, 1);
-    put(LINES - 1, 0, "%s",
-        c->status[0] ? c->status
-                     : "1 overview  2 jobs  3 users  4 dead letters  "
-                       "? help  q quit");
-    attr(c, C_DIM, 0);
-    refresh();
-    c->draw_ms = (gas_mono() - t0) * 1000;
+    if (alert && error[0]) /* both: the error goes after the alert */
+        ui_put(1, (int)strlen(m->alert) + 9, "  backend error: %s", error);
 }
 
-static void colors(struct console *c)
+static void draw_bottom(struct console *c)
 {
-    if (!c->color || !has_colors())
-        return;
-    start_color();
-    use_default_colors();
-    init_pair(C_OK, COLOR_GREEN, -1);
-    init_pair(C_BAD, COLOR_RED, -1);
-    init_pair(C_BUSY, COLOR_YELLOW, -1);
-    init_pair(C_COLD, COLOR_CYAN, -1);
-    init_pair(C_HEAD, -1, -1);
-    init_pair(C_DIM, COLOR_BLUE, -1);
+    int y = LINES - 1;
+    move(y, 0);
+    clrtoeol();
+    if (c->pending.action) {
+        ui_attr(c, C_BUSY, 1);
+        attron(A_BOLD);
+        ui_put(y, 0, "%s (y/n)", c->pending.question);
+        attroff(A_BOLD);
+        ui_attr(c, C_BUSY, 0);
+    } else if (c->filtering) {
+        ui_put(y, 0, "/%s", c->lists[c->view].filter);
+        attron(A_REVERSE);
+        addch(' ');
+        attroff(A_REVERSE);
+        printw("  (Enter keeps, Esc clears)");
+    } else if (c->status[0]) {
+        ui_attr(c, c->status_bad ? C_BAD : C_OK, 1);
+        ui_put(y, 0, "%s", c->status);
+        ui_attr(c, c->status_bad ? C_BAD : C_OK, 0);
+    } else {
+        char hint[512];
+        ui_hint(c->view, hint, sizeof hint);
+        ui_attr(c, C_DIM, 1);
+        ui_put(y, 0, "%s", hint);
+        ui_attr(c, C_DIM, 0);
+    }
+}
+
+static void frame(struct console *c, const struct model *m)
+{
+    double t0 = gas_mono();
+    const struct panel *p = panels[c->view];
+    if (m)
+        p->on_model(c, m);
+    double t1 = gas_mono();
+    erase();
+    draw_header(c, m, gas_now());
+    if (!m)
+        ui_put(2, 0, "collecting...");
+    else if (LINES > 4)
+        p->draw(c, m, 2, LINES - 3);
+    draw_bottom(c);
+    refresh();
+    c->sync_ms = (t1 - t0) * 1000;
+    c->draw_ms = (gas_mono() - t1) * 1000;
+}
+
+/* ------------------------------------------------------------------ the loop */
+
+static struct model *hold(struct console *c, unsigned long *gen)
+{
+    pthread_mutex_lock(&c->lock);
+    struct model *m = c->held = c->latest;
+    *gen = c->gen;
+    pthread_mutex_unlock(&c->lock);
+    return m;
+}
+
+static void let_go(struct console *c)
+{
+    pthread_mutex_lock(&c->lock);
+    if (c->held && c->held != c->latest) { /* replaced while we held it */
+        model_free(c->held);
+        free(c->held);
+    }
+    c->held = NULL;
+    pthread_mutex_unlock(&c->lock);
 }
 
 static int run_console(struct console *c)
@@ -742,52 +438,61 @@ static int run_console(struct console *c)
     noecho();
     keypad(stdscr, TRUE);
     curs_set(0);
-    timeout(200);
+    timeout(250);
     set_escdelay(25);
-    colors(c);
-    unsigned long drawn = (unsigned long)-1;
+    ui_colors(c->color);
+    unsigned long drawn = (unsigned long)-1, gen;
     double last = 0;
     while (!c->quit) {
-        pthread_mutex_lock(&c->lock);
-        struct model *m = c->held = c->latest;
-        unsigned long gen = c->gen;
-        pthread_mutex_unlock(&c->lock);
-        /* redraw on new data, once a second for the data age, or after a key */
+        struct model *m = hold(c, &gen);
+        /* draw on new data, once a second for the data age, or after a key */
         if (gen != drawn || gas_mono() - last >= 1.0) {
-            draw(c, m);
+            frame(c, m);
             drawn = gen;
             last = gas_mono();
         }
         int ch = getch();
-        if (ch != ERR) {
-            if (ch != ' ')
-                c->status[0] = 0;
-            if (key(c, m, ch))
-                draw(c, m);
-        }
-        pthread_mutex_lock(&c->lock);
-        if (c->held && c->held != c->latest) { /* replaced while we held it */
-            model_free(c->held);
-            free(c->held);
-        }
-        c->held = NULL;
-        pthread_mutex_unlock(&c->lock);
+        if (ch != ERR && (dispatch(c, m, ch) & K_REDRAW) && !c->quit)
+            frame(c, m);
+        let_go(c);
     }
     endwin();
     return 0;
+}
+
+static void where(struct console *c, const struct cfg *cfg)
+{
+    if (!strcmp(c->app->be->name, "aws")) {
+        const char *ep = cfg_str(cfg, CFG_AWS_ENDPOINT);
+        snprintf(c->where, sizeof c->where, "aws %s %s", cfg_str(cfg, CFG_AWS_REGION),
+                 *ep ? ep : "(AWS endpoints)");
+        return;
+    }
+    char dir[PATH_MAX];
+    const char *d = cfg_str(cfg, CFG_DATA_DIR);
+    const char *conf = getenv("GAS_CONFIG");
+    snprintf(c->where, sizeof c->where, "local %s %s%s", realpath(d, dir) ? dir : d,
+             conf && *conf ? "config " : "(no config file)", conf && *conf ? conf : "");
 }
 
 static int start(struct console *c, struct cfg *cfg)
 {
     c->cfg = cfg;
     c->interval = (double)cfg_int(cfg, CFG_CONSOLE_REFRESH);
+    c->heartbeat = (int)cfg_int(cfg, CFG_HEARTBEAT_INTERVAL);
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->cv, NULL);
     c->app = cli_app(cfg, "console");
     if (!c->app)
         return 1;
+    where(c, cfg);
+    list_init(&c->lists[V_JOBS], &jobs_list);
+    list_init(&c->lists[V_USERS], &users_list);
+    list_init(&c->lists[V_DEAD], &dead_list);
+    list_init(&c->lists[V_WORKERS], &workers_list);
     if (pthread_create(&c->th, NULL, collector, c)) {
         app_close(c->app);
+        c->app = NULL;
         return 1;
     }
     return 0;
@@ -812,23 +517,34 @@ static void finish(struct console *c)
     pthread_mutex_destroy(&c->lock);
     pthread_cond_destroy(&c->cv);
     app_close(c->app);
-    free(c->log_text);
+    for (int v = 0; v < V_COUNT; v++)
+        list_release(&c->lists[v]);
+    pending_clear(&c->pending);
+    view_detail_release();
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: gas console [--read-only] [--no-color] [--list-bindings]\n");
+    return 2;
 }
 
 int cmd_console(struct cfg *cfg, int argc, char **argv)
 {
     struct console *c = xcalloc(1, sizeof *c);
     c->color = !getenv("NO_COLOR") || !*getenv("NO_COLOR");
-    c->sort_desc = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--read-only"))
             c->read_only = 1;
         else if (!strcmp(argv[i], "--no-color"))
             c->color = 0;
-        else {
-            fprintf(stderr, "usage: gas console [--read-only] [--no-color]\n");
+        else if (!strcmp(argv[i], "--list-bindings")) {
+            ui_list_bindings();
             free(c);
-            return 2;
+            return 0;
+        } else {
+            free(c);
+            return usage();
         }
     }
     setlocale(LC_ALL, "");
@@ -882,14 +598,14 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
     struct gas_app *app = cli_app(cfg, "top");
     if (!app)
         return 1;
-    int64_t hist[SNAP_QUEUES][HISTORY];
-    int nh = 0, rc = 0;
+    struct model_source *src = model_source_new();
+    struct model_history *hist = xcalloc(1, sizeof *hist);
+    int rc = 0;
     for (int i = 0; i < n; i++) {
         if (i)
             gas_sleep(delay);
         struct model *m = xcalloc(1, sizeof *m);
-        rc = model_collect(app, m);
-        model_history(m, hist, &nh);
+        rc = model_collect(app, src, hist, m);
         if (json) {
             cJSON *j = model_json(m);
             char *s = cJSON_PrintUnformatted(j);
@@ -901,11 +617,18 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
                 printf("\n");
             snapshot_print(&m->snap, stdout);
             printf("users %d, dead letters %d\n", m->nusers, m->ndead);
+            printf("throughput: completed %.0f/min, failed %.0f/min (collect %.0f ms%s)\n",
+                   m->completed_per_min, m->failed_per_min, m->collect_seconds * 1000,
+                   m->incremental ? ", incremental" : "");
+            if (m->alert[0])
+                printf("ALERT: %s\n", m->alert);
         }
         fflush(stdout);
         model_free(m);
         free(m);
     }
+    model_source_free(src);
+    free(hist);
     app_close(app);
     return rc ? 1 : 0;
 }

@@ -4,25 +4,61 @@
 #include "gas/config.h"
 #include "gas/err.h"
 #include "gas/json.h"
+#include "gas/msg.h"
 #include "gas/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ROWS 2000000
+#define MAX_ROWS   2000000
+#define FULL_EVERY 30 /* a full read every N incremental ones (catches deleted items) */
+
+struct model_source {
+    struct job_rows *rows; /* the last published rows (one reference held here) */
+    unsigned version;
+    int64_t mark; /* the backend's change mark after the last read */
+    int since_full, unsupported;
+    /* id -> row index, open addressing over the rows of `rows` */
+    int *slots;
+    size_t nslots;
+};
 
 static void copy(char *dst, size_t n, const char *src)
 {
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-static void add_job(struct model *m, int *cap, const cJSON *it)
+const char *worker_state_name(enum worker_state s)
 {
-    if (m->njobs == *cap) {
-        *cap = *cap ? *cap * 2 : 1024;
-        m->jobs = xrealloc(m->jobs, (size_t)*cap * sizeof *m->jobs);
+    return s == WORKER_ALIVE ? "alive" : s == WORKER_STOPPED ? "stopped" : "lost";
+}
+
+enum worker_state model_worker_state(const struct snapshot *s, const struct snap_worker *w,
+                                     int interval)
+{
+    if (!strcmp(w->status, "stopped"))
+        return WORKER_STOPPED;
+    return s->taken - (double)w->heartbeat > 3.0 * interval ? WORKER_LOST : WORKER_ALIVE;
+}
+
+/* ------------------------------------------------------------------ job rows */
+
+static void rows_unref(struct job_rows *r)
+{
+    if (r && __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        free(r->v);
+        free(r);
     }
-    struct job_row *r = &m->jobs[m->njobs++];
+}
+
+static struct job_rows *rows_ref(struct job_rows *r)
+{
+    __atomic_add_fetch(&r->refs, 1, __ATOMIC_ACQ_REL);
+    return r;
+}
+
+static void row_from_json(struct job_row *r, const cJSON *it)
+{
     memset(r, 0, sizeof *r);
     copy(r->id, sizeof r->id, json_str(it, "job_id"));
     copy(r->user, sizeof r->user, json_str(it, "user_id"));
@@ -36,9 +72,69 @@ static void add_job(struct model *m, int *cap, const cJSON *it)
     json_int(it, "submit_time", &r->submit);
     json_int(it, "complete_time", &r->complete);
     json_int(it, "attempts", &r->attempts);
+    int64_t t = 0;
+    r->changed = r->complete > r->submit ? r->complete : r->submit;
+    if (!json_int(it, "restore_time", &t) && t > r->changed)
+        r->changed = t;
 }
 
-static int scan_all(struct tbl *t, struct model *m, int users)
+static void rows_add(struct job_rows *r, int *cap, const cJSON *it)
+{
+    if (r->n == *cap) {
+        *cap = *cap ? *cap * 2 : 1024;
+        r->v = xrealloc(r->v, (size_t)*cap * sizeof *r->v);
+    }
+    row_from_json(&r->v[r->n++], it);
+}
+
+static uint64_t hash_id(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The slot of id in the index (an empty slot holds -1). */
+static size_t slot_of(const struct model_source *s, const struct job_rows *r, const char *id)
+{
+    size_t i = hash_id(id) & (s->nslots - 1);
+    while (s->slots[i] >= 0 && strcmp(r->v[s->slots[i]].id, id))
+        i = (i + 1) & (s->nslots - 1);
+    return i;
+}
+
+static void index_rows(struct model_source *s, const struct job_rows *r)
+{
+    size_t want = 1024;
+    while (want < (size_t)r->n * 2 + 2)
+        want *= 2;
+    if (want != s->nslots) {
+        free(s->slots);
+        s->slots = xmalloc(want * sizeof *s->slots);
+        s->nslots = want;
+    }
+    memset(s->slots, 0xff, want * sizeof *s->slots);
+    for (int i = 0; i < r->n; i++)
+        s->slots[slot_of(s, r, r->v[i].id)] = i;
+}
+
+struct model_source *model_source_new(void)
+{
+    return xcalloc(1, sizeof(struct model_source));
+}
+
+void model_source_free(struct model_source *s)
+{
+    if (!s)
+        return;
+    rows_unref(s->rows);
+    free(s->slots);
+    free(s);
+}
+
+/* Every job, from a full scan. */
+static int read_all_jobs(struct tbl *t, struct job_rows *r)
 {
     int cap = 0, rc = 0;
     char *cursor = NULL;
@@ -51,11 +147,131 @@ static int scan_all(struct tbl *t, struct model *m, int users)
         cJSON *it;
         cJSON_ArrayForEach(it, pg.items)
         {
-            if (!users) {
-                if (m->njobs < MAX_ROWS)
-                    add_job(m, &cap, it);
-                continue;
+            if (r->n < MAX_ROWS)
+                rows_add(r, &cap, it);
+        }
+        tbl_page_release(&pg);
+    } while (cursor);
+    free(cursor);
+    return rc;
+}
+
+/* The jobs written since the source's mark, applied to a copy of its rows. Returns 1 when
+ * the rows changed, 0 when not, <0 on error (GAS_EUNSUPPORTED: the backend cannot). */
+static int read_changed_jobs(struct tbl *t, struct model_source *s, struct job_rows **out)
+{
+    struct job_rows *r = NULL;
+    int cap = 0, rc = 0;
+    int64_t mark = s->mark;
+    for (;;) {
+        struct tbl_page pg;
+        if ((rc = tbl_changes(t, &mark, 1000, &pg)) != 0)
+            break;
+        int got = cJSON_GetArraySize(pg.items);
+        cJSON *it;
+        cJSON_ArrayForEach(it, pg.items)
+        {
+            if (!r) {
+                r = xcalloc(1, sizeof *r);
+                cap = s->rows->n + got + 1024;
+                r->v = xmalloc((size_t)cap * sizeof *r->v);
+                memcpy(r->v, s->rows->v, (size_t)s->rows->n * sizeof *r->v);
+                r->n = s->rows->n;
             }
+            const char *id = json_str(it, "job_id");
+            size_t k = slot_of(s, r, id ? id : "");
+            if (s->slots[k] >= 0) {
+                row_from_json(&r->v[s->slots[k]], it);
+            } else if (r->n < MAX_ROWS) {
+                rows_add(r, &cap, it);
+                if ((size_t)r->n * 2 + 2 > s->nslots)
+                    index_rows(s, r);
+                else
+                    s->slots[k] = r->n - 1;
+            }
+        }
+        tbl_page_release(&pg);
+        if (got < 1000)
+            break;
+    }
+    if (rc) {
+        if (r) { /* the index may point at rows of r: rebuild it on the old rows */
+            free(r->v);
+            free(r);
+            index_rows(s, s->rows);
+        }
+        return rc;
+    }
+    s->mark = mark;
+    *out = r;
+    return r != NULL;
+}
+
+/* Fills m's job rows: incremental when the backend can, else a full read. */
+static int collect_jobs(struct gas_app *app, struct model_source *s, struct model *m)
+{
+    struct job_rows *fresh = NULL;
+    int rc = 0;
+    if (s->rows && !s->unsupported && s->since_full < FULL_EVERY) {
+        rc = read_changed_jobs(app->jobs, s, &fresh);
+        if (rc >= 0) {
+            s->since_full++;
+            m->incremental = 1;
+            goto publish;
+        }
+        if (rc != GAS_EUNSUPPORTED)
+            return rc;
+    }
+    /* a full read: first take the mark, so that nothing written meanwhile is missed */
+    int64_t mark = -1;
+    struct tbl_page pg;
+    if (!s->unsupported && !tbl_changes(app->jobs, &mark, 1, &pg))
+        tbl_page_release(&pg);
+    else
+        s->unsupported = 1;
+    fresh = xcalloc(1, sizeof *fresh);
+    rc = read_all_jobs(app->jobs, fresh);
+    if (rc) {
+        rows_unref(rows_ref(fresh)); /* refs 0 -> 1 -> 0: freed */
+        return rc;
+    }
+    s->mark = mark;
+    s->since_full = 0;
+    if (s->rows && s->rows->n == fresh->n &&
+        !memcmp(s->rows->v, fresh->v, (size_t)fresh->n * sizeof *fresh->v)) {
+        rows_unref(rows_ref(fresh));
+        fresh = NULL;
+    }
+    index_rows(s, fresh ? fresh : s->rows);
+publish:
+    if (fresh) {
+        fresh->refs = 1;
+        fresh->version = ++s->version;
+        rows_unref(s->rows);
+        s->rows = fresh;
+    }
+    m->rows = rows_ref(s->rows);
+    m->jobs = m->rows->v;
+    m->njobs = m->rows->n;
+    m->jobs_version = m->rows->version;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ users, dead letters */
+
+static int read_users(struct tbl *t, struct model *m)
+{
+    int cap = 0, rc = 0;
+    char *cursor = NULL;
+    do {
+        struct tbl_page pg;
+        if ((rc = tbl_scan(t, cursor, 1000, &pg)) != 0)
+            break;
+        free(cursor);
+        cursor = pg.next ? xstrdup(pg.next) : NULL;
+        cJSON *it;
+        cJSON_ArrayForEach(it, pg.items)
+        {
             if (m->nusers == cap) {
                 cap = cap ? cap * 2 : 64;
                 m->users = xrealloc(m->users, (size_t)cap * sizeof *m->users);
@@ -78,37 +294,78 @@ static int by_id(const void *a, const void *b)
     return strcmp(((const struct user_row *)a)->id, ((const struct user_row *)b)->id);
 }
 
-/* Users sorted by id, then one binary search per job. */
+/* Users sorted by id, then one binary search per job (skipped while the same user as the
+ * job before, which is common). */
 static void count_user_jobs(struct model *m)
 {
     if (!m->nusers)
         return;
     qsort(m->users, (size_t)m->nusers, sizeof *m->users, by_id);
-    struct user_row key;
+    struct user_row key, *u = NULL;
     for (int j = 0; j < m->njobs; j++) {
-        memcpy(key.id, m->jobs[j].user, sizeof key.id);
-        struct user_row *u = bsearch(&key, m->users, (size_t)m->nusers, sizeof *m->users, by_id);
-        if (!u)
-            continue;
+        const struct job_row *r = &m->jobs[j];
+        if (!u || strcmp(u->id, r->user)) {
+            memcpy(key.id, r->user, sizeof key.id);
+            u = bsearch(&key, m->users, (size_t)m->nusers, sizeof *m->users, by_id);
+            if (!u)
+                continue;
+        }
         u->jobs++;
-        u->archived += m->jobs[j].archive == ARCH_ARCHIVED;
-        u->restoring += m->jobs[j].archive == ARCH_RESTORING;
+        u->archived += r->archive == ARCH_ARCHIVED;
+        u->restoring += r->archive == ARCH_RESTORING;
+        u->failed += r->status == JOB_FAILED;
     }
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < m->nusers; i++) {
+        const unsigned char *p = (const unsigned char *)&m->users[i];
+        for (size_t k = 0; k < sizeof m->users[i]; k++)
+            h = (h ^ p[k]) * 1099511628211ull;
+    }
+    m->users_version = (unsigned)(h ^ (h >> 32)) | 1u;
 }
 
-static void dead_letters(struct gas_app *app, struct model *m)
+static void dead_reason(struct dead_row *d, int max_receives)
 {
+    if (d->receives >= max_receives)
+        snprintf(d->reason, sizeof d->reason, "exceeded %d receives", max_receives);
+    else
+        snprintf(d->reason, sizeof d->reason, "rejected by the worker (%d receive%s)", d->receives,
+                 d->receives == 1 ? "" : "s");
+}
+
+/* The job a dead letter names (its body, or the SNS envelope's Message) and its status. */
+static void dead_job(const struct model_source *src, struct dead_row *d, const char *body)
+{
+    cJSON *j = NULL;
+    d->job_status = -1;
+    if (msg_parse(body, 256 * 1024, &j))
+        return;
+    const char *id = msg_job_id(j);
+    if (id && src->rows && src->nslots) {
+        snprintf(d->job, sizeof d->job, "%s", id);
+        int at = src->slots[slot_of(src, src->rows, id)];
+        if (at >= 0)
+            d->job_status = src->rows->v[at].status;
+    }
+    cJSON_Delete(j);
+}
+
+static void dead_letters(struct gas_app *app, const struct model_source *src, struct model *m)
+{
+    int max = (int)cfg_int(app->cfg, CFG_QUEUE_MAX_RECEIVES);
     for (int i = 0; i < SNAP_QUEUES; i++) {
         struct queue *q = NULL;
         struct queue_msg msgs[100];
         int n = 0;
-        if (be_queue(app->be, m->snap.q[i].name, &q) || queue_dead_list(q, 100, msgs, &n)) {
+        if (!m->snap.q[i].d.dead || be_queue(app->be, m->snap.q[i].name, &q) ||
+            queue_dead_list(q, 100, msgs, &n)) {
             queue_close(q);
             continue;
         }
         m->dead = xrealloc(m->dead, (size_t)(m->ndead + n + 1) * sizeof *m->dead);
         for (int k = 0; k < n; k++) {
             struct dead_row *d = &m->dead[m->ndead++];
+            memset(d, 0, sizeof *d);
             copy(d->queue, sizeof d->queue, q->name);
             copy(d->id, sizeof d->id, msgs[k].id);
             copy(d->body, sizeof d->body, msgs[k].body);
@@ -117,55 +374,142 @@ static void dead_letters(struct gas_app *app, struct model *m)
                     *p = ' ';
             d->receives = msgs[k].receive_count;
             d->sent = msgs[k].sent_at;
+            dead_reason(d, max);
+            dead_job(src, d, msgs[k].body);
             queue_msg_release(&msgs[k]);
         }
         queue_close(q);
     }
 }
 
-int model_collect(struct gas_app *app, struct model *m)
+/* ------------------------------------------------------------------ history and health */
+
+static void history_add(struct model_history *h, const struct model *m)
+{
+    if (h->n == HISTORY) {
+        memmove(h->t, h->t + 1, (HISTORY - 1) * sizeof h->t[0]);
+        memmove(h->dead, h->dead + 1, (HISTORY - 1) * sizeof h->dead[0]);
+        memmove(h->failed, h->failed + 1, (HISTORY - 1) * sizeof h->failed[0]);
+        for (int q = 0; q < SNAP_QUEUES; q++)
+            memmove(h->work[q], h->work[q] + 1, (HISTORY - 1) * sizeof h->work[q][0]);
+        h->n--;
+    }
+    int i = h->n++;
+    h->t[i] = m->snap.taken;
+    h->dead[i] = 0;
+    for (int q = 0; q < SNAP_QUEUES; q++) {
+        const struct queue_depths *d = &m->snap.q[q].d;
+        h->work[q][i] = d->visible + d->in_flight + d->delayed;
+        h->dead[i] += d->dead;
+    }
+    h->failed[i] = m->snap.by_status[JOB_FAILED];
+}
+
+static void throughput(struct model *m)
+{
+    const struct model_history *h = &m->hist;
+    int64_t since = (int64_t)m->snap.taken - 60, done = 0;
+    for (int i = 0; i < m->njobs; i++)
+        done += m->jobs[i].status == JOB_COMPLETED && m->jobs[i].complete > since;
+    m->completed_per_min = (double)done;
+    int first = h->n - 1;
+    while (first > 0 && h->t[first - 1] >= m->snap.taken - 60)
+        first--;
+    double span = h->t[h->n - 1] - h->t[first];
+    int64_t grew = h->failed[h->n - 1] - h->failed[first];
+    m->failed_per_min = span > 0 && grew > 0 ? (double)grew * 60.0 / (span < 60 ? 60 : span) : 0;
+}
+
+static void health(struct model *m, int beat)
+{
+    const struct snapshot *s = &m->snap;
+    int alive = 0, lost = -1;
+    for (int i = 0; i < s->nworkers; i++) {
+        m->wstate[i] = (signed char)model_worker_state(s, &s->w[i], beat);
+        alive += m->wstate[i] == WORKER_ALIVE;
+        if (m->wstate[i] == WORKER_LOST && (lost < 0 || s->w[i].heartbeat > s->w[lost].heartbeat))
+            lost = i;
+    }
+    int64_t queued = s->q[0].d.visible + s->q[0].d.delayed;
+    if (s->by_status[JOB_PENDING] > queued)
+        queued = s->by_status[JOB_PENDING];
+    const struct model_history *h = &m->hist;
+    int64_t least = h->dead[h->n - 1];
+    for (int i = 0; i < h->n; i++)
+        least = h->dead[i] < least ? h->dead[i] : least;
+    char a[16];
+    if (queued && !alive)
+        snprintf(m->alert, sizeof m->alert, "%lld job%s queued and no worker alive",
+                 (long long)queued, queued == 1 ? "" : "s");
+    else if (lost >= 0)
+        snprintf(m->alert, sizeof m->alert,
+                 "worker %s lost: no heartbeat for %s (3 intervals: %ds)", s->w[lost].id,
+                 ui_age_text(s->taken - (double)s->w[lost].heartbeat, a, sizeof a), 3 * beat);
+    else if (h->dead[h->n - 1] > least)
+        snprintf(m->alert, sizeof m->alert, "dead letters grew by %lld to %lld",
+                 (long long)(h->dead[h->n - 1] - least), (long long)h->dead[h->n - 1]);
+}
+
+const char *ui_age_text(double seconds, char *buf, size_t n)
+{
+    if (seconds < 0)
+        seconds = 0;
+    if (seconds < 120)
+        snprintf(buf, n, "%.0fs", seconds);
+    else if (seconds < 7200)
+        snprintf(buf, n, "%.0fm", seconds / 60);
+    else if (seconds < 172800)
+        snprintf(buf, n, "%.0fh", seconds / 3600);
+    else
+        snprintf(buf, n, "%.0fd", seconds / 86400);
+    return buf;
+}
+
+/* ------------------------------------------------------------------ collect */
+
+int model_collect(struct gas_app *app, struct model_source *src, struct model_history *hist,
+                  struct model *m)
 {
     memset(m, 0, sizeof *m);
     double t0 = gas_mono();
     int rc = snapshot_collect(app, &m->snap, 0); /* jobs are counted from the rows below */
-    int r2 = scan_all(app->jobs, m, 0);
+    int r2 = collect_jobs(app, src, m);
     for (int i = 0; i < m->njobs; i++)
         snapshot_count_job(&m->snap, m->jobs[i].status, m->jobs[i].archive);
     if (r2 && !m->snap.error[0])
         snprintf(m->snap.error, sizeof m->snap.error, "jobs: %s", gas_errmsg());
-    r2 = scan_all(app->users, m, 1);
+    r2 = read_users(app->users, m);
     if (r2 && !m->snap.error[0])
         snprintf(m->snap.error, sizeof m->snap.error, "users: %s", gas_errmsg());
+    m->snap.users = m->nusers;
     count_user_jobs(m);
-    dead_letters(app, m);
+    dead_letters(app, src, m);
+    if (!m->snap.error[0])
+        history_add(hist, m);
+    m->hist = *hist;
+    if (m->hist.n) {
+        throughput(m);
+        health(m, (int)cfg_int(app->cfg, CFG_HEARTBEAT_INTERVAL));
+    }
     m->collect_seconds = gas_mono() - t0;
     return rc ? rc : m->snap.error[0] ? GAS_EIO : 0;
 }
 
 void model_free(struct model *m)
 {
-    free(m->jobs);
+    rows_unref(m->rows);
     free(m->users);
     free(m->dead);
     memset(m, 0, sizeof *m);
 }
 
-void model_history(struct model *m, int64_t hist[SNAP_QUEUES][HISTORY], int *n)
-{
-    for (int q = 0; q < SNAP_QUEUES; q++) {
-        if (*n == HISTORY)
-            memmove(hist[q], hist[q] + 1, (HISTORY - 1) * sizeof hist[q][0]);
-        hist[q][*n == HISTORY ? HISTORY - 1 : *n] = m->snap.q[q].d.visible;
-    }
-    if (*n < HISTORY)
-        (*n)++;
-    memcpy(m->history, hist, sizeof m->history);
-    m->nhistory = *n;
-}
-
 cJSON *model_json(const struct model *m)
 {
     cJSON *j = snapshot_json(&m->snap);
+    cJSON *ws = cJSON_GetObjectItemCaseSensitive(j, "workers");
+    for (int i = 0; i < m->snap.nworkers && ws; i++)
+        cJSON_AddStringToObject(cJSON_GetArrayItem(ws, i), "state",
+                                worker_state_name((enum worker_state)m->wstate[i]));
     cJSON *us = cJSON_AddArrayToObject(j, "users");
     for (int i = 0; i < m->nusers; i++) {
         cJSON *u = cJSON_CreateObject();
@@ -176,5 +520,8 @@ cJSON *model_json(const struct model *m)
         cJSON_AddItemToArray(us, u);
     }
     cJSON_AddNumberToObject(j, "dead_letters", m->ndead);
+    cJSON_AddNumberToObject(j, "completed_per_min", m->completed_per_min);
+    cJSON_AddNumberToObject(j, "failed_per_min", m->failed_per_min);
+    cJSON_AddStringToObject(j, "alert", m->alert);
     return j;
 }

@@ -1,53 +1,96 @@
 /* model: everything the console shows, collected in one go from the backend: the
  * snapshot (queues, workers, counts), every job as a compact row, users with their job
- * counts, and the dead letters of every queue. A collector thread (collector.c) builds a
- * fresh model each refresh and hands it to the UI, which only draws; batch mode
- * (`gas top -b`) prints the same model. */
+ * counts, the dead letters of every queue, the history of the samples and what is wrong
+ * (the health alert). The console's collector thread builds a fresh model each refresh
+ * and hands it to the UI, which only draws; batch mode (`gas top -b`) prints the same
+ * model.
+ *
+ * Collection is incremental where the backend allows it (BE_TBL_CHANGES): a model_source
+ * keeps every job row between refreshes and reads only the jobs written since the last
+ * one; the rows are shared (reference counted, never changed once published) by every
+ * model that has the same version, so an unchanged table costs one small query and the
+ * UI keeps its sorted order. */
 #ifndef GAS_TUI_MODEL_H
 #define GAS_TUI_MODEL_H
 
 #include "snapshot.h"
 
-#define HISTORY 60
+#define HISTORY 120
 
 struct job_row {
     char id[37], user[40], file[48], worker[40];
     signed char status, archive;
-    int64_t submit, complete, attempts;
+    int64_t submit, complete, attempts, changed;
+};
+
+/* Job rows shared by models: refs counts the models (and the source) that hold them. */
+struct job_rows {
+    int refs;
+    unsigned version;
+    struct job_row *v;
+    int n;
 };
 
 struct user_row {
     char id[40], name[40], email[64];
     signed char role;
-    int jobs, archived, restoring;
+    int jobs, archived, restoring, failed;
 };
 
 struct dead_row {
-    char queue[64], id[40], body[200];
+    char queue[64], id[40], body[200], reason[160];
+    char job[37]; /* the job the message names, if any, and its status (-1: none) */
+    signed char job_status;
     int receives;
     double sent;
 };
 
-struct model {
-    struct snapshot snap;
-    struct job_row *jobs;
-    int njobs;
-    struct user_row *users;
-    int nusers;
-    struct dead_row *dead;
-    int ndead;
-    /* visible depth of each queue over the last HISTORY refreshes, oldest first */
-    int64_t history[SNAP_QUEUES][HISTORY];
-    int nhistory;
-    double collect_seconds;
+enum worker_state { WORKER_ALIVE, WORKER_STOPPED, WORKER_LOST };
+const char *worker_state_name(enum worker_state s);
+/* "12s", "5m", "3h", "2d" */
+const char *ui_age_text(double seconds, char *buf, size_t n);
+
+/* One sample per collection, oldest first. */
+struct model_history {
+    int n;
+    double t[HISTORY];
+    int64_t work[SNAP_QUEUES][HISTORY]; /* visible + in flight + delayed */
+    int64_t dead[HISTORY], failed[HISTORY];
 };
 
-/* Builds m from the backend (m is overwritten; free with model_free). On a backend error
- * the model holds what was read and snap.error says what failed. */
-int model_collect(struct gas_app *app, struct model *m);
+struct model {
+    struct snapshot snap;
+    struct job_rows *rows; /* shared */
+    const struct job_row *jobs;
+    int njobs;
+    unsigned jobs_version;
+    struct user_row *users;
+    int nusers;
+    unsigned users_version;
+    struct dead_row *dead;
+    int ndead;
+    signed char wstate[SNAP_WORKERS]; /* enum worker_state */
+    struct model_history hist;        /* including this sample */
+    double completed_per_min, failed_per_min;
+    char alert[200]; /* what is wrong (empty: healthy) */
+    double collect_seconds;
+    int incremental; /* the jobs came from a changes-since read */
+};
+
+/* What the collector keeps between refreshes (rows, the id index, the change mark). */
+struct model_source;
+struct model_source *model_source_new(void);
+void model_source_free(struct model_source *s);
+
+/* Builds m from the backend (m is overwritten; free with model_free). hist (kept by the
+ * caller across models) gets this sample. On a backend error the model holds what was
+ * read and snap.error says what failed. */
+int model_collect(struct gas_app *app, struct model_source *src, struct model_history *hist,
+                  struct model *m);
 void model_free(struct model *m);
-/* Appends this model's queue depths to a running history (kept across models). */
-void model_history(struct model *m, int64_t hist[SNAP_QUEUES][HISTORY], int *n);
 cJSON *model_json(const struct model *m);
+/* The worker's state from its status and heartbeat age (lost: older than 3 intervals). */
+enum worker_state model_worker_state(const struct snapshot *s, const struct snap_worker *w,
+                                     int heartbeat_interval);
 
 #endif

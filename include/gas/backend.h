@@ -66,6 +66,8 @@ struct tbl_ops {
                  struct tbl_page *pg);
     int (*scan)(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg);
     void (*close)(struct tbl *t);
+    /* optional (NULL: GAS_EUNSUPPORTED); see tbl_changes */
+    int (*changes)(struct tbl *t, int64_t *mark, int limit, struct tbl_page *pg);
 };
 struct tbl {
     const struct tbl_ops *ops;
@@ -88,6 +90,11 @@ int tbl_delete(struct tbl *t, const char *key);
 int tbl_query(struct tbl *t, const char *value, const char *cursor, int limit, struct tbl_page *pg);
 /* Every item, in pages of at most limit (1..1000). */
 int tbl_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg);
+/* Items written after *mark, oldest change first, at most limit (1..1000); *mark becomes
+ * the mark of the last one returned. *mark < 0: no items, *mark becomes the current mark
+ * (take it before a full scan). For readers that keep a copy of a table (the console).
+ * GAS_EUNSUPPORTED on backends that do not track changes (deleted items are not seen). */
+int tbl_changes(struct tbl *t, int64_t *mark, int limit, struct tbl_page *pg);
 void tbl_close(struct tbl *t);
 
 /* ------------------------------------------------------------------------------- queue */

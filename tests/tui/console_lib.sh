@@ -1,0 +1,58 @@
+# Helpers for the console tests: the real `gas console` in tmux (its own server per test
+# script, as tmux's regress/ does), against the embedded backend in a private data dir.
+#   console NAME W H [ENV=...] [-- ARGS]   start gas console in session NAME
+#   press NAME VIEW KEY...                 press bound keys (VIEW: the view they are meant
+#                                          for; test_console_bindings.sh checks that every
+#                                          binding is pressed by some test in its view)
+#   typing NAME TEXT                       type text into a prompt (the filter)
+#   answer NAME y|n                        answer a y/n question
+#   wait_screen PATTERN [NAME] [SECONDS]   until the screen shows PATTERN (ERE)
+#   screen [NAME], screen_e [NAME]         the screen, without / with attributes
+. "$(dirname "${BASH_SOURCE[0]}")/../system/pipeline_lib.sh"
+cd "$WORK" || exit 2
+TM="tmux -L gas-${SUITE:-console}-$$"
+trap 'stop_gasd; $TM kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
+
+screen() { $TM capture-pane -p -t "${1:-c}"; }
+screen_e() { $TM capture-pane -e -p -t "${1:-c}"; }
+press() { local s=$1; shift 2; $TM send-keys -t "$s" "$@"; }
+typing() { $TM send-keys -t "$1" -l "$2"; }
+answer() { $TM send-keys -t "$1" "$2"; }
+wait_screen() { # wait_screen PATTERN [SESSION] [SECONDS]
+  local i limit=$(( ${3:-10} * 10 * T ))
+  for ((i = 0; i < limit; i++)); do
+    screen "${2:-c}" | grep -qE -- "$1" && return 0
+    sleep 0.1
+  done
+  echo "    screen never showed /$1/:"; screen "${2:-c}" | sed 's/^/    | /'; return 1
+}
+wait_gone() { # wait_gone PATTERN [SESSION] [SECONDS]: until the screen no longer shows it
+  local i limit=$(( ${3:-10} * 10 * T ))
+  for ((i = 0; i < limit; i++)); do
+    screen "${2:-c}" | grep -qE -- "$1" || return 0
+    sleep 0.1
+  done
+  echo "    screen still shows /$1/:"; screen "${2:-c}" | sed 's/^/    | /'; return 1
+}
+console() { # console SESSION WIDTH HEIGHT [ENV=... ] [-- ARGS]
+  local s=$1 w=$2 h=$3; shift 3
+  local envs=() args=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+  [ "${1:-}" = -- ] && shift && args=("$@")
+  local try
+  for try in 1 2 3 4 5; do # a busy machine can make a new tmux server fail to start
+    $TM new-session -d -s "$s" -x "$w" -y "$h" \
+      "env GAS_CONSOLE_REFRESH=1 TERM=xterm-256color ${envs[*]} gas console ${args[*]}; sleep 600" &&
+      break
+    sleep 0.5
+  done
+  wait_screen '^GAS \[' "$s" 15
+}
+# the line of the list cursor: the one drawn in reverse video
+cursor_line() { screen_e "${1:-c}" | grep -E $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m' | head -1 |
+  sed -E $'s/\e\\[[0-9;]*m//g'; }
+# the job id (short form) under the cursor
+cursor_job() { cursor_line "$1" | awk '{print $1}'; }
+# the full id of the job whose id starts with $1
+full_id() { gas jobs | awk -v p="$1" 'index($1, p) == 1 {print $1}'; }
+status_of() { field "$1" job_status; }

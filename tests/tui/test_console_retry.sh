@@ -1,0 +1,63 @@
+#!/bin/bash
+# Journey: with 30 jobs the admin moves to the 7th row and retries it: exactly that job is
+# retried; then marks 3 failed jobs and retries them together; cancels one from the list.
+SUITE=console_retry
+. "$(dirname "$0")/console_lib.sh"
+
+gas users add ann --email ann@example.org >/dev/null
+gas users add bob --email bob@example.org >/dev/null
+for i in $(seq 1 30); do
+  gas submit "$SAMPLES/free_1.vcf" --user "$([ $((i % 2)) = 0 ] && echo ann || echo bob)" >/dev/null
+done
+for j in $(gas jobs | awk 'NR > 1 {print $1}'); do gas cancel "$j" >/dev/null; done
+failed() { gas jobs --status FAILED | awk 'NR > 1' | wc -l; }
+require "30 FAILED jobs to start with" test "$(failed)" = 30
+
+console c 80 24
+press c overview 2
+require "jobs view lists 30 jobs" wait_screen 'row 1/30 jobs'
+press c jobs j j j j j j
+expect "6 x j: the cursor is on row 7" wait_screen 'row 7/30 jobs'
+row7=$(screen | sed -n 10p | awk '{print $1}') # header, alert, column titles, rows 1..
+expect "the cursor line is the 7th row ($row7)" test "$(cursor_job)" = "$row7"
+sleep $((2 * T)) # two refreshes: the cursor stays where it was moved
+expect "after refreshes the cursor is still on row 7" wait_screen 'row 7/30 jobs'
+expect "after refreshes the cursor is still on the same job" test "$(cursor_job)" = "$row7"
+J=$(full_id "$row7")
+press c jobs r
+expect "retry asks first, naming the job, its user and file" \
+  wait_screen "Retry job $J \((ann|bob), free_1.vcf\)\? \(y/n\)"
+answer c y
+expect "the console says the job was retried" wait_screen "job $J retried"
+expect "exactly that job is PENDING (gas show)" wait_field "$J" job_status PENDING 10
+expect "every other job is still FAILED" test "$(failed)" = 29
+
+# marks: Space marks and moves on; r retries the marked jobs after one question
+press c jobs g
+wait_screen 'row 1/30 jobs'
+marked=()
+for i in 1 2 3; do
+  id=$(cursor_job); [ "$(status_of "$(full_id "$id")")" = FAILED ] || { press c jobs j; id=$(cursor_job); }
+  marked+=("$(full_id "$id")"); press c jobs Space
+  wait_screen "marked: $i" c 5 >/dev/null
+done
+expect "three rows marked" wait_screen 'marked: 3'
+expect "marked rows carry a star" test "$(screen | grep -c '^\* ')" -ge 2
+press c jobs r
+expect "one question for the 3 marked jobs" wait_screen 'Retry 3 marked jobs\? \(y/n\)'
+answer c y
+expect "the console says 3 jobs were retried" wait_screen '3 jobs retried'
+for j in "${marked[@]}"; do expect "marked job ${j:0:8} is PENDING" wait_field "$j" job_status PENDING 10; done
+expect "26 jobs are still FAILED" test "$(failed)" = 26
+expect "the marks are cleared after the action" wait_gone 'marked: '
+
+# cancel from the list: the PENDING job under the cursor
+press c jobs g
+wait_screen 'row 1/30 jobs'
+id=$(cursor_job); C=$(full_id "$id")
+if [ "$(status_of "$C")" != PENDING ]; then C=$J; fi
+press c jobs c
+expect "cancel asks first, naming the job" wait_screen "Cancel job ${C:0:8}|Cancel job $C"
+answer c n
+expect "n: nothing changed" wait_screen 'cancelled: nothing changed'
+finish_pipeline console_retry

@@ -1,0 +1,96 @@
+/* console_actions: what a confirmed console action does (the same app_* calls as the gas
+ * commands), on every row it names; the status line says how many worked and why any
+ * failed. */
+#include "console.h"
+
+#include "gas/err.h"
+#include "gas/util.h"
+
+#include <string.h>
+
+static int one(struct console *c, const struct model *m, enum action a, const char *key)
+{
+    switch (a) {
+    case ACT_RETRY: return app_retry(c->app, key);
+    case ACT_CANCEL: return app_cancel(c->app, key);
+    case ACT_UPGRADE: return app_set_role(c->app, key, ROLE_PREMIUM);
+    case ACT_DOWNGRADE: return app_set_role(c->app, key, ROLE_FREE);
+    case ACT_REDRIVE: {
+        const char *queue = NULL;
+        for (int i = 0; i < m->ndead && !queue; i++)
+            if (!strcmp(m->dead[i].id, key))
+                queue = m->dead[i].queue;
+        if (!queue)
+            return gas_err_set(GAS_ENOTFOUND, "dead letter %s is gone", key);
+        struct queue *q = NULL;
+        int rc = be_queue(c->app->be, queue, &q);
+        if (!rc)
+            rc = queue_redrive(q, key, NULL);
+        queue_close(q);
+        return rc;
+    }
+    default: return 0;
+    }
+}
+
+static int redrive_all(struct console *c, const struct model *m, int *total)
+{
+    int rc = 0;
+    *total = 0;
+    for (int i = 0; i < SNAP_QUEUES && !rc; i++) {
+        struct queue *q = NULL;
+        int moved = 0;
+        rc = be_queue(c->app->be, m->snap.q[i].name, &q);
+        if (!rc)
+            rc = queue_redrive(q, NULL, &moved);
+        *total += moved;
+        queue_close(q);
+    }
+    return rc;
+}
+
+static const char *done_word(enum action a)
+{
+    switch (a) {
+    case ACT_RETRY: return "retried (PENDING, request sent)";
+    case ACT_CANCEL: return "cancelled";
+    case ACT_UPGRADE: return "upgraded to premium: restore requested";
+    case ACT_DOWNGRADE: return "downgraded to free";
+    default: return "redriven";
+    }
+}
+
+void console_run(struct console *c, const struct model *m, const struct pending *p)
+{
+    if (!m)
+        return;
+    if (p->action == ACT_REDRIVE_ALL) {
+        int total, rc = redrive_all(c, m, &total);
+        if (rc)
+            console_say(c, 1, "redrive failed after %d: %s", total, gas_errmsg());
+        else
+            console_say(c, 0, "%d dead letter%s redriven", total, total == 1 ? "" : "s");
+        list_clear_marks(&c->lists[V_DEAD]);
+        return;
+    }
+    int ok = 0, failed = 0;
+    char why[200] = "";
+    for (int i = 0; i < p->nkeys; i++) {
+        if (one(c, m, p->action, p->keys[i]) == 0)
+            ok++;
+        else if (!failed++)
+            snprintf(why, sizeof why, "%s", gas_errmsg());
+    }
+    const char *noun = p->action == ACT_UPGRADE || p->action == ACT_DOWNGRADE ? "user"
+                       : p->action == ACT_REDRIVE                             ? "dead letter"
+                                                                              : "job";
+    if (p->nkeys == 1 && !failed)
+        console_say(c, 0, "%s %s %s", noun, p->keys[0], done_word(p->action));
+    else if (!failed)
+        console_say(c, 0, "%d %ss %s", ok, noun, done_word(p->action));
+    else
+        console_say(c, 1, "%d of %d %ss %s; %d failed: %s", ok, p->nkeys, noun,
+                    done_word(p->action), failed, why);
+    if (!failed && (p->view == V_JOBS || p->view == V_DEAD))
+        list_clear_marks(&c->lists[p->view]);
+}

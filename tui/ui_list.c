@@ -1,0 +1,319 @@
+/* ui_list: the list behind every list view (jobs, users, dead letters, workers).
+ *
+ * The order (rows that pass the filter, sorted) is cached and rebuilt only when the
+ * model's rows, the filter or the sort change. The cursor is an index into the order plus
+ * the key of its row: a motion moves both at once, and a new order puts the cursor back on
+ * the row with that key (where it is still listed), so the cursor follows its row across
+ * refreshes and stays where the admin moved it. */
+#include "console.h"
+
+#include "gas/util.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+void list_init(struct ui_list *l, const struct list_type *t)
+{
+    memset(l, 0, sizeof *l);
+    l->type = t;
+    l->sort = t->default_sort;
+    l->desc = t->default_desc;
+}
+
+void list_release(struct ui_list *l)
+{
+    free(l->order);
+    list_clear_marks(l);
+    free(l->marks);
+    memset(l, 0, sizeof *l);
+}
+
+static int shown(const struct column *col)
+{
+    return COLS >= col->min_cols && (!col->max_cols || COLS <= col->max_cols);
+}
+
+struct sort_ctx {
+    const struct ui_list *l;
+    const struct model *m;
+};
+
+static int cmp_rows(const void *a, const void *b, void *arg)
+{
+    const struct sort_ctx *x = arg;
+    const struct list_type *t = x->l->type;
+    int ra = *(const int *)a, rb = *(const int *)b;
+    int r = t->cols[x->l->sort].cmp(x->m, ra, rb);
+    if (!r)
+        r = strcmp(t->key(x->m, ra), t->key(x->m, rb));
+    return x->l->desc ? -r : r;
+}
+
+int list_row_matches(const struct ui_list *l, const struct model *m, int row, const char *text)
+{
+    char cell[UI_CELL];
+    for (int c = 0; c < l->type->ncols; c++) {
+        if (c > 0 && l->type->cols[c].cmp == l->type->cols[c - 1].cmp)
+            continue; /* the short and long form of one column */
+        l->type->cell(m, row, c, m->snap.taken, cell, sizeof cell);
+        if (ui_match(cell, text))
+            return 1;
+    }
+    return 0;
+}
+
+static void place_cursor(struct ui_list *l, const struct model *m)
+{
+    int found = -1;
+    for (int i = 0; i < l->n && l->cur_key[0]; i++)
+        if (!strcmp(l->type->key(m, l->order[i]), l->cur_key)) {
+            found = i;
+            break;
+        }
+    if (found >= 0)
+        l->cur = found;
+    if (l->cur >= l->n)
+        l->cur = l->n - 1;
+    if (l->cur < 0)
+        l->cur = 0;
+    if (l->n)
+        snprintf(l->cur_key, sizeof l->cur_key, "%s", l->type->key(m, l->order[l->cur]));
+}
+
+void list_sync(struct ui_list *l, const struct model *m, const void *rows, unsigned version)
+{
+    if (version && rows == l->order_rows && version == l->order_version && l->order &&
+        l->sort == l->order_sort && l->desc == l->order_desc &&
+        !strcmp(l->filter, l->order_filter)) {
+        place_cursor(l, m);
+        return;
+    }
+    int total = l->type->count(m);
+    if (total + 1 > l->cap) {
+        l->cap = total + 1;
+        l->order = xrealloc(l->order, (size_t)l->cap * sizeof *l->order);
+    }
+    l->n = 0;
+    for (int i = 0; i < total; i++)
+        if (!l->filter[0] || list_row_matches(l, m, i, l->filter))
+            l->order[l->n++] = i;
+    struct sort_ctx x = {l, m};
+    qsort_r(l->order, (size_t)l->n, sizeof *l->order, cmp_rows, &x);
+    l->order_rows = rows;
+    l->order_version = version;
+    l->order_sort = l->sort;
+    l->order_desc = l->desc;
+    snprintf(l->order_filter, sizeof l->order_filter, "%s", l->filter);
+    place_cursor(l, m);
+}
+
+int list_current(const struct ui_list *l)
+{
+    return l->n && l->cur >= 0 && l->cur < l->n ? l->order[l->cur] : -1;
+}
+
+static void move_to(struct ui_list *l, const struct model *m, int to)
+{
+    l->cur = to >= l->n ? l->n - 1 : to < 0 ? 0 : to;
+    if (l->n)
+        snprintf(l->cur_key, sizeof l->cur_key, "%s", l->type->key(m, l->order[l->cur]));
+}
+
+int list_motion(struct ui_list *l, const struct model *m, enum action a, int page)
+{
+    int to = l->cur, half = page / 2 > 1 ? page / 2 : 1;
+    switch (a) {
+    case ACT_DOWN: to++; break;
+    case ACT_UP: to--; break;
+    case ACT_TOP: to = 0; break;
+    case ACT_BOTTOM: to = l->n - 1; break;
+    case ACT_PAGE_DOWN: to += page; break;
+    case ACT_PAGE_UP: to -= page; break;
+    case ACT_HALF_DOWN: to += half; break;
+    case ACT_HALF_UP: to -= half; break;
+    default: return K_IGNORED;
+    }
+    move_to(l, m, to);
+    return K_HANDLED | K_REDRAW;
+}
+
+int list_sort_key(struct ui_list *l, enum action a)
+{
+    const struct list_type *t = l->type;
+    if (a == ACT_SORT_FLIP) {
+        l->desc = !l->desc;
+        return K_HANDLED | K_REDRAW;
+    }
+    int step = a == ACT_SORT_NEXT ? 1 : -1, s = l->sort;
+    for (int i = 0; i < t->ncols; i++) { /* the next column that is on the screen */
+        s = (s + step + t->ncols) % t->ncols;
+        if (shown(&t->cols[s]) && t->cols[s].cmp != t->cols[l->sort].cmp)
+            break;
+    }
+    l->sort = s;
+    return K_HANDLED | K_REDRAW;
+}
+
+int list_marked(const struct ui_list *l, const char *key)
+{
+    for (int i = 0; i < l->nmarks; i++)
+        if (!strcmp(l->marks[i], key))
+            return 1;
+    return 0;
+}
+
+int list_mark(struct ui_list *l, const struct model *m)
+{
+    int row = list_current(l);
+    if (row < 0)
+        return K_HANDLED;
+    const char *key = l->type->key(m, row);
+    for (int i = 0; i < l->nmarks; i++)
+        if (!strcmp(l->marks[i], key)) {
+            free(l->marks[i]);
+            l->marks[i] = l->marks[--l->nmarks];
+            return K_HANDLED | K_REDRAW;
+        }
+    l->marks = xrealloc(l->marks, (size_t)(l->nmarks + 1) * sizeof *l->marks);
+    l->marks[l->nmarks++] = xstrdup(key);
+    move_to(l, m, l->cur + 1); /* as in mutt and ranger: mark and go on */
+    return K_HANDLED | K_REDRAW;
+}
+
+void list_clear_marks(struct ui_list *l)
+{
+    for (int i = 0; i < l->nmarks; i++)
+        free(l->marks[i]);
+    l->nmarks = 0;
+}
+
+int list_find(struct ui_list *l, const struct model *m, const char *text, int dir)
+{
+    for (int k = 1; k <= l->n; k++) {
+        int i = ((l->cur + dir * k) % l->n + l->n) % l->n;
+        if (list_row_matches(l, m, l->order[i], text)) {
+            move_to(l, m, i);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ drawing */
+
+static int column_width(const struct list_type *t, int c, int fixed)
+{
+    int w = t->cols[c].width;
+    if (w)
+        return w;
+    w = COLS - 2 - fixed;
+    return w < 4 ? 4 : w;
+}
+
+static void draw_header(struct console *c, const struct ui_list *l, int y, int fixed)
+{
+    const struct list_type *t = l->type;
+    move(y, 0);
+    clrtoeol();
+    ui_attr(c, C_HEAD, 1);
+    int x = 2;
+    for (int i = 0; i < t->ncols && x < COLS; i++) {
+        if (!shown(&t->cols[i]))
+            continue;
+        int w = column_width(t, i, fixed), sorted = t->cols[i].cmp == t->cols[l->sort].cmp;
+        char title[64];
+        snprintf(title, sizeof title, "%s%s", t->cols[i].title,
+                 sorted ? (l->desc ? "v" : "^") : "");
+        if (sorted)
+            attron(A_UNDERLINE);
+        ui_put(y, x, t->cols[i].right ? "%*.*s" : "%-*.*s", w, w, title);
+        if (sorted)
+            attroff(A_UNDERLINE);
+        x += w + 1;
+    }
+    ui_attr(c, C_HEAD, 0);
+}
+
+/* Underlines every match of the filter in the line drawn at (y, 0). */
+static void draw_matches(struct console *c, const struct ui_list *l, int y, const char *line)
+{
+    size_t len = strlen(l->filter);
+    for (const char *p = line; len && (p = ui_match(p, l->filter)) != NULL; p += len) {
+        ui_attr(c, C_MATCH, 1);
+        ui_put(y, (int)(p - line), "%.*s", (int)len, p);
+        ui_attr(c, C_MATCH, 0);
+    }
+}
+
+static void draw_row(struct console *c, const struct ui_list *l, const struct model *m, int y,
+                     int row, int fixed, int is_cur)
+{
+    const struct list_type *t = l->type;
+    char line[1024], cell[UI_CELL];
+    int x = 2;
+    size_t cap = (size_t)(COLS < (int)sizeof line ? COLS : (int)sizeof line - 1) + 1;
+    memset(line, ' ', cap - 1);
+    line[cap - 1] = 0;
+    if (list_marked(l, t->key(m, row)))
+        line[0] = '*';
+    for (int i = 0; i < t->ncols && x < (int)cap - 1; i++) {
+        if (!shown(&t->cols[i]))
+            continue;
+        int w = column_width(t, i, fixed);
+        t->cell(m, row, i, m->snap.taken, cell, sizeof cell);
+        char buf[UI_CELL + 8];
+        snprintf(buf, sizeof buf, t->cols[i].right ? "%*.*s" : "%-*.*s", w, w, cell);
+        size_t room = cap - 1 - (size_t)x;
+        memcpy(line + x, buf, strlen(buf) < room ? strlen(buf) : room);
+        x += w + 1;
+    }
+    int pair = t->pair ? t->pair(m, row) : 0;
+    if (is_cur)
+        attron(A_REVERSE | A_BOLD);
+    else
+        ui_attr(c, pair, 1);
+    mvaddnstr(y, 0, line, COLS);
+    if (is_cur)
+        attroff(A_REVERSE | A_BOLD);
+    else
+        ui_attr(c, pair, 0);
+    if (l->filter[0] && !is_cur)
+        draw_matches(c, l, y, line);
+    else if (l->filter[0]) {
+        attron(A_REVERSE | A_BOLD);
+        attron(A_UNDERLINE);
+        size_t len = strlen(l->filter);
+        for (const char *p = line; (p = ui_match(p, l->filter)) != NULL; p += len)
+            ui_put(y, (int)(p - line), "%.*s", (int)len, p);
+        attroff(A_REVERSE | A_BOLD | A_UNDERLINE);
+    }
+}
+
+void list_draw(struct console *c, struct ui_list *l, const struct model *m, int y, int h)
+{
+    const struct list_type *t = l->type;
+    int fixed = 0;
+    for (int i = 0; i < t->ncols; i++)
+        if (shown(&t->cols[i]) && t->cols[i].width)
+            fixed += t->cols[i].width + 1;
+    draw_header(c, l, y, fixed);
+    int rows = h - 2 > 1 ? h - 2 : 1;
+    l->rows_shown = rows;
+    if (l->cur < l->top)
+        l->top = l->cur;
+    if (l->cur >= l->top + rows)
+        l->top = l->cur - rows + 1;
+    if (l->top > l->n - rows)
+        l->top = l->n - rows > 0 ? l->n - rows : 0;
+    for (int i = 0; i < rows && l->top + i < l->n; i++)
+        draw_row(c, l, m, y + 1 + i, l->order[l->top + i], fixed, l->top + i == l->cur);
+    ui_attr(c, C_DIM, 1);
+    ui_put(y + h - 1, 0, "row %d/%d %s", l->n ? l->cur + 1 : 0, l->n, t->noun);
+    if (l->filter[0])
+        printw("  filter: %s (%d of %d)", l->filter, l->n, t->count(m));
+    printw("  sort: %s %s", t->cols[l->sort].title, l->desc ? "desc" : "asc");
+    if (l->nmarks)
+        printw("  marked: %d", l->nmarks);
+    ui_attr(c, C_DIM, 0);
+}

@@ -1,0 +1,144 @@
+/* view_dead: the dead letters of every queue, with why each was dead-lettered; r redrives
+ * the marked ones or the one under the cursor, A every one. */
+#include "console.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define D(m, i) (&(m)->dead[i])
+
+static int c_queue(const struct model *m, int a, int b)
+{
+    return strcmp(D(m, a)->queue, D(m, b)->queue);
+}
+static int c_id(const struct model *m, int a, int b)
+{
+    return strcmp(D(m, a)->id, D(m, b)->id);
+}
+static int c_recv(const struct model *m, int a, int b)
+{
+    return D(m, a)->receives - D(m, b)->receives;
+}
+static int c_age(const struct model *m, int a, int b)
+{
+    return D(m, b)->sent < D(m, a)->sent ? -1 : D(m, b)->sent > D(m, a)->sent;
+}
+static int c_reason(const struct model *m, int a, int b)
+{
+    return strcmp(D(m, a)->reason, D(m, b)->reason);
+}
+static int c_job(const struct model *m, int a, int b)
+{
+    return strcmp(D(m, a)->job, D(m, b)->job);
+}
+static int c_jstatus(const struct model *m, int a, int b)
+{
+    return D(m, a)->job_status - D(m, b)->job_status;
+}
+static int c_body(const struct model *m, int a, int b)
+{
+    return strcmp(D(m, a)->body, D(m, b)->body);
+}
+
+enum {
+    COL_QUEUE, COL_ID, COL_SHORT, COL_AGE, COL_JOB, COL_JSTATUS, COL_RECV, COL_REASON, COL_BODY
+};
+static const struct column cols[] = {
+    [COL_QUEUE] = {"QUEUE", 16, 0, 0, 0, c_queue},
+    [COL_ID] = {"MESSAGE", 36, 150, 0, 0, c_id},
+    [COL_SHORT] = {"MESSAGE", 8, 0, 149, 0, c_id},
+    [COL_AGE] = {"AGE", 5, 0, 0, 1, c_age},
+    [COL_JOB] = {"JOB", 8, 100, 0, 0, c_job},
+    [COL_JSTATUS] = {"JOB STATUS", 10, 0, 0, 0, c_jstatus},
+    [COL_RECV] = {"RECV", 4, 100, 0, 1, c_recv},
+    [COL_REASON] = {"REASON", 30, 70, 0, 0, c_reason},
+    [COL_BODY] = {"BODY", 0, 0, 0, 0, c_body},
+};
+
+static int count(const struct model *m)
+{
+    return m->ndead;
+}
+
+static const char *key(const struct model *m, int row)
+{
+    return D(m, row)->id;
+}
+
+static void cell(const struct model *m, int row, int col, double now, char *buf, size_t n)
+{
+    const struct dead_row *d = D(m, row);
+    switch (col) {
+    case COL_QUEUE: snprintf(buf, n, "%s", d->queue); break;
+    case COL_ID: snprintf(buf, n, "%s", d->id); break;
+    case COL_SHORT: snprintf(buf, n, "%.8s", d->id); break;
+    case COL_RECV: snprintf(buf, n, "%d", d->receives); break;
+    case COL_AGE: ui_age_text(now - d->sent, buf, n); break;
+    case COL_REASON: snprintf(buf, n, "%s", d->reason); break;
+    case COL_JOB: snprintf(buf, n, "%.8s", d->job[0] ? d->job : "-"); break;
+    case COL_JSTATUS:
+        snprintf(buf, n, "%s",
+                 d->job_status >= 0 ? job_status_name((enum job_status)d->job_status)
+                 : d->job[0]        ? "(no job)"
+                                    : "-");
+        break;
+    default: snprintf(buf, n, "%s", d->body); break;
+    }
+}
+
+static int pair(const struct model *m, int row)
+{
+    return C_BAD;
+}
+
+const struct list_type dead_list = {
+    "dead letters", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_AGE, 0,
+};
+
+static struct ui_list *list(struct console *c)
+{
+    return &c->lists[V_DEAD];
+}
+
+static void on_model(struct console *c, const struct model *m)
+{
+    list_sync(list(c), m, NULL, 0);
+}
+
+static void draw(struct console *c, const struct model *m, int y, int h)
+{
+    list_draw(c, list(c), m, y, h);
+    if (!m->ndead)
+        ui_put(y + 2, 2, "no dead letters");
+}
+
+static int key_(struct console *c, const struct model *m, enum action a)
+{
+    char **keys = NULL, q[256];
+    int n;
+    if (a == ACT_REDRIVE_ALL) {
+        if (!m->ndead)
+            return K_HANDLED;
+        snprintf(q, sizeof q, "Redrive all %d dead letters?", m->ndead);
+        console_confirm(c, a, NULL, 0, q);
+        return K_HANDLED | K_REDRAW;
+    }
+    if (a != ACT_REDRIVE)
+        return K_IGNORED;
+    if ((n = console_targets(c, m, list(c), &keys)) == 0)
+        return K_HANDLED;
+    if (n == 1) {
+        const struct dead_row *d = NULL;
+        for (int i = 0; i < m->ndead && !d; i++)
+            if (!strcmp(m->dead[i].id, keys[0]))
+                d = &m->dead[i];
+        snprintf(q, sizeof q, "Redrive dead letter %s from %s?", keys[0], d ? d->queue : "?");
+    } else {
+        snprintf(q, sizeof q, "Redrive %d marked dead letters?", n);
+    }
+    console_confirm(c, a, keys, n, q);
+    console_free_keys(keys, n);
+    return K_HANDLED | K_REDRAW;
+}
+
+const struct panel view_dead = {V_DEAD, "Dead letters", draw, key_, on_model, list};

@@ -1,0 +1,105 @@
+/* view_overview: queue depths with the history of every sample (scale shown, zero drawn as
+ * a baseline), workers by state, jobs by status and archive state, throughput. */
+#include "console.h"
+
+#include <curses.h>
+#include <string.h>
+
+static void spark(struct console *c, int y, int x, const int64_t *h, int n, int width)
+{
+    static const char *blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+                                   "\u2585", "\u2586", "\u2587", "\u2588"};
+    static const char ascii[] = "_.:-=+*#";
+    char scale[32];
+    int64_t max = 0;
+    int from = n > width - 9 ? n - (width - 9) : 0;
+    for (int i = from; i < n; i++)
+        max = h[i] > max ? h[i] : max;
+    if (width < 12)
+        return;
+    int k = 0;
+    for (int i = from; i < n; i++, k++) {
+        int lvl = h[i] <= 0 ? 0 : 1 + (int)(h[i] * 6 / max); /* 0: the baseline */
+        ui_attr(c, h[i] ? C_BUSY : C_DIM, 1);
+        if (c->utf8)
+            mvaddstr(y, x + k, blocks[lvl]);
+        else
+            mvaddch(y, x + k, (chtype)ascii[lvl]);
+        ui_attr(c, h[i] ? C_BUSY : C_DIM, 0);
+    }
+    snprintf(scale, sizeof scale, " max %lld", (long long)max);
+    ui_put(y, x + k, "%s", scale);
+}
+
+static int queues(struct console *c, const struct model *m, int y)
+{
+    const struct snapshot *s = &m->snap;
+    ui_attr(c, C_HEAD, 1);
+    ui_put(y++, 0, "%-17s %7s %8s %7s %5s  %s", "QUEUE", "VISIBLE", "INFLIGHT", "DELAYED", "DEAD",
+           "WORK (every sample)");
+    ui_attr(c, C_HEAD, 0);
+    for (int i = 0; i < SNAP_QUEUES; i++, y++) {
+        ui_put(y, 0, "%-17.17s %7lld %8lld %7lld ", s->q[i].name, (long long)s->q[i].d.visible,
+               (long long)s->q[i].d.in_flight, (long long)s->q[i].d.delayed);
+        ui_attr(c, s->q[i].d.dead ? C_BAD : 0, 1);
+        ui_put(y, 43, "%5lld", (long long)s->q[i].d.dead);
+        ui_attr(c, s->q[i].d.dead ? C_BAD : 0, 0);
+        spark(c, y, 50, m->hist.work[i], m->hist.n, COLS - 50);
+    }
+    return y + 1;
+}
+
+static int workers(struct console *c, const struct model *m, int y, int room)
+{
+    const struct snapshot *s = &m->snap;
+    int n[3] = {0, 0, 0};
+    for (int i = 0; i < s->nworkers; i++)
+        n[m->wstate[i]]++;
+    ui_attr(c, C_HEAD, 1);
+    ui_put(y++, 0, "WORKERS  %d alive  %d lost  %d stopped   (5: the list)", n[WORKER_ALIVE],
+           n[WORKER_LOST], n[WORKER_STOPPED]);
+    ui_attr(c, C_HEAD, 0);
+    for (int i = 0, shown = 0; i < s->nworkers && shown < room; i++) {
+        if (m->wstate[i] == WORKER_STOPPED && s->nworkers > room)
+            continue; /* stopped workers give way when space is short */
+        const struct snap_worker *w = &s->w[i];
+        char a[16];
+        int pair = m->wstate[i] == WORKER_ALIVE  ? C_OK
+                   : m->wstate[i] == WORKER_LOST ? C_BAD
+                                                 : C_DIM;
+        ui_attr(c, pair, 1);
+        ui_put(y++, 0, "  %-7s %-32.32s beat %4s  done %lld  failed %lld",
+               worker_state_name((enum worker_state)m->wstate[i]), w->id,
+               ui_age_text(s->taken - (double)w->heartbeat, a, sizeof a), (long long)w->done,
+               (long long)w->failed);
+        ui_attr(c, pair, 0);
+        shown++;
+    }
+    return y + 1;
+}
+
+static void draw(struct console *c, const struct model *m, int y0, int h)
+{
+    const struct snapshot *s = &m->snap;
+    int y = queues(c, m, y0);
+    int room = y0 + h - y - 6;
+    y = workers(c, m, y, room < 1 ? 1 : room > 8 ? 8 : room);
+    ui_put(y++, 0, "JOBS %lld  PENDING %lld  RUNNING %lld  COMPLETED %lld  FAILED %lld",
+           (long long)s->jobs, (long long)s->by_status[0], (long long)s->by_status[1],
+           (long long)s->by_status[2], (long long)s->by_status[3]);
+    ui_put(y++, 0, "ARCHIVE  NONE %lld  ARCHIVING %lld  ARCHIVED %lld  RESTORING %lld",
+           (long long)s->by_archive[0], (long long)s->by_archive[1], (long long)s->by_archive[2],
+           (long long)s->by_archive[3]);
+    ui_put(y++, 0, "THROUGHPUT  completed %.0f/min  failed %.0f/min", m->completed_per_min,
+           m->failed_per_min);
+    ui_put(y++, 0, "USERS %d  DEAD LETTERS %d", m->nusers, m->ndead);
+}
+
+static int key_(struct console *c, const struct model *m, enum action a)
+{
+    return K_IGNORED;
+}
+
+static void on_model(struct console *c, const struct model *m) {}
+
+const struct panel view_overview = {V_OVERVIEW, "Overview", draw, key_, on_model, NULL};

@@ -1,0 +1,143 @@
+/* view_users: every user with their jobs (failed, archived, being restored); Enter lists
+ * the user's jobs, u / d change the role of the user under the cursor. */
+#include "console.h"
+
+#include "gas/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define U(m, i) (&(m)->users[i])
+
+static int c_id(const struct model *m, int a, int b)
+{
+    return strcmp(U(m, a)->id, U(m, b)->id);
+}
+static int c_role(const struct model *m, int a, int b)
+{
+    return U(m, a)->role - U(m, b)->role;
+}
+static int c_jobs(const struct model *m, int a, int b)
+{
+    return U(m, a)->jobs - U(m, b)->jobs;
+}
+static int c_failed(const struct model *m, int a, int b)
+{
+    return U(m, a)->failed - U(m, b)->failed;
+}
+static int c_archived(const struct model *m, int a, int b)
+{
+    return U(m, a)->archived - U(m, b)->archived;
+}
+static int c_restoring(const struct model *m, int a, int b)
+{
+    return U(m, a)->restoring - U(m, b)->restoring;
+}
+static int c_name(const struct model *m, int a, int b)
+{
+    return strcmp(U(m, a)->name, U(m, b)->name);
+}
+static int c_email(const struct model *m, int a, int b)
+{
+    return strcmp(U(m, a)->email, U(m, b)->email);
+}
+
+/* FAILED and RESTORING say what needs attention, as words (so that a filter finds them) */
+enum { COL_ID, COL_ROLE, COL_JOBS, COL_ARCHIVED, COL_FAILED, COL_RESTORING, COL_NAME, COL_EMAIL };
+static const struct column cols[] = {
+    [COL_ID] = {"USER", 16, 0, 0, 0, c_id},
+    [COL_ROLE] = {"ROLE", 12, 0, 0, 0, c_role},
+    [COL_JOBS] = {"JOBS", 6, 0, 0, 1, c_jobs},
+    [COL_ARCHIVED] = {"ARCHIVED", 8, 60, 0, 1, c_archived},
+    [COL_FAILED] = {"FAILED", 10, 0, 0, 0, c_failed},
+    [COL_RESTORING] = {"RESTORING", 13, 80, 0, 0, c_restoring},
+    [COL_NAME] = {"NAME", 16, 110, 0, 0, c_name},
+    [COL_EMAIL] = {"EMAIL", 0, 0, 0, 0, c_email},
+};
+
+static int count(const struct model *m)
+{
+    return m->nusers;
+}
+
+static const char *key(const struct model *m, int row)
+{
+    return U(m, row)->id;
+}
+
+static void cell(const struct model *m, int row, int col, double now, char *buf, size_t n)
+{
+    const struct user_row *u = U(m, row);
+    switch (col) {
+    case COL_ID: snprintf(buf, n, "%s", u->id); break;
+    case COL_ROLE:
+        snprintf(buf, n, "%s", u->role >= 0 ? user_role_name((enum user_role)u->role) : "?");
+        break;
+    case COL_JOBS: snprintf(buf, n, "%d", u->jobs); break;
+    case COL_FAILED:
+        if (u->failed)
+            snprintf(buf, n, "%d FAILED", u->failed);
+        else
+            snprintf(buf, n, "-");
+        break;
+    case COL_ARCHIVED: snprintf(buf, n, "%d", u->archived); break;
+    case COL_RESTORING:
+        if (u->restoring)
+            snprintf(buf, n, "%d RESTORING", u->restoring);
+        else
+            snprintf(buf, n, "-");
+        break;
+    case COL_NAME: snprintf(buf, n, "%s", u->name); break;
+    default: snprintf(buf, n, "%s", u->email); break;
+    }
+}
+
+static int pair(const struct model *m, int row)
+{
+    return U(m, row)->restoring ? C_BUSY : U(m, row)->failed ? C_BAD : 0;
+}
+
+const struct list_type users_list = {
+    "users", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_ID, 0,
+};
+
+static struct ui_list *list(struct console *c)
+{
+    return &c->lists[V_USERS];
+}
+
+static void on_model(struct console *c, const struct model *m)
+{
+    list_sync(list(c), m, NULL, m->users_version);
+}
+
+static void draw(struct console *c, const struct model *m, int y, int h)
+{
+    list_draw(c, list(c), m, y, h);
+}
+
+static int key_(struct console *c, const struct model *m, enum action a)
+{
+    int row = list_current(list(c));
+    if (row < 0 || (a != ACT_OPEN && a != ACT_UPGRADE && a != ACT_DOWNGRADE))
+        return a == ACT_OPEN || a == ACT_UPGRADE || a == ACT_DOWNGRADE ? K_HANDLED : K_IGNORED;
+    const struct user_row *u = U(m, row);
+    if (a == ACT_OPEN) { /* the user's jobs: the jobs view filtered on the user id */
+        struct ui_list *jl = &c->lists[V_JOBS];
+        snprintf(jl->filter, sizeof jl->filter, "%s", u->id);
+        jl->cur = 0;
+        jl->cur_key[0] = 0;
+        c->view = V_JOBS;
+        return K_HANDLED | K_REDRAW;
+    }
+    char q[256], *keys[1] = {(char *)u->id};
+    if (a == ACT_UPGRADE)
+        snprintf(q, sizeof q, "Upgrade user %s to premium (restores %d archived result%s)?", u->id,
+                 u->archived, u->archived == 1 ? "" : "s");
+    else
+        snprintf(q, sizeof q, "Downgrade user %s to free?", u->id);
+    console_confirm(c, a, keys, 1, q);
+    return K_HANDLED | K_REDRAW;
+}
+
+const struct panel view_users = {V_USERS, "Users", draw, key_, on_model, list};
