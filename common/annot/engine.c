@@ -35,6 +35,7 @@ struct engine {
     int noutkeys;
     /* current record */
     char prev_contig[MAX_CONTIG_NAME + 1];
+    char canon[CONTIG_CANON_MAX]; /* its canonical name: what sources are asked for */
     int64_t prev_pos;
     int contig_idx;
     struct nall al[MAX_ALLELES];
@@ -422,6 +423,17 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
     return 0;
 }
 
+/* How many sources have the current contig (under any of its names). */
+static int sources_knowing(struct engine *g)
+{
+    int n = 0;
+    for (int s = 0; s < g->src->n; s++)
+        n +=
+            g->rs[s] ? region_has_contig(g->rs[s], g->canon) : known_has_contig(g->kn[s], g->canon);
+    g->st->input_styles |= 1 << contig_style_of(g->prev_contig);
+    return n;
+}
+
 static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t pos)
 {
     if (strlen(g->prev_contig) != cn || memcmp(g->prev_contig, chrom, cn)) {
@@ -429,9 +441,12 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
         g->prev_contig[cn] = 0;
         if (!contig_declared(g, g->prev_contig))
             return line_err(g, "contig is not declared in the header: ", g->prev_contig);
+        contig_canon(chrom, cn, g->canon, sizeof g->canon);
         int ci = contig_index(g, chrom, cn);
         if (ci >= 0 && g->st->contigs[ci].records > 0)
             g->st->unsorted++; /* the contig comes back: sources are re-read via the index */
+        else if (ci >= 0)
+            g->st->contigs[ci].sources = sources_knowing(g);
         g->contig_idx = ci;
     } else if (pos < g->prev_pos) {
         g->st->unsorted++;
@@ -460,7 +475,7 @@ static int do_record(struct engine *g, char *line, size_t len)
     if (rc)
         return rc;
     g->st->records++;
-    const char *chrom = g->prev_contig;
+    const char *chrom = g->canon;
 
     g->ids.l = 0;
     g->info.l = 0;
@@ -531,6 +546,8 @@ static int open_sources(struct engine *g, hts_tpool *pool)
         int rc = d->type == SRC_REGION ? region_load(d, &g->rs[s]) : known_open(d, pool, &g->kn[s]);
         if (rc)
             return rc;
+        g->st->source_styles[s] =
+            d->type == SRC_REGION ? region_styles(g->rs[s]) : known_styles(g->kn[s]);
         if (d->type == SRC_REGION)
             g->outkeys[g->noutkeys++] = d->field;
         for (int i = 0; i < d->ninfo && g->noutkeys < 64; i++)

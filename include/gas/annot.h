@@ -57,6 +57,7 @@ struct annot_opts {
 struct annot_contig_count {
     char name[64];
     int64_t records;
+    int sources; /* how many sources know the contig (under any of its names) */
 };
 
 /* What the count log reports. */
@@ -68,6 +69,9 @@ struct annot_stats {
     int nsources;
     char source_name[ANNOT_MAX_SOURCES][64];
     int64_t source_hits[ANNOT_MAX_SOURCES]; /* records annotated by each source */
+    /* contig naming styles (bits: 1 = "chr1", 2 = "1") of the input and of each source */
+    int input_styles;
+    int source_styles[ANNOT_MAX_SOURCES];
     int ncontigs;
     struct annot_contig_count contigs[ANNOT_MAX_CONTIGS];
     int64_t seeks;    /* index look-ups made in known sources */

@@ -2,6 +2,7 @@
  * with htslib), checked line by line against what a user must see. */
 #include "../harness.h"
 
+#include "../../common/annot/annot_internal.h"
 #include "gas/annot.h"
 #include "gas/util.h"
 
@@ -65,15 +66,15 @@ static void bgzip_index(const char *path, const char *text, int bed)
 
 static char *dir;
 
-/* A fresh directory with known.vcf.gz, genes.bed.gz and sources.conf. */
-static struct annot_sources *sources(const char *known_text)
+/* A fresh directory with known.vcf.gz, genes.bed.gz (genes_text) and sources.conf. */
+static struct annot_sources *sources_with(const char *known_text, const char *genes_text)
 {
     free(dir);
     dir = xstrdup(t_tmpdir());
     char *k = xasprintf("%s/known.vcf.gz", dir), *g = xasprintf("%s/genes.bed.gz", dir);
     char *c = xasprintf("%s/sources.conf", dir);
     bgzip_index(k, known_text, 0);
-    bgzip_index(g, GENES, 1);
+    bgzip_index(g, genes_text, 1);
     FILE *f = fopen(c, "w");
     fprintf(f, "# test sources\n[genes]\ntype = region\nfile = genes.bed.gz\nfield = GENE\n\n"
                "[kg]\ntype = known\nfile = known.vcf.gz\ninfo = AF:KG_AF, VT:KG_VT, DB:KG_DB\n");
@@ -84,6 +85,27 @@ static struct annot_sources *sources(const char *known_text)
     free(g);
     free(c);
     return s;
+}
+
+static struct annot_sources *sources(const char *known_text)
+{
+    return sources_with(known_text, GENES);
+}
+
+/* text with "chr" before the CHROM of every data line (caller's). */
+static char *with_chr(const char *text)
+{
+    struct strbuf sb;
+    sb_init(&sb, 0);
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+        if (*p != '#')
+            sb_adds(&sb, "chr");
+        sb_add(&sb, p, n);
+        p += n;
+    }
+    return sb_detach(&sb);
 }
 
 static char *input_text(const int *order, int n)
@@ -512,6 +534,101 @@ static void gff_and_gtf_regions(void)
     annot_sources_free(s);
 }
 
+static void contig_canonical_names(void)
+{
+    static const char *same[][2] = {
+        {"chr1", "1"},
+        {"Chr22", "22"},
+        {"chrX", "X"},
+        {"chrx", "X"},
+        {"chrM", "MT"},
+        {"chrMT", "MT"},
+        {"M", "chrM"},
+        {"NC_000001.11", "chr1"},
+        {"NC_000023.10", "X"},
+        {"NC_012920.1", "chrM"},
+        {"chr1_KI270706v1_random", "KI270706.1"},
+        {"chrUn_gl000220", "GL000220.1"},
+    };
+    static const char *differ[][2] = {{"chr1", "11"}, {"chr2", "chr22"},    {"chr", "r"},
+                                      {"MT", "T"},    {"hs37d5", "hs38d1"}, {"1_random", "1"}};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        if (!contig_same(same[i][0], same[i][1]))
+            t_fail(__FILE__, __LINE__, "%s and %s should be one contig", same[i][0], same[i][1]);
+    for (size_t i = 0; i < sizeof differ / sizeof *differ; i++)
+        if (contig_same(differ[i][0], differ[i][1]))
+            t_fail(__FILE__, __LINE__, "%s and %s should differ", differ[i][0], differ[i][1]);
+    char c[CONTIG_CANON_MAX];
+    contig_canon("chr7", 4, c, sizeof c);
+    CHECK_STR(c, "7");
+}
+
+/* A record on "chr1" finds "1" in every source and the other way round; the count log
+ * says which naming each side uses and warns about records on contigs no source has. */
+static void contig_names_match_in_both_directions(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *in = input_text(NULL, NREC), *cin = with_chr(in);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, cin, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    char *want = NULL;
+    for (int i = 0; i < NREC; i++) {
+        free(want);
+        want = xasprintf("\nchr%s\n", EXPECTED[i]);
+        if (out && !strstr(out, want))
+            t_fail(__FILE__, __LINE__, "chr input: no line %s", want + 1);
+    }
+    CHECK_INT(st.source_hits[0], 4);
+    CHECK_INT(st.source_hits[1], 6);
+    CHECK_INT(st.input_styles, 1);
+    CHECK_INT(st.source_styles[0], 2);
+    free(out);
+    annot_sources_free(s);
+    /* sources with "chr", input without */
+    char *ck = with_chr(KNOWN), *cg = xasprintf("chr%s", GENES), *p;
+    while ((p = strstr(cg, "\n1\t")) || (p = strstr(cg, "\n2\t"))) {
+        char *t = xasprintf("%.*s\nchr%s", (int)(p - cg), cg, p + 1);
+        free(cg);
+        cg = t;
+    }
+    s = sources_with(ck, cg);
+    out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    if (out)
+        check_records(out, NULL, NREC);
+    CHECK_INT(st.source_styles[0], 1);
+    annot_sources_free(s);
+    free(out);
+    /* a contig no source has */
+    s = sources(KNOWN);
+    char *odd = xasprintf("%schrUn_x\t5\t.\tA\tG\t.\t.\t.\tGT\t0/1\n", cin);
+    out = annotate(s, odd, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK_INT(st.ncontigs, 3);
+    CHECK_INT(st.contigs[2].sources, 0);
+    CHECK_INT(st.contigs[0].sources, 2);
+    char *path = xasprintf("%s/c.vcf.count.log", dir), *log = NULL;
+    size_t n;
+    CHECK_OK(annot_write_count_log(&st, "c.vcf", path));
+    CHECK_OK(gas_read_file(path, 1 << 16, &log, &n));
+    CHECK(log && strstr(log, "1 record (12.50%) on 1 contig that no source knows, so not "
+                             "annotated: chrUn_x (1)\n"));
+    CHECK(log && strstr(log, "contig names: input \"chr\" prefix"));
+    CHECK(log && strstr(log, "matched through aliases"));
+    free(log);
+    free(path);
+    free(odd);
+    free(out);
+    free(want);
+    free(ck);
+    free(cg);
+    free(cin);
+    free(in);
+    annot_sources_free(s);
+}
+
 static void count_log(void)
 {
     struct annot_sources *s = sources(KNOWN);
@@ -552,6 +669,8 @@ int main(int argc, char **argv)
         T(missing_index_and_fields),
         T(gff_and_gtf_regions),
         T(count_log),
+        T(contig_canonical_names),
+        T(contig_names_match_in_both_directions),
     };
     hts_set_log_level(HTS_LOG_OFF);
     int rc = t_main("annot", cases, sizeof cases / sizeof *cases, argc, argv);
