@@ -35,6 +35,7 @@ struct source_def {
     int name_col;    /* BED column (1-based) */
     char *name_attr; /* GFF/GTF attribute */
     char *feature;   /* GFF/GTF feature type filter, or NULL */
+    char *version;   /* "version = ..." in the sources file, or NULL */
     /* known */
     int copy_id;
     struct info_map *info;
@@ -44,6 +45,9 @@ struct source_def {
 struct annot_sources {
     struct source_def *src;
     int n;
+    int build;  /* "build = ..." before the first section, else from the directory name
+                   (<dir>/GRCh38/sources.conf), else -1: for any build */
+    char *path; /* the file */
 };
 
 /* Positions of the first n tabs in [s, end) into t; returns how many there were. A byte
@@ -69,6 +73,29 @@ enum contig_style { CS_CHR, CS_PLAIN };
 enum contig_style contig_style_of(const char *name);
 /* A person's description of a set of styles (bits 1 << CS_...). */
 const char *contig_style_name(int styles);
+
+/* ------------------------------------------------------------------ builds */
+
+/* What a header says about its build, gathered line by line. */
+struct build_evidence {
+    int len_hits[ANNOT_NBUILDS]; /* main chromosomes whose ##contig length is that build's */
+    int len_seen;                /* main chromosomes (1-22, X, Y) with a length */
+    int len_other;               /* ... whose length is no build's */
+    int name_build;              /* the first build named in the header, or -1 */
+    int name_conflict;           /* another build named too, or -1 */
+    char name_text[96];          /* where it was named, for the log */
+    int64_t mt_len;              /* the length declared for chrM/MT, 0 if none */
+};
+void build_evidence_init(struct build_evidence *e);
+void build_evidence_line(struct build_evidence *e, const char *line);
+/* The build to use: override (>= 0, set by override_origin: "command line", "job
+ * setting") wins, then the header's contig lengths, then a build named in it, then def.
+ * Fills st->build, build_how, build_tag and adds warnings for disagreements. */
+int build_decide(const struct build_evidence *e, int override, const char *override_origin, int def,
+                 struct annot_stats *st);
+
+/* Adds the end-of-run warnings (records on contigs no source knows) to st. */
+void annot_finish_warnings(struct annot_stats *st);
 
 /* ------------------------------------------------------------------ alleles */
 
@@ -127,6 +154,8 @@ void known_free(struct known *k);
  * source is then re-read through its index. */
 int known_prepare(struct known *k, const char *canon, int64_t p, int64_t pmax);
 int known_has_contig(const struct known *k, const char *canon);
+/* What the source's header says of its version ("ClinVar 20240107"), or "". */
+const char *known_version(struct known *k);
 int known_styles(const struct known *k);
 /* The window: entries i in [0, known_count) */
 int known_count(const struct known *k);

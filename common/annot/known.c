@@ -34,6 +34,8 @@ struct known {
     char **names;  /* and their names in the source */
     int ncanons;
     int styles;
+    char vparts[3][40]; /* from the header: ##source, ##dbSNP_BUILD_ID, ##fileDate */
+    char version[128];
     int done;     /* no more records on this contig */
     int skipping; /* after a seek: skip lines of other contigs until ours starts */
     int64_t last_q, last_p, lineno_hint;
@@ -80,6 +82,32 @@ int info_find(const char *info, size_t len, const char *key, const char **val, s
     return 0;
 }
 
+/* Notes the header lines that say a version: ##source, ##dbSNP_BUILD_ID, ##fileDate
+ * (joined by known_version: "ClinVar 20240107", "dbSNP build 156 20220913"). */
+static void header_version(struct known *k, const char *line)
+{
+    static const char *keys[] = {"##source=", "##dbSNP_BUILD_ID=", "##fileDate="};
+    for (int i = 0; i < 3; i++) {
+        size_t kl = strlen(keys[i]);
+        if (!strncmp(line, keys[i], kl) && !strchr(line + kl, '<') && !k->vparts[i][0])
+            snprintf(k->vparts[i], sizeof k->vparts[i], "%s%s", i == 1 ? "build " : "", line + kl);
+    }
+}
+
+const char *known_version(struct known *k)
+{
+    if (!k)
+        return NULL;
+    k->version[0] = 0;
+    for (int i = 0; i < 3; i++) {
+        size_t have = strlen(k->version);
+        if (k->vparts[i][0])
+            snprintf(k->version + have, sizeof k->version - have, "%s%s", have ? " " : "",
+                     gas_trim(k->vparts[i]));
+    }
+    return k->version;
+}
+
 /* Reads Number, Type and Description of the configured INFO fields from the header. */
 static int read_header(struct known *k, struct source_def *d)
 {
@@ -89,6 +117,7 @@ static int read_header(struct known *k, struct source_def *d)
     while ((r = lb_next(&k->lb, &line, &len)) > 0) {
         if (len == 0 || line[0] != '#')
             break;
+        header_version(k, line);
         if (strncmp(line, "##INFO=<ID=", 11))
             continue;
         const char *id = line + 11;
