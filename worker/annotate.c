@@ -211,10 +211,11 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     char *dir = work_dir(ctx, job->job_id), *res_name = job_result_name(job->input_file_name);
     char *log_name = job_log_name(job->input_file_name);
     char *in = xasprintf("%s/input", dir), *out = xasprintf("%s/%s", dir, res_name);
-    char *logp = xasprintf("%s/%s", dir, log_name);
+    char *logp = xasprintf("%s/%s", dir, log_name), *jlogp = xasprintf("%s.json", logp);
     const char *prefix = cfg_str(cfg, CFG_KEY_PREFIX), *rb = cfg_str(cfg, CFG_RESULTS_BUCKET);
     char *rkey = job_object_key(prefix, job->user_id, job->job_id, res_name);
     char *lkey = job_object_key(prefix, job->user_id, job->job_id, log_name);
+    char *jlkey = lkey ? xasprintf("%s.json", lkey) : NULL;
     struct annot_stats *st = xcalloc(1, sizeof *st);
     struct obj_info info;
     int rc;
@@ -249,6 +250,8 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     rc = run_engine(ctx, job, in, out, st);
     if (!rc)
         rc = annot_write_count_log(st, job->input_file_name, logp);
+    if (!rc)
+        rc = annot_write_count_log_json(st, job->input_file_name, jlogp);
     inflight_remove(job->job_id);
     if (rc) {
         char why[1024];
@@ -258,6 +261,8 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         goto out;
     }
     rc = objs_put_file(app->be->objs, rb, rkey, out);
+    if (!rc)
+        rc = objs_put_file(app->be->objs, rb, jlkey, jlogp); /* gas log --json */
     if (!rc)
         rc = objs_put_file(app->be->objs, rb, lkey, logp);
     if (rc) {
@@ -303,8 +308,10 @@ out:
     free(in);
     free(out);
     free(logp);
+    free(jlogp);
     free(rkey);
     free(lkey);
+    free(jlkey);
     return r;
 }
 

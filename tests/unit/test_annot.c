@@ -835,6 +835,49 @@ static void count_log_json(void)
     annot_sources_free(s);
 }
 
+/* Odd header lines are evidence, never errors: the build falls back to the default. */
+static void odd_build_headers_are_harmless(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *longref = xmalloc(20001);
+    memset(longref, 'a', 20000);
+    longref[20000] = 0;
+    memcpy(longref + 19990, "GRCh38", 6);
+    const char *odd[] = {
+        "##contig=<ID=1,length=>\n##contig=<ID=2,length=abc>\n",
+        "##contig=<length=249250621>\n##contig=<ID=1,length=-249250621>\n##contig=<ID=2>\n",
+        "##contig=<ID=1,length=249250621abc>\n##contig=<ID=2,length=99999999999999999999999>\n",
+        "##contig=<ID=1,length=\"1\">\n##contig=<ID=2,,,length,=,>\n##contig=<\n",
+        "##reference=\n##assembly\n##assembly=\n##reference=<>\n",
+        "##GATKCommandLine=<ID=x,CommandLine=\"--reference \">\n##x=reference_sequence=\n",
+        "##GATKCommandLine=<ID=x,CommandLine=\"--reference=/////\">\n",
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        char *hdr = xasprintf("##fileformat=VCFv4.2\n%s" HCOLS, odd[i]);
+        struct annot_stats st;
+        int rc;
+        char *out = annotate_build(s, NULL, hdr, NULL, NULL, &st, &rc);
+        if (rc || strcmp(st.build, "GRCh37") || strcmp(st.build_tag, "default"))
+            t_fail(__FILE__, __LINE__, "odd header %zu: rc %d (%s) build %s %s", i, rc,
+                   rc ? gas_errmsg() : "", st.build, st.build_tag);
+        if (out)
+            check_records(out, NULL, NREC);
+        free(out);
+        free(hdr);
+    }
+    /* a 20 kB ##reference line that names a build near its end */
+    char *hdr = xasprintf("##fileformat=VCFv4.2\n##reference=%s\n" HCOLS, longref);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate_build(s, NULL, hdr, NULL, NULL, &st, &rc);
+    CHECK_OK(rc);
+    CHECK(st.build[0] != 0);
+    free(out);
+    free(hdr);
+    free(longref);
+    annot_sources_free(s);
+}
+
 static void count_log(void)
 {
     struct annot_sources *s = sources(KNOWN);
@@ -880,6 +923,7 @@ int main(int argc, char **argv)
         T(genome_build_detected_from_the_header),
         T(sources_chosen_by_build),
         T(count_log_json),
+        T(odd_build_headers_are_harmless),
     };
     hts_set_log_level(HTS_LOG_OFF);
     int rc = t_main("annot", cases, sizeof cases / sizeof *cases, argc, argv);
