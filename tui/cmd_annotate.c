@@ -30,7 +30,8 @@ int cmd_annotate(struct cli *c)
     const struct cfg *cfg = c->cfg;
     const char *in = c->args[0], *out = cli_opt(c, "output"), *sources = cli_opt(c, "sources"),
                *log = cli_opt(c, "log"), *type = cli_opt(c, "output-type"),
-               *threads_s = cli_opt(c, "threads");
+               *threads_s = cli_opt(c, "threads"), *build = cli_opt(c, "build"),
+               *json = cli_opt(c, "log-json");
     int nolog = cli_flag(c, "no-log"), threads = (int)cfg_int(cfg, CFG_ANNOT_THREADS);
     if (type && strcmp(type, "v") && strcmp(type, "z")) {
         fprintf(stderr, "gas annotate: --output-type takes v or z\n");
@@ -43,37 +44,58 @@ int cmd_annotate(struct cli *c)
         fprintf(stderr, "gas annotate: --threads takes 0..64\n");
         return 2;
     }
-    char *defsrc = NULL;
-    if (!sources && *cfg_str(cfg, CFG_ANNOT_SOURCES))
-        sources = cfg_str(cfg, CFG_ANNOT_SOURCES);
-    if (!sources && !(sources = defsrc = annot_default_sources())) {
-        fprintf(stderr, "gas annotate: no sources file: give --sources FILE or build the default "
-                        "sources (make sources)\n");
+    if (build && annot_build_parse(build) < 0) {
+        fprintf(stderr,
+                "gas annotate: unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
+                "T2T-CHM13, or hg19, hg38, b37, ...)\n",
+                build);
         return 2;
     }
-    struct annot_sources *src = NULL;
-    int rc = annot_sources_load(sources, &src);
+    if (!sources && *cfg_str(cfg, CFG_ANNOT_SOURCES))
+        sources = cfg_str(cfg, CFG_ANNOT_SOURCES);
+    struct annot_catalog *cat = NULL;
+    int rc = annot_catalog_load(sources, cfg_str(cfg, CFG_ANNOT_SOURCES_DIR), &cat);
+    if (rc && !sources && gas_err_class(rc) == GAS_CLASS_NOT_FOUND) {
+        fprintf(stderr, "gas annotate: %s\n", gas_errmsg());
+        return 2;
+    }
     char *logpath = NULL;
     struct annot_stats *st = xcalloc(1, sizeof *st);
     if (!rc) {
-        struct annot_opts o = {
-            in, out, NULL, bgz, threads, (size_t)cfg_int(cfg, CFG_MAX_LINE_BYTES), src};
+        struct annot_opts o = {.in = in,
+                               .out = out,
+                               .out_bgzf = bgz,
+                               .threads = threads,
+                               .max_line = (size_t)cfg_int(cfg, CFG_MAX_LINE_BYTES),
+                               .catalog = cat,
+                               .build = build,
+                               .build_origin = "command line",
+                               .default_build = cfg_str(cfg, CFG_DEFAULT_BUILD)};
         rc = annot_run(&o, st);
     }
+    const char *base = strrchr(in, '/');
     if (!rc && !nolog && strcmp(out, "-")) {
         logpath = log ? xstrdup(log) : log_path_for(out);
-        const char *base = strrchr(in, '/');
         rc = annot_write_count_log(st, base ? base + 1 : in, logpath);
     }
+    if (!rc && json)
+        rc = annot_write_count_log_json(st, base ? base + 1 : in, json);
     if (rc)
         fprintf(stderr, "gas annotate: %s: %s\n", in, gas_errmsg());
+    else if (!st->annotated)
+        fprintf(stderr,
+                "gas annotate: %lld records NOT annotated: the input is %s (%s) and there are "
+                "no sources for %s; --build B if the header is wrong (the count log says more)\n",
+                (long long)st->records, st->build, st->build_how, st->build);
     else
-        fprintf(stderr, "gas annotate: %lld records, %lld in known sources (%.1f%%), %.3f s\n",
+        fprintf(stderr,
+                "gas annotate: %lld records, %lld in known sources (%.1f%%), %.3f s; build %s "
+                "(%s)%s\n",
                 (long long)st->records, (long long)st->known,
-                st->records ? 100.0 * (double)st->known / (double)st->records : 0.0, st->seconds);
-    annot_sources_free(src);
+                st->records ? 100.0 * (double)st->known / (double)st->records : 0.0, st->seconds,
+                st->build, st->build_how, st->nwarnings ? "; warnings in the count log" : "");
+    annot_catalog_free(cat);
     free(st);
     free(logpath);
-    free(defsrc);
     return rc ? 1 : 0;
 }

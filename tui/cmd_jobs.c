@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "commands.h"
 
+#include "gas/annot.h"
 #include "gas/config.h"
 #include "gas/err.h"
 #include "gas/json.h"
@@ -19,8 +20,15 @@
 int cmd_submit(struct cli *c)
 {
     struct cfg *cfg = c->cfg;
-    const char *user = cli_opt(c, "user"), *name = cli_opt(c, "name");
+    const char *user = cli_opt(c, "user"), *name = cli_opt(c, "name"), *build = cli_opt(c, "build");
     const char *path = c->args[0];
+    if (build && annot_build_parse(build) < 0) {
+        fprintf(stderr,
+                "gas submit: unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
+                "T2T-CHM13, or hg19, hg38, b37, ...)\n",
+                build);
+        return 2;
+    }
     struct stat st;
     if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
         fprintf(stderr, "gas submit: %s is not a readable file\n", path);
@@ -57,6 +65,7 @@ int cmd_submit(struct cli *c)
         job.s3_key_input_file = xstrdup(key);
         job.submit_time = gas_now_s();
         job.job_status = JOB_PENDING;
+        job.genome_build = build ? xstrdup(annot_build_name(annot_build_parse(build))) : NULL;
         cJSON *item = job_to_json(&job);
         rc = tbl_put(app->jobs, item, 1);
         cJSON_Delete(item);
@@ -340,6 +349,17 @@ static int log_(struct cli *c, struct gas_app *app, struct job *job, cJSON *item
     if (job->job_status != JOB_COMPLETED || !job->s3_key_log_file)
         return gas_err_set(GAS_ENOTFOUND, "job %s is %s: no log yet", job->job_id,
                            job_status_name(job->job_status));
+    if (cli_flag(c, "json")) { /* written beside the log by gasd */
+        char *key = xasprintf("%s.json", job->s3_key_log_file);
+        int rc = print_object(app, job->s3_results_bucket, key);
+        free(key);
+        if (gas_err_class(rc) == GAS_CLASS_NOT_FOUND)
+            rc = gas_err_set(GAS_ENOTFOUND,
+                             "job %s has no JSON count log (annotated by an "
+                             "older gasd): gas log %s gives the text",
+                             job->job_id, job->job_id);
+        return rc;
+    }
     return print_object(app, job->s3_results_bucket, job->s3_key_log_file);
 }
 

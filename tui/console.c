@@ -489,7 +489,7 @@ static int start(struct console *c, struct cfg *cfg)
     list_init(&c->lists[V_JOBS], &jobs_list);
     list_init(&c->lists[V_USERS], &users_list);
     list_init(&c->lists[V_DEAD], &dead_list);
-    list_init(&c->lists[V_WORKERS], &workers_list);
+    list_init(&c->lists[V_WORKERS], &worker_rows_list);
     if (pthread_create(&c->th, NULL, collector, c)) {
         app_close(c->app);
         c->app = NULL;

@@ -28,17 +28,10 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-const char *worker_state_name(enum worker_state s)
-{
-    return s == WORKER_ALIVE ? "alive" : s == WORKER_STOPPED ? "stopped" : "lost";
-}
-
 enum worker_state model_worker_state(const struct snapshot *s, const struct snap_worker *w,
                                      int interval)
 {
-    if (!strcmp(w->status, "stopped"))
-        return WORKER_STOPPED;
-    return s->taken - (double)w->heartbeat > 3.0 * interval ? WORKER_LOST : WORKER_ALIVE;
+    return worker_state_of(w->status, w->heartbeat, s->taken, interval);
 }
 
 /* ------------------------------------------------------------------ job rows */

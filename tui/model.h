@@ -14,6 +14,7 @@
 #define GAS_TUI_MODEL_H
 
 #include "snapshot.h"
+#include "gas/workers.h"
 
 #define HISTORY 120
 
@@ -45,8 +46,6 @@ struct dead_row {
     double sent;
 };
 
-enum worker_state { WORKER_ALIVE, WORKER_STOPPED, WORKER_LOST };
-const char *worker_state_name(enum worker_state s);
 /* "12s", "5m", "3h", "2d" */
 const char *ui_age_text(double seconds, char *buf, size_t n);
 

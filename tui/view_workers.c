@@ -90,7 +90,7 @@ static int pair(const struct model *m, int row)
     return m->wstate[row] == WORKER_ALIVE ? C_OK : m->wstate[row] == WORKER_LOST ? C_BAD : C_DIM;
 }
 
-const struct list_type workers_list = {
+const struct list_type worker_rows_list = {
     "workers", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_STATE, 0,
 };
 
