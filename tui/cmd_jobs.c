@@ -255,7 +255,7 @@ static int fetch(struct gas_app *app, const struct job *job, const char *key, co
     if (job->archive_state == ARCH_RESTORING)
         return gas_err_set(GAS_ENOTREADY, "the result of job %s is being restored", job->job_id);
     if (strcmp(path, "-"))
-        return objs_get_file(app->be->objs, job->s3_results_bucket, key, path);
+        return objs_download(app->be->objs, job->s3_results_bucket, key, path);
     return print_object(app, job->s3_results_bucket, key);
 }
 
