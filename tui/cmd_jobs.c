@@ -75,6 +75,12 @@ int cmd_submit(struct cfg *cfg, int argc, char **argv)
         cJSON *item = job_to_json(&job);
         rc = tbl_put(app->jobs, item, 1);
         cJSON_Delete(item);
+        if (rc) { /* refused (e.g. a full disk): no job, so no input object either */
+            char *why = xstrdup(gas_errmsg());
+            objs_delete(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key);
+            gas_err_set(rc, "%s", why);
+            free(why);
+        }
     }
     if (!rc) {
         char *body = msg_request(&job);

