@@ -71,8 +71,9 @@ struct worker {
     atomic_int stopping;
     atomic_llong done[8]; /* messages acknowledged, per pipeline */
     atomic_llong failed[8];
-    int once; /* --once: stop when the queues are empty */
+    int once; /* --once: stop when nothing is due now */
     atomic_int idle_polls[8];
+    atomic_int busy[8]; /* messages in hand, per pipeline */
 };
 
 /* Runs pipeline p's loop on this thread until the worker stops. */

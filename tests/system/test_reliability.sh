@@ -23,4 +23,17 @@ start_gasd
 require "job COMPLETED" wait_field "$J" job_status COMPLETED 30
 stop_gasd
 
+# --once with a grace over SQS's 900 s delay limit: the archive message is deferred (not
+# due for 1000 s); --once completes the job, reports the deferred message and exits
+J2=$(submit "$SAMPLES/test.vcf" rel)
+t0=$(date +%s)
+timeout 120 env GAS_ARCHIVE_GRACE=1000 gasd --once > once.log 2>&1
+rc=$?
+cat once.log >> "$WORK/gasd.log"
+expect "--once: exits 0 by itself with an archive deferred (exit $rc, $(( $(date +%s) - t0 )) s)" test "$rc" = 0
+expect "--once: the job it found is COMPLETED" test "$(field "$J2" job_status)" = COMPLETED
+expect "--once: the deferred archive message is reported" \
+  grep -qE -- "--once: archive: [1-9][0-9]* deferred or in flight" once.log
+expect "--once: the job is not archived (not due)" test "$(field "$J2" archive_state)" = NONE
+
 finish_pipeline "$SUITE"
