@@ -199,15 +199,15 @@ int main(int argc, char **argv)
     struct worker *w = xcalloc(1, sizeof *w);
     w->cfg = cfg;
     w->once = once;
-    char host[64] = "host";
-    gethostname(host, sizeof host - 1);
-    snprintf(w->id, sizeof w->id, "%s-%d", host, (int)getpid());
+    gas_owner_id(w->id, sizeof w->id);
     log_set_worker(w->id);
     int rc = app_open(cfg, &w->app);
     if (!rc && setup)
         rc = topology_ensure(w->app->be, cfg, stdout);
     if (!rc && !setup)
         rc = registry_start(w);
+    if (!rc && !setup)
+        scratch_clean(w);
     if (!rc && !setup)
         rc = run(w);
     if (rc)

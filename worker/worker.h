@@ -88,6 +88,13 @@ void inflight_add(const char *job_id, struct queue *q, const char *receipt);
 void inflight_remove(const char *job_id);
 void inflight_release_all(struct worker *w);
 
+/* The directory of job work directories: work_dir, else <data_dir>/work (local) or
+ * /tmp/gas-work (the caller's). */
+char *pipe_work_base(const struct cfg *cfg, const char *backend_name);
+/* At start: removes the scratch of processes that are gone, and scratch older than
+ * scratch_max_age (worker/scratch.c). */
+void scratch_clean(struct worker *w);
+
 /* The workers table: register, heartbeat, and the final state. */
 int registry_start(struct worker *w);
 void registry_beat(struct worker *w, const char *status);

@@ -36,4 +36,29 @@ expect "--once: the deferred archive message is reported" \
   grep -qE -- "--once: archive: [1-9][0-9]* deferred or in flight" once.log
 expect "--once: the job is not archived (not due)" test "$(field "$J2" archive_state)" = NONE
 
+# scratch: gasd killed (SIGKILL) while staging the result upload leaves its work directory
+# and a staged file; the next gasd removes them, plus files of other dead processes and
+# files older than scratch_max_age, and keeps those of live processes
+bytes() { find "$GAS_DATA_DIR/work" "$GAS_DATA_DIR/tmp" -type f -printf '%s\n' 2>/dev/null | awk '{s+=$1} END {print s+0}'; }
+J3=$(submit "$SAMPLES/free_2.vcf" rel)
+start_gasd GAS_FAULT=objects.staged
+expect "scratch: gasd died while staging the upload" crashed_gasd
+left=$(bytes)
+expect "scratch: the crash left bytes behind ($left)" test "$left" -gt 0
+host=$(hostname); host=${host:0:63}
+echo x > "$GAS_DATA_DIR/tmp/00000000-0000-4000-8000-000000000000.$host-4194999"   # a dead pid
+echo x > "$GAS_DATA_DIR/tmp/old-unowned" && touch -d '3 days ago' "$GAS_DATA_DIR/tmp/old-unowned"
+echo live > "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"          # this shell
+mkdir -p "$GAS_DATA_DIR/outbox" && echo x > "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123" &&
+  touch -d '3 days ago' "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123"
+start_gasd
+expect "scratch: the job still COMPLETES" wait_field "$J3" job_status COMPLETED 30
+stop_gasd
+expect "scratch: a live process's file is kept" test -f "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"
+rm -f "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"
+left=$(bytes)
+expect "scratch: 0 bytes left in work/ and tmp/ after the next start ($left)" test "$left" = 0
+expect "scratch: old outbox temporary removed" test ! -e "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123"
+expect "scratch: the removal is logged" grep -q "scratch: removed" "$WORK/gasd.log"
+
 finish_pipeline "$SUITE"
