@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 struct key_def {
     const char *name;
@@ -178,9 +179,12 @@ int cfg_set(struct cfg *cfg, const char *name, const char *value, const char *so
     return 0;
 }
 
-/* Parses one line into cfg; returns 0 or GAS_EINVAL with the reason in err. */
-static int parse_line(struct cfg *cfg, char *line, const char *source, char *err, size_t errn)
+/* Parses one line into cfg; returns 0 or GAS_EINVAL with the reason in err. *key is the
+ * key the line set, or -1 for a blank or comment line. */
+static int parse_line(struct cfg *cfg, char *line, const char *source, int *key, char *err,
+                      size_t errn)
 {
+    *key = -1;
     char *s = gas_trim(line);
     if (!*s || *s == '#')
         return 0;
@@ -213,19 +217,38 @@ static int parse_line(struct cfg *cfg, char *line, const char *source, char *err
     if (parse_value(k, value, &num, err, errn) < 0)
         return GAS_EINVAL;
     store(cfg, k, value, num, source);
+    *key = k;
     return 0;
 }
 
-int cfg_load_file(struct cfg *cfg, const char *path)
+/* A directory or an unreadable file is an error (fopen accepts a directory). */
+static int open_config(const char *path, FILE **out)
 {
     FILE *f = fopen(path, "r");
     if (!f)
         return gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "%s: %s", path,
                            strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        fclose(f);
+        return gas_err_set(GAS_EINVAL, "%s: %s", path,
+                           S_ISDIR(sb.st_mode) ? "is a directory, not a config file"
+                                               : "not a regular file");
+    }
+    *out = f;
+    return 0;
+}
+
+int cfg_load_file(struct cfg *cfg, const char *path)
+{
+    FILE *f = NULL;
+    int rc = open_config(path, &f);
+    if (rc)
+        return rc;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    int lineno = 0, rc = 0;
+    int lineno = 0, first_line[CFG__COUNT] = {0};
     char *source = NULL;
     while ((n = getline(&line, &cap, f)) >= 0) {
         lineno++;
@@ -241,11 +264,21 @@ int cfg_load_file(struct cfg *cfg, const char *path)
         }
         free(source);
         source = xasprintf("%s:%d", path, lineno);
-        if (parse_line(cfg, line, source, err, sizeof err) < 0) {
+        int k;
+        if (parse_line(cfg, line, source, &k, err, sizeof err) < 0) {
             rc = gas_err_set(GAS_EINVAL, "%s:%d: %s", path, lineno, err);
             break;
         }
+        if (k >= 0 && first_line[k]) {
+            rc = gas_err_set(GAS_EINVAL, "%s:%d: duplicate key %s (first set at %s:%d)", path,
+                             lineno, keys[k].name, path, first_line[k]);
+            break;
+        }
+        if (k >= 0)
+            first_line[k] = lineno;
     }
+    if (!rc && ferror(f))
+        rc = gas_err_set(GAS_EIO, "%s: read error", path);
     free(source);
     free(line);
     fclose(f);

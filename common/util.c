@@ -329,3 +329,11 @@ out:
     free(dir);
     return rc;
 }
+
+void gas_owner_id(char *buf, size_t n)
+{
+    char host[64] = "host";
+    gethostname(host, sizeof host - 1);
+    host[sizeof host - 1] = 0;
+    snprintf(buf, n, "%s-%d", host, (int)getpid());
+}

@@ -69,6 +69,12 @@ int cmd_submit(struct cli *c)
         cJSON *item = job_to_json(&job);
         rc = tbl_put(app->jobs, item, 1);
         cJSON_Delete(item);
+        if (rc) { /* refused (e.g. a full disk): no job, so no input object either */
+            char *why = xstrdup(gas_errmsg());
+            objs_delete(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key);
+            gas_err_set(rc, "%s", why);
+            free(why);
+        }
     }
     if (!rc) {
         char *body = msg_request(&job);
@@ -312,7 +318,7 @@ static int fetch(struct gas_app *app, const struct job *job, const char *key, co
     if (job->archive_state == ARCH_RESTORING)
         return gas_err_set(GAS_ENOTREADY, "the result of job %s is being restored", job->job_id);
     if (strcmp(path, "-"))
-        return objs_get_file(app->be->objs, job->s3_results_bucket, key, path);
+        return objs_download(app->be->objs, job->s3_results_bucket, key, path);
     return print_object(app, job->s3_results_bucket, key);
 }
 

@@ -143,16 +143,21 @@ static void rm_dir(const char *dir)
     rmdir(dir);
 }
 
+char *pipe_work_base(const struct cfg *cfg, const char *backend_name)
+{
+    const char *base = cfg_str(cfg, CFG_WORK_DIR);
+    if (*base)
+        return xstrdup(base);
+    return !strcmp(backend_name, "local") ? xasprintf("%s/work", cfg_str(cfg, CFG_DATA_DIR))
+                                          : xstrdup("/tmp/gas-work");
+}
+
+/* "<base>/<job>.<worker>": a starting gasd removes it once its worker is gone. */
 static char *work_dir(struct pipe_ctx *ctx, const char *job_id)
 {
-    const char *base = cfg_str(ctx->cfg, CFG_WORK_DIR);
-    char *def = NULL;
-    if (!*base)
-        base = def = !strcmp(ctx->app->be->name, "local")
-                         ? xasprintf("%s/work", cfg_str(ctx->cfg, CFG_DATA_DIR))
-                         : xstrdup("/tmp/gas-work");
+    char *base = pipe_work_base(ctx->cfg, ctx->app->be->name);
     char *dir = xasprintf("%s/%s.%s", base, job_id, ctx->worker_id);
-    free(def);
+    free(base);
     return dir;
 }
 

@@ -1,7 +1,7 @@
 /* gasd: the GAS worker. Runs the pipelines of worker/pipelines.c off their queues (threads
  * per pipeline from config), records itself in the workers table with a heartbeat, and
  * stops cleanly on SIGTERM or SIGINT (threading design in worker/worker.h). Runs in the
- * foreground (for systemd); --once handles what is queued and exits. */
+ * foreground (for systemd); --once handles what is visible and due now and exits. */
 #include "worker.h"
 
 #include "gas/err.h"
@@ -33,7 +33,7 @@ static void usage(FILE *out)
             "  --config FILE   settings (default: $GAS_CONFIG, else the first of ./gas.conf,\n"
             "                  ${XDG_CONFIG_HOME:-~/.config}/gas/gas.conf, /etc/gas/gas.conf;\n"
             "                  GAS_<KEY> overrides a key)\n"
-            "  --once          handle what is queued, then exit (tests, cron)\n"
+            "  --once          handle what is due now, report what is deferred, exit\n"
             "  --setup         create GAS's tables, queues, topics and buckets, then exit\n"
             "  --dump-config   print the effective configuration and exit\n"
             "  --help-config   describe every configuration key\n"
@@ -41,23 +41,54 @@ static void usage(FILE *out)
             "Stops cleanly on SIGTERM or SIGINT (exit 0).\n");
 }
 
-/* --once: every running pipeline's queue is empty and its threads have polled idle. */
+/* --once: nothing is due now. Every running pipeline has no message in hand, its threads
+ * found the queue empty twice since their last message, and it shows no visible message.
+ * Messages in flight (deferred until their grace, left for a retry, held by another
+ * worker) and delayed ones are not due now: they are reported, not waited for. */
 static int all_idle(struct worker *w)
 {
     for (int p = 0; p < npipelines; p++) {
         if (cfg_int(w->cfg, pipelines[p].threads_key) == 0)
             continue;
-        if (atomic_load(&w->idle_polls[p]) < 2)
+        if (atomic_load(&w->busy[p]) > 0 || atomic_load(&w->idle_polls[p]) < 2)
             return 0;
         struct queue *q = NULL;
         struct queue_depths d;
-        int busy = app_queue(w->app, pipelines[p].queue_key, &q) || queue_depths(q, &d) ||
-                   d.visible + d.in_flight > 0;
+        int busy =
+            app_queue(w->app, pipelines[p].queue_key, &q) || queue_depths(q, &d) || d.visible > 0;
         queue_close(q);
         if (busy)
             return 0;
     }
     return 1;
+}
+
+/* --once: one line on what was done and what is left for later. */
+static void once_report(struct worker *w)
+{
+    long long done = 0, failed = 0, in_flight = 0, delayed = 0;
+    for (int p = 0; p < npipelines; p++) {
+        done += atomic_load(&w->done[p]);
+        failed += atomic_load(&w->failed[p]);
+        if (cfg_int(w->cfg, pipelines[p].threads_key) == 0)
+            continue;
+        struct queue *q = NULL;
+        struct queue_depths d;
+        if (!app_queue(w->app, pipelines[p].queue_key, &q) && !queue_depths(q, &d)) {
+            in_flight += d.in_flight;
+            delayed += d.delayed;
+            if (d.in_flight + d.delayed > 0)
+                log_warn("gasd",
+                         "--once: %s: %lld deferred or in flight, %lld delayed: not due "
+                         "now, left for a later run",
+                         pipelines[p].name, (long long)d.in_flight, (long long)d.delayed);
+        }
+        queue_close(q);
+    }
+    log_info("gasd",
+             "--once: nothing due now: %lld messages handled, %lld failed, %lld deferred "
+             "or in flight, %lld delayed",
+             done, failed, in_flight, delayed);
 }
 
 static int run(struct worker *w)
@@ -79,15 +110,20 @@ static int run(struct worker *w)
         }
     log_info("gasd", "started %d pipeline threads", n);
     double last_beat = gas_mono();
-    int beat = (int)cfg_int(w->cfg, CFG_HEARTBEAT_INTERVAL);
+    int beat = (int)cfg_int(w->cfg, CFG_HEARTBEAT_INTERVAL), quiet = 0;
     while (!got_signal && !atomic_load(&w->stopping)) {
         gas_sleep(0.2);
         if (gas_mono() - last_beat >= beat) {
             registry_beat(w, "running");
             last_beat = gas_mono();
         }
-        if (w->once && all_idle(w))
+        /* twice in a row, 0.2 s apart: a message received between the reads of one
+         * check shows up as busy in the next */
+        quiet = w->once && all_idle(w) ? quiet + 1 : 0;
+        if (quiet >= 2) {
+            once_report(w);
             break;
+        }
     }
     if (got_signal)
         log_info("gasd", "signal %d: stopping (deadline %lld s)", (int)got_signal,
@@ -164,9 +200,7 @@ int main(int argc, char **argv)
     struct worker *w = xcalloc(1, sizeof *w);
     w->cfg = cfg;
     w->once = once;
-    char host[64] = "host";
-    gethostname(host, sizeof host - 1);
-    snprintf(w->id, sizeof w->id, "%s-%d", host, (int)getpid());
+    gas_owner_id(w->id, sizeof w->id);
     log_set_worker(w->id);
     if (!dump && !setup)
         log_info("gasd", "gasd %s, config %s, backend %s%s%s", GAS_VERSION,
@@ -179,6 +213,8 @@ int main(int argc, char **argv)
         rc = topology_ensure(w->app->be, cfg, stdout);
     if (!rc && !setup)
         rc = registry_start(w);
+    if (!rc && !setup)
+        scratch_clean(w);
     if (!rc && !setup)
         rc = run(w);
     if (rc)

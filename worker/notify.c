@@ -48,9 +48,12 @@ static int to_outbox(struct pipe_ctx *ctx, const char *job_id, const char *mail)
     char *def = NULL;
     if (!*dir)
         dir = def = xasprintf("%s/outbox", cfg_str(ctx->cfg, CFG_DATA_DIR));
-    char *path = xasprintf("%s/%s.eml", dir, job_id), *tmp = xasprintf("%s.tmp", path);
+    /* the temporary name is unique per writer (mkstemp): two gasd sending the same
+     * notice each write their own file and the renames replace one another whole */
+    char *path = xasprintf("%s/%s.eml", dir, job_id);
+    char *tmp = xasprintf("%s/.%s.eml.tmp.XXXXXX", dir, job_id);
     int rc = gas_mkdirs(dir, 0700), fd = -1;
-    if (!rc && (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+    if (!rc && (fd = mkostemp(tmp, O_CLOEXEC)) < 0)
         rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
     size_t n = strlen(mail);
     if (!rc && (write(fd, mail, n) != (ssize_t)n || fsync(fd) < 0))
@@ -59,9 +62,9 @@ static int to_outbox(struct pipe_ctx *ctx, const char *job_id, const char *mail)
         close(fd);
     if (!rc && rename(tmp, path) < 0)
         rc = gas_err_set(GAS_EIO, "rename %s: %s", path, strerror(errno));
-    if (rc)
+    if (rc && fd >= 0)
         unlink(tmp);
-    else
+    else if (!rc)
         log_info("notify", "email for %s written to %s", job_id, path);
     free(path);
     free(tmp);

@@ -159,9 +159,11 @@ void *runner_main(void *arg)
             atomic_fetch_add(&w->idle_polls[p], 1);
             continue;
         }
+        atomic_fetch_add(&w->busy[p], 1);
         atomic_store(&w->idle_polls[p], 0);
         ctx.msg = &m;
         handle_one(&ctx, p);
+        atomic_fetch_sub(&w->busy[p], 1);
         log_ctx_job(NULL);
         queue_msg_release(&m);
         ctx.msg = NULL;

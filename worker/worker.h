@@ -71,8 +71,9 @@ struct worker {
     atomic_int stopping;
     atomic_llong done[8]; /* messages acknowledged, per pipeline */
     atomic_llong failed[8];
-    int once; /* --once: stop when the queues are empty */
+    int once; /* --once: stop when nothing is due now */
     atomic_int idle_polls[8];
+    atomic_int busy[8]; /* messages in hand, per pipeline */
 };
 
 /* Runs pipeline p's loop on this thread until the worker stops. */
@@ -86,6 +87,13 @@ struct runner_arg {
 void inflight_add(const char *job_id, struct queue *q, const char *receipt);
 void inflight_remove(const char *job_id);
 void inflight_release_all(struct worker *w);
+
+/* The directory of job work directories: work_dir, else <data_dir>/work (local) or
+ * /tmp/gas-work (the caller's). */
+char *pipe_work_base(const struct cfg *cfg, const char *backend_name);
+/* At start: removes the scratch of processes that are gone, and scratch older than
+ * scratch_max_age (worker/scratch.c). */
+void scratch_clean(struct worker *w);
 
 /* The workers table: register, heartbeat, and the final state. */
 int registry_start(struct worker *w);

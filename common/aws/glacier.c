@@ -93,8 +93,10 @@ static int glacier(struct aws_be *ab, struct aws_req *q, const char *path, struc
 static char *scratch(const struct cfg *cfg)
 {
     const char *d = cfg_str(cfg, CFG_WORK_DIR);
-    char *p = xasprintf("%s/gas-glacier.XXXXXX", *d ? d : "/tmp");
-    int fd = mkstemp(p);
+    char owner[96]; /* "<name>.<owner>": removed by a starting gasd once its owner is gone */
+    gas_owner_id(owner, sizeof owner);
+    char *p = xasprintf("%s/gas-glacier-XXXXXX.%s", *d ? d : "/tmp", owner);
+    int fd = mkstemps(p, (int)strlen(owner) + 1);
     if (fd < 0) {
         gas_err_set(GAS_EIO, "scratch file %s: %s", p, strerror(errno));
         free(p);

@@ -26,6 +26,14 @@ static void l_close(struct gas_backend *be)
     free(lb);
 }
 
+char *local_tmp_path(struct local_be *lb)
+{
+    char owner[96], uuid[37];
+    gas_owner_id(owner, sizeof owner);
+    gas_uuid4(uuid);
+    return xasprintf("%s/%s.%s", lb->tmpdir, uuid, owner);
+}
+
 static const struct backend_ops local_ops = {
     .table = local_table_open,
     .queue = local_queue_open,

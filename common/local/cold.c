@@ -79,11 +79,10 @@ static int c_archive(struct cold *c, const char *bucket, const char *key, const 
                      char **archive_id)
 {
     struct local_be *lb = local_of(c->be);
-    char id[65], tmpid[37], sha[129];
+    char id[65], sha[129];
     derive_id(bucket, key, id);
-    gas_uuid4(tmpid);
     char *src = local_obj_path(lb, bucket, key);
-    char *tmp = xasprintf("%s/%s", lb->tmpdir, tmpid);
+    char *tmp = local_tmp_path(lb);
     char *dst = archive_path(c, id);
     char *dir = xasprintf("%s/%s", lb->coldroot, c->vault);
     int64_t size = 0;

@@ -39,6 +39,11 @@ struct local_be {
     char *tmpdir;   /* data_dir/tmp: staging for atomic writes (same file system) */
 };
 
+/* A fresh staging path in data_dir/tmp named "<uuid>.<host>-<pid>" (the caller's): its
+ * owner is the process that writes it, so a starting gasd can remove those of processes
+ * that are gone (worker/scratch.c). */
+char *local_tmp_path(struct local_be *lb);
+
 static inline struct local_be *local_of(struct gas_backend *be)
 {
     return (struct local_be *)be;

@@ -5,6 +5,7 @@
 #include "local.h"
 
 #include "gas/err.h"
+#include "gas/fault.h"
 #include "gas/util.h"
 
 #include <errno.h>
@@ -117,9 +118,7 @@ int local_obj_store(struct local_be *lb, const char *bucket, const char *key, co
     int rc = bucket_exists(lb, bucket);
     if (rc)
         return rc;
-    char uuid[37];
-    gas_uuid4(uuid);
-    char *tmp = xasprintf("%s/%s", lb->tmpdir, uuid);
+    char *tmp = local_tmp_path(lb);
     char *dst = local_obj_path(lb, bucket, key);
     char *dir = xstrdup(dst);
     *strrchr(dir, '/') = 0;
@@ -150,6 +149,7 @@ int local_obj_store(struct local_be *lb, const char *bucket, const char *key, co
         rc = gas_err_set(GAS_EIO, "fsync %s: %s", tmp, strerror(errno));
         goto out;
     }
+    fault_point("objects.staged"); /* crash tests: a staged file left in data_dir/tmp */
     if ((rc = gas_mkdirs(dir, 0700)) != 0)
         goto out;
     if (stat(dst, &sb) == 0 && S_ISDIR(sb.st_mode)) {

@@ -230,6 +230,13 @@ int objs_key_valid(const char *key);
 int objs_put_file(struct objs *o, const char *bucket, const char *key, const char *path);
 /* Streams bucket/key into the file at path (written atomically); GAS_ENOTFOUND. */
 int objs_get_file(struct objs *o, const char *bucket, const char *key, const char *path);
+/* Downloads bucket/key to a user's path the way cp and curl -o write: a symlink is
+ * followed (its target written, created if missing); a regular or missing file is
+ * replaced atomically through a temporary file in the same directory, keeping an existing
+ * file's mode (0666 & ~umask for a new one); a FIFO, device or other non-regular file is
+ * opened and written in place (the object is fetched to a private temporary file first,
+ * so nothing reaches it unless the whole object arrived). A directory is GAS_EIO. */
+int objs_download(struct objs *o, const char *bucket, const char *key, const char *path);
 int objs_head(struct objs *o, const char *bucket, const char *key, struct obj_info *info);
 int objs_copy(struct objs *o, const char *sbucket, const char *skey, const char *dbucket,
               const char *dkey);

@@ -48,6 +48,9 @@ void gas_uuid4(char out[37]);
 /* 1 if s is a canonical lowercase/uppercase 8-4-4-4-12 uuid. */
 int gas_is_uuid(const char *s);
 
+/* This process as "<host>-<pid>" (a gasd's worker id; the owner part of scratch names). */
+void gas_owner_id(char *buf, size_t n);
+
 /* mkdir -p with the given mode for every created level; 0 or GAS_EIO. */
 int gas_mkdirs(const char *path, unsigned mode);
 /* fsync a directory so that a rename inside it is durable. */

@@ -95,6 +95,39 @@ static void missing_file(void)
     cfg_free(c);
 }
 
+/* A directory, a device or an unreadable file is an error, never an empty config. */
+static void directory_and_unreadable(void)
+{
+    struct cfg *c = cfg_new();
+    const char *dir = t_tmpdir();
+    CHECK_RC(cfg_load_file(c, dir), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "is a directory") != NULL);
+    CHECK_RC(cfg_load_file(c, "/dev/null"), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "not a regular file") != NULL);
+    const char *p = conf("archive_grace = 5\n");
+    chmod(p, 0);
+    FILE *f = fopen(p, "r"); /* root reads it anyway: then only the check above applies */
+    if (!f) {
+        CHECK_RC(cfg_load_file(c, p), GAS_EIO);
+        CHECK(strstr(gas_errmsg(), "Permission denied") != NULL);
+    } else {
+        fclose(f);
+    }
+    chmod(p, 0600);
+    cfg_free(c);
+}
+
+/* A key set twice in one file: an error naming both lines, not the last value. */
+static void duplicate_key_names_both_lines(void)
+{
+    CHECK_RC(load("archive_grace = 5\n# x\nqueue_wait = 3\narchive_grace = 6\n"), GAS_EINVAL);
+    const char *msg = gas_errmsg();
+    if (!strstr(msg, "gas.conf:4: duplicate key archive_grace (first set at ") ||
+        !strstr(msg, "gas.conf:1)"))
+        t_fail(__FILE__, __LINE__, "message \"%s\" does not name lines 4 and 1", msg);
+    CHECK_OK(load("archive_grace = 5\nqueue_wait = 3\n"));
+}
+
 static void env_overrides_file(void)
 {
     struct cfg *c = cfg_new();
@@ -219,6 +252,8 @@ int main(int argc, char **argv)
         T(bad_lines_name_file_and_line),
         T(overlong_line_and_nul),
         T(missing_file),
+        T(directory_and_unreadable),
+        T(duplicate_key_names_both_lines),
         T(env_overrides_file),
         T(paths_relative_to_the_file),
         T(discovery_order),

@@ -1,0 +1,64 @@
+#!/bin/bash
+# Worker reliability (issue 12): refused submits leave nothing behind, --once, scratch
+# cleaning after kill -9, SIGTERM releases jobs at every phase.
+SUITE=reliability
+. "$(dirname "$0")/pipeline_lib.sh"
+cd "$WORK" || exit 2
+gas users add rel --email rel@example.org >/dev/null
+gas setup >/dev/null 2>&1
+inputs() { find "$GAS_DATA_DIR/objects/gas-inputs" -type f 2>/dev/null | wc -l; }
+
+# a submit whose job the table refuses (here: SQLite answers "disk is full" through a
+# trigger) fails and leaves no input object behind
+before=$(inputs)
+sqlite3 "$GAS_DATA_DIR/gas.db" "CREATE TRIGGER full BEFORE INSERT ON items WHEN NEW.tbl = 'gas_annotations'
+  BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+check_out "refused submit: fails with the reason" 1 "disk is full" gas submit "$SAMPLES/test.vcf" --user rel
+expect "refused submit: no input object left ($(inputs) before: $before)" test "$(inputs)" = "$before"
+sqlite3 "$GAS_DATA_DIR/gas.db" "DROP TRIGGER full;"
+J=$(submit "$SAMPLES/test.vcf" rel)
+expect "the next submit stores its input" test "$(inputs)" = "$((before + 1))"
+
+start_gasd
+require "job COMPLETED" wait_field "$J" job_status COMPLETED 30
+stop_gasd
+
+# --once with a grace over SQS's 900 s delay limit: the archive message is deferred (not
+# due for 1000 s); --once completes the job, reports the deferred message and exits
+J2=$(submit "$SAMPLES/test.vcf" rel)
+t0=$(date +%s)
+timeout 120 env GAS_ARCHIVE_GRACE=1000 gasd --once > once.log 2>&1
+rc=$?
+cat once.log >> "$WORK/gasd.log"
+expect "--once: exits 0 by itself with an archive deferred (exit $rc, $(( $(date +%s) - t0 )) s)" test "$rc" = 0
+expect "--once: the job it found is COMPLETED" test "$(field "$J2" job_status)" = COMPLETED
+expect "--once: the deferred archive message is reported" \
+  grep -qE -- "--once: archive: [1-9][0-9]* deferred or in flight" once.log
+expect "--once: the job is not archived (not due)" test "$(field "$J2" archive_state)" = NONE
+
+# scratch: gasd killed (SIGKILL) while staging the result upload leaves its work directory
+# and a staged file; the next gasd removes them, plus files of other dead processes and
+# files older than scratch_max_age, and keeps those of live processes
+bytes() { find "$GAS_DATA_DIR/work" "$GAS_DATA_DIR/tmp" -type f -printf '%s\n' 2>/dev/null | awk '{s+=$1} END {print s+0}'; }
+J3=$(submit "$SAMPLES/free_2.vcf" rel)
+start_gasd GAS_FAULT=objects.staged
+expect "scratch: gasd died while staging the upload" crashed_gasd
+left=$(bytes)
+expect "scratch: the crash left bytes behind ($left)" test "$left" -gt 0
+host=$(hostname); host=${host:0:63}
+echo x > "$GAS_DATA_DIR/tmp/00000000-0000-4000-8000-000000000000.$host-4194999"   # a dead pid
+echo x > "$GAS_DATA_DIR/tmp/old-unowned" && touch -d '3 days ago' "$GAS_DATA_DIR/tmp/old-unowned"
+echo live > "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"          # this shell
+mkdir -p "$GAS_DATA_DIR/outbox" && echo x > "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123" &&
+  touch -d '3 days ago' "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123"
+start_gasd
+expect "scratch: the job still COMPLETES" wait_field "$J3" job_status COMPLETED 30
+stop_gasd
+expect "scratch: a live process's file is kept" test -f "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"
+rm -f "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"
+left=$(bytes)
+expect "scratch: 0 bytes left in work/ and tmp/ after the next start ($left)" test "$left" = 0
+expect "scratch: old outbox temporary removed" test ! -e "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123"
+expect "scratch: the removal is logged" grep -q "scratch: removed" "$WORK/gasd.log"
+
+finish_pipeline "$SUITE"
