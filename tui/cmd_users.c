@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int users_add(struct gas_app *app, int argc, char **argv)
+static int add_cmd(struct gas_app *app, int argc, char **argv)
 {
     static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
                                          {"email", required_argument, NULL, 'e'},
@@ -52,37 +52,33 @@ static int users_add(struct gas_app *app, int argc, char **argv)
     }
     struct user u = {(char *)id,  (char *)name, (char *)email, premium ? ROLE_PREMIUM : ROLE_FREE,
                      gas_now_s(), gas_now_s()};
-    cJSON *item = user_to_json(&u);
-    int rc = tbl_put(app->users, item, 1);
-    cJSON_Delete(item);
-    if (rc == GAS_ECONFLICT)
-        gas_err_set(rc, "user %s exists already", id);
+    int rc = users_add(app->user_src, &u);
     if (rc)
         return cli_fail("users add", rc);
     printf("user %s added (%s)\n", id, user_role_name(u.role));
     return 0;
 }
 
-static int users_list(struct gas_app *app)
+static void print_header(void)
 {
-    printf("%-20s %-13s %-24s %-30s\n", "user", "role", "name", "email");
-    char *cursor = NULL;
-    int rc;
-    do {
-        struct tbl_page pg;
-        if ((rc = tbl_scan(app->users, cursor, 500, &pg)) != 0)
-            break;
-        free(cursor);
-        cursor = pg.next ? xstrdup(pg.next) : NULL;
-        cJSON *it;
-        cJSON_ArrayForEach(it, pg.items)
-            printf("%-20s %-13s %-24s %-30s\n", json_str(it, "user_id"),
-                   json_str(it, "role") ? json_str(it, "role") : "?",
-                   json_str(it, "name") ? json_str(it, "name") : "",
-                   json_str(it, "email") ? json_str(it, "email") : "");
-        tbl_page_release(&pg);
-    } while (cursor);
-    free(cursor);
+    printf("%-36s %-13s %-24s %-30s\n", "user", "role", "name", "email");
+}
+
+static int print_user(const struct user *u, void *arg)
+{
+    int *n = arg;
+    if (!(*n)++) /* after the source answered: an error is not preceded by a header */
+        print_header();
+    printf("%-36s %-13s %-24s %-30s\n", u->user_id, user_role_name(u->role), u->name ? u->name : "",
+           u->email ? u->email : "");
+    return 0;
+}
+
+static int list_cmd(struct gas_app *app)
+{
+    int n = 0, rc = app_user_list(app, print_user, &n);
+    if (!rc && !n)
+        print_header();
     return rc ? cli_fail("users list", rc) : 0;
 }
 
@@ -96,7 +92,7 @@ int cmd_users(struct cfg *cfg, int argc, char **argv)
     struct gas_app *app = cli_app(cfg, "users");
     if (!app)
         return 1;
-    int code = !strcmp(argv[1], "add") ? users_add(app, argc - 1, argv + 1) : users_list(app);
+    int code = !strcmp(argv[1], "add") ? add_cmd(app, argc - 1, argv + 1) : list_cmd(app);
     app_close(app);
     return code;
 }

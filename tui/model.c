@@ -38,7 +38,7 @@ static void add_job(struct model *m, int *cap, const cJSON *it)
     json_int(it, "attempts", &r->attempts);
 }
 
-static int scan_all(struct tbl *t, struct model *m, int users)
+static int scan_jobs(struct tbl *t, struct model *m)
 {
     int cap = 0, rc = 0;
     char *cursor = NULL;
@@ -51,26 +51,37 @@ static int scan_all(struct tbl *t, struct model *m, int users)
         cJSON *it;
         cJSON_ArrayForEach(it, pg.items)
         {
-            if (!users) {
-                if (m->njobs < MAX_ROWS)
-                    add_job(m, &cap, it);
-                continue;
-            }
-            if (m->nusers == cap) {
-                cap = cap ? cap * 2 : 64;
-                m->users = xrealloc(m->users, (size_t)cap * sizeof *m->users);
-            }
-            struct user_row *u = &m->users[m->nusers++];
-            memset(u, 0, sizeof *u);
-            copy(u->id, sizeof u->id, json_str(it, "user_id"));
-            copy(u->name, sizeof u->name, json_str(it, "name"));
-            copy(u->email, sizeof u->email, json_str(it, "email"));
-            u->role = (signed char)user_role_parse(json_str(it, "role"));
+            if (m->njobs < MAX_ROWS)
+                add_job(m, &cap, it);
         }
         tbl_page_release(&pg);
     } while (cursor);
     free(cursor);
     return rc;
+}
+
+struct user_acc {
+    struct model *m;
+    int cap;
+};
+
+static int add_user(const struct user *src, void *arg)
+{
+    struct user_acc *acc = arg;
+    struct model *m = acc->m;
+    if (m->nusers >= MAX_ROWS)
+        return 1;
+    if (m->nusers == acc->cap) {
+        acc->cap = acc->cap ? acc->cap * 2 : 64;
+        m->users = xrealloc(m->users, (size_t)acc->cap * sizeof *m->users);
+    }
+    struct user_row *u = &m->users[m->nusers++];
+    memset(u, 0, sizeof *u);
+    copy(u->id, sizeof u->id, src->user_id);
+    copy(u->name, sizeof u->name, src->name);
+    copy(u->email, sizeof u->email, src->email);
+    u->role = (signed char)src->role;
+    return 0;
 }
 
 static int by_id(const void *a, const void *b)
@@ -128,12 +139,13 @@ int model_collect(struct gas_app *app, struct model *m)
     memset(m, 0, sizeof *m);
     double t0 = gas_mono();
     int rc = snapshot_collect(app, &m->snap, 0); /* jobs are counted from the rows below */
-    int r2 = scan_all(app->jobs, m, 0);
+    int r2 = scan_jobs(app->jobs, m);
     for (int i = 0; i < m->njobs; i++)
         snapshot_count_job(&m->snap, m->jobs[i].status, m->jobs[i].archive);
     if (r2 && !m->snap.error[0])
         snprintf(m->snap.error, sizeof m->snap.error, "jobs: %s", gas_errmsg());
-    r2 = scan_all(app->users, m, 1);
+    struct user_acc acc = {m, 0};
+    r2 = app_user_list(app, add_user, &acc);
     if (r2 && !m->snap.error[0])
         snprintf(m->snap.error, sizeof m->snap.error, "users: %s", gas_errmsg());
     count_user_jobs(m);
