@@ -11,22 +11,23 @@ pg_init() { # DIR
     -E UTF8 --no-sync >"$1/initdb.log" 2>&1
 }
 pg_start() { # DIR [PORT]
-  local listen="''"
-  [ -n "${2:-}" ] && listen="127.0.0.1 -p $2"
+  local listen="''" port=${2:-5432}
+  [ -n "${2:-}" ] && listen="127.0.0.1"
+  echo "$port" > "$1/port"
   _pg_as "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/pg.log" -w -t 60 \
-    -o "-k $1/sock -c listen_addresses=$listen -c fsync=off" start >/dev/null
+    -o "-k $1/sock -p $port -c listen_addresses=$listen -c fsync=off" start >/dev/null
 }
 pg_stop() { # DIR: fast shutdown (sessions are cut, as when RDS restarts)
   _pg_as "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w -t 60 stop >/dev/null 2>&1
 }
 pg_sql() { # DIR SQL...: runs on database accounts; prints tuples only, unaligned
   local d=$1; shift
-  psql -X -q -v ON_ERROR_STOP=1 -At -h "$d/sock" -U gas -d accounts -c "$*"
+  psql -X -q -v ON_ERROR_STOP=1 -At -h "$d/sock" -p "$(cat "$d/port")" -U gas -d accounts -c "$*"
 }
 pg_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The accounts database of a GAS deployment: table profiles as GAS's web app makes it.
 pg_accounts() { # DIR
-  psql -X -q -v ON_ERROR_STOP=1 -h "$1/sock" -U gas -d postgres -c "CREATE DATABASE accounts" &&
+  psql -X -q -v ON_ERROR_STOP=1 -h "$1/sock" -p "$(cat "$1/port")" -U gas -d postgres -c "CREATE DATABASE accounts" &&
     pg_sql "$1" "CREATE TABLE profiles (identity_id UUID PRIMARY KEY, name VARCHAR(256),
       email VARCHAR(256), institution VARCHAR(256), role VARCHAR(32) DEFAULT 'free_user',
       created TIMESTAMP WITH TIME ZONE DEFAULT now(), updated TIMESTAMP WITH TIME ZONE DEFAULT now())"
