@@ -65,6 +65,8 @@ int app_open(const struct cfg *cfg, struct gas_app **out)
         if (!rc)
             rc = open_handles(a, cfg);
     }
+    if (!rc)
+        rc = users_open(a, &a->user_src);
     if (rc) {
         app_close(a);
         return rc;
@@ -77,6 +79,7 @@ void app_close(struct gas_app *a)
 {
     if (!a)
         return;
+    users_close(a->user_src);
     close_handles(a);
     backend_close(a->be);
     free(a);
@@ -97,15 +100,12 @@ int app_job_get(struct gas_app *a, const char *job_id, struct job *job)
 
 int app_user_get(struct gas_app *a, const char *user_id, struct user *user)
 {
-    memset(user, 0, sizeof *user);
-    cJSON *item = NULL;
-    int rc = tbl_get(a->users, user_id, &item);
-    if (rc == GAS_ENOTFOUND)
-        return gas_err_set(GAS_ENOTFOUND, "no user %s", user_id);
-    if (!rc && (rc = user_from_json(item, user)) != 0)
-        gas_err_wrap(rc, "user %s", user_id);
-    cJSON_Delete(item);
-    return rc;
+    return users_get(a->user_src, user_id, user);
+}
+
+int app_user_list(struct gas_app *a, user_each_fn each, void *arg)
+{
+    return users_list(a->user_src, each, arg);
 }
 
 int app_publish(struct gas_app *a, struct topic *t, const char *body)
@@ -121,18 +121,7 @@ int app_queue(struct gas_app *a, int key, struct queue **q)
 
 int app_set_role(struct gas_app *a, const char *user_id, enum user_role to)
 {
-    struct tbl_update u;
-    tbl_update_init(&u);
-    tbl_update_if_str(&u, "role", TBL_EQ,
-                      user_role_name(to == ROLE_PREMIUM ? ROLE_FREE : ROLE_PREMIUM));
-    tbl_update_set_str(&u, "role", user_role_name(to));
-    tbl_update_set_int(&u, "updated", gas_now_s());
-    int rc = tbl_update(a->users, user_id, &u, NULL);
-    tbl_update_release(&u);
-    if (rc == GAS_ENOTFOUND)
-        gas_err_set(rc, "no user %s", user_id);
-    else if (rc == GAS_ECONFLICT)
-        gas_err_set(rc, "user %s is %s already", user_id, user_role_name(to));
+    int rc = users_set_role(a->user_src, user_id, to);
     if ((!rc || rc == GAS_ECONFLICT) && to == ROLE_PREMIUM) {
         /* upgraded, or premium already: (re)request the restore of what is archived */
         char *body = msg_restore(user_id);

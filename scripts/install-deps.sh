@@ -5,12 +5,15 @@ set -eu
 
 # build libraries (checked through pkg-config) and the Debian packages that provide them
 LIBS="sqlite3:libsqlite3-dev libcjson:libcjson-dev libcurl:libcurl4-gnutls-dev
-openssl:libssl-dev ncursesw:libncurses-dev htslib:libhts-dev libxml-2.0:libxml2-dev"
+openssl:libssl-dev ncursesw:libncurses-dev htslib:libhts-dev libxml-2.0:libxml2-dev
+libpq:libpq-dev"
 # tools (checked by command name) and their packages
 TOOLS="gcc:gcc make:make pkg-config:pkg-config clang:clang tmux:tmux valgrind:valgrind
 bcftools:bcftools tabix:tabix bgzip:tabix gawk:gawk clang-format:clang-format"
-# files checked by path (runtimes the sanitizer/fuzz targets link against)
-FILES="/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
+# files checked by path (runtimes the sanitizer/fuzz targets link against; the PostgreSQL
+# server the accounts-database tests start)
+FILES="/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
+/usr/lib/postgresql/15/bin/initdb:postgresql-15"
 
 missing=""
 for e in $LIBS; do

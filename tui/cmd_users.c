@@ -35,11 +35,7 @@ int cmd_users_add(struct cli *c)
     struct gas_app *app = cli_app(c->cfg, "users add");
     if (!app)
         return 1;
-    cJSON *item = user_to_json(&u);
-    int rc = tbl_put(app->users, item, 1);
-    cJSON_Delete(item);
-    if (rc == GAS_ECONFLICT)
-        gas_err_set(rc, "user %s exists already", id);
+    int rc = users_add(app->user_src, &u);
     if (!rc)
         printf("user %s added (%s)\n", id, user_role_name(u.role));
     int code = rc ? cli_fail("users add", rc) : 0;
@@ -47,41 +43,45 @@ int cmd_users_add(struct cli *c)
     return code;
 }
 
+struct list_acc {
+    int json, n;
+    cJSON *all;
+};
+
+static void print_header(void)
+{
+    printf("%-36s %-13s %-24s %s\n", "user", "role", "name", "email");
+}
+
+static int print_user(const struct user *u, void *arg)
+{
+    struct list_acc *acc = arg;
+    if (acc->json) {
+        cJSON_AddItemToArray(acc->all, user_to_json(u));
+        return 0;
+    }
+    if (!acc->n++) /* after the source answered: an error is not preceded by a header */
+        print_header();
+    printf("%-36s %-13s %-24s %s\n", u->user_id, user_role_name(u->role), u->name ? u->name : "",
+           u->email ? u->email : "");
+    return 0;
+}
+
 int cmd_users_list(struct cli *c)
 {
     struct gas_app *app = cli_app(c->cfg, "users list");
     if (!app)
         return 1;
-    int json = cli_flag(c, "json");
-    cJSON *all = json ? cJSON_CreateArray() : NULL;
-    if (!json)
-        printf("%-20s %-13s %-24s %s\n", "user", "role", "name", "email");
-    char *cursor = NULL;
-    int rc;
-    do {
-        struct tbl_page pg;
-        if ((rc = tbl_scan(app->users, cursor, 500, &pg)) != 0)
-            break;
-        free(cursor);
-        cursor = pg.next ? xstrdup(pg.next) : NULL;
-        cJSON *it;
-        cJSON_ArrayForEach(it, pg.items)
-        {
-            if (json)
-                cJSON_AddItemToArray(all, cJSON_Duplicate(it, 1));
-            else
-                printf("%-20s %-13s %-24s %s\n", json_str(it, "user_id"),
-                       json_str(it, "role") ? json_str(it, "role") : "?",
-                       json_str(it, "name") ? json_str(it, "name") : "",
-                       json_str(it, "email") ? json_str(it, "email") : "");
-        }
-        tbl_page_release(&pg);
-    } while (cursor);
-    free(cursor);
-    if (!rc && json)
-        cli_print_json(all);
+    struct list_acc acc = {cli_flag(c, "json"), 0, NULL};
+    if (acc.json)
+        acc.all = cJSON_CreateArray();
+    int rc = app_user_list(app, print_user, &acc);
+    if (!rc && acc.json)
+        cli_print_json(acc.all);
     else
-        cJSON_Delete(all);
+        cJSON_Delete(acc.all);
+    if (!rc && !acc.json && !acc.n)
+        print_header();
     int code = rc ? cli_fail("users list", rc) : 0;
     app_close(app);
     return code;

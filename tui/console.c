@@ -487,7 +487,7 @@ static int start(struct console *c, struct cfg *cfg)
         return 1;
     where(c, cfg);
     list_init(&c->lists[V_JOBS], &jobs_list);
-    list_init(&c->lists[V_USERS], &users_list);
+    list_init(&c->lists[V_USERS], &user_rows_list);
     list_init(&c->lists[V_DEAD], &dead_list);
     list_init(&c->lists[V_WORKERS], &worker_rows_list);
     if (pthread_create(&c->th, NULL, collector, c)) {

@@ -168,7 +168,7 @@ struct panel {
 };
 extern const struct panel view_overview, view_jobs, view_users, view_dead, view_workers,
     view_detail, view_help;
-extern const struct list_type jobs_list, users_list, dead_list, worker_rows_list;
+extern const struct list_type jobs_list, user_rows_list, dead_list, worker_rows_list;
 
 /* A confirmation waiting for y/n: what it does and to which rows (keys copied). */
 struct pending {

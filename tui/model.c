@@ -252,34 +252,28 @@ publish:
 
 /* ------------------------------------------------------------------ users, dead letters */
 
-static int read_users(struct tbl *t, struct model *m)
+struct user_acc {
+    struct model *m;
+    int cap;
+};
+
+static int add_user(const struct user *src, void *arg)
 {
-    int cap = 0, rc = 0;
-    char *cursor = NULL;
-    do {
-        struct tbl_page pg;
-        if ((rc = tbl_scan(t, cursor, 1000, &pg)) != 0)
-            break;
-        free(cursor);
-        cursor = pg.next ? xstrdup(pg.next) : NULL;
-        cJSON *it;
-        cJSON_ArrayForEach(it, pg.items)
-        {
-            if (m->nusers == cap) {
-                cap = cap ? cap * 2 : 64;
-                m->users = xrealloc(m->users, (size_t)cap * sizeof *m->users);
-            }
-            struct user_row *u = &m->users[m->nusers++];
-            memset(u, 0, sizeof *u);
-            copy(u->id, sizeof u->id, json_str(it, "user_id"));
-            copy(u->name, sizeof u->name, json_str(it, "name"));
-            copy(u->email, sizeof u->email, json_str(it, "email"));
-            u->role = (signed char)user_role_parse(json_str(it, "role"));
-        }
-        tbl_page_release(&pg);
-    } while (cursor);
-    free(cursor);
-    return rc;
+    struct user_acc *acc = arg;
+    struct model *m = acc->m;
+    if (m->nusers >= MAX_ROWS)
+        return 1;
+    if (m->nusers == acc->cap) {
+        acc->cap = acc->cap ? acc->cap * 2 : 64;
+        m->users = xrealloc(m->users, (size_t)acc->cap * sizeof *m->users);
+    }
+    struct user_row *u = &m->users[m->nusers++];
+    memset(u, 0, sizeof *u);
+    copy(u->id, sizeof u->id, src->user_id);
+    copy(u->name, sizeof u->name, src->name);
+    copy(u->email, sizeof u->email, src->email);
+    u->role = (signed char)src->role;
+    return 0;
 }
 
 static int by_id(const void *a, const void *b)
@@ -471,7 +465,8 @@ int model_collect(struct gas_app *app, struct model_source *src, struct model_hi
         snapshot_count_job(&m->snap, m->jobs[i].status, m->jobs[i].archive);
     if (r2 && !m->snap.error[0])
         snprintf(m->snap.error, sizeof m->snap.error, "jobs: %s", gas_errmsg());
-    r2 = read_users(app->users, m);
+    struct user_acc acc = {m, 0};
+    r2 = app_user_list(app, add_user, &acc);
     if (r2 && !m->snap.error[0])
         snprintf(m->snap.error, sizeof m->snap.error, "users: %s", gas_errmsg());
     m->snap.users = m->nusers;

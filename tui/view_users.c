@@ -97,7 +97,7 @@ static int pair(const struct model *m, int row)
     return U(m, row)->restoring ? C_BUSY : U(m, row)->failed ? C_BAD : 0;
 }
 
-const struct list_type users_list = {
+const struct list_type user_rows_list = {
     "users", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_ID, 0,
 };
 

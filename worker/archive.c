@@ -27,6 +27,8 @@ static int role_of(struct pipe_ctx *ctx, const char *user_id, enum user_role *ro
     int rc = app_user_get(ctx->app, user_id, &u);
     if (!rc)
         *role = u.role;
+    else
+        log_warn("archive", "role of %s unknown: %s", user_id, gas_errmsg());
     user_release(&u);
     return rc;
 }

@@ -1,10 +1,20 @@
-/* notify: one email per completed job. With smtp_url set it is sent through libcurl's
- * SMTP (TLS verified); otherwise it is written to the outbox directory as
- * <job_id>.eml (0600, atomically). notify_time on the job makes a redelivered message a
- * no-op once the email is out (at least once: a crash between sending and recording may
- * send it twice, never zero times). */
+/* notify: one email per completed job, through one of a table of transports (notify_via):
+ *   outbox  written to the outbox directory as <job_id>.eml (0600, atomically)
+ *   smtp    sent through libcurl's SMTP to smtp_url (TLS verified)
+ *   ses     Amazon SES SendEmail (query protocol, signed with our SigV4 signer) from
+ *           ses_sender, a verified identity
+ *   auto    smtp when smtp_url is set, else outbox
+ * notify_time on the job makes a redelivered message a no-op once the email is out (at
+ * least once: a crash between sending and recording may send it twice, never zero
+ * times). A failure is logged and recorded in the job's notify_error (gas show) before the
+ * message is retried, or dead-lettered when retrying cannot help (SES refused the sender
+ * or the message); the next success removes it.
+ *
+ * Threads: with ses, each notify thread has its own AWS client (ctx->local), made by
+ * notify_thread_init and freed by notify_thread_done. */
 #include "worker.h"
 
+#include "gas/awsapi.h"
 #include "gas/err.h"
 #include "gas/log.h"
 #include "gas/msg.h"
@@ -17,7 +27,36 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *compose(struct pipe_ctx *ctx, const struct job *job, const struct user *u)
+struct email {
+    const char *from, *to, *to_name;
+    char *subject, *text;
+};
+
+static void compose(struct pipe_ctx *ctx, const struct job *job, const struct user *u,
+                    struct email *e)
+{
+    char date[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    e->to = u->email;
+    e->to_name = u->name ? u->name : u->user_id;
+    e->subject = xasprintf("GAS: your annotation job for %s is complete",
+                           job->input_file_name ? job->input_file_name : job->job_id);
+    e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) finished at %s UTC.\r\n"
+                        "Results: %s/%s\r\nCount log: %s/%s\r\n\r\n"
+                        "Free accounts keep results for a grace period; upgrade to premium to "
+                        "keep them available.\r\n\r\n-- GAS\r\n",
+                        e->to_name, job->job_id, job->input_file_name ? job->input_file_name : "",
+                        date, job->s3_results_bucket ? job->s3_results_bucket : "",
+                        job->s3_key_result_file ? job->s3_key_result_file : "",
+                        job->s3_results_bucket ? job->s3_results_bucket : "",
+                        job->s3_key_log_file ? job->s3_key_log_file : "");
+}
+
+/* The whole message with its headers, for the outbox and SMTP. */
+static char *rfc822(const struct email *e)
 {
     char date[64], mid[37];
     time_t now = time(NULL);
@@ -26,24 +65,13 @@ static char *compose(struct pipe_ctx *ctx, const struct job *job, const struct u
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
     gas_uuid4(mid);
     return xasprintf("From: GAS <%s>\r\nTo: %s <%s>\r\nDate: %s\r\nMessage-ID: <%s@gas>\r\n"
-                     "Subject: GAS: your annotation job for %s is complete\r\n"
-                     "Content-Type: text/plain; charset=utf-8\r\n\r\n"
-                     "Hello %s,\r\n\r\nYour annotation job %s (%s) finished at %s UTC.\r\n"
-                     "Results: %s/%s\r\nCount log: %s/%s\r\n\r\n"
-                     "Free accounts keep results for a grace period; upgrade to premium to "
-                     "keep them available.\r\n\r\n-- GAS\r\n",
-                     cfg_str(ctx->cfg, CFG_SMTP_FROM), u->name ? u->name : u->user_id, u->email,
-                     date, mid, job->input_file_name ? job->input_file_name : job->job_id,
-                     u->name ? u->name : u->user_id, job->job_id,
-                     job->input_file_name ? job->input_file_name : "", date,
-                     job->s3_results_bucket ? job->s3_results_bucket : "",
-                     job->s3_key_result_file ? job->s3_key_result_file : "",
-                     job->s3_results_bucket ? job->s3_results_bucket : "",
-                     job->s3_key_log_file ? job->s3_key_log_file : "");
+                     "Subject: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s",
+                     e->from, e->to_name, e->to, date, mid, e->subject, e->text);
 }
 
-static int to_outbox(struct pipe_ctx *ctx, const char *job_id, const char *mail)
+static int by_outbox(struct pipe_ctx *ctx, const char *job_id, const struct email *e)
 {
+    char *mail = rfc822(e);
     const char *dir = cfg_str(ctx->cfg, CFG_OUTBOX_DIR);
     char *def = NULL;
     if (!*dir)
@@ -69,6 +97,7 @@ static int to_outbox(struct pipe_ctx *ctx, const char *job_id, const char *mail)
     free(path);
     free(tmp);
     free(def);
+    free(mail);
     return rc;
 }
 
@@ -86,12 +115,15 @@ static size_t read_cb(char *buf, size_t size, size_t n, void *arg)
     return k;
 }
 
-static int by_smtp(struct pipe_ctx *ctx, const char *to, const char *mail)
+static int by_smtp(struct pipe_ctx *ctx, const char *job_id, const struct email *e)
 {
+    if (!*cfg_str(ctx->cfg, CFG_SMTP_URL))
+        return gas_err_set(GAS_EINVAL, "notify_via = smtp needs smtp_url");
     CURL *c = curl_easy_init();
     if (!c)
         return gas_err_set(GAS_EINTERNAL, "curl_easy_init failed");
-    struct curl_slist *rcpt = curl_slist_append(NULL, to);
+    char *mail = rfc822(e);
+    struct curl_slist *rcpt = curl_slist_append(NULL, e->to);
     struct upload up = {mail, strlen(mail), 0};
     curl_easy_setopt(c, CURLOPT_URL, cfg_str(ctx->cfg, CFG_SMTP_URL));
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, cfg_str(ctx->cfg, CFG_SMTP_FROM));
@@ -110,9 +142,95 @@ static int by_smtp(struct pipe_ctx *ctx, const char *to, const char *mail)
     CURLcode res = curl_easy_perform(c);
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(c);
+    free(mail);
     if (res != CURLE_OK)
         return gas_err_set(GAS_ENET, "smtp: %s", curl_easy_strerror(res));
+    log_info("notify", "email for %s sent to %s by smtp", job_id, e->to);
     return 0;
+}
+
+static int by_ses(struct pipe_ctx *ctx, const char *job_id, const struct email *e)
+{
+    char *mid = NULL;
+    int rc = aws_ses_send(ctx->local, e->from, e->to, e->subject, e->text, &mid);
+    if (!rc)
+        log_info("notify", "email for %s sent to %s by ses (message id %s)", job_id, e->to,
+                 mid ? mid : "?");
+    free(mid);
+    return rc ? gas_err_wrap(rc, "ses: send from %s", e->from) : 0;
+}
+
+struct transport {
+    const char *name;
+    int (*send)(struct pipe_ctx *ctx, const char *job_id, const struct email *e);
+};
+
+static const struct transport transports[] = {
+    {"outbox", by_outbox},
+    {"smtp", by_smtp},
+    {"ses", by_ses},
+};
+
+static const struct transport *transport_of(const struct cfg *cfg)
+{
+    const char *via = cfg_str(cfg, CFG_NOTIFY_VIA);
+    if (!strcmp(via, "auto"))
+        via = *cfg_str(cfg, CFG_SMTP_URL) ? "smtp" : "outbox";
+    for (size_t i = 0; i < sizeof transports / sizeof *transports; i++)
+        if (!strcmp(transports[i].name, via))
+            return &transports[i];
+    return &transports[0];
+}
+
+int notify_thread_init(struct pipe_ctx *ctx)
+{
+    if (transport_of(ctx->cfg)->send != by_ses)
+        return 0;
+    const char *from = cfg_str(ctx->cfg, CFG_SES_SENDER);
+    if (!*from)
+        from = cfg_str(ctx->cfg, CFG_SMTP_FROM);
+    if (!strchr(from, '@') || strpbrk(from, " \r\n<>"))
+        return gas_err_set(GAS_EINVAL, "ses_sender \"%.100s\" is not an email address", from);
+    struct aws_client *c = NULL;
+    int rc = aws_client_new(ctx->cfg, &c);
+    ctx->local = c;
+    return rc;
+}
+
+void notify_thread_done(struct pipe_ctx *ctx)
+{
+    if (transport_of(ctx->cfg)->send == by_ses)
+        aws_client_free(ctx->local);
+    ctx->local = NULL;
+}
+
+/* The job's notify_error: what went wrong (a message), or removed (NULL). Best effort. */
+static void record_error(struct pipe_ctx *ctx, const char *job_id, const char *msg)
+{
+    struct tbl_update up;
+    tbl_update_init(&up);
+    if (msg)
+        tbl_update_set_str(&up, "notify_error", msg);
+    else
+        tbl_update_remove(&up, "notify_error");
+    if (msg)
+        tbl_update_set_int(&up, "notify_error_time", gas_now_s());
+    else
+        tbl_update_remove(&up, "notify_error_time");
+    tbl_update(ctx->app->jobs, job_id, &up, NULL);
+    tbl_update_release(&up);
+}
+
+/* Whether the job's item has notify_time (sent already) and notify_error. */
+static void notify_marks(struct pipe_ctx *ctx, const char *job_id, int *sent, int *failed)
+{
+    cJSON *item = NULL;
+    *sent = *failed = 0;
+    if (tbl_get(ctx->app->jobs, job_id, &item) == 0) {
+        *sent = cJSON_GetObjectItemCaseSensitive(item, "notify_time") != NULL;
+        *failed = cJSON_GetObjectItemCaseSensitive(item, "notify_error") != NULL;
+    }
+    cJSON_Delete(item);
 }
 
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
@@ -124,29 +242,35 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     if (rc)
         return r;
     const char *job_id = job.job_id;
-    cJSON *item = NULL;
-    if (tbl_get(ctx->app->jobs, job_id, &item) == 0 &&
-        cJSON_GetObjectItemCaseSensitive(item, "notify_time")) {
-        cJSON_Delete(item);
+    int sent, had_error;
+    notify_marks(ctx, job_id, &sent, &had_error);
+    if (sent) {
         job_release(&job);
         return PIPE_ACK; /* sent already */
     }
-    cJSON_Delete(item);
     rc = app_user_get(ctx->app, job.user_id, &u);
     if (rc) {
+        log_warn("notify", "email for %s waits: %s", job_id, gas_errmsg());
         job_release(&job);
         return pipe_result_of(rc);
     }
     if (!u.email || !strchr(u.email, '@') || strpbrk(u.email, "\r\n<>")) {
         log_warn("notify", "user %s has no usable email address: nothing sent", u.user_id);
     } else {
-        char *mail = compose(ctx, &job, &u);
-        rc = *cfg_str(ctx->cfg, CFG_SMTP_URL) ? by_smtp(ctx, u.email, mail)
-                                              : to_outbox(ctx, job_id, mail);
-        free(mail);
+        struct email e = {.from = cfg_str(ctx->cfg, CFG_SES_SENDER)};
+        if (!*e.from || transport_of(ctx->cfg)->send != by_ses)
+            e.from = cfg_str(ctx->cfg, CFG_SMTP_FROM);
+        compose(ctx, &job, &u, &e);
+        rc = transport_of(ctx->cfg)->send(ctx, job_id, &e);
+        free(e.subject);
+        free(e.text);
         if (rc) {
-            log_warn("notify", "%s", gas_errmsg());
-            r = PIPE_RETRY;
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", gas_errmsg());
+            log_error("notify", "email for %s to %s not sent: %s", job_id, u.email, msg);
+            record_error(ctx, job_id, msg);
+            gas_err_set(rc, "%s", msg); /* the dead-letter reason */
+            r = pipe_result_of(rc);
         }
     }
     if (r == PIPE_ACK) {
@@ -155,6 +279,8 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         tbl_update_set_int(&up, "notify_time", gas_now_s());
         tbl_update(ctx->app->jobs, job_id, &up, NULL);
         tbl_update_release(&up);
+        if (had_error)
+            record_error(ctx, job_id, NULL);
     }
     user_release(&u);
     job_release(&job);

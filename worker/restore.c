@@ -82,8 +82,10 @@ enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
     }
     struct user u;
     int rc = app_user_get(ctx->app, user_id, &u);
-    if (rc)
+    if (rc) {
+        log_warn("restore", "role of %s unknown: %s", user_id, gas_errmsg());
         return pipe_result_of(rc);
+    }
     enum user_role role = u.role;
     user_release(&u);
     if (role != ROLE_PREMIUM) {

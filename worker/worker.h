@@ -53,6 +53,8 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body);
 int annotate_thread_init(struct pipe_ctx *ctx);
 void annotate_thread_done(struct pipe_ctx *ctx);
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body);
+int notify_thread_init(struct pipe_ctx *ctx);
+void notify_thread_done(struct pipe_ctx *ctx);
 enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body);

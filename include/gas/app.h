@@ -9,6 +9,7 @@
 
 #include "gas/backend.h"
 #include "gas/job.h"
+#include "gas/users.h"
 
 struct cfg;
 
@@ -17,6 +18,7 @@ struct gas_app {
     struct gas_backend *be;
     struct tbl *jobs, *users, *workers;
     struct topic *requests, *results, *restore, *thaw;
+    struct user_source *user_src; /* user_source: where users are read and their role set */
 };
 
 int app_open(const struct cfg *cfg, struct gas_app **out);
@@ -25,11 +27,13 @@ void app_close(struct gas_app *app);
 /* GAS_ENOTFOUND when there is no such job/user; GAS_EINVAL when the item is malformed. */
 int app_job_get(struct gas_app *app, const char *job_id, struct job *job);
 int app_user_get(struct gas_app *app, const char *user_id, struct user *user);
+/* Every user of the user source, in its order; each's non-zero return stops the listing. */
+int app_user_list(struct gas_app *app, user_each_fn each, void *arg);
 /* Publishes body (JSON text) to a topic. */
 int app_publish(struct gas_app *app, struct topic *t, const char *body);
 /* Admin operations, shared by the gas commands and the console.
- * app_set_role: compare-and-set the role (GAS_ECONFLICT if it is that role already); an
- *   upgrade also publishes the restore request (again, when already premium).
+ * app_set_role: sets the role in the user source (GAS_ECONFLICT if it is that role
+ *   already); an upgrade also publishes the restore request (again, when already premium).
  * app_retry: FAILED -> PENDING (error, attempts and worker cleared) and the request is sent;
  *   PENDING: the request is sent again; other states: GAS_ECONFLICT.
  * app_cancel: PENDING -> FAILED ("cancelled by an administrator"); else GAS_ECONFLICT. */

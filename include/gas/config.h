@@ -85,8 +85,17 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(SMTP_URL, "smtp_url", CFG_STR, "", 0, 0, NULL, "notify: SMTP server, e.g. smtps://mail.example.org:465 (empty: write .eml files)") \
     X(SMTP_FROM, "smtp_from", CFG_STR, "gas@localhost", 0, 0, NULL, "notify: sender address") \
     X(SMTP_USER, "smtp_user", CFG_STR, "", 0, 0, NULL, "notify: SMTP user name") \
+    X(USER_SOURCE, "user_source", CFG_ENUM, "table", 0, 0, "table|postgres", "where users come from: table (users_table in the backend) or postgres (a GAS deployment's accounts database, table profiles)") \
+    X(ACCOUNTS_SECRET, "accounts_secret", CFG_STR, "", 0, 0, NULL, "user_source postgres: Secrets Manager secret with username, password, host, port (e.g. rds/accounts_database; used when accounts_dsn is empty)") \
+    X(ACCOUNTS_DBNAME, "accounts_dbname", CFG_STR, "accounts", 0, 0, NULL, "user_source postgres, with accounts_secret: the database name") \
+    X(ACCOUNTS_SSLROOTCERT, "accounts_sslrootcert", CFG_PATH, "", 0, 0, NULL, "user_source postgres: CA bundle that verifies the server (sslmode verify-full off the local machine), e.g. the RDS global bundle") \
+    X(ACCOUNTS_CONNECT_TIMEOUT, "accounts_connect_timeout", CFG_INT, "5", 2, 300, NULL, "user_source postgres: seconds to connect before the attempt fails (retryable)") \
+    X(ACCOUNTS_STATEMENT_TIMEOUT_MS, "accounts_statement_timeout_ms", CFG_INT, "5000", 100, 600000, NULL, "user_source postgres: longest a query may run, milliseconds") \
+    X(NOTIFY_VIA, "notify_via", CFG_ENUM, "auto", 0, 0, "auto|outbox|smtp|ses", "notify: how emails go out: outbox (.eml files), smtp (smtp_url), ses (Amazon SES SendEmail), auto (smtp if smtp_url is set, else outbox)") \
+    X(SES_SENDER, "ses_sender", CFG_STR, "", 0, 0, NULL, "notify via ses: the verified sender address (empty: smtp_from)") \
     X(CONSOLE_LOG, "console_log", CFG_PATH, "", 0, 0, NULL, "console: file that log lines go to while it runs (empty: none; backend errors show on screen)") \
     X(CONSOLE_REFRESH, "console_refresh", CFG_INT, "2", 1, 3600, NULL, "console: seconds between refreshes") \
+    X(ACCOUNTS_DSN, "accounts_dsn", CFG_SECRET, "", 0, 0, NULL, "user_source postgres: libpq connection string, e.g. \"host=/run/postgresql dbname=accounts\" (may hold a password: never shown; empty: use accounts_secret)") \
     X(SMTP_PASSWORD, "smtp_password", CFG_SECRET, "", 0, 0, NULL, "password for the SMTP server (never logged)")
 
 // clang-format on

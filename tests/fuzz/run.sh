@@ -6,8 +6,8 @@ cd "$(dirname "$0")/../.."
 secs=${GAS_FUZZ_SECONDS:-30}
 out=build/fuzz
 mkdir -p "$out"
-flags="-g -O1 -std=c17 -D_GNU_SOURCE -Iinclude -fsanitize=fuzzer,address,undefined $(pkg-config --cflags htslib libcjson sqlite3 libcurl libxml-2.0)"
-libs="$(pkg-config --libs htslib libcjson sqlite3 openssl libcurl libxml-2.0) -lm -pthread"
+flags="-g -O1 -std=c17 -D_GNU_SOURCE -Iinclude -fsanitize=fuzzer,address,undefined $(pkg-config --cflags htslib libcjson sqlite3 libcurl libxml-2.0 libpq)"
+libs="$(pkg-config --libs htslib libcjson sqlite3 openssl libcurl libxml-2.0 libpq) -lm -pthread"
 passed=0 failed=0
 for t in tests/fuzz/fuzz_*.c; do
   name=$(basename "$t" .c)

@@ -12,6 +12,11 @@
 #                                                       results_file_archive_id; prints it
 #   aws_tool.py iam-user NAME                           an IAM user with full access and an
 #                                                       access key; prints "KEY SECRET"
+#   aws_tool.py secret NAME JSON                        a Secrets Manager secret (SecretString)
+#   aws_tool.py ses-verify EMAIL                        a verified SES email identity
+#   aws_tool.py ses-sent SOURCE                         the emails SES sent from SOURCE, one
+#                                                       "TO<TAB>SUBJECT" line each (moto's
+#                                                       /moto-api/data.json)
 import json, os, sys, time, uuid
 
 import boto3
@@ -104,8 +109,26 @@ def iam_user(name):
     print(k["AccessKeyId"], k["SecretAccessKey"])
 
 
+def secret(name, value):
+    client("secretsmanager").create_secret(Name=name, SecretString=value)
+
+
+def ses_verify(email):
+    client("ses").verify_email_identity(EmailAddress=email)
+
+
+def ses_sent(source):
+    import urllib.request
+    data = json.load(urllib.request.urlopen(ep + "/moto-api/data.json"))
+    for m in data.get("ses", {}).get("Message", []):
+        if m.get("source") == source:
+            for to in m.get("destinations", {}).get("ToAddresses", []):
+                print("%s\t%s" % (to, m.get("subject")))
+
+
 cmds = {"submit": submit, "item": item, "exists": exists, "storage-class": storage_class,
-        "legacy": legacy, "iam-user": iam_user}
+        "legacy": legacy, "iam-user": iam_user,
+        "secret": secret, "ses-verify": ses_verify, "ses-sent": ses_sent}
 if len(sys.argv) < 2 or sys.argv[1] not in cmds:
     sys.exit("usage: aws_tool.py " + "|".join(cmds) + " ...")
 cmds[sys.argv[1]](*sys.argv[2:])
