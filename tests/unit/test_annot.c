@@ -417,7 +417,7 @@ static void sources_file_errors_name_the_line(void)
         {"[a]\ntype = region\nfile = x.bed\n", ":1: region source [a] has no field"},
         {"[a]\ntype = known\nfile = x.vcf\nid = true\n", ":1: known source [a] must be a bgzipped"},
         {"type = region\n", ":1: \"key = value\" before the first [source] section"},
-        {"[a]\ntype = nearby\n", ":2: type must be region or known"},
+        {"[a]\ntype = nearby\n", ":2: type must be region, known or genemodel"},
         {"[a]\ntype = region\nfile = g.bed\nfield = 9bad\n", ":4: field \"9bad\" is not a valid"},
         {"[a]\ntype = known\nfile = k.vcf.gz\ninfo = AF:X, AF:X\n",
          "INFO field X is written by two"},
