@@ -12,7 +12,7 @@
 #include <htslib/vcf.h>
 #include <stdint.h>
 
-enum src_type { SRC_REGION, SRC_KNOWN };
+enum src_type { SRC_REGION, SRC_KNOWN, SRC_GENEMODEL };
 enum region_format { RF_BED, RF_GFF3, RF_GTF };
 /* How a copied INFO value is laid out in the source. */
 enum info_number { NUM_A, NUM_R, NUM_1, NUM_FLAG, NUM_OTHER };
@@ -40,6 +40,8 @@ struct source_def {
     int copy_id;
     struct info_map *info;
     int ninfo;
+    /* genemodel */
+    int flank; /* upstream/downstream distance, bases */
 };
 
 struct annot_sources {
@@ -130,6 +132,37 @@ int region_styles(const struct region_set *rs); /* naming styles of its contigs 
  * gives the (at most max) names with the most, most first, ties by name. */
 void region_count_names(struct region_set *rs);
 int region_top_names(const struct region_set *rs, int max, const char **names, int64_t *counts);
+
+/* ------------------------------------------------------------------ gene model */
+
+/* The INFO fields a gene model source writes (genemodel_fields: the same, NULL-ended). */
+#define GM_GENE          "GENE"
+#define GM_GENE_ID       "GENE_ID"
+#define GM_GENE_LOC      "GENE_LOC"
+#define GM_GENE_TYPE     "GENE_TYPE"
+#define GM_CYTOBAND      "CYTOBAND"
+#define GM_OMIM          "OMIM"
+#define GM_NEAREST_GENE  "NEAREST_GENE"
+#define GM_NEAREST_DIST  "NEAREST_DIST"
+#define GM_DEFAULT_FLANK 5000
+extern const char *const genemodel_fields[];
+
+/* Where a record lies; GM_NONE: its contig has no genes in the model. */
+enum gm_loc { GM_NONE, GM_EXONIC, GM_INTRONIC, GM_UPSTREAM, GM_DOWNSTREAM, GM_INTERGENIC };
+
+struct genemodel;
+/* Reads and checks the whole model (a clear error if missing, truncated or corrupt). */
+int genemodel_open(const struct source_def *def, struct genemodel **out);
+void genemodel_free(struct genemodel *gm);
+/* What the model was built from (its header's from= text). */
+const char *genemodel_version(const struct genemodel *gm);
+/* Appends the fields for the record span [beg, end) (0-based) on contig to info (';'
+ * between fields); contig names match across "chr1"/"1" and "chrM"/"MT"/"chrMT".
+ * Returns the record's class (exonic if exonic in any gene). */
+enum gm_loc genemodel_annotate(struct genemodel *gm, const char *contig, int64_t beg, int64_t end,
+                               kstring_t *info);
+/* The ##INFO lines of the fields. */
+void genemodel_header(const struct source_def *def, kstring_t *h);
 
 /* ------------------------------------------------------------------ known */
 

@@ -29,6 +29,7 @@ struct engine {
     struct region_set *rs[ANNOT_MAX_SOURCES];
     struct region_set *top_rs; /* the source whose names' records are counted */
     struct known *kn[ANNOT_MAX_SOURCES];
+    struct genemodel *gm[ANNOT_MAX_SOURCES];
     struct lreader *in;
     struct owriter *out;
     struct annot_stats *st;
@@ -61,6 +62,10 @@ static void header_info_lines(struct engine *g, kstring_t *h)
 {
     for (int s = 0; s < g->src->n; s++) {
         const struct source_def *d = &g->src->src[s];
+        if (d->type == SRC_GENEMODEL) {
+            genemodel_header(d, h);
+            continue;
+        }
         if (d->type == SRC_REGION) {
             ksprintf(h,
                      "##INFO=<ID=%s,Number=.,Type=String,Description=\"Overlapping features "
@@ -597,6 +602,9 @@ static int do_record(struct engine *g, char *line, size_t len)
                 kputsn(g->names.s, g->names.l, &g->info);
                 hit = 1;
             }
+        } else if (d->type == SRC_GENEMODEL) {
+            hit = genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3],
+                                     &g->info) != GM_NONE;
         } else if (g->nal) {
             if ((rc = known_prepare(g->kn[s], chrom, pos, pos + (int64_t)cl[3] - 1)) != 0)
                 return rc;
@@ -669,7 +677,9 @@ static int open_sources(struct engine *g, hts_tpool *pool)
 {
     for (int s = 0; s < g->src->n; s++) {
         const struct source_def *d = &g->src->src[s];
-        int rc = d->type == SRC_REGION ? region_load(d, &g->rs[s]) : known_open(d, pool, &g->kn[s]);
+        int rc = d->type == SRC_REGION      ? region_load(d, &g->rs[s])
+                 : d->type == SRC_GENEMODEL ? genemodel_open(d, &g->gm[s])
+                                            : known_open(d, pool, &g->kn[s]);
         if (rc)
             return rc;
         source_facts(g, s);
@@ -677,6 +687,8 @@ static int open_sources(struct engine *g, hts_tpool *pool)
             d->type == SRC_REGION ? region_styles(g->rs[s]) : known_styles(g->kn[s]);
         if (d->type == SRC_REGION)
             g->outkeys[g->noutkeys++] = d->field;
+        for (int f = 0; d->type == SRC_GENEMODEL && genemodel_fields[f] && g->noutkeys < 64; f++)
+            g->outkeys[g->noutkeys++] = genemodel_fields[f];
         for (int i = 0; i < d->ninfo && g->noutkeys < 64; i++)
             g->outkeys[g->noutkeys++] = d->info[i].dst;
         snprintf(g->st->source_name[s], sizeof g->st->source_name[s], "%s", d->name);
@@ -739,6 +751,7 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
             st->seeks += known_seeks(g.kn[s]);
         known_free(g.kn[s]);
         region_free(g.rs[s]);
+        genemodel_free(g.gm[s]);
     }
     lreader_close(g.in);
     if (pool)
