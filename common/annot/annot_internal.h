@@ -154,6 +154,13 @@ struct genemodel;
 /* Reads and checks the whole model (a clear error if missing, truncated or corrupt). */
 int genemodel_open(const struct source_def *def, struct genemodel **out);
 void genemodel_free(struct genemodel *gm);
+/* 1 if the model has the contig whose canonical name is canon; its naming styles. */
+int genemodel_has_contig(const struct genemodel *gm, const char *canon);
+int genemodel_styles(const struct genemodel *gm);
+/* Count records per gene from now on; the max genes with the most records, most first
+ * (names borrowed from gm). */
+void genemodel_count_genes(struct genemodel *gm);
+int genemodel_top_genes(const struct genemodel *gm, int max, const char **names, int64_t *counts);
 /* What the model was built from (its header's from= text). */
 const char *genemodel_version(const struct genemodel *gm);
 /* Appends the fields for the record span [beg, end) (0-based) on contig to info (';'

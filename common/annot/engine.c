@@ -27,7 +27,9 @@ struct engine {
     const struct annot_opts *o;
     const struct annot_sources *src;
     struct region_set *rs[ANNOT_MAX_SOURCES];
-    struct region_set *top_rs; /* the source whose names' records are counted */
+    struct region_set *top_rs;      /* the source whose names' records are counted */
+    struct genemodel *top_gm;       /* or the gene model whose genes' records are counted */
+    int64_t loc[GM_INTERGENIC + 1]; /* records per location class of the first gene model */
     struct known *kn[ANNOT_MAX_SOURCES];
     struct genemodel *gm[ANNOT_MAX_SOURCES];
     struct lreader *in;
@@ -534,8 +536,9 @@ static int sources_knowing(struct engine *g)
 {
     int n = 0;
     for (int s = 0; s < g->src->n; s++)
-        n +=
-            g->rs[s] ? region_has_contig(g->rs[s], g->canon) : known_has_contig(g->kn[s], g->canon);
+        n += g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
+             : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
+                        : known_has_contig(g->kn[s], g->canon);
     g->st->input_styles |= 1 << contig_style_of(g->prev_contig);
     return n;
 }
@@ -603,8 +606,11 @@ static int do_record(struct engine *g, char *line, size_t len)
                 hit = 1;
             }
         } else if (d->type == SRC_GENEMODEL) {
-            hit = genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3],
-                                     &g->info) != GM_NONE;
+            enum gm_loc l =
+                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3], &g->info);
+            hit = l != GM_NONE;
+            if (g->gm[s] == g->top_gm)
+                g->loc[l]++;
         } else if (g->nal) {
             if ((rc = known_prepare(g->kn[s], chrom, pos, pos + (int64_t)cl[3] - 1)) != 0)
                 return rc;
@@ -655,8 +661,13 @@ static void source_facts(struct engine *g, int s)
     const struct source_def *d = &g->src->src[s];
     struct annot_stats *st = g->st;
     snprintf(st->source_kind[s], sizeof st->source_kind[s], "%s",
-             d->type == SRC_REGION ? "region" : "known");
-    const char *v = d->version ? d->version : d->type == SRC_KNOWN ? known_version(g->kn[s]) : NULL;
+             d->type == SRC_REGION      ? "region"
+             : d->type == SRC_GENEMODEL ? "genes"
+                                        : "known");
+    const char *v = d->version                 ? d->version
+                    : d->type == SRC_KNOWN     ? known_version(g->kn[s])
+                    : d->type == SRC_GENEMODEL ? genemodel_version(g->gm[s])
+                                               : NULL;
     struct stat sb;
     if (v && *v)
         snprintf(st->source_version[s], sizeof st->source_version[s], "%s", v);
@@ -666,6 +677,12 @@ static void source_facts(struct engine *g, int s)
         strftime(st->source_version[s], sizeof st->source_version[s], "file of %Y-%m-%d", &tm);
     } else
         snprintf(st->source_version[s], sizeof st->source_version[s], "unversioned");
+    if (d->type == SRC_GENEMODEL && !g->top_gm) { /* the gene model's genes come first */
+        genemodel_count_genes(g->gm[s]);
+        snprintf(st->top_source, sizeof st->top_source, "%s", d->name);
+        g->top_gm = g->gm[s];
+        g->top_rs = NULL;
+    }
     if (d->type == SRC_REGION && !st->top_source[0]) {
         region_count_names(g->rs[s]);
         snprintf(st->top_source, sizeof st->top_source, "%s", d->name);
@@ -683,8 +700,9 @@ static int open_sources(struct engine *g, hts_tpool *pool)
         if (rc)
             return rc;
         source_facts(g, s);
-        g->st->source_styles[s] =
-            d->type == SRC_REGION ? region_styles(g->rs[s]) : known_styles(g->kn[s]);
+        g->st->source_styles[s] = d->type == SRC_REGION      ? region_styles(g->rs[s])
+                                  : d->type == SRC_GENEMODEL ? genemodel_styles(g->gm[s])
+                                                             : known_styles(g->kn[s]);
         if (d->type == SRC_REGION)
             g->outkeys[g->noutkeys++] = d->field;
         for (int f = 0; d->type == SRC_GENEMODEL && genemodel_fields[f] && g->noutkeys < 64; f++)
@@ -737,10 +755,26 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         if (!rc)
             rc = wrc;
     }
-    if (g.top_rs) {
+    if (g.top_gm) {
+        static const char *const loc_names[] = {
+            [GM_EXONIC] = "exonic",         [GM_INTRONIC] = "intronic",
+            [GM_UPSTREAM] = "upstream",     [GM_DOWNSTREAM] = "downstream",
+            [GM_INTERGENIC] = "intergenic", [GM_NONE] = "no gene on contig",
+        };
+        static const enum gm_loc order[] = {GM_EXONIC,     GM_INTRONIC,   GM_UPSTREAM,
+                                            GM_DOWNSTREAM, GM_INTERGENIC, GM_NONE};
+        st->nloc = 0;
+        for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+            snprintf(st->loc[st->nloc].name, sizeof st->loc[st->nloc].name, "%s",
+                     loc_names[order[i]]);
+            st->loc[st->nloc++].records = g.loc[order[i]];
+        }
+    }
+    if (g.top_rs || g.top_gm) {
         const char *names[10];
         int64_t counts[10];
-        st->ntop = region_top_names(g.top_rs, 10, names, counts);
+        st->ntop = g.top_gm ? genemodel_top_genes(g.top_gm, 10, names, counts)
+                            : region_top_names(g.top_rs, 10, names, counts);
         for (int i = 0; i < st->ntop; i++) {
             snprintf(st->top[i].name, sizeof st->top[i].name, "%s", names[i]);
             st->top[i].records = counts[i];

@@ -111,7 +111,7 @@ struct annot_stats {
     int annotated;               /* 0: no sources for the build, records passed unchanged */
     char not_annotated_why[512]; /* why, for a person */
     char sources_path[512];      /* the sources file used */
-    char source_version[ANNOT_MAX_SOURCES][96];
+    char source_version[ANNOT_MAX_SOURCES][192];
     char source_kind[ANNOT_MAX_SOURCES][16]; /* region, known */
     int nwarnings;
     char warnings[ANNOT_MAX_WARNINGS][320];
