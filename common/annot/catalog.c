@@ -18,6 +18,7 @@
 struct annot_catalog {
     struct annot_sources *by_build[ANNOT_NBUILDS];
     struct annot_sources *any; /* a file declaring no build: for every build */
+    int file_build;            /* the build of the one file given (annot_sources, -s), or -1 */
 };
 
 void annot_catalog_free(struct annot_catalog *c)
@@ -97,8 +98,12 @@ int annot_catalog_load(const char *file, const char *dir, struct annot_catalog *
     int rc = 0, n = 0;
     char *def = NULL;
     *out = NULL;
+    c->file_build = -1;
     if (file && *file) {
         rc = add_file(c, file, -1);
+        for (int b = 0; !rc && b < ANNOT_NBUILDS; b++)
+            if (c->by_build[b])
+                c->file_build = b;
     } else if (dir && *dir) {
         rc = add_dir(c, dir, &n);
         if (!rc && !n)
@@ -129,6 +134,11 @@ const struct annot_sources *annot_catalog_get(const struct annot_catalog *c, int
     if (build >= 0 && build < ANNOT_NBUILDS && c->by_build[build])
         return c->by_build[build];
     return c->any;
+}
+
+int annot_catalog_file_build(const struct annot_catalog *c)
+{
+    return c->file_build;
 }
 
 void annot_catalog_builds(const struct annot_catalog *c, char *out, size_t outn)

@@ -155,6 +155,15 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
                            o->build);
     int b = build_decide(ev, over, o->build_origin ? o->build_origin : "caller",
                          def < 0 ? ANNOT_GRCH37 : def, g->st);
+    int fb = o->catalog ? annot_catalog_file_build(o->catalog) : -1;
+    if (fb >= 0 && fb != b && !strcmp(g->st->build_tag, "default")) {
+        b = fb;
+        snprintf(g->st->build, sizeof g->st->build, "%s", annot_build_name(b));
+        snprintf(g->st->build_how, sizeof g->st->build_how,
+                 "not stated in the header: the build of the sources file given (%s)",
+                 annot_build_name(b));
+        snprintf(g->st->build_tag, sizeof g->st->build_tag, "sources");
+    }
     const struct annot_sources *src = o->sources;
     char have[128] = "";
     if (!src && o->catalog) {

@@ -59,6 +59,10 @@ int annot_catalog_load(const char *file, const char *dir, struct annot_catalog *
 void annot_catalog_free(struct annot_catalog *c);
 /* The sources for build, or NULL when there are none for it. */
 const struct annot_sources *annot_catalog_get(const struct annot_catalog *c, int build);
+/* The build of the one sources file the catalog was loaded from, when it declares one
+ * (annot_sources, gas annotate -s); -1 otherwise. An input whose header names no build is
+ * taken to be of that build: the user chose those sources for it. */
+int annot_catalog_file_build(const struct annot_catalog *c);
 /* "GRCh37, GRCh38": the builds there are sources for. */
 void annot_catalog_builds(const struct annot_catalog *c, char *out, size_t outn);
 const char *annot_source_name(const struct annot_sources *s, int i);
