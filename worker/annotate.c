@@ -295,6 +295,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     }
     log_info("annotate", "job COMPLETED: %lld records, %lld known (%.3f s)", (long long)st->records,
              (long long)st->known, st->seconds);
+    metrics_job_done(gas_now() - (double)job->submit_time, st->records, st->seconds);
     fault_point("annotate.before_publish");
     free(job->s3_key_result_file);
     job->s3_key_result_file = xstrdup(rkey);

@@ -38,6 +38,7 @@ static void usage(FILE *out)
             "  --dump-config   print the effective configuration and exit\n"
             "  --help-config   describe every configuration key\n"
             "  --version       print the version and exit\n"
+            "  --metrics [HOST:]PORT  serve Prometheus metrics at /metrics (HOST: 127.0.0.1)\n"
             "Stops cleanly on SIGTERM or SIGINT (exit 0).\n");
 }
 
@@ -153,12 +154,17 @@ static int run(struct worker *w)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"dump-config", no_argument, NULL, 'd'},
-        {"setup", no_argument, NULL, 's'},        {"once", no_argument, NULL, 'o'},
-        {"help-config", no_argument, NULL, 'H'},  {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"dump-config", no_argument, NULL, 'd'},
+        {"setup", no_argument, NULL, 's'},
+        {"once", no_argument, NULL, 'o'},
+        {"help-config", no_argument, NULL, 'H'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"metrics", required_argument, NULL, 'm'},
+        {NULL, 0, NULL, 0},
     };
-    const char *config = NULL;
+    const char *config = NULL, *metrics = NULL;
     int dump = 0, setup = 0, once = 0, c;
     while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
         switch (c) {
@@ -166,6 +172,7 @@ int main(int argc, char **argv)
         case 'd': dump = 1; break;
         case 's': setup = 1; break;
         case 'o': once = 1; break;
+        case 'm': metrics = optarg; break;
         case 'H': cfg_help(stdout); return 0;
         case 'h': usage(stdout); return 0;
         case 'V': printf("gasd %s\n", GAS_VERSION); return 0;
@@ -179,6 +186,11 @@ int main(int argc, char **argv)
     struct cfg *cfg = cfg_new();
     if (cfg_load(cfg, config)) {
         fprintf(stderr, "gasd: %s\n", gas_errmsg());
+        cfg_free(cfg);
+        return 2;
+    }
+    if (metrics && cfg_set(cfg, "metrics_addr", metrics, "--metrics")) {
+        fprintf(stderr, "gasd: --metrics: %s\n", gas_errmsg());
         cfg_free(cfg);
         return 2;
     }
@@ -216,7 +228,10 @@ int main(int argc, char **argv)
     if (!rc && !setup)
         scratch_clean(w);
     if (!rc && !setup)
+        rc = metrics_start(w, cfg_str(cfg, CFG_METRICS_ADDR));
+    if (!rc && !setup)
         rc = run(w);
+    metrics_stop();
     if (rc)
         log_error("gasd", "%s", gas_errmsg());
     app_close(w->app);

@@ -103,6 +103,7 @@ static void handle_one(struct pipe_ctx *ctx, int p)
     if (rc) {
         char why[512];
         snprintf(why, sizeof why, "%s", gas_errmsg());
+        metrics_dead(p);
         dead_letter(ctx, why);
         atomic_fetch_add(&w->failed[p], 1);
         return;
@@ -119,11 +120,13 @@ static void handle_one(struct pipe_ctx *ctx, int p)
         atomic_fetch_add(&w->done[p], 1);
         break;
     case PIPE_RETRY:
+        metrics_retry(p);
         retry_or_give_up(ctx);
         atomic_fetch_add(&w->failed[p], 1);
         break;
     case PIPE_DEFER: defer(ctx); break;
     case PIPE_DEAD:
+        metrics_dead(p);
         dead_letter(ctx, gas_errmsg());
         atomic_fetch_add(&w->failed[p], 1);
         break;

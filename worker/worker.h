@@ -101,6 +101,14 @@ void scratch_clean(struct worker *w);
 int registry_start(struct worker *w);
 void registry_beat(struct worker *w, const char *status);
 
+/* Prometheus metrics (worker/metrics.c): serve /metrics on addr ([HOST:]PORT, loopback
+ * when HOST is left out; "" = off) until metrics_stop; counters the pipelines add to. */
+int metrics_start(struct worker *w, const char *addr);
+void metrics_stop(void);
+void metrics_retry(int pipeline);
+void metrics_dead(int pipeline);
+void metrics_job_done(double latency_s, int64_t records, double annot_s);
+
 /* Logging context and the pipeline index of the calling thread. */
 int pipeline_index(const char *name);
 

@@ -1,0 +1,65 @@
+#!/bin/bash
+# gasd --metrics: an operator's Prometheus scrapes http://127.0.0.1:PORT/metrics during a
+# run; the numbers agree with `gas status --json` and with what was submitted.
+SUITE=metrics
+. "$(dirname "$0")/pipeline_lib.sh"
+cd "$WORK" || exit 2
+
+gas users add mia --email mia@example.org >/dev/null
+check_out "a bad address is refused at start" 1 'metrics address: port x is not 0..65535' \
+  gasd --once --metrics 127.0.0.1:x
+check_out "gasd --help names --metrics" 0 '--metrics \[HOST:\]PORT' gasd --help
+
+# archive grace long enough that results wait in the delayed archive queue while we look
+start_gasd GAS_ARCHIVE_GRACE=600 GAS_METRICS_ADDR=0
+require "gasd says where its metrics are" wait_log 'metrics at http://127\.0\.0\.1:[0-9]+/metrics'
+url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/metrics' "$WORK/gasd.log" | tail -1)
+records=0
+for f in test free_1 premium_2; do
+  gas submit "$SAMPLES/$f.vcf" --user mia > "$f.id"
+  records=$((records + $(grep -vc '^#' "$SAMPLES/$f.vcf")))
+done
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\tx\t.\tA\tG\t.\t.\t.\n' > bad.vcf
+gas submit bad.vcf --user mia > bad.id
+gas send gas_job_requests 'not a message' >/dev/null
+for f in test free_1 premium_2; do
+  expect "$f.vcf COMPLETED" wait_field "$(cat "$f.id")" job_status COMPLETED
+done
+expect "bad.vcf FAILED" wait_field "$(cat bad.id)" job_status FAILED
+expect "the malformed message is dead-lettered" wait_log 'moved to gas_job_requests_dlq'
+
+scrape() { curl -fsS --max-time 10 "$url"; }
+metric() { # metric NAME{LABELS}: its value in the last scrape
+  awk -v k="$1" '$1 == k {print $2; found = 1} END {exit !found}' scraped.txt
+}
+require "scraped with curl" sh -c "curl -fsS --max-time 10 '$url' > scraped.txt"
+check_out "served as Prometheus text" 0 '^# TYPE gas_job_latency_seconds histogram' cat scraped.txt
+check_out "annotate: 4 messages done (3 COMPLETED, 1 FAILED job)" 0 '^4$' \
+  metric 'gas_messages_done_total{pipeline="annotate"}'
+check_out "annotate: 1 dead letter (the malformed message)" 0 '^1$' \
+  metric 'gas_dead_letters_total{pipeline="annotate"}'
+check_out "latency histogram counts the 3 completed jobs" 0 '^3$' metric 'gas_job_latency_seconds_count'
+check_out "+Inf bucket equals the count" 0 '^3$' metric 'gas_job_latency_seconds_bucket{le="+Inf"}'
+check_out "records annotated: $records, as the inputs have" 0 "^$records\$" \
+  metric 'gas_annotation_records_total'
+gas status --json > status.json
+for q in gas_job_requests gas_archive gas_notify; do
+  for s in visible in_flight delayed dead; do
+    want=$(python3 -c 'import json,sys; print([x[sys.argv[2]] for x in json.load(open(sys.argv[1]))["queues"] if x["name"]==sys.argv[3]][0])' status.json "$s" "$q")
+    got=$(metric "gas_queue_messages{queue=\"$q\",state=\"$s\"}")
+    if [ "$got" = "$want" ]; then ok "$q $s: $got, as gas status --json says"
+    else bad "$q $s: metrics say '$got', gas status --json says '$want'"; fi
+  done
+done
+check_out "the 3 results wait in the archive queue" 0 '^3$' \
+  metric 'gas_queue_messages{queue="gas_archive",state="delayed"}'
+check_out "another path is 404" 0 '404' curl -s -o /dev/null -w '%{http_code}' "${url%/metrics}/nothing"
+check_out "a POST is refused (405)" 0 '405' curl -s -o /dev/null -w '%{http_code}' -X POST "$url"
+# a client that connects and sends nothing does not stop the next scrape for long
+exec 7<>"/dev/tcp/127.0.0.1/$(sed -E 's|.*:([0-9]+)/metrics|\1|' <<<"$url")"
+check "a silent client does not block the next scrape" 0 curl -fsS --max-time 10 -o /dev/null "$url"
+exec 7>&-
+stop_gasd
+expect "gasd stops cleanly with the endpoint open" test "$GASD_RC" = 0
+check "the endpoint is gone after gasd stops" 7 curl -sS --max-time 5 "$url"
+finish_pipeline metrics

@@ -1,0 +1,307 @@
+/* metrics: gasd's Prometheus endpoint (`gasd --metrics [HOST:]PORT`, config metrics_addr).
+ *
+ * Threads: the pipeline threads only add to atomic counters here (metrics_*); one server
+ * thread owns the listening socket, answers one connection at a time (each bounded: 8 KiB of
+ * request, 2 s to send it) and reads the queue depths from the backend for every scrape
+ * through its own queue handles. metrics_stop() sets the stop flag; the thread notices it
+ * within 200 ms (poll timeout), closes its socket and is joined. Loopback unless the
+ * operator names another host: the numbers are not secret but nobody asked to publish them. */
+#include "worker.h"
+
+#include "gas/backend.h"
+#include "gas/err.h"
+#include "gas/log.h"
+#include "gas/util.h"
+#include "gas/version.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* job latency (submit -> COMPLETED) buckets, seconds */
+static const double bucket_le[] = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200};
+#define NBUCKETS (sizeof bucket_le / sizeof *bucket_le)
+
+static struct {
+    atomic_llong retries[8], dead[8];
+    atomic_llong lat_bucket[NBUCKETS], lat_count, lat_sum_ms;
+    atomic_llong records, annot_ms;
+    struct worker *w;
+    int fd;
+    atomic_int stop;
+    pthread_t th;
+    int running;
+} M = {.fd = -1};
+
+void metrics_retry(int p)
+{
+    if (p >= 0 && p < 8)
+        atomic_fetch_add(&M.retries[p], 1);
+}
+
+void metrics_dead(int p)
+{
+    if (p >= 0 && p < 8)
+        atomic_fetch_add(&M.dead[p], 1);
+}
+
+void metrics_job_done(double latency_s, int64_t records, double annot_s)
+{
+    for (size_t i = 0; i < NBUCKETS; i++)
+        if (latency_s <= bucket_le[i])
+            atomic_fetch_add(&M.lat_bucket[i], 1);
+    atomic_fetch_add(&M.lat_count, 1);
+    atomic_fetch_add(&M.lat_sum_ms, (long long)(latency_s * 1000));
+    atomic_fetch_add(&M.records, records);
+    atomic_fetch_add(&M.annot_ms, (long long)(annot_s * 1000));
+}
+
+/* [HOST:]PORT -> a bound, listening socket; loopback when HOST is left out. */
+static int listen_on(const char *addr)
+{
+    char host[256] = "127.0.0.1", port[16];
+    const char *colon = strrchr(addr, ':');
+    if (colon) {
+        size_t hl = (size_t)(colon - addr);
+        if (hl >= sizeof host)
+            return gas_err_set(GAS_EINVAL, "metrics address %s: host too long", addr);
+        if (hl) {
+            memcpy(host, addr, hl);
+            host[hl] = 0;
+        }
+        addr = colon + 1;
+    }
+    char *end;
+    long pn = strtol(addr, &end, 10);
+    if (!*addr || *end || pn < 0 || pn > 65535)
+        return gas_err_set(GAS_EINVAL, "metrics address: port %s is not 0..65535", addr);
+    snprintf(port, sizeof port, "%ld", pn);
+    if (host[0] == '[' && host[strlen(host) - 1] == ']') { /* [::1] */
+        memmove(host, host + 1, strlen(host));
+        host[strlen(host) - 1] = 0;
+    }
+    struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *ai = NULL;
+    int e = getaddrinfo(host, port, &hints, &ai);
+    if (e)
+        return gas_err_set(GAS_EINVAL, "metrics address %s: %s", host, gai_strerror(e));
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 16)) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(ai);
+        return gas_err_set(GAS_EIO, "metrics: cannot listen on %s:%s: %s", host, port,
+                           strerror(err));
+    }
+    freeaddrinfo(ai);
+    return fd;
+}
+
+struct out {
+    char *s;
+    size_t n, cap;
+};
+
+__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int k = vsnprintf(o->s + o->n, o->cap - o->n, fmt, ap);
+        va_end(ap);
+        if (k >= 0 && (size_t)k < o->cap - o->n) {
+            o->n += (size_t)k;
+            return;
+        }
+        o->cap = o->cap * 2 + (size_t)(k > 0 ? k : 256);
+        o->s = xrealloc(o->s, o->cap);
+    }
+}
+
+static void counter(struct out *o, const char *name, const char *help)
+{
+    put(o, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+}
+
+static void per_pipeline(struct out *o, const char *name, const char *help, atomic_llong *v)
+{
+    counter(o, name, help);
+    for (int p = 0; p < npipelines && p < 8; p++)
+        put(o, "%s{pipeline=\"%s\"} %lld\n", name, pipelines[p].name,
+            (long long)atomic_load(&v[p]));
+}
+
+static void queue_gauges(struct out *o, struct queue **qs)
+{
+    static const char *const states[] = {"visible", "in_flight", "delayed", "dead"};
+    put(o, "# HELP gas_queue_messages Messages in each queue by state (dead: in its dead-letter "
+           "queue), read from the backend at scrape time\n# TYPE gas_queue_messages gauge\n");
+    for (int p = 0; p < npipelines && p < 8; p++) {
+        struct queue_depths d;
+        if (!qs[p] || queue_depths(qs[p], &d)) {
+            put(o, "gas_queue_up{queue=\"%s\"} 0\n", qs[p] ? qs[p]->name : pipelines[p].name);
+            continue;
+        }
+        int64_t v[4] = {d.visible, d.in_flight, d.delayed, d.dead};
+        for (int s = 0; s < 4; s++)
+            put(o, "gas_queue_messages{queue=\"%s\",state=\"%s\"} %lld\n", qs[p]->name, states[s],
+                (long long)v[s]);
+    }
+}
+
+static char *render(struct queue **qs)
+{
+    struct out o = {xmalloc(4096), 0, 4096};
+    struct worker *w = M.w;
+    per_pipeline(&o, "gas_messages_done_total", "Messages handled and deleted, per pipeline",
+                 w->done);
+    per_pipeline(&o, "gas_messages_failed_total",
+                 "Messages that failed (retried later or dead-lettered), per pipeline", w->failed);
+    per_pipeline(&o, "gas_retries_total", "Messages left for a retry after a passing failure",
+                 M.retries);
+    per_pipeline(&o, "gas_dead_letters_total", "Messages this gasd moved to a dead-letter queue",
+                 M.dead);
+    queue_gauges(&o, qs);
+    put(&o, "# HELP gas_job_latency_seconds Submit to COMPLETED, for jobs this gasd completed\n"
+            "# TYPE gas_job_latency_seconds histogram\n");
+    for (size_t i = 0; i < NBUCKETS; i++)
+        put(&o, "gas_job_latency_seconds_bucket{le=\"%g\"} %lld\n", bucket_le[i],
+            (long long)atomic_load(&M.lat_bucket[i]));
+    long long count = atomic_load(&M.lat_count);
+    put(&o, "gas_job_latency_seconds_bucket{le=\"+Inf\"} %lld\n", count);
+    put(&o, "gas_job_latency_seconds_sum %.3f\ngas_job_latency_seconds_count %lld\n",
+        (double)atomic_load(&M.lat_sum_ms) / 1000.0, count);
+    counter(&o, "gas_annotation_records_total", "VCF records annotated by this gasd");
+    put(&o, "gas_annotation_records_total %lld\n", (long long)atomic_load(&M.records));
+    counter(&o, "gas_annotation_seconds_total", "Seconds spent in the annotation engine");
+    put(&o, "gas_annotation_seconds_total %.3f\n", (double)atomic_load(&M.annot_ms) / 1000.0);
+    long long ms = atomic_load(&M.annot_ms);
+    put(&o,
+        "# HELP gas_annotation_records_per_second Records per second of annotation so far\n"
+        "# TYPE gas_annotation_records_per_second gauge\n"
+        "gas_annotation_records_per_second %.1f\n",
+        ms ? (double)atomic_load(&M.records) * 1000.0 / (double)ms : 0.0);
+    put(&o,
+        "# HELP gas_worker_info This gasd\n# TYPE gas_worker_info gauge\n"
+        "gas_worker_info{worker=\"%s\",version=\"%s\"} 1\n",
+        w->id, GAS_VERSION);
+    return o.s;
+}
+
+/* Reads the request line (bounded), answers it, closes. */
+static void serve(int c, struct queue **qs)
+{
+    char req[8192];
+    size_t n = 0;
+    double until = gas_mono() + 2.0;
+    while (n < sizeof req - 1 && !memmem(req, n, "\r\n\r\n", 4) && gas_mono() < until) {
+        struct pollfd pf = {c, POLLIN, 0};
+        if (poll(&pf, 1, 200) <= 0)
+            continue;
+        ssize_t k = read(c, req + n, sizeof req - 1 - n);
+        if (k <= 0)
+            break;
+        n += (size_t)k;
+    }
+    req[n] = 0;
+    char *body = NULL;
+    const char *status = "200 OK", *type = "text/plain; version=0.0.4; charset=utf-8";
+    if (!strncmp(req, "GET /metrics ", 13) || !strncmp(req, "GET /metrics?", 13)) {
+        body = render(qs);
+    } else if (!strncmp(req, "GET / ", 6)) {
+        body = xstrdup("gasd metrics: GET /metrics\n");
+        type = "text/plain";
+    } else {
+        status = strncmp(req, "GET ", 4) ? "405 Method Not Allowed" : "404 Not Found";
+        body = xstrdup("GET /metrics\n");
+        type = "text/plain";
+    }
+    char *msg = xasprintf("HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                          "Connection: close\r\n\r\n%s",
+                          status, type, strlen(body), body);
+    size_t len = strlen(msg), off = 0;
+    while (off < len && gas_mono() < until + 2.0) {
+        ssize_t k = send(c, msg + off, len - off, MSG_NOSIGNAL);
+        if (k <= 0)
+            break;
+        off += (size_t)k;
+    }
+    free(msg);
+    free(body);
+    close(c);
+}
+
+static void *metrics_main(void *arg)
+{
+    (void)arg;
+    struct queue *qs[8] = {0};
+    for (int p = 0; p < npipelines && p < 8; p++)
+        if (app_queue(M.w->app, pipelines[p].queue_key, &qs[p]))
+            qs[p] = NULL;
+    while (!atomic_load(&M.stop)) {
+        struct pollfd pf = {M.fd, POLLIN, 0};
+        if (poll(&pf, 1, 200) <= 0)
+            continue;
+        int c = accept4(M.fd, NULL, NULL, SOCK_CLOEXEC);
+        if (c >= 0)
+            serve(c, qs);
+    }
+    for (int p = 0; p < 8; p++)
+        queue_close(qs[p]);
+    return NULL;
+}
+
+int metrics_start(struct worker *w, const char *addr)
+{
+    if (!addr || !*addr)
+        return 0;
+    int fd = listen_on(addr);
+    if (fd < 0)
+        return fd;
+    M.w = w;
+    M.fd = fd;
+    struct sockaddr_storage sa;
+    socklen_t sl = sizeof sa;
+    char host[128] = "?";
+    int port = 0;
+    if (!getsockname(fd, (struct sockaddr *)&sa, &sl)) {
+        if (sa.ss_family == AF_INET) {
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, host, sizeof host);
+            port = ntohs(((struct sockaddr_in *)&sa)->sin_port);
+        } else if (sa.ss_family == AF_INET6) {
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, host, sizeof host);
+            port = ntohs(((struct sockaddr_in6 *)&sa)->sin6_port);
+        }
+    }
+    if (pthread_create(&M.th, NULL, metrics_main, NULL)) {
+        close(fd);
+        M.fd = -1;
+        return gas_err_set(GAS_EIO, "metrics: cannot start its thread");
+    }
+    M.running = 1;
+    log_info("gasd", "metrics at http://%s%s%s:%d/metrics", strchr(host, ':') ? "[" : "", host,
+             strchr(host, ':') ? "]" : "", port);
+    return 0;
+}
+
+void metrics_stop(void)
+{
+    if (!M.running)
+        return;
+    atomic_store(&M.stop, 1);
+    pthread_join(M.th, NULL);
+    close(M.fd);
+    M.fd = -1;
+    M.running = 0;
+}
