@@ -230,7 +230,10 @@ int main(int argc, char **argv)
     if (!rc && !setup)
         rc = metrics_start(w, cfg_str(cfg, CFG_METRICS_ADDR));
     if (!rc && !setup)
+        rc = scaling_start(w);
+    if (!rc && !setup)
         rc = run(w);
+    scaling_stop();
     metrics_stop();
     if (rc)
         log_error("gasd", "%s", gas_errmsg());

@@ -109,6 +109,11 @@ void metrics_retry(int pipeline);
 void metrics_dead(int pipeline);
 void metrics_job_done(double latency_s, int64_t records, double annot_s);
 
+/* CloudWatch autoscaling signals (worker/scaling.c): on the aws backend, a thread puts the
+ * backlog per live worker and this worker's jobs per minute every cloudwatch_interval. */
+int scaling_start(struct worker *w);
+void scaling_stop(void);
+
 /* Logging context and the pipeline index of the calling thread. */
 int pipeline_index(const char *name);
 

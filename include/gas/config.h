@@ -95,6 +95,8 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(SES_SENDER, "ses_sender", CFG_STR, "", 0, 0, NULL, "notify via ses: the verified sender address (empty: smtp_from)") \
     X(CONSOLE_LOG, "console_log", CFG_PATH, "", 0, 0, NULL, "console: file that log lines go to while it runs (empty: none; backend errors show on screen)") \
     X(METRICS_ADDR, "metrics_addr", CFG_STR, "", 0, 0, NULL, "gasd: serve Prometheus metrics at http://ADDR/metrics; ADDR is [HOST:]PORT, HOST 127.0.0.1 when left out (empty: off; gasd --metrics)") \
+    X(CLOUDWATCH_INTERVAL, "cloudwatch_interval", CFG_INT, "60", 0, 3600, NULL, "gasd on aws: seconds between CloudWatch datapoints (BacklogPerInstance, RequestsVisible, JobsDonePerMinute, JobsFailedPerMinute; 0: off)") \
+    X(CLOUDWATCH_NAMESPACE, "cloudwatch_namespace", CFG_STR, "GAS", 0, 0, NULL, "gasd on aws: CloudWatch namespace of those metrics") \
     X(CONSOLE_REFRESH, "console_refresh", CFG_INT, "2", 1, 3600, NULL, "console: seconds between refreshes") \
     X(ACCOUNTS_DSN, "accounts_dsn", CFG_SECRET, "", 0, 0, NULL, "user_source postgres: libpq connection string, e.g. \"host=/run/postgresql dbname=accounts\" (may hold a password: never shown; empty: use accounts_secret)") \
     X(SMTP_PASSWORD, "smtp_password", CFG_SECRET, "", 0, 0, NULL, "password for the SMTP server (never logged)")
