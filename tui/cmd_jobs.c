@@ -95,31 +95,42 @@ int cmd_submit(struct cli *c)
     return code;
 }
 
-static void print_job_row(const cJSON *it)
+/* One job of gas jobs: what the text line shows, or (for --json) the whole item. */
+struct job_row {
+    int64_t submit;
+    char *id, *user, *status, *archive, *file;
+    cJSON *item; /* --json only */
+};
+
+static void job_row_release(struct job_row *r)
+{
+    free(r->id);
+    free(r->user);
+    free(r->status);
+    free(r->archive);
+    free(r->file);
+    cJSON_Delete(r->item);
+}
+
+static char *dup_or(const char *s, const char *dflt)
+{
+    return xstrdup(s ? s : dflt);
+}
+
+static void print_job_row(const struct job_row *r)
 {
     char t[32];
-    int64_t submit = 0;
-    json_int(it, "submit_time", &submit);
-    const char *a = json_str(it, "archive_state");
-    printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", json_str(it, "job_id"),
-           json_str(it, "user_id") ? json_str(it, "user_id") : "?",
-           json_str(it, "job_status") ? json_str(it, "job_status") : "?",
-           a ? a : (json_str(it, "results_file_archive_id") ? "ARCHIVED" : "NONE"),
-           cli_time(submit, t, sizeof t),
-           json_str(it, "input_file_name") ? json_str(it, "input_file_name") : "");
+    printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", r->id, r->user, r->status, r->archive,
+           cli_time(r->submit, t, sizeof t), r->file);
 }
 
 /* Newest first; equal times by id, so that the order is stable. */
 static int newest_first(const void *a, const void *b)
 {
-    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    int64_t tx = 0, ty = 0;
-    json_int(x, "submit_time", &tx);
-    json_int(y, "submit_time", &ty);
-    if (tx != ty)
-        return tx > ty ? -1 : 1;
-    const char *ix = json_str(x, "job_id"), *iy = json_str(y, "job_id");
-    return strcmp(ix ? ix : "", iy ? iy : "");
+    const struct job_row *x = a, *y = b;
+    if (x->submit != y->submit)
+        return x->submit > y->submit ? -1 : 1;
+    return strcmp(x->id, y->id);
 }
 
 /* The job item as gas show --json has it: with its display state. */
@@ -142,30 +153,56 @@ static int status_valid(const char *s)
     return !s[i] && (job_status_parse(up) >= 0 || archive_state_parse(up) >= 0);
 }
 
-/* Every job (of user), filtered by status, into all (a cJSON array). */
-static int collect_jobs(struct gas_app *app, const char *user, const char *status, cJSON *all)
+struct job_list {
+    struct job_row *v;
+    size_t n, cap;
+    const char *status; /* filter, or NULL */
+    int json;           /* keep the items */
+};
+
+/* Adds the jobs of one page that pass the filter (items are taken out of the page). */
+static void add_page(struct job_list *l, cJSON *items)
+{
+    cJSON *it = items ? items->child : NULL;
+    while (it) {
+        cJSON *next = it->next;
+        const char *s = json_str(it, "job_status"), *a = json_str(it, "archive_state");
+        if (!a)
+            a = json_str(it, "results_file_archive_id") ? "ARCHIVED" : "NONE";
+        if (!l->status || (s && !strcasecmp(s, l->status)) || !strcasecmp(a, l->status)) {
+            if (l->n == l->cap)
+                l->v = xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 256) * sizeof *l->v);
+            struct job_row *r = &l->v[l->n++];
+            memset(r, 0, sizeof *r);
+            json_int(it, "submit_time", &r->submit);
+            r->id = dup_or(json_str(it, "job_id"), "?");
+            if (l->json) {
+                r->item = cJSON_DetachItemViaPointer(items, it);
+            } else {
+                r->user = dup_or(json_str(it, "user_id"), "?");
+                r->status = dup_or(s, "?");
+                r->archive = xstrdup(a);
+                r->file = dup_or(json_str(it, "input_file_name"), "");
+            }
+        }
+        it = next;
+    }
+}
+
+/* Every job (of user) that passes l's filter into l. */
+static int collect_jobs(struct gas_app *app, const char *user, struct job_list *l)
 {
     char *cursor = NULL;
     int rc = 0;
     do {
         struct tbl_page pg;
-        rc = user ? tbl_query(app->jobs, user, cursor, 500, &pg)
-                  : tbl_scan(app->jobs, cursor, 500, &pg);
+        rc = user ? tbl_query(app->jobs, user, cursor, 1000, &pg)
+                  : tbl_scan(app->jobs, cursor, 1000, &pg);
         free(cursor);
         cursor = NULL;
         if (rc)
             break;
-        cJSON *it;
-        cJSON_ArrayForEach(it, pg.items)
-        {
-            const char *s = json_str(it, "job_status"), *a = json_str(it, "archive_state");
-            if (!a && status && json_str(it, "results_file_archive_id"))
-                a = "ARCHIVED";
-            if (status && !(s && !strcasecmp(s, status)) && !(a && !strcasecmp(a, status)) &&
-                !(!a && !strcasecmp(status, "NONE")))
-                continue;
-            cJSON_AddItemToArray(all, cJSON_Duplicate(it, 1));
-        }
+        add_page(l, pg.items);
         cursor = pg.next ? xstrdup(pg.next) : NULL;
         tbl_page_release(&pg);
     } while (cursor);
@@ -189,32 +226,27 @@ int cmd_jobs(struct cli *c)
     struct gas_app *app = cli_app(c->cfg, "jobs");
     if (!app)
         return 1;
-    cJSON *all = cJSON_CreateArray();
-    int rc = collect_jobs(app, user, status, all);
-    int n = cJSON_GetArraySize(all);
-    cJSON **v = xcalloc((size_t)n + 1, sizeof *v);
-    int k = 0;
-    for (cJSON *it = all->child; it; it = it->next)
-        v[k++] = it;
-    qsort(v, (size_t)n, sizeof *v, newest_first);
-    if (limit >= 0 && limit < n)
-        n = (int)limit;
-    if (!rc && cli_flag(c, "json")) {
+    struct job_list l = {.status = status, .json = cli_flag(c, "json")};
+    int rc = collect_jobs(app, user, &l);
+    qsort(l.v, l.n, sizeof *l.v, newest_first);
+    size_t n = limit >= 0 && (size_t)limit < l.n ? (size_t)limit : l.n;
+    if (!rc && l.json) {
         cJSON *out = cJSON_CreateArray();
-        for (int i = 0; i < n; i++) {
-            cJSON *item = cJSON_Duplicate(v[i], 1);
-            add_display_state(item);
-            cJSON_AddItemToArray(out, item);
+        for (size_t i = 0; i < n; i++) {
+            add_display_state(l.v[i].item);
+            cJSON_AddItemToArray(out, l.v[i].item);
+            l.v[i].item = NULL;
         }
         cli_print_json(out);
     } else if (!rc) {
         printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", "job", "user", "status", "archive",
                "submitted (UTC)", "file");
-        for (int i = 0; i < n; i++)
-            print_job_row(v[i]);
+        for (size_t i = 0; i < n; i++)
+            print_job_row(&l.v[i]);
     }
-    free(v);
-    cJSON_Delete(all);
+    for (size_t i = 0; i < l.n; i++)
+        job_row_release(&l.v[i]);
+    free(l.v);
     int code = rc ? cli_fail("jobs", rc) : 0;
     app_close(app);
     return code;

@@ -83,7 +83,7 @@ static void defer(struct pipe_ctx *ctx)
 static void retry_or_give_up(struct pipe_ctx *ctx)
 {
     int max_receives = (int)cfg_int(ctx->cfg, CFG_QUEUE_MAX_RECEIVES);
-    const char *err = *gas_errmsg() ? gas_errmsg() : "no error recorded";
+    const char *err = gas_errmsg();
     if (ctx->msg->receive_count < max_receives) {
         log_info("runner", "message %s will be retried (receive %d of %d): %s", ctx->msg->id,
                  ctx->msg->receive_count, max_receives, err);
@@ -109,7 +109,8 @@ static void handle_one(struct pipe_ctx *ctx, int p)
         return;
     }
     ctx->defer_s = 0;
-    gas_err_set(0, "%s", ""); /* what the handler reports is what a retry or dead letter says */
+    /* what the handler reports is what a retry or a dead letter says */
+    gas_err_set(0, "no error recorded");
     enum pipe_result r = pipelines[p].handle(ctx, body);
     cJSON_Delete(body);
     switch (r) {

@@ -110,8 +110,8 @@ check_out "prefix in capitals" 0 "^job_id +$J1" gas show "$(tr a-f A-F <<<"${J1:
 check_out "5 characters are too few" 2 'prefix needs 6 characters' gas show "${J1:0:5}"
 check_out "unknown prefix" 1 'no job 000000' gas show 000000
 # a third job sharing J1's first 8 characters, submitted later (written as GAS writes jobs)
-g=0000; [ "${J1:9:1}" = 0 ] && g=ffff # J3 shares J1's first 8 characters, not its 10th
-J3=${J1:0:8}-$g-4000-8000-000000000003
+alt=f000; [ "${J1:9:1}" = f ] && alt=e000 # so that J1's first 10 characters are unique
+J3=${J1:0:8}-$alt-4000-8000-000000000003
 python3 - "$WORK/site/state/gas.db" "$J1" "$J3" <<'PY'
 import json, sqlite3, sys
 db, src, new = sys.argv[1:]
