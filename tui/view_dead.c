@@ -41,7 +41,15 @@ static int c_body(const struct model *m, int a, int b)
 }
 
 enum {
-    COL_QUEUE, COL_ID, COL_SHORT, COL_AGE, COL_JOB, COL_JSTATUS, COL_RECV, COL_REASON, COL_BODY
+    COL_QUEUE,
+    COL_ID,
+    COL_SHORT,
+    COL_AGE,
+    COL_JOB,
+    COL_JSTATUS,
+    COL_RECV,
+    COL_REASON,
+    COL_BODY
 };
 static const struct column cols[] = {
     [COL_QUEUE] = {"QUEUE", 16, 0, 0, 0, c_queue},
