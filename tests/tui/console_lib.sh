@@ -60,3 +60,6 @@ status_of() { field "$1" job_status; }
 has_underlined() { screen_e "${2:-c}" | grep -qP '\e\[([0-9;]*;)?4(;[0-9;]*)?m(\e\[[0-9;]*m)*'"$1"; }
 # cursor_has PATTERN [SESSION]: the cursor line matches
 cursor_has() { cursor_line "${2:-c}" | grep -qE -- "$1"; }
+# drawn_with SGR TEXT [SESSION]: TEXT is drawn right after an SGR sequence whose
+# parameters match the PCRE SGR (e.g. '31' red, '([0-9;]*;)?41(;[0-9;]*)?' red background)
+drawn_with() { screen_e "${3:-c}" | grep -qP '\e\['"$1"'m(\e\[[0-9;]*m)*'"$2"; }
