@@ -31,8 +31,8 @@ limit=$(echo "(3 * $BEAT + 2 * 1 + 1) * $T" | bc)
 expect "... within 3 heartbeat intervals (+ the console's refresh): $(echo "$t1 - $t0" | bc) s <= $limit s" \
   awk -v a="$t0" -v b="$t1" -v l="$limit" 'BEGIN{exit !(b - a <= l)}'
 expect "the killed worker is listed as lost" wait_screen '^  lost '
-press c workers Tab Tab Tab Tab Tab
-expect "Tab x5: round to the overview" wait_screen '^GAS \[Overview\]'
+press c workers Tab
+expect "Tab: from the last view round to the overview" wait_screen '^GAS \[Overview\]'
 expect "lost is red (overview)" drawn_with '31' '  lost '
 press c overview BTab
 expect "S-Tab: back to the workers" wait_screen '^GAS \[Workers\]'
