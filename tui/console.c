@@ -181,6 +181,8 @@ static int filter_key(struct console *c, const struct model *m, int ch)
     size_t n = strlen(l->filter);
     if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
         c->filtering = 0;
+        if (l->filter[0]) /* what n / N look for, also once the filter is cleared */
+            snprintf(c->filter_was, sizeof c->filter_was, "%s", l->filter);
     } else if (ch == 27) {
         l->filter[0] = 0;
         c->filtering = 0;
@@ -190,8 +192,6 @@ static int filter_key(struct console *c, const struct model *m, int ch)
         l->filter[n] = (char)ch;
         l->filter[n + 1] = 0;
     }
-    if (l->filter[0])
-        snprintf(c->filter_was, sizeof c->filter_was, "%s", l->filter);
     return K_REDRAW;
 }
 
@@ -440,6 +440,13 @@ static int run_console(struct console *c)
     curs_set(0);
     timeout(250);
     set_escdelay(25);
+    /* Home / End as terminals send them when TERM says otherwise (tmux, screen, rxvt) */
+    static const char *const home[] = {"\033[1~", "\033[H", "\033OH", "\033[7~"};
+    static const char *const end[] = {"\033[4~", "\033[F", "\033OF", "\033[8~"};
+    for (int i = 0; i < 4; i++) {
+        define_key(home[i], KEY_HOME);
+        define_key(end[i], KEY_END);
+    }
     ui_colors(c->color);
     unsigned long drawn = (unsigned long)-1, gen;
     double last = 0;

@@ -49,10 +49,17 @@ console() { # console SESSION WIDTH HEIGHT [ENV=... ] [-- ARGS]
   wait_screen '^GAS \[' "$s" 15
 }
 # the line of the list cursor: the one drawn in reverse video
-cursor_line() { screen_e "${1:-c}" | grep -E $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m' | head -1 |
+cursor_line() { screen_e "${1:-c}" | tail -n +3 | grep -E $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m' | head -1 |
   sed -E $'s/\e\\[[0-9;]*m//g'; }
 # the job id (short form) under the cursor
 cursor_job() { cursor_line "$1" | awk '{print $1}'; }
 # the full id of the job whose id starts with $1
 full_id() { gas jobs | awk -v p="$1" 'index($1, p) == 1 {print $1}'; }
 status_of() { field "$1" job_status; }
+# has_underlined TEXT [SESSION]: TEXT is drawn underlined (a highlighted match)
+has_underlined() { screen_e "${2:-c}" | grep -qP '\e\[([0-9;]*;)?4(;[0-9;]*)?m(\e\[[0-9;]*m)*'"$1"; }
+# cursor_has PATTERN [SESSION]: the cursor line matches
+cursor_has() { cursor_line "${2:-c}" | grep -qE -- "$1"; }
+# drawn_with SGR TEXT [SESSION]: TEXT is drawn right after an SGR sequence whose
+# parameters match the PCRE SGR (e.g. '31' red, '([0-9;]*;)?41(;[0-9;]*)?' red background)
+drawn_with() { screen_e "${3:-c}" | grep -qP '\e\['"$1"'m(\e\[[0-9;]*m)*'"$2"; }

@@ -1,0 +1,47 @@
+#!/bin/bash
+# Health: the header turns red with the reason when work is queued and no worker is alive,
+# when dead letters grow, and when a worker is lost (kill -9: no heartbeat for 3
+# intervals); a killed worker is listed as lost (red), a cleanly stopped one as stopped.
+SUITE=console_health
+. "$(dirname "$0")/console_lib.sh"
+BEAT=$GAS_HEARTBEAT_INTERVAL # 1 s (pipeline_lib.sh)
+
+gas users add ann --email ann@example.org >/dev/null
+J=$(gas submit "$SAMPLES/free_1.vcf" --user ann | grep -oE '[0-9a-f-]{36}' | head -1)
+console c 80 24
+expect "queued work and no worker: the alert says so" \
+  wait_screen '^ALERT: 1 job queued and no worker alive'
+expect "the header line is red (white on red)" drawn_with '([0-9;]*;)?41(;[0-9;]*)?' 'GAS \['
+start_gasd
+expect "a worker comes: the alert goes" wait_gone '^ALERT' c 30
+expect "the job completed" wait_field "$J" job_status COMPLETED 30
+press c overview 5
+expect "workers view: the worker is alive" wait_screen '^  alive '
+
+gas send gas_archive 'not json' >/dev/null
+expect "dead letters grow: the alert says so" wait_screen '^ALERT: dead letters grew by 1 to 1' c 20
+
+alive_pid=$GASD_PID
+t0=$(date +%s.%N)
+kill -9 "$alive_pid"
+crashed_gasd
+expect "kill -9: the lost-worker alert comes" wait_screen '^ALERT: worker .* lost: no heartbeat for' c 20
+t1=$(date +%s.%N)
+limit=$(echo "(3 * $BEAT + 2 * 1 + 1) * $T" | bc)
+expect "... within 3 heartbeat intervals (+ the console's refresh): $(echo "$t1 - $t0" | bc) s <= $limit s" \
+  awk -v a="$t0" -v b="$t1" -v l="$limit" 'BEGIN{exit !(b - a <= l)}'
+expect "the killed worker is listed as lost" wait_screen '^  lost '
+press c workers Tab
+expect "Tab: from the last view round to the overview" wait_screen '^GAS \[Overview\]'
+expect "lost is red (overview)" drawn_with '31' '  lost '
+press c overview BTab
+expect "S-Tab: back to the workers" wait_screen '^GAS \[Workers\]'
+
+start_gasd
+expect "a new worker: two listed" wait_screen 'row [12]/2 workers'
+stop_gasd
+expect "SIGTERM: the worker is listed as stopped" wait_screen '^  stopped ' c 20
+expect "stopped is dim (blue)" drawn_with '34' '  stopped '
+press c workers 1
+expect "overview counts the workers by state" wait_screen 'WORKERS  0 alive  1 lost  1 stopped'
+finish_pipeline console_health

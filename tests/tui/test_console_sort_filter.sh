@@ -1,0 +1,107 @@
+#!/bin/bash
+# Journey: sort the jobs by status and reach the top and the bottom; the filter `fail`
+# (lower case: smartcase) finds the FAILED jobs in the jobs, users and dead letters views,
+# highlighted; n / N go to the rows that match the last filter; Esc clears it.
+SUITE=console_sort_filter
+. "$(dirname "$0")/console_lib.sh"
+
+gas users add ann --email ann@example.org >/dev/null
+gas users add bob --email bob@example.org >/dev/null
+for i in $(seq 1 12); do
+  gas submit "$SAMPLES/free_1.vcf" --user "$([ "$i" -le 6 ] && echo ann || echo bob)" >/dev/null
+done
+# ann's jobs FAILED (cancelled), bob's PENDING
+for j in $(gas jobs --user ann | awk 'NR > 1 {print $1}'); do gas cancel "$j" >/dev/null; done
+F=$(gas jobs --user ann | awk 'NR == 2 {print $1}')
+
+console c 80 24
+press c overview 2
+require "jobs listed" wait_screen 'row 1/12 jobs'
+press c jobs '<' '<'
+expect "< twice: sorted by STATUS, ascending, shown in the header" wait_screen ' STATUS\^ '
+expect "the list says how it is sorted" wait_screen 'sort: STATUS asc'
+press c jobs G
+expect "G: the last row" wait_screen 'row 12/12 jobs'
+expect "at the bottom: a FAILED job" cursor_has FAILED
+press c jobs g
+expect "g: the first row" wait_screen 'row 1/12 jobs'
+expect "at the top: a PENDING job" cursor_has PENDING
+first=$(cursor_job)
+press c jobs s
+expect "s flips the order" wait_screen ' STATUSv '
+expect "the cursor follows its row to the bottom" wait_screen 'row 12/12 jobs'
+expect "... the same job" test "$(cursor_job)" = "$first"
+press c jobs Home
+expect "Home: the first row" wait_screen 'row 1/12 jobs'
+expect "flipped: FAILED at the top" cursor_has FAILED
+press c jobs End
+expect "End: the last row" wait_screen 'row 12/12 jobs'
+expect "flipped: PENDING at the bottom" cursor_has PENDING
+press c jobs F6
+expect "F6: the next column (ARCHIVE)" wait_screen ' ARCHIVEv '
+press c jobs '>' '>'
+expect "> goes on (AGE, then FILE: the hidden CHANGED column is skipped at 80 columns)" wait_screen ' FILEv'
+
+# the filter: lower case matches FAILED; every other row is gone; matches highlighted
+press c jobs /
+expect "/ opens the filter prompt" wait_screen '^/ +\(Enter keeps, Esc clears\)'
+typing c fail
+expect "filter narrows as it is typed" wait_screen 'filter: fail \(6 of 12\)'
+press c jobs Enter
+expect "Enter keeps the filter" wait_screen 'row [1-6]/6 jobs +filter: fail'
+expect "only FAILED jobs listed" sh -c "! $TM capture-pane -p -t c | grep -q PENDING"
+expect "matches highlighted (underlined)" has_underlined FAIL
+press c jobs /
+typing c FAIL
+expect "upper case: case-sensitive, still matches" wait_screen 'filter: FAIL \(6 of 12\)'
+typing c x
+expect "a filter that matches nothing says so" wait_screen 'row 0/0 jobs'
+press c jobs Escape
+expect "Esc in the prompt clears the filter" wait_screen 'row [0-9]+/12 jobs'
+press c jobs g
+expect "back at the top" wait_screen 'row 1/12 jobs'
+press c jobs '<' '<' '<'
+wait_screen ' STATUS' >/dev/null
+# sorted by STATUS descending: FAILED first; flip to ascending: PENDING first
+screen | grep -q 'STATUSv' && press c jobs s
+wait_screen ' STATUS\^ '
+press c jobs g
+press c jobs n
+expect "n: the next row matching the last filter (fail) is a FAILED job" \
+  cursor_has FAILED
+expect "n skipped the PENDING rows" wait_screen 'row 7/12 jobs'
+press c jobs N
+expect "N: the previous match (wraps to the last FAILED job)" wait_screen 'row 12/12 jobs'
+press c jobs /
+typing c fail
+press c jobs Enter
+wait_screen 'filter: fail'
+press c jobs Escape
+expect "Esc clears a kept filter" wait_screen 'row [0-9]+/12 jobs  sort'
+
+# users: ann has FAILED jobs, bob has not
+press c jobs 3
+expect "users view" wait_screen 'row 1/2 users'
+press c users /
+typing c fail
+press c users Enter
+expect "users: filter fail lists the user with FAILED jobs" wait_screen 'row 1/1 users +filter: fail'
+expect "users: it is ann, with her FAILED count" wait_screen '^  ann .* 6 FAILED'
+expect "users: bob is filtered out" sh -c "! $TM capture-pane -p -t c | grep -q '^  bob '"
+press c users Escape
+expect "users: Esc clears" wait_screen 'row [0-9]/2 users'
+
+# dead letters: one names a FAILED job (the archive pipeline refuses it), one is garbage
+start_gasd
+gas send gas_archive "{\"job_id\": \"$F\"}" >/dev/null
+gas send gas_archive 'not json' >/dev/null
+press c users 4
+expect "dead letters view shows both" wait_screen 'row [0-9]/2 dead letters' c 30
+expect "a dead letter shows its job's status" wait_screen 'gas_archive .* FAILED'
+press c dead /
+typing c fail
+press c dead Enter
+expect "dead letters: filter fail finds the FAILED job's letter" wait_screen 'row 1/1 dead letters +filter: fail'
+press c dead Escape
+expect "dead letters: Esc clears" wait_screen 'row [0-9]/2 dead letters'
+finish_pipeline console_sort_filter

@@ -1,0 +1,44 @@
+#!/bin/bash
+# Journey: upgrade the 2nd user from the Users view and see that user's jobs go RESTORING
+# then NONE in the jobs view (Enter on a user lists their jobs); downgrade asks and can be
+# declined; u in the jobs view names the job's owner.
+SUITE=console_upgrade
+. "$(dirname "$0")/console_lib.sh"
+
+gas users add ann --email ann@example.org >/dev/null
+gas users add bob --email bob@example.org >/dev/null
+gas submit "$SAMPLES/free_1.vcf" --user ann >/dev/null
+B=$(gas submit "$SAMPLES/free_2.vcf" --user bob | grep -oE '[0-9a-f-]{36}' | head -1)
+require "bob's job submitted" test -n "$B"
+start_gasd
+require "bob's job archived by gasd" wait_field "$B" archive_state ARCHIVED 40
+
+console c 80 24
+press c overview 3
+require "users view, sorted by user" wait_screen 'row 1/2 users'
+press c users j
+expect "j: the 2nd user" wait_screen 'row 2/2 users'
+expect "the cursor is on bob" cursor_has '^  bob '
+press c users d
+expect "downgrade names the user under the cursor" wait_screen 'Downgrade user bob to free\? \(y/n\)'
+answer c n
+expect "declined: nothing changed" wait_screen 'cancelled: nothing changed'
+press c users k
+press c users Down
+expect "Down: the 2nd user again" wait_screen 'row 2/2 users'
+press c users u
+expect "upgrade names bob and what it restores" \
+  wait_screen 'Upgrade user bob to premium \(restores 1 archived result\)\? \(y/n\)'
+answer c y
+expect "the console says bob was upgraded" wait_screen 'user bob upgraded to premium'
+expect "bob is premium (gas users list)" sh -c "gas users list | grep -qE '^bob +premium_user'"
+expect "ann is still free" sh -c "gas users list | grep -qE '^ann +free_user'"
+press c users Enter
+expect "Enter lists the user's jobs (the jobs view, filtered on bob)" wait_screen 'row 1/1 jobs +filter: bob'
+expect "bob's job goes RESTORING" wait_screen "^  ${B:0:8} bob +COMPLETED +RESTORING" c 30
+expect "then NONE: restored" wait_screen "^  ${B:0:8} bob +COMPLETED +NONE" c 40
+expect "gas show agrees" wait_field "$B" archive_state NONE 10
+press c jobs u
+expect "u in the jobs view names the job's owner" wait_screen "Upgrade user bob \(owner of job ${B:0:8}\) to premium\?"
+answer c n
+finish_pipeline console_upgrade
