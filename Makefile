@@ -66,13 +66,16 @@ TEST_BINS := $(UNIT_BINS) $(CONF_BIN)
 
 SOURCES := build/sources/sources.conf
 
-.PHONY: all check unit demo asan tsan valgrind format install clean tests sources bench-annotate bench-pipeline bench-console
+.PHONY: FORCE all check unit demo asan tsan valgrind format install clean tests sources bench-annotate bench-pipeline bench-console
 all: $(GASD) $(GAS) $(SOURCES)
 
-# Default GRCh37 annotation sources, from data that Debian packages ship.
+# Default annotation sources per build (build/sources/GRCh37, GRCh38), from data that Debian
+# packages ship; the script is run every time: it rebuilds only when the packages' versions
+# (build/sources/VERSIONS) differ from apt's, otherwise it returns at once.
 sources: $(SOURCES)
-$(SOURCES): scripts/build-sources.sh | $(O)/pkg.mk
+$(SOURCES): scripts/build-sources.sh FORCE | $(O)/pkg.mk
 	@scripts/build-sources.sh build/sources
+FORCE:
 ifeq ($(VARIANT),release)
 all: bin/gasd bin/gas
 bin/%: $(O)/bin/%
@@ -143,8 +146,10 @@ install: all
 	install -m 0755 $(GASD) $(GAS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/gas/
 	install -d $(DESTDIR)$(PREFIX)/share/gas
-	install -m 0644 build/sources/sources.conf build/sources/genes.bed.gz* build/sources/kg.vcf.gz* \
-		$(DESTDIR)$(PREFIX)/share/gas/
+	install -d $(DESTDIR)$(PREFIX)/share/gas/GRCh37 $(DESTDIR)$(PREFIX)/share/gas/GRCh38
+	install -m 0644 build/sources/sources.conf build/sources/VERSIONS $(DESTDIR)$(PREFIX)/share/gas/
+	install -m 0644 build/sources/GRCh37/* $(DESTDIR)$(PREFIX)/share/gas/GRCh37/
+	install -m 0644 build/sources/GRCh38/* $(DESTDIR)$(PREFIX)/share/gas/GRCh38/
 
 clean:
 	rm -rf build bin

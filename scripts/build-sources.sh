@@ -1,52 +1,151 @@
 #!/bin/bash
-# Builds GAS's default GRCh37 annotation sources from data that Debian packages ship,
-# taken with `apt-get download` + `dpkg -x` (nothing is installed, no R or Python stack):
-#   genes.bed.gz       gene spans (first..last exome target of each gene) from cnvkit's
-#                      examples/data/interval-exome.target-267.bed (Apache-2.0)
-#   kg.vcf.gz          sites of 1000 Genomes VCFs: chr20 from shapeit4-example
-#                      (examples/test/reference.vcf.gz), chr22 from r-bioc-variantannotation
-#                      (extdata/chr22.vcf.gz); ID and INFO (AF, ...) kept, genotypes dropped
-#   sources.conf       the sources file naming both
-#   demo/              VCFs those packages ship, used as demo inputs
-# Usage: scripts/build-sources.sh OUTDIR   (idempotent: does nothing when OUTDIR is complete)
+# Builds GAS's default annotation sources, per genome build, from data that Debian packages
+# ship, taken with `apt-get download` + `dpkg -x` (nothing is installed, no R or Python stack):
+#   GRCh37/genemodel.tsv.gz   the gene model (below) from r-bioc-rsubread's
+#   GRCh38/genemodel.tsv.gz   annot/hg19_RefSeq_exon.txt and annot/hg38_RefSeq_exon.txt (NCBI
+#                             RefSeq exons, whole genome incl. chrM and unplaced contigs) joined
+#                             with r-bioc-org.hs.eg.db's extdata/org.Hs.eg.sqlite (Entrez Gene:
+#                             symbol, gene type, cytoband, OMIM ids); bgzipped, tabix-indexed
+#   GRCh37/kg.vcf.gz          sites of 1000 Genomes VCFs: chr20 from shapeit4-example
+#                             (examples/test/reference.vcf.gz), chr22 from r-bioc-variantannotation
+#                             (extdata/chr22.vcf.gz); ID and INFO (AF, ...) kept, genotypes dropped
+#   GRCh37/sources.conf, GRCh38/sources.conf   the sources of each build
+#   sources.conf              the default sources file (GRCh37's, with paths into GRCh37/)
+#   VERSIONS                  the versions of the packages the files came from
+#   demo/                     VCFs those packages ship, used as demo inputs
+# Gene model: one line per gene and contig (a gene on chrX and chrY has two), sorted, columns
+#   chrom start end strand entrez symbol type cytoband omim exons
+# 0-based half-open gene span (first exon start .. last exon end); exons merged, as
+# "start-end" offsets from the gene start, comma-separated; "." where Entrez has no value;
+# several OMIM ids joined with "|". Its first line, "#gas-genemodel 1 build=... from=...",
+# names the format and the package versions.
+# Usage: scripts/build-sources.sh OUTDIR
+# Idempotent: does nothing when OUTDIR is complete and VERSIONS matches the versions apt
+# would fetch now (apt-cache policy); otherwise rebuilds everything.
 set -euo pipefail
 OUT=${1:?usage: build-sources.sh OUTDIR}
-[ -f "$OUT/sources.conf" ] && [ -f "$OUT/kg.vcf.gz.tbi" ] && [ -f "$OUT/genes.bed.gz.tbi" ] && exit 0
 export LC_ALL=C
-mkdir -p "$OUT"
+FORMAT=1
+pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation"
+
+# the versions apt would fetch now ("?" when apt knows none: then a complete OUTDIR is kept)
+want_versions() {
+  echo "format $FORMAT"
+  # shellcheck disable=SC2086
+  apt-cache policy $pkgs 2>/dev/null | awk -v pkgs="$pkgs" '
+    /^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
+    /Candidate:/ { v[p] = $2 }
+    END { n = split(pkgs, a, " "); for (i = 1; i <= n; i++) print a[i], (a[i] in v && v[a[i]] != "(none)") ? v[a[i]] : "?" }'
+
+}
+complete() {
+  local f
+  for f in sources.conf VERSIONS GRCh37/sources.conf GRCh37/genemodel.tsv.gz.tbi \
+           GRCh37/kg.vcf.gz.tbi GRCh38/sources.conf GRCh38/genemodel.tsv.gz.tbi; do
+    [ -s "$OUT/$f" ] || return 1
+  done
+}
+want=$(want_versions)
+if complete; then
+  if [ "$want" = "$(cat "$OUT/VERSIONS")" ] || grep -q ' ?$' <<<"$want"; then
+    exit 0
+  fi
+  echo "build-sources: package versions changed, rebuilding:"
+  diff <(cat "$OUT/VERSIONS") <(echo "$want") | sed -n 's/^[<>]/   &/p' || true
+fi
+t0=$(date +%s.%N)
+mkdir -p "$OUT/GRCh37" "$OUT/GRCh38" "$OUT/demo"
 OUT=$(cd "$OUT" && pwd)
+rm -f "$OUT/VERSIONS"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-pkgs="cnvkit shapeit4-example r-bioc-variantannotation"
 echo "build-sources: downloading $pkgs (not installed, only unpacked)"
 # apt-get download writes into the current directory; as root it warns that _apt cannot
 # write there, which is harmless
 if ! apt-get download $pkgs >/dev/null 2>&1; then
   apt-get update -q >/dev/null 2>&1 || true
   apt-get download $pkgs >/dev/null
+  want=$(want_versions)
 fi
 for d in *.deb; do dpkg -x "$d" x; done
+# the versions of the .debs actually fetched
+got=$(echo "format $FORMAT"; for p in $pkgs; do echo "$p $(dpkg-deb -f "${p}"_*.deb Version)"; done)
 
-bed=x/usr/share/doc/cnvkit/examples/data/interval-exome.target-267.bed
-awk -F'\t' 'BEGIN{OFS="\t"} $4!="-" && $1 !~ /_random|^Un_/ {
-      k=$1 SUBSEP $4; if(!(k in s)||$2<s[k])s[k]=$2; if($3>e[k])e[k]=$3 }
-    END{for(k in s){split(k,a,SUBSEP); print a[1],s[k],e[k],a[2]}}' "$bed" \
-  | sort -k1,1V -k2,2n -k3,3n | bgzip -c > "$OUT/genes.bed.gz.tmp"
-mv "$OUT/genes.bed.gz.tmp" "$OUT/genes.bed.gz"
-tabix -f -p bed "$OUT/genes.bed.gz"
+# ------------------------------------------------------------------ gene model
+db=x/usr/lib/R/site-library/org.Hs.eg.db/extdata/org.Hs.eg.sqlite
+annot=x/usr/lib/R/site-library/Rsubread/annot
+eg_date=$(sqlite3 -readonly "file:$db?immutable=1" "SELECT value FROM metadata WHERE name='EGSOURCEDATE'")
+# entrez, symbol, type, cytobands ("|"), omim ids ("|")
+sqlite3 -readonly -batch -noheader -separator $'\t' "file:$db?immutable=1" "
+  SELECT g.gene_id, COALESCE(i.symbol, ''),
+    COALESCE((SELECT group_concat(gene_type, '|') FROM genetype t WHERE t._id = g._id), ''),
+    COALESCE((SELECT group_concat(cytogenetic_location, '|')
+              FROM cytogenetic_locations c WHERE c._id = g._id), ''),
+    COALESCE((SELECT group_concat(omim_id, '|') FROM omim o WHERE o._id = g._id), '')
+  FROM genes g LEFT JOIN gene_info i ON i._id = g._id" > meta.tsv
 
+# model BUILD EXONS OUT: exons (GeneID Chr Start End Strand, 1-based) -> sorted gene lines
+model() {
+  local build=$1 exons=$2 out=$3
+  tail -n +2 "$exons" | sort -t$'\t' -k1,1 -k2,2 -k3,3n -k4,4n > exons.sorted
+  gawk -F'\t' -v OFS='\t' -f - meta.tsv exons.sorted > genes.unsorted <<'AWK'
+# characters INFO values cannot hold become "_"
+function clean(s) { gsub(/[^A-Za-z0-9_.:|@+()\/-]/, "_", s); return s == "" ? "." : s }
+# the cytoband on this chromosome ("Xp22.33" for the chrX copy of a PAR gene), else the first
+function band(all, chr,   n, v, i, c) {
+  if (all == "") return "."
+  n = split(all, v, "|"); c = chr; sub(/^chr/, "", c)
+  for (i = 1; i <= n; i++) if (index(v[i], c) == 1 && substr(v[i], length(c) + 1, 1) ~ /[pq]/) return clean(v[i])
+  return clean(v[1])
+}
+function flush(   s, i, ex, st, sym) {
+  if (key == "") return
+  st = plus >= minus ? "+" : "-"
+  ex = ""
+  for (i = 1; i <= ne; i++) ex = ex (i > 1 ? "," : "") (es[i] - gs) "-" (ee[i] - gs)
+  sym = (gid in symbol) && symbol[gid] != "" ? clean(symbol[gid]) : "LOC" gid
+  print chr, gs, ge, st, gid, sym, (gid in type) ? clean(type[gid]) : ".", band(cyto[gid], chr),
+        (gid in omim) ? clean(omim[gid]) : ".", ex
+  key = ""
+}
+FNR == NR { symbol[$1] = $2; if ($3 != "") type[$1] = $3; cyto[$1] = $4; if ($5 != "") omim[$1] = $5; next }
+$1 !~ /^[0-9]+$/ || $3 !~ /^[0-9]+$/ || $4 !~ /^[0-9]+$/ || $3 > $4 { bad++; next }
+{
+  k = $1 SUBSEP $2; s = $3 - 1; e = $4
+  if (k != key) { flush(); key = k; gid = $1; chr = $2; gs = s; ge = e; ne = 0; plus = minus = 0 }
+  if ($5 == "-") minus++; else plus++
+  if (ne && s <= ee[ne]) { if (e > ee[ne]) ee[ne] = e }  # overlapping or touching: merge
+  else { ne++; es[ne] = s; ee[ne] = e }
+  if (e > ge) ge = e
+}
+END { flush(); if (bad) print "build-sources: " bad " malformed exon lines skipped" > "/dev/stderr" }
+AWK
+  sort -t$'\t' -k1,1V -k2,2n -k3,3n -k5,5n genes.unsorted > genes.tsv
+  # contigs in the order chr1..22, M, X, Y, then the unplaced ones
+  { printf '#gas-genemodel\t%s\tbuild=%s\tgenes=%d\tfrom=r-bioc-rsubread_%s:%s r-bioc-org.hs.eg.db_%s (Entrez Gene %s)\n' \
+      "$FORMAT" "$build" "$(wc -l < genes.tsv)" "$(awk '$1=="r-bioc-rsubread"{print $2}' <<<"$got")" \
+      "${exons#x/usr/lib/R/site-library/Rsubread/}" "$(awk '$1=="r-bioc-org.hs.eg.db"{print $2}' <<<"$got")" "$eg_date"
+    printf '#chrom\tstart\tend\tstrand\tentrez\tsymbol\ttype\tcytoband\tomim\texons\n'
+    grep '^chr' genes.tsv; grep -v '^chr' genes.tsv || true
+  } | bgzip -c > "$out.tmp"
+  mv "$out.tmp" "$out"
+  tabix -f -s1 -b2 -e3 -0 -c'#' "$out"
+}
+model GRCh37 "$annot/hg19_RefSeq_exon.txt" "$OUT/GRCh37/genemodel.tsv.gz"
+model GRCh38 "$annot/hg38_RefSeq_exon.txt" "$OUT/GRCh38/genemodel.tsv.gz"
+
+# ------------------------------------------------------------------ known variants (GRCh37)
 chr20=x/usr/share/doc/shapeit4/examples/test/reference.vcf.gz
 chr22=x/usr/lib/R/site-library/VariantAnnotation/extdata/chr22.vcf.gz
 bcftools view --no-version -G -Oz -o kg20.vcf.gz "$chr20"
 bcftools view --no-version -G -Oz -o kg22.vcf.gz "$chr22"
 # (the two files declare AF differently, Number=A and Number=1: bcftools warns, keeps one)
-bcftools concat --no-version -Oz -o "$OUT/kg.vcf.gz.tmp" kg20.vcf.gz kg22.vcf.gz 2>concat.log \
+bcftools concat --no-version -Oz -o "$OUT/GRCh37/kg.vcf.gz.tmp" kg20.vcf.gz kg22.vcf.gz 2>concat.log \
   || { cat concat.log >&2; exit 1; }
-mv "$OUT/kg.vcf.gz.tmp" "$OUT/kg.vcf.gz"
-tabix -f -p vcf "$OUT/kg.vcf.gz"
+mv "$OUT/GRCh37/kg.vcf.gz.tmp" "$OUT/GRCh37/kg.vcf.gz"
+tabix -f -p vcf "$OUT/GRCh37/kg.vcf.gz"
 
-mkdir -p "$OUT/demo"
 cp x/usr/share/doc/shapeit4/examples/test/unphased.vcf.gz "$OUT/demo/shapeit4_unphased_chr20.vcf.gz"
 # (the package's unphased.bcf.gz is compressed twice and unreadable: make a real BCF)
 bcftools view --no-version -Ob -o "$OUT/demo/shapeit4_unphased_chr20.bcf" \
@@ -55,18 +154,30 @@ cp x/usr/lib/R/site-library/VariantAnnotation/extdata/hapmap_exome_chr22.vcf.gz 
    "$OUT/demo/hapmap_exome_chr22.vcf.gz"
 for f in "$OUT"/demo/*; do chmod 0644 "$f"; done
 
-cat > "$OUT/sources.conf" <<'EOT'
-# GAS default annotation sources (GRCh37, chromosome names without "chr"),
-# built by scripts/build-sources.sh from Debian packages.
+# ------------------------------------------------------------------ sources files
+genes_section() { # DIR: the [genes] section with paths under DIR
+  cat <<EOT
 [genes]
-type = region
-file = genes.bed.gz
-field = GENE
-
-[kg]
-type = known
-file = kg.vcf.gz
-id = true
-info = AF:KG_AF
+type = genemodel
+file = ${1}genemodel.tsv.gz
+# upstream/downstream: within this many bases of the gene's 5'/3' end (by strand)
+flank = 5000
 EOT
-echo "build-sources: $(zcat "$OUT/genes.bed.gz" | wc -l) gene spans, $(zcat "$OUT/kg.vcf.gz" | grep -vc '^#') known variants in $OUT"
+}
+kg_section() {
+  printf '\n[kg]\ntype = known\nfile = %skg.vcf.gz\nid = true\ninfo = AF:KG_AF\n' "$1"
+}
+{ echo "# GAS annotation sources for GRCh37 (b37/hg19), built by scripts/build-sources.sh."
+  genes_section ""; kg_section ""; } > "$OUT/GRCh37/sources.conf"
+{ echo "# GAS annotation sources for GRCh38 (hg38), built by scripts/build-sources.sh."
+  genes_section ""; } > "$OUT/GRCh38/sources.conf"
+{ echo "# GAS default annotation sources: GRCh37's (GRCh37/sources.conf), built by"
+  echo "# scripts/build-sources.sh from Debian packages."
+  genes_section GRCh37/; kg_section GRCh37/; } > "$OUT/sources.conf"
+rm -f "$OUT/genes.bed.gz" "$OUT/genes.bed.gz.tbi" "$OUT/kg.vcf.gz" "$OUT/kg.vcf.gz.tbi" # old layout
+echo "$got" > "$OUT/VERSIONS"
+for b in GRCh37 GRCh38; do
+  f=$OUT/$b/genemodel.tsv.gz
+  echo "build-sources: $b: $(zcat "$f" | grep -vc '^#') genes, $(zcat "$f" | cut -f1 | grep -v '^#' | sort -u | wc -l) contigs, $(du -k "$f" | cut -f1) KiB"
+done
+echo "build-sources: $(zcat "$OUT/GRCh37/kg.vcf.gz" | grep -vc '^#') known variants; done in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b - a}') s"

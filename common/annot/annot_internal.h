@@ -12,7 +12,7 @@
 #include <htslib/vcf.h>
 #include <stdint.h>
 
-enum src_type { SRC_REGION, SRC_KNOWN };
+enum src_type { SRC_REGION, SRC_KNOWN, SRC_GENEMODEL };
 enum region_format { RF_BED, RF_GFF3, RF_GTF };
 /* How a copied INFO value is laid out in the source. */
 enum info_number { NUM_A, NUM_R, NUM_1, NUM_FLAG, NUM_OTHER };
@@ -40,6 +40,8 @@ struct source_def {
     int copy_id;
     struct info_map *info;
     int ninfo;
+    /* genemodel */
+    int flank; /* upstream/downstream distance, bases */
 };
 
 struct annot_sources {
@@ -71,6 +73,9 @@ size_t contig_canon(const char *name, size_t n, char *out, size_t outn);
 int contig_same(const char *a, const char *b);
 enum contig_style { CS_CHR, CS_PLAIN };
 enum contig_style contig_style_of(const char *name);
+/* 1 << its style for a main chromosome's name (1-22, X, Y, M), 0 for others (unplaced
+ * contigs, accessions), which say nothing of a file's naming. */
+int contig_style_bit(const char *name);
 /* A person's description of a set of styles (bits 1 << CS_...). */
 const char *contig_style_name(int styles);
 
@@ -93,6 +98,14 @@ void build_evidence_line(struct build_evidence *e, const char *line);
  * Fills st->build, build_how, build_tag and adds warnings for disagreements. */
 int build_decide(const struct build_evidence *e, int override, const char *override_origin, int def,
                  struct annot_stats *st);
+
+/* Records per name: the genes with the most records. */
+struct tally;
+struct tally *tally_new(void);
+void tally_free(struct tally *t);
+void tally_add(struct tally *t, const char *s, size_t n);
+void tally_add_list(struct tally *t, const char *s, size_t n); /* "A,B,A": A and B once */
+int tally_top(const struct tally *t, int max, const char **names, int64_t *counts);
 
 /* Adds the end-of-run warnings (records on contigs no source knows) to st. */
 void annot_finish_warnings(struct annot_stats *st);
@@ -130,6 +143,41 @@ int region_styles(const struct region_set *rs); /* naming styles of its contigs 
  * gives the (at most max) names with the most, most first, ties by name. */
 void region_count_names(struct region_set *rs);
 int region_top_names(const struct region_set *rs, int max, const char **names, int64_t *counts);
+
+/* ------------------------------------------------------------------ gene model */
+
+/* The INFO fields a gene model source writes (genemodel_fields: the same, NULL-ended). */
+#define GM_GENE          "GENE"
+#define GM_GENE_ID       "GENE_ID"
+#define GM_GENE_LOC      "GENE_LOC"
+#define GM_GENE_TYPE     "GENE_TYPE"
+#define GM_CYTOBAND      "CYTOBAND"
+#define GM_OMIM          "OMIM"
+#define GM_NEAREST_GENE  "NEAREST_GENE"
+#define GM_NEAREST_DIST  "NEAREST_DIST"
+#define GM_DEFAULT_FLANK 5000
+extern const char *const genemodel_fields[];
+
+/* Where a record lies; GM_NONE: its contig has no genes in the model. */
+enum gm_loc { GM_NONE, GM_EXONIC, GM_INTRONIC, GM_UPSTREAM, GM_DOWNSTREAM, GM_INTERGENIC };
+
+struct genemodel;
+/* Reads and checks the whole model (a clear error if missing, truncated or corrupt). */
+int genemodel_open(const struct source_def *def, struct genemodel **out);
+void genemodel_free(struct genemodel *gm);
+/* What the model was built from (its header's from= text). */
+const char *genemodel_version(const struct genemodel *gm);
+/* Appends the fields for the record span [beg, end) (0-based) on contig to info (';'
+ * between fields); contig names match across "chr1"/"1" and "chrM"/"MT"/"chrMT".
+ * Returns the record's class (exonic if exonic in any gene). */
+enum gm_loc genemodel_annotate(struct genemodel *gm, const char *contig, int64_t beg, int64_t end,
+                               kstring_t *info);
+/* The ##INFO lines of the fields. */
+void genemodel_header(const struct source_def *def, kstring_t *h);
+/* Whether the model has genes on the contig whose canonical name is canon, and the
+ * naming styles of its contigs (for the count log). */
+int genemodel_has_contig(struct genemodel *gm, const char *canon);
+int genemodel_styles(const struct genemodel *gm);
 
 /* ------------------------------------------------------------------ known */
 

@@ -18,7 +18,13 @@
 struct annot_catalog {
     struct annot_sources *by_build[ANNOT_NBUILDS];
     struct annot_sources *any; /* a file declaring no build: for every build */
+    int file_build;            /* loaded from one file that declares this build, else -1 */
 };
+
+int annot_catalog_file_build(const struct annot_catalog *c)
+{
+    return c->file_build;
+}
 
 void annot_catalog_free(struct annot_catalog *c)
 {
@@ -97,8 +103,12 @@ int annot_catalog_load(const char *file, const char *dir, struct annot_catalog *
     int rc = 0, n = 0;
     char *def = NULL;
     *out = NULL;
+    c->file_build = -1;
     if (file && *file) {
         rc = add_file(c, file, -1);
+        for (int b = 0; !rc && b < ANNOT_NBUILDS; b++)
+            if (c->by_build[b])
+                c->file_build = b;
     } else if (dir && *dir) {
         rc = add_dir(c, dir, &n);
         if (!rc && !n)

@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -119,6 +120,19 @@ enum contig_style contig_style_of(const char *name)
     if (strlen(name) > 3 && !strncasecmp(name, "chr", 3))
         return CS_CHR;
     return CS_PLAIN;
+}
+
+int contig_style_bit(const char *name)
+{
+    char c[CONTIG_CANON_MAX];
+    contig_canon(name, strlen(name), c, sizeof c);
+    char *end;
+    long v = strtol(c, &end, 10);
+    int main_chrom = (!*end && c[0] >= '1' && c[0] <= '9' && v <= 22) || !strcmp(c, "X") ||
+                     !strcmp(c, "Y") || !strcmp(c, "MT");
+    if (!main_chrom || !strncmp(name, "NC_", 3))
+        return 0;
+    return 1 << contig_style_of(name);
 }
 
 const char *contig_style_name(int styles)

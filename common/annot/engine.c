@@ -28,7 +28,10 @@ struct engine {
     const struct annot_sources *src;
     struct region_set *rs[ANNOT_MAX_SOURCES];
     struct region_set *top_rs; /* the source whose names' records are counted */
+    struct tally *tally;       /* or: records per gene of the gene model loc_src */
+    int loc_src;
     struct known *kn[ANNOT_MAX_SOURCES];
+    struct genemodel *gm[ANNOT_MAX_SOURCES];
     struct lreader *in;
     struct owriter *out;
     struct annot_stats *st;
@@ -61,6 +64,10 @@ static void header_info_lines(struct engine *g, kstring_t *h)
 {
     for (int s = 0; s < g->src->n; s++) {
         const struct source_def *d = &g->src->src[s];
+        if (d->type == SRC_GENEMODEL) {
+            genemodel_header(d, h);
+            continue;
+        }
         if (d->type == SRC_REGION) {
             ksprintf(h,
                      "##INFO=<ID=%s,Number=.,Type=String,Description=\"Overlapping features "
@@ -141,13 +148,25 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
     const struct annot_opts *o = g->o;
     int over = o->build ? annot_build_parse(o->build) : -1;
     int def = o->default_build ? annot_build_parse(o->default_build) : ANNOT_GRCH37;
+    /* one sources file given for one build: inputs that do not say are taken as its */
+    int src_build = o->sources   ? o->sources->build
+                    : o->catalog ? annot_catalog_file_build(o->catalog)
+                                 : -1;
     if (o->build && over < 0)
         return gas_err_set(GAS_EINVAL,
                            "unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
                            "T2T-CHM13, or hg19, hg38, ...)",
                            o->build);
     int b = build_decide(ev, over, o->build_origin ? o->build_origin : "caller",
-                         def < 0 ? ANNOT_GRCH37 : def, g->st);
+                         src_build >= 0 ? src_build
+                         : def < 0      ? ANNOT_GRCH37
+                                        : def,
+                         g->st);
+    if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {
+        snprintf(g->st->build_how, sizeof g->st->build_how,
+                 "not stated in the header: the build of the sources file given");
+        snprintf(g->st->build_tag, sizeof g->st->build_tag, "sources");
+    }
     const struct annot_sources *src = o->sources;
     char have[128] = "";
     if (!src && o->catalog) {
@@ -529,9 +548,10 @@ static int sources_knowing(struct engine *g)
 {
     int n = 0;
     for (int s = 0; s < g->src->n; s++)
-        n +=
-            g->rs[s] ? region_has_contig(g->rs[s], g->canon) : known_has_contig(g->kn[s], g->canon);
-    g->st->input_styles |= 1 << contig_style_of(g->prev_contig);
+        n += g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
+             : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
+                        : known_has_contig(g->kn[s], g->canon);
+    g->st->input_styles |= contig_style_bit(g->prev_contig);
     return n;
 }
 
@@ -556,6 +576,29 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
     if (g->contig_idx >= 0)
         g->st->contigs[g->contig_idx].records++;
     return 0;
+}
+
+/* A gene model's record: its location class, and its genes (the GENE= it wrote from
+ * info[from]) counted. */
+static void gene_model_stats(struct engine *g, enum gm_loc loc, size_t from)
+{
+    static const char *names[] = {[GM_NONE] = "no genes on contig", [GM_EXONIC] = "exonic",
+                                  [GM_INTRONIC] = "intronic",       [GM_UPSTREAM] = "upstream",
+                                  [GM_DOWNSTREAM] = "downstream",   [GM_INTERGENIC] = "intergenic"};
+    struct annot_stats *st = g->st;
+    if (!st->nloc) {
+        for (int i = GM_EXONIC; i <= GM_INTERGENIC; i++)
+            snprintf(st->loc[st->nloc++].name, sizeof st->loc[0].name, "%s", names[i]);
+        snprintf(st->loc[st->nloc++].name, sizeof st->loc[0].name, "%s", names[GM_NONE]);
+    }
+    st->loc[loc == GM_NONE ? st->nloc - 1 : (int)loc - GM_EXONIC].records++;
+    const char *p = g->info.s + from, *end = g->info.s + g->info.l;
+    if (p < end && *p == ';')
+        p++;
+    if (end - p > 5 && !memcmp(p, GM_GENE "=", 5)) {
+        const char *semi = memchr(p + 5, ';', (size_t)(end - p - 5));
+        tally_add_list(g->tally, p + 5, (size_t)((semi ? semi : end) - p - 5));
+    }
 }
 
 static int do_record(struct engine *g, char *line, size_t len)
@@ -597,6 +640,13 @@ static int do_record(struct engine *g, char *line, size_t len)
                 kputsn(g->names.s, g->names.l, &g->info);
                 hit = 1;
             }
+        } else if (d->type == SRC_GENEMODEL) {
+            size_t from = g->info.l;
+            enum gm_loc loc =
+                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3], &g->info);
+            hit = loc != GM_NONE;
+            if (g->tally && s == g->loc_src)
+                gene_model_stats(g, loc, from);
         } else if (g->nal) {
             if ((rc = known_prepare(g->kn[s], chrom, pos, pos + (int64_t)cl[3] - 1)) != 0)
                 return rc;
@@ -647,8 +697,13 @@ static void source_facts(struct engine *g, int s)
     const struct source_def *d = &g->src->src[s];
     struct annot_stats *st = g->st;
     snprintf(st->source_kind[s], sizeof st->source_kind[s], "%s",
-             d->type == SRC_REGION ? "region" : "known");
-    const char *v = d->version ? d->version : d->type == SRC_KNOWN ? known_version(g->kn[s]) : NULL;
+             d->type == SRC_REGION      ? "region"
+             : d->type == SRC_GENEMODEL ? "genes"
+                                        : "known");
+    const char *v = d->version                 ? d->version
+                    : d->type == SRC_KNOWN     ? known_version(g->kn[s])
+                    : d->type == SRC_GENEMODEL ? genemodel_version(g->gm[s])
+                                               : NULL;
     struct stat sb;
     if (v && *v)
         snprintf(st->source_version[s], sizeof st->source_version[s], "%s", v);
@@ -658,30 +713,48 @@ static void source_facts(struct engine *g, int s)
         strftime(st->source_version[s], sizeof st->source_version[s], "file of %Y-%m-%d", &tm);
     } else
         snprintf(st->source_version[s], sizeof st->source_version[s], "unversioned");
-    if (d->type == SRC_REGION && !st->top_source[0]) {
-        region_count_names(g->rs[s]);
+    if (d->type == SRC_GENEMODEL && !g->tally) { /* genes and classes from the gene model */
+        g->tally = tally_new();
+        g->loc_src = s;
         snprintf(st->top_source, sizeof st->top_source, "%s", d->name);
-        g->top_rs = g->rs[s];
     }
+}
+
+/* The first region source gives the top names when there is no gene model. */
+static void choose_top_source(struct engine *g)
+{
+    for (int s = 0; s < g->src->n && !g->tally; s++)
+        if (g->src->src[s].type == SRC_REGION) {
+            region_count_names(g->rs[s]);
+            snprintf(g->st->top_source, sizeof g->st->top_source, "%s", g->src->src[s].name);
+            g->top_rs = g->rs[s];
+            return;
+        }
 }
 
 static int open_sources(struct engine *g, hts_tpool *pool)
 {
     for (int s = 0; s < g->src->n; s++) {
         const struct source_def *d = &g->src->src[s];
-        int rc = d->type == SRC_REGION ? region_load(d, &g->rs[s]) : known_open(d, pool, &g->kn[s]);
+        int rc = d->type == SRC_REGION      ? region_load(d, &g->rs[s])
+                 : d->type == SRC_GENEMODEL ? genemodel_open(d, &g->gm[s])
+                                            : known_open(d, pool, &g->kn[s]);
         if (rc)
             return rc;
         source_facts(g, s);
-        g->st->source_styles[s] =
-            d->type == SRC_REGION ? region_styles(g->rs[s]) : known_styles(g->kn[s]);
+        g->st->source_styles[s] = d->type == SRC_REGION      ? region_styles(g->rs[s])
+                                  : d->type == SRC_GENEMODEL ? genemodel_styles(g->gm[s])
+                                                             : known_styles(g->kn[s]);
         if (d->type == SRC_REGION)
             g->outkeys[g->noutkeys++] = d->field;
+        for (int f = 0; d->type == SRC_GENEMODEL && genemodel_fields[f] && g->noutkeys < 64; f++)
+            g->outkeys[g->noutkeys++] = genemodel_fields[f];
         for (int i = 0; i < d->ninfo && g->noutkeys < 64; i++)
             g->outkeys[g->noutkeys++] = d->info[i].dst;
         snprintf(g->st->source_name[s], sizeof g->st->source_name[s], "%s", d->name);
     }
     g->st->nsources = g->src->n;
+    choose_top_source(g);
     return 0;
 }
 
@@ -725,10 +798,11 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         if (!rc)
             rc = wrc;
     }
-    if (g.top_rs) {
+    if (g.top_rs || g.tally) {
         const char *names[10];
         int64_t counts[10];
-        st->ntop = region_top_names(g.top_rs, 10, names, counts);
+        st->ntop = g.tally ? tally_top(g.tally, 10, names, counts)
+                           : region_top_names(g.top_rs, 10, names, counts);
         for (int i = 0; i < st->ntop; i++) {
             snprintf(st->top[i].name, sizeof st->top[i].name, "%s", names[i]);
             st->top[i].records = counts[i];
@@ -739,7 +813,9 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
             st->seeks += known_seeks(g.kn[s]);
         known_free(g.kn[s]);
         region_free(g.rs[s]);
+        genemodel_free(g.gm[s]);
     }
+    tally_free(g.tally);
     lreader_close(g.in);
     if (pool)
         hts_tpool_destroy(pool);

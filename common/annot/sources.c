@@ -95,8 +95,10 @@ static int set_key(struct source_def *d, const char *dir, const char *key, char 
             d->type = SRC_REGION;
         else if (!strcmp(v, "known"))
             d->type = SRC_KNOWN;
+        else if (!strcmp(v, "genemodel"))
+            d->type = SRC_GENEMODEL;
         else {
-            snprintf(err, errn, "type must be region or known, got \"%s\"", v);
+            snprintf(err, errn, "type must be region, known or genemodel, got \"%s\"", v);
             return GAS_EINVAL;
         }
     } else if (!strcmp(key, "file")) {
@@ -151,6 +153,14 @@ static int set_key(struct source_def *d, const char *dir, const char *key, char 
         }
     } else if (!strcmp(key, "info")) {
         return parse_info_list(d, v, err, errn);
+    } else if (!strcmp(key, "flank")) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (!*v || *end || n < 0 || n > 10000000) {
+            snprintf(err, errn, "flank must be 0..10000000 bases, got \"%s\"", v);
+            return GAS_EINVAL;
+        }
+        d->flank = (int)n;
     } else {
         snprintf(err, errn, "unknown key \"%s\"", key);
         return GAS_EINVAL;
@@ -170,6 +180,17 @@ static int finish_def(struct source_def *d, int explicit_format, char *err, size
     if (!d->file) {
         snprintf(err, errn, "source [%s] has no file", d->name);
         return GAS_EINVAL;
+    }
+    if (d->type != SRC_REGION && d->field) {
+        snprintf(err, errn, "source [%s]: field is for region sources", d->name);
+        return GAS_EINVAL;
+    }
+    if (d->type == SRC_GENEMODEL) {
+        if (d->ninfo) {
+            snprintf(err, errn, "source [%s]: info is for known sources", d->name);
+            return GAS_EINVAL;
+        }
+        return 0;
     }
     if (d->type == SRC_REGION) {
         if (!d->field) {
@@ -221,6 +242,8 @@ static int check_unique(struct annot_sources *s, char *err, size_t errn, int *li
             struct source_def *d = &s->src[j];
             if (d->type == SRC_REGION && nid < 64)
                 ids[nid++] = d->field;
+            for (int f = 0; d->type == SRC_GENEMODEL && genemodel_fields[f] && nid < 64; f++)
+                ids[nid++] = genemodel_fields[f];
             for (int f = 0; f < d->ninfo && nid < 64; f++)
                 ids[nid++] = d->info[f].dst;
         }
@@ -326,6 +349,7 @@ int annot_sources_load(const char *path, struct annot_sources **out)
             cur->line = lineno;
             cur->copy_id = 1;
             cur->name_col = 4;
+            cur->flank = GM_DEFAULT_FLANK;
             explicit_format = 0;
             continue;
         }

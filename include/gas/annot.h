@@ -57,6 +57,9 @@ const char *annot_sources_path(const struct annot_sources *s);
 struct annot_catalog;
 int annot_catalog_load(const char *file, const char *dir, struct annot_catalog **out);
 void annot_catalog_free(struct annot_catalog *c);
+/* The build of a catalog loaded from one file that declares it (-s FILE), else -1: the
+ * build assumed for inputs whose header does not say. */
+int annot_catalog_file_build(const struct annot_catalog *c);
 /* The sources for build, or NULL when there are none for it. */
 const struct annot_sources *annot_catalog_get(const struct annot_catalog *c, int build);
 /* "GRCh37, GRCh38": the builds there are sources for. */
@@ -111,7 +114,7 @@ struct annot_stats {
     int annotated;               /* 0: no sources for the build, records passed unchanged */
     char not_annotated_why[512]; /* why, for a person */
     char sources_path[512];      /* the sources file used */
-    char source_version[ANNOT_MAX_SOURCES][96];
+    char source_version[ANNOT_MAX_SOURCES][192];
     char source_kind[ANNOT_MAX_SOURCES][16]; /* region, known */
     int nwarnings;
     char warnings[ANNOT_MAX_WARNINGS][320];

@@ -442,7 +442,7 @@ static void sources_file_errors_name_the_line(void)
         {"[a]\ntype = region\nfile = x.bed\n", ":1: region source [a] has no field"},
         {"[a]\ntype = known\nfile = x.vcf\nid = true\n", ":1: known source [a] must be a bgzipped"},
         {"type = region\n", ":1: \"key = value\" before the first [source] section"},
-        {"[a]\ntype = nearby\n", ":2: type must be region or known"},
+        {"[a]\ntype = nearby\n", ":2: type must be region, known or genemodel"},
         {"[a]\ntype = region\nfile = g.bed\nfield = 9bad\n", ":4: field \"9bad\" is not a valid"},
         {"[a]\ntype = known\nfile = k.vcf.gz\ninfo = AF:X, AF:X\n",
          "INFO field X is written by two"},
@@ -683,15 +683,17 @@ static void genome_build_detected_from_the_header(void)
         {"##GATKCommandLine=<ID=HaplotypeCaller,CommandLine=\"HaplotypeCaller --reference "
          "/ref/Homo_sapiens_assembly38.fasta --output x.vcf\">\n",
          NULL, NULL, "GRCh38", "header-name", 0, 0},
-        {"##source=caller\n", NULL, NULL, "GRCh37", "default", 1, 0},
-        {"##source=caller\n", NULL, "GRCh38", "GRCh38", "default", 0, 0},
+        /* the header does not say: the build of the one sources file given wins over the
+         * configured default (sources_chosen_by_build has the default) */
+        {"##source=caller\n", NULL, NULL, "GRCh37", "sources", 1, 0},
+        {"##source=caller\n", NULL, "GRCh38", "GRCh37", "sources", 1, 0},
         {H38, "GRCh37", NULL, "GRCh37", "override-job-setting", 1, 1},
         {H38, "hg19", NULL, "GRCh37", "override-job-setting", 1, 1},
         {"##reference=b36\n", "b37", NULL, "GRCh37", "override-job-setting", 1, 1},
         {H38 "##reference=hg19.fa\n", NULL, NULL, "GRCh38", "header-contig-lengths", 0, 1},
         {"##contig=<ID=1,length=248387328>\n##contig=<ID=2>\n", NULL, NULL, "T2T-CHM13",
          "header-contig-lengths", 0, 0},
-        {"##contig=<ID=1,length=12345>\n##contig=<ID=2>\n", NULL, NULL, "GRCh37", "default", 1, 1},
+        {"##contig=<ID=1,length=12345>\n##contig=<ID=2>\n", NULL, NULL, "GRCh37", "sources", 1, 1},
     };
     struct annot_sources *s = sources(KNOWN);
     char *conf = xasprintf("%s/sources.conf", dir), *text = NULL;
@@ -783,6 +785,13 @@ static void sources_chosen_by_build(void)
                              "annotated=yes>"));
     CHECK_STR(st.source_version[0], "v38");
     CHECK(strstr(st.sources_path, "/GRCh38/sources.conf") != NULL);
+    free(out);
+    /* the header does not say: the configured default */
+    out = cat ? annotate_build(NULL, cat, "##fileformat=VCFv4.2\n" HCOLS, NULL, "GRCh38", &st, &rc)
+              : NULL;
+    CHECK_STR(st.build, "GRCh38");
+    CHECK_STR(st.build_tag, "default");
+    CHECK(out && strstr(out, "\n1\t150\trsX\tC\tG\t.\t.\tGENE=GENE38\tGT\t1/1\n"));
     free(out);
     /* NCBI36: no sources here */
     out = cat ? annotate_build(NULL, cat, "##fileformat=VCFv4.2\n##reference=hg18\n" HCOLS, NULL,
@@ -903,6 +912,161 @@ static void count_log(void)
     annot_sources_free(s);
 }
 
+/* ------------------------------------------------------------------ gene model */
+
+static const char *MODEL =
+    "#gas-genemodel\t1\tbuild=test\tgenes=5\tfrom=hand-made\n"
+    "#chrom\tstart\tend\tstrand\tentrez\tsymbol\ttype\tcytoband\tomim\texons\n"
+    "chr1\t100\t200\t+\t1\tPLUS\tprotein-coding\t1p1\t100001\t0-20,80-100\n"
+    "chr1\t150\t1000\t-\t2\tMINUS\tncRNA\t1p2\t.\t0-50,800-850\n"
+    "chr1\t5000\t6000\t+\t3\tFAR\tpseudo\t.\t.\t0-1000\n"
+    "chrM\t10\t20\t+\t4\tMTG\trRNA\t.\t.\t0-10\n"
+    "2\t0\t50\t-\t5\tTWO\tprotein-coding\t2q\t.\t0-50\n";
+
+/* A directory with m.gz (text) and s.conf (a genemodel source with conf_extra). */
+static struct annot_sources *model_sources(const char *text, const char *conf_extra)
+{
+    free(dir);
+    dir = xstrdup(t_tmpdir());
+    char *m = xasprintf("%s/m.gz", dir), *c = xasprintf("%s/s.conf", dir);
+    BGZF *fp = bgzf_open(m, "w");
+    CHECK(fp && bgzf_write(fp, text, strlen(text)) >= 0 && bgzf_close(fp) == 0);
+    FILE *f = fopen(c, "w");
+    fprintf(f, "[genes]\ntype = genemodel\nfile = m.gz\n%s", conf_extra);
+    fclose(f);
+    struct annot_sources *s = NULL;
+    CHECK_OK(annot_sources_load(c, &s));
+    free(m);
+    free(c);
+    return s;
+}
+
+static void gene_model_classes(void)
+{
+    struct annot_sources *s = model_sources(MODEL, "flank = 500\n");
+    const char *in = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                     "1\t101\t.\tA\tG\t.\t.\tGENE=OLD;NEAREST_DIST=5;DP=3\n"
+                     "1\t151\t.\tA\tG\t.\t.\t.\n"
+                     "1\t500\t.\tA\tG\t.\t.\t.\n"
+                     "1\t50\t.\tA\tG\t.\t.\t.\n"
+                     "1\t1300\t.\tA\tG\t.\t.\t.\n"
+                     "1\t3000\t.\tAC\tA\t.\t.\t.\n"
+                     "1\t6100\t.\tA\tG\t.\t.\t.\n"
+                     "1\t7001\t.\tA\tG\t.\t.\t.\n"
+                     "1\t95\t.\tAAAAAAAAAA\tA\t.\t.\t.\n"
+                     "MT\t15\t.\tA\tG\t.\t.\t.\n"
+                     "chr2\t10\t.\tA\tG\t.\t.\t.\n"
+                     "3\t10\t.\tA\tG\t.\t.\t.\n";
+    const char *want[] = {
+        /* exonic in PLUS; the old GENE and NEAREST_DIST are replaced, DP kept */
+        "1\t101\t.\tA\tG\t.\t.\tDP=3;GENE=PLUS;GENE_ID=1;GENE_LOC=exonic;GENE_TYPE=protein-coding;"
+        "CYTOBAND=1p1;OMIM=100001\n",
+        /* PLUS's intron, MINUS's first exon: per gene, in order of gene start */
+        "1\t151\t.\tA\tG\t.\t.\tGENE=PLUS,MINUS;GENE_ID=1,2;GENE_LOC=intronic,exonic;GENE_TYPE="
+        "protein-coding,ncRNA;CYTOBAND=1p1,1p2;OMIM=100001,.\n",
+        /* no OMIM field when no gene has one */
+        "1\t500\t.\tA\tG\t.\t.\tGENE=MINUS;GENE_ID=2;GENE_LOC=intronic;GENE_TYPE=ncRNA;CYTOBAND="
+        "1p2\n",
+        /* 5' of a + gene: upstream; 51 bases from 1:101 */
+        "1\t50\t.\tA\tG\t.\t.\tGENE_LOC=upstream;NEAREST_GENE=PLUS;NEAREST_DIST=51\n",
+        /* 5' of a - gene (after its end): upstream */
+        "1\t1300\t.\tA\tG\t.\t.\tGENE_LOC=upstream;NEAREST_GENE=MINUS;NEAREST_DIST=300\n",
+        /* equally far from MINUS and FAR (2000 bases): the left one; beyond flank */
+        "1\t3000\t.\tAC\tA\t.\t.\tGENE_LOC=intergenic;NEAREST_GENE=MINUS;NEAREST_DIST=2000\n",
+        "1\t6100\t.\tA\tG\t.\t.\tGENE_LOC=downstream;NEAREST_GENE=FAR;NEAREST_DIST=100\n",
+        "1\t7001\t.\tA\tG\t.\t.\tGENE_LOC=intergenic;NEAREST_GENE=FAR;NEAREST_DIST=1001\n",
+        /* a deletion whose REF reaches into PLUS's exon */
+        "1\t95\t.\tAAAAAAAAAA\tA\t.\t.\tGENE=PLUS;GENE_ID=1;GENE_LOC=exonic;GENE_TYPE=protein-"
+        "coding;CYTOBAND=1p1;OMIM=100001\n",
+        /* MT finds chrM, chr2 finds 2 */
+        "MT\t15\t.\tA\tG\t.\t.\tGENE=MTG;GENE_ID=4;GENE_LOC=exonic;GENE_TYPE=rRNA\n",
+        "chr2\t10\t.\tA\tG\t.\t.\tGENE=TWO;GENE_ID=5;GENE_LOC=exonic;GENE_TYPE=protein-coding;"
+        "CYTOBAND=2q\n",
+        /* a contig the model does not have: nothing */
+        "3\t10\t.\tA\tG\t.\t.\t.\n",
+    };
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    for (size_t i = 0; out && i < sizeof want / sizeof *want; i++)
+        if (!strstr(out, want[i]))
+            t_fail(__FILE__, __LINE__, "record %zu: want %s in\n%s", i, want[i], out);
+    CHECK(out && strstr(out, "##INFO=<ID=GENE_LOC,Number=.,Type=String,Description=\"Location "
+                             "class: per GENE exonic or intronic; for a record in no gene, "
+                             "relative to NEAREST_GENE: upstream or downstream (within 500 bases"));
+    CHECK(out && strstr(out, "##INFO=<ID=NEAREST_DIST,Number=1,Type=Integer,"));
+    CHECK(out && count_lines(out, "##INFO=<ID=") == 8);
+    CHECK_INT(st.source_hits[0], 11);
+    free(out);
+    annot_sources_free(s);
+}
+
+static void gene_model_errors(void)
+{
+    const char *head = "#gas-genemodel\t1\tgenes=1\n";
+    const struct {
+        const char *body, *want;
+    } cases[] = {
+        {"chr1\t0\t10\t+\t1\tA\tt\tc\to\n", "line 2: expected 10 columns"},
+        {"chr1\t10\t10\t+\t1\tA\tt\tc\to\t0-1\n", "line 2: expected 10 columns"},
+        {"chr1\t0\t10\t*\t1\tA\tt\tc\to\t0-1\n", "line 2: expected 10 columns"},
+        {"chr1\t0\t10\t+\tx1\tA\tt\tc\to\t0-1\n", "line 2: expected 10 columns"},
+        {"chr1\t0\t10\t+\t1\tA,B\tt\tc\to\t0-1\n", "line 2: column 6 is empty or has a char"},
+        {"chr1\t0\t10\t+\t1\tA\tt\tc\to;x\t0-1\n", "line 2: column 9 is empty or has a char"},
+        {"chr1\t0\t10\t+\t1\tA\tt\tc\to\t0-11\n", "line 2: exons must be sorted"},
+        {"chr1\t0\t10\t+\t1\tA\tt\tc\to\t0-5,4-6\n", "line 2: exons must be sorted"},
+        {"chr1\t0\t10\t+\t1\tA\tt\tc\to\t5-5\n", "line 2: exons must be sorted"},
+        {"chr1\t0\t10\t+\t1\tA\tt\tc\to\t0-1,\n", "line 2: exons must be sorted"},
+        {"chr1\t0\t10\t+\t1\tA\tt\tc\to\t\n", "line 2: exons must be sorted"},
+        {"chr1\t0\t99999999999\t+\t1\tA\tt\tc\to\t0-1\n", "line 2: expected 10 columns"},
+        {"chr1\t5\t10\t+\t1\tA\tt\tc\to\t0-1\nchr1\t0\t10\t+\t2\tB\tt\tc\to\t0-1\n",
+         "line 3: genes are not sorted by start"},
+        {"chr1\t0\t10\t+\t1\tA\tt\tc\to\t0-1\nchr2\t0\t10\t+\t2\tB\tt\tc\to\t0-1\n"
+         "chr1\t20\t30\t+\t3\tC\tt\tc\to\t0-1\n",
+         "line 4: contig chr1 comes back after other contigs"},
+        {"", "0 genes, its header says 1"},
+        {"chr1\t0\t10\t+\t1\tA\tt\tc\to\t0-1\nchr1\t0\t10\t+\t2\tB\tt\tc\to\t0-1\n",
+         "2 genes, its header says 1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *text = xasprintf("%s%s", head, cases[i].body);
+        struct annot_sources *s = model_sources(text, "");
+        struct annot_stats st;
+        int rc;
+        char *out = annotate(s,
+                             "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\t"
+                             "INFO\n1\t1\t.\tA\tG\t.\t.\t.\n",
+                             0, &st, &rc, 0);
+        if (rc == 0 || !strstr(gas_errmsg(), cases[i].want) || !strstr(gas_errmsg(), "m.gz"))
+            t_fail(__FILE__, __LINE__, "case %zu: rc %d \"%s\" lacks \"%s\"", i, rc, gas_errmsg(),
+                   cases[i].want);
+        free(out);
+        free(text);
+        annot_sources_free(s);
+    }
+    const struct {
+        const char *conf, *want;
+    } conf[] = {
+        {"flank = -1\n", ":4: flank must be 0..10000000 bases"},
+        {"flank = 5k\n", ":4: flank must be 0..10000000 bases"},
+        {"field = GENE\n", ":1: source [genes]: field is for region sources"},
+        {"[g2]\ntype = genemodel\nfile = m.gz\n", "INFO field GENE is written by two sources"},
+        {"[r]\ntype = region\nfile = r.bed\nfield = OMIM\n", "INFO field OMIM is written by two"},
+    };
+    for (size_t i = 0; i < sizeof conf / sizeof *conf; i++) {
+        char *text = xasprintf("[genes]\ntype = genemodel\nfile = m.gz\n%s", conf[i].conf);
+        const char *p = t_write_file("s.conf", text, strlen(text));
+        struct annot_sources *s = NULL;
+        int rc = annot_sources_load(p, &s);
+        if (rc != GAS_EINVAL || !strstr(gas_errmsg(), conf[i].want))
+            t_fail(__FILE__, __LINE__, "conf %zu: \"%s\" lacks \"%s\"", i, gas_errmsg(),
+                   conf[i].want);
+        annot_sources_free(s);
+        free(text);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
@@ -924,6 +1088,8 @@ int main(int argc, char **argv)
         T(sources_chosen_by_build),
         T(count_log_json),
         T(odd_build_headers_are_harmless),
+        T(gene_model_classes),
+        T(gene_model_errors),
     };
     hts_set_log_level(HTS_LOG_OFF);
     int rc = t_main("annot", cases, sizeof cases / sizeof *cases, argc, argv);

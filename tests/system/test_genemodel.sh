@@ -1,0 +1,196 @@
+#!/bin/bash
+# The default gene model (build/sources/GRCh37, GRCh38, made by scripts/build-sources.sh)
+# used as a user would: `gas annotate` with the default sources from another directory on
+# every GAS sample (each gets gene annotations: MT genes for test.vcf and free_1.vcf, Y genes
+# for free_2.vcf); known variants land in the genes and exons they are known to (BRCA1
+# 185delAG, CFTR F508del, in both builds); the location class, nearest gene and distance
+# agree record by record with an independent computation by bedtools (intersect/closest
+# against the same exons and gene spans) on the chr21 benchmark input for both builds; the
+# genes agree with bcftools annotate and a BED of the same model on a chr-prefixed and a
+# plain input (0 disagreements), and both namings give identical annotations; a missing or
+# corrupt model is a clear error before any record; the sources are rebuilt when the
+# packages' versions change.
+SUITE=genemodel
+. "$(dirname "$0")/lib.sh"
+S=$GAS_ROOT/build/sources
+SAMPLES=$GAS_ROOT/../shared/testdata/gas-samples
+BENCH=$GAS_ROOT/../shared/bench
+PG=$BENCH/src/PG_NA12878_chr21.hg19.vcf.gz
+cd "$WORK" || exit 2
+need=""
+for t in bedtools bcftools tabix bgzip gawk; do command -v $t >/dev/null || need="$need $t"; done
+if [ -n "$need" ]; then
+  bad "tools present" "missing:$need (scripts/install-deps.sh installs them)"; finish $SUITE; exit 1
+fi
+if [ ! -s "$S/GRCh37/genemodel.tsv.gz" ] || [ ! -s "$S/GRCh38/genemodel.tsv.gz" ]; then
+  bad "default sources built" "$S/GRCh3{7,8}/genemodel.tsv.gz missing: run make"; finish $SUITE; exit 1
+fi
+
+# ------------------------------------------------------------------ GAS samples
+# field OUT.vcf KEY: the value of INFO/KEY of each record ("." when absent)
+field() { bcftools query -f "%INFO/$2\n" "$1" 2>/dev/null; }
+# pct OUT KEY: percentage of records that have INFO/KEY
+pct() { field "$1" "$2" | awk '{n++; if ($0 != ".") k++} END {printf "%.1f", n ? 100 * k / n : 0}'; }
+for f in test free_1 free_2 premium_1 premium_2 premium_3; do
+  check "$f.vcf annotated with the default sources" 0 gas annotate "$SAMPLES/$f.vcf" -o "$f.out.vcf" --no-log
+done
+# measured when written: GENE on 67.7% (test), 76.2% (free_1), 11.0% (free_2 taken as GRCh37);
+# GENE_LOC on all. free_2, premium_1 and premium_3 are NCBI36 by their headers
+# (##reference=1000GenomesPilot-NCBI36, human_b36_both.fasta): with no NCBI36 sources they
+# are passed through unannotated (tests/system/test_build.sh); here the gene model is checked
+# on them as if their header said GRCh37 (--build GRCh37).
+for f in free_2 premium_1 premium_3; do
+  check_out "$f.vcf (NCBI36): not annotated" 0 'build=NCBI36,build_source=header-name,sources=none,annotated=no' \
+    grep '^##GAS_annotation' "$f.out.vcf"
+  check "$f.vcf annotated with --build GRCh37" 0 gas annotate "$SAMPLES/$f.vcf" -o "$f.out.vcf" --no-log --build GRCh37
+done
+for x in test:60:MT free_1:70:MT free_2:10:Y; do
+  IFS=: read -r f min chrom <<<"$x"
+  p=$(pct "$f.out.vcf" GENE)
+  if awk -v p="$p" -v m="$min" 'BEGIN {exit !(p >= m)}'; then ok "$f.vcf: $p% of records in a gene"
+  else bad "$f.vcf: at least $min% of records in a gene" "got $p%"; fi
+  n=$(bcftools query -i 'INFO/GENE!="."' -f '%CHROM\n' "$f.out.vcf" 2>/dev/null | grep -vcx "$chrom")
+  check "$f.vcf: its genes are on $chrom" 0 test "$n" = 0
+done
+for f in test free_1 free_2 premium_1 premium_2 premium_3; do
+  check "$f.vcf: every record has a location class" 0 test "$(pct "$f.out.vcf" GENE_LOC)" = 100.0
+done
+# MT: ND1 is 3307..4262 (+), RNR1 648..1601 (+) (rCRS, as RefSeq has them)
+rec() { bcftools query -i "POS=$2" -f '%INFO/GENE %INFO/GENE_ID %INFO/GENE_LOC %INFO/GENE_TYPE %INFO/OMIM %INFO/NEAREST_GENE %INFO/NEAREST_DIST\n' "$1" 2>/dev/null | head -1; }
+check_out "test.vcf MT:4158 is exonic in ND1 (Entrez 4535, OMIM 516000)" 0 \
+  '^ND1 4535 exonic protein-coding 516000\|535000\|540000 \. \.$' rec test.out.vcf 4158
+check_out "test.vcf MT:60 is upstream of RNR1 (648), 588 bases away" 0 '^\. \. upstream \. \. RNR1 588$' rec test.out.vcf 60
+check_out "test.vcf MT:4312 is downstream of ND1 (ends 4262), 50 bases away" 0 '^\. \. downstream \. \. ND1 50$' rec test.out.vcf 4312
+
+# ------------------------------------------------------------------ known variants by hand
+# BRCA1 185delAG (c.68_69del, exon 2) and CFTR F508del (exon 10/11); TP53 intron 1; a base
+# of the gene desert on 5p14 (intergenic)
+hand() { # BUILD CHR-PREFIX: a VCF of those variants in that build's coordinates
+  local c=$2
+  printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  if [ "$1" = GRCh37 ]; then
+    printf '%s7\t117199644\tF508del\tATCT\tA\t.\t.\t.\n%s17\t7585000\ttp53i1\tA\tG\t.\t.\t.\n' "$c" "$c"
+    printf '%s17\t41276044\t185delAG\tACT\tA\t.\t.\t.\n' "$c"
+  else
+    printf '%s7\t117559590\tF508del\tATCT\tA\t.\t.\t.\n%s17\t7681700\ttp53i1\tA\tG\t.\t.\t.\n' "$c" "$c"
+    printf '%s17\t43124027\t185delAG\tACT\tA\t.\t.\t.\n' "$c"
+  fi
+}
+for b in GRCh37:"" GRCh38:chr; do
+  IFS=: read -r build c <<<"$b"
+  hand "$build" "$c" > "hand_$build.vcf"
+  check "$build: hand-made VCF annotated" 0 gas annotate "hand_$build.vcf" -o "hand_$build.out.vcf" -s "$S/$build/sources.conf" --no-log
+  q() { bcftools query -i "ID=\"$1\"" -f '%INFO/GENE %INFO/GENE_ID %INFO/GENE_LOC %INFO/CYTOBAND %INFO/OMIM\n' "hand_$build.out.vcf" 2>/dev/null; }
+  check_out "$build: BRCA1 185delAG is exonic in BRCA1 (672, 17q21.31, OMIM 113705)" 0 \
+    '^BRCA1 672 exonic 17q21.31 ([0-9|]*\|)?113705' q 185delAG
+  check_out "$build: CFTR F508del is exonic in CFTR (1080, 7q31.2, OMIM 602421)" 0 \
+    '^CFTR 1080 exonic 7q31.2 .*602421' q F508del
+  check_out "$build: TP53 intron 1 is intronic in TP53" 0 '^TP53 7157 intronic 17p13.1' q tp53i1
+done
+
+# ------------------------------------------------------------------ bedtools
+if [ ! -s "$PG" ]; then
+  bad "benchmark input present" "$PG missing: the benchmark needs ../shared beside the project"
+  finish $SUITE; exit 1
+fi
+# records.bed: chrom, start, end (the REF span), record number
+bcftools query -f '%CHROM\t%POS0\t%END\n' "$PG" | awk -v OFS='\t' '{print $0, NR}' > records.bed
+zcat "$PG" | sed -e 's/^chr21\t/21\t/' -e 's/^##contig=<ID=chr/##contig=<ID=/' | bgzip -c > plain21.vcf.gz
+# bedtools_classes MODEL: "record entrez:class ..." (in a gene) or "record .:class:gene:dist"
+bedtools_classes() {
+  zcat "$1" | awk -F'\t' -v OFS='\t' '!/^#/ && $1 == "chr21" {print $1, $2, $3, $6, $5, $4}' > genes.bed
+  zcat "$1" | awk -F'\t' -v OFS='\t' '!/^#/ && $1 == "chr21" {n = split($10, x, ","); for (i = 1; i <= n; i++) {
+      split(x[i], se, "-"); print $1, $2 + se[1], $2 + se[2], $6, $5, $4 } }' > exons.bed
+  bedtools intersect -a records.bed -b genes.bed -wa -wb | cut -f4,9 | sort -u > in_gene
+  bedtools intersect -a records.bed -b exons.bed -wa -wb | cut -f4,9 | sort -u > in_exon
+  bedtools intersect -a records.bed -b genes.bed -v > nogene.bed
+  bedtools closest -a nogene.bed -b genes.bed -D b -t first |
+    awk -v OFS='\t' '{d = $NF; a = d < 0 ? -d : d; c = a > 5000 ? "intergenic" : d < 0 ? "upstream" : "downstream"
+                      print $4, ".:" c ":" $8 ":" a}' > near
+  awk -F'\t' -v OFS='\t' 'FILENAME == "in_exon" {ex[$1, $2] = 1; next}
+       FILENAME == "in_gene" {print $1, $2 ":" (($1, $2) in ex ? "exonic" : "intronic"); next}
+       {print}' in_exon in_gene near |
+    sort -k1,1n -k2,2 | awk -F'\t' '$1 != p {if (NR > 1) print s; s = $1; p = $1} {s = s " " $2} END {print s}'
+}
+# gas_classes OUT: the same from GAS's fields
+gas_classes() {
+  bcftools query -f '%INFO/GENE_ID\t%INFO/GENE_LOC\t%INFO/NEAREST_GENE\t%INFO/NEAREST_DIST\n' "$1" |
+    awk -F'\t' '{ if ($1 == ".") { print NR " .:" $2 ":" $3 ":" $4; next }
+      n = split($1, id, ","); split($2, lc, ","); delete s
+      for (i = 1; i <= n; i++) s[i] = id[i] ":" lc[i]
+      m = asort(s); o = NR; for (i = 1; i <= m; i++) o = o " " s[i]; print o }'
+}
+# (the input is hg19 by its header: --build makes the engine take it as each build in turn,
+# to compare its computation with bedtools' on the same coordinates)
+for b in GRCh37 GRCh38; do
+  in=plain21.vcf.gz; [ $b = GRCh38 ] && in=$PG # GRCh37 as b37 names it, GRCh38 with "chr"
+  check "$b: chr21 input annotated" 0 gas annotate "$in" -o "bench_$b.vcf" -s "$S/$b/sources.conf" --no-log --build $b
+  bedtools_classes "$S/$b/genemodel.tsv.gz" > "bt_$b"
+  gas_classes "bench_$b.vcf" > "gas_$b"
+  n=$(wc -l < "gas_$b"); d=$(diff "bt_$b" "gas_$b" | grep -c '^>')
+  classes=$(awk '{for (i = 2; i <= NF; i++) {split($i, x, ":"); c[x[2]]++}} END {for (k in c) printf " %s %d", k, c[k]}' "gas_$b")
+  if [ "$n" -gt 60000 ] && [ "$d" = 0 ] && cmp -s "bt_$b" "gas_$b"; then
+    ok "$b: location class, nearest gene and distance agree with bedtools on $n records ($classes)"
+  else
+    bad "$b: agree with bedtools (records $n, disagreements $d)" "$(diff "bt_$b" "gas_$b" | head -6)"
+  fi
+done
+
+# ------------------------------------------------------------------ bcftools, both namings
+printf '##INFO=<ID=GENE,Number=.,Type=String,Description="genes">\n' > gene.hdr
+for b in GRCh37 GRCh38; do
+  for naming in chr plain; do
+    in=$PG; [ $naming = plain ] && in=plain21.vcf.gz
+    zcat "$S/$b/genemodel.tsv.gz" | awk -F'\t' -v OFS='\t' -v plain=$naming '!/^#/ {
+        c = $1; if (plain == "plain") { sub(/^chr/, "", c); if (c == "M") c = "MT" } print c, $2, $3, $6 }' |
+      bgzip -c > "genes_$naming.bed.gz"
+    tabix -f -p bed "genes_$naming.bed.gz"
+    bcftools annotate --no-version -a "genes_$naming.bed.gz" -c CHROM,FROM,TO,GENE -h gene.hdr \
+      -l GENE:unique -Ov -o "bcf_${b}_$naming.vcf" "$in"
+    check "$b $naming names: annotated" 0 gas annotate "$in" -o "gas_${b}_$naming.vcf" -s "$S/$b/sources.conf" --no-log --build $b
+    set_of() { bcftools query -f '%INFO/GENE\n' "$1" | gawk -F, '{n = split($0, v, ","); delete u; m = 0
+        for (i = 1; i <= n; i++) if (!(v[i] in u)) {u[v[i]] = 1; w[++m] = v[i]} s = ""
+        asort(w); for (i = 1; i <= m; i++) s = s (i > 1 ? "," : "") w[i]; delete w; print s}'; }
+    d=$(paste <(set_of "bcf_${b}_$naming.vcf") <(set_of "gas_${b}_$naming.vcf") | awk -F'\t' '$1 != $2' | wc -l)
+    g=$(set_of "gas_${b}_$naming.vcf" | grep -vc '^\.$')
+    check "$b $naming names: genes agree with bcftools record by record ($g records in genes, $d disagreements)" 0 \
+      test "$d" = 0 -a "$g" -gt 20000
+  done
+  check "$b: chr-prefixed and plain input give identical annotations" 0 \
+    cmp <(grep -v '^#' "gas_${b}_chr.vcf" | cut -f2-) <(grep -v '^#' "gas_${b}_plain.vcf" | cut -f2-)
+done
+
+# ------------------------------------------------------------------ broken models
+mkdir -p broken
+model=$S/GRCh37/genemodel.tsv.gz
+try() { # NAME PATTERN: annotating with broken/m.gz fails at start with PATTERN, no output
+  printf '[genes]\ntype = genemodel\nfile = m.gz\n' > broken/s.conf
+  check_out "$1: clear error" 1 "$2" gas annotate "$SAMPLES/test.vcf" -o broken/out.vcf -s broken/s.conf --no-log
+  check "$1: no output left" 1 test -e broken/out.vcf
+}
+rm -f broken/m.gz
+try "missing model" "cannot open gene model .*m.gz \(build it: make sources\)"
+head -c 300000 "$model" > broken/m.gz
+try "truncated model" "m.gz is truncated|corrupt"
+zcat "$model" | head -n 2000 | bgzip -c > broken/m.gz
+try "model cut at a line" "m.gz is truncated or corrupt: 1998 genes, its header says"
+zcat "$model" | sed '1s/^#gas-genemodel/#something/' | bgzip -c > broken/m.gz
+try "not a gene model" "is not a GAS gene model"
+zcat "$model" | sed '500s/\t[0-9-]*,/\t9-3,/' | bgzip -c > broken/m.gz
+try "bad exon list" "m.gz line 500: exons must be sorted"
+zcat "$model" | awk 'NR == 300 {l = $0; next} NR == 900 {print l} {print}' | bgzip -c > broken/m.gz
+try "unsorted model" "m.gz line 899: genes are not sorted by start"
+head -c 3000 /dev/urandom > broken/m.gz
+try "random bytes" "m.gz (is not a GAS gene model|is corrupt|line 1: binary)"
+
+# ------------------------------------------------------------------ rebuilt on version change
+cp -a "$S" srcs
+before=$(stat -c %Y srcs/GRCh37/genemodel.tsv.gz)
+check "build-sources: up to date, does nothing" 0 "$GAS_ROOT/scripts/build-sources.sh" srcs
+check "build-sources: files untouched" 0 test "$before" = "$(stat -c %Y srcs/GRCh37/genemodel.tsv.gz)"
+sed -i 's/^r-bioc-rsubread .*/r-bioc-rsubread 0.0-old/' srcs/VERSIONS
+check_out "build-sources: a changed package version rebuilds" 0 "versions changed, rebuilding" \
+  "$GAS_ROOT/scripts/build-sources.sh" srcs
+check "build-sources: VERSIONS current again" 0 cmp srcs/VERSIONS "$S/VERSIONS"
+check "build-sources: the rebuilt model is the same" 0 cmp <(zcat srcs/GRCh37/genemodel.tsv.gz) <(zcat "$model")
+finish $SUITE
