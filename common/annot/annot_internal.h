@@ -71,7 +71,7 @@ static inline int find_tabs(const char *s, const char *end, const char **t, int 
 #define CONTIG_CANON_MAX 256
 size_t contig_canon(const char *name, size_t n, char *out, size_t outn);
 int contig_same(const char *a, const char *b);
-enum contig_style { CS_CHR, CS_PLAIN };
+enum contig_style { CS_CHR, CS_PLAIN, CS_REFSEQ };
 enum contig_style contig_style_of(const char *name);
 /* 1 << its style for a main chromosome's name (1-22, X, Y, M), 0 for others (unplaced
  * contigs, accessions), which say nothing of a file's naming. */

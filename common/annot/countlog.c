@@ -24,8 +24,9 @@ static const char *style_tag(int styles)
     switch (styles) {
     case 1 << CS_CHR: return "chr";
     case 1 << CS_PLAIN: return "plain";
-    case (1 << CS_CHR) | (1 << CS_PLAIN): return "mixed";
-    default: return "none";
+    case 1 << CS_REFSEQ: return "refseq";
+    case 0: return "none";
+    default: return "mixed";
     }
 }
 
