@@ -195,10 +195,11 @@ static void set_build_note(struct tbl_update *u, const struct annot_stats *st)
         snprintf(note, sizeof note, "not annotated: %s is %s; %s", st->build, st->build_how,
                  st->not_annotated_why);
     else if (st->nwarnings)
-        snprintf(note, sizeof note, "%s %s; %d warning%s in the count log (gas log): %s", st->build,
-                 st->build_how, st->nwarnings, st->nwarnings == 1 ? "" : "s", st->warnings[0]);
+        snprintf(note, sizeof note, "%s, %s; %d warning%s in the count log (gas log): %s",
+                 st->build, st->build_how, st->nwarnings, st->nwarnings == 1 ? "" : "s",
+                 st->warnings[0]);
     else
-        snprintf(note, sizeof note, "%s %s", st->build, st->build_how);
+        snprintf(note, sizeof note, "%s, %s", st->build, st->build_how);
     tbl_update_set_str(u, "annotation_note", note);
 }
 
