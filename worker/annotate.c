@@ -31,6 +31,8 @@ int annotate_thread_init(struct pipe_ctx *ctx)
                                           "the default sources (make sources)");
     struct annot_sources *s = NULL;
     int rc = annot_sources_load(path, &s);
+    if (!rc)
+        rc = annot_sources_check(s); /* a broken source stops gasd at start, not every job */
     free(def);
     ctx->local = s;
     return rc;
