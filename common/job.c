@@ -95,6 +95,7 @@ int job_from_json(const cJSON *item, struct job *j)
         {"retrieval_tier", &j->retrieval_tier},
         {"error", &j->error},
         {"worker_id", &j->worker_id},
+        {"genome_build", &j->genome_build},
     };
     for (size_t i = 0; !rc && i < sizeof strs / sizeof *strs; i++)
         rc = get_str(item, strs[i].name, 0, strs[i].dst);
@@ -173,6 +174,7 @@ cJSON *job_to_json(const struct job *j)
     put_num(o, "attempts", j->attempts);
     put_str(o, "error", j->error);
     put_str(o, "worker_id", j->worker_id);
+    put_str(o, "genome_build", j->genome_build);
     put_num(o, "lease_until", j->lease_until);
     put_num(o, "restore_time", j->restore_time);
     return o;
@@ -192,7 +194,8 @@ void job_release(struct job *j)
                      &j->retrieval_id,
                      &j->retrieval_tier,
                      &j->error,
-                     &j->worker_id};
+                     &j->worker_id,
+                     &j->genome_build};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(*strs[i]);
     memset(j, 0, sizeof *j);

@@ -20,8 +20,13 @@ static void usage(FILE *out)
             "  -o, --output OUT   annotated VCF; - for stdout\n"
             "  -O, --output-type  v (VCF, default) or z (bgzipped VCF)\n"
             "  -s, --sources FILE sources file (default: config annot_sources, else the\n"
-            "                     GRCh37 sources built with GAS)\n"
+            "                     sources of the input's build: annot_sources_dir/<build>/,\n"
+            "                     else the GRCh37 and GRCh38 sources built with GAS)\n"
+            "  -b, --build B      the input's genome build (GRCh37, GRCh38, hg19, hg38, ...),\n"
+            "                     whatever its header says (default: from the header, else\n"
+            "                     config default_build)\n"
             "  -l, --log FILE     count log (default: OUT's name with .count.log; none for -)\n"
+            "      --log-json FILE  the count log as JSON too (- for stdout)\n"
             "      --no-log       do not write the count log\n"
             "  -t, --threads N    (de)compression threads (default: config annot_threads)\n");
 }
@@ -45,12 +50,13 @@ int cmd_annotate(struct cfg *cfg, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},  {"output-type", required_argument, NULL, 'O'},
         {"sources", required_argument, NULL, 's'}, {"log", required_argument, NULL, 'l'},
         {"no-log", no_argument, NULL, 'N'},        {"threads", required_argument, NULL, 't'},
+        {"build", required_argument, NULL, 'b'},   {"log-json", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
-    const char *out = NULL, *sources = NULL, *log = NULL;
+    const char *out = NULL, *sources = NULL, *log = NULL, *build = NULL, *json = NULL;
     int bgz = 0, nolog = 0, threads = (int)cfg_int(cfg, CFG_ANNOT_THREADS), c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:O:s:l:t:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:O:s:l:t:b:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'O':
@@ -63,6 +69,8 @@ int cmd_annotate(struct cfg *cfg, int argc, char **argv)
         case 's': sources = optarg; break;
         case 'l': log = optarg; break;
         case 'N': nolog = 1; break;
+        case 'b': build = optarg; break;
+        case 'J': json = optarg; break;
         case 't': threads = atoi(optarg); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -73,37 +81,58 @@ int cmd_annotate(struct cfg *cfg, int argc, char **argv)
         return 2;
     }
     const char *in = argv[optind];
-    char *defsrc = NULL;
-    if (!sources && *cfg_str(cfg, CFG_ANNOT_SOURCES))
-        sources = cfg_str(cfg, CFG_ANNOT_SOURCES);
-    if (!sources && !(sources = defsrc = annot_default_sources())) {
-        fprintf(stderr, "gas annotate: no sources file: give --sources FILE or build the default "
-                        "sources (make sources)\n");
+    if (build && annot_build_parse(build) < 0) {
+        fprintf(stderr,
+                "gas annotate: unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
+                "T2T-CHM13, or hg19, hg38, b37, ...)\n",
+                build);
         return 2;
     }
-    struct annot_sources *src = NULL;
-    int rc = annot_sources_load(sources, &src);
+    if (!sources && *cfg_str(cfg, CFG_ANNOT_SOURCES))
+        sources = cfg_str(cfg, CFG_ANNOT_SOURCES);
+    struct annot_catalog *cat = NULL;
+    int rc = annot_catalog_load(sources, cfg_str(cfg, CFG_ANNOT_SOURCES_DIR), &cat);
+    if (rc && !sources && gas_err_class(rc) == GAS_CLASS_NOT_FOUND) {
+        fprintf(stderr, "gas annotate: %s\n", gas_errmsg());
+        return 2;
+    }
     char *logpath = NULL;
     struct annot_stats *st = xcalloc(1, sizeof *st);
     if (!rc) {
-        struct annot_opts o = {
-            in, out, NULL, bgz, threads, (size_t)cfg_int(cfg, CFG_MAX_LINE_BYTES), src};
+        struct annot_opts o = {.in = in,
+                               .out = out,
+                               .out_bgzf = bgz,
+                               .threads = threads,
+                               .max_line = (size_t)cfg_int(cfg, CFG_MAX_LINE_BYTES),
+                               .catalog = cat,
+                               .build = build,
+                               .build_origin = "command line",
+                               .default_build = cfg_str(cfg, CFG_DEFAULT_BUILD)};
         rc = annot_run(&o, st);
     }
+    const char *base = strrchr(in, '/');
     if (!rc && !nolog && strcmp(out, "-")) {
         logpath = log ? xstrdup(log) : log_path_for(out);
-        const char *base = strrchr(in, '/');
         rc = annot_write_count_log(st, base ? base + 1 : in, logpath);
     }
+    if (!rc && json)
+        rc = annot_write_count_log_json(st, base ? base + 1 : in, json);
     if (rc)
         fprintf(stderr, "gas annotate: %s: %s\n", in, gas_errmsg());
+    else if (!st->annotated)
+        fprintf(stderr,
+                "gas annotate: %lld records NOT annotated: the input is %s (%s) and there are "
+                "no sources for %s; --build B if the header is wrong (the count log says more)\n",
+                (long long)st->records, st->build, st->build_how, st->build);
     else
-        fprintf(stderr, "gas annotate: %lld records, %lld in known sources (%.1f%%), %.3f s\n",
+        fprintf(stderr,
+                "gas annotate: %lld records, %lld in known sources (%.1f%%), %.3f s; build %s "
+                "(%s)%s\n",
                 (long long)st->records, (long long)st->known,
-                st->records ? 100.0 * (double)st->known / (double)st->records : 0.0, st->seconds);
-    annot_sources_free(src);
+                st->records ? 100.0 * (double)st->known / (double)st->records : 0.0, st->seconds,
+                st->build, st->build_how, st->nwarnings ? "; warnings in the count log" : "");
+    annot_catalog_free(cat);
     free(st);
     free(logpath);
-    free(defsrc);
     return rc ? 1 : 0;
 }

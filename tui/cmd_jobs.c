@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "commands.h"
 
+#include "gas/annot.h"
 #include "gas/config.h"
 #include "gas/err.h"
 #include "gas/json.h"
@@ -19,20 +20,32 @@ int cmd_submit(struct cfg *cfg, int argc, char **argv)
 {
     static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
                                          {"name", required_argument, NULL, 'n'},
+                                         {"build", required_argument, NULL, 'b'},
                                          {NULL, 0, NULL, 0}};
-    const char *user = NULL, *name = NULL;
+    const char *user = NULL, *name = NULL, *build = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "u:n:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "u:n:b:", opts, NULL)) != -1) {
         if (c == 'u')
             user = optarg;
         else if (c == 'n')
             name = optarg;
+        else if (c == 'b')
+            build = optarg;
         else
             return 2;
     }
     if (optind != argc - 1 || !user) {
-        fprintf(stderr, "usage: gas submit FILE --user USER [--name FILE_NAME]\n");
+        fprintf(stderr, "usage: gas submit FILE --user USER [--name FILE_NAME] [--build B]\n"
+                        "  --build B   the input's genome build (GRCh37, GRCh38, hg19, hg38, ...)\n"
+                        "              whatever its header says (default: from the header)\n");
+        return 2;
+    }
+    if (build && annot_build_parse(build) < 0) {
+        fprintf(stderr,
+                "gas submit: unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
+                "T2T-CHM13, or hg19, hg38, b37, ...)\n",
+                build);
         return 2;
     }
     const char *path = argv[optind];
@@ -72,6 +85,7 @@ int cmd_submit(struct cfg *cfg, int argc, char **argv)
         job.s3_key_input_file = xstrdup(key);
         job.submit_time = gas_now_s();
         job.job_status = JOB_PENDING;
+        job.genome_build = build ? xstrdup(annot_build_name(annot_build_parse(build))) : NULL;
         cJSON *item = job_to_json(&job);
         rc = tbl_put(app->jobs, item, 1);
         cJSON_Delete(item);
@@ -292,6 +306,17 @@ static int log_(struct gas_app *app, struct job *job, cJSON *item, int argc, cha
     if (job->job_status != JOB_COMPLETED || !job->s3_key_log_file)
         return gas_err_set(GAS_ENOTFOUND, "job %s is %s: no log yet", job->job_id,
                            job_status_name(job->job_status));
+    if (argc > 2 && !strcmp(argv[2], "--json")) { /* written beside the log by gasd */
+        char *key = xasprintf("%s.json", job->s3_key_log_file);
+        int rc = print_object(app, job->s3_results_bucket, key);
+        free(key);
+        if (gas_err_class(rc) == GAS_CLASS_NOT_FOUND)
+            rc = gas_err_set(GAS_ENOTFOUND,
+                             "job %s has no JSON count log (annotated by an "
+                             "older gasd): gas log %s gives the text",
+                             job->job_id, job->job_id);
+        return rc;
+    }
     return print_object(app, job->s3_results_bucket, job->s3_key_log_file);
 }
 

@@ -24,23 +24,22 @@
 
 int annotate_thread_init(struct pipe_ctx *ctx)
 {
-    const char *path = cfg_str(ctx->cfg, CFG_ANNOT_SOURCES);
-    char *def = NULL;
-    if (!*path && !(path = def = annot_default_sources()))
-        return gas_err_set(GAS_ENOTFOUND, "no annotation sources: set annot_sources or build "
-                                          "the default sources (make sources)");
-    struct annot_sources *s = NULL;
-    int rc = annot_sources_load(path, &s);
-    if (!rc)
-        rc = annot_sources_check(s); /* a broken source stops gasd at start, not every job */
-    free(def);
-    ctx->local = s;
+    struct annot_catalog *c = NULL;
+    int rc = annot_catalog_load(cfg_str(ctx->cfg, CFG_ANNOT_SOURCES),
+                                cfg_str(ctx->cfg, CFG_ANNOT_SOURCES_DIR), &c);
+    /* every build's sources opened and checked: a broken one stops gasd at start */
+    for (int b = -1; !rc && b < ANNOT_NBUILDS; b++) {
+        const struct annot_sources *s = annot_catalog_get(c, b);
+        if (s && (b < 0 || s != annot_catalog_get(c, -1)))
+            rc = annot_sources_check(s);
+    }
+    ctx->local = c;
     return rc;
 }
 
 void annotate_thread_done(struct pipe_ctx *ctx)
 {
-    annot_sources_free(ctx->local);
+    annot_catalog_free(ctx->local);
 }
 
 struct keeper {
@@ -171,13 +170,15 @@ static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *i
     pthread_mutex_init(&k.mu, NULL);
     pthread_cond_init(&k.cv, NULL);
     int started = pthread_create(&k.th, NULL, keeper_main, &k) == 0;
-    struct annot_opts o = {in,
-                           out,
-                           NULL,
-                           0,
-                           (int)cfg_int(ctx->cfg, CFG_ANNOT_THREADS),
-                           (size_t)cfg_int(ctx->cfg, CFG_MAX_LINE_BYTES),
-                           ctx->local};
+    struct annot_opts o = {.in = in,
+                           .out = out,
+                           .threads = (int)cfg_int(ctx->cfg, CFG_ANNOT_THREADS),
+                           .max_line = (size_t)cfg_int(ctx->cfg, CFG_MAX_LINE_BYTES),
+                           .catalog = ctx->local,
+                           .build =
+                               job->genome_build && *job->genome_build ? job->genome_build : NULL,
+                           .build_origin = "job setting",
+                           .default_build = cfg_str(ctx->cfg, CFG_DEFAULT_BUILD)};
     int rc = annot_run(&o, st);
     pthread_mutex_lock(&k.mu);
     k.done = 1;
@@ -190,6 +191,23 @@ static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *i
     return rc;
 }
 
+/* What gas show (and the console) say about the build: annotation_build, and
+ * annotation_note when the records were not annotated or the count log has warnings. */
+static void set_build_note(struct tbl_update *u, const struct annot_stats *st)
+{
+    tbl_update_set_str(u, "annotation_build", st->build);
+    char note[1024];
+    if (!st->annotated)
+        snprintf(note, sizeof note, "not annotated: %s is %s; %s", st->build, st->build_how,
+                 st->not_annotated_why);
+    else if (st->nwarnings)
+        snprintf(note, sizeof note, "%s %s; %d warning%s in the count log (gas log): %s", st->build,
+                 st->build_how, st->nwarnings, st->nwarnings == 1 ? "" : "s", st->warnings[0]);
+    else
+        snprintf(note, sizeof note, "%s %s", st->build, st->build_how);
+    tbl_update_set_str(u, "annotation_note", note);
+}
+
 /* Fetch, annotate, upload, COMPLETED. The job is claimed by us. */
 static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
 {
@@ -199,10 +217,11 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     char *dir = work_dir(ctx, job->job_id), *res_name = job_result_name(job->input_file_name);
     char *log_name = job_log_name(job->input_file_name);
     char *in = xasprintf("%s/input", dir), *out = xasprintf("%s/%s", dir, res_name);
-    char *logp = xasprintf("%s/%s", dir, log_name);
+    char *logp = xasprintf("%s/%s", dir, log_name), *jlogp = xasprintf("%s.json", logp);
     const char *prefix = cfg_str(cfg, CFG_KEY_PREFIX), *rb = cfg_str(cfg, CFG_RESULTS_BUCKET);
     char *rkey = job_object_key(prefix, job->user_id, job->job_id, res_name);
     char *lkey = job_object_key(prefix, job->user_id, job->job_id, log_name);
+    char *jlkey = lkey ? xasprintf("%s.json", lkey) : NULL;
     struct annot_stats *st = xcalloc(1, sizeof *st);
     struct obj_info info;
     int rc;
@@ -237,6 +256,8 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     rc = run_engine(ctx, job, in, out, st);
     if (!rc)
         rc = annot_write_count_log(st, job->input_file_name, logp);
+    if (!rc)
+        rc = annot_write_count_log_json(st, job->input_file_name, jlogp);
     inflight_remove(job->job_id);
     if (rc) {
         char why[1024];
@@ -246,6 +267,8 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         goto out;
     }
     rc = objs_put_file(app->be->objs, rb, rkey, out);
+    if (!rc)
+        rc = objs_put_file(app->be->objs, rb, jlkey, jlogp); /* gas log --json */
     if (!rc)
         rc = objs_put_file(app->be->objs, rb, lkey, logp);
     if (rc) {
@@ -261,6 +284,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     tbl_update_set_str(&u, "s3_key_log_file", lkey);
     tbl_update_set_int(&u, "complete_time", job->complete_time);
     tbl_update_remove(&u, "error");
+    set_build_note(&u, st);
     rc = finish(ctx, job->job_id, JOB_COMPLETED, &u);
     if (rc == GAS_ECONFLICT) { /* our lease was lost: the worker that took over finishes */
         log_warn("annotate", "job was taken over by another worker; leaving it to them");
@@ -290,8 +314,10 @@ out:
     free(in);
     free(out);
     free(logp);
+    free(jlogp);
     free(rkey);
     free(lkey);
+    free(jlkey);
     return r;
 }
 

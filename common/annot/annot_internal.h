@@ -35,6 +35,7 @@ struct source_def {
     int name_col;    /* BED column (1-based) */
     char *name_attr; /* GFF/GTF attribute */
     char *feature;   /* GFF/GTF feature type filter, or NULL */
+    char *version;   /* "version = ..." in the sources file, or NULL */
     /* known */
     int copy_id;
     struct info_map *info;
@@ -46,6 +47,9 @@ struct source_def {
 struct annot_sources {
     struct source_def *src;
     int n;
+    int build;  /* "build = ..." before the first section, else from the directory name
+                   (<dir>/GRCh38/sources.conf), else -1: for any build */
+    char *path; /* the file */
 };
 
 /* Positions of the first n tabs in [s, end) into t; returns how many there were. A byte
@@ -58,6 +62,53 @@ static inline int find_tabs(const char *s, const char *end, const char **t, int 
             t[k++] = p;
     return k;
 }
+
+/* ------------------------------------------------------------------ contigs */
+
+/* The canonical form of a contig name (chr1 and 1 -> "1", chrM/chrMT/M/MT -> "MT", UCSC
+ * and NCBI names of unplaced contigs -> the accession, RefSeq NC_ chromosome accessions
+ * -> the chromosome), NUL-terminated in out; returns its length. */
+#define CONTIG_CANON_MAX 256
+size_t contig_canon(const char *name, size_t n, char *out, size_t outn);
+int contig_same(const char *a, const char *b);
+enum contig_style { CS_CHR, CS_PLAIN };
+enum contig_style contig_style_of(const char *name);
+/* 1 << its style for a main chromosome's name (1-22, X, Y, M), 0 for others (unplaced
+ * contigs, accessions), which say nothing of a file's naming. */
+int contig_style_bit(const char *name);
+/* A person's description of a set of styles (bits 1 << CS_...). */
+const char *contig_style_name(int styles);
+
+/* ------------------------------------------------------------------ builds */
+
+/* What a header says about its build, gathered line by line. */
+struct build_evidence {
+    int len_hits[ANNOT_NBUILDS]; /* main chromosomes whose ##contig length is that build's */
+    int len_seen;                /* main chromosomes (1-22, X, Y) with a length */
+    int len_other;               /* ... whose length is no build's */
+    int name_build;              /* the first build named in the header, or -1 */
+    int name_conflict;           /* another build named too, or -1 */
+    char name_text[96];          /* where it was named, for the log */
+    int64_t mt_len;              /* the length declared for chrM/MT, 0 if none */
+};
+void build_evidence_init(struct build_evidence *e);
+void build_evidence_line(struct build_evidence *e, const char *line);
+/* The build to use: override (>= 0, set by override_origin: "command line", "job
+ * setting") wins, then the header's contig lengths, then a build named in it, then def.
+ * Fills st->build, build_how, build_tag and adds warnings for disagreements. */
+int build_decide(const struct build_evidence *e, int override, const char *override_origin, int def,
+                 struct annot_stats *st);
+
+/* Records per name: the genes with the most records. */
+struct tally;
+struct tally *tally_new(void);
+void tally_free(struct tally *t);
+void tally_add(struct tally *t, const char *s, size_t n);
+void tally_add_list(struct tally *t, const char *s, size_t n); /* "A,B,A": A and B once */
+int tally_top(const struct tally *t, int max, const char **names, int64_t *counts);
+
+/* Adds the end-of-run warnings (records on contigs no source knows) to st. */
+void annot_finish_warnings(struct annot_stats *st);
 
 /* ------------------------------------------------------------------ alleles */
 
@@ -82,10 +133,16 @@ struct region_set;
 int region_load(const struct source_def *def, struct region_set **out);
 void region_free(struct region_set *rs);
 /* Appends to *names (a growing list, comma-separated, each name once, in order of
- * feature start) the names of features overlapping [beg, end) (0-based) on contig.
- * Returns the number of names added. */
-int region_names(struct region_set *rs, const char *contig, int64_t beg, int64_t end,
+ * feature start) the names of features overlapping [beg, end) (0-based) on the contig
+ * whose canonical name (contig_canon) is canon. Returns the number of names added. */
+int region_names(struct region_set *rs, const char *canon, int64_t beg, int64_t end,
                  kstring_t *names);
+int region_has_contig(struct region_set *rs, const char *canon);
+int region_styles(const struct region_set *rs); /* naming styles of its contigs */
+/* From now on region_names counts the records each name is given to; region_top_names
+ * gives the (at most max) names with the most, most first, ties by name. */
+void region_count_names(struct region_set *rs);
+int region_top_names(const struct region_set *rs, int max, const char **names, int64_t *counts);
 
 /* ------------------------------------------------------------------ gene model */
 
@@ -117,6 +174,10 @@ enum gm_loc genemodel_annotate(struct genemodel *gm, const char *contig, int64_t
                                kstring_t *info);
 /* The ##INFO lines of the fields. */
 void genemodel_header(const struct source_def *def, kstring_t *h);
+/* Whether the model has genes on the contig whose canonical name is canon, and the
+ * naming styles of its contigs (for the count log). */
+int genemodel_has_contig(struct genemodel *gm, const char *canon);
+int genemodel_styles(const struct genemodel *gm);
 
 /* ------------------------------------------------------------------ known */
 
@@ -135,10 +196,15 @@ struct kentry {
 struct known;
 int known_open(const struct source_def *def, hts_tpool *pool, struct known **out);
 void known_free(struct known *k);
-/* Makes the window hold every known record on contig that could match a record whose
- * trimmed alleles lie in [p, pmax]. p may go backwards (unsorted input): the source is
- * then re-read through its index. */
-int known_prepare(struct known *k, const char *contig, int64_t p, int64_t pmax);
+/* Makes the window hold every known record on the contig whose canonical name is canon
+ * (the source's own name for it is found through its index) that could match a record
+ * whose trimmed alleles lie in [p, pmax]. p may go backwards (unsorted input): the
+ * source is then re-read through its index. */
+int known_prepare(struct known *k, const char *canon, int64_t p, int64_t pmax);
+int known_has_contig(const struct known *k, const char *canon);
+/* What the source's header says of its version ("ClinVar 20240107"), or "". */
+const char *known_version(struct known *k);
+int known_styles(const struct known *k);
 /* The window: entries i in [0, known_count) */
 int known_count(const struct known *k);
 struct kentry *known_entry(struct known *k, int i);

@@ -1,9 +1,14 @@
-/* annot countlog: GAS's <name>.vcf.count.log, written beside the result. */
+/* annot countlog: GAS's <name>.vcf.count.log, written beside the result, for a person
+ * first (GAS shows it on the job page): the build and how it was decided, the sources and
+ * their versions, what was annotated, the genes with the most records, variant classes,
+ * records per chromosome, contig naming, and the warnings last (where a tail shows them).
+ * annot_write_count_log_json writes the same facts as JSON for programs. */
 #include "annot_internal.h"
 
 #include "gas/err.h"
 #include "gas/util.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,24 +19,98 @@ static double pct(int64_t part, int64_t whole)
     return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-int annot_write_count_log(const struct annot_stats *st, const char *input_name, const char *path)
+static const char *style_tag(int styles)
 {
-    char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        int rc = gas_err_set(GAS_EIO, "cannot create %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return rc;
+    switch (styles) {
+    case 1 << CS_CHR: return "chr";
+    case 1 << CS_PLAIN: return "plain";
+    case (1 << CS_CHR) | (1 << CS_PLAIN): return "mixed";
+    default: return "none";
     }
-    fprintf(f, "GAS annotation count log\n");
-    fprintf(f, "input: %s\n", input_name);
-    fprintf(f, "total records: %lld\n", (long long)st->records);
-    fprintf(f, "records in known sources: %lld (%.2f%%)\n", (long long)st->known,
-            pct(st->known, st->records));
-    fprintf(f, "\nhits per source (records annotated):\n");
+}
+
+void annot_finish_warnings(struct annot_stats *st)
+{
+    int64_t recs = 0;
+    int n = 0;
+    for (int i = 0; i < st->ncontigs; i++)
+        if (!st->contigs[i].sources) {
+            recs += st->contigs[i].records;
+            n++;
+        }
+    if (!n || !st->nsources || st->nwarnings == ANNOT_MAX_WARNINGS)
+        return;
+    char *w = st->warnings[st->nwarnings++];
+    size_t cap = sizeof st->warnings[0], l;
+    l = (size_t)snprintf(w, cap,
+                         "%lld record%s (%.2f%%) on %d contig%s that no source knows, so not "
+                         "annotated:",
+                         (long long)recs, recs == 1 ? "" : "s", pct(recs, st->records), n,
+                         n == 1 ? "" : "s");
+    int shown = 0;
+    for (int i = 0; i < st->ncontigs && shown < 8 && l < cap; i++)
+        if (!st->contigs[i].sources)
+            l += (size_t)snprintf(w + l, cap - l, "%s %s (%lld)", shown++ ? "," : "",
+                                  st->contigs[i].name, (long long)st->contigs[i].records);
+    if (n > shown && l < cap)
+        snprintf(w + l, cap - l, ", and %d more", n - shown);
+}
+
+static void build_and_sources(FILE *f, const struct annot_stats *st)
+{
+    fprintf(f, "genome build: %s, %s\n", st->build[0] ? st->build : "unknown", st->build_how);
+    if (!st->annotated) {
+        fprintf(f, "NOT ANNOTATED: %s\n", st->not_annotated_why);
+        return;
+    }
+    fprintf(f, "sources: %s\n", st->sources_path[0] ? st->sources_path : "(given by the caller)");
     for (int i = 0; i < st->nsources; i++)
-        fprintf(f, "  %-20s %lld (%.2f%%)\n", st->source_name[i], (long long)st->source_hits[i],
-                pct(st->source_hits[i], st->records));
+        fprintf(f, "  %-13s %-7s %s\n", st->source_name[i], st->source_kind[i],
+                st->source_version[i]);
+}
+
+static void genes_and_classes(FILE *f, const struct annot_stats *st)
+{
+    if (st->nloc) {
+        fprintf(f, "\nrecords per location class:\n");
+        for (int i = 0; i < st->nloc; i++)
+            fprintf(f, "  %-20s %lld (%.2f%%)\n", st->loc[i].name, (long long)st->loc[i].records,
+                    pct(st->loc[i].records, st->records));
+    }
+    if (st->ntop) {
+        fprintf(f, "\ngenes with the most records (source %s):\n", st->top_source);
+        for (int i = 0; i < st->ntop; i++)
+            fprintf(f, "  %-20s %lld\n", st->top[i].name, (long long)st->top[i].records);
+    }
+}
+
+/* Which naming the input and the sources use, and whether they were matched through
+ * aliases. */
+static void naming(FILE *f, const struct annot_stats *st)
+{
+    int src = 0;
+    for (int i = 0; i < st->nsources; i++)
+        src |= st->source_styles[i];
+    fprintf(f, "\ncontig names: input %s\n", contig_style_name(st->input_styles));
+    for (int i = 0; i < st->nsources; i++)
+        fprintf(f, "  source %-13s %s\n", st->source_name[i],
+                contig_style_name(st->source_styles[i]));
+    if (st->input_styles && src && (st->input_styles | src) != st->input_styles)
+        fprintf(f, "  matched through aliases: chr1 = 1, chrX = X, chrM = chrMT = MT\n");
+}
+
+static void counts(FILE *f, const struct annot_stats *st)
+{
+    fprintf(f, "total records: %lld\n", (long long)st->records);
+    if (st->annotated) {
+        fprintf(f, "records in known sources: %lld (%.2f%%)\n", (long long)st->known,
+                pct(st->known, st->records));
+        fprintf(f, "\nhits per source (records annotated):\n");
+        for (int i = 0; i < st->nsources; i++)
+            fprintf(f, "  %-20s %lld (%.2f%%)\n", st->source_name[i], (long long)st->source_hits[i],
+                    pct(st->source_hits[i], st->records));
+        genes_and_classes(f, st);
+    }
     fprintf(f, "\nvariant classes (ALT alleles: %lld):\n", (long long)st->alleles);
     const struct {
         const char *name;
@@ -46,8 +125,12 @@ int annot_write_count_log(const struct annot_stats *st, const char *input_name, 
                 pct(cls[i].n, st->alleles));
     fprintf(f, "\nrecords per chromosome:\n");
     for (int i = 0; i < st->ncontigs; i++)
-        fprintf(f, "  %-20s %lld\n", st->contigs[i].name, (long long)st->contigs[i].records);
-    fprintf(f, "\nelapsed: %.3f s\n", st->seconds);
+        fprintf(f, "  %-20s %lld%s\n", st->contigs[i].name, (long long)st->contigs[i].records,
+                st->nsources && !st->contigs[i].sources ? "   (no source has this contig)" : "");
+}
+
+static int finish_file(FILE *f, char *tmp, const char *path)
+{
     int rc = 0;
     if (fflush(f) || fsync(fileno(f)) || ferror(f))
         rc = gas_err_set(GAS_EIO, "write %s: %s", tmp, strerror(errno));
@@ -59,4 +142,130 @@ int annot_write_count_log(const struct annot_stats *st, const char *input_name, 
         unlink(tmp);
     free(tmp);
     return rc;
+}
+
+static FILE *open_tmp(const char *path, char **tmp)
+{
+    *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+    FILE *f = fopen(*tmp, "w");
+    if (!f) {
+        gas_err_set(GAS_EIO, "cannot create %s: %s", *tmp, strerror(errno));
+        free(*tmp);
+        *tmp = NULL;
+    }
+    return f;
+}
+
+int annot_write_count_log(const struct annot_stats *st, const char *input_name, const char *path)
+{
+    char *tmp;
+    FILE *f = open_tmp(path, &tmp);
+    if (!f)
+        return GAS_EIO;
+    fprintf(f, "GAS annotation count log\n");
+    fprintf(f, "input: %s\n", input_name);
+    build_and_sources(f, st);
+    if (st->nwarnings)
+        fprintf(f, "warnings: %d (listed at the end)\n", st->nwarnings);
+    fprintf(f, "\n");
+    counts(f, st);
+    if (st->annotated)
+        naming(f, st);
+    fprintf(f, "\nelapsed: %.3f s\n", st->seconds);
+    fprintf(f, "\nwarnings:%s\n", st->nwarnings ? "" : " none");
+    for (int i = 0; i < st->nwarnings; i++)
+        fprintf(f, "  - %s\n", st->warnings[i]);
+    return finish_file(f, tmp, path);
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static cJSON *json_sources(const struct annot_stats *st)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < st->nsources; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", st->source_name[i]);
+        cJSON_AddStringToObject(o, "kind", st->source_kind[i]);
+        cJSON_AddStringToObject(o, "version", st->source_version[i]);
+        cJSON_AddNumberToObject(o, "records_annotated", (double)st->source_hits[i]);
+        cJSON_AddStringToObject(o, "contig_naming", style_tag(st->source_styles[i]));
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static void json_counts(cJSON *o, const struct annot_stats *st)
+{
+    cJSON *loc = cJSON_AddObjectToObject(o, "location_classes");
+    for (int i = 0; i < st->nloc; i++)
+        cJSON_AddNumberToObject(loc, st->loc[i].name, (double)st->loc[i].records);
+    cJSON *top = cJSON_AddArrayToObject(o, "top_genes");
+    for (int i = 0; i < st->ntop; i++) {
+        cJSON *g = cJSON_CreateObject();
+        cJSON_AddStringToObject(g, "gene", st->top[i].name);
+        cJSON_AddNumberToObject(g, "records", (double)st->top[i].records);
+        cJSON_AddItemToArray(top, g);
+    }
+    cJSON *vc = cJSON_AddObjectToObject(o, "variant_classes");
+    cJSON_AddNumberToObject(vc, "alleles", (double)st->alleles);
+    cJSON_AddNumberToObject(vc, "snv", (double)st->snv);
+    cJSON_AddNumberToObject(vc, "mnv", (double)st->mnv);
+    cJSON_AddNumberToObject(vc, "insertion", (double)st->ins);
+    cJSON_AddNumberToObject(vc, "deletion", (double)st->del);
+    cJSON_AddNumberToObject(vc, "other", (double)st->other);
+    cJSON *cs = cJSON_AddArrayToObject(o, "contigs");
+    for (int i = 0; i < st->ncontigs; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "name", st->contigs[i].name);
+        cJSON_AddNumberToObject(c, "records", (double)st->contigs[i].records);
+        cJSON_AddNumberToObject(c, "sources_with_contig", st->contigs[i].sources);
+        cJSON_AddItemToArray(cs, c);
+    }
+}
+
+char *annot_count_log_json(const struct annot_stats *st, const char *input_name)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "input", input_name);
+    cJSON *e = cJSON_AddObjectToObject(o, "engine");
+    cJSON_AddStringToObject(e, "name", "gas");
+    cJSON_AddStringToObject(e, "version", ANNOT_ENGINE_VERSION);
+    cJSON *b = cJSON_AddObjectToObject(o, "build");
+    cJSON_AddStringToObject(b, "name", st->build);
+    cJSON_AddStringToObject(b, "decided_by", st->build_tag);
+    cJSON_AddStringToObject(b, "how", st->build_how);
+    cJSON_AddBoolToObject(o, "annotated", st->annotated);
+    if (!st->annotated)
+        cJSON_AddStringToObject(o, "not_annotated_reason", st->not_annotated_why);
+    cJSON_AddStringToObject(o, "sources_file", st->sources_path);
+    cJSON_AddItemToObject(o, "sources", json_sources(st));
+    cJSON_AddNumberToObject(o, "records", (double)st->records);
+    cJSON_AddNumberToObject(o, "records_in_known_sources", (double)st->known);
+    cJSON_AddStringToObject(o, "input_contig_naming", style_tag(st->input_styles));
+    json_counts(o, st);
+    cJSON *w = cJSON_AddArrayToObject(o, "warnings");
+    for (int i = 0; i < st->nwarnings; i++)
+        cJSON_AddItemToArray(w, cJSON_CreateString(st->warnings[i]));
+    cJSON_AddNumberToObject(o, "seconds", st->seconds);
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+int annot_write_count_log_json(const struct annot_stats *st, const char *input_name,
+                               const char *path)
+{
+    char *text = annot_count_log_json(st, input_name);
+    if (!strcmp(path, "-")) {
+        int bad = printf("%s\n", text) < 0 || fflush(stdout);
+        free(text);
+        return bad ? gas_err_set(GAS_EIO, "write to stdout failed") : 0;
+    }
+    char *tmp;
+    FILE *f = open_tmp(path, &tmp);
+    if (f)
+        fprintf(f, "%s\n", text);
+    free(text);
+    return f ? finish_file(f, tmp, path) : GAS_EIO;
 }

@@ -8,8 +8,11 @@
 #include "gas/util.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #define MAX_ALLELES     1024
 #define MAX_CONTIG_NAME 255
@@ -24,6 +27,9 @@ struct engine {
     const struct annot_opts *o;
     const struct annot_sources *src;
     struct region_set *rs[ANNOT_MAX_SOURCES];
+    struct region_set *top_rs; /* the source whose names' records are counted */
+    struct tally *tally;       /* or: records per gene of the gene model loc_src */
+    int loc_src;
     struct known *kn[ANNOT_MAX_SOURCES];
     struct genemodel *gm[ANNOT_MAX_SOURCES];
     struct lreader *in;
@@ -36,6 +42,7 @@ struct engine {
     int noutkeys;
     /* current record */
     char prev_contig[MAX_CONTIG_NAME + 1];
+    char canon[CONTIG_CANON_MAX]; /* its canonical name: what sources are asked for */
     int64_t prev_pos;
     int contig_idx;
     struct nall al[MAX_ALLELES];
@@ -84,6 +91,8 @@ static void header_info_lines(struct engine *g, kstring_t *h)
 
 static int is_our_info_line(struct engine *g, const char *line)
 {
+    if (!strncmp(line, "##GAS_annotation=", 17))
+        return 1; /* a re-annotated file keeps only this run's provenance */
     if (strncmp(line, "##INFO=<ID=", 11))
         return 0;
     size_t il = strcspn(line + 11, ",>");
@@ -91,6 +100,31 @@ static int is_our_info_line(struct engine *g, const char *line)
         if (strlen(g->outkeys[k]) == il && !memcmp(g->outkeys[k], line + 11, il))
             return 1;
     return 0;
+}
+
+/* Text fit for an unquoted value of a structured header line. */
+static void put_plain(kstring_t *h, const char *s)
+{
+    for (; *s; s++)
+        kputc(strchr(",<>\"=; \t", *s) ? '_' : *s, h);
+}
+
+/* ##GAS_annotation=<...>: engine, build and how it was decided, every source's version. */
+static void provenance_line(struct engine *g, kstring_t *h)
+{
+    struct annot_stats *st = g->st;
+    ksprintf(h, "##GAS_annotation=<engine=gas,version=%s,build=%s,build_source=%s,sources=",
+             ANNOT_ENGINE_VERSION, st->build[0] ? st->build : "unknown", st->build_tag);
+    for (int s = 0; s < st->nsources; s++) {
+        if (s)
+            kputc(';', h);
+        put_plain(h, st->source_name[s]);
+        kputc(':', h);
+        put_plain(h, st->source_version[s]);
+    }
+    if (!st->nsources)
+        kputs("none", h);
+    ksprintf(h, ",annotated=%s>\n", st->annotated ? "yes" : "no");
 }
 
 static void declare_contig(struct engine *g, const char *line)
@@ -104,12 +138,96 @@ static void declare_contig(struct engine *g, const char *line)
     g->declared[g->ndeclared++] = xstrndup(id, n);
 }
 
-/* Reads and writes the header; leaves the reader at the first record. */
-static int do_header(struct engine *g)
+static int open_sources(struct engine *g, hts_tpool *pool);
+
+/* The sources for the build the header (or the caller) names; a run without them
+ * passes the records through and says why. */
+static int choose_sources(struct engine *g, const struct build_evidence *ev, hts_tpool *pool)
+{
+    static const struct annot_sources none = {NULL, 0, -1, NULL};
+    const struct annot_opts *o = g->o;
+    int over = o->build ? annot_build_parse(o->build) : -1;
+    int def = o->default_build ? annot_build_parse(o->default_build) : ANNOT_GRCH37;
+    /* one sources file given for one build: inputs that do not say are taken as its */
+    int src_build = o->sources   ? o->sources->build
+                    : o->catalog ? annot_catalog_file_build(o->catalog)
+                                 : -1;
+    if (o->build && over < 0)
+        return gas_err_set(GAS_EINVAL,
+                           "unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
+                           "T2T-CHM13, or hg19, hg38, ...)",
+                           o->build);
+    int b = build_decide(ev, over, o->build_origin ? o->build_origin : "caller",
+                         src_build >= 0 ? src_build
+                         : def < 0      ? ANNOT_GRCH37
+                                        : def,
+                         g->st);
+    if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {
+        snprintf(g->st->build_how, sizeof g->st->build_how,
+                 "not stated in the header: the build of the sources file given");
+        snprintf(g->st->build_tag, sizeof g->st->build_tag, "sources");
+    }
+    const struct annot_sources *src = o->sources;
+    char have[128] = "";
+    if (!src && o->catalog) {
+        src = annot_catalog_get(o->catalog, b);
+        annot_catalog_builds(o->catalog, have, sizeof have);
+    } else if (src && src->build >= 0) {
+        snprintf(have, sizeof have, "%s", annot_build_name(src->build));
+        if (src->build != b)
+            src = NULL;
+    }
+    g->st->annotated = src != NULL;
+    if (!src) {
+        snprintf(g->st->not_annotated_why, sizeof g->st->not_annotated_why,
+                 "there are no annotation sources for %s here (there are for %s), and "
+                 "another build's genes and variants at %s positions would be wrong, so the "
+                 "records are passed through unannotated. If the header is wrong, give the "
+                 "build (gas submit --build, the job's genome_build, gas annotate --build)",
+                 annot_build_name(b), have[0] ? have : "no build", annot_build_name(b));
+        src = &none;
+    }
+    g->src = src;
+    char *real = src->path ? realpath(src->path, NULL) : NULL;
+    snprintf(g->st->sources_path, sizeof g->st->sources_path, "%s",
+             real        ? real
+             : src->path ? src->path
+                         : "");
+    free(real);
+    return open_sources(g, pool);
+}
+
+/* Writes the header: the input's lines (less those this run replaces), the new
+ * ##INFO lines and the provenance line, then #CHROM. */
+static void write_header(struct engine *g, kstring_t *raw, const char *chrom_line, size_t len)
+{
+    kstring_t h = {0, 0, NULL};
+    for (char *p = raw->s, *end = raw->s + raw->l; p && p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        *nl = 0;
+        if (!is_our_info_line(g, p)) {
+            kputsn(p, (size_t)(nl - p), &h);
+            kputc('\n', &h);
+        }
+        p = nl + 1;
+    }
+    header_info_lines(g, &h);
+    provenance_line(g, &h);
+    kputsn(chrom_line, len, &h);
+    kputc('\n', &h);
+    ow_add(g->out, h.s, h.l);
+    free(h.s);
+}
+
+/* Reads the header, decides the build, opens its sources and writes the header; leaves
+ * the reader at the first record. */
+static int do_header(struct engine *g, hts_tpool *pool)
 {
     char *line;
     size_t len;
-    kstring_t h = {0, 0, NULL};
+    kstring_t raw = {0, 0, NULL};
+    struct build_evidence ev;
+    build_evidence_init(&ev);
     int r, rc = 0, first = 1;
     while ((r = lreader_next(g->in, &line, &len)) > 0) {
         if (memchr(line, 0, len)) {
@@ -124,10 +242,9 @@ static int do_header(struct engine *g)
         if (!strncmp(line, "##", 2)) {
             if (!strncmp(line, "##contig=<", 10))
                 declare_contig(g, line);
-            if (!is_our_info_line(g, line)) {
-                kputsn(line, len, &h);
-                kputc('\n', &h);
-            }
+            build_evidence_line(&ev, line);
+            kputsn(line, len, &raw);
+            kputc('\n', &raw);
             continue;
         }
         if (strncmp(line, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", 38) ||
@@ -138,14 +255,13 @@ static int do_header(struct engine *g)
                           NULL);
             break;
         }
-        header_info_lines(g, &h);
-        kputsn(line, len, &h);
-        kputc('\n', &h);
-        ow_add(g->out, h.s, h.l);
-        free(h.s);
-        return 0;
+        rc = choose_sources(g, &ev, pool);
+        if (!rc)
+            write_header(g, &raw, line, len);
+        free(raw.s);
+        return rc;
     }
-    free(h.s);
+    free(raw.s);
     if (r < 0)
         return r;
     if (rc)
@@ -427,6 +543,18 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
     return 0;
 }
 
+/* How many sources have the current contig (under any of its names). */
+static int sources_knowing(struct engine *g)
+{
+    int n = 0;
+    for (int s = 0; s < g->src->n; s++)
+        n += g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
+             : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
+                        : known_has_contig(g->kn[s], g->canon);
+    g->st->input_styles |= contig_style_bit(g->prev_contig);
+    return n;
+}
+
 static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t pos)
 {
     if (strlen(g->prev_contig) != cn || memcmp(g->prev_contig, chrom, cn)) {
@@ -434,9 +562,12 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
         g->prev_contig[cn] = 0;
         if (!contig_declared(g, g->prev_contig))
             return line_err(g, "contig is not declared in the header: ", g->prev_contig);
+        contig_canon(chrom, cn, g->canon, sizeof g->canon);
         int ci = contig_index(g, chrom, cn);
         if (ci >= 0 && g->st->contigs[ci].records > 0)
             g->st->unsorted++; /* the contig comes back: sources are re-read via the index */
+        else if (ci >= 0)
+            g->st->contigs[ci].sources = sources_knowing(g);
         g->contig_idx = ci;
     } else if (pos < g->prev_pos) {
         g->st->unsorted++;
@@ -445,6 +576,29 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
     if (g->contig_idx >= 0)
         g->st->contigs[g->contig_idx].records++;
     return 0;
+}
+
+/* A gene model's record: its location class, and its genes (the GENE= it wrote from
+ * info[from]) counted. */
+static void gene_model_stats(struct engine *g, enum gm_loc loc, size_t from)
+{
+    static const char *names[] = {[GM_NONE] = "no genes on contig", [GM_EXONIC] = "exonic",
+                                  [GM_INTRONIC] = "intronic",       [GM_UPSTREAM] = "upstream",
+                                  [GM_DOWNSTREAM] = "downstream",   [GM_INTERGENIC] = "intergenic"};
+    struct annot_stats *st = g->st;
+    if (!st->nloc) {
+        for (int i = GM_EXONIC; i <= GM_INTERGENIC; i++)
+            snprintf(st->loc[st->nloc++].name, sizeof st->loc[0].name, "%s", names[i]);
+        snprintf(st->loc[st->nloc++].name, sizeof st->loc[0].name, "%s", names[GM_NONE]);
+    }
+    st->loc[loc == GM_NONE ? st->nloc - 1 : (int)loc - GM_EXONIC].records++;
+    const char *p = g->info.s + from, *end = g->info.s + g->info.l;
+    if (p < end && *p == ';')
+        p++;
+    if (end - p > 5 && !memcmp(p, GM_GENE "=", 5)) {
+        const char *semi = memchr(p + 5, ';', (size_t)(end - p - 5));
+        tally_add_list(g->tally, p + 5, (size_t)((semi ? semi : end) - p - 5));
+    }
 }
 
 static int do_record(struct engine *g, char *line, size_t len)
@@ -465,7 +619,7 @@ static int do_record(struct engine *g, char *line, size_t len)
     if (rc)
         return rc;
     g->st->records++;
-    const char *chrom = g->prev_contig;
+    const char *chrom = g->canon;
 
     g->ids.l = 0;
     g->info.l = 0;
@@ -487,8 +641,12 @@ static int do_record(struct engine *g, char *line, size_t len)
                 hit = 1;
             }
         } else if (d->type == SRC_GENEMODEL) {
-            hit = genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3],
-                                     &g->info) != GM_NONE;
+            size_t from = g->info.l;
+            enum gm_loc loc =
+                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3], &g->info);
+            hit = loc != GM_NONE;
+            if (g->tally && s == g->loc_src)
+                gene_model_stats(g, loc, from);
         } else if (g->nal) {
             if ((rc = known_prepare(g->kn[s], chrom, pos, pos + (int64_t)cl[3] - 1)) != 0)
                 return rc;
@@ -532,6 +690,48 @@ static int do_record(struct engine *g, char *line, size_t len)
 
 /* ------------------------------------------------------------------ run */
 
+/* A source's kind and version for the log and the provenance line: its "version" key,
+ * else what its header says (known sources), else the date of its file. */
+static void source_facts(struct engine *g, int s)
+{
+    const struct source_def *d = &g->src->src[s];
+    struct annot_stats *st = g->st;
+    snprintf(st->source_kind[s], sizeof st->source_kind[s], "%s",
+             d->type == SRC_REGION      ? "region"
+             : d->type == SRC_GENEMODEL ? "genes"
+                                        : "known");
+    const char *v = d->version                 ? d->version
+                    : d->type == SRC_KNOWN     ? known_version(g->kn[s])
+                    : d->type == SRC_GENEMODEL ? genemodel_version(g->gm[s])
+                                               : NULL;
+    struct stat sb;
+    if (v && *v)
+        snprintf(st->source_version[s], sizeof st->source_version[s], "%s", v);
+    else if (stat(d->file, &sb) == 0) {
+        struct tm tm;
+        gmtime_r(&sb.st_mtime, &tm);
+        strftime(st->source_version[s], sizeof st->source_version[s], "file of %Y-%m-%d", &tm);
+    } else
+        snprintf(st->source_version[s], sizeof st->source_version[s], "unversioned");
+    if (d->type == SRC_GENEMODEL && !g->tally) { /* genes and classes from the gene model */
+        g->tally = tally_new();
+        g->loc_src = s;
+        snprintf(st->top_source, sizeof st->top_source, "%s", d->name);
+    }
+}
+
+/* The first region source gives the top names when there is no gene model. */
+static void choose_top_source(struct engine *g)
+{
+    for (int s = 0; s < g->src->n && !g->tally; s++)
+        if (g->src->src[s].type == SRC_REGION) {
+            region_count_names(g->rs[s]);
+            snprintf(g->st->top_source, sizeof g->st->top_source, "%s", g->src->src[s].name);
+            g->top_rs = g->rs[s];
+            return;
+        }
+}
+
 static int open_sources(struct engine *g, hts_tpool *pool)
 {
     for (int s = 0; s < g->src->n; s++) {
@@ -541,6 +741,10 @@ static int open_sources(struct engine *g, hts_tpool *pool)
                                             : known_open(d, pool, &g->kn[s]);
         if (rc)
             return rc;
+        source_facts(g, s);
+        g->st->source_styles[s] = d->type == SRC_REGION      ? region_styles(g->rs[s])
+                                  : d->type == SRC_GENEMODEL ? genemodel_styles(g->gm[s])
+                                                             : known_styles(g->kn[s]);
         if (d->type == SRC_REGION)
             g->outkeys[g->noutkeys++] = d->field;
         for (int f = 0; d->type == SRC_GENEMODEL && genemodel_fields[f] && g->noutkeys < 64; f++)
@@ -550,6 +754,7 @@ static int open_sources(struct engine *g, hts_tpool *pool)
         snprintf(g->st->source_name[s], sizeof g->st->source_name[s], "%s", d->name);
     }
     g->st->nsources = g->src->n;
+    choose_top_source(g);
     return 0;
 }
 
@@ -565,6 +770,7 @@ int annot_sources_check(const struct annot_sources *s)
         region_free(g.rs[i]);
         genemodel_free(g.gm[i]);
     }
+    tally_free(g.tally);
     free(g.st);
     return rc;
 }
@@ -576,17 +782,20 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
     struct engine g;
     memset(&g, 0, sizeof g);
     g.o = o;
-    g.src = o->sources;
     g.st = st;
     g.contig_idx = -1;
+    static const struct annot_sources none = {NULL, 0, -1, NULL};
+    g.src = &none;
     hts_tpool *pool = o->threads > 0 ? hts_tpool_init(o->threads) : NULL;
-    int rc = open_sources(&g, pool);
+    int rc = 0;
+    if (!o->sources && !o->catalog)
+        rc = gas_err_set(GAS_EINVAL, "annot_run: no sources and no catalog");
     if (!rc)
         rc = lreader_open(o->in, o->max_line ? o->max_line : (4u << 20), pool, &g.in);
     if (!rc)
         rc = owriter_open(o->out, o->out_bgzf, pool, &g.out);
     if (!rc)
-        rc = do_header(&g);
+        rc = do_header(&g, pool);
     char *line;
     size_t len;
     int r = 0;
@@ -606,6 +815,16 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         if (!rc)
             rc = wrc;
     }
+    if (g.top_rs || g.tally) {
+        const char *names[10];
+        int64_t counts[10];
+        st->ntop = g.tally ? tally_top(g.tally, 10, names, counts)
+                           : region_top_names(g.top_rs, 10, names, counts);
+        for (int i = 0; i < st->ntop; i++) {
+            snprintf(st->top[i].name, sizeof st->top[i].name, "%s", names[i]);
+            st->top[i].records = counts[i];
+        }
+    }
     for (int s = 0; s < g.src->n; s++) {
         if (g.kn[s])
             st->seeks += known_seeks(g.kn[s]);
@@ -613,6 +832,7 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         region_free(g.rs[s]);
         genemodel_free(g.gm[s]);
     }
+    tally_free(g.tally);
     lreader_close(g.in);
     if (pool)
         hts_tpool_destroy(pool);
@@ -624,6 +844,7 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
     free(g.info.s);
     free(g.names.s);
     free(g.val.s);
+    annot_finish_warnings(st);
     st->seconds = gas_mono() - t0;
     return rc;
 }

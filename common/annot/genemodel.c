@@ -65,11 +65,7 @@ struct genemodel {
 /* "chr1" and "1", "chrM", "chrMT", "M" and "MT", "chrX" and "X" are the same contig. */
 static void canon_contig(const char *name, char *out, size_t n)
 {
-    if (!strncasecmp(name, "chr", 3) && name[3])
-        name += 3;
-    if (!strcasecmp(name, "M") || !strcasecmp(name, "MT"))
-        name = "MT";
-    snprintf(out, n, "%s", name);
+    contig_canon(name, strlen(name), out, n); /* the engine's one canonical form */
 }
 
 static struct gm_contig *find_contig(struct genemodel *gm, const char *name)
@@ -88,6 +84,20 @@ static struct gm_contig *find_contig(struct genemodel *gm, const char *name)
     snprintf(gm->last_name, sizeof gm->last_name, "%s", name);
     gm->last = hit;
     return hit;
+}
+
+int genemodel_has_contig(struct genemodel *gm, const char *canon)
+{
+    struct gm_contig *c = find_contig(gm, canon);
+    return c && c->n > 0;
+}
+
+int genemodel_styles(const struct genemodel *gm)
+{
+    int s = 0;
+    for (int i = 0; i < gm->nc; i++)
+        s |= contig_style_bit(gm->c[i].name);
+    return s;
 }
 
 /* ------------------------------------------------------------------ parsing */

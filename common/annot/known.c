@@ -27,8 +27,15 @@ struct known {
     tbx_t *tbx;
     char *pend_line; /* the pending record's text, in lb's buffer (valid until lb moves) */
     size_t pend_len;
-    char *contig;
+    char *contig; /* the source's name of the current contig */
+    char *canon;  /* its canonical name (contig_canon) */
     int tid;
+    char **canons; /* canonical names of the index's contigs, by tid */
+    char **names;  /* and their names in the source */
+    int ncanons;
+    int styles;
+    char vparts[3][40]; /* from the header: ##source, ##dbSNP_BUILD_ID, ##fileDate */
+    char version[128];
     int done;     /* no more records on this contig */
     int skipping; /* after a seek: skip lines of other contigs until ours starts */
     int64_t last_q, last_p, lineno_hint;
@@ -75,6 +82,32 @@ int info_find(const char *info, size_t len, const char *key, const char **val, s
     return 0;
 }
 
+/* Notes the header lines that say a version: ##source, ##dbSNP_BUILD_ID, ##fileDate
+ * (joined by known_version: "ClinVar 20240107", "dbSNP build 156 20220913"). */
+static void header_version(struct known *k, const char *line)
+{
+    static const char *keys[] = {"##source=", "##dbSNP_BUILD_ID=", "##fileDate="};
+    for (int i = 0; i < 3; i++) {
+        size_t kl = strlen(keys[i]);
+        if (!strncmp(line, keys[i], kl) && !strchr(line + kl, '<') && !k->vparts[i][0])
+            snprintf(k->vparts[i], sizeof k->vparts[i], "%s%s", i == 1 ? "build " : "", line + kl);
+    }
+}
+
+const char *known_version(struct known *k)
+{
+    if (!k)
+        return NULL;
+    k->version[0] = 0;
+    for (int i = 0; i < 3; i++) {
+        size_t have = strlen(k->version);
+        if (k->vparts[i][0])
+            snprintf(k->version + have, sizeof k->version - have, "%s%s", have ? " " : "",
+                     gas_trim(k->vparts[i]));
+    }
+    return k->version;
+}
+
 /* Reads Number, Type and Description of the configured INFO fields from the header. */
 static int read_header(struct known *k, struct source_def *d)
 {
@@ -84,6 +117,7 @@ static int read_header(struct known *k, struct source_def *d)
     while ((r = lb_next(&k->lb, &line, &len)) > 0) {
         if (len == 0 || line[0] != '#')
             break;
+        header_version(k, line);
         if (strncmp(line, "##INFO=<ID=", 11))
             continue;
         const char *id = line + 11;
@@ -116,6 +150,42 @@ static int read_header(struct known *k, struct source_def *d)
     return 0;
 }
 
+/* The canonical names of the contigs in the index. */
+static void index_contigs(struct known *k)
+{
+    int n = 0;
+    const char **names = tbx_seqnames(k->tbx, &n);
+    k->canons = xcalloc((size_t)(n ? n : 1), sizeof *k->canons);
+    k->names = xcalloc((size_t)(n ? n : 1), sizeof *k->names);
+    for (int i = 0; names && i < n; i++) {
+        char c[CONTIG_CANON_MAX];
+        contig_canon(names[i], strlen(names[i]), c, sizeof c);
+        k->canons[i] = xstrdup(c);
+        k->names[i] = xstrdup(names[i]);
+        k->styles |= contig_style_bit(names[i]);
+    }
+    k->ncanons = n;
+    free(names);
+}
+
+static int tid_of(const struct known *k, const char *canon)
+{
+    for (int i = 0; i < k->ncanons; i++)
+        if (!strcmp(k->canons[i], canon))
+            return i;
+    return -1;
+}
+
+int known_has_contig(const struct known *k, const char *canon)
+{
+    return tid_of(k, canon) >= 0;
+}
+
+int known_styles(const struct known *k)
+{
+    return k->styles;
+}
+
 int known_open(const struct source_def *def, hts_tpool *pool, struct known **out)
 {
     *out = NULL;
@@ -145,6 +215,8 @@ int known_open(const struct source_def *def, hts_tpool *pool, struct known **out
                              d->name, d->file, d->file);
     }
     if (!rc)
+        index_contigs(k);
+    if (!rc)
         rc = read_header(k, d);
     if (!rc && pool)
         bgzf_thread_pool(k->fp, pool, 32);
@@ -167,6 +239,13 @@ void known_free(struct known *k)
     free(k->ring);
     lb_release(&k->lb);
     free(k->contig);
+    free(k->canon);
+    for (int i = 0; i < k->ncanons; i++) {
+        free(k->canons[i]);
+        free(k->names[i]);
+    }
+    free(k->canons);
+    free(k->names);
     if (k->tbx)
         tbx_destroy(k->tbx);
     if (k->fp)
@@ -329,12 +408,14 @@ static int keep_pending(struct known *k, struct kentry *e)
     return parse_entry(k, e);
 }
 
-int known_prepare(struct known *k, const char *contig, int64_t p, int64_t pmax)
+int known_prepare(struct known *k, const char *canon, int64_t p, int64_t pmax)
 {
-    if (!k->contig || strcmp(k->contig, contig)) {
+    if (!k->canon || strcmp(k->canon, canon)) {
+        free(k->canon);
         free(k->contig);
-        k->contig = xstrdup(contig);
-        k->tid = tbx_name2id(k->tbx, contig);
+        k->canon = xstrdup(canon);
+        k->tid = tid_of(k, canon);
+        k->contig = xstrdup(k->tid >= 0 ? k->names[k->tid] : "");
         seek_to(k, p);
     } else if (p < k->last_p) {
         seek_to(k, p);

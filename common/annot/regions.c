@@ -71,7 +71,7 @@ struct ivl {
 };
 
 struct contig_ivls {
-    char *name;
+    char *name; /* canonical (contig_canon) */
     struct ivl *v;
     int64_t n, cap, padded;
     int levels;
@@ -88,6 +88,8 @@ struct region_set {
     int nslots;
     int64_t *hits; /* query scratch (a region set is used by one thread) */
     int hcap;
+    int styles;      /* contig naming styles seen (1 << CS_...) */
+    int64_t *counts; /* records per name, when counting (region_count_names) */
 };
 
 #define MAX_INTERVALS 20000000
@@ -133,28 +135,78 @@ static int32_t intern(struct region_set *rs, const char *s, size_t n)
     return rs->nnames++;
 }
 
-static struct contig_ivls *contig_of(struct region_set *rs, const char *name, size_t n)
+static struct contig_ivls *contig_of(struct region_set *rs, const char *canon, size_t n)
 {
     if (rs->last >= 0 && strlen(rs->c[rs->last].name) == n &&
-        !memcmp(rs->c[rs->last].name, name, n))
+        !memcmp(rs->c[rs->last].name, canon, n))
         return &rs->c[rs->last];
     for (int i = 0; i < rs->nc; i++)
-        if (strlen(rs->c[i].name) == n && !memcmp(rs->c[i].name, name, n)) {
+        if (strlen(rs->c[i].name) == n && !memcmp(rs->c[i].name, canon, n)) {
             rs->last = i;
             return &rs->c[i];
         }
     return NULL;
 }
 
+int region_has_contig(struct region_set *rs, const char *canon)
+{
+    struct contig_ivls *c = contig_of(rs, canon, strlen(canon));
+    return c && c->n > 0;
+}
+
+int region_styles(const struct region_set *rs)
+{
+    return rs->styles;
+}
+
+void region_count_names(struct region_set *rs)
+{
+    free(rs->counts);
+    rs->counts = xcalloc((size_t)(rs->nnames ? rs->nnames : 1), sizeof *rs->counts);
+}
+
+static int ranks_before(int64_t c, const char *name, int64_t c2, const char *name2)
+{
+    return c > c2 || (c == c2 && strcmp(name, name2) < 0);
+}
+
+int region_top_names(const struct region_set *rs, int max, const char **names, int64_t *counts)
+{
+    int n = 0;
+    for (int i = 0; rs->counts && max > 0 && i < rs->nnames; i++) {
+        int64_t c = rs->counts[i];
+        const char *nm = rs->names[i];
+        int at;
+        if (!c)
+            continue;
+        if (n < max)
+            at = n++;
+        else if (ranks_before(c, nm, counts[max - 1], names[max - 1]))
+            at = max - 1;
+        else
+            continue;
+        for (; at > 0 && ranks_before(c, nm, counts[at - 1], names[at - 1]); at--) {
+            names[at] = names[at - 1];
+            counts[at] = counts[at - 1];
+        }
+        names[at] = nm;
+        counts[at] = c;
+    }
+    return n;
+}
+
 static void add_ivl(struct region_set *rs, const char *contig, size_t cl, int64_t beg, int64_t end,
                     int32_t name)
 {
-    struct contig_ivls *c = contig_of(rs, contig, cl);
+    char canon[CONTIG_CANON_MAX];
+    size_t n = contig_canon(contig, cl, canon, sizeof canon);
+    struct contig_ivls *c = contig_of(rs, canon, n);
     if (!c) {
         rs->c = xrealloc(rs->c, (size_t)(rs->nc + 1) * sizeof *rs->c);
         c = &rs->c[rs->nc];
         memset(c, 0, sizeof *c);
-        c->name = xstrndup(contig, cl);
+        c->name = xstrndup(canon, n);
+        rs->styles |= contig_style_bit(contig);
         rs->last = rs->nc++;
     }
     if (c->n == c->cap) {
@@ -212,10 +264,10 @@ static void add_hit(int64_t **hits, int *cap, int *n, int64_t x)
     (*hits)[(*n)++] = x;
 }
 
-int region_names(struct region_set *rs, const char *contig, int64_t beg, int64_t end,
+int region_names(struct region_set *rs, const char *canon, int64_t beg, int64_t end,
                  kstring_t *names)
 {
-    struct contig_ivls *c = contig_of(rs, contig, strlen(contig));
+    struct contig_ivls *c = contig_of(rs, canon, strlen(canon));
     if (!c || c->n == 0)
         return 0;
     int nh = 0;
@@ -262,6 +314,8 @@ int region_names(struct region_set *rs, const char *contig, int64_t beg, int64_t
         if (names->l)
             kputc(',', names);
         kputs(rs->names[id], names);
+        if (rs->counts)
+            rs->counts[id]++;
         added++;
     }
     return added;
@@ -424,5 +478,6 @@ void region_free(struct region_set *rs)
     free(rs->names);
     free(rs->slots);
     free(rs->hits);
+    free(rs->counts);
     free(rs);
 }

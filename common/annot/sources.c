@@ -33,6 +33,7 @@ static void def_free(struct source_def *d)
     free(d->field);
     free(d->name_attr);
     free(d->feature);
+    free(d->version);
     for (int i = 0; i < d->ninfo; i++) {
         free(d->info[i].src);
         free(d->info[i].dst);
@@ -49,6 +50,7 @@ void annot_sources_free(struct annot_sources *s)
     for (int i = 0; i < s->n; i++)
         def_free(&s->src[i]);
     free(s->src);
+    free(s->path);
     free(s);
 }
 
@@ -134,6 +136,9 @@ static int set_key(struct source_def *d, const char *dir, const char *key, char 
         } else {
             d->name_attr = xstrdup(v);
         }
+    } else if (!strcmp(key, "version")) {
+        free(d->version);
+        d->version = xstrdup(v);
     } else if (!strcmp(key, "feature")) {
         free(d->feature);
         d->feature = xstrdup(v);
@@ -253,6 +258,43 @@ static int check_unique(struct annot_sources *s, char *err, size_t errn, int *li
     return 0;
 }
 
+/* A key before the first section: only "build". */
+static int top_key(struct annot_sources *s, const char *key, const char *val, char *err,
+                   size_t errn)
+{
+    if (strcmp(key, "build")) {
+        snprintf(err, errn,
+                 "\"key = value\" before the first [source] section (only \"build = ...\" "
+                 "may come before it, not \"%.40s\")",
+                 key);
+        return GAS_EINVAL;
+    }
+    if ((s->build = annot_build_parse(val)) < 0) {
+        snprintf(err, errn, "unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, T2T-CHM13)", val);
+        return GAS_EINVAL;
+    }
+    return 0;
+}
+
+/* The build a directory name stands for (".../GRCh38/sources.conf"), or -1. */
+static int build_of_dir(const char *dir)
+{
+    if (!dir)
+        return -1;
+    const char *base = strrchr(dir, '/');
+    return annot_build_parse(base ? base + 1 : dir);
+}
+
+int annot_sources_build(const struct annot_sources *s)
+{
+    return s->build;
+}
+
+const char *annot_sources_path(const struct annot_sources *s)
+{
+    return s->path;
+}
+
 int annot_sources_load(const char *path, struct annot_sources **out)
 {
     *out = NULL;
@@ -268,6 +310,8 @@ int annot_sources_load(const char *path, struct annot_sources **out)
         dir = NULL;
     }
     struct annot_sources *s = xcalloc(1, sizeof *s);
+    s->build = -1;
+    s->path = xstrdup(path);
     char line[MAX_LINE + 2], err[512] = "";
     int lineno = 0, rc = 0, explicit_format = 0;
     struct source_def *cur = NULL;
@@ -315,17 +359,16 @@ int annot_sources_load(const char *path, struct annot_sources **out)
             rc = GAS_EINVAL;
             break;
         }
-        if (!cur) {
-            snprintf(err, sizeof err, "\"key = value\" before the first [source] section");
-            rc = GAS_EINVAL;
-            break;
-        }
         *eq = 0;
         char *key = gas_trim(t), *val = gas_trim(eq + 1);
         size_t vl = strlen(val);
         if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
             val[vl - 1] = 0;
             val++;
+        }
+        if (!cur) {
+            rc = top_key(s, key, val, err, sizeof err);
+            continue;
         }
         if (!strcmp(key, "format"))
             explicit_format = 1;
@@ -343,6 +386,8 @@ int annot_sources_load(const char *path, struct annot_sources **out)
     }
     if (!rc)
         rc = check_unique(s, err, sizeof err, &lineno);
+    if (!rc && s->build < 0)
+        s->build = build_of_dir(dir);
     fclose(f);
     free(dir);
     if (rc) {

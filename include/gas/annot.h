@@ -33,6 +33,13 @@
 
 struct annot_sources; /* opaque: a parsed sources file */
 
+/* Genome builds. Names as GAS writes them; annot_build_parse also takes hg19, b37,
+ * hs37d5, 37, hg38, 38, hg18, b36, chm13, ... (case-insensitive); -1 if none. */
+enum { ANNOT_GRCH37, ANNOT_GRCH38, ANNOT_NCBI36, ANNOT_CHM13, ANNOT_NBUILDS };
+const char *annot_build_name(int build);
+int annot_build_parse(const char *name);
+#define ANNOT_ENGINE_VERSION "1.1"
+
 int annot_sources_load(const char *path, struct annot_sources **out);
 void annot_sources_free(struct annot_sources *s);
 /* The default sources file ($GAS_SHARE/sources.conf, else beside the installed programs
@@ -42,24 +49,49 @@ char *annot_default_sources(void);
  * a missing, unindexed, truncated or corrupt source is an error here, before any job. */
 int annot_sources_check(const struct annot_sources *s);
 int annot_sources_count(const struct annot_sources *s);
+/* The build a sources file is for ("build = GRCh38" at its top, else its directory's
+ * name, .../GRCh38/sources.conf), or -1 (any build); and its path. */
+int annot_sources_build(const struct annot_sources *s);
+const char *annot_sources_path(const struct annot_sources *s);
+
+/* Sources by genome build (see common/annot/catalog.c): from one file (for the build it
+ * declares, or any), else from dir/<build>/sources.conf, else from the sources installed
+ * or built with GAS. Errors name the file and line. */
+struct annot_catalog;
+int annot_catalog_load(const char *file, const char *dir, struct annot_catalog **out);
+void annot_catalog_free(struct annot_catalog *c);
+/* The build of a catalog loaded from one file that declares it (-s FILE), else -1: the
+ * build assumed for inputs whose header does not say. */
+int annot_catalog_file_build(const struct annot_catalog *c);
+/* The sources for build, or NULL when there are none for it. */
+const struct annot_sources *annot_catalog_get(const struct annot_catalog *c, int build);
+/* "GRCh37, GRCh38": the builds there are sources for. */
+void annot_catalog_builds(const struct annot_catalog *c, char *out, size_t outn);
 const char *annot_source_name(const struct annot_sources *s, int i);
 
 struct annot_opts {
-    const char *in;       /* input path ("-" for stdin) */
-    const char *out;      /* output path ("-" for stdout) */
-    const char *log_path; /* count log path, or NULL for none */
-    int out_bgzf;         /* 1: BGZF-compressed VCF */
-    int threads;          /* extra threads for (de)compression; 0 = none */
-    size_t max_line;      /* longest accepted input line, bytes */
-    const struct annot_sources *sources;
+    const char *in;                      /* input path ("-" for stdin) */
+    const char *out;                     /* output path ("-" for stdout) */
+    const char *log_path;                /* count log path, or NULL for none */
+    int out_bgzf;                        /* 1: BGZF-compressed VCF */
+    int threads;                         /* extra threads for (de)compression; 0 = none */
+    size_t max_line;                     /* longest accepted input line, bytes */
+    const struct annot_sources *sources; /* one set for every run (or NULL: catalog) */
+    /* genome build (names as annot_build_parse takes them): */
+    const struct annot_catalog *catalog; /* sources by build, used when sources is NULL */
+    const char *build;         /* use this build whatever the header says (NULL: detect) */
+    const char *build_origin;  /* who set it, for the count log ("command line", "job setting") */
+    const char *default_build; /* when the header does not say (NULL: GRCh37) */
 };
 
-#define ANNOT_MAX_SOURCES 16
-#define ANNOT_MAX_CONTIGS 4096
+#define ANNOT_MAX_SOURCES  16
+#define ANNOT_MAX_WARNINGS 16
+#define ANNOT_MAX_CONTIGS  4096
 
 struct annot_contig_count {
     char name[64];
     int64_t records;
+    int sources; /* how many sources know the contig (under any of its names) */
 };
 
 /* What the count log reports. */
@@ -71,8 +103,37 @@ struct annot_stats {
     int nsources;
     char source_name[ANNOT_MAX_SOURCES][64];
     int64_t source_hits[ANNOT_MAX_SOURCES]; /* records annotated by each source */
+    /* contig naming styles (bits: 1 = "chr1", 2 = "1") of the input and of each source */
+    int input_styles;
+    int source_styles[ANNOT_MAX_SOURCES];
     int ncontigs;
     struct annot_contig_count contigs[ANNOT_MAX_CONTIGS];
+    /* genome build: its name ("" when the run used none), how it was decided, for a
+     * person and as a tag (override-command-line, override-job-setting,
+     * header-contig-lengths, header-name, default, sources) */
+    char build[16];
+    char build_how[256];
+    char build_tag[32];
+    int annotated;               /* 0: no sources for the build, records passed unchanged */
+    char not_annotated_why[512]; /* why, for a person */
+    char sources_path[512];      /* the sources file used */
+    char source_version[ANNOT_MAX_SOURCES][192];
+    char source_kind[ANNOT_MAX_SOURCES][16]; /* region, known */
+    int nwarnings;
+    char warnings[ANNOT_MAX_WARNINGS][320];
+    /* genes with the most records (from the first region source) */
+    char top_source[64];
+    int ntop;
+    struct {
+        char name[64];
+        int64_t records;
+    } top[10];
+    /* records per location class, from a gene-model source that sets them (else 0) */
+    int nloc;
+    struct {
+        char name[32];
+        int64_t records;
+    } loc[12];
     int64_t seeks;    /* index look-ups made in known sources */
     int64_t unsorted; /* records that went back in position (handled by index) */
     double seconds;
@@ -82,8 +143,12 @@ struct annot_stats {
  * names the line ("line 12: POS is not a positive integer"); the output file is removed. */
 int annot_run(const struct annot_opts *opts, struct annot_stats *stats);
 
-/* GAS's count log (<name>.vcf.count.log) for stats. */
+/* GAS's count log (<name>.vcf.count.log) for stats: for a person. */
 int annot_write_count_log(const struct annot_stats *stats, const char *input_name,
                           const char *path);
+/* The same facts as JSON, for programs (path "-": stdout); and as text (caller's). */
+int annot_write_count_log_json(const struct annot_stats *stats, const char *input_name,
+                               const char *path);
+char *annot_count_log_json(const struct annot_stats *stats, const char *input_name);
 
 #endif

@@ -57,7 +57,9 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
     X(COLD_DELETE_AFTER_THAW, "cold_delete_after_thaw", CFG_BOOL, "true", 0, 0, NULL, "delete the cold copy once a result is back in hot storage") \
     X(MAX_INPUT_BYTES, "max_input_bytes", CFG_INT, "1073741824", 1, 1099511627776, NULL, "largest accepted input file, bytes") \
     X(MAX_MESSAGE_BYTES, "max_message_bytes", CFG_INT, "262144", 1024, 1048576, NULL, "largest accepted queue message body, bytes") \
-    X(ANNOT_SOURCES, "annot_sources", CFG_STR, "", 0, 0, NULL, "annotation sources file (empty: the default GRCh37 sources built with GAS)") \
+    X(ANNOT_SOURCES, "annot_sources", CFG_STR, "", 0, 0, NULL, "one annotation sources file, for the build it declares (empty: annot_sources_dir)") \
+    X(ANNOT_SOURCES_DIR, "annot_sources_dir", CFG_STR, "", 0, 0, NULL, "directory with <build>/sources.conf per genome build (empty: the sources built with GAS)") \
+    X(DEFAULT_BUILD, "default_build", CFG_ENUM, "GRCh37", 0, 0, "GRCh37|GRCh38", "genome build of inputs whose header does not say (GAS: GRCh37)") \
     X(ANNOT_THREADS, "annot_threads", CFG_INT, "2", 0, 64, NULL, "threads for (de)compression while annotating") \
     X(MAX_LINE_BYTES, "max_line_bytes", CFG_INT, "4194304", 1024, 1073741824, NULL, "longest accepted VCF line, bytes") \
     X(ANNOTATE_THREADS, "annotate_threads", CFG_INT, "2", 0, 64, NULL, "gasd: threads of the annotate pipeline (0: off)") \

@@ -33,6 +33,8 @@ struct job {
     int64_t attempts;
     char *error, *worker_id;
     int64_t lease_until, restore_time;
+    char *genome_build; /* the build the user says the input is on (GRCh37, hg38, ...), or NULL:
+                           detected from its header */
 };
 
 struct user {

@@ -2,7 +2,10 @@
  * with htslib), checked line by line against what a user must see. */
 #include "../harness.h"
 
+#include "../../common/annot/annot_internal.h"
 #include "gas/annot.h"
+#include "gas/err.h"
+#include "gas/json.h"
 #include "gas/util.h"
 
 #include <htslib/bgzf.h>
@@ -65,15 +68,15 @@ static void bgzip_index(const char *path, const char *text, int bed)
 
 static char *dir;
 
-/* A fresh directory with known.vcf.gz, genes.bed.gz and sources.conf. */
-static struct annot_sources *sources(const char *known_text)
+/* A fresh directory with known.vcf.gz, genes.bed.gz (genes_text) and sources.conf. */
+static struct annot_sources *sources_with(const char *known_text, const char *genes_text)
 {
     free(dir);
     dir = xstrdup(t_tmpdir());
     char *k = xasprintf("%s/known.vcf.gz", dir), *g = xasprintf("%s/genes.bed.gz", dir);
     char *c = xasprintf("%s/sources.conf", dir);
     bgzip_index(k, known_text, 0);
-    bgzip_index(g, GENES, 1);
+    bgzip_index(g, genes_text, 1);
     FILE *f = fopen(c, "w");
     fprintf(f, "# test sources\n[genes]\ntype = region\nfile = genes.bed.gz\nfield = GENE\n\n"
                "[kg]\ntype = known\nfile = known.vcf.gz\ninfo = AF:KG_AF, VT:KG_VT, DB:KG_DB\n");
@@ -84,6 +87,27 @@ static struct annot_sources *sources(const char *known_text)
     free(g);
     free(c);
     return s;
+}
+
+static struct annot_sources *sources(const char *known_text)
+{
+    return sources_with(known_text, GENES);
+}
+
+/* text with "chr" before the CHROM of every data line (caller's). */
+static char *with_chr(const char *text)
+{
+    struct strbuf sb;
+    sb_init(&sb, 0);
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+        if (*p != '#')
+            sb_adds(&sb, "chr");
+        sb_add(&sb, p, n);
+        p += n;
+    }
+    return sb_detach(&sb);
 }
 
 static char *input_text(const int *order, int n)
@@ -104,7 +128,8 @@ static char *annotate(struct annot_sources *s, const char *text, int bgz, struct
 {
     const char *in = t_write_file("in.vcf", text, strlen(text));
     char *out = xasprintf("%s/out.vcf%s", dir, bgz ? ".gz" : "");
-    struct annot_opts o = {in, out, NULL, bgz, 1, max_line ? max_line : 1 << 20, s};
+    struct annot_opts o = {in, out,  NULL, bgz,  1,   max_line ? max_line : 1 << 20,
+                           s,  NULL, NULL, NULL, NULL};
     *rc = annot_run(&o, st);
     char *data = NULL;
     if (!*rc) {
@@ -299,7 +324,7 @@ static void bgzf_output_and_bcf_input(void)
     hts_close(fp);
     free(hs.s);
     char *out = xasprintf("%s/bcf.out.vcf", dir);
-    struct annot_opts o = {bcfpath, out, NULL, 0, 1, 1 << 20, s};
+    struct annot_opts o = {bcfpath, out, NULL, 0, 1, 1 << 20, s, NULL, NULL, NULL, NULL};
     CHECK_OK(annot_run(&o, &st));
     char *data = NULL;
     size_t n;
@@ -371,7 +396,7 @@ static void bad_input_names_the_line(void)
         const char *p = t_write_file("bad.vcf", cases[i].text,
                                      cases[i].len ? cases[i].len : strlen(cases[i].text));
         char *out = xasprintf("%s/bad.out.vcf", dir);
-        struct annot_opts o = {p, out, NULL, 0, 0, 1024, s};
+        struct annot_opts o = {p, out, NULL, 0, 0, 1024, s, NULL, NULL, NULL, NULL};
         struct annot_stats st;
         int rc = annot_run(&o, &st);
         if (rc != cases[i].rc || !strstr(gas_errmsg(), cases[i].want))
@@ -509,6 +534,356 @@ static void gff_and_gtf_regions(void)
     free(g1);
     free(g2);
     free(c);
+    annot_sources_free(s);
+}
+
+static void contig_canonical_names(void)
+{
+    static const char *same[][2] = {
+        {"chr1", "1"},
+        {"Chr22", "22"},
+        {"chrX", "X"},
+        {"chrx", "X"},
+        {"chrM", "MT"},
+        {"chrMT", "MT"},
+        {"M", "chrM"},
+        {"NC_000001.11", "chr1"},
+        {"NC_000023.10", "X"},
+        {"NC_012920.1", "chrM"},
+        {"chr1_KI270706v1_random", "KI270706.1"},
+        {"chrUn_gl000220", "GL000220.1"},
+    };
+    static const char *differ[][2] = {{"chr1", "11"}, {"chr2", "chr22"},    {"chr", "r"},
+                                      {"MT", "T"},    {"hs37d5", "hs38d1"}, {"1_random", "1"}};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        if (!contig_same(same[i][0], same[i][1]))
+            t_fail(__FILE__, __LINE__, "%s and %s should be one contig", same[i][0], same[i][1]);
+    for (size_t i = 0; i < sizeof differ / sizeof *differ; i++)
+        if (contig_same(differ[i][0], differ[i][1]))
+            t_fail(__FILE__, __LINE__, "%s and %s should differ", differ[i][0], differ[i][1]);
+    char c[CONTIG_CANON_MAX];
+    contig_canon("chr7", 4, c, sizeof c);
+    CHECK_STR(c, "7");
+}
+
+/* A record on "chr1" finds "1" in every source and the other way round; the count log
+ * says which naming each side uses and warns about records on contigs no source has. */
+static void contig_names_match_in_both_directions(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *in = input_text(NULL, NREC), *cin = with_chr(in);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, cin, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    char *want = NULL;
+    for (int i = 0; i < NREC; i++) {
+        free(want);
+        want = xasprintf("\nchr%s\n", EXPECTED[i]);
+        if (out && !strstr(out, want))
+            t_fail(__FILE__, __LINE__, "chr input: no line %s", want + 1);
+    }
+    CHECK_INT(st.source_hits[0], 4);
+    CHECK_INT(st.source_hits[1], 6);
+    CHECK_INT(st.input_styles, 1);
+    CHECK_INT(st.source_styles[0], 2);
+    free(out);
+    annot_sources_free(s);
+    /* sources with "chr", input without */
+    char *ck = with_chr(KNOWN), *cg = xasprintf("chr%s", GENES), *p;
+    while ((p = strstr(cg, "\n1\t")) || (p = strstr(cg, "\n2\t"))) {
+        char *t = xasprintf("%.*s\nchr%s", (int)(p - cg), cg, p + 1);
+        free(cg);
+        cg = t;
+    }
+    s = sources_with(ck, cg);
+    out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    if (out)
+        check_records(out, NULL, NREC);
+    CHECK_INT(st.source_styles[0], 1);
+    annot_sources_free(s);
+    free(out);
+    /* a contig no source has */
+    s = sources(KNOWN);
+    char *odd = xasprintf("%schrUn_x\t5\t.\tA\tG\t.\t.\t.\tGT\t0/1\n", cin);
+    out = annotate(s, odd, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK_INT(st.ncontigs, 3);
+    CHECK_INT(st.contigs[2].sources, 0);
+    CHECK_INT(st.contigs[0].sources, 2);
+    char *path = xasprintf("%s/c.vcf.count.log", dir), *log = NULL;
+    size_t n;
+    CHECK_OK(annot_write_count_log(&st, "c.vcf", path));
+    CHECK_OK(gas_read_file(path, 1 << 16, &log, &n));
+    CHECK(log && strstr(log, "1 record (12.50%) on 1 contig that no source knows, so not "
+                             "annotated: chrUn_x (1)\n"));
+    CHECK(log && strstr(log, "contig names: input \"chr\" prefix"));
+    CHECK(log && strstr(log, "matched through aliases"));
+    free(log);
+    free(path);
+    free(odd);
+    free(out);
+    free(want);
+    free(ck);
+    free(cg);
+    free(cin);
+    free(in);
+    annot_sources_free(s);
+}
+
+/* Runs the engine with a build override/default on header + RECORDS; the output. */
+static char *annotate_build(struct annot_sources *s, const struct annot_catalog *cat,
+                            const char *header, const char *build, const char *def,
+                            struct annot_stats *st, int *rc)
+{
+    struct strbuf sb;
+    sb_init(&sb, 0);
+    sb_adds(&sb, header);
+    for (int i = 0; i < NREC; i++) {
+        sb_adds(&sb, RECORDS[i]);
+        sb_adds(&sb, "\n");
+    }
+    const char *in = t_write_file("in.vcf", sb.buf, sb.len);
+    sb_release(&sb);
+    char *out = xasprintf("%s/out.vcf", dir), *data = NULL;
+    struct annot_opts o = {in, out, NULL, 0, 1, 1 << 20, s, cat, build, "job setting", def};
+    size_t n;
+    *rc = annot_run(&o, st);
+    if (!*rc)
+        CHECK_OK(gas_read_file(out, 1 << 20, &data, &n));
+    free(out);
+    return data;
+}
+
+#define H37                                                                                        \
+    "##contig=<ID=1,length=249250621>\n##contig=<ID=2,length=243199373>\n"                         \
+    "##contig=<ID=X,length=155270560>\n"
+#define H38                                                                                        \
+    "##contig=<ID=1,length=248956422,assembly=GRCh38>\n##contig=<ID=2,length=242193529>\n"         \
+    "##contig=<ID=chrM,length=16569>\n"
+#define HCOLS "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+
+/* The build from ##contig lengths, from names, from nothing (the default), NCBI36 (no
+ * sources: nothing annotated, records unchanged), and an override that wins. */
+static void genome_build_detected_from_the_header(void)
+{
+    static const struct {
+        const char *header, *build, *def, *want, *tag;
+        int annotated, warnings;
+    } cases[] = {
+        {H37, NULL, NULL, "GRCh37", "header-contig-lengths", 1, 0},
+        {H38, NULL, NULL, "GRCh38", "header-contig-lengths", 0, 0},
+        {"##contig=<ID=1,length=248956422>\n##contig=<ID=2>\n##contig=<ID=chrX,length=156040895>\n",
+         NULL, NULL, "GRCh38", "header-contig-lengths", 0, 0},
+        {"##reference=file:///refs/hs37d5.fa.gz \n", NULL, NULL, "GRCh37", "header-name", 1, 0},
+        {"##assembly=hg38\n", NULL, NULL, "GRCh38", "header-name", 0, 0},
+        {"##reference=human_b36_both.fasta\n", NULL, NULL, "NCBI36", "header-name", 0, 0},
+        {"##reference=1000GenomesPilot-NCBI36\n", NULL, NULL, "NCBI36", "header-name", 0, 0},
+        {"##GATKCommandLine=<ID=HaplotypeCaller,CommandLine=\"HaplotypeCaller --reference "
+         "/ref/Homo_sapiens_assembly38.fasta --output x.vcf\">\n",
+         NULL, NULL, "GRCh38", "header-name", 0, 0},
+        /* the header does not say: the build of the one sources file given wins over the
+         * configured default (sources_chosen_by_build has the default) */
+        {"##source=caller\n", NULL, NULL, "GRCh37", "sources", 1, 0},
+        {"##source=caller\n", NULL, "GRCh38", "GRCh37", "sources", 1, 0},
+        {H38, "GRCh37", NULL, "GRCh37", "override-job-setting", 1, 1},
+        {H38, "hg19", NULL, "GRCh37", "override-job-setting", 1, 1},
+        {"##reference=b36\n", "b37", NULL, "GRCh37", "override-job-setting", 1, 1},
+        {H38 "##reference=hg19.fa\n", NULL, NULL, "GRCh38", "header-contig-lengths", 0, 1},
+        {"##contig=<ID=1,length=248387328>\n##contig=<ID=2>\n", NULL, NULL, "T2T-CHM13",
+         "header-contig-lengths", 0, 0},
+        {"##contig=<ID=1,length=12345>\n##contig=<ID=2>\n", NULL, NULL, "GRCh37", "sources", 1, 1},
+    };
+    struct annot_sources *s = sources(KNOWN);
+    char *conf = xasprintf("%s/sources.conf", dir), *text = NULL;
+    size_t n;
+    CHECK_OK(gas_read_file(conf, 1 << 16, &text, &n));
+    char *dated = xasprintf("build = GRCh37\n%s", text);
+    annot_sources_free(s);
+    char *p37 = xasprintf("%s/s37.conf", dir);
+    FILE *f = fopen(p37, "w");
+    fputs(dated, f);
+    fclose(f);
+    s = NULL;
+    CHECK_OK(annot_sources_load(p37, &s)); /* a file declaring GRCh37: only for GRCh37 */
+    for (size_t i = 0; s && i < sizeof cases / sizeof *cases; i++) {
+        char *hdr = xasprintf("##fileformat=VCFv4.2\n%s" HCOLS, cases[i].header);
+        struct annot_stats st;
+        int rc;
+        char *out = annotate_build(s, NULL, hdr, cases[i].build, cases[i].def, &st, &rc);
+        if (rc || strcmp(st.build, cases[i].want) || strcmp(st.build_tag, cases[i].tag) ||
+            st.annotated != cases[i].annotated || (st.nwarnings > 0) != cases[i].warnings)
+            t_fail(__FILE__, __LINE__,
+                   "case %zu: rc %d (%s) build %s (%s: %s) annotated %d warnings %d [%s]", i, rc,
+                   rc ? gas_errmsg() : "", st.build, st.build_tag, st.build_how, st.annotated,
+                   st.nwarnings, st.nwarnings ? st.warnings[0] : "");
+        char *want = xasprintf("##GAS_annotation=<engine=gas,version=%s,build=%s,build_source=%s,",
+                               ANNOT_ENGINE_VERSION, cases[i].want, cases[i].tag);
+        CHECK(out && strstr(out, want));
+        if (out && !cases[i].annotated) { /* every record exactly as it was */
+            CHECK(strstr(out, "sources=none,annotated=no>\n" HCOLS));
+            for (int r = 0; r < NREC; r++) {
+                char *line = xasprintf("\n%s\n", RECORDS[r]);
+                CHECK(strstr(out, line) != NULL);
+                free(line);
+            }
+            CHECK(strstr(st.not_annotated_why, "no annotation sources for") != NULL);
+        } else if (out) {
+            check_records(out, NULL, NREC);
+        }
+        free(want);
+        free(out);
+        free(hdr);
+    }
+    struct annot_stats st;
+    int rc;
+    char *out = annotate_build(s, NULL, "##fileformat=VCFv4.2\n" HCOLS, "hg17", NULL, &st, &rc);
+    CHECK_RC(rc, GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "unknown genome build \"hg17\"") != NULL);
+    free(out);
+    free(p37);
+    free(dated);
+    free(text);
+    free(conf);
+    annot_sources_free(s);
+}
+
+/* A directory with GRCh37/ and GRCh38/ sources: each input gets its build's. */
+static void sources_chosen_by_build(void)
+{
+    annot_sources_free(sources(KNOWN)); /* dir with known.vcf.gz and genes.bed.gz */
+    const char *genes38 = "chr1\t90\t160\tGENE38\n";
+    char *d37 = xasprintf("%s/GRCh37", dir), *d38 = xasprintf("%s/GRCh38", dir);
+    CHECK_OK(gas_mkdirs(d37, 0700));
+    CHECK_OK(gas_mkdirs(d38, 0700));
+    char *g38 = xasprintf("%s/genes38.bed.gz", d38);
+    bgzip_index(g38, genes38, 1);
+    char *c37 = xasprintf("%s/sources.conf", d37), *c38 = xasprintf("%s/sources.conf", d38);
+    FILE *f = fopen(c37, "w");
+    fprintf(f, "[genes]\ntype = region\nfile = ../genes.bed.gz\nfield = GENE\nversion = v37\n"
+               "[kg]\ntype = known\nfile = ../known.vcf.gz\ninfo = AF:KG_AF, VT:KG_VT, DB:KG_DB\n");
+    fclose(f);
+    f = fopen(c38, "w");
+    fprintf(f, "[genes]\ntype = region\nfile = genes38.bed.gz\nfield = GENE\nversion = v38\n");
+    fclose(f);
+    struct annot_catalog *cat = NULL;
+    CHECK_OK(annot_catalog_load(NULL, dir, &cat));
+    struct annot_stats st;
+    int rc;
+    char *out =
+        cat ? annotate_build(NULL, cat, "##fileformat=VCFv4.2\n" H37 HCOLS, NULL, NULL, &st, &rc)
+            : NULL;
+    if (out)
+        check_records(out, NULL, NREC);
+    CHECK(out && strstr(out, "sources=genes:v37;kg:"));
+    free(out);
+    out = cat ? annotate_build(NULL, cat, "##fileformat=VCFv4.2\n" H38 HCOLS, NULL, NULL, &st, &rc)
+              : NULL;
+    CHECK(out && strstr(out, "\n1\t150\trsX\tC\tG\t.\t.\tGENE=GENE38\tGT\t1/1\n"));
+    CHECK(out && strstr(out, "build=GRCh38,build_source=header-contig-lengths,sources=genes:v38,"
+                             "annotated=yes>"));
+    CHECK_STR(st.source_version[0], "v38");
+    CHECK(strstr(st.sources_path, "/GRCh38/sources.conf") != NULL);
+    free(out);
+    /* the header does not say: the configured default */
+    out = cat ? annotate_build(NULL, cat, "##fileformat=VCFv4.2\n" HCOLS, NULL, "GRCh38", &st, &rc)
+              : NULL;
+    CHECK_STR(st.build, "GRCh38");
+    CHECK_STR(st.build_tag, "default");
+    CHECK(out && strstr(out, "\n1\t150\trsX\tC\tG\t.\t.\tGENE=GENE38\tGT\t1/1\n"));
+    free(out);
+    /* NCBI36: no sources here */
+    out = cat ? annotate_build(NULL, cat, "##fileformat=VCFv4.2\n##reference=hg18\n" HCOLS, NULL,
+                               NULL, &st, &rc)
+              : NULL;
+    CHECK_INT(st.annotated, 0);
+    CHECK(strstr(st.not_annotated_why, "(there are for GRCh37, GRCh38)") != NULL);
+    char *path = xasprintf("%s/n.vcf.count.log", dir), *log = NULL;
+    size_t n;
+    CHECK_OK(annot_write_count_log(&st, "n.vcf", path));
+    CHECK_OK(gas_read_file(path, 1 << 16, &log, &n));
+    CHECK(log && strstr(log, "genome build: NCBI36, from the header's ##reference=hg18\n"
+                             "NOT ANNOTATED: there are no annotation sources for NCBI36"));
+    free(log);
+    free(path);
+    free(out);
+    annot_catalog_free(cat);
+    /* a directory without per-build sources */
+    CHECK_RC(annot_catalog_load(NULL, d38, &cat), GAS_ENOTFOUND);
+    free(c37);
+    free(c38);
+    free(g38);
+    free(d37);
+    free(d38);
+}
+
+static void count_log_json(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *in = input_text(NULL, NREC);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    char *j = annot_count_log_json(&st, "x.vcf");
+    cJSON *o = j ? cJSON_Parse(j) : NULL;
+    CHECK(o != NULL);
+    CHECK_STR(json_str(cJSON_GetObjectItem(o, "build"), "name"), "GRCh37");
+    CHECK_STR(json_str(cJSON_GetObjectItem(o, "build"), "decided_by"), "default");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(o, "annotated")));
+    cJSON *top = cJSON_GetObjectItem(o, "top_genes");
+    CHECK_INT(cJSON_GetArraySize(top), 3);
+    CHECK_STR(json_str(cJSON_GetArrayItem(top, 0), "gene"), "GENEA");
+    CHECK_INT(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0), "records")->valuedouble, 3);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "sources")), 2);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "warnings")), 0);
+    cJSON_Delete(o);
+    free(j);
+    free(out);
+    free(in);
+    annot_sources_free(s);
+}
+
+/* Odd header lines are evidence, never errors: the build falls back to the default. */
+static void odd_build_headers_are_harmless(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *longref = xmalloc(20001);
+    memset(longref, 'a', 20000);
+    longref[20000] = 0;
+    memcpy(longref + 19990, "GRCh38", 6);
+    const char *odd[] = {
+        "##contig=<ID=1,length=>\n##contig=<ID=2,length=abc>\n",
+        "##contig=<length=249250621>\n##contig=<ID=1,length=-249250621>\n##contig=<ID=2>\n",
+        "##contig=<ID=1,length=249250621abc>\n##contig=<ID=2,length=99999999999999999999999>\n",
+        "##contig=<ID=1,length=\"1\">\n##contig=<ID=2,,,length,=,>\n##contig=<\n",
+        "##reference=\n##assembly\n##assembly=\n##reference=<>\n",
+        "##GATKCommandLine=<ID=x,CommandLine=\"--reference \">\n##x=reference_sequence=\n",
+        "##GATKCommandLine=<ID=x,CommandLine=\"--reference=/////\">\n",
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        char *hdr = xasprintf("##fileformat=VCFv4.2\n%s" HCOLS, odd[i]);
+        struct annot_stats st;
+        int rc;
+        char *out = annotate_build(s, NULL, hdr, NULL, NULL, &st, &rc);
+        if (rc || strcmp(st.build, "GRCh37") || strcmp(st.build_tag, "default"))
+            t_fail(__FILE__, __LINE__, "odd header %zu: rc %d (%s) build %s %s", i, rc,
+                   rc ? gas_errmsg() : "", st.build, st.build_tag);
+        if (out)
+            check_records(out, NULL, NREC);
+        free(out);
+        free(hdr);
+    }
+    /* a 20 kB ##reference line that names a build near its end */
+    char *hdr = xasprintf("##fileformat=VCFv4.2\n##reference=%s\n" HCOLS, longref);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate_build(s, NULL, hdr, NULL, NULL, &st, &rc);
+    CHECK_OK(rc);
+    CHECK(st.build[0] != 0);
+    free(out);
+    free(hdr);
+    free(longref);
     annot_sources_free(s);
 }
 
@@ -707,6 +1082,12 @@ int main(int argc, char **argv)
         T(missing_index_and_fields),
         T(gff_and_gtf_regions),
         T(count_log),
+        T(contig_canonical_names),
+        T(contig_names_match_in_both_directions),
+        T(genome_build_detected_from_the_header),
+        T(sources_chosen_by_build),
+        T(count_log_json),
+        T(odd_build_headers_are_harmless),
         T(gene_model_classes),
         T(gene_model_errors),
     };

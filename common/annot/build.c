@@ -1,0 +1,310 @@
+/* annot build: which genome build an input's coordinates are on, from its header.
+ *
+ * Evidence, strongest first: the lengths of the main chromosomes in ##contig lines (each
+ * build's are distinct: chr1 is 249,250,621 bp in GRCh37 and 248,956,422 in GRCh38);
+ * then a build named in ##reference, ##assembly or a ##contig's assembly= (b37, hs37d5,
+ * hg19, GRCh38, hg38, NCBI36, b36, hg18, ...). Nothing: the caller's default. */
+#include "annot_internal.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gas/util.h"
+
+/* One table for what varies by build: names, the words that name it, chromosome
+ * lengths (1..22, X, Y; MT is the same rCRS in GRCh37 and GRCh38 and tells nothing). */
+static const struct build_def {
+    const char *name;
+    const char *aliases; /* |-separated, for --build and genome_build */
+    const char *words;   /* |-separated, lower case, looked for in header names */
+    int64_t len[24];
+} builds[ANNOT_NBUILDS] = {
+    [ANNOT_GRCH37] = {"GRCh37",
+                      "grch37|hg19|b37|hs37d5|37|grch37.p13|ncbi37",
+                      "grch37|hg19|hs37|b37|g1k_v37|assembly19|ncbi37|gca_000001405.1|"
+                      "gcf_000001405.25",
+                      {249250621, 243199373, 198022430, 191154276, 180915260, 171115067,
+                       159138663, 146364022, 141213431, 135534747, 135006516, 133851895,
+                       115169878, 107349540, 102531392, 90354753,  81195210,  78077248,
+                       59128983,  63025520,  48129895,  51304566,  155270560, 59373566}},
+    [ANNOT_GRCH38] = {"GRCh38",
+                      "grch38|hg38|b38|hs38|38|grch38.p14",
+                      "grch38|hg38|hs38|b38|assembly38|gca_000001405.15|gcf_000001405.26",
+                      {248956422, 242193529, 198295559, 190214555, 181538259, 170805979,
+                       159345973, 145138636, 138394717, 133797422, 135086622, 133275309,
+                       114364328, 107043718, 101991189, 90338345,  83257441,  80373285,
+                       58617616,  64444167,  46709983,  50818468,  156040895, 57227415}},
+    [ANNOT_NCBI36] = {"NCBI36",
+                      "ncbi36|hg18|b36|36",
+                      "ncbi36|ncbi_build36|hg18|b36",
+                      {247249719, 242951149, 199501827, 191273063, 180857866, 170899992,
+                       158821424, 146274826, 140273252, 135374737, 134452384, 132349534,
+                       114142980, 106368585, 100338915, 88827254,  78774742,  76117153,
+                       63811651,  62435964,  46944323,  49691432,  154913754, 57772954}},
+    [ANNOT_CHM13] = {"T2T-CHM13",
+                     "t2t-chm13|chm13|t2t|hs1|chm13v2.0",
+                     "chm13|t2t",
+                     {248387328, 242696752, 201105948, 193574945, 182045439, 172126628,
+                      160567428, 146259331, 150617247, 134758134, 135127769, 133324548,
+                      113566686, 101161492, 99753195,  96330374,  84276897,  80542538,
+                      61707364,  66210255,  45090682,  51324926,  154259566, 62460029}},
+};
+
+const char *annot_build_name(int b)
+{
+    return b >= 0 && b < ANNOT_NBUILDS ? builds[b].name : "unknown";
+}
+
+static int in_list(const char *list, const char *s, size_t n)
+{
+    for (const char *p = list; *p;) {
+        size_t l = strcspn(p, "|");
+        if (l == n && !strncasecmp(p, s, n))
+            return 1;
+        p += l + (p[l] == '|');
+    }
+    return 0;
+}
+
+int annot_build_parse(const char *s)
+{
+    for (int b = 0; s && b < ANNOT_NBUILDS; b++)
+        if (!strcasecmp(s, builds[b].name) || in_list(builds[b].aliases, s, strlen(s)))
+            return b;
+    return -1;
+}
+
+/* Index 0..23 of a main chromosome (1..22, X, Y) from its canonical name, or -1. */
+static int chrom_index(const char *canon)
+{
+    if (!strcmp(canon, "X"))
+        return 22;
+    if (!strcmp(canon, "Y"))
+        return 23;
+    char *end;
+    long v = strtol(canon, &end, 10);
+    return canon[0] >= '1' && canon[0] <= '9' && !*end && v >= 1 && v <= 22 ? (int)v - 1 : -1;
+}
+
+/* The value of key= inside a structured header line (<...>), NUL-terminated in out. */
+static int struct_value(const char *line, const char *key, char *out, size_t outn)
+{
+    size_t kl = strlen(key);
+    for (const char *p = strchr(line, '<'); p && *p; p++) {
+        if ((*p == '<' || *p == ',') && !strncmp(p + 1, key, kl) && p[1 + kl] == '=') {
+            const char *v = p + 2 + kl;
+            size_t n = v[0] == '"' ? strcspn(++v, "\"") : strcspn(v, ",>");
+            snprintf(out, outn, "%.*s", (int)n, v);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The first build whose words occur in text (case-insensitive), or -1; sets *also to a
+ * second, different build named there too. */
+static int named_build(const char *text, int *also)
+{
+    char low[512];
+    size_t n = strlen(text) < sizeof low - 1 ? strlen(text) : sizeof low - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)text[i]);
+    low[n] = 0;
+    int first = -1;
+    size_t first_at = n + 1;
+    *also = -1;
+    for (int b = 0; b < ANNOT_NBUILDS; b++)
+        for (const char *w = builds[b].words; *w;) {
+            size_t l = strcspn(w, "|");
+            char word[64];
+            snprintf(word, sizeof word, "%.*s", (int)l, w);
+            const char *at = strstr(low, word);
+            if (at && (size_t)(at - low) < first_at) {
+                if (first >= 0 && first != b)
+                    *also = first;
+                first = b;
+                first_at = (size_t)(at - low);
+            } else if (at && first >= 0 && first != b) {
+                *also = b;
+            }
+            w += l + (w[l] == '|');
+        }
+    return first;
+}
+
+static void note_name(struct build_evidence *e, const char *what, const char *value)
+{
+    int also;
+    int b = named_build(value, &also);
+    if (b < 0)
+        return;
+    if (e->name_build < 0) {
+        e->name_build = b;
+        snprintf(e->name_text, sizeof e->name_text, "%s=%.*s", what, 60, value);
+    } else if (b != e->name_build) {
+        e->name_conflict = b;
+    }
+    if (also >= 0 && also != e->name_build)
+        e->name_conflict = also;
+}
+
+void build_evidence_init(struct build_evidence *e)
+{
+    memset(e, 0, sizeof *e);
+    e->name_build = -1;
+    e->name_conflict = -1;
+}
+
+/* A tool's command line that names its reference FASTA (GATK 3: reference_sequence=,
+ * GATK 4: --reference): the file name, into out. */
+static int tool_reference(const char *line, char *key, size_t keyn, char *out, size_t outn)
+{
+    static const char *flags[] = {"reference_sequence=", "--reference ", "--reference="};
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+        const char *p = strstr(line, flags[i]);
+        if (!p)
+            continue;
+        p += strlen(flags[i]);
+        size_t n = strcspn(p, " \t\",>");
+        for (const char *slash; (slash = memchr(p, '/', n)) != NULL;) /* the file's name */
+            n -= (size_t)(slash + 1 - p), p = slash + 1;
+        snprintf(out, outn, "%.*s", (int)n, p);
+        snprintf(key, keyn, "%.*s %.*s", (int)strcspn(line, "=<"), line, (int)strlen(flags[i]) - 1,
+                 flags[i]);
+        return n > 0;
+    }
+    return 0;
+}
+
+void build_evidence_line(struct build_evidence *e, const char *line)
+{
+    char v[256], key[96];
+    if (!strncmp(line, "##reference=", 12) || !strncmp(line, "##assembly=", 11)) {
+        const char *val = strchr(line, '=') + 1;
+        snprintf(v, sizeof v, "%s", val);
+        note_name(e, line[2] == 'r' ? "##reference" : "##assembly", gas_trim(v));
+        return;
+    }
+    if (strncmp(line, "##contig=<", 10)) {
+        if (tool_reference(line, key, sizeof key, v, sizeof v))
+            note_name(e, gas_trim(key), v);
+        return;
+    }
+    if (struct_value(line, "assembly", v, sizeof v))
+        note_name(e, "##contig assembly", v);
+    char id[CONTIG_CANON_MAX], canon[CONTIG_CANON_MAX];
+    if (!struct_value(line, "ID", id, sizeof id) || !struct_value(line, "length", v, sizeof v))
+        return;
+    contig_canon(id, strlen(id), canon, sizeof canon);
+    char *end;
+    long long len = strtoll(v, &end, 10);
+    if (*end || len <= 0)
+        return;
+    if (!strcmp(canon, "MT"))
+        e->mt_len = len;
+    int c = chrom_index(canon);
+    if (c < 0)
+        return;
+    e->len_seen++;
+    int hit = 0;
+    for (int b = 0; b < ANNOT_NBUILDS; b++)
+        if (builds[b].len[c] == len) {
+            e->len_hits[b]++;
+            hit = 1;
+        }
+    e->len_other += !hit;
+}
+
+__attribute__((format(printf, 2, 3))) static void add_warning(struct annot_stats *st,
+                                                              const char *fmt, ...)
+{
+    if (st->nwarnings == ANNOT_MAX_WARNINGS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->warnings[st->nwarnings++], sizeof st->warnings[0], fmt, ap);
+    va_end(ap);
+}
+
+static int lengths_best(const struct build_evidence *e)
+{
+    int best = -1;
+    for (int b = 0; b < ANNOT_NBUILDS; b++)
+        if (e->len_hits[b] && (best < 0 || e->len_hits[b] > e->len_hits[best]))
+            best = b;
+    return best;
+}
+
+/* From the header's contig lengths: the build, or -1. */
+static int by_lengths(const struct build_evidence *e, struct annot_stats *st)
+{
+    int best = lengths_best(e);
+    if (best < 0) {
+        if (e->len_seen)
+            add_warning(st, "the header's ##contig lengths match no build GAS knows (GRCh37, "
+                            "GRCh38, NCBI36, T2T-CHM13): they were not used to choose the build");
+        return -1;
+    }
+    snprintf(st->build_how, sizeof st->build_how,
+             "from the header's ##contig lengths (%d of %d chromosomes have %s's lengths)",
+             e->len_hits[best], e->len_seen, builds[best].name);
+    snprintf(st->build_tag, sizeof st->build_tag, "header-contig-lengths");
+    if (e->len_hits[best] < e->len_seen)
+        add_warning(st, "the header's ##contig lengths mix builds: %s chosen by majority",
+                    builds[best].name);
+    if (e->name_build >= 0 && e->name_build != best)
+        add_warning(st,
+                    "the header also says %s (%s), but its contig lengths are %s's: the "
+                    "lengths were used",
+                    e->name_text, builds[e->name_build].name, builds[best].name);
+    else if (e->name_conflict >= 0 && e->name_conflict != best)
+        add_warning(st,
+                    "the header also names %s, but its contig lengths are %s's: the "
+                    "lengths were used",
+                    builds[e->name_conflict].name, builds[best].name);
+    return best;
+}
+
+int build_decide(const struct build_evidence *e, int override, const char *override_origin, int def,
+                 struct annot_stats *st)
+{
+    int b;
+    if (override >= 0) {
+        b = override;
+        snprintf(st->build_how, sizeof st->build_how, "set by the %s", override_origin);
+        snprintf(st->build_tag, sizeof st->build_tag, "override-%s", override_origin);
+        for (char *p = st->build_tag; *p; p++)
+            *p = *p == ' ' ? '-' : *p;
+        int said = lengths_best(e);
+        if (said < 0)
+            said = e->name_build;
+        if (said >= 0 && said != b)
+            add_warning(st, "the header says %s, but the %s says %s: the setting was used",
+                        builds[said].name, override_origin, builds[b].name);
+    } else if ((b = by_lengths(e, st)) >= 0) {
+        /* said by by_lengths */
+    } else if ((b = e->name_build) >= 0) {
+        snprintf(st->build_how, sizeof st->build_how, "from the header's %s", e->name_text);
+        snprintf(st->build_tag, sizeof st->build_tag, "header-name");
+        if (e->name_conflict >= 0)
+            add_warning(st, "the header names two builds (%s and %s): %s used", builds[b].name,
+                        builds[e->name_conflict].name, builds[b].name);
+    } else {
+        b = def;
+        snprintf(st->build_how, sizeof st->build_how,
+                 "not stated in the header (no ##contig lengths, ##reference or ##assembly "
+                 "naming a build): the configured default (default_build)");
+        snprintf(st->build_tag, sizeof st->build_tag, "default");
+    }
+    if (b == ANNOT_GRCH37 && e->mt_len == 16571)
+        add_warning(st,
+                    "the header's chrM is %s bp: hg19's mitochondrion, not the rCRS (16,569 bp) "
+                    "of GRCh37 and of the sources; positions on chrM differ from MT",
+                    "16,571");
+    snprintf(st->build, sizeof st->build, "%s", builds[b].name);
+    return b;
+}

@@ -1,0 +1,153 @@
+/* annot catalog: the sources to use for each genome build.
+ *
+ * Either one sources file (annot_sources, gas annotate -s): used for the build it
+ * declares ("build = GRCh38" at its top, or its directory's name), or for every build
+ * when it declares none; or a directory with <build>/sources.conf per build
+ * (annot_sources_dir); or, by default, the sources installed or built with GAS:
+ * $GAS_SHARE, <bin>/../share/gas, the build tree's build/sources, each with
+ * <build>/sources.conf (the older single build/sources/sources.conf counts as GRCh37). */
+#include "annot_internal.h"
+
+#include "gas/err.h"
+#include "gas/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct annot_catalog {
+    struct annot_sources *by_build[ANNOT_NBUILDS];
+    struct annot_sources *any; /* a file declaring no build: for every build */
+    int file_build;            /* loaded from one file that declares this build, else -1 */
+};
+
+int annot_catalog_file_build(const struct annot_catalog *c)
+{
+    return c->file_build;
+}
+
+void annot_catalog_free(struct annot_catalog *c)
+{
+    if (!c)
+        return;
+    for (int b = 0; b < ANNOT_NBUILDS; b++)
+        annot_sources_free(c->by_build[b]);
+    annot_sources_free(c->any);
+    free(c);
+}
+
+static int add_file(struct annot_catalog *c, const char *path, int assume_build)
+{
+    struct annot_sources *s = NULL;
+    int rc = annot_sources_load(path, &s);
+    if (rc)
+        return rc;
+    if (s->build < 0)
+        s->build = assume_build;
+    if (s->build < 0) {
+        annot_sources_free(c->any);
+        c->any = s;
+    } else {
+        annot_sources_free(c->by_build[s->build]);
+        c->by_build[s->build] = s;
+    }
+    return 0;
+}
+
+/* Loads every <dir>/<build>/sources.conf there is; how many. */
+static int add_dir(struct annot_catalog *c, const char *dir, int *n)
+{
+    *n = 0;
+    for (int b = 0; b < ANNOT_NBUILDS; b++) {
+        char *p = xasprintf("%s/%s/sources.conf", dir, annot_build_name(b));
+        int rc = access(p, F_OK) == 0 ? add_file(c, p, b) : 0;
+        *n += rc == 0 && access(p, F_OK) == 0;
+        free(p);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The first of the default places that holds per-build sources (caller's), or NULL. */
+static char *default_dir(void)
+{
+    const char *env = getenv("GAS_SHARE");
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *cands[3] = {env ? xstrdup(env) : NULL, NULL, NULL};
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = 0;
+        cands[1] = xasprintf("%s/../share/gas", exe);
+        cands[2] = xasprintf("%s/../../sources", exe);
+    }
+    char *found = NULL;
+    for (int i = 0; i < 3; i++) {
+        for (int b = 0; b < ANNOT_NBUILDS && cands[i] && !found; b++) {
+            char *p = xasprintf("%s/%s/sources.conf", cands[i], annot_build_name(b));
+            if (access(p, R_OK) == 0)
+                found = xstrdup(cands[i]);
+            free(p);
+        }
+        free(cands[i]);
+    }
+    return found;
+}
+
+int annot_catalog_load(const char *file, const char *dir, struct annot_catalog **out)
+{
+    struct annot_catalog *c = xcalloc(1, sizeof *c);
+    int rc = 0, n = 0;
+    char *def = NULL;
+    *out = NULL;
+    c->file_build = -1;
+    if (file && *file) {
+        rc = add_file(c, file, -1);
+        for (int b = 0; !rc && b < ANNOT_NBUILDS; b++)
+            if (c->by_build[b])
+                c->file_build = b;
+    } else if (dir && *dir) {
+        rc = add_dir(c, dir, &n);
+        if (!rc && !n)
+            rc = gas_err_set(GAS_ENOTFOUND,
+                             "annot_sources_dir %s has no <build>/sources.conf (e.g. "
+                             "%s/GRCh37/sources.conf)",
+                             dir, dir);
+    } else if ((def = default_dir()) != NULL) {
+        rc = add_dir(c, def, &n);
+    } else if ((def = annot_default_sources()) != NULL) {
+        rc = add_file(c, def, ANNOT_GRCH37); /* the older single GRCh37 set */
+    } else {
+        rc = gas_err_set(GAS_ENOTFOUND, "no annotation sources: set annot_sources or "
+                                        "annot_sources_dir, or build the default sources "
+                                        "(make sources)");
+    }
+    free(def);
+    if (rc) {
+        annot_catalog_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+const struct annot_sources *annot_catalog_get(const struct annot_catalog *c, int build)
+{
+    if (build >= 0 && build < ANNOT_NBUILDS && c->by_build[build])
+        return c->by_build[build];
+    return c->any;
+}
+
+void annot_catalog_builds(const struct annot_catalog *c, char *out, size_t outn)
+{
+    out[0] = 0;
+    size_t l = 0;
+    for (int b = 0; b < ANNOT_NBUILDS; b++)
+        if (c->by_build[b] && l < outn)
+            l += (size_t)snprintf(out + l, outn - l, "%s%s", l ? ", " : "", annot_build_name(b));
+    if (c->any && l < outn)
+        snprintf(out + l, outn - l, "%sany build (a file that declares none)", l ? ", " : "");
+}

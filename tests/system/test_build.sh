@@ -1,0 +1,92 @@
+#!/bin/bash
+# Genome builds and contig names through the front door: gasd annotates each input with
+# the sources of its build (annot_sources_dir/<build>/sources.conf), decided from the
+# header (contig lengths, then names, else default_build) unless the job says otherwise
+# (gas submit --build, the item's genome_build); "chr21" finds "21"; an NCBI36 input is
+# passed through unannotated and gas show / gas log say why; gas log --json for programs.
+SUITE=build
+. "$(dirname "$0")/pipeline_lib.sh"
+cd "$WORK" || exit 2
+
+# sources: GRCh37 and GRCh38 genes, both named without "chr"
+mkdir -p src/GRCh37 src/GRCh38
+printf '21\t9411000\t9412000\tGENE37\n' | bgzip > src/GRCh37/genes.bed.gz
+printf '21\t10000\t20000\tGENE38A\n21\t30000\t40000\tGENE38B\n' | bgzip > src/GRCh38/genes.bed.gz
+for b in GRCh37 GRCh38; do
+  tabix -p bed src/$b/genes.bed.gz
+  printf '[genes]\ntype = region\nfile = genes.bed.gz\nfield = GENE\nversion = test-%s\n' $b \
+    > src/$b/sources.conf
+done
+export GAS_ANNOT_SOURCES_DIR=$WORK/src
+
+vcf() { # vcf HEADER_LINES RECORDS...: a VCF on stdout
+  printf '##fileformat=VCFv4.2\n%b#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n' "$1"; shift
+  for r in "$@"; do printf '%b\n' "$r"; done
+}
+vcf '##contig=<ID=chr21,length=46709983>\n##contig=<ID=chrUn_KI270302v1,length=2274>\n' \
+  'chr21\t15000\t.\tA\tG\t.\t.\tDP=3' 'chr21\t35000\trs1\tC\tT,A\t.\t.\t.' \
+  'chr21\t50000\t.\tG\tC\t.\t.\t.' 'chrUn_KI270302v1\t100\t.\tA\tT\t.\t.\t.' > chr38.vcf
+sed -e 's/ID=chr21/ID=21/' -e 's/^chr21/21/' chr38.vcf > plain38.vcf
+vcf '##contig=<ID=21,length=48129895>\n' '21\t9411500\t.\tA\tG\t.\t.\t.' > in37.vcf
+vcf '' '21\t9411500\t.\tA\tG\t.\t.\t.' '21\t15000\t.\tA\tG\t.\t.\t.' > nohdr.vcf
+
+gas users add ann --email ann@example.org --premium >/dev/null  # results stay hot
+start_gasd
+C=$(submit chr38.vcf ann); P=$(submit plain38.vcf ann); G37=$(submit in37.vcf ann)
+D=$(submit nohdr.vcf ann); O=$(gas submit nohdr.vcf --user ann --build GRCh38)
+O2=$(gas submit chr38.vcf --user ann --build hg19); N=$(submit "$SAMPLES/premium_3.vcf" ann)
+N37=$(gas submit "$SAMPLES/premium_3.vcf" --user ann --build GRCh37)
+for j in $C $P $G37 $D $O $O2 $N $N37; do
+  require "job ${j:0:8} COMPLETED" wait_field "$j" job_status COMPLETED
+done
+data() { gas download "$1" -o - | grep -v '^#'; }
+
+# chr-prefixed GRCh38 input and the same renamed to "21": identical annotations
+expect "chr21 input: build GRCh38" test "$(field "$C" annotation_build)" = GRCh38
+check_out "chr21 finds the source's 21 (GENE38A)" 0 $'^chr21\t15000\t.\tA\tG\t.\t.\tDP=3;GENE=GENE38A$' data "$C"
+check_out "multi-allelic record gets GENE38B" 0 $'^chr21\t35000\trs1\tC\tT,A\t.\t.\tGENE=GENE38B$' data "$C"
+expect "chr21 and 21 inputs: identical annotations" \
+  cmp -s <(data "$C" | sed 's/^chr21/21/') <(data "$P")
+check_out "provenance line names build, how, sources" 0 \
+  '^##GAS_annotation=<engine=gas,version=[0-9.]+,build=GRCh38,build_source=header-contig-lengths,sources=genes:test-GRCh38,annotated=yes>$' \
+  sh -c "gas download $C -o - | grep '^##GAS'"
+check_out "count log: the build and how it was decided" 0 \
+  "^genome build: GRCh38, from the header's ##contig lengths \(1 of 1 chromosomes" gas log "$C"
+check_out "count log: the naming and the aliases" 0 'matched through aliases' gas log "$C"
+check_out "count log warns: records on a contig no source has" 0 \
+  '1 record \(25.00%\) on 1 contig that no source knows, so not annotated: chrUn_KI270302v1 \(1\)' gas log "$C"
+check_out "gas show: a note points to the warning" 0 '^annotation_note .*1 warning' gas show "$C"
+
+# GRCh37 by lengths, default when the header says nothing, the job's build wins
+check_out "GRCh37 lengths: GRCh37 genes" 0 $'^21\t9411500\t.\tA\tG\t.\t.\tGENE=GENE37$' data "$G37"
+expect "no build in the header: default GRCh37" test "$(field "$D" annotation_build)" = GRCh37
+check_out "count log says it was the default" 0 'not stated in the header.*default' gas log "$D"
+expect "gas submit --build GRCh38 wins over the default" test "$(field "$O" annotation_build)" = GRCh38
+check_out "... and GRCh38's genes are used" 0 $'^21\t15000\t.\tA\tG\t.\t.\tGENE=GENE38A$' data "$O"
+check_out "... the count log says the job set it" 0 '^genome build: GRCh38, set by the job setting' gas log "$O"
+expect "gas submit --build hg19 wins over GRCh38 contig lengths" test "$(field "$O2" annotation_build)" = GRCh37
+check_out "... with a warning that the header disagrees" 0 \
+  'the header says GRCh38, but the job setting says GRCh37' gas log "$O2"
+check_out "the job item holds genome_build" 0 '^genome_build +GRCh37' gas show "$O2"
+
+# NCBI36 (GAS's premium_3.vcf): nothing annotated, and it says why
+expect "NCBI36 detected" test "$(field "$N" annotation_build)" = NCBI36
+check_out "gas show says it was not annotated" 0 '^annotation_note +not annotated: NCBI36 is from the header.s ##reference=human_b36_both.fasta' gas show "$N"
+check_out "gas log says why" 0 '^NOT ANNOTATED: there are no annotation sources for NCBI36 here \(there are for GRCh37, GRCh38\)' gas log "$N"
+expect "records passed through unchanged" \
+  cmp -s <(data "$N") <(grep -v '^#' "$SAMPLES/premium_3.vcf")
+check_out "result header says annotated=no" 0 'build=NCBI36,build_source=header-name,sources=none,annotated=no>' \
+  sh -c "gas download $N -o - | grep '^##GAS'"
+check_out "--build GRCh37 on the NCBI36 file annotates it" 0 'build=GRCh37,build_source=override-job-setting' \
+  sh -c "gas download $N37 -o - | grep '^##GAS'"
+
+# JSON for programs
+check_out "gas log --json: build, tag, warnings" 0 '^GRCh38 header-contig-lengths 1 True$' \
+  sh -c "gas log $C --json | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[\"build\"][\"name\"], j[\"build\"][\"decided_by\"], len(j[\"warnings\"]), j[\"annotated\"])'"
+check_out "gas log --json of NCBI36: annotated false and the reason" 0 '^False no annotation sources' \
+  sh -c "gas log $N --json | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[\"annotated\"], j[\"not_annotated_reason\"][10:35])'"
+
+# bad builds are refused up front; a web-app item with a bad genome_build fails clearly
+check_out "gas submit --build hg17: refused" 2 'unknown genome build "hg17"' gas submit nohdr.vcf --user ann --build hg17
+check_out "gas annotate --build nonsense: refused" 2 'unknown genome build' gas annotate nohdr.vcf -o x.vcf --build nonsense
+finish_pipeline "$SUITE"
