@@ -27,6 +27,12 @@ int annotate_thread_init(struct pipe_ctx *ctx)
     struct annot_catalog *c = NULL;
     int rc = annot_catalog_load(cfg_str(ctx->cfg, CFG_ANNOT_SOURCES),
                                 cfg_str(ctx->cfg, CFG_ANNOT_SOURCES_DIR), &c);
+    /* every build's sources opened and checked: a broken one stops gasd at start */
+    for (int b = -1; !rc && b < ANNOT_NBUILDS; b++) {
+        const struct annot_sources *s = annot_catalog_get(c, b);
+        if (s && (b < 0 || s != annot_catalog_get(c, -1)))
+            rc = annot_sources_check(s);
+    }
     ctx->local = c;
     return rc;
 }

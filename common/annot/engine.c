@@ -758,6 +758,23 @@ static int open_sources(struct engine *g, hts_tpool *pool)
     return 0;
 }
 
+int annot_sources_check(const struct annot_sources *s)
+{
+    struct engine g;
+    memset(&g, 0, sizeof g);
+    g.src = s;
+    g.st = xcalloc(1, sizeof *g.st);
+    int rc = open_sources(&g, NULL);
+    for (int i = 0; i < s->n; i++) {
+        known_free(g.kn[i]);
+        region_free(g.rs[i]);
+        genemodel_free(g.gm[i]);
+    }
+    tally_free(g.tally);
+    free(g.st);
+    return rc;
+}
+
 int annot_run(const struct annot_opts *o, struct annot_stats *st)
 {
     double t0 = gas_mono();

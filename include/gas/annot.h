@@ -45,6 +45,9 @@ void annot_sources_free(struct annot_sources *s);
 /* The default sources file ($GAS_SHARE/sources.conf, else beside the installed programs
  * in ../share/gas, else the build tree's build/sources), or NULL; the caller's. */
 char *annot_default_sources(void);
+/* Opens and checks every source's files (a gene model is read whole), as annot_run would:
+ * a missing, unindexed, truncated or corrupt source is an error here, before any job. */
+int annot_sources_check(const struct annot_sources *s);
 int annot_sources_count(const struct annot_sources *s);
 /* The build a sources file is for ("build = GRCh38" at its top, else its directory's
  * name, .../GRCh38/sources.conf), or -1 (any build); and its path. */

@@ -183,6 +183,12 @@ try "unsorted model" "m.gz line 899: genes are not sorted by start"
 head -c 3000 /dev/urandom > broken/m.gz
 try "random bytes" "m.gz (is not a GAS gene model|is corrupt|line 1: binary)"
 
+# gasd checks its sources when it starts: a broken model stops it at once, saying why
+zcat "$model" | head -n 2000 | bgzip -c > broken/m.gz
+GAS_DATA_DIR=$WORK/data GAS_ANNOT_SOURCES=$WORK/broken/s.conf GAS_QUEUE_WAIT=1 timeout 60 gasd > gasd.log 2>&1
+check "gasd with a truncated model stops at start (not killed by the timeout)" 0 test $? != 124
+check_out "gasd says why" 0 "annotate: .*cannot start: source \[genes\]: .*m.gz is truncated or corrupt: 1998 genes" cat gasd.log
+
 # ------------------------------------------------------------------ rebuilt on version change
 cp -a "$S" srcs
 before=$(stat -c %Y srcs/GRCh37/genemodel.tsv.gz)
