@@ -41,8 +41,8 @@ void annot_finish_warnings(struct annot_stats *st)
         }
     if (!n || !st->nsources || st->nwarnings == ANNOT_MAX_WARNINGS)
         return;
-    char *w = st->warnings[st->nwarnings++];
-    size_t cap = sizeof st->warnings[0], l;
+    char w[sizeof st->warnings[0]];
+    size_t cap = sizeof w, l;
     l = (size_t)snprintf(w, cap,
                          "%lld record%s (%.2f%%) on %d contig%s that no source knows, so not "
                          "annotated:",
@@ -55,6 +55,7 @@ void annot_finish_warnings(struct annot_stats *st)
                                   st->contigs[i].name, (long long)st->contigs[i].records);
     if (n > shown && l < cap)
         snprintf(w + l, cap - l, ", and %d more", n - shown);
+    memcpy(st->warnings[st->nwarnings++], w, sizeof w);
 }
 
 static void build_and_sources(FILE *f, const struct annot_stats *st)
