@@ -25,12 +25,13 @@
 set -euo pipefail
 OUT=${1:?usage: build-sources.sh OUTDIR}
 export LC_ALL=C
-FORMAT=2 # 2: sources files declare their build and the kg source its version
+FORMAT=1
+CONF=2 # sources files: 2 = they declare their build, the kg source its version
 pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation"
 
 # the versions apt would fetch now ("?" when apt knows none: then a complete OUTDIR is kept)
 want_versions() {
-  echo "format $FORMAT"
+  echo "format $FORMAT conf $CONF"
   # shellcheck disable=SC2086
   apt-cache policy $pkgs 2>/dev/null | awk -v pkgs="$pkgs" '
     /^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
@@ -70,7 +71,7 @@ if ! apt-get download $pkgs >/dev/null 2>&1; then
 fi
 for d in *.deb; do dpkg -x "$d" x; done
 # the versions of the .debs actually fetched
-got=$(echo "format $FORMAT"; for p in $pkgs; do echo "$p $(dpkg-deb -f "${p}"_*.deb Version)"; done)
+got=$(echo "format $FORMAT conf $CONF"; for p in $pkgs; do echo "$p $(dpkg-deb -f "${p}"_*.deb Version)"; done)
 
 # ------------------------------------------------------------------ gene model
 db=x/usr/lib/R/site-library/org.Hs.eg.db/extdata/org.Hs.eg.sqlite

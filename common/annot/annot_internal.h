@@ -90,6 +90,7 @@ struct build_evidence {
     int name_conflict;           /* another build named too, or -1 */
     char name_text[96];          /* where it was named, for the log */
     int64_t mt_len;              /* the length declared for chrM/MT, 0 if none */
+    int rcrs;                    /* the header names rCRS (the mitochondrion) as reference */
 };
 void build_evidence_init(struct build_evidence *e);
 void build_evidence_line(struct build_evidence *e, const char *line);
