@@ -104,9 +104,15 @@ static void naming(FILE *f, const struct annot_stats *st)
 static void counts(FILE *f, const struct annot_stats *st)
 {
     fprintf(f, "total records: %lld\n", (long long)st->records);
+    int nknown = 0;
+    for (int i = 0; i < st->nsources; i++)
+        nknown += !strcmp(st->source_kind[i], "known");
+    if (st->annotated && !nknown)
+        fprintf(f, "records in known sources: - (no known-variant source for %s)\n", st->build);
     if (st->annotated) {
-        fprintf(f, "records in known sources: %lld (%.2f%%)\n", (long long)st->known,
-                pct(st->known, st->records));
+        if (nknown)
+            fprintf(f, "records in known sources: %lld (%.2f%%)\n", (long long)st->known,
+                    pct(st->known, st->records));
         fprintf(f, "\nhits per source (records annotated):\n");
         for (int i = 0; i < st->nsources; i++)
             fprintf(f, "  %-20s %lld (%.2f%%)\n", st->source_name[i], (long long)st->source_hits[i],
