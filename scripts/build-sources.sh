@@ -26,11 +26,12 @@ set -euo pipefail
 OUT=${1:?usage: build-sources.sh OUTDIR}
 export LC_ALL=C
 FORMAT=1
+CONF=2 # sources files: 2 = they declare their build, the kg source its version
 pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation"
 
 # the versions apt would fetch now ("?" when apt knows none: then a complete OUTDIR is kept)
 want_versions() {
-  echo "format $FORMAT"
+  echo "format $FORMAT conf $CONF"
   # shellcheck disable=SC2086
   apt-cache policy $pkgs 2>/dev/null | awk -v pkgs="$pkgs" '
     /^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
@@ -70,7 +71,7 @@ if ! apt-get download $pkgs >/dev/null 2>&1; then
 fi
 for d in *.deb; do dpkg -x "$d" x; done
 # the versions of the .debs actually fetched
-got=$(echo "format $FORMAT"; for p in $pkgs; do echo "$p $(dpkg-deb -f "${p}"_*.deb Version)"; done)
+got=$(echo "format $FORMAT conf $CONF"; for p in $pkgs; do echo "$p $(dpkg-deb -f "${p}"_*.deb Version)"; done)
 
 # ------------------------------------------------------------------ gene model
 db=x/usr/lib/R/site-library/org.Hs.eg.db/extdata/org.Hs.eg.sqlite
@@ -164,16 +165,18 @@ file = ${1}genemodel.tsv.gz
 flank = 5000
 EOT
 }
-kg_section() {
-  printf '\n[kg]\ntype = known\nfile = %skg.vcf.gz\nid = true\ninfo = AF:KG_AF\n' "$1"
+kg_section() { # the version names the data and the packages it came from
+  local v; v=$(awk '$1 == "shapeit4-example" {s = $2} $1 == "r-bioc-variantannotation" {r = $2}
+    END {printf "1000 Genomes sites chr20 (shapeit4-example %s), chr22 (r-bioc-variantannotation %s)", s, r}' <<<"$got")
+  printf '\n[kg]\ntype = known\nfile = %skg.vcf.gz\nid = true\ninfo = AF:KG_AF\nversion = %s\n' "$1" "$v"
 }
 { echo "# GAS annotation sources for GRCh37 (b37/hg19), built by scripts/build-sources.sh."
-  genes_section ""; kg_section ""; } > "$OUT/GRCh37/sources.conf"
+  echo "build = GRCh37"; genes_section ""; kg_section ""; } > "$OUT/GRCh37/sources.conf"
 { echo "# GAS annotation sources for GRCh38 (hg38), built by scripts/build-sources.sh."
-  genes_section ""; } > "$OUT/GRCh38/sources.conf"
+  echo "build = GRCh38"; genes_section ""; } > "$OUT/GRCh38/sources.conf"
 { echo "# GAS default annotation sources: GRCh37's (GRCh37/sources.conf), built by"
   echo "# scripts/build-sources.sh from Debian packages."
-  genes_section GRCh37/; kg_section GRCh37/; } > "$OUT/sources.conf"
+  echo "build = GRCh37"; genes_section GRCh37/; kg_section GRCh37/; } > "$OUT/sources.conf"
 rm -f "$OUT/genes.bed.gz" "$OUT/genes.bed.gz.tbi" "$OUT/kg.vcf.gz" "$OUT/kg.vcf.gz.tbi" # old layout
 echo "$got" > "$OUT/VERSIONS"
 for b in GRCh37 GRCh38; do

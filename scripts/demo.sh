@@ -19,7 +19,7 @@ GASD=$!
 trap 'kill -TERM $GASD 2>/dev/null; wait $GASD 2>/dev/null' EXIT
 "$G" users add fiona --name "Fiona Free" --email fiona@example.org | sed 's/^/   /'
 "$G" users add paul --name "Paul Premium" --email paul@example.org --premium | sed 's/^/   /'
-if [ -d ../shared/testdata/gas-samples ]; then S=../shared/testdata/gas-samples; F1=$S/free_1.vcf; F2=$S/free_2.vcf; P1=$S/premium_1.vcf
+if [ -d ../shared/testdata/gas-samples ]; then S=../shared/testdata/gas-samples; F1=$S/free_1.vcf; F2=$S/free_2.vcf; P1=$S/premium_2.vcf
 else S=build/sources/demo; F1=$S/hapmap_exome_chr22.vcf.gz; F2=$S/shapeit4_unphased_chr20.vcf.gz; P1=$F1; fi
 J1=$("$G" submit "$F1" --user fiona); J2=$("$G" submit "$F2" --user fiona); J3=$("$G" submit "$P1" --user paul)
 echo "   submitted $(basename "$F1"), $(basename "$F2") for fiona and $(basename "$P1") for paul"
@@ -29,6 +29,11 @@ waitfor() { for i in $(seq 1 150); do [ "$("$G" show "$1" | awk -v k=$2 '$1==k{p
 waitfor $J1 job_status COMPLETED; waitfor $J2 job_status COMPLETED; waitfor $J3 job_status COMPLETED
 for i in $(seq 1 50); do [ "$(ls "$GAS_DATA_DIR/outbox" 2>/dev/null | wc -l)" -ge 3 ] && break; sleep 0.1; done
 show "annotated (emails in $GAS_DATA_DIR/outbox: $(ls "$GAS_DATA_DIR/outbox" | wc -l))"
+echo "   -- the build each job was annotated for (gas show: annotation_build, annotation_note)"
+for j in $J1 $J2 $J3; do
+  "$G" show $j | awk -v j=${j:0:8} '$1=="input_file_name"{f=$2} $1=="annotation_build"{b=$2}
+      $1=="annotation_note"{$1=""; n=substr($0, 2)} END{printf "   %s  %-14s %-7s %.90s\n", j, f, b, n}'
+done
 "$G" download $J1 -o "$DATA/before.vcf"
 waitfor $J1 archive_state ARCHIVED; waitfor $J2 archive_state ARCHIVED
 show "after the grace period: fiona's results archived (hot copies deleted), paul's kept"
@@ -47,37 +52,52 @@ kill -TERM $GASD; wait $GASD; echo "   gasd stopped (exit $?); its log: $DATA/ga
 trap - EXIT
 
 echo
-echo "== annotating with the default GRCh37 sources (build/sources/sources.conf):"
-sed -n '/^\[/,$p' build/sources/sources.conf | grep -v '^$' | sed 's/^/   /'
+echo "== annotating with the default sources: per genome build, in build/sources/<build>/sources.conf"
+for b in GRCh37 GRCh38; do
+  echo "   $b: $(grep -h '^\[' build/sources/$b/sources.conf | tr -d '[]' | tr '\n' ' ')"
+done
 inputs=(build/sources/demo/*)
 if [ -d ../shared/testdata/gas-samples ]; then
   inputs+=(../shared/testdata/gas-samples/*.vcf)
 else
   echo "   (../shared/testdata/gas-samples not found: GAS's own samples are skipped)"
 fi
-printf '\n   %-34s %9s %9s %9s %8s\n' input records known% genes% seconds
+printf '\n   %-32s %-7s %-22s %8s %8s %7s %7s\n' input build "decided by" records in-gene% known% seconds
 for f in "${inputs[@]}"; do
   name=$(basename "$f"); stem=${name%%.*}
   out=$DATA/results/$stem.annot.vcf
-  if ! "$BIN/gas" annotate "$f" -o "$out" 2>"$DATA/results/$stem.err"; then
+  if ! "$BIN/gas" annotate "$f" -o "$out" --log-json "$DATA/results/$stem.json" 2>"$DATA/results/$stem.err"; then
     echo "   $name: FAILED: $(cat "$DATA/results/$stem.err")"; continue
   fi
-  log=$DATA/results/$stem.vcf.count.log
-  awk -v n="$name" '/^total records/{r=$3} /^records in known/{k=$6} /^  genes /{g=$3}
-       /^elapsed/{s=$2} END{gsub(/[()%]/,"",k); gsub(/[()%]/,"",g); printf "   %-34s %9s %9s %9s %8s\n", n, r, k, g, s}' "$log"
+  python3 - "$name" "$DATA/results/$stem.json" <<'EOP'
+import json, sys
+j = json.load(open(sys.argv[2])); n = j["records"] or 1
+loc = j["location_classes"]; genes = loc.get("exonic", 0) + loc.get("intronic", 0)
+known = j["records_in_known_sources"]
+pct = lambda x: "%.1f" % (100.0 * x / n) if j["annotated"] else "-"
+print("   %-32s %-7s %-22s %8d %8s %7s %7.3f%s" % (sys.argv[1], j["build"]["name"], j["build"]["decided_by"],
+      j["records"], pct(genes), pct(known), j["seconds"], "" if j["annotated"] else "  NOT annotated"))
+EOP
 done
 
+sample=premium_2; [ -f "$DATA/results/$sample.annot.vcf" ] || sample=hapmap_exome_chr22
 echo
-echo "== a few annotated records (hapmap_exome_chr22):"
-awk -F'\t' '!/^#/ && $8 ~ /KG_AF=/ && $8 ~ /GENE=/ && n++ < 5 {
-    g = k = "."; split($8, f, ";")
-    for (i in f) { if (f[i] ~ /^GENE=/) g = substr(f[i], 6); if (f[i] ~ /^KG_AF=/) k = substr(f[i], 7) }
-    printf "   %s:%s %s>%s  ID=%s  GENE=%s  KG_AF=%s\n", $1, $2, $4, $5, $3, g, k }' \
-  "$DATA/results/hapmap_exome_chr22.annot.vcf"
+echo "== a few annotated records ($sample, $(grep -o 'build=[^,]*' "$DATA/results/$sample.annot.vcf" | head -1)):"
+awk -F'\t' '!/^#/ && $8 ~ /GENE=/ {
+    n = split($8, f, ";"); delete v
+    for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+    k = v["GENE_LOC"]; if (seen[k]++ >= 2) next
+    printf "   %s:%s %s>%s  ID=%s  GENE=%s  GENE_LOC=%s  CYTOBAND=%s%s\n", $1, $2, $4, $5, $3,
+      v["GENE"] ? v["GENE"] : "(" v["NEAREST_GENE"] " " v["NEAREST_DIST"] " bp away)", k,
+      v["CYTOBAND"] ? v["CYTOBAND"] : ".", v["KG_AF"] ? "  KG_AF=" v["KG_AF"] : ""
+    if (++shown == 8) exit }' "$DATA/results/$sample.annot.vcf"
 echo
-echo "== count log of test.vcf or the first input:"
-log=$DATA/results/test.vcf.count.log
-[ -f "$log" ] || log=$(ls "$DATA"/results/*.count.log | head -1)
-sed -n '1,24s/^/   /p' "$log"
+echo "== count log of $sample.vcf:"
+sed 's/^/   /' "$DATA/results/$sample.vcf.count.log"
+if [ -f "$DATA/results/premium_3.vcf.count.log" ]; then
+  echo
+  echo "== premium_3.vcf names NCBI36 in its header; GAS has no NCBI36 sources:"
+  sed -n '3,4p' "$DATA/results/premium_3.vcf.count.log" | fold -s -w 96 | sed 's/^/   /'
+fi
 echo
 echo "annotation results are in $DATA/results; the backend's state in $GAS_DATA_DIR"

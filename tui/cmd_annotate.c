@@ -25,6 +25,27 @@ static char *log_path_for(const char *out)
     return xasprintf("%s.count.log", out);
 }
 
+static double pct(int64_t part, int64_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* One line for the person at the terminal: what was found, the build and how. */
+static void summary(const struct annot_stats *st)
+{
+    int64_t in_genes = 0;
+    for (int i = 0; i < st->nloc; i++)
+        if (!strcmp(st->loc[i].name, "exonic") || !strcmp(st->loc[i].name, "intronic"))
+            in_genes += st->loc[i].records;
+    fprintf(stderr, "gas annotate: %lld records", (long long)st->records);
+    if (st->nloc)
+        fprintf(stderr, ", %lld in genes (%.1f%%)", (long long)in_genes,
+                pct(in_genes, st->records));
+    fprintf(stderr, ", %lld in known sources (%.1f%%), %.3f s; build %s, %s%s\n",
+            (long long)st->known, pct(st->known, st->records), st->seconds, st->build,
+            st->build_how, st->nwarnings ? "; warnings in the count log" : "");
+}
+
 int cmd_annotate(struct cli *c)
 {
     const struct cfg *cfg = c->cfg;
@@ -88,12 +109,7 @@ int cmd_annotate(struct cli *c)
                 "no sources for %s; --build B if the header is wrong (the count log says more)\n",
                 (long long)st->records, st->build, st->build_how, st->build);
     else
-        fprintf(stderr,
-                "gas annotate: %lld records, %lld in known sources (%.1f%%), %.3f s; build %s "
-                "(%s)%s\n",
-                (long long)st->records, (long long)st->known,
-                st->records ? 100.0 * (double)st->known / (double)st->records : 0.0, st->seconds,
-                st->build, st->build_how, st->nwarnings ? "; warnings in the count log" : "");
+        summary(st);
     annot_catalog_free(cat);
     free(st);
     free(logpath);

@@ -27,6 +27,12 @@ int annotate_thread_init(struct pipe_ctx *ctx)
     struct annot_catalog *c = NULL;
     int rc = annot_catalog_load(cfg_str(ctx->cfg, CFG_ANNOT_SOURCES),
                                 cfg_str(ctx->cfg, CFG_ANNOT_SOURCES_DIR), &c);
+    /* every build's sources opened and checked: a broken one stops gasd at start */
+    for (int b = -1; !rc && b < ANNOT_NBUILDS; b++) {
+        const struct annot_sources *s = annot_catalog_get(c, b);
+        if (s && (b < 0 || s != annot_catalog_get(c, -1)))
+            rc = annot_sources_check(s);
+    }
     ctx->local = c;
     return rc;
 }
@@ -200,10 +206,11 @@ static void set_build_note(struct tbl_update *u, const struct annot_stats *st)
         snprintf(note, sizeof note, "not annotated: %s is %s; %s", st->build, st->build_how,
                  st->not_annotated_why);
     else if (st->nwarnings)
-        snprintf(note, sizeof note, "%s %s; %d warning%s in the count log (gas log): %s", st->build,
-                 st->build_how, st->nwarnings, st->nwarnings == 1 ? "" : "s", st->warnings[0]);
+        snprintf(note, sizeof note, "%s, %s; %d warning%s in the count log (gas log): %s",
+                 st->build, st->build_how, st->nwarnings, st->nwarnings == 1 ? "" : "s",
+                 st->warnings[0]);
     else
-        snprintf(note, sizeof note, "%s %s", st->build, st->build_how);
+        snprintf(note, sizeof note, "%s, %s", st->build, st->build_how);
     tbl_update_set_str(u, "annotation_note", note);
 }
 

@@ -71,8 +71,11 @@ static inline int find_tabs(const char *s, const char *end, const char **t, int 
 #define CONTIG_CANON_MAX 256
 size_t contig_canon(const char *name, size_t n, char *out, size_t outn);
 int contig_same(const char *a, const char *b);
-enum contig_style { CS_CHR, CS_PLAIN };
+enum contig_style { CS_CHR, CS_PLAIN, CS_REFSEQ };
 enum contig_style contig_style_of(const char *name);
+/* 1 << its style for a main chromosome's name (1-22, X, Y, M), 0 for others (unplaced
+ * contigs, accessions), which say nothing of a file's naming. */
+int contig_style_bit(const char *name);
 /* A person's description of a set of styles (bits 1 << CS_...). */
 const char *contig_style_name(int styles);
 
@@ -87,6 +90,7 @@ struct build_evidence {
     int name_conflict;           /* another build named too, or -1 */
     char name_text[96];          /* where it was named, for the log */
     int64_t mt_len;              /* the length declared for chrM/MT, 0 if none */
+    int rcrs;                    /* the header names rCRS (the mitochondrion) as reference */
 };
 void build_evidence_init(struct build_evidence *e);
 void build_evidence_line(struct build_evidence *e, const char *line);
@@ -95,6 +99,14 @@ void build_evidence_line(struct build_evidence *e, const char *line);
  * Fills st->build, build_how, build_tag and adds warnings for disagreements. */
 int build_decide(const struct build_evidence *e, int override, const char *override_origin, int def,
                  struct annot_stats *st);
+
+/* Records per name: the genes with the most records. */
+struct tally;
+struct tally *tally_new(void);
+void tally_free(struct tally *t);
+void tally_add(struct tally *t, const char *s, size_t n);
+void tally_add_list(struct tally *t, const char *s, size_t n); /* "A,B,A": A and B once */
+int tally_top(const struct tally *t, int max, const char **names, int64_t *counts);
 
 /* Adds the end-of-run warnings (records on contigs no source knows) to st. */
 void annot_finish_warnings(struct annot_stats *st);
@@ -154,13 +166,6 @@ struct genemodel;
 /* Reads and checks the whole model (a clear error if missing, truncated or corrupt). */
 int genemodel_open(const struct source_def *def, struct genemodel **out);
 void genemodel_free(struct genemodel *gm);
-/* 1 if the model has the contig whose canonical name is canon; its naming styles. */
-int genemodel_has_contig(const struct genemodel *gm, const char *canon);
-int genemodel_styles(const struct genemodel *gm);
-/* Count records per gene from now on; the max genes with the most records, most first
- * (names borrowed from gm). */
-void genemodel_count_genes(struct genemodel *gm);
-int genemodel_top_genes(const struct genemodel *gm, int max, const char **names, int64_t *counts);
 /* What the model was built from (its header's from= text). */
 const char *genemodel_version(const struct genemodel *gm);
 /* Appends the fields for the record span [beg, end) (0-based) on contig to info (';'
@@ -170,6 +175,10 @@ enum gm_loc genemodel_annotate(struct genemodel *gm, const char *contig, int64_t
                                kstring_t *info);
 /* The ##INFO lines of the fields. */
 void genemodel_header(const struct source_def *def, kstring_t *h);
+/* Whether the model has genes on the contig whose canonical name is canon, and the
+ * naming styles of its contigs (for the count log). */
+int genemodel_has_contig(struct genemodel *gm, const char *canon);
+int genemodel_styles(const struct genemodel *gm);
 
 /* ------------------------------------------------------------------ known */
 

@@ -186,6 +186,7 @@ void build_evidence_line(struct build_evidence *e, const char *line)
     if (!strncmp(line, "##reference=", 12) || !strncmp(line, "##assembly=", 11)) {
         const char *val = strchr(line, '=') + 1;
         snprintf(v, sizeof v, "%s", val);
+        e->rcrs |= strcasestr(v, "rCRS") != NULL || strstr(v, "NC_012920") != NULL;
         note_name(e, line[2] == 'r' ? "##reference" : "##assembly", gas_trim(v));
         return;
     }
@@ -295,9 +296,12 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
                         builds[e->name_conflict].name, builds[b].name);
     } else {
         b = def;
-        snprintf(st->build_how, sizeof st->build_how,
-                 "not stated in the header (no ##contig lengths, ##reference or ##assembly "
-                 "naming a build): the configured default (default_build)");
+        snprintf(st->build_how, sizeof st->build_how, "%s",
+                 e->rcrs ? "not stated in the header (its reference, rCRS, is the mitochondrion "
+                           "of both GRCh37 and GRCh38: MT positions are the same in either): "
+                           "the configured default (default_build)"
+                         : "not stated in the header (no ##contig lengths, ##reference or "
+                           "##assembly naming a build): the configured default (default_build)");
         snprintf(st->build_tag, sizeof st->build_tag, "default");
     }
     if (b == ANNOT_GRCH37 && e->mt_len == 16571)

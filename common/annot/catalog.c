@@ -18,8 +18,13 @@
 struct annot_catalog {
     struct annot_sources *by_build[ANNOT_NBUILDS];
     struct annot_sources *any; /* a file declaring no build: for every build */
-    int file_build;            /* the build of the one file given (annot_sources, -s), or -1 */
+    int file_build;            /* loaded from one file that declares this build, else -1 */
 };
+
+int annot_catalog_file_build(const struct annot_catalog *c)
+{
+    return c->file_build;
+}
 
 void annot_catalog_free(struct annot_catalog *c)
 {
@@ -134,11 +139,6 @@ const struct annot_sources *annot_catalog_get(const struct annot_catalog *c, int
     if (build >= 0 && build < ANNOT_NBUILDS && c->by_build[build])
         return c->by_build[build];
     return c->any;
-}
-
-int annot_catalog_file_build(const struct annot_catalog *c)
-{
-    return c->file_build;
 }
 
 void annot_catalog_builds(const struct annot_catalog *c, char *out, size_t outn)

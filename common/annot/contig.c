@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -116,9 +117,24 @@ int contig_same(const char *a, const char *b)
 
 enum contig_style contig_style_of(const char *name)
 {
+    if (!strncmp(name, "NC_", 3))
+        return CS_REFSEQ;
     if (strlen(name) > 3 && !strncasecmp(name, "chr", 3))
         return CS_CHR;
     return CS_PLAIN;
+}
+
+int contig_style_bit(const char *name)
+{
+    char c[CONTIG_CANON_MAX];
+    contig_canon(name, strlen(name), c, sizeof c);
+    char *end;
+    long v = strtol(c, &end, 10);
+    int main_chrom = (!*end && c[0] >= '1' && c[0] <= '9' && v <= 22) || !strcmp(c, "X") ||
+                     !strcmp(c, "Y") || !strcmp(c, "MT");
+    if (!main_chrom)
+        return 0;
+    return 1 << contig_style_of(name);
 }
 
 const char *contig_style_name(int styles)
@@ -127,6 +143,8 @@ const char *contig_style_name(int styles)
     case 1 << CS_CHR: return "\"chr\" prefix (chr1, chrX, chrM)";
     case 1 << CS_PLAIN: return "no prefix (1, X, MT)";
     case (1 << CS_CHR) | (1 << CS_PLAIN): return "mixed (some with \"chr\", some without)";
-    default: return "none";
+    case 1 << CS_REFSEQ: return "RefSeq accessions (NC_000001.11)";
+    case 0: return "no main chromosome (1-22, X, Y, MT) among them";
+    default: return "mixed";
     }
 }

@@ -24,8 +24,9 @@ static const char *style_tag(int styles)
     switch (styles) {
     case 1 << CS_CHR: return "chr";
     case 1 << CS_PLAIN: return "plain";
-    case (1 << CS_CHR) | (1 << CS_PLAIN): return "mixed";
-    default: return "none";
+    case 1 << CS_REFSEQ: return "refseq";
+    case 0: return "none";
+    default: return "mixed";
     }
 }
 
@@ -40,8 +41,8 @@ void annot_finish_warnings(struct annot_stats *st)
         }
     if (!n || !st->nsources || st->nwarnings == ANNOT_MAX_WARNINGS)
         return;
-    char *w = st->warnings[st->nwarnings++];
-    size_t cap = sizeof st->warnings[0], l;
+    char w[sizeof st->warnings[0]];
+    size_t cap = sizeof w, l;
     l = (size_t)snprintf(w, cap,
                          "%lld record%s (%.2f%%) on %d contig%s that no source knows, so not "
                          "annotated:",
@@ -54,6 +55,7 @@ void annot_finish_warnings(struct annot_stats *st)
                                   st->contigs[i].name, (long long)st->contigs[i].records);
     if (n > shown && l < cap)
         snprintf(w + l, cap - l, ", and %d more", n - shown);
+    memcpy(st->warnings[st->nwarnings++], w, sizeof w);
 }
 
 static void build_and_sources(FILE *f, const struct annot_stats *st)
@@ -102,9 +104,15 @@ static void naming(FILE *f, const struct annot_stats *st)
 static void counts(FILE *f, const struct annot_stats *st)
 {
     fprintf(f, "total records: %lld\n", (long long)st->records);
+    int nknown = 0;
+    for (int i = 0; i < st->nsources; i++)
+        nknown += !strcmp(st->source_kind[i], "known");
+    if (st->annotated && !nknown)
+        fprintf(f, "records in known sources: - (no known-variant source for %s)\n", st->build);
     if (st->annotated) {
-        fprintf(f, "records in known sources: %lld (%.2f%%)\n", (long long)st->known,
-                pct(st->known, st->records));
+        if (nknown)
+            fprintf(f, "records in known sources: %lld (%.2f%%)\n", (long long)st->known,
+                    pct(st->known, st->records));
         fprintf(f, "\nhits per source (records annotated):\n");
         for (int i = 0; i < st->nsources; i++)
             fprintf(f, "  %-20s %lld (%.2f%%)\n", st->source_name[i], (long long)st->source_hits[i],

@@ -27,9 +27,9 @@ struct engine {
     const struct annot_opts *o;
     const struct annot_sources *src;
     struct region_set *rs[ANNOT_MAX_SOURCES];
-    struct region_set *top_rs;      /* the source whose names' records are counted */
-    struct genemodel *top_gm;       /* or the gene model whose genes' records are counted */
-    int64_t loc[GM_INTERGENIC + 1]; /* records per location class of the first gene model */
+    struct region_set *top_rs; /* the source whose names' records are counted */
+    struct tally *tally;       /* or: records per gene of the gene model loc_src */
+    int loc_src;
     struct known *kn[ANNOT_MAX_SOURCES];
     struct genemodel *gm[ANNOT_MAX_SOURCES];
     struct lreader *in;
@@ -148,20 +148,23 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
     const struct annot_opts *o = g->o;
     int over = o->build ? annot_build_parse(o->build) : -1;
     int def = o->default_build ? annot_build_parse(o->default_build) : ANNOT_GRCH37;
+    /* one sources file given for one build: inputs that do not say are taken as its */
+    int src_build = o->sources   ? o->sources->build
+                    : o->catalog ? annot_catalog_file_build(o->catalog)
+                                 : -1;
     if (o->build && over < 0)
         return gas_err_set(GAS_EINVAL,
                            "unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
                            "T2T-CHM13, or hg19, hg38, ...)",
                            o->build);
     int b = build_decide(ev, over, o->build_origin ? o->build_origin : "caller",
-                         def < 0 ? ANNOT_GRCH37 : def, g->st);
-    int fb = o->catalog ? annot_catalog_file_build(o->catalog) : -1;
-    if (fb >= 0 && fb != b && !strcmp(g->st->build_tag, "default")) {
-        b = fb;
-        snprintf(g->st->build, sizeof g->st->build, "%s", annot_build_name(b));
+                         src_build >= 0 ? src_build
+                         : def < 0      ? ANNOT_GRCH37
+                                        : def,
+                         g->st);
+    if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {
         snprintf(g->st->build_how, sizeof g->st->build_how,
-                 "not stated in the header: the build of the sources file given (%s)",
-                 annot_build_name(b));
+                 "not stated in the header: the build of the sources file given");
         snprintf(g->st->build_tag, sizeof g->st->build_tag, "sources");
     }
     const struct annot_sources *src = o->sources;
@@ -548,7 +551,7 @@ static int sources_knowing(struct engine *g)
         n += g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
              : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
                         : known_has_contig(g->kn[s], g->canon);
-    g->st->input_styles |= 1 << contig_style_of(g->prev_contig);
+    g->st->input_styles |= contig_style_bit(g->prev_contig);
     return n;
 }
 
@@ -573,6 +576,29 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
     if (g->contig_idx >= 0)
         g->st->contigs[g->contig_idx].records++;
     return 0;
+}
+
+/* A gene model's record: its location class, and its genes (the GENE= it wrote from
+ * info[from]) counted. */
+static void gene_model_stats(struct engine *g, enum gm_loc loc, size_t from)
+{
+    static const char *names[] = {[GM_NONE] = "no genes on contig", [GM_EXONIC] = "exonic",
+                                  [GM_INTRONIC] = "intronic",       [GM_UPSTREAM] = "upstream",
+                                  [GM_DOWNSTREAM] = "downstream",   [GM_INTERGENIC] = "intergenic"};
+    struct annot_stats *st = g->st;
+    if (!st->nloc) {
+        for (int i = GM_EXONIC; i <= GM_INTERGENIC; i++)
+            snprintf(st->loc[st->nloc++].name, sizeof st->loc[0].name, "%s", names[i]);
+        snprintf(st->loc[st->nloc++].name, sizeof st->loc[0].name, "%s", names[GM_NONE]);
+    }
+    st->loc[loc == GM_NONE ? st->nloc - 1 : (int)loc - GM_EXONIC].records++;
+    const char *p = g->info.s + from, *end = g->info.s + g->info.l;
+    if (p < end && *p == ';')
+        p++;
+    if (end - p > 5 && !memcmp(p, GM_GENE "=", 5)) {
+        const char *semi = memchr(p + 5, ';', (size_t)(end - p - 5));
+        tally_add_list(g->tally, p + 5, (size_t)((semi ? semi : end) - p - 5));
+    }
 }
 
 static int do_record(struct engine *g, char *line, size_t len)
@@ -615,11 +641,12 @@ static int do_record(struct engine *g, char *line, size_t len)
                 hit = 1;
             }
         } else if (d->type == SRC_GENEMODEL) {
-            enum gm_loc l =
+            size_t from = g->info.l;
+            enum gm_loc loc =
                 genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3], &g->info);
-            hit = l != GM_NONE;
-            if (g->gm[s] == g->top_gm)
-                g->loc[l]++;
+            hit = loc != GM_NONE;
+            if (g->tally && s == g->loc_src)
+                gene_model_stats(g, loc, from);
         } else if (g->nal) {
             if ((rc = known_prepare(g->kn[s], chrom, pos, pos + (int64_t)cl[3] - 1)) != 0)
                 return rc;
@@ -686,17 +713,23 @@ static void source_facts(struct engine *g, int s)
         strftime(st->source_version[s], sizeof st->source_version[s], "file of %Y-%m-%d", &tm);
     } else
         snprintf(st->source_version[s], sizeof st->source_version[s], "unversioned");
-    if (d->type == SRC_GENEMODEL && !g->top_gm) { /* the gene model's genes come first */
-        genemodel_count_genes(g->gm[s]);
+    if (d->type == SRC_GENEMODEL && !g->tally) { /* genes and classes from the gene model */
+        g->tally = tally_new();
+        g->loc_src = s;
         snprintf(st->top_source, sizeof st->top_source, "%s", d->name);
-        g->top_gm = g->gm[s];
-        g->top_rs = NULL;
     }
-    if (d->type == SRC_REGION && !st->top_source[0]) {
-        region_count_names(g->rs[s]);
-        snprintf(st->top_source, sizeof st->top_source, "%s", d->name);
-        g->top_rs = g->rs[s];
-    }
+}
+
+/* The first region source gives the top names when there is no gene model. */
+static void choose_top_source(struct engine *g)
+{
+    for (int s = 0; s < g->src->n && !g->tally; s++)
+        if (g->src->src[s].type == SRC_REGION) {
+            region_count_names(g->rs[s]);
+            snprintf(g->st->top_source, sizeof g->st->top_source, "%s", g->src->src[s].name);
+            g->top_rs = g->rs[s];
+            return;
+        }
 }
 
 static int open_sources(struct engine *g, hts_tpool *pool)
@@ -721,7 +754,25 @@ static int open_sources(struct engine *g, hts_tpool *pool)
         snprintf(g->st->source_name[s], sizeof g->st->source_name[s], "%s", d->name);
     }
     g->st->nsources = g->src->n;
+    choose_top_source(g);
     return 0;
+}
+
+int annot_sources_check(const struct annot_sources *s)
+{
+    struct engine g;
+    memset(&g, 0, sizeof g);
+    g.src = s;
+    g.st = xcalloc(1, sizeof *g.st);
+    int rc = open_sources(&g, NULL);
+    for (int i = 0; i < s->n; i++) {
+        known_free(g.kn[i]);
+        region_free(g.rs[i]);
+        genemodel_free(g.gm[i]);
+    }
+    tally_free(g.tally);
+    free(g.st);
+    return rc;
 }
 
 int annot_run(const struct annot_opts *o, struct annot_stats *st)
@@ -764,26 +815,11 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         if (!rc)
             rc = wrc;
     }
-    if (g.top_gm) {
-        static const char *const loc_names[] = {
-            [GM_EXONIC] = "exonic",         [GM_INTRONIC] = "intronic",
-            [GM_UPSTREAM] = "upstream",     [GM_DOWNSTREAM] = "downstream",
-            [GM_INTERGENIC] = "intergenic", [GM_NONE] = "no gene on contig",
-        };
-        static const enum gm_loc order[] = {GM_EXONIC,     GM_INTRONIC,   GM_UPSTREAM,
-                                            GM_DOWNSTREAM, GM_INTERGENIC, GM_NONE};
-        st->nloc = 0;
-        for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
-            snprintf(st->loc[st->nloc].name, sizeof st->loc[st->nloc].name, "%s",
-                     loc_names[order[i]]);
-            st->loc[st->nloc++].records = g.loc[order[i]];
-        }
-    }
-    if (g.top_rs || g.top_gm) {
+    if (g.top_rs || g.tally) {
         const char *names[10];
         int64_t counts[10];
-        st->ntop = g.top_gm ? genemodel_top_genes(g.top_gm, 10, names, counts)
-                            : region_top_names(g.top_rs, 10, names, counts);
+        st->ntop = g.tally ? tally_top(g.tally, 10, names, counts)
+                           : region_top_names(g.top_rs, 10, names, counts);
         for (int i = 0; i < st->ntop; i++) {
             snprintf(st->top[i].name, sizeof st->top[i].name, "%s", names[i]);
             st->top[i].records = counts[i];
@@ -796,6 +832,7 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         region_free(g.rs[s]);
         genemodel_free(g.gm[s]);
     }
+    tally_free(g.tally);
     lreader_close(g.in);
     if (pool)
         hts_tpool_destroy(pool);

@@ -52,8 +52,7 @@ struct genemodel {
     size_t npool, poolcap;
     struct gm_contig *c;
     int nc;
-    char *version;   /* the header's from= text */
-    int64_t *counts; /* records per gene, when counting (genemodel_count_genes) */
+    char *version; /* the header's from= text */
     /* the contig of the last query */
     char last_name[256];
     struct gm_contig *last;
@@ -63,52 +62,10 @@ struct genemodel {
 
 /* ------------------------------------------------------------------ contig names */
 
-/* "chr1" and "1", "chrM", "chrMT", "M" and "MT", "chrX" and "X" are the same contig: the
- * engine's one canonical form (contig.c). */
+/* "chr1" and "1", "chrM", "chrMT", "M" and "MT", "chrX" and "X" are the same contig. */
 static void canon_contig(const char *name, char *out, size_t n)
 {
-    contig_canon(name, strlen(name), out, n);
-}
-
-void genemodel_count_genes(struct genemodel *gm)
-{
-    if (!gm->counts)
-        gm->counts = xcalloc((size_t)(gm->ng ? gm->ng : 1), sizeof *gm->counts);
-}
-
-int genemodel_top_genes(const struct genemodel *gm, int max, const char **names, int64_t *counts)
-{
-    int n = 0;
-    for (int32_t i = 0; gm->counts && i < gm->ng; i++) {
-        int64_t c = gm->counts[i];
-        if (!c || (n == max && c <= counts[n - 1]))
-            continue;
-        int k = n < max ? n++ : n - 1; /* insertion into the sorted top list */
-        while (k > 0 && counts[k - 1] < c) {
-            names[k] = names[k - 1];
-            counts[k] = counts[k - 1];
-            k--;
-        }
-        names[k] = gm->pool + gm->g[i].str[S_SYMBOL];
-        counts[k] = c;
-    }
-    return n;
-}
-
-int genemodel_has_contig(const struct genemodel *gm, const char *canon)
-{
-    for (int i = 0; i < gm->nc; i++)
-        if (!strcmp(gm->c[i].canon, canon))
-            return 1;
-    return 0;
-}
-
-int genemodel_styles(const struct genemodel *gm)
-{
-    int styles = 0;
-    for (int i = 0; i < gm->nc; i++)
-        styles |= 1 << contig_style_of(gm->c[i].name);
-    return styles;
+    contig_canon(name, strlen(name), out, n); /* the engine's one canonical form */
 }
 
 static struct gm_contig *find_contig(struct genemodel *gm, const char *name)
@@ -127,6 +84,20 @@ static struct gm_contig *find_contig(struct genemodel *gm, const char *name)
     snprintf(gm->last_name, sizeof gm->last_name, "%s", name);
     gm->last = hit;
     return hit;
+}
+
+int genemodel_has_contig(struct genemodel *gm, const char *canon)
+{
+    struct gm_contig *c = find_contig(gm, canon);
+    return c && c->n > 0;
+}
+
+int genemodel_styles(const struct genemodel *gm)
+{
+    int s = 0;
+    for (int i = 0; i < gm->nc; i++)
+        s |= contig_style_bit(gm->c[i].name);
+    return s;
 }
 
 /* ------------------------------------------------------------------ parsing */
@@ -391,7 +362,6 @@ void genemodel_free(struct genemodel *gm)
     free(gm->pool);
     free(gm->version);
     free(gm->hits);
-    free(gm->counts);
     free(gm);
 }
 
@@ -452,8 +422,6 @@ static enum gm_loc in_genes(struct genemodel *gm, const struct gm_gene *g, const
 {
     put_list(gm, g, hits, nh, S_SYMBOL, GM_GENE, info);
     put_list(gm, g, hits, nh, S_ENTREZ, GM_GENE_ID, info);
-    for (int i = 0; gm->counts && i < nh; i++)
-        gm->counts[&g[hits[i]] - gm->g]++;
     put_key(info, GM_GENE_LOC);
     enum gm_loc best = GM_INTRONIC;
     for (int i = 0; i < nh; i++) {

@@ -162,7 +162,7 @@ static void index_contigs(struct known *k)
         contig_canon(names[i], strlen(names[i]), c, sizeof c);
         k->canons[i] = xstrdup(c);
         k->names[i] = xstrdup(names[i]);
-        k->styles |= 1 << contig_style_of(names[i]);
+        k->styles |= contig_style_bit(names[i]);
     }
     k->ncanons = n;
     free(names);

@@ -206,7 +206,7 @@ static void add_ivl(struct region_set *rs, const char *contig, size_t cl, int64_
         c = &rs->c[rs->nc];
         memset(c, 0, sizeof *c);
         c->name = xstrndup(canon, n);
-        rs->styles |= 1 << contig_style_of(contig);
+        rs->styles |= contig_style_bit(contig);
         rs->last = rs->nc++;
     }
     if (c->n == c->cap) {

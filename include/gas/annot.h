@@ -45,6 +45,9 @@ void annot_sources_free(struct annot_sources *s);
 /* The default sources file ($GAS_SHARE/sources.conf, else beside the installed programs
  * in ../share/gas, else the build tree's build/sources), or NULL; the caller's. */
 char *annot_default_sources(void);
+/* Opens and checks every source's files (a gene model is read whole), as annot_run would:
+ * a missing, unindexed, truncated or corrupt source is an error here, before any job. */
+int annot_sources_check(const struct annot_sources *s);
 int annot_sources_count(const struct annot_sources *s);
 /* The build a sources file is for ("build = GRCh38" at its top, else its directory's
  * name, .../GRCh38/sources.conf), or -1 (any build); and its path. */
@@ -57,12 +60,11 @@ const char *annot_sources_path(const struct annot_sources *s);
 struct annot_catalog;
 int annot_catalog_load(const char *file, const char *dir, struct annot_catalog **out);
 void annot_catalog_free(struct annot_catalog *c);
+/* The build of a catalog loaded from one file that declares it (-s FILE), else -1: the
+ * build assumed for inputs whose header does not say. */
+int annot_catalog_file_build(const struct annot_catalog *c);
 /* The sources for build, or NULL when there are none for it. */
 const struct annot_sources *annot_catalog_get(const struct annot_catalog *c, int build);
-/* The build of the one sources file the catalog was loaded from, when it declares one
- * (annot_sources, gas annotate -s); -1 otherwise. An input whose header names no build is
- * taken to be of that build: the user chose those sources for it. */
-int annot_catalog_file_build(const struct annot_catalog *c);
 /* "GRCh37, GRCh38": the builds there are sources for. */
 void annot_catalog_builds(const struct annot_catalog *c, char *out, size_t outn);
 const char *annot_source_name(const struct annot_sources *s, int i);

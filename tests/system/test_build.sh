@@ -86,7 +86,20 @@ check_out "gas log --json: build, tag, warnings" 0 '^GRCh38 header-contig-length
 check_out "gas log --json of NCBI36: annotated false and the reason" 0 '^False no annotation sources' \
   sh -c "gas log $N --json | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j[\"annotated\"], j[\"not_annotated_reason\"][10:35])'"
 
-# bad builds are refused up front; a web-app item with a bad genome_build fails clearly
+# GAS's web app sets genome_build on the item itself (here written into the table while
+# gasd is stopped): an alias is taken, an unknown name fails the job with the reason
+stop_gasd
+W1=$(submit nohdr.vcf ann); W2=$(submit nohdr.vcf ann)
+for x in "$W1:hg38" "$W2:hg17"; do
+  sqlite3 "$GAS_DATA_DIR/gas.db" "UPDATE items SET body = json_set(body, '$.genome_build', '${x#*:}') WHERE k = '${x%%:*}'"
+done
+start_gasd
+expect "web app's genome_build hg38: GRCh38 used" wait_field "$W1" annotation_build GRCh38
+check_out "... and GRCh38's genes" 0 $'^21\t15000\t.\tA\tG\t.\t.\tGENE=GENE38A$' data "$W1"
+expect "web app's genome_build hg17: job FAILED" wait_field "$W2" job_status FAILED
+check_out "... with the reason" 0 '^error +unknown genome build "hg17"' gas show "$W2"
+
+# bad builds are refused up front
 check_out "gas submit --build hg17: refused" 2 'unknown genome build "hg17"' gas submit nohdr.vcf --user ann --build hg17
 check_out "gas annotate --build nonsense: refused" 2 'unknown genome build' gas annotate nohdr.vcf -o x.vcf --build nonsense
 finish_pipeline "$SUITE"

@@ -683,15 +683,17 @@ static void genome_build_detected_from_the_header(void)
         {"##GATKCommandLine=<ID=HaplotypeCaller,CommandLine=\"HaplotypeCaller --reference "
          "/ref/Homo_sapiens_assembly38.fasta --output x.vcf\">\n",
          NULL, NULL, "GRCh38", "header-name", 0, 0},
-        {"##source=caller\n", NULL, NULL, "GRCh37", "default", 1, 0},
-        {"##source=caller\n", NULL, "GRCh38", "GRCh38", "default", 0, 0},
+        /* the header does not say: the build of the one sources file given wins over the
+         * configured default (sources_chosen_by_build has the default) */
+        {"##source=caller\n", NULL, NULL, "GRCh37", "sources", 1, 0},
+        {"##source=caller\n", NULL, "GRCh38", "GRCh37", "sources", 1, 0},
         {H38, "GRCh37", NULL, "GRCh37", "override-job-setting", 1, 1},
         {H38, "hg19", NULL, "GRCh37", "override-job-setting", 1, 1},
         {"##reference=b36\n", "b37", NULL, "GRCh37", "override-job-setting", 1, 1},
         {H38 "##reference=hg19.fa\n", NULL, NULL, "GRCh38", "header-contig-lengths", 0, 1},
         {"##contig=<ID=1,length=248387328>\n##contig=<ID=2>\n", NULL, NULL, "T2T-CHM13",
          "header-contig-lengths", 0, 0},
-        {"##contig=<ID=1,length=12345>\n##contig=<ID=2>\n", NULL, NULL, "GRCh37", "default", 1, 1},
+        {"##contig=<ID=1,length=12345>\n##contig=<ID=2>\n", NULL, NULL, "GRCh37", "sources", 1, 1},
     };
     struct annot_sources *s = sources(KNOWN);
     char *conf = xasprintf("%s/sources.conf", dir), *text = NULL;
@@ -783,6 +785,13 @@ static void sources_chosen_by_build(void)
                              "annotated=yes>"));
     CHECK_STR(st.source_version[0], "v38");
     CHECK(strstr(st.sources_path, "/GRCh38/sources.conf") != NULL);
+    free(out);
+    /* the header does not say: the configured default */
+    out = cat ? annotate_build(NULL, cat, "##fileformat=VCFv4.2\n" HCOLS, NULL, "GRCh38", &st, &rc)
+              : NULL;
+    CHECK_STR(st.build, "GRCh38");
+    CHECK_STR(st.build_tag, "default");
+    CHECK(out && strstr(out, "\n1\t150\trsX\tC\tG\t.\t.\tGENE=GENE38\tGT\t1/1\n"));
     free(out);
     /* NCBI36: no sources here */
     out = cat ? annotate_build(NULL, cat, "##fileformat=VCFv4.2\n##reference=hg18\n" HCOLS, NULL,
