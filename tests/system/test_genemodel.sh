@@ -199,4 +199,7 @@ check_out "build-sources: a changed package version rebuilds" 0 "versions change
   "$GAS_ROOT/scripts/build-sources.sh" srcs
 check "build-sources: VERSIONS current again" 0 cmp srcs/VERSIONS "$S/VERSIONS"
 check "build-sources: the rebuilt model is the same" 0 cmp <(zcat srcs/GRCh37/genemodel.tsv.gz) <(zcat "$model")
+head -c 1000000 "$model" > srcs/GRCh38/genemodel.tsv.gz
+check_out "build-sources: a damaged model is rebuilt" 0 "is damaged, rebuilding" "$GAS_ROOT/scripts/build-sources.sh" srcs
+check "build-sources: the rebuilt GRCh38 model is whole" 0 cmp <(zcat srcs/GRCh38/genemodel.tsv.gz) <(zcat "$S/GRCh38/genemodel.tsv.gz")
 finish $SUITE
