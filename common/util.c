@@ -226,7 +226,7 @@ int gas_mkdirs(const char *path, unsigned mode)
             char c = *s;
             *s = 0;
             if (mkdir(p, mode) < 0 && errno != EEXIST) {
-                rc = gas_err_set(GAS_EIO, "mkdir %s: %s", p, strerror(errno));
+                rc = gas_err_set(gas_errno_code(errno), "mkdir %s: %s", p, strerror(errno));
                 break;
             }
             *s = c;
@@ -294,7 +294,7 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
     }
     out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (out < 0) {
-        rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
+        rc = gas_err_set(gas_errno_code(errno), "create %s: %s", tmp, strerror(errno));
         goto out;
     }
     char buf[1 << 16];
@@ -302,10 +302,18 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
     while ((n = read(in, buf, sizeof buf)) != 0) {
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 || write(out, buf, (size_t)n) != n) {
-            rc = gas_err_set(GAS_EIO, "copy %s to %s: %s", src, dst, strerror(errno));
+        if (n < 0) {
+            rc = gas_err_set(GAS_EIO, "read %s: %s", src, strerror(errno));
             goto out;
         }
+        for (ssize_t off = 0, w; off < n; off += w) /* a short write: the next one says why */
+            if ((w = write(out, buf + off, (size_t)(n - off))) < 0 && errno == EINTR) {
+                w = 0;
+            } else if (w < 0) {
+                rc = gas_err_set(gas_errno_code(errno), "copy %s to %s: %s", src, dst,
+                                 strerror(errno));
+                goto out;
+            }
     }
     if (fsync(out) < 0 || close(out) < 0) {
         out = -1;
@@ -314,7 +322,7 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
     }
     out = -1;
     if (rename(tmp, dst) < 0) {
-        rc = gas_err_set(GAS_EIO, "rename to %s: %s", dst, strerror(errno));
+        rc = gas_err_set(gas_errno_code(errno), "rename to %s: %s", dst, strerror(errno));
         goto out;
     }
     rc = gas_fsync_dir(slash ? dir : ".");

@@ -123,13 +123,29 @@ static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const
     return PIPE_ACK;
 }
 
+/* Back to PENDING for another attempt; the cause is kept in `error`, so that the job
+ * shows why it is being retried and the final "gave up" names it. */
 static enum pipe_result release(struct pipe_ctx *ctx, const char *job_id, const char *why)
 {
     log_warn("annotate", "job released for a retry: %s", why);
     struct tbl_update u;
     tbl_update_init(&u);
+    tbl_update_set_str(&u, "error", why);
     finish(ctx, job_id, JOB_PENDING, &u);
     return PIPE_RETRY;
+}
+
+/* The one decision on a failure (rc, with its message), by its class: what can never
+ * work for this job (bad input, a missing input, a key that cannot be stored) fails it
+ * at once; a passing failure, or one of this worker's own (credentials, config), releases
+ * it for another attempt. Both keep the message as the job's cause. */
+static enum pipe_result failed(struct pipe_ctx *ctx, const char *job_id, int rc)
+{
+    char why[1024];
+    snprintf(why, sizeof why, "%s", gas_errmsg());
+    enum gas_err_class c = gas_err_class(rc);
+    int permanent = c == GAS_CLASS_BAD_INPUT || c == GAS_CLASS_NOT_FOUND || c == GAS_CLASS_CONFLICT;
+    return permanent ? fail_job(ctx, job_id, why) : release(ctx, job_id, why);
 }
 
 static void rm_dir(const char *dir)
@@ -216,7 +232,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         goto out;
     }
     if ((rc = gas_mkdirs(dir, 0700)) != 0) {
-        r = release(ctx, job->job_id, gas_errmsg());
+        r = failed(ctx, job->job_id, rc);
         goto out;
     }
     rc = objs_head(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, &info);
@@ -230,8 +246,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     if (!rc)
         rc = objs_get_file(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, in);
     if (rc) {
-        r = gas_err_class(rc) == GAS_CLASS_RETRYABLE ? release(ctx, job->job_id, gas_errmsg())
-                                                     : fail_job(ctx, job->job_id, gas_errmsg());
+        r = failed(ctx, job->job_id, rc);
         goto out;
     }
     fault_point("annotate.before_run");
@@ -242,17 +257,14 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         rc = annot_write_count_log(st, job->input_file_name, logp);
     inflight_remove(job->job_id);
     if (rc) {
-        char why[1024];
-        snprintf(why, sizeof why, "%s", gas_errmsg());
-        r = gas_err_class(rc) == GAS_CLASS_BAD_INPUT ? fail_job(ctx, job->job_id, why)
-                                                     : release(ctx, job->job_id, why);
+        r = failed(ctx, job->job_id, rc);
         goto out;
     }
     rc = objs_put_file(app->be->objs, rb, rkey, out);
     if (!rc)
         rc = objs_put_file(app->be->objs, rb, lkey, logp);
     if (rc) {
-        r = release(ctx, job->job_id, gas_errmsg());
+        r = failed(ctx, job->job_id, rc);
         goto out;
     }
     fault_point("annotate.after_upload");
@@ -333,7 +345,7 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
         }
         job.attempts++;
         if (job.attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
-            char why[256];
+            char why[1200];
             snprintf(why, sizeof why, "gave up after %lld attempts%s%s",
                      (long long)job.attempts - 1, job.error ? ": " : "",
                      job.error ? job.error : "");

@@ -88,6 +88,7 @@ static void handle_one(struct pipe_ctx *ctx, int p)
     struct worker *w = ctx->w;
     cJSON *body = NULL;
     size_t max = (size_t)cfg_int(ctx->cfg, CFG_MAX_MESSAGE_BYTES);
+    gas_err_clear(); /* a reason reported for this message is this message's */
     int rc = msg_parse(ctx->msg->body, max, &body);
     if (rc) {
         char why[512];
@@ -113,7 +114,7 @@ static void handle_one(struct pipe_ctx *ctx, int p)
         break;
     case PIPE_DEFER: defer(ctx); break;
     case PIPE_DEAD:
-        dead_letter(ctx, gas_errmsg());
+        dead_letter(ctx, gas_err_last() ? gas_errmsg() : "the handler gave no reason");
         atomic_fetch_add(&w->failed[p], 1);
         break;
     }

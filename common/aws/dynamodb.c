@@ -406,7 +406,7 @@ int aws_table_create(struct gas_backend *be, const char *name, const char *key_a
     }
     int rc = aws_json(ab, "dynamodb", "DynamoDB_20120810.CreateTable", in, NULL, NULL);
     cJSON_Delete(in);
-    if (rc == GAS_ECONFLICT || (rc && strstr(gas_errmsg(), "ResourceInUse")))
+    if (rc == GAS_ECONFLICT || (rc && gas_err_code_has("ResourceInUse")))
         rc = 0; /* exists already */
     /* wait (up to a minute) for it to become ACTIVE */
     for (int i = 0; !rc && i < 120; i++) {

@@ -239,7 +239,7 @@ static int o_del(struct objs *o, const char *bucket, const char *key)
 {
     struct aws_req q = {.method = "DELETE"};
     int rc = s3_simple(aws_of(o->be), &q, bucket, key);
-    return rc == GAS_ENOTFOUND && !strstr(gas_errmsg(), "NoSuchBucket") ? 0 : rc;
+    return rc == GAS_ENOTFOUND && !gas_err_code_has("NoSuchBucket") ? 0 : rc;
 }
 
 static int o_link(struct objs *o, const char *bucket, const char *key, int expires, char **url)
@@ -313,7 +313,7 @@ int aws_bucket_create(struct gas_backend *be, const char *bucket)
                         .content_type = body ? "application/xml" : NULL};
     int rc = s3_simple(ab, &q, bucket, NULL);
     free(body);
-    if (rc && strstr(gas_errmsg(), "BucketAlreadyOwnedByYou"))
+    if (rc && gas_err_code_has("BucketAlreadyOwnedByYou"))
         rc = 0;
     if (!rc) { /* results are private: no public access, whatever a later policy says */
         static const char *xml =

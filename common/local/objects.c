@@ -139,7 +139,7 @@ int local_obj_store(struct local_be *lb, const char *bucket, const char *key, co
     }
     out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (out < 0) {
-        rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
+        rc = gas_err_set(gas_errno_code(errno), "create %s: %s", tmp, strerror(errno));
         goto out;
     }
     rc = copy_hash(in, out, EVP_md5(), etag, &size);
@@ -160,8 +160,8 @@ int local_obj_store(struct local_be *lb, const char *bucket, const char *key, co
     if ((rc = meta_write(lb, bucket, key, 0, NULL)) != 0)
         goto out;
     if (rename(tmp, dst) < 0) {
-        rc = gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : GAS_EIO, "store %s/%s: %s", bucket, key,
-                         strerror(errno));
+        rc = gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : gas_errno_code(errno),
+                         "store %s/%s: %s", bucket, key, strerror(errno));
         goto out;
     }
     if ((rc = gas_fsync_dir(dir)) != 0)

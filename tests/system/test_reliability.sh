@@ -61,4 +61,27 @@ expect "scratch: 0 bytes left in work/ and tmp/ after the next start ($left)" te
 expect "scratch: old outbox temporary removed" test ! -e "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123"
 expect "scratch: the removal is logged" grep -q "scratch: removed" "$WORK/gasd.log"
 
+# causes kept: a permanent failure (the result's file name is too long to store) fails
+# the job at its first attempt with the reason; a passing one (no space left in the work
+# directory) is retried and ends "gave up after 3 attempts: <the cause>"; gas show shows it
+long=$(printf 'n%.0s' $(seq 1 211)).vcf    # 215 bytes: the input key fits, the result's not
+J4=$(gas submit "$SAMPLES/test.vcf" --user rel --name "$long")
+start_gasd
+expect "permanent failure: FAILED" wait_field "$J4" job_status FAILED 30
+expect "permanent failure: after 1 attempt ($(field "$J4" attempts))" test "$(field "$J4" attempts)" = 1
+check_out "permanent failure: gas show gives the cause" 0 "^error +.*File name too long" gas show "$J4"
+stop_gasd
+mnt=$WORK/smallfs; mkdir -p "$mnt"
+if mount -t tmpfs -o size=16k tmpfs "$mnt" 2>/dev/null; then
+  J5=$(submit "$SAMPLES/free_2.vcf" rel)
+  start_gasd GAS_WORK_DIR="$mnt" GAS_MAX_ATTEMPTS=3
+  expect "full disk: FAILED after the retries" wait_field "$J5" job_status FAILED 60
+  check_out "full disk: the cause kept (gave up after 3 attempts: ...No space left on device)" 0 \
+    "^error +gave up after 3 attempts: .*No space left on device" gas show "$J5"
+  stop_gasd
+  umount "$mnt"
+else
+  echo "skip full disk: cannot mount a small tmpfs here"
+fi
+
 finish_pipeline "$SUITE"
