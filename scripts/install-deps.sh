@@ -8,7 +8,7 @@ LIBS="sqlite3:libsqlite3-dev libcjson:libcjson-dev libcurl:libcurl4-gnutls-dev
 openssl:libssl-dev ncursesw:libncurses-dev htslib:libhts-dev libxml-2.0:libxml2-dev"
 # tools (checked by command name) and their packages
 TOOLS="gcc:gcc make:make pkg-config:pkg-config clang:clang tmux:tmux valgrind:valgrind
-bcftools:bcftools tabix:tabix bgzip:tabix gawk:gawk clang-format:clang-format"
+bcftools:bcftools tabix:tabix bgzip:tabix gawk:gawk clang-format:clang-format stress:stress"
 # files checked by path (runtimes the sanitizer/fuzz targets link against)
 FILES="/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 

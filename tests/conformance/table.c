@@ -180,28 +180,50 @@ static void missing_table(void)
 }
 
 /* Two threads each add 1 to a counter 100 times through read + compare-and-set: no
- * update may be lost. */
+ * update may be lost. Every error other than a conflict is counted and reported with
+ * its message, so that a short count tells a lost update from a failed call. */
+struct racer {
+    int done, errors, exhausted;
+    char first_error[512];
+};
 static struct tbl *race_t;
+static void race_error(struct racer *r, const char *what, int rc)
+{
+    if (!r->errors++)
+        snprintf(r->first_error, sizeof r->first_error, "%s: %s: %s", what, gas_err_name(rc),
+                 gas_errmsg());
+}
+static int incr_once(struct racer *r)
+{
+    for (int tries = 0; tries < 1000; tries++) {
+        cJSON *got;
+        int rc = tbl_get(race_t, "ctr", &got);
+        if (rc) {
+            race_error(r, "get", rc);
+            continue;
+        }
+        int64_t v = 0;
+        json_int(got, "attempts", &v);
+        cJSON_Delete(got);
+        struct tbl_update u;
+        tbl_update_init(&u);
+        tbl_update_if_int(&u, "attempts", TBL_EQ, v);
+        tbl_update_set_int(&u, "attempts", v + 1);
+        rc = tbl_update(race_t, "ctr", &u, NULL);
+        tbl_update_release(&u);
+        if (!rc)
+            return 1;
+        if (rc != GAS_ECONFLICT)
+            race_error(r, "update", rc);
+    }
+    r->exhausted++;
+    return 0;
+}
 static void *incr(void *arg)
 {
-    for (int i = 0; i < 100; i++) {
-        for (int tries = 0; tries < 1000; tries++) {
-            cJSON *got;
-            if (tbl_get(race_t, "ctr", &got))
-                break;
-            int64_t v = 0;
-            json_int(got, "attempts", &v);
-            cJSON_Delete(got);
-            struct tbl_update u;
-            tbl_update_init(&u);
-            tbl_update_if_int(&u, "attempts", TBL_EQ, v);
-            tbl_update_set_int(&u, "attempts", v + 1);
-            int rc = tbl_update(race_t, "ctr", &u, NULL);
-            tbl_update_release(&u);
-            if (rc != GAS_ECONFLICT)
-                break;
-        }
-    }
+    struct racer *r = arg;
+    for (int i = 0; i < 100; i++)
+        r->done += incr_once(r);
     return NULL;
 }
 
@@ -215,15 +237,26 @@ static void concurrent_compare_and_set(void)
     CHECK_OK(tbl_put(race_t, a, 1));
     cJSON_Delete(a);
     pthread_t th[2];
+    struct racer r[2] = {{0}};
     for (int i = 0; i < 2; i++)
-        pthread_create(&th[i], NULL, incr, NULL);
+        pthread_create(&th[i], NULL, incr, &r[i]);
     for (int i = 0; i < 2; i++)
         pthread_join(th[i], NULL);
+    for (int i = 0; i < 2; i++) {
+        if (r[i].errors)
+            t_fail(__FILE__, __LINE__, "thread %d: %d errors, first: %s", i, r[i].errors,
+                   r[i].first_error);
+        CHECK_INT(r[i].exhausted, 0);
+    }
     cJSON *got;
     CHECK_OK(tbl_get(race_t, "ctr", &got));
     int64_t v = -1;
     json_int(got, "attempts", &v);
-    CHECK_INT(v, 200);
+    /* each reported success added exactly 1: a lower value is a lost update (two
+     * compare-and-sets on the same value both succeeded), a higher one an update that
+     * was applied but reported as failed (e.g. a retry after a lost answer) */
+    CHECK_INT(r[0].done + r[1].done, 200);
+    CHECK_INT(v, r[0].done + r[1].done);
     cJSON_Delete(got);
     tbl_close(race_t);
 }
