@@ -1,5 +1,6 @@
 /* util: allocation wrappers, strbuf, time, uuid, file helpers. */
 #include "gas/util.h"
+#include "gas/fault.h"
 
 #include "gas/err.h"
 
@@ -280,6 +281,11 @@ int gas_read_file(const char *path, size_t max, char **out, size_t *len)
 
 int gas_copy_file(const char *src, const char *dst, unsigned mode)
 {
+    return gas_copy_file_cancel(src, dst, mode, NULL);
+}
+
+int gas_copy_file_cancel(const char *src, const char *dst, unsigned mode, const atomic_int *cancel)
+{
     int in = -1, out = -1, rc = 0;
     char *tmp = xasprintf("%s.tmp.%d", dst, (int)getpid());
     char *dir = xstrdup(dst);
@@ -304,6 +310,11 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
             continue;
         if (n < 0) {
             rc = gas_err_set(GAS_EIO, "read %s: %s", src, strerror(errno));
+            goto out;
+        }
+        fault_point("copy.chunk"); /* tests: GAS_FAULT=copy.chunk:sleep=S slows copies */
+        if (cancel && atomic_load(cancel)) {
+            rc = gas_err_set(GAS_ETIMEOUT, "copy %s to %s: interrupted", src, dst);
             goto out;
         }
         for (ssize_t off = 0, w; off < n; off += w) /* a short write: the next one says why */

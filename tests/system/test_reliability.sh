@@ -84,4 +84,42 @@ else
   echo "skip full disk: cannot mount a small tmpfs here"
 fi
 
+# SIGTERM at each phase of a job: gasd exits 0 within shutdown_deadline (3 s here), the
+# job is released (PENDING, attempt given back; or COMPLETED with its result message
+# visible again), and a fresh gasd completes and publishes it in under 10 s
+phase() { # NAME FAULT LOGPATTERN WANT_STATE
+  local name=$1 fault=$2 pat=$3 want=$4 u=sig$1
+  gas users add "$u" --email "$u@example.org" >/dev/null
+  local j; j=$(submit "$SAMPLES/premium_3.vcf" "$u")
+  : > "$WORK/phase.log"
+  env GAS_FAULT="$fault" GAS_SHUTDOWN_DEADLINE=3 GAS_QUEUE_VISIBILITY=60 GAS_JOB_LEASE=120 \
+    gasd >> "$WORK/phase.log" 2>&1 &
+  local pid=$!
+  for ((i = 0; i < 300; i++)); do grep -qE -- "$pat" "$WORK/phase.log" && break; sleep 0.1; done
+  kill -TERM $pid
+  local t0; t0=$(date +%s.%N)
+  wait $pid; local rc=$?
+  local took; took=$(echo "$(date +%s.%N) - $t0" | bc)
+  cat "$WORK/phase.log" >> "$WORK/gasd.log"
+  expect "SIGTERM during $name: gasd exits 0 (rc $rc) within the deadline (${took} s)" \
+    sh -c "[ $rc = 0 ] && [ \$(echo '$took < 5' | bc) = 1 ]"
+  expect "SIGTERM during $name: job $want after the stop ($(field "$j" job_status))" \
+    test "$(field "$j" job_status)" = "$want"
+  start_gasd GAS_QUEUE_VISIBILITY=60 GAS_JOB_LEASE=120
+  t0=$(date +%s.%N)
+  wait_field "$j" job_status COMPLETED 10 && wait_file "$GAS_DATA_DIR/outbox/$j.eml" 10
+  local ok=$?
+  took=$(echo "$(date +%s.%N) - $t0" | bc)
+  expect "SIGTERM during $name: a fresh gasd completes and publishes it in ${took} s (< 10)" \
+    sh -c "[ $ok = 0 ] && [ \$(echo '$took < 10' | bc) = 1 ]"
+  [ "$want" = PENDING ] &&
+    expect "SIGTERM during $name: attempt given back (attempts $(field "$j" attempts))" \
+      test "$(field "$j" attempts)" = 1
+  stop_gasd
+}
+phase fetch copy.chunk:sleep=0.2 "fault point copy.chunk" PENDING
+phase annotate annotate.running:sleep=30 "fault point annotate.running" PENDING
+phase upload objects.put_chunk:sleep=0.2 "fault point objects.put_chunk" PENDING
+phase publish annotate.before_publish:sleep=30 "fault point annotate.before_publish" COMPLETED
+
 finish_pipeline "$SUITE"
