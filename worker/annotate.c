@@ -68,6 +68,7 @@ static void *keeper_main(void *arg)
         tbl_update_if_str(&u, "job_status", TBL_EQ, "RUNNING");
         tbl_update_if_str(&u, "worker_id", TBL_EQ, k->ctx->worker_id);
         tbl_update_set_int(&u, "lease_until", gas_now_s() + lease);
+        job_watch_until(&u, gas_now_s() + lease);
         if (tbl_update(k->ctx->app->jobs, k->job_id, &u, NULL))
             log_warn("annotate", "lease renewal failed: %s", gas_errmsg());
         tbl_update_release(&u);
@@ -92,6 +93,7 @@ static int claim(struct pipe_ctx *ctx, const struct job *job)
     tbl_update_if_int(&u, "attempts", job->attempts ? TBL_EQ : TBL_NE, job->attempts);
     tbl_update_set_str(&u, "worker_id", ctx->worker_id);
     tbl_update_set_int(&u, "lease_until", now + cfg_int(ctx->cfg, CFG_JOB_LEASE));
+    job_watch_until(&u, now + cfg_int(ctx->cfg, CFG_JOB_LEASE));
     tbl_update_set_int(&u, "attempts", job->attempts + 1);
     if (!rc)
         rc = tbl_update(ctx->app->jobs, job->job_id, &u, NULL);

@@ -100,6 +100,12 @@ char *pipe_work_base(const struct cfg *cfg, const char *backend_name);
  * scratch_max_age (worker/scratch.c). */
 void scratch_clean(struct worker *w);
 
+/* One reconciler pass (worker/reconcile.c): the work of jobs past their deadline in
+ * RUNNING, ARCHIVING or RESTORING is sent again; returns how many. */
+int reconcile_pass(struct worker *w);
+/* Refuses config combinations that cannot work (the rule broken, in the message). */
+int worker_config_check(const struct cfg *cfg);
+
 /* The workers table: register, heartbeat, and the final state. */
 int registry_start(struct worker *w);
 void registry_beat(struct worker *w, const char *status);

@@ -172,6 +172,64 @@ static void query_and_scan_pages(void)
     tbl_close(t);
 }
 
+/* The due index: only items holding both watch attributes, with watch_until before the
+ * bound, oldest first; updates move items in and out of it. */
+static void due_index(void)
+{
+    struct tbl *t = fresh_table();
+    if (!t)
+        return;
+    const struct {
+        const char *id, *watch;
+        int64_t until; /* 0: no watch_until */
+    } items[] = {{"a", "RUNNING", 300},  {"b", "RUNNING", 100}, {"c", "RUNNING", 900},
+                 {"d", "ARCHIVING", 50}, {"e", "RUNNING", 0},   {"f", NULL, 0},
+                 {"g", "RUNNING", 200}};
+    for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+        cJSON *a = item(items[i].id, "u", "RUNNING");
+        if (items[i].watch)
+            cJSON_AddStringToObject(a, TBL_WATCH, items[i].watch);
+        if (items[i].until)
+            cJSON_AddNumberToObject(a, TBL_WATCH_UNTIL, (double)items[i].until);
+        CHECK_OK(tbl_put(t, a, 1));
+        cJSON_Delete(a);
+    }
+    struct tbl_page pg;
+    CHECK_OK(tbl_query_due(t, "RUNNING", 500, 10, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 3); /* b, g, a: not c (later), d, e, f */
+    const char *want[] = {"b", "g", "a"};
+    for (int i = 0; i < 3 && i < cJSON_GetArraySize(pg.items); i++)
+        CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, i), "job_id"), want[i]);
+    tbl_page_release(&pg);
+    CHECK_OK(tbl_query_due(t, "RUNNING", 500, 2, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 2);
+    tbl_page_release(&pg);
+    struct tbl_update u; /* out of the index: watch removed; later: watch_until moved on */
+    tbl_update_init(&u);
+    tbl_update_remove(&u, TBL_WATCH);
+    tbl_update_remove(&u, TBL_WATCH_UNTIL);
+    CHECK_OK(tbl_update(t, "b", &u, NULL));
+    tbl_update_release(&u);
+    tbl_update_init(&u);
+    tbl_update_set_int(&u, TBL_WATCH_UNTIL, 1000);
+    CHECK_OK(tbl_update(t, "g", &u, NULL));
+    tbl_update_release(&u);
+    tbl_update_init(&u); /* into it: f gets both attributes */
+    tbl_update_set_str(&u, TBL_WATCH, "RUNNING");
+    tbl_update_set_int(&u, TBL_WATCH_UNTIL, 10);
+    CHECK_OK(tbl_update(t, "f", &u, NULL));
+    tbl_update_release(&u);
+    CHECK_OK(tbl_query_due(t, "RUNNING", 500, 10, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 2);
+    CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, 0), "job_id"), "f");
+    CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, 1), "job_id"), "a");
+    tbl_page_release(&pg);
+    CHECK_OK(tbl_query_due(t, "ARCHIVING", 500, 10, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 1);
+    tbl_page_release(&pg);
+    tbl_close(t);
+}
+
 static void missing_table(void)
 {
     struct tbl *t = NULL;
@@ -263,6 +321,6 @@ static void concurrent_compare_and_set(void)
 
 const struct t_case cf_table_cases[] = {
     T(put_get_conflict), T(conditional_update),         T(query_and_scan_pages),
-    T(missing_table),    T(concurrent_compare_and_set),
+    T(missing_table),    T(concurrent_compare_and_set), T(due_index),
 };
 const int cf_table_n = sizeof cf_table_cases / sizeof *cf_table_cases;
