@@ -331,6 +331,18 @@ int tbl_changes(struct tbl *t, int64_t *mark, int limit, struct tbl_page *pg)
     return t->ops->changes(t, mark, limit, pg);
 }
 
+int tbl_query_due(struct tbl *t, const char *state, int64_t before, int limit, struct tbl_page *pg)
+{
+    pg->items = NULL;
+    pg->next = NULL;
+    if (!t->index_attr || !t->ops->query_due)
+        return gas_err_set(GAS_EUNSUPPORTED, "%s has no due index", t->name);
+    if (!state || !*state || limit < 1 || limit > 1000)
+        return gas_err_set(GAS_EINVAL, "%s: due query needs a state and a limit of 1..1000",
+                           t->name);
+    return t->ops->query_due(t, state, before, limit, pg);
+}
+
 int tbl_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg)
 {
     pg->items = NULL;

@@ -1,6 +1,7 @@
 /* err: error classification and the per-thread error message. */
 #include "gas/err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,7 @@ static const struct {
 
 static _Thread_local char msgbuf[1024];
 static _Thread_local int msgcode;
+static _Thread_local char svc_code[128], svc_request[128];
 
 static int idx(int err)
 {
@@ -57,7 +59,56 @@ int gas_err_set(int err, const char *fmt, ...)
     vsnprintf(msgbuf, sizeof msgbuf, fmt, ap);
     va_end(ap);
     msgcode = err;
+    svc_code[0] = svc_request[0] = 0;
     return err;
+}
+
+int gas_err_set_service(int err, const char *code, const char *request_id, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msgbuf, sizeof msgbuf, fmt, ap);
+    va_end(ap);
+    msgcode = err;
+    snprintf(svc_code, sizeof svc_code, "%s", code ? code : "");
+    snprintf(svc_request, sizeof svc_request, "%s", request_id ? request_id : "");
+    return err;
+}
+
+const char *gas_err_code(void)
+{
+    return svc_code;
+}
+const char *gas_err_request_id(void)
+{
+    return svc_request;
+}
+int gas_err_code_has(const char *s)
+{
+    return svc_code[0] && strstr(svc_code, s) != NULL;
+}
+int gas_err_last(void)
+{
+    return msgcode;
+}
+void gas_err_clear(void)
+{
+    msgbuf[0] = svc_code[0] = svc_request[0] = 0;
+    msgcode = 0;
+}
+
+int gas_errno_code(int errnum)
+{
+    switch (errnum) {
+    case ENAMETOOLONG:
+    case ELOOP:
+    case ENOTDIR:
+    case EISDIR:
+    case EINVAL:
+    case EFBIG: return GAS_EINVAL;
+    case ENOENT: return GAS_ENOTFOUND;
+    default: return GAS_EIO;
+    }
 }
 
 int gas_err_wrap(int err, const char *fmt, ...)

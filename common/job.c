@@ -290,6 +290,23 @@ int archive_state_allowed(enum archive_state from, enum archive_state to)
     return (unsigned)from < 4 && (unsigned)to < 4 && ok[from][to];
 }
 
+/* The due index (include/gas/backend.h): a job is watched while RUNNING, ARCHIVING or
+ * RESTORING; the caller sets its deadline with job_watch_until. */
+static void watch(struct tbl_update *u, const char *state)
+{
+    if (state) {
+        tbl_update_set_str(u, TBL_WATCH, state);
+    } else {
+        tbl_update_remove(u, TBL_WATCH);
+        tbl_update_remove(u, TBL_WATCH_UNTIL);
+    }
+}
+
+void job_watch_until(struct tbl_update *u, int64_t deadline)
+{
+    tbl_update_set_int(u, TBL_WATCH_UNTIL, deadline);
+}
+
 int job_update_status(struct tbl_update *u, enum job_status from, enum job_status to)
 {
     if (!job_status_allowed(from, to))
@@ -297,6 +314,7 @@ int job_update_status(struct tbl_update *u, enum job_status from, enum job_statu
                            job_status_name(from), job_status_name(to));
     tbl_update_if_str(u, "job_status", TBL_EQ, job_status_name(from));
     tbl_update_set_str(u, "job_status", job_status_name(to));
+    watch(u, to == JOB_RUNNING ? "RUNNING" : NULL);
     return 0;
 }
 
@@ -314,6 +332,7 @@ int job_update_archive(struct tbl_update *u, enum archive_state from, enum archi
         tbl_update_if_str(u, "archive_state", TBL_EQ, archive_state_name(from));
     }
     tbl_update_set_str(u, "archive_state", archive_state_name(to));
+    watch(u, to == ARCH_ARCHIVING || to == ARCH_RESTORING ? archive_state_name(to) : NULL);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* util: allocation wrappers, strbuf, time, uuid, file helpers. */
 #include "gas/util.h"
+#include "gas/fault.h"
 
 #include "gas/err.h"
 
@@ -226,7 +227,7 @@ int gas_mkdirs(const char *path, unsigned mode)
             char c = *s;
             *s = 0;
             if (mkdir(p, mode) < 0 && errno != EEXIST) {
-                rc = gas_err_set(GAS_EIO, "mkdir %s: %s", p, strerror(errno));
+                rc = gas_err_set(gas_errno_code(errno), "mkdir %s: %s", p, strerror(errno));
                 break;
             }
             *s = c;
@@ -280,6 +281,11 @@ int gas_read_file(const char *path, size_t max, char **out, size_t *len)
 
 int gas_copy_file(const char *src, const char *dst, unsigned mode)
 {
+    return gas_copy_file_cancel(src, dst, mode, NULL);
+}
+
+int gas_copy_file_cancel(const char *src, const char *dst, unsigned mode, const atomic_int *cancel)
+{
     int in = -1, out = -1, rc = 0;
     char *tmp = xasprintf("%s.tmp.%d", dst, (int)getpid());
     char *dir = xstrdup(dst);
@@ -294,7 +300,7 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
     }
     out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (out < 0) {
-        rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
+        rc = gas_err_set(gas_errno_code(errno), "create %s: %s", tmp, strerror(errno));
         goto out;
     }
     char buf[1 << 16];
@@ -302,10 +308,23 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
     while ((n = read(in, buf, sizeof buf)) != 0) {
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 || write(out, buf, (size_t)n) != n) {
-            rc = gas_err_set(GAS_EIO, "copy %s to %s: %s", src, dst, strerror(errno));
+        if (n < 0) {
+            rc = gas_err_set(GAS_EIO, "read %s: %s", src, strerror(errno));
             goto out;
         }
+        fault_point("copy.chunk"); /* tests: GAS_FAULT=copy.chunk:sleep=S slows copies */
+        if (cancel && atomic_load(cancel)) {
+            rc = gas_err_set(GAS_ETIMEOUT, "copy %s to %s: interrupted", src, dst);
+            goto out;
+        }
+        for (ssize_t off = 0, w; off < n; off += w) /* a short write: the next one says why */
+            if ((w = write(out, buf + off, (size_t)(n - off))) < 0 && errno == EINTR) {
+                w = 0;
+            } else if (w < 0) {
+                rc = gas_err_set(gas_errno_code(errno), "copy %s to %s: %s", src, dst,
+                                 strerror(errno));
+                goto out;
+            }
     }
     if (fsync(out) < 0 || close(out) < 0) {
         out = -1;
@@ -314,7 +333,7 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
     }
     out = -1;
     if (rename(tmp, dst) < 0) {
-        rc = gas_err_set(GAS_EIO, "rename to %s: %s", dst, strerror(errno));
+        rc = gas_err_set(gas_errno_code(errno), "rename to %s: %s", dst, strerror(errno));
         goto out;
     }
     rc = gas_fsync_dir(slash ? dir : ".");

@@ -9,7 +9,7 @@ openssl:libssl-dev ncursesw:libncurses-dev htslib:libhts-dev libxml-2.0:libxml2-
 libpq:libpq-dev"
 # tools (checked by command name) and their packages
 TOOLS="gcc:gcc make:make pkg-config:pkg-config clang:clang tmux:tmux valgrind:valgrind
-bcftools:bcftools tabix:tabix bgzip:tabix gawk:gawk clang-format:clang-format
+bcftools:bcftools tabix:tabix bgzip:tabix gawk:gawk clang-format:clang-format stress:stress
 bedtools:bedtools"
 # files checked by path (runtimes the sanitizer/fuzz targets link against; the PostgreSQL
 # server the accounts-database tests start)

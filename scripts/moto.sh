@@ -12,8 +12,10 @@ case $cmd in
 start)
   shift 2
   mkdir -p "$dir"
-  if command -v moto_server >/dev/null 2>&1; then server=(moto_server)
-  elif python3 -c 'import moto.server' 2>/dev/null; then server=(python3 -m moto.server)
+  # scripts/moto_server.py: moto's server with DynamoDB's and SQS's atomicity (see there)
+  if python3 -c 'import moto.server' 2>/dev/null; then
+    server=(python3 "$(dirname "$0")/moto_server.py")
+  elif command -v moto_server >/dev/null 2>&1; then server=(moto_server)
   else echo "moto.sh: moto_server not found (moto is expected with Python 3.11)" >&2; exit 1; fi
   for attempt in 1 2 3 4 5; do
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

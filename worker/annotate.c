@@ -69,6 +69,7 @@ static void *keeper_main(void *arg)
         tbl_update_if_str(&u, "job_status", TBL_EQ, "RUNNING");
         tbl_update_if_str(&u, "worker_id", TBL_EQ, k->ctx->worker_id);
         tbl_update_set_int(&u, "lease_until", gas_now_s() + lease);
+        job_watch_until(&u, gas_now_s() + lease);
         if (tbl_update(k->ctx->app->jobs, k->job_id, &u, NULL))
             log_warn("annotate", "lease renewal failed: %s", gas_errmsg());
         tbl_update_release(&u);
@@ -93,6 +94,7 @@ static int claim(struct pipe_ctx *ctx, const struct job *job)
     tbl_update_if_int(&u, "attempts", job->attempts ? TBL_EQ : TBL_NE, job->attempts);
     tbl_update_set_str(&u, "worker_id", ctx->worker_id);
     tbl_update_set_int(&u, "lease_until", now + cfg_int(ctx->cfg, CFG_JOB_LEASE));
+    job_watch_until(&u, now + cfg_int(ctx->cfg, CFG_JOB_LEASE));
     tbl_update_set_int(&u, "attempts", job->attempts + 1);
     if (!rc)
         rc = tbl_update(ctx->app->jobs, job->job_id, &u, NULL);
@@ -124,13 +126,37 @@ static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const
     return PIPE_ACK;
 }
 
-static enum pipe_result release(struct pipe_ctx *ctx, const char *job_id, const char *why)
+/* Back to PENDING for another attempt; the cause is kept in `error`, so that the job
+ * shows why it is being retried and the final "gave up" names it. */
+static enum pipe_result release(struct pipe_ctx *ctx, const struct job *job, const char *why)
 {
-    log_warn("annotate", "job released for a retry: %s", why);
     struct tbl_update u;
     tbl_update_init(&u);
-    finish(ctx, job_id, JOB_PENDING, &u);
+    if (atomic_load(&ctx->w->stopping)) { /* SIGTERM cut it short: not a failed attempt */
+        log_warn("annotate", "job released at shutdown: %s", why);
+        if (job->attempts > 1)
+            tbl_update_set_int(&u, "attempts", job->attempts - 1);
+        else
+            tbl_update_remove(&u, "attempts");
+    } else {
+        log_warn("annotate", "job released for a retry: %s", why);
+        tbl_update_set_str(&u, "error", why);
+    }
+    finish(ctx, job->job_id, JOB_PENDING, &u);
     return PIPE_RETRY;
+}
+
+/* The one decision on a failure (rc, with its message), by its class: what can never
+ * work for this job (bad input, a missing input, a key that cannot be stored) fails it
+ * at once; a passing failure, or one of this worker's own (credentials, config), releases
+ * it for another attempt. Both keep the message as the job's cause. */
+static enum pipe_result failed(struct pipe_ctx *ctx, const struct job *job, int rc)
+{
+    char why[1024];
+    snprintf(why, sizeof why, "%s", gas_errmsg());
+    enum gas_err_class c = gas_err_class(rc);
+    int permanent = c == GAS_CLASS_BAD_INPUT || c == GAS_CLASS_NOT_FOUND || c == GAS_CLASS_CONFLICT;
+    return permanent ? fail_job(ctx, job->job_id, why) : release(ctx, job, why);
 }
 
 static void rm_dir(const char *dir)
@@ -238,7 +264,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         goto out;
     }
     if ((rc = gas_mkdirs(dir, 0700)) != 0) {
-        r = release(ctx, job->job_id, gas_errmsg());
+        r = failed(ctx, job, rc);
         goto out;
     }
     rc = objs_head(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, &info);
@@ -252,24 +278,18 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     if (!rc)
         rc = objs_get_file(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, in);
     if (rc) {
-        r = gas_err_class(rc) == GAS_CLASS_RETRYABLE ? release(ctx, job->job_id, gas_errmsg())
-                                                     : fail_job(ctx, job->job_id, gas_errmsg());
+        r = failed(ctx, job, rc);
         goto out;
     }
     fault_point("annotate.before_run");
-    inflight_add(job->job_id, ctx->q, ctx->msg->receipt);
     fault_point("annotate.running");
     rc = run_engine(ctx, job, in, out, st);
     if (!rc)
         rc = annot_write_count_log(st, job->input_file_name, logp);
     if (!rc)
         rc = annot_write_count_log_json(st, job->input_file_name, jlogp);
-    inflight_remove(job->job_id);
     if (rc) {
-        char why[1024];
-        snprintf(why, sizeof why, "%s", gas_errmsg());
-        r = gas_err_class(rc) == GAS_CLASS_BAD_INPUT ? fail_job(ctx, job->job_id, why)
-                                                     : release(ctx, job->job_id, why);
+        r = failed(ctx, job, rc);
         goto out;
     }
     rc = objs_put_file(app->be->objs, rb, rkey, out);
@@ -278,7 +298,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     if (!rc)
         rc = objs_put_file(app->be->objs, rb, lkey, logp);
     if (rc) {
-        r = release(ctx, job->job_id, gas_errmsg());
+        r = failed(ctx, job, rc);
         goto out;
     }
     fault_point("annotate.after_upload");
@@ -364,15 +384,18 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
             break;
         }
         job.attempts++;
+        /* ours from here: released (job PENDING, message visible) if gasd stops first */
+        inflight_add(job_id, ctx->q, ctx->msg->receipt, job.attempts);
         if (job.attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
-            char why[256];
+            char why[1200];
             snprintf(why, sizeof why, "gave up after %lld attempts%s%s",
                      (long long)job.attempts - 1, job.error ? ": " : "",
                      job.error ? job.error : "");
             r = fail_job(ctx, job_id, why);
-            break;
+        } else {
+            r = work(ctx, &job);
         }
-        r = work(ctx, &job);
+        inflight_remove(job_id);
         break;
     }
     job_release(&job);

@@ -40,6 +40,8 @@ static int set_archive(struct pipe_ctx *ctx, const char *job_id, enum archive_st
     tbl_update_init(&u);
     int rc = job_update_archive(&u, from, to);
     tbl_update_if_str(&u, "job_status", TBL_EQ, "COMPLETED");
+    if (to == ARCH_ARCHIVING) /* the reconciler resends the work if it is not done by then */
+        job_watch_until(&u, gas_now_s() + cfg_int(ctx->cfg, CFG_JOB_LEASE));
     if (to == ARCH_ARCHIVED)
         tbl_update_set_str(&u, "results_file_archive_id", archive_id);
     if (to == ARCH_NONE && from == ARCH_ARCHIVED)

@@ -92,6 +92,34 @@ static void once_report(struct worker *w)
              done, failed, in_flight, delayed);
 }
 
+static int lease_fits(const struct cfg *c)
+{
+    return cfg_int(c, CFG_JOB_LEASE) <=
+           (cfg_int(c, CFG_QUEUE_MAX_RECEIVES) - 1) * cfg_int(c, CFG_QUEUE_VISIBILITY);
+}
+
+/* Combinations of keys that cannot work, each with the rule it breaks. */
+static const struct {
+    int (*holds)(const struct cfg *c);
+    const char *rule;
+} config_rules[] = {
+    {lease_fits, "job_lease <= (queue_max_receives - 1) x queue_visibility: a crashed "
+                 "worker's request must still be receivable when its lease ends"},
+};
+
+int worker_config_check(const struct cfg *cfg)
+{
+    for (size_t i = 0; i < sizeof config_rules / sizeof *config_rules; i++)
+        if (!config_rules[i].holds(cfg))
+            return gas_err_set(GAS_EINVAL,
+                               "config refused: %s (job_lease %lld, queue_max_receives %lld, "
+                               "queue_visibility %lld)",
+                               config_rules[i].rule, (long long)cfg_int(cfg, CFG_JOB_LEASE),
+                               (long long)cfg_int(cfg, CFG_QUEUE_MAX_RECEIVES),
+                               (long long)cfg_int(cfg, CFG_QUEUE_VISIBILITY));
+    return 0;
+}
+
 static int run(struct worker *w)
 {
     int total = 0;
@@ -110,13 +138,19 @@ static int run(struct worker *w)
                 free(ra);
         }
     log_info("gasd", "started %d pipeline threads", n);
-    double last_beat = gas_mono();
+    reconcile_pass(w);
+    double last_beat = gas_mono(), last_reconcile = gas_mono();
+    int every = (int)cfg_int(w->cfg, CFG_RECONCILE_INTERVAL);
     int beat = (int)cfg_int(w->cfg, CFG_HEARTBEAT_INTERVAL), quiet = 0;
     while (!got_signal && !atomic_load(&w->stopping)) {
         gas_sleep(0.2);
         if (gas_mono() - last_beat >= beat) {
             registry_beat(w, "running");
             last_beat = gas_mono();
+        }
+        if (gas_mono() - last_reconcile >= every) {
+            reconcile_pass(w);
+            last_reconcile = gas_mono();
         }
         /* twice in a row, 0.2 s apart: a message received between the reads of one
          * check shows up as busy in the next */
@@ -220,7 +254,16 @@ int main(int argc, char **argv)
                  cfg_str(cfg, CFG_BACKEND),
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : ", data_dir ",
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : cfg_str(cfg, CFG_DATA_DIR));
-    int rc = app_open(cfg, &w->app);
+    int rc = setup ? 0 : worker_config_check(cfg);
+    if (rc) {
+        fprintf(stderr, "gasd: %s\n", gas_errmsg());
+        free(w);
+        cfg_free(cfg);
+        curl_global_cleanup();
+        log_shutdown();
+        return 2;
+    }
+    rc = app_open(cfg, &w->app);
     if (!rc && setup)
         rc = topology_ensure(w->app->be, cfg, stdout);
     if (!rc && !setup)

@@ -31,6 +31,22 @@ static int adopt_legacy(struct pipe_ctx *ctx, const cJSON *item, const char *job
     return rc == GAS_ECONFLICT ? 0 : rc;
 }
 
+/* When a retrieval of this tier should be ready, at the latest: the local store's
+ * configured delay, or AWS's published bounds (Expedited minutes, Standard up to 12 h for
+ * Deep Archive, Bulk 48 h); then the thaw pipeline's poll, then the reconciler. */
+static int64_t restore_deadline(struct pipe_ctx *ctx, enum cold_tier tier)
+{
+    static const int64_t aws_bound[] = {
+        [COLD_EXPEDITED] = 900, [COLD_STANDARD] = 12 * 3600, [COLD_BULK] = 48 * 3600};
+    static const enum cfg_key local_delay[] = {[COLD_EXPEDITED] = CFG_COLD_EXPEDITED_DELAY,
+                                               [COLD_STANDARD] = CFG_COLD_STANDARD_DELAY,
+                                               [COLD_BULK] = CFG_COLD_BULK_DELAY};
+    int64_t ready = !strcmp(ctx->app->be->name, "local") ? cfg_int(ctx->cfg, local_delay[tier])
+                                                         : aws_bound[tier];
+    return gas_now_s() + ready + 2 * cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL) +
+           cfg_int(ctx->cfg, CFG_JOB_LEASE);
+}
+
 /* Starts the retrieval of one ARCHIVED job and records it. */
 static int restore_job(struct pipe_ctx *ctx, const struct job *job)
 {
@@ -53,6 +69,7 @@ static int restore_job(struct pipe_ctx *ctx, const struct job *job)
     tbl_update_if_str(&u, "results_file_archive_id", TBL_EQ, job->results_file_archive_id);
     tbl_update_set_str(&u, "retrieval_id", rid);
     tbl_update_set_str(&u, "retrieval_tier", cold_tier_name(tier));
+    job_watch_until(&u, restore_deadline(ctx, tier));
     rc = tbl_update(ctx->app->jobs, job->job_id, &u, NULL);
     tbl_update_release(&u);
     if (rc == GAS_ECONFLICT) {

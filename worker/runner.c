@@ -99,6 +99,7 @@ static void handle_one(struct pipe_ctx *ctx, int p)
     struct worker *w = ctx->w;
     cJSON *body = NULL;
     size_t max = (size_t)cfg_int(ctx->cfg, CFG_MAX_MESSAGE_BYTES);
+    gas_err_clear(); /* a reason reported for this message is this message's */
     int rc = msg_parse(ctx->msg->body, max, &body);
     if (rc) {
         char why[512];
@@ -122,13 +123,20 @@ static void handle_one(struct pipe_ctx *ctx, int p)
         break;
     case PIPE_RETRY:
         metrics_retry(p);
+        if (atomic_load(&w->stopping)) { /* cut short by SIGTERM: another worker, now */
+            if (queue_extend(ctx->q, ctx->msg->receipt, 0))
+                log_warn("runner", "message %s: cannot make it visible (%s)", ctx->msg->id,
+                         gas_errmsg());
+            log_info("runner", "message %s released at shutdown", ctx->msg->id);
+            break;
+        }
         retry_or_give_up(ctx);
         atomic_fetch_add(&w->failed[p], 1);
         break;
     case PIPE_DEFER: defer(ctx); break;
     case PIPE_DEAD:
         metrics_dead(p);
-        dead_letter(ctx, gas_errmsg());
+        dead_letter(ctx, gas_err_last() ? gas_errmsg() : "the handler gave no reason");
         atomic_fetch_add(&w->failed[p], 1);
         break;
     }
@@ -184,14 +192,16 @@ void *runner_main(void *arg)
 struct inflight {
     char *job_id, *receipt;
     struct queue *q;
+    int64_t attempts;
     struct inflight *next;
 };
 static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct inflight *inflight_head;
 
-void inflight_add(const char *job_id, struct queue *q, const char *receipt)
+void inflight_add(const char *job_id, struct queue *q, const char *receipt, int64_t attempts)
 {
     struct inflight *f = xcalloc(1, sizeof *f);
+    f->attempts = attempts;
     f->job_id = xstrdup(job_id);
     f->receipt = xstrdup(receipt);
     f->q = q;
@@ -228,6 +238,10 @@ void inflight_release_all(struct worker *w)
         job_update_status(&u, JOB_RUNNING, JOB_PENDING);
         tbl_update_if_str(&u, "worker_id", TBL_EQ, w->id);
         tbl_update_remove(&u, "lease_until");
+        if (f->attempts > 1) /* cut short: not a failed attempt */
+            tbl_update_set_int(&u, "attempts", f->attempts - 1);
+        else
+            tbl_update_remove(&u, "attempts");
         int rc = tbl_update(w->app->jobs, f->job_id, &u, NULL);
         tbl_update_release(&u);
         queue_extend(f->q, f->receipt, 0);

@@ -35,6 +35,14 @@ static enum pipe_result cleanup(struct pipe_ctx *ctx, const char *job_id, const 
 
 static enum pipe_result poll_later(struct pipe_ctx *ctx, const struct job *job)
 {
+    struct tbl_update u; /* polling: the reconciler need not resend before the next poll */
+    tbl_update_init(&u);
+    tbl_update_if_str(&u, "archive_state", TBL_EQ, "RESTORING");
+    tbl_update_if_str(&u, "retrieval_id", TBL_EQ, job->retrieval_id);
+    job_watch_until(&u, gas_now_s() + 2 * cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL) +
+                            cfg_int(ctx->cfg, CFG_JOB_LEASE));
+    tbl_update(ctx->app->jobs, job->job_id, &u, NULL);
+    tbl_update_release(&u);
     char *body = msg_thaw(job->job_id, job->retrieval_id);
     int rc = queue_send(ctx->q, body, (int)cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL), NULL);
     free(body);

@@ -10,9 +10,12 @@
  *   PIPE_DEFER  not yet (archive grace): hide it for ctx->defer_s more seconds
  *   PIPE_DEAD   the message itself is bad: move it to the dead-letter queue now
  * A heartbeat thread records the worker in the workers table. SIGTERM/SIGINT set
- * `stopping` and interrupt long polls; runners finish the message in hand and exit;
- * work still running at the shutdown deadline is released (job back to PENDING, message
- * visible again) through the in-flight list (its own mutex) before gasd exits 0. */
+ * `stopping` and interrupt the backend: long polls return and object transfers in
+ * progress end (curl's progress callback on AWS, the copy loops on local), so a job
+ * being fetched or uploaded is released at once (PENDING, attempt given back) and its
+ * message made visible; runners finish the message in hand and exit; work still running
+ * at the shutdown deadline (the annotation engine) is released the same way through the
+ * in-flight list (its own mutex) before gasd exits 0. */
 #ifndef GAS_WORKER_H
 #define GAS_WORKER_H
 
@@ -85,8 +88,10 @@ struct runner_arg {
     int p;
 };
 
-/* In-flight annotation jobs, released at the shutdown deadline. */
-void inflight_add(const char *job_id, struct queue *q, const char *receipt);
+/* Annotation jobs claimed by this gasd, from the claim to the end of their handling;
+ * those still there at the shutdown deadline are released: job PENDING with the claim's
+ * attempt given back, message visible at once. */
+void inflight_add(const char *job_id, struct queue *q, const char *receipt, int64_t attempts);
 void inflight_remove(const char *job_id);
 void inflight_release_all(struct worker *w);
 
@@ -96,6 +101,12 @@ char *pipe_work_base(const struct cfg *cfg, const char *backend_name);
 /* At start: removes the scratch of processes that are gone, and scratch older than
  * scratch_max_age (worker/scratch.c). */
 void scratch_clean(struct worker *w);
+
+/* One reconciler pass (worker/reconcile.c): the work of jobs past their deadline in
+ * RUNNING, ARCHIVING or RESTORING is sent again; returns how many. */
+int reconcile_pass(struct worker *w);
+/* Refuses config combinations that cannot work (the rule broken, in the message). */
+int worker_config_check(const struct cfg *cfg);
 
 /* The workers table: register, heartbeat, and the final state. */
 int registry_start(struct worker *w);

@@ -52,7 +52,7 @@ static int c_retrieve(struct cold *c, const char *archive_id, enum cold_tier tie
     int rc = aws_s3(aws_of(c->be), &q, bucket_of(c), archive_id, &r);
     aws_resp_release(&r);
     free(xml);
-    if (rc == GAS_ECONFLICT && strstr(gas_errmsg(), "RestoreAlreadyInProgress"))
+    if (rc == GAS_ECONFLICT && gas_err_code_has("RestoreAlreadyInProgress"))
         rc = 0; /* one retrieval at a time per object: this one is it */
     if (rc == GAS_ENOTFOUND)
         rc = gas_err_set(rc, "no archive %s in %s", archive_id, bucket_of(c));

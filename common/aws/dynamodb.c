@@ -311,6 +311,27 @@ static int d_query(struct tbl *t, const char *value, const char *cursor, int lim
     return page(t, "Query", in, cursor, limit, pg);
 }
 
+/* The due index: a sparse GSI (watch HASH, watch_until RANGE) that holds only the items
+ * being watched, so that finding the overdue ones reads just those, never the table. */
+static int d_due(struct tbl *t, const char *state, int64_t before, int limit, struct tbl_page *pg)
+{
+    cJSON *in = request(t);
+    cJSON_AddStringToObject(in, "IndexName", TBL_DUE_INDEX);
+    cJSON_AddStringToObject(in, "KeyConditionExpression", "#w = :s AND #u < :t");
+    cJSON *names = cJSON_AddObjectToObject(in, "ExpressionAttributeNames");
+    cJSON_AddStringToObject(names, "#w", TBL_WATCH);
+    cJSON_AddStringToObject(names, "#u", TBL_WATCH_UNTIL);
+    cJSON *vals = cJSON_AddObjectToObject(in, "ExpressionAttributeValues");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(vals, ":s"), "S", state);
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)before);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(vals, ":t"), "N", num);
+    int rc = page(t, "Query", in, NULL, limit, pg);
+    free(pg->next); /* the oldest first; the caller asks again after handling them */
+    pg->next = NULL;
+    return rc;
+}
+
 static int d_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg)
 {
     cJSON *in = request(t);
@@ -333,6 +354,7 @@ static const struct tbl_ops ddb_ops = {
     .del = d_del,
     .query = d_query,
     .scan = d_scan,
+    .query_due = d_due,
     .close = d_close,
 };
 
@@ -365,12 +387,35 @@ int aws_table_open(struct gas_backend *be, const char *name, const char *key_att
     return 0;
 }
 
-static cJSON *attr_def(const char *name)
+static cJSON *attr_def_typed(const char *name, const char *type)
 {
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "AttributeName", name);
-    cJSON_AddStringToObject(d, "AttributeType", "S");
+    cJSON_AddStringToObject(d, "AttributeType", type);
     return d;
+}
+
+static cJSON *attr_def(const char *name)
+{
+    return attr_def_typed(name, "S");
+}
+
+/* The due index of a table with a secondary index (the jobs table). */
+static cJSON *due_gsi(cJSON *defs)
+{
+    cJSON_AddItemToArray(defs, attr_def_typed(TBL_WATCH, "S"));
+    cJSON_AddItemToArray(defs, attr_def_typed(TBL_WATCH_UNTIL, "N"));
+    cJSON *g = cJSON_CreateObject(), *ks = cJSON_AddArrayToObject(g, "KeySchema");
+    cJSON_AddStringToObject(g, "IndexName", TBL_DUE_INDEX);
+    const char *names[] = {TBL_WATCH, TBL_WATCH_UNTIL}, *types[] = {"HASH", "RANGE"};
+    for (int i = 0; i < 2; i++) {
+        cJSON *k = cJSON_CreateObject();
+        cJSON_AddStringToObject(k, "AttributeName", names[i]);
+        cJSON_AddStringToObject(k, "KeyType", types[i]);
+        cJSON_AddItemToArray(ks, k);
+    }
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(g, "Projection"), "ProjectionType", "ALL");
+    return g;
 }
 
 static cJSON *hash_key(const char *name)
@@ -403,10 +448,11 @@ int aws_table_create(struct gas_backend *be, const char *name, const char *key_a
         cJSON *proj = cJSON_AddObjectToObject(g, "Projection");
         cJSON_AddStringToObject(proj, "ProjectionType", "ALL");
         cJSON_AddItemToArray(gsis, g);
+        cJSON_AddItemToArray(gsis, due_gsi(defs));
     }
     int rc = aws_json(ab, "dynamodb", "DynamoDB_20120810.CreateTable", in, NULL, NULL);
     cJSON_Delete(in);
-    if (rc == GAS_ECONFLICT || (rc && strstr(gas_errmsg(), "ResourceInUse")))
+    if (rc == GAS_ECONFLICT || (rc && gas_err_code_has("ResourceInUse")))
         rc = 0; /* exists already */
     /* wait (up to a minute) for it to become ACTIVE */
     for (int i = 0; !rc && i < 120; i++) {

@@ -193,9 +193,10 @@ static int classify(const struct aws_req *q, const struct aws_resp *r)
         err = GAS_EAUTH;
     else if (r->status >= 500 || r->status == 429 || throttling(c))
         err = r->status == 503 || throttling(c) ? GAS_EBUSY : GAS_ENET;
-    return gas_err_set(err, "%s %s: HTTP %ld %s%s%s (request id %s)", q->service, q->method,
-                       r->status, c[0] ? c : "error", r->error_message[0] ? ": " : "",
-                       r->error_message, r->request_id[0] ? r->request_id : "none");
+    return gas_err_set_service(err, c, r->request_id, "%s %s: HTTP %ld %s%s%s (request id %s)",
+                               q->service, q->method, r->status, c[0] ? c : "error",
+                               r->error_message[0] ? ": " : "", r->error_message,
+                               r->request_id[0] ? r->request_id : "none");
 }
 
 static double retry_base(void)

@@ -108,7 +108,8 @@ static int multipart_put(struct aws_be *ab, const char *bucket, const char *key,
                              .query = query,
                              .body = buf,
                              .body_len = want,
-                             .content_type = "application/octet-stream"};
+                             .content_type = "application/octet-stream",
+                             .cancel = &ab->pub.interrupted};
         rc = aws_s3(ab, &pq, bucket, key, &r);
         if (!rc)
             sb_addf(&done, "<Part><PartNumber>%lld</PartNumber><ETag>%s</ETag></Part>",
@@ -155,8 +156,10 @@ static int o_put_file(struct objs *o, const char *bucket, const char *key, const
                            strerror(errno));
     if (st.st_size >= cfg_int(ab->pub.cfg, CFG_S3_MULTIPART_THRESHOLD))
         return multipart_put(ab, bucket, key, path, (int64_t)st.st_size);
-    struct aws_req q = {
-        .method = "PUT", .body_file = path, .content_type = "application/octet-stream"};
+    struct aws_req q = {.method = "PUT",
+                        .body_file = path,
+                        .content_type = "application/octet-stream",
+                        .cancel = &ab->pub.interrupted}; /* SIGTERM aborts the transfer */
     return s3_simple(ab, &q, bucket, key);
 }
 
@@ -172,7 +175,7 @@ static int o_get_file(struct objs *o, const char *bucket, const char *key, const
         return rc;
     }
     close(fd);
-    struct aws_req q = {.method = "GET", .out_file = tmp};
+    struct aws_req q = {.method = "GET", .out_file = tmp, .cancel = &o->be->interrupted};
     int rc = not_found(s3_simple(aws_of(o->be), &q, bucket, key), bucket, key);
     if (!rc) {
         fd = open(tmp, O_RDONLY | O_CLOEXEC);
@@ -239,7 +242,7 @@ static int o_del(struct objs *o, const char *bucket, const char *key)
 {
     struct aws_req q = {.method = "DELETE"};
     int rc = s3_simple(aws_of(o->be), &q, bucket, key);
-    return rc == GAS_ENOTFOUND && !strstr(gas_errmsg(), "NoSuchBucket") ? 0 : rc;
+    return rc == GAS_ENOTFOUND && !gas_err_code_has("NoSuchBucket") ? 0 : rc;
 }
 
 static int o_link(struct objs *o, const char *bucket, const char *key, int expires, char **url)
@@ -313,7 +316,7 @@ int aws_bucket_create(struct gas_backend *be, const char *bucket)
                         .content_type = body ? "application/xml" : NULL};
     int rc = s3_simple(ab, &q, bucket, NULL);
     free(body);
-    if (rc && strstr(gas_errmsg(), "BucketAlreadyOwnedByYou"))
+    if (rc && gas_err_code_has("BucketAlreadyOwnedByYou"))
         rc = 0;
     if (!rc) { /* results are private: no public access, whatever a later policy says */
         static const char *xml =

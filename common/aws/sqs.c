@@ -60,7 +60,7 @@ int aws_queue_url(struct aws_be *ab, const char *name, char **url)
     cJSON *in = cJSON_CreateObject(), *out = NULL;
     cJSON_AddStringToObject(in, "QueueName", name);
     int rc = sqs(ab, "GetQueueUrl", in, &out, NULL);
-    if (rc == GAS_ENOTFOUND || (rc && strstr(gas_errmsg(), "NonExistentQueue")))
+    if (rc == GAS_ENOTFOUND || (rc && gas_err_code_has("NonExistentQueue")))
         rc = gas_err_wrap(GAS_ENOTFOUND, "no queue %s (run gas aws bootstrap?)", name);
     if (!rc && !(*url = xstrdup(json_str(out, "QueueUrl"))))
         rc = gas_err_set(GAS_EINVAL, "sqs: GetQueueUrl answer without QueueUrl");
@@ -208,8 +208,8 @@ static int s_receive(struct queue *q, int max, int wait_s, int visibility_s, str
 
 static int stale(int rc, const char *name)
 {
-    if (rc && (strstr(gas_errmsg(), "ReceiptHandleIsInvalid") ||
-               strstr(gas_errmsg(), "InvalidReceiptHandle")))
+    if (rc &&
+        (gas_err_code_has("ReceiptHandleIsInvalid") || gas_err_code_has("InvalidReceiptHandle")))
         return gas_err_set(GAS_ESTALE, "%s: receipt no longer valid", name);
     return rc;
 }
@@ -237,7 +237,7 @@ static int hide_url(struct aws_be *ab, const char *url, const char *receipt, int
 static int s_extend(struct queue *q, const char *receipt, int visibility_s)
 {
     int rc = hide_url(aws_of(q->be), aq_of(q)->url, receipt, visibility_s);
-    if (rc && strstr(gas_errmsg(), "MessageNotInflight"))
+    if (rc && gas_err_code_has("MessageNotInflight"))
         return gas_err_set(GAS_ESTALE, "%s: message is not in flight", q->name);
     return stale(rc, q->name);
 }
@@ -458,8 +458,8 @@ static int ensure(struct aws_be *ab, const char *name, cJSON *attrs, char **url)
     if (!rc)
         *url = xstrdup(json_str(out, "QueueUrl"));
     cJSON_Delete(out);
-    if (rc && (strstr(gas_errmsg(), "QueueAlreadyExists") ||
-               strstr(gas_errmsg(), "QueueNameExists"))) { /* other attributes: update */
+    if (rc && (gas_err_code_has("QueueAlreadyExists") ||
+               gas_err_code_has("QueueNameExists"))) { /* other attributes: update */
         rc = aws_queue_url(ab, name, url);
         if (!rc) {
             cJSON *set = with_url(*url);

@@ -23,7 +23,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS tables(name TEXT PRIMARY KEY, key_attr TEXT NOT NULL,"
     "  index_attr TEXT);"
     "CREATE TABLE IF NOT EXISTS items(tbl TEXT NOT NULL, k TEXT NOT NULL, idx TEXT,"
-    "  body TEXT NOT NULL, PRIMARY KEY(tbl, k)) WITHOUT ROWID;"
+    "  body TEXT NOT NULL, w TEXT, wu INTEGER, PRIMARY KEY(tbl, k)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS items_by_idx ON items(tbl, idx, k);"
     "CREATE TABLE IF NOT EXISTS queues(name TEXT PRIMARY KEY, dlq TEXT,"
     "  visibility INTEGER NOT NULL, max_receives INTEGER NOT NULL);"
@@ -137,6 +137,22 @@ static int connect(struct ldb *db, sqlite3 **out)
     return 0;
 }
 
+/* The due index (watch, watch_until of an item in w, wu): sparse, only items being
+ * watched are in it. A database made before it gets the columns here. */
+static int add_due_index(sqlite3 *conn)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(conn, "SELECT w, wu FROM items LIMIT 0", -1, &st, NULL) != SQLITE_OK) {
+        int rc = ldb_exec(conn, "ALTER TABLE items ADD COLUMN w TEXT;"
+                                "ALTER TABLE items ADD COLUMN wu INTEGER;");
+        if (rc)
+            return rc;
+    }
+    sqlite3_finalize(st);
+    return ldb_exec(conn, "CREATE INDEX IF NOT EXISTS items_by_due ON items(tbl, w, wu) "
+                          "WHERE w IS NOT NULL;");
+}
+
 int ldb_open(const char *path, int busy_ms, struct ldb **out)
 {
     *out = NULL;
@@ -162,6 +178,8 @@ int ldb_open(const char *path, int busy_ms, struct ldb **out)
             rc = ldb_exec(conn, schema);
             if (!rc)
                 rc = migrate(conn);
+            if (!rc)
+                rc = add_due_index(conn);
             rc = rc ? (ldb_rollback(conn), rc) : ldb_commit(conn);
         }
         if (rc)

@@ -37,7 +37,10 @@ static void hexify(const unsigned char *d, unsigned n, char *out)
 }
 
 /* Copies fd in to fd out (out may be -1 to only hash), hashing with md; size in *size. */
-static int copy_hash(int in, int out, const EVP_MD *md, char *hex, int64_t *size)
+/* Copies in to out (out < 0: only hashes); ends with GAS_ETIMEOUT between chunks once
+ * *cancel is set (SIGTERM in gasd aborts a transfer in progress). */
+static int copy_hash(int in, int out, const EVP_MD *md, char *hex, int64_t *size,
+                     const atomic_int *cancel)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, md, NULL);
@@ -54,6 +57,12 @@ static int copy_hash(int in, int out, const EVP_MD *md, char *hex, int64_t *size
         }
         if (n == 0)
             break;
+        if (cancel)                           /* a store (upload), not a hash or archive copy */
+            fault_point("objects.put_chunk"); /* tests: GAS_FAULT=...:sleep=S slows it */
+        if (cancel && atomic_load(cancel)) {
+            rc = gas_err_set(GAS_ETIMEOUT, "copy interrupted");
+            break;
+        }
         EVP_DigestUpdate(ctx, buf, (size_t)n);
         for (ssize_t off = 0; out >= 0 && off < n;) {
             ssize_t w = write(out, buf + off, (size_t)(n - off));
@@ -139,10 +148,10 @@ int local_obj_store(struct local_be *lb, const char *bucket, const char *key, co
     }
     out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (out < 0) {
-        rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
+        rc = gas_err_set(gas_errno_code(errno), "create %s: %s", tmp, strerror(errno));
         goto out;
     }
-    rc = copy_hash(in, out, EVP_md5(), etag, &size);
+    rc = copy_hash(in, out, EVP_md5(), etag, &size, &lb->pub.interrupted);
     if (rc)
         goto out;
     if (fsync(out) < 0) {
@@ -160,8 +169,8 @@ int local_obj_store(struct local_be *lb, const char *bucket, const char *key, co
     if ((rc = meta_write(lb, bucket, key, 0, NULL)) != 0)
         goto out;
     if (rename(tmp, dst) < 0) {
-        rc = gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : GAS_EIO, "store %s/%s: %s", bucket, key,
-                         strerror(errno));
+        rc = gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : gas_errno_code(errno),
+                         "store %s/%s: %s", bucket, key, strerror(errno));
         goto out;
     }
     if ((rc = gas_fsync_dir(dir)) != 0)
@@ -212,7 +221,7 @@ static int o_get_file(struct objs *o, const char *bucket, const char *key, const
     char *src;
     int rc = existing(local_of(o->be), bucket, key, &src);
     if (!rc)
-        rc = gas_copy_file(src, path, 0600);
+        rc = gas_copy_file_cancel(src, path, 0600, &o->be->interrupted);
     free(src);
     return rc;
 }
@@ -250,7 +259,7 @@ static int o_head(struct objs *o, const char *bucket, const char *key, struct ob
         char hex[2 * EVP_MAX_MD_SIZE + 1];
         int64_t size;
         rc = fd < 0 ? gas_err_set(GAS_EIO, "open %s: %s", path, strerror(errno))
-                    : copy_hash(fd, -1, EVP_md5(), hex, &size);
+                    : copy_hash(fd, -1, EVP_md5(), hex, &size, NULL);
         if (fd >= 0)
             close(fd);
         if (!rc) {
@@ -337,5 +346,5 @@ int local_bucket_create(struct gas_backend *be, const char *bucket)
 
 int local_copy_hash(int in, int out, int sha256, char *hex, int64_t *size)
 {
-    return copy_hash(in, out, sha256 ? EVP_sha256() : EVP_md5(), hex, size);
+    return copy_hash(in, out, sha256 ? EVP_sha256() : EVP_md5(), hex, size, NULL);
 }

@@ -53,10 +53,10 @@ static int write_item(sqlite3 *c, struct tbl *t, const cJSON *item, int if_absen
         free(body);
         return gas_err_set(GAS_ETOOBIG, "%s: item over %d bytes", t->name, MAX_ITEM_BYTES);
     }
-    const char *sql = if_absent ? "INSERT INTO items(tbl, k, idx, body) VALUES(?1, ?2, ?3, ?4) "
-                                  "ON CONFLICT DO NOTHING"
-                                : "INSERT OR REPLACE INTO items(tbl, k, idx, body) "
-                                  "VALUES(?1, ?2, ?3, ?4)";
+    const char *sql = if_absent ? "INSERT INTO items(tbl, k, idx, body, w, wu) "
+                                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING"
+                                : "INSERT OR REPLACE INTO items(tbl, k, idx, body, w, wu) "
+                                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
     sqlite3_stmt *st = ldb_prep(c, sql);
     if (!st) {
         free(body);
@@ -68,6 +68,12 @@ static int write_item(sqlite3 *c, struct tbl *t, const cJSON *item, int if_absen
     if (idx)
         sqlite3_bind_text(st, 3, idx, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
+    const char *watch = json_str(item, TBL_WATCH);
+    int64_t until = 0;
+    if (watch && json_int(item, TBL_WATCH_UNTIL, &until) == 0) { /* both, or not in the index */
+        sqlite3_bind_text(st, 5, watch, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, until);
+    }
     int rc = sqlite3_step(st), err = 0;
     if (rc != SQLITE_DONE)
         err = ldb_fail(c, rc, "write item");
@@ -177,6 +183,26 @@ static int page(sqlite3 *c, sqlite3_stmt *st, struct tbl *t, int limit, struct t
     return 0;
 }
 
+static int t_due(struct tbl *t, const char *state, int64_t before, int limit, struct tbl_page *pg)
+{
+    sqlite3 *c = ldb_get(db_of(t));
+    if (!c)
+        return no_conn();
+    sqlite3_stmt *st = ldb_prep(c, "SELECT k, body FROM items WHERE tbl = ?1 AND w = ?2 "
+                                   "AND wu < ?3 ORDER BY wu LIMIT ?4");
+    int rc = GAS_EIO;
+    if (st) {
+        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, before);
+        sqlite3_bind_int(st, 4, limit);
+        rc = page(c, st, t, limit, pg);
+        sqlite3_finalize(st);
+    }
+    ldb_put(db_of(t), c);
+    return rc;
+}
+
 static int t_list(struct tbl *t, const char *index_value, const char *cursor, int limit,
                   struct tbl_page *pg)
 {
@@ -228,6 +254,7 @@ static const struct tbl_ops local_tbl_ops = {
     .del = t_del,
     .query = t_query,
     .scan = t_scan,
+    .query_due = t_due,
     .close = t_close,
 };
 

@@ -65,6 +65,8 @@ struct tbl_ops {
     int (*query)(struct tbl *t, const char *index_value, const char *cursor, int limit,
                  struct tbl_page *pg);
     int (*scan)(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg);
+    int (*query_due)(struct tbl *t, const char *state, int64_t before, int limit,
+                     struct tbl_page *pg);
     void (*close)(struct tbl *t);
     /* optional (NULL: GAS_EUNSUPPORTED); see tbl_changes */
     int (*changes)(struct tbl *t, int64_t *mark, int limit, struct tbl_page *pg);
@@ -88,6 +90,16 @@ int tbl_delete(struct tbl *t, const char *key);
 /* Items whose index attribute equals value, at most limit (1..1000): in key order on the
  * local backend, in no particular order on DynamoDB (the index has no sort key). */
 int tbl_query(struct tbl *t, const char *value, const char *cursor, int limit, struct tbl_page *pg);
+/* The due index of a table with a secondary index (the jobs table): an item is in it
+ * while it holds both TBL_WATCH (a state name) and TBL_WATCH_UNTIL (epoch seconds); a
+ * sparse index (local: a partial SQLite index; DynamoDB: the GSI TBL_DUE_INDEX), so that
+ * finding overdue work reads only the watched items, never the table.
+ * tbl_query_due: at most limit (1..1000) items with watch == state and watch_until <
+ * before, oldest first. */
+#define TBL_WATCH       "watch"
+#define TBL_WATCH_UNTIL "watch_until"
+#define TBL_DUE_INDEX   "watch_index"
+int tbl_query_due(struct tbl *t, const char *state, int64_t before, int limit, struct tbl_page *pg);
 /* Every item, in pages of at most limit (1..1000). */
 int tbl_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page *pg);
 /* Items written after *mark, oldest change first, at most limit (1..1000); *mark becomes

@@ -80,6 +80,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(SHUTDOWN_DEADLINE, "shutdown_deadline", CFG_INT, "30", 1, 3600, NULL, "gasd: seconds in-flight work may take to finish after SIGTERM") \
     X(THAW_POLL_INTERVAL, "thaw_poll_interval", CFG_INT, "60", 1, 900, NULL, "gasd: seconds between checks of a retrieval that is not ready") \
     X(WORK_DIR, "work_dir", CFG_PATH, "", 0, 0, NULL, "gasd: scratch directory for jobs (empty: <data_dir>/work, or /tmp on aws)") \
+    X(RECONCILE_INTERVAL, "reconcile_interval", CFG_INT, "60", 1, 3600, NULL, "gasd: seconds between reconciler passes (jobs RUNNING, ARCHIVING or RESTORING past their deadline get their work sent again)") \
     X(SCRATCH_MAX_AGE, "scratch_max_age", CFG_INT, "86400", 60, 31536000, NULL, "gasd: at start, scratch and temporary files older than this many seconds are removed (those of dead workers at once)") \
     X(OUTBOX_DIR, "outbox_dir", CFG_PATH, "", 0, 0, NULL, "notify: directory for .eml files when no SMTP server is set (empty: <data_dir>/outbox)") \
     X(SMTP_URL, "smtp_url", CFG_STR, "", 0, 0, NULL, "notify: SMTP server, e.g. smtps://mail.example.org:465 (empty: write .eml files)") \

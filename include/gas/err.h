@@ -40,8 +40,27 @@ enum gas_err_class gas_err_class(int err);
 int gas_err_retryable(int err);
 /* Short stable name, e.g. "ENOTFOUND". */
 const char *gas_err_name(int err);
-/* Records a printf-style message for this thread and returns err. */
+/* Records a printf-style message for this thread and returns err; clears the service
+ * code and request id (an error of our own has none). */
 int gas_err_set(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a service's answer: its error code (e.g. "ConditionalCheckFailedException",
+ * "NoSuchBucket") and request id travel as data beside the message, set together. */
+int gas_err_set_service(int err, const char *code, const char *request_id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* This thread's last service error code / request id ("" if the last error had none). */
+const char *gas_err_code(void);
+const char *gas_err_request_id(void);
+/* 1 if the last error came from a service and its code contains s. */
+int gas_err_code_has(const char *s);
+/* The code of the last error recorded on this thread (0 after gas_err_clear). */
+int gas_err_last(void);
+/* Forgets this thread's error (message, code, request id), e.g. before each message a
+ * pipeline handles, so that a later report never shows a stale reason. */
+void gas_err_clear(void);
+/* The gas_err for an errno: names and paths that can never work (ENAMETOOLONG, ELOOP,
+ * ENOTDIR, EISDIR, EINVAL, EFBIG) are GAS_EINVAL; ENOENT is GAS_ENOTFOUND; the rest
+ * (ENOSPC, EIO, EACCES, ...) GAS_EIO, which may pass. */
+int gas_errno_code(int errnum);
 /* This thread's last message, or the code's generic text if none was set. */
 const char *gas_errmsg(void);
 /* Prefixes this thread's message with "what: " and returns err unchanged. */

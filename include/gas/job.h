@@ -74,6 +74,10 @@ int archive_state_allowed(enum archive_state from, enum archive_state to);
 int job_update_status(struct tbl_update *u, enum job_status from, enum job_status to);
 /* The same for archive_state. A missing archive_state counts as NONE for from = NONE. */
 int job_update_archive(struct tbl_update *u, enum archive_state from, enum archive_state to);
+/* Both put a job into the due index while RUNNING, ARCHIVING or RESTORING (TBL_WATCH =
+ * the state) and take it out otherwise; job_watch_until sets the deadline after which
+ * gasd's reconciler puts its work back (RUNNING: the lease). */
+void job_watch_until(struct tbl_update *u, int64_t deadline);
 
 /* Object keys: <prefix>/<user_id>/<job_id>~<file>. The caller's; NULL if a part is unsafe
  * (empty, or holding '/', "..", or control characters). */

@@ -3,6 +3,7 @@
 #ifndef GAS_UTIL_H
 #define GAS_UTIL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +60,7 @@ int gas_fsync_dir(const char *dir);
 int gas_read_file(const char *path, size_t max, char **out, size_t *len);
 /* Copies src to dst durably: dst.tmp, fsync, rename, fsync dir; mode for the new file. */
 int gas_copy_file(const char *src, const char *dst, unsigned mode);
+/* The same, ending with GAS_ETIMEOUT ("interrupted") between chunks once *cancel is set. */
+int gas_copy_file_cancel(const char *src, const char *dst, unsigned mode, const atomic_int *cancel);
 
 #endif

@@ -21,7 +21,13 @@ static int wait_ready(struct cold *c, const char *rid, double max_s)
     enum cold_status st = COLD_IN_PROGRESS;
     double t0 = gas_mono();
     while (gas_mono() - t0 < max_s) {
-        if (cold_status(c, rid, &st) || st != COLD_IN_PROGRESS)
+        int rc = cold_status(c, rid, &st);
+        if (rc) { /* an error ends the wait and fails the case with its message */
+            t_fail(__FILE__, __LINE__, "cold_status %s: %s: %s", rid, gas_err_name(rc),
+                   gas_errmsg());
+            return 0;
+        }
+        if (st != COLD_IN_PROGRESS)
             break;
         gas_sleep(0.25);
     }

@@ -381,15 +381,20 @@ static void child_drain(const char *qname, const char *out)
     while (empty < 2) {
         struct queue_msg ms[4];
         int n = 0;
-        if (queue_receive(q, 4, 1, 60, ms, &n))
+        int rc = queue_receive(q, 4, 1, 60, ms, &n);
+        if (rc) { /* reported by the parent with its message */
+            fprintf(f, "RECEIVE-FAILED %s: %s\n", gas_err_name(rc), gas_errmsg());
+            fclose(f);
             _exit(4);
+        }
         empty = n ? 0 : empty + 1;
         for (int i = 0; i < n; i++) {
             fprintf(f, "%s\n", ms[i].body);
             fflush(f);
             gas_sleep(0.01); /* some work, so that the others get their turn */
-            if (queue_delete(q, ms[i].receipt))
-                fprintf(f, "DELETE-FAILED\n");
+            int drc = queue_delete(q, ms[i].receipt);
+            if (drc)
+                fprintf(f, "DELETE-FAILED %s: %s\n", gas_err_name(drc), gas_errmsg());
             queue_msg_release(&ms[i]);
         }
     }
@@ -433,6 +438,7 @@ static void processes_never_share_a_message(void)
                 per_proc[p]++;
             } else {
                 bad++;
+                t_fail(__FILE__, __LINE__, "child %d: %s", p, line);
             }
         }
         if (f)

@@ -172,6 +172,64 @@ static void query_and_scan_pages(void)
     tbl_close(t);
 }
 
+/* The due index: only items holding both watch attributes, with watch_until before the
+ * bound, oldest first; updates move items in and out of it. */
+static void due_index(void)
+{
+    struct tbl *t = fresh_table();
+    if (!t)
+        return;
+    const struct {
+        const char *id, *watch;
+        int64_t until; /* 0: no watch_until */
+    } items[] = {{"a", "RUNNING", 300},  {"b", "RUNNING", 100}, {"c", "RUNNING", 900},
+                 {"d", "ARCHIVING", 50}, {"e", "RUNNING", 0},   {"f", NULL, 0},
+                 {"g", "RUNNING", 200}};
+    for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+        cJSON *a = item(items[i].id, "u", "RUNNING");
+        if (items[i].watch)
+            cJSON_AddStringToObject(a, TBL_WATCH, items[i].watch);
+        if (items[i].until)
+            cJSON_AddNumberToObject(a, TBL_WATCH_UNTIL, (double)items[i].until);
+        CHECK_OK(tbl_put(t, a, 1));
+        cJSON_Delete(a);
+    }
+    struct tbl_page pg;
+    CHECK_OK(tbl_query_due(t, "RUNNING", 500, 10, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 3); /* b, g, a: not c (later), d, e, f */
+    const char *want[] = {"b", "g", "a"};
+    for (int i = 0; i < 3 && i < cJSON_GetArraySize(pg.items); i++)
+        CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, i), "job_id"), want[i]);
+    tbl_page_release(&pg);
+    CHECK_OK(tbl_query_due(t, "RUNNING", 500, 2, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 2);
+    tbl_page_release(&pg);
+    struct tbl_update u; /* out of the index: watch removed; later: watch_until moved on */
+    tbl_update_init(&u);
+    tbl_update_remove(&u, TBL_WATCH);
+    tbl_update_remove(&u, TBL_WATCH_UNTIL);
+    CHECK_OK(tbl_update(t, "b", &u, NULL));
+    tbl_update_release(&u);
+    tbl_update_init(&u);
+    tbl_update_set_int(&u, TBL_WATCH_UNTIL, 1000);
+    CHECK_OK(tbl_update(t, "g", &u, NULL));
+    tbl_update_release(&u);
+    tbl_update_init(&u); /* into it: f gets both attributes */
+    tbl_update_set_str(&u, TBL_WATCH, "RUNNING");
+    tbl_update_set_int(&u, TBL_WATCH_UNTIL, 10);
+    CHECK_OK(tbl_update(t, "f", &u, NULL));
+    tbl_update_release(&u);
+    CHECK_OK(tbl_query_due(t, "RUNNING", 500, 10, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 2);
+    CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, 0), "job_id"), "f");
+    CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, 1), "job_id"), "a");
+    tbl_page_release(&pg);
+    CHECK_OK(tbl_query_due(t, "ARCHIVING", 500, 10, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 1);
+    tbl_page_release(&pg);
+    tbl_close(t);
+}
+
 static void missing_table(void)
 {
     struct tbl *t = NULL;
@@ -180,28 +238,50 @@ static void missing_table(void)
 }
 
 /* Two threads each add 1 to a counter 100 times through read + compare-and-set: no
- * update may be lost. */
+ * update may be lost. Every error other than a conflict is counted and reported with
+ * its message, so that a short count tells a lost update from a failed call. */
+struct racer {
+    int done, errors, exhausted;
+    char first_error[512];
+};
 static struct tbl *race_t;
+static void race_error(struct racer *r, const char *what, int rc)
+{
+    if (!r->errors++)
+        snprintf(r->first_error, sizeof r->first_error, "%s: %s: %s", what, gas_err_name(rc),
+                 gas_errmsg());
+}
+static int incr_once(struct racer *r)
+{
+    for (int tries = 0; tries < 1000; tries++) {
+        cJSON *got;
+        int rc = tbl_get(race_t, "ctr", &got);
+        if (rc) {
+            race_error(r, "get", rc);
+            continue;
+        }
+        int64_t v = 0;
+        json_int(got, "attempts", &v);
+        cJSON_Delete(got);
+        struct tbl_update u;
+        tbl_update_init(&u);
+        tbl_update_if_int(&u, "attempts", TBL_EQ, v);
+        tbl_update_set_int(&u, "attempts", v + 1);
+        rc = tbl_update(race_t, "ctr", &u, NULL);
+        tbl_update_release(&u);
+        if (!rc)
+            return 1;
+        if (rc != GAS_ECONFLICT)
+            race_error(r, "update", rc);
+    }
+    r->exhausted++;
+    return 0;
+}
 static void *incr(void *arg)
 {
-    for (int i = 0; i < 100; i++) {
-        for (int tries = 0; tries < 1000; tries++) {
-            cJSON *got;
-            if (tbl_get(race_t, "ctr", &got))
-                break;
-            int64_t v = 0;
-            json_int(got, "attempts", &v);
-            cJSON_Delete(got);
-            struct tbl_update u;
-            tbl_update_init(&u);
-            tbl_update_if_int(&u, "attempts", TBL_EQ, v);
-            tbl_update_set_int(&u, "attempts", v + 1);
-            int rc = tbl_update(race_t, "ctr", &u, NULL);
-            tbl_update_release(&u);
-            if (rc != GAS_ECONFLICT)
-                break;
-        }
-    }
+    struct racer *r = arg;
+    for (int i = 0; i < 100; i++)
+        r->done += incr_once(r);
     return NULL;
 }
 
@@ -215,21 +295,32 @@ static void concurrent_compare_and_set(void)
     CHECK_OK(tbl_put(race_t, a, 1));
     cJSON_Delete(a);
     pthread_t th[2];
+    struct racer r[2] = {{0}};
     for (int i = 0; i < 2; i++)
-        pthread_create(&th[i], NULL, incr, NULL);
+        pthread_create(&th[i], NULL, incr, &r[i]);
     for (int i = 0; i < 2; i++)
         pthread_join(th[i], NULL);
+    for (int i = 0; i < 2; i++) {
+        if (r[i].errors)
+            t_fail(__FILE__, __LINE__, "thread %d: %d errors, first: %s", i, r[i].errors,
+                   r[i].first_error);
+        CHECK_INT(r[i].exhausted, 0);
+    }
     cJSON *got;
     CHECK_OK(tbl_get(race_t, "ctr", &got));
     int64_t v = -1;
     json_int(got, "attempts", &v);
-    CHECK_INT(v, 200);
+    /* each reported success added exactly 1: a lower value is a lost update (two
+     * compare-and-sets on the same value both succeeded), a higher one an update that
+     * was applied but reported as failed (e.g. a retry after a lost answer) */
+    CHECK_INT(r[0].done + r[1].done, 200);
+    CHECK_INT(v, r[0].done + r[1].done);
     cJSON_Delete(got);
     tbl_close(race_t);
 }
 
 const struct t_case cf_table_cases[] = {
     T(put_get_conflict), T(conditional_update),         T(query_and_scan_pages),
-    T(missing_table),    T(concurrent_compare_and_set),
+    T(missing_table),    T(concurrent_compare_and_set), T(due_index),
 };
 const int cf_table_n = sizeof cf_table_cases / sizeof *cf_table_cases;

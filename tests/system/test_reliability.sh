@@ -61,4 +61,65 @@ expect "scratch: 0 bytes left in work/ and tmp/ after the next start ($left)" te
 expect "scratch: old outbox temporary removed" test ! -e "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123"
 expect "scratch: the removal is logged" grep -q "scratch: removed" "$WORK/gasd.log"
 
+# causes kept: a permanent failure (the result's file name is too long to store) fails
+# the job at its first attempt with the reason; a passing one (no space left in the work
+# directory) is retried and ends "gave up after 3 attempts: <the cause>"; gas show shows it
+long=$(printf 'n%.0s' $(seq 1 211)).vcf    # 215 bytes: the input key fits, the result's not
+J4=$(gas submit "$SAMPLES/test.vcf" --user rel --name "$long")
+start_gasd
+expect "permanent failure: FAILED" wait_field "$J4" job_status FAILED 30
+expect "permanent failure: after 1 attempt ($(field "$J4" attempts))" test "$(field "$J4" attempts)" = 1
+check_out "permanent failure: gas show gives the cause" 0 "^error +.*File name too long" gas show "$J4"
+stop_gasd
+mnt=$WORK/smallfs; mkdir -p "$mnt"
+if mount -t tmpfs -o size=16k tmpfs "$mnt" 2>/dev/null; then
+  J5=$(submit "$SAMPLES/free_2.vcf" rel)
+  start_gasd GAS_WORK_DIR="$mnt" GAS_MAX_ATTEMPTS=3
+  expect "full disk: FAILED after the retries" wait_field "$J5" job_status FAILED 60
+  check_out "full disk: the cause kept (gave up after 3 attempts: ...No space left on device)" 0 \
+    "^error +gave up after 3 attempts: .*No space left on device" gas show "$J5"
+  stop_gasd
+  umount "$mnt"
+else
+  echo "skip full disk: cannot mount a small tmpfs here"
+fi
+
+# SIGTERM at each phase of a job: gasd exits 0 within shutdown_deadline (3 s here), the
+# job is released (PENDING, attempt given back; or COMPLETED with its result message
+# visible again), and a fresh gasd completes and publishes it in under 10 s
+phase() { # NAME FAULT LOGPATTERN WANT_STATE
+  local name=$1 fault=$2 pat=$3 want=$4 u=sig$1
+  gas users add "$u" --email "$u@example.org" >/dev/null
+  local j; j=$(submit "$SAMPLES/premium_3.vcf" "$u")
+  : > "$WORK/phase.log"
+  env GAS_FAULT="$fault" GAS_SHUTDOWN_DEADLINE=3 GAS_QUEUE_VISIBILITY=60 GAS_JOB_LEASE=120 \
+    gasd >> "$WORK/phase.log" 2>&1 &
+  local pid=$!
+  for ((i = 0; i < 300; i++)); do grep -qE -- "$pat" "$WORK/phase.log" && break; sleep 0.1; done
+  kill -TERM $pid
+  local t0; t0=$(date +%s.%N)
+  wait $pid; local rc=$?
+  local took; took=$(echo "$(date +%s.%N) - $t0" | bc)
+  cat "$WORK/phase.log" >> "$WORK/gasd.log"
+  expect "SIGTERM during $name: gasd exits 0 (rc $rc) within the deadline (${took} s)" \
+    sh -c "[ $rc = 0 ] && [ \$(echo '$took < 5' | bc) = 1 ]"
+  expect "SIGTERM during $name: job $want after the stop ($(field "$j" job_status))" \
+    test "$(field "$j" job_status)" = "$want"
+  start_gasd GAS_QUEUE_VISIBILITY=60 GAS_JOB_LEASE=120
+  t0=$(date +%s.%N)
+  wait_field "$j" job_status COMPLETED 10 && wait_file "$GAS_DATA_DIR/outbox/$j.eml" 10
+  local ok=$?
+  took=$(echo "$(date +%s.%N) - $t0" | bc)
+  expect "SIGTERM during $name: a fresh gasd completes and publishes it in ${took} s (< 10)" \
+    sh -c "[ $ok = 0 ] && [ \$(echo '$took < 10' | bc) = 1 ]"
+  [ "$want" = PENDING ] &&
+    expect "SIGTERM during $name: attempt given back (attempts $(field "$j" attempts))" \
+      test "$(field "$j" attempts)" = 1
+  stop_gasd
+}
+phase fetch copy.chunk:sleep=0.2 "fault point copy.chunk" PENDING
+phase annotate annotate.running:sleep=30 "fault point annotate.running" PENDING
+phase upload objects.put_chunk:sleep=0.2 "fault point objects.put_chunk" PENDING
+phase publish annotate.before_publish:sleep=30 "fault point annotate.before_publish" COMPLETED
+
 finish_pipeline "$SUITE"

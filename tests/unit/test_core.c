@@ -1,6 +1,8 @@
 /* core: errors, strbuf bounds, uuid, json helpers and the SNS envelope. */
 #include "../harness.h"
 
+#include <errno.h>
+
 #include "gas/json.h"
 #include "gas/util.h"
 
@@ -20,6 +22,30 @@ static void error_classes(void)
     gas_err_set(GAS_EIO, "read %s", "x.vcf");
     gas_err_wrap(GAS_EIO, "job %d", 7);
     CHECK_STR(gas_errmsg(), "job 7: read x.vcf");
+}
+
+/* A service's error code and request id travel beside the message, are set and cleared
+ * with it, and never outlive the error they belong to. */
+static void error_service_code(void)
+{
+    gas_err_set_service(GAS_ECONFLICT, "ConditionalCheckFailedException", "req-1",
+                        "dynamodb POST: HTTP 400");
+    CHECK_STR(gas_err_code(), "ConditionalCheckFailedException");
+    CHECK_STR(gas_err_request_id(), "req-1");
+    CHECK(gas_err_code_has("ConditionalCheckFailed"));
+    gas_err_wrap(GAS_ECONFLICT, "claim job j1"); /* the same error, more context: kept */
+    CHECK_STR(gas_err_code(), "ConditionalCheckFailedException");
+    gas_err_set(GAS_EIO, "write x: No space left on device"); /* our own: no code */
+    CHECK_STR(gas_err_code(), "");
+    CHECK(!gas_err_code_has("ConditionalCheckFailed"));
+    gas_err_set(GAS_EIO, "mentions NoSuchBucket in the text only");
+    CHECK(!gas_err_code_has("NoSuchBucket")); /* codes are data, never read from text */
+    gas_err_clear();
+    CHECK_INT(gas_err_last(), 0);
+    CHECK_STR(gas_err_request_id(), "");
+    CHECK_INT(gas_errno_code(ENAMETOOLONG), GAS_EINVAL);
+    CHECK_INT(gas_errno_code(ENOSPC), GAS_EIO);
+    CHECK_INT(gas_errno_code(ENOENT), GAS_ENOTFOUND);
 }
 
 static void strbuf_bounded(void)
@@ -130,13 +156,10 @@ static void files(void)
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
-        T(error_classes),
-        T(strbuf_bounded),
-        T(uuid_v4),
-        T(json_objects_only),
-        T(json_numbers_as_gas_writes_them),
-        T(sns_envelope),
-        T(files),
+        T(error_classes),     T(error_service_code),
+        T(strbuf_bounded),    T(uuid_v4),
+        T(json_objects_only), T(json_numbers_as_gas_writes_them),
+        T(sns_envelope),      T(files),
     };
     return t_main("core", cases, sizeof cases / sizeof *cases, argc, argv);
 }
