@@ -5,7 +5,8 @@
 # user_source = postgres and accounts_dsn. gas users list reads profiles; a free user's job
 # completes, is notified at the profile's address and archived; gas upgrade writes
 # premium_user (and updated) to profiles and the result is restored with identical bytes;
-# the console's data (gas top --json) shows the users from profiles. Then the database is
+# the console's data (gas top --json) shows the users from profiles; a statement held up by
+# a lock ends at its timeout. Then the database is
 # stopped under the running gasd: the next job completes, notify and archive wait and
 # retry with the database's error in the log (past the queues' receive limit), gas users list says what is wrong; once the
 # database is back the job is notified and archived and nothing was dead-lettered.
@@ -73,6 +74,22 @@ wait_count() { # wait_count PATTERN N [SECONDS]: until gasd.log has N matching l
   echo "    gasd.log has $(grep -cE -- "$1" "$WORK/gasd.log") lines matching /$1/, waited for $2"
   return 1
 }
+# a statement held up by a lock ends at accounts_statement_timeout_ms, with a clear error
+psql -X -q -h "$PG/sock" -p "$(cat "$PG/port")" -U gas -d accounts -c "SELECT 1 FROM profiles
+  WHERE identity_id = '$PAT' FOR UPDATE; SELECT pg_sleep(60)" >/dev/null 2>&1 &
+LOCKER=$!
+held() { [ "$(pg_sql "$PG" "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()")" = 1 ]; }
+for ((i = 0; i < 100 * T; i++)); do held && break; sleep 0.1; done
+t0=$(date +%s%N)
+check_out "a locked profile: downgrade ends at the statement timeout" 1 \
+  "accounts database: canceling statement due to statement timeout" \
+  env GAS_ACCOUNTS_STATEMENT_TIMEOUT_MS=300 gas downgrade "$PAT"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect "... within seconds, not the lock's 60 s (${ms} ms)" test "$ms" -lt 10000
+pg_sql "$PG" "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+wait "$LOCKER"
+check_out "the lock gone, the profile is unchanged" 0 "^$PAT +premium_user" gas users list
+
 # the database goes away under the running gasd (its pooled connections break)
 pg_stop "$PG"
 check_out "users list while the database is down says why" 1 \
