@@ -16,6 +16,7 @@ SUITE=accounts
 cd "$WORK" || exit 2
 # a message is dead-lettered at its 4th receive: an outage longer than that loses nothing
 export GAS_QUEUE_MAX_RECEIVES=3
+[ "$T" = 1 ] && export GAS_ARCHIVE_GRACE=4 # time to download the result before it is archived
 if [ ! -x "$PG_BIN/initdb" ]; then
   echo "FAIL $PG_BIN/initdb not found (scripts/install-deps.sh installs postgresql-15)"
   echo "accounts: 0 passed, 1 failed"
@@ -61,10 +62,11 @@ require "restored (archive_state NONE)" wait_field "$J" archive_state NONE 30
 expect "identical bytes after the round trip" \
   sh -c "gas download $J -o again.vcf && cmp -s first.vcf again.vcf"
 check_out "upgrade again: premium already" 0 "premium_user already" gas upgrade "$ANN"
-check_out "console data: users from profiles with their jobs" 0 \
-  "\"user_id\": *\"$ANN\", *\"role\": *\"premium_user\", *\"jobs\": *1" \
-  sh -c "gas top -b -n 1 --json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[\"users\"]))'"
-
+check_out "console data: users from profiles with their jobs" 0 "^$ANN premium_user 1$" \
+  sh -c "gas top -b -n 1 --json | python3 -c '
+import json, sys
+for u in json.load(sys.stdin)[\"users\"]:
+    print(u[\"user_id\"], u[\"role\"], u.get(\"jobs\"))'"
 wait_count() { # wait_count PATTERN N [SECONDS]: until gasd.log has N matching lines
   local i limit=$(( ${3:-30} * 10 * T ))
   for ((i = 0; i < limit; i++)); do

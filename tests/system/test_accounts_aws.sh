@@ -19,6 +19,7 @@ if [ -z "${GAS_TEST_AWS_ENDPOINT:-}" ]; then
   echo "accounts_aws: 0 passed, 0 failed, 1 skipped"
   exit 0
 fi
+[ "$T" = 1 ] && export GAS_ARCHIVE_GRACE=4 # time to download the result before it is archived
 TOOL="python3 $GAS_ROOT/tests/system/aws_tool.py"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true \
   AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null GAS_AWS_ENDPOINT=$GAS_TEST_AWS_ENDPOINT
