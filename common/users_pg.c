@@ -135,6 +135,8 @@ static int all_local(const char *hosts)
 static int secure(struct users_pg_params *p, const char *sslrootcert, int statement_ms)
 {
     const char *host = param_get(p, "hostaddr") ? param_get(p, "hostaddr") : param_get(p, "host");
+    if (*sslrootcert && !param_get(p, "sslrootcert"))
+        param_set(p, "sslrootcert", sslrootcert);
     if (all_local(host))
         return 0;
     const char *mode = param_get(p, "sslmode");
@@ -145,8 +147,6 @@ static int secure(struct users_pg_params *p, const char *sslrootcert, int statem
                            "server %.100s: sslmode=%s does not verify the "
                            "server; use verify-full (CA bundle in accounts_sslrootcert)",
                            host, mode);
-    if (*sslrootcert && !param_get(p, "sslrootcert"))
-        param_set(p, "sslrootcert", sslrootcert);
     /* a server that stops answering mid-statement is given up on, not waited for */
     char ms[32];
     snprintf(ms, sizeof ms, "%d", statement_ms + 5000);

@@ -73,7 +73,7 @@ static enum pipe_result finish(struct pipe_ctx *ctx, const struct job *job, cons
     enum user_role role;
     int rc = role_of(ctx, job->user_id, &role);
     if (rc)
-        return pipe_result_of(rc);
+        return pipe_result_of_user(ctx, rc);
     if (role == ROLE_PREMIUM)
         return undo(ctx, job, aid);
     fault_point("archive.before_delete");
@@ -116,7 +116,7 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
         goto out;
     }
     if ((rc = role_of(ctx, job.user_id, &role)) != 0) {
-        r = pipe_result_of(rc);
+        r = pipe_result_of_user(ctx, rc);
         goto out;
     }
     if (role == ROLE_PREMIUM && job.archive_state == ARCH_NONE)

@@ -252,7 +252,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     if (rc) {
         log_warn("notify", "email for %s waits: %s", job_id, gas_errmsg());
         job_release(&job);
-        return pipe_result_of(rc);
+        return pipe_result_of_user(ctx, rc);
     }
     if (!u.email || !strchr(u.email, '@') || strpbrk(u.email, "\r\n<>")) {
         log_warn("notify", "user %s has no usable email address: nothing sent", u.user_id);

@@ -101,7 +101,7 @@ enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
     int rc = app_user_get(ctx->app, user_id, &u);
     if (rc) {
         log_warn("restore", "role of %s unknown: %s", user_id, gas_errmsg());
-        return pipe_result_of(rc);
+        return pipe_result_of_user(ctx, rc);
     }
     enum user_role role = u.role;
     user_release(&u);

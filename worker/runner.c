@@ -19,6 +19,14 @@ enum pipe_result pipe_result_of(int rc)
     return gas_err_class(rc) == GAS_CLASS_RETRYABLE ? PIPE_RETRY : PIPE_DEAD;
 }
 
+enum pipe_result pipe_result_of_user(struct pipe_ctx *ctx, int rc)
+{
+    if (gas_err_class(rc) != GAS_CLASS_RETRYABLE)
+        return PIPE_DEAD;
+    ctx->defer_s = (int)cfg_int(ctx->cfg, CFG_QUEUE_VISIBILITY);
+    return PIPE_DEFER;
+}
+
 int pipe_load_job(struct pipe_ctx *ctx, const cJSON *body, struct job *job, enum pipe_result *r)
 {
     memset(job, 0, sizeof *job);

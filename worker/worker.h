@@ -64,6 +64,10 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body);
 
 /* What a backend error means for the message: RETRY when it may pass, DEAD otherwise. */
 enum pipe_result pipe_result_of(int rc);
+/* What a user source error means: one that may pass (the accounts database is down or
+ * slow) hides the message for another visibility timeout (PIPE_DEFER: the receive limit
+ * never dead-letters it, so a long outage loses nothing); others as pipe_result_of. */
+enum pipe_result pipe_result_of_user(struct pipe_ctx *ctx, int rc);
 /* Reads the job a request or result message names (job_id), setting the log context;
  * 0, or <0 with *r set to what the runner should do with the message. */
 int pipe_load_job(struct pipe_ctx *ctx, const cJSON *body, struct job *job, enum pipe_result *r);

@@ -10,12 +10,12 @@ pg_init() { # DIR
   _pg_as "$PG_BIN/initdb" -D "$1/data" -U gas --auth-local=trust --auth-host=scram-sha-256 \
     -E UTF8 --no-sync >"$1/initdb.log" 2>&1
 }
-pg_start() { # DIR [PORT]
+pg_start() { # DIR [PORT]; PG_OPTS: more server options
   local listen="''" port=${2:-5432}
   [ -n "${2:-}" ] && listen="127.0.0.1"
   echo "$port" > "$1/port"
   _pg_as "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/pg.log" -w -t 60 \
-    -o "-k $1/sock -p $port -c listen_addresses=$listen -c fsync=off" start >/dev/null
+    -o "-k $1/sock -p $port -c listen_addresses=$listen -c fsync=off ${PG_OPTS:-}" start >/dev/null
 }
 pg_stop() { # DIR: fast shutdown (sessions are cut, as when RDS restarts)
   _pg_as "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w -t 60 stop >/dev/null 2>&1

@@ -5,7 +5,9 @@
 # gasd configured with accounts_secret + accounts_dbname and notify_via = ses. A free user
 # who exists only in profiles: the job completes, SES sends the email from the verified
 # sender, the result is archived, gas upgrade writes premium_user to profiles, the result
-# is restored with identical bytes. Then an unverified sender: the job's notify_error and
+# is restored with identical bytes. The database stops under the running gasd: a job the
+# web app submits completes, its email waits and goes out once the database is back, and it
+# is archived. Then an unverified sender: the job's notify_error and
 # gasd's log say SES refused it, and the message is dead-lettered with that reason. The
 # database password reaches no log and no output.
 SUITE=accounts_aws
@@ -17,6 +19,7 @@ if [ -z "${GAS_TEST_AWS_ENDPOINT:-}" ]; then
   echo "accounts_aws: 0 passed, 0 failed, 1 skipped"
   exit 0
 fi
+[ "$T" = 1 ] && export GAS_ARCHIVE_GRACE=4 # time to download the result before it is archived
 TOOL="python3 $GAS_ROOT/tests/system/aws_tool.py"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true \
   AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null GAS_AWS_ENDPOINT=$GAS_TEST_AWS_ENDPOINT
@@ -71,6 +74,20 @@ expect "identical bytes after the round trip" \
 expect "one email per job (no duplicate)" test "$(sent ann@example.org)" = 1
 P=$(submit "$SAMPLES/test.vcf" "$PAT")
 expect "premium user's job notified too" wait_sent pat@example.org 1
+
+# the database stops under the running gasd; the web app (boto3) still submits a job
+CAL=2c6e0c1a-3b2c-4d5e-8f90-a1b2c3d4e5f7
+pg_sql "$PG" "INSERT INTO profiles (identity_id, name, email) VALUES ('$CAL', 'Cal Free', 'cal@example.org')"
+pg_stop "$PG"
+W=$($TOOL submit "jobs_$run" "req_$run" "in-$run" "$CAL" "$SAMPLES/test.vcf")
+require "web-app job COMPLETED while the database is down" wait_field "$W" job_status COMPLETED
+expect "notify waits and retries, the database's error in the log" \
+  sh -c "for i in \$(seq 1 $((300 * T))); do [ \$(grep -c 'email for $W waits: accounts database: connection to server at \"127.0.0.1\"' '$WORK/gasd.log') -ge 2 ] && exit 0; sleep 0.1; done; exit 1"
+expect "no email while the database is down" test "$(sent cal@example.org)" = 0
+pg_start "$PG" "$PORT"
+expect "emailed once the database is back" wait_sent cal@example.org 1
+expect "archived once the database is back" wait_field "$W" archive_state ARCHIVED 30
+expect "nothing dead-lettered (gas dlq list: the header only)" test "$(gas dlq list | wc -l)" = 1
 stop_gasd
 
 # an unverified sender: a clear error, not a silent drop
