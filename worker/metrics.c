@@ -8,6 +8,7 @@
  * operator names another host: the numbers are not secret but nobody asked to publish them. */
 #include "worker.h"
 
+#include "gas/awshttp.h"
 #include "gas/backend.h"
 #include "gas/err.h"
 #include "gas/log.h"
@@ -192,6 +193,15 @@ static char *render(struct queue **qs)
         "# TYPE gas_annotation_records_per_second gauge\n"
         "gas_annotation_records_per_second %.1f\n",
         ms ? (double)atomic_load(&M.records) * 1000.0 / (double)ms : 0.0);
+    struct aws_request_count rq[128];
+    int nrq = aws_request_counts(rq, 128);
+    if (nrq) {
+        counter(&o, "gas_aws_requests_total",
+                "AWS requests this gasd sent (every attempt), by service and operation");
+        for (int i = 0; i < nrq; i++)
+            put(&o, "gas_aws_requests_total{service=\"%s\",operation=\"%s\"} %lld\n", rq[i].service,
+                rq[i].operation, rq[i].count);
+    }
     put(&o,
         "# HELP gas_worker_info This gasd\n# TYPE gas_worker_info gauge\n"
         "gas_worker_info{worker=\"%s\",version=\"%s\"} 1\n",

@@ -10,6 +10,8 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_ATTEMPTS         3
 #define DEFAULT_MAX_RESPONSE (4u << 20)
@@ -27,9 +30,101 @@ struct aws_http {
     struct aws_creds_provider *creds;
 };
 
+/* ------------------------------------------------------------------ request counts */
+
+/* Every attempt sent, by service and operation, for this process (one lock: a request
+ * costs far more than the count). */
+#define MAX_COUNTED 128
+static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct aws_request_count counted[MAX_COUNTED];
+static int ncounted;
+
+/* The operation a request is: X-Amz-Target's (JSON protocols), Action= (query), else the
+ * method with what its query or headers say (S3, Glacier: "PUT copy", "POST ?restore"). */
+static void operation_of(const struct aws_req *q, char *op, size_t n)
+{
+    for (int i = 0; q->headers && q->headers[i]; i++) {
+        const char *t = q->headers[i];
+        if (!strncasecmp(t, "X-Amz-Target: ", 14)) {
+            const char *dot = strrchr(t + 14, '.');
+            snprintf(op, n, "%s", dot ? dot + 1 : t + 14);
+            return;
+        }
+    }
+    if (q->body && q->body_len > 7 && !strncmp(q->body, "Action=", 7)) {
+        size_t l = strcspn(q->body + 7, "&");
+        snprintf(op, n, "%.*s", (int)(l < 60 ? l : 60), q->body + 7);
+        return;
+    }
+    int copy = 0;
+    for (int i = 0; q->headers && q->headers[i]; i++)
+        copy |= !strncasecmp(q->headers[i], "x-amz-copy-source:", 18);
+    size_t ql = q->query ? strcspn(q->query, "=&") : 0;
+    snprintf(op, n, "%s%s%s%.*s", q->method, copy ? " copy" : "", ql ? " ?" : "",
+             (int)(ql < 40 ? ql : 40), ql ? q->query : "");
+}
+
+static void count_request(const struct aws_req *q)
+{
+    char op[72];
+    operation_of(q, op, sizeof op);
+    const char *svc = q->service ? q->service : "?";
+    pthread_mutex_lock(&count_lock);
+    int i = 0;
+    while (i < ncounted && (strcmp(counted[i].service, svc) || strcmp(counted[i].operation, op)))
+        i++;
+    if (i == ncounted && ncounted < MAX_COUNTED) {
+        snprintf(counted[i].service, sizeof counted[i].service, "%s", svc);
+        snprintf(counted[i].operation, sizeof counted[i].operation, "%s", op);
+        ncounted++;
+    }
+    if (i < ncounted)
+        counted[i].count++;
+    pthread_mutex_unlock(&count_lock);
+}
+
+int aws_request_counts(struct aws_request_count *out, int max)
+{
+    pthread_mutex_lock(&count_lock);
+    int n = ncounted < max ? ncounted : max;
+    memcpy(out, counted, (size_t)n * sizeof *out);
+    pthread_mutex_unlock(&count_lock);
+    return n;
+}
+
+/* GAS_REQUEST_COUNTS=FILE: at exit, "service operation count" lines appended to FILE (one
+ * write, so that the processes of a benchmark can share it). */
+static void dump_counts(void)
+{
+    const char *path = getenv("GAS_REQUEST_COUNTS");
+    struct aws_request_count v[MAX_COUNTED];
+    int n = aws_request_counts(v, MAX_COUNTED);
+    if (!path || !*path || !n)
+        return;
+    struct strbuf sb;
+    sb_init(&sb, 0);
+    for (int i = 0; i < n; i++)
+        sb_addf(&sb, "%s\t%s\t%lld\n", v[i].service, v[i].operation, v[i].count);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        if (write(fd, sb.buf, sb.len) < 0)
+            log_warn("aws", "GAS_REQUEST_COUNTS %s: %s", path, strerror(errno));
+        close(fd);
+    }
+    sb_release(&sb);
+}
+
+static pthread_once_t dump_once = PTHREAD_ONCE_INIT;
+static void register_dump(void)
+{
+    if (getenv("GAS_REQUEST_COUNTS"))
+        atexit(dump_counts);
+}
+
 struct aws_http *aws_http_new(struct aws_creds_provider *creds)
 {
     struct aws_http *h = xcalloc(1, sizeof *h);
+    pthread_once(&dump_once, register_dump);
     h->curl = curl_easy_init();
     h->creds = creds;
     return h;
@@ -391,6 +486,7 @@ int aws_http_do(struct aws_http *h, const struct aws_req *q, struct aws_resp *r)
     for (int i = 0;; i++) {
         aws_resp_release(r);
         r->attempts = i + 1;
+        count_request(q);
         rc = attempt(h, q, hash, size, r);
         if (!rc && r->status / 100 == 2)
             return 0;

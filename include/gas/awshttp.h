@@ -45,6 +45,15 @@ struct aws_resp {
     int attempts;
 };
 
+/* Requests sent by this process (every attempt), by service and operation: at most max
+ * entries copied into out; the number. With GAS_REQUEST_COUNTS=FILE set, the counts are
+ * appended to FILE at exit as "service<TAB>operation<TAB>count" lines. */
+struct aws_request_count {
+    char service[24], operation[72];
+    long long count;
+};
+int aws_request_counts(struct aws_request_count *out, int max);
+
 struct aws_http;
 struct aws_http *aws_http_new(struct aws_creds_provider *creds);
 void aws_http_free(struct aws_http *h);

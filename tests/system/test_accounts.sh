@@ -38,6 +38,7 @@ user_source = postgres
 accounts_dsn = "host=$PG/sock dbname=accounts user=gas"
 CONF
 export GAS_CONFIG=$WORK/etc/gas.conf GAS_OUTBOX_DIR=$WORK/outbox
+check "gas setup makes the system (jobs, queues) beside the accounts database" 0 gas setup
 
 check_out "users list reads profiles" 0 "^$ANN +free_user +Ann Free +ann@example.org" gas users list
 check_out "users list: premium from profiles" 0 "^$PAT +premium_user" gas users list

@@ -32,6 +32,7 @@ check "postgres with ssl = on started" 0 env PG_OPTS="-c ssl=on" bash -c \
 pg_sql "$PG" "CREATE ROLE gasapp LOGIN PASSWORD '$PW'; GRANT SELECT, UPDATE ON profiles TO gasapp;
   INSERT INTO profiles (identity_id, name, email) VALUES ('3b1c4a2e-7a3e-4f55-9d7a-1c2b3d4e5f6a', 'Tia', 'tia@example.org')"
 export GAS_DATA_DIR=$WORK/data GAS_USER_SOURCE=postgres
+gas setup >/dev/null || bad "gas setup" "could not create the system"
 DSN="host=localhost port=$PORT dbname=accounts user=gasapp password=$PW sslmode=verify-full"
 check_out "verify-full with the server's CA connects" 0 "^3b1c4a2e-.* free_user +Tia" \
   env GAS_ACCOUNTS_DSN="$DSN" GAS_ACCOUNTS_SSLROOTCERT="$WORK/ca.pem" gas users list

@@ -28,7 +28,12 @@ done
 expect "bad.vcf FAILED" wait_field "$(cat bad.id)" job_status FAILED
 expect "the malformed message is dead-lettered" wait_log 'moved to gas_job_requests_dlq'
 
-scrape() { curl -fsS --max-time 10 "$url"; }
+# notify done (nothing visible or in flight) so that the queues are at rest while we compare
+notify_busy() { gas status --json | python3 -c 'import json,sys
+q = [x for x in json.load(sys.stdin)["queues"] if x["name"] == "gas_notify"][0]
+sys.exit(0 if q["visible"] + q["in_flight"] == 0 else 1)'; }
+wait_rest() { local i; for ((i = 0; i < 200 * T; i++)); do notify_busy && return 0; sleep 0.1; done; return 1; }
+expect "the notify queue comes to rest" wait_rest
 metric() { # metric NAME{LABELS}: its value in the last scrape
   awk -v k="$1" '$1 == k {print $2; found = 1} END {exit !found}' scraped.txt
 }
