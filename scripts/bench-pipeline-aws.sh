@@ -40,7 +40,7 @@ export GAS_BACKEND=aws GAS_AWS_ENDPOINT=$GAS_TEST_AWS_ENDPOINT GAS_WORK_DIR=$W \
   GAS_ANNOTATE_THREADS=2 GAS_CLOUDWATCH_INTERVAL=0 GAS_LOG_LEVEL=warn
 "$G" aws bootstrap >/dev/null
 "$G" users add bench --email bench@example.org >/dev/null
-C=$W/counts
+C=$W/counts.gas # gas commands (submit, upgrade); gasd's go to $W/counts.gasd
 count() { env GAS_REQUEST_COUNTS="$C" "$@"; }
 for ((i = 0; i < N; i++)); do count "$G" submit "$IN" --user bench >/dev/null; done
 jobs_in() { # jobs_in FIELD VALUE: how many jobs have it (not counted)
@@ -56,7 +56,7 @@ wait_for() { # wait_for FIELD VALUE [SECONDS]
   done
 }
 t0=$(date +%s.%N)
-count "$ROOT/bin/gasd" >> "$W/gasd.log" 2>&1 &
+env GAS_REQUEST_COUNTS="$W/counts.gasd" "$ROOT/bin/gasd" >> "$W/gasd.log" 2>&1 &
 gasd_pid=$!
 wait_for job_status COMPLETED
 t1=$(date +%s.%N)
@@ -69,11 +69,19 @@ wait "$gasd_pid" || true
 gasd_pid=
 echo "pipeline on moto: $N jobs of $(basename "$IN"), one gasd (annotate_threads=2), whole life"
 awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN {printf "annotate drain: %.1f jobs/s (%.2f s)\n", n / (b - a), b - a}'
-awk -F'\t' -v n="$N" '{c[$1 "\t" $2] += $3; s[$1] += $3; t += $3}
-  END {
-    printf "AWS requests per job: %.2f\n", t / n
-    printf "  %-12s %-28s %10s\n", "service", "operation", "per job"
-    m = asorti(c, k)
-    for (i = 1; i <= m; i++) { split(k[i], x, "\t"); printf "  %-12s %-28s %10.2f\n", x[1], x[2], c[k[i]] / n }
-    for (v in s) printf "  %-12s %-28s %10.2f\n", v, "(all)", s[v] / n
-  }' "$C"
+table() { # FILE TITLE: requests per job by service and operation
+  awk -F'\t' -v n="$N" -v title="$2" '{c[$1 "\t" $2] += $3; s[$1] += $3; t += $3}
+    END {
+      printf "%s: %.2f AWS requests per job\n", title, t / n
+      m = asorti(c, k)
+      for (i = 1; i <= m; i++) {
+        split(k[i], x, "\t")
+        printf "  %-11s %-24s %8.2f\n", x[1], x[2], c[k[i]] / n
+      }
+      m = asorti(s, v); line = "  by service:"
+      for (i = 1; i <= m; i++) line = line sprintf(" %s %.2f", v[i], s[v[i]] / n)
+      print line
+    }' "$1"
+}
+table "$W/counts.gasd" "gasd (annotate, notify, archive, restore, thaw)"
+table "$C" "gas submit + gas upgrade (GAS's web app does these itself: about 3 per submit)"

@@ -68,3 +68,8 @@ PY
   rm -f "$W/submits"
 done
 echo "(steady jobs/s is bounded by the one-at-a-time submitter; drain is gasd's own rate)"
+# the AWS half: requests per job over a job's whole life, on moto_server
+if [ "${BENCH_NO_AWS:-0}" != 1 ]; then
+  echo
+  "$ROOT/scripts/bench-pipeline-aws.sh"
+fi
