@@ -347,8 +347,11 @@ int cfg_load(struct cfg *cfg, const char *path)
     free(cfg->looked);
     free(cfg->file);
     cfg->file = cfg->looked = NULL;
-    if (!path || !*path)
+    int from_env = 0;
+    if (!path || !*path) {
         path = getenv("GAS_CONFIG");
+        from_env = path && *path;
+    }
     if (path && *path)
         cfg->looked = xstrdup(path);
     else
@@ -356,6 +359,9 @@ int cfg_load(struct cfg *cfg, const char *path)
     int rc = 0;
     if (path) {
         rc = cfg_load_file(cfg, path);
+        if (rc == GAS_ENOTFOUND)
+            gas_err_set(rc, "config file %s: No such file or directory%s", path,
+                        from_env ? " (named by GAS_CONFIG)" : "");
         char *abs = rc ? NULL : realpath(path, NULL);
         if (abs) {
             resolve_paths(cfg, path, abs);

@@ -103,8 +103,25 @@ static int dlq_each(struct cli *c, const char *only, const char *msg_id, cJSON *
     return rc ? cli_fail(c->cmd->name, rc) : 0;
 }
 
+/* 0 if name is one of GAS's queues (or NULL), else prints why and returns 2. */
+static int known_queue(const struct cli *c, const char *name)
+{
+    for (size_t i = 0; name && i < sizeof queues / sizeof *queues; i++)
+        if (!strcmp(name, cfg_str(c->cfg, queues[i])))
+            return 0;
+    if (!name)
+        return 0;
+    fprintf(stderr, "gas %s: no queue %s; the queues are:", c->cmd->name, name);
+    for (size_t i = 0; i < sizeof queues / sizeof *queues; i++)
+        fprintf(stderr, " %s", cfg_str(c->cfg, queues[i]));
+    fputc('\n', stderr);
+    return 2;
+}
+
 int cmd_dlq_list(struct cli *c)
 {
+    if (known_queue(c, c->nargs ? c->args[0] : NULL))
+        return 2;
     cJSON *json = cli_flag(c, "json") ? cJSON_CreateArray() : NULL;
     if (!json)
         printf("%-24s %-36s %3s  %-19s  %s\n", "queue", "message", "rcv", "sent (UTC)",
@@ -119,6 +136,8 @@ int cmd_dlq_list(struct cli *c)
 
 int cmd_dlq_redrive(struct cli *c)
 {
+    if (known_queue(c, c->nargs ? c->args[0] : NULL))
+        return 2;
     int total = 0, rc = dlq_each(c, c->nargs ? c->args[0] : NULL, c->nargs > 1 ? c->args[1] : NULL,
                                  NULL, &total);
     if (!rc)

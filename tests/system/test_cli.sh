@@ -98,6 +98,10 @@ check_out "./gas.conf is found" 0 '^ann ' sh -c 'cd ../site && gas users list'
 mkdir -p "$XDG_CONFIG_HOME/gas"
 printf 'data_dir = ../../site/state\n' > "$XDG_CONFIG_HOME/gas/gas.conf"
 check_out "XDG gas.conf is found, its data_dir relative to it" 0 '^ann ' gas users list
+check_out "GAS_CONFIG naming a missing file says so" 2 'config file /nonexistent/gas.conf: No such file or directory \(named by GAS_CONFIG\)' \
+  env GAS_CONFIG=/nonexistent/gas.conf gas status
+check_out "dlq list of an unknown queue lists the queues" 2 'no queue nope; the queues are: gas_job_requests' \
+  gas dlq list nope --config ../site/gas.conf
 check_out "--json anywhere" 0 '"user_id":[[:space:]]*"ann"' gas --json users list
 
 # ---- job ids: unique prefixes, newest first, JSON
