@@ -302,7 +302,26 @@ static struct pg_conn *conn_slot(struct pg_src *s)
     return t;
 }
 
-/* This thread's open connection, made now if it has none (or a broken one). */
+/* A new connection with src->params (built first if need be), under src->mu. */
+static int conn_open(struct pg_src *s, PGconn **out)
+{
+    *out = NULL;
+    int rc = ensure_params(s);
+    if (rc)
+        return rc;
+    PGconn *c =
+        PQconnectdbParams((const char *const *)s->params.kw, (const char *const *)s->params.val, 0);
+    if (PQstatus(c) == CONNECTION_OK) {
+        *out = c;
+        return 0;
+    }
+    rc = connect_error(PQerrorMessage(c));
+    PQfinish(c);
+    return rc;
+}
+
+/* This thread's open connection, made now if it has none (or a broken one). A password
+ * the server refuses may have been rotated: the secret is fetched again, once. */
 static int conn_get(struct pg_src *s, PGconn **out)
 {
     struct pg_conn *t = conn_slot(s);
@@ -314,26 +333,17 @@ static int conn_get(struct pg_src *s, PGconn **out)
         PQfinish(t->c);
     t->c = NULL;
     pthread_mutex_lock(&s->mu);
-    int rc = ensure_params(s);
-    PGconn *c = NULL;
-    if (!rc) {
-        c = PQconnectdbParams((const char *const *)s->params.kw, (const char *const *)s->params.val,
-                              0);
-        if (PQstatus(c) != CONNECTION_OK) {
-            rc = connect_error(PQerrorMessage(c));
-            if (rc == GAS_EAUTH && !*cfg_str(s->cfg, CFG_ACCOUNTS_DSN)) {
-                users_pg_params_free(&s->params); /* a rotated password: fetch it again */
-                s->have_params = 0;
-            }
-            PQfinish(c);
-            c = NULL;
-        }
+    int rc = conn_open(s, &t->c);
+    if (rc == GAS_EAUTH && !*cfg_str(s->cfg, CFG_ACCOUNTS_DSN)) {
+        log_warn("users", "%s: reading secret %s again", gas_errmsg(),
+                 cfg_str(s->cfg, CFG_ACCOUNTS_SECRET));
+        users_pg_params_free(&s->params);
+        s->have_params = 0;
+        rc = conn_open(s, &t->c);
     }
     pthread_mutex_unlock(&s->mu);
-    if (rc)
-        return rc;
-    t->c = *out = c;
-    return 0;
+    *out = t->c;
+    return rc;
 }
 
 /* Runs sql with text parameters; *res is the caller's on success. A connection that broke

@@ -21,7 +21,7 @@ enum pipe_result pipe_result_of(int rc)
 
 enum pipe_result pipe_result_of_user(struct pipe_ctx *ctx, int rc)
 {
-    if (gas_err_class(rc) != GAS_CLASS_RETRYABLE)
+    if (gas_err_class(rc) == GAS_CLASS_NOT_FOUND)
         return PIPE_DEAD;
     ctx->defer_s = (int)cfg_int(ctx->cfg, CFG_QUEUE_VISIBILITY);
     return PIPE_DEFER;

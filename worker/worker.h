@@ -64,9 +64,11 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body);
 
 /* What a backend error means for the message: RETRY when it may pass, DEAD otherwise. */
 enum pipe_result pipe_result_of(int rc);
-/* What a user source error means: one that may pass (the accounts database is down or
- * slow) hides the message for another visibility timeout (PIPE_DEFER: the receive limit
- * never dead-letters it, so a long outage loses nothing); others as pipe_result_of. */
+/* What a user source error means: no such user dead-letters the message; anything else
+ * (the accounts database down or slow, or misconfigured: a refused password, a missing
+ * table) is not the message's fault and hides it for another visibility timeout
+ * (PIPE_DEFER: the receive limit never dead-letters it, so nothing is lost while the
+ * database or its configuration is fixed; gasd logs why each time). */
 enum pipe_result pipe_result_of_user(struct pipe_ctx *ctx, int rc);
 /* Reads the job a request or result message names (job_id), setting the log context;
  * 0, or <0 with *r set to what the runner should do with the message. */

@@ -13,6 +13,7 @@
 #   aws_tool.py iam-user NAME                           an IAM user with full access and an
 #                                                       access key; prints "KEY SECRET"
 #   aws_tool.py secret NAME JSON                        a Secrets Manager secret (SecretString)
+#   aws_tool.py put-secret NAME JSON                    a new value of a secret (a rotation)
 #   aws_tool.py ses-verify EMAIL                        a verified SES email identity
 #   aws_tool.py ses-sent SOURCE                         the emails SES sent from SOURCE, one
 #                                                       "TO<TAB>SUBJECT" line each (moto's
@@ -113,6 +114,10 @@ def secret(name, value):
     client("secretsmanager").create_secret(Name=name, SecretString=value)
 
 
+def put_secret(name, value):
+    client("secretsmanager").put_secret_value(SecretId=name, SecretString=value)
+
+
 def ses_verify(email):
     client("ses").verify_email_identity(EmailAddress=email)
 
@@ -128,7 +133,7 @@ def ses_sent(source):
 
 cmds = {"submit": submit, "item": item, "exists": exists, "storage-class": storage_class,
         "legacy": legacy, "iam-user": iam_user,
-        "secret": secret, "ses-verify": ses_verify, "ses-sent": ses_sent}
+        "secret": secret, "put-secret": put_secret, "ses-verify": ses_verify, "ses-sent": ses_sent}
 if len(sys.argv) < 2 or sys.argv[1] not in cmds:
     sys.exit("usage: aws_tool.py " + "|".join(cmds) + " ...")
 cmds[sys.argv[1]](*sys.argv[2:])

@@ -45,6 +45,8 @@ check_out "users list: premium from profiles" 0 "^$PAT +premium_user" gas users 
 check_out "users add: users live in the accounts database" 1 "add them there" gas users add bob
 check_out "upgrade of an unknown identity fails" 1 "no user 00000000-0000-4000-8000-000000000000" \
   gas upgrade 00000000-0000-4000-8000-000000000000
+check_out "a role the server does not know: a clear error" 1 'accounts database: .*role "nosuch" does not exist' \
+  env GAS_ACCOUNTS_DSN="host=$PG/sock dbname=accounts user=nosuch" gas users list
 check_out "gas config hides the DSN" 0 'accounts_dsn = "\[redacted\]"' gas config
 
 start_gasd

@@ -7,7 +7,8 @@
 # sender, the result is archived, gas upgrade writes premium_user to profiles, the result
 # is restored with identical bytes. The database stops under the running gasd: a job the
 # web app submits completes, its email waits and goes out once the database is back, and it
-# is archived. Then an unverified sender: the job's notify_error and
+# is archived. The password is rotated and the server restarted: gasd reads the secret
+# again. Then an unverified sender: the job's notify_error and
 # gasd's log say SES refused it, and the message is dead-lettered with that reason. The
 # database password reaches no log and no output.
 SUITE=accounts_aws
@@ -88,6 +89,19 @@ pg_start "$PG" "$PORT"
 expect "emailed once the database is back" wait_sent cal@example.org 1
 expect "archived once the database is back" wait_field "$W" archive_state ARCHIVED 30
 expect "nothing dead-lettered (gas dlq list: the header only)" test "$(gas dlq list | wc -l)" = 1
+
+# the password is rotated (the secret updated, as RDS rotation does) and the server
+# restarts: gasd's next connection is refused, it reads the secret again and carries on
+NEWPW="pw2-$RANDOM$RANDOM-secret"
+pg_sql "$PG" "ALTER ROLE gasapp PASSWORD '$NEWPW'"
+$TOOL put-secret "rds/accounts_database-$run" \
+  "{\"username\": \"gasapp\", \"password\": \"$NEWPW\", \"host\": \"127.0.0.1\", \"port\": $PORT, \"engine\": \"postgres\"}"
+pg_stop "$PG" && pg_start "$PG" "$PORT"
+R=$($TOOL submit "jobs_$run" "req_$run" "in-$run" "$CAL" "$SAMPLES/test.vcf")
+expect "a refused password makes gasd read the secret again" \
+  wait_log "password authentication failed for user \"gasapp\": reading secret rds/accounts_database-$run again" 30
+expect "the job after the rotation is emailed" wait_sent cal@example.org 2
+expect "... and nothing dead-lettered" test "$(gas dlq list | wc -l)" = 1
 stop_gasd
 
 # an unverified sender: a clear error, not a silent drop
@@ -102,5 +116,6 @@ check_out "the message is in the notify dead-letter queue" 0 "$K" gas dlq list "
 expect "no email recorded as sent" test -z "$(field "$K" notify_time)"
 stop_gasd
 expect "the database password reaches no log" sh -c "! grep -q -- '$PW' '$WORK/gasd.log'"
-expect "the secret JSON reaches no log" sh -c "! grep -q 'gasapp' '$WORK/gasd.log'"
+expect "the rotated password reaches no log" sh -c "! grep -q -- '$NEWPW' '$WORK/gasd.log'"
+expect "the secret JSON reaches no log" sh -c "! grep -q 'engine' '$WORK/gasd.log'"
 finish_pipeline accounts_aws
