@@ -32,27 +32,48 @@ struct email {
     char *subject, *text;
 };
 
+/* "5 minutes", "2 hours", "3 days": a grace period for a person. */
+static void human_span(int64_t s, char *buf, size_t n)
+{
+    static const struct {
+        int64_t unit;
+        const char *name;
+    } units[] = {{86400, "day"}, {3600, "hour"}, {60, "minute"}, {1, "second"}};
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (s >= units[i].unit || units[i].unit == 1) {
+            int64_t k = (s + units[i].unit / 2) / units[i].unit;
+            snprintf(buf, n, "%lld %s%s", (long long)k, units[i].name, k == 1 ? "" : "s");
+            return;
+        }
+}
+
 static void compose(struct pipe_ctx *ctx, const struct job *job, const struct user *u,
                     struct email *e)
 {
-    char date[64];
-    time_t now = time(NULL);
+    char done[64] = "", grace[48], keep[256];
+    time_t t = job->complete_time > 0 ? (time_t)job->complete_time : time(NULL);
     struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    gmtime_r(&t, &tm);
+    strftime(done, sizeof done, "%Y-%m-%d %H:%M UTC", &tm);
     e->to = u->email;
     e->to_name = u->name ? u->name : u->user_id;
     e->subject = xasprintf("GAS: your annotation job for %s is complete",
                            job->input_file_name ? job->input_file_name : job->job_id);
-    e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) finished at %s UTC.\r\n"
-                        "Results: %s/%s\r\nCount log: %s/%s\r\n\r\n"
-                        "Free accounts keep results for a grace period; upgrade to premium to "
-                        "keep them available.\r\n\r\n-- GAS\r\n",
+    human_span(cfg_int(ctx->cfg, CFG_ARCHIVE_GRACE), grace, sizeof grace);
+    if (u->role == ROLE_PREMIUM)
+        snprintf(keep, sizeof keep, "As a premium user you keep your results available.");
+    else
+        snprintf(keep, sizeof keep,
+                 "Free accounts keep results available for %s; after that they move to cold "
+                 "storage. Upgrade to premium to keep them available.",
+                 grace);
+    e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) finished on %s.\r\n"
+                        "Results: %s/%s\r\nCount log: %s/%s\r\n\r\n%s\r\n\r\n-- GAS\r\n",
                         e->to_name, job->job_id, job->input_file_name ? job->input_file_name : "",
-                        date, job->s3_results_bucket ? job->s3_results_bucket : "",
+                        done, job->s3_results_bucket ? job->s3_results_bucket : "",
                         job->s3_key_result_file ? job->s3_key_result_file : "",
                         job->s3_results_bucket ? job->s3_results_bucket : "",
-                        job->s3_key_log_file ? job->s3_key_log_file : "");
+                        job->s3_key_log_file ? job->s3_key_log_file : "", keep);
 }
 
 /* The whole message with its headers, for the outbox and SMTP. */

@@ -21,6 +21,10 @@ expect "result is annotated VCF" grep -q '^##INFO=<ID=GENE' first.vcf
 expect "count log readable" sh -c "gas log $J | grep -q '^total records: 1141'"
 expect "email in the outbox" wait_file "$GAS_DATA_DIR/outbox/$J.eml"
 expect "email addressed to the user" grep -q '^To: Ann <ann@example.org>' "$GAS_DATA_DIR/outbox/$J.eml"
+expect "a free user's email gives the grace period" grep -q 'Free accounts keep results available for [0-9]* second' "$GAS_DATA_DIR/outbox/$J.eml"
+expect "the email says when the job finished, in UTC" grep -qE 'finished on 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC' "$GAS_DATA_DIR/outbox/$J.eml"
+expect "a premium user's email" wait_file "$GAS_DATA_DIR/outbox/$P.eml"
+expect "... does not ask them to upgrade" sh -c "grep -q 'As a premium user you keep your results' '$GAS_DATA_DIR/outbox/$P.eml' && ! grep -q 'Upgrade to premium' '$GAS_DATA_DIR/outbox/$P.eml'"
 require "job ARCHIVED after the grace period" wait_field "$J" archive_state ARCHIVED
 expect "archive id recorded" test -n "$(field "$J" results_file_archive_id)"
 out=$(gas download "$J" -o x.vcf 2>&1)
