@@ -253,6 +253,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         r = fail_job(ctx, job->job_id, why);
         goto out;
     }
+    fault_point("annotate.fetch");
     if (!rc)
         rc = objs_get_file(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, in);
     if (rc) {
@@ -268,6 +269,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         r = failed(ctx, job, rc);
         goto out;
     }
+    fault_point("annotate.upload");
     rc = objs_put_file(app->be->objs, rb, rkey, out);
     if (!rc)
         rc = objs_put_file(app->be->objs, rb, lkey, logp);
