@@ -72,9 +72,7 @@ int cmd_submit(struct cfg *cfg, int argc, char **argv)
         job.s3_key_input_file = xstrdup(key);
         job.submit_time = gas_now_s();
         job.job_status = JOB_PENDING;
-        cJSON *item = job_to_json(&job);
-        rc = tbl_put(app->jobs, item, 1);
-        cJSON_Delete(item);
+        rc = job_submit(app->jobs, &job);
         if (rc) { /* refused (e.g. a full disk): no job, so no input object either */
             char *why = xstrdup(gas_errmsg());
             objs_delete(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key);

@@ -124,14 +124,10 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     if (rc)
         return r;
     const char *job_id = job.job_id;
-    cJSON *item = NULL;
-    if (tbl_get(ctx->app->jobs, job_id, &item) == 0 &&
-        cJSON_GetObjectItemCaseSensitive(item, "notify_time")) {
-        cJSON_Delete(item);
+    if (job.notify_time) {
         job_release(&job);
         return PIPE_ACK; /* sent already */
     }
-    cJSON_Delete(item);
     rc = app_user_get(ctx->app, job.user_id, &u);
     if (rc) {
         job_release(&job);
@@ -150,11 +146,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         }
     }
     if (r == PIPE_ACK) {
-        struct tbl_update up;
-        tbl_update_init(&up);
-        tbl_update_set_int(&up, "notify_time", gas_now_s());
-        tbl_update(ctx->app->jobs, job_id, &up, NULL);
-        tbl_update_release(&up);
+        job_notified(ctx->app->jobs, job_id);
     }
     user_release(&u);
     job_release(&job);
