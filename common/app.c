@@ -140,14 +140,7 @@ int app_retry(struct gas_app *a, const char *job_id)
     if (rc)
         return rc;
     if (job.job_status == JOB_FAILED) {
-        struct tbl_update u;
-        tbl_update_init(&u);
-        job_update_status(&u, JOB_FAILED, JOB_PENDING);
-        tbl_update_remove(&u, "error");
-        tbl_update_remove(&u, "attempts");
-        tbl_update_remove(&u, "worker_id");
-        rc = tbl_update(a->jobs, job_id, &u, NULL);
-        tbl_update_release(&u);
+        rc = job_retry(a->jobs, job_id);
         job.job_status = JOB_PENDING;
     } else if (job.job_status != JOB_PENDING) {
         rc = gas_err_set(GAS_ECONFLICT, "job %s is %s: only FAILED or PENDING jobs are retried",
@@ -164,17 +157,7 @@ int app_retry(struct gas_app *a, const char *job_id)
 
 int app_cancel(struct gas_app *a, const char *job_id)
 {
-    struct tbl_update u;
-    tbl_update_init(&u);
-    job_update_status(&u, JOB_PENDING, JOB_FAILED);
-    tbl_update_set_str(&u, "error", "cancelled by an administrator");
-    int rc = tbl_update(a->jobs, job_id, &u, NULL);
-    tbl_update_release(&u);
-    if (rc == GAS_ENOTFOUND)
-        gas_err_set(rc, "no job %s", job_id);
-    else if (rc == GAS_ECONFLICT)
-        gas_err_set(rc, "job %s is not PENDING: only PENDING jobs can be cancelled", job_id);
-    return rc;
+    return job_cancel(a->jobs, job_id);
 }
 
 /* Adds the jobs of one scan page whose id starts with prefix to found. */

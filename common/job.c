@@ -5,6 +5,7 @@
 #include "gas/json.h"
 #include "gas/util.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,66 +74,68 @@ static int get_num(const cJSON *item, const char *name, int64_t *out)
     return rc == GAS_ENOTFOUND ? 0 : rc;
 }
 
+enum field_kind { K_STR, K_NUM, K_STATUS, K_ARCH };
+
+/* JOB_FIELDS (include/gas/job.h) as data: what reading, writing and releasing walk. */
+static const struct field {
+    const char *name;
+    enum field_kind kind;
+    int required;
+    size_t off;
+} fields[] = {
+#define JOB_FIELD_ROW(name, kind, required) {#name, K_##kind, required, offsetof(struct job, name)},
+    JOB_FIELDS(JOB_FIELD_ROW)
+#undef JOB_FIELD_ROW
+};
+#define NFIELDS (sizeof fields / sizeof *fields)
+
+#define AT(j, f, type) ((type *)((char *)(j) + (f)->off))
+
+static int get_status(const cJSON *item, const struct field *f, struct job *j)
+{
+    const char *status = json_str(item, f->name);
+    int s = job_status_parse(status);
+    if (s < 0)
+        return gas_err_set(GAS_EINVAL,
+                           "job_status \"%.40s\" is not one of PENDING, RUNNING, COMPLETED, FAILED",
+                           status ? status : "");
+    *AT(j, f, enum job_status) = (enum job_status)s;
+    return 0;
+}
+
+/* After every string field: the archive id decides for an item without archive_state. */
+static int get_arch(const cJSON *item, const struct field *f, struct job *j)
+{
+    const char *arch = json_str(item, f->name);
+    enum archive_state *dst = AT(j, f, enum archive_state);
+    if (!arch && cJSON_GetObjectItemCaseSensitive(item, f->name))
+        return gas_err_set(GAS_EINVAL, "archive_state is not a string");
+    if (!arch) {
+        *dst = cJSON_GetObjectItemCaseSensitive(item, "results_file_archive_id") ? ARCH_ARCHIVED
+                                                                                 : ARCH_NONE;
+        return 0;
+    }
+    if (archive_state_parse(arch) < 0)
+        return gas_err_set(GAS_EINVAL,
+                           "archive_state \"%.40s\" is not one of NONE, ARCHIVING, ARCHIVED, "
+                           "RESTORING",
+                           arch);
+    *dst = (enum archive_state)archive_state_parse(arch);
+    return 0;
+}
+
 int job_from_json(const cJSON *item, struct job *j)
 {
     memset(j, 0, sizeof *j);
-    const char *status = NULL, *arch = NULL;
-    int rc = get_str(item, "job_id", 1, &j->job_id);
-    if (!rc)
-        rc = get_str(item, "user_id", 1, &j->user_id);
-    const struct {
-        const char *name;
-        char **dst;
-    } strs[] = {
-        {"input_file_name", &j->input_file_name},
-        {"s3_inputs_bucket", &j->s3_inputs_bucket},
-        {"s3_key_input_file", &j->s3_key_input_file},
-        {"s3_results_bucket", &j->s3_results_bucket},
-        {"s3_key_result_file", &j->s3_key_result_file},
-        {"s3_key_log_file", &j->s3_key_log_file},
-        {"results_file_archive_id", &j->results_file_archive_id},
-        {"retrieval_id", &j->retrieval_id},
-        {"retrieval_tier", &j->retrieval_tier},
-        {"error", &j->error},
-        {"worker_id", &j->worker_id},
-        {"genome_build", &j->genome_build},
-    };
-    for (size_t i = 0; !rc && i < sizeof strs / sizeof *strs; i++)
-        rc = get_str(item, strs[i].name, 0, strs[i].dst);
-    const struct {
-        const char *name;
-        int64_t *dst;
-    } nums[] = {
-        {"submit_time", &j->submit_time},   {"complete_time", &j->complete_time},
-        {"attempts", &j->attempts},         {"lease_until", &j->lease_until},
-        {"restore_time", &j->restore_time},
-    };
-    for (size_t i = 0; !rc && i < sizeof nums / sizeof *nums; i++)
-        rc = get_num(item, nums[i].name, nums[i].dst);
-    if (!rc) {
-        status = json_str(item, "job_status");
-        int s = job_status_parse(status);
-        if (s < 0)
-            rc = gas_err_set(GAS_EINVAL,
-                             "job_status \"%.40s\" is not one of PENDING, RUNNING, "
-                             "COMPLETED, FAILED",
-                             status ? status : "");
-        else
-            j->job_status = (enum job_status)s;
-    }
-    if (!rc) {
-        arch = json_str(item, "archive_state");
-        if (!arch && cJSON_GetObjectItemCaseSensitive(item, "archive_state"))
-            rc = gas_err_set(GAS_EINVAL, "archive_state is not a string");
-        else if (!arch)
-            j->archive_state = j->results_file_archive_id ? ARCH_ARCHIVED : ARCH_NONE;
-        else if (archive_state_parse(arch) < 0)
-            rc = gas_err_set(GAS_EINVAL,
-                             "archive_state \"%.40s\" is not one of NONE, ARCHIVING, "
-                             "ARCHIVED, RESTORING",
-                             arch);
-        else
-            j->archive_state = (enum archive_state)archive_state_parse(arch);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < NFIELDS; i++) {
+        const struct field *f = &fields[i];
+        switch (f->kind) {
+        case K_STR: rc = get_str(item, f->name, f->required, AT(j, f, char *)); break;
+        case K_NUM: rc = get_num(item, f->name, AT(j, f, int64_t)); break;
+        case K_STATUS: rc = get_status(item, f, j); break;
+        case K_ARCH: rc = get_arch(item, f, j); break;
+        }
     }
     if (rc)
         job_release(j);
@@ -141,63 +144,36 @@ int job_from_json(const cJSON *item, struct job *j)
 
 /* ---------------------------------------------------------------------------- writing */
 
-static void put_str(cJSON *o, const char *name, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, name, v);
-}
-
-static void put_num(cJSON *o, const char *name, int64_t v)
-{
-    if (v)
-        cJSON_AddNumberToObject(o, name, (double)v);
-}
-
 cJSON *job_to_json(const struct job *j)
 {
     cJSON *o = cJSON_CreateObject();
-    put_str(o, "job_id", j->job_id);
-    put_str(o, "user_id", j->user_id);
-    put_str(o, "input_file_name", j->input_file_name);
-    put_str(o, "s3_inputs_bucket", j->s3_inputs_bucket);
-    put_str(o, "s3_key_input_file", j->s3_key_input_file);
-    put_num(o, "submit_time", j->submit_time);
-    cJSON_AddStringToObject(o, "job_status", job_status_name(j->job_status));
-    put_str(o, "s3_results_bucket", j->s3_results_bucket);
-    put_str(o, "s3_key_result_file", j->s3_key_result_file);
-    put_str(o, "s3_key_log_file", j->s3_key_log_file);
-    put_num(o, "complete_time", j->complete_time);
-    put_str(o, "results_file_archive_id", j->results_file_archive_id);
-    cJSON_AddStringToObject(o, "archive_state", archive_state_name(j->archive_state));
-    put_str(o, "retrieval_id", j->retrieval_id);
-    put_str(o, "retrieval_tier", j->retrieval_tier);
-    put_num(o, "attempts", j->attempts);
-    put_str(o, "error", j->error);
-    put_str(o, "worker_id", j->worker_id);
-    put_str(o, "genome_build", j->genome_build);
-    put_num(o, "lease_until", j->lease_until);
-    put_num(o, "restore_time", j->restore_time);
+    for (size_t i = 0; i < NFIELDS; i++) {
+        const struct field *f = &fields[i];
+        switch (f->kind) {
+        case K_STR:
+            if (*AT(j, f, char *))
+                cJSON_AddStringToObject(o, f->name, *AT(j, f, char *));
+            break;
+        case K_NUM:
+            if (*AT(j, f, int64_t))
+                cJSON_AddNumberToObject(o, f->name, (double)*AT(j, f, int64_t));
+            break;
+        case K_STATUS:
+            cJSON_AddStringToObject(o, f->name, job_status_name(*AT(j, f, enum job_status)));
+            break;
+        case K_ARCH:
+            cJSON_AddStringToObject(o, f->name, archive_state_name(*AT(j, f, enum archive_state)));
+            break;
+        }
+    }
     return o;
 }
 
 void job_release(struct job *j)
 {
-    char **strs[] = {&j->job_id,
-                     &j->user_id,
-                     &j->input_file_name,
-                     &j->s3_inputs_bucket,
-                     &j->s3_key_input_file,
-                     &j->s3_results_bucket,
-                     &j->s3_key_result_file,
-                     &j->s3_key_log_file,
-                     &j->results_file_archive_id,
-                     &j->retrieval_id,
-                     &j->retrieval_tier,
-                     &j->error,
-                     &j->worker_id,
-                     &j->genome_build};
-    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
-        free(*strs[i]);
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (fields[i].kind == K_STR)
+            free(*AT(j, &fields[i], char *));
     memset(j, 0, sizeof *j);
 }
 
@@ -217,6 +193,18 @@ const char *job_display_state(const struct job *j)
 }
 
 /* ------------------------------------------------------------------------------ users */
+
+static void put_str(cJSON *o, const char *name, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, name, v);
+}
+
+static void put_num(cJSON *o, const char *name, int64_t v)
+{
+    if (v)
+        cJSON_AddNumberToObject(o, name, (double)v);
+}
 
 int user_from_json(const cJSON *item, struct user *u)
 {

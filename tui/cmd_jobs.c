@@ -66,9 +66,7 @@ int cmd_submit(struct cli *c)
         job.submit_time = gas_now_s();
         job.job_status = JOB_PENDING;
         job.genome_build = build ? xstrdup(annot_build_name(annot_build_parse(build))) : NULL;
-        cJSON *item = job_to_json(&job);
-        rc = tbl_put(app->jobs, item, 1);
-        cJSON_Delete(item);
+        rc = job_submit(app->jobs, &job);
         if (rc) { /* refused (e.g. a full disk): no job, so no input object either */
             char *why = xstrdup(gas_errmsg());
             objs_delete(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key);

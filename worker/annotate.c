@@ -64,15 +64,8 @@ static void *keeper_main(void *arg)
         if (k->done)
             break;
         pthread_mutex_unlock(&k->mu);
-        struct tbl_update u;
-        tbl_update_init(&u);
-        tbl_update_if_str(&u, "job_status", TBL_EQ, "RUNNING");
-        tbl_update_if_str(&u, "worker_id", TBL_EQ, k->ctx->worker_id);
-        tbl_update_set_int(&u, "lease_until", gas_now_s() + lease);
-        job_watch_until(&u, gas_now_s() + lease);
-        if (tbl_update(k->ctx->app->jobs, k->job_id, &u, NULL))
+        if (job_renew(k->ctx->app->jobs, k->job_id, k->ctx->worker_id, lease))
             log_warn("annotate", "lease renewal failed: %s", gas_errmsg());
-        tbl_update_release(&u);
         if (queue_extend(k->ctx->q, k->ctx->msg->receipt, lease))
             log_warn("annotate", "visibility renewal failed: %s", gas_errmsg());
         pthread_mutex_lock(&k->mu);
@@ -84,42 +77,12 @@ static void *keeper_main(void *arg)
 /* Claims the job: PENDING, or RUNNING with an expired lease (or our own). */
 static int claim(struct pipe_ctx *ctx, const struct job *job)
 {
-    int64_t now = gas_now_s();
-    struct tbl_update u;
-    tbl_update_init(&u);
-    int rc = job_update_status(&u, job->job_status, JOB_RUNNING);
-    if (!rc && job->job_status == JOB_RUNNING &&
-        strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id))
-        tbl_update_if_int(&u, "lease_until", TBL_LT, now);
-    tbl_update_if_int(&u, "attempts", job->attempts ? TBL_EQ : TBL_NE, job->attempts);
-    tbl_update_set_str(&u, "worker_id", ctx->worker_id);
-    tbl_update_set_int(&u, "lease_until", now + cfg_int(ctx->cfg, CFG_JOB_LEASE));
-    job_watch_until(&u, now + cfg_int(ctx->cfg, CFG_JOB_LEASE));
-    tbl_update_set_int(&u, "attempts", job->attempts + 1);
-    if (!rc)
-        rc = tbl_update(ctx->app->jobs, job->job_id, &u, NULL);
-    tbl_update_release(&u);
-    return rc;
-}
-
-/* Moves our RUNNING job to `to` with the changes in u (which gets the conditions). */
-static int finish(struct pipe_ctx *ctx, const char *job_id, enum job_status to,
-                  struct tbl_update *u)
-{
-    job_update_status(u, JOB_RUNNING, to);
-    tbl_update_if_str(u, "worker_id", TBL_EQ, ctx->worker_id);
-    tbl_update_remove(u, "lease_until");
-    int rc = tbl_update(ctx->app->jobs, job_id, u, NULL);
-    tbl_update_release(u);
-    return rc;
+    return job_claim(ctx->app->jobs, job, ctx->worker_id, cfg_int(ctx->cfg, CFG_JOB_LEASE));
 }
 
 static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const char *why)
 {
-    struct tbl_update u;
-    tbl_update_init(&u);
-    tbl_update_set_str(&u, "error", why);
-    int rc = finish(ctx, job_id, JOB_FAILED, &u);
+    int rc = job_fail(ctx->app->jobs, job_id, ctx->worker_id, why);
     if (rc && gas_err_class(rc) != GAS_CLASS_CONFLICT)
         return PIPE_RETRY;
     log_warn("annotate", "job FAILED: %s", why);
@@ -130,19 +93,13 @@ static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const
  * shows why it is being retried and the final "gave up" names it. */
 static enum pipe_result release(struct pipe_ctx *ctx, const struct job *job, const char *why)
 {
-    struct tbl_update u;
-    tbl_update_init(&u);
     if (atomic_load(&ctx->w->stopping)) { /* SIGTERM cut it short: not a failed attempt */
         log_warn("annotate", "job released at shutdown: %s", why);
-        if (job->attempts > 1)
-            tbl_update_set_int(&u, "attempts", job->attempts - 1);
-        else
-            tbl_update_remove(&u, "attempts");
+        job_requeue(ctx->app->jobs, job->job_id, ctx->worker_id, NULL, job->attempts - 1);
     } else {
         log_warn("annotate", "job released for a retry: %s", why);
-        tbl_update_set_str(&u, "error", why);
+        job_requeue(ctx->app->jobs, job->job_id, ctx->worker_id, why, -1);
     }
-    finish(ctx, job->job_id, JOB_PENDING, &u);
     return PIPE_RETRY;
 }
 
@@ -224,20 +181,16 @@ static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *i
 
 /* What gas show (and the console) say about the build: annotation_build, and
  * annotation_note when the records were not annotated or the count log has warnings. */
-static void set_build_note(struct tbl_update *u, const struct annot_stats *st)
+static void build_note(const struct annot_stats *st, char *note, size_t n)
 {
-    tbl_update_set_str(u, "annotation_build", st->build);
-    char note[1024];
     if (!st->annotated)
-        snprintf(note, sizeof note, "not annotated: %s is %s; %s", st->build, st->build_how,
+        snprintf(note, n, "not annotated: %s is %s; %s", st->build, st->build_how,
                  st->not_annotated_why);
     else if (st->nwarnings)
-        snprintf(note, sizeof note, "%s, %s; %d warning%s in the count log (gas log): %s",
-                 st->build, st->build_how, st->nwarnings, st->nwarnings == 1 ? "" : "s",
-                 st->warnings[0]);
+        snprintf(note, n, "%s, %s; %d warning%s in the count log (gas log): %s", st->build,
+                 st->build_how, st->nwarnings, st->nwarnings == 1 ? "" : "s", st->warnings[0]);
     else
-        snprintf(note, sizeof note, "%s, %s", st->build, st->build_how);
-    tbl_update_set_str(u, "annotation_note", note);
+        snprintf(note, n, "%s, %s", st->build, st->build_how);
 }
 
 /* Fetch, annotate, upload, COMPLETED. The job is claimed by us. */
@@ -275,6 +228,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         r = fail_job(ctx, job->job_id, why);
         goto out;
     }
+    fault_point("annotate.fetch");
     if (!rc)
         rc = objs_get_file(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, in);
     if (rc) {
@@ -292,6 +246,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         r = failed(ctx, job, rc);
         goto out;
     }
+    fault_point("annotate.upload");
     rc = objs_put_file(app->be->objs, rb, rkey, out);
     if (!rc)
         rc = objs_put_file(app->be->objs, rb, jlkey, jlogp); /* gas log --json */
@@ -302,16 +257,11 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         goto out;
     }
     fault_point("annotate.after_upload");
-    struct tbl_update u;
-    tbl_update_init(&u);
     job->complete_time = gas_now_s();
-    tbl_update_set_str(&u, "s3_results_bucket", rb);
-    tbl_update_set_str(&u, "s3_key_result_file", rkey);
-    tbl_update_set_str(&u, "s3_key_log_file", lkey);
-    tbl_update_set_int(&u, "complete_time", job->complete_time);
-    tbl_update_remove(&u, "error");
-    set_build_note(&u, st);
-    rc = finish(ctx, job->job_id, JOB_COMPLETED, &u);
+    char note[1024];
+    build_note(st, note, sizeof note);
+    struct job_result res = {rb, rkey, lkey, job->complete_time, st->build, note};
+    rc = job_complete(app->jobs, job->job_id, ctx->worker_id, &res);
     if (rc == GAS_ECONFLICT) { /* our lease was lost: the worker that took over finishes */
         log_warn("annotate", "job was taken over by another worker; leaving it to them");
         goto out;

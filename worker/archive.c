@@ -33,29 +33,10 @@ static int role_of(struct pipe_ctx *ctx, const char *user_id, enum user_role *ro
     return rc;
 }
 
-static int set_archive(struct pipe_ctx *ctx, const char *job_id, enum archive_state from,
-                       enum archive_state to, const char *archive_id)
-{
-    struct tbl_update u;
-    tbl_update_init(&u);
-    int rc = job_update_archive(&u, from, to);
-    tbl_update_if_str(&u, "job_status", TBL_EQ, "COMPLETED");
-    if (to == ARCH_ARCHIVING) /* the reconciler resends the work if it is not done by then */
-        job_watch_until(&u, gas_now_s() + cfg_int(ctx->cfg, CFG_JOB_LEASE));
-    if (to == ARCH_ARCHIVED)
-        tbl_update_set_str(&u, "results_file_archive_id", archive_id);
-    if (to == ARCH_NONE && from == ARCH_ARCHIVED)
-        tbl_update_remove(&u, "results_file_archive_id");
-    if (!rc)
-        rc = tbl_update(ctx->app->jobs, job_id, &u, NULL);
-    tbl_update_release(&u);
-    return rc;
-}
-
 /* The user upgraded while we archived: put the job back to NONE, drop the cold copy. */
 static enum pipe_result undo(struct pipe_ctx *ctx, const struct job *job, const char *aid)
 {
-    int rc = set_archive(ctx, job->job_id, ARCH_ARCHIVED, ARCH_NONE, NULL);
+    int rc = job_archive_undo(ctx->app->jobs, job->job_id);
     if (rc && rc != GAS_ECONFLICT)
         return PIPE_RETRY;
     if (!rc) {
@@ -122,7 +103,9 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
     if (role == ROLE_PREMIUM && job.archive_state == ARCH_NONE)
         goto out; /* premium results stay hot */
     if (job.archive_state == ARCH_NONE) {
-        rc = set_archive(ctx, job_id, ARCH_NONE, ARCH_ARCHIVING, NULL);
+        /* the reconciler resends the work if it is not done by the deadline */
+        rc = job_archive_begin(ctx->app->jobs, job_id,
+                               gas_now_s() + cfg_int(ctx->cfg, CFG_JOB_LEASE));
         if (rc == GAS_ECONFLICT) {
             r = PIPE_RETRY; /* someone else moved it: look again */
             goto out;
@@ -144,7 +127,7 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
         goto out;
     }
     fault_point("archive.after_upload");
-    rc = set_archive(ctx, job_id, ARCH_ARCHIVING, ARCH_ARCHIVED, aid);
+    rc = job_archive_record(ctx->app->jobs, job_id, aid);
     if (rc) {
         r = PIPE_RETRY; /* the next delivery sees the state and carries on */
         goto out;

@@ -226,34 +226,6 @@ void notify_thread_done(struct pipe_ctx *ctx)
 }
 
 /* The job's notify_error: what went wrong (a message), or removed (NULL). Best effort. */
-static void record_error(struct pipe_ctx *ctx, const char *job_id, const char *msg)
-{
-    struct tbl_update up;
-    tbl_update_init(&up);
-    if (msg)
-        tbl_update_set_str(&up, "notify_error", msg);
-    else
-        tbl_update_remove(&up, "notify_error");
-    if (msg)
-        tbl_update_set_int(&up, "notify_error_time", gas_now_s());
-    else
-        tbl_update_remove(&up, "notify_error_time");
-    tbl_update(ctx->app->jobs, job_id, &up, NULL);
-    tbl_update_release(&up);
-}
-
-/* Whether the job's item has notify_time (sent already) and notify_error. */
-static void notify_marks(struct pipe_ctx *ctx, const char *job_id, int *sent, int *failed)
-{
-    cJSON *item = NULL;
-    *sent = *failed = 0;
-    if (tbl_get(ctx->app->jobs, job_id, &item) == 0) {
-        *sent = cJSON_GetObjectItemCaseSensitive(item, "notify_time") != NULL;
-        *failed = cJSON_GetObjectItemCaseSensitive(item, "notify_error") != NULL;
-    }
-    cJSON_Delete(item);
-}
-
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
 {
     struct job job;
@@ -263,9 +235,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     if (rc)
         return r;
     const char *job_id = job.job_id;
-    int sent, had_error;
-    notify_marks(ctx, job_id, &sent, &had_error);
-    if (sent) {
+    if (job.notify_time) {
         job_release(&job);
         return PIPE_ACK; /* sent already */
     }
@@ -289,19 +259,13 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
             char msg[512];
             snprintf(msg, sizeof msg, "%s", gas_errmsg());
             log_error("notify", "email for %s to %s not sent: %s", job_id, u.email, msg);
-            record_error(ctx, job_id, msg);
+            job_notify_failed(ctx->app->jobs, job_id, msg);
             gas_err_set(rc, "%s", msg); /* the dead-letter reason */
             r = pipe_result_of(rc);
         }
     }
     if (r == PIPE_ACK) {
-        struct tbl_update up;
-        tbl_update_init(&up);
-        tbl_update_set_int(&up, "notify_time", gas_now_s());
-        tbl_update(ctx->app->jobs, job_id, &up, NULL);
-        tbl_update_release(&up);
-        if (had_error)
-            record_error(ctx, job_id, NULL);
+        job_notified(ctx->app->jobs, job_id);
     }
     user_release(&u);
     job_release(&job);

@@ -78,13 +78,7 @@ static int put_back(struct worker *w, const char *state, const cJSON *item)
     }
     int64_t again = gas_now_s() + cfg_int(w->cfg, CFG_JOB_LEASE) +
                     (strcmp(state, "RESTORING") ? 0 : cfg_int(w->cfg, CFG_THAW_POLL_INTERVAL));
-    struct tbl_update u;
-    tbl_update_init(&u);
-    tbl_update_if_str(&u, TBL_WATCH, TBL_EQ, state);
-    tbl_update_if_int(&u, TBL_WATCH_UNTIL, TBL_EQ, seen);
-    job_watch_until(&u, again);
-    rc = tbl_update(w->app->jobs, job.job_id, &u, NULL);
-    tbl_update_release(&u);
+    rc = job_watch_bump(w->app->jobs, job.job_id, state, seen, again);
     if (!rc) {
         for (size_t i = 0; i < sizeof watched / sizeof *watched; i++)
             if (!strcmp(watched[i].state, state))

@@ -21,13 +21,7 @@ static int adopt_legacy(struct pipe_ctx *ctx, const cJSON *item, const char *job
 {
     if (cJSON_GetObjectItemCaseSensitive(item, "archive_state"))
         return 0;
-    struct tbl_update u;
-    tbl_update_init(&u);
-    tbl_update_if_absent(&u, "archive_state");
-    tbl_update_if_exists(&u, "results_file_archive_id");
-    tbl_update_set_str(&u, "archive_state", "ARCHIVED");
-    int rc = tbl_update(ctx->app->jobs, job_id, &u, NULL);
-    tbl_update_release(&u);
+    int rc = job_adopt_archived(ctx->app->jobs, job_id);
     return rc == GAS_ECONFLICT ? 0 : rc;
 }
 
@@ -63,15 +57,8 @@ static int restore_job(struct pipe_ctx *ctx, const struct job *job)
     if (rc)
         return gas_err_wrap(rc, "job %s: start retrieval", job->job_id);
     fault_point("restore.after_retrieve");
-    struct tbl_update u;
-    tbl_update_init(&u);
-    job_update_archive(&u, ARCH_ARCHIVED, ARCH_RESTORING);
-    tbl_update_if_str(&u, "results_file_archive_id", TBL_EQ, job->results_file_archive_id);
-    tbl_update_set_str(&u, "retrieval_id", rid);
-    tbl_update_set_str(&u, "retrieval_tier", cold_tier_name(tier));
-    job_watch_until(&u, restore_deadline(ctx, tier));
-    rc = tbl_update(ctx->app->jobs, job->job_id, &u, NULL);
-    tbl_update_release(&u);
+    rc = job_restore_start(ctx->app->jobs, job, rid, cold_tier_name(tier),
+                           restore_deadline(ctx, tier));
     if (rc == GAS_ECONFLICT) {
         log_info("restore", "job %s moved on meanwhile", job->job_id);
         rc = 0;

@@ -241,17 +241,8 @@ void inflight_release_all(struct worker *w)
 {
     pthread_mutex_lock(&inflight_lock);
     for (struct inflight *f = inflight_head; f; f = f->next) {
-        struct tbl_update u;
-        tbl_update_init(&u);
-        job_update_status(&u, JOB_RUNNING, JOB_PENDING);
-        tbl_update_if_str(&u, "worker_id", TBL_EQ, w->id);
-        tbl_update_remove(&u, "lease_until");
-        if (f->attempts > 1) /* cut short: not a failed attempt */
-            tbl_update_set_int(&u, "attempts", f->attempts - 1);
-        else
-            tbl_update_remove(&u, "attempts");
-        int rc = tbl_update(w->app->jobs, f->job_id, &u, NULL);
-        tbl_update_release(&u);
+        /* cut short: not a failed attempt */
+        int rc = job_requeue(w->app->jobs, f->job_id, w->id, NULL, f->attempts - 1);
         queue_extend(f->q, f->receipt, 0);
         log_warn("gasd", "job %s released at shutdown%s", f->job_id,
                  rc ? " (its state had moved on)" : "");

@@ -24,25 +24,16 @@ static enum pipe_result cleanup(struct pipe_ctx *ctx, const char *job_id, const 
         log_warn("thaw", "cold copy not deleted yet: %s", gas_errmsg());
         return PIPE_RETRY;
     }
-    struct tbl_update u;
-    tbl_update_init(&u);
-    tbl_update_if_str(&u, "cold_cleanup_id", TBL_EQ, aid);
-    tbl_update_remove(&u, "cold_cleanup_id");
-    tbl_update(ctx->app->jobs, job_id, &u, NULL);
-    tbl_update_release(&u);
+    job_cleanup_done(ctx->app->jobs, job_id, aid);
     return PIPE_ACK;
 }
 
 static enum pipe_result poll_later(struct pipe_ctx *ctx, const struct job *job)
 {
-    struct tbl_update u; /* polling: the reconciler need not resend before the next poll */
-    tbl_update_init(&u);
-    tbl_update_if_str(&u, "archive_state", TBL_EQ, "RESTORING");
-    tbl_update_if_str(&u, "retrieval_id", TBL_EQ, job->retrieval_id);
-    job_watch_until(&u, gas_now_s() + 2 * cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL) +
-                            cfg_int(ctx->cfg, CFG_JOB_LEASE));
-    tbl_update(ctx->app->jobs, job->job_id, &u, NULL);
-    tbl_update_release(&u);
+    /* polling: the reconciler need not resend before the next poll */
+    job_restore_poll(ctx->app->jobs, job->job_id, job->retrieval_id,
+                     gas_now_s() + 2 * cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL) +
+                         cfg_int(ctx->cfg, CFG_JOB_LEASE));
     char *body = msg_thaw(job->job_id, job->retrieval_id);
     int rc = queue_send(ctx->q, body, (int)cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL), NULL);
     free(body);
@@ -51,14 +42,7 @@ static enum pipe_result poll_later(struct pipe_ctx *ctx, const struct job *job)
 
 static enum pipe_result back_to_archived(struct pipe_ctx *ctx, const struct job *job)
 {
-    struct tbl_update u;
-    tbl_update_init(&u);
-    job_update_archive(&u, ARCH_RESTORING, ARCH_ARCHIVED);
-    tbl_update_if_str(&u, "retrieval_id", TBL_EQ, job->retrieval_id);
-    tbl_update_remove(&u, "retrieval_id");
-    tbl_update_remove(&u, "retrieval_tier");
-    int rc = tbl_update(ctx->app->jobs, job->job_id, &u, NULL);
-    tbl_update_release(&u);
+    int rc = job_restore_failed(ctx->app->jobs, job->job_id, job->retrieval_id);
     log_warn("thaw", "retrieval %s failed: job back to ARCHIVED", job->retrieval_id);
     return rc && rc != GAS_ECONFLICT ? PIPE_RETRY : PIPE_ACK;
 }
@@ -81,18 +65,7 @@ static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job)
     }
     fault_point("thaw.after_fetch");
     int del = cfg_bool(ctx->cfg, CFG_COLD_DELETE_AFTER_THAW);
-    struct tbl_update u;
-    tbl_update_init(&u);
-    job_update_archive(&u, ARCH_RESTORING, ARCH_NONE);
-    tbl_update_if_str(&u, "retrieval_id", TBL_EQ, job->retrieval_id);
-    tbl_update_remove(&u, "results_file_archive_id");
-    tbl_update_remove(&u, "retrieval_id");
-    tbl_update_remove(&u, "retrieval_tier");
-    tbl_update_set_int(&u, "restore_time", gas_now_s());
-    if (del)
-        tbl_update_set_str(&u, "cold_cleanup_id", job->results_file_archive_id);
-    rc = tbl_update(ctx->app->jobs, job->job_id, &u, NULL);
-    tbl_update_release(&u);
+    rc = job_thawed(ctx->app->jobs, job, del);
     if (rc == GAS_ECONFLICT)
         return PIPE_ACK; /* another worker thawed it */
     if (rc)
@@ -121,10 +94,8 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
         goto out;
     }
     if (job.archive_state == ARCH_NONE) { /* thawed already; finish a cleanup a crash left */
-        cJSON *item = NULL;
-        if (tbl_get(ctx->app->jobs, job_id, &item) == 0 && json_str(item, "cold_cleanup_id"))
-            r = cleanup(ctx, job_id, json_str(item, "cold_cleanup_id"));
-        cJSON_Delete(item);
+        if (job.cold_cleanup_id)
+            r = cleanup(ctx, job_id, job.cold_cleanup_id);
         goto out;
     }
     if (job.archive_state != ARCH_RESTORING || !job.retrieval_id ||

@@ -8,6 +8,7 @@
 
 #include "gas/err.h"
 #include "gas/json.h"
+#include "gas/log.h"
 #include "gas/util.h"
 
 #include <math.h>
@@ -427,6 +428,32 @@ static cJSON *hash_key(const char *name)
     return ks;
 }
 
+/* A jobs table made before the due index (or by GAS's Python deployment) gets it added. */
+static int add_due_index(struct aws_be *ab, const char *name)
+{
+    cJSON *d = NULL;
+    int rc = describe(ab, name, &d);
+    const cJSON *g, *gsis = cJSON_GetObjectItemCaseSensitive(
+                        cJSON_GetObjectItemCaseSensitive(d, "Table"), "GlobalSecondaryIndexes");
+    int have = 0;
+    cJSON_ArrayForEach(g, gsis) have |=
+        !strcmp(json_str(g, "IndexName") ? json_str(g, "IndexName") : "", TBL_DUE_INDEX);
+    cJSON_Delete(d);
+    if (rc || have)
+        return rc;
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "TableName", name);
+    cJSON *defs = cJSON_AddArrayToObject(in, "AttributeDefinitions");
+    cJSON *create = cJSON_CreateObject();
+    cJSON_AddItemToObject(create, "Create", due_gsi(defs));
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(in, "GlobalSecondaryIndexUpdates"), create);
+    rc = aws_json(ab, "dynamodb", "DynamoDB_20120810.UpdateTable", in, NULL, NULL);
+    cJSON_Delete(in);
+    if (!rc)
+        log_info("aws", "table %s: due index %s added", name, TBL_DUE_INDEX);
+    return rc ? gas_err_wrap(rc, "table %s: add the due index", name) : 0;
+}
+
 int aws_table_create(struct gas_backend *be, const char *name, const char *key_attr,
                      const char *index_attr)
 {
@@ -453,7 +480,7 @@ int aws_table_create(struct gas_backend *be, const char *name, const char *key_a
     int rc = aws_json(ab, "dynamodb", "DynamoDB_20120810.CreateTable", in, NULL, NULL);
     cJSON_Delete(in);
     if (rc == GAS_ECONFLICT || (rc && gas_err_code_has("ResourceInUse")))
-        rc = 0; /* exists already */
+        rc = index_attr ? add_due_index(ab, name) : 0; /* exists already */
     /* wait (up to a minute) for it to become ACTIVE */
     for (int i = 0; !rc && i < 120; i++) {
         cJSON *d = NULL;

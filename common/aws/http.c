@@ -419,6 +419,11 @@ static int attempt(struct aws_http *h, const struct aws_req *q, const char *payl
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    const char *cap = getenv("GAS_AWS_MAX_BYTES_PER_S"); /* tests: a slow transfer */
+    if (cap && atoll(cap) > 0) {
+        curl_easy_setopt(c, CURLOPT_MAX_RECV_SPEED_LARGE, (curl_off_t)atoll(cap));
+        curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)atoll(cap));
+    }
     if (q->cancel) {
         curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
         curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)q->cancel);

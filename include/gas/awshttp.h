@@ -4,7 +4,8 @@
  * Every request is signed with SigV4 (fresh credentials from the provider each time) and
  * retried in AWS's standard mode: up to max_attempts (3) on network errors, HTTP 5xx, 429
  * and throttling error codes, sleeping a random time in [0, min(20 s, base * 2^attempt))
- * (full jitter; base 1 s, GAS_AWS_RETRY_BASE_MS overrides it for tests). TLS peers are
+ * (full jitter; base 1 s, GAS_AWS_RETRY_BASE_MS overrides it for tests;
+ * GAS_AWS_MAX_BYTES_PER_S caps transfer speed, for tests of aborts). TLS peers are
  * always verified. Failures carry the service's error code, message and request id, and
  * map to gas_err: not found, conflict (ConditionalCheckFailed), auth, capacity (Glacier
  * Expedited), bad input (4xx), retryable (what is left after the retries). */

@@ -20,21 +20,46 @@ enum job_status { JOB_PENDING, JOB_RUNNING, JOB_COMPLETED, JOB_FAILED };
 enum archive_state { ARCH_NONE, ARCH_ARCHIVING, ARCH_ARCHIVED, ARCH_RESTORING };
 enum user_role { ROLE_FREE, ROLE_PREMIUM };
 
+/* The job's fields, in one table: name (the item attribute), kind, required. It drives
+ * struct job, job_from_json, job_to_json and job_release; every field is written back
+ * when set (strings non-NULL, numbers non-zero; job_status and archive_state always). */
+#define JOB_FIELDS(X)                                                                              \
+    X(job_id, STR, 1)                                                                              \
+    X(user_id, STR, 1)                                                                             \
+    X(input_file_name, STR, 0)                                                                     \
+    X(s3_inputs_bucket, STR, 0)                                                                    \
+    X(s3_key_input_file, STR, 0)                                                                   \
+    X(submit_time, NUM, 0)                                                                         \
+    X(job_status, STATUS, 1)                                                                       \
+    X(s3_results_bucket, STR, 0)                                                                   \
+    X(s3_key_result_file, STR, 0)                                                                  \
+    X(s3_key_log_file, STR, 0)                                                                     \
+    X(complete_time, NUM, 0) /* 0: not completed */                                                \
+    X(results_file_archive_id, STR, 0)                                                             \
+    X(archive_state, ARCH, 0) /* absent: ARCHIVED if an archive id, else NONE */                   \
+    X(retrieval_id, STR, 0)                                                                        \
+    X(retrieval_tier, STR, 0)                                                                      \
+    X(attempts, NUM, 0)                                                                            \
+    X(error, STR, 0)                                                                               \
+    X(worker_id, STR, 0)                                                                           \
+    X(lease_until, NUM, 0)                                                                         \
+    X(restore_time, NUM, 0)                                                                        \
+    X(notify_time, NUM, 0)      /* the email went out */                                           \
+    X(cold_cleanup_id, STR, 0)  /* a thawed job's cold copy still to delete */                     \
+    X(genome_build, STR, 0)     /* the build the user says the input is on, or absent */           \
+    X(annotation_build, STR, 0) /* the build the annotation used */                                \
+    X(annotation_note, STR, 0)  /* why not annotated, or the first warning */                      \
+    X(notify_error, STR, 0)     /* why the last email was refused (SES), until one goes out */
+
+typedef char *job_kind_STR;
+typedef int64_t job_kind_NUM;
+typedef enum job_status job_kind_STATUS;
+typedef enum archive_state job_kind_ARCH;
+
 struct job {
-    char *job_id, *user_id, *input_file_name;
-    char *s3_inputs_bucket, *s3_key_input_file;
-    int64_t submit_time;
-    enum job_status job_status;
-    char *s3_results_bucket, *s3_key_result_file, *s3_key_log_file;
-    int64_t complete_time; /* 0: not completed */
-    char *results_file_archive_id;
-    enum archive_state archive_state;
-    char *retrieval_id, *retrieval_tier;
-    int64_t attempts;
-    char *error, *worker_id;
-    int64_t lease_until, restore_time;
-    char *genome_build; /* the build the user says the input is on (GRCh37, hg38, ...), or NULL:
-                           detected from its header */
+#define JOB_MEMBER(name, kind, required) job_kind_##kind name;
+    JOB_FIELDS(JOB_MEMBER)
+#undef JOB_MEMBER
 };
 
 struct user {
@@ -78,6 +103,49 @@ int job_update_archive(struct tbl_update *u, enum archive_state from, enum archi
  * the state) and take it out otherwise; job_watch_until sets the deadline after which
  * gasd's reconciler puts its work back (RUNNING: the lease). */
 void job_watch_until(struct tbl_update *u, int64_t deadline);
+
+/* ------------------------------------------------------------- typed transitions
+ * The only way pipelines, commands and the console change a job (common/job_change.c):
+ * each is one conditional update on the jobs table whose conditions are the state it
+ * leaves; GAS_ECONFLICT (nothing changed) when the job moved on, GAS_ENOTFOUND when
+ * there is no such job. worker: the claiming gasd's id (conditions RUNNING under it). */
+struct job_result {
+    const char *bucket, *result_key, *log_key;
+    int64_t complete_time;
+    const char *annotation_build, *annotation_note; /* recorded when set */
+};
+int job_submit(struct tbl *jobs, const struct job *job); /* a new PENDING item */
+/* PENDING (or RUNNING: our own, or a dead worker's with its lease passed) -> RUNNING,
+ * leased for lease_s, attempts + 1 (seen->attempts must still hold). */
+int job_claim(struct tbl *jobs, const struct job *seen, const char *worker, int64_t lease_s);
+int job_renew(struct tbl *jobs, const char *job_id, const char *worker, int64_t lease_s);
+int job_complete(struct tbl *jobs, const char *job_id, const char *worker,
+                 const struct job_result *r);
+int job_fail(struct tbl *jobs, const char *job_id, const char *worker, const char *why);
+/* RUNNING -> PENDING: why (if set) becomes error; attempts > 0 sets it, 0 removes it, < 0
+ * keeps it. */
+int job_requeue(struct tbl *jobs, const char *job_id, const char *worker, const char *why,
+                int64_t attempts);
+int job_retry(struct tbl *jobs, const char *job_id);  /* admin: FAILED -> PENDING */
+int job_cancel(struct tbl *jobs, const char *job_id); /* admin: PENDING -> FAILED */
+int job_archive_begin(struct tbl *jobs, const char *job_id, int64_t deadline);
+int job_archive_record(struct tbl *jobs, const char *job_id, const char *archive_id);
+int job_archive_undo(struct tbl *jobs, const char *job_id);   /* ARCHIVED -> NONE */
+int job_adopt_archived(struct tbl *jobs, const char *job_id); /* legacy item -> ARCHIVED */
+int job_restore_start(struct tbl *jobs, const struct job *job, const char *retrieval_id,
+                      const char *tier, int64_t deadline);
+int job_restore_failed(struct tbl *jobs, const char *job_id, const char *retrieval_id);
+int job_restore_poll(struct tbl *jobs, const char *job_id, const char *retrieval_id,
+                     int64_t deadline);
+/* RESTORING -> NONE; park_cleanup keeps the archive id in cold_cleanup_id for the delete. */
+int job_thawed(struct tbl *jobs, const struct job *job, int park_cleanup);
+int job_cleanup_done(struct tbl *jobs, const char *job_id, const char *archive_id);
+int job_notified(struct tbl *jobs, const char *job_id);
+/* The email was refused: why, for gas show and the console, until one goes out. */
+int job_notify_failed(struct tbl *jobs, const char *job_id, const char *why);
+/* The reconciler's claim: watch_until moved from seen to until while watch == state. */
+int job_watch_bump(struct tbl *jobs, const char *job_id, const char *state, int64_t seen,
+                   int64_t until);
 
 /* Object keys: <prefix>/<user_id>/<job_id>~<file>. The caller's; NULL if a part is unsafe
  * (empty, or holding '/', "..", or control characters). */

@@ -1,6 +1,7 @@
 /* job: items as GAS writes them, transitions, display states, object keys. */
 #include "../harness.h"
 
+#include "gas/config.h"
 #include "gas/job.h"
 #include "gas/msg.h"
 #include "gas/json.h"
@@ -135,6 +136,101 @@ static void object_keys(void)
     free(l);
 }
 
+/* The typed transitions on a real jobs table (local backend, SQLite in a temporary
+ * directory): each moves only from its state, and the due index follows the job. */
+static int job_from_json_get(struct tbl *t, const char *id, struct job *j)
+{
+    cJSON *it = NULL;
+    int rc = tbl_get(t, id, &it);
+    if (!rc)
+        rc = job_from_json(it, j);
+    cJSON_Delete(it);
+    return rc;
+}
+
+static struct tbl *jobs_table(struct gas_backend **be, struct cfg **cfg)
+{
+    *cfg = cfg_new();
+    cfg_set(*cfg, "data_dir", t_tmpdir(), "test");
+    struct tbl *t = NULL;
+    if (backend_open(*cfg, be) || be_create_table(*be, "jobs", "job_id", "user_id") ||
+        be_table(*be, "jobs", "job_id", "user_id", &t))
+        t_fail(__FILE__, __LINE__, "jobs table: %s", gas_errmsg());
+    return t;
+}
+
+static const char *attr(struct tbl *t, const char *id, const char *name)
+{
+    static char buf[128];
+    cJSON *it = NULL;
+    buf[0] = 0;
+    if (tbl_get(t, id, &it) == 0) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, name);
+        if (cJSON_IsString(v))
+            snprintf(buf, sizeof buf, "%s", v->valuestring);
+        else if (cJSON_IsNumber(v))
+            snprintf(buf, sizeof buf, "%.0f", v->valuedouble);
+    }
+    cJSON_Delete(it);
+    return buf;
+}
+
+static void typed_transitions(void)
+{
+    struct gas_backend *be = NULL;
+    struct cfg *cfg = NULL;
+    struct tbl *t = jobs_table(&be, &cfg);
+    if (!t)
+        return;
+    struct job j = {.job_id = "j1", .user_id = "u1", .job_status = JOB_PENDING};
+    CHECK_OK(job_submit(t, &j));
+    CHECK_RC(job_submit(t, &j), GAS_ECONFLICT);
+    CHECK_OK(job_claim(t, &j, "w1", 60));
+    CHECK_STR(attr(t, "j1", "job_status"), "RUNNING");
+    CHECK_STR(attr(t, "j1", TBL_WATCH), "RUNNING");        /* watched while running */
+    CHECK_RC(job_claim(t, &j, "w2", 60), GAS_ECONFLICT);   /* PENDING no more */
+    CHECK_RC(job_renew(t, "j1", "w2", 60), GAS_ECONFLICT); /* not w2's */
+    CHECK_OK(job_renew(t, "j1", "w1", 60));
+    CHECK_OK(job_requeue(t, "j1", "w1", "disk full", -1));
+    CHECK_STR(attr(t, "j1", "error"), "disk full");
+    CHECK_STR(attr(t, "j1", TBL_WATCH), ""); /* out of the due index */
+    j.attempts = 1;
+    CHECK_OK(job_claim(t, &j, "w1", 60));
+    struct job_result r = {"b", "k.annot.vcf", "k.count.log", 1700000000};
+    CHECK_RC(job_complete(t, "j1", "w2", &r), GAS_ECONFLICT);
+    CHECK_OK(job_complete(t, "j1", "w1", &r));
+    CHECK_STR(attr(t, "j1", "error"), ""); /* the cause goes with success */
+    CHECK_RC(job_fail(t, "j1", "w1", "late"), GAS_ECONFLICT);
+    CHECK_RC(job_cancel(t, "j1"), GAS_ECONFLICT);
+    CHECK_OK(job_archive_begin(t, "j1", 1700000100));
+    CHECK_STR(attr(t, "j1", TBL_WATCH), "ARCHIVING");
+    CHECK_RC(job_archive_begin(t, "j1", 1700000100), GAS_ECONFLICT);
+    CHECK_OK(job_archive_record(t, "j1", "a1"));
+    CHECK_STR(attr(t, "j1", "results_file_archive_id"), "a1");
+    CHECK_STR(attr(t, "j1", TBL_WATCH), "");
+    struct job cur;
+    CHECK_OK(job_from_json_get(t, "j1", &cur));
+    CHECK_OK(job_restore_start(t, &cur, "r1", "Expedited", 1700000200));
+    CHECK_STR(attr(t, "j1", TBL_WATCH), "RESTORING");
+    CHECK_RC(job_thawed(t, &(struct job){.job_id = "j1", .retrieval_id = "r0"}, 1), GAS_ECONFLICT);
+    job_release(&cur);
+    CHECK_OK(job_from_json_get(t, "j1", &cur));
+    CHECK_OK(job_thawed(t, &cur, 1));
+    CHECK_STR(attr(t, "j1", "archive_state"), "NONE");
+    CHECK_STR(attr(t, "j1", "cold_cleanup_id"), "a1");
+    CHECK_OK(job_cleanup_done(t, "j1", "a1"));
+    CHECK_OK(job_notified(t, "j1"));
+    CHECK_RC(job_notified(t, "j1"), GAS_ECONFLICT); /* once */
+    job_release(&cur);
+    CHECK_OK(job_from_json_get(t, "j1", &cur));
+    CHECK(cur.notify_time > 0 && cur.restore_time > 0 && !cur.cold_cleanup_id);
+    job_release(&cur);
+    CHECK_RC(job_retry(t, "nope"), GAS_ENOTFOUND);
+    tbl_close(t);
+    backend_close(be);
+    cfg_free(cfg);
+}
+
 static void users(void)
 {
     cJSON *j = parse("{\"user_id\":\"u1\",\"name\":\"Ada\",\"email\":\"ada@example.org\","
@@ -257,9 +353,9 @@ static void python_literal_bodies(void)
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
-        T(gas_items_round_trip), T(legacy_archived_item),  T(bad_items_name_the_attribute),
-        T(transitions),          T(object_keys),           T(users),
-        T(thaw_targets),         T(python_literal_bodies),
+        T(gas_items_round_trip), T(legacy_archived_item), T(bad_items_name_the_attribute),
+        T(transitions),          T(object_keys),          T(users),
+        T(typed_transitions),    T(thaw_targets),         T(python_literal_bodies),
     };
     return t_main("job", cases, sizeof cases / sizeof *cases, argc, argv);
 }
