@@ -268,9 +268,9 @@ static int act(struct console *c, const struct model *m, enum action a)
         c->view = (enum view)((c->view + V_WORKERS) % (V_WORKERS + 1));
         return K_REDRAW;
     case ACT_QUIT: c->quit = 1; return K_HANDLED;
-    case ACT_BACK: c->view = c->back; return K_REDRAW;
+    case ACT_BACK: c->view = c->view == V_HELP ? c->help_back : c->back; return K_REDRAW;
     case ACT_HELP:
-        c->back = c->view == V_HELP ? c->back : c->view;
+        c->help_back = c->view;
         c->view = V_HELP;
         c->scroll[V_HELP] = 0;
         return K_REDRAW;

@@ -195,7 +195,7 @@ struct console {
     struct model_history hist;
     pthread_t th;
     /* UI state */
-    enum view view, back; /* back: where detail / help return to */
+    enum view view, back, help_back; /* where detail / help return to */
     struct ui_list lists[V_COUNT];
     int scroll[V_COUNT]; /* detail and help */
     int quit;
