@@ -136,6 +136,7 @@ struct ui_list {
     const void *order_rows;
     int order_sort, order_desc;
     char order_filter[64];
+    double sort_ms; /* the last rebuild of the order */
     char **marks;
     int nmarks;
 };

@@ -89,6 +89,7 @@ void list_sync(struct ui_list *l, const struct model *m, const void *rows, unsig
         place_cursor(l, m);
         return;
     }
+    double t0 = gas_mono();
     int total = l->type->count(m);
     if (total + 1 > l->cap) {
         l->cap = total + 1;
@@ -106,6 +107,7 @@ void list_sync(struct ui_list *l, const struct model *m, const void *rows, unsig
     l->order_desc = l->desc;
     snprintf(l->order_filter, sizeof l->order_filter, "%s", l->filter);
     place_cursor(l, m);
+    l->sort_ms = (gas_mono() - t0) * 1000;
 }
 
 int list_current(const struct ui_list *l)

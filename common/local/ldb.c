@@ -122,6 +122,19 @@ static int connect(struct ldb *db, sqlite3 **out)
     return 0;
 }
 
+/* Items carry a change number (mseq: per table, the highest + 1 at each write) so that a
+ * reader can ask for what changed since it last looked (tbl_changes). Databases made
+ * before it get the column here; their rows have none until they are written again. */
+static int migrate(sqlite3 *conn)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(conn, "SELECT mseq FROM items LIMIT 0", -1, &st, NULL) == SQLITE_OK)
+        sqlite3_finalize(st);
+    else if (ldb_exec(conn, "ALTER TABLE items ADD COLUMN mseq INTEGER"))
+        return GAS_EIO;
+    return ldb_exec(conn, "CREATE INDEX IF NOT EXISTS items_by_mseq ON items(tbl, mseq)");
+}
+
 int ldb_open(const char *path, int busy_ms, struct ldb **out)
 {
     *out = NULL;
@@ -145,6 +158,8 @@ int ldb_open(const char *path, int busy_ms, struct ldb **out)
         rc = ldb_begin(conn);
         if (!rc) {
             rc = ldb_exec(conn, schema);
+            if (!rc)
+                rc = migrate(conn);
             rc = rc ? (ldb_rollback(conn), rc) : ldb_commit(conn);
         }
         if (rc)
