@@ -278,7 +278,7 @@ static void changes_since_mark(void)
 }
 
 const struct t_case cf_table_cases[] = {
-    T(put_get_conflict),           T(conditional_update), T(query_and_scan_pages),
-    T(missing_table),              T(concurrent_compare_and_set), T(changes_since_mark),
+    T(put_get_conflict), T(conditional_update),         T(query_and_scan_pages),
+    T(missing_table),    T(concurrent_compare_and_set), T(changes_since_mark),
 };
 const int cf_table_n = sizeof cf_table_cases / sizeof *cf_table_cases;
