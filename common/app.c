@@ -3,12 +3,14 @@
 
 #include "gas/config.h"
 #include "gas/err.h"
+#include "gas/json.h"
 #include "gas/msg.h"
 #include "gas/topology.h"
 #include "gas/util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void close_handles(struct gas_app *a)
 {
@@ -183,5 +185,64 @@ int app_cancel(struct gas_app *a, const char *job_id)
         gas_err_set(rc, "no job %s", job_id);
     else if (rc == GAS_ECONFLICT)
         gas_err_set(rc, "job %s is not PENDING: only PENDING jobs can be cancelled", job_id);
+    return rc;
+}
+
+/* Adds the jobs of one scan page whose id starts with prefix to found. */
+static void collect_prefix(const cJSON *items, const char *prefix, cJSON *found, int *count)
+{
+    size_t n = strlen(prefix);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        const char *id = json_str(it, JOBS_KEY);
+        if (!id || strncasecmp(id, prefix, n))
+            continue;
+        if (++*count <= APP_JOB_MATCHES_MAX)
+            cJSON_AddItemToArray(found, cJSON_Duplicate(it, 1));
+    }
+}
+
+int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **matches)
+{
+    *job_id = NULL;
+    if (matches)
+        *matches = NULL;
+    cJSON *item = NULL;
+    int rc = tbl_get(app->jobs, id, &item);
+    cJSON_Delete(item);
+    if (rc != GAS_ENOTFOUND) {
+        if (!rc)
+            *job_id = xstrdup(id);
+        return rc;
+    }
+    if (strlen(id) < APP_JOB_PREFIX_MIN || strlen(id) > 36)
+        return strlen(id) < APP_JOB_PREFIX_MIN
+                   ? gas_err_set(GAS_EINVAL, "no job %s (a job id prefix needs %d characters)", id,
+                                 APP_JOB_PREFIX_MIN)
+                   : gas_err_set(GAS_ENOTFOUND, "no job %s", id);
+    cJSON *found = cJSON_CreateArray();
+    int count = 0;
+    char *cursor = NULL;
+    do {
+        struct tbl_page pg;
+        if ((rc = tbl_scan(app->jobs, cursor, 1000, &pg)) != 0)
+            break;
+        free(cursor);
+        cursor = pg.next ? xstrdup(pg.next) : NULL;
+        collect_prefix(pg.items, id, found, &count);
+        tbl_page_release(&pg);
+    } while (cursor);
+    free(cursor);
+    if (!rc && count == 0)
+        rc = gas_err_set(GAS_ENOTFOUND, "no job %s", id);
+    else if (!rc && count > 1)
+        rc = gas_err_set(GAS_EINVAL, "job id prefix %s is ambiguous: %d jobs match", id, count);
+    else if (!rc)
+        *job_id = xstrdup(json_str(cJSON_GetArrayItem(found, 0), JOBS_KEY));
+    if (rc == GAS_EINVAL && matches)
+        *matches = found;
+    else
+        cJSON_Delete(found);
     return rc;
 }

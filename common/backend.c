@@ -9,6 +9,7 @@
 #include "aws/aws.h"
 #include "local/local.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,10 +18,22 @@
 static const struct {
     const char *name;
     int (*open)(const struct cfg *cfg, struct gas_backend **be);
+    int (*exists)(const struct cfg *cfg, char **where); /* NULL: cannot tell without asking */
 } registry[] = {
-    {"local", local_backend_open},
-    {"aws", aws_backend_open},
+    {"local", local_backend_open, local_backend_exists},
+    {"aws", aws_backend_open, NULL},
 };
+
+int backend_exists(const struct cfg *cfg, char **where)
+{
+    const char *name = cfg_str(cfg, CFG_BACKEND);
+    if (where)
+        *where = NULL;
+    for (size_t i = 0; i < sizeof registry / sizeof *registry; i++)
+        if (!strcmp(registry[i].name, name) && registry[i].exists)
+            return registry[i].exists(cfg, where);
+    return 1;
+}
 
 const char *const *backend_names(void)
 {
@@ -340,6 +353,7 @@ void queue_msg_release(struct queue_msg *m)
     free(m->id);
     free(m->receipt);
     free(m->body);
+    free(m->reason);
     memset(m, 0, sizeof *m);
 }
 
@@ -379,6 +393,7 @@ int queue_receive(struct queue *q, int max, int wait_s, int visibility_s, struct
                            "%s: receive of %d messages, wait %d s, visibility %d s "
                            "is out of range",
                            q->name, max, wait_s, visibility_s);
+    memset(out, 0, (size_t)max * sizeof *out); /* fields a backend does not fill are NULL */
     return q->ops->receive(q, max, wait_s, visibility_s, out, n);
 }
 
@@ -410,7 +425,17 @@ int queue_dead_list(struct queue *q, int max, struct queue_msg *out, int *n)
     *n = 0;
     if (max < 1 || max > 100)
         return gas_err_set(GAS_EINVAL, "%s: dead letters are listed 1..100 at a time", q->name);
+    memset(out, 0, (size_t)max * sizeof *out);
     return q->ops->dead_list(q, max, out, n);
+}
+
+int queue_dead_letter(struct queue *q, const struct queue_msg *m, const char *reason)
+{
+    if (!m || !m->receipt || !m->id)
+        return gas_err_set(GAS_EINVAL, "%s: dead-lettering needs a received message", q->name);
+    char why[QUEUE_MAX_REASON + 1];
+    snprintf(why, sizeof why, "%s", reason && *reason ? reason : "no reason given");
+    return q->ops->dead_letter(q, m, why);
 }
 
 int queue_redrive(struct queue *q, const char *msg_id, int *moved)

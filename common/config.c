@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 struct key_def {
     const char *name;
@@ -31,6 +32,8 @@ struct cfg {
     char *val[CFG__COUNT];
     int64_t num[CFG__COUNT];
     char *source[CFG__COUNT];
+    char *file;   /* the config file read, or NULL */
+    char *looked; /* where cfg_load looked */
 };
 
 #define MAX_VALUE_LEN 4096
@@ -44,6 +47,7 @@ static const char *type_name(enum cfg_type t)
     case CFG_BOOL: return "boolean";
     case CFG_ENUM: return "one of";
     case CFG_SECRET: return "secret";
+    case CFG_PATH: return "path";
     }
     return "?";
 }
@@ -101,6 +105,7 @@ static int parse_value(int k, const char *text, int64_t *num, char *err, size_t 
         return GAS_EINVAL;
     }
     case CFG_STR:
+    case CFG_PATH:
     case CFG_SECRET:
         for (const char *p = text; *p; p++)
             if ((unsigned char)*p < 0x20) {
@@ -147,6 +152,8 @@ void cfg_free(struct cfg *cfg)
         free(cfg->val[k]);
         free(cfg->source[k]);
     }
+    free(cfg->file);
+    free(cfg->looked);
     free(cfg);
 }
 
@@ -265,12 +272,81 @@ int cfg_load_env(struct cfg *cfg)
     return 0;
 }
 
+/* Makes the relative paths that came from file (abs: its absolute name) relative to its
+ * directory. */
+static void resolve_paths(struct cfg *cfg, const char *file, const char *abs)
+{
+    size_t fl = strlen(file);
+    const char *slash = strrchr(abs, '/');
+    int dirlen = slash ? (int)(slash - abs) : 0;
+    for (int k = 0; k < CFG__COUNT; k++) {
+        const char *v = cfg->val[k], *src = cfg->source[k];
+        if (keys[k].type != CFG_PATH || !*v || *v == '/' || strncmp(src, file, fl) ||
+            src[fl] != ':')
+            continue;
+        char *full = xasprintf("%.*s/%s", dirlen, abs, v), *source = xstrdup(src);
+        store(cfg, k, full, 0, source); /* frees v and src */
+        free(full);
+        free(source);
+    }
+}
+
+/* The first default place that has a file, or NULL; *looked lists them all. */
+static char *find_default(char **looked)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char *user = xdg && *xdg ? xasprintf("%s/gas/gas.conf", xdg)
+                 : home      ? xasprintf("%s/.config/gas/gas.conf", home)
+                             : NULL;
+    const char *places[] = {"./gas.conf", user, "/etc/gas/gas.conf"};
+    char *found = NULL;
+    *looked = xasprintf("./gas.conf%s%s, /etc/gas/gas.conf", user ? ", " : "", user ? user : "");
+    for (size_t i = 0; i < sizeof places / sizeof *places && !found; i++)
+        if (places[i] && access(places[i], F_OK) == 0)
+            found = xstrdup(places[i]);
+    free(user);
+    return found;
+}
+
 int cfg_load(struct cfg *cfg, const char *path)
 {
-    if (!path)
+    char *found = NULL;
+    free(cfg->looked);
+    free(cfg->file);
+    cfg->file = cfg->looked = NULL;
+    int from_env = 0;
+    if (!path || !*path) {
         path = getenv("GAS_CONFIG");
-    int rc = path && *path ? cfg_load_file(cfg, path) : 0;
+        from_env = path && *path;
+    }
+    if (path && *path)
+        cfg->looked = xstrdup(path);
+    else
+        path = found = find_default(&cfg->looked);
+    int rc = 0;
+    if (path) {
+        rc = cfg_load_file(cfg, path);
+        if (rc == GAS_ENOTFOUND)
+            gas_err_set(rc, "config file %s: No such file or directory%s", path,
+                        from_env ? " (named by GAS_CONFIG)" : "");
+        char *abs = rc ? NULL : realpath(path, NULL);
+        if (abs) {
+            resolve_paths(cfg, path, abs);
+            cfg->file = abs;
+        }
+    }
+    free(found);
     return rc ? rc : cfg_load_env(cfg);
+}
+
+const char *cfg_file(const struct cfg *cfg)
+{
+    return cfg->file;
+}
+
+const char *cfg_looked(const struct cfg *cfg)
+{
+    return cfg->looked ? cfg->looked : "";
 }
 
 const char *cfg_str(const struct cfg *cfg, enum cfg_key key)
@@ -296,7 +372,8 @@ void cfg_dump(const struct cfg *cfg, FILE *out)
         const char *v = cfg->val[k];
         if (keys[k].type == CFG_SECRET && *v)
             v = "[redacted]";
-        int quote = keys[k].type == CFG_STR || keys[k].type == CFG_SECRET;
+        int quote =
+            keys[k].type == CFG_STR || keys[k].type == CFG_SECRET || keys[k].type == CFG_PATH;
         fprintf(out, "%s = %s%s%s  # %s\n", keys[k].name, quote ? "\"" : "", v, quote ? "\"" : "",
                 cfg->source[k]);
     }

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_status(struct cfg *cfg, int argc, char **argv)
+int cmd_status(struct cli *c)
 {
-    int json = argc > 1 && !strcmp(argv[1], "--json");
-    struct gas_app *app = cli_app(cfg, "status");
+    int json = cli_flag(c, "json");
+    struct gas_app *app = cli_app(c->cfg, "status");
     if (!app)
         return 1;
     struct snapshot *s = xcalloc(1, sizeof *s);
@@ -38,7 +38,23 @@ int cmd_status(struct cfg *cfg, int argc, char **argv)
 static const enum cfg_key queues[] = {CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE,
                                       CFG_RESTORE_QUEUE, CFG_THAW_QUEUE};
 
-static int dlq_list(struct gas_app *app, struct queue *q)
+static cJSON *dead_json(const char *queue, const struct queue_msg *m)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "queue", queue);
+    cJSON_AddStringToObject(o, "message_id", m->id);
+    cJSON_AddNumberToObject(o, "receive_count", m->receive_count);
+    cJSON_AddNumberToObject(o, "sent_at", m->sent_at);
+    if (m->reason)
+        cJSON_AddStringToObject(o, "reason", m->reason);
+    else
+        cJSON_AddNullToObject(o, "reason");
+    cJSON_AddStringToObject(o, "body", m->body ? m->body : "");
+    return o;
+}
+
+/* One queue's dead letters, as text lines or into json (an array). */
+static int dlq_list(struct queue *q, cJSON *json)
 {
     struct queue_msg m[100];
     int n = 0, rc = queue_dead_list(q, 100, m, &n);
@@ -46,31 +62,27 @@ static int dlq_list(struct gas_app *app, struct queue *q)
         return rc;
     for (int i = 0; i < n; i++) {
         char t[32];
-        printf("%-24s %-36s %3d  %s  %.100s\n", q->name, m[i].id, m[i].receive_count,
-               cli_time((int64_t)m[i].sent_at, t, sizeof t), m[i].body);
+        if (json)
+            cJSON_AddItemToArray(json, dead_json(q->name, &m[i]));
+        else
+            printf("%-24s %-36s %3d  %s  %s  body: %.100s\n", q->name, m[i].id, m[i].receive_count,
+                   cli_time((int64_t)m[i].sent_at, t, sizeof t),
+                   m[i].reason ? m[i].reason : "(no reason recorded)", m[i].body);
         queue_msg_release(&m[i]);
     }
     return 0;
 }
 
-int cmd_dlq(struct cfg *cfg, int argc, char **argv)
+/* Lists (json: into it) or redrives (msg_id: one) the dead letters of every queue, or of
+ * the one named only; returns the exit code. */
+static int dlq_each(struct cli *c, const char *only, const char *msg_id, cJSON *json, int *total)
 {
-    const char *usage =
-        "usage: gas dlq list [QUEUE]\n       gas dlq redrive [QUEUE [MESSAGE_ID]]\n";
-    if (argc < 2 || (strcmp(argv[1], "list") && strcmp(argv[1], "redrive")) || argc > 4) {
-        fputs(usage, stderr);
-        return 2;
-    }
-    int redrive = !strcmp(argv[1], "redrive");
-    const char *only = argc > 2 ? argv[2] : NULL, *msg_id = argc > 3 ? argv[3] : NULL;
-    struct gas_app *app = cli_app(cfg, "dlq");
+    struct gas_app *app = cli_app(c->cfg, c->cmd->name);
     if (!app)
         return 1;
-    int rc = 0, matched = 0, total = 0;
-    if (!redrive)
-        printf("%-24s %-36s %3s  %-19s  %s\n", "queue", "message", "rcv", "sent (UTC)", "body");
+    int redrive = c->cmd->run == cmd_dlq_redrive, rc = 0, matched = 0;
     for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
-        const char *name = cfg_str(cfg, queues[i]);
+        const char *name = cfg_str(c->cfg, queues[i]);
         if (only && strcmp(only, name))
             continue;
         matched++;
@@ -79,30 +91,66 @@ int cmd_dlq(struct cfg *cfg, int argc, char **argv)
         if (!rc && redrive) {
             int moved = 0;
             rc = queue_redrive(q, msg_id, &moved);
-            total += moved;
+            *total += moved;
         } else if (!rc) {
-            rc = dlq_list(app, q);
+            rc = dlq_list(q, json);
         }
         queue_close(q);
     }
     if (!rc && only && !matched)
-        rc = gas_err_set(GAS_EINVAL, "no queue %s (queues: see gas status)", only);
-    if (!rc && redrive)
-        printf("%d message%s redriven\n", total, total == 1 ? "" : "s");
-    int code = rc ? cli_fail("dlq", rc) : 0;
+        rc = gas_err_set(GAS_EINVAL, "no queue %s (gas status lists them)", only);
     app_close(app);
-    return code;
+    return rc ? cli_fail(c->cmd->name, rc) : 0;
+}
+
+/* 0 if name is one of GAS's queues (or NULL), else prints why and returns 2. */
+static int known_queue(const struct cli *c, const char *name)
+{
+    for (size_t i = 0; name && i < sizeof queues / sizeof *queues; i++)
+        if (!strcmp(name, cfg_str(c->cfg, queues[i])))
+            return 0;
+    if (!name)
+        return 0;
+    fprintf(stderr, "gas %s: no queue %s; the queues are:", c->cmd->name, name);
+    for (size_t i = 0; i < sizeof queues / sizeof *queues; i++)
+        fprintf(stderr, " %s", cfg_str(c->cfg, queues[i]));
+    fputc('\n', stderr);
+    return 2;
+}
+
+int cmd_dlq_list(struct cli *c)
+{
+    if (known_queue(c, c->nargs ? c->args[0] : NULL))
+        return 2;
+    cJSON *json = cli_flag(c, "json") ? cJSON_CreateArray() : NULL;
+    if (!json)
+        printf("%-24s %-36s %3s  %-19s  %s\n", "queue", "message", "rcv", "sent (UTC)",
+               "reason  body");
+    int total = 0, rc = dlq_each(c, c->nargs ? c->args[0] : NULL, NULL, json, &total);
+    if (!rc && json)
+        cli_print_json(json);
+    else
+        cJSON_Delete(json);
+    return rc;
+}
+
+int cmd_dlq_redrive(struct cli *c)
+{
+    if (known_queue(c, c->nargs ? c->args[0] : NULL))
+        return 2;
+    int total = 0, rc = dlq_each(c, c->nargs ? c->args[0] : NULL, c->nargs > 1 ? c->args[1] : NULL,
+                                 NULL, &total);
+    if (!rc)
+        printf("%d message%s redriven\n", total, total == 1 ? "" : "s");
+    return rc;
 }
 
 /* gas send QUEUE BODY|-: puts a raw message on a queue (replay, tests). */
-int cmd_send(struct cfg *cfg, int argc, char **argv)
+int cmd_send(struct cli *c)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: gas send QUEUE BODY   (- reads the body from stdin)\n");
-        return 2;
-    }
+    struct cfg *cfg = c->cfg;
     char *body = NULL;
-    if (!strcmp(argv[2], "-")) {
+    if (!strcmp(c->args[1], "-")) {
         struct strbuf sb;
         sb_init(&sb, (size_t)cfg_int(cfg, CFG_MAX_MESSAGE_BYTES) + 1);
         char buf[4096];
@@ -115,12 +163,12 @@ int cmd_send(struct cfg *cfg, int argc, char **argv)
             }
         body = sb_detach(&sb);
     } else {
-        body = xstrdup(argv[2]);
+        body = xstrdup(c->args[1]);
     }
     struct gas_app *app = cli_app(cfg, "send");
     struct queue *q = NULL;
     char *id = NULL;
-    int rc = app ? be_queue(app->be, argv[1], &q) : GAS_EIO;
+    int rc = app ? be_queue(app->be, c->args[0], &q) : GAS_EIO;
     if (!rc)
         rc = queue_send(q, body, 0, &id);
     if (!rc)

@@ -1,4 +1,5 @@
 /* gas annotate: the annotation engine on files. */
+#include "cli.h"
 #include "commands.h"
 
 #include "gas/annot.h"
@@ -6,25 +7,10 @@
 #include "gas/err.h"
 #include "gas/util.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: gas annotate IN -o OUT [options]\n"
-            "  IN                 VCF (plain, gzip or bgzip) or BCF; - for stdin\n"
-            "  -o, --output OUT   annotated VCF; - for stdout\n"
-            "  -O, --output-type  v (VCF, default) or z (bgzipped VCF)\n"
-            "  -s, --sources FILE sources file (default: config annot_sources, else the\n"
-            "                     GRCh37 sources built with GAS)\n"
-            "  -l, --log FILE     count log (default: OUT's name with .count.log; none for -)\n"
-            "      --no-log       do not write the count log\n"
-            "  -t, --threads N    (de)compression threads (default: config annot_threads)\n");
-}
 
 /* GAS names the log <name>.vcf.count.log for a result <name>.annot.vcf. */
 static char *log_path_for(const char *out)
@@ -39,40 +25,24 @@ static char *log_path_for(const char *out)
     return xasprintf("%s.count.log", out);
 }
 
-int cmd_annotate(struct cfg *cfg, int argc, char **argv)
+int cmd_annotate(struct cli *c)
 {
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},  {"output-type", required_argument, NULL, 'O'},
-        {"sources", required_argument, NULL, 's'}, {"log", required_argument, NULL, 'l'},
-        {"no-log", no_argument, NULL, 'N'},        {"threads", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-    };
-    const char *out = NULL, *sources = NULL, *log = NULL;
-    int bgz = 0, nolog = 0, threads = (int)cfg_int(cfg, CFG_ANNOT_THREADS), c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:O:s:l:t:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'O':
-            if (strcmp(optarg, "v") && strcmp(optarg, "z")) {
-                fprintf(stderr, "gas annotate: -O takes v or z\n");
-                return 2;
-            }
-            bgz = optarg[0] == 'z';
-            break;
-        case 's': sources = optarg; break;
-        case 'l': log = optarg; break;
-        case 'N': nolog = 1; break;
-        case 't': threads = atoi(optarg); break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    if (optind != argc - 1 || !out || threads < 0 || threads > 64) {
-        usage(stderr);
+    const struct cfg *cfg = c->cfg;
+    const char *in = c->args[0], *out = cli_opt(c, "output"), *sources = cli_opt(c, "sources"),
+               *log = cli_opt(c, "log"), *type = cli_opt(c, "output-type"),
+               *threads_s = cli_opt(c, "threads");
+    int nolog = cli_flag(c, "no-log"), threads = (int)cfg_int(cfg, CFG_ANNOT_THREADS);
+    if (type && strcmp(type, "v") && strcmp(type, "z")) {
+        fprintf(stderr, "gas annotate: --output-type takes v or z\n");
         return 2;
     }
-    const char *in = argv[optind];
+    int bgz = type && *type == 'z';
+    char *end = NULL;
+    if (threads_s &&
+        ((threads = (int)strtol(threads_s, &end, 10)) < 0 || threads > 64 || !*threads_s || *end)) {
+        fprintf(stderr, "gas annotate: --threads takes 0..64\n");
+        return 2;
+    }
     char *defsrc = NULL;
     if (!sources && *cfg_str(cfg, CFG_ANNOT_SOURCES))
         sources = cfg_str(cfg, CFG_ANNOT_SOURCES);

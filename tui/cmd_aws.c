@@ -18,12 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
-int cmd_aws(struct cfg *cfg, int argc, char **argv)
+int cmd_aws(struct cli *c)
 {
-    if (argc < 2 || strcmp(argv[1], "bootstrap")) {
-        fprintf(stderr, "usage: gas aws bootstrap\n");
-        return 2;
-    }
+    const struct cfg *cfg = c->cfg;
     if (strcmp(cfg_str(cfg, CFG_BACKEND), "aws")) {
         fprintf(stderr,
                 "gas aws bootstrap: the configured backend is \"%s\"; set backend = aws "

@@ -8,34 +8,19 @@
 #include "gas/msg.h"
 #include "gas/util.h"
 
-#include <getopt.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cmd_submit(struct cfg *cfg, int argc, char **argv)
+int cmd_submit(struct cli *c)
 {
-    static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {NULL, 0, NULL, 0}};
-    const char *user = NULL, *name = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "u:n:", opts, NULL)) != -1) {
-        if (c == 'u')
-            user = optarg;
-        else if (c == 'n')
-            name = optarg;
-        else
-            return 2;
-    }
-    if (optind != argc - 1 || !user) {
-        fprintf(stderr, "usage: gas submit FILE --user USER [--name FILE_NAME]\n");
-        return 2;
-    }
-    const char *path = argv[optind];
+    struct cfg *cfg = c->cfg;
+    const char *user = cli_opt(c, "user"), *name = cli_opt(c, "name");
+    const char *path = c->args[0];
     struct stat st;
     if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
         fprintf(stderr, "gas submit: %s is not a readable file\n", path);
@@ -95,98 +80,193 @@ int cmd_submit(struct cfg *cfg, int argc, char **argv)
     return code;
 }
 
-static void print_job_row(const cJSON *it)
+/* One job of gas jobs: what the text line shows, or (for --json) the whole item. */
+struct job_row {
+    int64_t submit;
+    char *id, *user, *status, *archive, *file;
+    cJSON *item; /* --json only */
+};
+
+static void job_row_release(struct job_row *r)
 {
-    char t[32];
-    int64_t submit = 0;
-    json_int(it, "submit_time", &submit);
-    const char *a = json_str(it, "archive_state");
-    printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", json_str(it, "job_id"),
-           json_str(it, "user_id") ? json_str(it, "user_id") : "?",
-           json_str(it, "job_status") ? json_str(it, "job_status") : "?",
-           a ? a : (json_str(it, "results_file_archive_id") ? "ARCHIVED" : "NONE"),
-           cli_time(submit, t, sizeof t),
-           json_str(it, "input_file_name") ? json_str(it, "input_file_name") : "");
+    free(r->id);
+    free(r->user);
+    free(r->status);
+    free(r->archive);
+    free(r->file);
+    cJSON_Delete(r->item);
 }
 
-int cmd_jobs(struct cfg *cfg, int argc, char **argv)
+static char *dup_or(const char *s, const char *dflt)
 {
-    static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
-                                         {"status", required_argument, NULL, 's'},
-                                         {NULL, 0, NULL, 0}};
-    const char *user = NULL, *status = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "u:s:", opts, NULL)) != -1) {
-        if (c == 'u')
-            user = optarg;
-        else if (c == 's')
-            status = optarg;
-        else
-            return 2;
+    return xstrdup(s ? s : dflt);
+}
+
+static void print_job_row(const struct job_row *r)
+{
+    char t[32];
+    printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", r->id, r->user, r->status, r->archive,
+           cli_time(r->submit, t, sizeof t), r->file);
+}
+
+/* Newest first; equal times by id, so that the order is stable. */
+static int newest_first(const void *a, const void *b)
+{
+    const struct job_row *x = a, *y = b;
+    if (x->submit != y->submit)
+        return x->submit > y->submit ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+/* The job item as gas show --json has it: with its display state. */
+static void add_display_state(cJSON *item)
+{
+    struct job job;
+    if (job_from_json(item, &job) == 0)
+        json_set_str(item, "display_state", job_display_state(&job));
+    job_release(&job);
+}
+
+/* 1 if s names a job_status or archive_state, in any case. */
+static int status_valid(const char *s)
+{
+    char up[16];
+    size_t i = 0;
+    for (; s[i] && i < sizeof up - 1; i++)
+        up[i] = (char)toupper((unsigned char)s[i]);
+    up[i] = 0;
+    return !s[i] && (job_status_parse(up) >= 0 || archive_state_parse(up) >= 0);
+}
+
+struct job_list {
+    struct job_row *v;
+    size_t n, cap;
+    const char *status; /* filter, or NULL */
+    int json;           /* keep the items */
+};
+
+/* Adds the jobs of one page that pass the filter (items are taken out of the page). */
+static void add_page(struct job_list *l, cJSON *items)
+{
+    cJSON *it = items ? items->child : NULL;
+    while (it) {
+        cJSON *next = it->next;
+        const char *s = json_str(it, "job_status"), *a = json_str(it, "archive_state");
+        if (!a)
+            a = json_str(it, "results_file_archive_id") ? "ARCHIVED" : "NONE";
+        if (!l->status || (s && !strcasecmp(s, l->status)) || !strcasecmp(a, l->status)) {
+            if (l->n == l->cap)
+                l->v = xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 256) * sizeof *l->v);
+            struct job_row *r = &l->v[l->n++];
+            memset(r, 0, sizeof *r);
+            json_int(it, "submit_time", &r->submit);
+            r->id = dup_or(json_str(it, "job_id"), "?");
+            if (l->json) {
+                r->item = cJSON_DetachItemViaPointer(items, it);
+            } else {
+                r->user = dup_or(json_str(it, "user_id"), "?");
+                r->status = dup_or(s, "?");
+                r->archive = xstrdup(a);
+                r->file = dup_or(json_str(it, "input_file_name"), "");
+            }
+        }
+        it = next;
     }
-    if (optind != argc ||
-        (status && job_status_parse(status) < 0 && archive_state_parse(status) < 0)) {
-        fprintf(stderr, "usage: gas jobs [--user USER] [--status PENDING|RUNNING|COMPLETED|"
-                        "FAILED|ARCHIVED|RESTORING|...]\n");
-        return 2;
-    }
-    struct gas_app *app = cli_app(cfg, "jobs");
-    if (!app)
-        return 1;
-    printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", "job", "user", "status", "archive",
-           "submitted (UTC)", "file");
+}
+
+/* Every job (of user) that passes l's filter into l. */
+static int collect_jobs(struct gas_app *app, const char *user, struct job_list *l)
+{
     char *cursor = NULL;
     int rc = 0;
     do {
         struct tbl_page pg;
-        rc = user ? tbl_query(app->jobs, user, cursor, 500, &pg)
-                  : tbl_scan(app->jobs, cursor, 500, &pg);
+        rc = user ? tbl_query(app->jobs, user, cursor, 1000, &pg)
+                  : tbl_scan(app->jobs, cursor, 1000, &pg);
         free(cursor);
         cursor = NULL;
         if (rc)
             break;
-        cJSON *it;
-        cJSON_ArrayForEach(it, pg.items)
-        {
-            const char *s = json_str(it, "job_status"), *a = json_str(it, "archive_state");
-            if (status && !(s && !strcmp(s, status)) && !(a && !strcmp(a, status)))
-                continue;
-            print_job_row(it);
-        }
+        add_page(l, pg.items);
         cursor = pg.next ? xstrdup(pg.next) : NULL;
         tbl_page_release(&pg);
     } while (cursor);
+    return rc;
+}
+
+int cmd_jobs(struct cli *c)
+{
+    const char *user = cli_opt(c, "user"), *status = cli_opt(c, "status"),
+               *limit_s = cli_opt(c, "limit");
+    char *end = NULL;
+    long limit = limit_s ? strtol(limit_s, &end, 10) : -1;
+    if ((status && !status_valid(status)) || (limit_s && (!*limit_s || *end || limit < 0))) {
+        fprintf(stderr, "gas jobs: %s\n",
+                limit_s && (!*limit_s || *end || limit < 0)
+                    ? "--limit takes a number"
+                    : "--status takes PENDING, RUNNING, COMPLETED, FAILED, NONE, ARCHIVING, "
+                      "ARCHIVED or RESTORING");
+        return 2;
+    }
+    struct gas_app *app = cli_app(c->cfg, "jobs");
+    if (!app)
+        return 1;
+    struct job_list l = {.status = status, .json = cli_flag(c, "json")};
+    int rc = collect_jobs(app, user, &l);
+    qsort(l.v, l.n, sizeof *l.v, newest_first);
+    size_t n = limit >= 0 && (size_t)limit < l.n ? (size_t)limit : l.n;
+    if (!rc && l.json) {
+        cJSON *out = cJSON_CreateArray();
+        for (size_t i = 0; i < n; i++) {
+            add_display_state(l.v[i].item);
+            cJSON_AddItemToArray(out, l.v[i].item);
+            l.v[i].item = NULL;
+        }
+        cli_print_json(out);
+    } else if (!rc) {
+        printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", "job", "user", "status", "archive",
+               "submitted (UTC)", "file");
+        for (size_t i = 0; i < n; i++)
+            print_job_row(&l.v[i]);
+    }
+    for (size_t i = 0; i < l.n; i++)
+        job_row_release(&l.v[i]);
+    free(l.v);
     int code = rc ? cli_fail("jobs", rc) : 0;
     app_close(app);
     return code;
 }
 
-typedef int (*job_cmd)(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv);
+typedef int (*job_cmd)(struct cli *c, struct gas_app *app, struct job *job, cJSON *item);
 
-/* Opens the app, reads JOB (argv[1]) and runs fn on it; returns the exit code. */
-static int with_job(struct cfg *cfg, int argc, char **argv, job_cmd fn)
+/* Opens the app, finds the job (its id or a unique prefix: the first argument), reads it
+ * and runs fn on it; returns the exit code. */
+static int with_job(struct cli *c, job_cmd fn)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: gas %s JOB_ID\n", argv[0]);
-        return 2;
-    }
-    struct gas_app *app = cli_app(cfg, argv[0]);
+    const char *name = c->cmd->name;
+    struct gas_app *app = cli_app(c->cfg, name);
     if (!app)
         return 1;
+    char *id = NULL;
+    int code = cli_job_id(c, app, c->args[0], &id);
+    if (code) {
+        app_close(app);
+        return code;
+    }
     struct job job;
     memset(&job, 0, sizeof job);
     cJSON *item = NULL;
-    int rc = tbl_get(app->jobs, argv[1], &item);
+    int rc = tbl_get(app->jobs, id, &item);
     if (rc == GAS_ENOTFOUND)
-        gas_err_set(rc, "no job %s", argv[1]);
+        gas_err_set(rc, "no job %s", id);
     if (!rc && (rc = job_from_json(item, &job)) != 0)
-        gas_err_wrap(rc, "job %s is malformed", argv[1]);
+        gas_err_wrap(rc, "job %s is malformed", id);
     if (!rc)
-        rc = fn(app, &job, item, argc, argv);
-    int code = rc ? cli_fail(argv[0], rc) : 0;
+        rc = fn(c, app, &job, item);
+    code = rc ? cli_fail(name, rc) : 0;
     job_release(&job);
     cJSON_Delete(item);
+    free(id);
     app_close(app);
     return code;
 }
@@ -205,13 +285,13 @@ static char *result_link(struct gas_app *app, const struct job *job)
     return url;
 }
 
-static int show(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int show(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
     char *link = result_link(app, job);
     if (link)
         json_set_str(item, "download_url", link);
     free(link);
-    if (argc > 2 && !strcmp(argv[2], "--json")) {
+    if (cli_flag(c, "json")) {
         json_set_str(item, "display_state", job_display_state(job));
         char *s = cJSON_Print(item);
         printf("%s\n", s);
@@ -234,9 +314,9 @@ static int show(struct gas_app *app, struct job *job, cJSON *item, int argc, cha
     return 0;
 }
 
-int cmd_show(struct cfg *cfg, int argc, char **argv)
+int cmd_show(struct cli *c)
 {
-    return with_job(cfg, argc, argv, show);
+    return with_job(c, show);
 }
 
 static int print_object(struct gas_app *app, const char *bucket, const char *key);
@@ -284,7 +364,7 @@ static int print_object(struct gas_app *app, const char *bucket, const char *key
     return rc;
 }
 
-static int log_(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int log_(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
     if (job->job_status == JOB_FAILED)
         return gas_err_set(GAS_ENOTFOUND, "job %s FAILED: %s", job->job_id,
@@ -295,27 +375,23 @@ static int log_(struct gas_app *app, struct job *job, cJSON *item, int argc, cha
     return print_object(app, job->s3_results_bucket, job->s3_key_log_file);
 }
 
-int cmd_log(struct cfg *cfg, int argc, char **argv)
+int cmd_log(struct cli *c)
 {
-    return with_job(cfg, argc, argv, log_);
+    return with_job(c, log_);
 }
 
-static int download(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int download(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
-    return fetch(app, job, job->s3_key_result_file, argv[3]);
+    return fetch(app, job, job->s3_key_result_file, cli_opt(c, "output"));
 }
 
-int cmd_download(struct cfg *cfg, int argc, char **argv)
+int cmd_download(struct cli *c)
 {
-    if (argc != 4 || strcmp(argv[2], "-o")) {
-        fprintf(stderr, "usage: gas download JOB_ID -o FILE  (- for stdout)\n");
-        return 2;
-    }
-    return with_job(cfg, argc, argv, download);
+    return with_job(c, download);
 }
 
 /* retry: FAILED -> PENDING and the request again; PENDING: the request again. */
-static int retry(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int retry(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
     int rc = app_retry(app, job->job_id);
     if (!rc)
@@ -323,12 +399,12 @@ static int retry(struct gas_app *app, struct job *job, cJSON *item, int argc, ch
     return rc;
 }
 
-int cmd_retry(struct cfg *cfg, int argc, char **argv)
+int cmd_retry(struct cli *c)
 {
-    return with_job(cfg, argc, argv, retry);
+    return with_job(c, retry);
 }
 
-static int cancel(struct gas_app *app, struct job *job, cJSON *item, int argc, char **argv)
+static int cancel(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
     int rc = app_cancel(app, job->job_id);
     if (!rc)
@@ -336,7 +412,7 @@ static int cancel(struct gas_app *app, struct job *job, cJSON *item, int argc, c
     return rc;
 }
 
-int cmd_cancel(struct cfg *cfg, int argc, char **argv)
+int cmd_cancel(struct cli *c)
 {
-    return with_job(cfg, argc, argv, cancel);
+    return with_job(c, cancel);
 }

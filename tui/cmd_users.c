@@ -8,35 +8,15 @@
 #include "gas/msg.h"
 #include "gas/util.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int users_add(struct gas_app *app, int argc, char **argv)
+int cmd_users_add(struct cli *c)
 {
-    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
-                                         {"email", required_argument, NULL, 'e'},
-                                         {"premium", no_argument, NULL, 'p'},
-                                         {NULL, 0, NULL, 0}};
-    const char *name = NULL, *email = NULL;
-    int premium = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "n:e:p", opts, NULL)) != -1) {
-        if (c == 'n')
-            name = optarg;
-        else if (c == 'e')
-            email = optarg;
-        else if (c == 'p')
-            premium = 1;
-        else
-            return 2;
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "usage: gas users add USER_ID [--name NAME] [--email EMAIL] [--premium]\n");
-        return 2;
-    }
-    const char *id = argv[optind];
+    const char *name = cli_opt(c, "name"), *email = cli_opt(c, "email");
+    int premium = cli_flag(c, "premium");
+    const char *id = c->args[0];
     char *probe = job_object_key("p", id, "j", "f"); /* the id must fit in object keys */
     free(probe);
     if (!probe) {
@@ -52,20 +32,30 @@ static int users_add(struct gas_app *app, int argc, char **argv)
     }
     struct user u = {(char *)id,  (char *)name, (char *)email, premium ? ROLE_PREMIUM : ROLE_FREE,
                      gas_now_s(), gas_now_s()};
+    struct gas_app *app = cli_app(c->cfg, "users add");
+    if (!app)
+        return 1;
     cJSON *item = user_to_json(&u);
     int rc = tbl_put(app->users, item, 1);
     cJSON_Delete(item);
     if (rc == GAS_ECONFLICT)
         gas_err_set(rc, "user %s exists already", id);
-    if (rc)
-        return cli_fail("users add", rc);
-    printf("user %s added (%s)\n", id, user_role_name(u.role));
-    return 0;
+    if (!rc)
+        printf("user %s added (%s)\n", id, user_role_name(u.role));
+    int code = rc ? cli_fail("users add", rc) : 0;
+    app_close(app);
+    return code;
 }
 
-static int users_list(struct gas_app *app)
+int cmd_users_list(struct cli *c)
 {
-    printf("%-20s %-13s %-24s %-30s\n", "user", "role", "name", "email");
+    struct gas_app *app = cli_app(c->cfg, "users list");
+    if (!app)
+        return 1;
+    int json = cli_flag(c, "json");
+    cJSON *all = json ? cJSON_CreateArray() : NULL;
+    if (!json)
+        printf("%-20s %-13s %-24s %s\n", "user", "role", "name", "email");
     char *cursor = NULL;
     int rc;
     do {
@@ -76,58 +66,51 @@ static int users_list(struct gas_app *app)
         cursor = pg.next ? xstrdup(pg.next) : NULL;
         cJSON *it;
         cJSON_ArrayForEach(it, pg.items)
-            printf("%-20s %-13s %-24s %-30s\n", json_str(it, "user_id"),
-                   json_str(it, "role") ? json_str(it, "role") : "?",
-                   json_str(it, "name") ? json_str(it, "name") : "",
-                   json_str(it, "email") ? json_str(it, "email") : "");
+        {
+            if (json)
+                cJSON_AddItemToArray(all, cJSON_Duplicate(it, 1));
+            else
+                printf("%-20s %-13s %-24s %s\n", json_str(it, "user_id"),
+                       json_str(it, "role") ? json_str(it, "role") : "?",
+                       json_str(it, "name") ? json_str(it, "name") : "",
+                       json_str(it, "email") ? json_str(it, "email") : "");
+        }
         tbl_page_release(&pg);
     } while (cursor);
     free(cursor);
-    return rc ? cli_fail("users list", rc) : 0;
-}
-
-int cmd_users(struct cfg *cfg, int argc, char **argv)
-{
-    if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "list"))) {
-        fprintf(stderr, "usage: gas users add USER_ID [--name N] [--email E] [--premium]\n"
-                        "       gas users list\n");
-        return 2;
-    }
-    struct gas_app *app = cli_app(cfg, "users");
-    if (!app)
-        return 1;
-    int code = !strcmp(argv[1], "add") ? users_add(app, argc - 1, argv + 1) : users_list(app);
+    if (!rc && json)
+        cli_print_json(all);
+    else
+        cJSON_Delete(all);
+    int code = rc ? cli_fail("users list", rc) : 0;
     app_close(app);
     return code;
 }
 
 /* upgrade / downgrade USER */
-static int set_role(struct cfg *cfg, int argc, char **argv, enum user_role to)
+static int set_role(struct cli *c, enum user_role to)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: gas %s USER_ID\n", argv[0]);
-        return 2;
-    }
-    struct gas_app *app = cli_app(cfg, argv[0]);
+    const char *cmd = c->cmd->name, *user = c->args[0];
+    struct gas_app *app = cli_app(c->cfg, cmd);
     if (!app)
         return 1;
-    int rc = app_set_role(app, argv[1], to), already = rc == GAS_ECONFLICT;
+    int rc = app_set_role(app, user, to), already = rc == GAS_ECONFLICT;
     if (already) /* asking for the role the user has is not a failure */
         rc = 0;
     if (!rc)
-        printf("user %s is %s%s%s\n", argv[1], user_role_name(to), already ? " already" : "",
+        printf("user %s is %s%s%s\n", user, user_role_name(to), already ? " already" : "",
                to == ROLE_PREMIUM ? "; restore of archived results requested" : "");
-    int code = rc ? cli_fail(argv[0], rc) : 0;
+    int code = rc ? cli_fail(cmd, rc) : 0;
     app_close(app);
     return code;
 }
 
-int cmd_upgrade(struct cfg *cfg, int argc, char **argv)
+int cmd_upgrade(struct cli *c)
 {
-    return set_role(cfg, argc, argv, ROLE_PREMIUM);
+    return set_role(c, ROLE_PREMIUM);
 }
 
-int cmd_downgrade(struct cfg *cfg, int argc, char **argv)
+int cmd_downgrade(struct cli *c)
 {
-    return set_role(cfg, argc, argv, ROLE_FREE);
+    return set_role(c, ROLE_FREE);
 }

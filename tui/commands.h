@@ -1,27 +1,33 @@
-/* commands: the gas subcommands (one file each in tui/, registered in tui/main.c).
- * Each takes the loaded config and its own argv (argv[0] is the command name) and
- * returns the process exit code: 0 ok, 1 failed, 2 usage error. */
+/* commands: the gas subcommands (one file per group in tui/, registered in the table of
+ * tui/main.c). Each gets its parsed invocation (options and arguments already checked
+ * against the table) and returns the process exit code: 0 ok, 1 failed, 2 usage error. */
 #ifndef GAS_TUI_COMMANDS_H
 #define GAS_TUI_COMMANDS_H
 
 struct cfg;
+struct cli;
 
-int cmd_annotate(struct cfg *cfg, int argc, char **argv);
-int cmd_submit(struct cfg *cfg, int argc, char **argv);
-int cmd_jobs(struct cfg *cfg, int argc, char **argv);
-int cmd_show(struct cfg *cfg, int argc, char **argv);
-int cmd_log(struct cfg *cfg, int argc, char **argv);
-int cmd_download(struct cfg *cfg, int argc, char **argv);
-int cmd_retry(struct cfg *cfg, int argc, char **argv);
-int cmd_cancel(struct cfg *cfg, int argc, char **argv);
-int cmd_users(struct cfg *cfg, int argc, char **argv);
-int cmd_upgrade(struct cfg *cfg, int argc, char **argv);
-int cmd_downgrade(struct cfg *cfg, int argc, char **argv);
-int cmd_status(struct cfg *cfg, int argc, char **argv);
-int cmd_dlq(struct cfg *cfg, int argc, char **argv);
-int cmd_send(struct cfg *cfg, int argc, char **argv);
+int cmd_annotate(struct cli *c);
+int cmd_submit(struct cli *c);
+int cmd_jobs(struct cli *c);
+int cmd_show(struct cli *c);
+int cmd_log(struct cli *c);
+int cmd_download(struct cli *c);
+int cmd_retry(struct cli *c);
+int cmd_cancel(struct cli *c);
+int cmd_users_add(struct cli *c);
+int cmd_users_list(struct cli *c);
+int cmd_upgrade(struct cli *c);
+int cmd_downgrade(struct cli *c);
+int cmd_status(struct cli *c);
+int cmd_workers(struct cli *c);
+int cmd_workers_prune(struct cli *c);
+int cmd_dlq_list(struct cli *c);
+int cmd_dlq_redrive(struct cli *c);
+int cmd_send(struct cli *c);
+int cmd_aws(struct cli *c);
+/* tui/console.c: these read their own options from argv (argv[0] is the command). */
 int cmd_console(struct cfg *cfg, int argc, char **argv);
 int cmd_top(struct cfg *cfg, int argc, char **argv);
-int cmd_aws(struct cfg *cfg, int argc, char **argv);
 
 #endif

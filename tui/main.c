@@ -1,38 +1,41 @@
-/* gas: the admin front end. Commands are registered in one table; this stage has the
- * configuration commands. */
+/* gas: the admin front end. Every command, with its arguments and options, is one entry
+ * of the table below; tui/cli.c parses the command line against it and prints its help. */
+#include "cli.h"
+#include "commands.h"
+
 #include "gas/backend.h"
 #include "gas/config.h"
 #include "gas/err.h"
-#include "gas/log.h"
 #include "gas/topology.h"
-#include "commands.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct command {
-    const char *name;
-    const char *summary;
-    int (*run)(struct cfg *cfg, int argc, char **argv);
-};
-
-static int cmd_config(struct cfg *cfg, int argc, char **argv)
+static int cmd_config(struct cli *c)
 {
-    if (argc > 1 && !strcmp(argv[1], "keys")) {
-        cfg_help(stdout);
-        return 0;
-    }
-    cfg_dump(cfg, stdout);
+    const char *file = cfg_file(c->cfg);
+    if (file)
+        printf("# config file: %s\n", file);
+    else
+        printf("# config file: none (looked for %s)\n", cfg_looked(c->cfg));
+    cfg_dump(c->cfg, stdout);
     return 0;
 }
 
-static int cmd_setup(struct cfg *cfg, int argc, char **argv)
+static int cmd_config_keys(struct cli *c)
+{
+    (void)c;
+    cfg_help(stdout);
+    return 0;
+}
+
+static int cmd_setup(struct cli *c)
 {
     struct gas_backend *be = NULL;
-    int rc = backend_open(cfg, &be);
+    int rc = backend_open(c->cfg, &be);
     if (!rc)
-        rc = topology_ensure(be, cfg, stdout);
+        rc = topology_ensure(be, c->cfg, stdout);
     backend_close(be);
     if (rc) {
         fprintf(stderr, "gas setup: %s\n", gas_errmsg());
@@ -41,78 +44,88 @@ static int cmd_setup(struct cfg *cfg, int argc, char **argv)
     return 0;
 }
 
-static const struct command commands[] = {
-    {"console", "console [--read-only] [--no-color]: the admin console (? for keys)", cmd_console},
-    {"top", "top -b [-n N] [-d S] [--json]: the console's data as text, for scripts", cmd_top},
-    {"submit", "submit FILE --user USER: upload a VCF and queue its annotation", cmd_submit},
-    {"jobs", "jobs [--user U] [--status S]: list jobs", cmd_jobs},
-    {"show", "show JOB [--json]: every attribute and the display state", cmd_show},
-    {"log", "log JOB: the job's count log", cmd_log},
-    {"download", "download JOB -o FILE: the annotated result", cmd_download},
-    {"retry", "retry JOB: a FAILED (or stuck PENDING) job again", cmd_retry},
-    {"cancel", "cancel JOB: a PENDING job becomes FAILED", cmd_cancel},
-    {"users", "users add USER [--name N] [--email E] [--premium] | users list", cmd_users},
-    {"upgrade", "upgrade USER: premium, and restore the user's archived results", cmd_upgrade},
-    {"downgrade", "downgrade USER: back to a free user", cmd_downgrade},
-    {"status", "status [--json]: queue depths, workers, job counts", cmd_status},
-    {"dlq", "dlq list [QUEUE] | dlq redrive [QUEUE [MESSAGE]]: dead letters", cmd_dlq},
-    {"send", "send QUEUE BODY: put a raw message on a queue (replay)", cmd_send},
-    {"annotate", "annotate a VCF file with the configured sources (gas annotate --help)",
-     cmd_annotate},
-    {"config", "print the effective configuration (config keys: describe every key)", cmd_config},
-    {"setup", "create GAS's tables, queues, topics and buckets on the backend", cmd_setup},
-    {"aws", "aws bootstrap: create GAS's resources on AWS (idempotent; prints them)", cmd_aws},
-};
-
-static void usage(FILE *out)
+/* The console's commands read their own options (tui/console.c). */
+static int run_console(struct cli *c)
 {
-    fprintf(out, "usage: gas [--config FILE] COMMAND [ARGS]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n  --dump-config   same as 'gas config'\n");
+    return cmd_console(c->cfg, c->argc, c->argv);
 }
+
+static int run_top(struct cli *c)
+{
+    return cmd_top(c->cfg, c->argc, c->argv);
+}
+
+#define JSON_OPT                                                                                   \
+    {                                                                                              \
+        "json", 0, NULL, "one JSON document instead of text", 0                                    \
+    }
+#define NO_ARGS NULL, 0, 0
+#define ONE(x)  x, 1, 1
+
+// clang-format off
+static const struct cli_cmd commands[] = {
+    {"console", NO_ARGS, "the admin console (? lists the keys)", run_console, CLI_EXISTING,
+     {{"read-only", 0, NULL, "refuse every action", 0},
+      {"no-color", 0, NULL, "no colours (also NO_COLOR)", 0}}},
+    {"top", NO_ARGS, "the console's data as text or JSON, for scripts", run_top, CLI_EXISTING,
+     {{"batch", 'b', NULL, "batch mode: print, do not draw", 0},
+      {"iterations", 'n', "N", "print N times, then exit", 0},
+      {"delay", 'd', "SECONDS", "between iterations", 0}, JSON_OPT}},
+    {"submit", ONE("FILE"), "upload a VCF, create its PENDING job and queue it; prints the job id",
+     cmd_submit, CLI_CREATES,
+     {{"user", 'u', "USER", "the job's owner (gas users add makes one)", 1},
+      {"name", 'n', "FILE_NAME", "the input's name in the job (default: FILE's)", 0}}},
+    {"jobs", NO_ARGS, "list jobs, newest first", cmd_jobs, CLI_EXISTING,
+     {{"user", 'u', "USER", "only USER's jobs", 0},
+      {"status", 's', "STATUS", "only jobs in this job_status or archive_state", 0},
+      {"limit", 'n', "N", "at most N jobs (the newest)", 0}, JSON_OPT}},
+    {"show", ONE("JOB"), "every attribute of a job and its display state", cmd_show,
+     CLI_EXISTING, {JSON_OPT}},
+    {"log", ONE("JOB"), "the job's count log (or why it failed)", cmd_log, CLI_EXISTING, {{0}}},
+    {"download", ONE("JOB"), "the annotated result", cmd_download, CLI_EXISTING,
+     {{"output", 'o', "FILE", "where to write it (- for stdout)", 1}}},
+    {"retry", ONE("JOB"), "FAILED (or stuck PENDING) -> PENDING, request sent again", cmd_retry,
+     CLI_EXISTING, {{0}}},
+    {"cancel", ONE("JOB"), "PENDING -> FAILED", cmd_cancel, CLI_EXISTING, {{0}}},
+    {"users add", ONE("USER"), "add a user (free unless --premium)", cmd_users_add, CLI_CREATES,
+     {{"name", 'n', "NAME", "full name", 0}, {"email", 'e', "EMAIL", "where results are announced", 0},
+      {"premium", 0, NULL, "a premium user", 0}}},
+    {"users list", NO_ARGS, "every user: role, name, email", cmd_users_list, CLI_EXISTING,
+     {JSON_OPT}},
+    {"upgrade", ONE("USER"), "premium; archived results are restored", cmd_upgrade,
+     CLI_EXISTING, {{0}}},
+    {"downgrade", ONE("USER"), "back to a free user", cmd_downgrade, CLI_EXISTING, {{0}}},
+    {"status", NO_ARGS, "queue depths, workers, job counts", cmd_status, CLI_EXISTING, {JSON_OPT}},
+    {"workers", NO_ARGS, "gasd processes: alive, stopped or lost, heartbeat age, work done",
+     cmd_workers, CLI_EXISTING,
+     {{"all", 'a', NULL, "also those gone longer than worker_forget", 0}, JSON_OPT}},
+    {"workers prune", NO_ARGS, "remove the stopped and lost workers", cmd_workers_prune,
+     CLI_EXISTING, {{0}}},
+    {"dlq list", "[QUEUE]", 0, 1, "dead letters: id, receives, when, why, body", cmd_dlq_list,
+     CLI_EXISTING, {JSON_OPT}},
+    {"dlq redrive", "[QUEUE [MESSAGE]]", 0, 2, "move dead letters (all, or one) back to their queue",
+     cmd_dlq_redrive, CLI_EXISTING, {{0}}},
+    {"send", "QUEUE BODY", 2, 2, "put a raw message on a queue (BODY - reads stdin); prints its id",
+     cmd_send, CLI_EXISTING, {{0}}},
+    {"annotate", ONE("IN"), "the annotation engine alone on files (IN: VCF, BCF or -)",
+     cmd_annotate, CLI_NONE,
+     {{"output", 'o', "OUT", "annotated VCF (- for stdout)", 1},
+      {"output-type", 'O', "TYPE", "v (VCF, default) or z (bgzipped VCF)", 0},
+      {"sources", 's', "FILE", "sources file (default: annot_sources, else GAS's GRCh37 ones)", 0},
+      {"log", 'l', "FILE", "count log (default: OUT's name with .count.log)", 0},
+      {"no-log", 0, NULL, "write no count log", 0},
+      {"threads", 't', "N", "(de)compression threads (default: annot_threads)", 0}}},
+    {"config", NO_ARGS, "print the effective configuration and where each value comes from",
+     cmd_config, CLI_NONE, {{0}}},
+    {"config keys", NO_ARGS, "describe every configuration key", cmd_config_keys, CLI_NONE, {{0}}},
+    {"setup", NO_ARGS, "create GAS's tables, queues, topics and buckets", cmd_setup, CLI_CREATES,
+     {{0}}},
+    {"aws bootstrap", NO_ARGS, "create GAS's resources on AWS (idempotent; prints them)", cmd_aws,
+     CLI_NONE, {{0}}},
+};
+// clang-format on
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--config") && i + 1 < argc) {
-            config = argv[++i];
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--dump-config")) {
-            argv[i] = "config";
-            break;
-        } else {
-            fprintf(stderr, "gas: unknown option %s\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (i >= argc) {
-        usage(stderr);
-        return 2;
-    }
-    struct cfg *cfg = cfg_new();
-    if (cfg_load(cfg, config) < 0) {
-        fprintf(stderr, "gas: %s\n", gas_errmsg());
-        cfg_free(cfg);
-        return 2;
-    }
-    log_setup((enum log_level)log_level_parse(cfg_str(cfg, CFG_LOG_LEVEL)),
-              cfg_bool(cfg, CFG_LOG_JSON), 2);
-    int rc = 2;
-    const struct command *cmd = NULL;
-    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
-        if (!strcmp(commands[k].name, argv[i]))
-            cmd = &commands[k];
-    if (cmd)
-        rc = cmd->run(cfg, argc - i, argv + i);
-    else
-        fprintf(stderr, "gas: unknown command '%s' (see gas --help)\n", argv[i]);
-    cfg_free(cfg);
-    log_shutdown();
-    return rc;
+    return cli_main(commands, (int)(sizeof commands / sizeof *commands), argc, argv);
 }

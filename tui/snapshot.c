@@ -20,44 +20,25 @@ static void fail(struct snapshot *s, const char *what)
 
 static void workers(struct gas_app *app, struct snapshot *s)
 {
-    char *cursor = NULL;
-    do {
-        struct tbl_page pg;
-        if (tbl_scan(app->workers, cursor, 100, &pg)) {
-            fail(s, "workers");
-            break;
-        }
-        free(cursor);
-        cursor = pg.next ? xstrdup(pg.next) : NULL;
-        cJSON *it;
-        cJSON_ArrayForEach(it, pg.items)
-        {
-            if (s->nworkers == SNAP_WORKERS)
-                break;
-            struct snap_worker *w = &s->w[s->nworkers++];
-            snprintf(w->id, sizeof w->id, "%s",
-                     json_str(it, "worker_id") ? json_str(it, "worker_id") : "?");
-            snprintf(w->host, sizeof w->host, "%s",
-                     json_str(it, "host") ? json_str(it, "host") : "?");
-            snprintf(w->status, sizeof w->status, "%s",
-                     json_str(it, "status") ? json_str(it, "status") : "?");
-            json_int(it, "pid", &w->pid);
-            json_int(it, "started", &w->started);
-            json_int(it, "heartbeat", &w->heartbeat);
-            cJSON *f;
-            cJSON_ArrayForEach(f, it)
-            {
-                if (!cJSON_IsNumber(f))
-                    continue;
-                if (!strncmp(f->string, "done_", 5))
-                    w->done += (int64_t)f->valuedouble;
-                else if (!strncmp(f->string, "failed_", 7))
-                    w->failed += (int64_t)f->valuedouble;
-            }
-        }
-        tbl_page_release(&pg);
-    } while (cursor);
-    free(cursor);
+    struct worker_rec *v = NULL;
+    int n = 0;
+    if (workers_list(app, s->taken, 0, &v, &n)) {
+        fail(s, "workers");
+        return;
+    }
+    for (int i = 0; i < n && s->nworkers < SNAP_WORKERS; i++) {
+        struct snap_worker *w = &s->w[s->nworkers++];
+        snprintf(w->id, sizeof w->id, "%s", v[i].id);
+        snprintf(w->host, sizeof w->host, "%s", v[i].host);
+        snprintf(w->status, sizeof w->status, "%s", v[i].status);
+        w->pid = v[i].pid;
+        w->started = v[i].started;
+        w->heartbeat = v[i].heartbeat;
+        w->done = v[i].done;
+        w->failed = v[i].failed;
+        w->state = v[i].state;
+    }
+    free(v);
 }
 
 static void jobs(struct gas_app *app, struct snapshot *s)
@@ -115,7 +96,7 @@ int snapshot_collect(struct gas_app *app, struct snapshot *s, int with_jobs)
 
 int snapshot_worker_alive(const struct snapshot *s, const struct snap_worker *w, int interval)
 {
-    return strcmp(w->status, "stopped") && s->taken - (double)w->heartbeat <= 3.0 * interval;
+    return worker_state_of(w->status, w->heartbeat, s->taken, interval) == WORKER_ALIVE;
 }
 
 cJSON *snapshot_json(const struct snapshot *s)
@@ -140,6 +121,7 @@ cJSON *snapshot_json(const struct snapshot *s)
         cJSON_AddStringToObject(o, "host", w->host);
         cJSON_AddNumberToObject(o, "pid", (double)w->pid);
         cJSON_AddStringToObject(o, "status", w->status);
+        cJSON_AddStringToObject(o, "state", worker_state_name(w->state));
         cJSON_AddNumberToObject(o, "heartbeat_age", s->taken - (double)w->heartbeat);
         cJSON_AddNumberToObject(o, "done", (double)w->done);
         cJSON_AddNumberToObject(o, "failed", (double)w->failed);
@@ -165,11 +147,11 @@ void snapshot_print(const struct snapshot *s, FILE *out)
         fprintf(out, "%-24s %8lld %9lld %8lld %6lld\n", s->q[i].name, (long long)s->q[i].d.visible,
                 (long long)s->q[i].d.in_flight, (long long)s->q[i].d.delayed,
                 (long long)s->q[i].d.dead);
-    fprintf(out, "\n%-32s %-8s %9s %7s %7s\n", "worker", "status", "heartbeat", "done", "failed");
+    fprintf(out, "\n%-32s %-8s %9s %7s %7s\n", "worker", "state", "heartbeat", "done", "failed");
     for (int i = 0; i < s->nworkers; i++)
-        fprintf(out, "%-32s %-8s %8.0fs %7lld %7lld\n", s->w[i].id, s->w[i].status,
-                s->taken - (double)s->w[i].heartbeat, (long long)s->w[i].done,
-                (long long)s->w[i].failed);
+        fprintf(out, "%-32s %-8s %8.0fs %7lld %7lld\n", s->w[i].id,
+                worker_state_name(s->w[i].state), s->taken - (double)s->w[i].heartbeat,
+                (long long)s->w[i].done, (long long)s->w[i].failed);
     fprintf(out, "\njobs %lld: PENDING %lld, RUNNING %lld, COMPLETED %lld, FAILED %lld\n",
             (long long)s->jobs, (long long)s->by_status[0], (long long)s->by_status[1],
             (long long)s->by_status[2], (long long)s->by_status[3]);

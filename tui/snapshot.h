@@ -5,6 +5,7 @@
 #define GAS_TUI_SNAPSHOT_H
 
 #include "gas/app.h"
+#include "gas/workers.h"
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@ struct snap_queue {
 struct snap_worker {
     char id[96], host[64], status[16];
     int64_t pid, started, heartbeat, done, failed;
+    enum worker_state state; /* alive, stopped or lost (gas/workers.h) */
 };
 
 struct snapshot {
@@ -40,7 +42,9 @@ int snapshot_collect(struct gas_app *app, struct snapshot *snap, int with_jobs);
 void snapshot_count_job(struct snapshot *snap, int status, int archive);
 cJSON *snapshot_json(const struct snapshot *snap);
 void snapshot_print(const struct snapshot *snap, FILE *out);
-/* A worker is alive when its heartbeat is recent (3 heartbeat intervals). */
+/* A worker is alive when its heartbeat is recent (3 heartbeat intervals) and it has not
+ * stopped: its state as workers_list classified it. Forgotten workers (gone longer than
+ * worker_forget) are not in the snapshot. */
 int snapshot_worker_alive(const struct snapshot *snap, const struct snap_worker *w,
                           int heartbeat_interval);
 

@@ -8,6 +8,7 @@
 #include "gas/log.h"
 #include "gas/topology.h"
 #include "gas/util.h"
+#include "gas/version.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
@@ -27,13 +28,17 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: gasd [--config FILE] [--once] [--setup] [--dump-config]\n"
-                 "  --config FILE   settings (default: $GAS_CONFIG; GAS_<KEY> overrides)\n"
-                 "  --once          handle what is queued, then exit (tests, cron)\n"
-                 "  --setup         create GAS's tables, queues, topics and buckets, then exit\n"
-                 "  --dump-config   print the effective configuration and exit\n"
-                 "  --help-config   describe every configuration key\n"
-                 "Stops cleanly on SIGTERM or SIGINT (exit 0).\n");
+    fprintf(out,
+            "usage: gasd [--config FILE] [--once] [--setup] [--dump-config]\n"
+            "  --config FILE   settings (default: $GAS_CONFIG, else the first of ./gas.conf,\n"
+            "                  ${XDG_CONFIG_HOME:-~/.config}/gas/gas.conf, /etc/gas/gas.conf;\n"
+            "                  GAS_<KEY> overrides a key)\n"
+            "  --once          handle what is queued, then exit (tests, cron)\n"
+            "  --setup         create GAS's tables, queues, topics and buckets, then exit\n"
+            "  --dump-config   print the effective configuration and exit\n"
+            "  --help-config   describe every configuration key\n"
+            "  --version       print the version and exit\n"
+            "Stops cleanly on SIGTERM or SIGINT (exit 0).\n");
 }
 
 /* --once: every running pipeline's queue is empty and its threads have polled idle. */
@@ -112,17 +117,14 @@ static int run(struct worker *w)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"dump-config", no_argument, NULL, 'd'},
-        {"setup", no_argument, NULL, 's'},
-        {"once", no_argument, NULL, 'o'},
-        {"help-config", no_argument, NULL, 'H'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'}, {"dump-config", no_argument, NULL, 'd'},
+        {"setup", no_argument, NULL, 's'},        {"once", no_argument, NULL, 'o'},
+        {"help-config", no_argument, NULL, 'H'},  {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
     };
     const char *config = NULL;
     int dump = 0, setup = 0, once = 0, c;
-    while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
         switch (c) {
         case 'c': config = optarg; break;
         case 'd': dump = 1; break;
@@ -130,6 +132,7 @@ int main(int argc, char **argv)
         case 'o': once = 1; break;
         case 'H': cfg_help(stdout); return 0;
         case 'h': usage(stdout); return 0;
+        case 'V': printf("gasd %s\n", GAS_VERSION); return 0;
         default: usage(stderr); return 2;
         }
     }
@@ -165,6 +168,12 @@ int main(int argc, char **argv)
     gethostname(host, sizeof host - 1);
     snprintf(w->id, sizeof w->id, "%s-%d", host, (int)getpid());
     log_set_worker(w->id);
+    if (!dump && !setup)
+        log_info("gasd", "gasd %s, config %s, backend %s%s%s", GAS_VERSION,
+                 cfg_file(cfg) ? cfg_file(cfg) : "(none: defaults and environment)",
+                 cfg_str(cfg, CFG_BACKEND),
+                 strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : ", data_dir ",
+                 strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : cfg_str(cfg, CFG_DATA_DIR));
     int rc = app_open(cfg, &w->app);
     if (!rc && setup)
         rc = topology_ensure(w->app->be, cfg, stdout);

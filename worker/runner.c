@@ -10,6 +10,7 @@
 #include "gas/util.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,23 +34,16 @@ int pipe_load_job(struct pipe_ctx *ctx, const cJSON *body, struct job *job, enum
     return rc;
 }
 
-/* Moves a message to its queue's dead-letter queue at once: the body is kept as it came,
- * and the original is deleted only once the copy is sent. */
+/* Moves a message to its queue's dead-letter queue at once, with its id and the reason
+ * (what gas dlq list and the console show). */
 static void dead_letter(struct pipe_ctx *ctx, const char *why)
 {
     char *dlq_name = topology_dlq_name(ctx->q->name);
-    struct queue *dlq = NULL;
-    int rc = be_queue(ctx->app->be, dlq_name, &dlq);
-    if (!rc)
-        rc = queue_send_raw(dlq, ctx->msg->body, 0, NULL);
-    if (!rc)
-        rc = queue_delete(ctx->q, ctx->msg->receipt);
-    if (rc)
+    if (queue_dead_letter(ctx->q, ctx->msg, why))
         log_error("runner", "message %s: cannot move it to %s (%s); it will come back",
                   ctx->msg->id, dlq_name, gas_errmsg());
     else
         log_warn("runner", "message %s moved to %s: %s", ctx->msg->id, dlq_name, why);
-    queue_close(dlq);
     free(dlq_name);
 }
 
@@ -83,6 +77,23 @@ static void defer(struct pipe_ctx *ctx)
     free(id);
 }
 
+/* A failed attempt: the message comes back after its visibility, unless this was its last
+ * receive; then it goes to the dead letters now, with the error that made it fail (the
+ * queue would move it on the next receive without knowing why). */
+static void retry_or_give_up(struct pipe_ctx *ctx)
+{
+    int max_receives = (int)cfg_int(ctx->cfg, CFG_QUEUE_MAX_RECEIVES);
+    const char *err = gas_errmsg();
+    if (ctx->msg->receive_count < max_receives) {
+        log_info("runner", "message %s will be retried (receive %d of %d): %s", ctx->msg->id,
+                 ctx->msg->receive_count, max_receives, err);
+        return;
+    }
+    char why[QUEUE_MAX_REASON];
+    snprintf(why, sizeof why, "exceeded %d receives; last error: %s", max_receives, err);
+    dead_letter(ctx, why);
+}
+
 static void handle_one(struct pipe_ctx *ctx, int p)
 {
     struct worker *w = ctx->w;
@@ -97,6 +108,8 @@ static void handle_one(struct pipe_ctx *ctx, int p)
         return;
     }
     ctx->defer_s = 0;
+    /* what the handler reports is what a retry or a dead letter says */
+    gas_err_set(0, "no error recorded");
     enum pipe_result r = pipelines[p].handle(ctx, body);
     cJSON_Delete(body);
     switch (r) {
@@ -107,8 +120,7 @@ static void handle_one(struct pipe_ctx *ctx, int p)
         atomic_fetch_add(&w->done[p], 1);
         break;
     case PIPE_RETRY:
-        log_info("runner", "message %s will be retried (receive %d)", ctx->msg->id,
-                 ctx->msg->receive_count);
+        retry_or_give_up(ctx);
         atomic_fetch_add(&w->failed[p], 1);
         break;
     case PIPE_DEFER: defer(ctx); break;

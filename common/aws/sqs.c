@@ -7,7 +7,12 @@
  * Differences from the local queue, both allowed by the interface: a stale receipt may
  * still delete or hide its message (SQS accepts any receipt the message was ever given;
  * handlers are idempotent), and listing dead letters hides them for a moment while they
- * are read (SQS cannot peek), then makes them visible again. */
+ * are read (SQS cannot peek), then makes them visible again.
+ *
+ * Ids: a message GAS dead-letters or redrives is a new SQS message, so it carries the id it
+ * was first sent with in the message attribute gas_id (and why it was dead-lettered in
+ * gas_reason); a received message's id is its gas_id when it has one, so gas send, the
+ * logs and gas dlq list name a message the same way throughout. */
 #include "aws.h"
 
 #include "gas/err.h"
@@ -21,8 +26,12 @@
 struct aws_queue {
     struct queue pub;
     char *url;
-    char *dlq_url; /* NULL without a redrive policy */
+    char *dlq_url;    /* NULL without a redrive policy */
+    int max_receives; /* the redrive policy's maxReceiveCount */
 };
+
+#define ATTR_ID     "gas_id"
+#define ATTR_REASON "gas_reason"
 
 static struct aws_queue *aq_of(struct queue *q)
 {
@@ -92,17 +101,44 @@ static int64_t attr_int(const cJSON *attrs, const char *name)
 
 /* ------------------------------------------------------------------------ operations */
 
-static int s_send_url(struct aws_be *ab, const char *url, const char *body, int delay_s,
-                      char **msg_id)
+/* A string message attribute; SQS takes only XML's characters, so the text is kept to
+ * printable ASCII. */
+static void add_attr(cJSON *attrs, const char *name, const char *value)
+{
+    char *v = xstrdup(value);
+    for (char *p = v; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+            *p = '?';
+    cJSON *a = cJSON_AddObjectToObject(attrs, name);
+    cJSON_AddStringToObject(a, "DataType", "String");
+    cJSON_AddStringToObject(a, "StringValue", v);
+    free(v);
+}
+
+/* Sends body; gas_id and reason (optional) become the message's GAS attributes. */
+static int send_url_as(struct aws_be *ab, const char *url, const char *body, int delay_s,
+                       const char *gas_id, const char *reason, char **msg_id)
 {
     cJSON *in = with_url(url), *out = NULL;
     cJSON_AddStringToObject(in, "MessageBody", body);
+    if (gas_id) {
+        cJSON *attrs = cJSON_AddObjectToObject(in, "MessageAttributes");
+        add_attr(attrs, ATTR_ID, gas_id);
+        if (reason)
+            add_attr(attrs, ATTR_REASON, reason);
+    }
     cJSON_AddNumberToObject(in, "DelaySeconds", delay_s); /* always: the queue's is for SNS */
     int rc = sqs(ab, "SendMessage", in, &out, NULL);
     if (!rc && msg_id)
         *msg_id = xstrdup(json_str(out, "MessageId"));
     cJSON_Delete(out);
     return rc;
+}
+
+static int s_send_url(struct aws_be *ab, const char *url, const char *body, int delay_s,
+                      char **msg_id)
+{
+    return send_url_as(ab, url, body, delay_s, NULL, NULL, msg_id);
 }
 
 static int s_send(struct queue *q, const char *body, int delay_s, char **msg_id)
@@ -121,6 +157,8 @@ static int receive_url(struct aws_be *ab, const char *url, int max, int wait_s, 
     const char *names[] = {"ApproximateReceiveCount", "SentTimestamp"};
     cJSON_AddItemToObject(in, "AttributeNames", cJSON_CreateStringArray(names, 2));
     cJSON_AddItemToObject(in, "MessageSystemAttributeNames", cJSON_CreateStringArray(names, 2));
+    const char *gas_names[] = {ATTR_ID, ATTR_REASON};
+    cJSON_AddItemToObject(in, "MessageAttributeNames", cJSON_CreateStringArray(gas_names, 2));
     int rc = sqs(ab, "ReceiveMessage", in, &res, cancel);
     if (rc) {
         cJSON_Delete(res);
@@ -136,8 +174,15 @@ static int receive_url(struct aws_be *ab, const char *url, int max, int wait_s, 
         if (!id || !rh || !body)
             continue;
         const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(m, "Attributes");
+        const cJSON *mattrs = cJSON_GetObjectItemCaseSensitive(m, "MessageAttributes");
+        const char *gas_id =
+            json_str(cJSON_GetObjectItemCaseSensitive(mattrs, ATTR_ID), "StringValue");
+        const char *reason =
+            json_str(cJSON_GetObjectItemCaseSensitive(mattrs, ATTR_REASON), "StringValue");
         struct queue_msg *qm = &out[(*n)++];
-        qm->id = xstrdup(id);
+        memset(qm, 0, sizeof *qm);
+        qm->id = xstrdup(gas_id ? gas_id : id);
+        qm->reason = reason ? xstrdup(reason) : NULL;
         qm->receipt = xstrdup(rh);
         qm->body = xstrdup(body);
         qm->receive_count = (int)attr_int(attrs, "ApproximateReceiveCount");
@@ -281,8 +326,23 @@ static int s_dead_list(struct queue *q, int max, struct queue_msg *out, int *n)
         *n = 0;
         return rc;
     }
+    for (int i = 0; i < *n; i++) /* moved by SQS itself after maxReceiveCount receives */
+        if (!out[i].reason)
+            out[i].reason = xasprintf("exceeded %d receives", aq_of(q)->max_receives);
     qsort(out, (size_t)*n, sizeof *out, by_sent);
     return 0;
+}
+
+/* A new message on the dead-letter queue that carries the original's id and the reason;
+ * the original goes only once the copy is there. */
+static int s_dead_letter(struct queue *q, const struct queue_msg *m, const char *reason)
+{
+    struct aws_be *ab = aws_of(q->be);
+    struct aws_queue *aq = aq_of(q);
+    if (!aq->dlq_url)
+        return gas_err_set(GAS_EINVAL, "%s has no dead-letter queue", q->name);
+    int rc = send_url_as(ab, aq->dlq_url, m->body, 0, m->id, reason, NULL);
+    return rc ? rc : stale(delete_url(ab, aq->url, m->receipt), q->name);
 }
 
 static int s_redrive(struct queue *q, const char *msg_id, int *moved)
@@ -299,7 +359,7 @@ static int s_redrive(struct queue *q, const char *msg_id, int *moved)
             int take = !rc && !found && (!msg_id || !strcmp(ms[i].id, msg_id));
             if (take) {
                 /* the copy is on the queue before the dead letter goes */
-                rc = s_send_url(ab, aq->url, ms[i].body, 0, NULL);
+                rc = send_url_as(ab, aq->url, ms[i].body, 0, ms[i].id, NULL, NULL);
                 if (!rc)
                     rc = delete_url(ab, aq->dlq_url, ms[i].receipt);
                 if (!rc)
@@ -338,6 +398,7 @@ static const struct queue_ops sqs_ops = {
     .depths = s_depths,
     .dead_list = s_dead_list,
     .redrive = s_redrive,
+    .dead_letter = s_dead_letter,
     .close = s_close,
 };
 
@@ -353,6 +414,7 @@ int aws_queue_open(struct gas_backend *be, const char *name, struct queue **out)
     struct aws_be *ab = aws_of(be);
     *out = NULL;
     char *url = NULL, *dlq_url = NULL;
+    int max_receives = 0;
     int rc = aws_queue_url(ab, name, &url);
     cJSON *attrs = NULL, *policy = NULL;
     static const char *const names[] = {"RedrivePolicy", NULL};
@@ -361,6 +423,10 @@ int aws_queue_open(struct gas_backend *be, const char *name, struct queue **out)
     const char *rp = attrs ? json_str(attrs, "RedrivePolicy") : NULL;
     if (!rc && rp && !json_parse_object(rp, strlen(rp), 64 * 1024, &policy)) {
         const char *dlq = arn_name(json_str(policy, "deadLetterTargetArn"));
+        const cJSON *mr = cJSON_GetObjectItemCaseSensitive(policy, "maxReceiveCount");
+        max_receives = cJSON_IsNumber(mr)   ? (int)mr->valuedouble
+                       : cJSON_IsString(mr) ? atoi(mr->valuestring)
+                                            : 0;
         if (dlq)
             rc = aws_queue_url(ab, dlq, &dlq_url);
     }
@@ -376,6 +442,7 @@ int aws_queue_open(struct gas_backend *be, const char *name, struct queue **out)
     aq->pub.name = xstrdup(name);
     aq->url = url;
     aq->dlq_url = dlq_url;
+    aq->max_receives = max_receives;
     *out = &aq->pub;
     return 0;
 }

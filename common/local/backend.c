@@ -8,6 +8,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void l_close(struct gas_backend *be)
 {
@@ -71,4 +73,19 @@ int local_backend_open(const struct cfg *cfg, struct gas_backend **out)
     }
     *out = &lb->pub;
     return 0;
+}
+
+int local_backend_exists(const struct cfg *cfg, char **where)
+{
+    const char *root = cfg_str(cfg, CFG_DATA_DIR);
+    char *db = xasprintf("%s/gas.db", root);
+    struct stat st;
+    int found = stat(db, &st) == 0;
+    free(db);
+    if (where) {
+        char cwd[4096];
+        *where = *root == '/' || !getcwd(cwd, sizeof cwd) ? xstrdup(root)
+                                                          : xasprintf("%s/%s", cwd, root);
+    }
+    return found;
 }

@@ -30,7 +30,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS messages(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  id TEXT NOT NULL UNIQUE, queue TEXT NOT NULL, body TEXT NOT NULL,"
     "  sent_at REAL NOT NULL, visible_at REAL NOT NULL, receive_count INTEGER NOT NULL DEFAULT 0,"
-    "  receipt TEXT UNIQUE, dead_from TEXT);"
+    "  receipt TEXT UNIQUE, dead_from TEXT, dead_reason TEXT);"
     "CREATE INDEX IF NOT EXISTS messages_by_queue ON messages(queue, visible_at, seq);"
     "CREATE TABLE IF NOT EXISTS topics(name TEXT PRIMARY KEY);"
     "CREATE TABLE IF NOT EXISTS subscriptions(topic TEXT NOT NULL, queue TEXT NOT NULL,"
@@ -43,6 +43,21 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS retrievals(id TEXT PRIMARY KEY, vault TEXT NOT NULL,"
     "  archive_id TEXT NOT NULL, tier TEXT NOT NULL, requested REAL NOT NULL,"
     "  ready_at REAL NOT NULL);";
+
+/* Columns added since the first schema, for databases made before them. */
+static int migrate(sqlite3 *conn)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(conn,
+                           "SELECT 1 FROM pragma_table_info('messages') WHERE name = 'dead_reason'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ldb_fail(conn, sqlite3_errcode(conn), "read the schema");
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r == SQLITE_ROW)
+        return 0;
+    return ldb_exec(conn, "ALTER TABLE messages ADD COLUMN dead_reason TEXT");
+}
 
 int ldb_fail(sqlite3 *conn, int rc, const char *what)
 {

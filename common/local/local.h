@@ -45,6 +45,8 @@ static inline struct local_be *local_of(struct gas_backend *be)
 }
 
 int local_backend_open(const struct cfg *cfg, struct gas_backend **be);
+/* 1 if data_dir/gas.db exists; *where (optional, the caller's): data_dir, absolute. */
+int local_backend_exists(const struct cfg *cfg, char **where);
 
 int local_table_open(struct gas_backend *be, const char *name, const char *key_attr,
                      const char *index_attr, struct tbl **t);

@@ -14,6 +14,7 @@
 #include "gas/json.h"
 #include "gas/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,13 +91,16 @@ static int anything_visible(sqlite3 *c, const char *queue, double now)
 static int move_to_dlq(sqlite3 *c, struct lqueue *lq, sqlite3_int64 seq, double now)
 {
     sqlite3_stmt *st = ldb_prep(c, "UPDATE messages SET queue = ?1, dead_from = ?2, receipt = NULL,"
-                                   " visible_at = ?3 WHERE seq = ?4");
+                                   " visible_at = ?3, dead_reason = ?5 WHERE seq = ?4");
     if (!st)
         return GAS_EIO;
+    char why[64];
+    snprintf(why, sizeof why, "exceeded %d receives", lq->max_receives);
     sqlite3_bind_text(st, 1, lq->dlq, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, lq->pub.name, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 3, now);
     sqlite3_bind_int64(st, 4, seq);
+    sqlite3_bind_text(st, 5, why, -1, SQLITE_TRANSIENT);
     return step_done(c, st, "dead-letter message");
 }
 
@@ -220,6 +224,38 @@ static int q_del(struct queue *q, const char *receipt)
                       "delete message");
 }
 
+/* The message keeps its row, so its id; only its queue changes. */
+static int q_dead_letter(struct queue *q, const struct queue_msg *m, const char *reason)
+{
+    struct lqueue *lq = (struct lqueue *)q;
+    if (!lq->dlq)
+        return gas_err_set(GAS_EINVAL, "%s has no dead-letter queue", q->name);
+    struct ldb *db = local_of(q->be)->db;
+    sqlite3 *c = ldb_get(db);
+    if (!c)
+        return no_conn();
+    sqlite3_stmt *st =
+        ldb_prep(c, "UPDATE messages SET queue = ?3, dead_from = ?2, receipt = NULL, "
+                    "visible_at = ?4, dead_reason = ?5 "
+                    "WHERE receipt = ?1 AND queue = ?2");
+    int rc = GAS_EIO;
+    if (st) {
+        sqlite3_bind_text(st, 1, m->receipt, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, q->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, lq->dlq, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 4, gas_now());
+        sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+        rc = step_done(c, st, "dead-letter message");
+        if (!rc && sqlite3_changes(c) == 0)
+            rc = gas_err_set(GAS_ESTALE,
+                             "%s: receipt handle is stale (message received again or "
+                             "deleted)",
+                             q->name);
+    }
+    ldb_put(db, c);
+    return rc;
+}
+
 static int q_extend(struct queue *q, const char *receipt, int visibility_s)
 {
     return by_receipt(q, "UPDATE messages SET visible_at = ?3 WHERE receipt = ?1 AND queue = ?2",
@@ -268,8 +304,8 @@ static int q_dead_list(struct queue *q, int max, struct queue_msg *out, int *n)
     sqlite3 *c = ldb_get(db);
     if (!c)
         return no_conn();
-    sqlite3_stmt *st = ldb_prep(c, "SELECT id, body, receive_count, sent_at FROM messages "
-                                   "WHERE queue = ?1 ORDER BY seq LIMIT ?2");
+    sqlite3_stmt *st = ldb_prep(c, "SELECT id, body, receive_count, sent_at, dead_reason "
+                                   "FROM messages WHERE queue = ?1 ORDER BY seq LIMIT ?2");
     int rc = GAS_EIO;
     if (st) {
         sqlite3_bind_text(st, 1, lq->dlq, -1, SQLITE_STATIC);
@@ -282,6 +318,8 @@ static int q_dead_list(struct queue *q, int max, struct queue_msg *out, int *n)
             m->body = xstrdup((const char *)sqlite3_column_text(st, 1));
             m->receive_count = sqlite3_column_int(st, 2);
             m->sent_at = sqlite3_column_double(st, 3);
+            if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+                m->reason = xstrdup((const char *)sqlite3_column_text(st, 4));
         }
         rc = r == SQLITE_DONE ? 0 : ldb_fail(c, r, "list dead letters");
         sqlite3_finalize(st);
@@ -301,7 +339,8 @@ static int q_redrive(struct queue *q, const char *msg_id, int *moved)
     if (!c)
         return no_conn();
     sqlite3_stmt *st = ldb_prep(c, "UPDATE messages SET queue = ?1, dead_from = NULL, "
-                                   "receipt = NULL, receive_count = 0, visible_at = ?3 "
+                                   "dead_reason = NULL, receipt = NULL, receive_count = 0, "
+                                   "visible_at = ?3 "
                                    "WHERE queue = ?2 AND (dead_from = ?1 OR dead_from IS NULL) "
                                    "AND (?4 IS NULL OR id = ?4)");
     int rc = GAS_EIO;
@@ -337,6 +376,7 @@ static const struct queue_ops local_queue_ops = {
     .depths = q_depths,
     .dead_list = q_dead_list,
     .redrive = q_redrive,
+    .dead_letter = q_dead_letter,
     .close = q_close,
 };
 

@@ -37,6 +37,15 @@ int app_set_role(struct gas_app *app, const char *user_id, enum user_role to);
 int app_retry(struct gas_app *app, const char *job_id);
 int app_cancel(struct gas_app *app, const char *job_id);
 
+/* The job whose id is id, or the one job whose id starts with it (a prefix of at least
+ * APP_JOB_PREFIX_MIN characters); *job_id is the caller's. GAS_ENOTFOUND: no such job;
+ * GAS_EINVAL: a prefix too short, or ambiguous - then *matches (optional, the caller's)
+ * gets the items of the jobs that match, at most APP_JOB_MATCHES_MAX. A prefix is looked
+ * up by scanning the jobs table. */
+#define APP_JOB_PREFIX_MIN  6
+#define APP_JOB_MATCHES_MAX 20
+int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **matches);
+
 /* The queue a pipeline reads, by config key (the caller's handle). */
 int app_queue(struct gas_app *app, int cfg_key, struct queue **q);
 

@@ -110,6 +110,7 @@ struct queue_msg {
     char *body;    /* as sent */
     int receive_count;
     double sent_at; /* epoch seconds */
+    char *reason;   /* dead letters: why the message was dead-lettered (NULL: not known) */
 };
 void queue_msg_release(struct queue_msg *m);
 
@@ -130,6 +131,7 @@ struct queue_ops {
     int (*depths)(struct queue *q, struct queue_depths *d);
     int (*dead_list)(struct queue *q, int max, struct queue_msg *out, int *n);
     int (*redrive)(struct queue *q, const char *msg_id, int *moved);
+    int (*dead_letter)(struct queue *q, const struct queue_msg *m, const char *reason);
     void (*close)(struct queue *q);
 };
 struct queue {
@@ -159,7 +161,14 @@ int queue_delete(struct queue *q, const char *receipt);
 /* Hides the message for visibility_s more seconds from now (0 makes it visible). */
 int queue_extend(struct queue *q, const char *receipt, int visibility_s);
 int queue_depths(struct queue *q, struct queue_depths *d);
-/* Peeks at up to max (1..100) dead letters, oldest first, without changing them. */
+/* Moves a received message (m, with its current receipt) to the dead-letter queue at once,
+ * keeping its id and recording reason (at most QUEUE_MAX_REASON bytes are kept): what
+ * queue_dead_list shows. A message the queue itself dead-letters after max_receives
+ * receives gets "exceeded N receives". GAS_ESTALE if the receipt is no longer current (local). */
+#define QUEUE_MAX_REASON 1024
+int queue_dead_letter(struct queue *q, const struct queue_msg *m, const char *reason);
+/* Peeks at up to max (1..100) dead letters, oldest first, without changing them; each has
+ * the id it was sent with (the one gas send printed and the logs use) and its reason. */
 int queue_dead_list(struct queue *q, int max, struct queue_msg *out, int *n);
 /* Moves one dead letter (msg_id) or all (NULL) back to the queue; *moved (optional). */
 int queue_redrive(struct queue *q, const char *msg_id, int *moved);
@@ -312,7 +321,11 @@ struct gas_backend {
     atomic_int interrupted; /* set by backend_interrupt: long polls return early */
 };
 
-/* Opens the backend named by cfg's "backend" key. */
+/* 1 if the state cfg points at exists already (local: data_dir/gas.db), 0 if not; a
+ * backend that cannot tell without asking the service says 1 (its errors say what is
+ * missing). *where (optional, the caller's) names what was looked for. */
+int backend_exists(const struct cfg *cfg, char **where);
+/* Opens the backend named by cfg's "backend" key (the local one creates its data_dir). */
 int backend_open(const struct cfg *cfg, struct gas_backend **be);
 void backend_close(struct gas_backend *be);
 /* Makes every current and future long poll return at once (for shutdown). */

@@ -4,14 +4,20 @@
  * File format: one "key = value" per line; blank lines and lines starting with '#' are
  * ignored; a value may be wrapped in double quotes. A bad line is reported as
  * "FILE:LINE: reason". Precedence: defaults < file < environment (GAS_<KEY>, upper case)
- * < explicit cfg_set() calls (command-line flags). */
+ * < explicit cfg_set() calls (command-line flags).
+ *
+ * The file (cfg_load): the path given (--config), else $GAS_CONFIG, else the first that
+ * exists of ./gas.conf, ${XDG_CONFIG_HOME:-~/.config}/gas/gas.conf, /etc/gas/gas.conf;
+ * none at all is fine (defaults and environment). cfg_file and cfg_looked say which. */
 #ifndef GAS_CONFIG_H
 #define GAS_CONFIG_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
+/* CFG_PATH: a file or directory; a relative one in a config file is relative to that file's
+ * directory (in the environment: to the current directory). */
+enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
 
 /* X(ID, name, type, default, min, max, choices, help) */
 // clang-format off
@@ -26,7 +32,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
     X(S3_MULTIPART_THRESHOLD, "s3_multipart_threshold", CFG_INT, "67108864", 5242880, 5368709120, NULL, "aws backend: uploads of at least this many bytes go in parts") \
     X(S3_PART_SIZE, "s3_part_size", CFG_INT, "16777216", 5242880, 5368709120, NULL, "aws backend: part size of multipart uploads (also Glacier's, rounded to a power-of-two MiB)") \
     X(PRESIGN_EXPIRES, "presign_expires", CFG_INT, "3600", 1, 604800, NULL, "aws backend: seconds a download link from gas show stays valid") \
-    X(DATA_DIR, "data_dir", CFG_STR, "gas-data", 0, 0, NULL, "local backend: directory for the database, objects and cold archives") \
+    X(DATA_DIR, "data_dir", CFG_PATH, "gas-data", 0, 0, NULL, "local backend: directory for the database, objects and cold archives") \
     X(LOG_LEVEL, "log_level", CFG_ENUM, "info", 0, 0, "debug|info|warn|error", "least severe level that is logged") \
     X(LOG_JSON, "log_json", CFG_BOOL, "false", 0, 0, NULL, "log JSON lines instead of text") \
     X(DB_BUSY_TIMEOUT_MS, "db_busy_timeout_ms", CFG_INT, "10000", 10, 600000, NULL, "local backend: how long to wait for a database lock") \
@@ -57,7 +63,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
     X(COLD_DELETE_AFTER_THAW, "cold_delete_after_thaw", CFG_BOOL, "true", 0, 0, NULL, "delete the cold copy once a result is back in hot storage") \
     X(MAX_INPUT_BYTES, "max_input_bytes", CFG_INT, "1073741824", 1, 1099511627776, NULL, "largest accepted input file, bytes") \
     X(MAX_MESSAGE_BYTES, "max_message_bytes", CFG_INT, "262144", 1024, 1048576, NULL, "largest accepted queue message body, bytes") \
-    X(ANNOT_SOURCES, "annot_sources", CFG_STR, "", 0, 0, NULL, "annotation sources file (empty: the default GRCh37 sources built with GAS)") \
+    X(ANNOT_SOURCES, "annot_sources", CFG_PATH, "", 0, 0, NULL, "annotation sources file (empty: the default GRCh37 sources built with GAS)") \
     X(ANNOT_THREADS, "annot_threads", CFG_INT, "2", 0, 64, NULL, "threads for (de)compression while annotating") \
     X(MAX_LINE_BYTES, "max_line_bytes", CFG_INT, "4194304", 1024, 1073741824, NULL, "longest accepted VCF line, bytes") \
     X(ANNOTATE_THREADS, "annotate_threads", CFG_INT, "2", 0, 64, NULL, "gasd: threads of the annotate pipeline (0: off)") \
@@ -68,14 +74,15 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET };
     X(JOB_LEASE, "job_lease", CFG_INT, "120", 5, 86400, NULL, "gasd: seconds a claimed job is held without renewal before another worker may take it") \
     X(MAX_ATTEMPTS, "max_attempts", CFG_INT, "3", 1, 100, NULL, "gasd: annotation attempts before a job is FAILED") \
     X(HEARTBEAT_INTERVAL, "heartbeat_interval", CFG_INT, "5", 1, 3600, NULL, "gasd: seconds between worker heartbeats") \
+    X(WORKER_FORGET, "worker_forget", CFG_INT, "86400", 0, 31536000, NULL, "seconds after its last heartbeat that a stopped or lost worker drops off gas status and the console (gas workers --all still lists it)") \
     X(SHUTDOWN_DEADLINE, "shutdown_deadline", CFG_INT, "30", 1, 3600, NULL, "gasd: seconds in-flight work may take to finish after SIGTERM") \
     X(THAW_POLL_INTERVAL, "thaw_poll_interval", CFG_INT, "60", 1, 900, NULL, "gasd: seconds between checks of a retrieval that is not ready") \
-    X(WORK_DIR, "work_dir", CFG_STR, "", 0, 0, NULL, "gasd: scratch directory for jobs (empty: <data_dir>/work, or /tmp on aws)") \
-    X(OUTBOX_DIR, "outbox_dir", CFG_STR, "", 0, 0, NULL, "notify: directory for .eml files when no SMTP server is set (empty: <data_dir>/outbox)") \
+    X(WORK_DIR, "work_dir", CFG_PATH, "", 0, 0, NULL, "gasd: scratch directory for jobs (empty: <data_dir>/work, or /tmp on aws)") \
+    X(OUTBOX_DIR, "outbox_dir", CFG_PATH, "", 0, 0, NULL, "notify: directory for .eml files when no SMTP server is set (empty: <data_dir>/outbox)") \
     X(SMTP_URL, "smtp_url", CFG_STR, "", 0, 0, NULL, "notify: SMTP server, e.g. smtps://mail.example.org:465 (empty: write .eml files)") \
     X(SMTP_FROM, "smtp_from", CFG_STR, "gas@localhost", 0, 0, NULL, "notify: sender address") \
     X(SMTP_USER, "smtp_user", CFG_STR, "", 0, 0, NULL, "notify: SMTP user name") \
-    X(CONSOLE_LOG, "console_log", CFG_STR, "", 0, 0, NULL, "console: file that log lines go to while it runs (empty: none; backend errors show on screen)") \
+    X(CONSOLE_LOG, "console_log", CFG_PATH, "", 0, 0, NULL, "console: file that log lines go to while it runs (empty: none; backend errors show on screen)") \
     X(CONSOLE_REFRESH, "console_refresh", CFG_INT, "2", 1, 3600, NULL, "console: seconds between refreshes") \
     X(SMTP_PASSWORD, "smtp_password", CFG_SECRET, "", 0, 0, NULL, "password for the SMTP server (never logged)")
 
@@ -100,9 +107,14 @@ int cfg_load_env(struct cfg *cfg);
 /* Sets one key by name from text; source says where it came from (for the dump). */
 int cfg_set(struct cfg *cfg, const char *name, const char *value, const char *source);
 
-/* The usual start of a program: defaults, then the file at path (or $GAS_CONFIG when
- * path is NULL; no file at all is fine), then the environment. */
+/* The usual start of a program: defaults, then the config file (path, or found as above
+ * when path is NULL), then the environment. A named file that is missing is an error. */
 int cfg_load(struct cfg *cfg, const char *path);
+/* The file cfg_load read (absolute), or NULL when it found none. Borrowed. */
+const char *cfg_file(const struct cfg *cfg);
+/* Where cfg_load looked for a file, for messages: "./gas.conf, /root/.config/gas/gas.conf,
+ * /etc/gas/gas.conf", or the one file it was given. Borrowed. */
+const char *cfg_looked(const struct cfg *cfg);
 
 /* Values (borrowed, valid until the key is set again). */
 const char *cfg_str(const struct cfg *cfg, enum cfg_key key);

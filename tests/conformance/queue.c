@@ -211,6 +211,48 @@ static void dead_letters_and_redrive(void)
     queue_close(q);
 }
 
+/* A message dead-lettered at once keeps its id and carries the reason; one the queue moves
+ * after max_receives says it exceeded them; a redriven message keeps its id. */
+static void dead_letter_reason_and_id(void)
+{
+    struct queue *q = cf_queue(30, 1);
+    if (!q)
+        return;
+    char *id1 = NULL, *id2 = NULL;
+    CHECK_OK(queue_send(q, "{\"bad\"", 0, &id1));
+    struct queue_msg m, dead[4];
+    CHECK_INT(recv1(q, 1, 30, &m), 1);
+    CHECK_OK(queue_dead_letter(q, &m, "malformed json at byte 6"));
+    queue_msg_release(&m);
+    CHECK_OK(queue_send(q, "{\"tired\":1}", 0, &id2));
+    CHECK_INT(recv1(q, 1, 0, &m), 1);
+    queue_msg_release(&m);
+    CHECK_INT(recv1(q, 1, 30, &m), 0); /* over max_receives: the queue moves it */
+    int n = 0;
+    CHECK_OK(queue_dead_list(q, 4, dead, &n));
+    CHECK_INT(n, 2);
+    for (int i = 0; i < n; i++) {
+        int first = !strcmp(dead[i].body, "{\"bad\"");
+        CHECK_STR(dead[i].id, first ? id1 : id2);
+        CHECK(dead[i].reason != NULL);
+        if (dead[i].reason && first)
+            CHECK_STR(dead[i].reason, "malformed json at byte 6");
+        else if (dead[i].reason)
+            CHECK(strstr(dead[i].reason, "exceeded 1 receives") != NULL);
+        queue_msg_release(&dead[i]);
+    }
+    CHECK_OK(queue_redrive(q, id1, NULL));
+    CHECK_INT(recv1(q, 1, 30, &m), 1);
+    if (m.id)
+        CHECK_STR(m.id, id1);
+    CHECK(m.reason == NULL);
+    CHECK_OK(queue_delete(q, m.receipt));
+    queue_msg_release(&m);
+    free(id1);
+    free(id2);
+    queue_close(q);
+}
+
 static void redrive_all(void)
 {
     struct queue *q = cf_queue(30, 1);
@@ -460,6 +502,7 @@ const struct t_case cf_queue_cases[] = {
     T(visibility_timeout_and_stale_receipts),
     T(extend_visibility),
     T(dead_letters_and_redrive),
+    T(dead_letter_reason_and_id),
     T(redrive_all),
     T(long_poll),
     T(interrupt_ends_long_poll),

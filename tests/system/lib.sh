@@ -14,6 +14,8 @@ for _b in gas gasd; do
   chmod +x "$WORK/.bin/$_b"
 done
 export PATH="$WORK/.bin:$PATH"
+# no config file of the machine's user (gas looks in ${XDG_CONFIG_HOME:-~/.config}/gas)
+export XDG_CONFIG_HOME=$WORK/.xdg
 ok()   { _p=$((_p + 1)); echo "ok   $1"; }
 bad()  { _f=$((_f + 1)); echo "FAIL $1"; shift; [ $# -gt 0 ] && printf '    %s\n' "$@"; }
 # check NAME WANT_EXIT CMD...: the command exits with WANT_EXIT

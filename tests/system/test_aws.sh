@@ -99,6 +99,17 @@ scenario() { # MODE: one run with its own resources
     expect "interop: restored bytes are what GAS's code archived" \
       sh -c "gas download $L -o legacy.vcf && cmp -s legacy.vcf '$SAMPLES/test.vcf'"
   fi
+  if [ "$mode" = s3 ]; then # dead letters on SQS keep the id gas send printed, with the reason
+    local D; D=$(gas send "req_$run" '{"job_id": ')
+    expect "sqs: malformed message dead-lettered" \
+      sh -c "for i in \$(seq 100); do gas dlq list req_$run | grep -q '$D' && exit 0; sleep 0.3; done; exit 1"
+    expect "sqs: dlq list shows the id gas send printed and why" \
+      sh -c "gas dlq list req_$run | grep -qE '^req_$run +$D +[0-9]+ .*malformed json at byte'"
+    expect "sqs: the gasd log uses the same id" wait_log "message $D moved to req_${run}_dlq"
+    check_out "sqs: redrive by that id" 0 '^1 message redriven' gas dlq redrive "req_$run" "$D"
+    expect "sqs: handled again under the same id" \
+      sh -c "for i in \$(seq 100); do [ \$(grep -c 'message $D moved' '$WORK/gasd.log') -ge 2 ] && exit 0; sleep 0.3; done; exit 1"
+  fi
   stop_gasd
   expect "$mode: gasd exits 0 on SIGTERM" test "$GASD_RC" = 0
 }

@@ -42,4 +42,106 @@ else bad "nothing under data_dir is group/other accessible" "$perm"; fi
 printf 'data_dir = /proc/forbidden/state\n' > nodir.conf
 check_out "unusable data_dir is a clear error" 1 'mkdir /proc/forbidden' gas --config nodir.conf setup
 
+# ---- the command line as an admin types it: options anywhere, unknown ones refused
+unset GAS_CONFIG GAS_DATA_DIR
+export XDG_CONFIG_HOME=$WORK/xdg
+check_out "gas --version" 0 '^gas [0-9]+\.[0-9]+' gas --version
+check_out "gasd --version" 0 '^gasd [0-9]+\.[0-9]+' gasd --version
+check_out "gas help CMD is gas CMD --help" 0 '^usage: gas jobs' gas help jobs
+# every command in gas --help answers --help with its own usage, exit 0
+cmds=$(gas --help | awk '/^commands:/ {on = 1; next} on && /^  [a-z]/ {n = substr($0, 3, 16); sub(/ +$/, "", n); print n} /^$/ && on {exit}')
+[ "$(wc -l <<<"$cmds")" -ge 20 ] && ok "gas --help lists 20+ commands" || bad "gas --help lists 20+ commands" "$cmds"
+while read -r c; do
+  # shellcheck disable=SC2086
+  check_out "gas $c --help" 0 "^usage: gas $c" gas $c --help
+done <<<"$cmds"
+check_out "--help before the command" 0 '^usage: gas status' gas --help status
+check_out "group without a subcommand" 2 '^usage: gas users add' gas users
+check_out "group --help" 0 'gas users list' gas users --help
+check_out "unknown subcommand" 2 "unknown subcommand 'frob'" gas dlq frob
+check_out "unknown option after the command" 2 '^gas status: unknown option --bogus' gas status --bogus
+check_out "... with the usage line" 2 '^usage: gas status \[--json\]' gas status --bogus
+check_out "option the command lacks" 2 'unknown option --json' gas users add bob --json
+check_out "extra argument" 2 "unexpected argument 'extra'" gas users list --json extra
+check_out "missing argument" 2 'gas show: missing JOB' gas show
+check_out "missing required option" 2 '\-\-output is required' gas download abcdef
+check_out "option without its value" 2 '\-\-user needs a value' gas jobs --user
+check_out "flag given a value" 2 '\-\-json=yes takes no value' gas status --json=yes
+check_out "--json before a command without it" 2 'unknown option --json' gas --json retry abcdef
+
+# ---- where the system is: nothing there is an error that says where it looked
+mkdir -p empty && cd empty || exit 2
+check_out "no system: read command fails" 1 "no GAS system at $WORK/empty/gas-data" gas status
+check_out "no system: says where it looked" 1 "looked for \./gas\.conf, $WORK/xdg/gas/gas\.conf, /etc/gas/gas\.conf" gas jobs
+check "no system: gas users list fails" 1 gas users list
+check "no system: gas workers fails" 1 gas workers
+if [ ! -e gas-data ]; then ok "read commands create nothing"; else bad "read commands create nothing" "$(ls -la)"; fi
+cd "$WORK" || exit 2
+
+# a system in site/ named by site/gas.conf with a relative data_dir
+mkdir -p site elsewhere
+printf 'data_dir = state\nqueue_wait = 1\n' > site/gas.conf
+(cd site && gas setup > /dev/null) && ok "setup from the config's directory" || bad "setup from the config's directory"
+[ -f site/state/gas.db ] && ok "data_dir is relative to gas.conf" || bad "data_dir is relative to gas.conf" "$(find site)"
+cd elsewhere || exit 2
+check_out "--config after the command" 0 '^gas_job_requests' gas status --config ../site/gas.conf
+check_out "--config before the command" 0 '^gas_job_requests' gas --config ../site/gas.conf status
+check_out "--config=FILE" 0 '^gas_job_requests' gas status --config=../site/gas.conf
+check_out "GAS_CONFIG" 0 '^gas_job_requests' env GAS_CONFIG=../site/gas.conf gas status
+check_out "gas config names the file" 0 "^# config file: $WORK/site/gas.conf" gas config --config ../site/gas.conf
+check_out "relative data_dir shown resolved" 0 "^data_dir = \"$WORK/site/state\"  # \.\./site/gas\.conf:1" \
+  gas config --config ../site/gas.conf
+if [ ! -e state ] && [ ! -e gas-data ]; then ok "nothing created in the current directory"
+else bad "nothing created in the current directory" "$(ls -la)"; fi
+check_out "users add creates a system" 0 'user ann added' gas users add ann --config ../site/gas.conf
+check_out "./gas.conf is found" 0 '^ann ' sh -c 'cd ../site && gas users list'
+mkdir -p "$XDG_CONFIG_HOME/gas"
+printf 'data_dir = ../../site/state\n' > "$XDG_CONFIG_HOME/gas/gas.conf"
+check_out "XDG gas.conf is found, its data_dir relative to it" 0 '^ann ' gas users list
+check_out "GAS_CONFIG naming a missing file says so" 2 'config file /nonexistent/gas.conf: No such file or directory \(named by GAS_CONFIG\)' \
+  env GAS_CONFIG=/nonexistent/gas.conf gas status
+check_out "dlq list of an unknown queue lists the queues" 2 'no queue nope; the queues are: gas_job_requests' \
+  gas dlq list nope --config ../site/gas.conf
+check_out "--json anywhere" 0 '"user_id":[[:space:]]*"ann"' gas --json users list
+
+# ---- job ids: unique prefixes, newest first, JSON
+VCF=${GAS_ROOT:-$PWD/..}/build/sources/demo/hapmap_exome_chr22.vcf.gz
+J1=$(gas submit "$VCF" --user ann); J2=$(gas submit "$VCF" --user ann --name second.vcf.gz)
+if [ ${#J1} = 36 ] && [ ${#J2} = 36 ]; then ok "submit prints job ids"; else bad "submit prints job ids" "$J1 $J2"; fi
+check_out "show by an 8-character prefix" 0 "^job_id +$J1" gas show "${J1:0:8}"
+check_out "show by a 6-character prefix" 0 "^job_id +$J1" gas show "${J1:0:6}"
+check_out "prefix in capitals" 0 "^job_id +$J1" gas show "$(tr a-f A-F <<<"${J1:0:8}")"
+check_out "5 characters are too few" 2 'prefix needs 6 characters' gas show "${J1:0:5}"
+check_out "unknown prefix" 1 'no job 000000' gas show 000000
+# a third job sharing J1's first 8 characters, submitted later (written as GAS writes jobs)
+alt=f000; [ "${J1:9:1}" = f ] && alt=e000 # so that J1's first 10 characters are unique
+J3=${J1:0:8}-$alt-4000-8000-000000000003
+python3 - "$WORK/site/state/gas.db" "$J1" "$J3" <<'PY'
+import json, sqlite3, sys
+db, src, new = sys.argv[1:]
+c = sqlite3.connect(db)
+body = json.loads(c.execute("SELECT body FROM items WHERE tbl='gas_annotations' AND k=?", (src,)).fetchone()[0])
+body["job_id"] = new; body["submit_time"] += 100
+c.execute("INSERT INTO items(tbl, k, idx, body) VALUES('gas_annotations', ?, ?, ?)", (new, body["user_id"], json.dumps(body)))
+c.commit()
+PY
+check_out "ambiguous prefix is a usage error" 2 "prefix ${J1:0:8} is ambiguous: 2 jobs match" gas show "${J1:0:8}"
+check_out "ambiguous prefix lists the matches" 2 "^  $J3 " gas log "${J1:0:8}"
+check_out "a longer prefix decides" 0 "^job_id +$J1" gas show "${J1:0:10}"
+order=$(gas jobs | awk 'NR > 1 {print $1}' | tr '\n' ' ')
+[ "$order" = "$J3 $J2 $J1 " ] || [ "$order" = "$J3 $J1 $J2 " ] && ok "gas jobs: newest first" || bad "gas jobs: newest first" "$order"
+check_out "gas jobs --limit 1: the newest" 0 "^$J3" sh -c 'gas jobs -n 1 | tail -n 1'
+check_out "gas jobs --status in lower case" 0 "^$J1" gas jobs --status pending
+check_out "gas jobs --status bad" 2 'status takes PENDING' gas jobs --status nope
+keys() { python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(" ".join(sorted(k for k in d if k != "download_url")))'; }
+kj=$(gas jobs --json -u ann -n 1 | keys); ks=$(gas show "$J3" --json | keys)
+if [ -n "$kj" ] && [ "$kj" = "$ks" ]; then ok "gas jobs --json: the fields of gas show --json"
+else bad "gas jobs --json: the fields of gas show --json" "jobs: $kj" "show: $ks"; fi
+n=$(gas jobs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$n" = 3 ] && ok "gas jobs --json is one array of every job" || bad "gas jobs --json is one array" "$n"
+check_out "cancel by prefix" 0 "^job $J2 cancelled" gas cancel "${J2:0:7}"
+check_out "log by prefix says why it failed" 1 'FAILED: cancelled by an administrator' gas log "${J2:0:7}"
+check_out "retry by prefix" 0 "^job $J2 is PENDING" gas retry "${J2:0:7}"
+check_out "download by prefix: not completed" 1 'no result yet' gas download "${J2:0:7}" -o out.vcf
+
 finish cli

@@ -6,6 +6,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *conf(const char *text)
 {
@@ -106,6 +109,74 @@ static void env_overrides_file(void)
     cfg_free(c);
 }
 
+/* Path keys from a file are relative to its directory; from the environment, not. */
+static void paths_relative_to_the_file(void)
+{
+    struct cfg *c = cfg_new();
+    const char *path = conf("data_dir = state\nwork_dir = /abs/w\nkey_prefix = rel\n");
+    char *file = realpath(path, NULL);
+    CHECK_OK(cfg_load(c, path));
+    char *want = xasprintf("%.*s/state", (int)(strrchr(file, '/') - file), file);
+    CHECK_STR(cfg_str(c, CFG_DATA_DIR), want);
+    CHECK_STR(cfg_str(c, CFG_WORK_DIR), "/abs/w");
+    CHECK_STR(cfg_str(c, CFG_KEY_PREFIX), "rel"); /* not a path */
+    CHECK(cfg_file(c) && !strcmp(cfg_file(c), file));
+    setenv("GAS_DATA_DIR", "envdir", 1);
+    CHECK_OK(cfg_load(c, path));
+    CHECK_STR(cfg_str(c, CFG_DATA_DIR), "envdir");
+    unsetenv("GAS_DATA_DIR");
+    free(want);
+    free(file);
+    cfg_free(c);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* No path and no GAS_CONFIG: ./gas.conf, else the XDG file. */
+static void discovery_order(void)
+{
+    char *old = getcwd(NULL, 0);
+    const char *root = t_tmpdir();
+    char *xdg = xasprintf("%s/xdg", root), *gasdir = xasprintf("%s/gas", xdg),
+         *xconf = xasprintf("%s/gas.conf", gasdir), *empty = xasprintf("%s/empty", root);
+    CHECK(mkdir(xdg, 0700) == 0 && mkdir(gasdir, 0700) == 0 && mkdir(empty, 0700) == 0);
+    write_text(xconf, "archive_grace = 11\n");
+    CHECK(chdir(empty) == 0);
+    setenv("XDG_CONFIG_HOME", xdg, 1);
+    unsetenv("GAS_CONFIG");
+    struct cfg *c = cfg_new();
+    CHECK_OK(cfg_load(c, NULL));
+    CHECK_INT(cfg_int(c, CFG_ARCHIVE_GRACE), 11);
+    CHECK(strstr(cfg_looked(c), "./gas.conf") != NULL);
+    write_text("gas.conf", "archive_grace = 12\n"); /* ./gas.conf comes first */
+    CHECK_OK(cfg_load(c, NULL));
+    CHECK_INT(cfg_int(c, CFG_ARCHIVE_GRACE), 12);
+    unlink("gas.conf");
+    setenv("GAS_CONFIG", "/nonexistent/gas.conf", 1); /* a named file must exist */
+    CHECK_RC(cfg_load(c, NULL), GAS_ENOTFOUND);
+    unsetenv("GAS_CONFIG");
+    unsetenv("XDG_CONFIG_HOME");
+    CHECK(chdir(old) == 0);
+    unlink(xconf);
+    rmdir(gasdir);
+    rmdir(xdg);
+    rmdir(empty);
+    cfg_free(c);
+    free(old);
+    free(xdg);
+    free(gasdir);
+    free(xconf);
+    free(empty);
+}
+
 static void dump_redacts_secrets(void)
 {
     struct cfg *c = cfg_new();
@@ -149,6 +220,8 @@ int main(int argc, char **argv)
         T(overlong_line_and_nul),
         T(missing_file),
         T(env_overrides_file),
+        T(paths_relative_to_the_file),
+        T(discovery_order),
         T(dump_redacts_secrets),
         T(help_lists_every_key),
     };

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Dead letters carry the id gas send printed and why they were dead-lettered: a malformed
+# message at once ("malformed json ..."), a message that keeps failing after
+# queue_max_receives receives ("exceeded N receives; last error: ..."); the gasd log uses
+# the same id; redrive keeps it.
+SUITE=dlq
+. "$(dirname "$0")/pipeline_lib.sh"
+cd "$WORK" || exit 2
+export GAS_QUEUE_MAX_RECEIVES=2 GAS_QUEUE_VISIBILITY=1 GAS_JOB_LEASE=60
+gas users add ann > /dev/null
+dead_line() { gas dlq list 2>&1 | grep -F -- "$1"; }
+wait_dead() { # ID: until gas dlq list shows it
+  local i; for ((i = 0; i < 200 * T; i++)); do dead_line "$1" > /dev/null && return 0; sleep 0.1; done
+  return 1; }
+
+start_gasd
+ID=$(gas send gas_job_requests '{"job_id": ')
+require "gas send prints a message id" test -n "$ID"
+expect "malformed message dead-lettered" wait_dead "$ID"
+line=$(dead_line "$ID")
+if grep -qE "^gas_job_requests +$ID +1 .*malformed json at byte" <<<"$line"; then
+  ok "dlq list: same id, the queue and the reason (malformed json)"
+else bad "dlq list: same id, the queue and the reason" "$line"; fi
+expect "gasd log names the same id" wait_log "message $ID moved to gas_job_requests_dlq: .*malformed json"
+stop_gasd
+
+# a job held by a worker that is paused mid-run: a replayed request for it is retried by
+# the second gasd until it exceeds its receives
+J=$(submit "$SAMPLES/free_1.vcf" ann)
+start_gasd GAS_FAULT=annotate.running:sleep=60 GAS_ANNOTATE_THREADS=1
+A=$GASD_PID
+require "job RUNNING on the paused worker" wait_field "$J" job_status RUNNING
+start_gasd GAS_ANNOTATE_THREADS=1
+B=$GASD_PID
+R=$(gas send gas_job_requests "{\"job_id\": \"$J\"}")
+expect "replayed request dead-lettered after 2 receives" wait_dead "$R"
+line=$(dead_line "$R")
+if grep -qE "$R +[0-9]+ .*exceeded 2 receives; last error: job is RUNNING on worker" <<<"$line"; then
+  ok "dlq list: exceeded receives with the last error"
+else bad "dlq list: exceeded receives with the last error" "$line"; fi
+expect "retries were logged with the same id" wait_log "message $R will be retried \(receive 1 of 2\)"
+kill -9 "$A" 2>/dev/null; wait "$A" 2>/dev/null
+check_out "redrive one dead letter by its id" 0 '^1 message redriven' gas dlq redrive gas_job_requests "$R"
+twice() { [ "$(grep -c "message $R will be retried (receive 1 of 2)" "$WORK/gasd.log")" -ge 2 ]; }
+waitfor() { local i; for ((i = 0; i < 200 * T; i++)); do "$@" && return 0; sleep 0.1; done; return 1; }
+expect "redriven message is handled under the same id" waitfor twice
+check_out "unknown message id is an error" 1 "no dead letter nope" gas dlq redrive gas_job_requests nope
+GASD_PID=$B
+finish_pipeline dlq
