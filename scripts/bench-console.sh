@@ -9,7 +9,7 @@ N=${BENCH_JOBS:-100000}
 W=$(mktemp -d)
 TM="tmux -L gas-bench-$$"
 trap '$TM kill-server 2>/dev/null; rm -rf "$W"' EXIT
-export GAS_DATA_DIR=$W/data GAS_CONSOLE_REFRESH=1
+export GAS_DATA_DIR=$W/data
 G=$ROOT/bin/gas
 "$G" setup >/dev/null
 python3 - "$W/data/gas.db" "$N" <<'PY'
@@ -32,21 +32,35 @@ PY
 echo "console benchmark: $N jobs, 200 users"
 /usr/bin/time -f "%e %M" -o "$W/t" "$G" top -b --json > /dev/null
 read -r secs kb < "$W/t"
-printf '  gas top -b (one snapshot):  %.2f s, peak RSS %.1f MiB\n' "$secs" "$(echo "$kb / 1024" | bc -l)"
-$TM new-session -d -s c -x 120 -y 40 "$G console"
-for i in $(seq 1 300); do $TM capture-pane -p -t c | grep -q "jobs $N:" && break; sleep 0.1; done
+printf '  gas top -b (one full snapshot):  %.2f s, peak RSS %.1f MiB\n' "$secs" "$(echo "$kb / 1024" | bc -l)"
+# refreshes after the first: only what changed since (the jobs table's change marks)
+"$G" top -b -n 4 -d 0.5 | grep -oE 'collect [0-9]+ ms(, incremental)?' | tr '\n' ' ' |
+  sed 's/^/  gas top -b -n 4 (full, then incremental): /; s/$/\n/'
+$TM new-session -d -s c -x 120 -y 40 "env GAS_CONSOLE_REFRESH=2 $G console"
+for i in $(seq 1 300); do $TM capture-pane -p -t c | grep -q "JOBS $N " && break; sleep 0.1; done
 $TM send-keys -t c 2
-sleep 2.5
+for i in $(seq 1 100); do $TM capture-pane -p -t c | grep -q "row 1/$N jobs" && break; sleep 0.1; done
+sleep 4.5
 head=$($TM capture-pane -p -t c | head -1)
-echo "  console (jobs view): ${head#*data age }"
+echo "  console, jobs view, idle: ${head#*  age }"
+# some jobs change (as gasd would change them): the next refresh reads only those
+for j in $("$G" jobs --status PENDING | awk 'NR > 1 && NR <= 21 {print $1}'); do "$G" cancel "$j" >/dev/null; done
+sleep 4.5
+head=$($TM capture-pane -p -t c | head -1)
+echo "  console, jobs view, after 20 jobs changed: ${head#*  age }"
 $TM send-keys -t c G
 sleep 1.2
+head=$($TM capture-pane -p -t c | head -1)
+echo "  console, jobs view, at the last row (G): ${head#*  age }  $($TM capture-pane -p -t c | grep -oE 'row [0-9]+/[0-9]+ jobs')"
+pid=$($TM list-panes -t c -F '#{pane_pid}')
+cpu() { awk '{print $14 + $15}' /proc/"$pid"/stat; }
+t0=$(cpu); sleep 20; t1=$(cpu)
+echo "  idle console, jobs view, default refresh (2 s): $(echo "($t1 - $t0) / $(getconf CLK_TCK) / 20 * 100" | bc -l | xargs printf '%.1f')% of a core"
 $TM send-keys -t c 1
 sleep 2.5
 $TM pipe-pane -t c -o "cat >> $W/bytes"
 sleep 10.2
 $TM pipe-pane -t c
 bytes=$(stat -c %s "$W/bytes")
-echo "  idle overview: $bytes bytes written in 10 refreshes (~$((bytes / 10)) bytes per refresh)"
-pid=$($TM list-panes -t c -F '#{pane_pid}')
+echo "  idle overview: $bytes bytes written in 10 s (~$((bytes / 10)) bytes per second)"
 printf '  console peak RSS: %s\n' "$(grep VmHWM /proc/"$pid"/status | awk '{printf "%.1f MiB", $2/1024}')"

@@ -268,9 +268,9 @@ static int act(struct console *c, const struct model *m, enum action a)
         c->view = (enum view)((c->view + V_WORKERS) % (V_WORKERS + 1));
         return K_REDRAW;
     case ACT_QUIT: c->quit = 1; return K_HANDLED;
-    case ACT_BACK: c->view = c->back; return K_REDRAW;
+    case ACT_BACK: c->view = c->view == V_HELP ? c->help_back : c->back; return K_REDRAW;
     case ACT_HELP:
-        c->back = c->view == V_HELP ? c->back : c->view;
+        c->help_back = c->view;
         c->view = V_HELP;
         c->scroll[V_HELP] = 0;
         return K_REDRAW;
@@ -334,8 +334,12 @@ static void draw_header(struct console *c, const struct model *m, double now)
     snprintf(left, sizeof left, "GAS [%s]%s%s %s", ui_view_name(c->view),
              c->read_only ? " READ-ONLY" : "", paused ? " PAUSED" : "", c->where);
     snprintf(age, sizeof age, "age %.1fs", m ? now - m->snap.taken : 0.0);
-    snprintf(right, sizeof right, "%s  collect %.0f ms  draw %.1f ms", age,
-             m ? m->collect_seconds * 1000 : 0.0, c->draw_ms);
+    const struct panel *p = panels[c->view];
+    char sort[32] = "";
+    if (p->list && p->list(c))
+        snprintf(sort, sizeof sort, "  sort %.0f ms", p->list(c)->sort_ms);
+    snprintf(right, sizeof right, "%s  collect %.0f ms%s  draw %.1f ms", age,
+             m ? m->collect_seconds * 1000 : 0.0, sort, c->draw_ms);
     int room = COLS - (int)strlen(left) - 2;
     const char *r = room >= (int)strlen(right) ? right : age;
     if (room < (int)strlen(r)) { /* the age matters more than the path */

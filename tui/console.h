@@ -133,17 +133,24 @@ struct ui_list {
     /* order: filtered and sorted row indexes; cached until the rows, filter or sort change */
     int *order, n, cap;
     unsigned order_version;
-    const void *order_rows;
     int order_sort, order_desc;
     char order_filter[64];
+    double sort_ms; /* the last rebuild of the order */
     char **marks;
     int nmarks;
 };
 void list_init(struct ui_list *l, const struct list_type *t);
 void list_release(struct ui_list *l);
-/* Rebuilds the order if the model's rows, the filter or the sort changed, and puts the
- * cursor back on its row (by key) when the row is still there. */
-void list_sync(struct ui_list *l, const struct model *m, const void *rows, unsigned version);
+/* What the list knows of the model's rows: their version (0: unknown, rebuild) and the
+ * rows changed since version base (0: unknown). */
+struct list_changes {
+    unsigned version, base;
+    const int *changed;
+    int nchanged;
+};
+/* Rebuilds (or patches) the order if the rows, the filter or the sort changed, and puts
+ * the cursor back on its row (by key) when the row is still there. */
+void list_sync(struct ui_list *l, const struct model *m, const struct list_changes *ch);
 /* The model row under the cursor, or -1. */
 int list_current(const struct ui_list *l);
 int list_motion(struct ui_list *l, const struct model *m, enum action a, int page);
@@ -195,7 +202,7 @@ struct console {
     struct model_history hist;
     pthread_t th;
     /* UI state */
-    enum view view, back; /* back: where detail / help return to */
+    enum view view, back, help_back; /* where detail / help return to */
     struct ui_list lists[V_COUNT];
     int scroll[V_COUNT]; /* detail and help */
     int quit;

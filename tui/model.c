@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ROWS   2000000
-#define FULL_EVERY 30 /* a full read every N incremental ones (catches deleted items) */
+#define MAX_ROWS    2000000
+#define FULL_EVERY  30   /* a full read every N incremental ones (catches deleted items) */
+#define MAX_CHANGED 2000 /* changed rows that a sorted view is patched with, at most */
 
 struct model_source {
     struct job_rows *rows; /* the last published rows (one reference held here) */
@@ -40,6 +41,7 @@ static void rows_unref(struct job_rows *r)
 {
     if (r && __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0) {
         free(r->v);
+        free(r->changed);
         free(r);
     }
 }
@@ -166,6 +168,7 @@ static int read_changed_jobs(struct tbl *t, struct model_source *s, struct job_r
         {
             if (!r) {
                 r = xcalloc(1, sizeof *r);
+                r->base = s->rows->version;
                 cap = s->rows->n + got + 1024;
                 r->v = xmalloc((size_t)cap * sizeof *r->v);
                 memcpy(r->v, s->rows->v, (size_t)s->rows->n * sizeof *r->v);
@@ -173,23 +176,33 @@ static int read_changed_jobs(struct tbl *t, struct model_source *s, struct job_r
             }
             const char *id = json_str(it, "job_id");
             size_t k = slot_of(s, r, id ? id : "");
-            if (s->slots[k] >= 0) {
-                row_from_json(&r->v[s->slots[k]], it);
+            int at = s->slots[k];
+            if (at >= 0) {
+                row_from_json(&r->v[at], it);
             } else if (r->n < MAX_ROWS) {
                 rows_add(r, &cap, it);
+                at = r->n - 1;
                 if ((size_t)r->n * 2 + 2 > s->nslots)
                     index_rows(s, r);
                 else
-                    s->slots[k] = r->n - 1;
+                    s->slots[k] = at;
+            }
+            if (at >= 0 && r->nchanged < MAX_CHANGED) {
+                if (!r->changed)
+                    r->changed = xmalloc(MAX_CHANGED * sizeof *r->changed);
+                r->changed[r->nchanged++] = at;
             }
         }
         tbl_page_release(&pg);
         if (got < 1000)
             break;
     }
+    if (r && r->nchanged >= MAX_CHANGED)
+        r->base = 0; /* too many to patch a sorted view with: sort again */
     if (rc) {
         if (r) { /* the index may point at rows of r: rebuild it on the old rows */
             free(r->v);
+            free(r->changed);
             free(r);
             index_rows(s, s->rows);
         }

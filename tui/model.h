@@ -30,6 +30,10 @@ struct job_rows {
     unsigned version;
     struct job_row *v;
     int n;
+    /* the rows that differ from version `base` (0: unknown), so that a sorted view of the
+     * base can be brought up to date without sorting everything again */
+    unsigned base;
+    int *changed, nchanged;
 };
 
 struct user_row {

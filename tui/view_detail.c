@@ -198,24 +198,24 @@ static void build(struct console *c, double now)
 static void draw(struct console *c, const struct model *m, int y, int h)
 {
     build(c, m->snap.taken);
-    int *top = &c->scroll[V_DETAIL];
-    if (c->detail_log && d.log && *top == 0 && d.nlines > h)
-        *top = d.nlines - h; /* following: the end of the log */
-    if (*top > d.nlines - h)
-        *top = d.nlines - h;
+    int *top = &c->scroll[V_DETAIL], rows = d.nlines > h ? h - 1 : h; /* + where we are */
+    if (c->detail_log && d.log && *top == 0 && d.nlines > rows)
+        *top = d.nlines - rows; /* following: the end of the log */
+    if (*top > d.nlines - rows)
+        *top = d.nlines - rows;
     if (*top < 0)
         *top = 0;
-    for (int i = 0; i < h && *top + i < d.nlines; i++) {
+    for (int i = 0; i < rows && *top + i < d.nlines; i++) {
         if (*top + i == 0)
             ui_attr(c, C_HEAD, 1);
         ui_put(y + i, 0, "%s", d.lines[*top + i]);
         if (*top + i == 0)
             ui_attr(c, C_HEAD, 0);
     }
-    if (d.nlines > h) {
+    if (rows < h) {
         ui_attr(c, C_DIM, 1);
-        ui_put(y + h - 1, COLS > 20 ? COLS - 20 : 0, " lines %d-%d/%d ", *top + 1,
-               *top + h < d.nlines ? *top + h : d.nlines, d.nlines);
+        ui_put(y + h - 1, 0, "lines %d-%d/%d  (j/k ^d/^u PgDn/PgUp g/G scroll)", *top + 1,
+               *top + rows, d.nlines);
         ui_attr(c, C_DIM, 0);
     }
 }
@@ -227,10 +227,7 @@ static void yank(struct console *c)
     int n = EVP_EncodeBlock(b64, (const unsigned char *)c->detail_job, (int)strlen(c->detail_job));
     printf("\033]52;c;%.*s\a", n, b64);
     fflush(stdout);
-    console_say(c, 0,
-                "job id %s sent to the clipboard (OSC 52: a terminal may ignore it; tmux needs "
-                "set-clipboard on)",
-                c->detail_job);
+    console_say(c, 0, "id sent to the clipboard by OSC 52 (a terminal may ignore it)");
 }
 
 static int key_(struct console *c, const struct model *m, enum action a)
@@ -240,6 +237,9 @@ static int key_(struct console *c, const struct model *m, enum action a)
     case ACT_LOG:
         c->detail_log = !c->detail_log;
         c->scroll[V_DETAIL] = 0;
+        console_say(c, 0, "%s",
+                    c->detail_log ? "the whole count log, following the job (l: summary)"
+                                  : "the count log's summary (l: the whole log)");
         return K_HANDLED | K_REDRAW;
     case ACT_YANK: yank(c); return K_HANDLED | K_REDRAW;
     case ACT_RETRY:

@@ -102,7 +102,8 @@ static struct ui_list *list(struct console *c)
 
 static void on_model(struct console *c, const struct model *m)
 {
-    list_sync(list(c), m, m->rows, m->jobs_version);
+    struct list_changes ch = {m->jobs_version, m->rows->base, m->rows->changed, m->rows->nchanged};
+    list_sync(list(c), m, &ch);
 }
 
 static void draw(struct console *c, const struct model *m, int y, int h)

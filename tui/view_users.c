@@ -108,7 +108,8 @@ static struct ui_list *list(struct console *c)
 
 static void on_model(struct console *c, const struct model *m)
 {
-    list_sync(list(c), m, NULL, m->users_version);
+    struct list_changes ch = {m->users_version, 0, NULL, 0};
+    list_sync(list(c), m, &ch);
 }
 
 static void draw(struct console *c, const struct model *m, int y, int h)

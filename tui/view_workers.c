@@ -101,7 +101,7 @@ static struct ui_list *list(struct console *c)
 
 static void on_model(struct console *c, const struct model *m)
 {
-    list_sync(list(c), m, NULL, 0);
+    list_sync(list(c), m, NULL);
 }
 
 static void draw(struct console *c, const struct model *m, int y, int h)

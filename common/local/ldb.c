@@ -153,6 +153,19 @@ static int add_due_index(sqlite3 *conn)
                           "WHERE w IS NOT NULL;");
 }
 
+/* Items carry a change number (mseq: per table, the highest + 1 at each write) so that a
+ * reader can ask for what changed since it last looked (tbl_changes). Databases made
+ * before it get the column here; their rows have none until they are written again. */
+static int add_change_numbers(sqlite3 *conn)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(conn, "SELECT mseq FROM items LIMIT 0", -1, &st, NULL) == SQLITE_OK)
+        sqlite3_finalize(st);
+    else if (ldb_exec(conn, "ALTER TABLE items ADD COLUMN mseq INTEGER"))
+        return GAS_EIO;
+    return ldb_exec(conn, "CREATE INDEX IF NOT EXISTS items_by_mseq ON items(tbl, mseq)");
+}
+
 int ldb_open(const char *path, int busy_ms, struct ldb **out)
 {
     *out = NULL;
@@ -180,6 +193,8 @@ int ldb_open(const char *path, int busy_ms, struct ldb **out)
                 rc = migrate(conn);
             if (!rc)
                 rc = add_due_index(conn);
+            if (!rc)
+                rc = add_change_numbers(conn);
             rc = rc ? (ldb_rollback(conn), rc) : ldb_commit(conn);
         }
         if (rc)

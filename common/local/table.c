@@ -53,10 +53,14 @@ static int write_item(sqlite3 *c, struct tbl *t, const cJSON *item, int if_absen
         free(body);
         return gas_err_set(GAS_ETOOBIG, "%s: item over %d bytes", t->name, MAX_ITEM_BYTES);
     }
-    const char *sql = if_absent ? "INSERT INTO items(tbl, k, idx, body, w, wu) "
-                                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING"
-                                : "INSERT OR REPLACE INTO items(tbl, k, idx, body, w, wu) "
-                                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+    /* mseq: the table's next change number (see tbl_changes); w, wu: the due index */
+    const char *sql =
+        if_absent ? "INSERT INTO items(tbl, k, idx, body, w, wu, mseq) VALUES(?1, ?2, ?3, ?4, "
+                    "?5, ?6, (SELECT coalesce(max(mseq), 0) + 1 FROM items WHERE tbl = ?1)) "
+                    "ON CONFLICT DO NOTHING"
+                  : "INSERT OR REPLACE INTO items(tbl, k, idx, body, w, wu, mseq) VALUES(?1, "
+                    "?2, ?3, ?4, ?5, ?6, (SELECT coalesce(max(mseq), 0) + 1 FROM items "
+                    "WHERE tbl = ?1))";
     sqlite3_stmt *st = ldb_prep(c, sql);
     if (!st) {
         free(body);
@@ -239,6 +243,48 @@ static int t_scan(struct tbl *t, const char *cursor, int limit, struct tbl_page 
     return t_list(t, NULL, cursor, limit, pg);
 }
 
+/* Items written after *mark, in change order (see tbl_changes in backend.h). */
+static int t_changes(struct tbl *t, int64_t *mark, int limit, struct tbl_page *pg)
+{
+    sqlite3 *c = ldb_get(db_of(t));
+    if (!c)
+        return no_conn();
+    int want_mark = *mark < 0;
+    sqlite3_stmt *st = ldb_prep(c, want_mark ? "SELECT coalesce(max(mseq), 0) FROM items "
+                                               "WHERE tbl = ?1"
+                                             : "SELECT k, body, mseq FROM items WHERE tbl = ?1 "
+                                               "AND mseq > ?2 ORDER BY mseq LIMIT ?3");
+    int rc = GAS_EIO, r;
+    if (st) {
+        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, *mark);
+        sqlite3_bind_int(st, 3, limit);
+        pg->items = cJSON_CreateArray();
+        rc = 0;
+        while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+            if (want_mark) {
+                *mark = sqlite3_column_int64(st, 0);
+                continue;
+            }
+            cJSON *item;
+            const char *body = (const char *)sqlite3_column_text(st, 1);
+            if (json_parse_object(body, (size_t)sqlite3_column_bytes(st, 1), MAX_ITEM_BYTES, &item))
+                rc = gas_err_wrap(GAS_EIO, "%s item %s is corrupt", t->name,
+                                  (const char *)sqlite3_column_text(st, 0));
+            else
+                cJSON_AddItemToArray(pg->items, item);
+            *mark = sqlite3_column_int64(st, 2);
+        }
+        if (!rc && r != SQLITE_DONE)
+            rc = ldb_fail(c, r, "read changes");
+        if (rc)
+            tbl_page_release(pg);
+        sqlite3_finalize(st);
+    }
+    ldb_put(db_of(t), c);
+    return rc;
+}
+
 static void t_close(struct tbl *t)
 {
     free(t->name);
@@ -256,6 +302,7 @@ static const struct tbl_ops local_tbl_ops = {
     .scan = t_scan,
     .query_due = t_due,
     .close = t_close,
+    .changes = t_changes,
 };
 
 int local_table_create(struct gas_backend *be, const char *name, const char *key_attr,

@@ -319,8 +319,57 @@ static void concurrent_compare_and_set(void)
     tbl_close(race_t);
 }
 
+/* tbl_changes: a mark taken first, then only what was written after it, in write order,
+ * in pages; a table reader (the console) keeps its copy current with it. */
+static void changes_since_mark(void)
+{
+    struct tbl *t = fresh_table();
+    if (!t)
+        return;
+    int64_t mark = -1;
+    struct tbl_page pg;
+    int rc = tbl_changes(t, &mark, 10, &pg);
+    if (rc == GAS_EUNSUPPORTED) {
+        t_skip("the %s backend does not track changes", cf_be()->name);
+        tbl_close(t);
+        return;
+    }
+    CHECK_OK(rc);
+    tbl_page_release(&pg);
+    CHECK(mark >= 0);
+    for (int i = 0; i < 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "c%d", i);
+        cJSON *a = item(id, "u", "PENDING");
+        CHECK_OK(tbl_put(t, a, 1));
+        cJSON_Delete(a);
+    }
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_set_str(&u, "job_status", "RUNNING");
+    CHECK_OK(tbl_update(t, "c0", &u, NULL)); /* c0 changes again: it comes last */
+    tbl_update_release(&u);
+    int64_t m2 = mark;
+    CHECK_OK(tbl_changes(t, &m2, 2, &pg)); /* a page of 2 */
+    CHECK_INT(cJSON_GetArraySize(pg.items), 2);
+    CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, 0), "job_id"), "c1");
+    CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, 1), "job_id"), "c2");
+    tbl_page_release(&pg);
+    CHECK_OK(tbl_changes(t, &m2, 2, &pg)); /* the rest */
+    CHECK_INT(cJSON_GetArraySize(pg.items), 1);
+    CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, 0), "job_status"), "RUNNING");
+    tbl_page_release(&pg);
+    int64_t m3 = m2;
+    CHECK_OK(tbl_changes(t, &m3, 10, &pg)); /* nothing new */
+    CHECK_INT(cJSON_GetArraySize(pg.items), 0);
+    CHECK(m3 == m2);
+    tbl_page_release(&pg);
+    CHECK_RC(tbl_changes(t, &m3, 0, &pg), GAS_EINVAL);
+    tbl_close(t);
+}
+
 const struct t_case cf_table_cases[] = {
-    T(put_get_conflict), T(conditional_update),         T(query_and_scan_pages),
-    T(missing_table),    T(concurrent_compare_and_set), T(due_index),
+    T(put_get_conflict),           T(conditional_update), T(query_and_scan_pages), T(missing_table),
+    T(concurrent_compare_and_set), T(due_index),          T(changes_since_mark),
 };
 const int cf_table_n = sizeof cf_table_cases / sizeof *cf_table_cases;

@@ -1,0 +1,70 @@
+#!/bin/bash
+# Small terminals and prompts: at 80x24 the jobs list shows id (short), user, status,
+# archive, age and file; at 50x12 every view is usable and the help scrolls to its last
+# key; a y/n question and the filter prompt keep the data refreshing underneath and
+# survive a resize.
+SUITE=console_small
+. "$(dirname "$0")/console_lib.sh"
+
+gas users add ann --email ann@example.org >/dev/null
+for i in $(seq 1 30); do gas submit "$SAMPLES/free_1.vcf" --user ann >/dev/null; done
+console c 80 24
+press c overview 2
+require "jobs view" wait_screen 'row 1/30 jobs'
+expect "80x24: id, user, status, archive, age, file" wait_screen '^  ID +USER +STATUS +ARCHIVE +AGE.? FILE'
+expect "80x24: the id in its short form" wait_screen '^  [0-9a-f]{8} ann +PENDING +NONE +[0-9]+s free_1.vcf'
+expect "80x24: the hint names the main keys and q" wait_screen '^q quit  \? help  Enter details  r retry'
+
+$TM resize-window -t c -x 50 -y 12
+for v in 1:Overview:QUEUE 2:Jobs:'ID +USER +STATUS' 3:Users:'USER.? +ROLE' 4:'Dead letters':'QUEUE +MESSAGE' 5:Workers:'STATE.? +WORKER'; do
+  IFS=: read -r key name cols <<<"$v"
+  press c overview "$key"
+  expect "50x12: $name has its header" wait_screen "^GAS \\[$name\\]"
+  expect "50x12: $name shows its columns" wait_screen "$cols"
+  expect "50x12: $name keeps its hint line" sh -c "$TM capture-pane -p -t c | tail -1 | grep -q '^q quit'"
+done
+press c workers 2
+wait_screen 'row 1/30 jobs'
+press c jobs PPage
+press c jobs NPage
+expect "50x12: PgDn moves a page of rows" wait_screen 'row (8|9|10)/30 jobs'
+press c jobs PPage
+expect "50x12: PgUp back" wait_screen 'row 1/30 jobs'
+press c jobs C-d
+expect "50x12: ^d half a page" wait_screen 'row [3-5]/30 jobs'
+press c jobs C-u
+expect "50x12: ^u back" wait_screen 'row 1/30 jobs'
+press c jobs Down Down Up
+expect "50x12: Down Down Up" wait_screen 'row 2/30 jobs'
+press c jobs '?'
+expect "50x12: help shows where it is" wait_screen '^lines 1-[0-9]+/[0-9]+'
+press c help End
+expect "50x12: help scrolls to its last key (End)" wait_screen 'F5 +refresh now'
+press c help Home
+expect "Home: back to the first key" wait_screen '^ q +quit'
+press c help NPage
+expect "PgDn in the help" wait_gone '^ q +quit'
+press c help Escape
+expect "Esc: back from the help" wait_screen '^GAS \[Jobs\]'
+
+# a question survives a resize, and the data keeps refreshing under it
+J=$(full_id "$(cursor_job)")
+press c jobs c
+expect "the question is asked" wait_screen "Cancel job"
+$TM resize-window -t c -x 80 -y 24
+expect "a resize keeps the question" wait_screen "Cancel job $J \(ann, free_1.vcf\)\? \(y/n\)"
+sleep $((3 * T))
+age=$(screen | head -1 | sed -E 's/.* age ([0-9.]+)s.*/\1/')
+expect "the data refreshes under the question (age $age s)" awk -v a="$age" 'BEGIN{exit !(a < 2)}'
+answer c y
+expect "the answer still works after the resize" wait_field "$J" job_status FAILED 10
+press c jobs /
+typing c free
+$TM resize-window -t c -x 60 -y 16
+expect "a resize keeps the filter prompt" wait_screen '^/free +\(Enter keeps'
+sleep $((3 * T))
+age=$(screen | head -1 | sed -E 's/.* age ([0-9.]+)s.*/\1/')
+expect "the data refreshes under the filter prompt (age $age s)" awk -v a="$age" 'BEGIN{exit !(a < 2)}'
+press c jobs Enter
+expect "the filter is kept" wait_screen 'filter: free \(30 of 30\)'
+finish_pipeline console_small
