@@ -10,7 +10,7 @@ libpq:libpq-dev"
 # tools (checked by command name) and their packages
 TOOLS="gcc:gcc make:make pkg-config:pkg-config clang:clang tmux:tmux valgrind:valgrind
 bcftools:bcftools tabix:tabix bgzip:tabix gawk:gawk clang-format:clang-format stress:stress
-bedtools:bedtools openssl:openssl psql:postgresql-client-15"
+bedtools:bedtools openssl:openssl psql:postgresql-client-15 sqlite3:sqlite3"
 # files checked by path (runtimes the sanitizer/fuzz targets link against; the PostgreSQL
 # server the accounts-database tests start)
 FILES="/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
