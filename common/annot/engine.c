@@ -29,6 +29,8 @@ struct engine {
     struct region_set *rs[ANNOT_MAX_SOURCES];
     struct region_set *top_rs; /* the source whose names' records are counted */
     struct tally *tally;       /* or: records per gene of the gene model loc_src */
+    int skip_mt;               /* the input's chrM is hg19's, not the sources' rCRS MT */
+    int skip_contig;           /* the current contig is not annotated (skip_mt) */
     int loc_src;
     struct known *kn[ANNOT_MAX_SOURCES];
     struct genemodel *gm[ANNOT_MAX_SOURCES];
@@ -162,6 +164,7 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
                          : def < 0      ? ANNOT_GRCH37
                                         : def,
                          g->st);
+    g->skip_mt = b == ANNOT_GRCH37 && ev->mt_len == 16571;
     if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {
         snprintf(g->st->build_how, sizeof g->st->build_how,
                  "not stated in the header: the build of the sources file given");
@@ -547,7 +550,7 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
 static int sources_knowing(struct engine *g)
 {
     int n = 0;
-    for (int s = 0; s < g->src->n; s++)
+    for (int s = 0; s < g->src->n && !g->skip_contig; s++)
         n += g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
              : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
                         : known_has_contig(g->kn[s], g->canon);
@@ -563,6 +566,7 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
         if (!contig_declared(g, g->prev_contig))
             return line_err(g, "contig is not declared in the header: ", g->prev_contig);
         contig_canon(chrom, cn, g->canon, sizeof g->canon);
+        g->skip_contig = g->skip_mt && !strcmp(g->canon, "MT");
         int ci = contig_index(g, chrom, cn);
         if (ci >= 0 && g->st->contigs[ci].records > 0)
             g->st->unsorted++; /* the contig comes back: sources are re-read via the index */
@@ -627,7 +631,7 @@ static int do_record(struct engine *g, char *line, size_t len)
         kputsn(col[2], cl[2], &g->ids);
     keep_info(g, col[7], cl[7], &g->info);
     int known_hit = 0;
-    for (int s = 0; s < g->src->n; s++) {
+    for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
         const struct source_def *d = &g->src->src[s];
         int hit = 0;
         if (d->type == SRC_REGION) {

@@ -887,6 +887,35 @@ static void odd_build_headers_are_harmless(void)
     annot_sources_free(s);
 }
 
+/* hg19's chrM (16,571 bp) is not the sources' rCRS MT: its records are left alone. */
+static void hg19_chrM_not_annotated_from_rcrs(void)
+{
+    char *genes = xasprintf("%sMT\t0\t16569\tMT-GENE\n", GENES);
+    struct annot_sources *s = sources_with(KNOWN, genes);
+    const char *lens[] = {"16571", "16569"};
+    for (int i = 0; i < 2; i++) {
+        char *in =
+            xasprintf("##fileformat=VCFv4.2\n##contig=<ID=1,length=249250621>\n"
+                      "##contig=<ID=chrM,length=%s>\n" HCOLS "1\t150\t.\tC\tG\t.\t.\t.\tGT\t1/1\n"
+                      "chrM\t100\t.\tA\tG\t.\t.\t.\tGT\t1/1\n",
+                      lens[i]);
+        struct annot_stats st;
+        int rc;
+        char *out = annotate(s, in, 0, &st, &rc, 0);
+        CHECK_OK(rc);
+        CHECK(out && strstr(out, "\n1\t150\t.\tC\tG\t.\t.\tGENE=GENEA\t"));
+        CHECK(out && strstr(out, i == 0 ? "\nchrM\t100\t.\tA\tG\t.\t.\t.\t"
+                                        : "\nchrM\t100\t.\tA\tG\t.\t.\tGENE=MT-GENE\t"));
+        CHECK_INT(st.nwarnings, i == 0 ? 2 : 0);
+        if (i == 0)
+            CHECK(strstr(st.warnings[0], "hg19's mitochondrion") != NULL);
+        free(out);
+        free(in);
+    }
+    free(genes);
+    annot_sources_free(s);
+}
+
 static void count_log(void)
 {
     struct annot_sources *s = sources(KNOWN);
@@ -1088,6 +1117,7 @@ int main(int argc, char **argv)
         T(sources_chosen_by_build),
         T(count_log_json),
         T(odd_build_headers_are_harmless),
+        T(hg19_chrM_not_annotated_from_rcrs),
         T(gene_model_classes),
         T(gene_model_errors),
     };
