@@ -605,6 +605,63 @@ static void gene_model_stats(struct engine *g, enum gm_loc loc, size_t from)
     }
 }
 
+/* Known source s matched: its IDs (each once) and its INFO fields. */
+static void known_matched(struct engine *g, const struct source_def *d)
+{
+    if (d->copy_id)
+        for (int x = 0; x < g->nm; x++) {
+            const char *id = g->m[x].e->id, *end = id + g->m[x].e->id_len;
+            while (id < end) {
+                const char *semi = memchr(id, ';', (size_t)(end - id));
+                const char *ie = semi ? semi : end;
+                add_id(g, id, (size_t)(ie - id));
+                id = ie + 1;
+            }
+        }
+    for (int f = 0; f < d->ninfo; f++)
+        known_field(g, &d->info[f]);
+}
+
+/* Asks every source about the record at pos with a REF of rlen bases on the contig whose
+ * canonical name is chrom; appends to g->ids and g->info. */
+static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, int64_t rlen)
+{
+    int known_hit = 0, rc;
+    for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
+        const struct source_def *d = &g->src->src[s];
+        int hit = 0;
+        if (d->type == SRC_REGION) {
+            g->names.l = 0;
+            if (region_names(g->rs[s], chrom, pos - 1, pos - 1 + rlen, &g->names)) {
+                if (g->info.l)
+                    kputc(';', &g->info);
+                kputs(d->field, &g->info);
+                kputc('=', &g->info);
+                kputsn(g->names.s, g->names.l, &g->info);
+                hit = 1;
+            }
+        } else if (d->type == SRC_GENEMODEL) {
+            size_t from = g->info.l;
+            enum gm_loc loc =
+                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + rlen, &g->info);
+            hit = loc != GM_NONE;
+            if (g->tally && s == g->loc_src)
+                gene_model_stats(g, loc, from);
+        } else if (g->nal) {
+            if ((rc = known_prepare(g->kn[s], chrom, pos, pos + rlen - 1)) != 0)
+                return rc;
+            match_known(g, g->kn[s]);
+            if (g->nm) {
+                hit = known_hit = 1;
+                known_matched(g, d);
+            }
+        }
+        g->st->source_hits[s] += hit;
+    }
+    g->st->known += known_hit;
+    return 0;
+}
+
 static int do_record(struct engine *g, char *line, size_t len)
 {
     char *col[9];
@@ -630,50 +687,8 @@ static int do_record(struct engine *g, char *line, size_t len)
     if (!(cl[2] == 1 && col[2][0] == '.'))
         kputsn(col[2], cl[2], &g->ids);
     keep_info(g, col[7], cl[7], &g->info);
-    int known_hit = 0;
-    for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
-        const struct source_def *d = &g->src->src[s];
-        int hit = 0;
-        if (d->type == SRC_REGION) {
-            g->names.l = 0;
-            if (region_names(g->rs[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3], &g->names)) {
-                if (g->info.l)
-                    kputc(';', &g->info);
-                kputs(d->field, &g->info);
-                kputc('=', &g->info);
-                kputsn(g->names.s, g->names.l, &g->info);
-                hit = 1;
-            }
-        } else if (d->type == SRC_GENEMODEL) {
-            size_t from = g->info.l;
-            enum gm_loc loc =
-                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3], &g->info);
-            hit = loc != GM_NONE;
-            if (g->tally && s == g->loc_src)
-                gene_model_stats(g, loc, from);
-        } else if (g->nal) {
-            if ((rc = known_prepare(g->kn[s], chrom, pos, pos + (int64_t)cl[3] - 1)) != 0)
-                return rc;
-            match_known(g, g->kn[s]);
-            if (g->nm) {
-                hit = known_hit = 1;
-                if (d->copy_id)
-                    for (int x = 0; x < g->nm; x++) {
-                        const char *id = g->m[x].e->id, *end = id + g->m[x].e->id_len;
-                        while (id < end) {
-                            const char *semi = memchr(id, ';', (size_t)(end - id));
-                            const char *ie = semi ? semi : end;
-                            add_id(g, id, (size_t)(ie - id));
-                            id = ie + 1;
-                        }
-                    }
-                for (int f = 0; f < d->ninfo; f++)
-                    known_field(g, &d->info[f]);
-            }
-        }
-        g->st->source_hits[s] += hit;
-    }
-    g->st->known += known_hit;
+    if ((rc = annotate_sources(g, chrom, pos, (int64_t)cl[3])) != 0)
+        return rc;
 
     /* CHROM POS | ID | REF ALT QUAL FILTER | INFO | rest */
     ow_add(g->out, line, (size_t)(col[2] - line));
@@ -779,6 +794,30 @@ int annot_sources_check(const struct annot_sources *s)
     return rc;
 }
 
+/* The genes with the most records into the stats; the sources closed. */
+static void close_sources(struct engine *g)
+{
+    struct annot_stats *st = g->st;
+    if (g->top_rs || g->tally) {
+        const char *names[10];
+        int64_t counts[10];
+        st->ntop = g->tally ? tally_top(g->tally, 10, names, counts)
+                            : region_top_names(g->top_rs, 10, names, counts);
+        for (int i = 0; i < st->ntop; i++) {
+            snprintf(st->top[i].name, sizeof st->top[i].name, "%s", names[i]);
+            st->top[i].records = counts[i];
+        }
+    }
+    for (int s = 0; s < g->src->n; s++) {
+        if (g->kn[s])
+            st->seeks += known_seeks(g->kn[s]);
+        known_free(g->kn[s]);
+        region_free(g->rs[s]);
+        genemodel_free(g->gm[s]);
+    }
+    tally_free(g->tally);
+}
+
 int annot_run(const struct annot_opts *o, struct annot_stats *st)
 {
     double t0 = gas_mono();
@@ -819,24 +858,7 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         if (!rc)
             rc = wrc;
     }
-    if (g.top_rs || g.tally) {
-        const char *names[10];
-        int64_t counts[10];
-        st->ntop = g.tally ? tally_top(g.tally, 10, names, counts)
-                           : region_top_names(g.top_rs, 10, names, counts);
-        for (int i = 0; i < st->ntop; i++) {
-            snprintf(st->top[i].name, sizeof st->top[i].name, "%s", names[i]);
-            st->top[i].records = counts[i];
-        }
-    }
-    for (int s = 0; s < g.src->n; s++) {
-        if (g.kn[s])
-            st->seeks += known_seeks(g.kn[s]);
-        known_free(g.kn[s]);
-        region_free(g.rs[s]);
-        genemodel_free(g.gm[s]);
-    }
-    tally_free(g.tally);
+    close_sources(&g);
     lreader_close(g.in);
     if (pool)
         hts_tpool_destroy(pool);
