@@ -164,6 +164,9 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
                          : def < 0      ? ANNOT_GRCH37
                                         : def,
                          g->st);
+    if (over >= 0) /* what the user wrote: "hg19" */
+        snprintf(g->st->build_how, sizeof g->st->build_how, "set by the %s (%.40s)",
+                 o->build_origin ? o->build_origin : "caller", o->build);
     g->skip_mt = b == ANNOT_GRCH37 && ev->mt_len == 16571;
     if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {
         snprintf(g->st->build_how, sizeof g->st->build_how,
@@ -188,6 +191,11 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
                  "records are passed through unannotated. If the header is wrong, give the "
                  "build (gas submit --build, the job's genome_build, gas annotate --build)",
                  annot_build_name(b), have[0] ? have : "no build", annot_build_name(b));
+        if (g->st->nwarnings < ANNOT_MAX_WARNINGS) /* also last in the log, where a tail shows it */
+            snprintf(g->st->warnings[g->st->nwarnings++], sizeof g->st->warnings[0],
+                     "NOT ANNOTATED: the input is %s and there are no sources for %s here "
+                     "(see the top of this log)",
+                     annot_build_name(b), annot_build_name(b));
         src = &none;
     }
     g->src = src;
