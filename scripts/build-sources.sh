@@ -46,8 +46,21 @@ complete() {
     [ -s "$OUT/$f" ] || return 1
   done
 }
+# intact: the compressed files pass bgzip -t, and each model has the genes its header counts
+intact() {
+  local b n
+  bgzip -t "$OUT/GRCh37/kg.vcf.gz" 2>/dev/null || return 1
+  for b in GRCh37 GRCh38; do
+    bgzip -t "$OUT/$b/genemodel.tsv.gz" 2>/dev/null || return 1
+    n=$(zcat "$OUT/$b/genemodel.tsv.gz" | awk 'NR == 1 {for (i = 1; i <= NF; i++) if ($i ~ /^genes=/) w = substr($i, 7)}
+          !/^#/ {n++} END {print (w != "" && w == n) ? "ok" : "bad"}')
+    [ "$n" = ok ] || return 1
+  done
+}
 want=$(want_versions)
-if complete; then
+if complete && ! intact; then
+  echo "build-sources: a derived file in $OUT is damaged, rebuilding"
+elif complete; then
   if [ "$want" = "$(cat "$OUT/VERSIONS")" ] || grep -q ' ?$' <<<"$want"; then
     exit 0
   fi

@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((with_header && bgzf_write(fp, h, strlen(h)) < 0) || bgzf_write(fp, data, size) < 0 ||
         bgzf_close(fp) < 0)
         abort();
-    struct annot_opts o = {in_path, out_path, NULL, 0, 0, 4096, src};
+    struct annot_opts o = {.in = in_path, .out = out_path, .max_line = 4096, .sources = src};
     struct annot_stats st;
     annot_run(&o, &st);
     return 0;

@@ -63,17 +63,18 @@ check_out "test.vcf MT:60 is upstream of RNR1 (648), 588 bases away" 0 '^\. \. u
 check_out "test.vcf MT:4312 is downstream of ND1 (ends 4262), 50 bases away" 0 '^\. \. downstream \. \. ND1 50$' rec test.out.vcf 4312
 
 # ------------------------------------------------------------------ known variants by hand
-# BRCA1 185delAG (c.68_69del, exon 2) and CFTR F508del (exon 10/11); TP53 intron 1; a base
-# of the gene desert on 5p14 (intergenic)
+# BRCA1 185delAG (c.68_69del, exon 2), CFTR F508del (exon 10/11), TP53 intron 1, the
+# mitochondrial NARP (m.8993T>G, ATP6) and MELAS (m.3243A>G, tRNA-Leu) variants
 hand() { # BUILD CHR-PREFIX: a VCF of those variants in that build's coordinates
   local c=$2
   printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
   if [ "$1" = GRCh37 ]; then
     printf '%s7\t117199644\tF508del\tATCT\tA\t.\t.\t.\n%s17\t7585000\ttp53i1\tA\tG\t.\t.\t.\n' "$c" "$c"
-    printf '%s17\t41276044\t185delAG\tACT\tA\t.\t.\t.\n' "$c"
+    printf '%s17\t41276044\t185delAG\tACT\tA\t.\t.\t.\nMT\t8993\tNARP\tT\tG\t.\t.\t.\n' "$c"
   else
     printf '%s7\t117559590\tF508del\tATCT\tA\t.\t.\t.\n%s17\t7681700\ttp53i1\tA\tG\t.\t.\t.\n' "$c" "$c"
-    printf '%s17\t43124027\t185delAG\tACT\tA\t.\t.\t.\n' "$c"
+    printf '%s17\t43124027\t185delAG\tACT\tA\t.\t.\t.\nchrM\t8993\tNARP\tT\tG\t.\t.\t.\n' "$c"
+    printf 'chrM\t3243\tMELAS\tA\tG\t.\t.\t.\n'
   fi
 }
 for b in GRCh37:"" GRCh38:chr; do
@@ -86,7 +87,11 @@ for b in GRCh37:"" GRCh38:chr; do
   check_out "$build: CFTR F508del is exonic in CFTR (1080, 7q31.2, OMIM 602421)" 0 \
     '^CFTR 1080 exonic 7q31.2 .*602421' q F508del
   check_out "$build: TP53 intron 1 is intronic in TP53" 0 '^TP53 7157 intronic 17p13.1' q tp53i1
+  check_out "$build: m.8993T>G (NARP) is exonic in ATP6 (OMIM 551500)" 0 '^ATP6 4508 exonic \. .*551500' q NARP
 done
+# (GRCh38's RefSeq file has the mitochondrial tRNA genes, GRCh37's does not)
+check_out "GRCh38: m.3243A>G (MELAS) is in the tRNA gene TRNL1 (OMIM 540000)" 0 '^TRNL1 4567 exonic \. 540000' \
+  bcftools query -i 'ID="MELAS"' -f '%INFO/GENE %INFO/GENE_ID %INFO/GENE_LOC %INFO/CYTOBAND %INFO/OMIM\n' hand_GRCh38.out.vcf
 
 # ------------------------------------------------------------------ bedtools
 if [ ! -s "$PG" ]; then
@@ -199,4 +204,7 @@ check_out "build-sources: a changed package version rebuilds" 0 "versions change
   "$GAS_ROOT/scripts/build-sources.sh" srcs
 check "build-sources: VERSIONS current again" 0 cmp srcs/VERSIONS "$S/VERSIONS"
 check "build-sources: the rebuilt model is the same" 0 cmp <(zcat srcs/GRCh37/genemodel.tsv.gz) <(zcat "$model")
+head -c 1000000 "$model" > srcs/GRCh38/genemodel.tsv.gz
+check_out "build-sources: a damaged model is rebuilt" 0 "is damaged, rebuilding" "$GAS_ROOT/scripts/build-sources.sh" srcs
+check "build-sources: the rebuilt GRCh38 model is whole" 0 cmp <(zcat srcs/GRCh38/genemodel.tsv.gz) <(zcat "$S/GRCh38/genemodel.tsv.gz")
 finish $SUITE
