@@ -555,13 +555,17 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
 }
 
 /* How many sources have the current contig (under any of its names). */
-static int sources_knowing(struct engine *g)
+static int sources_knowing(struct engine *g, uint32_t *mask)
 {
     int n = 0;
-    for (int s = 0; s < g->src->n && !g->skip_contig; s++)
-        n += g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
-             : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
-                        : known_has_contig(g->kn[s], g->canon);
+    *mask = 0;
+    for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
+        int has = g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
+                  : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
+                             : known_has_contig(g->kn[s], g->canon);
+        *mask |= (uint32_t)has << s;
+        n += has;
+    }
     g->st->input_styles |= contig_style_bit(g->prev_contig);
     return n;
 }
@@ -579,7 +583,7 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
         if (ci >= 0 && g->st->contigs[ci].records > 0)
             g->st->unsorted++; /* the contig comes back: sources are re-read via the index */
         else if (ci >= 0)
-            g->st->contigs[ci].sources = sources_knowing(g);
+            g->st->contigs[ci].sources = sources_knowing(g, &g->st->contigs[ci].src_mask);
         g->contig_idx = ci;
     } else if (pos < g->prev_pos) {
         g->st->unsorted++;
@@ -723,6 +727,8 @@ static void source_facts(struct engine *g, int s)
 {
     const struct source_def *d = &g->src->src[s];
     struct annot_stats *st = g->st;
+    if (d->type == SRC_KNOWN)
+        known_contig_list(g->kn[s], st->source_contigs[s], sizeof st->source_contigs[s]);
     snprintf(st->source_kind[s], sizeof st->source_kind[s], "%s",
              d->type == SRC_REGION      ? "region"
              : d->type == SRC_GENEMODEL ? "genes"

@@ -889,6 +889,27 @@ static void odd_build_headers_are_harmless(void)
     annot_sources_free(s);
 }
 
+/* A known source with nothing on the input's contigs says so (why 0% are known). */
+static void known_source_elsewhere_warns(void)
+{
+    struct annot_sources *s = sources(KNOWN); /* known: contigs 1 and 2 */
+    char *in = xasprintf("%s3\t5\t.\tA\tG\t.\t.\t.\tGT\t0/1\n", HDR);
+    char *genes = xasprintf("%s3\t0\t10\tGENEX\n", GENES);
+    annot_sources_free(s);
+    s = sources_with(KNOWN, genes);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK_INT(st.nwarnings, 1);
+    CHECK_STR(st.warnings[0], "known source kg has variants only on 1, 2: the 1 record on other "
+                              "contigs could not be found in it");
+    free(out);
+    free(in);
+    free(genes);
+    annot_sources_free(s);
+}
+
 /* hg19's chrM (16,571 bp) is not the sources' rCRS MT: its records are left alone. */
 static void hg19_chrM_not_annotated_from_rcrs(void)
 {
@@ -908,7 +929,7 @@ static void hg19_chrM_not_annotated_from_rcrs(void)
         CHECK(out && strstr(out, "\n1\t150\t.\tC\tG\t.\t.\tGENE=GENEA\t"));
         CHECK(out && strstr(out, i == 0 ? "\nchrM\t100\t.\tA\tG\t.\t.\t.\t"
                                         : "\nchrM\t100\t.\tA\tG\t.\t.\tGENE=MT-GENE\t"));
-        CHECK_INT(st.nwarnings, i == 0 ? 2 : 0);
+        CHECK_INT(st.nwarnings, i == 0 ? 2 : 1); /* 1: kg has nothing on chrM */
         if (i == 0)
             CHECK(strstr(st.warnings[0], "hg19's mitochondrion") != NULL);
         free(out);
@@ -1120,6 +1141,7 @@ int main(int argc, char **argv)
         T(count_log_json),
         T(odd_build_headers_are_harmless),
         T(hg19_chrM_not_annotated_from_rcrs),
+        T(known_source_elsewhere_warns),
         T(gene_model_classes),
         T(gene_model_errors),
     };
