@@ -9,7 +9,7 @@ openssl:libssl-dev ncursesw:libncurses-dev htslib:libhts-dev libxml-2.0:libxml2-
 # tools (checked by command name) and their packages
 TOOLS="gcc:gcc make:make pkg-config:pkg-config clang:clang tmux:tmux valgrind:valgrind
 bcftools:bcftools tabix:tabix bgzip:tabix gawk:gawk clang-format:clang-format
-bedtools:bedtools"
+bedtools:bedtools sqlite3:sqlite3"
 # files checked by path (runtimes the sanitizer/fuzz targets link against)
 FILES="/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 
