@@ -33,6 +33,10 @@ int annotate_thread_init(struct pipe_ctx *ctx)
         if (s && (b < 0 || s != annot_catalog_get(c, -1)))
             rc = annot_sources_check(s);
     }
+    if (rc) { /* the pipeline does not start: nothing calls annotate_thread_done */
+        annot_catalog_free(c);
+        c = NULL;
+    }
     ctx->local = c;
     return rc;
 }

@@ -203,6 +203,8 @@ void known_free(struct known *k);
  * source is then re-read through its index. */
 int known_prepare(struct known *k, const char *canon, int64_t p, int64_t pmax);
 int known_has_contig(const struct known *k, const char *canon);
+/* "20, 22": the source's contigs as it names them, cut with ", ..." to fit outn. */
+void known_contig_list(const struct known *k, char *out, size_t outn);
 /* What the source's header says of its version ("ClinVar 20240107"), or "". */
 const char *known_version(struct known *k);
 int known_styles(const struct known *k);

@@ -307,7 +307,8 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
     if (b == ANNOT_GRCH37 && e->mt_len == 16571)
         add_warning(st,
                     "the header's chrM is %s bp: hg19's mitochondrion, not the rCRS (16,569 bp) "
-                    "of GRCh37 and of the sources; positions on chrM differ from MT",
+                    "of GRCh37 and of the sources, and positions on it differ: its records are "
+                    "not annotated",
                     "16,571");
     snprintf(st->build, sizeof st->build, "%s", builds[b].name);
     return b;

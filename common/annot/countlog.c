@@ -30,8 +30,31 @@ static const char *style_tag(int styles)
     }
 }
 
+/* A known source with nothing on any of the input's contigs (the default kg has only
+ * chr20 and chr22): why "records in known sources" is 0. */
+static void known_sources_elsewhere(struct annot_stats *st)
+{
+    for (int s = 0; s < st->nsources && st->records; s++) {
+        int64_t off = 0;
+        for (int i = 0; i < st->ncontigs; i++)
+            if (!(st->contigs[i].src_mask & (1u << s)) && st->contigs[i].sources)
+                off += st->contigs[i].records;
+        if (strcmp(st->source_kind[s], "known") || off == 0 || st->source_hits[s] ||
+            st->nwarnings == ANNOT_MAX_WARNINGS)
+            continue;
+        char w[sizeof st->warnings[0]];
+        snprintf(w, sizeof w,
+                 "known source %s has variants only on %s: the %lld record%s on other "
+                 "contigs could not be found in it",
+                 st->source_name[s], st->source_contigs[s][0] ? st->source_contigs[s] : "none",
+                 (long long)off, off == 1 ? "" : "s");
+        memcpy(st->warnings[st->nwarnings++], w, sizeof w);
+    }
+}
+
 void annot_finish_warnings(struct annot_stats *st)
 {
+    known_sources_elsewhere(st);
     int64_t recs = 0;
     int n = 0;
     for (int i = 0; i < st->ncontigs; i++)

@@ -29,6 +29,8 @@ struct engine {
     struct region_set *rs[ANNOT_MAX_SOURCES];
     struct region_set *top_rs; /* the source whose names' records are counted */
     struct tally *tally;       /* or: records per gene of the gene model loc_src */
+    int skip_mt;               /* the input's chrM is hg19's, not the sources' rCRS MT */
+    int skip_contig;           /* the current contig is not annotated (skip_mt) */
     int loc_src;
     struct known *kn[ANNOT_MAX_SOURCES];
     struct genemodel *gm[ANNOT_MAX_SOURCES];
@@ -162,6 +164,10 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
                          : def < 0      ? ANNOT_GRCH37
                                         : def,
                          g->st);
+    if (over >= 0) /* what the user wrote: "hg19" */
+        snprintf(g->st->build_how, sizeof g->st->build_how, "set by the %s (%.40s)",
+                 o->build_origin ? o->build_origin : "caller", o->build);
+    g->skip_mt = b == ANNOT_GRCH37 && ev->mt_len == 16571;
     if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {
         snprintf(g->st->build_how, sizeof g->st->build_how,
                  "not stated in the header: the build of the sources file given");
@@ -185,6 +191,11 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
                  "records are passed through unannotated. If the header is wrong, give the "
                  "build (gas submit --build, the job's genome_build, gas annotate --build)",
                  annot_build_name(b), have[0] ? have : "no build", annot_build_name(b));
+        if (g->st->nwarnings < ANNOT_MAX_WARNINGS) /* also last in the log, where a tail shows it */
+            snprintf(g->st->warnings[g->st->nwarnings++], sizeof g->st->warnings[0],
+                     "NOT ANNOTATED: the input is %s and there are no sources for %s here "
+                     "(see the top of this log)",
+                     annot_build_name(b), annot_build_name(b));
         src = &none;
     }
     g->src = src;
@@ -544,13 +555,17 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
 }
 
 /* How many sources have the current contig (under any of its names). */
-static int sources_knowing(struct engine *g)
+static int sources_knowing(struct engine *g, uint32_t *mask)
 {
     int n = 0;
-    for (int s = 0; s < g->src->n; s++)
-        n += g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
-             : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
-                        : known_has_contig(g->kn[s], g->canon);
+    *mask = 0;
+    for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
+        int has = g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
+                  : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
+                             : known_has_contig(g->kn[s], g->canon);
+        *mask |= (uint32_t)has << s;
+        n += has;
+    }
     g->st->input_styles |= contig_style_bit(g->prev_contig);
     return n;
 }
@@ -563,11 +578,12 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
         if (!contig_declared(g, g->prev_contig))
             return line_err(g, "contig is not declared in the header: ", g->prev_contig);
         contig_canon(chrom, cn, g->canon, sizeof g->canon);
+        g->skip_contig = g->skip_mt && !strcmp(g->canon, "MT");
         int ci = contig_index(g, chrom, cn);
         if (ci >= 0 && g->st->contigs[ci].records > 0)
             g->st->unsorted++; /* the contig comes back: sources are re-read via the index */
         else if (ci >= 0)
-            g->st->contigs[ci].sources = sources_knowing(g);
+            g->st->contigs[ci].sources = sources_knowing(g, &g->st->contigs[ci].src_mask);
         g->contig_idx = ci;
     } else if (pos < g->prev_pos) {
         g->st->unsorted++;
@@ -601,6 +617,63 @@ static void gene_model_stats(struct engine *g, enum gm_loc loc, size_t from)
     }
 }
 
+/* Known source s matched: its IDs (each once) and its INFO fields. */
+static void known_matched(struct engine *g, const struct source_def *d)
+{
+    if (d->copy_id)
+        for (int x = 0; x < g->nm; x++) {
+            const char *id = g->m[x].e->id, *end = id + g->m[x].e->id_len;
+            while (id < end) {
+                const char *semi = memchr(id, ';', (size_t)(end - id));
+                const char *ie = semi ? semi : end;
+                add_id(g, id, (size_t)(ie - id));
+                id = ie + 1;
+            }
+        }
+    for (int f = 0; f < d->ninfo; f++)
+        known_field(g, &d->info[f]);
+}
+
+/* Asks every source about the record at pos with a REF of rlen bases on the contig whose
+ * canonical name is chrom; appends to g->ids and g->info. */
+static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, int64_t rlen)
+{
+    int known_hit = 0, rc;
+    for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
+        const struct source_def *d = &g->src->src[s];
+        int hit = 0;
+        if (d->type == SRC_REGION) {
+            g->names.l = 0;
+            if (region_names(g->rs[s], chrom, pos - 1, pos - 1 + rlen, &g->names)) {
+                if (g->info.l)
+                    kputc(';', &g->info);
+                kputs(d->field, &g->info);
+                kputc('=', &g->info);
+                kputsn(g->names.s, g->names.l, &g->info);
+                hit = 1;
+            }
+        } else if (d->type == SRC_GENEMODEL) {
+            size_t from = g->info.l;
+            enum gm_loc loc =
+                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + rlen, &g->info);
+            hit = loc != GM_NONE;
+            if (g->tally && s == g->loc_src)
+                gene_model_stats(g, loc, from);
+        } else if (g->nal) {
+            if ((rc = known_prepare(g->kn[s], chrom, pos, pos + rlen - 1)) != 0)
+                return rc;
+            match_known(g, g->kn[s]);
+            if (g->nm) {
+                hit = known_hit = 1;
+                known_matched(g, d);
+            }
+        }
+        g->st->source_hits[s] += hit;
+    }
+    g->st->known += known_hit;
+    return 0;
+}
+
 static int do_record(struct engine *g, char *line, size_t len)
 {
     char *col[9];
@@ -626,50 +699,8 @@ static int do_record(struct engine *g, char *line, size_t len)
     if (!(cl[2] == 1 && col[2][0] == '.'))
         kputsn(col[2], cl[2], &g->ids);
     keep_info(g, col[7], cl[7], &g->info);
-    int known_hit = 0;
-    for (int s = 0; s < g->src->n; s++) {
-        const struct source_def *d = &g->src->src[s];
-        int hit = 0;
-        if (d->type == SRC_REGION) {
-            g->names.l = 0;
-            if (region_names(g->rs[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3], &g->names)) {
-                if (g->info.l)
-                    kputc(';', &g->info);
-                kputs(d->field, &g->info);
-                kputc('=', &g->info);
-                kputsn(g->names.s, g->names.l, &g->info);
-                hit = 1;
-            }
-        } else if (d->type == SRC_GENEMODEL) {
-            size_t from = g->info.l;
-            enum gm_loc loc =
-                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + (int64_t)cl[3], &g->info);
-            hit = loc != GM_NONE;
-            if (g->tally && s == g->loc_src)
-                gene_model_stats(g, loc, from);
-        } else if (g->nal) {
-            if ((rc = known_prepare(g->kn[s], chrom, pos, pos + (int64_t)cl[3] - 1)) != 0)
-                return rc;
-            match_known(g, g->kn[s]);
-            if (g->nm) {
-                hit = known_hit = 1;
-                if (d->copy_id)
-                    for (int x = 0; x < g->nm; x++) {
-                        const char *id = g->m[x].e->id, *end = id + g->m[x].e->id_len;
-                        while (id < end) {
-                            const char *semi = memchr(id, ';', (size_t)(end - id));
-                            const char *ie = semi ? semi : end;
-                            add_id(g, id, (size_t)(ie - id));
-                            id = ie + 1;
-                        }
-                    }
-                for (int f = 0; f < d->ninfo; f++)
-                    known_field(g, &d->info[f]);
-            }
-        }
-        g->st->source_hits[s] += hit;
-    }
-    g->st->known += known_hit;
+    if ((rc = annotate_sources(g, chrom, pos, (int64_t)cl[3])) != 0)
+        return rc;
 
     /* CHROM POS | ID | REF ALT QUAL FILTER | INFO | rest */
     ow_add(g->out, line, (size_t)(col[2] - line));
@@ -696,6 +727,8 @@ static void source_facts(struct engine *g, int s)
 {
     const struct source_def *d = &g->src->src[s];
     struct annot_stats *st = g->st;
+    if (d->type == SRC_KNOWN)
+        known_contig_list(g->kn[s], st->source_contigs[s], sizeof st->source_contigs[s]);
     snprintf(st->source_kind[s], sizeof st->source_kind[s], "%s",
              d->type == SRC_REGION      ? "region"
              : d->type == SRC_GENEMODEL ? "genes"
@@ -775,6 +808,30 @@ int annot_sources_check(const struct annot_sources *s)
     return rc;
 }
 
+/* The genes with the most records into the stats; the sources closed. */
+static void close_sources(struct engine *g)
+{
+    struct annot_stats *st = g->st;
+    if (g->top_rs || g->tally) {
+        const char *names[10];
+        int64_t counts[10];
+        st->ntop = g->tally ? tally_top(g->tally, 10, names, counts)
+                            : region_top_names(g->top_rs, 10, names, counts);
+        for (int i = 0; i < st->ntop; i++) {
+            snprintf(st->top[i].name, sizeof st->top[i].name, "%s", names[i]);
+            st->top[i].records = counts[i];
+        }
+    }
+    for (int s = 0; s < g->src->n; s++) {
+        if (g->kn[s])
+            st->seeks += known_seeks(g->kn[s]);
+        known_free(g->kn[s]);
+        region_free(g->rs[s]);
+        genemodel_free(g->gm[s]);
+    }
+    tally_free(g->tally);
+}
+
 int annot_run(const struct annot_opts *o, struct annot_stats *st)
 {
     double t0 = gas_mono();
@@ -815,24 +872,7 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         if (!rc)
             rc = wrc;
     }
-    if (g.top_rs || g.tally) {
-        const char *names[10];
-        int64_t counts[10];
-        st->ntop = g.tally ? tally_top(g.tally, 10, names, counts)
-                           : region_top_names(g.top_rs, 10, names, counts);
-        for (int i = 0; i < st->ntop; i++) {
-            snprintf(st->top[i].name, sizeof st->top[i].name, "%s", names[i]);
-            st->top[i].records = counts[i];
-        }
-    }
-    for (int s = 0; s < g.src->n; s++) {
-        if (g.kn[s])
-            st->seeks += known_seeks(g.kn[s]);
-        known_free(g.kn[s]);
-        region_free(g.rs[s]);
-        genemodel_free(g.gm[s]);
-    }
-    tally_free(g.tally);
+    close_sources(&g);
     lreader_close(g.in);
     if (pool)
         hts_tpool_destroy(pool);

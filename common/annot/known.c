@@ -181,6 +181,20 @@ int known_has_contig(const struct known *k, const char *canon)
     return tid_of(k, canon) >= 0;
 }
 
+void known_contig_list(const struct known *k, char *out, size_t outn)
+{
+    size_t l = 0;
+    out[0] = 0;
+    for (int i = 0; i < k->ncanons && l + 1 < outn; i++) {
+        int w = snprintf(out + l, outn - l, "%s%s", i ? ", " : "", k->names[i]);
+        if (w < 0 || (size_t)w >= outn - l) { /* cut at a name: "..., ..." */
+            snprintf(out + (l < outn - 6 ? l : outn - 6), 6, ", ...");
+            return;
+        }
+        l += (size_t)w;
+    }
+}
+
 int known_styles(const struct known *k)
 {
     return k->styles;

@@ -91,7 +91,8 @@ struct annot_opts {
 struct annot_contig_count {
     char name[64];
     int64_t records;
-    int sources; /* how many sources know the contig (under any of its names) */
+    int sources;       /* how many sources know the contig (under any of its names) */
+    uint32_t src_mask; /* which: bit s for source s */
 };
 
 /* What the count log reports. */
@@ -118,7 +119,8 @@ struct annot_stats {
     char not_annotated_why[512]; /* why, for a person */
     char sources_path[512];      /* the sources file used */
     char source_version[ANNOT_MAX_SOURCES][192];
-    char source_kind[ANNOT_MAX_SOURCES][16]; /* region, known */
+    char source_kind[ANNOT_MAX_SOURCES][16];    /* region, known, genes */
+    char source_contigs[ANNOT_MAX_SOURCES][96]; /* a known source's contigs, for warnings */
     int nwarnings;
     char warnings[ANNOT_MAX_WARNINGS][320];
     /* genes with the most records (from the first region source) */
