@@ -33,7 +33,7 @@ static const struct build_def {
                        59128983,  63025520,  48129895,  51304566,  155270560, 59373566}},
     [ANNOT_GRCH38] = {"GRCh38",
                       "grch38|hg38|b38|hs38|38|grch38.p14",
-                      "grch38|hg38|hs38|b38|assembly38|gca_000001405.15|gcf_000001405.26",
+                      "grch38|hg38|hs38|b38|assembly38|gca_000001405.15|gcf_000001405.26|ki27",
                       {248956422, 242193529, 198295559, 190214555, 181538259, 170805979,
                        159345973, 145138636, 138394717, 133797422, 135086622, 133275309,
                        114364328, 107043718, 101991189, 90338345,  83257441,  80373285,
@@ -198,7 +198,12 @@ void build_evidence_line(struct build_evidence *e, const char *line)
     if (struct_value(line, "assembly", v, sizeof v))
         note_name(e, "##contig assembly", v);
     char id[CONTIG_CANON_MAX], canon[CONTIG_CANON_MAX];
-    if (!struct_value(line, "ID", id, sizeof id) || !struct_value(line, "length", v, sizeof v))
+    if (!struct_value(line, "ID", id, sizeof id))
+        return;
+    /* a contig only one build has names it: b37's decoy hs37d5, hg38's hs38d1, the
+     * GRCh38 scaffolds KI270xxx */
+    note_name(e, "##contig ID", id);
+    if (!struct_value(line, "length", v, sizeof v))
         return;
     contig_canon(id, strlen(id), canon, sizeof canon);
     char *end;
