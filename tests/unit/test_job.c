@@ -196,7 +196,7 @@ static void typed_transitions(void)
     CHECK_STR(attr(t, "j1", TBL_WATCH), ""); /* out of the due index */
     j.attempts = 1;
     CHECK_OK(job_claim(t, &j, "w1", 60));
-    struct job_result r = {"b", "k.annot.vcf", "k.count.log", 1700000000};
+    struct job_result r = {"b", "k.annot.vcf", "k.count.log", 1700000000, NULL, NULL};
     CHECK_RC(job_complete(t, "j1", "w2", &r), GAS_ECONFLICT);
     CHECK_OK(job_complete(t, "j1", "w1", &r));
     CHECK_STR(attr(t, "j1", "error"), ""); /* the cause goes with success */
