@@ -85,8 +85,9 @@ dead=$(db "SELECT count(*) FROM messages WHERE queue LIKE '%_dlq'")
 expect "0 dead letters ($dead)" test "$dead" = 0
 count() { find "$GAS_DATA_DIR/$1" -type f 2>/dev/null | wc -l; }
 expect "0 orphan inputs ($(count objects/gas-inputs) for $njobs jobs)" test "$(count objects/gas-inputs)" = "$njobs"
+# per job: the result, its count log and the count log as JSON
 expect "0 orphan results or logs ($(count objects/gas-results) for $njobs jobs)" \
-  test "$(count objects/gas-results)" = $((2 * njobs))
+  test "$(count objects/gas-results)" = $((3 * njobs))
 expect "0 orphan cold copies ($(count cold))" test "$(count cold)" = 0
 bytes=$(find "$GAS_DATA_DIR/work" "$GAS_DATA_DIR/tmp" -type f -printf '%s\n' 2>/dev/null | awk '{s+=$1} END {print s+0}')
 expect "0 scratch bytes left ($bytes)" test "$bytes" = 0
