@@ -290,7 +290,9 @@ static int run(struct parse *p, struct cli *c)
     }
     log_setup((enum log_level)log_level_parse(cfg_str(c->cfg, CFG_LOG_LEVEL)),
               cfg_bool(c->cfg, CFG_LOG_JSON), 2);
-    int rc = c->cmd->system == CLI_EXISTING && no_system(c) ? 1 : c->cmd->run(c);
+    /* --list-bindings prints a table compiled into gas: it needs no system */
+    int needs = c->cmd->system == CLI_EXISTING && !cli_flag(c, "list-bindings");
+    int rc = needs && no_system(c) ? 1 : c->cmd->run(c);
     cfg_free(c->cfg);
     log_shutdown();
     return rc;
