@@ -26,12 +26,15 @@ set -euo pipefail
 OUT=${1:?usage: build-sources.sh OUTDIR}
 export LC_ALL=C
 FORMAT=1
-CONF=2 # sources files: 2 = they declare their build, the kg source its version
+CONF=3 # sources files: 2 = they declare their build, the kg source its version; 3 = the
+       # kg version names the stretches it covers
+MODEL=2 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
+        # file has no mitochondrial tRNA genes)
 pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation"
 
 # the versions apt would fetch now ("?" when apt knows none: then a complete OUTDIR is kept)
 want_versions() {
-  echo "format $FORMAT conf $CONF"
+  echo "format $FORMAT conf $CONF model $MODEL"
   # shellcheck disable=SC2086
   apt-cache policy $pkgs 2>/dev/null | awk -v pkgs="$pkgs" '
     /^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
@@ -84,7 +87,7 @@ if ! apt-get download $pkgs >/dev/null 2>&1; then
 fi
 for d in *.deb; do dpkg -x "$d" x; done
 # the versions of the .debs actually fetched
-got=$(echo "format $FORMAT conf $CONF"; for p in $pkgs; do echo "$p $(dpkg-deb -f "${p}"_*.deb Version)"; done)
+got=$(echo "format $FORMAT conf $CONF model $MODEL"; for p in $pkgs; do echo "$p $(dpkg-deb -f "${p}"_*.deb Version)"; done)
 
 # ------------------------------------------------------------------ gene model
 db=x/usr/lib/R/site-library/org.Hs.eg.db/extdata/org.Hs.eg.sqlite
@@ -135,7 +138,14 @@ $1 !~ /^[0-9]+$/ || $3 !~ /^[0-9]+$/ || $4 !~ /^[0-9]+$/ || $3 > $4 { bad++; nex
 }
 END { flush(); if (bad) print "build-sources: " bad " malformed exon lines skipped" > "/dev/stderr" }
 AWK
+  # the mitochondrion is the rCRS in b37 and GRCh38 alike: GRCh37 takes GRCh38's MT genes,
+  # which include the 22 tRNA genes that hg19's RefSeq file lacks
+  if [ "$build" = GRCh37 ] && [ -s chrM.GRCh38 ]; then
+    awk -F'\t' '$1 != "chrM"' genes.unsorted > genes.noM
+    cat genes.noM chrM.GRCh38 > genes.unsorted
+  fi
   sort -t$'\t' -k1,1V -k2,2n -k3,3n -k5,5n genes.unsorted > genes.tsv
+  [ "$build" = GRCh38 ] && awk -F'\t' '$1 == "chrM"' genes.tsv > chrM.GRCh38
   # contigs in the order chr1..22, M, X, Y, then the unplaced ones
   { printf '#gas-genemodel\t%s\tbuild=%s\tgenes=%d\tfrom=r-bioc-rsubread_%s:%s r-bioc-org.hs.eg.db_%s (Entrez Gene %s)\n' \
       "$FORMAT" "$build" "$(wc -l < genes.tsv)" "$(awk '$1=="r-bioc-rsubread"{print $2}' <<<"$got")" \
@@ -146,8 +156,8 @@ AWK
   mv "$out.tmp" "$out"
   tabix -f -s1 -b2 -e3 -0 -c'#' "$out"
 }
-model GRCh37 "$annot/hg19_RefSeq_exon.txt" "$OUT/GRCh37/genemodel.tsv.gz"
 model GRCh38 "$annot/hg38_RefSeq_exon.txt" "$OUT/GRCh38/genemodel.tsv.gz"
+model GRCh37 "$annot/hg19_RefSeq_exon.txt" "$OUT/GRCh37/genemodel.tsv.gz"
 
 # ------------------------------------------------------------------ known variants (GRCh37)
 chr20=x/usr/share/doc/shapeit4/examples/test/reference.vcf.gz
@@ -178,9 +188,13 @@ file = ${1}genemodel.tsv.gz
 flank = 5000
 EOT
 }
-kg_section() { # the version names the data and the packages it came from
-  local v; v=$(awk '$1 == "shapeit4-example" {s = $2} $1 == "r-bioc-variantannotation" {r = $2}
-    END {printf "1000 Genomes sites chr20 (shapeit4-example %s), chr22 (r-bioc-variantannotation %s)", s, r}' <<<"$got")
+kg_section() { # the version names the data, the stretches it covers and the packages
+  local span v
+  span=$(bcftools query -f '%CHROM\t%POS\n' "$OUT/GRCh37/kg.vcf.gz" | awk -F'\t' '
+    !($1 in lo) {lo[$1] = $2; order[++n] = $1} {hi[$1] = $2}
+    END {for (i = 1; i <= n; i++) printf "%s%s:%.1f-%.1f Mb", (i > 1 ? " " : ""), order[i], lo[order[i]] / 1e6, hi[order[i]] / 1e6}')
+  v=$(awk -v span="$span" '$1 == "shapeit4-example" {s = $2} $1 == "r-bioc-variantannotation" {r = $2}
+    END {printf "1000 Genomes sites, only %s (shapeit4-example %s, r-bioc-variantannotation %s)", span, s, r}' <<<"$got")
   printf '\n[kg]\ntype = known\nfile = %skg.vcf.gz\nid = true\ninfo = AF:KG_AF\nversion = %s\n' "$1" "$v"
 }
 { echo "# GAS annotation sources for GRCh37 (b37/hg19), built by scripts/build-sources.sh."

@@ -41,9 +41,16 @@ static void summary(const struct annot_stats *st)
     if (st->nloc)
         fprintf(stderr, ", %lld in genes (%.1f%%)", (long long)in_genes,
                 pct(in_genes, st->records));
-    fprintf(stderr, ", %lld in known sources (%.1f%%), %.3f s; build %s, %s%s\n",
-            (long long)st->known, pct(st->known, st->records), st->seconds, st->build,
-            st->build_how, st->nwarnings ? "; warnings in the count log" : "");
+    int known_sources = 0;
+    for (int i = 0; i < st->nsources; i++)
+        known_sources += !strcmp(st->source_kind[i], "known");
+    if (known_sources)
+        fprintf(stderr, ", %lld in known sources (%.1f%%)", (long long)st->known,
+                pct(st->known, st->records));
+    else
+        fprintf(stderr, ", no known-variant source for %s", st->build);
+    fprintf(stderr, ", %.3f s; build %s, %s%s\n", st->seconds, st->build, st->build_how,
+            st->nwarnings ? "; warnings in the count log" : "");
 }
 
 int cmd_annotate(struct cli *c)

@@ -110,6 +110,9 @@ int tally_top(const struct tally *t, int max, const char **names, int64_t *count
 
 /* Adds the end-of-run warnings (records on contigs no source knows) to st. */
 void annot_finish_warnings(struct annot_stats *st);
+/* One more warning for the count log (dropped past ANNOT_MAX_WARNINGS). */
+__attribute__((format(printf, 2, 3))) void annot_add_warning(struct annot_stats *st,
+                                                             const char *fmt, ...);
 
 /* ------------------------------------------------------------------ alleles */
 

@@ -225,8 +225,8 @@ void build_evidence_line(struct build_evidence *e, const char *line)
     e->len_other += !hit;
 }
 
-__attribute__((format(printf, 2, 3))) static void add_warning(struct annot_stats *st,
-                                                              const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) void annot_add_warning(struct annot_stats *st,
+                                                             const char *fmt, ...)
 {
     if (st->nwarnings == ANNOT_MAX_WARNINGS)
         return;
@@ -251,8 +251,9 @@ static int by_lengths(const struct build_evidence *e, struct annot_stats *st)
     int best = lengths_best(e);
     if (best < 0) {
         if (e->len_seen)
-            add_warning(st, "the header's ##contig lengths match no build GAS knows (GRCh37, "
-                            "GRCh38, NCBI36, T2T-CHM13): they were not used to choose the build");
+            annot_add_warning(st,
+                              "the header's ##contig lengths match no build GAS knows (GRCh37, "
+                              "GRCh38, NCBI36, T2T-CHM13): they were not used to choose the build");
         return -1;
     }
     snprintf(st->build_how, sizeof st->build_how,
@@ -260,18 +261,18 @@ static int by_lengths(const struct build_evidence *e, struct annot_stats *st)
              e->len_hits[best], e->len_seen, builds[best].name);
     snprintf(st->build_tag, sizeof st->build_tag, "header-contig-lengths");
     if (e->len_hits[best] < e->len_seen)
-        add_warning(st, "the header's ##contig lengths mix builds: %s chosen by majority",
-                    builds[best].name);
+        annot_add_warning(st, "the header's ##contig lengths mix builds: %s chosen by majority",
+                          builds[best].name);
     if (e->name_build >= 0 && e->name_build != best)
-        add_warning(st,
-                    "the header also says %s (%s), but its contig lengths are %s's: the "
-                    "lengths were used",
-                    e->name_text, builds[e->name_build].name, builds[best].name);
+        annot_add_warning(st,
+                          "the header also says %s (%s), but its contig lengths are %s's: the "
+                          "lengths were used",
+                          e->name_text, builds[e->name_build].name, builds[best].name);
     else if (e->name_conflict >= 0 && e->name_conflict != best)
-        add_warning(st,
-                    "the header also names %s, but its contig lengths are %s's: the "
-                    "lengths were used",
-                    builds[e->name_conflict].name, builds[best].name);
+        annot_add_warning(st,
+                          "the header also names %s, but its contig lengths are %s's: the "
+                          "lengths were used",
+                          builds[e->name_conflict].name, builds[best].name);
     return best;
 }
 
@@ -289,16 +290,16 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
         if (said < 0)
             said = e->name_build;
         if (said >= 0 && said != b)
-            add_warning(st, "the header says %s, but the %s says %s: the setting was used",
-                        builds[said].name, override_origin, builds[b].name);
+            annot_add_warning(st, "the header says %s, but the %s says %s: the setting was used",
+                              builds[said].name, override_origin, builds[b].name);
     } else if ((b = by_lengths(e, st)) >= 0) {
         /* said by by_lengths */
     } else if ((b = e->name_build) >= 0) {
         snprintf(st->build_how, sizeof st->build_how, "from the header's %s", e->name_text);
         snprintf(st->build_tag, sizeof st->build_tag, "header-name");
         if (e->name_conflict >= 0)
-            add_warning(st, "the header names two builds (%s and %s): %s used", builds[b].name,
-                        builds[e->name_conflict].name, builds[b].name);
+            annot_add_warning(st, "the header names two builds (%s and %s): %s used",
+                              builds[b].name, builds[e->name_conflict].name, builds[b].name);
     } else {
         b = def;
         snprintf(st->build_how, sizeof st->build_how, "%s",
@@ -310,11 +311,12 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
         snprintf(st->build_tag, sizeof st->build_tag, "default");
     }
     if (b == ANNOT_GRCH37 && e->mt_len == 16571)
-        add_warning(st,
-                    "the header's chrM is %s bp: hg19's mitochondrion, not the rCRS (16,569 bp) "
-                    "of GRCh37 and of the sources, and positions on it differ: its records are "
-                    "not annotated",
-                    "16,571");
+        annot_add_warning(
+            st,
+            "the header's chrM is %s bp: hg19's mitochondrion, not the rCRS (16,569 bp) "
+            "of GRCh37 and of the sources, and positions on it differ: its records are "
+            "not annotated",
+            "16,571");
     snprintf(st->build, sizeof st->build, "%s", builds[b].name);
     return b;
 }

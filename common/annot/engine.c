@@ -173,6 +173,13 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
                  "not stated in the header: the build of the sources file given");
         snprintf(g->st->build_tag, sizeof g->st->build_tag, "sources");
     }
+    if (!strcmp(g->st->build_tag, "default") && !ev->rcrs)
+        annot_add_warning(g->st,
+                          "the header does not say which genome build the input is on: %s (the "
+                          "configured default) was assumed; if its positions are on another "
+                          "build, give the build (gas submit --build, gas annotate --build) or "
+                          "keep the caller's ##contig lines with their lengths",
+                          annot_build_name(b));
     const struct annot_sources *src = o->sources;
     char have[128] = "";
     if (!src && o->catalog) {

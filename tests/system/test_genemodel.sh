@@ -55,12 +55,12 @@ done
 for f in test free_1 free_2 premium_1 premium_2 premium_3; do
   check "$f.vcf: every record has a location class" 0 test "$(pct "$f.out.vcf" GENE_LOC)" = 100.0
 done
-# MT: ND1 is 3307..4262 (+), RNR1 648..1601 (+) (rCRS, as RefSeq has them)
+# MT: ND1 is 3307..4262 (+), TRNF 577..647 (+), TRNI 4263..4331 (+) (rCRS, as RefSeq has them)
 rec() { bcftools query -i "POS=$2" -f '%INFO/GENE %INFO/GENE_ID %INFO/GENE_LOC %INFO/GENE_TYPE %INFO/OMIM %INFO/NEAREST_GENE %INFO/NEAREST_DIST\n' "$1" 2>/dev/null | head -1; }
 check_out "test.vcf MT:4158 is exonic in ND1 (Entrez 4535, OMIM 516000)" 0 \
   '^ND1 4535 exonic protein-coding 516000\|535000\|540000 \. \.$' rec test.out.vcf 4158
-check_out "test.vcf MT:60 is upstream of RNR1 (648), 588 bases away" 0 '^\. \. upstream \. \. RNR1 588$' rec test.out.vcf 60
-check_out "test.vcf MT:4312 is downstream of ND1 (ends 4262), 50 bases away" 0 '^\. \. downstream \. \. ND1 50$' rec test.out.vcf 4312
+check_out "test.vcf MT:60 is upstream of TRNF (577, the first gene), 517 bases away" 0 '^\. \. upstream \. \. TRNF 517$' rec test.out.vcf 60
+check_out "test.vcf MT:4312 is in the tRNA gene TRNI (4263..4331)" 0 '^TRNI 4565 exonic tRNA 545000\|590045 \. \.$' rec test.out.vcf 4312
 
 # ------------------------------------------------------------------ known variants by hand
 # BRCA1 185delAG (c.68_69del, exon 2), CFTR F508del (exon 10/11), TP53 intron 1, the
@@ -71,6 +71,7 @@ hand() { # BUILD CHR-PREFIX: a VCF of those variants in that build's coordinates
   if [ "$1" = GRCh37 ]; then
     printf '%s7\t117199644\tF508del\tATCT\tA\t.\t.\t.\n%s17\t7585000\ttp53i1\tA\tG\t.\t.\t.\n' "$c" "$c"
     printf '%s17\t41276044\t185delAG\tACT\tA\t.\t.\t.\nMT\t8993\tNARP\tT\tG\t.\t.\t.\n' "$c"
+    printf 'MT\t3243\tMELAS\tA\tG\t.\t.\t.\n'
   else
     printf '%s7\t117559590\tF508del\tATCT\tA\t.\t.\t.\n%s17\t7681700\ttp53i1\tA\tG\t.\t.\t.\n' "$c" "$c"
     printf '%s17\t43124027\t185delAG\tACT\tA\t.\t.\t.\nchrM\t8993\tNARP\tT\tG\t.\t.\t.\n' "$c"
@@ -88,10 +89,9 @@ for b in GRCh37:"" GRCh38:chr; do
     '^CFTR 1080 exonic 7q31.2 .*602421' q F508del
   check_out "$build: TP53 intron 1 is intronic in TP53" 0 '^TP53 7157 intronic 17p13.1' q tp53i1
   check_out "$build: m.8993T>G (NARP) is exonic in ATP6 (OMIM 551500)" 0 '^ATP6 4508 exonic \. .*551500' q NARP
+  # (hg19's RefSeq file has no mitochondrial tRNA genes: GRCh37 takes GRCh38's, both rCRS)
+  check_out "$build: m.3243A>G (MELAS) is in the tRNA gene TRNL1 (OMIM 540000)" 0 '^TRNL1 4567 exonic \. 540000' q MELAS
 done
-# (GRCh38's RefSeq file has the mitochondrial tRNA genes, GRCh37's does not)
-check_out "GRCh38: m.3243A>G (MELAS) is in the tRNA gene TRNL1 (OMIM 540000)" 0 '^TRNL1 4567 exonic \. 540000' \
-  bcftools query -i 'ID="MELAS"' -f '%INFO/GENE %INFO/GENE_ID %INFO/GENE_LOC %INFO/CYTOBAND %INFO/OMIM\n' hand_GRCh38.out.vcf
 
 # ------------------------------------------------------------------ bedtools
 if [ ! -s "$PG" ]; then
