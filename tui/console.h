@@ -175,7 +175,7 @@ struct panel {
 };
 extern const struct panel view_overview, view_jobs, view_users, view_dead, view_workers,
     view_detail, view_help;
-extern const struct list_type jobs_list, users_list, dead_list, workers_list;
+extern const struct list_type jobs_list, users_list, dead_list, worker_rows;
 
 /* A confirmation waiting for y/n: what it does and to which rows (keys copied). */
 struct pending {

@@ -66,7 +66,8 @@ static int run_top(struct cli *c)
 static const struct cli_cmd commands[] = {
     {"console", NO_ARGS, "the admin console (? lists the keys)", run_console, CLI_EXISTING,
      {{"read-only", 0, NULL, "refuse every action", 0},
-      {"no-color", 0, NULL, "no colours (also NO_COLOR)", 0}}},
+      {"no-color", 0, NULL, "no colours (also NO_COLOR)", 0},
+      {"list-bindings", 0, NULL, "print the key table (key, views, action, help) and exit", 0}}},
     {"top", NO_ARGS, "the console's data as text or JSON, for scripts", run_top, CLI_EXISTING,
      {{"batch", 'b', NULL, "batch mode: print, do not draw", 0},
       {"iterations", 'n', "N", "print N times, then exit", 0},

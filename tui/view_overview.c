@@ -54,22 +54,22 @@ static int workers(struct console *c, const struct model *m, int y, int room)
     const struct snapshot *s = &m->snap;
     int n[3] = {0, 0, 0};
     for (int i = 0; i < s->nworkers; i++)
-        n[m->wstate[i]]++;
+        n[m->snap.w[i].state]++;
     ui_attr(c, C_HEAD, 1);
     ui_put(y++, 0, "WORKERS  %d alive  %d lost  %d stopped   (5: the list)", n[WORKER_ALIVE],
            n[WORKER_LOST], n[WORKER_STOPPED]);
     ui_attr(c, C_HEAD, 0);
     for (int i = 0, shown = 0; i < s->nworkers && shown < room; i++) {
-        if (m->wstate[i] == WORKER_STOPPED && s->nworkers > room)
+        if (m->snap.w[i].state == WORKER_STOPPED && s->nworkers > room)
             continue; /* stopped workers give way when space is short */
         const struct snap_worker *w = &s->w[i];
         char a[16];
-        int pair = m->wstate[i] == WORKER_ALIVE  ? C_OK
-                   : m->wstate[i] == WORKER_LOST ? C_BAD
-                                                 : C_DIM;
+        int pair = m->snap.w[i].state == WORKER_ALIVE  ? C_OK
+                   : m->snap.w[i].state == WORKER_LOST ? C_BAD
+                                                       : C_DIM;
         ui_attr(c, pair, 1);
         ui_put(y++, 0, "  %-7s %-32.32s beat %4s  done %lld  failed %lld",
-               worker_state_name((enum worker_state)m->wstate[i]), w->id,
+               worker_state_name(m->snap.w[i].state), w->id,
                ui_age_text(s->taken - (double)w->heartbeat, a, sizeof a), (long long)w->done,
                (long long)w->failed);
         ui_attr(c, pair, 0);

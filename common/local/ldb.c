@@ -140,7 +140,7 @@ static int connect(struct ldb *db, sqlite3 **out)
 /* Items carry a change number (mseq: per table, the highest + 1 at each write) so that a
  * reader can ask for what changed since it last looked (tbl_changes). Databases made
  * before it get the column here; their rows have none until they are written again. */
-static int migrate(sqlite3 *conn)
+static int add_change_numbers(sqlite3 *conn)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(conn, "SELECT mseq FROM items LIMIT 0", -1, &st, NULL) == SQLITE_OK)
@@ -175,6 +175,8 @@ int ldb_open(const char *path, int busy_ms, struct ldb **out)
             rc = ldb_exec(conn, schema);
             if (!rc)
                 rc = migrate(conn);
+            if (!rc)
+                rc = add_change_numbers(conn);
             rc = rc ? (ldb_rollback(conn), rc) : ldb_commit(conn);
         }
         if (rc)
