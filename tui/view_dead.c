@@ -59,8 +59,8 @@ static const struct column cols[] = {
     [COL_JOB] = {"JOB", 8, 100, 0, 0, c_job},
     [COL_JSTATUS] = {"JOB STATUS", 10, 0, 0, 0, c_jstatus},
     [COL_RECV] = {"RECV", 4, 100, 0, 1, c_recv},
-    [COL_REASON] = {"REASON", 30, 70, 0, 0, c_reason},
-    [COL_BODY] = {"BODY", 0, 0, 0, 0, c_body},
+    [COL_REASON] = {"REASON", 0, 0, 0, 0, c_reason},
+    [COL_BODY] = {"BODY", 30, 110, 0, 0, c_body},
 };
 
 static int count(const struct model *m)
