@@ -82,8 +82,6 @@ static void draw(struct console *c, const struct model *m, int y0, int h)
 {
     const struct snapshot *s = &m->snap;
     int y = queues(c, m, y0);
-    int room = y0 + h - y - 6;
-    y = workers(c, m, y, room < 1 ? 1 : room > 8 ? 8 : room);
     ui_put(y++, 0, "JOBS %lld  PENDING %lld  RUNNING %lld  COMPLETED %lld  FAILED %lld",
            (long long)s->jobs, (long long)s->by_status[0], (long long)s->by_status[1],
            (long long)s->by_status[2], (long long)s->by_status[3]);
@@ -93,6 +91,9 @@ static void draw(struct console *c, const struct model *m, int y0, int h)
     ui_put(y++, 0, "THROUGHPUT  completed %.0f/min  failed %.0f/min", m->completed_per_min,
            m->failed_per_min);
     ui_put(y++, 0, "USERS %d  DEAD LETTERS %d", m->nusers, m->ndead);
+    y++;
+    int room = y0 + h - y - 1; /* the workers get what is left (5: all of them) */
+    workers(c, m, y, room < 1 ? 1 : room > 10 ? 10 : room);
 }
 
 static int key_(struct console *c, const struct model *m, enum action a)
