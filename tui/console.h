@@ -235,7 +235,7 @@ void console_free_keys(char **keys, int n);
 /* Runs a confirmed action (console_actions.c). */
 void console_run(struct console *c, const struct model *m, const struct pending *p);
 const struct panel *console_panel(enum view v);
-void console_open_detail(struct console *c, const char *job_id);
+void console_open_detail(struct console *c, const struct model *m, const char *job_id);
 /* Frees what the detail view caches (at exit). */
 void view_detail_release(void);
 

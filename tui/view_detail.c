@@ -116,14 +116,14 @@ static void fetch(struct console *c, unsigned version)
     fetch_log(c);
 }
 
-void console_open_detail(struct console *c, const char *job_id)
+void console_open_detail(struct console *c, const struct model *m, const char *job_id)
 {
     snprintf(c->detail_job, sizeof c->detail_job, "%s", job_id);
     c->back = c->view;
     c->view = V_DETAIL;
     c->scroll[V_DETAIL] = 0;
     c->detail_log = 0;
-    fetch(c, c->latest ? c->latest->jobs_version : 0);
+    fetch(c, m->jobs_version);
 }
 
 static void on_model(struct console *c, const struct model *m)
