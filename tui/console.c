@@ -480,10 +480,9 @@ static void where(struct console *c, const struct cfg *cfg)
         return;
     }
     char dir[PATH_MAX];
-    const char *d = cfg_str(cfg, CFG_DATA_DIR);
-    const char *conf = getenv("GAS_CONFIG");
+    const char *d = cfg_str(cfg, CFG_DATA_DIR), *conf = cfg_file(cfg);
     snprintf(c->where, sizeof c->where, "local %s %s%s", realpath(d, dir) ? dir : d,
-             conf && *conf ? "config " : "(no config file)", conf && *conf ? conf : "");
+             conf ? "config " : "(no config file)", conf ? conf : "");
 }
 
 static int start(struct console *c, struct cfg *cfg)
@@ -500,7 +499,7 @@ static int start(struct console *c, struct cfg *cfg)
     list_init(&c->lists[V_JOBS], &jobs_list);
     list_init(&c->lists[V_USERS], &user_rows_list);
     list_init(&c->lists[V_DEAD], &dead_list);
-    list_init(&c->lists[V_WORKERS], &worker_rows_list);
+    list_init(&c->lists[V_WORKERS], &worker_rows);
     if (pthread_create(&c->th, NULL, collector, c)) {
         app_close(c->app);
         c->app = NULL;

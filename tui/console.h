@@ -175,7 +175,7 @@ struct panel {
 };
 extern const struct panel view_overview, view_jobs, view_users, view_dead, view_workers,
     view_detail, view_help;
-extern const struct list_type jobs_list, user_rows_list, dead_list, worker_rows_list;
+extern const struct list_type jobs_list, user_rows_list, dead_list, worker_rows;
 
 /* A confirmation waiting for y/n: what it does and to which rows (keys copied). */
 struct pending {
@@ -235,7 +235,7 @@ void console_free_keys(char **keys, int n);
 /* Runs a confirmed action (console_actions.c). */
 void console_run(struct console *c, const struct model *m, const struct pending *p);
 const struct panel *console_panel(enum view v);
-void console_open_detail(struct console *c, const char *job_id);
+void console_open_detail(struct console *c, const struct model *m, const char *job_id);
 /* Frees what the detail view caches (at exit). */
 void view_detail_release(void);
 

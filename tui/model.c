@@ -29,12 +29,6 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-enum worker_state model_worker_state(const struct snapshot *s, const struct snap_worker *w,
-                                     int interval)
-{
-    return worker_state_of(w->status, w->heartbeat, s->taken, interval);
-}
-
 /* ------------------------------------------------------------------ job rows */
 
 static void rows_unref(struct job_rows *r)
@@ -270,6 +264,7 @@ struct user_acc {
     int cap;
 };
 
+/* One user from the user source (the users table, or a deployment's accounts database). */
 static int add_user(const struct user *src, void *arg)
 {
     struct user_acc *acc = arg;
@@ -374,7 +369,13 @@ static void dead_letters(struct gas_app *app, const struct model_source *src, st
                     *p = ' ';
             d->receives = msgs[k].receive_count;
             d->sent = msgs[k].sent_at;
-            dead_reason(d, max);
+            if (msgs[k].reason && *msgs[k].reason) /* why the runner or the queue decided */
+                copy(d->reason, sizeof d->reason, msgs[k].reason);
+            else
+                dead_reason(d, max);
+            for (char *p = d->reason; *p; p++)
+                if ((unsigned char)*p < 0x20)
+                    *p = ' ';
             dead_job(src, d, msgs[k].body);
             queue_msg_release(&msgs[k]);
         }
@@ -425,9 +426,8 @@ static void health(struct model *m, int beat)
     const struct snapshot *s = &m->snap;
     int alive = 0, lost = -1;
     for (int i = 0; i < s->nworkers; i++) {
-        m->wstate[i] = (signed char)model_worker_state(s, &s->w[i], beat);
-        alive += m->wstate[i] == WORKER_ALIVE;
-        if (m->wstate[i] == WORKER_LOST && (lost < 0 || s->w[i].heartbeat > s->w[lost].heartbeat))
+        alive += s->w[i].state == WORKER_ALIVE;
+        if (s->w[i].state == WORKER_LOST && (lost < 0 || s->w[i].heartbeat > s->w[lost].heartbeat))
             lost = i;
     }
     int64_t queued = s->q[0].d.visible + s->q[0].d.delayed;
@@ -507,10 +507,6 @@ void model_free(struct model *m)
 cJSON *model_json(const struct model *m)
 {
     cJSON *j = snapshot_json(&m->snap);
-    cJSON *ws = cJSON_GetObjectItemCaseSensitive(j, "workers");
-    for (int i = 0; i < m->snap.nworkers && ws; i++)
-        cJSON_AddStringToObject(cJSON_GetArrayItem(ws, i), "state",
-                                worker_state_name((enum worker_state)m->wstate[i]));
     cJSON *us = cJSON_AddArrayToObject(j, "users");
     for (int i = 0; i < m->nusers; i++) {
         cJSON *u = cJSON_CreateObject();

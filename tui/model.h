@@ -72,8 +72,7 @@ struct model {
     unsigned users_version;
     struct dead_row *dead;
     int ndead;
-    signed char wstate[SNAP_WORKERS]; /* enum worker_state */
-    struct model_history hist;        /* including this sample */
+    struct model_history hist; /* including this sample */
     double completed_per_min, failed_per_min;
     char alert[200]; /* what is wrong (empty: healthy) */
     double collect_seconds;
@@ -92,8 +91,5 @@ int model_collect(struct gas_app *app, struct model_source *src, struct model_hi
                   struct model *m);
 void model_free(struct model *m);
 cJSON *model_json(const struct model *m);
-/* The worker's state from its status and heartbeat age (lost: older than 3 intervals). */
-enum worker_state model_worker_state(const struct snapshot *s, const struct snap_worker *w,
-                                     int heartbeat_interval);
 
 #endif

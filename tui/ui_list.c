@@ -131,6 +131,17 @@ void list_sync(struct ui_list *l, const struct model *m, const struct list_chang
     }
     if (version && same_view && ch->base && ch->base == l->order_version) {
         patch_order(l, m, ch->changed, ch->nchanged);
+    } else if (version && version == l->order_version && l->order && l->sort == l->order_sort &&
+               !strcmp(l->filter, l->order_filter)) { /* only flipped: the order reversed */
+        for (int i = 0, j = l->n - 1; i < j; i++, j--) {
+            int t = l->order[i];
+            l->order[i] = l->order[j];
+            l->order[j] = t;
+        }
+    } else if (version && version == l->order_version && l->order &&
+               !strcmp(l->filter, l->order_filter)) { /* only the sort changed */
+        struct sort_ctx x = {l, m};
+        qsort_r(l->order, (size_t)l->n, sizeof *l->order, cmp_rows, &x);
     } else {
         l->n = 0;
         for (int i = 0; i < total; i++)

@@ -2,6 +2,8 @@
  * the marked ones or the one under the cursor, A every one. */
 #include "console.h"
 
+#include <curses.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,10 +59,10 @@ static const struct column cols[] = {
     [COL_SHORT] = {"MESSAGE", 8, 0, 149, 0, c_id},
     [COL_AGE] = {"AGE", 5, 0, 0, 1, c_age},
     [COL_JOB] = {"JOB", 8, 100, 0, 0, c_job},
-    [COL_JSTATUS] = {"JOB STATUS", 10, 0, 0, 0, c_jstatus},
+    [COL_JSTATUS] = {"JOB STATUS", 10, 60, 0, 0, c_jstatus},
     [COL_RECV] = {"RECV", 4, 100, 0, 1, c_recv},
-    [COL_REASON] = {"REASON", 30, 70, 0, 0, c_reason},
-    [COL_BODY] = {"BODY", 0, 0, 0, 0, c_body},
+    [COL_REASON] = {"REASON", 0, 0, 0, 0, c_reason},
+    [COL_BODY] = {"BODY", 30, 110, 0, 0, c_body},
 };
 
 static int count(const struct model *m)
@@ -113,11 +115,24 @@ static void on_model(struct console *c, const struct model *m)
     list_sync(list(c), m, NULL);
 }
 
+/* Under the list: the whole reason and body of the letter under the cursor (the columns
+ * cut them on a narrow screen). */
 static void draw(struct console *c, const struct model *m, int y, int h)
 {
-    list_draw(c, list(c), m, y, h);
+    int preview = h >= 10 ? 3 : 0, row = list_current(list(c));
+    list_draw(c, list(c), m, y, h - preview);
     if (!m->ndead)
         ui_put(y + 2, 2, "no dead letters");
+    if (!preview || row < 0)
+        return;
+    const struct dead_row *d = D(m, row);
+    int at = y + h - preview, w = COLS - 8 > 10 ? COLS - 8 : 10;
+    ui_attr(c, C_HEAD, 1);
+    ui_put(at, 0, "message %s  queue %s  received %d time%s", d->id, d->queue, d->receives,
+           d->receives == 1 ? "" : "s");
+    ui_attr(c, C_HEAD, 0);
+    ui_put(at + 1, 0, "reason  %.*s", w, d->reason);
+    ui_put(at + 2, 0, "body    %.*s", w, d->body);
 }
 
 static int key_(struct console *c, const struct model *m, enum action a)

@@ -57,6 +57,12 @@ static void add_wrapped(const char *label, const char *text)
         size_t take = len - at < (size_t)w ? len - at : (size_t)w;
         if (nl && (size_t)(nl - (text + at)) < take)
             take = (size_t)(nl - (text + at));
+        else if (at + take < len) /* break after a space, unless the word is very long */
+            for (size_t k = take; k > (size_t)w / 2; k--)
+                if (text[at + k - 1] == ' ') {
+                    take = k;
+                    break;
+                }
         char *s = xasprintf("  %-19.19s %.*s", at ? "" : label, (int)take, text + at);
         add_line(s);
         free(s);
@@ -110,14 +116,14 @@ static void fetch(struct console *c, unsigned version)
     fetch_log(c);
 }
 
-void console_open_detail(struct console *c, const char *job_id)
+void console_open_detail(struct console *c, const struct model *m, const char *job_id)
 {
     snprintf(c->detail_job, sizeof c->detail_job, "%s", job_id);
     c->back = c->view;
     c->view = V_DETAIL;
     c->scroll[V_DETAIL] = 0;
     c->detail_log = 0;
-    fetch(c, c->latest ? c->latest->jobs_version : 0);
+    fetch(c, m->jobs_version);
 }
 
 static void on_model(struct console *c, const struct model *m)
@@ -130,8 +136,9 @@ static void on_model(struct console *c, const struct model *m)
 static void add_log(struct console *c)
 {
     if (!d.log) {
-        add_line(d.job.job_status == JOB_COMPLETED
-                     ? "  (no count log)"
+        add_line(d.job.job_status == JOB_COMPLETED ? "  (no count log)"
+                 : d.job.job_status == JOB_FAILED
+                     ? "  (none: the job failed, see its error)"
                      : "  (the count log comes when the job completes)");
         return;
     }
@@ -169,9 +176,9 @@ static void build(struct console *c, double now)
         add_line(buf);
         return;
     }
-    snprintf(buf, sizeof buf, "job %s   display state: %s", d.job.job_id,
-             job_display_state(&d.job));
+    snprintf(buf, sizeof buf, "job %s", d.job.job_id);
     add_line(buf);
+    add_wrapped("display state", job_display_state(&d.job));
     add_line("");
     cJSON *f;
     cJSON_ArrayForEach(f, d.item)

@@ -135,7 +135,7 @@ static int key_(struct console *c, const struct model *m, enum action a)
     switch (a) {
     case ACT_OPEN:
         if (row >= 0)
-            console_open_detail(c, m->jobs[row].id);
+            console_open_detail(c, m, m->jobs[row].id);
         return K_HANDLED | K_REDRAW;
     case ACT_RETRY:
     case ACT_CANCEL:

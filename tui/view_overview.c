@@ -54,22 +54,22 @@ static int workers(struct console *c, const struct model *m, int y, int room)
     const struct snapshot *s = &m->snap;
     int n[3] = {0, 0, 0};
     for (int i = 0; i < s->nworkers; i++)
-        n[m->wstate[i]]++;
+        n[m->snap.w[i].state]++;
     ui_attr(c, C_HEAD, 1);
     ui_put(y++, 0, "WORKERS  %d alive  %d lost  %d stopped   (5: the list)", n[WORKER_ALIVE],
            n[WORKER_LOST], n[WORKER_STOPPED]);
     ui_attr(c, C_HEAD, 0);
     for (int i = 0, shown = 0; i < s->nworkers && shown < room; i++) {
-        if (m->wstate[i] == WORKER_STOPPED && s->nworkers > room)
+        if (m->snap.w[i].state == WORKER_STOPPED && s->nworkers > room)
             continue; /* stopped workers give way when space is short */
         const struct snap_worker *w = &s->w[i];
         char a[16];
-        int pair = m->wstate[i] == WORKER_ALIVE  ? C_OK
-                   : m->wstate[i] == WORKER_LOST ? C_BAD
-                                                 : C_DIM;
+        int pair = m->snap.w[i].state == WORKER_ALIVE  ? C_OK
+                   : m->snap.w[i].state == WORKER_LOST ? C_BAD
+                                                       : C_DIM;
         ui_attr(c, pair, 1);
         ui_put(y++, 0, "  %-7s %-32.32s beat %4s  done %lld  failed %lld",
-               worker_state_name((enum worker_state)m->wstate[i]), w->id,
+               worker_state_name(m->snap.w[i].state), w->id,
                ui_age_text(s->taken - (double)w->heartbeat, a, sizeof a), (long long)w->done,
                (long long)w->failed);
         ui_attr(c, pair, 0);
@@ -82,8 +82,6 @@ static void draw(struct console *c, const struct model *m, int y0, int h)
 {
     const struct snapshot *s = &m->snap;
     int y = queues(c, m, y0);
-    int room = y0 + h - y - 6;
-    y = workers(c, m, y, room < 1 ? 1 : room > 8 ? 8 : room);
     ui_put(y++, 0, "JOBS %lld  PENDING %lld  RUNNING %lld  COMPLETED %lld  FAILED %lld",
            (long long)s->jobs, (long long)s->by_status[0], (long long)s->by_status[1],
            (long long)s->by_status[2], (long long)s->by_status[3]);
@@ -93,6 +91,9 @@ static void draw(struct console *c, const struct model *m, int y0, int h)
     ui_put(y++, 0, "THROUGHPUT  completed %.0f/min  failed %.0f/min", m->completed_per_min,
            m->failed_per_min);
     ui_put(y++, 0, "USERS %d  DEAD LETTERS %d", m->nusers, m->ndead);
+    y++;
+    int room = y0 + h - y - 1; /* the workers get what is left (5: all of them) */
+    workers(c, m, y, room < 1 ? 1 : room > 10 ? 10 : room);
 }
 
 static int key_(struct console *c, const struct model *m, enum action a)

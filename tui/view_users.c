@@ -49,8 +49,8 @@ static const struct column cols[] = {
     [COL_ROLE] = {"ROLE", 12, 0, 0, 0, c_role},
     [COL_JOBS] = {"JOBS", 6, 0, 0, 1, c_jobs},
     [COL_ARCHIVED] = {"ARCHIVED", 8, 60, 0, 1, c_archived},
-    [COL_FAILED] = {"FAILED", 10, 0, 0, 0, c_failed},
-    [COL_RESTORING] = {"RESTORING", 13, 80, 0, 0, c_restoring},
+    [COL_FAILED] = {"FAILED", 9, 0, 0, 0, c_failed},
+    [COL_RESTORING] = {"RESTORING", 11, 80, 0, 0, c_restoring},
     [COL_NAME] = {"NAME", 16, 110, 0, 0, c_name},
     [COL_EMAIL] = {"EMAIL", 0, 0, 0, 0, c_email},
 };

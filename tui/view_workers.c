@@ -13,7 +13,7 @@ static int cmp_int(int64_t a, int64_t b)
 }
 static int c_state(const struct model *m, int a, int b)
 {
-    return m->wstate[a] - m->wstate[b];
+    return (int)m->snap.w[a].state - (int)m->snap.w[b].state;
 }
 static int c_id(const struct model *m, int a, int b)
 {
@@ -71,9 +71,7 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
 {
     const struct snap_worker *w = W(m, row);
     switch (col) {
-    case COL_STATE:
-        snprintf(buf, n, "%s", worker_state_name((enum worker_state)m->wstate[row]));
-        break;
+    case COL_STATE: snprintf(buf, n, "%s", worker_state_name(m->snap.w[row].state)); break;
     case COL_ID: snprintf(buf, n, "%s", w->id); break;
     case COL_SHORT: snprintf(buf, n, "%s", w->id); break;
     case COL_HOST: snprintf(buf, n, "%s", w->host); break;
@@ -87,10 +85,12 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
 
 static int pair(const struct model *m, int row)
 {
-    return m->wstate[row] == WORKER_ALIVE ? C_OK : m->wstate[row] == WORKER_LOST ? C_BAD : C_DIM;
+    return m->snap.w[row].state == WORKER_ALIVE  ? C_OK
+           : m->snap.w[row].state == WORKER_LOST ? C_BAD
+                                                 : C_DIM;
 }
 
-const struct list_type worker_rows_list = {
+const struct list_type worker_rows = {
     "workers", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_STATE, 0,
 };
 

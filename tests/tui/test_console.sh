@@ -58,7 +58,7 @@ if has_color nc; then bad "NO_COLOR: no color escapes"; else ok "NO_COLOR: no co
 $TM kill-session -t nc
 
 console ro 100 30 -- --read-only
-wait_screen 'read-only' ro
+wait_screen 'READ-ONLY' ro
 $TM send-keys -t ro 3 u
 expect "read-only refuses actions" wait_screen 'read-only console: actions are refused' ro
 expect "role unchanged" sh -c "gas users list | grep -q '^ann  *free_user'"

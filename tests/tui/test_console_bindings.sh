@@ -8,6 +8,7 @@ SUITE=console_bindings
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/console_lib.sh"
 
+gas setup >/dev/null
 gas console --list-bindings > "$WORK/bindings"
 expect "--list-bindings prints the table" test "$(wc -l < "$WORK/bindings")" -ge 30
 missing=$(python3 - "$WORK/bindings" "$HERE"/test_*.sh <<'PY'

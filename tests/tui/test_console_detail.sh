@@ -23,7 +23,8 @@ typing c "${J:0:8}"
 press c jobs Enter
 press c jobs Enter
 expect "Enter opens the job, full screen" wait_screen '^GAS \[Job detail\]'
-expect "the job id and its display state" wait_screen "^job $J +display state: download"
+expect "the job id" wait_screen "^job $J\$"
+expect "its display state" wait_screen '^  display state +download$'
 expect "submit_time in UTC with its age" wait_screen '^  submit_time +20[0-9-]+ [0-9:]+ UTC \([0-9]+s ago\)'
 expect "complete_time in UTC with its age" wait_screen '^  complete_time +20[0-9-]+ [0-9:]+ UTC \('
 expect "every attribute: the result key, whole (wrapped)" wait_screen "^  s3_key_result_file +gas/ann/$J~free_1.annot"
@@ -58,7 +59,8 @@ wait_screen 'row [12]/2 jobs'
 press c jobs /
 typing c "${B:0:8}"
 press c jobs Enter Enter
-expect "the FAILED job's detail" wait_screen "^job $B +display state: failed"
+expect "the FAILED job's detail" wait_screen "^job $B\$"
+expect "its display state" wait_screen '^  display state +failed$'
 expect "its error, in full" wait_screen '^  error +.*(line|POS|not)'
 press c detail r
 expect "r asks, naming the job, its user and file" wait_screen "Retry job $B \(ann, bad.vcf\)\? \(y/n\)"

@@ -31,6 +31,10 @@ limit=$(echo "(3 * $BEAT + 2 * 1 + 1) * $T" | bc)
 expect "... within 3 heartbeat intervals (+ the console's refresh): $(echo "$t1 - $t0" | bc) s <= $limit s" \
   awk -v a="$t0" -v b="$t1" -v l="$limit" 'BEGIN{exit !(b - a <= l)}'
 expect "the killed worker is listed as lost" wait_screen '^  lost '
+expect "gas top -b (the console's model, for scripts) has the same alert" \
+  sh -c "gas top -b | grep -qE '^ALERT: worker .* lost'"
+expect "gas top -b: the second refresh reads only what changed" \
+  sh -c "gas top -b -n 2 -d 0.2 | grep -c 'incremental' | grep -qx 1"
 press c workers Tab
 expect "Tab: from the last view round to the overview" wait_screen '^GAS \[Overview\]'
 expect "lost is red (overview)" drawn_with '31' '  lost '

@@ -98,6 +98,16 @@ gas send gas_archive 'not json' >/dev/null
 press c users 4
 expect "dead letters view shows both" wait_screen 'row [0-9]/2 dead letters' c 30
 expect "a dead letter shows its job's status" wait_screen 'gas_archive .* FAILED'
+ids=$(gas dlq list gas_archive | awk 'NR > 1 {print $2}' | sort | tr '\n' ' ')
+press c dead g
+first=$(screen | grep -oE '^message [0-9a-f-]{36}' | awk '{print $2}')
+press c dead j
+wait_screen 'row 2/2 dead letters' >/dev/null
+second=$(screen | grep -oE '^message [0-9a-f-]{36}' | awk '{print $2}')
+expect "under the list: the letter's id (the same as gas dlq list), its reason and body" \
+  test "$(printf '%s\n' "$first" "$second" | sort | tr '\n' ' ')" = "$ids"
+expect "... the whole reason" wait_screen '^reason  [a-z]'
+expect "... the body" wait_screen '^body    ({"job_id"|not json)'
 press c dead /
 typing c fail
 press c dead Enter
