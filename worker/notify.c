@@ -117,26 +117,23 @@ static int by_smtp(struct pipe_ctx *ctx, const char *to, const char *mail)
 
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
 {
-    struct job job;
+    (void)body;
+    struct job *job = ctx->job; /* loaded by the runner (pipeline table) */
     struct user u;
     enum pipe_result r = PIPE_ACK;
-    int rc = pipe_load_job(ctx, body, &job, &r);
-    if (rc)
-        return r;
-    const char *job_id = job.job_id;
-    if (job.notify_time) {
-        job_release(&job);
+    int rc;
+    const char *job_id = job->job_id;
+    if (job->notify_time) {
         return PIPE_ACK; /* sent already */
     }
-    rc = app_user_get(ctx->app, job.user_id, &u);
+    rc = app_user_get(ctx->app, job->user_id, &u);
     if (rc) {
-        job_release(&job);
         return pipe_result_of(rc);
     }
     if (!u.email || !strchr(u.email, '@') || strpbrk(u.email, "\r\n<>")) {
         log_warn("notify", "user %s has no usable email address: nothing sent", u.user_id);
     } else {
-        char *mail = compose(ctx, &job, &u);
+        char *mail = compose(ctx, job, &u);
         rc = *cfg_str(ctx->cfg, CFG_SMTP_URL) ? by_smtp(ctx, u.email, mail)
                                               : to_outbox(ctx, job_id, mail);
         free(mail);
@@ -149,6 +146,5 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         job_notified(ctx->app->jobs, job_id);
     }
     user_release(&u);
-    job_release(&job);
     return r;
 }
