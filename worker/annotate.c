@@ -295,7 +295,7 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
             break;
         }
         if (!job->s3_inputs_bucket || !job->s3_key_input_file || !job->input_file_name) {
-            job->attempts++;
+            /* claimed first (the claim checks the attempts it saw), then failed */
             r = claim(ctx, job) ? PIPE_RETRY : fail_job(ctx, job_id, "job item has no input file");
             break;
         }
