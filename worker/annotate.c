@@ -304,16 +304,15 @@ out:
 
 enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
 {
-    struct job job;
+    (void)body;
+    struct job *job = ctx->job; /* loaded by the runner (pipeline table) */
     enum pipe_result r = PIPE_ACK;
-    int rc = pipe_load_job(ctx, body, &job, &r);
-    if (rc)
-        return r;
-    const char *job_id = job.job_id;
-    switch (job.job_status) {
+    int rc;
+    const char *job_id = job->job_id;
+    switch (job->job_status) {
     case JOB_FAILED: break; /* a duplicate of a request already handled */
     case JOB_COMPLETED: {
-        char *res = msg_result(&job); /* the first publish may have been lost */
+        char *res = msg_result(job); /* the first publish may have been lost */
         if (app_publish(ctx->app, ctx->app->results, res))
             r = PIPE_RETRY;
         free(res);
@@ -321,37 +320,36 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
     }
     case JOB_RUNNING:
     case JOB_PENDING:
-        if (job.job_status == JOB_RUNNING && job.lease_until >= gas_now_s() &&
-            strcmp(job.worker_id ? job.worker_id : "", ctx->worker_id)) {
+        if (job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
+            strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id)) {
             r = PIPE_RETRY; /* another live worker has it */
             gas_err_set(GAS_EBUSY, "job is RUNNING on worker %s (lease until %lld)",
-                        job.worker_id ? job.worker_id : "?", (long long)job.lease_until);
+                        job->worker_id ? job->worker_id : "?", (long long)job->lease_until);
             break;
         }
-        if (!job.s3_inputs_bucket || !job.s3_key_input_file || !job.input_file_name) {
-            job.attempts++;
-            r = claim(ctx, &job) ? PIPE_RETRY : fail_job(ctx, job_id, "job item has no input file");
+        if (!job->s3_inputs_bucket || !job->s3_key_input_file || !job->input_file_name) {
+            /* claimed first (the claim checks the attempts it saw), then failed */
+            r = claim(ctx, job) ? PIPE_RETRY : fail_job(ctx, job_id, "job item has no input file");
             break;
         }
-        if ((rc = claim(ctx, &job)) != 0) {
+        if ((rc = claim(ctx, job)) != 0) {
             r = PIPE_RETRY; /* someone else moved it on: look again later */
             break;
         }
-        job.attempts++;
+        job->attempts++;
         /* ours from here: released (job PENDING, message visible) if gasd stops first */
-        inflight_add(job_id, ctx->q, ctx->msg->receipt, job.attempts);
-        if (job.attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
+        inflight_add(job_id, ctx->q, ctx->msg->receipt, job->attempts);
+        if (job->attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
             char why[1200];
             snprintf(why, sizeof why, "gave up after %lld attempts%s%s",
-                     (long long)job.attempts - 1, job.error ? ": " : "",
-                     job.error ? job.error : "");
+                     (long long)job->attempts - 1, job->error ? ": " : "",
+                     job->error ? job->error : "");
             r = fail_job(ctx, job_id, why);
         } else {
-            r = work(ctx, &job);
+            r = work(ctx, job);
         }
         inflight_remove(job_id);
         break;
     }
-    job_release(&job);
     return r;
 }

@@ -69,40 +69,40 @@ static enum pipe_result finish(struct pipe_ctx *ctx, const struct job *job, cons
 
 enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
 {
-    struct job job;
+    (void)body;
+    struct job *job = ctx->job; /* loaded by the runner (pipeline table) */
     enum pipe_result r = PIPE_ACK;
-    int rc = pipe_load_job(ctx, body, &job, &r);
-    if (rc)
-        return r;
-    const char *job_id = job.job_id;
+    int rc;
+    const char *job_id = job->job_id;
     enum user_role role = ROLE_FREE;
-    int64_t due = job.complete_time + cfg_int(ctx->cfg, CFG_ARCHIVE_GRACE);
+    int64_t due = job->complete_time + cfg_int(ctx->cfg, CFG_ARCHIVE_GRACE);
     char *aid = NULL;
-    if (job.job_status != JOB_COMPLETED || !job.s3_key_result_file || !job.s3_results_bucket) {
+    if (job->job_status != JOB_COMPLETED || !job->s3_key_result_file || !job->s3_results_bucket) {
         gas_err_set(GAS_EINVAL, "job is %s, not a completed job with a result",
-                    job_status_name(job.job_status));
+                    job_status_name(job->job_status));
         r = PIPE_DEAD;
         goto out;
     }
-    if (job.archive_state == ARCH_RESTORING)
+    if (job->archive_state == ARCH_RESTORING)
         goto out; /* the user upgraded: nothing to archive */
-    if (job.archive_state == ARCH_ARCHIVED) {
-        r = job.results_file_archive_id ? finish(ctx, &job, job.results_file_archive_id) : PIPE_ACK;
+    if (job->archive_state == ARCH_ARCHIVED) {
+        r = job->results_file_archive_id ? finish(ctx, job, job->results_file_archive_id)
+                                         : PIPE_ACK;
         goto out;
     }
-    if (job.archive_state == ARCH_NONE && gas_now_s() < due) {
+    if (job->archive_state == ARCH_NONE && gas_now_s() < due) {
         int64_t left = due - gas_now_s();
         ctx->defer_s = left > QUEUE_MAX_VISIBILITY ? QUEUE_MAX_VISIBILITY : (int)left;
         r = PIPE_DEFER;
         goto out;
     }
-    if ((rc = role_of(ctx, job.user_id, &role)) != 0) {
+    if ((rc = role_of(ctx, job->user_id, &role)) != 0) {
         r = pipe_result_of_user(ctx, rc);
         goto out;
     }
-    if (role == ROLE_PREMIUM && job.archive_state == ARCH_NONE)
+    if (role == ROLE_PREMIUM && job->archive_state == ARCH_NONE)
         goto out; /* premium results stay hot */
-    if (job.archive_state == ARCH_NONE) {
+    if (job->archive_state == ARCH_NONE) {
         /* the reconciler resends the work if it is not done by the deadline */
         rc = job_archive_begin(ctx->app->jobs, job_id,
                                gas_now_s() + cfg_int(ctx->cfg, CFG_JOB_LEASE));
@@ -117,10 +117,10 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
     }
     /* ARCHIVING: copy to cold storage and record the id */
     char desc[256];
-    snprintf(desc, sizeof desc, "{\"job_id\":\"%.64s\",\"user_id\":\"%.64s\"}", job.job_id,
-             job.user_id);
-    rc =
-        cold_archive(ctx->app->be->cold, job.s3_results_bucket, job.s3_key_result_file, desc, &aid);
+    snprintf(desc, sizeof desc, "{\"job_id\":\"%.64s\",\"user_id\":\"%.64s\"}", job->job_id,
+             job->user_id);
+    rc = cold_archive(ctx->app->be->cold, job->s3_results_bucket, job->s3_key_result_file, desc,
+                      &aid);
     if (rc) {
         log_warn("archive", "%s", gas_errmsg());
         r = PIPE_RETRY;
@@ -133,9 +133,8 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
         goto out;
     }
     fault_point("archive.after_record");
-    r = finish(ctx, &job, aid);
+    r = finish(ctx, job, aid);
 out:
     free(aid);
-    job_release(&job);
     return r;
 }

@@ -230,10 +230,14 @@ int main(int argc, char **argv)
     }
     log_setup((enum log_level)log_level_parse(cfg_str(cfg, CFG_LOG_LEVEL)),
               cfg_bool(cfg, CFG_LOG_JSON), 2);
-    if (dump) {
-        cfg_dump(cfg, stdout);
+    if (dump || (!setup && worker_config_check(cfg))) {
+        if (dump)
+            cfg_dump(cfg, stdout);
+        else
+            fprintf(stderr, "gasd: %s\n", gas_errmsg());
         cfg_free(cfg);
-        return 0;
+        log_shutdown();
+        return dump ? 0 : 2;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     struct sigaction sa;
@@ -254,16 +258,7 @@ int main(int argc, char **argv)
                  cfg_str(cfg, CFG_BACKEND),
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : ", data_dir ",
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : cfg_str(cfg, CFG_DATA_DIR));
-    int rc = setup ? 0 : worker_config_check(cfg);
-    if (rc) {
-        fprintf(stderr, "gasd: %s\n", gas_errmsg());
-        free(w);
-        cfg_free(cfg);
-        curl_global_cleanup();
-        log_shutdown();
-        return 2;
-    }
-    rc = app_open(cfg, &w->app);
+    int rc = app_open(cfg, &w->app);
     if (!rc && setup)
         rc = topology_ensure(w->app->be, cfg, stdout);
     if (!rc && !setup)

@@ -228,21 +228,18 @@ void notify_thread_done(struct pipe_ctx *ctx)
 /* The job's notify_error: what went wrong (a message), or removed (NULL). Best effort. */
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
 {
-    struct job job;
+    (void)body;
+    struct job *job = ctx->job; /* loaded by the runner (pipeline table) */
     struct user u;
     enum pipe_result r = PIPE_ACK;
-    int rc = pipe_load_job(ctx, body, &job, &r);
-    if (rc)
-        return r;
-    const char *job_id = job.job_id;
-    if (job.notify_time) {
-        job_release(&job);
+    int rc;
+    const char *job_id = job->job_id;
+    if (job->notify_time) {
         return PIPE_ACK; /* sent already */
     }
-    rc = app_user_get(ctx->app, job.user_id, &u);
+    rc = app_user_get(ctx->app, job->user_id, &u);
     if (rc) {
         log_warn("notify", "email for %s waits: %s", job_id, gas_errmsg());
-        job_release(&job);
         return pipe_result_of_user(ctx, rc);
     }
     if (!u.email || !strchr(u.email, '@') || strpbrk(u.email, "\r\n<>")) {
@@ -251,7 +248,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         struct email e = {.from = cfg_str(ctx->cfg, CFG_SES_SENDER)};
         if (!*e.from || transport_of(ctx->cfg)->send != by_ses)
             e.from = cfg_str(ctx->cfg, CFG_SMTP_FROM);
-        compose(ctx, &job, &u, &e);
+        compose(ctx, job, &u, &e);
         rc = transport_of(ctx->cfg)->send(ctx, job_id, &e);
         free(e.subject);
         free(e.text);
@@ -268,6 +265,5 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         job_notified(ctx->app->jobs, job_id);
     }
     user_release(&u);
-    job_release(&job);
     return r;
 }

@@ -4,13 +4,15 @@
 #include <string.h>
 
 const struct pipeline pipelines[] = {
-    {"annotate", CFG_REQUESTS_QUEUE, CFG_ANNOTATE_THREADS, pipe_annotate, annotate_thread_init,
+    /* name, queue, threads, load_job, handler, per-thread init and done */
+    {"annotate", CFG_REQUESTS_QUEUE, CFG_ANNOTATE_THREADS, 1, pipe_annotate, annotate_thread_init,
      annotate_thread_done},
-    {"notify", CFG_NOTIFY_QUEUE, CFG_NOTIFY_THREADS, pipe_notify, notify_thread_init,
+    {"notify", CFG_NOTIFY_QUEUE, CFG_NOTIFY_THREADS, 1, pipe_notify, notify_thread_init,
      notify_thread_done},
-    {"archive", CFG_ARCHIVE_QUEUE, CFG_ARCHIVE_THREADS, pipe_archive, NULL, NULL},
-    {"restore", CFG_RESTORE_QUEUE, CFG_RESTORE_THREADS, pipe_restore, NULL, NULL},
-    {"thaw", CFG_THAW_QUEUE, CFG_THAW_THREADS, pipe_thaw, NULL, NULL},
+    {"archive", CFG_ARCHIVE_QUEUE, CFG_ARCHIVE_THREADS, 1, pipe_archive, NULL, NULL},
+    {"restore", CFG_RESTORE_QUEUE, CFG_RESTORE_THREADS, 0, pipe_restore, NULL, NULL},
+    /* thaw: the job comes from a retrieval notice in one of three shapes (msg_thaw_target) */
+    {"thaw", CFG_THAW_QUEUE, CFG_THAW_THREADS, 0, pipe_thaw, NULL, NULL},
 };
 const int npipelines = sizeof pipelines / sizeof *pipelines;
 

@@ -27,13 +27,16 @@ enum pipe_result pipe_result_of_user(struct pipe_ctx *ctx, int rc)
     return PIPE_DEFER;
 }
 
-int pipe_load_job(struct pipe_ctx *ctx, const cJSON *body, struct job *job, enum pipe_result *r)
+/* Reads the job a message names (job_id), setting the log context; 0, or <0 with *r
+ * set to what to do with the message (a message naming no job is dead). */
+static int pipe_load_job(struct pipe_ctx *ctx, const cJSON *body, struct job *job,
+                         enum pipe_result *r)
 {
     memset(job, 0, sizeof *job);
     const char *job_id = msg_job_id(body);
     if (!job_id) {
         *r = PIPE_DEAD;
-        return GAS_EINVAL;
+        return gas_err_set(GAS_EINVAL, "message has no job_id");
     }
     log_ctx_job(job_id);
     int rc = app_job_get(ctx->app, job_id, job);
@@ -118,9 +121,15 @@ static void handle_one(struct pipe_ctx *ctx, int p)
         return;
     }
     ctx->defer_s = 0;
-    /* what the handler reports is what a retry or a dead letter says */
-    gas_err_set(0, "no error recorded");
-    enum pipe_result r = pipelines[p].handle(ctx, body);
+    struct job job;
+    enum pipe_result r = PIPE_ACK;
+    if (!pipelines[p].load_job || pipe_load_job(ctx, body, &job, &r) == 0) {
+        ctx->job = pipelines[p].load_job ? &job : NULL;
+        r = pipelines[p].handle(ctx, body);
+        if (ctx->job)
+            job_release(ctx->job);
+        ctx->job = NULL;
+    }
     cJSON_Delete(body);
     switch (r) {
     case PIPE_ACK:

@@ -37,12 +37,16 @@ struct pipe_ctx {
     struct queue_msg *msg;
     const char *worker_id;
     int defer_s;
-    void *local; /* the pipeline's per-thread state (e.g. annotation sources) */
+    void *local;     /* the pipeline's per-thread state (e.g. annotation sources) */
+    struct job *job; /* the message's job, for pipelines with load_job (runner-owned) */
 };
 
 struct pipeline {
     const char *name;
     enum cfg_key queue_key, threads_key;
+    /* the runner reads the job the message names (job_id) into ctx->job first; a message
+     * without one, or naming no job, never reaches the handler */
+    int load_job;
     enum pipe_result (*handle)(struct pipe_ctx *ctx, const cJSON *body);
     /* optional per-thread state */
     int (*thread_init)(struct pipe_ctx *ctx);
@@ -70,10 +74,6 @@ enum pipe_result pipe_result_of(int rc);
  * (PIPE_DEFER: the receive limit never dead-letters it, so nothing is lost while the
  * database or its configuration is fixed; gasd logs why each time). */
 enum pipe_result pipe_result_of_user(struct pipe_ctx *ctx, int rc);
-/* Reads the job a request or result message names (job_id), setting the log context;
- * 0, or <0 with *r set to what the runner should do with the message. */
-int pipe_load_job(struct pipe_ctx *ctx, const cJSON *body, struct job *job, enum pipe_result *r);
-
 /* ---- worker state shared by the threads */
 struct worker {
     struct gas_app *app;

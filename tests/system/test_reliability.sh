@@ -71,6 +71,14 @@ expect "permanent failure: FAILED" wait_field "$J4" job_status FAILED 30
 expect "permanent failure: after 1 attempt ($(field "$J4" attempts))" test "$(field "$J4" attempts)" = 1
 check_out "permanent failure: gas show gives the cause" 0 "^error +.*File name too long" gas show "$J4"
 stop_gasd
+# a job item without an input file (written by hand): FAILED at its first attempt
+sqlite3 "$GAS_DATA_DIR/gas.db" "INSERT INTO items(tbl, k, idx, body) VALUES('gas_annotations',
+  'noinput-1', 'rel', '{\"job_id\":\"noinput-1\",\"user_id\":\"rel\",\"job_status\":\"PENDING\"}')"
+gas send gas_job_requests '{"job_id":"noinput-1","user_id":"rel"}' >/dev/null
+start_gasd
+expect "no input file: FAILED" wait_field noinput-1 job_status FAILED 20
+check_out "no input file: the reason shown" 0 "^error +job item has no input file" gas show noinput-1
+stop_gasd
 mnt=$WORK/smallfs; mkdir -p "$mnt"
 if mount -t tmpfs -o size=16k tmpfs "$mnt" 2>/dev/null; then
   J5=$(submit "$SAMPLES/free_2.vcf" rel)
