@@ -150,7 +150,7 @@ static void add_plain(const char *line, int len)
     int lead = 0;
     while (lead < len && line[lead] == ' ')
         lead++;
-    int w = COLS - 4 - lead > 20 ? COLS - 4 - lead : 20;
+    int w = COLS - 5 - lead > 20 ? COLS - 5 - lead : 20;
     for (int at = 0, first = 1; at < len || first; first = 0) {
         int take = len - at < w + (first ? lead : 0) ? len - at : w + (first ? lead : 0);
         if (at + take < len && line[at + take] != ' ')
@@ -274,7 +274,7 @@ static void add_summary(const char *log)
                 add_wrapped(label, v);
                 free(v);
             }
-        } else if (len) {
+        } else if (len > 2) {
             chromosomes += sec && !strcmp(sec->prefix, "records per chromosome");
             char *item = xasprintf("%.*s", len - 2, p + 2);
             if (!(sec && sec->skip_zero && strstr(item, " 0 (0.00%)")))
