@@ -52,7 +52,6 @@ static void row_from_json(struct job_row *r, const cJSON *it)
     copy(r->id, sizeof r->id, json_str(it, "job_id"));
     copy(r->user, sizeof r->user, json_str(it, "user_id"));
     copy(r->file, sizeof r->file, json_str(it, "input_file_name"));
-    copy(r->worker, sizeof r->worker, json_str(it, "worker_id"));
     copy(r->error, sizeof r->error, json_str(it, "error"));
     for (char *p = r->error; *p; p++)
         if ((unsigned char)*p < 0x20)

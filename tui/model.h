@@ -19,8 +19,8 @@
 #define HISTORY 120
 
 struct job_row {
-    char id[37], user[40], file[48], worker[40];
-    char error[96]; /* the start of a FAILED job's error (the filter matches it) */
+    char id[37], user[40], file[48];
+    char error[56]; /* the start of a FAILED job's error (the filter matches it) */
     signed char status, archive;
     int64_t submit, complete, attempts, changed;
 };
