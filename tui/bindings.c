@@ -138,17 +138,29 @@ int ui_help_lines(char ***out)
     return n;
 }
 
-void ui_hint(enum view v, char *buf, size_t n)
+int ui_is_change(enum action a)
+{
+    return a == ACT_RETRY || a == ACT_CANCEL || a == ACT_UPGRADE || a == ACT_DOWNGRADE ||
+           a == ACT_REDRIVE || a == ACT_REDRIVE_ALL;
+}
+
+void ui_hint(enum view v, int read_only, int width, char *buf, size_t n)
 {
     buf[0] = 0;
+    if ((size_t)width >= n)
+        width = (int)n - 1;
     for (int i = 0; i < ui_nbindings; i++) {
         const struct binding *b = &ui_bindings[i];
-        if (b->hint && (b->views & VB(v)))
-            snprintf(buf + strlen(buf), n - strlen(buf), "%s%s %s", buf[0] ? "  " : "", b->label,
-                     b->hint);
+        if (!b->hint || !(b->views & VB(v)) || (read_only && ui_is_change(b->action)))
+            continue;
+        /* the words that fit, in the table's order (? lists them all) */
+        size_t len = strlen(buf), add = (len ? 2 : 0) + strlen(b->label) + 1 + strlen(b->hint);
+        if (len + add <= (size_t)width)
+            snprintf(buf + len, n - len, "%s%s %s", len ? "  " : "", b->label, b->hint);
     }
-    if (v != V_DETAIL && v != V_HELP)
-        snprintf(buf + strlen(buf), n - strlen(buf), "  1-5 views");
+    size_t len = strlen(buf);
+    if (v != V_DETAIL && v != V_HELP && len + 11 <= (size_t)width)
+        snprintf(buf + len, n - len, "  1-5 views");
 }
 
 void ui_list_bindings(void)

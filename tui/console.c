@@ -197,12 +197,6 @@ static int filter_key(struct console *c, const struct model *m, int ch)
 
 /* ------------------------------------------------------------------ dispatch */
 
-static int is_change(enum action a)
-{
-    return a == ACT_RETRY || a == ACT_CANCEL || a == ACT_UPGRADE || a == ACT_DOWNGRADE ||
-           a == ACT_REDRIVE || a == ACT_REDRIVE_ALL;
-}
-
 static int scroll_view(struct console *c, enum action a)
 {
     int *top = &c->scroll[c->view], page = LINES - 4 > 1 ? LINES - 4 : 1;
@@ -268,7 +262,13 @@ static int act(struct console *c, const struct model *m, enum action a)
         c->view = (enum view)((c->view + V_WORKERS) % (V_WORKERS + 1));
         return K_REDRAW;
     case ACT_QUIT: c->quit = 1; return K_HANDLED;
-    case ACT_BACK: c->view = c->view == V_HELP ? c->help_back : c->back; return K_REDRAW;
+    case ACT_BACK: { /* help -> where it was opened; detail -> the list it was opened from */
+        enum view to = c->view == V_HELP ? c->help_back : c->back;
+        if (to == c->view || to == V_HELP || (c->view == V_DETAIL && to == V_DETAIL))
+            to = V_JOBS; /* never back to itself: Esc / q always leave */
+        c->view = to;
+        return K_REDRAW;
+    }
     case ACT_HELP:
         c->help_back = c->view;
         c->view = V_HELP;
@@ -285,7 +285,7 @@ static int act(struct console *c, const struct model *m, enum action a)
     }
     if (!m)
         return K_REDRAW;
-    if (is_change(a) && c->read_only) {
+    if (ui_is_change(a) && c->read_only) {
         console_say(c, 1, "read-only console: actions are refused");
         return K_REDRAW;
     }
@@ -359,9 +359,18 @@ static void draw_header(struct console *c, const struct model *m, double now)
         ui_attr(c, C_BAD, 1);
         ui_put(1, 0, "backend error: %s", error);
         ui_attr(c, C_BAD, 0);
+    } else if (m && m->note[0]) {
+        ui_attr(c, C_BUSY, 1);
+        ui_put(1, 0, "note: %s", m->note);
+        ui_attr(c, C_BUSY, 0);
     }
     if (alert && error[0]) /* both: the error goes after the alert */
         ui_put(1, (int)strlen(m->alert) + 9, "  backend error: %s", error);
+    else if (alert && m->note[0]) {
+        ui_attr(c, C_BUSY, 1);
+        ui_put(1, (int)strlen(m->alert) + 7, "  note: %s", m->note);
+        ui_attr(c, C_BUSY, 0);
+    }
 }
 
 static void draw_bottom(struct console *c)
@@ -387,7 +396,7 @@ static void draw_bottom(struct console *c)
         ui_attr(c, c->status_bad ? C_BAD : C_OK, 0);
     } else {
         char hint[512];
-        ui_hint(c->view, hint, sizeof hint);
+        ui_hint(c->view, c->read_only, COLS, hint, sizeof hint);
         ui_attr(c, C_DIM, 1);
         ui_put(y, 0, "%s", hint);
         ui_attr(c, C_DIM, 0);
@@ -471,6 +480,24 @@ static int run_console(struct console *c)
     return 0;
 }
 
+/* path as the admin would type it: ./x under the current directory, ~/x under $HOME */
+static const char *short_path(const char *path, char *buf, size_t n)
+{
+    char cwd[PATH_MAX];
+    const char *home = getenv("HOME");
+    size_t l;
+    if (getcwd(cwd, sizeof cwd) && (l = strlen(cwd)) > 1 && !strncmp(path, cwd, l) &&
+        path[l] == '/')
+        snprintf(buf, n, ".%s", path + l);
+    else if (home && (l = strlen(home)) > 1 && !strncmp(path, home, l) && path[l] == '/')
+        snprintf(buf, n, "~%s", path + l);
+    else
+        snprintf(buf, n, "%s", path);
+    return buf;
+}
+
+/* The header's "what it points at": the backend, the data directory and the config file
+ * that was read (cfg_file, as gas config names it), or that there is none. */
 static void where(struct console *c, const struct cfg *cfg)
 {
     if (!strcmp(c->app->be->name, "aws")) {
@@ -479,10 +506,11 @@ static void where(struct console *c, const struct cfg *cfg)
                  *ep ? ep : "(AWS endpoints)");
         return;
     }
-    char dir[PATH_MAX];
+    char dir[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
     const char *d = cfg_str(cfg, CFG_DATA_DIR), *conf = cfg_file(cfg);
-    snprintf(c->where, sizeof c->where, "local %s %s%s", realpath(d, dir) ? dir : d,
-             conf ? "config " : "(no config file)", conf ? conf : "");
+    snprintf(c->where, sizeof c->where, "local %s %s%s",
+             short_path(realpath(d, dir) ? dir : d, a, sizeof a),
+             conf ? "config " : "(no config file)", conf ? short_path(conf, b, sizeof b) : "");
 }
 
 static int start(struct console *c, struct cfg *cfg)
@@ -632,6 +660,8 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
                    m->incremental ? ", incremental" : "");
             if (m->alert[0])
                 printf("ALERT: %s\n", m->alert);
+            if (m->note[0])
+                printf("note: %s\n", m->note);
         }
         fflush(stdout);
         model_free(m);

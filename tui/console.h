@@ -85,8 +85,11 @@ const char *ui_action_name(enum action a);
 const char *ui_view_name(enum view v);
 /* Help lines (one per action and views, keys joined); the caller frees each and the array. */
 int ui_help_lines(char ***lines);
-/* The one-line hint for a view, from the bindings flagged hint. */
-void ui_hint(enum view v, char *buf, size_t n);
+/* The one-line hint for a view, from the bindings flagged hint: those that fit in width,
+ * without the actions when read_only. */
+void ui_hint(enum view v, int read_only, int width, char *buf, size_t n);
+/* The actions that change something (refused, and not hinted, when read-only). */
+int ui_is_change(enum action a);
 /* Prints the table for `gas console --list-bindings`. */
 void ui_list_bindings(void);
 
@@ -123,6 +126,9 @@ struct list_type {
     void (*cell)(const struct model *m, int row, int col, double now, char *buf, size_t n);
     int (*pair)(const struct model *m, int row); /* colour of the row */
     int default_sort, default_desc;
+    /* more text the filter matches that no column shows whole (the i-th; NULL: no more):
+     * a job's error, a dead letter's whole reason and body */
+    const char *(*extra)(const struct model *m, int row, int i);
 };
 struct ui_list {
     const struct list_type *type;
@@ -236,6 +242,21 @@ void console_free_keys(char **keys, int n);
 void console_run(struct console *c, const struct model *m, const struct pending *p);
 const struct panel *console_panel(enum view v);
 void console_open_detail(struct console *c, const struct model *m, const char *job_id);
+/* Jobs (view_jobs.c, also used by the detail): why an action does not apply to a job in
+ * status (buf, or NULL: it does); the y/n question (a retry of a job that failed on its
+ * input says it will fail again); whether a FAILED job's error is its input's (permanent:
+ * not "gave up after N attempts", not cancelled). */
+const char *job_refusal(enum action a, int status, char *buf, size_t n);
+void job_question(enum action a, const char *what, int status, const char *error, char *q,
+                  size_t n);
+int job_error_permanent(int status, const char *error);
+/* The question for u on a job's owner; 0 (and the console says why) if nothing to do. */
+int job_upgrade_question(struct console *c, const struct model *m, const char *user,
+                         const char *job, char *q, size_t n);
+/* Users (view_users.c): the model's row of a user (or NULL); the question for u (upgrade,
+ * or restore again for a premium user with archived results), 0 if nothing to do. */
+const struct user_row *user_find(const struct model *m, const char *user);
+int user_upgrade_question(const struct user_row *u, char *q, size_t n);
 /* Frees what the detail view caches (at exit). */
 void view_detail_release(void);
 

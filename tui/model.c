@@ -52,7 +52,10 @@ static void row_from_json(struct job_row *r, const cJSON *it)
     copy(r->id, sizeof r->id, json_str(it, "job_id"));
     copy(r->user, sizeof r->user, json_str(it, "user_id"));
     copy(r->file, sizeof r->file, json_str(it, "input_file_name"));
-    copy(r->worker, sizeof r->worker, json_str(it, "worker_id"));
+    copy(r->error, sizeof r->error, json_str(it, "error"));
+    for (char *p = r->error; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
     r->status = (signed char)job_status_parse(json_str(it, "job_status"));
     const char *a = json_str(it, "archive_state");
     r->archive = (signed char)(a                                         ? archive_state_parse(a)
@@ -421,15 +424,23 @@ static void throughput(struct model *m)
     m->failed_per_min = span > 0 && grew > 0 ? (double)grew * 60.0 / (span < 60 ? 60 : span) : 0;
 }
 
+/* What is wrong (the red header): work queued and no worker alive, a lost worker, dead
+ * letters growing. A worker lost before the newest alive worker started has been replaced:
+ * a note (still listed, red, in the workers view), not an alarm, until gas workers prune. */
 static void health(struct model *m, int beat)
 {
     const struct snapshot *s = &m->snap;
     int alive = 0, lost = -1;
+    int64_t newest_start = 0;
     for (int i = 0; i < s->nworkers; i++) {
-        alive += s->w[i].state == WORKER_ALIVE;
+        if (s->w[i].state == WORKER_ALIVE) {
+            alive++;
+            newest_start = s->w[i].started > newest_start ? s->w[i].started : newest_start;
+        }
         if (s->w[i].state == WORKER_LOST && (lost < 0 || s->w[i].heartbeat > s->w[lost].heartbeat))
             lost = i;
     }
+    int replaced = lost >= 0 && alive && s->w[lost].heartbeat <= newest_start;
     int64_t queued = s->q[0].d.visible + s->q[0].d.delayed;
     if (s->by_status[JOB_PENDING] > queued)
         queued = s->by_status[JOB_PENDING];
@@ -438,13 +449,17 @@ static void health(struct model *m, int beat)
     for (int i = 0; i < h->n; i++)
         least = h->dead[i] < least ? h->dead[i] : least;
     char a[16];
+    if (lost >= 0)
+        snprintf(replaced ? m->note : m->alert, sizeof m->alert,
+                 replaced ? "worker %s lost %s ago, replaced (%d alive; gas workers prune)"
+                          : "worker %s lost: no heartbeat for %s (3 intervals: %ds)",
+                 s->w[lost].id, ui_age_text(s->taken - (double)s->w[lost].heartbeat, a, sizeof a),
+                 replaced ? alive : 3 * beat);
     if (queued && !alive)
         snprintf(m->alert, sizeof m->alert, "%lld job%s queued and no worker alive",
                  (long long)queued, queued == 1 ? "" : "s");
-    else if (lost >= 0)
-        snprintf(m->alert, sizeof m->alert,
-                 "worker %s lost: no heartbeat for %s (3 intervals: %ds)", s->w[lost].id,
-                 ui_age_text(s->taken - (double)s->w[lost].heartbeat, a, sizeof a), 3 * beat);
+    else if (lost >= 0 && !replaced)
+        ; /* the lost worker's alert, above */
     else if (h->dead[h->n - 1] > least)
         snprintf(m->alert, sizeof m->alert, "dead letters grew by %lld to %lld",
                  (long long)(h->dead[h->n - 1] - least), (long long)h->dead[h->n - 1]);
@@ -520,5 +535,6 @@ cJSON *model_json(const struct model *m)
     cJSON_AddNumberToObject(j, "completed_per_min", m->completed_per_min);
     cJSON_AddNumberToObject(j, "failed_per_min", m->failed_per_min);
     cJSON_AddStringToObject(j, "alert", m->alert);
+    cJSON_AddStringToObject(j, "note", m->note);
     return j;
 }

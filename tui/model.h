@@ -19,7 +19,8 @@
 #define HISTORY 120
 
 struct job_row {
-    char id[37], user[40], file[48], worker[40];
+    char id[37], user[40], file[48];
+    char error[56]; /* the start of a FAILED job's error (the filter matches it) */
     signed char status, archive;
     int64_t submit, complete, attempts, changed;
 };
@@ -43,7 +44,7 @@ struct user_row {
 };
 
 struct dead_row {
-    char queue[64], id[40], body[200], reason[160];
+    char queue[64], id[40], body[400], reason[400];
     char job[37]; /* the job the message names, if any, and its status (-1: none) */
     signed char job_status;
     int receives;
@@ -75,6 +76,7 @@ struct model {
     struct model_history hist; /* including this sample */
     double completed_per_min, failed_per_min;
     char alert[200]; /* what is wrong (empty: healthy) */
+    char note[200];  /* what is worth knowing but not an alarm (a lost worker since replaced) */
     double collect_seconds;
     int incremental; /* the jobs came from a changes-since read */
 };

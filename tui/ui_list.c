@@ -60,6 +60,10 @@ int list_row_matches(const struct ui_list *l, const struct model *m, int row, co
         if (ui_match(cell, text))
             return 1;
     }
+    const char *x;
+    for (int i = 0; l->type->extra && (x = l->type->extra(m, row, i)) != NULL; i++)
+        if (ui_match(x, text))
+            return 1;
     return 0;
 }
 

@@ -101,8 +101,14 @@ static int pair(const struct model *m, int row)
     return C_BAD;
 }
 
+static const char *extra(const struct model *m, int row, int i)
+{
+    return i == 0 ? D(m, row)->reason : i == 1 ? D(m, row)->body : NULL;
+}
+
 const struct list_type dead_list = {
     "dead letters", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_AGE, 0,
+    extra,
 };
 
 static struct ui_list *list(struct console *c)
@@ -115,24 +121,54 @@ static void on_model(struct console *c, const struct model *m)
     list_sync(list(c), m, NULL);
 }
 
-/* Under the list: the whole reason and body of the letter under the cursor (the columns
- * cut them on a narrow screen). */
+/* "label   text" wrapped at spaces over at most max lines from y (the last one ends in
+ * "..." if the text is longer); returns the lines used. */
+static int put_wrapped(int y, const char *label, const char *text, int max, int draw)
+{
+    int w = COLS - 9 > 10 ? COLS - 9 : 10, used = 0;
+    size_t len = strlen(text), at = 0;
+    while (used < max && (at < len || !used)) {
+        size_t take = len - at < (size_t)w ? len - at : (size_t)w;
+        if (at + take < len && text[at + take] != ' ')
+            for (size_t k = take; k > 0; k--)
+                if (text[at + k - 1] == ' ') {
+                    take = k;
+                    break;
+                }
+        int last = used == max - 1 && at + take < len;
+        if (draw)
+            ui_put(y + used, 0, "%-7s %.*s%s", used ? "" : label,
+                   (int)(last && take > 3 ? take - 3 : take), text + at, last ? "..." : "");
+        used++;
+        at += take;
+        while (at < len && text[at] == ' ')
+            at++;
+    }
+    return used;
+}
+
+/* Under the list: the letter under the cursor in full (the reason and the body wrapped;
+ * the columns cut them). */
 static void draw(struct console *c, const struct model *m, int y, int h)
 {
-    int preview = h >= 10 ? 3 : 0, row = list_current(list(c));
+    int row = list_current(list(c)), preview = 0;
+    const struct dead_row *d = row >= 0 ? D(m, row) : NULL;
+    int rmax = h >= 16 ? 4 : 2, bmax = h >= 16 ? 3 : 1;
+    if (d && h >= 10)
+        preview = 1 + put_wrapped(0, "reason", d->reason, rmax, 0) +
+                  put_wrapped(0, "body", d->body, bmax, 0);
     list_draw(c, list(c), m, y, h - preview);
     if (!m->ndead)
         ui_put(y + 2, 2, "no dead letters");
-    if (!preview || row < 0)
+    if (!preview)
         return;
-    const struct dead_row *d = D(m, row);
-    int at = y + h - preview, w = COLS - 8 > 10 ? COLS - 8 : 10;
+    int at = y + h - preview;
     ui_attr(c, C_HEAD, 1);
     ui_put(at, 0, "message %s  queue %s  received %d time%s", d->id, d->queue, d->receives,
            d->receives == 1 ? "" : "s");
     ui_attr(c, C_HEAD, 0);
-    ui_put(at + 1, 0, "reason  %.*s", w, d->reason);
-    ui_put(at + 2, 0, "body    %.*s", w, d->body);
+    at += put_wrapped(at + 1, "reason", d->reason, rmax, 1);
+    put_wrapped(at + 1, "body", d->body, bmax, 1);
 }
 
 static int key_(struct console *c, const struct model *m, enum action a)

@@ -42,7 +42,8 @@ static void add_line(const char *s)
     d.lines[d.nlines++] = xstrdup(s);
 }
 
-/* "label  text", the text wrapped at the screen width under itself. */
+/* "label  text", the text wrapped at spaces (a word longer than the line is cut) under
+ * itself; control characters (tabs) become spaces so nothing runs past the screen. */
 static void add_wrapped(const char *label, const char *text)
 {
     int indent = 22, w = COLS - indent - 1 > 10 ? COLS - indent - 1 : 10;
@@ -57,18 +58,24 @@ static void add_wrapped(const char *label, const char *text)
         size_t take = len - at < (size_t)w ? len - at : (size_t)w;
         if (nl && (size_t)(nl - (text + at)) < take)
             take = (size_t)(nl - (text + at));
-        else if (at + take < len) /* break after a space, unless the word is very long */
-            for (size_t k = take; k > (size_t)w / 2; k--)
+        else if (at + take < len && text[at + take] != ' ' && text[at + take] != '\n')
+            for (size_t k = take; k > 0; k--) /* break at the last space that fits */
                 if (text[at + k - 1] == ' ') {
                     take = k;
                     break;
                 }
         char *s = xasprintf("  %-19.19s %.*s", at ? "" : label, (int)take, text + at);
+        for (char *p = s; *p; p++)
+            if ((unsigned char)*p < 32)
+                *p = ' ';
         add_line(s);
         free(s);
         at += take;
         if (at < len && text[at] == '\n')
             at++;
+        else
+            while (at < len && text[at] == ' ')
+                at++;
     }
 }
 
@@ -113,6 +120,11 @@ static void fetch(struct console *c, unsigned version)
     else
         d.have_job = 1;
     d.version = version;
+    if (strcmp(d.log_job, c->detail_job)) { /* another job's log is never shown */
+        free(d.log);
+        d.log = NULL;
+        d.log_job[0] = 0;
+    }
     fetch_log(c);
 }
 
@@ -132,38 +144,173 @@ static void on_model(struct console *c, const struct model *m)
         fetch(c, m->jobs_version);
 }
 
-/* The count log without its per-chromosome section (which can be long). */
+/* One line of the whole log, wrapped at spaces under its own indentation + 2. */
+static void add_plain(const char *line, int len)
+{
+    int lead = 0;
+    while (lead < len && line[lead] == ' ')
+        lead++;
+    int w = COLS - 5 - lead > 20 ? COLS - 5 - lead : 20;
+    for (int at = 0, first = 1; at < len || first; first = 0) {
+        int take = len - at < w + (first ? lead : 0) ? len - at : w + (first ? lead : 0);
+        if (at + take < len && line[at + take] != ' ')
+            for (int k = take; k > (first ? lead : 0); k--)
+                if (line[at + k - 1] == ' ') {
+                    take = k;
+                    break;
+                }
+        char *s = xasprintf("  %*s%.*s", first ? 0 : lead + 2, "", take, line + at);
+        for (char *p = s; *p; p++)
+            if ((unsigned char)*p < 32)
+                *p = ' ';
+        add_line(s);
+        free(s);
+        at += take;
+        while (at < len && line[at] == ' ')
+            at++;
+    }
+}
+
+/* The summary of a count log: its sections ("title:" then indented "name  value" lines)
+ * each on one wrapped line under a short label, the top-level "key: value" lines as they
+ * are; what is long or for experts (per chromosome, contig naming, the sources file's path,
+ * timing) is left to l. Warnings come one per line, last. */
+struct log_section {
+    const char *prefix, *label; /* the section title's start; "" label: left out */
+    int skip_zero;              /* leave out "0 (0.00%)" items */
+};
+static const struct log_section log_sections[] = {
+    {"genome build", "genome build", 0},
+    {"NOT ANNOTATED", "NOT ANNOTATED", 0},
+    {"sources", "sources", 0},
+    {"total records", "total records", 0},
+    {"records in known sources", "in known sources", 0},
+    {"hits per source", "hits per source", 0},
+    {"records per location class", "location classes", 1},
+    {"genes with the most records", "top genes", 0},
+    {"variant classes", "variant classes", 1},
+    {"records per chromosome", "", 0},
+    {"contig names", "", 0},
+    {"elapsed", "", 0},
+    {"GAS annotation count log", "", 0},
+    {"input", "input", 0},
+    {"warnings", "", 0},
+};
+
+static const struct log_section *log_section_of(const char *line, int len)
+{
+    for (size_t i = 0; i < sizeof log_sections / sizeof *log_sections; i++) {
+        size_t n = strlen(log_sections[i].prefix);
+        if ((size_t)len >= n && !strncmp(line, log_sections[i].prefix, n))
+            return &log_sections[i];
+    }
+    return NULL;
+}
+
+/* Appends "name value" (runs of spaces made one) to out, comma separated. */
+static void join_item(char *out, size_t n, const char *item, int len)
+{
+    size_t o = strlen(out);
+    if (o && o + 2 < n) {
+        memcpy(out + o, ", ", 3);
+        o += 2;
+    }
+    for (int i = 0; i < len && o + 1 < n; i++)
+        if (item[i] != ' ' || (i > 0 && item[i - 1] != ' '))
+            out[o++] = item[i];
+    while (o && out[o - 1] == ' ')
+        o--;
+    out[o] = 0;
+}
+
+static void flush_section(const struct log_section *sec, const char *title, char *items)
+{
+    if (sec && !sec->label[0]) {
+        items[0] = 0;
+        return;
+    }
+    char label[20];
+    snprintf(label, sizeof label, "%s", sec ? sec->label : title);
+    if (items[0])
+        add_wrapped(label, items);
+    items[0] = 0;
+}
+
+static void add_summary(const char *log)
+{
+    char items[2048] = "", title[64] = "";
+    const struct log_section *sec = NULL;
+    int in_warnings = 0, chromosomes = 0;
+    for (const char *p = log; *p;) {
+        const char *nl = strchr(p, '\n');
+        int len = (int)(nl ? nl - p : (long)strlen(p));
+        if (len && p[0] != ' ') { /* a title, or "key: value" */
+            flush_section(sec, title, items);
+            sec = log_section_of(p, len);
+            const char *colon = p[len - 1] == ':' ? p + len - 1 : memchr(p, ':', (size_t)len);
+            int tl = colon ? (int)(colon - p) : len;
+            snprintf(title, sizeof title, "%.*s", tl, p);
+            in_warnings = !strncmp(p, "warnings:", 9) && !strstr(p, "(listed");
+            int vl = colon ? len - tl - 1 : 0;
+            const char *v = colon ? colon + 1 : "";
+            while (vl > 0 && *v == ' ')
+                v++, vl--;
+            /* "sources: PATH" names a file: its items say more */
+            if (vl && (!sec || sec->label[0]) && !(sec && !strcmp(sec->prefix, "sources")))
+                join_item(items, sizeof items, v, vl);
+        } else if (len && in_warnings) {
+            const char *w = p;
+            while (*w == ' ' || *w == '-')
+                w++;
+            char *one = xasprintf("%.*s", len - (int)(w - p), w);
+            add_wrapped("warning", one);
+            free(one);
+        } else if (len && sec && !strcmp(sec->prefix, "sources")) {
+            char name[32] = "", kind[16] = "", label[40];
+            int used = 0;
+            if (sscanf(p, " %31s %15s %n", name, kind, &used) == 2 && used < len) {
+                snprintf(label, sizeof label, "source %s", name);
+                char *v = xasprintf("%.*s (%s)", len - used, p + used, kind);
+                add_wrapped(label, v);
+                free(v);
+            }
+        } else if (len > 2) {
+            chromosomes += sec && !strcmp(sec->prefix, "records per chromosome");
+            char *item = xasprintf("%.*s", len - 2, p + 2);
+            if (!(sec && sec->skip_zero && strstr(item, " 0 (0.00%)")))
+                join_item(items, sizeof items, item, len - 2);
+            free(item);
+        }
+        p = nl ? nl + 1 : p + len;
+    }
+    flush_section(sec, title, items);
+    if (chromosomes) {
+        char *s = xasprintf("  (%d chromosome%s, contig names: l shows the whole log)", chromosomes,
+                            chromosomes == 1 ? "" : "s");
+        add_line(s);
+        free(s);
+    }
+}
+
+/* The count log: its summary, or (l) every line. Always the log of the job shown. */
 static void add_log(struct console *c)
 {
-    if (!d.log) {
+    if (!d.log || strcmp(d.log_job, d.job.job_id)) {
         add_line(d.job.job_status == JOB_COMPLETED ? "  (no count log)"
                  : d.job.job_status == JOB_FAILED
                      ? "  (none: the job failed, see its error)"
                      : "  (the count log comes when the job completes)");
         return;
     }
-    int skipping = 0, skipped = 0;
+    if (!c->detail_log && d.log[0] != '(') { /* "(the count log is not readable: ...)" */
+        add_summary(d.log);
+        return;
+    }
     for (const char *p = d.log; *p;) {
         const char *nl = strchr(p, '\n');
         int len = (int)(nl ? nl - p : (long)strlen(p));
-        if (!c->detail_log && !strncmp(p, "records per chromosome", 22))
-            skipping = 1;
-        else if (skipping && len && p[0] != ' ')
-            skipping = 0;
-        if (skipping && p[0] == ' ')
-            skipped++;
-        else {
-            char *s = xasprintf("  %.*s", len, p);
-            add_line(s);
-            free(s);
-        }
+        add_plain(p, len);
         p = nl ? nl + 1 : p + len;
-    }
-    if (skipped) {
-        char *s = xasprintf("  (%d chromosome line%s: l shows the whole log)", skipped,
-                            skipped == 1 ? "" : "s");
-        add_line(s);
-        free(s);
     }
 }
 
@@ -219,7 +366,9 @@ static void draw(struct console *c, const struct model *m, int y, int h)
         if (*top + i == 0)
             ui_attr(c, C_HEAD, 0);
     }
-    if (rows < h) {
+    if (rows < h) { /* its own line, cleared: never over the text */
+        move(y + h - 1, 0);
+        clrtoeol();
         ui_attr(c, C_DIM, 1);
         ui_put(y + h - 1, 0, "lines %d-%d/%d  (j/k ^d/^u PgDn/PgUp g/G scroll)", *top + 1,
                *top + rows, d.nlines);
@@ -250,18 +399,24 @@ static int key_(struct console *c, const struct model *m, enum action a)
         return K_HANDLED | K_REDRAW;
     case ACT_YANK: yank(c); return K_HANDLED | K_REDRAW;
     case ACT_RETRY:
-    case ACT_CANCEL:
-        snprintf(q, sizeof q, "%s job %s (%s, %s)?", a == ACT_RETRY ? "Retry" : "Cancel",
-                 c->detail_job, d.have_job ? d.job.user_id : "?",
-                 d.have_job && d.job.input_file_name ? d.job.input_file_name : "?");
-        console_confirm(c, a, keys, 1, q);
-        return K_HANDLED | K_REDRAW;
-    case ACT_UPGRADE:
+    case ACT_CANCEL: {
+        char what[160];
         if (!d.have_job)
             return K_HANDLED;
+        if (job_refusal(a, (int)d.job.job_status, what, sizeof what)) {
+            console_say(c, 1, "%.8s: %s", c->detail_job, what);
+            return K_HANDLED | K_REDRAW;
+        }
+        snprintf(what, sizeof what, "job %s (%s, %s)", c->detail_job, d.job.user_id,
+                 d.job.input_file_name ? d.job.input_file_name : "?");
+        job_question(a, what, (int)d.job.job_status, d.job.error, q, sizeof q);
+        console_confirm(c, a, keys, 1, q);
+        return K_HANDLED | K_REDRAW;
+    }
+    case ACT_UPGRADE:
+        if (!d.have_job || !job_upgrade_question(c, m, d.job.user_id, c->detail_job, q, sizeof q))
+            return K_HANDLED | K_REDRAW;
         keys[0] = d.job.user_id;
-        snprintf(q, sizeof q, "Upgrade user %s (owner of job %.8s) to premium?", d.job.user_id,
-                 c->detail_job);
         console_confirm(c, a, keys, 1, q);
         return K_HANDLED | K_REDRAW;
     default: return K_IGNORED;

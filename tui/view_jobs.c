@@ -91,9 +91,60 @@ static int pair(const struct model *m, int row)
     return ui_status_pair(J(m, row)->status, J(m, row)->archive);
 }
 
+static const char *extra(const struct model *m, int row, int i)
+{
+    return i == 0 && J(m, row)->error[0] ? J(m, row)->error : NULL;
+}
+
 const struct list_type jobs_list = {
-    "jobs", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_AGE, 0,
+    "jobs", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_AGE, 0, extra,
 };
+
+int job_error_permanent(int status, const char *error)
+{
+    return status == JOB_FAILED && error && *error && strncmp(error, "gave up after", 13) &&
+           !strstr(error, "cancelled");
+}
+
+const char *job_refusal(enum action a, int status, char *buf, size_t n)
+{
+    const char *name = status >= 0 ? job_status_name((enum job_status)status) : "?";
+    if (a == ACT_CANCEL && status != JOB_PENDING)
+        snprintf(buf, n, "the job is %s: only a PENDING job can be cancelled", name);
+    else if (a == ACT_RETRY && status != JOB_FAILED && status != JOB_PENDING)
+        snprintf(buf, n, "the job is %s: only FAILED or PENDING jobs are retried", name);
+    else
+        return NULL;
+    return buf;
+}
+
+int job_upgrade_question(struct console *c, const struct model *m, const char *user,
+                         const char *job, char *q, size_t n)
+{
+    const struct user_row *u = user_find(m, user);
+    if (u && !user_upgrade_question(u, q, n)) {
+        console_say(c, 1, "user %s is premium already (nothing archived): nothing to upgrade",
+                    user);
+        return 0;
+    }
+    if (!u || u->role != ROLE_PREMIUM)
+        snprintf(q, n, "Upgrade user %s (owner of job %.8s) to premium?", user, job);
+    return 1;
+}
+
+void job_question(enum action a, const char *what, int status, const char *error, char *q, size_t n)
+{
+    if (a == ACT_RETRY && job_error_permanent(status, error)) { /* short id: it must fit */
+        char w[200];
+        snprintf(w, sizeof w, "%s", what);
+        char *sp = strchr(w, ' ');
+        if (sp && strlen(sp + 1) > 36 && sp[37] == ' ')
+            memmove(sp + 9, sp + 37, strlen(sp + 37) + 1);
+        snprintf(q, n, "Retry %s? It fails again unless the input changes", w + 4);
+    } else {
+        snprintf(q, n, "%s %s?", a == ACT_RETRY ? "Retry" : "Cancel", what);
+    }
+}
 
 static struct ui_list *list(struct console *c)
 {
@@ -141,18 +192,24 @@ static int key_(struct console *c, const struct model *m, enum action a)
     case ACT_CANCEL:
         if ((n = console_targets(c, m, l, &keys)) == 0)
             return K_HANDLED;
+        const struct job_row *r = n == 1 && !l->nmarks && row >= 0 ? &m->jobs[row] : NULL;
+        if (r && job_refusal(a, r->status, what, sizeof what)) {
+            console_say(c, 1, "%.8s: %s", r->id, what);
+            console_free_keys(keys, n);
+            return K_HANDLED | K_REDRAW;
+        }
         describe(m, keys, n, what, sizeof what);
-        snprintf(q, sizeof q, "%s %s?", a == ACT_RETRY ? "Retry" : "Cancel", what);
+        job_question(a, what, r ? r->status : -1, r ? r->error : NULL, q, sizeof q);
         console_confirm(c, a, keys, n, q);
         console_free_keys(keys, n);
         return K_HANDLED | K_REDRAW;
     case ACT_UPGRADE:
         if (row < 0)
             return K_HANDLED;
+        if (!job_upgrade_question(c, m, m->jobs[row].user, m->jobs[row].id, q, sizeof q))
+            return K_HANDLED | K_REDRAW;
         keys = xcalloc(1, sizeof *keys);
         keys[0] = xstrdup(m->jobs[row].user);
-        snprintf(q, sizeof q, "Upgrade user %s (owner of job %.8s) to premium?", keys[0],
-                 m->jobs[row].id);
         console_confirm(c, a, keys, 1, q);
         console_free_keys(keys, 1);
         return K_HANDLED | K_REDRAW;

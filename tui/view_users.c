@@ -42,17 +42,32 @@ static int c_email(const struct model *m, int a, int b)
     return strcmp(U(m, a)->email, U(m, b)->email);
 }
 
-/* FAILED and RESTORING say what needs attention, as words (so that a filter finds them) */
-enum { COL_ID, COL_ROLE, COL_JOBS, COL_ARCHIVED, COL_FAILED, COL_RESTORING, COL_NAME, COL_EMAIL };
+/* FAILED and RESTORING say what needs attention, as words (so that a filter finds them).
+ * Narrow screens get the short forms: a long user id (an accounts database's UUID) as its
+ * first 13 characters and "...", the role without "_user"; the email is the rest. */
+enum {
+    COL_ID,
+    COL_SHORT,
+    COL_ROLE,
+    COL_ROLE_SHORT,
+    COL_JOBS,
+    COL_ARCHIVED,
+    COL_FAILED,
+    COL_RESTORING,
+    COL_NAME,
+    COL_EMAIL
+};
 static const struct column cols[] = {
-    [COL_ID] = {"USER", 16, 0, 0, 0, c_id},
-    [COL_ROLE] = {"ROLE", 12, 0, 0, 0, c_role},
-    [COL_JOBS] = {"JOBS", 6, 0, 0, 1, c_jobs},
-    [COL_ARCHIVED] = {"ARCHIVED", 8, 60, 0, 1, c_archived},
-    [COL_FAILED] = {"FAILED", 9, 0, 0, 0, c_failed},
-    [COL_RESTORING] = {"RESTORING", 11, 80, 0, 0, c_restoring},
-    [COL_NAME] = {"NAME", 16, 110, 0, 0, c_name},
-    [COL_EMAIL] = {"EMAIL", 0, 0, 0, 0, c_email},
+    [COL_ID] = {"USER", 36, 120, 0, 0, c_id},
+    [COL_SHORT] = {"USER", 16, 0, 119, 0, c_id},
+    [COL_ROLE] = {"ROLE", 12, 80, 0, 0, c_role},
+    [COL_ROLE_SHORT] = {"ROLE", 7, 0, 79, 0, c_role},
+    [COL_JOBS] = {"JOBS", 4, 0, 0, 1, c_jobs},
+    [COL_ARCHIVED] = {"ARCHIVED", 8, 0, 0, 1, c_archived},
+    [COL_FAILED] = {"FAILED", 8, 0, 0, 0, c_failed},
+    [COL_RESTORING] = {"RESTORING", 11, 100, 0, 0, c_restoring},
+    [COL_NAME] = {"NAME", 16, 130, 0, 0, c_name},
+    [COL_EMAIL] = {"EMAIL", 0, 60, 0, 0, c_email},
 };
 
 static int count(const struct model *m)
@@ -70,8 +85,20 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     const struct user_row *u = U(m, row);
     switch (col) {
     case COL_ID: snprintf(buf, n, "%s", u->id); break;
+    case COL_SHORT:
+        if (strlen(u->id) > 16) /* head and tail: ids made the same second share a head */
+            snprintf(buf, n, "%.8s..%s", u->id, u->id + strlen(u->id) - 5);
+        else
+            snprintf(buf, n, "%s", u->id);
+        break;
     case COL_ROLE:
         snprintf(buf, n, "%s", u->role >= 0 ? user_role_name((enum user_role)u->role) : "?");
+        break;
+    case COL_ROLE_SHORT:
+        snprintf(buf, n, "%s",
+                 u->role == ROLE_PREMIUM ? "premium"
+                 : u->role == ROLE_FREE  ? "free"
+                                         : "?");
         break;
     case COL_JOBS: snprintf(buf, n, "%d", u->jobs); break;
     case COL_FAILED:
@@ -98,7 +125,7 @@ static int pair(const struct model *m, int row)
 }
 
 const struct list_type user_rows_list = {
-    "users", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_ID, 0,
+    "users", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_ID, 0, NULL,
 };
 
 static struct ui_list *list(struct console *c)
@@ -132,13 +159,37 @@ static int key_(struct console *c, const struct model *m, enum action a)
         return K_HANDLED | K_REDRAW;
     }
     char q[256], *keys[1] = {(char *)u->id};
-    if (a == ACT_UPGRADE)
-        snprintf(q, sizeof q, "Upgrade user %s to premium (restores %d archived result%s)?", u->id,
-                 u->archived, u->archived == 1 ? "" : "s");
-    else
+    if (a == ACT_UPGRADE ? !user_upgrade_question(u, q, sizeof q) : u->role == ROLE_FREE) {
+        console_say(c, 1, "user %s is %s already: nothing to %s", u->id,
+                    a == ACT_UPGRADE ? "premium (nothing archived)" : "free",
+                    a == ACT_UPGRADE ? "upgrade" : "downgrade");
+        return K_HANDLED | K_REDRAW;
+    }
+    if (a == ACT_DOWNGRADE)
         snprintf(q, sizeof q, "Downgrade user %s to free?", u->id);
     console_confirm(c, a, keys, 1, q);
     return K_HANDLED | K_REDRAW;
+}
+
+const struct user_row *user_find(const struct model *m, const char *user)
+{
+    for (int i = 0; i < m->nusers; i++)
+        if (!strcmp(m->users[i].id, user))
+            return &m->users[i];
+    return NULL;
+}
+
+int user_upgrade_question(const struct user_row *u, char *q, size_t n)
+{
+    if (u->role != ROLE_PREMIUM)
+        snprintf(q, n, "Upgrade user %s to premium (restores %d archived result%s)?", u->id,
+                 u->archived, u->archived == 1 ? "" : "s");
+    else if (u->archived)
+        snprintf(q, n, "User %s is premium already: request the restore of %d archived result%s?",
+                 u->id, u->archived, u->archived == 1 ? "" : "s");
+    else
+        return 0;
+    return 1;
 }
 
 const struct panel view_users = {V_USERS, "Users", draw, key_, on_model, list};

@@ -91,7 +91,7 @@ static int pair(const struct model *m, int row)
 }
 
 const struct list_type worker_rows = {
-    "workers", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_STATE, 0,
+    "workers", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_STATE, 0, NULL,
 };
 
 static struct ui_list *list(struct console *c)

@@ -13,6 +13,9 @@ B=$(gas submit "$WORK/bad.vcf" --user ann | grep -oE '[0-9a-f-]{36}' | head -1)
 start_gasd GAS_ARCHIVE_GRACE=600
 require "the good job completes" wait_field "$J" job_status COMPLETED 30
 require "the bad job fails" wait_field "$B" job_status FAILED 30
+# the detail's line count is fixed once the email went out (notify_time is its last field)
+require "the good job's email went out" \
+  sh -c "for i in \$(seq 1 $((150 * T))); do gas show $J | grep -q '^notify_time' && exit 0; sleep 0.2; done; exit 1"
 
 console c 80 24
 $TM set -s set-clipboard on
@@ -32,10 +35,33 @@ expect "... the rest on the next line" wait_screen "^ {20,}\.vcf$"
 press c detail C-d
 expect "^d scrolls half a page" wait_screen 'lines 11-30/'
 press c detail NPage
-expect "PgDn: the next page" wait_screen 'lines [0-9]+-([0-9]+)/\1( |$)'
-expect "the count log's summary: totals" wait_screen '^  total records: 1141'
-expect "... per source and classes" wait_screen '^  variant classes'
-expect "... not the per-chromosome lines" wait_screen '\(1 chromosome line: l shows the whole log\)'
+expect "PgDn: the next page" wait_screen 'lines 31-50/'
+expect "the scroll indicator is a line of its own (nothing drawn over it)" \
+  wait_screen '^lines 31-50/[0-9]+  \(j/k \^d/\^u PgDn/PgUp g/G scroll\)$'
+press c detail G
+expect "G: the end, the count log's summary" wait_screen 'lines [0-9]+-([0-9]+)/\1( |$)'
+expect "... hits per source" wait_screen '^  hits per source +genes 1141 \(100\.00%\), kg 0 \(0\.00%\)$'
+expect "... location classes (the empty ones left out)" \
+  wait_screen '^  location classes +exonic 934 \(81\.86%\), upstream 198 \(17\.35%\), downstream 9$'
+expect "... top genes" wait_screen '^  top genes +ND5 123, CYTB 117, COX1 85'
+expect "... variant classes" wait_screen '^  variant classes +SNV 1148 \(97\.95%\), insertion 14'
+expect "... the warning, in words" wait_screen '^  warning +known source kg has variants only on 20, 22: the 1141$'
+expect "... not the per-chromosome lines" wait_screen '\(1 chromosome, contig names: l shows the whole log\)'
+expect "... nor the sources file's path" sh -c "! $TM capture-pane -p -t c | grep -q 'sources.conf'"
+press c detail C-u
+expect "^u: half a page up" wait_screen 'lines 23-42/'
+expect "the summary: the genome build and how it was chosen" \
+  wait_screen '^  genome build +GRCh37, not stated in the header'
+expect "... the sources with their versions" wait_screen '^  source kg +1000 Genomes sites'
+expect "... totals" wait_screen '^  total records +1141$'
+expect "... and how many are in known sources" wait_screen '^  in known sources +0 \(0\.00%\)$'
+# long values wrap at spaces: every word of the build note is whole on some line
+pages=$(for k in g NPage NPage; do press c detail $k; sleep 0.3; screen; done)
+note=$(gas show "$J" | sed -n 's/^annotation_note  *//p')
+broken=$(for w in $(tr -c 'A-Za-z0-9_\n' ' ' <<<"$note"); do
+  [ ${#w} -ge 4 ] && ! grep -qw -- "$w" <<<"$pages" && echo "$w"; done)
+expect "long values wrap at spaces, never inside a word (${broken:-none broken})" \
+  test -n "$note" -a -z "$broken"
 press c detail l
 expect "l: the whole log" wait_screen '^  +MT +1141'
 expect "... and says so" wait_screen '^the whole count log, following the job'
@@ -52,6 +78,23 @@ press c help q
 expect "q in the help: back to the detail, not quit" wait_screen '^GAS \[Job detail\]'
 press c detail Escape
 expect "Esc: back to the jobs view" wait_screen '^GAS \[Jobs\]'
+# the admin's journey: Enter, ?, Esc, then Esc (and again q): out of the detail each time
+press c jobs Enter
+wait_screen '^GAS \[Job detail\]' >/dev/null
+press c detail '?'
+wait_screen '^GAS \[Help\]' >/dev/null
+press c help Escape
+expect "Esc in the help opened from the detail: back to the detail" wait_screen '^GAS \[Job detail\]'
+press c detail Escape
+expect "... then Esc: back to the jobs (not trapped in the detail)" wait_screen '^GAS \[Jobs\]'
+press c jobs Enter
+wait_screen '^GAS \[Job detail\]' >/dev/null
+press c detail '?'
+wait_screen '^GAS \[Help\]' >/dev/null
+press c help q
+wait_screen '^GAS \[Job detail\]' >/dev/null
+press c detail q
+expect "... ? q q: back to the jobs too" wait_screen '^GAS \[Jobs\]'
 press c jobs Escape
 wait_screen 'row [12]/2 jobs'
 
@@ -62,12 +105,18 @@ press c jobs Enter Enter
 expect "the FAILED job's detail" wait_screen "^job $B\$"
 expect "its display state" wait_screen '^  display state +failed$'
 expect "its error, in full" wait_screen '^  error +.*(line|POS|not)'
+expect "no count log: it says so (not the log of the job seen before)" \
+  wait_screen '^  \(none: the job failed, see its error\)$'
+expect "... no line of the other job's log" \
+  sh -c "! $TM capture-pane -p -t c | grep -qE 'free_1\.vcf|total records|hits per source'"
 press c detail r
-expect "r asks, naming the job, its user and file" wait_screen "Retry job $B \(ann, bad.vcf\)\? \(y/n\)"
+expect "r asks, naming the job, its user and file; its input failed: it fails again" \
+  wait_screen "Retry ${B:0:8} \(ann, bad.vcf\)\? It fails again unless the input changes \(y/n\)"
 answer c n
 press c detail c
-expect "c asks, naming the job" wait_screen "Cancel job $B \(ann, bad.vcf\)\?"
-answer c n
+expect "c on a FAILED job: refused, in one line (only a PENDING job can be cancelled)" \
+  wait_screen "^${B:0:8}: the job is FAILED: only a PENDING job can be cancelled"
+expect "... no question asked" sh -c "! $TM capture-pane -p -t c | grep -q 'Cancel job'"
 press c detail u
 expect "u asks, naming the owner" wait_screen "Upgrade user ann \(owner of job ${B:0:8}\) to premium\?"
 answer c n

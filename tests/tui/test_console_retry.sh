@@ -51,13 +51,21 @@ for j in "${marked[@]}"; do expect "marked job ${j:0:8} is PENDING" wait_field "
 expect "26 jobs are still FAILED" test "$(failed)" = 26
 expect "the marks are cleared after the action" wait_gone 'marked: '
 
-# cancel from the list: the PENDING job under the cursor
-press c jobs g
-wait_screen 'row 1/30 jobs'
-id=$(cursor_job); C=$(full_id "$id")
-if [ "$(status_of "$C")" != PENDING ]; then C=$J; fi
+# cancel from the list: a FAILED job is refused in one line; the PENDING job is asked
+F=$(gas jobs --status FAILED | awk 'NR == 2 {print $1}')
+press c jobs /
+typing c "${F:0:8}"
+press c jobs Enter
+wait_screen "row 1/1 jobs +filter: ${F:0:8}" >/dev/null
 press c jobs c
-expect "cancel asks first, naming the job" wait_screen "Cancel job ${C:0:8}|Cancel job $C"
+expect "c on a FAILED job: refused (only a PENDING job can be cancelled), nothing asked" \
+  wait_screen "^${F:0:8}: the job is FAILED: only a PENDING job can be cancelled"
+press c jobs /
+typing c "${J:0:8}"
+press c jobs Enter
+wait_screen "row 1/1 jobs +filter: ${J:0:8}" >/dev/null
+press c jobs c
+expect "cancel asks first, naming the job" wait_screen "Cancel job $J \((ann|bob), free_1.vcf\)\? \(y/n\)"
 answer c n
 expect "n: nothing changed" wait_screen 'cancelled: nothing changed'
 finish_pipeline console_retry

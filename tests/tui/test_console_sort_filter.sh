@@ -61,7 +61,7 @@ expect "Esc in the prompt clears the filter" wait_screen 'row [0-9]+/12 jobs'
 press c jobs g
 expect "back at the top" wait_screen 'row 1/12 jobs'
 press c jobs '<' '<' '<'
-wait_screen ' STATUS' >/dev/null
+wait_screen 'STATUS[v^] ' >/dev/null # the three < done: sorted by STATUS
 # sorted by STATUS descending: FAILED first; flip to ascending: PENDING first
 screen | grep -q 'STATUSv' && press c jobs s
 wait_screen ' STATUS\^ '
@@ -114,4 +114,19 @@ press c dead Enter
 expect "dead letters: filter fail finds the FAILED job's letter" wait_screen 'row 1/1 dead letters +filter: fail'
 press c dead Escape
 expect "dead letters: Esc clears" wait_screen 'row [0-9]/2 dead letters'
+# the reason: the filter finds a word of it; the pane below shows it whole; a wide screen
+# gives the REASON column its width
+press c dead /
+typing c malformed
+press c dead Enter
+expect "dead letters: /malformed finds the letter by its reason" \
+  wait_screen 'row 1/1 dead letters +filter: malformed'
+expect "... the pane shows the reason in full" \
+  wait_screen '^reason  message body: malformed json at byte 0 \(8 bytes, starts: not json\)$'
+$TM resize-window -t c -x 200 -y 24
+expect "200 columns: the REASON column is not cut" \
+  wait_screen '^  gas_archive .* 1 message body: malformed json at byte 0 \(8 bytes, starts: not json\) +not json$'
+$TM resize-window -t c -x 80 -y 24
+press c dead Escape
+wait_screen 'row [0-9]/2 dead letters' >/dev/null
 finish_pipeline console_sort_filter

@@ -20,9 +20,8 @@ press c users j
 expect "j: the 2nd user" wait_screen 'row 2/2 users'
 expect "the cursor is on bob" cursor_has '^  bob '
 press c users d
-expect "downgrade names the user under the cursor" wait_screen 'Downgrade user bob to free\? \(y/n\)'
-answer c n
-expect "declined: nothing changed" wait_screen 'cancelled: nothing changed'
+expect "d on a free user: refused in one line, nothing asked" \
+  wait_screen '^user bob is free already: nothing to downgrade'
 press c users k
 press c users Down
 expect "Down: the 2nd user again" wait_screen 'row 2/2 users'
@@ -33,12 +32,25 @@ answer c y
 expect "the console says bob was upgraded" wait_screen 'user bob upgraded to premium'
 expect "bob is premium (gas users list)" sh -c "gas users list | grep -qE '^bob +premium_user'"
 expect "ann is still free" sh -c "gas users list | grep -qE '^ann +free_user'"
+wait_screen '^  bob +premium_user' >/dev/null
+press c users d
+expect "d on the premium user: asks, naming the user" wait_screen 'Downgrade user bob to free\? \(y/n\)'
+answer c n
+expect "declined: nothing changed" wait_screen 'cancelled: nothing changed'
 press c users Enter
 expect "Enter lists the user's jobs (the jobs view, filtered on bob)" wait_screen 'row 1/1 jobs +filter: bob'
 expect "bob's job goes RESTORING" wait_screen "^  ${B:0:8} bob +COMPLETED +RESTORING" c 30
 expect "then NONE: restored" wait_screen "^  ${B:0:8} bob +COMPLETED +NONE" c 40
 expect "gas show agrees" wait_field "$B" archive_state NONE 10
 press c jobs u
-expect "u in the jobs view names the job's owner" wait_screen "Upgrade user bob \(owner of job ${B:0:8}\) to premium\?"
+expect "u on a premium owner with nothing archived: refused in one line" \
+  wait_screen "^user bob is premium already \(nothing archived\): nothing to upgrade"
+press c jobs /
+typing c ann
+press c jobs Enter
+wait_screen 'row 1/1 jobs +filter: ann' >/dev/null
+A=$(full_id "$(cursor_job)")
+press c jobs u
+expect "u in the jobs view names the job's owner" wait_screen "Upgrade user ann \(owner of job ${A:0:8}\) to premium\?"
 answer c n
 finish_pipeline console_upgrade
