@@ -19,7 +19,7 @@
 /* A legacy item (no archive_state, an archive id): mark it ARCHIVED. */
 static int adopt_legacy(struct pipe_ctx *ctx, const cJSON *item, const char *job_id)
 {
-    if (cJSON_GetObjectItemCaseSensitive(item, "archive_state"))
+    if (cJSON_GetObjectItemCaseSensitive(item, job_attr(JF_archive_state)))
         return 0;
     int rc = job_adopt_archived(ctx->app->jobs, job_id);
     return rc == GAS_ECONFLICT ? 0 : rc;
