@@ -43,8 +43,12 @@ int job_claim(struct tbl *jobs, const struct job *seen, const char *worker, int6
         tbl_update_release(&u);
         return rc;
     }
-    if (seen->job_status == JOB_RUNNING && strcmp(seen->worker_id ? seen->worker_id : "", worker))
-        tbl_update_if_int(&u, A(lease_until), TBL_LT, now); /* a dead worker's: taken over */
+    if (seen->job_status == JOB_RUNNING && strcmp(seen->worker_id ? seen->worker_id : "", worker)) {
+        if (seen->lease_until) /* a dead worker's: taken over */
+            tbl_update_if_int(&u, A(lease_until), TBL_LT, now);
+        else /* GAS's Python annotator keeps no lease: taken over (docs/migrate.md) */
+            tbl_update_if_absent(&u, A(lease_until));
+    }
     tbl_update_if_int(&u, A(attempts), seen->attempts ? TBL_EQ : TBL_NE, seen->attempts);
     tbl_update_set_str(&u, A(worker_id), worker);
     tbl_update_set_int(&u, A(lease_until), now + lease_s);
@@ -229,6 +233,13 @@ int job_thawed(struct tbl *jobs, const struct job *job, int park_cleanup)
     tbl_update_remove(&u, A(retrieval_id));
     tbl_update_remove(&u, A(retrieval_tier));
     tbl_update_set_int(&u, A(restore_time), gas_now_s());
+    /* where the deployment's pages look (its archive script may have removed them) */
+    if (job->s3_results_bucket)
+        tbl_update_set_str(&u, A(s3_results_bucket), job->s3_results_bucket);
+    if (job->s3_key_result_file)
+        tbl_update_set_str(&u, A(s3_key_result_file), job->s3_key_result_file);
+    if (job->s3_key_log_file)
+        tbl_update_set_str(&u, A(s3_key_log_file), job->s3_key_log_file);
     if (park_cleanup) /* deleted after this, or on redelivery if a crash comes first */
         tbl_update_set_str(&u, A(cold_cleanup_id), job->results_file_archive_id);
     return apply(jobs, job->job_id, &u, "record the thaw");

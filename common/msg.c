@@ -230,3 +230,15 @@ int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id)
     return gas_err_set(GAS_EINVAL, "thaw message is neither {job_id, retrieval_id}, a Glacier "
                                    "notification nor an S3 event");
 }
+
+char *msg_thaw_archive(const cJSON *m)
+{
+    if (json_str(m, "JobId"))
+        return json_str(m, "ArchiveId") ? xstrdup(json_str(m, "ArchiveId")) : NULL;
+    const cJSON *recs = cJSON_GetObjectItemCaseSensitive(m, "Records");
+    const cJSON *r0 = cJSON_IsArray(recs) ? cJSON_GetArrayItem(recs, 0) : NULL;
+    const cJSON *obj =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r0, "s3"), "object");
+    const char *key = json_str(obj, "key");
+    return key ? url_decode(key) : NULL;
+}

@@ -174,7 +174,8 @@ int job_restore_start(struct tbl *jobs, const struct job *job, const char *retri
 int job_restore_failed(struct tbl *jobs, const char *job_id, const char *retrieval_id);
 int job_restore_poll(struct tbl *jobs, const char *job_id, const char *retrieval_id,
                      int64_t deadline);
-/* RESTORING -> NONE; park_cleanup keeps the archive id in cold_cleanup_id for the delete. */
+/* RESTORING -> NONE, the result bucket and keys written (an archive script may have removed
+ * them); park_cleanup keeps the archive id in cold_cleanup_id for the delete. */
 int job_thawed(struct tbl *jobs, const struct job *job, int park_cleanup);
 int job_cleanup_done(struct tbl *jobs, const char *job_id, const char *archive_id);
 int job_notified(struct tbl *jobs, const char *job_id);

@@ -204,6 +204,22 @@ static void typed_transitions(void)
     CHECK_STR(attr(t, "j1", TBL_WATCH), ""); /* out of the due index */
     j.attempts = 1;
     CHECK_OK(job_claim(t, &j, "w1", 60));
+    /* RUNNING under GAS's Python annotator (no worker, no lease) is taken over; one under
+     * a live lease is not */
+    struct job py = {.job_id = "py", .user_id = "u1", .job_status = JOB_PENDING};
+    CHECK_OK(job_submit(t, &py));
+    struct tbl_update pu;
+    tbl_update_init(&pu);
+    tbl_update_set_str(&pu, "job_status", "RUNNING");
+    CHECK_OK(tbl_update(t, "py", &pu, NULL));
+    tbl_update_release(&pu);
+    py.job_status = JOB_RUNNING;
+    CHECK_OK(job_claim(t, &py, "w1", 60));
+    CHECK_STR(attr(t, "py", "worker_id"), "w1");
+    py.worker_id = "w1";
+    py.lease_until = gas_now_s() + 60;
+    py.attempts = 1;
+    CHECK_RC(job_claim(t, &py, "w2", 60), GAS_ECONFLICT);
     struct job_result r = {"b", "k.annot.vcf", "k.count.log", 1700000000, NULL, NULL};
     CHECK_RC(job_complete(t, "j1", "w2", &r), GAS_ECONFLICT);
     CHECK_OK(job_complete(t, "j1", "w1", &r));
@@ -528,6 +544,32 @@ static void deployment_names(void)
     cfg_free(cfg);
 }
 
+/* The archive a completion notice names, for adopting a retrieval gasd did not start. */
+static void thaw_archive_of_notice(void)
+{
+    const struct {
+        const char *body, *want;
+    } cases[] = {
+        {"{\"JobId\":\"r1\",\"ArchiveId\":\"a-1\",\"JobDescription\":\"gas/u/j~f.annot.vcf\"}",
+         "a-1"},
+        {"{\"JobId\":\"r1\",\"JobDescription\":\"j\"}", NULL},
+        {"{\"Records\":[{\"eventName\":\"ObjectRestore:Completed\",\"s3\":{\"object\":"
+         "{\"key\":\"gas/u/j%7Ef+1.annot.vcf\"}}}]}",
+         "gas/u/j~f 1.annot.vcf"},
+        {"{\"job_id\":\"j\",\"retrieval_id\":\"r\"}", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cJSON *m = parse(cases[i].body);
+        char *a = msg_thaw_archive(m);
+        if (cases[i].want)
+            CHECK_STR(a, cases[i].want);
+        else
+            CHECK(a == NULL);
+        free(a);
+        cJSON_Delete(m);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
@@ -544,6 +586,7 @@ int main(int argc, char **argv)
         T(missing_keys_rebuilt),
         T(restored_elsewhere_reads_none),
         T(deployment_names),
+        T(thaw_archive_of_notice),
     };
     return t_main("job", cases, sizeof cases / sizeof *cases, argc, argv);
 }
