@@ -204,6 +204,16 @@ static int get_num(const cJSON *item, const char *name, int64_t *out, char writt
     return 0;
 }
 
+int job_item_num(const cJSON *item, enum job_field f, int64_t *out)
+{
+    const char *name = job_attr(f);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, name);
+    if (!v || cJSON_IsNull(v))
+        return GAS_ENOTFOUND;
+    char written[32];
+    return get_num(item, name, out, written);
+}
+
 enum field_kind { K_STR, K_NUM, K_STATUS, K_ARCH };
 
 /* JOB_FIELDS (include/gas/job.h) as data: what reading, writing and releasing walk. */

@@ -77,6 +77,8 @@ int msg_parse(const char *body, size_t max, cJSON **out)
 const char *msg_job_id(const cJSON *m)
 {
     const char *id = json_str(m, "job_id");
+    if (!id) /* a deployment that names the item's key otherwise publishes the item */
+        id = json_str(m, job_attr(JF_job_id));
     if (!id || !*id || strlen(id) > 128) {
         gas_err_set(GAS_EINVAL, "message has no usable job_id");
         return NULL;

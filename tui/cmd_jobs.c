@@ -172,7 +172,7 @@ static void add_page(struct job_list *l, cJSON *items)
                 l->v = xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 256) * sizeof *l->v);
             struct job_row *r = &l->v[l->n++];
             memset(r, 0, sizeof *r);
-            json_int(it, "submit_time", &r->submit);
+            job_item_num(it, JF_submit_time, &r->submit);
             r->id = dup_or(json_str(it, "job_id"), "?");
             if (l->json) {
                 r->item = cJSON_DetachItemViaPointer(items, it);

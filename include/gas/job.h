@@ -117,6 +117,10 @@ const char *job_attr(enum job_field f);
  * rebuilt from the key layout <prefix>/<user_id>/<job_id>~<file> and the configured
  * results bucket; input_file_name from the input key. */
 int job_from_json(const cJSON *item, struct job *job);
+/* One number field of a raw item (the deployment's attribute, any shape job_from_json
+ * reads: whole seconds of a fraction or numeric string); GAS_ENOTFOUND if absent. For
+ * readers of raw items (lists) that do not build a struct job. */
+int job_item_num(const cJSON *item, enum job_field f, int64_t *out);
 /* The item for job (the caller's). Absent optional fields are left out. */
 cJSON *job_to_json(const struct job *job);
 void job_release(struct job *job);

@@ -67,6 +67,8 @@ python_deployment() {
   after=$(item "$W")
   expect "python: submit_time kept as written ($before)" test "$(attr "$after" submit_time)" = "$before"
   expect "python: submit_time is a fraction" grep -q '\.' <<<"$before"
+  expect "python: gas jobs shows when it was submitted" \
+    sh -c "gas jobs --user ann | grep '^$W' | grep -qE ' [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} '"
   expect "python: archive id where the web app looks" test "$(attr "$after" results_file_archive_id)" != -
   expect "python: hot copy gone" sh -c "! $TOOL exists out-$run 'gas/ann/$W~test.annot.vcf'"
   # another tool restores it and drops the archive id: shown as downloadable again

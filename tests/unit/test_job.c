@@ -402,6 +402,14 @@ static void python_numbers_kept_as_written(void)
     cJSON_Delete(back);
     job_release(&job);
     cJSON_Delete(j);
+    int64_t n = 0;
+    j = parse("{\"submit_time\":1700000000.9,\"complete_time\":\"12\"}");
+    CHECK_OK(job_item_num(j, JF_submit_time, &n));
+    CHECK_INT(n, 1700000000);
+    CHECK_OK(job_item_num(j, JF_complete_time, &n));
+    CHECK_INT(n, 12);
+    CHECK_RC(job_item_num(j, JF_restore_time, &n), GAS_ENOTFOUND);
+    cJSON_Delete(j);
     const char *bad[] = {"\"1e400\"", "\" 17\"", "\"17x\"", "true", "1e300", "\"\""};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *text = xasprintf("{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"PENDING\","
@@ -531,6 +539,12 @@ static void deployment_names(void)
     CHECK_OK(job_update_archive(&u, ARCH_NONE, ARCH_ARCHIVING));
     CHECK(cJSON_GetObjectItem(u.set, "archived") == NULL); /* the hot copy is still there */
     tbl_update_release(&u);
+    /* a message published by a web app that names the key otherwise */
+    cfg_set(cfg, "job_attributes", "job_id=annotation_id", "test");
+    CHECK_OK(job_model_configure(cfg));
+    cJSON *m = parse("{\"annotation_id\":\"j9\",\"user_id\":\"u\"}");
+    CHECK_STR(msg_job_id(m), "j9");
+    cJSON_Delete(m);
     /* bad mappings are named */
     cfg_set(cfg, "job_attributes", "no_such_field=x", "test");
     CHECK_RC(job_model_configure(cfg), GAS_EINVAL);
