@@ -214,6 +214,22 @@ int job_item_num(const cJSON *item, enum job_field f, int64_t *out)
     return get_num(item, name, out, written);
 }
 
+static int legacy_archived(const cJSON *item);
+
+int job_item_archive(const cJSON *item)
+{
+    const char *a = json_str(item, job_attr(JF_archive_state));
+    int st = a ? archive_state_parse(a) : legacy_archived(item) ? ARCH_ARCHIVED : ARCH_NONE;
+    const char *status = json_str(item, job_attr(JF_job_status));
+    if (st == ARCH_ARCHIVED && status && !strcmp(status, "COMPLETED") &&
+        !json_str(item, job_attr(JF_results_file_archive_id)) &&
+        (json_str(item, job_attr(JF_s3_key_result_file)) ||
+         json_str(item, job_attr(JF_input_file_name)) ||
+         json_str(item, job_attr(JF_s3_key_input_file))))
+        st = ARCH_NONE; /* restored elsewhere (see normalise) */
+    return st;
+}
+
 enum field_kind { K_STR, K_NUM, K_STATUS, K_ARCH };
 
 /* JOB_FIELDS (include/gas/job.h) as data: what reading, writing and releasing walk. */
@@ -297,7 +313,8 @@ static void normalise(struct job *j)
         free(r);
         free(l);
     }
-    if (j->archive_state == ARCH_ARCHIVED && !j->results_file_archive_id && j->s3_key_result_file) {
+    if (j->archive_state == ARCH_ARCHIVED && j->job_status == JOB_COMPLETED &&
+        !j->results_file_archive_id && j->s3_key_result_file) {
         j->archive_state = ARCH_NONE; /* restored by another tool: the result is hot */
         j->restored_elsewhere = 1;
     }

@@ -60,10 +60,7 @@ static void row_from_json(struct job_row *r, const cJSON *it)
     copy(r->file, sizeof r->file, json_str(it, "input_file_name"));
     copy(r->worker, sizeof r->worker, json_str(it, "worker_id"));
     r->status = (signed char)job_status_parse(json_str(it, "job_status"));
-    const char *a = json_str(it, "archive_state");
-    r->archive = (signed char)(a                                         ? archive_state_parse(a)
-                               : json_str(it, "results_file_archive_id") ? ARCH_ARCHIVED
-                                                                         : ARCH_NONE);
+    r->archive = (signed char)job_item_archive(it);
     job_item_num(it, JF_submit_time, &r->submit);
     job_item_num(it, JF_complete_time, &r->complete);
     json_int(it, "attempts", &r->attempts);

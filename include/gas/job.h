@@ -121,6 +121,9 @@ int job_from_json(const cJSON *item, struct job *job);
  * reads: whole seconds of a fraction or numeric string); GAS_ENOTFOUND if absent. For
  * readers of raw items (lists) that do not build a struct job. */
 int job_item_num(const cJSON *item, enum job_field f, int64_t *out);
+/* The archive_state job_from_json would give a raw item (absent: derived; ARCHIVED with
+ * the archive id gone on a completed job: NONE), or -1 if the attribute is not a state. */
+int job_item_archive(const cJSON *item);
 /* The item for job (the caller's). Absent optional fields are left out. */
 cJSON *job_to_json(const struct job *job);
 void job_release(struct job *job);

@@ -54,7 +54,7 @@ python_deployment() {
   gas users add ann --email ann@example.org >/dev/null
   gas users add pat --email pat@example.org --premium >/dev/null
   gas users add leo --email leo@example.org >/dev/null
-  start_gasd
+  start_gasd GAS_ARCHIVE_THREADS=0 # the result is downloaded before it can be archived
   # the web app: submit_time = time.time(), the item published as str(dict)
   local W before after
   W=$($TOOL deploy-submit "jobs_$run" "req_$run" "in-$run" ann "$SAMPLES/test.vcf" pylit)
@@ -63,6 +63,8 @@ python_deployment() {
     wait_field "$W" job_status COMPLETED 30
   gas download "$W" -o "$WORK/first.vcf" >/dev/null 2>&1
   expect "python: result annotated" grep -q '^##INFO=<ID=GENE' "$WORK/first.vcf"
+  stop_gasd
+  start_gasd
   require "python: archived after the grace period" wait_field "$W" archive_state ARCHIVED 30
   after=$(item "$W")
   expect "python: submit_time kept as written ($before)" test "$(attr "$after" submit_time)" = "$before"
@@ -76,6 +78,8 @@ python_deployment() {
   expect "python: restored by another tool: gas show says download" \
     sh -c "gas show $W | grep -q 'display_state  *download'"
   expect "python: and the download works" same_bytes "$W" "$WORK/first.vcf"
+  expect "python: gas jobs lists it as NONE" \
+    sh -c "gas jobs --user ann | grep '^$W' | grep -q ' COMPLETED  *NONE '"
 
   # a numeric-string submit_time
   local S
@@ -134,11 +138,14 @@ renamed_deployment() {
   gas aws bootstrap >/dev/null || { bad "bootstrap on the deployment's table"; return; }
   gas users add ann --email ann@example.org >/dev/null
   gas users add leo --email leo@example.org >/dev/null
-  start_gasd
+  start_gasd GAS_ARCHIVE_THREADS=0 # the result is downloaded before it can be archived
   local W it
   W=$($TOOL deploy-submit "jobs_$run" "req_$run" "in-$run" ann "$SAMPLES/test.vcf" pylit)
   require "renamed: web-app job COMPLETED" wait_field "$W" job_status COMPLETED 30
   gas download "$W" -o "$WORK/renamed-first.vcf" >/dev/null 2>&1
+  expect "renamed: result annotated" grep -q '^##INFO=<ID=GENE' "$WORK/renamed-first.vcf"
+  stop_gasd
+  start_gasd
   require "renamed: archived" wait_field "$W" archive_state ARCHIVED 30
   it=$(item "$W")
   expect "renamed: archive id in result_archive_id" test "$(attr "$it" result_archive_id)" != -

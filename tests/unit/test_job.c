@@ -476,7 +476,15 @@ static void restored_elsewhere_reads_none(void)
     CHECK_INT(job.archive_state, ARCH_NONE);
     CHECK(job.restored_elsewhere);
     CHECK_STR(job_display_state(&job), "download");
+    CHECK_INT(job_item_archive(j), ARCH_NONE); /* lists read raw items the same way */
     job_release(&job);
+    cJSON_Delete(j);
+    j = parse("{\"job_id\":\"j1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETED\","
+              "\"results_file_archive_id\":\"x\",\"input_file_name\":\"a.vcf\"}");
+    CHECK_INT(job_item_archive(j), ARCH_ARCHIVED);
+    cJSON_Delete(j);
+    j = parse("{\"job_id\":\"j1\",\"archive_state\":\"LOST\"}");
+    CHECK_INT(job_item_archive(j), -1);
     cJSON_Delete(j);
     /* no result key to show: still ARCHIVED (nothing to download) */
     j = parse("{\"job_id\":\"j1\",\"user_id\":\"u1\",\"job_status\":\"FAILED\","
@@ -511,6 +519,7 @@ static void deployment_names(void)
     CHECK_STR(job.results_file_archive_id, "x");
     CHECK_INT(job.archive_state, ARCH_ARCHIVED);
     CHECK_INT(job.submit_time, 1);
+    CHECK_INT(job_item_archive(j), ARCH_ARCHIVED);
     cJSON *back = job_to_json(&job);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItem(back, "archived")));
     CHECK_STR(json_str(back, "result_archive_id"), "x");
