@@ -23,7 +23,9 @@
 #                                                       archive_state, no s3_key_result_file
 #                                                       nor s3_results_bucket (SHAPE nokeys)
 #                                                       or result_archive_id + archived=True
-#                                                       (SHAPE renamed); prints "JOB ARCHIVE"
+#                                                       (SHAPE renamed), or nokeys with a
+#                                                       submit_time of "yesterday" (SHAPE
+#                                                       broken); prints "JOB ARCHIVE"
 #   aws_tool.py deploy-retrieve VAULT ARCHIVE DESC TOPIC
 #                                                       a retrieval started by a deployment's
 #                                                       restore script (description DESC),
@@ -178,6 +180,8 @@ def deploy_archived(table, vault, bucket, user, path, shape):
                      "result_archive_id": arch["archiveId"], "archived": True})
     else:
         item["results_file_archive_id"] = arch["archiveId"]
+    if shape == "broken":
+        item["submit_time"] = "yesterday"
     table_of(table).put_item(Item=item)
     print(job_id, arch["archiveId"])
 

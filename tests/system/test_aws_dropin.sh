@@ -94,8 +94,12 @@ python_deployment() {
   read -r L LA <<<"$($TOOL deploy-archived "jobs_$run" "cold-$run" "in-$run" leo "$SAMPLES/test.vcf" nokeys)"
   expect "python: script-archived item shows as archived" \
     sh -c "gas show $L | grep -q 'display_state  *archived: upgrade to premium'"
+  $TOOL deploy-archived "jobs_$run" "cold-$run" "in-$run" leo "$SAMPLES/test.vcf" broken >/dev/null
   gas upgrade leo >/dev/null
   require "python: script-archived result restored on upgrade" wait_field "$L" archive_state NONE 40
+  expect "python: an item gasd cannot read is logged, not skipped silently" \
+    wait_log 'an item gasd cannot read \(submit_time "yesterday" is not a number\)'
+  expect "python: and counted" wait_log "user leo: 1 retrievals started, 0 failed, 1 items unreadable"
   expect "python: restored bytes are what the script archived" same_bytes "$L" "$SAMPLES/test.vcf"
   after=$(item "$L")
   expect "python: result key written back where the web app looks" \
