@@ -51,33 +51,27 @@ int user_role_parse(const char *s)
 
 /* ------------------------------------------------------------------------------ model */
 
-static const char *default_attr[JF_COUNT] = {
 #define JOB_ATTR_ROW(name, kind, required) #name,
-    JOB_FIELDS(JOB_ATTR_ROW)
-#undef JOB_ATTR_ROW
-};
+#define MODEL_DEFAULTS                                                                             \
+    {                                                                                              \
+        .attr = {JOB_FIELDS(JOB_ATTR_ROW)}, .user_index = "user_id_index", .key_prefix = "gas",    \
+        .inputs_bucket = "gas-inputs", .results_bucket = "gas-results"                             \
+    }
+
+static const char *const default_attr[JF_COUNT] = {JOB_FIELDS(JOB_ATTR_ROW)};
 
 static struct job_model model_defaults(void)
 {
-    struct job_model m = {.user_index = "user_id_index",
-                          .key_prefix = "gas",
-                          .inputs_bucket = "gas-inputs",
-                          .results_bucket = "gas-results"};
-    memcpy(m.attr, default_attr, sizeof m.attr);
-    return m;
+    return (struct job_model)MODEL_DEFAULTS;
 }
 
-static struct job_model model;
-static int model_set;
+/* Set once at start (job_model_configure, before threads); read-only afterwards. */
+static struct job_model model = MODEL_DEFAULTS;
 static char *model_text;     /* the job_attributes value the renamed attributes point into */
 static char *model_owned[5]; /* copies of the other configured names */
 
 const struct job_model *job_model(void)
 {
-    if (!model_set) {
-        model = model_defaults();
-        model_set = 1;
-    }
     return &model;
 }
 
@@ -130,7 +124,6 @@ int job_model_configure(const struct cfg *cfg)
             free(model_text);
             model_text = NULL;
             model = model_defaults();
-            model_set = 1;
             return rc;
         }
         static const enum cfg_key keys[] = {CFG_JOB_ARCHIVED_FLAG, CFG_JOBS_INDEX, CFG_KEY_PREFIX,
@@ -146,7 +139,6 @@ int job_model_configure(const struct cfg *cfg)
         m.results_bucket = model_owned[4];
     }
     model = m;
-    model_set = 1;
     return 0;
 }
 
