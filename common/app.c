@@ -55,7 +55,9 @@ int app_open(const struct cfg *cfg, struct gas_app **out)
     *out = NULL;
     struct gas_app *a = xcalloc(1, sizeof *a);
     a->cfg = cfg;
-    int rc = backend_open(cfg, &a->be);
+    int rc = job_model_configure(cfg); /* the deployment's attribute and index names */
+    if (!rc)
+        rc = backend_open(cfg, &a->be);
     if (!rc)
         rc = open_handles(a, cfg);
     if (rc == GAS_ENOTFOUND && !strcmp(a->be->name, "local")) {

@@ -1,10 +1,13 @@
 /* job: job and user items, and their state transitions (see include/gas/job.h). */
 #include "gas/job.h"
 
+#include "gas/config.h"
 #include "gas/err.h"
 #include "gas/json.h"
 #include "gas/util.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +49,99 @@ int user_role_parse(const char *s)
     return parse_name(role_names, 2, s);
 }
 
+/* ------------------------------------------------------------------------------ model */
+
+#define JOB_ATTR_ROW(name, kind, required) #name,
+#define MODEL_DEFAULTS                                                                             \
+    {                                                                                              \
+        .attr = {JOB_FIELDS(JOB_ATTR_ROW)}, .user_index = "user_id_index", .key_prefix = "gas",    \
+        .inputs_bucket = "gas-inputs", .results_bucket = "gas-results"                             \
+    }
+
+static const char *const default_attr[JF_COUNT] = {JOB_FIELDS(JOB_ATTR_ROW)};
+
+static struct job_model model_defaults(void)
+{
+    return (struct job_model)MODEL_DEFAULTS;
+}
+
+/* Set once at start (job_model_configure, before threads); read-only afterwards. */
+static struct job_model model = MODEL_DEFAULTS;
+static char *model_text;     /* the job_attributes value the renamed attributes point into */
+static char *model_owned[5]; /* copies of the other configured names */
+
+const struct job_model *job_model(void)
+{
+    return &model;
+}
+
+const char *job_attr(enum job_field f)
+{
+    return (unsigned)f < JF_COUNT ? job_model()->attr[f] : "?";
+}
+
+static int attr_name_ok(const char *s)
+{
+    if (!*s || strlen(s) > 255)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == ',' || *p == '=' || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* job_attributes: "field=attribute,field=attribute" (spaces around the parts allowed). */
+static int parse_renames(char *text, struct job_model *m)
+{
+    for (char *save = NULL, *e = strtok_r(text, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(e, '=');
+        if (!eq)
+            return gas_err_set(GAS_EINVAL, "job_attributes: \"%.60s\" is not field=attribute", e);
+        *eq = 0;
+        char *field = gas_trim(e), *attr = gas_trim(eq + 1);
+        int f = -1;
+        for (int i = 0; i < JF_COUNT; i++)
+            if (!strcmp(default_attr[i], field))
+                f = i;
+        if (f < 0)
+            return gas_err_set(GAS_EINVAL, "job_attributes: no job field \"%.60s\"", field);
+        if (!attr_name_ok(attr))
+            return gas_err_set(GAS_EINVAL, "job_attributes: bad attribute name \"%.60s\"", attr);
+        m->attr[f] = attr;
+    }
+    return 0;
+}
+
+int job_model_configure(const struct cfg *cfg)
+{
+    struct job_model m = model_defaults();
+    free(model_text);
+    model_text = NULL;
+    if (cfg) {
+        model_text = xstrdup(cfg_str(cfg, CFG_JOB_ATTRIBUTES));
+        int rc = parse_renames(model_text, &m);
+        if (rc) {
+            free(model_text);
+            model_text = NULL;
+            model = model_defaults();
+            return rc;
+        }
+        static const enum cfg_key keys[] = {CFG_JOB_ARCHIVED_FLAG, CFG_JOBS_INDEX, CFG_KEY_PREFIX,
+                                            CFG_INPUTS_BUCKET, CFG_RESULTS_BUCKET};
+        for (int i = 0; i < 5; i++) {
+            free(model_owned[i]);
+            model_owned[i] = xstrdup(cfg_str(cfg, keys[i]));
+        }
+        m.archived_flag = *model_owned[0] ? model_owned[0] : NULL;
+        m.user_index = model_owned[1];
+        m.key_prefix = model_owned[2];
+        m.inputs_bucket = model_owned[3];
+        m.results_bucket = model_owned[4];
+    }
+    model = m;
+    return 0;
+}
+
 /* ---------------------------------------------------------------------------- reading */
 
 #define MAX_ATTR 1024
@@ -68,22 +164,75 @@ static int get_str(const cJSON *item, const char *name, int required, char **out
     return 0;
 }
 
-static int get_num(const cJSON *item, const char *name, int64_t *out)
+#define MAX_SECONDS 9.007199254740992e15
+
+/* A number as GAS's Python code writes it: an integer, a fraction (time.time()) or a
+ * numeric string. Whole seconds go to out; anything but a plain integer is kept as
+ * written ("n<number>" or "s<string>") so that writing the item back changes nothing. */
+static int get_num(const cJSON *item, const char *name, int64_t *out, char written[32])
 {
-    int rc = json_int(item, name, out);
-    return rc == GAS_ENOTFOUND ? 0 : rc;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, name);
+    if (!v || cJSON_IsNull(v))
+        return 0;
+    double d;
+    char *end = NULL;
+    if (cJSON_IsNumber(v)) {
+        d = v->valuedouble;
+    } else if (cJSON_IsString(v) && strlen(v->valuestring) < 30) {
+        const char *s = v->valuestring;
+        d = strtod(s, &end);
+        if (!*s || *end || isspace((unsigned char)*s))
+            return gas_err_set(GAS_EINVAL, "%s \"%.40s\" is not a number", name, s);
+    } else {
+        return gas_err_set(GAS_EINVAL, "%s is not a number", name);
+    }
+    if (!isfinite(d) || fabs(d) > MAX_SECONDS)
+        return gas_err_set(GAS_EINVAL, "%s is out of range", name);
+    *out = (int64_t)floor(d);
+    if (end)
+        snprintf(written, 32, "s%s", v->valuestring);
+    else if (d != floor(d))
+        snprintf(written, 32, "n%.17g", d);
+    return 0;
+}
+
+int job_item_num(const cJSON *item, enum job_field f, int64_t *out)
+{
+    const char *name = job_attr(f);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, name);
+    if (!v || cJSON_IsNull(v))
+        return GAS_ENOTFOUND;
+    char written[32];
+    return get_num(item, name, out, written);
+}
+
+static int legacy_archived(const cJSON *item);
+
+int job_item_archive(const cJSON *item)
+{
+    const char *a = json_str(item, job_attr(JF_archive_state));
+    int st = a ? archive_state_parse(a) : legacy_archived(item) ? ARCH_ARCHIVED : ARCH_NONE;
+    const char *status = json_str(item, job_attr(JF_job_status));
+    if (st == ARCH_ARCHIVED && status && !strcmp(status, "COMPLETED") &&
+        !json_str(item, job_attr(JF_results_file_archive_id)) &&
+        (json_str(item, job_attr(JF_s3_key_result_file)) ||
+         json_str(item, job_attr(JF_input_file_name)) ||
+         json_str(item, job_attr(JF_s3_key_input_file))))
+        st = ARCH_NONE; /* restored elsewhere (see normalise) */
+    return st;
 }
 
 enum field_kind { K_STR, K_NUM, K_STATUS, K_ARCH };
 
 /* JOB_FIELDS (include/gas/job.h) as data: what reading, writing and releasing walk. */
 static const struct field {
-    const char *name;
+    enum job_field id;
     enum field_kind kind;
     int required;
     size_t off;
 } fields[] = {
-#define JOB_FIELD_ROW(name, kind, required) {#name, K_##kind, required, offsetof(struct job, name)},
+#define JOB_FIELD_ROW(name, kind, required)                                                        \
+    {JF_##name, K_##kind, required, offsetof(struct job, name)},
     JOB_FIELDS(JOB_FIELD_ROW)
 #undef JOB_FIELD_ROW
 };
@@ -93,35 +242,74 @@ static const struct field {
 
 static int get_status(const cJSON *item, const struct field *f, struct job *j)
 {
-    const char *status = json_str(item, f->name);
+    const char *status = json_str(item, job_attr(f->id));
     int s = job_status_parse(status);
     if (s < 0)
         return gas_err_set(GAS_EINVAL,
-                           "job_status \"%.40s\" is not one of PENDING, RUNNING, COMPLETED, FAILED",
-                           status ? status : "");
+                           "%s \"%.40s\" is not one of PENDING, RUNNING, COMPLETED, FAILED",
+                           job_attr(f->id), status ? status : "");
     *AT(j, f, enum job_status) = (enum job_status)s;
     return 0;
 }
 
-/* After every string field: the archive id decides for an item without archive_state. */
+/* 1 if the item says it is archived without an archive_state: an archive id, or the
+ * deployment's archived flag true. */
+static int legacy_archived(const cJSON *item)
+{
+    if (cJSON_GetObjectItemCaseSensitive(item, job_attr(JF_results_file_archive_id)))
+        return 1;
+    const char *flag = job_model()->archived_flag;
+    return flag && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, flag));
+}
+
 static int get_arch(const cJSON *item, const struct field *f, struct job *j)
 {
-    const char *arch = json_str(item, f->name);
+    const char *name = job_attr(f->id), *arch = json_str(item, name);
     enum archive_state *dst = AT(j, f, enum archive_state);
-    if (!arch && cJSON_GetObjectItemCaseSensitive(item, f->name))
-        return gas_err_set(GAS_EINVAL, "archive_state is not a string");
+    if (!arch && cJSON_GetObjectItemCaseSensitive(item, name) &&
+        !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(item, name)))
+        return gas_err_set(GAS_EINVAL, "%s is not a string", name);
     if (!arch) {
-        *dst = cJSON_GetObjectItemCaseSensitive(item, "results_file_archive_id") ? ARCH_ARCHIVED
-                                                                                 : ARCH_NONE;
+        *dst = legacy_archived(item) ? ARCH_ARCHIVED : ARCH_NONE;
         return 0;
     }
     if (archive_state_parse(arch) < 0)
         return gas_err_set(GAS_EINVAL,
-                           "archive_state \"%.40s\" is not one of NONE, ARCHIVING, ARCHIVED, "
-                           "RESTORING",
+                           "%s \"%.40s\" is not one of NONE, ARCHIVING, ARCHIVED, RESTORING", name,
                            arch);
     *dst = (enum archive_state)archive_state_parse(arch);
     return 0;
+}
+
+/* "<name>" from an object key "<prefix>/<user>/<job_id>~<name>" (the caller's), or NULL. */
+static char *file_of_key(const char *key)
+{
+    const char *slash = strrchr(key, '/'), *tilde = strchr(slash ? slash : key, '~');
+    return tilde && tilde[1] ? xstrdup(tilde + 1) : NULL;
+}
+
+/* What the Python code leaves out, rebuilt from what is there (see job_from_json). */
+static void normalise(struct job *j)
+{
+    const struct job_model *m = job_model();
+    if (!j->input_file_name && j->s3_key_input_file)
+        j->input_file_name = file_of_key(j->s3_key_input_file);
+    if (j->job_status == JOB_COMPLETED && j->input_file_name) {
+        if (!j->s3_results_bucket && *m->results_bucket)
+            j->s3_results_bucket = xstrdup(m->results_bucket);
+        char *r = job_result_name(j->input_file_name), *l = job_log_name(j->input_file_name);
+        if (!j->s3_key_result_file)
+            j->s3_key_result_file = job_object_key(m->key_prefix, j->user_id, j->job_id, r);
+        if (!j->s3_key_log_file)
+            j->s3_key_log_file = job_object_key(m->key_prefix, j->user_id, j->job_id, l);
+        free(r);
+        free(l);
+    }
+    if (j->archive_state == ARCH_ARCHIVED && j->job_status == JOB_COMPLETED &&
+        !j->results_file_archive_id && j->s3_key_result_file) {
+        j->archive_state = ARCH_NONE; /* restored by another tool: the result is hot */
+        j->restored_elsewhere = 1;
+    }
 }
 
 int job_from_json(const cJSON *item, struct job *j)
@@ -130,42 +318,57 @@ int job_from_json(const cJSON *item, struct job *j)
     int rc = 0;
     for (size_t i = 0; !rc && i < NFIELDS; i++) {
         const struct field *f = &fields[i];
+        const char *name = job_attr(f->id);
         switch (f->kind) {
-        case K_STR: rc = get_str(item, f->name, f->required, AT(j, f, char *)); break;
-        case K_NUM: rc = get_num(item, f->name, AT(j, f, int64_t)); break;
+        case K_STR: rc = get_str(item, name, f->required, AT(j, f, char *)); break;
+        case K_NUM: rc = get_num(item, name, AT(j, f, int64_t), j->written[f->id]); break;
         case K_STATUS: rc = get_status(item, f, j); break;
         case K_ARCH: rc = get_arch(item, f, j); break;
         }
     }
     if (rc)
         job_release(j);
+    else
+        normalise(j);
     return rc;
 }
 
 /* ---------------------------------------------------------------------------- writing */
+
+/* A number back as the item wrote it, if it still says the same whole seconds. */
+static void put_num_field(cJSON *o, const char *name, int64_t v, const char *w)
+{
+    if (*w == 's' && (int64_t)floor(strtod(w + 1, NULL)) == v)
+        cJSON_AddStringToObject(o, name, w + 1);
+    else if (*w == 'n' && (int64_t)floor(strtod(w + 1, NULL)) == v)
+        cJSON_AddNumberToObject(o, name, strtod(w + 1, NULL));
+    else if (v)
+        cJSON_AddNumberToObject(o, name, (double)v);
+}
 
 cJSON *job_to_json(const struct job *j)
 {
     cJSON *o = cJSON_CreateObject();
     for (size_t i = 0; i < NFIELDS; i++) {
         const struct field *f = &fields[i];
+        const char *name = job_attr(f->id);
         switch (f->kind) {
         case K_STR:
             if (*AT(j, f, char *))
-                cJSON_AddStringToObject(o, f->name, *AT(j, f, char *));
+                cJSON_AddStringToObject(o, name, *AT(j, f, char *));
             break;
-        case K_NUM:
-            if (*AT(j, f, int64_t))
-                cJSON_AddNumberToObject(o, f->name, (double)*AT(j, f, int64_t));
-            break;
+        case K_NUM: put_num_field(o, name, *AT(j, f, int64_t), j->written[f->id]); break;
         case K_STATUS:
-            cJSON_AddStringToObject(o, f->name, job_status_name(*AT(j, f, enum job_status)));
+            cJSON_AddStringToObject(o, name, job_status_name(*AT(j, f, enum job_status)));
             break;
         case K_ARCH:
-            cJSON_AddStringToObject(o, f->name, archive_state_name(*AT(j, f, enum archive_state)));
+            cJSON_AddStringToObject(o, name, archive_state_name(*AT(j, f, enum archive_state)));
             break;
         }
     }
+    const char *flag = job_model()->archived_flag;
+    if (flag)
+        cJSON_AddBoolToObject(o, flag, j->archive_state == ARCH_ARCHIVED);
     return o;
 }
 
@@ -224,9 +427,9 @@ int user_from_json(const cJSON *item, struct user *u)
             u->role = (enum user_role)r;
     }
     if (!rc)
-        rc = get_num(item, "created", &u->created);
+        rc = get_num(item, "created", &u->created, (char[32]){0});
     if (!rc)
-        rc = get_num(item, "updated", &u->updated);
+        rc = get_num(item, "updated", &u->updated, (char[32]){0});
     if (rc)
         user_release(u);
     return rc;
@@ -300,8 +503,8 @@ int job_update_status(struct tbl_update *u, enum job_status from, enum job_statu
     if (!job_status_allowed(from, to))
         return gas_err_set(GAS_EINTERNAL, "job_status %s -> %s is not allowed",
                            job_status_name(from), job_status_name(to));
-    tbl_update_if_str(u, "job_status", TBL_EQ, job_status_name(from));
-    tbl_update_set_str(u, "job_status", job_status_name(to));
+    tbl_update_if_str(u, job_attr(JF_job_status), TBL_EQ, job_status_name(from));
+    tbl_update_set_str(u, job_attr(JF_job_status), job_status_name(to));
     watch(u, to == JOB_RUNNING ? "RUNNING" : NULL);
     return 0;
 }
@@ -311,15 +514,20 @@ int job_update_archive(struct tbl_update *u, enum archive_state from, enum archi
     if (!archive_state_allowed(from, to))
         return gas_err_set(GAS_EINTERNAL, "archive_state %s -> %s is not allowed",
                            archive_state_name(from), archive_state_name(to));
+    const char *state = job_attr(JF_archive_state), *aid = job_attr(JF_results_file_archive_id);
     if (from == ARCH_NONE) {
-        /* NONE or absent (an item GAS's Python code wrote), and never archived */
-        for (int s = ARCH_ARCHIVING; s <= ARCH_RESTORING; s++)
-            tbl_update_if_str(u, "archive_state", TBL_NE, archive_names[s]);
-        tbl_update_if_absent(u, "results_file_archive_id");
+        /* NONE, absent (an item GAS's Python code wrote) or ARCHIVED with the archive id
+         * gone (restored by another tool: repaired here); never one with an archive id */
+        tbl_update_if_str(u, state, TBL_NE, archive_names[ARCH_ARCHIVING]);
+        tbl_update_if_str(u, state, TBL_NE, archive_names[ARCH_RESTORING]);
+        tbl_update_if_absent(u, aid);
     } else {
-        tbl_update_if_str(u, "archive_state", TBL_EQ, archive_state_name(from));
+        tbl_update_if_str(u, state, TBL_EQ, archive_state_name(from));
     }
-    tbl_update_set_str(u, "archive_state", archive_state_name(to));
+    tbl_update_set_str(u, state, archive_state_name(to));
+    const char *flag = job_model()->archived_flag;
+    if (flag && (to == ARCH_ARCHIVED || to == ARCH_NONE)) /* the deployment's job page */
+        cJSON_AddBoolToObject(u->set, flag, to == ARCH_ARCHIVED);
     watch(u, to == ARCH_ARCHIVING || to == ARCH_RESTORING ? archive_state_name(to) : NULL);
     return 0;
 }

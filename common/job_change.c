@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#define A(field) job_attr(JF_##field) /* the item attribute of a field */
+
 /* Applies u (released here) to the job; names the job in the message of a failure. */
 static int apply(struct tbl *jobs, const char *job_id, struct tbl_update *u, const char *what)
 {
@@ -41,13 +43,17 @@ int job_claim(struct tbl *jobs, const struct job *seen, const char *worker, int6
         tbl_update_release(&u);
         return rc;
     }
-    if (seen->job_status == JOB_RUNNING && strcmp(seen->worker_id ? seen->worker_id : "", worker))
-        tbl_update_if_int(&u, "lease_until", TBL_LT, now); /* a dead worker's: taken over */
-    tbl_update_if_int(&u, "attempts", seen->attempts ? TBL_EQ : TBL_NE, seen->attempts);
-    tbl_update_set_str(&u, "worker_id", worker);
-    tbl_update_set_int(&u, "lease_until", now + lease_s);
+    if (seen->job_status == JOB_RUNNING && strcmp(seen->worker_id ? seen->worker_id : "", worker)) {
+        if (seen->lease_until) /* a dead worker's: taken over */
+            tbl_update_if_int(&u, A(lease_until), TBL_LT, now);
+        else /* GAS's Python annotator keeps no lease: taken over (docs/migrate.md) */
+            tbl_update_if_absent(&u, A(lease_until));
+    }
+    tbl_update_if_int(&u, A(attempts), seen->attempts ? TBL_EQ : TBL_NE, seen->attempts);
+    tbl_update_set_str(&u, A(worker_id), worker);
+    tbl_update_set_int(&u, A(lease_until), now + lease_s);
     job_watch_until(&u, now + lease_s);
-    tbl_update_set_int(&u, "attempts", seen->attempts + 1);
+    tbl_update_set_int(&u, A(attempts), seen->attempts + 1);
     return apply(jobs, seen->job_id, &u, "claim");
 }
 
@@ -55,9 +61,9 @@ int job_renew(struct tbl *jobs, const char *job_id, const char *worker, int64_t 
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_if_str(&u, "job_status", TBL_EQ, "RUNNING");
-    tbl_update_if_str(&u, "worker_id", TBL_EQ, worker);
-    tbl_update_set_int(&u, "lease_until", gas_now_s() + lease_s);
+    tbl_update_if_str(&u, A(job_status), TBL_EQ, "RUNNING");
+    tbl_update_if_str(&u, A(worker_id), TBL_EQ, worker);
+    tbl_update_set_int(&u, A(lease_until), gas_now_s() + lease_s);
     job_watch_until(&u, gas_now_s() + lease_s);
     return apply(jobs, job_id, &u, "renew the lease");
 }
@@ -68,8 +74,8 @@ static int leave_running(struct tbl *jobs, const char *job_id, const char *worke
 {
     job_update_status(u, JOB_RUNNING, to);
     if (worker)
-        tbl_update_if_str(u, "worker_id", TBL_EQ, worker);
-    tbl_update_remove(u, "lease_until");
+        tbl_update_if_str(u, A(worker_id), TBL_EQ, worker);
+    tbl_update_remove(u, A(lease_until));
     return apply(jobs, job_id, u, what);
 }
 
@@ -78,15 +84,15 @@ int job_complete(struct tbl *jobs, const char *job_id, const char *worker,
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_set_str(&u, "s3_results_bucket", r->bucket);
-    tbl_update_set_str(&u, "s3_key_result_file", r->result_key);
-    tbl_update_set_str(&u, "s3_key_log_file", r->log_key);
-    tbl_update_set_int(&u, "complete_time", r->complete_time);
-    tbl_update_remove(&u, "error");
+    tbl_update_set_str(&u, A(s3_results_bucket), r->bucket);
+    tbl_update_set_str(&u, A(s3_key_result_file), r->result_key);
+    tbl_update_set_str(&u, A(s3_key_log_file), r->log_key);
+    tbl_update_set_int(&u, A(complete_time), r->complete_time);
+    tbl_update_remove(&u, A(error));
     if (r->annotation_build)
-        tbl_update_set_str(&u, "annotation_build", r->annotation_build);
+        tbl_update_set_str(&u, A(annotation_build), r->annotation_build);
     if (r->annotation_note)
-        tbl_update_set_str(&u, "annotation_note", r->annotation_note);
+        tbl_update_set_str(&u, A(annotation_note), r->annotation_note);
     return leave_running(jobs, job_id, worker, JOB_COMPLETED, &u, "complete");
 }
 
@@ -94,7 +100,7 @@ int job_fail(struct tbl *jobs, const char *job_id, const char *worker, const cha
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_set_str(&u, "error", why);
+    tbl_update_set_str(&u, A(error), why);
     return leave_running(jobs, job_id, worker, JOB_FAILED, &u, "fail");
 }
 
@@ -104,11 +110,11 @@ int job_requeue(struct tbl *jobs, const char *job_id, const char *worker, const 
     struct tbl_update u;
     tbl_update_init(&u);
     if (why)
-        tbl_update_set_str(&u, "error", why);
+        tbl_update_set_str(&u, A(error), why);
     if (attempts > 0)
-        tbl_update_set_int(&u, "attempts", attempts);
+        tbl_update_set_int(&u, A(attempts), attempts);
     else if (attempts == 0)
-        tbl_update_remove(&u, "attempts");
+        tbl_update_remove(&u, A(attempts));
     return leave_running(jobs, job_id, worker, JOB_PENDING, &u, "release");
 }
 
@@ -117,9 +123,9 @@ int job_retry(struct tbl *jobs, const char *job_id)
     struct tbl_update u;
     tbl_update_init(&u);
     job_update_status(&u, JOB_FAILED, JOB_PENDING);
-    tbl_update_remove(&u, "error");
-    tbl_update_remove(&u, "attempts");
-    tbl_update_remove(&u, "worker_id");
+    tbl_update_remove(&u, A(error));
+    tbl_update_remove(&u, A(attempts));
+    tbl_update_remove(&u, A(worker_id));
     return apply(jobs, job_id, &u, "retry (only FAILED jobs are retried)");
 }
 
@@ -128,7 +134,7 @@ int job_cancel(struct tbl *jobs, const char *job_id)
     struct tbl_update u;
     tbl_update_init(&u);
     job_update_status(&u, JOB_PENDING, JOB_FAILED);
-    tbl_update_set_str(&u, "error", "cancelled by an administrator");
+    tbl_update_set_str(&u, A(error), "cancelled by an administrator");
     int rc = apply(jobs, job_id, &u, "cancel");
     if (rc == GAS_ECONFLICT)
         gas_err_set(rc, "job %s is not PENDING: only PENDING jobs can be cancelled", job_id);
@@ -144,7 +150,7 @@ static int move_archive(struct tbl *jobs, const char *job_id, enum archive_state
         tbl_update_release(u);
         return rc;
     }
-    tbl_update_if_str(u, "job_status", TBL_EQ, "COMPLETED");
+    tbl_update_if_str(u, A(job_status), TBL_EQ, "COMPLETED");
     return apply(jobs, job_id, u, what);
 }
 
@@ -160,7 +166,7 @@ int job_archive_record(struct tbl *jobs, const char *job_id, const char *archive
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_set_str(&u, "results_file_archive_id", archive_id);
+    tbl_update_set_str(&u, A(results_file_archive_id), archive_id);
     return move_archive(jobs, job_id, ARCH_ARCHIVING, ARCH_ARCHIVED, &u, "record the archive");
 }
 
@@ -168,7 +174,7 @@ int job_archive_undo(struct tbl *jobs, const char *job_id)
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_remove(&u, "results_file_archive_id");
+    tbl_update_remove(&u, A(results_file_archive_id));
     return move_archive(jobs, job_id, ARCH_ARCHIVED, ARCH_NONE, &u, "undo the archive");
 }
 
@@ -176,9 +182,9 @@ int job_adopt_archived(struct tbl *jobs, const char *job_id)
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_if_absent(&u, "archive_state");
-    tbl_update_if_exists(&u, "results_file_archive_id");
-    tbl_update_set_str(&u, "archive_state", "ARCHIVED");
+    tbl_update_if_absent(&u, A(archive_state));
+    tbl_update_if_exists(&u, A(results_file_archive_id));
+    tbl_update_set_str(&u, A(archive_state), "ARCHIVED");
     return apply(jobs, job_id, &u, "adopt a legacy archive");
 }
 
@@ -188,9 +194,9 @@ int job_restore_start(struct tbl *jobs, const struct job *job, const char *retri
     struct tbl_update u;
     tbl_update_init(&u);
     job_update_archive(&u, ARCH_ARCHIVED, ARCH_RESTORING);
-    tbl_update_if_str(&u, "results_file_archive_id", TBL_EQ, job->results_file_archive_id);
-    tbl_update_set_str(&u, "retrieval_id", retrieval_id);
-    tbl_update_set_str(&u, "retrieval_tier", tier);
+    tbl_update_if_str(&u, A(results_file_archive_id), TBL_EQ, job->results_file_archive_id);
+    tbl_update_set_str(&u, A(retrieval_id), retrieval_id);
+    tbl_update_set_str(&u, A(retrieval_tier), tier);
     job_watch_until(&u, deadline);
     return apply(jobs, job->job_id, &u, "start the restore");
 }
@@ -200,9 +206,9 @@ int job_restore_failed(struct tbl *jobs, const char *job_id, const char *retriev
     struct tbl_update u;
     tbl_update_init(&u);
     job_update_archive(&u, ARCH_RESTORING, ARCH_ARCHIVED);
-    tbl_update_if_str(&u, "retrieval_id", TBL_EQ, retrieval_id);
-    tbl_update_remove(&u, "retrieval_id");
-    tbl_update_remove(&u, "retrieval_tier");
+    tbl_update_if_str(&u, A(retrieval_id), TBL_EQ, retrieval_id);
+    tbl_update_remove(&u, A(retrieval_id));
+    tbl_update_remove(&u, A(retrieval_tier));
     return apply(jobs, job_id, &u, "return to ARCHIVED");
 }
 
@@ -211,8 +217,8 @@ int job_restore_poll(struct tbl *jobs, const char *job_id, const char *retrieval
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_if_str(&u, "archive_state", TBL_EQ, "RESTORING");
-    tbl_update_if_str(&u, "retrieval_id", TBL_EQ, retrieval_id);
+    tbl_update_if_str(&u, A(archive_state), TBL_EQ, "RESTORING");
+    tbl_update_if_str(&u, A(retrieval_id), TBL_EQ, retrieval_id);
     job_watch_until(&u, deadline);
     return apply(jobs, job_id, &u, "poll the retrieval");
 }
@@ -222,13 +228,20 @@ int job_thawed(struct tbl *jobs, const struct job *job, int park_cleanup)
     struct tbl_update u;
     tbl_update_init(&u);
     job_update_archive(&u, ARCH_RESTORING, ARCH_NONE);
-    tbl_update_if_str(&u, "retrieval_id", TBL_EQ, job->retrieval_id);
-    tbl_update_remove(&u, "results_file_archive_id");
-    tbl_update_remove(&u, "retrieval_id");
-    tbl_update_remove(&u, "retrieval_tier");
-    tbl_update_set_int(&u, "restore_time", gas_now_s());
+    tbl_update_if_str(&u, A(retrieval_id), TBL_EQ, job->retrieval_id);
+    tbl_update_remove(&u, A(results_file_archive_id));
+    tbl_update_remove(&u, A(retrieval_id));
+    tbl_update_remove(&u, A(retrieval_tier));
+    tbl_update_set_int(&u, A(restore_time), gas_now_s());
+    /* where the deployment's pages look (its archive script may have removed them) */
+    if (job->s3_results_bucket)
+        tbl_update_set_str(&u, A(s3_results_bucket), job->s3_results_bucket);
+    if (job->s3_key_result_file)
+        tbl_update_set_str(&u, A(s3_key_result_file), job->s3_key_result_file);
+    if (job->s3_key_log_file)
+        tbl_update_set_str(&u, A(s3_key_log_file), job->s3_key_log_file);
     if (park_cleanup) /* deleted after this, or on redelivery if a crash comes first */
-        tbl_update_set_str(&u, "cold_cleanup_id", job->results_file_archive_id);
+        tbl_update_set_str(&u, A(cold_cleanup_id), job->results_file_archive_id);
     return apply(jobs, job->job_id, &u, "record the thaw");
 }
 
@@ -236,8 +249,8 @@ int job_cleanup_done(struct tbl *jobs, const char *job_id, const char *archive_i
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_if_str(&u, "cold_cleanup_id", TBL_EQ, archive_id);
-    tbl_update_remove(&u, "cold_cleanup_id");
+    tbl_update_if_str(&u, A(cold_cleanup_id), TBL_EQ, archive_id);
+    tbl_update_remove(&u, A(cold_cleanup_id));
     return apply(jobs, job_id, &u, "clear the cold cleanup");
 }
 
@@ -245,9 +258,9 @@ int job_notified(struct tbl *jobs, const char *job_id)
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_if_absent(&u, "notify_time");
-    tbl_update_set_int(&u, "notify_time", gas_now_s());
-    tbl_update_remove(&u, "notify_error");
+    tbl_update_if_absent(&u, A(notify_time));
+    tbl_update_set_int(&u, A(notify_time), gas_now_s());
+    tbl_update_remove(&u, A(notify_error));
     tbl_update_remove(&u, "notify_error_time");
     return apply(jobs, job_id, &u, "record the notice");
 }
@@ -256,8 +269,8 @@ int job_notify_failed(struct tbl *jobs, const char *job_id, const char *why)
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_if_absent(&u, "notify_time");
-    tbl_update_set_str(&u, "notify_error", why);
+    tbl_update_if_absent(&u, A(notify_time));
+    tbl_update_set_str(&u, A(notify_error), why);
     tbl_update_set_int(&u, "notify_error_time", gas_now_s());
     return apply(jobs, job_id, &u, "record the refused email");
 }

@@ -77,6 +77,8 @@ int msg_parse(const char *body, size_t max, cJSON **out)
 const char *msg_job_id(const cJSON *m)
 {
     const char *id = json_str(m, "job_id");
+    if (!id) /* a deployment that names the item's key otherwise publishes the item */
+        id = json_str(m, job_attr(JF_job_id));
     if (!id || !*id || strlen(id) > 128) {
         gas_err_set(GAS_EINVAL, "message has no usable job_id");
         return NULL;
@@ -229,4 +231,16 @@ int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id)
     }
     return gas_err_set(GAS_EINVAL, "thaw message is neither {job_id, retrieval_id}, a Glacier "
                                    "notification nor an S3 event");
+}
+
+char *msg_thaw_archive(const cJSON *m)
+{
+    if (json_str(m, "JobId"))
+        return json_str(m, "ArchiveId") ? xstrdup(json_str(m, "ArchiveId")) : NULL;
+    const cJSON *recs = cJSON_GetObjectItemCaseSensitive(m, "Records");
+    const cJSON *r0 = cJSON_IsArray(recs) ? cJSON_GetArrayItem(recs, 0) : NULL;
+    const cJSON *obj =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r0, "s3"), "object");
+    const char *key = json_str(obj, "key");
+    return key ? url_decode(key) : NULL;
 }

@@ -451,7 +451,7 @@ int cli_job_id(struct cli *c, struct gas_app *app, const char *arg, char **job_i
     {
         char t[32];
         int64_t submit = 0;
-        json_int(it, "submit_time", &submit);
+        job_item_num(it, JF_submit_time, &submit);
         fprintf(stderr, "  %s  %-14s %-9s  %s  %s\n", json_str(it, "job_id"),
                 json_str(it, "user_id") ? json_str(it, "user_id") : "?",
                 json_str(it, "job_status") ? json_str(it, "job_status") : "?",

@@ -164,15 +164,14 @@ static void add_page(struct job_list *l, cJSON *items)
     cJSON *it = items ? items->child : NULL;
     while (it) {
         cJSON *next = it->next;
-        const char *s = json_str(it, "job_status"), *a = json_str(it, "archive_state");
-        if (!a)
-            a = json_str(it, "results_file_archive_id") ? "ARCHIVED" : "NONE";
+        const char *s = json_str(it, "job_status");
+        const char *a = archive_state_name((enum archive_state)job_item_archive(it));
         if (!l->status || (s && !strcasecmp(s, l->status)) || !strcasecmp(a, l->status)) {
             if (l->n == l->cap)
                 l->v = xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 256) * sizeof *l->v);
             struct job_row *r = &l->v[l->n++];
             memset(r, 0, sizeof *r);
-            json_int(it, "submit_time", &r->submit);
+            job_item_num(it, JF_submit_time, &r->submit);
             r->id = dup_or(json_str(it, "job_id"), "?");
             if (l->json) {
                 r->item = cJSON_DetachItemViaPointer(items, it);

@@ -57,16 +57,13 @@ static void row_from_json(struct job_row *r, const cJSON *it)
         if ((unsigned char)*p < 0x20)
             *p = ' ';
     r->status = (signed char)job_status_parse(json_str(it, "job_status"));
-    const char *a = json_str(it, "archive_state");
-    r->archive = (signed char)(a                                         ? archive_state_parse(a)
-                               : json_str(it, "results_file_archive_id") ? ARCH_ARCHIVED
-                                                                         : ARCH_NONE);
-    json_int(it, "submit_time", &r->submit);
-    json_int(it, "complete_time", &r->complete);
+    r->archive = (signed char)job_item_archive(it);
+    job_item_num(it, JF_submit_time, &r->submit);
+    job_item_num(it, JF_complete_time, &r->complete);
     json_int(it, "attempts", &r->attempts);
     int64_t t = 0;
     r->changed = r->complete > r->submit ? r->complete : r->submit;
-    if (!json_int(it, "restore_time", &t) && t > r->changed)
+    if (!job_item_num(it, JF_restore_time, &t) && t > r->changed)
         r->changed = t;
 }
 

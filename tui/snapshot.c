@@ -55,11 +55,8 @@ static void jobs(struct gas_app *app, struct snapshot *s)
         cJSON *it;
         cJSON_ArrayForEach(it, pg.items)
         {
-            const char *a = json_str(it, "archive_state");
-            snapshot_count_job(
-                s, job_status_parse(json_str(it, "job_status")),
-                a ? archive_state_parse(a)
-                  : (json_str(it, "results_file_archive_id") ? ARCH_ARCHIVED : ARCH_NONE));
+            snapshot_count_job(s, job_status_parse(json_str(it, "job_status")),
+                               job_item_archive(it));
         }
         tbl_page_release(&pg);
     } while (cursor);

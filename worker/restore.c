@@ -19,7 +19,7 @@
 /* A legacy item (no archive_state, an archive id): mark it ARCHIVED. */
 static int adopt_legacy(struct pipe_ctx *ctx, const cJSON *item, const char *job_id)
 {
-    if (cJSON_GetObjectItemCaseSensitive(item, "archive_state"))
+    if (cJSON_GetObjectItemCaseSensitive(item, job_attr(JF_archive_state)))
         return 0;
     int rc = job_adopt_archived(ctx->app->jobs, job_id);
     return rc == GAS_ECONFLICT ? 0 : rc;
@@ -96,7 +96,7 @@ enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
         log_info("restore", "user %s is not premium (any more): nothing to restore", user_id);
         return PIPE_ACK;
     }
-    int failures = 0, started = 0;
+    int failures = 0, started = 0, unreadable = 0;
     char *cursor = NULL;
     do {
         struct tbl_page pg;
@@ -109,8 +109,12 @@ enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
         cJSON_ArrayForEach(item, pg.items)
         {
             struct job job;
-            if (job_from_json(item, &job))
+            if (job_from_json(item, &job)) { /* never skipped silently */
+                log_warn("restore", "user %s: an item gasd cannot read (%s): not restored", user_id,
+                         gas_errmsg());
+                unreadable++;
                 continue;
+            }
             if (job.archive_state == ARCH_ARCHIVED && job.results_file_archive_id) {
                 if (adopt_legacy(ctx, item, job.job_id) || restore_job(ctx, &job)) {
                     log_warn("restore", "%s", gas_errmsg());
@@ -124,6 +128,7 @@ enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
         cursor = pg.next ? xstrdup(pg.next) : NULL;
         tbl_page_release(&pg);
     } while (cursor);
-    log_info("restore", "user %s: %d retrievals started, %d failed", user_id, started, failures);
+    log_info("restore", "user %s: %d retrievals started, %d failed, %d items unreadable", user_id,
+             started, failures, unreadable);
     return failures ? PIPE_RETRY : PIPE_ACK;
 }

@@ -4,7 +4,9 @@
  * id to delete is parked in cold_cleanup_id by the same update that drops it, so a crash
  * before the delete is finished on redelivery. A retrieval not ready yet is checked again
  * thaw_poll_interval later by a fresh delayed message (which does not count towards the
- * dead-letter limit); a failed one sends the job back to ARCHIVED. */
+ * dead-letter limit); a failed one sends the job back to ARCHIVED. A retrieval started
+ * outside gasd (a deployment's restore script) is adopted when the job is ARCHIVED under
+ * the archive it names; a notice that matches nothing is dead-lettered with the reason. */
 #include "worker.h"
 
 #include "gas/err.h"
@@ -75,6 +77,68 @@ static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job)
     return del ? cleanup(ctx, job->job_id, job->results_file_archive_id) : PIPE_ACK;
 }
 
+/* A retrieval gasd did not start (a deployment's own restore script): adopted when the
+ * job is ARCHIVED under the archive the notice names; the thaw then proceeds. */
+static enum pipe_result adopt(struct pipe_ctx *ctx, const cJSON *body, struct job *job,
+                              const char *rid)
+{
+    char *aid = msg_thaw_archive(body);
+    int match = aid && job->results_file_archive_id && !strcmp(aid, job->results_file_archive_id);
+    if (!match) {
+        gas_err_set(GAS_EINVAL,
+                    "job %s is ARCHIVED as %.40s, the notice is about archive %.40s: not adopted",
+                    job->job_id, job->results_file_archive_id ? job->results_file_archive_id : "-",
+                    aid ? aid : "(none named)");
+        free(aid);
+        return PIPE_DEAD;
+    }
+    free(aid);
+    if (!job->s3_results_bucket || !job->s3_key_result_file) {
+        gas_err_set(GAS_EINVAL, "job %s: no result key to restore to (no input_file_name either)",
+                    job->job_id);
+        return PIPE_DEAD;
+    }
+    if (!rid)
+        rid = job->results_file_archive_id; /* cold_mode s3: the retrieval is the archive */
+    const char *tier = json_str(body, "Tier") ? json_str(body, "Tier") : "Standard";
+    int rc = job_adopt_archived(ctx->app->jobs, job->job_id); /* an item without archive_state */
+    if (rc && rc != GAS_ECONFLICT)
+        return pipe_result_of(rc);
+    rc = job_restore_start(ctx->app->jobs, job, rid, tier,
+                           gas_now_s() + 2 * cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL) +
+                               cfg_int(ctx->cfg, CFG_JOB_LEASE));
+    if (rc == GAS_ECONFLICT)
+        return PIPE_RETRY; /* it moved meanwhile: look again */
+    if (rc)
+        return pipe_result_of(rc);
+    log_info("thaw", "retrieval %.24s... started outside gasd adopted: job RESTORING", rid);
+    job->archive_state = ARCH_RESTORING;
+    free(job->retrieval_id);
+    job->retrieval_id = xstrdup(rid);
+    return thaw_job(ctx, job);
+}
+
+/* The job is in no state this notice can move: say why (dead-lettered) or, for a
+ * duplicate of work done, log it and let it go. */
+static enum pipe_result unmatched(const cJSON *body, const struct job *job, const char *rid)
+{
+    if (job->archive_state == ARCH_NONE) {
+        log_info("thaw", "job already thawed: notice for retrieval %.24s dropped",
+                 rid ? rid : "(unnamed)");
+        return PIPE_ACK;
+    }
+    if (json_str(body, "job_id")) { /* our own poll message, superseded */
+        log_info("thaw", "poll for retrieval %.24s dropped: the job is %s now", rid ? rid : "-",
+                 archive_state_name(job->archive_state));
+        return PIPE_ACK;
+    }
+    gas_err_set(GAS_EINVAL, "job %s is %s/%s%s%s: the notice for retrieval %.40s matches nothing",
+                job->job_id, job_status_name(job->job_status),
+                archive_state_name(job->archive_state), job->retrieval_id ? " restoring " : "",
+                job->retrieval_id ? job->retrieval_id : "", rid ? rid : "(unnamed)");
+    return PIPE_DEAD;
+}
+
 enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
 {
     char *job_id = NULL, *rid = NULL;
@@ -93,14 +157,20 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
         r = pipe_result_of(rc);
         goto out;
     }
-    if (job.archive_state == ARCH_NONE) { /* thawed already; finish a cleanup a crash left */
-        if (job.cold_cleanup_id)
-            r = cleanup(ctx, job_id, job.cold_cleanup_id);
+    if (job.archive_state == ARCH_NONE && job.cold_cleanup_id) { /* finish a crash's cleanup */
+        r = cleanup(ctx, job_id, job.cold_cleanup_id);
+        goto out;
+    }
+    if (job.job_status == JOB_COMPLETED && job.archive_state == ARCH_ARCHIVED &&
+        !json_str(body, "job_id")) {
+        r = adopt(ctx, body, &job, rid);
         goto out;
     }
     if (job.archive_state != ARCH_RESTORING || !job.retrieval_id ||
-        (rid && strcmp(rid, job.retrieval_id)))
-        goto out; /* a stale notice */
+        (rid && strcmp(rid, job.retrieval_id))) {
+        r = unmatched(body, &job, rid);
+        goto out;
+    }
     if (!job.s3_results_bucket || !job.s3_key_result_file || !job.results_file_archive_id) {
         gas_err_set(GAS_EINVAL, "job %s is RESTORING without result keys or archive id", job_id);
         r = PIPE_DEAD;

@@ -7,6 +7,7 @@
 #include "aws.h"
 
 #include "gas/err.h"
+#include "gas/job.h"
 #include "gas/json.h"
 #include "gas/log.h"
 #include "gas/util.h"
@@ -295,11 +296,20 @@ static int page(struct tbl *t, const char *op, cJSON *in, const char *cursor, in
     return 0;
 }
 
+/* The name of the index on index_attr: the deployment's jobs_index for the jobs table's
+ * user attribute, else "<attr>_index" (the caller's). */
+static char *index_name(const char *index_attr)
+{
+    if (!strcmp(index_attr, job_attr(JF_user_id)))
+        return xstrdup(job_model()->user_index);
+    return xasprintf("%s_index", index_attr);
+}
+
 static int d_query(struct tbl *t, const char *value, const char *cursor, int limit,
                    struct tbl_page *pg)
 {
     cJSON *in = request(t);
-    char *index = xasprintf("%s_index", t->index_attr);
+    char *index = index_name(t->index_attr);
     cJSON_AddStringToObject(in, "IndexName", index);
     free(index);
     cJSON_AddStringToObject(in, "KeyConditionExpression", "#i = :v");
@@ -468,7 +478,7 @@ int aws_table_create(struct gas_backend *be, const char *name, const char *key_a
         cJSON_AddItemToArray(defs, attr_def(index_attr));
         cJSON *gsis = cJSON_AddArrayToObject(in, "GlobalSecondaryIndexes"),
               *g = cJSON_CreateObject();
-        char *iname = xasprintf("%s_index", index_attr);
+        char *iname = index_name(index_attr);
         cJSON_AddStringToObject(g, "IndexName", iname);
         free(iname);
         cJSON_AddItemToObject(g, "KeySchema", hash_key(index_attr));

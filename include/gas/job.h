@@ -51,6 +51,14 @@ enum user_role { ROLE_FREE, ROLE_PREMIUM };
     X(annotation_note, STR, 0)  /* why not annotated, or the first warning */                      \
     X(notify_error, STR, 0)     /* why the last email was refused (SES), until one goes out */
 
+/* The fields by number (JF_job_id, ...), for job_attr. */
+enum job_field {
+#define JOB_ENUM(name, kind, required) JF_##name,
+    JOB_FIELDS(JOB_ENUM)
+#undef JOB_ENUM
+        JF_COUNT
+};
+
 typedef char *job_kind_STR;
 typedef int64_t job_kind_NUM;
 typedef enum job_status job_kind_STATUS;
@@ -60,6 +68,12 @@ struct job {
 #define JOB_MEMBER(name, kind, required) job_kind_##kind name;
     JOB_FIELDS(JOB_MEMBER)
 #undef JOB_MEMBER
+    /* How the item wrote a number that was not a plain integer ("n1700000000.25" for a
+     * fraction, "s1700000000" for a string), kept so job_to_json writes it back as written. */
+    char written[JF_COUNT][32];
+    /* The item says ARCHIVED but the archive id is gone and the result is hot again
+     * (restored by another tool): read as NONE, the next archive transition repairs it. */
+    int restored_elsewhere;
 };
 
 struct user {
@@ -75,11 +89,41 @@ int archive_state_parse(const char *name);
 const char *user_role_name(enum user_role r); /* "free_user", "premium_user" */
 int user_role_parse(const char *name);
 
-/* Reads an item. Missing required attributes (job_id, user_id, job_status) or values of
- * the wrong type are GAS_EINVAL naming the attribute. An item written by GAS's Python
- * code has no archive_state: it is ARCHIVED when results_file_archive_id is present,
- * else NONE. */
+/* The deployment's table shape (job_model_configure; defaults: the GAS framework's):
+ * the item attribute of every field, the archived flag its job page reads (NULL: none),
+ * the user index, and the key prefix and buckets a missing key is rebuilt from. */
+struct job_model {
+    const char *attr[JF_COUNT];
+    const char *archived_flag;
+    const char *user_index;
+    const char *key_prefix, *inputs_bucket, *results_bucket;
+};
+struct cfg;
+/* Sets the model from cfg (job_attributes, job_archived_flag, jobs_index, key_prefix,
+ * the buckets); GAS_EINVAL naming a bad job_attributes entry. Called once at start,
+ * before any thread reads the model. NULL: back to the defaults. */
+int job_model_configure(const struct cfg *cfg);
+const struct job_model *job_model(void);
+/* The item attribute of a field in this deployment ("results_file_archive_id", ...). */
+const char *job_attr(enum job_field f);
+
+/* Reads an item in any shape GAS's Python code writes, through the model's attribute
+ * names. Missing required attributes (job_id, user_id, job_status) or values of the
+ * wrong type are GAS_EINVAL naming the attribute. Numbers: integers, fractions
+ * (time.time()) or numeric strings, whole seconds kept (and the text as written, for
+ * job_to_json). archive_state absent: ARCHIVED when an archive id is present (or the
+ * archived flag is true), else NONE; ARCHIVED without an archive id but with a result
+ * key: NONE (restored_elsewhere). A COMPLETED item without result bucket or keys gets them
+ * rebuilt from the key layout <prefix>/<user_id>/<job_id>~<file> and the configured
+ * results bucket; input_file_name from the input key. */
 int job_from_json(const cJSON *item, struct job *job);
+/* One number field of a raw item (the deployment's attribute, any shape job_from_json
+ * reads: whole seconds of a fraction or numeric string); GAS_ENOTFOUND if absent. For
+ * readers of raw items (lists) that do not build a struct job. */
+int job_item_num(const cJSON *item, enum job_field f, int64_t *out);
+/* The archive_state job_from_json would give a raw item (absent: derived; ARCHIVED with
+ * the archive id gone on a completed job: NONE), or -1 if the attribute is not a state. */
+int job_item_archive(const cJSON *item);
 /* The item for job (the caller's). Absent optional fields are left out. */
 cJSON *job_to_json(const struct job *job);
 void job_release(struct job *job);
@@ -137,7 +181,8 @@ int job_restore_start(struct tbl *jobs, const struct job *job, const char *retri
 int job_restore_failed(struct tbl *jobs, const char *job_id, const char *retrieval_id);
 int job_restore_poll(struct tbl *jobs, const char *job_id, const char *retrieval_id,
                      int64_t deadline);
-/* RESTORING -> NONE; park_cleanup keeps the archive id in cold_cleanup_id for the delete. */
+/* RESTORING -> NONE, the result bucket and keys written (an archive script may have removed
+ * them); park_cleanup keeps the archive id in cold_cleanup_id for the delete. */
 int job_thawed(struct tbl *jobs, const struct job *job, int park_cleanup);
 int job_cleanup_done(struct tbl *jobs, const char *job_id, const char *archive_id);
 int job_notified(struct tbl *jobs, const char *job_id);

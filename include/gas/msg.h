@@ -28,5 +28,9 @@ char *msg_thaw(const char *job_id, const char *retrieval_id);
  * MSG_IGNORE (> 0) for a message with nothing to do (S3's s3:TestEvent). */
 #define MSG_IGNORE 1
 int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id);
+/* The archive a completion notice is about (the caller's), or NULL: a Glacier
+ * notification's ArchiveId, an S3 restore event's object key (in cold_mode s3 the archive
+ * id is the key). For adopting a retrieval started outside gasd. */
+char *msg_thaw_archive(const cJSON *m);
 
 #endif

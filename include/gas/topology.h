@@ -4,14 +4,16 @@
 #ifndef GAS_TOPOLOGY_H
 #define GAS_TOPOLOGY_H
 
+#include "gas/job.h"
+
 #include <stdio.h>
 
 struct cfg;
 struct gas_backend;
 
-/* Attribute names of GAS's tables. */
-#define JOBS_KEY    "job_id"
-#define JOBS_INDEX  "user_id" /* GSI user_id_index */
+/* Attribute names of GAS's tables (the jobs table's as the deployment names them). */
+#define JOBS_KEY    job_attr(JF_job_id)
+#define JOBS_INDEX  job_attr(JF_user_id) /* GSI jobs_index (user_id_index) */
 #define USERS_KEY   "user_id"
 #define WORKERS_KEY "worker_id"
 

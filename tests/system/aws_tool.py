@@ -10,6 +10,33 @@
 #                                                       the result uploaded to the Glacier
 #                                                       vault, the item holding only
 #                                                       results_file_archive_id; prints it
+#   aws_tool.py deploy-table TABLE INDEX                a jobs table as a GAS deployment made it
+#                                                       (its own user index name)
+#   aws_tool.py deploy-submit TABLE TOPIC BUCKET USER FILE SHAPE
+#                                                       a job as another deployment's web app
+#                                                       makes it; SHAPE: pylit (time.time()
+#                                                       submit_time, str(dict) published) or
+#                                                       strtime (submit_time a string)
+#   aws_tool.py deploy-archived TABLE VAULT BUCKET USER FILE SHAPE
+#                                                       a result archived by a deployment's
+#                                                       archive script: fractional times, no
+#                                                       archive_state, no s3_key_result_file
+#                                                       nor s3_results_bucket (SHAPE nokeys)
+#                                                       or result_archive_id + archived=True
+#                                                       (SHAPE renamed), or nokeys with a
+#                                                       submit_time of "yesterday" (SHAPE
+#                                                       broken); prints "JOB ARCHIVE"
+#   aws_tool.py deploy-retrieve VAULT ARCHIVE DESC TOPIC
+#                                                       a retrieval started by a deployment's
+#                                                       restore script (description DESC),
+#                                                       and the completion notice Glacier
+#                                                       publishes to TOPIC
+#   aws_tool.py notice TOPIC ARCHIVE DESC               a Glacier completion notice for a
+#                                                       retrieval of ARCHIVE (no retrieval)
+#   aws_tool.py restore-elsewhere TABLE JOB BUCKET KEY FILE
+#                                                       another tool put the result back and
+#                                                       dropped the archive id (ARCHIVED kept)
+#   aws_tool.py item-json TABLE JOB                     the whole item, numbers as written
 #   aws_tool.py iam-user NAME                           an IAM user with full access and an
 #                                                       access key; prints "KEY SECRET"
 #   aws_tool.py secret NAME JSON                        a Secrets Manager secret (SecretString)
@@ -100,6 +127,101 @@ def legacy(table, vault, bucket, user, path):
     print(job_id)
 
 
+def table_of(name):
+    return boto3.resource("dynamodb", endpoint_url=ep, region_name=region).Table(name)
+
+
+def deploy_table(table, index):
+    client("dynamodb").create_table(
+        TableName=table, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "job_id", "AttributeType": "S"},
+                              {"AttributeName": "user_id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "job_id", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[{"IndexName": index,
+                                 "KeySchema": [{"AttributeName": "user_id", "KeyType": "HASH"}],
+                                 "Projection": {"ProjectionType": "ALL"}}])
+
+
+def deploy_submit(table, topic, bucket, user, path, shape):
+    from decimal import Decimal
+    job_id = str(uuid.uuid4())
+    name = os.path.basename(path)
+    key = "gas/%s/%s~%s" % (user, job_id, name)
+    client("s3").upload_file(path, bucket, key)
+    now = Decimal(str(time.time()))
+    item = {"job_id": job_id, "user_id": user, "input_file_name": name,
+            "s3_inputs_bucket": bucket, "s3_key_input_file": key,
+            "submit_time": now if shape == "pylit" else str(int(now)),
+            "job_status": "PENDING"}
+    table_of(table).put_item(Item=item)
+    body = str(item) if shape == "pylit" else json.dumps(item)
+    client("sns").publish(TopicArn=topic_arn(topic), Message=body)
+    print(job_id)
+
+
+def deploy_archived(table, vault, bucket, user, path, shape):
+    from decimal import Decimal
+    job_id = str(uuid.uuid4())
+    name = os.path.basename(path)
+    base = name[:-4] if name.endswith(".vcf") else name
+    result_key = "gas/%s/%s~%s.annot.vcf" % (user, job_id, base)
+    with open(path, "rb") as f:
+        arch = client("glacier").upload_archive(vaultName=vault, body=f.read(),
+                                                archiveDescription=result_key)
+    now = time.time()
+    item = {"job_id": job_id, "user_id": user, "input_file_name": name,
+            "s3_inputs_bucket": bucket,
+            "s3_key_input_file": "gas/%s/%s~%s" % (user, job_id, name),
+            "submit_time": Decimal(str(now - 7200)), "job_status": "COMPLETED",
+            "s3_key_log_file": "gas/%s/%s~%s.vcf.count.log" % (user, job_id, base),
+            "complete_time": Decimal(str(now - 7000))}
+    if shape == "renamed":
+        item.update({"s3_results_bucket": bucket, "s3_key_result_file": result_key,
+                     "result_archive_id": arch["archiveId"], "archived": True})
+    else:
+        item["results_file_archive_id"] = arch["archiveId"]
+    if shape == "broken":
+        item["submit_time"] = "yesterday"
+    table_of(table).put_item(Item=item)
+    print(job_id, arch["archiveId"])
+
+
+def deploy_retrieve(vault, archive, desc, topic):
+    g = client("glacier")
+    job = g.initiate_job(vaultName=vault, jobParameters={
+        "Type": "archive-retrieval", "ArchiveId": archive, "Description": desc,
+        "Tier": "Expedited"})
+    for _ in range(600):
+        if g.describe_job(vaultName=vault, jobId=job["jobId"])["Completed"]:
+            break
+        time.sleep(0.1)
+    notice = {"Action": "ArchiveRetrieval", "ArchiveId": archive, "JobId": job["jobId"],
+              "JobDescription": desc, "StatusCode": "Succeeded", "Completed": True,
+              "Tier": "Expedited", "VaultARN": "arn:aws:glacier:%s:000000000000:vaults/%s"
+              % (region, vault)}
+    client("sns").publish(TopicArn=topic_arn(topic), Message=json.dumps(notice))
+    print(job["jobId"])
+
+
+def notice(topic, archive, desc):
+    body = {"Action": "ArchiveRetrieval", "ArchiveId": archive, "JobId": "foreign-" + archive,
+            "JobDescription": desc, "StatusCode": "Succeeded", "Completed": True}
+    client("sns").publish(TopicArn=topic_arn(topic), Message=json.dumps(body))
+
+
+def restore_elsewhere(table, job_id, bucket, key, path):
+    client("s3").upload_file(path, bucket, key)
+    table_of(table).update_item(Key={"job_id": job_id},
+                                UpdateExpression="REMOVE results_file_archive_id")
+
+
+def item_json(table, job_id):
+    it = table_of(table).get_item(Key={"job_id": job_id}).get("Item")
+    if not it:
+        sys.exit(1)
+    print(json.dumps(it, default=str, sort_keys=True))
+
+
 def iam_user(name):
     iam = client("iam")
     iam.create_user(UserName=name)
@@ -132,7 +254,10 @@ def ses_sent(source):
 
 
 cmds = {"submit": submit, "item": item, "exists": exists, "storage-class": storage_class,
-        "legacy": legacy, "iam-user": iam_user,
+        "legacy": legacy, "iam-user": iam_user, "deploy-table": deploy_table,
+        "deploy-submit": deploy_submit, "deploy-archived": deploy_archived,
+        "deploy-retrieve": deploy_retrieve, "item-json": item_json, "notice": notice,
+        "restore-elsewhere": restore_elsewhere,
         "secret": secret, "put-secret": put_secret, "ses-verify": ses_verify, "ses-sent": ses_sent}
 if len(sys.argv) < 2 or sys.argv[1] not in cmds:
     sys.exit("usage: aws_tool.py " + "|".join(cmds) + " ...")

@@ -70,7 +70,7 @@ static void bad_items_name_the_attribute(void)
         {"{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"DONE\"}", "job_status \"DONE\""},
         {"{\"job_id\":\"a\",\"user_id\":7,\"job_status\":\"PENDING\"}", "user_id is not a string"},
         {"{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"PENDING\",\"submit_time\":\"x\"}",
-         "submit_time is not a number"},
+         "submit_time \"x\" is not a number"},
         {"{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"PENDING\",\"archive_state\":"
          "\"GONE\"}",
          "archive_state \"GONE\""},
@@ -108,9 +108,17 @@ static void transitions(void)
     cJSON *plain = parse("{\"job_id\":\"a\",\"job_status\":\"COMPLETED\"}");
     cJSON *legacy = parse("{\"job_id\":\"a\",\"results_file_archive_id\":\"x\"}");
     cJSON *arch = parse("{\"job_id\":\"a\",\"archive_state\":\"ARCHIVED\"}");
+    cJSON *ours = parse("{\"job_id\":\"a\",\"archive_state\":\"ARCHIVED\","
+                        "\"results_file_archive_id\":\"x\"}");
+    cJSON *busy = parse("{\"job_id\":\"a\",\"archive_state\":\"RESTORING\"}");
     CHECK(tbl_update_check(&u, plain));
     CHECK(!tbl_update_check(&u, legacy));
-    CHECK(!tbl_update_check(&u, arch));
+    CHECK(!tbl_update_check(&u, ours));
+    CHECK(!tbl_update_check(&u, busy));
+    /* ARCHIVED with the archive id gone: restored by another tool, repaired by the update */
+    CHECK(tbl_update_check(&u, arch));
+    cJSON_Delete(ours);
+    cJSON_Delete(busy);
     tbl_update_apply(&u, plain);
     CHECK_STR(json_str(plain, "archive_state"), "ARCHIVING");
     cJSON_Delete(plain);
@@ -196,6 +204,22 @@ static void typed_transitions(void)
     CHECK_STR(attr(t, "j1", TBL_WATCH), ""); /* out of the due index */
     j.attempts = 1;
     CHECK_OK(job_claim(t, &j, "w1", 60));
+    /* RUNNING under GAS's Python annotator (no worker, no lease) is taken over; one under
+     * a live lease is not */
+    struct job py = {.job_id = "py", .user_id = "u1", .job_status = JOB_PENDING};
+    CHECK_OK(job_submit(t, &py));
+    struct tbl_update pu;
+    tbl_update_init(&pu);
+    tbl_update_set_str(&pu, "job_status", "RUNNING");
+    CHECK_OK(tbl_update(t, "py", &pu, NULL));
+    tbl_update_release(&pu);
+    py.job_status = JOB_RUNNING;
+    CHECK_OK(job_claim(t, &py, "w1", 60));
+    CHECK_STR(attr(t, "py", "worker_id"), "w1");
+    py.worker_id = "w1";
+    py.lease_until = gas_now_s() + 60;
+    py.attempts = 1;
+    CHECK_RC(job_claim(t, &py, "w2", 60), GAS_ECONFLICT);
     struct job_result r = {"b", "k.annot.vcf", "k.count.log", 1700000000, NULL, NULL};
     CHECK_RC(job_complete(t, "j1", "w2", &r), GAS_ECONFLICT);
     CHECK_OK(job_complete(t, "j1", "w1", &r));
@@ -350,12 +374,242 @@ static void python_literal_bodies(void)
     CHECK_RC(msg_parse("{'a': 'xxxxxxxxxxxxxxxx'}", 10, &m), GAS_ETOOBIG);
 }
 
+/* Every shape GAS's Python code writes: numbers as integers, fractions (time.time()) or
+ * numeric strings, kept as written on the way back. */
+static void python_numbers_kept_as_written(void)
+{
+    cJSON *j = parse("{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"COMPLETED\","
+                     "\"submit_time\":1700000000.6251234,\"complete_time\":\"1700000100.5\","
+                     "\"restore_time\":\"1700000200\",\"attempts\":2}");
+    struct job job;
+    CHECK_OK(job_from_json(j, &job));
+    CHECK_INT(job.submit_time, 1700000000);
+    CHECK_INT(job.complete_time, 1700000100);
+    CHECK_INT(job.restore_time, 1700000200);
+    CHECK_INT(job.attempts, 2);
+    cJSON *back = job_to_json(&job);
+    const cJSON *st = cJSON_GetObjectItem(back, "submit_time");
+    CHECK(cJSON_IsNumber(st) && st->valuedouble == 1700000000.6251234);
+    CHECK_STR(json_str(back, "complete_time"), "1700000100.5");
+    CHECK_STR(json_str(back, "restore_time"), "1700000200");
+    CHECK(cJSON_IsNumber(cJSON_GetObjectItem(back, "attempts")));
+    /* a value changed since is written as gasd writes numbers */
+    job.complete_time = 1700000999;
+    cJSON *changed = job_to_json(&job);
+    CHECK(cJSON_IsNumber(cJSON_GetObjectItem(changed, "complete_time")));
+    CHECK_INT((int64_t)cJSON_GetObjectItem(changed, "complete_time")->valuedouble, 1700000999);
+    cJSON_Delete(changed);
+    cJSON_Delete(back);
+    job_release(&job);
+    cJSON_Delete(j);
+    int64_t n = 0;
+    j = parse("{\"submit_time\":1700000000.9,\"complete_time\":\"12\"}");
+    CHECK_OK(job_item_num(j, JF_submit_time, &n));
+    CHECK_INT(n, 1700000000);
+    CHECK_OK(job_item_num(j, JF_complete_time, &n));
+    CHECK_INT(n, 12);
+    CHECK_RC(job_item_num(j, JF_restore_time, &n), GAS_ENOTFOUND);
+    cJSON_Delete(j);
+    const char *bad[] = {"\"1e400\"", "\" 17\"", "\"17x\"", "true", "1e300", "\"\""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *text = xasprintf("{\"job_id\":\"a\",\"user_id\":\"u\",\"job_status\":\"PENDING\","
+                               "\"submit_time\":%s}",
+                               bad[i]);
+        j = parse(text);
+        CHECK_RC(job_from_json(j, &job), GAS_EINVAL);
+        CHECK(strstr(gas_errmsg(), "submit_time") != NULL);
+        cJSON_Delete(j);
+        free(text);
+    }
+}
+
+/* Result keys and bucket missing (a deployment's archive script removes them): rebuilt
+ * from the key layout and the configured bucket; input_file_name from the input key. */
+static void missing_keys_rebuilt(void)
+{
+    cJSON *j = parse("{\"job_id\":\"j1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETED\","
+                     "\"s3_key_input_file\":\"jrm/u1/j1~free 1.vcf\",\"complete_time\":5,"
+                     "\"results_file_archive_id\":\"arch-9\"}");
+    struct job job;
+    CHECK_OK(job_from_json(j, &job));
+    CHECK_STR(job.input_file_name, "free 1.vcf");
+    CHECK_STR(job.s3_results_bucket, "gas-results");
+    CHECK_STR(job.s3_key_result_file, "gas/u1/j1~free 1.annot.vcf");
+    CHECK_STR(job.s3_key_log_file, "gas/u1/j1~free 1.vcf.count.log");
+    CHECK_INT(job.archive_state, ARCH_ARCHIVED);
+    CHECK(!job.restored_elsewhere);
+    job_release(&job);
+    /* with the deployment's prefix and bucket */
+    struct cfg *cfg = cfg_new();
+    cfg_set(cfg, "key_prefix", "jrm", "test");
+    cfg_set(cfg, "results_bucket", "gas-results-jrm", "test");
+    CHECK_OK(job_model_configure(cfg));
+    CHECK_OK(job_from_json(j, &job));
+    CHECK_STR(job.s3_results_bucket, "gas-results-jrm");
+    CHECK_STR(job.s3_key_result_file, "jrm/u1/j1~free 1.annot.vcf");
+    job_release(&job);
+    cJSON_Delete(j);
+    /* not completed: nothing made up; an unsafe part: no key */
+    j = parse("{\"job_id\":\"j1\",\"user_id\":\"u1\",\"job_status\":\"RUNNING\","
+              "\"input_file_name\":\"a.vcf\"}");
+    CHECK_OK(job_from_json(j, &job));
+    CHECK(job.s3_key_result_file == NULL && job.s3_results_bucket == NULL);
+    job_release(&job);
+    cJSON_Delete(j);
+    j = parse("{\"job_id\":\"..\",\"user_id\":\"u1\",\"job_status\":\"COMPLETED\","
+              "\"input_file_name\":\"a.vcf\"}");
+    CHECK_OK(job_from_json(j, &job));
+    CHECK(job.s3_key_result_file == NULL);
+    job_release(&job);
+    cJSON_Delete(j);
+    CHECK_OK(job_model_configure(NULL));
+    cfg_free(cfg);
+}
+
+/* ARCHIVED, archive id gone, result key there: restored by another tool, shown as NONE. */
+static void restored_elsewhere_reads_none(void)
+{
+    cJSON *j = parse("{\"job_id\":\"j1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETED\","
+                     "\"archive_state\":\"ARCHIVED\",\"input_file_name\":\"a.vcf\"}");
+    struct job job;
+    CHECK_OK(job_from_json(j, &job));
+    CHECK_INT(job.archive_state, ARCH_NONE);
+    CHECK(job.restored_elsewhere);
+    CHECK_STR(job_display_state(&job), "download");
+    CHECK_INT(job_item_archive(j), ARCH_NONE); /* lists read raw items the same way */
+    job_release(&job);
+    cJSON_Delete(j);
+    j = parse("{\"job_id\":\"j1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETED\","
+              "\"results_file_archive_id\":\"x\",\"input_file_name\":\"a.vcf\"}");
+    CHECK_INT(job_item_archive(j), ARCH_ARCHIVED);
+    cJSON_Delete(j);
+    j = parse("{\"job_id\":\"j1\",\"archive_state\":\"LOST\"}");
+    CHECK_INT(job_item_archive(j), -1);
+    cJSON_Delete(j);
+    /* no result key to show: still ARCHIVED (nothing to download) */
+    j = parse("{\"job_id\":\"j1\",\"user_id\":\"u1\",\"job_status\":\"FAILED\","
+              "\"archive_state\":\"ARCHIVED\"}");
+    CHECK_OK(job_from_json(j, &job));
+    CHECK_INT(job.archive_state, ARCH_ARCHIVED);
+    job_release(&job);
+    cJSON_Delete(j);
+}
+
+/* Another deployment's names: the archive id in result_archive_id, an archived flag its
+ * job page reads, the user index user_id-index. */
+static void deployment_names(void)
+{
+    struct cfg *cfg = cfg_new();
+    cfg_set(cfg, "job_attributes",
+            " results_file_archive_id = result_archive_id,"
+            "submit_time=created_at",
+            "test");
+    cfg_set(cfg, "job_archived_flag", "archived", "test");
+    cfg_set(cfg, "jobs_index", "user_id-index", "test");
+    CHECK_OK(job_model_configure(cfg));
+    CHECK_STR(job_attr(JF_results_file_archive_id), "result_archive_id");
+    CHECK_STR(job_attr(JF_submit_time), "created_at");
+    CHECK_STR(job_attr(JF_job_id), "job_id");
+    CHECK_STR(job_model()->user_index, "user_id-index");
+    cJSON *j = parse("{\"job_id\":\"j1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETED\","
+                     "\"created_at\":1.5,\"result_archive_id\":\"x\",\"archived\":true,"
+                     "\"input_file_name\":\"a.vcf\"}");
+    struct job job;
+    CHECK_OK(job_from_json(j, &job));
+    CHECK_STR(job.results_file_archive_id, "x");
+    CHECK_INT(job.archive_state, ARCH_ARCHIVED);
+    CHECK_INT(job.submit_time, 1);
+    CHECK_INT(job_item_archive(j), ARCH_ARCHIVED);
+    cJSON *back = job_to_json(&job);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(back, "archived")));
+    CHECK_STR(json_str(back, "result_archive_id"), "x");
+    CHECK(cJSON_GetObjectItem(back, "results_file_archive_id") == NULL);
+    cJSON_Delete(back);
+    job_release(&job);
+    cJSON_Delete(j);
+    /* the flag alone (no archive_state) says archived; false with the id gone: NONE */
+    j = parse("{\"job_id\":\"j1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETED\","
+              "\"archived\":false,\"input_file_name\":\"a.vcf\"}");
+    CHECK_OK(job_from_json(j, &job));
+    CHECK_INT(job.archive_state, ARCH_NONE);
+    job_release(&job);
+    cJSON_Delete(j);
+    /* transitions keep the flag in step */
+    struct tbl_update u;
+    tbl_update_init(&u);
+    CHECK_OK(job_update_archive(&u, ARCH_ARCHIVING, ARCH_ARCHIVED));
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(u.set, "archived")));
+    tbl_update_release(&u);
+    tbl_update_init(&u);
+    CHECK_OK(job_update_archive(&u, ARCH_RESTORING, ARCH_NONE));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(u.set, "archived")));
+    tbl_update_release(&u);
+    tbl_update_init(&u);
+    CHECK_OK(job_update_archive(&u, ARCH_NONE, ARCH_ARCHIVING));
+    CHECK(cJSON_GetObjectItem(u.set, "archived") == NULL); /* the hot copy is still there */
+    tbl_update_release(&u);
+    /* a message published by a web app that names the key otherwise */
+    cfg_set(cfg, "job_attributes", "job_id=annotation_id", "test");
+    CHECK_OK(job_model_configure(cfg));
+    cJSON *m = parse("{\"annotation_id\":\"j9\",\"user_id\":\"u\"}");
+    CHECK_STR(msg_job_id(m), "j9");
+    cJSON_Delete(m);
+    /* bad mappings are named */
+    cfg_set(cfg, "job_attributes", "no_such_field=x", "test");
+    CHECK_RC(job_model_configure(cfg), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "no_such_field") != NULL);
+    cfg_set(cfg, "job_attributes", "submit_time", "test");
+    CHECK_RC(job_model_configure(cfg), GAS_EINVAL);
+    cfg_set(cfg, "job_attributes", "submit_time=a b", "test");
+    CHECK_RC(job_model_configure(cfg), GAS_EINVAL);
+    CHECK_STR(job_attr(JF_submit_time), "submit_time"); /* a refused config: defaults */
+    CHECK_OK(job_model_configure(NULL));
+    cfg_free(cfg);
+}
+
+/* The archive a completion notice names, for adopting a retrieval gasd did not start. */
+static void thaw_archive_of_notice(void)
+{
+    const struct {
+        const char *body, *want;
+    } cases[] = {
+        {"{\"JobId\":\"r1\",\"ArchiveId\":\"a-1\",\"JobDescription\":\"gas/u/j~f.annot.vcf\"}",
+         "a-1"},
+        {"{\"JobId\":\"r1\",\"JobDescription\":\"j\"}", NULL},
+        {"{\"Records\":[{\"eventName\":\"ObjectRestore:Completed\",\"s3\":{\"object\":"
+         "{\"key\":\"gas/u/j%7Ef+1.annot.vcf\"}}}]}",
+         "gas/u/j~f 1.annot.vcf"},
+        {"{\"job_id\":\"j\",\"retrieval_id\":\"r\"}", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cJSON *m = parse(cases[i].body);
+        char *a = msg_thaw_archive(m);
+        if (cases[i].want)
+            CHECK_STR(a, cases[i].want);
+        else
+            CHECK(a == NULL);
+        free(a);
+        cJSON_Delete(m);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
-        T(gas_items_round_trip), T(legacy_archived_item), T(bad_items_name_the_attribute),
-        T(transitions),          T(object_keys),          T(users),
-        T(typed_transitions),    T(thaw_targets),         T(python_literal_bodies),
+        T(gas_items_round_trip),
+        T(legacy_archived_item),
+        T(bad_items_name_the_attribute),
+        T(transitions),
+        T(object_keys),
+        T(users),
+        T(typed_transitions),
+        T(thaw_targets),
+        T(python_literal_bodies),
+        T(python_numbers_kept_as_written),
+        T(missing_keys_rebuilt),
+        T(restored_elsewhere_reads_none),
+        T(deployment_names),
+        T(thaw_archive_of_notice),
     };
     return t_main("job", cases, sizeof cases / sizeof *cases, argc, argv);
 }
