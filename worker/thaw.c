@@ -47,22 +47,33 @@ static enum pipe_result back_to_archived(struct pipe_ctx *ctx, const struct job 
     return rc && rc != GAS_ECONFLICT ? PIPE_RETRY : PIPE_ACK;
 }
 
-static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job)
+/* The fetch checks the retrieval itself; only when it refuses is the status asked, to
+ * tell a retrieval still running from one that failed (one status request, not two, on
+ * the usual path). */
+static enum pipe_result not_fetched(struct pipe_ctx *ctx, const struct job *job, int rc)
 {
-    struct gas_backend *be = ctx->app->be;
+    if (rc != GAS_ENOTREADY && rc != GAS_ENOTFOUND) {
+        log_warn("thaw", "%s", gas_errmsg());
+        return PIPE_RETRY;
+    }
     enum cold_status st;
-    int rc = cold_status(be->cold, job->retrieval_id, &st);
+    rc = cold_status(ctx->app->be->cold, job->retrieval_id, &st);
     if (rc == GAS_ENOTFOUND || (!rc && st == COLD_FAILED))
         return back_to_archived(ctx, job);
     if (rc)
         return PIPE_RETRY;
     if (st == COLD_IN_PROGRESS)
         return poll_later(ctx, job);
-    rc = cold_fetch(be->cold, job->retrieval_id, job->s3_results_bucket, job->s3_key_result_file);
-    if (rc) {
-        log_warn("thaw", "%s", gas_errmsg());
-        return rc == GAS_ENOTREADY ? poll_later(ctx, job) : PIPE_RETRY;
-    }
+    return PIPE_RETRY; /* ready since the fetch looked: the next delivery fetches it */
+}
+
+static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job)
+{
+    struct gas_backend *be = ctx->app->be;
+    int rc =
+        cold_fetch(be->cold, job->retrieval_id, job->s3_results_bucket, job->s3_key_result_file);
+    if (rc)
+        return not_fetched(ctx, job, rc);
     fault_point("thaw.after_fetch");
     int del = cfg_bool(ctx->cfg, CFG_COLD_DELETE_AFTER_THAW);
     rc = job_thawed(ctx->app->jobs, job, del);
