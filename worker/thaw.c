@@ -47,33 +47,37 @@ static enum pipe_result back_to_archived(struct pipe_ctx *ctx, const struct job 
     return rc && rc != GAS_ECONFLICT ? PIPE_RETRY : PIPE_ACK;
 }
 
-/* The fetch checks the retrieval itself; only when it refuses is the status asked, to
- * tell a retrieval still running from one that failed (one status request, not two, on
- * the usual path). */
-static enum pipe_result not_fetched(struct pipe_ctx *ctx, const struct job *job, int rc)
+/* What the retrieval's status says to do when it is not ready (or not fetched). */
+static enum pipe_result not_ready(struct pipe_ctx *ctx, const struct job *job, int rc,
+                                  enum cold_status st)
 {
-    if (rc != GAS_ENOTREADY && rc != GAS_ENOTFOUND) {
-        log_warn("thaw", "%s", gas_errmsg());
-        return PIPE_RETRY;
-    }
-    enum cold_status st;
-    rc = cold_status(ctx->app->be->cold, job->retrieval_id, &st);
     if (rc == GAS_ENOTFOUND || (!rc && st == COLD_FAILED))
         return back_to_archived(ctx, job);
     if (rc)
         return PIPE_RETRY;
-    if (st == COLD_IN_PROGRESS)
-        return poll_later(ctx, job);
-    return PIPE_RETRY; /* ready since the fetch looked: the next delivery fetches it */
+    return st == COLD_IN_PROGRESS ? poll_later(ctx, job) : PIPE_RETRY;
 }
 
-static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job)
+/* A completion notice: the retrieval is ready, so fetch at once (the fetch checks it
+ * itself: one status request, not two); only a refused fetch asks for the status, to
+ * tell a retrieval still running from one that failed. Our own polls ask for the status
+ * first, as most of them find the retrieval still running. */
+static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job, int notice)
 {
     struct gas_backend *be = ctx->app->be;
-    int rc =
-        cold_fetch(be->cold, job->retrieval_id, job->s3_results_bucket, job->s3_key_result_file);
-    if (rc)
-        return not_fetched(ctx, job, rc);
+    enum cold_status st = COLD_READY;
+    int rc = notice ? 0 : cold_status(be->cold, job->retrieval_id, &st);
+    if (rc || st != COLD_READY)
+        return not_ready(ctx, job, rc, st);
+    rc = cold_fetch(be->cold, job->retrieval_id, job->s3_results_bucket, job->s3_key_result_file);
+    if (rc == GAS_ENOTREADY || (rc == GAS_ENOTFOUND && notice)) {
+        rc = cold_status(be->cold, job->retrieval_id, &st);
+        return not_ready(ctx, job, rc, st);
+    }
+    if (rc) {
+        log_warn("thaw", "%s", gas_errmsg());
+        return PIPE_RETRY;
+    }
     fault_point("thaw.after_fetch");
     int del = cfg_bool(ctx->cfg, CFG_COLD_DELETE_AFTER_THAW);
     rc = job_thawed(ctx->app->jobs, job, del);
@@ -117,7 +121,7 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
         r = PIPE_DEAD;
         goto out;
     }
-    r = thaw_job(ctx, &job);
+    r = thaw_job(ctx, &job, json_str(body, "job_id") == NULL);
 out:
     job_release(&job);
     free(job_id);
