@@ -416,6 +416,25 @@ int queue_delete(struct queue *q, const char *receipt)
     return q->ops->del(q, receipt);
 }
 
+int queue_delete_batch(struct queue *q, const char *const *receipts, int n, int *rcs)
+{
+    if (n < 1 || n > QUEUE_MAX_BATCH)
+        return gas_err_set(GAS_EINVAL, "%s: a batch of %d deletes is out of range 1..%d", q->name,
+                           n, QUEUE_MAX_BATCH);
+    int own[QUEUE_MAX_BATCH], first = 0;
+    if (!rcs)
+        rcs = own;
+    for (int i = 0; i < n; i++)
+        if (!receipts[i] || !*receipts[i] || strlen(receipts[i]) > 1024)
+            return gas_err_set(GAS_EINVAL, "%s: bad receipt handle", q->name);
+    if (q->ops->del_batch)
+        return q->ops->del_batch(q, receipts, n, rcs);
+    for (int i = 0; i < n; i++)
+        if ((rcs[i] = q->ops->del(q, receipts[i])) != 0 && !first)
+            first = rcs[i];
+    return first;
+}
+
 int queue_extend(struct queue *q, const char *receipt, int visibility_s)
 {
     if (!receipt || !*receipt || strlen(receipt) > 1024)

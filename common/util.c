@@ -286,6 +286,12 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
 
 int gas_copy_file_cancel(const char *src, const char *dst, unsigned mode, const atomic_int *cancel)
 {
+    return gas_copy_file_as(src, dst, mode, cancel, 1);
+}
+
+int gas_copy_file_as(const char *src, const char *dst, unsigned mode, const atomic_int *cancel,
+                     int durable)
+{
     int in = -1, out = -1, rc = 0;
     char *tmp = xasprintf("%s.tmp.%d", dst, (int)getpid());
     char *dir = xstrdup(dst);
@@ -326,7 +332,7 @@ int gas_copy_file_cancel(const char *src, const char *dst, unsigned mode, const 
                 goto out;
             }
     }
-    if (fsync(out) < 0 || close(out) < 0) {
+    if ((durable && fsync(out) < 0) || close(out) < 0) {
         out = -1;
         rc = gas_err_set(GAS_EIO, "write %s: %s", tmp, strerror(errno));
         goto out;
@@ -336,7 +342,7 @@ int gas_copy_file_cancel(const char *src, const char *dst, unsigned mode, const 
         rc = gas_err_set(gas_errno_code(errno), "rename to %s: %s", dst, strerror(errno));
         goto out;
     }
-    rc = gas_fsync_dir(slash ? dir : ".");
+    rc = durable ? gas_fsync_dir(slash ? dir : ".") : 0;
 out:
     if (in >= 0)
         close(in);

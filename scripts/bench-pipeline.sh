@@ -4,6 +4,9 @@
 #   drain:  N jobs are submitted first, then gasd starts; jobs/s = N / time to all COMPLETED
 #   steady: N jobs are submitted one after another while gasd runs; latency per job =
 #           the moment gasd logs it COMPLETED - the moment `gas submit` returned
+#   engine: the same N inputs annotated in one process by the same engine and thread
+#           count (gasd --bench-engine), no queues or tables: each drain's rate is also
+#           given as a fraction of it
 # The input is a GAS sample (../shared/testdata/gas-samples/test.vcf), or a Debian-shipped
 # VCF when ../shared is missing.   BENCH_JOBS (default 1000)
 set -euo pipefail
@@ -26,7 +29,10 @@ start() { # start K: K gasd processes
 stop() { for p in "${pids[@]}"; do kill -TERM "$p"; wait "$p" || true; done; pids=(); }
 
 echo "pipeline benchmark: $N jobs of $(basename "$IN") ($(grep -vc '^#' "$IN" 2>/dev/null || echo ?) records), annotate_threads=2 per gasd"
-printf '%-8s %-8s %10s %10s %9s %9s %9s\n' mode gasd jobs/s seconds p50_ms p90_ms p99_ms
+engine=$(GAS_DATA_DIR=$W/engine "$ROOT/bin/gasd" --bench-engine "$N" "$IN")
+echo "$engine"
+erate=$(sed -E 's/.*: ([0-9.]+) jobs\/s.*/\1/' <<<"$engine")
+printf '%-8s %-8s %10s %10s %9s %9s %9s %9s\n' mode gasd jobs/s seconds p50_ms p90_ms p99_ms of_engine
 for procs in 1 2; do
   # drain
   export GAS_DATA_DIR=$W/drain$procs
@@ -37,7 +43,7 @@ for procs in 1 2; do
   wait_all "$N"
   t1=$(date +%s.%N)
   stop
-  awk -v n="$N" -v a="$t0" -v b="$t1" -v p="$procs" 'BEGIN{printf "%-8s %-8s %10.1f %10.2f %9s %9s %9s\n", "drain", p, n/(b-a), b-a, "-", "-", "-"}'
+  awk -v n="$N" -v a="$t0" -v b="$t1" -v p="$procs" -v e="$erate" 'BEGIN{printf "%-8s %-8s %10.1f %10.2f %9s %9s %9s %9.2f\n", "drain", p, n/(b-a), b-a, "-", "-", "-", n/(b-a)/e}'
   # steady
   export GAS_DATA_DIR=$W/steady$procs
   : > "$W/gasd.log"

@@ -39,6 +39,8 @@ static void usage(FILE *out)
             "  --help-config   describe every configuration key\n"
             "  --version       print the version and exit\n"
             "  --metrics [HOST:]PORT  serve Prometheus metrics at /metrics (HOST: 127.0.0.1)\n"
+            "  --bench-engine N IN    annotate IN N times in this process as the annotate\n"
+            "                  pipeline's threads would, without queues or tables; print jobs/s\n"
             "Stops cleanly on SIGTERM or SIGINT (exit 0).\n");
 }
 
@@ -196,9 +198,10 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"metrics", required_argument, NULL, 'm'},
+        {"bench-engine", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0},
     };
-    const char *config = NULL, *metrics = NULL;
+    const char *config = NULL, *metrics = NULL, *bench = NULL;
     int dump = 0, setup = 0, once = 0, c;
     while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
         switch (c) {
@@ -207,14 +210,19 @@ int main(int argc, char **argv)
         case 's': setup = 1; break;
         case 'o': once = 1; break;
         case 'm': metrics = optarg; break;
+        case 'B': bench = optarg; break;
         case 'H': cfg_help(stdout); return 0;
         case 'h': usage(stdout); return 0;
         case 'V': printf("gasd %s\n", GAS_VERSION); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (optind < argc) {
+    if (optind < argc - (bench != NULL)) {
         usage(stderr);
+        return 2;
+    }
+    if (bench && optind != argc - 1) {
+        fprintf(stderr, "gasd: --bench-engine N IN: the input file is missing\n");
         return 2;
     }
     struct cfg *cfg = cfg_new();
@@ -230,6 +238,12 @@ int main(int argc, char **argv)
     }
     log_setup((enum log_level)log_level_parse(cfg_str(cfg, CFG_LOG_LEVEL)),
               cfg_bool(cfg, CFG_LOG_JSON), 2);
+    if (bench) { /* --bench-engine: the annotation engine alone, as the annotate threads run it */
+        int brc = engine_bench(cfg, bench, argv[optind]);
+        cfg_free(cfg);
+        log_shutdown();
+        return brc;
+    }
     if (dump || (!setup && worker_config_check(cfg))) {
         if (dump)
             cfg_dump(cfg, stdout);

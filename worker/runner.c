@@ -105,7 +105,27 @@ static void retry_or_give_up(struct pipe_ctx *ctx)
     dead_letter(ctx, why);
 }
 
-static void handle_one(struct pipe_ctx *ctx, int p)
+/* The acknowledged messages of a batch, deleted together (DeleteMessageBatch on SQS). A
+ * message is acknowledged only once its effects are durable; deleting it a little later
+ * can only make it come back (handlers are idempotent), never lose it. */
+struct acks {
+    const char *receipt[QUEUE_MAX_BATCH];
+    const char *id[QUEUE_MAX_BATCH];
+    int n;
+};
+
+static void acks_flush(struct queue *q, struct acks *a)
+{
+    int rcs[QUEUE_MAX_BATCH];
+    if (a->n && queue_delete_batch(q, a->receipt, a->n, rcs))
+        for (int i = 0; i < a->n; i++)
+            if (rcs[i])
+                log_warn("runner", "message %s: delete failed (%s); it may be handled again",
+                         a->id[i], gas_errmsg());
+    a->n = 0;
+}
+
+static void handle_one(struct pipe_ctx *ctx, int p, struct acks *acks)
 {
     struct worker *w = ctx->w;
     cJSON *body = NULL;
@@ -133,9 +153,8 @@ static void handle_one(struct pipe_ctx *ctx, int p)
     cJSON_Delete(body);
     switch (r) {
     case PIPE_ACK:
-        if ((rc = queue_delete(ctx->q, ctx->msg->receipt)) != 0)
-            log_warn("runner", "message %s: delete failed (%s); it may be handled again",
-                     ctx->msg->id, gas_errmsg());
+        acks->receipt[acks->n] = ctx->msg->receipt;
+        acks->id[acks->n++] = ctx->msg->id;
         atomic_fetch_add(&w->done[p], 1);
         break;
     case PIPE_RETRY:
@@ -159,6 +178,52 @@ static void handle_one(struct pipe_ctx *ctx, int p)
     }
 }
 
+/* How many messages to receive at once: as many as this thread handles in about
+ * BATCH_BUDGET_S (its recent time per message), 1..10, so that small jobs cost one receive
+ * and one delete per ten while a long job never holds other messages back from idle
+ * workers. */
+#define BATCH_BUDGET_S 1.0
+static int batch_size(double per_msg_s)
+{
+    if (per_msg_s <= BATCH_BUDGET_S / QUEUE_MAX_BATCH)
+        return QUEUE_MAX_BATCH;
+    int n = (int)(BATCH_BUDGET_S / per_msg_s);
+    return n < 1 ? 1 : n;
+}
+
+/* Makes the messages not handled yet visible again (shutdown, or a batch that has run
+ * into half the visibility timeout: they would come back to another worker while here). */
+static void release_rest(struct queue *q, struct queue_msg *m, int from, int n)
+{
+    for (int i = from; i < n; i++)
+        if (queue_extend(q, m[i].receipt, 0))
+            log_warn("runner", "message %s: cannot make it visible (%s)", m[i].id, gas_errmsg());
+}
+
+/* Handles a received batch in order, then deletes the acknowledged ones; returns the
+ * seconds per message handled. */
+static double run_batch(struct pipe_ctx *ctx, int p, struct queue_msg *m, int n)
+{
+    struct worker *w = ctx->w;
+    double t0 = gas_now(), half = (double)cfg_int(ctx->cfg, CFG_QUEUE_VISIBILITY) / 2;
+    struct acks acks = {.n = 0};
+    atomic_fetch_add(&w->busy[p], 1);
+    atomic_store(&w->idle_polls[p], 0);
+    int i = 0;
+    for (; i < n; i++) {
+        if (i > 0 && (atomic_load(&w->stopping) || gas_now() - t0 > half))
+            break;
+        ctx->msg = &m[i];
+        handle_one(ctx, p, &acks);
+        log_ctx_job(NULL);
+        ctx->msg = NULL;
+    }
+    release_rest(ctx->q, m, i, n);
+    acks_flush(ctx->q, &acks);
+    atomic_fetch_sub(&w->busy[p], 1);
+    return (gas_now() - t0) / i;
+}
+
 void *runner_main(void *arg)
 {
     struct runner_arg *ra = arg;
@@ -176,10 +241,11 @@ void *runner_main(void *arg)
         return NULL;
     }
     int wait = w->once ? 1 : (int)cfg_int(w->cfg, CFG_QUEUE_WAIT);
+    double per_msg = BATCH_BUDGET_S; /* unknown yet: one at a time */
     while (!atomic_load(&w->stopping)) {
-        struct queue_msg m;
+        struct queue_msg m[QUEUE_MAX_BATCH];
         int n = 0;
-        if (queue_receive(ctx.q, 1, wait, -1, &m, &n)) {
+        if (queue_receive(ctx.q, batch_size(per_msg), wait, -1, m, &n)) {
             log_warn(pipelines[p].name, "receive failed: %s", gas_errmsg());
             gas_sleep(1);
             continue;
@@ -188,14 +254,9 @@ void *runner_main(void *arg)
             atomic_fetch_add(&w->idle_polls[p], 1);
             continue;
         }
-        atomic_fetch_add(&w->busy[p], 1);
-        atomic_store(&w->idle_polls[p], 0);
-        ctx.msg = &m;
-        handle_one(&ctx, p);
-        atomic_fetch_sub(&w->busy[p], 1);
-        log_ctx_job(NULL);
-        queue_msg_release(&m);
-        ctx.msg = NULL;
+        per_msg = (per_msg + run_batch(&ctx, p, m, n)) / 2;
+        for (int i = 0; i < n; i++)
+            queue_msg_release(&m[i]);
     }
     if (pipelines[p].thread_done)
         pipelines[p].thread_done(&ctx);

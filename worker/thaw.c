@@ -49,21 +49,36 @@ static enum pipe_result back_to_archived(struct pipe_ctx *ctx, const struct job 
     return rc && rc != GAS_ECONFLICT ? PIPE_RETRY : PIPE_ACK;
 }
 
-static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job)
+/* What the retrieval's status says to do when it is not ready (or not fetched). */
+static enum pipe_result not_ready(struct pipe_ctx *ctx, const struct job *job, int rc,
+                                  enum cold_status st)
 {
-    struct gas_backend *be = ctx->app->be;
-    enum cold_status st;
-    int rc = cold_status(be->cold, job->retrieval_id, &st);
     if (rc == GAS_ENOTFOUND || (!rc && st == COLD_FAILED))
         return back_to_archived(ctx, job);
     if (rc)
         return PIPE_RETRY;
-    if (st == COLD_IN_PROGRESS)
-        return poll_later(ctx, job);
+    return st == COLD_IN_PROGRESS ? poll_later(ctx, job) : PIPE_RETRY;
+}
+
+/* A completion notice: the retrieval is ready, so fetch at once (the fetch checks it
+ * itself: one status request, not two); only a refused fetch asks for the status, to
+ * tell a retrieval still running from one that failed. Our own polls ask for the status
+ * first, as most of them find the retrieval still running. */
+static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job, int notice)
+{
+    struct gas_backend *be = ctx->app->be;
+    enum cold_status st = COLD_READY;
+    int rc = notice ? 0 : cold_status(be->cold, job->retrieval_id, &st);
+    if (rc || st != COLD_READY)
+        return not_ready(ctx, job, rc, st);
     rc = cold_fetch(be->cold, job->retrieval_id, job->s3_results_bucket, job->s3_key_result_file);
+    if (rc == GAS_ENOTREADY || (rc == GAS_ENOTFOUND && notice)) {
+        rc = cold_status(be->cold, job->retrieval_id, &st);
+        return not_ready(ctx, job, rc, st);
+    }
     if (rc) {
         log_warn("thaw", "%s", gas_errmsg());
-        return rc == GAS_ENOTREADY ? poll_later(ctx, job) : PIPE_RETRY;
+        return PIPE_RETRY;
     }
     fault_point("thaw.after_fetch");
     int del = cfg_bool(ctx->cfg, CFG_COLD_DELETE_AFTER_THAW);
@@ -176,7 +191,7 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
         r = PIPE_DEAD;
         goto out;
     }
-    r = thaw_job(ctx, &job);
+    r = thaw_job(ctx, &job, json_str(body, "job_id") == NULL);
 out:
     job_release(&job);
     free(job_id);

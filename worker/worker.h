@@ -1,10 +1,11 @@
 /* worker: gasd's internals.
  *
  * Threads: gasd runs, for each pipeline in the table of worker/pipelines.c, the number of
- * threads its config key asks for; each runs runner_main: receive one message (long
- * poll), parse it (size-bounded JSON, SNS envelope unwrapped), call the pipeline's
+ * threads its config key asks for; each runs runner_main: receive a batch of messages
+ * (long poll; up to 10, as many as the thread handles in about a second), and for each
+ * parse it (size-bounded JSON, SNS envelope unwrapped), call the pipeline's
  * handler, then act on what it returns:
- *   PIPE_ACK    effects are durable: delete the message
+ *   PIPE_ACK    effects are durable: delete the message (the batch's together, after it)
  *   PIPE_RETRY  a passing failure: leave it, it comes back after its visibility timeout
  *               and goes to the dead-letter queue after queue_max_receives receives
  *   PIPE_DEFER  not yet (archive grace): hide it for ctx->defer_s more seconds
@@ -89,6 +90,8 @@ struct worker {
 
 /* Runs pipeline p's loop on this thread until the worker stops. */
 void *runner_main(void *arg);
+/* gasd --bench-engine N IN (worker/bench.c): the exit status. */
+int engine_bench(const struct cfg *cfg, const char *n, const char *in);
 struct runner_arg {
     struct worker *w;
     int p;

@@ -42,6 +42,8 @@ struct source_def {
     int ninfo;
     /* genemodel */
     int flank; /* upstream/downstream distance, bases */
+    /* the loaded gene model kept between runs (genemodel_take, genemodel_keep) */
+    struct gm_cache *cache;
 };
 
 struct annot_sources {
@@ -169,6 +171,14 @@ struct genemodel;
 /* Reads and checks the whole model (a clear error if missing, truncated or corrupt). */
 int genemodel_open(const struct source_def *def, struct genemodel **out);
 void genemodel_free(struct genemodel *gm);
+/* A source's gene model for one run: the one the last run gave back when its file is
+ * still the same (device, inode, size, modification time), else loaded (genemodel_open).
+ * genemodel_keep gives it back for the next run (or frees it: one is kept per source).
+ * Thread-safe: a model is used by one run at a time. */
+struct gm_cache *gm_cache_new(void);
+void gm_cache_free(struct gm_cache *c);
+int genemodel_take(const struct source_def *def, struct genemodel **out);
+void genemodel_keep(const struct source_def *def, struct genemodel *gm);
 /* What the model was built from (its header's from= text). */
 const char *genemodel_version(const struct genemodel *gm);
 /* Appends the fields for the record span [beg, end) (0-based) on contig to info (';'

@@ -777,7 +777,7 @@ static int open_sources(struct engine *g, hts_tpool *pool)
     for (int s = 0; s < g->src->n; s++) {
         const struct source_def *d = &g->src->src[s];
         int rc = d->type == SRC_REGION      ? region_load(d, &g->rs[s])
-                 : d->type == SRC_GENEMODEL ? genemodel_open(d, &g->gm[s])
+                 : d->type == SRC_GENEMODEL ? genemodel_take(d, &g->gm[s])
                                             : known_open(d, pool, &g->kn[s]);
         if (rc)
             return rc;
@@ -808,7 +808,7 @@ int annot_sources_check(const struct annot_sources *s)
     for (int i = 0; i < s->n; i++) {
         known_free(g.kn[i]);
         region_free(g.rs[i]);
-        genemodel_free(g.gm[i]);
+        genemodel_keep(&s->src[i], g.gm[i]);
     }
     tally_free(g.tally);
     free(g.st);
@@ -834,7 +834,7 @@ static void close_sources(struct engine *g)
             st->seeks += known_seeks(g->kn[s]);
         known_free(g->kn[s]);
         region_free(g->rs[s]);
-        genemodel_free(g->gm[s]);
+        genemodel_keep(&g->src->src[s], g->gm[s]);
     }
     tally_free(g->tally);
 }

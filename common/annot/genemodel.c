@@ -18,9 +18,11 @@
 #include "gas/util.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define GM_MAGIC     "#gas-genemodel\t1\t"
 #define GM_MAX_GENES 2000000
@@ -58,6 +60,7 @@ struct genemodel {
     struct gm_contig *last;
     int32_t *hits;
     int hcap;
+    struct stat file; /* what was loaded, for genemodel_take */
 };
 
 /* ------------------------------------------------------------------ contig names */
@@ -363,6 +366,70 @@ void genemodel_free(struct genemodel *gm)
     free(gm->version);
     free(gm->hits);
     free(gm);
+}
+
+/* ------------------------------------------------------------------ kept between runs */
+
+struct gm_cache {
+    pthread_mutex_t mu;
+    struct genemodel *gm;
+};
+
+struct gm_cache *gm_cache_new(void)
+{
+    struct gm_cache *c = xcalloc(1, sizeof *c);
+    pthread_mutex_init(&c->mu, NULL);
+    return c;
+}
+
+void gm_cache_free(struct gm_cache *c)
+{
+    if (!c)
+        return;
+    genemodel_free(c->gm);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+int genemodel_take(const struct source_def *def, struct genemodel **out)
+{
+    struct stat now;
+    int known = stat(def->file, &now) == 0;
+    struct genemodel *kept = NULL;
+    if (def->cache) {
+        pthread_mutex_lock(&def->cache->mu);
+        kept = def->cache->gm;
+        def->cache->gm = NULL;
+        pthread_mutex_unlock(&def->cache->mu);
+    }
+    if (kept && known && same_file(&kept->file, &now)) {
+        *out = kept;
+        return 0;
+    }
+    genemodel_free(kept); /* the file changed: load it again */
+    int rc = genemodel_open(def, out);
+    if (!rc && known)
+        (*out)->file = now;
+    return rc;
+}
+
+void genemodel_keep(const struct source_def *def, struct genemodel *gm)
+{
+    if (gm && def->cache) {
+        pthread_mutex_lock(&def->cache->mu);
+        struct genemodel *old = def->cache->gm;
+        def->cache->gm = old ? old : gm;
+        pthread_mutex_unlock(&def->cache->mu);
+        if (!old)
+            return;
+    }
+    genemodel_free(gm);
 }
 
 const char *genemodel_version(const struct genemodel *gm)

@@ -23,6 +23,7 @@ struct aws_be {
     pthread_mutex_t mu;   /* guards account and the list of HTTP handles */
     pthread_key_t key;    /* this thread's struct aws_thread */
     struct aws_thread *threads;
+    struct aws_qinfo *queues; /* queues opened so far (URL, dead-letter URL), under mu */
 };
 
 static inline struct aws_be *aws_of(struct gas_backend *be)
@@ -31,6 +32,8 @@ static inline struct aws_be *aws_of(struct gas_backend *be)
 }
 
 int aws_backend_open(const struct cfg *cfg, struct gas_backend **be);
+/* Frees what aws_queue_open remembered of the queues it opened (at backend close). */
+void aws_queue_cache_free(struct aws_be *ab);
 
 /* This thread's HTTP handle for be (made on first use, freed when the thread ends or the
  * backend closes). */

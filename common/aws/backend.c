@@ -246,6 +246,7 @@ static void a_close(struct gas_backend *be)
         t = next;
     }
     aws_creds_free(ab->creds);
+    aws_queue_cache_free(ab);
     pthread_mutex_destroy(&ab->mu);
     free(ab);
 }

@@ -226,6 +226,48 @@ static int s_del(struct queue *q, const char *receipt)
     return stale(delete_url(aws_of(q->be), aq_of(q)->url, receipt), q->name);
 }
 
+/* DeleteMessageBatch: entry i has Id "i"; a failed entry's code decides its rc (a receipt
+ * SQS no longer knows is GAS_ESTALE, as for one delete). */
+static int s_del_batch(struct queue *q, const char *const *receipts, int n, int *rcs)
+{
+    cJSON *in = with_url(aq_of(q)->url), *out = NULL;
+    cJSON *entries = cJSON_AddArrayToObject(in, "Entries");
+    for (int i = 0; i < n; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "%d", i);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "Id", id);
+        cJSON_AddStringToObject(e, "ReceiptHandle", receipts[i]);
+        cJSON_AddItemToArray(entries, e);
+        rcs[i] = 0;
+    }
+    int rc = sqs(aws_of(q->be), "DeleteMessageBatch", in, &out, NULL);
+    if (rc) {
+        for (int i = 0; i < n; i++)
+            rcs[i] = rc;
+        cJSON_Delete(out);
+        return rc;
+    }
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(out, "Failed"))
+    {
+        const char *id = json_str(f, "Id"), *code = json_str(f, "Code");
+        int i = id ? atoi(id) : -1;
+        if (i < 0 || i >= n)
+            continue;
+        int stale_code = code && (strstr(code, "ReceiptHandleIsInvalid") ||
+                                  strstr(code, "InvalidReceiptHandle"));
+        rcs[i] = stale_code
+                     ? gas_err_set(GAS_ESTALE, "%s: receipt no longer valid", q->name)
+                     : gas_err_set(GAS_ENET, "%s: delete failed: %s %s", q->name, code ? code : "?",
+                                   json_str(f, "Message") ? json_str(f, "Message") : "");
+        if (!rc)
+            rc = rcs[i];
+    }
+    cJSON_Delete(out);
+    return rc;
+}
+
 static int hide_url(struct aws_be *ab, const char *url, const char *receipt, int visibility_s)
 {
     cJSON *in = with_url(url);
@@ -400,6 +442,7 @@ static const struct queue_ops sqs_ops = {
     .redrive = s_redrive,
     .dead_letter = s_dead_letter,
     .close = s_close,
+    .del_batch = s_del_batch,
 };
 
 /* The name at the end of an ARN. */
@@ -409,10 +452,58 @@ static const char *arn_name(const char *arn)
     return c ? c + 1 : NULL;
 }
 
-int aws_queue_open(struct gas_backend *be, const char *name, struct queue **out)
+/* What opening a queue learns (GetQueueUrl, GetQueueAttributes, the dead-letter queue's
+ * GetQueueUrl: three requests) is kept for the backend's life, so that a handle opened
+ * per message or per thread costs no request after the first. */
+struct aws_qinfo {
+    char *name, *url, *dlq_url;
+    int max_receives;
+    struct aws_qinfo *next;
+};
+
+static int qinfo_lookup(struct aws_be *ab, const char *name, struct aws_queue *aq)
 {
-    struct aws_be *ab = aws_of(be);
-    *out = NULL;
+    pthread_mutex_lock(&ab->mu);
+    struct aws_qinfo *i = ab->queues;
+    while (i && strcmp(i->name, name))
+        i = i->next;
+    if (i) {
+        aq->url = xstrdup(i->url);
+        aq->dlq_url = i->dlq_url ? xstrdup(i->dlq_url) : NULL;
+        aq->max_receives = i->max_receives;
+    }
+    pthread_mutex_unlock(&ab->mu);
+    return i != NULL;
+}
+
+static void qinfo_add(struct aws_be *ab, const char *name, const struct aws_queue *aq)
+{
+    struct aws_qinfo *i = xcalloc(1, sizeof *i);
+    i->name = xstrdup(name);
+    i->url = xstrdup(aq->url);
+    i->dlq_url = aq->dlq_url ? xstrdup(aq->dlq_url) : NULL;
+    i->max_receives = aq->max_receives;
+    pthread_mutex_lock(&ab->mu);
+    i->next = ab->queues;
+    ab->queues = i;
+    pthread_mutex_unlock(&ab->mu);
+}
+
+void aws_queue_cache_free(struct aws_be *ab)
+{
+    for (struct aws_qinfo *i = ab->queues, *next; i; i = next) {
+        next = i->next;
+        free(i->name);
+        free(i->url);
+        free(i->dlq_url);
+        free(i);
+    }
+    ab->queues = NULL;
+}
+
+/* Asks SQS for the queue's URL and redrive policy (and its dead-letter queue's URL). */
+static int queue_lookup(struct aws_be *ab, const char *name, struct aws_queue *aq)
+{
     char *url = NULL, *dlq_url = NULL;
     int max_receives = 0;
     int rc = aws_queue_url(ab, name, &url);
@@ -436,13 +527,28 @@ int aws_queue_open(struct gas_backend *be, const char *name, struct queue **out)
         free(url);
         return rc;
     }
-    struct aws_queue *aq = xcalloc(1, sizeof *aq);
-    aq->pub.ops = &sqs_ops;
-    aq->pub.be = be;
-    aq->pub.name = xstrdup(name);
     aq->url = url;
     aq->dlq_url = dlq_url;
     aq->max_receives = max_receives;
+    return 0;
+}
+
+int aws_queue_open(struct gas_backend *be, const char *name, struct queue **out)
+{
+    struct aws_be *ab = aws_of(be);
+    *out = NULL;
+    struct aws_queue *aq = xcalloc(1, sizeof *aq);
+    if (!qinfo_lookup(ab, name, aq)) {
+        int rc = queue_lookup(ab, name, aq);
+        if (rc) {
+            free(aq);
+            return rc;
+        }
+        qinfo_add(ab, name, aq);
+    }
+    aq->pub.ops = &sqs_ops;
+    aq->pub.be = be;
+    aq->pub.name = xstrdup(name);
     *out = &aq->pub;
     return 0;
 }

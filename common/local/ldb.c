@@ -90,6 +90,11 @@ int ldb_commit(sqlite3 *conn)
     return rc;
 }
 
+int ldb_lazy(sqlite3 *conn, int lazy)
+{
+    return ldb_exec(conn, lazy ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+}
+
 void ldb_rollback(sqlite3 *conn)
 {
     if (!sqlite3_get_autocommit(conn))

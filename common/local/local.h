@@ -25,6 +25,12 @@ int ldb_exec(sqlite3 *conn, const char *sql);
 int ldb_begin(sqlite3 *conn);  /* BEGIN IMMEDIATE */
 int ldb_commit(sqlite3 *conn); /* rolls back when the commit fails */
 void ldb_rollback(sqlite3 *conn);
+/* Durability of this connection's next commits. Every commit is FULL (synced before it
+ * returns) unless made lazy: then it is synced by the next FULL commit of any connection
+ * (WAL order) or a checkpoint, and a power loss may undo it. Only for writes whose loss
+ * is harmless (a message coming back, a cache row recomputed); give the connection back
+ * FULL. */
+int ldb_lazy(sqlite3 *conn, int lazy);
 /* Prepares sql, or sets a gas_err message and returns NULL. */
 sqlite3_stmt *ldb_prep(sqlite3 *conn, const char *sql);
 /* Maps a SQLite result code to a gas_err and records "what: sqlite message". */

@@ -88,29 +88,54 @@ done:;
     return rc;
 }
 
+/* Runs one statement on the object's row: 0, or 1 for a row returned. */
+static int meta_step(sqlite3 *c, const char *sql, const char *bucket, const char *key, int64_t size,
+                     const char *etag)
+{
+    sqlite3_stmt *st = ldb_prep(c, sql);
+    if (!st)
+        return GAS_EIO;
+    sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    if (etag) {
+        sqlite3_bind_int64(st, 3, size);
+        sqlite3_bind_text(st, 4, etag, -1, SQLITE_STATIC);
+    }
+    int r = sqlite3_step(st);
+    int rc = r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : ldb_fail(c, r, "object metadata");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The objects table is a cache of sizes and MD5s (o_head recomputes a missing row): a new
+ * row (etag) is written lazily, as its loss costs only a recomputation; dropping the row
+ * (etag NULL) before a new file replaces the old is synced, and only done when there is
+ * one, so that a crash never pairs the old ETag with the new file. */
 static int meta_write(struct local_be *lb, const char *bucket, const char *key, int64_t size,
                       const char *etag)
 {
     sqlite3 *c = ldb_get(lb->db);
     if (!c)
         return no_conn();
-    sqlite3_stmt *st = ldb_prep(c, etag ? "INSERT OR REPLACE INTO objects(bucket, k, size, etag) "
-                                          "VALUES(?1, ?2, ?3, ?4)"
-                                        : "DELETE FROM objects WHERE bucket = ?1 AND k = ?2");
-    int rc = GAS_EIO;
-    if (st) {
-        sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-        if (etag) {
-            sqlite3_bind_int64(st, 3, size);
-            sqlite3_bind_text(st, 4, etag, -1, SQLITE_STATIC);
-        }
-        int r = sqlite3_step(st);
-        rc = r == SQLITE_DONE ? 0 : ldb_fail(c, r, "object metadata");
-        sqlite3_finalize(st);
+    int rc;
+    if (etag) {
+        rc = ldb_lazy(c, 1);
+        if (!rc)
+            rc = meta_step(c,
+                           "INSERT OR REPLACE INTO objects(bucket, k, size, etag) "
+                           "VALUES(?1, ?2, ?3, ?4)",
+                           bucket, key, size, etag);
+        int back = ldb_lazy(c, 0);
+        rc = rc ? rc : back;
+    } else {
+        rc = meta_step(c, "SELECT 1 FROM objects WHERE bucket = ?1 AND k = ?2", bucket, key, 0,
+                       NULL);
+        if (rc == 1)
+            rc = meta_step(c, "DELETE FROM objects WHERE bucket = ?1 AND k = ?2", bucket, key, 0,
+                           NULL);
     }
     ldb_put(lb->db, c);
-    return rc;
+    return rc < 0 ? rc : rc > 0 ? 0 : rc;
 }
 
 static int bucket_exists(struct local_be *lb, const char *bucket)
@@ -221,7 +246,7 @@ static int o_get_file(struct objs *o, const char *bucket, const char *key, const
     char *src;
     int rc = existing(local_of(o->be), bucket, key, &src);
     if (!rc)
-        rc = gas_copy_file_cancel(src, path, 0600, &o->be->interrupted);
+        rc = gas_copy_file_as(src, path, 0600, &o->be->interrupted, 0); /* a reader's copy */
     free(src);
     return rc;
 }

@@ -177,8 +177,8 @@ static int q_receive(struct queue *q, int max, int wait_s, int visibility_s, str
     sqlite3 *c = ldb_get(db);
     if (!c)
         return no_conn();
-    int rc;
-    for (;;) {
+    int rc = ldb_lazy(c, 1); /* a receive undone by a power loss: the message comes back */
+    for (; !rc;) {
         rc = try_receive(c, lq, max, vis, out, n);
         if (rc || *n > 0 || atomic_load(&q->be->interrupted))
             break;
@@ -189,10 +189,33 @@ static int q_receive(struct queue *q, int max, int wait_s, int visibility_s, str
         if (pause < 0.2)
             pause *= 1.5;
     }
+    int back = ldb_lazy(c, 0);
     ldb_put(db, c);
+    return rc ? rc : back;
+}
+
+/* One statement on the message with this receipt; GAS_ESTALE when there is none. */
+static int receipt_step(sqlite3 *c, struct queue *q, const char *sql, const char *receipt,
+                        double vis_until, const char *what)
+{
+    sqlite3_stmt *st = ldb_prep(c, sql);
+    if (!st)
+        return GAS_EIO;
+    sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, q->name, -1, SQLITE_STATIC);
+    if (vis_until >= 0)
+        sqlite3_bind_double(st, 3, vis_until);
+    int rc = step_done(c, st, what);
+    if (!rc && sqlite3_changes(c) == 0)
+        rc = gas_err_set(GAS_ESTALE,
+                         "%s: receipt handle is stale (message received again or "
+                         "deleted)",
+                         q->name);
     return rc;
 }
 
+/* Deleting or re-hiding a message is lazy (ldb_lazy): undone by a power loss, the message
+ * only comes back, which at-least-once delivery allows. */
 static int by_receipt(struct queue *q, const char *sql, const char *receipt, double vis_until,
                       const char *what)
 {
@@ -200,28 +223,42 @@ static int by_receipt(struct queue *q, const char *sql, const char *receipt, dou
     sqlite3 *c = ldb_get(db);
     if (!c)
         return no_conn();
-    sqlite3_stmt *st = ldb_prep(c, sql);
-    int rc = GAS_EIO;
-    if (st) {
-        sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, q->name, -1, SQLITE_STATIC);
-        if (vis_until >= 0)
-            sqlite3_bind_double(st, 3, vis_until);
-        rc = step_done(c, st, what);
-        if (!rc && sqlite3_changes(c) == 0)
-            rc = gas_err_set(GAS_ESTALE,
-                             "%s: receipt handle is stale (message received again or "
-                             "deleted)",
-                             q->name);
-    }
+    int rc = ldb_lazy(c, 1);
+    if (!rc)
+        rc = receipt_step(c, q, sql, receipt, vis_until, what);
+    int back = ldb_lazy(c, 0);
     ldb_put(db, c);
-    return rc;
+    return rc ? rc : back;
+}
+
+static const char del_sql[] = "DELETE FROM messages WHERE receipt = ?1 AND queue = ?2";
+
+/* n deletes in one transaction (one commit instead of n). */
+static int q_del_batch(struct queue *q, const char *const *receipts, int n, int *rcs)
+{
+    struct ldb *db = local_of(q->be)->db;
+    sqlite3 *c = ldb_get(db);
+    if (!c)
+        return no_conn();
+    int rc = ldb_lazy(c, 1), first = 0;
+    if (!rc)
+        rc = ldb_begin(c);
+    for (int i = 0; i < n; i++) {
+        rcs[i] = rc ? rc : receipt_step(c, q, del_sql, receipts[i], -1, "delete message");
+        if (rcs[i] && !first)
+            first = rcs[i];
+    }
+    if (!rc && (rc = ldb_commit(c)) != 0)
+        for (int i = 0; i < n; i++)
+            rcs[i] = first = rc;
+    ldb_lazy(c, 0);
+    ldb_put(db, c);
+    return first;
 }
 
 static int q_del(struct queue *q, const char *receipt)
 {
-    return by_receipt(q, "DELETE FROM messages WHERE receipt = ?1 AND queue = ?2", receipt, -1,
-                      "delete message");
+    return by_receipt(q, del_sql, receipt, -1, "delete message");
 }
 
 /* The message keeps its row, so its id; only its queue changes. */
@@ -378,6 +415,7 @@ static const struct queue_ops local_queue_ops = {
     .redrive = q_redrive,
     .dead_letter = q_dead_letter,
     .close = q_close,
+    .del_batch = q_del_batch,
 };
 
 static int upsert_queue(sqlite3 *c, const char *name, const char *dlq, int vis, int max_receives)

@@ -145,6 +145,8 @@ struct queue_ops {
     int (*redrive)(struct queue *q, const char *msg_id, int *moved);
     int (*dead_letter)(struct queue *q, const struct queue_msg *m, const char *reason);
     void (*close)(struct queue *q);
+    /* optional (NULL: one del per receipt); see queue_delete_batch */
+    int (*del_batch)(struct queue *q, const char *const *receipts, int n, int *rcs);
 };
 struct queue {
     const struct queue_ops *ops;
@@ -170,6 +172,10 @@ int queue_receive(struct queue *q, int max, int wait_s, int visibility_s, struct
  * ever given, so there a stale receipt may still delete it: handlers are idempotent and
  * must not rely on GAS_ESTALE for correctness. */
 int queue_delete(struct queue *q, const char *receipt);
+/* Deletes n (1..10) messages by their receipts in one request where the backend allows it
+ * (SQS DeleteMessageBatch); rcs[i] (optional) gets what queue_delete would have returned
+ * for receipts[i]. Returns 0 when every one was deleted, else the first failure's code. */
+int queue_delete_batch(struct queue *q, const char *const *receipts, int n, int *rcs);
 /* Hides the message for visibility_s more seconds from now (0 makes it visible). */
 int queue_extend(struct queue *q, const char *receipt, int visibility_s);
 int queue_depths(struct queue *q, struct queue_depths *d);

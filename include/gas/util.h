@@ -62,5 +62,9 @@ int gas_read_file(const char *path, size_t max, char **out, size_t *len);
 int gas_copy_file(const char *src, const char *dst, unsigned mode);
 /* The same, ending with GAS_ETIMEOUT ("interrupted") between chunks once *cancel is set. */
 int gas_copy_file_cancel(const char *src, const char *dst, unsigned mode, const atomic_int *cancel);
+/* Either of those (durable), or a copy still renamed into place whole but not synced: for
+ * scratch files nobody needs after a power loss (two fsyncs less). */
+int gas_copy_file_as(const char *src, const char *dst, unsigned mode, const atomic_int *cancel,
+                     int durable);
 
 #endif

@@ -86,6 +86,47 @@ static void batch_receive_each_once(void)
     queue_close(q);
 }
 
+/* One request deletes a received batch; a stale receipt fails alone (local), the others
+ * are deleted; out-of-range batches are refused. */
+static void batch_delete(void)
+{
+    struct queue *q = cf_queue(30, 5);
+    if (!q)
+        return;
+    for (int i = 0; i < 4; i++)
+        CHECK_OK(queue_send(q, "{\"b\":1}", 0, NULL));
+    struct queue_msg ms[QUEUE_MAX_BATCH];
+    int n = 0, got = 0;
+    const char *receipts[QUEUE_MAX_BATCH];
+    for (int round = 0; round < 5 && got < 4; round++) {
+        CHECK_OK(queue_receive(q, QUEUE_MAX_BATCH, 1, -1, ms + got, &n));
+        got += n;
+    }
+    CHECK_INT(got, 4);
+    for (int i = 0; i < got; i++)
+        receipts[i] = ms[i].receipt;
+    CHECK_OK(queue_delete(q, receipts[3])); /* deleted already */
+    int rcs[QUEUE_MAX_BATCH];
+    int rc = queue_delete_batch(q, receipts, 4, rcs);
+    CHECK_INT(rcs[0], 0);
+    CHECK_INT(rcs[1], 0);
+    CHECK_INT(rcs[2], 0);
+    if (cf_be()->caps & BE_EXACT_RECEIPTS) {
+        CHECK_RC(rc, GAS_ESTALE);
+        CHECK_INT(rcs[3], GAS_ESTALE);
+    } else { /* SQS: deleting again is not an error */
+        CHECK(rcs[3] == 0 || rcs[3] == GAS_ESTALE);
+    }
+    CHECK_RC(queue_delete_batch(q, receipts, 0, NULL), GAS_EINVAL);
+    CHECK_RC(queue_delete_batch(q, receipts, QUEUE_MAX_BATCH + 1, NULL), GAS_EINVAL);
+    struct queue_depths d;
+    CHECK_OK(queue_depths(q, &d));
+    CHECK_INT(d.visible + d.in_flight + d.delayed + d.dead, 0);
+    for (int i = 0; i < got; i++)
+        queue_msg_release(&ms[i]);
+    queue_close(q);
+}
+
 static void delayed_delivery(void)
 {
     struct queue *q = cf_queue(30, 5);
@@ -504,6 +545,7 @@ static void crashed_receiver_message_returns(void)
 const struct t_case cf_queue_cases[] = {
     T(send_receive_delete),
     T(batch_receive_each_once),
+    T(batch_delete),
     T(delayed_delivery),
     T(visibility_timeout_and_stale_receipts),
     T(extend_visibility),

@@ -1060,6 +1060,42 @@ static void gene_model_classes(void)
     annot_sources_free(s);
 }
 
+/* gasd's runner threads keep their sources: the second run reuses the loaded gene model
+ * and writes the same bytes as the first; a model file replaced since is loaded again. */
+static void gene_model_kept_between_runs(void)
+{
+    struct annot_sources *s = model_sources(MODEL, "");
+    const char *in = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                     "1\t101\t.\tA\tG\t.\t.\t.\n"
+                     "chr2\t10\t.\tA\tG\t.\t.\t.\n";
+    struct annot_stats st;
+    int rc;
+    char *first = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    char *second = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK(first && second && !strcmp(first, second));
+    CHECK(first && strstr(first, "GENE=PLUS;"));
+    /* the model file replaced (another inode, as build-sources writes it): PLUS renamed */
+    char *m = xasprintf("%s/m.gz", dir), *tmp = xasprintf("%s/m.gz.new", dir);
+    char *text = xstrdup(MODEL);
+    char *plus = strstr(text, "PLUS");
+    memcpy(plus, "PLUZ", 4);
+    BGZF *fp = bgzf_open(tmp, "w");
+    CHECK(fp && bgzf_write(fp, text, strlen(text)) >= 0 && bgzf_close(fp) == 0);
+    CHECK(rename(tmp, m) == 0);
+    char *third = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK(third && strstr(third, "GENE=PLUZ;") && !strstr(third, "GENE=PLUS;"));
+    free(first);
+    free(second);
+    free(third);
+    free(text);
+    free(m);
+    free(tmp);
+    annot_sources_free(s);
+}
+
 static void gene_model_errors(void)
 {
     const char *head = "#gas-genemodel\t1\tgenes=1\n";
@@ -1149,6 +1185,7 @@ int main(int argc, char **argv)
         T(hg19_chrM_not_annotated_from_rcrs),
         T(known_source_elsewhere_warns),
         T(gene_model_classes),
+        T(gene_model_kept_between_runs),
         T(gene_model_errors),
     };
     hts_set_log_level(HTS_LOG_OFF);

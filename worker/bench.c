@@ -1,0 +1,104 @@
+/* bench: gasd --bench-engine N IN, the engine-only rate that make bench-pipeline sets the
+ * pipeline's against. N jobs of IN annotated in this process by annotate_threads threads,
+ * each with its sources loaded once (as a runner thread has them) and annot_threads
+ * engine threads, each job writing what a job writes (result, count log, its JSON) to a
+ * scratch directory: the pipeline without queues, tables or objects. Prints
+ * "engine: N jobs in S s: R jobs/s". */
+#include "worker.h"
+
+#include "gas/annot.h"
+#include "gas/err.h"
+#include "gas/util.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct bench {
+    const struct cfg *cfg;
+    const char *in, *dir;
+    atomic_int next, failed;
+    int n;
+};
+
+static int bench_job(struct bench *b, struct annot_catalog *cat, int i)
+{
+    char *out = xasprintf("%s/%d.annot.vcf", b->dir, i), *log = xasprintf("%s.count.log", out);
+    char *jlog = xasprintf("%s.json", log);
+    struct annot_stats *st = xcalloc(1, sizeof *st);
+    struct annot_opts o = {.in = b->in,
+                           .out = out,
+                           .threads = (int)cfg_int(b->cfg, CFG_ANNOT_THREADS),
+                           .max_line = (size_t)cfg_int(b->cfg, CFG_MAX_LINE_BYTES),
+                           .catalog = cat,
+                           .build_origin = "job setting",
+                           .default_build = cfg_str(b->cfg, CFG_DEFAULT_BUILD)};
+    int rc = annot_run(&o, st);
+    if (!rc)
+        rc = annot_write_count_log(st, "input.vcf", log);
+    if (!rc)
+        rc = annot_write_count_log_json(st, "input.vcf", jlog);
+    unlink(out);
+    unlink(log);
+    unlink(jlog);
+    free(st);
+    free(out);
+    free(log);
+    free(jlog);
+    return rc;
+}
+
+static void *bench_thread(void *arg)
+{
+    struct bench *b = arg;
+    struct annot_catalog *cat = NULL;
+    if (annot_catalog_load(cfg_str(b->cfg, CFG_ANNOT_SOURCES),
+                           cfg_str(b->cfg, CFG_ANNOT_SOURCES_DIR), &cat)) {
+        fprintf(stderr, "gasd: --bench-engine: %s\n", gas_errmsg());
+        atomic_fetch_add(&b->failed, 1);
+        return NULL;
+    }
+    for (int i; (i = atomic_fetch_add(&b->next, 1)) < b->n;)
+        if (bench_job(b, cat, i)) {
+            fprintf(stderr, "gasd: --bench-engine: %s\n", gas_errmsg());
+            atomic_fetch_add(&b->failed, 1);
+        }
+    annot_catalog_free(cat);
+    return NULL;
+}
+
+int engine_bench(const struct cfg *cfg, const char *n_s, const char *in)
+{
+    char *end = NULL;
+    long n = strtol(n_s, &end, 10);
+    if (!*n_s || *end || n < 1 || n > 10000000) {
+        fprintf(stderr, "gasd: --bench-engine takes a number of jobs (1..10000000)\n");
+        return 2;
+    }
+    char dir[] = "/tmp/gas-bench-XXXXXX";
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "gasd: --bench-engine: cannot make a scratch directory\n");
+        return 1;
+    }
+    struct bench b = {.cfg = cfg, .in = in, .dir = dir, .n = (int)n};
+    int nth = (int)cfg_int(cfg, CFG_ANNOTATE_THREADS);
+    nth = nth < 1 ? 1 : nth;
+    pthread_t *th = xcalloc((size_t)nth, sizeof *th);
+    double t0 = gas_mono();
+    int started = 0;
+    for (int i = 0; i < nth; i++)
+        started += pthread_create(&th[i], NULL, bench_thread, &b) == 0;
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    double s = gas_mono() - t0;
+    free(th);
+    rmdir(dir);
+    if (atomic_load(&b.failed) || !started)
+        return 1;
+    printf("engine: %ld jobs in %.2f s: %.1f jobs/s (annotate_threads=%d)\n", n, s, (double)n / s,
+           nth);
+    return 0;
+}
