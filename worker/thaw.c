@@ -130,7 +130,7 @@ static enum pipe_result adopt(struct pipe_ctx *ctx, const cJSON *body, struct jo
     job->archive_state = ARCH_RESTORING;
     free(job->retrieval_id);
     job->retrieval_id = xstrdup(rid);
-    return thaw_job(ctx, job);
+    return thaw_job(ctx, job, 1); /* a completion notice: fetch at once */
 }
 
 /* The job is in no state this notice can move: say why (dead-lettered) or, for a
