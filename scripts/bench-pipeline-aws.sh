@@ -12,6 +12,7 @@ N=${BENCH_AWS_JOBS:-50}
 IN=$ROOT/../shared/testdata/gas-samples/test.vcf
 [ -f "$IN" ] || IN=$ROOT/build/sources/demo/hapmap_exome_chr22.vcf.gz
 G=$ROOT/bin/gas
+. "$ROOT/tests/system/aws_names.sh"
 W=$(mktemp -d)
 MOTO=
 gasd_pid=
@@ -30,13 +31,9 @@ export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_
   AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null
 unset AWS_SESSION_TOKEN AWS_PROFILE
 r=$(printf '%04x%04x' $RANDOM $RANDOM)
+aws_names "$r"
 export GAS_BACKEND=aws GAS_AWS_ENDPOINT=$GAS_TEST_AWS_ENDPOINT GAS_WORK_DIR=$W \
-  GAS_OUTBOX_DIR=$W/outbox GAS_JOBS_TABLE=jobs_$r GAS_USERS_TABLE=users_$r \
-  GAS_WORKERS_TABLE=workers_$r GAS_INPUTS_BUCKET=in-$r GAS_RESULTS_BUCKET=out-$r \
-  GAS_ARCHIVE_VAULT=cold-$r GAS_REQUESTS_TOPIC=req_$r GAS_RESULTS_TOPIC=res_$r \
-  GAS_RESTORE_TOPIC=rst_$r GAS_THAW_TOPIC=thaw_$r GAS_REQUESTS_QUEUE=req_$r \
-  GAS_NOTIFY_QUEUE=notify_$r GAS_ARCHIVE_QUEUE=archive_$r GAS_RESTORE_QUEUE=rst_$r \
-  GAS_THAW_QUEUE=thaw_$r GAS_ARCHIVE_GRACE=5 GAS_THAW_POLL_INTERVAL=1 GAS_QUEUE_WAIT=1 \
+  GAS_OUTBOX_DIR=$W/outbox GAS_ARCHIVE_GRACE=5 GAS_THAW_POLL_INTERVAL=1 GAS_QUEUE_WAIT=1 \
   GAS_ANNOTATE_THREADS=2 GAS_CLOUDWATCH_INTERVAL=0 GAS_LOG_LEVEL=warn
 "$G" aws bootstrap >/dev/null
 "$G" users add bench --email bench@example.org >/dev/null

@@ -1,5 +1,6 @@
 /* model: see model.h. */
 #include "model.h"
+#include "cli.h"
 
 #include "gas/config.h"
 #include "gas/err.h"
@@ -464,17 +465,7 @@ static void health(struct model *m, int beat)
 
 const char *ui_age_text(double seconds, char *buf, size_t n)
 {
-    if (seconds < 0)
-        seconds = 0;
-    if (seconds < 120)
-        snprintf(buf, n, "%.0fs", seconds);
-    else if (seconds < 7200)
-        snprintf(buf, n, "%.0fm", seconds / 60);
-    else if (seconds < 172800)
-        snprintf(buf, n, "%.0fh", seconds / 3600);
-    else
-        snprintf(buf, n, "%.0fd", seconds / 86400);
-    return buf;
+    return cli_age(seconds, buf, n); /* the console and the commands say ages alike */
 }
 
 /* ------------------------------------------------------------------ collect */

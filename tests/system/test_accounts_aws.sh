@@ -13,6 +13,7 @@
 # database password reaches no log and no output.
 SUITE=accounts_aws
 . "$(dirname "$0")/pipeline_lib.sh"
+. "$(dirname "$0")/aws_names.sh"
 . "$(dirname "$0")/pg_lib.sh"
 cd "$WORK" || exit 2
 if [ -z "${GAS_TEST_AWS_ENDPOINT:-}" ]; then
@@ -40,13 +41,10 @@ $TOOL secret "rds/accounts_database-$run" \
   "{\"username\": \"gasapp\", \"password\": \"$PW\", \"host\": \"127.0.0.1\", \"port\": $PORT, \"engine\": \"postgres\"}"
 SENDER="gas-$run@example.org"
 $TOOL ses-verify "$SENDER"
-export GAS_BACKEND=aws GAS_WORK_DIR=$WORK GAS_JOBS_TABLE=jobs_$run GAS_USERS_TABLE=users_$run \
-  GAS_WORKERS_TABLE=workers_$run GAS_INPUTS_BUCKET=in-$run GAS_RESULTS_BUCKET=out-$run \
-  GAS_ARCHIVE_VAULT=cold-$run GAS_REQUESTS_TOPIC=req_$run GAS_RESULTS_TOPIC=res_$run \
-  GAS_RESTORE_TOPIC=rst_$run GAS_THAW_TOPIC=thaw_$run GAS_REQUESTS_QUEUE=req_$run \
-  GAS_NOTIFY_QUEUE=notify_$run GAS_ARCHIVE_QUEUE=archive_$run GAS_RESTORE_QUEUE=rst_$run \
-  GAS_THAW_QUEUE=thaw_$run GAS_USER_SOURCE=postgres GAS_ACCOUNTS_SECRET=rds/accounts_database-$run \
-  GAS_ACCOUNTS_DBNAME=accounts GAS_NOTIFY_VIA=ses GAS_SES_SENDER=$SENDER
+aws_names "$run"
+export GAS_BACKEND=aws GAS_WORK_DIR=$WORK GAS_USER_SOURCE=postgres \
+  GAS_ACCOUNTS_SECRET=rds/accounts_database-$run GAS_ACCOUNTS_DBNAME=accounts \
+  GAS_NOTIFY_VIA=ses GAS_SES_SENDER=$SENDER
 check "bootstrap" 0 gas aws bootstrap
 check_out "users list through the secret" 0 "^$ANN +free_user +Ann Free" gas users list
 check_out "a wrong secret name is a clear error" 1 "secret rds/nope-$run: .*ResourceNotFound" \

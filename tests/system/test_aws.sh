@@ -10,6 +10,7 @@
 # (only results_file_archive_id) is restored on upgrade. The secret never reaches a log.
 SUITE=aws
 . "$(dirname "$0")/pipeline_lib.sh"
+. "$(dirname "$0")/aws_names.sh"
 cd "$WORK" || exit 2
 if [ -z "${GAS_TEST_AWS_ENDPOINT:-}" ]; then
   echo "skip: GAS_TEST_AWS_ENDPOINT is not set (tests/run.sh and .ci/run start moto_server)"
@@ -26,12 +27,8 @@ export GAS_BACKEND=aws GAS_AWS_ENDPOINT=$GAS_TEST_AWS_ENDPOINT GAS_WORK_DIR=$WOR
 
 scenario() { # MODE: one run with its own resources
   local mode=$1 run; run=$(printf '%04x%04x' $RANDOM $RANDOM)
-  export GAS_COLD_MODE=$mode GAS_JOBS_TABLE=jobs_$run GAS_USERS_TABLE=users_$run \
-    GAS_WORKERS_TABLE=workers_$run GAS_INPUTS_BUCKET=in-$run GAS_RESULTS_BUCKET=out-$run \
-    GAS_ARCHIVE_VAULT=cold-$run GAS_REQUESTS_TOPIC=req_$run GAS_RESULTS_TOPIC=res_$run \
-    GAS_RESTORE_TOPIC=rst_$run GAS_THAW_TOPIC=thaw_$run GAS_REQUESTS_QUEUE=req_$run \
-    GAS_NOTIFY_QUEUE=notify_$run GAS_ARCHIVE_QUEUE=archive_$run GAS_RESTORE_QUEUE=rst_$run \
-    GAS_THAW_QUEUE=thaw_$run
+  aws_names "$run"
+  export GAS_COLD_MODE=$mode
   echo "-- cold_mode $mode (resources *$run)"
   check_out "$mode: bootstrap prints what it made" 0 "cold   cold-$run" gas aws bootstrap
   check_out "$mode: bootstrap again is idempotent" 0 "bootstrap complete" gas aws bootstrap

@@ -12,6 +12,7 @@
 #   result_archive_id and a boolean archived its job page reads.
 SUITE=aws_dropin
 . "$(dirname "$0")/pipeline_lib.sh"
+. "$(dirname "$0")/aws_names.sh"
 cd "$WORK" || exit 2
 if [ -z "${GAS_TEST_AWS_ENDPOINT:-}" ]; then
   echo "skip: GAS_TEST_AWS_ENDPOINT is not set (tests/run.sh and .ci/run start moto_server)"
@@ -27,11 +28,7 @@ export GAS_BACKEND=aws GAS_AWS_ENDPOINT=$GAS_TEST_AWS_ENDPOINT GAS_WORK_DIR=$WOR
 
 resources() { # a fresh set of names for one scenario
   run=$(printf '%04x%04x' $RANDOM $RANDOM)
-  export GAS_JOBS_TABLE=jobs_$run GAS_USERS_TABLE=users_$run GAS_WORKERS_TABLE=workers_$run \
-    GAS_INPUTS_BUCKET=in-$run GAS_RESULTS_BUCKET=out-$run GAS_ARCHIVE_VAULT=cold-$run \
-    GAS_REQUESTS_TOPIC=req_$run GAS_RESULTS_TOPIC=res_$run GAS_RESTORE_TOPIC=rst_$run \
-    GAS_THAW_TOPIC=thaw_$run GAS_REQUESTS_QUEUE=req_$run GAS_NOTIFY_QUEUE=notify_$run \
-    GAS_ARCHIVE_QUEUE=archive_$run GAS_RESTORE_QUEUE=rst_$run GAS_THAW_QUEUE=thaw_$run
+  aws_names "$run"
 }
 item() { $TOOL item-json "jobs_$run" "$1"; }
 # attr JSON NAME: one attribute of an item-json line ("-" when absent)

@@ -10,6 +10,7 @@
 #                       of the local backend (not part of make check: minutes per mode)
 SUITE=chaos
 . "$(dirname "$0")/pipeline_lib.sh"
+. "$(dirname "$0")/aws_names.sh"
 cd "$WORK" || exit 2
 SECONDS_CHAOS=${GAS_CHAOS_SECONDS:-30}
 export GAS_MAX_ATTEMPTS=50 GAS_RECONCILE_INTERVAL=1 GAS_SHUTDOWN_DEADLINE=5
@@ -23,13 +24,9 @@ if [ -n "$AWS_MODE" ]; then
   run=$(printf '%04x%04x' $RANDOM $RANDOM)
   export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true \
     AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null
+  aws_names "$run"
   export GAS_BACKEND=aws GAS_AWS_ENDPOINT=$GAS_TEST_AWS_ENDPOINT GAS_WORK_DIR=$WORK/work \
-    GAS_OUTBOX_DIR=$WORK/outbox GAS_COLD_MODE=$AWS_MODE GAS_JOBS_TABLE=jobs_$run \
-    GAS_USERS_TABLE=users_$run GAS_WORKERS_TABLE=workers_$run GAS_INPUTS_BUCKET=in-$run \
-    GAS_RESULTS_BUCKET=out-$run GAS_ARCHIVE_VAULT=cold-$run GAS_REQUESTS_TOPIC=req_$run \
-    GAS_RESULTS_TOPIC=res_$run GAS_RESTORE_TOPIC=rst_$run GAS_THAW_TOPIC=thaw_$run \
-    GAS_REQUESTS_QUEUE=req_$run GAS_NOTIFY_QUEUE=notify_$run GAS_ARCHIVE_QUEUE=archive_$run \
-    GAS_RESTORE_QUEUE=rst_$run GAS_THAW_QUEUE=thaw_$run GAS_QUEUE_WAIT=1
+    GAS_OUTBOX_DIR=$WORK/outbox GAS_COLD_MODE=$AWS_MODE GAS_QUEUE_WAIT=1
   mkdir -p "$WORK/work"
   gas aws bootstrap >/dev/null 2>&1
 else

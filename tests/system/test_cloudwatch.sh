@@ -6,6 +6,7 @@
 # worker drains it, the backlog reads 0 and jobs done per minute is above 0.
 SUITE=cloudwatch
 . "$(dirname "$0")/pipeline_lib.sh"
+. "$(dirname "$0")/aws_names.sh"
 cd "$WORK" || exit 2
 if [ -z "${GAS_TEST_AWS_ENDPOINT:-}" ]; then
   echo "skip: GAS_TEST_AWS_ENDPOINT is not set (tests/run.sh and .ci/run start moto_server)"
@@ -16,13 +17,9 @@ export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_
   AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null
 unset AWS_SESSION_TOKEN AWS_PROFILE
 run=$(printf '%04x%04x' $RANDOM $RANDOM)
+aws_names "$run"
 export GAS_BACKEND=aws GAS_AWS_ENDPOINT=$GAS_TEST_AWS_ENDPOINT GAS_WORK_DIR=$WORK \
-  GAS_OUTBOX_DIR=$WORK/outbox GAS_JOBS_TABLE=jobs_$run GAS_USERS_TABLE=users_$run \
-  GAS_WORKERS_TABLE=workers_$run GAS_INPUTS_BUCKET=in-$run GAS_RESULTS_BUCKET=out-$run \
-  GAS_ARCHIVE_VAULT=cold-$run GAS_REQUESTS_TOPIC=req_$run GAS_RESULTS_TOPIC=res_$run \
-  GAS_RESTORE_TOPIC=rst_$run GAS_THAW_TOPIC=thaw_$run GAS_REQUESTS_QUEUE=req_$run \
-  GAS_NOTIFY_QUEUE=notify_$run GAS_ARCHIVE_QUEUE=archive_$run GAS_RESTORE_QUEUE=rst_$run \
-  GAS_THAW_QUEUE=thaw_$run GAS_CLOUDWATCH_INTERVAL=1 GAS_CLOUDWATCH_NAMESPACE=GAS-$run \
+  GAS_OUTBOX_DIR=$WORK/outbox GAS_CLOUDWATCH_INTERVAL=1 GAS_CLOUDWATCH_NAMESPACE=GAS-$run \
   GAS_ARCHIVE_GRACE=600
 check "bootstrap" 0 gas aws bootstrap
 gas users add ann --email ann@example.org >/dev/null
