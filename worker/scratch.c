@@ -47,14 +47,49 @@ static const char *owner_of(const char *name)
     return dot + 1;
 }
 
-/* 1 if the owner is known to be gone. */
-static int owner_gone(struct sweep *s, const char *owner)
+/* When process pid started (epoch seconds), or -1 if unknown: /proc/<pid>/stat's 22nd
+ * field (clock ticks after boot) plus /proc/stat's btime. */
+static int64_t process_start(long pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    unsigned long long ticks = 0;
+    for (int field = 2; p && *p && field < 22; p++) /* p: ") S ppid ..." = fields 2, 3, ... */
+        if (*p == ' ')
+            field++;
+    if (!p || sscanf(p, "%llu", &ticks) != 1)
+        return -1;
+    long long btime = -1;
+    f = fopen("/proc/stat", "re");
+    while (f && fgets(buf, sizeof buf, f))
+        if (sscanf(buf, "btime %lld", &btime) == 1)
+            break;
+    if (f)
+        fclose(f);
+    long hz = sysconf(_SC_CLK_TCK);
+    return btime < 0 || hz <= 0 ? -1 : (int64_t)(btime + (long long)(ticks / (unsigned long)hz));
+}
+
+/* 1 if the owner is known to be gone. mtime: the entry's latest change; a process with
+ * the owner's pid that started after it is another process (pids wrap: 32768 here). */
+static int owner_gone(struct sweep *s, const char *owner, int64_t mtime)
 {
     const char *dash = strrchr(owner, '-');
     size_t hl = (size_t)(dash - owner);
     if (hl == strlen(s->host) && !strncmp(owner, s->host, hl)) {
         long pid = strtol(dash + 1, NULL, 10);
-        return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+        if (pid <= 0)
+            return 0;
+        if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+            return 1;
+        int64_t started = process_start(pid);
+        return started > 0 && started > mtime + 1;
     }
     cJSON *it = NULL;
     if (tbl_get(s->w->app->workers, owner, &it))
@@ -116,7 +151,8 @@ static void sweep_dir(struct sweep *s, const char *dir, const char *prefix, int 
         if (need_owner && !owner)
             continue;
         char *p = xasprintf("%s/%s", dir, e->d_name);
-        if ((owner && owner_gone(s, owner)) || s->now - newest_mtime(p) > s->max_age)
+        int64_t mtime = newest_mtime(p);
+        if ((owner && owner_gone(s, owner, mtime)) || s->now - mtime > s->max_age)
             nftw(p, remove_cb, 8, FTW_DEPTH | FTW_PHYS);
         free(p);
     }

@@ -49,12 +49,19 @@ host=$(hostname); host=${host:0:63}
 echo x > "$GAS_DATA_DIR/tmp/00000000-0000-4000-8000-000000000000.$host-4194999"   # a dead pid
 echo x > "$GAS_DATA_DIR/tmp/old-unowned" && touch -d '3 days ago' "$GAS_DATA_DIR/tmp/old-unowned"
 echo live > "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"          # this shell
+# a pid reused (pids wrap at 32768): a live process that started after the file was written
+sleep 600 & reused=$!
+echo x > "$GAS_DATA_DIR/tmp/22222222-0000-4000-8000-000000000000.$host-$reused" &&
+  touch -d '1 hour ago' "$GAS_DATA_DIR/tmp/22222222-0000-4000-8000-000000000000.$host-$reused"
 mkdir -p "$GAS_DATA_DIR/outbox" && echo x > "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123" &&
   touch -d '3 days ago' "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123"
 start_gasd
 expect "scratch: the job still COMPLETES" wait_field "$J3" job_status COMPLETED 30
 stop_gasd
 expect "scratch: a live process's file is kept" test -f "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"
+expect "scratch: a file whose pid now belongs to a younger process is removed" \
+  test ! -e "$GAS_DATA_DIR/tmp/22222222-0000-4000-8000-000000000000.$host-$reused"
+kill "$reused" 2>/dev/null; wait "$reused" 2>/dev/null
 rm -f "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"
 left=$(bytes)
 expect "scratch: 0 bytes left in work/ and tmp/ after the next start ($left)" test "$left" = 0
