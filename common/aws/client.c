@@ -115,27 +115,17 @@ int aws_secret_get(struct aws_client *c, const char *secret_id, char **value)
 }
 
 int aws_ses_send(struct aws_client *c, const char *from, const char *to, const char *subject,
-                 const char *text, char **message_id)
+                 const char *text, const char *job_id, char **message_id)
 {
     if (message_id)
         *message_id = NULL;
-    const char *f[] = {"Action",
-                       "SendEmail",
-                       "Version",
-                       "2010-12-01",
-                       "Source",
-                       from,
-                       "Destination.ToAddresses.member.1",
-                       to,
-                       "Message.Subject.Data",
-                       subject,
-                       "Message.Subject.Charset",
-                       "UTF-8",
-                       "Message.Body.Text.Data",
-                       text,
-                       "Message.Body.Text.Charset",
-                       "UTF-8",
-                       NULL};
+    const char *f[] = {"Action", "SendEmail", "Version", "2010-12-01", "Source", from,
+                       "Destination.ToAddresses.member.1", to, "Message.Subject.Data", subject,
+                       "Message.Subject.Charset", "UTF-8", "Message.Body.Text.Data", text,
+                       "Message.Body.Text.Charset", "UTF-8",
+                       /* the tag a bounce notification carries back (mail.tags) */
+                       job_id ? "Tags.member.1.Name" : NULL, "gas_job_id", "Tags.member.1.Value",
+                       job_id, NULL};
     struct strbuf sb;
     sb_init(&sb, 0);
     for (int i = 0; f[i]; i += 2) {
