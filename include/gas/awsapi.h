@@ -26,5 +26,9 @@ int aws_secret_get(struct aws_client *c, const char *secret_id, char **value);
  * values: letters, digits, '_', '-') is sent as the tag gas_job_id, for matching bounces. */
 int aws_ses_send(struct aws_client *c, const char *from, const char *to, const char *subject,
                  const char *text, const char *job_id, char **message_id);
+/* SES publishes identity's Bounce and Complaint notifications to the SNS topic (a name, in
+ * account: empty asks STS) - SetIdentityNotificationTopic, for gasd's ses_events. */
+int aws_ses_notify_to(struct aws_client *c, const char *identity, const char *account,
+                      const char *topic);
 
 #endif
