@@ -254,12 +254,14 @@ int job_cleanup_done(struct tbl *jobs, const char *job_id, const char *archive_i
     return apply(jobs, job_id, &u, "clear the cold cleanup");
 }
 
-int job_notified(struct tbl *jobs, const char *job_id)
+int job_notified(struct tbl *jobs, const char *job_id, const char *message_id)
 {
     struct tbl_update u;
     tbl_update_init(&u);
     tbl_update_if_absent(&u, A(notify_time));
     tbl_update_set_int(&u, A(notify_time), gas_now_s());
+    if (message_id)
+        tbl_update_set_str(&u, A(notify_message_id), message_id);
     tbl_update_remove(&u, A(notify_error));
     tbl_update_remove(&u, "notify_error_time");
     return apply(jobs, job_id, &u, "record the notice");
@@ -273,6 +275,16 @@ int job_notify_failed(struct tbl *jobs, const char *job_id, const char *why)
     tbl_update_set_str(&u, A(notify_error), why);
     tbl_update_set_int(&u, "notify_error_time", gas_now_s());
     return apply(jobs, job_id, &u, "record the refused email");
+}
+
+int job_notify_bounced(struct tbl *jobs, const char *job_id, const char *why)
+{
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_if_exists(&u, A(job_id));
+    tbl_update_set_str(&u, A(notify_error), why);
+    tbl_update_set_int(&u, "notify_error_time", gas_now_s());
+    return apply(jobs, job_id, &u, "record the bounce");
 }
 
 int job_watch_bump(struct tbl *jobs, const char *job_id, const char *state, int64_t seen,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* What a body looked like, for the dead-letter reason: its first bytes, printable. */
 static void body_preview(const char *body, char *out, size_t n)
@@ -243,4 +244,61 @@ char *msg_thaw_archive(const cJSON *m)
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r0, "s3"), "object");
     const char *key = json_str(obj, "key");
     return key ? url_decode(key) : NULL;
+}
+
+/* mail.tags.gas_job_id[0], else the X-GAS-Job header of mail.headers. */
+static const char *ses_job_id(const cJSON *mail)
+{
+    const cJSON *tags = cJSON_GetObjectItemCaseSensitive(mail, "tags");
+    const cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(tags, MSG_SES_JOB_TAG), 0);
+    if (cJSON_IsString(v) && *v->valuestring)
+        return v->valuestring;
+    const cJSON *h;
+    cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(mail, "headers"))
+    {
+        const char *name = json_str(h, "name"), *value = json_str(h, "value");
+        if (name && value && *value && !strcasecmp(name, "X-GAS-Job"))
+            return value;
+    }
+    return NULL;
+}
+
+/* The first recipient of list (bouncedRecipients, complainedRecipients). */
+static const cJSON *ses_first(const cJSON *obj, const char *list)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(obj, list), 0);
+}
+
+int msg_ses_event(const cJSON *m, struct ses_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = json_str(m, "notificationType");
+    if (!ev->type)
+        ev->type = json_str(m, "eventType");
+    const cJSON *mail = cJSON_GetObjectItemCaseSensitive(m, "mail");
+    ev->message_id = json_str(mail, "messageId");
+    if (!ev->type || !ev->message_id)
+        return gas_err_set(GAS_EINVAL, "not an SES notification (no notificationType or "
+                                       "mail.messageId)");
+    ev->job_id = ses_job_id(mail);
+    ev->address = "?";
+    const char *a = NULL;
+    if (!strcmp(ev->type, "Bounce")) {
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(m, "bounce");
+        const cJSON *r = ses_first(b, "bouncedRecipients");
+        const char *t = json_str(b, "bounceType"), *sub = json_str(b, "bounceSubType");
+        const char *diag = json_str(r, "diagnosticCode");
+        a = json_str(r, "emailAddress");
+        snprintf(ev->what, sizeof ev->what, "bounced (%s/%s): %s", t ? t : "?", sub ? sub : "?",
+                 diag ? diag : "no diagnostic code");
+    } else if (!strcmp(ev->type, "Complaint")) {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(m, "complaint");
+        const char *fb = json_str(c, "complaintFeedbackType");
+        a = json_str(ses_first(c, "complainedRecipients"), "emailAddress");
+        snprintf(ev->what, sizeof ev->what, "complaint: %s marked the email as %s",
+                 a ? a : "the recipient", fb ? fb : "spam");
+    }
+    if (a)
+        ev->address = a;
+    return 0;
 }

@@ -35,7 +35,7 @@ int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
     }
 
     const enum cfg_key queues[] = {CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE,
-                                   CFG_RESTORE_QUEUE, CFG_THAW_QUEUE};
+                                   CFG_RESTORE_QUEUE,  CFG_THAW_QUEUE,   CFG_SES_EVENTS_QUEUE};
     for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
         char *dlq = topology_dlq_name(cfg_str(cfg, queues[i]));
         struct queue_spec spec = {cfg_str(cfg, queues[i]), dlq,
@@ -58,6 +58,7 @@ int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
         {CFG_RESULTS_TOPIC, CFG_ARCHIVE_QUEUE, grace < QUEUE_MAX_DELAY ? grace : QUEUE_MAX_DELAY},
         {CFG_RESTORE_TOPIC, CFG_RESTORE_QUEUE, 0},
         {CFG_THAW_TOPIC, CFG_THAW_QUEUE, 0},
+        {CFG_SES_EVENTS_TOPIC, CFG_SES_EVENTS_QUEUE, 0},
     };
     for (size_t i = 0; !rc && i < sizeof subs / sizeof *subs; i++) {
         const char *tname = cfg_str(cfg, subs[i].topic), *qname = cfg_str(cfg, subs[i].queue);

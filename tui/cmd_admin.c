@@ -36,7 +36,7 @@ int cmd_status(struct cli *c)
 }
 
 static const enum cfg_key queues[] = {CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE,
-                                      CFG_RESTORE_QUEUE, CFG_THAW_QUEUE};
+                                      CFG_RESTORE_QUEUE,  CFG_THAW_QUEUE,   CFG_SES_EVENTS_QUEUE};
 
 static cJSON *dead_json(const char *queue, const struct queue_msg *m)
 {
@@ -88,6 +88,10 @@ static int dlq_each(struct cli *c, const char *only, const char *msg_id, cJSON *
         matched++;
         struct queue *q = NULL;
         rc = be_queue(app->be, name, &q);
+        if (rc == GAS_ENOTFOUND && !only && queues[i] == CFG_SES_EVENTS_QUEUE) {
+            rc = 0; /* a deployment bootstrapped before ses_events existed */
+            continue;
+        }
         if (!rc && redrive) {
             int moved = 0;
             rc = queue_redrive(q, msg_id, &moved);

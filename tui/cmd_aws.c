@@ -6,10 +6,12 @@
  *                       archive queue delayed by the grace period, at most 900 s), the S3
  *                       buckets (public access blocked), and the cold store: the archive
  *                       bucket with restore completions sent to the thaw topic, or the
- *                       Glacier vault. Prints one line per resource. */
+ *                       Glacier vault; with notify_via = ses, the sender's bounces and
+ *                       complaints to the SES events topic. Prints one line per resource. */
 #include "cli.h"
 #include "commands.h"
 
+#include "gas/awsapi.h"
 #include "gas/backend.h"
 #include "gas/config.h"
 #include "gas/err.h"
@@ -17,6 +19,28 @@
 
 #include <stdio.h>
 #include <string.h>
+
+/* With notify_via = ses: SES's bounces and complaints of the sender go to the events topic.
+ * A sender SES does not know (yet) is a warning with the command to run later. */
+static void ses_notifications(const struct cfg *cfg)
+{
+    const char *sender = cfg_str(cfg, CFG_SES_SENDER), *topic = cfg_str(cfg, CFG_SES_EVENTS_TOPIC);
+    if (strcmp(cfg_str(cfg, CFG_NOTIFY_VIA), "ses") || !*sender)
+        return;
+    struct aws_client *ac = NULL;
+    int rc = aws_client_new(cfg, &ac);
+    if (!rc)
+        rc = aws_ses_notify_to(ac, sender, cfg_str(cfg, CFG_AWS_ACCOUNT_ID), topic);
+    aws_client_free(ac);
+    if (!rc)
+        printf("ses    %s: Bounce, Complaint -> topic %s\n", sender, topic);
+    else
+        fprintf(stderr,
+                "gas aws bootstrap: warning: %s\n  once the sender is verified: aws ses "
+                "set-identity-notification-topic --identity %s --notification-type Bounce "
+                "--sns-topic <ARN of %s> (and Complaint)\n",
+                gas_errmsg(), sender, topic);
+}
 
 int cmd_aws(struct cli *c)
 {
@@ -35,6 +59,8 @@ int cmd_aws(struct cli *c)
         printf("region %s%s%s\n", cfg_str(cfg, CFG_AWS_REGION), *ep ? ", endpoint " : "", ep);
         rc = topology_ensure(be, cfg, stdout);
     }
+    if (!rc)
+        ses_notifications(cfg);
     backend_close(be);
     if (rc) {
         fprintf(stderr, "gas aws bootstrap: %s\n", gas_errmsg());

@@ -30,6 +30,7 @@
 struct email {
     const char *from, *to, *to_name;
     char *subject, *text;
+    char *message_id; /* set by a transport that has one (ses) */
 };
 
 /* "5 minutes", "2 hours", "3 days": a grace period for a person. */
@@ -90,7 +91,7 @@ static char *rfc822(const struct email *e)
                      e->from, e->to_name, e->to, date, mid, e->subject, e->text);
 }
 
-static int by_outbox(struct pipe_ctx *ctx, const char *job_id, const struct email *e)
+static int by_outbox(struct pipe_ctx *ctx, const char *job_id, struct email *e)
 {
     char *mail = rfc822(e);
     const char *dir = cfg_str(ctx->cfg, CFG_OUTBOX_DIR);
@@ -136,7 +137,7 @@ static size_t read_cb(char *buf, size_t size, size_t n, void *arg)
     return k;
 }
 
-static int by_smtp(struct pipe_ctx *ctx, const char *job_id, const struct email *e)
+static int by_smtp(struct pipe_ctx *ctx, const char *job_id, struct email *e)
 {
     if (!*cfg_str(ctx->cfg, CFG_SMTP_URL))
         return gas_err_set(GAS_EINVAL, "notify_via = smtp needs smtp_url");
@@ -170,20 +171,30 @@ static int by_smtp(struct pipe_ctx *ctx, const char *job_id, const struct email 
     return 0;
 }
 
-static int by_ses(struct pipe_ctx *ctx, const char *job_id, const struct email *e)
+/* SES tag values allow letters, digits, '_' and '-' only: other job ids go untagged and
+ * a bounce is matched by notify_message_id. */
+static int tag_safe(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && n <= 256 &&
+           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+static int by_ses(struct pipe_ctx *ctx, const char *job_id, struct email *e)
 {
     char *mid = NULL;
-    int rc = aws_ses_send(ctx->local, e->from, e->to, e->subject, e->text, &mid);
+    int rc = aws_ses_send(ctx->local, e->from, e->to, e->subject, e->text,
+                          tag_safe(job_id) ? job_id : NULL, &mid);
     if (!rc)
         log_info("notify", "email for %s sent to %s by ses (message id %s)", job_id, e->to,
                  mid ? mid : "?");
-    free(mid);
+    e->message_id = mid; /* recorded on the job (notify_message_id) */
     return rc ? gas_err_wrap(rc, "ses: send from %s", e->from) : 0;
 }
 
 struct transport {
     const char *name;
-    int (*send)(struct pipe_ctx *ctx, const char *job_id, const struct email *e);
+    int (*send)(struct pipe_ctx *ctx, const char *job_id, struct email *e);
 };
 
 static const struct transport transports[] = {
@@ -231,6 +242,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     (void)body;
     struct job *job = ctx->job; /* loaded by the runner (pipeline table) */
     struct user u;
+    char *message_id = NULL;
     enum pipe_result r = PIPE_ACK;
     int rc;
     const char *job_id = job->job_id;
@@ -252,6 +264,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         rc = transport_of(ctx->cfg)->send(ctx, job_id, &e);
         free(e.subject);
         free(e.text);
+        message_id = e.message_id;
         if (rc) {
             char msg[512];
             snprintf(msg, sizeof msg, "%s", gas_errmsg());
@@ -262,8 +275,9 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         }
     }
     if (r == PIPE_ACK) {
-        job_notified(ctx->app->jobs, job_id);
+        job_notified(ctx->app->jobs, job_id, message_id);
     }
+    free(message_id);
     user_release(&u);
     return r;
 }

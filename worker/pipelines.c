@@ -13,6 +13,8 @@ const struct pipeline pipelines[] = {
     {"restore", CFG_RESTORE_QUEUE, CFG_RESTORE_THREADS, 0, pipe_restore, NULL, NULL},
     /* thaw: the job comes from a retrieval notice in one of three shapes (msg_thaw_target) */
     {"thaw", CFG_THAW_QUEUE, CFG_THAW_THREADS, 0, pipe_thaw, NULL, NULL},
+    /* SES bounces and complaints: the job comes from the event's tag or message id */
+    {"ses_events", CFG_SES_EVENTS_QUEUE, CFG_SES_EVENTS_THREADS, 0, pipe_ses_events, NULL, NULL},
 };
 const int npipelines = sizeof pipelines / sizeof *pipelines;
 

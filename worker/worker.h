@@ -66,6 +66,7 @@ void notify_thread_done(struct pipe_ctx *ctx);
 enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body);
+enum pipe_result pipe_ses_events(struct pipe_ctx *ctx, const cJSON *body);
 
 /* What a backend error means for the message: RETRY when it may pass, DEAD otherwise. */
 enum pipe_result pipe_result_of(int rc);

@@ -114,28 +114,10 @@ int aws_secret_get(struct aws_client *c, const char *secret_id, char **value)
     return rc ? gas_err_wrap(rc, "secret %s", secret_id) : 0;
 }
 
-int aws_ses_send(struct aws_client *c, const char *from, const char *to, const char *subject,
-                 const char *text, char **message_id)
+/* A query-protocol call (name/value pairs in f, NULL-ended); SES's or STS's answer in r. */
+static int client_query(struct aws_client *c, const char *service, const char *host_prefix,
+                        const char *const *f, struct aws_resp *r)
 {
-    if (message_id)
-        *message_id = NULL;
-    const char *f[] = {"Action",
-                       "SendEmail",
-                       "Version",
-                       "2010-12-01",
-                       "Source",
-                       from,
-                       "Destination.ToAddresses.member.1",
-                       to,
-                       "Message.Subject.Data",
-                       subject,
-                       "Message.Subject.Charset",
-                       "UTF-8",
-                       "Message.Body.Text.Data",
-                       text,
-                       "Message.Body.Text.Charset",
-                       "UTF-8",
-                       NULL};
     struct strbuf sb;
     sb_init(&sb, 0);
     for (int i = 0; f[i]; i += 2) {
@@ -144,10 +126,64 @@ int aws_ses_send(struct aws_client *c, const char *from, const char *to, const c
         free(v);
     }
     char *body = sb_detach(&sb);
-    struct aws_resp r;
-    int rc = client_post(c, "ses", "email", "application/x-www-form-urlencoded; charset=utf-8",
-                         NULL, body, &r);
+    int rc = client_post(c, service, host_prefix,
+                         "application/x-www-form-urlencoded; charset=utf-8", NULL, body, r);
     free(body);
+    return rc;
+}
+
+int aws_ses_notify_to(struct aws_client *c, const char *identity, const char *account,
+                      const char *topic)
+{
+    struct aws_resp r;
+    char *acct = account && *account ? xstrdup(account) : NULL;
+    int rc = 0;
+    if (!acct) {
+        const char *f[] = {"Action", "GetCallerIdentity", "Version", "2011-06-15", NULL};
+        rc = client_query(c, "sts", "sts", f, &r);
+        acct = rc ? NULL : aws_xml_text(r.body, "Account");
+        aws_resp_release(&r);
+        if (!rc && !acct)
+            rc = gas_err_set(GAS_EINVAL, "STS GetCallerIdentity gave no Account");
+    }
+    char *arn =
+        rc ? NULL
+           : xasprintf("arn:%s:sns:%s:%s:%s", aws_partition(c->region), c->region, acct, topic);
+    static const char *const types[] = {"Bounce", "Complaint"};
+    for (size_t i = 0; !rc && i < sizeof types / sizeof *types; i++) {
+        const char *f[] = {"Action",
+                           "SetIdentityNotificationTopic",
+                           "Version",
+                           "2010-12-01",
+                           "Identity",
+                           identity,
+                           "NotificationType",
+                           types[i],
+                           "SnsTopic",
+                           arn,
+                           NULL};
+        rc = client_query(c, "ses", "email", f, &r);
+        aws_resp_release(&r);
+    }
+    free(arn);
+    free(acct);
+    return rc ? gas_err_wrap(rc, "ses: notifications of %s", identity) : 0;
+}
+
+int aws_ses_send(struct aws_client *c, const char *from, const char *to, const char *subject,
+                 const char *text, const char *job_id, char **message_id)
+{
+    if (message_id)
+        *message_id = NULL;
+    const char *f[] = {"Action", "SendEmail", "Version", "2010-12-01", "Source", from,
+                       "Destination.ToAddresses.member.1", to, "Message.Subject.Data", subject,
+                       "Message.Subject.Charset", "UTF-8", "Message.Body.Text.Data", text,
+                       "Message.Body.Text.Charset", "UTF-8",
+                       /* the tag a bounce notification carries back (mail.tags) */
+                       job_id ? "Tags.member.1.Name" : NULL, "gas_job_id", "Tags.member.1.Value",
+                       job_id, NULL};
+    struct aws_resp r;
+    int rc = client_query(c, "ses", "email", f, &r);
     if (!rc && message_id)
         *message_id = aws_xml_text(r.body, "MessageId");
     aws_resp_release(&r);

@@ -135,11 +135,13 @@ int aws_topic_create(struct gas_backend *be, const char *name)
     if (!rc)
         rc = aws_account(ab, acct);
     if (!rc) {
-        /* S3 (restore events) and Glacier (job notices) of this account may publish */
+        /* S3 (restore events), Glacier (job notices) and SES (bounces and complaints:
+         * ses_events) of this account may publish */
         char *policy =
             xasprintf("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"gas-cold-events\","
                       "\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"s3.amazonaws.com\","
-                      "\"glacier.amazonaws.com\"]},\"Action\":\"sns:Publish\",\"Resource\":\"%s\","
+                      "\"glacier.amazonaws.com\",\"ses.amazonaws.com\"]},\"Action\":\"sns:"
+                      "Publish\",\"Resource\":\"%s\","
                       "\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"%s\"}}}]}",
                       arn, acct);
         const char *sf[] = {"Action", "SetTopicAttributes", "Version", "2010-03-31",     "TopicArn",

@@ -22,8 +22,13 @@ int aws_secret_get(struct aws_client *c, const char *secret_id, char **value);
 
 /* One plain-text email from a verified sender; *message_id (optional, the caller's) gets
  * SES's MessageId. An unverified sender or a rejected message is GAS_EINVAL with SES's
- * reason ("MessageRejected: Email address not verified ..."). */
+ * reason ("MessageRejected: Email address not verified ..."). job_id (optional; SES tag
+ * values: letters, digits, '_', '-') is sent as the tag gas_job_id, for matching bounces. */
 int aws_ses_send(struct aws_client *c, const char *from, const char *to, const char *subject,
-                 const char *text, char **message_id);
+                 const char *text, const char *job_id, char **message_id);
+/* SES publishes identity's Bounce and Complaint notifications to the SNS topic (a name, in
+ * account: empty asks STS) - SetIdentityNotificationTopic, for gasd's ses_events. */
+int aws_ses_notify_to(struct aws_client *c, const char *identity, const char *account,
+                      const char *topic);
 
 #endif

@@ -54,6 +54,8 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(ARCHIVE_QUEUE, "archive_queue", CFG_STR, "gas_archive", 0, 0, NULL, "queue the archive pipeline reads (delayed by archive_grace)") \
     X(RESTORE_QUEUE, "restore_queue", CFG_STR, "gas_restore", 0, 0, NULL, "queue the restore pipeline reads") \
     X(THAW_QUEUE, "thaw_queue", CFG_STR, "gas_thaw", 0, 0, NULL, "queue the thaw pipeline reads") \
+    X(SES_EVENTS_TOPIC, "ses_events_topic", CFG_STR, "gas_ses_events", 0, 0, NULL, "topic SES publishes bounces and complaints to (SetIdentityNotificationTopic)") \
+    X(SES_EVENTS_QUEUE, "ses_events_queue", CFG_STR, "gas_ses_events", 0, 0, NULL, "queue the ses_events pipeline reads") \
     X(WORKERS_TABLE, "workers_table", CFG_STR, "gas_workers", 0, 0, NULL, "table where each gasd records itself and its heartbeat") \
     X(QUEUE_VISIBILITY, "queue_visibility", CFG_INT, "60", 1, 43200, NULL, "seconds a received message stays hidden") \
     X(QUEUE_WAIT, "queue_wait", CFG_INT, "10", 0, 20, NULL, "long-poll wait of a receive, seconds") \
@@ -76,6 +78,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(ARCHIVE_THREADS, "archive_threads", CFG_INT, "1", 0, 64, NULL, "gasd: threads of the archive pipeline (0: off)") \
     X(RESTORE_THREADS, "restore_threads", CFG_INT, "1", 0, 64, NULL, "gasd: threads of the restore pipeline (0: off)") \
     X(THAW_THREADS, "thaw_threads", CFG_INT, "1", 0, 64, NULL, "gasd: threads of the thaw pipeline (0: off)") \
+    X(SES_EVENTS_THREADS, "ses_events_threads", CFG_INT, "0", 0, 64, NULL, "gasd: threads of the ses_events pipeline, SES bounces and complaints (0: off; 1 with notify_via = ses)") \
     X(JOB_LEASE, "job_lease", CFG_INT, "120", 5, 86400, NULL, "gasd: seconds a claimed job is held without renewal before another worker may take it") \
     X(MAX_ATTEMPTS, "max_attempts", CFG_INT, "3", 1, 100, NULL, "gasd: annotation attempts before a job is FAILED") \
     X(HEARTBEAT_INTERVAL, "heartbeat_interval", CFG_INT, "5", 1, 3600, NULL, "gasd: seconds between worker heartbeats") \

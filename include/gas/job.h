@@ -44,12 +44,13 @@ enum user_role { ROLE_FREE, ROLE_PREMIUM };
     X(worker_id, STR, 0)                                                                           \
     X(lease_until, NUM, 0)                                                                         \
     X(restore_time, NUM, 0)                                                                        \
-    X(notify_time, NUM, 0)      /* the email went out */                                           \
-    X(cold_cleanup_id, STR, 0)  /* a thawed job's cold copy still to delete */                     \
-    X(genome_build, STR, 0)     /* the build the user says the input is on, or absent */           \
-    X(annotation_build, STR, 0) /* the build the annotation used */                                \
-    X(annotation_note, STR, 0)  /* why not annotated, or the first warning */                      \
-    X(notify_error, STR, 0)     /* why the last email was refused (SES), until one goes out */
+    X(notify_time, NUM, 0)       /* the email went out */                                          \
+    X(cold_cleanup_id, STR, 0)   /* a thawed job's cold copy still to delete */                    \
+    X(genome_build, STR, 0)      /* the build the user says the input is on, or absent */          \
+    X(annotation_build, STR, 0)  /* the build the annotation used */                               \
+    X(annotation_note, STR, 0)   /* why not annotated, or the first warning */                     \
+    X(notify_error, STR, 0)      /* why the last email was refused or bounced (SES) */             \
+    X(notify_message_id, STR, 0) /* SES's MessageId of the email, to match its bounce */
 
 /* The fields by number (JF_job_id, ...), for job_attr. */
 enum job_field {
@@ -185,9 +186,13 @@ int job_restore_poll(struct tbl *jobs, const char *job_id, const char *retrieval
  * them); park_cleanup keeps the archive id in cold_cleanup_id for the delete. */
 int job_thawed(struct tbl *jobs, const struct job *job, int park_cleanup);
 int job_cleanup_done(struct tbl *jobs, const char *job_id, const char *archive_id);
-int job_notified(struct tbl *jobs, const char *job_id);
+/* The email went out; message_id (SES's MessageId, or NULL) is kept to match a bounce. */
+int job_notified(struct tbl *jobs, const char *job_id, const char *message_id);
 /* The email was refused: why, for gas show and the console, until one goes out. */
 int job_notify_failed(struct tbl *jobs, const char *job_id, const char *why);
+/* SES reported a bounce or complaint after the email went out: why becomes notify_error
+ * (notify_time stays: the email is not sent again). GAS_ENOTFOUND: no such job. */
+int job_notify_bounced(struct tbl *jobs, const char *job_id, const char *why);
 /* The reconciler's claim: watch_until moved from seen to until while watch == state. */
 int job_watch_bump(struct tbl *jobs, const char *job_id, const char *state, int64_t seen,
                    int64_t until);

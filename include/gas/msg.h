@@ -33,4 +33,17 @@ int msg_thaw_target(const cJSON *m, char **job_id, char **retrieval_id);
  * id is the key). For adopting a retrieval started outside gasd. */
 char *msg_thaw_archive(const cJSON *m);
 
+/* An SES notification (identity notification: notificationType; event publishing:
+ * eventType), SNS-unwrapped by msg_parse. Strings borrowed from the message. */
+#define MSG_SES_JOB_TAG "gas_job_id" /* the SendEmail tag (and X-GAS-Job header) */
+struct ses_event {
+    const char *type;       /* "Bounce", "Complaint", "Delivery", ... */
+    const char *message_id; /* mail.messageId */
+    const char *job_id;     /* mail.tags.gas_job_id[0], else header X-GAS-Job, or NULL */
+    const char *address;    /* the first bounced or complaining recipient, or "?" */
+    char what[512];         /* Bounce/Complaint: the notify_error to record */
+};
+/* GAS_EINVAL (message set) if m is not an SES notification or lacks mail.messageId. */
+int msg_ses_event(const cJSON *m, struct ses_event *ev);
+
 #endif

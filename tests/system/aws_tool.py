@@ -42,6 +42,8 @@
 #   aws_tool.py secret NAME JSON                        a Secrets Manager secret (SecretString)
 #   aws_tool.py put-secret NAME JSON                    a new value of a secret (a rotation)
 #   aws_tool.py ses-verify EMAIL                        a verified SES email identity
+#   aws_tool.py ses-event TOPIC Bounce|Complaint|Delivery MESSAGE_ID JOB_ID|'' ADDRESS
+#                                                       an SES notification published to TOPIC
 #   aws_tool.py ses-sent SOURCE                         the emails SES sent from SOURCE, one
 #                                                       "TO<TAB>SUBJECT" line each (moto's
 #                                                       /moto-api/data.json)
@@ -253,12 +255,42 @@ def ses_sent(source):
                 print("%s\t%s" % (to, m.get("subject")))
 
 
+def ses_event(topic, kind, message_id, job_id, address):
+    """Publishes an SES notification to topic as SES does (identity notifications:
+    notificationType; the job id as the SendEmail tag gas_job_id when not empty)."""
+    mail = {"timestamp": "2026-11-30T09:00:00.000Z", "source": "gas@example.org",
+            "sourceArn": "arn:aws:ses:us-east-1:123456789012:identity/gas@example.org",
+            "sendingAccountId": "123456789012", "messageId": message_id,
+            "destination": [address]}
+    if job_id:
+        mail["tags"] = {"ses:caller-identity": ["gas"], "gas_job_id": [job_id]}
+    n = {"notificationType": kind, "mail": mail}
+    if kind == "Bounce":
+        n["bounce"] = {"bounceType": "Permanent", "bounceSubType": "General",
+                       "bouncedRecipients": [{"emailAddress": address, "action": "failed",
+                                              "status": "5.1.1",
+                                              "diagnosticCode": "smtp; 550 5.1.1 user unknown"}],
+                       "timestamp": "2026-11-30T09:00:01.000Z",
+                       "feedbackId": "0100018c-feedback-000000",
+                       "reportingMTA": "dsn; a8-30.smtp-out.amazonses.com"}
+    elif kind == "Complaint":
+        n["complaint"] = {"complainedRecipients": [{"emailAddress": address}],
+                          "timestamp": "2026-11-30T09:00:01.000Z",
+                          "feedbackId": "0100018c-feedback-000001",
+                          "complaintFeedbackType": "abuse"}
+    elif kind == "Delivery":
+        n["delivery"] = {"timestamp": "2026-11-30T09:00:01.000Z", "recipients": [address],
+                         "smtpResponse": "250 ok"}
+    client("sns").publish(TopicArn=topic_arn(topic), Message=json.dumps(n))
+
+
 cmds = {"submit": submit, "item": item, "exists": exists, "storage-class": storage_class,
         "legacy": legacy, "iam-user": iam_user, "deploy-table": deploy_table,
         "deploy-submit": deploy_submit, "deploy-archived": deploy_archived,
         "deploy-retrieve": deploy_retrieve, "item-json": item_json, "notice": notice,
         "restore-elsewhere": restore_elsewhere,
-        "secret": secret, "put-secret": put_secret, "ses-verify": ses_verify, "ses-sent": ses_sent}
+        "secret": secret, "put-secret": put_secret, "ses-verify": ses_verify, "ses-sent": ses_sent,
+        "ses-event": ses_event}
 if len(sys.argv) < 2 or sys.argv[1] not in cmds:
     sys.exit("usage: aws_tool.py " + "|".join(cmds) + " ...")
 cmds[sys.argv[1]](*sys.argv[2:])

@@ -243,8 +243,16 @@ static void typed_transitions(void)
     CHECK_STR(attr(t, "j1", "archive_state"), "NONE");
     CHECK_STR(attr(t, "j1", "cold_cleanup_id"), "a1");
     CHECK_OK(job_cleanup_done(t, "j1", "a1"));
-    CHECK_OK(job_notified(t, "j1"));
-    CHECK_RC(job_notified(t, "j1"), GAS_ECONFLICT); /* once */
+    CHECK_OK(job_notified(t, "j1", "mid-1"));
+    CHECK_RC(job_notified(t, "j1", NULL), GAS_ECONFLICT); /* once */
+    CHECK_STR(attr(t, "j1", "notify_message_id"), "mid-1");
+    CHECK_OK(job_notify_bounced(t, "j1", "bounced (Permanent/General): 550"));
+    CHECK_STR(attr(t, "j1", "notify_error"), "bounced (Permanent/General): 550");
+    int rc = job_notify_bounced(t, "nope", "x");
+    CHECK(rc == GAS_ENOTFOUND || rc == GAS_ECONFLICT);
+    cJSON *none = NULL;
+    CHECK_RC(tbl_get(t, "nope", &none), GAS_ENOTFOUND); /* not created by the update */
+    cJSON_Delete(none);
     job_release(&cur);
     CHECK_OK(job_from_json_get(t, "j1", &cur));
     CHECK(cur.notify_time > 0 && cur.restore_time > 0 && !cur.cold_cleanup_id);
@@ -593,6 +601,59 @@ static void thaw_archive_of_notice(void)
     }
 }
 
+/* SES notifications as SES publishes them (identity notification and event publishing),
+ * raw and SNS-wrapped: the job by tag or header, the notify_error to record. */
+static void ses_events(void)
+{
+    static const char *bounce =
+        "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\","
+        "\"bounceSubType\":\"General\",\"bouncedRecipients\":[{\"emailAddress\":"
+        "\"jane@example.com\",\"action\":\"failed\",\"status\":\"5.1.1\",\"diagnosticCode\":"
+        "\"smtp; 550 5.1.1 user unknown\"}],\"timestamp\":\"2016-01-27T14:59:38.237Z\","
+        "\"feedbackId\":\"00000137860315fd-34208509-5b74-41f3-95c5-22c1edc3c924-000000\"},"
+        "\"mail\":{\"timestamp\":\"2016-01-27T14:59:38.237Z\",\"source\":\"gas@example.org\","
+        "\"messageId\":\"0000014644fe5ef6-9a483358-0000\",\"destination\":[\"jane@example.com\"],"
+        "\"tags\":{\"ses:configuration-set\":[\"c\"],\"gas_job_id\":[\"job-1\"]}}}";
+    cJSON *m = parse(bounce);
+    struct ses_event ev;
+    CHECK_OK(msg_ses_event(m, &ev));
+    CHECK_STR(ev.type, "Bounce");
+    CHECK_STR(ev.message_id, "0000014644fe5ef6-9a483358-0000");
+    CHECK_STR(ev.job_id, "job-1");
+    CHECK_STR(ev.address, "jane@example.com");
+    CHECK_STR(ev.what, "bounced (Permanent/General): smtp; 550 5.1.1 user unknown");
+    /* the same, wrapped by SNS */
+    char *wrapped =
+        json_sns_wrap("arn:aws:sns:us-east-1:123456789012:gas_ses_events", "n-1", bounce);
+    cJSON *w = NULL;
+    CHECK_OK(msg_parse(wrapped, 100000, &w));
+    CHECK_OK(msg_ses_event(w, &ev));
+    CHECK_STR(ev.job_id, "job-1");
+    cJSON_Delete(w);
+    free(wrapped);
+    cJSON_Delete(m);
+    /* event publishing's complaint, the job in a header, no feedback type */
+    m = parse("{\"eventType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":"
+              "[{\"emailAddress\":\"bob@example.com\"}]},\"mail\":{\"messageId\":\"m2\","
+              "\"headers\":[{\"name\":\"X-GAS-Job\",\"value\":\"job-2\"}]}}");
+    CHECK_OK(msg_ses_event(m, &ev));
+    CHECK_STR(ev.job_id, "job-2");
+    CHECK_STR(ev.what, "complaint: bob@example.com marked the email as spam");
+    cJSON_Delete(m);
+    /* a delivery without tags: no job id, nothing to record */
+    m = parse("{\"notificationType\":\"Delivery\",\"mail\":{\"messageId\":\"m3\"}}");
+    CHECK_OK(msg_ses_event(m, &ev));
+    CHECK(ev.job_id == NULL && !*ev.what);
+    cJSON_Delete(m);
+    /* not SES at all, or without a message id */
+    m = parse("{\"job_id\":\"j\"}");
+    CHECK_RC(msg_ses_event(m, &ev), GAS_EINVAL);
+    cJSON_Delete(m);
+    m = parse("{\"notificationType\":\"Bounce\",\"mail\":{}}");
+    CHECK_RC(msg_ses_event(m, &ev), GAS_EINVAL);
+    cJSON_Delete(m);
+}
+
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
@@ -610,6 +671,7 @@ int main(int argc, char **argv)
         T(restored_elsewhere_reads_none),
         T(deployment_names),
         T(thaw_archive_of_notice),
+        T(ses_events),
     };
     return t_main("job", cases, sizeof cases / sizeof *cases, argc, argv);
 }
