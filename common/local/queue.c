@@ -195,6 +195,13 @@ static int q_receive(struct queue *q, int max, int wait_s, int visibility_s, str
 }
 
 /* One statement on the message with this receipt; GAS_ESTALE when there is none. */
+/* A receipt that no longer names a received message (received again, or deleted). */
+static int stale(const struct queue *q)
+{
+    return gas_err_set(GAS_ESTALE,
+                       "%s: receipt handle is stale (message received again or deleted)", q->name);
+}
+
 static int receipt_step(sqlite3 *c, struct queue *q, const char *sql, const char *receipt,
                         double vis_until, const char *what)
 {
@@ -207,10 +214,7 @@ static int receipt_step(sqlite3 *c, struct queue *q, const char *sql, const char
         sqlite3_bind_double(st, 3, vis_until);
     int rc = step_done(c, st, what);
     if (!rc && sqlite3_changes(c) == 0)
-        rc = gas_err_set(GAS_ESTALE,
-                         "%s: receipt handle is stale (message received again or "
-                         "deleted)",
-                         q->name);
+        rc = stale(q);
     return rc;
 }
 
@@ -284,10 +288,7 @@ static int q_dead_letter(struct queue *q, const struct queue_msg *m, const char 
         sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
         rc = step_done(c, st, "dead-letter message");
         if (!rc && sqlite3_changes(c) == 0)
-            rc = gas_err_set(GAS_ESTALE,
-                             "%s: receipt handle is stale (message received again or "
-                             "deleted)",
-                             q->name);
+            rc = stale(q);
     }
     ldb_put(db, c);
     return rc;

@@ -10,3 +10,12 @@ aws_names() {
     GAS_ARCHIVE_QUEUE=archive_$r GAS_RESTORE_QUEUE=rst_$r GAS_THAW_QUEUE=thaw_$r \
     GAS_SES_EVENTS_TOPIC=ses_$r GAS_SES_EVENTS_QUEUE=ses_$r
 }
+
+# moto_or_skip: ends the calling test as skipped (counted, with the reason) when no
+# moto_server is named by GAS_TEST_AWS_ENDPOINT; uses the test's SUITE name.
+moto_or_skip() {
+  [ -n "${GAS_TEST_AWS_ENDPOINT:-}" ] && return 0
+  echo "skip: GAS_TEST_AWS_ENDPOINT is not set (tests/run.sh and .ci/run start moto_server)"
+  echo "$SUITE: 0 passed, 0 failed, 1 skipped"
+  exit 0
+}

@@ -16,11 +16,7 @@ SUITE=accounts_aws
 . "$(dirname "$0")/aws_names.sh"
 . "$(dirname "$0")/pg_lib.sh"
 cd "$WORK" || exit 2
-if [ -z "${GAS_TEST_AWS_ENDPOINT:-}" ]; then
-  echo "skip: GAS_TEST_AWS_ENDPOINT is not set (tests/run.sh and .ci/run start moto_server)"
-  echo "accounts_aws: 0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
+moto_or_skip
 [ "$T" = 1 ] && export GAS_ARCHIVE_GRACE=4 # time to download the result before it is archived
 TOOL="python3 $GAS_ROOT/tests/system/aws_tool.py"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true \

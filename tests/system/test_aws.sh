@@ -12,11 +12,7 @@ SUITE=aws
 . "$(dirname "$0")/pipeline_lib.sh"
 . "$(dirname "$0")/aws_names.sh"
 cd "$WORK" || exit 2
-if [ -z "${GAS_TEST_AWS_ENDPOINT:-}" ]; then
-  echo "skip: GAS_TEST_AWS_ENDPOINT is not set (tests/run.sh and .ci/run start moto_server)"
-  echo "aws: 0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
+moto_or_skip
 TOOL="python3 $GAS_ROOT/tests/system/aws_tool.py"
 SECRET="gas-test-secret-$RANDOM$RANDOM"
 export AWS_ACCESS_KEY_ID=AKIDGASTEST AWS_SECRET_ACCESS_KEY=$SECRET AWS_EC2_METADATA_DISABLED=true \

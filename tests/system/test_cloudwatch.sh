@@ -8,11 +8,7 @@ SUITE=cloudwatch
 . "$(dirname "$0")/pipeline_lib.sh"
 . "$(dirname "$0")/aws_names.sh"
 cd "$WORK" || exit 2
-if [ -z "${GAS_TEST_AWS_ENDPOINT:-}" ]; then
-  echo "skip: GAS_TEST_AWS_ENDPOINT is not set (tests/run.sh and .ci/run start moto_server)"
-  echo "cloudwatch: 0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
+moto_or_skip
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true \
   AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null
 unset AWS_SESSION_TOKEN AWS_PROFILE
