@@ -569,6 +569,27 @@ int objs_put_file(struct objs *o, const char *bucket, const char *key, const cha
     return rc ? rc : o->ops->put_file(o, bucket, key, path);
 }
 
+int objs_put_files(struct objs *o, const char *bucket, int n, const char *const *keys,
+                   const char *const *paths, int move)
+{
+    int rc = 0;
+    for (int i = 0; !rc && i < n; i++)
+        rc = obj_args(bucket, keys[i]);
+    if (rc || !o->ops->put_files)
+        for (int i = 0; !rc && i < n; i++)
+            rc = o->ops->put_file(o, bucket, keys[i], paths[i]);
+    else
+        rc = o->ops->put_files(o, bucket, n, keys, paths, move);
+    return rc;
+}
+
+char *objs_local_path(struct objs *o, const char *bucket, const char *key)
+{
+    if (!o->ops->local_path || obj_args(bucket, key))
+        return NULL;
+    return o->ops->local_path(o, bucket, key);
+}
+
 int objs_get_file(struct objs *o, const char *bucket, const char *key, const char *path)
 {
     int rc = obj_args(bucket, key);
@@ -678,4 +699,16 @@ int cold_delete(struct cold *c, const char *archive_id)
 {
     int rc = id_ok("archive id", archive_id);
     return rc ? rc : c->ops->del(c, archive_id);
+}
+
+static _Thread_local int lazy_depth;
+
+void backend_lazy(int on)
+{
+    lazy_depth += on ? 1 : -1;
+}
+
+int backend_lazy_now(void)
+{
+    return lazy_depth > 0;
 }

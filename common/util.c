@@ -218,8 +218,14 @@ int gas_is_uuid(const char *s)
     return 1;
 }
 
+/* The whole path first (it usually exists, or only its last part is missing), then the
+ * missing parents from the top: a few system calls, not one per component each time. */
 int gas_mkdirs(const char *path, unsigned mode)
 {
+    if (mkdir(path, mode) == 0 || errno == EEXIST)
+        return 0;
+    if (errno != ENOENT)
+        return gas_err_set(gas_errno_code(errno), "mkdir %s: %s", path, strerror(errno));
     char *p = xstrdup(path);
     int rc = 0;
     for (char *s = p + 1;; s++) {

@@ -1,9 +1,10 @@
 /* annotate: PENDING -> RUNNING (claim with worker_id and lease) -> fetch input -> annotate
  * -> upload result and count log -> COMPLETED -> publish the result -> ack.
  *
- * A RUNNING job whose lease has expired (its worker died) is taken over. While the engine
- * runs, a keeper thread renews the lease and the message's visibility every third of the
- * lease, so that a long job is neither taken over nor redelivered. Bad input ends the job
+ * A RUNNING job whose lease has expired (its worker died) is taken over. While the job is
+ * in flight, gasd's main loop renews its lease and the message's visibility every third
+ * of the lease (inflight_renew_due), so that a long job is neither taken over nor
+ * redelivered. Bad input ends the job
  * FAILED with the engine's message; a passing failure puts the job back to PENDING and
  * leaves the message to be retried. A redelivered message of a COMPLETED job publishes
  * the result again (the first publish may have been lost in a crash). */
@@ -17,7 +18,6 @@
 #include "gas/util.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,47 +41,27 @@ int annotate_thread_init(struct pipe_ctx *ctx)
     return rc;
 }
 
+static char *work_dir(struct pipe_ctx *ctx);
+static void empty_dir(const char *dir);
+
 void annotate_thread_done(struct pipe_ctx *ctx)
 {
     annot_catalog_free(ctx->local);
+    char *dir = work_dir(ctx);
+    empty_dir(dir);
+    rmdir(dir);
+    free(dir);
 }
 
-struct keeper {
-    struct pipe_ctx *ctx;
-    const char *job_id;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int done;
-    pthread_t th;
-};
-
-static void *keeper_main(void *arg)
-{
-    struct keeper *k = arg;
-    int lease = (int)cfg_int(k->ctx->cfg, CFG_JOB_LEASE);
-    pthread_mutex_lock(&k->mu);
-    while (!k->done) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += lease / 3 > 0 ? lease / 3 : 1;
-        pthread_cond_timedwait(&k->cv, &k->mu, &until);
-        if (k->done)
-            break;
-        pthread_mutex_unlock(&k->mu);
-        if (job_renew(k->ctx->app->jobs, k->job_id, k->ctx->worker_id, lease))
-            log_warn("annotate", "lease renewal failed: %s", gas_errmsg());
-        if (queue_extend(k->ctx->q, k->ctx->msg->receipt, lease))
-            log_warn("annotate", "visibility renewal failed: %s", gas_errmsg());
-        pthread_mutex_lock(&k->mu);
-    }
-    pthread_mutex_unlock(&k->mu);
-    return NULL;
-}
-
-/* Claims the job: PENDING, or RUNNING with an expired lease (or our own). */
+/* Claims the job: PENDING, or RUNNING with an expired lease (or our own). Lazily (not
+ * synced on its own): a claim undone by a power loss leaves the job PENDING with its
+ * message, to be claimed again; job_complete's sync makes it durable with it. */
 static int claim(struct pipe_ctx *ctx, const struct job *job)
 {
-    return job_claim(ctx->app->jobs, job, ctx->worker_id, cfg_int(ctx->cfg, CFG_JOB_LEASE));
+    backend_lazy(1);
+    int rc = job_claim(ctx->app->jobs, job, ctx->worker_id, cfg_int(ctx->cfg, CFG_JOB_LEASE));
+    backend_lazy(0);
+    return rc;
 }
 
 static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const char *why)
@@ -120,7 +100,8 @@ static enum pipe_result failed(struct pipe_ctx *ctx, const struct job *job, int 
     return permanent ? fail_job(ctx, job->job_id, why) : release(ctx, job, why);
 }
 
-static void rm_dir(const char *dir)
+/* Removes the files a job left in its work directory (the directory stays for the next). */
+static void empty_dir(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -133,7 +114,6 @@ static void rm_dir(const char *dir)
     }
     if (d)
         closedir(d);
-    rmdir(dir);
 }
 
 char *pipe_work_base(const struct cfg *cfg, const char *backend_name)
@@ -145,23 +125,22 @@ char *pipe_work_base(const struct cfg *cfg, const char *backend_name)
                                           : xstrdup("/tmp/gas-work");
 }
 
-/* "<base>/<job>.<worker>": a starting gasd removes it once its worker is gone. */
-static char *work_dir(struct pipe_ctx *ctx, const char *job_id)
+/* "<base>/annotate-<thread>.<worker>", one per annotate thread, emptied after each job
+ * and removed when the thread ends (no directory made and removed per job: costly on a
+ * busy file system); a starting gasd removes it once its worker is gone. */
+static char *work_dir(struct pipe_ctx *ctx)
 {
     char *base = pipe_work_base(ctx->cfg, ctx->app->be->name);
-    char *dir = xasprintf("%s/%s.%s", base, job_id, ctx->worker_id);
+    char *dir = xasprintf("%s/annotate-%ld.%s", base, (long)gettid(), ctx->worker_id);
     free(base);
     return dir;
 }
 
-/* Runs the engine with the keeper renewing lease and visibility. */
+/* Runs the engine (gasd's main loop renews the lease and visibility meanwhile: the job
+ * is in flight). */
 static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *in, const char *out,
                       struct annot_stats *st)
 {
-    struct keeper k = {.ctx = ctx, .job_id = job->job_id};
-    pthread_mutex_init(&k.mu, NULL);
-    pthread_cond_init(&k.cv, NULL);
-    int started = pthread_create(&k.th, NULL, keeper_main, &k) == 0;
     struct annot_opts o = {.in = in,
                            .out = out,
                            .threads = (int)cfg_int(ctx->cfg, CFG_ANNOT_THREADS),
@@ -171,16 +150,7 @@ static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *i
                                job->genome_build && *job->genome_build ? job->genome_build : NULL,
                            .build_origin = "job setting",
                            .default_build = cfg_str(ctx->cfg, CFG_DEFAULT_BUILD)};
-    int rc = annot_run(&o, st);
-    pthread_mutex_lock(&k.mu);
-    k.done = 1;
-    pthread_cond_signal(&k.cv);
-    pthread_mutex_unlock(&k.mu);
-    if (started)
-        pthread_join(k.th, NULL);
-    pthread_mutex_destroy(&k.mu);
-    pthread_cond_destroy(&k.cv);
-    return rc;
+    return annot_run(&o, st);
 }
 
 /* What gas show (and the console) say about the build: annotation_build, and
@@ -203,7 +173,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     struct gas_app *app = ctx->app;
     const struct cfg *cfg = ctx->cfg;
     enum pipe_result r = PIPE_ACK;
-    char *dir = work_dir(ctx, job->job_id), *res_name = job_result_name(job->input_file_name);
+    char *dir = work_dir(ctx), *res_name = job_result_name(job->input_file_name);
     char *log_name = job_log_name(job->input_file_name);
     char *in = xasprintf("%s/input", dir), *out = xasprintf("%s/%s", dir, res_name);
     char *logp = xasprintf("%s/%s", dir, log_name), *jlogp = xasprintf("%s.json", logp);
@@ -233,8 +203,15 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         goto out;
     }
     fault_point("annotate.fetch");
-    if (!rc)
+    /* read in place where the backend keeps the object as a file (local), else fetched */
+    char *local =
+        rc ? NULL : objs_local_path(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file);
+    if (local) {
+        free(in);
+        in = local;
+    } else if (!rc) {
         rc = objs_get_file(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, in);
+    }
     if (rc) {
         r = failed(ctx, job, rc);
         goto out;
@@ -251,11 +228,9 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         goto out;
     }
     fault_point("annotate.upload");
-    rc = objs_put_file(app->be->objs, rb, rkey, out);
-    if (!rc)
-        rc = objs_put_file(app->be->objs, rb, jlkey, jlogp); /* gas log --json */
-    if (!rc)
-        rc = objs_put_file(app->be->objs, rb, lkey, logp);
+    const char *keys[] = {rkey, jlkey, lkey},
+               *files[] = {out, jlogp, logp};                  /* jlkey: gas log --json */
+    rc = objs_put_files(app->be->objs, rb, 3, keys, files, 1); /* moved: scratch is ours */
     if (rc) {
         r = failed(ctx, job, rc);
         goto out;
@@ -281,13 +256,18 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     free(job->s3_key_result_file);
     job->s3_key_result_file = xstrdup(rkey);
     char *body = msg_result(job);
-    if (app_publish(app, app->results, body)) {
+    /* lazily: undone by a power loss, so is the later delete of the request, which then
+     * comes back and publishes again (a COMPLETED job's request does) */
+    backend_lazy(1);
+    rc = app_publish(app, app->results, body);
+    backend_lazy(0);
+    if (rc) {
         log_warn("annotate", "%s (the message will publish again)", gas_errmsg());
         r = PIPE_RETRY;
     }
     free(body);
 out:
-    rm_dir(dir);
+    empty_dir(dir);
     free(st);
     free(dir);
     free(res_name);

@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 #include <getopt.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -146,6 +147,7 @@ static int run(struct worker *w)
     int beat = (int)cfg_int(w->cfg, CFG_HEARTBEAT_INTERVAL), quiet = 0;
     while (!got_signal && !atomic_load(&w->stopping)) {
         gas_sleep(0.2);
+        inflight_renew_due(w);
         if (gas_mono() - last_beat >= beat) {
             registry_beat(w, "running");
             last_beat = gas_mono();
@@ -172,8 +174,19 @@ static int run(struct worker *w)
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += cfg_int(w->cfg, CFG_SHUTDOWN_DEADLINE);
     int joined = 0;
-    for (int i = 0; i < n; i++)
-        joined += pthread_timedjoin_np(th[i], NULL, &deadline) == 0;
+    for (int i = 0; i < n; i++) /* leases still renewed while the last jobs finish */
+        for (;;) {
+            struct timespec step;
+            clock_gettime(CLOCK_REALTIME, &step);
+            step.tv_sec += 1;
+            int past = step.tv_sec > deadline.tv_sec;
+            int r = pthread_timedjoin_np(th[i], NULL, past ? &deadline : &step);
+            if (r == 0)
+                joined++;
+            if (r != ETIMEDOUT || past)
+                break;
+            inflight_renew_due(w);
+        }
     free(th);
     if (joined < n) {
         log_warn("gasd", "%d threads still busy at the deadline: releasing their jobs", n - joined);

@@ -271,6 +271,7 @@ struct inflight {
     char *job_id, *receipt;
     struct queue *q;
     int64_t attempts;
+    double renewed; /* gas_mono() of the claim or the last renewal */
     struct inflight *next;
 };
 static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -280,6 +281,7 @@ void inflight_add(const char *job_id, struct queue *q, const char *receipt, int6
 {
     struct inflight *f = xcalloc(1, sizeof *f);
     f->attempts = attempts;
+    f->renewed = gas_mono();
     f->job_id = xstrdup(job_id);
     f->receipt = xstrdup(receipt);
     f->q = q;
@@ -301,6 +303,30 @@ void inflight_remove(const char *job_id)
             free(f);
             break;
         }
+    }
+    pthread_mutex_unlock(&inflight_lock);
+}
+
+/* gasd's main loop calls this a few times a second: the lease of every job in flight and
+ * its message's visibility are renewed once a third of the lease has passed, so that a
+ * long job (fetch, engine, upload) is neither taken over nor redelivered. One pass for
+ * all jobs, instead of a thread per job. The lock is held across the renewals: a job's
+ * queue handle stays valid while it is listed. */
+void inflight_renew_due(struct worker *w)
+{
+    int lease = (int)cfg_int(w->cfg, CFG_JOB_LEASE);
+    double every = lease / 3 > 0 ? lease / 3 : 1, now = gas_mono();
+    pthread_mutex_lock(&inflight_lock);
+    for (struct inflight *f = inflight_head; f; f = f->next) {
+        if (now - f->renewed < every)
+            continue;
+        f->renewed = now;
+        log_ctx_job(f->job_id);
+        if (job_renew(w->app->jobs, f->job_id, w->id, lease))
+            log_warn("annotate", "lease renewal failed: %s", gas_errmsg());
+        if (queue_extend(f->q, f->receipt, lease))
+            log_warn("annotate", "visibility renewal failed: %s", gas_errmsg());
+        log_ctx_job(NULL);
     }
     pthread_mutex_unlock(&inflight_lock);
 }

@@ -1,5 +1,6 @@
 /* scratch: a starting gasd removes what crashed processes left behind (kill -9, power
- * loss): job work directories "<job>.<owner>" in the work directory, staging files
+ * loss): the annotate threads' work directories "annotate-<thread>.<owner>" in the work
+ * directory, staging files
  * "<uuid>.<owner>" in the local backend's data_dir/tmp, Glacier scratch files
  * "gas-glacier-XXXXXX.<owner>", and notify's outbox temporaries ".<job>.eml.tmp.*".
  *

@@ -103,6 +103,7 @@ struct runner_arg {
  * attempt given back, message visible at once. */
 void inflight_add(const char *job_id, struct queue *q, const char *receipt, int64_t attempts);
 void inflight_remove(const char *job_id);
+void inflight_renew_due(struct worker *w);
 void inflight_release_all(struct worker *w);
 
 /* The directory of job work directories: work_dir, else <data_dir>/work (local) or

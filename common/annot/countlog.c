@@ -160,10 +160,11 @@ static void counts(FILE *f, const struct annot_stats *st)
                 st->nsources && !st->contigs[i].sources ? "   (no source has this contig)" : "");
 }
 
+/* Renamed into place whole; not synced (a worker's put of it is, like the result's). */
 static int finish_file(FILE *f, char *tmp, const char *path)
 {
     int rc = 0;
-    if (fflush(f) || fsync(fileno(f)) || ferror(f))
+    if (fflush(f) || ferror(f))
         rc = gas_err_set(GAS_EIO, "write %s: %s", tmp, strerror(errno));
     if (fclose(f) && !rc)
         rc = gas_err_set(GAS_EIO, "write %s: %s", tmp, strerror(errno));

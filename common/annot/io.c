@@ -218,21 +218,30 @@ struct owriter {
     size_t lens[NBUF], cap;
     int head, count, fill; /* queued: head .. head+count-1; being filled: fill */
     int done, err, started;
+    int why; /* errno of the failed write */
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv_queued, cv_freed;
 };
 
+/* Writes a buffer; on failure keeps the system's reason in w->why (the writer thread's
+ * errno, which the thread reporting it cannot see). */
 static int write_all(struct owriter *w, const char *buf, size_t len)
 {
-    if (w->bgzf)
-        return bgzf_write(w->bgzf, buf, len) < 0 ? GAS_EIO : 0;
+    if (w->bgzf) {
+        if (bgzf_write(w->bgzf, buf, len) >= 0)
+            return 0;
+        w->why = errno ? errno : EIO;
+        return GAS_EIO;
+    }
     for (size_t off = 0; off < len;) {
         ssize_t n = write(w->fd, buf + off, len - off);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n <= 0) {
+            w->why = n < 0 ? errno : ENOSPC; /* 0 bytes written: no room */
             return GAS_EIO;
+        }
         off += (size_t)n;
     }
     return 0;
@@ -346,7 +355,8 @@ int owriter_finish(struct owriter *w, int ok)
         pthread_join(w->th, NULL);
     }
     if (ok && w->err)
-        rc = gas_err_set(GAS_EIO, "write %s: %s", w->path ? w->path : "stdout", strerror(errno));
+        rc = gas_err_set(GAS_EIO, "write %s: %s", w->path ? w->path : "stdout",
+                         strerror(w->why ? w->why : EIO));
     if (w->bgzf && bgzf_close(w->bgzf) < 0 && !rc)
         rc = gas_err_set(GAS_EIO, "write %s: compression failed", w->path ? w->path : "stdout");
     if (w->fd >= 0 && close(w->fd) < 0 && !rc)

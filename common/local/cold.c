@@ -69,7 +69,7 @@ static int record_archive(struct cold *c, const char *id, int64_t size, const ch
         sqlite3_bind_double(st, 6, gas_now());
         int r = sqlite3_step(st);
         rc = r == SQLITE_DONE ? 0 : ldb_fail(conn, r, "record archive");
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db, conn);
     return rc;
@@ -130,7 +130,7 @@ static int archive_exists(sqlite3 *conn, struct cold *c, const char *id)
     sqlite3_bind_text(st, 1, c->vault, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ldb_done(st);
     if (r == SQLITE_ROW)
         return 0;
     return r == SQLITE_DONE ? gas_err_set(GAS_ENOTFOUND, "no archive %s in %s", id, c->vault)
@@ -192,7 +192,7 @@ static int c_retrieve(struct cold *c, const char *archive_id, enum cold_tier tie
             sqlite3_bind_double(st, 6, now + delay);
             int r = sqlite3_step(st);
             rc = r == SQLITE_DONE ? 0 : ldb_fail(conn, r, "start retrieval");
-            sqlite3_finalize(st);
+            ldb_done(st);
         }
     }
     ldb_put(db, conn);
@@ -233,7 +233,7 @@ static int lookup(struct cold *c, const char *rid, char **aid, enum cold_status 
             rc = r == SQLITE_DONE ? gas_err_set(GAS_ENOTFOUND, "no retrieval %s", rid)
                                   : ldb_fail(conn, r, "retrieval status");
         }
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db, conn);
     return rc;
@@ -279,7 +279,7 @@ static int c_del(struct cold *c, const char *archive_id)
             sqlite3_bind_text(st, 2, archive_id, -1, SQLITE_STATIC);
             int r = sqlite3_step(st);
             rc = r == SQLITE_DONE ? 0 : ldb_fail(conn, r, "delete archive");
-            sqlite3_finalize(st);
+            ldb_done(st);
         }
     }
     ldb_put(db, conn);

@@ -5,6 +5,8 @@
 #include "gas/util.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,12 @@ struct ldb {
     pthread_mutex_t lock;
     sqlite3 **free_conns;
     int nfree, cap;
+    /* group commit (ldb_sync): commits are numbered as they ask for a sync; one thread at a
+     * time syncs the WAL for every commit numbered before it started */
+    pthread_mutex_t sync_lock;
+    pthread_cond_t synced_cv, commit_cv; /* commit_cv: a commit here released the lock */
+    uint64_t sync_asked, sync_done, commits;
+    int syncing, wal_fd;
 };
 
 static const char schema[] =
@@ -90,9 +98,100 @@ int ldb_commit(sqlite3 *conn)
     return rc;
 }
 
-int ldb_lazy(sqlite3 *conn, int lazy)
+/* fdatasync of the WAL: the commits written to it before are durable after it (SQLite's
+ * synchronous=FULL does the same per commit). The file is opened once and again when it
+ * has been replaced (the last connection closing removes it, after a synced checkpoint:
+ * then there is nothing of ours left in it to sync). */
+static int sync_wal(struct ldb *db)
 {
-    return ldb_exec(conn, lazy ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+    struct stat sb;
+    if (db->wal_fd >= 0 && (fstat(db->wal_fd, &sb) < 0 || sb.st_nlink == 0)) {
+        close(db->wal_fd);
+        db->wal_fd = -1;
+    }
+    if (db->wal_fd < 0) {
+        char *wal = xasprintf("%s-wal", db->path);
+        db->wal_fd = open(wal, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        int err = errno;
+        free(wal);
+        if (db->wal_fd < 0)
+            return err == ENOENT ? 0 : SQLITE_IOERR_FSYNC;
+    }
+    return fdatasync(db->wal_fd) < 0 ? SQLITE_IOERR_FSYNC : 0;
+}
+
+/* Group commit: waits until a WAL sync that started after this thread's commit has ended,
+ * doing it when no other thread is; commits of several threads share one fdatasync. */
+static int ldb_sync(struct ldb *db)
+{
+    pthread_mutex_lock(&db->sync_lock);
+    uint64_t mine = ++db->sync_asked;
+    int rc = 0;
+    while (db->sync_done < mine) {
+        if (db->syncing) {
+            pthread_cond_wait(&db->synced_cv, &db->sync_lock);
+            continue;
+        }
+        db->syncing = 1;
+        uint64_t upto = db->sync_asked;
+        pthread_mutex_unlock(&db->sync_lock);
+        rc = sync_wal(db);
+        pthread_mutex_lock(&db->sync_lock);
+        db->syncing = 0;
+        if (!rc && db->sync_done < upto)
+            db->sync_done = upto;
+        pthread_cond_broadcast(&db->synced_cv);
+        if (rc)
+            break;
+    }
+    pthread_mutex_unlock(&db->sync_lock);
+    return rc;
+}
+
+/* After every commit on a connection (SQLite calls it with the write lock released): the
+ * automatic checkpoint SQLite's own hook would do, then the sync that makes the commit
+ * durable, unless this thread's writes are lazy (backend_lazy). An error makes the
+ * statement fail (the commit has happened; whether it is durable is not known). */
+static int after_commit(void *arg, sqlite3 *conn, const char *name, int wal_pages)
+{
+    struct ldb *db = arg;
+    pthread_mutex_lock(&db->sync_lock);
+    db->commits++;
+    pthread_cond_broadcast(&db->commit_cv);
+    pthread_mutex_unlock(&db->sync_lock);
+    if (wal_pages >= 1000)
+        sqlite3_wal_checkpoint_v2(conn, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return backend_lazy_now() ? SQLITE_OK : ldb_sync(db);
+}
+
+/* Waiting for another writer's lock, up to busy_ms: until a commit of this process
+ * releases it (the usual case: threads of one gasd take turns; SQLite's own handler
+ * would sleep 1 ms and more each time), or a short while for one of another process. */
+static int busy_wait(void *arg, int n)
+{
+    struct ldb *db = arg;
+    static _Thread_local double since;
+    static _Thread_local uint64_t seen;
+    pthread_mutex_lock(&db->sync_lock);
+    if (n == 0) {
+        since = gas_mono();
+        seen = db->commits;
+    }
+    int go_on = (gas_mono() - since) * 1000 < db->busy_ms;
+    if (go_on && db->commits == seen) {
+        long us = n < 4 ? 250L << n : 2000;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += us * 1000;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&db->commit_cv, &db->sync_lock, &until);
+    }
+    seen = db->commits;
+    pthread_mutex_unlock(&db->sync_lock);
+    return go_on;
 }
 
 void ldb_rollback(sqlite3 *conn)
@@ -101,15 +200,91 @@ void ldb_rollback(sqlite3 *conn)
         sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Prepared statements are kept per connection and SQL text (preparing costs more than
+ * running most of ours): ldb_prep hands out a kept one not in use, ldb_done resets it
+ * for the next. One table for the process; a connection's go when it closes. */
+struct kept {
+    sqlite3 *conn;
+    sqlite3_stmt *st;
+    int in_use;
+    struct kept *next;
+};
+#define KEPT_BUCKETS 256
+static struct kept *kept[KEPT_BUCKETS];
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned kept_bucket(const sqlite3 *conn, const char *sql)
+{
+    unsigned h = (unsigned)((uintptr_t)conn >> 4);
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = h * 31 + *p;
+    return h % KEPT_BUCKETS;
+}
+
 sqlite3_stmt *ldb_prep(sqlite3 *conn, const char *sql)
 {
+    unsigned b = kept_bucket(conn, sql);
+    pthread_mutex_lock(&kept_lock);
+    for (struct kept *k = kept[b]; k; k = k->next)
+        if (k->conn == conn && !k->in_use && !strcmp(sqlite3_sql(k->st), sql)) {
+            k->in_use = 1;
+            pthread_mutex_unlock(&kept_lock);
+            return k->st;
+        }
+    pthread_mutex_unlock(&kept_lock);
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(conn, sql, -1, &st, NULL);
+    int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK) {
         ldb_fail(conn, rc, "prepare");
         return NULL;
     }
+    struct kept *k = xcalloc(1, sizeof *k);
+    k->conn = conn;
+    k->st = st;
+    k->in_use = 1;
+    pthread_mutex_lock(&kept_lock);
+    k->next = kept[b];
+    kept[b] = k;
+    pthread_mutex_unlock(&kept_lock);
     return st;
+}
+
+void ldb_done(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    unsigned b = kept_bucket(sqlite3_db_handle(st), sqlite3_sql(st));
+    pthread_mutex_lock(&kept_lock);
+    for (struct kept *k = kept[b]; k; k = k->next)
+        if (k->st == st)
+            k->in_use = 0;
+    pthread_mutex_unlock(&kept_lock);
+}
+
+/* Finalizes a connection's kept statements (before it closes). */
+static void kept_drop(sqlite3 *conn)
+{
+    pthread_mutex_lock(&kept_lock);
+    for (int b = 0; b < KEPT_BUCKETS; b++)
+        for (struct kept **pp = &kept[b]; *pp;) {
+            struct kept *k = *pp;
+            if (k->conn != conn) {
+                pp = &k->next;
+                continue;
+            }
+            *pp = k->next;
+            sqlite3_finalize(k->st);
+            free(k);
+        }
+    pthread_mutex_unlock(&kept_lock);
+}
+
+static void conn_close(sqlite3 *conn)
+{
+    kept_drop(conn);
+    sqlite3_close(conn);
 }
 
 static int connect(struct ldb *db, sqlite3 **out)
@@ -122,7 +297,7 @@ static int connect(struct ldb *db, sqlite3 **out)
         sqlite3_close(conn);
         return err;
     }
-    sqlite3_busy_timeout(conn, db->busy_ms);
+    sqlite3_busy_handler(conn, busy_wait, db);
     sqlite3_extended_result_codes(conn, 1);
     /* journal_mode=WAL can meet a lock while another process switches it: retry a bit */
     int err = 0;
@@ -133,11 +308,14 @@ static int connect(struct ldb *db, sqlite3 **out)
         gas_sleep(0.05);
     }
     if (!err)
-        err = ldb_exec(conn, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;");
+        err = ldb_exec(conn, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; "
+                             "PRAGMA mmap_size=268435456;"); /* reads without a copy */
     if (err) {
         sqlite3_close(conn);
         return err;
     }
+    /* commits are synced by after_commit (group commit), not each by SQLite */
+    sqlite3_wal_hook(conn, after_commit, db);
     *out = conn;
     return 0;
 }
@@ -187,7 +365,11 @@ int ldb_open(const char *path, int busy_ms, struct ldb **out)
     struct ldb *db = xcalloc(1, sizeof *db);
     db->path = xstrdup(path);
     db->busy_ms = busy_ms;
+    db->wal_fd = -1;
     pthread_mutex_init(&db->lock, NULL);
+    pthread_mutex_init(&db->sync_lock, NULL);
+    pthread_cond_init(&db->synced_cv, NULL);
+    pthread_cond_init(&db->commit_cv, NULL);
     sqlite3 *conn;
     int rc = connect(db, &conn);
     if (!rc) {
@@ -203,7 +385,7 @@ int ldb_open(const char *path, int busy_ms, struct ldb **out)
             rc = rc ? (ldb_rollback(conn), rc) : ldb_commit(conn);
         }
         if (rc)
-            sqlite3_close(conn);
+            conn_close(conn);
         else
             ldb_put(db, conn);
     }
@@ -221,9 +403,14 @@ void ldb_close(struct ldb *db)
     if (!db)
         return;
     for (int i = 0; i < db->nfree; i++)
-        sqlite3_close(db->free_conns[i]);
+        conn_close(db->free_conns[i]);
     free(db->free_conns);
+    if (db->wal_fd >= 0)
+        close(db->wal_fd);
     pthread_mutex_destroy(&db->lock);
+    pthread_mutex_destroy(&db->sync_lock);
+    pthread_cond_destroy(&db->synced_cv);
+    pthread_cond_destroy(&db->commit_cv);
     free(db->path);
     free(db);
 }

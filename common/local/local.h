@@ -25,14 +25,15 @@ int ldb_exec(sqlite3 *conn, const char *sql);
 int ldb_begin(sqlite3 *conn);  /* BEGIN IMMEDIATE */
 int ldb_commit(sqlite3 *conn); /* rolls back when the commit fails */
 void ldb_rollback(sqlite3 *conn);
-/* Durability of this connection's next commits. Every commit is FULL (synced before it
- * returns) unless made lazy: then it is synced by the next FULL commit of any connection
- * (WAL order) or a checkpoint, and a power loss may undo it. Only for writes whose loss
- * is harmless (a message coming back, a cache row recomputed); give the connection back
- * FULL. */
-int ldb_lazy(sqlite3 *conn, int lazy);
-/* Prepares sql, or sets a gas_err message and returns NULL. */
+/* Durability: every commit is durable when it returns (its WAL frames fdatasync'ed, one
+ * sync shared by the commits of every thread that asked meanwhile: group commit), unless
+ * the thread's writes are lazy (backend_lazy): then it is synced by the next durable
+ * commit of any connection (WAL order) or a checkpoint, and a power loss may undo it,
+ * never tearing it and never keeping a later commit without it. */
+/* Prepares sql (or hands out the one kept for this connection), or sets a gas_err message
+ * and returns NULL; give it back with ldb_done (reset, kept for the next ldb_prep). */
 sqlite3_stmt *ldb_prep(sqlite3 *conn, const char *sql);
+void ldb_done(sqlite3_stmt *st);
 /* Maps a SQLite result code to a gas_err and records "what: sqlite message". */
 int ldb_fail(sqlite3 *conn, int rc, const char *what);
 

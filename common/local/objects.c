@@ -103,7 +103,7 @@ static int meta_step(sqlite3 *c, const char *sql, const char *bucket, const char
     }
     int r = sqlite3_step(st);
     int rc = r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : ldb_fail(c, r, "object metadata");
-    sqlite3_finalize(st);
+    ldb_done(st);
     return rc;
 }
 
@@ -119,14 +119,12 @@ static int meta_write(struct local_be *lb, const char *bucket, const char *key, 
         return no_conn();
     int rc;
     if (etag) {
-        rc = ldb_lazy(c, 1);
-        if (!rc)
-            rc = meta_step(c,
-                           "INSERT OR REPLACE INTO objects(bucket, k, size, etag) "
-                           "VALUES(?1, ?2, ?3, ?4)",
-                           bucket, key, size, etag);
-        int back = ldb_lazy(c, 0);
-        rc = rc ? rc : back;
+        backend_lazy(1);
+        rc = meta_step(c,
+                       "INSERT OR REPLACE INTO objects(bucket, k, size, etag) "
+                       "VALUES(?1, ?2, ?3, ?4)",
+                       bucket, key, size, etag);
+        backend_lazy(0);
     } else {
         rc = meta_step(c, "SELECT 1 FROM objects WHERE bucket = ?1 AND k = ?2", bucket, key, 0,
                        NULL);
@@ -147,71 +145,139 @@ static int bucket_exists(struct local_be *lb, const char *bucket)
     return ok ? 0 : gas_err_set(GAS_ENOTFOUND, "bucket %s does not exist", bucket);
 }
 
-int local_obj_store(struct local_be *lb, const char *bucket, const char *key, const char *src)
+/* One file of a store on its way: staged (a synced copy in data_dir/tmp, or the caller's
+ * file itself when it is moved), then renamed to dst. */
+struct staged {
+    char *from, *dst, *dir;
+    int own; /* from is our temporary (removed on failure), not the caller's file */
+    int64_t size;
+    char etag[2 * EVP_MAX_MD_SIZE + 1];
+};
+
+/* The caller's file taken over as it is, when it can be: a regular file with no other link,
+ * on the objects' file system (a rename). Made private and synced, its MD5 read. 1 when
+ * taken, 0 when it must be copied instead, <0 on error. */
+static int stage_move(struct local_be *lb, const char *src, struct staged *sg)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat sb, root;
+    if (in < 0 || fstat(in, &sb) < 0 || stat(lb->objroot, &root) < 0 || !S_ISREG(sb.st_mode) ||
+        sb.st_nlink != 1 || sb.st_dev != root.st_dev || sb.st_uid != geteuid()) {
+        if (in >= 0)
+            close(in);
+        return 0;
+    }
+    int rc = fchmod(in, 0600) < 0 ? gas_err_set(GAS_EIO, "chmod %s: %s", src, strerror(errno))
+                                  : copy_hash(in, -1, EVP_md5(), sg->etag, &sg->size,
+                                              &lb->pub.interrupted); /* SIGTERM stops it */
+    if (!rc && fsync(in) < 0)
+        rc = gas_err_set(GAS_EIO, "fsync %s: %s", src, strerror(errno));
+    close(in);
+    if (rc)
+        return rc;
+    sg->from = xstrdup(src);
+    return 1;
+}
+
+/* A synced copy of src in data_dir/tmp, its MD5 computed on the way. */
+static int stage_copy(struct local_be *lb, const char *src, struct staged *sg)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
+    struct stat sb;
+    if (in < 0)
+        return gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "open %s: %s", src,
+                           strerror(errno));
+    if (fstat(in, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        close(in);
+        return gas_err_set(GAS_EINVAL, "%s is not a regular file", src);
+    }
+    char *tmp = local_tmp_path(lb);
+    out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (out < 0)
+        rc = gas_err_set(gas_errno_code(errno), "create %s: %s", tmp, strerror(errno));
+    else
+        sg->from = tmp, sg->own = 1;
+    if (!rc)
+        rc = copy_hash(in, out, EVP_md5(), sg->etag, &sg->size, &lb->pub.interrupted);
+    if (!rc && fsync(out) < 0)
+        rc = gas_err_set(GAS_EIO, "fsync %s: %s", tmp, strerror(errno));
+    close(in);
+    if (out >= 0)
+        close(out);
+    if (!sg->from)
+        free(tmp);
+    return rc;
+}
+
+/* Puts a staged file in place: its directory made, a key that is a prefix of others
+ * refused, the old metadata dropped first (a crash before the new row leaves it to be
+ * recomputed, never the old ETag with the new file). */
+static int place(struct local_be *lb, const char *bucket, const char *key, struct staged *sg)
+{
+    struct stat sb;
+    int rc = gas_mkdirs(sg->dir, 0700);
+    if (rc)
+        return rc;
+    if (stat(sg->dst, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return gas_err_set(GAS_ECONFLICT, "key %s is a prefix of other keys in this store", key);
+    if ((rc = meta_write(lb, bucket, key, 0, NULL)) != 0)
+        return rc;
+    if (rename(sg->from, sg->dst) < 0)
+        return gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : gas_errno_code(errno),
+                           "store %s/%s: %s", bucket, key, strerror(errno));
+    sg->own = 0; /* in place: nothing to remove */
+    return 0;
+}
+
+/* Stores n files as objects of bucket: all staged and synced, then renamed into place,
+ * then each directory synced once (so a put of a job's result, log and JSON costs one
+ * directory sync, not three), then the metadata rows written. */
+static int store_many(struct local_be *lb, const char *bucket, int n, const char *const *keys,
+                      const char *const *srcs, int move)
 {
     int rc = bucket_exists(lb, bucket);
     if (rc)
         return rc;
-    char *tmp = local_tmp_path(lb);
-    char *dst = local_obj_path(lb, bucket, key);
-    char *dir = xstrdup(dst);
-    *strrchr(dir, '/') = 0;
-    int in = -1, out = -1;
-    char etag[2 * EVP_MAX_MD_SIZE + 1];
-    int64_t size = 0;
-    struct stat sb;
-
-    in = open(src, O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-        rc = gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "open %s: %s", src,
-                         strerror(errno));
-        goto out;
-    }
-    if (fstat(in, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        rc = gas_err_set(GAS_EINVAL, "%s is not a regular file", src);
-        goto out;
-    }
-    out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (out < 0) {
-        rc = gas_err_set(gas_errno_code(errno), "create %s: %s", tmp, strerror(errno));
-        goto out;
-    }
-    rc = copy_hash(in, out, EVP_md5(), etag, &size, &lb->pub.interrupted);
-    if (rc)
-        goto out;
-    if (fsync(out) < 0) {
-        rc = gas_err_set(GAS_EIO, "fsync %s: %s", tmp, strerror(errno));
-        goto out;
+    struct staged *sg = xcalloc((size_t)n, sizeof *sg);
+    for (int i = 0; !rc && i < n; i++) {
+        sg[i].dst = local_obj_path(lb, bucket, keys[i]);
+        sg[i].dir = xstrdup(sg[i].dst);
+        *strrchr(sg[i].dir, '/') = 0;
+        int moved = move ? stage_move(lb, srcs[i], &sg[i]) : 0;
+        rc = moved < 0 ? moved : moved ? 0 : stage_copy(lb, srcs[i], &sg[i]);
     }
     fault_point("objects.staged"); /* crash tests: a staged file left in data_dir/tmp */
-    if ((rc = gas_mkdirs(dir, 0700)) != 0)
-        goto out;
-    if (stat(dst, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        rc = gas_err_set(GAS_ECONFLICT, "key %s is a prefix of other keys in this store", key);
-        goto out;
+    for (int i = 0; !rc && i < n; i++)
+        rc = place(lb, bucket, keys[i], &sg[i]);
+    for (int i = 0; !rc && i < n; i++) {
+        int seen = 0;
+        for (int k = 0; k < i && !seen; k++)
+            seen = !strcmp(sg[k].dir, sg[i].dir);
+        if (!seen)
+            rc = gas_fsync_dir(sg[i].dir);
     }
-    /* drop the old metadata first: a crash before the new row leaves it to be recomputed */
-    if ((rc = meta_write(lb, bucket, key, 0, NULL)) != 0)
-        goto out;
-    if (rename(tmp, dst) < 0) {
-        rc = gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : gas_errno_code(errno),
-                         "store %s/%s: %s", bucket, key, strerror(errno));
-        goto out;
+    for (int i = 0; !rc && i < n; i++)
+        rc = meta_write(lb, bucket, keys[i], sg[i].size, sg[i].etag);
+    for (int i = 0; i < n; i++) {
+        if (sg[i].own)
+            unlink(sg[i].from);
+        free(sg[i].from);
+        free(sg[i].dst);
+        free(sg[i].dir);
     }
-    if ((rc = gas_fsync_dir(dir)) != 0)
-        goto out;
-    rc = meta_write(lb, bucket, key, size, etag);
-out:
-    if (in >= 0)
-        close(in);
-    if (out >= 0)
-        close(out);
-    if (rc)
-        unlink(tmp);
-    free(tmp);
-    free(dst);
-    free(dir);
+    free(sg);
     return rc;
+}
+
+int local_obj_store(struct local_be *lb, const char *bucket, const char *key, const char *src)
+{
+    return store_many(lb, bucket, 1, &key, &src, 0);
+}
+
+static int o_put_files(struct objs *o, const char *bucket, int n, const char *const *keys,
+                       const char *const *paths, int move)
+{
+    return store_many(local_of(o->be), bucket, n, keys, paths, move);
 }
 
 static int o_put_file(struct objs *o, const char *bucket, const char *key, const char *path)
@@ -251,6 +317,14 @@ static int o_get_file(struct objs *o, const char *bucket, const char *key, const
     return rc;
 }
 
+static char *o_local_path(struct objs *o, const char *bucket, const char *key)
+{
+    char *p = NULL;
+    if (existing(local_of(o->be), bucket, key, &p))
+        gas_err_clear();
+    return p;
+}
+
 static int o_head(struct objs *o, const char *bucket, const char *key, struct obj_info *info)
 {
     struct local_be *lb = local_of(o->be);
@@ -275,7 +349,7 @@ static int o_head(struct objs *o, const char *bucket, const char *key, struct ob
             sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
             if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == sb.st_size)
                 snprintf(info->etag, sizeof info->etag, "%s", sqlite3_column_text(st, 1));
-            sqlite3_finalize(st);
+            ldb_done(st);
         }
         ldb_put(lb->db, c);
     }
@@ -349,6 +423,8 @@ static const struct objs_ops local_objs_ops = {
     .head = o_head,
     .copy = o_copy,
     .del = o_del,
+    .put_files = o_put_files,
+    .local_path = o_local_path,
     .close = o_close,
 };
 

@@ -38,7 +38,7 @@ static int step_done(sqlite3 *c, sqlite3_stmt *st, const char *what)
 {
     int r = sqlite3_step(st);
     int rc = r == SQLITE_DONE ? 0 : ldb_fail(c, r, what);
-    sqlite3_finalize(st);
+    ldb_done(st);
     return rc;
 }
 
@@ -84,7 +84,7 @@ static int anything_visible(sqlite3 *c, const char *queue, double now)
     sqlite3_bind_text(st, 1, queue, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 2, now);
     int r = sqlite3_step(st);
-    sqlite3_finalize(st);
+    ldb_done(st);
     return r != SQLITE_DONE;
 }
 
@@ -155,7 +155,7 @@ static int try_receive(sqlite3 *c, struct lqueue *lq, int max, int vis, struct q
         m->receive_count = count + 1;
         m->sent_at = sqlite3_column_double(st, 4);
     }
-    sqlite3_finalize(st);
+    ldb_done(st);
     if (!rc)
         rc = ldb_commit(c);
     if (rc) {
@@ -177,8 +177,9 @@ static int q_receive(struct queue *q, int max, int wait_s, int visibility_s, str
     sqlite3 *c = ldb_get(db);
     if (!c)
         return no_conn();
-    int rc = ldb_lazy(c, 1); /* a receive undone by a power loss: the message comes back */
-    for (; !rc;) {
+    backend_lazy(1); /* a receive undone by a power loss: the message comes back */
+    int rc = 0;
+    for (;;) {
         rc = try_receive(c, lq, max, vis, out, n);
         if (rc || *n > 0 || atomic_load(&q->be->interrupted))
             break;
@@ -189,9 +190,9 @@ static int q_receive(struct queue *q, int max, int wait_s, int visibility_s, str
         if (pause < 0.2)
             pause *= 1.5;
     }
-    int back = ldb_lazy(c, 0);
+    backend_lazy(0);
     ldb_put(db, c);
-    return rc ? rc : back;
+    return rc;
 }
 
 /* One statement on the message with this receipt; GAS_ESTALE when there is none. */
@@ -218,7 +219,7 @@ static int receipt_step(sqlite3 *c, struct queue *q, const char *sql, const char
     return rc;
 }
 
-/* Deleting or re-hiding a message is lazy (ldb_lazy): undone by a power loss, the message
+/* Deleting or re-hiding a message is lazy (backend_lazy): undone by a power loss, the message
  * only comes back, which at-least-once delivery allows. */
 static int by_receipt(struct queue *q, const char *sql, const char *receipt, double vis_until,
                       const char *what)
@@ -227,12 +228,11 @@ static int by_receipt(struct queue *q, const char *sql, const char *receipt, dou
     sqlite3 *c = ldb_get(db);
     if (!c)
         return no_conn();
-    int rc = ldb_lazy(c, 1);
-    if (!rc)
-        rc = receipt_step(c, q, sql, receipt, vis_until, what);
-    int back = ldb_lazy(c, 0);
+    backend_lazy(1);
+    int rc = receipt_step(c, q, sql, receipt, vis_until, what);
+    backend_lazy(0);
     ldb_put(db, c);
-    return rc ? rc : back;
+    return rc;
 }
 
 static const char del_sql[] = "DELETE FROM messages WHERE receipt = ?1 AND queue = ?2";
@@ -244,9 +244,8 @@ static int q_del_batch(struct queue *q, const char *const *receipts, int n, int 
     sqlite3 *c = ldb_get(db);
     if (!c)
         return no_conn();
-    int rc = ldb_lazy(c, 1), first = 0;
-    if (!rc)
-        rc = ldb_begin(c);
+    backend_lazy(1);
+    int first = 0, rc = ldb_begin(c);
     for (int i = 0; i < n; i++) {
         rcs[i] = rc ? rc : receipt_step(c, q, del_sql, receipts[i], -1, "delete message");
         if (rcs[i] && !first)
@@ -255,7 +254,7 @@ static int q_del_batch(struct queue *q, const char *const *receipts, int n, int 
     if (!rc && (rc = ldb_commit(c)) != 0)
         for (int i = 0; i < n; i++)
             rcs[i] = first = rc;
-    ldb_lazy(c, 0);
+    backend_lazy(0);
     ldb_put(db, c);
     return first;
 }
@@ -327,7 +326,7 @@ static int q_depths(struct queue *q, struct queue_depths *d)
         } else {
             rc = ldb_fail(c, r, "queue depths");
         }
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db, c);
     return rc;
@@ -360,7 +359,7 @@ static int q_dead_list(struct queue *q, int max, struct queue_msg *out, int *n)
                 m->reason = xstrdup((const char *)sqlite3_column_text(st, 4));
         }
         rc = r == SQLITE_DONE ? 0 : ldb_fail(c, r, "list dead letters");
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db, c);
     return rc;
@@ -478,7 +477,7 @@ int local_queue_open(struct gas_backend *be, const char *name, struct queue **ou
         } else {
             rc = ldb_fail(c, r, "open queue");
         }
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db, c);
     return rc;
@@ -515,7 +514,7 @@ static int publish(struct gas_backend *be, const char *topic, const char *body, 
         free(env);
         if (!rc && r != SQLITE_DONE)
             rc = ldb_fail(c, r, "publish");
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     rc = rc ? rc : ldb_commit(c);
     ldb_put(db, c);
@@ -612,7 +611,7 @@ int local_topic_open(struct gas_backend *be, const char *name, struct topic **ou
             rc = r == SQLITE_DONE ? gas_err_set(GAS_ENOTFOUND, "topic %s does not exist", name)
                                   : ldb_fail(c, r, "open topic");
         }
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db, c);
     return rc;

@@ -42,7 +42,7 @@ static int read_item(sqlite3 *c, struct tbl *t, const char *key, cJSON **item)
     } else {
         err = ldb_fail(c, rc, "read item");
     }
-    sqlite3_finalize(st);
+    ldb_done(st);
     return err;
 }
 
@@ -84,7 +84,7 @@ static int write_item(sqlite3 *c, struct tbl *t, const cJSON *item, int if_absen
     else if (if_absent && sqlite3_changes(c) == 0)
         err = gas_err_set(GAS_ECONFLICT, "%s: an item with %s %s exists already", t->name,
                           t->key_attr, json_str(item, t->key_attr));
-    sqlite3_finalize(st);
+    ldb_done(st);
     free(body);
     return err;
 }
@@ -152,7 +152,7 @@ static int t_del(struct tbl *t, const char *key)
         sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
         int r = sqlite3_step(st);
         rc = r == SQLITE_DONE ? 0 : ldb_fail(c, r, "delete item");
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db_of(t), c);
     return rc;
@@ -201,7 +201,7 @@ static int t_due(struct tbl *t, const char *state, int64_t before, int limit, st
         sqlite3_bind_int64(st, 3, before);
         sqlite3_bind_int(st, 4, limit);
         rc = page(c, st, t, limit, pg);
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db_of(t), c);
     return rc;
@@ -226,7 +226,7 @@ static int t_list(struct tbl *t, const char *index_value, const char *cursor, in
         if (index_value)
             sqlite3_bind_text(st, 4, index_value, -1, SQLITE_STATIC);
         rc = page(c, st, t, limit, pg);
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db_of(t), c);
     return rc;
@@ -279,7 +279,7 @@ static int t_changes(struct tbl *t, int64_t *mark, int limit, struct tbl_page *p
             rc = ldb_fail(c, r, "read changes");
         if (rc)
             tbl_page_release(pg);
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db_of(t), c);
     return rc;
@@ -322,7 +322,7 @@ int local_table_create(struct gas_backend *be, const char *name, const char *key
             sqlite3_bind_text(st, 3, index_attr, -1, SQLITE_STATIC);
         int r = sqlite3_step(st);
         rc = r == SQLITE_DONE ? 0 : ldb_fail(c, r, "create table");
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db, c);
     return rc;
@@ -362,7 +362,7 @@ int local_table_open(struct gas_backend *be, const char *name, const char *key_a
         } else {
             rc = ldb_fail(c, r, "open table");
         }
-        sqlite3_finalize(st);
+        ldb_done(st);
     }
     ldb_put(db, c);
     return rc;

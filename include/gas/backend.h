@@ -232,6 +232,11 @@ struct objs_ops {
     int (*del)(struct objs *o, const char *bucket, const char *key);
     /* optional: a time-limited download URL */
     int (*link)(struct objs *o, const char *bucket, const char *key, int expires_s, char **url);
+    /* optional: objs_put_files at once (else put_file n times) */
+    int (*put_files)(struct objs *o, const char *bucket, int n, const char *const *keys,
+                     const char *const *paths, int move);
+    /* optional: objs_local_path (else there is none) */
+    char *(*local_path)(struct objs *o, const char *bucket, const char *key);
     void (*close)(struct objs *o);
 };
 struct objs {
@@ -246,6 +251,15 @@ int objs_bucket_valid(const char *bucket);
 int objs_key_valid(const char *key);
 /* Streams the file at path into bucket/key; the object appears whole or not at all. */
 int objs_put_file(struct objs *o, const char *bucket, const char *key, const char *path);
+/* n files into n objects of one bucket, each whole or not at all, as n objs_put_file
+ * would, but at once where the backend can (the local one syncs their directory once).
+ * move: the files are the caller's to give up, taken over without a copy where the backend
+ * can (the local one renames them into place); the caller removes whatever is left. */
+int objs_put_files(struct objs *o, const char *bucket, int n, const char *const *keys,
+                   const char *const *paths, int move);
+/* The file bucket/key is kept in, when the backend keeps objects as local files (the local
+ * one), to be read in place instead of copied; NULL when there is none. The caller's. */
+char *objs_local_path(struct objs *o, const char *bucket, const char *key);
 /* Streams bucket/key into the file at path (written atomically); GAS_ENOTFOUND. */
 int objs_get_file(struct objs *o, const char *bucket, const char *key, const char *path);
 /* Downloads bucket/key to a user's path the way cp and curl -o write: a symlink is
@@ -366,6 +380,15 @@ int be_create_queue(struct gas_backend *be, const struct queue_spec *spec);
 int be_create_topic(struct gas_backend *be, const char *name);
 int be_create_bucket(struct gas_backend *be, const char *bucket);
 int be_create_cold(struct gas_backend *be, const char *thaw_topic);
+
+/* Durability of this thread's writes. A write returns once it is durable, except between
+ * backend_lazy(1) and backend_lazy(0) (they nest): then it may be undone by a power loss -
+ * whole, and only with every write after it - until the next durable write of any thread
+ * or process. Only for writes whose loss is harmless because they are redone: a claim, a
+ * received or deleted message coming back, a cache row recomputed. The local backend
+ * skips their sync; AWS writes are durable either way. */
+void backend_lazy(int on);
+int backend_lazy_now(void);
 
 /* The backends this build knows, in registry order (NULL-terminated names). */
 const char *const *backend_names(void);

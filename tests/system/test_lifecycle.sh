@@ -76,6 +76,23 @@ stop_gasd
 expect "gasd exits 0 on SIGTERM" test "$GASD_RC" = 0
 expect "worker recorded as stopped" sh -c "gas status | grep -q ' stopped '"
 
+# A job that runs longer than its lease (5 s) and its message's visibility (3 s): gasd
+# renews both while the job is in flight, so a second worker started meanwhile neither
+# gets the message again nor takes the job over.
+start_gasd GAS_FAULT=annotate.running:sleep=12
+LONG=$(submit "$SAMPLES/test.vcf" ann)
+expect "long job running" wait_log "fault point annotate.running: pausing"
+first=$GASD_PID
+env GAS_LOG_LEVEL=info gasd >> "$WORK/gasd2.log" 2>&1 &
+second=$!
+expect "long job COMPLETED past its lease" wait_field "$LONG" job_status COMPLETED 60
+expect "by its first worker" test "$(field "$LONG" worker_id)" = "$(hostname)-$first"
+expect "in one attempt" test "$(field "$LONG" attempts)" = 1
+expect "the second worker never handled it" sh -c "! grep -q 'job_id=$LONG' '$WORK/gasd2.log'"
+kill -TERM "$second"; wait "$second"
+expect "second worker exits 0" test $? = 0
+stop_gasd
+
 # SIGTERM while a job runs past the shutdown deadline: the job is released, not lost
 start_gasd GAS_FAULT=annotate.running:sleep=8 GAS_SHUTDOWN_DEADLINE=1
 L=$(submit "$SAMPLES/test.vcf" ann)
