@@ -179,7 +179,7 @@ static int busy_wait(void *arg, int n)
     }
     int go_on = (gas_mono() - since) * 1000 < db->busy_ms;
     if (go_on && db->commits == seen) {
-        long us = n < 4 ? 250L << n : 2000;
+        long us = n < 3 ? 100L << n : 1000;
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += us * 1000;
@@ -349,6 +349,22 @@ static int add_change_numbers(sqlite3 *conn)
     return ldb_exec(conn, "CREATE INDEX IF NOT EXISTS items_by_mseq ON items(tbl, mseq)");
 }
 
+/* The schema's version, in the database's user_version once the schema and every
+ * migration above are in: a process opening a database that has it writes nothing (no
+ * write lock taken by each gas command). Raise it with each schema change. */
+#define LDB_SCHEMA_VERSION "1"
+
+static int schema_current(sqlite3 *conn)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(conn, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v == atoi(LDB_SCHEMA_VERSION);
+}
+
 int ldb_open(const char *path, int busy_ms, struct ldb **out)
 {
     *out = NULL;
@@ -373,8 +389,8 @@ int ldb_open(const char *path, int busy_ms, struct ldb **out)
     sqlite3 *conn;
     int rc = connect(db, &conn);
     if (!rc) {
-        rc = ldb_begin(conn);
-        if (!rc) {
+        rc = schema_current(conn) ? 0 : ldb_begin(conn);
+        if (!rc && !schema_current(conn)) {
             rc = ldb_exec(conn, schema);
             if (!rc)
                 rc = migrate(conn);
@@ -382,8 +398,11 @@ int ldb_open(const char *path, int busy_ms, struct ldb **out)
                 rc = add_due_index(conn);
             if (!rc)
                 rc = add_change_numbers(conn);
+            if (!rc)
+                rc = ldb_exec(conn, "PRAGMA user_version = " LDB_SCHEMA_VERSION);
             rc = rc ? (ldb_rollback(conn), rc) : ldb_commit(conn);
         }
+        ldb_rollback(conn);
         if (rc)
             conn_close(conn);
         else
