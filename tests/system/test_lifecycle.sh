@@ -81,7 +81,7 @@ expect "worker recorded as stopped" sh -c "gas status | grep -q ' stopped '"
 # gets the message again nor takes the job over.
 start_gasd GAS_FAULT=annotate.running:sleep=12
 LONG=$(submit "$SAMPLES/test.vcf" ann)
-expect "long job running" wait_log "fault point annotate.running: pausing"
+expect "long job running" wait_log "job_id=$LONG fault point annotate.running: pausing"
 first=$GASD_PID
 env GAS_LOG_LEVEL=info gasd >> "$WORK/gasd2.log" 2>&1 &
 second=$!
@@ -96,7 +96,7 @@ stop_gasd
 # SIGTERM while a job runs past the shutdown deadline: the job is released, not lost
 start_gasd GAS_FAULT=annotate.running:sleep=8 GAS_SHUTDOWN_DEADLINE=1
 L=$(submit "$SAMPLES/test.vcf" ann)
-expect "job running" wait_log "fault point annotate.running: pausing"
+expect "job running" wait_log "job_id=$L fault point annotate.running: pausing"
 stop_gasd
 expect "gasd exits 0 at the deadline" test "$GASD_RC" = 0
 expect "job released at shutdown" wait_log "job $L released at shutdown"
