@@ -42,7 +42,8 @@ static int open_handles(struct gas_app *a, const struct cfg *cfg)
         rc = be_topic(a->be, cfg_str(cfg, CFG_THAW_TOPIC), &a->thaw);
     const enum cfg_key queues[] = {CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE,
                                    CFG_RESTORE_QUEUE, CFG_THAW_QUEUE};
-    for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
+    /* lazily: each queue is looked up when a command uses it (app_queue) */
+    for (size_t i = 0; !rc && !a->be->lazy_open && i < sizeof queues / sizeof *queues; i++) {
         struct queue *q = NULL;
         rc = app_queue(a, queues[i], &q);
         queue_close(q);
@@ -50,7 +51,7 @@ static int open_handles(struct gas_app *a, const struct cfg *cfg)
     return rc;
 }
 
-int app_open(const struct cfg *cfg, struct gas_app **out)
+static int open_app(const struct cfg *cfg, int lazy, struct gas_app **out)
 {
     *out = NULL;
     struct gas_app *a = xcalloc(1, sizeof *a);
@@ -58,6 +59,8 @@ int app_open(const struct cfg *cfg, struct gas_app **out)
     int rc = job_model_configure(cfg); /* the deployment's attribute and index names */
     if (!rc)
         rc = backend_open(cfg, &a->be);
+    if (!rc) /* the local backend checks at open (cheap; it creates what is missing) */
+        a->be->lazy_open = lazy && strcmp(a->be->name, "local");
     if (!rc)
         rc = open_handles(a, cfg);
     if (rc == GAS_ENOTFOUND && !strcmp(a->be->name, "local")) {
@@ -77,6 +80,16 @@ int app_open(const struct cfg *cfg, struct gas_app **out)
     return 0;
 }
 
+int app_open(const struct cfg *cfg, struct gas_app **out)
+{
+    return open_app(cfg, 0, out);
+}
+
+int app_open_lazy(const struct cfg *cfg, struct gas_app **out)
+{
+    return open_app(cfg, 1, out);
+}
+
 void app_close(struct gas_app *a)
 {
     if (!a)
@@ -92,7 +105,7 @@ int app_job_get(struct gas_app *a, const char *job_id, struct job *job)
     memset(job, 0, sizeof *job);
     cJSON *item = NULL;
     int rc = tbl_get(a->jobs, job_id, &item);
-    if (rc == GAS_ENOTFOUND)
+    if (rc == GAS_ENOTFOUND && !gas_err_code_has("ResourceNotFound")) /* not the table */
         return gas_err_set(GAS_ENOTFOUND, "no job %s", job_id);
     if (!rc && (rc = job_from_json(item, job)) != 0)
         gas_err_wrap(rc, "job %s", job_id);

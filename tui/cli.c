@@ -390,7 +390,7 @@ int cli_main(const struct cli_cmd *t, int n, int argc, char **argv)
 struct gas_app *cli_app(const struct cfg *cfg, const char *cmd)
 {
     struct gas_app *app = NULL;
-    if (app_open(cfg, &app)) {
+    if (app_open_lazy(cfg, &app)) {
         fprintf(stderr, "gas %s: %s\n", cmd, gas_errmsg());
         return NULL;
     }

@@ -78,7 +78,13 @@ int cmd_submit(struct cli *c)
         char *body = msg_request(&job);
         rc = app_publish(app, app->requests, body);
         free(body);
-        if (rc)
+        if (rc == GAS_ENOTFOUND) { /* no such topic (checked by this first use): no job */
+            char *why = xstrdup(gas_errmsg());
+            tbl_delete(app->jobs, id);
+            objs_delete(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key);
+            gas_err_set(rc, "%s", why);
+            free(why);
+        } else if (rc)
             gas_err_wrap(rc,
                          "job %s is PENDING but its request was not sent (gas retry %s "
                          "sends it)",

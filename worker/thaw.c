@@ -21,8 +21,8 @@
 
 static enum pipe_result cleanup(struct pipe_ctx *ctx, const char *job_id, const char *aid)
 {
-    int rc = cold_delete(ctx->app->be->cold, aid);
-    if (rc && rc != GAS_ENOTFOUND) {
+    int rc = cold_forget(ctx->app->be->cold, aid);
+    if (rc) {
         log_warn("thaw", "cold copy not deleted yet: %s", gas_errmsg());
         return PIPE_RETRY;
     }

@@ -127,6 +127,10 @@ static int call(struct tbl *t, const char *op, cJSON *in, cJSON **out)
     snprintf(target, sizeof target, "DynamoDB_20120810.%s", op);
     int rc = aws_json(ab_of(t), "dynamodb", target, in, out, NULL);
     cJSON_Delete(in);
+    /* the table itself is missing (a lazily opened handle finds out here): say which; the
+     * service code stays, so that no caller takes it for a missing item */
+    if (rc && gas_err_code_has("ResourceNotFound"))
+        gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", t->name);
     return rc;
 }
 
@@ -383,7 +387,7 @@ int aws_table_open(struct gas_backend *be, const char *name, const char *key_att
 {
     *out = NULL;
     cJSON *desc = NULL;
-    int rc = describe(aws_of(be), name, &desc);
+    int rc = be->lazy_open ? 0 : describe(aws_of(be), name, &desc);
     cJSON_Delete(desc);
     if (rc)
         return rc == GAS_ENOTFOUND ? gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", name)

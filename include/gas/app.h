@@ -22,6 +22,11 @@ struct gas_app {
 };
 
 int app_open(const struct cfg *cfg, struct gas_app **out);
+/* The same, but on AWS nothing is asked of the services until a command uses it: tables
+ * and topics are checked by their first operation (a missing one is then named, as
+ * app_open would have), queues when app_queue opens them. For the gas commands, each of
+ * which uses a few: `gas submit` costs its own requests, not a check of every resource. */
+int app_open_lazy(const struct cfg *cfg, struct gas_app **out);
 void app_close(struct gas_app *app);
 
 /* GAS_ENOTFOUND when there is no such job/user; GAS_EINVAL when the item is malformed. */
