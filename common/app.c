@@ -100,17 +100,27 @@ void app_close(struct gas_app *a)
     free(a);
 }
 
-int app_job_get(struct gas_app *a, const char *job_id, struct job *job)
+int app_job_read(struct gas_app *a, const char *job_id, struct job *job, int64_t *watch_until)
 {
     memset(job, 0, sizeof *job);
+    if (watch_until)
+        *watch_until = 0;
     cJSON *item = NULL;
     int rc = tbl_get(a->jobs, job_id, &item);
     if (rc == GAS_ENOTFOUND && !gas_err_code_has("ResourceNotFound")) /* not the table */
         return gas_err_set(GAS_ENOTFOUND, "no job %s", job_id);
     if (!rc && (rc = job_from_json(item, job)) != 0)
         gas_err_wrap(rc, "job %s", job_id);
+    const cJSON *w = item ? cJSON_GetObjectItemCaseSensitive(item, TBL_WATCH_UNTIL) : NULL;
+    if (!rc && watch_until && cJSON_IsNumber(w))
+        *watch_until = (int64_t)w->valuedouble;
     cJSON_Delete(item);
     return rc;
+}
+
+int app_job_get(struct gas_app *a, const char *job_id, struct job *job)
+{
+    return app_job_read(a, job_id, job, NULL);
 }
 
 int app_user_get(struct gas_app *a, const char *user_id, struct user *user)
@@ -190,17 +200,22 @@ static void collect_prefix(const cJSON *items, const char *prefix, cJSON *found,
     }
 }
 
-int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **matches)
+int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **item, cJSON **matches)
 {
     *job_id = NULL;
     if (matches)
         *matches = NULL;
-    cJSON *item = NULL;
-    int rc = tbl_get(app->jobs, id, &item);
-    cJSON_Delete(item);
-    if (rc != GAS_ENOTFOUND) {
+    if (item)
+        *item = NULL;
+    cJSON *got = NULL;
+    int rc = tbl_get(app->jobs, id, &got);
+    if (rc != GAS_ENOTFOUND || gas_err_code_has("ResourceNotFound")) {
         if (!rc)
             *job_id = xstrdup(id);
+        if (!rc && item)
+            *item = got; /* read once: the caller needs no second read */
+        else
+            cJSON_Delete(got);
         return rc;
     }
     if (strlen(id) < APP_JOB_PREFIX_MIN || strlen(id) > 36)
@@ -227,6 +242,8 @@ int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **mat
         rc = gas_err_set(GAS_EINVAL, "job id prefix %s is ambiguous: %d jobs match", id, count);
     else if (!rc)
         *job_id = xstrdup(json_str(cJSON_GetArrayItem(found, 0), JOBS_KEY));
+    if (!rc && item)
+        *item = cJSON_DetachItemFromArray(found, 0);
     if (rc == GAS_EINVAL && matches)
         *matches = found;
     else

@@ -439,10 +439,10 @@ void cli_print_json(cJSON *j)
     cJSON_Delete(j);
 }
 
-int cli_job_id(struct cli *c, struct gas_app *app, const char *arg, char **job_id)
+int cli_job_id(struct cli *c, struct gas_app *app, const char *arg, char **job_id, cJSON **item)
 {
     cJSON *matches = NULL;
-    int rc = app_job_find(app, arg, job_id, &matches);
+    int rc = app_job_find(app, arg, job_id, item, &matches);
     if (!rc)
         return 0;
     int code = cli_fail(c->cmd->name, rc);

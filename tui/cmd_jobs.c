@@ -266,18 +266,16 @@ static int with_job(struct cli *c, job_cmd fn)
     if (!app)
         return 1;
     char *id = NULL;
-    int code = cli_job_id(c, app, c->args[0], &id);
+    cJSON *item = NULL; /* as found: not read again */
+    int code = cli_job_id(c, app, c->args[0], &id, &item);
     if (code) {
         app_close(app);
         return code;
     }
     struct job job;
     memset(&job, 0, sizeof job);
-    cJSON *item = NULL;
-    int rc = tbl_get(app->jobs, id, &item);
-    if (rc == GAS_ENOTFOUND)
-        gas_err_set(rc, "no job %s", id);
-    if (!rc && (rc = job_from_json(item, &job)) != 0)
+    int rc = 0;
+    if ((rc = job_from_json(item, &job)) != 0)
         gas_err_wrap(rc, "job %s is malformed", id);
     if (!rc)
         rc = fn(c, app, &job, item);

@@ -3,7 +3,8 @@
 # layer (GAS_REQUEST_COUNTS): a command asks only for what it uses, so `gas submit` is the
 # user read, the input upload, the item and the publish (plus STS once for the topic's ARN
 # unless aws_account_id is configured), never a check of every table, topic and queue.
-# Resources are still checked, by their first use: a misnamed topic, table or queue fails
+# A conditional update that fails reads nothing more (the item comes with the failure),
+# and gas show/cancel read the job once. Resources are still checked, by their first use: a misnamed topic, table or queue fails
 # with a message naming it, and a submit that cannot publish leaves no job behind.
 SUITE=aws_requests
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +50,14 @@ counted gas upgrade ann
 at_most "gas upgrade: at most 3 requests (role, STS, publish)" 3
 counted gas jobs
 at_most "gas jobs: at most 2 requests" 2
+J=$(gas jobs --json --limit 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["job_id"])')
+counted gas show "$J"
+at_most "gas show: one read of the job" 1
+check "a PENDING job cancelled" 0 gas cancel "$J"
+counted gas cancel "$J"
+if [ "$(cat rc)" = 1 ] && [ "$(total)" -le 2 ] && grep -q "is not PENDING" out; then
+  ok "gas cancel of a FAILED job: refused after one read and one conditional update ($(ops))"
+else bad "gas cancel of a FAILED job: refused after 2 requests" "exit $(cat rc), $(ops)" "$(cat out)"; fi
 
 n=$(jobs_now)
 check_out "a misnamed requests topic: submit fails naming it" 1 "no topic nope_topic_$run" \
@@ -58,7 +67,6 @@ check_out "a misnamed jobs table: submit fails naming it" 1 "no table nope_jobs_
   env GAS_JOBS_TABLE=nope_jobs_$run gas submit "$IN" --user ann
 check_out "a misnamed users table: named, not taken for a missing user" 1 \
   "no table nope_users_$run" env GAS_USERS_TABLE=nope_users_$run gas submit "$IN" --user ann
-J=$(gas jobs --json --limit 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["job_id"])')
 check_out "a misnamed jobs table: gas show names the table, not the job" 1 \
   "no table nope_jobs_$run" env GAS_JOBS_TABLE=nope_jobs_$run gas show "$J"
 check_out "a misnamed restore topic: gas upgrade fails naming it" 1 "no topic nope_rst_$run" \
