@@ -42,7 +42,8 @@ static int open_handles(struct gas_app *a, const struct cfg *cfg)
         rc = be_topic(a->be, cfg_str(cfg, CFG_THAW_TOPIC), &a->thaw);
     const enum cfg_key queues[] = {CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE,
                                    CFG_RESTORE_QUEUE, CFG_THAW_QUEUE};
-    for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
+    /* lazily: each queue is looked up when a command uses it (app_queue) */
+    for (size_t i = 0; !rc && !a->be->lazy_open && i < sizeof queues / sizeof *queues; i++) {
         struct queue *q = NULL;
         rc = app_queue(a, queues[i], &q);
         queue_close(q);
@@ -50,7 +51,7 @@ static int open_handles(struct gas_app *a, const struct cfg *cfg)
     return rc;
 }
 
-int app_open(const struct cfg *cfg, struct gas_app **out)
+static int open_app(const struct cfg *cfg, int lazy, struct gas_app **out)
 {
     *out = NULL;
     struct gas_app *a = xcalloc(1, sizeof *a);
@@ -58,6 +59,8 @@ int app_open(const struct cfg *cfg, struct gas_app **out)
     int rc = job_model_configure(cfg); /* the deployment's attribute and index names */
     if (!rc)
         rc = backend_open(cfg, &a->be);
+    if (!rc) /* the local backend checks at open (cheap; it creates what is missing) */
+        a->be->lazy_open = lazy && strcmp(a->be->name, "local");
     if (!rc)
         rc = open_handles(a, cfg);
     if (rc == GAS_ENOTFOUND && !strcmp(a->be->name, "local")) {
@@ -77,6 +80,16 @@ int app_open(const struct cfg *cfg, struct gas_app **out)
     return 0;
 }
 
+int app_open(const struct cfg *cfg, struct gas_app **out)
+{
+    return open_app(cfg, 0, out);
+}
+
+int app_open_lazy(const struct cfg *cfg, struct gas_app **out)
+{
+    return open_app(cfg, 1, out);
+}
+
 void app_close(struct gas_app *a)
 {
     if (!a)
@@ -87,17 +100,27 @@ void app_close(struct gas_app *a)
     free(a);
 }
 
-int app_job_get(struct gas_app *a, const char *job_id, struct job *job)
+int app_job_read(struct gas_app *a, const char *job_id, struct job *job, int64_t *watch_until)
 {
     memset(job, 0, sizeof *job);
+    if (watch_until)
+        *watch_until = 0;
     cJSON *item = NULL;
     int rc = tbl_get(a->jobs, job_id, &item);
-    if (rc == GAS_ENOTFOUND)
+    if (rc == GAS_ENOTFOUND && !gas_err_code_has("ResourceNotFound")) /* not the table */
         return gas_err_set(GAS_ENOTFOUND, "no job %s", job_id);
     if (!rc && (rc = job_from_json(item, job)) != 0)
         gas_err_wrap(rc, "job %s", job_id);
+    const cJSON *w = item ? cJSON_GetObjectItemCaseSensitive(item, TBL_WATCH_UNTIL) : NULL;
+    if (!rc && watch_until && cJSON_IsNumber(w))
+        *watch_until = (int64_t)w->valuedouble;
     cJSON_Delete(item);
     return rc;
+}
+
+int app_job_get(struct gas_app *a, const char *job_id, struct job *job)
+{
+    return app_job_read(a, job_id, job, NULL);
 }
 
 int app_user_get(struct gas_app *a, const char *user_id, struct user *user)
@@ -177,17 +200,22 @@ static void collect_prefix(const cJSON *items, const char *prefix, cJSON *found,
     }
 }
 
-int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **matches)
+int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **item, cJSON **matches)
 {
     *job_id = NULL;
     if (matches)
         *matches = NULL;
-    cJSON *item = NULL;
-    int rc = tbl_get(app->jobs, id, &item);
-    cJSON_Delete(item);
-    if (rc != GAS_ENOTFOUND) {
+    if (item)
+        *item = NULL;
+    cJSON *got = NULL;
+    int rc = tbl_get(app->jobs, id, &got);
+    if (rc != GAS_ENOTFOUND || gas_err_code_has("ResourceNotFound")) {
         if (!rc)
             *job_id = xstrdup(id);
+        if (!rc && item)
+            *item = got; /* read once: the caller needs no second read */
+        else
+            cJSON_Delete(got);
         return rc;
     }
     if (strlen(id) < APP_JOB_PREFIX_MIN || strlen(id) > 36)
@@ -214,6 +242,8 @@ int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **mat
         rc = gas_err_set(GAS_EINVAL, "job id prefix %s is ambiguous: %d jobs match", id, count);
     else if (!rc)
         *job_id = xstrdup(json_str(cJSON_GetArrayItem(found, 0), JOBS_KEY));
+    if (!rc && item)
+        *item = cJSON_DetachItemFromArray(found, 0);
     if (rc == GAS_EINVAL && matches)
         *matches = found;
     else

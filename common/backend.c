@@ -701,6 +701,14 @@ int cold_delete(struct cold *c, const char *archive_id)
     return rc ? rc : c->ops->del(c, archive_id);
 }
 
+int cold_forget(struct cold *c, const char *archive_id)
+{
+    int rc = id_ok("archive id", archive_id);
+    if (!rc)
+        rc = c->ops->forget ? c->ops->forget(c, archive_id) : c->ops->del(c, archive_id);
+    return rc == GAS_ENOTFOUND ? 0 : rc;
+}
+
 static _Thread_local int lazy_depth;
 
 void backend_lazy(int on)

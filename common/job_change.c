@@ -16,7 +16,7 @@ static int apply(struct tbl *jobs, const char *job_id, struct tbl_update *u, con
 {
     int rc = tbl_update(jobs, job_id, u, NULL);
     tbl_update_release(u);
-    if (rc == GAS_ENOTFOUND)
+    if (rc == GAS_ENOTFOUND && !gas_err_code_has("ResourceNotFound")) /* not the table */
         gas_err_set(rc, "no job %s", job_id);
     else if (rc == GAS_ECONFLICT)
         gas_err_set(rc, "job %s: %s: its state moved on", job_id, what);

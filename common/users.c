@@ -31,7 +31,7 @@ static int t_get(void *state, const char *user_id, struct user *u)
     memset(u, 0, sizeof *u);
     cJSON *item = NULL;
     int rc = tbl_get(state, user_id, &item);
-    if (rc == GAS_ENOTFOUND)
+    if (rc == GAS_ENOTFOUND && !gas_err_code_has("ResourceNotFound")) /* not the table */
         rc = gas_err_set(GAS_ENOTFOUND, "no user %s", user_id);
     else if (!rc && (rc = user_from_json(item, u)) != 0)
         gas_err_wrap(rc, "user %s", user_id);
@@ -140,7 +140,7 @@ int users_get(struct user_source *s, const char *user_id, struct user *u)
 int users_set_role(struct user_source *s, const char *user_id, enum user_role to)
 {
     int rc = s->ops->set_role(s->state, user_id, to);
-    if (rc == GAS_ENOTFOUND)
+    if (rc == GAS_ENOTFOUND && !gas_err_code_has("ResourceNotFound")) /* not the table */
         gas_err_set(rc, "no user %s", user_id);
     else if (rc == GAS_ECONFLICT)
         gas_err_set(rc, "user %s is %s already", user_id, user_role_name(to));

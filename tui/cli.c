@@ -390,7 +390,7 @@ int cli_main(const struct cli_cmd *t, int n, int argc, char **argv)
 struct gas_app *cli_app(const struct cfg *cfg, const char *cmd)
 {
     struct gas_app *app = NULL;
-    if (app_open(cfg, &app)) {
+    if (app_open_lazy(cfg, &app)) {
         fprintf(stderr, "gas %s: %s\n", cmd, gas_errmsg());
         return NULL;
     }
@@ -439,10 +439,10 @@ void cli_print_json(cJSON *j)
     cJSON_Delete(j);
 }
 
-int cli_job_id(struct cli *c, struct gas_app *app, const char *arg, char **job_id)
+int cli_job_id(struct cli *c, struct gas_app *app, const char *arg, char **job_id, cJSON **item)
 {
     cJSON *matches = NULL;
-    int rc = app_job_find(app, arg, job_id, &matches);
+    int rc = app_job_find(app, arg, job_id, item, &matches);
     if (!rc)
         return 0;
     int code = cli_fail(c->cmd->name, rc);

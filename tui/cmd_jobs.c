@@ -78,7 +78,13 @@ int cmd_submit(struct cli *c)
         char *body = msg_request(&job);
         rc = app_publish(app, app->requests, body);
         free(body);
-        if (rc)
+        if (rc == GAS_ENOTFOUND) { /* no such topic (checked by this first use): no job */
+            char *why = xstrdup(gas_errmsg());
+            tbl_delete(app->jobs, id);
+            objs_delete(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key);
+            gas_err_set(rc, "%s", why);
+            free(why);
+        } else if (rc)
             gas_err_wrap(rc,
                          "job %s is PENDING but its request was not sent (gas retry %s "
                          "sends it)",
@@ -260,18 +266,16 @@ static int with_job(struct cli *c, job_cmd fn)
     if (!app)
         return 1;
     char *id = NULL;
-    int code = cli_job_id(c, app, c->args[0], &id);
+    cJSON *item = NULL; /* as found: not read again */
+    int code = cli_job_id(c, app, c->args[0], &id, &item);
     if (code) {
         app_close(app);
         return code;
     }
     struct job job;
     memset(&job, 0, sizeof job);
-    cJSON *item = NULL;
-    int rc = tbl_get(app->jobs, id, &item);
-    if (rc == GAS_ENOTFOUND)
-        gas_err_set(rc, "no job %s", id);
-    if (!rc && (rc = job_from_json(item, &job)) != 0)
+    int rc = 0;
+    if ((rc = job_from_json(item, &job)) != 0)
         gas_err_wrap(rc, "job %s is malformed", id);
     if (!rc)
         rc = fn(c, app, &job, item);

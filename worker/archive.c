@@ -40,8 +40,8 @@ static enum pipe_result undo(struct pipe_ctx *ctx, const struct job *job, const 
     if (rc && rc != GAS_ECONFLICT)
         return PIPE_RETRY;
     if (!rc) {
-        int d = cold_delete(ctx->app->be->cold, aid);
-        if (d && d != GAS_ENOTFOUND) /* an orphaned cold copy costs money, loses nothing */
+        int d = cold_forget(ctx->app->be->cold, aid);
+        if (d) /* an orphaned cold copy costs money, loses nothing */
             log_warn("archive", "cold copy %.16s... not deleted: %s", aid, gas_errmsg());
     }
     log_info("archive", "user upgraded during the archive: result kept hot");

@@ -21,8 +21,8 @@
 
 static enum pipe_result cleanup(struct pipe_ctx *ctx, const char *job_id, const char *aid)
 {
-    int rc = cold_delete(ctx->app->be->cold, aid);
-    if (rc && rc != GAS_ENOTFOUND) {
+    int rc = cold_forget(ctx->app->be->cold, aid);
+    if (rc) {
         log_warn("thaw", "cold copy not deleted yet: %s", gas_errmsg());
         return PIPE_RETRY;
     }
@@ -30,12 +30,16 @@ static enum pipe_result cleanup(struct pipe_ctx *ctx, const char *job_id, const 
     return PIPE_ACK;
 }
 
-static enum pipe_result poll_later(struct pipe_ctx *ctx, const struct job *job)
+/* seen: the job's reconciler deadline as read (0: unknown) */
+static enum pipe_result poll_later(struct pipe_ctx *ctx, const struct job *job, int64_t seen)
 {
-    /* polling: the reconciler need not resend before the next poll */
-    job_restore_poll(ctx->app->jobs, job->job_id, job->retrieval_id,
-                     gas_now_s() + 2 * cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL) +
-                         cfg_int(ctx->cfg, CFG_JOB_LEASE));
+    /* polling: the reconciler need not resend before the next poll. The deadline set when
+     * the retrieval started (the tier's bound) usually lies beyond that: then it stays,
+     * and a poll costs no update (a Standard retrieval is polled for hours) */
+    int64_t deadline = gas_now_s() + 2 * cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL) +
+                       cfg_int(ctx->cfg, CFG_JOB_LEASE);
+    if (seen < deadline)
+        job_restore_poll(ctx->app->jobs, job->job_id, job->retrieval_id, deadline);
     char *body = msg_thaw(job->job_id, job->retrieval_id);
     int rc = queue_send(ctx->q, body, (int)cfg_int(ctx->cfg, CFG_THAW_POLL_INTERVAL), NULL);
     free(body);
@@ -51,30 +55,30 @@ static enum pipe_result back_to_archived(struct pipe_ctx *ctx, const struct job 
 
 /* What the retrieval's status says to do when it is not ready (or not fetched). */
 static enum pipe_result not_ready(struct pipe_ctx *ctx, const struct job *job, int rc,
-                                  enum cold_status st)
+                                  enum cold_status st, int64_t seen)
 {
     if (rc == GAS_ENOTFOUND || (!rc && st == COLD_FAILED))
         return back_to_archived(ctx, job);
     if (rc)
         return PIPE_RETRY;
-    return st == COLD_IN_PROGRESS ? poll_later(ctx, job) : PIPE_RETRY;
+    return st == COLD_IN_PROGRESS ? poll_later(ctx, job, seen) : PIPE_RETRY;
 }
 
 /* A completion notice: the retrieval is ready, so fetch at once (the fetch checks it
  * itself: one status request, not two); only a refused fetch asks for the status, to
  * tell a retrieval still running from one that failed. Our own polls ask for the status
  * first, as most of them find the retrieval still running. */
-static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job, int notice)
+static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job, int notice, int64_t seen)
 {
     struct gas_backend *be = ctx->app->be;
     enum cold_status st = COLD_READY;
     int rc = notice ? 0 : cold_status(be->cold, job->retrieval_id, &st);
     if (rc || st != COLD_READY)
-        return not_ready(ctx, job, rc, st);
+        return not_ready(ctx, job, rc, st, seen);
     rc = cold_fetch(be->cold, job->retrieval_id, job->s3_results_bucket, job->s3_key_result_file);
     if (rc == GAS_ENOTREADY || (rc == GAS_ENOTFOUND && notice)) {
         rc = cold_status(be->cold, job->retrieval_id, &st);
-        return not_ready(ctx, job, rc, st);
+        return not_ready(ctx, job, rc, st, seen);
     }
     if (rc) {
         log_warn("thaw", "%s", gas_errmsg());
@@ -130,7 +134,7 @@ static enum pipe_result adopt(struct pipe_ctx *ctx, const cJSON *body, struct jo
     job->archive_state = ARCH_RESTORING;
     free(job->retrieval_id);
     job->retrieval_id = xstrdup(rid);
-    return thaw_job(ctx, job, 1); /* a completion notice: fetch at once */
+    return thaw_job(ctx, job, 1, 0); /* a completion notice: fetch at once */
 }
 
 /* The job is in no state this notice can move: say why (dead-lettered) or, for a
@@ -166,7 +170,8 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
         return PIPE_DEAD;
     log_ctx_job(job_id);
     struct job job;
-    int rc = app_job_get(ctx->app, job_id, &job);
+    int64_t seen = 0;
+    int rc = app_job_read(ctx->app, job_id, &job, &seen);
     enum pipe_result r = PIPE_ACK;
     if (rc) {
         r = pipe_result_of(rc);
@@ -191,7 +196,7 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
         r = PIPE_DEAD;
         goto out;
     }
-    r = thaw_job(ctx, &job, json_str(body, "job_id") == NULL);
+    r = thaw_job(ctx, &job, json_str(body, "job_id") == NULL, seen);
 out:
     job_release(&job);
     free(job_id);

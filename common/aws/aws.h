@@ -53,6 +53,11 @@ int aws_arn(struct aws_be *ab, const char *service, const char *name, char **arn
  * ends early when it becomes non-zero (GAS_ETIMEOUT). */
 int aws_json(struct aws_be *ab, const char *service, const char *target, const cJSON *in,
              cJSON **out, const atomic_int *cancel);
+/* The same; *error (the caller's) gets a failed call's answer when it is JSON (e.g. the
+ * Item of DynamoDB's ConditionalCheckFailedException with ReturnValuesOnConditionCheck-
+ * Failure), else NULL. */
+int aws_json_error(struct aws_be *ab, const char *service, const char *target, const cJSON *in,
+                   cJSON **out, cJSON **error);
 /* A query-protocol call (SNS, STS): form fields as name, value pairs (NULL-terminated;
  * values are encoded here); *xml (optional) gets the answer's body. */
 int aws_query(struct aws_be *ab, const char *service, const char *const *fields, char **xml);

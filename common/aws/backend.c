@@ -78,11 +78,13 @@ char *aws_endpoint(struct aws_be *ab, const char *service)
 
 /* ------------------------------------------------------------------------- protocols */
 
-int aws_json(struct aws_be *ab, const char *service, const char *target, const cJSON *in,
-             cJSON **out, const atomic_int *cancel)
+static int json_call(struct aws_be *ab, const char *service, const char *target, const cJSON *in,
+                     cJSON **out, const atomic_int *cancel, cJSON **error)
 {
     if (out)
         *out = NULL;
+    if (error)
+        *error = NULL;
     char *body = cJSON_PrintUnformatted(in);
     char *ep = aws_endpoint(ab, service);
     char *th = xasprintf("X-Amz-Target: %s", target);
@@ -103,12 +105,26 @@ int aws_json(struct aws_be *ab, const char *service, const char *target, const c
         *out = r.len ? cJSON_ParseWithLength(r.body, r.len) : cJSON_CreateObject();
         if (!*out)
             rc = gas_err_set(GAS_EINVAL, "%s %s: answer is not JSON", service, target);
+    } else if (rc && error && r.body && r.len) {
+        *error = cJSON_ParseWithLength(r.body, r.len);
     }
     aws_resp_release(&r);
     free(th);
     free(ep);
     cJSON_free(body);
     return rc;
+}
+
+int aws_json(struct aws_be *ab, const char *service, const char *target, const cJSON *in,
+             cJSON **out, const atomic_int *cancel)
+{
+    return json_call(ab, service, target, in, out, cancel, NULL);
+}
+
+int aws_json_error(struct aws_be *ab, const char *service, const char *target, const cJSON *in,
+                   cJSON **out, cJSON **error)
+{
+    return json_call(ab, service, target, in, out, NULL, error);
 }
 
 char *aws_form_encode(const char *s)

@@ -84,17 +84,20 @@ static int c_status(struct cold *c, const char *retrieval_id, enum cold_status *
     return rc;
 }
 
+/* One request: S3 refuses to copy an archived object that is not restored (403
+ * InvalidObjectState; moto says ObjectNotInActiveTierError), which is GAS_ENOTREADY, so no
+ * HeadObject is needed first (the caller asks for the status when it needs to know
+ * whether the retrieval is still running or failed). */
 static int c_fetch(struct cold *c, const char *retrieval_id, const char *bucket, const char *key)
 {
-    enum cold_status st;
-    int rc = c_status(c, retrieval_id, &st);
-    if (rc)
-        return rc;
-    if (st == COLD_IN_PROGRESS)
-        return gas_err_set(GAS_ENOTREADY, "retrieval of %s is in progress", retrieval_id);
-    if (st == COLD_FAILED)
-        return gas_err_set(GAS_ENOTREADY, "%s is archived and not being restored", retrieval_id);
-    return aws_s3_copy(aws_of(c->be), bucket_of(c), retrieval_id, bucket, key, "STANDARD");
+    if (!objs_key_valid(retrieval_id))
+        return gas_err_set(GAS_ENOTFOUND, "no retrieval \"%.100s\"", retrieval_id);
+    int rc = aws_s3_copy(aws_of(c->be), bucket_of(c), retrieval_id, bucket, key, "STANDARD");
+    if (rc && (gas_err_code_has("InvalidObjectState") || gas_err_code_has("NotInActiveTier")))
+        rc = gas_err_set(GAS_ENOTREADY, "%s is archived and not restored (yet)", retrieval_id);
+    else if (rc == GAS_ENOTFOUND && !gas_err_code_has("NoSuchBucket"))
+        rc = gas_err_set(rc, "no retrieval %s in %s", retrieval_id, bucket_of(c));
+    return rc;
 }
 
 static int c_del(struct cold *c, const char *archive_id)
@@ -106,6 +109,14 @@ static int c_del(struct cold *c, const char *archive_id)
     if (!rc)
         rc = objs_delete(c->be->objs, bucket_of(c), archive_id);
     return rc;
+}
+
+/* A cleanup: S3 deletes a missing key silently, which is what is wanted here. */
+static int c_forget(struct cold *c, const char *archive_id)
+{
+    if (!objs_key_valid(archive_id))
+        return 0;
+    return objs_delete(c->be->objs, bucket_of(c), archive_id);
 }
 
 static void c_close(struct cold *c)
@@ -120,6 +131,7 @@ static const struct cold_ops s3_cold_ops = {
     .status = c_status,
     .fetch = c_fetch,
     .del = c_del,
+    .forget = c_forget,
     .close = c_close,
 };
 

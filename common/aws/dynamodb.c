@@ -127,6 +127,10 @@ static int call(struct tbl *t, const char *op, cJSON *in, cJSON **out)
     snprintf(target, sizeof target, "DynamoDB_20120810.%s", op);
     int rc = aws_json(ab_of(t), "dynamodb", target, in, out, NULL);
     cJSON_Delete(in);
+    /* the table itself is missing (a lazily opened handle finds out here): say which; the
+     * service code stays, so that no caller takes it for a missing item */
+    if (rc && gas_err_code_has("ResourceNotFound"))
+        gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", t->name);
     return rc;
 }
 
@@ -243,17 +247,27 @@ static int d_update(struct tbl *t, const char *key, const struct tbl_update *u, 
     else
         cJSON_Delete(e.values);
     cJSON_AddStringToObject(in, "ReturnValues", "ALL_NEW");
+    /* a failed condition answers with the item as it is, if there is one: no GetItem is
+     * needed to tell a missing item from a condition that does not hold */
+    cJSON_AddStringToObject(in, "ReturnValuesOnConditionCheckFailure", "ALL_OLD");
     free(ce);
     free(ue);
-    int rc = call(t, "UpdateItem", in, &out);
+    cJSON *err = NULL;
+    int rc = aws_json_error(ab_of(t), "dynamodb", "DynamoDB_20120810.UpdateItem", in, &out, &err);
+    cJSON_Delete(in);
+    if (rc && gas_err_code_has("ResourceNotFound"))
+        gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", t->name);
     if (rc == GAS_ECONFLICT) { /* no item, or a condition that does not hold? */
-        cJSON *cur = NULL;
-        int g = d_get(t, key, &cur);
-        cJSON_Delete(cur);
-        rc = g == GAS_ENOTFOUND ? g
-             : g                ? g
-                 : gas_err_set(GAS_ECONFLICT, "%s %s: condition does not hold", t->name, key);
+        int g = 0;
+        if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(err, "Item"))) {
+            /* no item, or a service that ignores the parameter: ask */
+            cJSON *cur = NULL;
+            g = d_get(t, key, &cur);
+            cJSON_Delete(cur);
+        }
+        rc = g ? g : gas_err_set(GAS_ECONFLICT, "%s %s: condition does not hold", t->name, key);
     }
+    cJSON_Delete(err);
     if (!rc && item) {
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(out, "Attributes");
         *item = item_from_av(a);
@@ -383,7 +397,7 @@ int aws_table_open(struct gas_backend *be, const char *name, const char *key_att
 {
     *out = NULL;
     cJSON *desc = NULL;
-    int rc = describe(aws_of(be), name, &desc);
+    int rc = be->lazy_open ? 0 : describe(aws_of(be), name, &desc);
     cJSON_Delete(desc);
     if (rc)
         return rc == GAS_ENOTFOUND ? gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", name)

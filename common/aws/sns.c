@@ -13,7 +13,8 @@
 
 struct aws_topic {
     struct topic pub;
-    char *arn;
+    pthread_mutex_t mu; /* guards arn */
+    char *arn;          /* NULL until first needed when opened lazily */
 };
 
 static struct aws_topic *at_of(struct topic *t)
@@ -21,12 +22,37 @@ static struct aws_topic *at_of(struct topic *t)
     return (struct aws_topic *)t;
 }
 
+/* The topic's ARN (borrowed, for the handle's life): made from the account id on first
+ * need when the handle was opened lazily (STS once per process, unless aws_account_id is
+ * configured). */
+static int topic_arn(struct topic *t, const char **arn)
+{
+    struct aws_topic *at = at_of(t);
+    pthread_mutex_lock(&at->mu);
+    int rc = at->arn ? 0 : aws_arn(aws_of(t->be), "sns", t->name, &at->arn);
+    *arn = at->arn;
+    pthread_mutex_unlock(&at->mu);
+    return rc;
+}
+
+/* A topic that is not there: say which (a lazily opened handle finds out here). */
+static int missing_topic(int rc, const char *name)
+{
+    if (rc == GAS_ENOTFOUND || (rc && gas_err_code_has("NotFound")))
+        return gas_err_wrap(GAS_ENOTFOUND, "no topic %s (run gas aws bootstrap?)", name);
+    return rc;
+}
+
 static int t_publish(struct topic *t, const char *body, char **msg_id)
 {
-    const char *f[] = {"Action",      "Publish", "Version", "2010-03-31", "TopicArn",
-                       at_of(t)->arn, "Message", body,      NULL};
+    const char *arn = NULL;
+    int rc = topic_arn(t, &arn);
+    if (rc)
+        return rc;
+    const char *f[] = {"Action", "Publish", "Version", "2010-03-31", "TopicArn",
+                       arn,      "Message", body,      NULL};
     char *xml = NULL;
-    int rc = aws_query(aws_of(t->be), "sns", f, &xml);
+    rc = missing_topic(aws_query(aws_of(t->be), "sns", f, &xml), t->name);
     if (!rc && msg_id)
         *msg_id = aws_xml_text(xml, "MessageId");
     free(xml);
@@ -37,7 +63,10 @@ static int t_subscribe(struct topic *t, const char *queue, int delay_s, int raw)
 {
     struct aws_be *ab = aws_of(t->be);
     char *qarn = NULL, *url = NULL, *xml = NULL, *sub = NULL;
-    int rc = aws_arn(ab, "sqs", queue, &qarn);
+    const char *tarn = NULL;
+    int rc = topic_arn(t, &tarn);
+    if (!rc)
+        rc = aws_arn(ab, "sqs", queue, &qarn);
     if (!rc)
         rc = aws_queue_url(ab, queue, &url);
     if (!rc) {
@@ -46,7 +75,7 @@ static int t_subscribe(struct topic *t, const char *queue, int delay_s, int raw)
                            "Version",
                            "2010-03-31",
                            "TopicArn",
-                           at_of(t)->arn,
+                           tarn,
                            "Protocol",
                            "sqs",
                            "Endpoint",
@@ -54,7 +83,7 @@ static int t_subscribe(struct topic *t, const char *queue, int delay_s, int raw)
                            "ReturnSubscriptionArn",
                            "true",
                            NULL};
-        rc = aws_query(ab, "sns", f, &xml);
+        rc = missing_topic(aws_query(ab, "sns", f, &xml), t->name);
     }
     if (!rc && !(sub = aws_xml_text(xml, "SubscriptionArn")))
         rc = gas_err_set(GAS_EINVAL, "sns: Subscribe answer without SubscriptionArn");
@@ -86,6 +115,7 @@ static int t_subscribe(struct topic *t, const char *queue, int delay_s, int raw)
 
 static void t_close(struct topic *t)
 {
+    pthread_mutex_destroy(&at_of(t)->mu);
     free(at_of(t)->arn);
     free(t->name);
     free(t);
@@ -102,8 +132,8 @@ int aws_topic_open(struct gas_backend *be, const char *name, struct topic **out)
     struct aws_be *ab = aws_of(be);
     *out = NULL;
     char *arn = NULL;
-    int rc = aws_arn(ab, "sns", name, &arn);
-    if (!rc) {
+    int rc = be->lazy_open ? 0 : aws_arn(ab, "sns", name, &arn);
+    if (!rc && !be->lazy_open) {
         const char *f[] = {"Action", "GetTopicAttributes", "Version", "2010-03-31", "TopicArn", arn,
                            NULL};
         rc = aws_query(ab, "sns", f, NULL);
@@ -119,6 +149,7 @@ int aws_topic_open(struct gas_backend *be, const char *name, struct topic **out)
     at->pub.be = be;
     at->pub.name = xstrdup(name);
     at->arn = arn;
+    pthread_mutex_init(&at->mu, NULL);
     *out = &at->pub;
     return 0;
 }

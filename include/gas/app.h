@@ -22,10 +22,17 @@ struct gas_app {
 };
 
 int app_open(const struct cfg *cfg, struct gas_app **out);
+/* The same, but on AWS nothing is asked of the services until a command uses it: tables
+ * and topics are checked by their first operation (a missing one is then named, as
+ * app_open would have), queues when app_queue opens them. For the gas commands, each of
+ * which uses a few: `gas submit` costs its own requests, not a check of every resource. */
+int app_open_lazy(const struct cfg *cfg, struct gas_app **out);
 void app_close(struct gas_app *app);
 
 /* GAS_ENOTFOUND when there is no such job/user; GAS_EINVAL when the item is malformed. */
 int app_job_get(struct gas_app *app, const char *job_id, struct job *job);
+/* The same, with the item's reconciler deadline (TBL_WATCH_UNTIL; 0 without one). */
+int app_job_read(struct gas_app *app, const char *job_id, struct job *job, int64_t *watch_until);
 int app_user_get(struct gas_app *app, const char *user_id, struct user *user);
 /* Every user of the user source, in its order; each's non-zero return stops the listing. */
 int app_user_list(struct gas_app *app, user_each_fn each, void *arg);
@@ -42,13 +49,14 @@ int app_retry(struct gas_app *app, const char *job_id);
 int app_cancel(struct gas_app *app, const char *job_id);
 
 /* The job whose id is id, or the one job whose id starts with it (a prefix of at least
- * APP_JOB_PREFIX_MIN characters); *job_id is the caller's. GAS_ENOTFOUND: no such job;
- * GAS_EINVAL: a prefix too short, or ambiguous - then *matches (optional, the caller's)
- * gets the items of the jobs that match, at most APP_JOB_MATCHES_MAX. A prefix is looked
+ * APP_JOB_PREFIX_MIN characters); *job_id is the caller's, and so is *item (optional):
+ * the job's item as it was read (strongly consistent), so that it is not read twice. GAS_ENOTFOUND:
+ * no such job; GAS_EINVAL: a prefix too short, or ambiguous - then *matches (optional, the
+ * caller's) gets the items of the jobs that match, at most APP_JOB_MATCHES_MAX. A prefix is looked
  * up by scanning the jobs table. */
 #define APP_JOB_PREFIX_MIN  6
 #define APP_JOB_MATCHES_MAX 20
-int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **matches);
+int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **item, cJSON **matches);
 
 /* The queue a pipeline reads, by config key (the caller's handle). */
 int app_queue(struct gas_app *app, int cfg_key, struct queue **q);

@@ -296,6 +296,8 @@ struct cold_ops {
     int (*fetch)(struct cold *c, const char *retrieval_id, const char *bucket, const char *key);
     int (*del)(struct cold *c, const char *archive_id);
     void (*close)(struct cold *c);
+    /* optional: del without telling a missing archive apart (cold_forget); NULL: del */
+    int (*forget)(struct cold *c, const char *archive_id);
 };
 struct cold {
     const struct cold_ops *ops;
@@ -318,6 +320,9 @@ int cold_status(struct cold *c, const char *retrieval_id, enum cold_status *st);
 int cold_fetch(struct cold *c, const char *retrieval_id, const char *bucket, const char *key);
 /* Deletes an archive; GAS_ENOTFOUND if it does not exist. */
 int cold_delete(struct cold *c, const char *archive_id);
+/* Deletes an archive that may be gone already (a cleanup): 0 then too, without asking
+ * first where the store deletes a missing one silently (S3: one request, not two). */
+int cold_forget(struct cold *c, const char *archive_id);
 
 /* ----------------------------------------------------------------------------- backend */
 
@@ -358,6 +363,10 @@ struct gas_backend {
     struct objs *objs;      /* owned by the backend */
     struct cold *cold;      /* owned by the backend */
     atomic_int interrupted; /* set by backend_interrupt: long polls return early */
+    /* set before opening handles: tables and topics are opened without asking the service
+     * (aws: no DescribeTable, no GetTopicAttributes); a missing one is then reported, by
+     * name, by its first operation. Queues are always looked up (their URL is needed). */
+    int lazy_open;
 };
 
 /* 1 if the state cfg points at exists already (local: data_dir/gas.db), 0 if not; a

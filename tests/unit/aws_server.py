@@ -81,6 +81,15 @@ class H(http.server.BaseHTTPRequestHandler):
                 h.append(("x-amz-restore", restore[name]))
             return self.send(200, b"cold data", h)
         if self.path.startswith("/bkt/"):
+            src = self.headers.get("x-amz-copy-source", "")
+            if self.command == "PUT" and src.startswith("/bkt/cold/"):  # CopyObject, as S3 does
+                name = src[len("/bkt/cold/"):]
+                if name == "ready":
+                    objects[self.path] = b"cold data"
+                    return self.send(200, "<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>", rid)
+                if name in ("inprogress", "archived", "busy"):
+                    return self.send(403, "<Error><Code>InvalidObjectState</Code><Message>Operation is not valid for the source object's storage class</Message></Error>", rid)
+                return self.send(404, "<Error><Code>NoSuchKey</Code></Error>", rid)
             if self.command == "PUT":
                 objects[self.path] = data
                 return self.send(200, "", [("ETag", '"%s"' % hashlib.md5(data).hexdigest())])

@@ -223,12 +223,17 @@ static void s3_cold_states(void)
     enum cold_status st = COLD_READY;
     CHECK_OK(cold_status(be->cold, "cold/inprogress", &st));
     CHECK_INT(st, COLD_IN_PROGRESS);
+    /* fetch is one CopyObject: S3's 403 InvalidObjectState is "not ready" */
     CHECK_RC(cold_fetch(be->cold, "cold/inprogress", "bkt", "x"), GAS_ENOTREADY);
     CHECK_OK(cold_status(be->cold, "cold/ready", &st));
     CHECK_INT(st, COLD_READY);
+    CHECK_OK(cold_fetch(be->cold, "cold/ready", "bkt", "x"));
     CHECK_OK(cold_status(be->cold, "cold/archived", &st)); /* no retrieval asked for */
     CHECK_INT(st, COLD_FAILED);
+    CHECK_RC(cold_fetch(be->cold, "cold/archived", "bkt", "x"), GAS_ENOTREADY);
     CHECK_RC(cold_status(be->cold, "cold/none", &st), GAS_ENOTFOUND);
+    CHECK_RC(cold_fetch(be->cold, "cold/none", "bkt", "x"), GAS_ENOTFOUND);
+    CHECK_OK(cold_forget(be->cold, "cold/none")); /* gone already: a cleanup is done */
     char *rid = NULL;
     CHECK_RC(cold_retrieve(be->cold, "cold/busy", COLD_EXPEDITED, "j", NULL, &rid), GAS_ECAPACITY);
     CHECK(rid == NULL);
