@@ -59,6 +59,11 @@ void backend_close(struct gas_backend *be)
         be->ops->close(be);
 }
 
+int backend_sync(struct gas_backend *be)
+{
+    return be->ops->sync ? be->ops->sync(be) : 0;
+}
+
 void backend_interrupt(struct gas_backend *be)
 {
     atomic_store(&be->interrupted, 1);

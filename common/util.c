@@ -6,6 +6,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -243,6 +245,70 @@ int gas_mkdirs(const char *path, unsigned mode)
     }
     free(p);
     return rc;
+}
+
+/* Group sync of a file system (gas_sync_fs): syncfs() by one thread at a time for every
+ * thread that asked before it started; one group per file system this process syncs. */
+struct fs_group {
+    dev_t dev;
+    int fd;
+    uint64_t asked, done;
+    int syncing;
+};
+static struct fs_group fs_groups[8];
+static int nfs_groups;
+static pthread_mutex_t fs_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t fs_synced = PTHREAD_COND_INITIALIZER;
+
+static struct fs_group *fs_group_of(const char *path, const struct stat *sb)
+{
+    for (int i = 0; i < nfs_groups; i++)
+        if (fs_groups[i].dev == sb->st_dev)
+            return &fs_groups[i];
+    if (nfs_groups == (int)(sizeof fs_groups / sizeof *fs_groups))
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct fs_group *g = &fs_groups[nfs_groups++];
+    g->dev = sb->st_dev;
+    g->fd = fd;
+    return g;
+}
+
+int gas_sync_fs(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) < 0)
+        return gas_err_set(GAS_EIO, "stat %s: %s", path, strerror(errno));
+    pthread_mutex_lock(&fs_lock);
+    struct fs_group *g = fs_group_of(path, &sb);
+    if (!g) { /* none kept: this call alone */
+        pthread_mutex_unlock(&fs_lock);
+        int fd = open(path, O_RDONLY | O_CLOEXEC), bad = fd < 0 || syncfs(fd) < 0 ? errno : 0;
+        if (fd >= 0)
+            close(fd);
+        return bad ? gas_err_set(GAS_EIO, "sync %s: %s", path, strerror(bad)) : 0;
+    }
+    uint64_t mine = ++g->asked;
+    int bad = 0;
+    while (g->done < mine && !bad) {
+        if (g->syncing) {
+            pthread_cond_wait(&fs_synced, &fs_lock);
+            continue;
+        }
+        g->syncing = 1;
+        uint64_t upto = g->asked;
+        pthread_mutex_unlock(&fs_lock);
+        bad = syncfs(g->fd) < 0 ? errno : 0;
+        pthread_mutex_lock(&fs_lock);
+        g->syncing = 0;
+        if (!bad && g->done < upto)
+            g->done = upto;
+        pthread_cond_broadcast(&fs_synced);
+    }
+    pthread_mutex_unlock(&fs_lock);
+    return bad ? gas_err_set(GAS_EIO, "sync %s: %s", path, strerror(bad)) : 0;
 }
 
 int gas_fsync_dir(const char *dir)

@@ -77,8 +77,9 @@ const char *cli_age(double seconds, char *buf, size_t n);
 /* Prints a cJSON value (array or object) and frees it. */
 void cli_print_json(cJSON *j);
 /* Resolves a job id or a unique prefix of at least 6 characters to the full id (the
- * caller's; *item, the caller's too: the job's item as read); prints why not ("no job", or the matches of an ambiguous prefix) and returns
- * the exit code (1 not found, 2 ambiguous or too short) otherwise. */
+ * caller's; *item, the caller's too: the job's item as read); prints why not ("no job", or the
+ * matches of an ambiguous prefix) and returns the exit code (1 not found, 2 ambiguous or too short)
+ * otherwise. */
 int cli_job_id(struct cli *c, struct gas_app *app, const char *arg, char **job_id, cJSON **item);
 
 #endif

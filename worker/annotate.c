@@ -22,6 +22,25 @@
 #include <string.h>
 #include <unistd.h>
 
+/* An annotated job whose outputs wait in its slot of the thread's work directory for the
+ * end of the batch, to be stored and COMPLETED with the others (finish_held). */
+struct held_job {
+    struct job job; /* taken over from the runner */
+    struct queue_msg *msg;
+    char *dir, *out, *logp, *jlogp, *rkey, *lkey, *jlkey;
+    struct annot_stats *st;
+};
+
+/* An annotate thread's state (ctx->local). */
+struct annot_thread {
+    struct annot_catalog *cat;
+    struct held_job *held[QUEUE_MAX_BATCH];
+    int nheld;
+};
+
+static char *work_dir(struct pipe_ctx *ctx);
+static void empty_dir(const char *dir);
+
 int annotate_thread_init(struct pipe_ctx *ctx)
 {
     struct annot_catalog *c = NULL;
@@ -35,20 +54,27 @@ int annotate_thread_init(struct pipe_ctx *ctx)
     }
     if (rc) { /* the pipeline does not start: nothing calls annotate_thread_done */
         annot_catalog_free(c);
-        c = NULL;
+        return rc;
     }
-    ctx->local = c;
-    return rc;
+    struct annot_thread *t = xcalloc(1, sizeof *t);
+    t->cat = c;
+    ctx->local = t;
+    return 0;
 }
-
-static char *work_dir(struct pipe_ctx *ctx);
-static void empty_dir(const char *dir);
 
 void annotate_thread_done(struct pipe_ctx *ctx)
 {
-    annot_catalog_free(ctx->local);
+    struct annot_thread *t = ctx->local;
+    annot_catalog_free(t->cat);
+    free(t);
+    ctx->local = NULL;
     char *dir = work_dir(ctx);
-    empty_dir(dir);
+    for (int i = 0; i < QUEUE_MAX_BATCH; i++) {
+        char *slot = xasprintf("%s/%d", dir, i);
+        empty_dir(slot);
+        rmdir(slot);
+        free(slot);
+    }
     rmdir(dir);
     free(dir);
 }
@@ -91,13 +117,19 @@ static enum pipe_result release(struct pipe_ctx *ctx, const struct job *job, con
  * work for this job (bad input, a missing input, a key that cannot be stored) fails it
  * at once; a passing failure, or one of this worker's own (credentials, config), releases
  * it for another attempt. Both keep the message as the job's cause. */
+static enum pipe_result failed_why(struct pipe_ctx *ctx, const struct job *job, int rc,
+                                   const char *why)
+{
+    enum gas_err_class c = gas_err_class(rc);
+    int permanent = c == GAS_CLASS_BAD_INPUT || c == GAS_CLASS_NOT_FOUND || c == GAS_CLASS_CONFLICT;
+    return permanent ? fail_job(ctx, job->job_id, why) : release(ctx, job, why);
+}
+
 static enum pipe_result failed(struct pipe_ctx *ctx, const struct job *job, int rc)
 {
     char why[1024];
     snprintf(why, sizeof why, "%s", gas_errmsg());
-    enum gas_err_class c = gas_err_class(rc);
-    int permanent = c == GAS_CLASS_BAD_INPUT || c == GAS_CLASS_NOT_FOUND || c == GAS_CLASS_CONFLICT;
-    return permanent ? fail_job(ctx, job->job_id, why) : release(ctx, job, why);
+    return failed_why(ctx, job, rc, why);
 }
 
 /* Removes the files a job left in its work directory (the directory stays for the next). */
@@ -125,9 +157,10 @@ char *pipe_work_base(const struct cfg *cfg, const char *backend_name)
                                           : xstrdup("/tmp/gas-work");
 }
 
-/* "<base>/annotate-<thread>.<worker>", one per annotate thread, emptied after each job
- * and removed when the thread ends (no directory made and removed per job: costly on a
- * busy file system); a starting gasd removes it once its worker is gone. */
+/* "<base>/annotate-<thread>.<worker>", one per annotate thread, with a slot directory
+ * per job of a batch ("<n>", emptied when the job ends), removed when the thread ends (no
+ * directory made and removed per job: costly on a busy file system); a starting gasd
+ * removes it once its worker is gone. */
 static char *work_dir(struct pipe_ctx *ctx)
 {
     char *base = pipe_work_base(ctx->cfg, ctx->app->be->name);
@@ -145,7 +178,7 @@ static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *i
                            .out = out,
                            .threads = (int)cfg_int(ctx->cfg, CFG_ANNOT_THREADS),
                            .max_line = (size_t)cfg_int(ctx->cfg, CFG_MAX_LINE_BYTES),
-                           .catalog = ctx->local,
+                           .catalog = ((struct annot_thread *)ctx->local)->cat,
                            .build =
                                job->genome_build && *job->genome_build ? job->genome_build : NULL,
                            .build_origin = "job setting",
@@ -167,30 +200,54 @@ static void build_note(const struct annot_stats *st, char *note, size_t n)
         snprintf(note, n, "%s, %s", st->build, st->build_how);
 }
 
-/* Fetch, annotate, upload, COMPLETED. The job is claimed by us. */
+static void held_free(struct held_job *h)
+{
+    job_release(&h->job);
+    free(h->dir);
+    free(h->out);
+    free(h->logp);
+    free(h->jlogp);
+    free(h->rkey);
+    free(h->lkey);
+    free(h->jlkey);
+    free(h->st);
+    free(h);
+}
+
+/* Fetch and annotate into a slot of the thread's work directory; the job is claimed by
+ * us. PIPE_HELD: annotated, kept (t->held) to be stored and COMPLETED at the batch's end;
+ * anything else: the job's end now (failed, released). */
 static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
 {
     struct gas_app *app = ctx->app;
     const struct cfg *cfg = ctx->cfg;
-    enum pipe_result r = PIPE_ACK;
-    char *dir = work_dir(ctx), *res_name = job_result_name(job->input_file_name);
-    char *log_name = job_log_name(job->input_file_name);
-    char *in = xasprintf("%s/input", dir), *out = xasprintf("%s/%s", dir, res_name);
-    char *logp = xasprintf("%s/%s", dir, log_name), *jlogp = xasprintf("%s.json", logp);
-    const char *prefix = cfg_str(cfg, CFG_KEY_PREFIX), *rb = cfg_str(cfg, CFG_RESULTS_BUCKET);
-    char *rkey = job_object_key(prefix, job->user_id, job->job_id, res_name);
-    char *lkey = job_object_key(prefix, job->user_id, job->job_id, log_name);
-    char *jlkey = lkey ? xasprintf("%s.json", lkey) : NULL;
-    struct annot_stats *st = xcalloc(1, sizeof *st);
+    struct annot_thread *t = ctx->local;
+    enum pipe_result r = PIPE_HELD;
+    struct held_job *h = xcalloc(1, sizeof *h);
+    char *base = work_dir(ctx);
+    h->dir = xasprintf("%s/%d", base, t->nheld);
+    free(base);
+    char *res_name = job_result_name(job->input_file_name);
+    char *log_name = job_log_name(job->input_file_name), *in = xasprintf("%s/input", h->dir);
+    h->out = xasprintf("%s/%s", h->dir, res_name);
+    h->logp = xasprintf("%s/%s", h->dir, log_name);
+    h->jlogp = xasprintf("%s.json", h->logp);
+    const char *prefix = cfg_str(cfg, CFG_KEY_PREFIX);
+    h->rkey = job_object_key(prefix, job->user_id, job->job_id, res_name);
+    h->lkey = job_object_key(prefix, job->user_id, job->job_id, log_name);
+    h->jlkey = h->lkey ? xasprintf("%s.json", h->lkey) : NULL;
+    h->st = xcalloc(1, sizeof *h->st);
     struct obj_info info;
     int rc;
-    if (!rkey || !lkey) {
+    free(res_name);
+    free(log_name);
+    if (!h->rkey || !h->lkey) {
         r = fail_job(ctx, job->job_id,
                      "user_id, job_id or input file name is not usable in "
                      "an object key");
         goto out;
     }
-    if ((rc = gas_mkdirs(dir, 0700)) != 0) {
+    if ((rc = gas_mkdirs(h->dir, 0700)) != 0) {
         r = failed(ctx, job, rc);
         goto out;
     }
@@ -218,68 +275,115 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     }
     fault_point("annotate.before_run");
     fault_point("annotate.running");
-    rc = run_engine(ctx, job, in, out, st);
+    rc = run_engine(ctx, job, in, h->out, h->st);
     if (!rc)
-        rc = annot_write_count_log(st, job->input_file_name, logp);
+        rc = annot_write_count_log(h->st, job->input_file_name, h->logp);
     if (!rc)
-        rc = annot_write_count_log_json(st, job->input_file_name, jlogp);
-    if (rc) {
+        rc = annot_write_count_log_json(h->st, job->input_file_name, h->jlogp);
+    if (rc)
         r = failed(ctx, job, rc);
-        goto out;
-    }
-    fault_point("annotate.upload");
-    const char *keys[] = {rkey, jlkey, lkey},
-               *files[] = {out, jlogp, logp};                  /* jlkey: gas log --json */
-    rc = objs_put_files(app->be->objs, rb, 3, keys, files, 1); /* moved: scratch is ours */
-    if (rc) {
-        r = failed(ctx, job, rc);
-        goto out;
-    }
-    fault_point("annotate.after_upload");
-    job->complete_time = gas_now_s();
-    char note[1024];
-    build_note(st, note, sizeof note);
-    struct job_result res = {rb, rkey, lkey, job->complete_time, st->build, note};
-    rc = job_complete(app->jobs, job->job_id, ctx->worker_id, &res);
-    if (rc == GAS_ECONFLICT) { /* our lease was lost: the worker that took over finishes */
-        log_warn("annotate", "job was taken over by another worker; leaving it to them");
-        goto out;
-    }
-    if (rc) {
-        r = PIPE_RETRY;
-        goto out;
-    }
-    log_info("annotate", "job COMPLETED: %lld records, %lld known (%.3f s)", (long long)st->records,
-             (long long)st->known, st->seconds);
-    metrics_job_done(gas_now() - (double)job->submit_time, st->records, st->seconds);
-    fault_point("annotate.before_publish");
-    free(job->s3_key_result_file);
-    job->s3_key_result_file = xstrdup(rkey);
-    char *body = msg_result(job);
-    /* lazily: undone by a power loss, so is the later delete of the request, which then
-     * comes back and publishes again (a COMPLETED job's request does) */
-    backend_lazy(1);
-    rc = app_publish(app, app->results, body);
-    backend_lazy(0);
-    if (rc) {
-        log_warn("annotate", "%s (the message will publish again)", gas_errmsg());
-        r = PIPE_RETRY;
-    }
-    free(body);
 out:
-    empty_dir(dir);
-    free(st);
-    free(dir);
-    free(res_name);
-    free(log_name);
     free(in);
-    free(out);
-    free(logp);
-    free(jlogp);
-    free(rkey);
-    free(lkey);
-    free(jlkey);
+    if (r != PIPE_HELD) {
+        empty_dir(h->dir);
+        held_free(h);
+        return r;
+    }
+    h->job = *job; /* ours now: the runner releases an empty one */
+    memset(job, 0, sizeof *job);
+    h->msg = ctx->msg;
+    t->held[t->nheld++] = h;
     return r;
+}
+
+/* The held jobs' COMPLETED, one after another (lazily: backend_sync makes them durable
+ * together); r[i] says what becomes of each message, ok[i] if it is COMPLETED now. */
+static void complete_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe_result *r, int *ok)
+{
+    const char *rb = cfg_str(ctx->cfg, CFG_RESULTS_BUCKET);
+    backend_lazy(1);
+    for (int i = 0; i < t->nheld; i++) {
+        struct held_job *h = t->held[i];
+        log_ctx_job(h->job.job_id);
+        h->job.complete_time = gas_now_s();
+        char note[1024];
+        build_note(h->st, note, sizeof note);
+        struct job_result res = {rb, h->rkey, h->lkey, h->job.complete_time, h->st->build, note};
+        int rc = job_complete(ctx->app->jobs, h->job.job_id, ctx->worker_id, &res);
+        if (rc == GAS_ECONFLICT) /* our lease was lost: the worker that took over finishes */
+            log_warn("annotate", "job was taken over by another worker; leaving it to them");
+        r[i] = rc && rc != GAS_ECONFLICT ? PIPE_RETRY : PIPE_ACK;
+        ok[i] = !rc;
+    }
+    backend_lazy(0);
+}
+
+/* The end of a batch: every held job's result, count log and JSON stored at once (the
+ * local backend syncs them together: two syncs of the file system for the whole batch,
+ * when there are several), then each COMPLETED and the lot made durable with one sync,
+ * then each result published (lazily: a publish undone by a power loss is undone with the
+ * later delete of its request, which comes back and publishes again), then each message
+ * settled. A batch of one job costs what one job always did. */
+void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
+{
+    struct annot_thread *t = ctx->local;
+    int n = t->nheld, ok[QUEUE_MAX_BATCH] = {0};
+    enum pipe_result r[QUEUE_MAX_BATCH];
+    const char *keys[3 * QUEUE_MAX_BATCH], *files[3 * QUEUE_MAX_BATCH];
+    if (!n)
+        return;
+    for (int i = 0; i < n; i++) { /* jlkey: gas log --json */
+        struct held_job *h = t->held[i];
+        keys[3 * i] = h->rkey, keys[3 * i + 1] = h->jlkey, keys[3 * i + 2] = h->lkey;
+        files[3 * i] = h->out, files[3 * i + 1] = h->jlogp, files[3 * i + 2] = h->logp;
+    }
+    log_ctx_job(n == 1 ? t->held[0]->job.job_id : NULL);
+    if (n > 1)
+        log_info("annotate", "batch: storing and completing %d jobs together", n);
+    fault_point("annotate.upload");
+    const char *rb = cfg_str(ctx->cfg, CFG_RESULTS_BUCKET);
+    int rc = objs_put_files(ctx->app->be->objs, rb, 3 * n, keys, files, 1); /* moved */
+    if (rc) {
+        char why[1024];
+        snprintf(why, sizeof why, "%s", gas_errmsg());
+        for (int i = 0; i < n; i++) {
+            log_ctx_job(t->held[i]->job.job_id);
+            r[i] = failed_why(ctx, &t->held[i]->job, rc, why);
+        }
+    } else {
+        fault_point("annotate.after_upload");
+        complete_all(ctx, t, r, ok);
+        if (backend_sync(ctx->app->be)) /* not known durable: the messages come back */
+            for (int i = 0; i < n; i++)
+                if (ok[i])
+                    ok[i] = 0, r[i] = PIPE_RETRY;
+    }
+    for (int i = 0; i < n; i++) {
+        struct held_job *h = t->held[i];
+        log_ctx_job(h->job.job_id);
+        if (ok[i]) {
+            log_info("annotate", "job COMPLETED: %lld records, %lld known (%.3f s)",
+                     (long long)h->st->records, (long long)h->st->known, h->st->seconds);
+            metrics_job_done(gas_now() - (double)h->job.submit_time, h->st->records,
+                             h->st->seconds);
+            fault_point("annotate.before_publish");
+            free(h->job.s3_key_result_file);
+            h->job.s3_key_result_file = xstrdup(h->rkey);
+            char *body = msg_result(&h->job);
+            backend_lazy(1);
+            if (app_publish(ctx->app, ctx->app->results, body)) {
+                log_warn("annotate", "%s (the message will publish again)", gas_errmsg());
+                r[i] = PIPE_RETRY;
+            }
+            backend_lazy(0);
+            free(body);
+        }
+        empty_dir(h->dir);
+        inflight_remove(h->job.job_id);
+        runner_settle(ctx, b, h->msg, r[i]);
+        held_free(h);
+    }
+    t->nheld = 0;
 }
 
 enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
@@ -326,9 +430,10 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
                      job->error ? job->error : "");
             r = fail_job(ctx, job_id, why);
         } else {
-            r = work(ctx, job);
+            r = work(ctx, job); /* PIPE_HELD: in flight until the batch's end */
         }
-        inflight_remove(job_id);
+        if (r != PIPE_HELD)
+            inflight_remove(job_id);
         break;
     }
     return r;

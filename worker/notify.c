@@ -112,6 +112,8 @@ static int by_outbox(struct pipe_ctx *ctx, const char *job_id, struct email *e)
         close(fd);
     if (!rc && rename(tmp, path) < 0)
         rc = gas_err_set(GAS_EIO, "rename %s: %s", path, strerror(errno));
+    if (!rc) /* the name too, before the job says it was sent */
+        rc = gas_fsync_dir(dir);
     if (rc && fd >= 0)
         unlink(tmp);
     else if (!rc)
@@ -274,8 +276,10 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
             r = pipe_result_of(rc);
         }
     }
-    if (r == PIPE_ACK) {
+    if (r == PIPE_ACK) { /* lazily: undone by a power loss, the notice is sent again */
+        backend_lazy(1);
         job_notified(ctx->app->jobs, job_id, message_id);
+        backend_lazy(0);
     }
     free(message_id);
     user_release(&u);

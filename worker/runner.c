@@ -125,9 +125,57 @@ static void acks_flush(struct queue *q, struct acks *a)
     a->n = 0;
 }
 
-static void handle_one(struct pipe_ctx *ctx, int p, struct acks *acks)
+/* A batch being handled: its pipeline and the acknowledged messages so far. */
+struct batch {
+    int p;
+    struct acks acks;
+};
+
+/* What becomes of the message ctx->msg, by its handler's result. */
+static void settle(struct pipe_ctx *ctx, struct batch *b, enum pipe_result r)
 {
     struct worker *w = ctx->w;
+    int p = b->p;
+    switch (r) {
+    case PIPE_HELD: break; /* settled by the pipeline's batch_end */
+    case PIPE_ACK:
+        b->acks.receipt[b->acks.n] = ctx->msg->receipt;
+        b->acks.id[b->acks.n++] = ctx->msg->id;
+        atomic_fetch_add(&w->done[p], 1);
+        break;
+    case PIPE_RETRY:
+        metrics_retry(p);
+        if (atomic_load(&w->stopping)) { /* cut short by SIGTERM: another worker, now */
+            if (queue_extend(ctx->q, ctx->msg->receipt, 0))
+                log_warn("runner", "message %s: cannot make it visible (%s)", ctx->msg->id,
+                         gas_errmsg());
+            log_info("runner", "message %s released at shutdown", ctx->msg->id);
+            break;
+        }
+        retry_or_give_up(ctx);
+        atomic_fetch_add(&w->failed[p], 1);
+        break;
+    case PIPE_DEFER: defer(ctx); break;
+    case PIPE_DEAD:
+        metrics_dead(p);
+        dead_letter(ctx, gas_err_last() ? gas_errmsg() : "the handler gave no reason");
+        atomic_fetch_add(&w->failed[p], 1);
+        break;
+    }
+}
+
+void runner_settle(struct pipe_ctx *ctx, struct batch *b, struct queue_msg *msg, enum pipe_result r)
+{
+    struct queue_msg *was = ctx->msg;
+    ctx->msg = msg;
+    settle(ctx, b, r);
+    ctx->msg = was;
+}
+
+static void handle_one(struct pipe_ctx *ctx, struct batch *b)
+{
+    struct worker *w = ctx->w;
+    int p = b->p;
     cJSON *body = NULL;
     size_t max = (size_t)cfg_int(ctx->cfg, CFG_MAX_MESSAGE_BYTES);
     gas_err_clear(); /* a reason reported for this message is this message's */
@@ -151,31 +199,7 @@ static void handle_one(struct pipe_ctx *ctx, int p, struct acks *acks)
         ctx->job = NULL;
     }
     cJSON_Delete(body);
-    switch (r) {
-    case PIPE_ACK:
-        acks->receipt[acks->n] = ctx->msg->receipt;
-        acks->id[acks->n++] = ctx->msg->id;
-        atomic_fetch_add(&w->done[p], 1);
-        break;
-    case PIPE_RETRY:
-        metrics_retry(p);
-        if (atomic_load(&w->stopping)) { /* cut short by SIGTERM: another worker, now */
-            if (queue_extend(ctx->q, ctx->msg->receipt, 0))
-                log_warn("runner", "message %s: cannot make it visible (%s)", ctx->msg->id,
-                         gas_errmsg());
-            log_info("runner", "message %s released at shutdown", ctx->msg->id);
-            break;
-        }
-        retry_or_give_up(ctx);
-        atomic_fetch_add(&w->failed[p], 1);
-        break;
-    case PIPE_DEFER: defer(ctx); break;
-    case PIPE_DEAD:
-        metrics_dead(p);
-        dead_letter(ctx, gas_err_last() ? gas_errmsg() : "the handler gave no reason");
-        atomic_fetch_add(&w->failed[p], 1);
-        break;
-    }
+    settle(ctx, b, r);
 }
 
 /* How many messages to receive at once: as many as this thread handles in about
@@ -206,7 +230,7 @@ static double run_batch(struct pipe_ctx *ctx, int p, struct queue_msg *m, int n)
 {
     struct worker *w = ctx->w;
     double t0 = gas_now(), half = (double)cfg_int(ctx->cfg, CFG_QUEUE_VISIBILITY) / 2;
-    struct acks acks = {.n = 0};
+    struct batch b = {.p = p, .acks = {.n = 0}};
     atomic_fetch_add(&w->busy[p], 1);
     atomic_store(&w->idle_polls[p], 0);
     int i = 0;
@@ -214,12 +238,15 @@ static double run_batch(struct pipe_ctx *ctx, int p, struct queue_msg *m, int n)
         if (i > 0 && (atomic_load(&w->stopping) || gas_now() - t0 > half))
             break;
         ctx->msg = &m[i];
-        handle_one(ctx, p, &acks);
+        handle_one(ctx, &b);
         log_ctx_job(NULL);
         ctx->msg = NULL;
     }
     release_rest(ctx->q, m, i, n);
-    acks_flush(ctx->q, &acks);
+    if (pipelines[p].batch_end)
+        pipelines[p].batch_end(ctx, &b);
+    log_ctx_job(NULL);
+    acks_flush(ctx->q, &b.acks);
     atomic_fetch_sub(&w->busy[p], 1);
     return (gas_now() - t0) / i;
 }

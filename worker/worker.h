@@ -26,9 +26,12 @@
 #include <cjson/cJSON.h>
 #include <stdatomic.h>
 
-enum pipe_result { PIPE_ACK, PIPE_RETRY, PIPE_DEFER, PIPE_DEAD };
+/* PIPE_HELD: the handler keeps the message to settle it at the end of the batch
+ * (pipeline.batch_end), with the others it held: their writes made durable together. */
+enum pipe_result { PIPE_ACK, PIPE_RETRY, PIPE_DEFER, PIPE_DEAD, PIPE_HELD };
 
 struct worker;
+struct batch;
 
 struct pipe_ctx {
     struct worker *w;
@@ -52,7 +55,14 @@ struct pipeline {
     /* optional per-thread state */
     int (*thread_init)(struct pipe_ctx *ctx);
     void (*thread_done)(struct pipe_ctx *ctx);
+    /* required with PIPE_HELD: settles every message held in this batch (runner_settle) */
+    void (*batch_end)(struct pipe_ctx *ctx, struct batch *b);
 };
+
+/* The end of a held message: what the runner does with a handler's result, done later. */
+struct batch;
+void runner_settle(struct pipe_ctx *ctx, struct batch *b, struct queue_msg *msg,
+                   enum pipe_result r);
 
 extern const struct pipeline pipelines[];
 extern const int npipelines;
@@ -60,6 +70,7 @@ extern const int npipelines;
 enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body);
 int annotate_thread_init(struct pipe_ctx *ctx);
 void annotate_thread_done(struct pipe_ctx *ctx);
+void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b);
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body);
 int notify_thread_init(struct pipe_ctx *ctx);
 void notify_thread_done(struct pipe_ctx *ctx);

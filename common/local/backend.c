@@ -34,6 +34,11 @@ char *local_tmp_path(struct local_be *lb)
     return xasprintf("%s/%s.%s", lb->tmpdir, uuid, owner);
 }
 
+static int l_sync(struct gas_backend *be)
+{
+    return ldb_sync_all(local_of(be)->db);
+}
+
 static const struct backend_ops local_ops = {
     .table = local_table_open,
     .queue = local_queue_open,
@@ -42,6 +47,7 @@ static const struct backend_ops local_ops = {
     .create_queue = local_queue_create,
     .create_topic = local_topic_create,
     .create_bucket = local_bucket_create,
+    .sync = l_sync,
     .close = l_close,
 };
 

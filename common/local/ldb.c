@@ -148,6 +148,13 @@ static int ldb_sync(struct ldb *db)
     return rc;
 }
 
+int ldb_sync_all(struct ldb *db)
+{
+    int rc = ldb_sync(db);
+    return rc ? gas_err_set(GAS_EIO, "%s: its WAL cannot be synced (fdatasync failed)", db->path)
+              : 0;
+}
+
 /* After every commit on a connection (SQLite calls it with the write lock released): the
  * automatic checkpoint SQLite's own hook would do, then the sync that makes the commit
  * durable, unless this thread's writes are lazy (backend_lazy). An error makes the

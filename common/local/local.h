@@ -30,6 +30,8 @@ void ldb_rollback(sqlite3 *conn);
  * the thread's writes are lazy (backend_lazy): then it is synced by the next durable
  * commit of any connection (WAL order) or a checkpoint, and a power loss may undo it,
  * never tearing it and never keeping a later commit without it. */
+/* Makes every commit so far durable, lazy ones included (one group sync); 0 or a gas_err. */
+int ldb_sync_all(struct ldb *db);
 /* Prepares sql (or hands out the one kept for this connection), or sets a gas_err message
  * and returns NULL; give it back with ldb_done (reset, kept for the next ldb_prep). */
 sqlite3_stmt *ldb_prep(sqlite3 *conn, const char *sql);

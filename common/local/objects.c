@@ -157,7 +157,7 @@ struct staged {
 /* The caller's file taken over as it is, when it can be: a regular file with no other link,
  * on the objects' file system (a rename). Made private and synced, its MD5 read. 1 when
  * taken, 0 when it must be copied instead, <0 on error. */
-static int stage_move(struct local_be *lb, const char *src, struct staged *sg)
+static int stage_move(struct local_be *lb, const char *src, struct staged *sg, int sync)
 {
     int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat sb, root;
@@ -170,7 +170,7 @@ static int stage_move(struct local_be *lb, const char *src, struct staged *sg)
     int rc = fchmod(in, 0600) < 0 ? gas_err_set(GAS_EIO, "chmod %s: %s", src, strerror(errno))
                                   : copy_hash(in, -1, EVP_md5(), sg->etag, &sg->size,
                                               &lb->pub.interrupted); /* SIGTERM stops it */
-    if (!rc && fsync(in) < 0)
+    if (!rc && sync && fsync(in) < 0)
         rc = gas_err_set(GAS_EIO, "fsync %s: %s", src, strerror(errno));
     close(in);
     if (rc)
@@ -180,7 +180,7 @@ static int stage_move(struct local_be *lb, const char *src, struct staged *sg)
 }
 
 /* A synced copy of src in data_dir/tmp, its MD5 computed on the way. */
-static int stage_copy(struct local_be *lb, const char *src, struct staged *sg)
+static int stage_copy(struct local_be *lb, const char *src, struct staged *sg, int sync)
 {
     int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
     struct stat sb;
@@ -199,7 +199,7 @@ static int stage_copy(struct local_be *lb, const char *src, struct staged *sg)
         sg->from = tmp, sg->own = 1;
     if (!rc)
         rc = copy_hash(in, out, EVP_md5(), sg->etag, &sg->size, &lb->pub.interrupted);
-    if (!rc && fsync(out) < 0)
+    if (!rc && sync && fsync(out) < 0)
         rc = gas_err_set(GAS_EIO, "fsync %s: %s", tmp, strerror(errno));
     close(in);
     if (out >= 0)
@@ -231,7 +231,10 @@ static int place(struct local_be *lb, const char *bucket, const char *key, struc
 
 /* Stores n files as objects of bucket: all staged and synced, then renamed into place,
  * then each directory synced once (so a put of a job's result, log and JSON costs one
- * directory sync, not three), then the metadata rows written. */
+ * directory sync, not three), then the metadata rows written. Many files at once (several
+ * jobs' results) are synced by two syncs of the file system instead, shared with other
+ * threads: one for the contents before any is renamed, one for the names after. */
+#define STORE_SYNCFS_FROM 4
 static int store_many(struct local_be *lb, const char *bucket, int n, const char *const *keys,
                       const char *const *srcs, int move)
 {
@@ -239,17 +242,22 @@ static int store_many(struct local_be *lb, const char *bucket, int n, const char
     if (rc)
         return rc;
     struct staged *sg = xcalloc((size_t)n, sizeof *sg);
+    int whole_fs = n >= STORE_SYNCFS_FROM;
     for (int i = 0; !rc && i < n; i++) {
         sg[i].dst = local_obj_path(lb, bucket, keys[i]);
         sg[i].dir = xstrdup(sg[i].dst);
         *strrchr(sg[i].dir, '/') = 0;
-        int moved = move ? stage_move(lb, srcs[i], &sg[i]) : 0;
-        rc = moved < 0 ? moved : moved ? 0 : stage_copy(lb, srcs[i], &sg[i]);
+        int moved = move ? stage_move(lb, srcs[i], &sg[i], !whole_fs) : 0;
+        rc = moved < 0 ? moved : moved ? 0 : stage_copy(lb, srcs[i], &sg[i], !whole_fs);
     }
+    if (!rc && whole_fs) /* the contents durable before any name points at them */
+        rc = gas_sync_fs(lb->objroot);
     fault_point("objects.staged"); /* crash tests: a staged file left in data_dir/tmp */
     for (int i = 0; !rc && i < n; i++)
         rc = place(lb, bucket, keys[i], &sg[i]);
-    for (int i = 0; !rc && i < n; i++) {
+    if (!rc && whole_fs)
+        rc = gas_sync_fs(lb->objroot);
+    for (int i = 0; !rc && !whole_fs && i < n; i++) {
         int seen = 0;
         for (int k = 0; k < i && !seen; k++)
             seen = !strcmp(sg[k].dir, sg[i].dir);

@@ -348,6 +348,8 @@ struct backend_ops {
     /* Creates the cold store (vault or archive bucket) and sends its completion events to
      * thaw_topic; NULL when there is nothing to make. */
     int (*create_cold)(struct gas_backend *be, const char *thaw_topic);
+    /* optional: makes this process's lazy writes so far durable (backend_sync) */
+    int (*sync)(struct gas_backend *be);
     void (*close)(struct gas_backend *be);
 };
 
@@ -398,6 +400,9 @@ int be_create_cold(struct gas_backend *be, const char *thaw_topic);
  * skips their sync; AWS writes are durable either way. */
 void backend_lazy(int on);
 int backend_lazy_now(void);
+/* Makes every write of this process so far durable (those made lazily too): the end of a
+ * group of lazy writes, one sync for all of them. */
+int backend_sync(struct gas_backend *be);
 
 /* The backends this build knows, in registry order (NULL-terminated names). */
 const char *const *backend_names(void);

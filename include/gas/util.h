@@ -56,6 +56,9 @@ void gas_owner_id(char *buf, size_t n);
 int gas_mkdirs(const char *path, unsigned mode);
 /* fsync a directory so that a rename inside it is durable. */
 int gas_fsync_dir(const char *dir);
+/* Makes everything written so far on the file system holding path durable (syncfs), one
+ * sync shared by the threads that ask meanwhile (group commit for many files at once). */
+int gas_sync_fs(const char *path);
 /* Reads a whole file of at most max bytes; *out is the caller's (NUL-terminated). */
 int gas_read_file(const char *path, size_t max, char **out, size_t *len);
 /* Copies src to dst durably: dst.tmp, fsync, rename, fsync dir; mode for the new file. */
