@@ -10,8 +10,9 @@
  * message is retried, or dead-lettered when retrying cannot help (SES refused the sender
  * or the message); the next success removes it.
  *
- * Threads: with ses, each notify thread has its own AWS client (ctx->local), made by
- * notify_thread_init and freed by notify_thread_done. */
+ * Threads: each notify thread has its state (ctx->local): with ses its own AWS client,
+ * made by notify_thread_init and freed by notify_thread_done; with the outbox, the notices
+ * written in the current batch, made durable together at its end (notify_batch_end). */
 #include "worker.h"
 
 #include "gas/awsapi.h"
@@ -31,6 +32,20 @@ struct email {
     const char *from, *to, *to_name;
     char *subject, *text;
     char *message_id; /* set by a transport that has one (ses) */
+};
+
+/* A notice written to the outbox under a temporary name, waiting for the end of the batch
+ * to be synced and named with the others (notify_batch_end). */
+struct held_mail {
+    char *job_id, *tmp, *path;
+    struct queue_msg *msg;
+};
+
+/* A notify thread's state (ctx->local). */
+struct notify_thread {
+    struct aws_client *ses; /* with the ses transport */
+    struct held_mail held[QUEUE_MAX_BATCH];
+    int nheld;
 };
 
 /* "5 minutes", "2 hours", "3 days": a grace period for a person. */
@@ -91,38 +106,106 @@ static char *rfc822(const struct email *e)
                      e->from, e->to_name, e->to, date, mid, e->subject, e->text);
 }
 
+static char *outbox_dir(const struct cfg *cfg)
+{
+    const char *dir = cfg_str(cfg, CFG_OUTBOX_DIR);
+    return *dir ? xstrdup(dir) : xasprintf("%s/outbox", cfg_str(cfg, CFG_DATA_DIR));
+}
+
+/* Writes the notice under a temporary name (unique per writer, mkstemp: two gasd writing
+ * the same notice each write their own, and the renames replace one another whole); it is
+ * synced and named <job_id>.eml at the end of the batch, with the batch's others. */
 static int by_outbox(struct pipe_ctx *ctx, const char *job_id, struct email *e)
 {
-    char *mail = rfc822(e);
-    const char *dir = cfg_str(ctx->cfg, CFG_OUTBOX_DIR);
-    char *def = NULL;
-    if (!*dir)
-        dir = def = xasprintf("%s/outbox", cfg_str(ctx->cfg, CFG_DATA_DIR));
-    /* the temporary name is unique per writer (mkstemp): two gasd sending the same
-     * notice each write their own file and the renames replace one another whole */
+    struct notify_thread *t = ctx->local;
+    char *mail = rfc822(e), *dir = outbox_dir(ctx->cfg);
     char *path = xasprintf("%s/%s.eml", dir, job_id);
     char *tmp = xasprintf("%s/.%s.eml.tmp.XXXXXX", dir, job_id);
     int rc = gas_mkdirs(dir, 0700), fd = -1;
     if (!rc && (fd = mkostemp(tmp, O_CLOEXEC)) < 0)
         rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
     size_t n = strlen(mail);
-    if (!rc && (write(fd, mail, n) != (ssize_t)n || fsync(fd) < 0))
+    if (!rc && write(fd, mail, n) != (ssize_t)n)
         rc = gas_err_set(GAS_EIO, "write %s: %s", tmp, strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    if (!rc && rename(tmp, path) < 0)
-        rc = gas_err_set(GAS_EIO, "rename %s: %s", path, strerror(errno));
-    if (!rc) /* the name too, before the job says it was sent */
-        rc = gas_fsync_dir(dir);
-    if (rc && fd >= 0)
-        unlink(tmp);
-    else if (!rc)
-        log_info("notify", "email for %s written to %s", job_id, path);
-    free(path);
-    free(tmp);
-    free(def);
+    if (fd >= 0 && close(fd) < 0 && !rc)
+        rc = gas_err_set(GAS_EIO, "write %s: %s", tmp, strerror(errno));
+    if (rc) {
+        if (fd >= 0)
+            unlink(tmp);
+        free(path);
+        free(tmp);
+    } else {
+        struct held_mail *h = &t->held[t->nheld++];
+        h->job_id = xstrdup(job_id);
+        h->tmp = tmp;
+        h->path = path;
+        h->msg = ctx->msg;
+    }
+    free(dir);
     free(mail);
     return rc;
+}
+
+/* Durable: one notice by its own fsyncs, several by two syncs of the file system shared
+ * by all (contents, then names). */
+static int outbox_place(struct notify_thread *t, const char *dir)
+{
+    int rc = 0, several = t->nheld > 1;
+    for (int i = 0; !rc && !several && i < t->nheld; i++) {
+        int fd = open(t->held[i].tmp, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) < 0)
+            rc = gas_err_set(GAS_EIO, "sync %s: %s", t->held[i].tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    }
+    if (!rc && several)
+        rc = gas_sync_fs(dir);
+    for (int i = 0; !rc && i < t->nheld; i++)
+        if (rename(t->held[i].tmp, t->held[i].path) < 0)
+            rc = gas_err_set(GAS_EIO, "rename %s: %s", t->held[i].path, strerror(errno));
+        else
+            t->held[i].tmp[0] = 0; /* named */
+    if (!rc)                       /* the names, before the jobs say they were sent */
+        rc = several ? gas_sync_fs(dir) : gas_fsync_dir(dir);
+    return rc;
+}
+
+/* The end of a batch: the outbox notices written meanwhile made durable together, then
+ * each job marked notified (lazily: undone by a power loss, the notice is written again)
+ * and its message settled. */
+void notify_batch_end(struct pipe_ctx *ctx, struct batch *b)
+{
+    struct notify_thread *t = ctx->local;
+    if (!t || !t->nheld)
+        return;
+    char *dir = outbox_dir(ctx->cfg);
+    int rc = outbox_place(t, dir);
+    char why[512];
+    snprintf(why, sizeof why, "%s", rc ? gas_errmsg() : "");
+    for (int i = 0; i < t->nheld; i++) {
+        struct held_mail *h = &t->held[i];
+        log_ctx_job(h->job_id);
+        enum pipe_result r = PIPE_ACK;
+        if (rc) {
+            log_error("notify", "email for %s not written: %s", h->job_id, why);
+            job_notify_failed(ctx->app->jobs, h->job_id, why);
+            gas_err_set(rc, "%s", why);
+            r = pipe_result_of(rc);
+        } else {
+            log_info("notify", "email for %s written to %s", h->job_id, h->path);
+            backend_lazy(1);
+            job_notified(ctx->app->jobs, h->job_id, NULL);
+            backend_lazy(0);
+        }
+        if (h->tmp[0])
+            unlink(h->tmp);
+        runner_settle(ctx, b, h->msg, r);
+        free(h->job_id);
+        free(h->tmp);
+        free(h->path);
+    }
+    t->nheld = 0;
+    free(dir);
 }
 
 struct upload {
@@ -185,8 +268,8 @@ static int tag_safe(const char *s)
 static int by_ses(struct pipe_ctx *ctx, const char *job_id, struct email *e)
 {
     char *mid = NULL;
-    int rc = aws_ses_send(ctx->local, e->from, e->to, e->subject, e->text,
-                          tag_safe(job_id) ? job_id : NULL, &mid);
+    int rc = aws_ses_send(((struct notify_thread *)ctx->local)->ses, e->from, e->to, e->subject,
+                          e->text, tag_safe(job_id) ? job_id : NULL, &mid);
     if (!rc)
         log_info("notify", "email for %s sent to %s by ses (message id %s)", job_id, e->to,
                  mid ? mid : "?");
@@ -218,6 +301,8 @@ static const struct transport *transport_of(const struct cfg *cfg)
 
 int notify_thread_init(struct pipe_ctx *ctx)
 {
+    struct notify_thread *t = xcalloc(1, sizeof *t);
+    ctx->local = t;
     if (transport_of(ctx->cfg)->send != by_ses)
         return 0;
     const char *from = cfg_str(ctx->cfg, CFG_SES_SENDER);
@@ -225,16 +310,15 @@ int notify_thread_init(struct pipe_ctx *ctx)
         from = cfg_str(ctx->cfg, CFG_SMTP_FROM);
     if (!strchr(from, '@') || strpbrk(from, " \r\n<>"))
         return gas_err_set(GAS_EINVAL, "ses_sender \"%.100s\" is not an email address", from);
-    struct aws_client *c = NULL;
-    int rc = aws_client_new(ctx->cfg, &c);
-    ctx->local = c;
-    return rc;
+    return aws_client_new(ctx->cfg, &t->ses);
 }
 
 void notify_thread_done(struct pipe_ctx *ctx)
 {
-    if (transport_of(ctx->cfg)->send == by_ses)
-        aws_client_free(ctx->local);
+    struct notify_thread *t = ctx->local;
+    if (t)
+        aws_client_free(t->ses);
+    free(t);
     ctx->local = NULL;
 }
 
@@ -246,7 +330,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     struct user u;
     char *message_id = NULL;
     enum pipe_result r = PIPE_ACK;
-    int rc;
+    int rc, held = 0;
     const char *job_id = job->job_id;
     if (job->notify_time) {
         return PIPE_ACK; /* sent already */
@@ -264,6 +348,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
             e.from = cfg_str(ctx->cfg, CFG_SMTP_FROM);
         compose(ctx, job, &u, &e);
         rc = transport_of(ctx->cfg)->send(ctx, job_id, &e);
+        held = !rc && transport_of(ctx->cfg)->send == by_outbox;
         free(e.subject);
         free(e.text);
         message_id = e.message_id;
@@ -276,7 +361,9 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
             r = pipe_result_of(rc);
         }
     }
-    if (r == PIPE_ACK) { /* lazily: undone by a power loss, the notice is sent again */
+    if (r == PIPE_ACK && held) {
+        r = PIPE_HELD;          /* written, not yet durable: notify_batch_end */
+    } else if (r == PIPE_ACK) { /* lazily: undone by a power loss, the notice is sent again */
         backend_lazy(1);
         job_notified(ctx->app->jobs, job_id, message_id);
         backend_lazy(0);

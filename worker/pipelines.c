@@ -8,7 +8,7 @@ const struct pipeline pipelines[] = {
     {"annotate", CFG_REQUESTS_QUEUE, CFG_ANNOTATE_THREADS, 1, pipe_annotate, annotate_thread_init,
      annotate_thread_done, annotate_batch_end},
     {"notify", CFG_NOTIFY_QUEUE, CFG_NOTIFY_THREADS, 1, pipe_notify, notify_thread_init,
-     notify_thread_done, NULL},
+     notify_thread_done, notify_batch_end},
     {"archive", CFG_ARCHIVE_QUEUE, CFG_ARCHIVE_THREADS, 1, pipe_archive, NULL, NULL, NULL},
     {"restore", CFG_RESTORE_QUEUE, CFG_RESTORE_THREADS, 0, pipe_restore, NULL, NULL, NULL},
     /* thaw: the job comes from a retrieval notice in one of three shapes (msg_thaw_target) */

@@ -74,6 +74,7 @@ void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b);
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body);
 int notify_thread_init(struct pipe_ctx *ctx);
 void notify_thread_done(struct pipe_ctx *ctx);
+void notify_batch_end(struct pipe_ctx *ctx, struct batch *b);
 enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body);
