@@ -18,6 +18,7 @@
 #include "gas/util.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,7 +34,9 @@ struct held_job {
 
 /* An annotate thread's state (ctx->local). */
 struct annot_thread {
-    struct annot_catalog *cat;
+    struct annot_catalog *cat;     /* loaded at start, its own */
+    struct shared_sources *shared; /* or taken over after a change (refresh_sources) */
+    int gen;                       /* the sources' generation it has */
     struct held_job *held[QUEUE_MAX_BATCH];
     int nheld;
 };
@@ -41,31 +44,123 @@ struct annot_thread {
 static char *work_dir(struct pipe_ctx *ctx);
 static void empty_dir(const char *dir);
 
-int annotate_thread_init(struct pipe_ctx *ctx)
+/* The catalog of sources, every build's opened and checked. */
+static int load_sources(const struct cfg *cfg, struct annot_catalog **out)
 {
     struct annot_catalog *c = NULL;
-    int rc = annot_catalog_load(cfg_str(ctx->cfg, CFG_ANNOT_SOURCES),
-                                cfg_str(ctx->cfg, CFG_ANNOT_SOURCES_DIR), &c);
-    /* every build's sources opened and checked: a broken one stops gasd at start */
+    int rc = annot_catalog_load(cfg_str(cfg, CFG_ANNOT_SOURCES),
+                                cfg_str(cfg, CFG_ANNOT_SOURCES_DIR), &c);
     for (int b = -1; !rc && b < ANNOT_NBUILDS; b++) {
         const struct annot_sources *s = annot_catalog_get(c, b);
         if (s && (b < 0 || s != annot_catalog_get(c, -1)))
             rc = annot_sources_check(s);
     }
-    if (rc) { /* the pipeline does not start: nothing calls annotate_thread_done */
+    if (rc) {
         annot_catalog_free(c);
-        return rc;
+        c = NULL;
     }
+    *out = c;
+    return rc;
+}
+
+/* A broken source stops gasd at start (the pipeline does not start: nothing calls
+ * annotate_thread_done). */
+int annotate_thread_init(struct pipe_ctx *ctx)
+{
+    struct annot_catalog *c = NULL;
+    int rc = load_sources(ctx->cfg, &c);
+    if (rc)
+        return rc;
     struct annot_thread *t = xcalloc(1, sizeof *t);
     t->cat = c;
     ctx->local = t;
     return 0;
 }
 
+/* Sources files edited or replaced while gasd runs are taken at the next job once they
+ * have been left alone for a second (a file being written is not read half-written). One
+ * decision for the whole gasd: the first thread to see the change loads the files; if
+ * they load, the sources' generation goes up and every thread loads them before its next
+ * job; if not (a bad line, a missing file) the reason is logged once and every thread
+ * keeps the sources it has, until the files change again. */
+#define SOURCES_SETTLE_S 1.0
+/* The sources loaded last, shared by the threads that take them over (refs); their files
+ * as last decided on are what annot_catalog_changed compares. */
+struct shared_sources {
+    struct annot_catalog *cat;
+    int refs;
+};
+static pthread_mutex_t sources_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct shared_sources *sources_now;
+static int sources_gen;
+
+static void shared_release(struct shared_sources *s) /* under sources_lock */
+{
+    if (s && --s->refs == 0) {
+        annot_catalog_free(s->cat);
+        free(s);
+    }
+}
+
+/* The decision, under sources_lock: load the changed files once for the whole gasd. */
+static void sources_decide(const struct cfg *cfg)
+{
+    if (!sources_now) { /* the first look: the files as gasd started with them */
+        struct annot_catalog *c = NULL;
+        if (load_sources(cfg, &c))
+            return;
+        sources_now = xcalloc(1, sizeof *sources_now);
+        sources_now->cat = c;
+        sources_now->refs = 1;
+    }
+    if (!annot_catalog_changed(sources_now->cat, SOURCES_SETTLE_S))
+        return;
+    struct annot_catalog *c = NULL;
+    if (load_sources(cfg, &c)) {
+        log_warn("annotate",
+                 "annotation sources changed but cannot be loaded (%s); still using the ones "
+                 "loaded before",
+                 gas_errmsg());
+        annot_catalog_rewatch(sources_now->cat);
+        return;
+    }
+    shared_release(sources_now);
+    sources_now = xcalloc(1, sizeof *sources_now);
+    sources_now->cat = c;
+    sources_now->refs = 1;
+    sources_gen++;
+    log_info("annotate", "annotation sources changed: loaded again");
+}
+
+static void refresh_sources(struct pipe_ctx *ctx)
+{
+    struct annot_thread *t = ctx->local;
+    pthread_mutex_lock(&sources_lock);
+    sources_decide(ctx->cfg);
+    if (sources_now && t->gen != sources_gen) { /* take the new ones over */
+        sources_now->refs++;
+        shared_release(t->shared);
+        t->shared = sources_now;
+        t->gen = sources_gen;
+        annot_catalog_free(t->cat); /* its own from the start, not needed any more */
+        t->cat = NULL;
+    }
+    pthread_mutex_unlock(&sources_lock);
+}
+
+/* The sources this thread annotates with now. */
+static const struct annot_catalog *sources_of(const struct annot_thread *t)
+{
+    return t->shared ? t->shared->cat : t->cat;
+}
+
 void annotate_thread_done(struct pipe_ctx *ctx)
 {
     struct annot_thread *t = ctx->local;
     annot_catalog_free(t->cat);
+    pthread_mutex_lock(&sources_lock);
+    shared_release(t->shared);
+    pthread_mutex_unlock(&sources_lock);
     free(t);
     ctx->local = NULL;
     char *dir = work_dir(ctx);
@@ -178,7 +273,7 @@ static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *i
                            .out = out,
                            .threads = (int)cfg_int(ctx->cfg, CFG_ANNOT_THREADS),
                            .max_line = (size_t)cfg_int(ctx->cfg, CFG_MAX_LINE_BYTES),
-                           .catalog = ((struct annot_thread *)ctx->local)->cat,
+                           .catalog = sources_of(ctx->local),
                            .build =
                                job->genome_build && *job->genome_build ? job->genome_build : NULL,
                            .build_origin = "job setting",
@@ -275,6 +370,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     }
     fault_point("annotate.before_run");
     fault_point("annotate.running");
+    refresh_sources(ctx);
     rc = run_engine(ctx, job, in, h->out, h->st);
     if (!rc)
         rc = annot_write_count_log(h->st, job->input_file_name, h->logp);

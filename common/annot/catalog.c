@@ -13,13 +13,68 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+/* A sources file the catalog was read from, or could have been (a build's file not there
+ * yet), as it was then: annot_catalog_changed compares. */
+struct watched {
+    char *path;
+    int exists;
+    struct stat st;
+};
 
 struct annot_catalog {
     struct annot_sources *by_build[ANNOT_NBUILDS];
     struct annot_sources *any; /* a file declaring no build: for every build */
     int file_build;            /* loaded from one file that declares this build, else -1 */
+    struct watched watch[ANNOT_NBUILDS + 1];
+    int nwatch;
 };
+
+static void watch_state(struct watched *w)
+{
+    w->exists = stat(w->path, &w->st) == 0;
+}
+
+static void watch(struct annot_catalog *c, const char *path)
+{
+    if (c->nwatch == (int)(sizeof c->watch / sizeof *c->watch))
+        return;
+    struct watched *w = &c->watch[c->nwatch++];
+    w->path = xstrdup(path);
+    watch_state(w);
+}
+
+int annot_catalog_changed(const struct annot_catalog *c, double settle_s)
+{
+    int changed = 0, settling = 0;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    for (int i = 0; i < c->nwatch; i++) {
+        const struct watched *w = &c->watch[i];
+        struct stat st;
+        int exists = stat(w->path, &st) == 0;
+        if (exists == w->exists &&
+            (!exists || (st.st_dev == w->st.st_dev && st.st_ino == w->st.st_ino &&
+                         st.st_size == w->st.st_size && st.st_mtim.tv_sec == w->st.st_mtim.tv_sec &&
+                         st.st_mtim.tv_nsec == w->st.st_mtim.tv_nsec)))
+            continue;
+        changed = 1;
+        double age = (double)(now.tv_sec - st.st_mtim.tv_sec) +
+                     (double)(now.tv_nsec - st.st_mtim.tv_nsec) / 1e9;
+        if (exists && age < settle_s)
+            settling = 1;
+    }
+    return changed && !settling;
+}
+
+void annot_catalog_rewatch(struct annot_catalog *c)
+{
+    for (int i = 0; i < c->nwatch; i++)
+        watch_state(&c->watch[i]);
+}
 
 int annot_catalog_file_build(const struct annot_catalog *c)
 {
@@ -33,6 +88,8 @@ void annot_catalog_free(struct annot_catalog *c)
     for (int b = 0; b < ANNOT_NBUILDS; b++)
         annot_sources_free(c->by_build[b]);
     annot_sources_free(c->any);
+    for (int i = 0; i < c->nwatch; i++)
+        free(c->watch[i].path);
     free(c);
 }
 
@@ -60,6 +117,7 @@ static int add_dir(struct annot_catalog *c, const char *dir, int *n)
     *n = 0;
     for (int b = 0; b < ANNOT_NBUILDS; b++) {
         char *p = xasprintf("%s/%s/sources.conf", dir, annot_build_name(b));
+        watch(c, p); /* also while missing: one added later is a change */
         int rc = access(p, F_OK) == 0 ? add_file(c, p, b) : 0;
         *n += rc == 0 && access(p, F_OK) == 0;
         free(p);
@@ -105,6 +163,7 @@ int annot_catalog_load(const char *file, const char *dir, struct annot_catalog *
     *out = NULL;
     c->file_build = -1;
     if (file && *file) {
+        watch(c, file);
         rc = add_file(c, file, -1);
         for (int b = 0; !rc && b < ANNOT_NBUILDS; b++)
             if (c->by_build[b])
@@ -119,6 +178,7 @@ int annot_catalog_load(const char *file, const char *dir, struct annot_catalog *
     } else if ((def = default_dir()) != NULL) {
         rc = add_dir(c, def, &n);
     } else if ((def = annot_default_sources()) != NULL) {
+        watch(c, def);
         rc = add_file(c, def, ANNOT_GRCH37); /* the older single GRCh37 set */
     } else {
         rc = gas_err_set(GAS_ENOTFOUND, "no annotation sources: set annot_sources or "

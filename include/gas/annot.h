@@ -60,6 +60,13 @@ const char *annot_sources_path(const struct annot_sources *s);
 struct annot_catalog;
 int annot_catalog_load(const char *file, const char *dir, struct annot_catalog **out);
 void annot_catalog_free(struct annot_catalog *c);
+/* 1 if a sources file the catalog was read from changed since (replaced, edited, removed,
+ * or a build's file added to the directory) and every changed file has been left alone
+ * for settle_s seconds (one being written is not read half-written): time to load again. */
+int annot_catalog_changed(const struct annot_catalog *c, double settle_s);
+/* Takes the files as they are now as the catalog's (after a failed reload: only a further
+ * change tries again). */
+void annot_catalog_rewatch(struct annot_catalog *c);
 /* The build of a catalog loaded from one file that declares it (-s FILE), else -1: the
  * build assumed for inputs whose header does not say. */
 int annot_catalog_file_build(const struct annot_catalog *c);

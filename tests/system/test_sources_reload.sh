@@ -1,0 +1,38 @@
+#!/bin/bash
+# An admin edits the annotation sources file while gasd runs: the next job is annotated
+# with the new sources (no restart), gasd logs that it loaded them again; an edit that
+# cannot load (a bad line) is logged with its reason and the sources in use stay. gasd
+# takes a changed file once it has been left alone for a second (touch -d stands for that
+# second here, instead of a sleep).
+SUITE=sources_reload
+. "$(dirname "$0")/pipeline_lib.sh"
+cd "$WORK" || exit 2
+for t in bgzip tabix; do command -v $t >/dev/null || { bad "$t present"; finish $SUITE; exit 1; }; done
+printf 'MT\t0\t16569\tmito_region\n' > zones.bed
+bgzip -f zones.bed && tabix -p bed zones.bed.gz
+src() { # src FIELD: the sources file with one region source writing INFO/FIELD
+  printf '[zones]\ntype = region\nfile = %s/zones.bed.gz\nfield = %s\n' "$WORK" "$1" > sources.tmp
+  mv sources.tmp sources.conf # replaced whole, as an editor or a deploy would
+  touch -d '-5 seconds' sources.conf
+}
+src ZONE
+export GAS_ANNOT_SOURCES=$WORK/sources.conf GAS_ARCHIVE_GRACE=3600
+gas users add src --email src@example.org >/dev/null
+start_gasd
+A=$(submit "$SAMPLES/test.vcf" src)
+wait_field "$A" job_status COMPLETED 30 && gas download "$A" -o a.vcf
+expect "first job: ZONE from the sources gasd started with" grep -q 'ZONE=mito_region' a.vcf
+src AREA
+B=$(submit "$SAMPLES/test.vcf" src)
+wait_field "$B" job_status COMPLETED 30 && gas download "$B" -o b.vcf
+expect "after the edit: the next job has AREA" grep -q 'AREA=mito_region' b.vcf
+expect "... and no ZONE" sh -c "! grep -v '^#' b.vcf | grep -q 'ZONE='"
+expect "gasd says it loaded the sources again" wait_log "annotation sources changed: loaded again"
+printf '[zones]\ntype = nonsense\nfile = %s/zones.bed.gz\n' "$WORK" > sources.conf
+touch -d '-5 seconds' sources.conf
+C=$(submit "$SAMPLES/test.vcf" src)
+wait_field "$C" job_status COMPLETED 30 && gas download "$C" -o c.vcf
+expect "a bad edit: the job is annotated with the sources in use (AREA)" grep -q 'AREA=mito_region' c.vcf
+expect "a bad edit: gasd logs why it did not load it" \
+  wait_log "annotation sources changed but cannot be loaded .*sources.conf:2: type must be"
+finish_pipeline "$SUITE"
