@@ -88,7 +88,8 @@ second=$!
 expect "long job COMPLETED past its lease" wait_field "$LONG" job_status COMPLETED 60
 expect "by its first worker" test "$(field "$LONG" worker_id)" = "$(hostname)-$first"
 expect "in one attempt" test "$(field "$LONG" attempts)" = 1
-expect "the second worker never handled it" sh -c "! grep -q 'job_id=$LONG' '$WORK/gasd2.log'"
+expect "the second worker never got its request" \
+  sh -c "! grep -q 'queue=gas_job_requests job_id=$LONG' '$WORK/gasd2.log'"
 kill -TERM "$second"; wait "$second"
 expect "second worker exits 0" test $? = 0
 stop_gasd
