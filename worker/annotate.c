@@ -34,9 +34,8 @@ struct held_job {
 
 /* An annotate thread's state (ctx->local). */
 struct annot_thread {
-    struct annot_catalog *cat;     /* loaded at start, its own */
-    struct shared_sources *shared; /* or taken over after a change (refresh_sources) */
-    int gen;                       /* the sources' generation it has */
+    struct shared_sources *shared; /* the sources it annotates with (refresh_sources) */
+    int gen;                       /* their generation */
     struct held_job *held[QUEUE_MAX_BATCH];
     int nheld;
 };
@@ -63,16 +62,18 @@ static int load_sources(const struct cfg *cfg, struct annot_catalog **out)
     return rc;
 }
 
+static int sources_start(const struct cfg *cfg, struct annot_thread *t);
+
 /* A broken source stops gasd at start (the pipeline does not start: nothing calls
- * annotate_thread_done). */
+ * annotate_thread_done, and gasd exits 1). */
 int annotate_thread_init(struct pipe_ctx *ctx)
 {
-    struct annot_catalog *c = NULL;
-    int rc = load_sources(ctx->cfg, &c);
-    if (rc)
-        return rc;
     struct annot_thread *t = xcalloc(1, sizeof *t);
-    t->cat = c;
+    int rc = sources_start(ctx->cfg, t);
+    if (rc) {
+        free(t);
+        return rc;
+    }
     ctx->local = t;
     return 0;
 }
@@ -102,17 +103,32 @@ static void shared_release(struct shared_sources *s) /* under sources_lock */
     }
 }
 
+/* The sources every annotate thread starts with: loaded (and checked) by the first. */
+static int sources_start(const struct cfg *cfg, struct annot_thread *t)
+{
+    int rc = 0;
+    pthread_mutex_lock(&sources_lock);
+    if (!sources_now) {
+        struct annot_catalog *c = NULL;
+        rc = load_sources(cfg, &c);
+        if (!rc) {
+            sources_now = xcalloc(1, sizeof *sources_now);
+            sources_now->cat = c;
+            sources_now->refs = 1;
+        }
+    }
+    if (!rc) {
+        sources_now->refs++;
+        t->shared = sources_now;
+        t->gen = sources_gen;
+    }
+    pthread_mutex_unlock(&sources_lock);
+    return rc;
+}
+
 /* The decision, under sources_lock: load the changed files once for the whole gasd. */
 static void sources_decide(const struct cfg *cfg)
 {
-    if (!sources_now) { /* the first look: the files as gasd started with them */
-        struct annot_catalog *c = NULL;
-        if (load_sources(cfg, &c))
-            return;
-        sources_now = xcalloc(1, sizeof *sources_now);
-        sources_now->cat = c;
-        sources_now->refs = 1;
-    }
     if (!annot_catalog_changed(sources_now->cat, SOURCES_SETTLE_S))
         return;
     struct annot_catalog *c = NULL;
@@ -142,8 +158,6 @@ static void refresh_sources(struct pipe_ctx *ctx)
         shared_release(t->shared);
         t->shared = sources_now;
         t->gen = sources_gen;
-        annot_catalog_free(t->cat); /* its own from the start, not needed any more */
-        t->cat = NULL;
     }
     pthread_mutex_unlock(&sources_lock);
 }
@@ -151,13 +165,12 @@ static void refresh_sources(struct pipe_ctx *ctx)
 /* The sources this thread annotates with now. */
 static const struct annot_catalog *sources_of(const struct annot_thread *t)
 {
-    return t->shared ? t->shared->cat : t->cat;
+    return t->shared->cat;
 }
 
 void annotate_thread_done(struct pipe_ctx *ctx)
 {
     struct annot_thread *t = ctx->local;
-    annot_catalog_free(t->cat);
     pthread_mutex_lock(&sources_lock);
     shared_release(t->shared);
     pthread_mutex_unlock(&sources_lock);

@@ -29,20 +29,22 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: gasd [--config FILE] [--once] [--setup] [--dump-config]\n"
-            "  --config FILE   settings (default: $GAS_CONFIG, else the first of ./gas.conf,\n"
-            "                  ${XDG_CONFIG_HOME:-~/.config}/gas/gas.conf, /etc/gas/gas.conf;\n"
-            "                  GAS_<KEY> overrides a key)\n"
-            "  --once          handle what is due now, report what is deferred, exit\n"
-            "  --setup         create GAS's tables, queues, topics and buckets, then exit\n"
-            "  --dump-config   print the effective configuration and exit\n"
-            "  --help-config   describe every configuration key\n"
-            "  --version       print the version and exit\n"
-            "  --metrics [HOST:]PORT  serve Prometheus metrics at /metrics (HOST: 127.0.0.1)\n"
-            "  --bench-engine N IN    annotate IN N times in this process as the annotate\n"
-            "                  pipeline's threads would, without queues or tables; print jobs/s\n"
-            "Stops cleanly on SIGTERM or SIGINT (exit 0).\n");
+    fprintf(
+        out,
+        "usage: gasd [--config FILE] [--once] [--setup] [--dump-config] [--metrics [HOST:]PORT]\n"
+        "            [--help-config] [--version] [--bench-engine N IN]\n"
+        "  --config FILE   settings (default: $GAS_CONFIG, else the first of ./gas.conf,\n"
+        "                  ${XDG_CONFIG_HOME:-~/.config}/gas/gas.conf, /etc/gas/gas.conf;\n"
+        "                  GAS_<KEY> overrides a key)\n"
+        "  --once          handle what is due now, report what is deferred, exit\n"
+        "  --setup         create GAS's tables, queues, topics and buckets, then exit\n"
+        "  --dump-config   print the effective configuration and exit\n"
+        "  --help-config   describe every configuration key\n"
+        "  --version       print the version and exit\n"
+        "  --metrics [HOST:]PORT  serve Prometheus metrics at /metrics (HOST: 127.0.0.1)\n"
+        "  --bench-engine N IN    annotate IN N times in this process as the annotate\n"
+        "                  pipeline's threads would, without queues or tables; print jobs/s\n"
+        "Stops cleanly on SIGTERM or SIGINT (exit 0).\n");
 }
 
 /* --once: nothing is due now. Every running pipeline has no message in hand, its threads
@@ -196,6 +198,9 @@ static int run(struct worker *w)
         _exit(0); /* the busy threads' work is released; nothing waits for them */
     }
     registry_beat(w, "stopped");
+    if (atomic_load(&w->start_failed))
+        return gas_err_set(GAS_EINVAL, "a pipeline could not start (its reason is above): "
+                                       "gasd stopped");
     log_info("gasd", "stopped");
     return 0;
 }
@@ -288,8 +293,9 @@ int main(int argc, char **argv)
     int rc = app_open(cfg, &w->app);
     if (!rc && setup)
         rc = topology_ensure(w->app->be, cfg, stdout);
+    int registered = 0;
     if (!rc && !setup)
-        rc = registry_start(w);
+        registered = (rc = registry_start(w)) == 0;
     if (!rc && !setup)
         scratch_clean(w);
     if (!rc && !setup)
@@ -298,6 +304,8 @@ int main(int argc, char **argv)
         rc = scaling_start(w);
     if (!rc && !setup)
         rc = run(w);
+    else if (rc && registered) /* registered, then failed to start: not a lost worker */
+        registry_beat(w, "stopped");
     scaling_stop();
     metrics_stop();
     if (rc)

@@ -262,6 +262,7 @@ void *runner_main(void *arg)
     if (app_queue(w->app, pipelines[p].queue_key, &ctx.q) ||
         (pipelines[p].thread_init && pipelines[p].thread_init(&ctx))) {
         log_error(pipelines[p].name, "cannot start: %s", gas_errmsg());
+        atomic_store(&w->start_failed, 1);
         atomic_store(&w->stopping, 1);
         backend_interrupt(w->app->be);
         queue_close(ctx.q);

@@ -96,7 +96,8 @@ struct worker {
     atomic_int stopping;
     atomic_llong done[8]; /* messages acknowledged, per pipeline */
     atomic_llong failed[8];
-    int once; /* --once: stop when nothing is due now */
+    int once;                /* --once: stop when nothing is due now */
+    atomic_int start_failed; /* a pipeline could not start: gasd stops and exits 1 */
     atomic_int idle_polls[8];
     atomic_int busy[8]; /* messages in hand, per pipeline */
 };

@@ -370,9 +370,13 @@ void genemodel_free(struct genemodel *gm)
 
 /* ------------------------------------------------------------------ kept between runs */
 
+/* Loaded models kept for the next runs: one per thread running at once (the annotate
+ * threads share one catalog), up to GM_KEPT. */
+#define GM_KEPT 16
 struct gm_cache {
     pthread_mutex_t mu;
-    struct genemodel *gm;
+    struct genemodel *gm[GM_KEPT];
+    int n;
 };
 
 struct gm_cache *gm_cache_new(void)
@@ -386,7 +390,8 @@ void gm_cache_free(struct gm_cache *c)
 {
     if (!c)
         return;
-    genemodel_free(c->gm);
+    for (int i = 0; i < c->n; i++)
+        genemodel_free(c->gm[i]);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }
@@ -404,8 +409,8 @@ int genemodel_take(const struct source_def *def, struct genemodel **out)
     struct genemodel *kept = NULL;
     if (def->cache) {
         pthread_mutex_lock(&def->cache->mu);
-        kept = def->cache->gm;
-        def->cache->gm = NULL;
+        if (def->cache->n)
+            kept = def->cache->gm[--def->cache->n];
         pthread_mutex_unlock(&def->cache->mu);
     }
     if (kept && known && same_file(&kept->file, &now)) {
@@ -423,10 +428,11 @@ void genemodel_keep(const struct source_def *def, struct genemodel *gm)
 {
     if (gm && def->cache) {
         pthread_mutex_lock(&def->cache->mu);
-        struct genemodel *old = def->cache->gm;
-        def->cache->gm = old ? old : gm;
+        int room = def->cache->n < GM_KEPT;
+        if (room)
+            def->cache->gm[def->cache->n++] = gm;
         pthread_mutex_unlock(&def->cache->mu);
-        if (!old)
+        if (room)
             return;
     }
     genemodel_free(gm);

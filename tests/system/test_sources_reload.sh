@@ -15,13 +15,21 @@ src() { # src FIELD: the sources file with one region source writing INFO/FIELD
   mv sources.tmp sources.conf # replaced whole, as an editor or a deploy would
   touch -d '-5 seconds' sources.conf
 }
-src ZONE
 export GAS_ANNOT_SOURCES=$WORK/sources.conf GAS_ARCHIVE_GRACE=3600
 gas users add src --email src@example.org >/dev/null
+# a sources file that does not load stops gasd at start, exit 1, saying why
+printf '[zones]\ntype = nonsense\nfile = %s/zones.bed.gz\n' "$WORK" > sources.conf
+timeout 60 gasd > start.log 2>&1
+expect "broken sources at start: gasd exits 1" test $? = 1
+expect "... naming the file and line" grep -q 'sources.conf:2: type must be' start.log
+expect "... and not left as a live or lost worker" sh -c "! gas workers | grep -qE ' (alive|lost) '"
+src FIRST
 start_gasd
+expect "gasd started" wait_log "started [0-9]+ pipeline threads"
+src ZONE # edited after gasd started, before its first job
 A=$(submit "$SAMPLES/test.vcf" src)
 wait_field "$A" job_status COMPLETED 30 && gas download "$A" -o a.vcf
-expect "first job: ZONE from the sources gasd started with" grep -q 'ZONE=mito_region' a.vcf
+expect "first job: ZONE, from the file edited before it" grep -q 'ZONE=mito_region' a.vcf
 src AREA
 B=$(submit "$SAMPLES/test.vcf" src)
 wait_field "$B" job_status COMPLETED 30 && gas download "$B" -o b.vcf
