@@ -89,7 +89,7 @@ printf '%-8s %-8s %10s %10s %9s %9s %9s %9s\n' mode gasd jobs/s seconds p50_ms p
 awk -v e="$erate" '$1 == "drain" { n = $3; a = $4; b = $5
     printf "%-8s %-8s %10.1f %10.2f %9s %9s %9s %9.2f\n", "drain", $2, n/(b-a), b-a, "-", "-", "-", n/(b-a)/e; next }
   { print }' "$W/rows"
-echo "(steady jobs/s is bounded by the one-at-a-time submitter; drain is gasd's own rate)"
+echo "(drain: N jobs queued first, then gasd started: its own rate; steady: one gas submit after another while gasd runs, bounded by the submitter; p50/p90/p99: gas submit returned -> gasd logged the job COMPLETED; of_engine: drain rate / the engine-only rate of one process with the same annotate_threads)"
 # the AWS half: requests per job over a job's whole life, on moto_server
 if [ "${BENCH_NO_AWS:-0}" != 1 ]; then
   echo
