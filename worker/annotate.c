@@ -203,6 +203,8 @@ static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const
     int rc = job_fail(ctx->app->jobs, job_id, ctx->worker_id, why);
     if (rc && gas_err_class(rc) != GAS_CLASS_CONFLICT)
         return PIPE_RETRY;
+    if (!rc)
+        metrics_job_failed();
     log_warn("annotate", "job FAILED: %s", why);
     return PIPE_ACK;
 }

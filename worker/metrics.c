@@ -34,7 +34,7 @@ static const double bucket_le[] = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1
 static struct {
     atomic_llong retries[8], dead[8];
     atomic_llong lat_bucket[NBUCKETS], lat_count, lat_sum_ms;
-    atomic_llong records, annot_ms;
+    atomic_llong records, annot_ms, jobs_failed;
     struct worker *w;
     int fd;
     atomic_int stop;
@@ -63,6 +63,11 @@ void metrics_job_done(double latency_s, int64_t records, double annot_s)
     atomic_fetch_add(&M.lat_sum_ms, (long long)(latency_s * 1000));
     atomic_fetch_add(&M.records, records);
     atomic_fetch_add(&M.annot_ms, (long long)(annot_s * 1000));
+}
+
+void metrics_job_failed(void)
+{
+    atomic_fetch_add(&M.jobs_failed, 1);
 }
 
 /* [HOST:]PORT -> a bound, listening socket; loopback when HOST is left out. */
@@ -183,6 +188,11 @@ static char *render(struct queue **qs)
     put(&o, "gas_job_latency_seconds_bucket{le=\"+Inf\"} %lld\n", count);
     put(&o, "gas_job_latency_seconds_sum %.3f\ngas_job_latency_seconds_count %lld\n",
         (double)atomic_load(&M.lat_sum_ms) / 1000.0, count);
+    counter(&o, "gas_jobs_ended_total",
+            "Jobs this gasd ended, by how: COMPLETED, or FAILED (bad input, gave up)");
+    put(&o, "gas_jobs_ended_total{status=\"COMPLETED\"} %lld\n", count);
+    put(&o, "gas_jobs_ended_total{status=\"FAILED\"} %lld\n",
+        (long long)atomic_load(&M.jobs_failed));
     counter(&o, "gas_annotation_records_total", "VCF records annotated by this gasd");
     put(&o, "gas_annotation_records_total %lld\n", (long long)atomic_load(&M.records));
     counter(&o, "gas_annotation_seconds_total", "Seconds spent in the annotation engine");

@@ -143,6 +143,7 @@ void metrics_stop(void);
 void metrics_retry(int pipeline);
 void metrics_dead(int pipeline);
 void metrics_job_done(double latency_s, int64_t records, double annot_s);
+void metrics_job_failed(void);
 
 /* CloudWatch autoscaling signals (worker/scaling.c): on the aws backend, a thread puts the
  * backlog per live worker and this worker's jobs per minute every cloudwatch_interval. */

@@ -44,6 +44,9 @@ check_out "annotate: 4 messages done (3 COMPLETED, 1 FAILED job)" 0 '^4$' \
 check_out "annotate: 1 dead letter (the malformed message)" 0 '^1$' \
   metric 'gas_dead_letters_total{pipeline="annotate"}'
 check_out "latency histogram counts the 3 completed jobs" 0 '^3$' metric 'gas_job_latency_seconds_count'
+check_out "jobs ended COMPLETED: 3" 0 '^3$' metric 'gas_jobs_ended_total{status="COMPLETED"}'
+check_out "jobs ended FAILED: 1 (bad.vcf), as gas status counts it" 0 '^1$' \
+  metric 'gas_jobs_ended_total{status="FAILED"}'
 check_out "+Inf bucket equals the count" 0 '^3$' metric 'gas_job_latency_seconds_bucket{le="+Inf"}'
 check_out "records annotated: $records, as the inputs have" 0 "^$records\$" \
   metric 'gas_annotation_records_total'
