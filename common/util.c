@@ -247,13 +247,36 @@ int gas_mkdirs(const char *path, unsigned mode)
     return rc;
 }
 
-/* Group sync of a file system (gas_sync_fs): syncfs() by one thread at a time for every
- * thread that asked before it started; one group per file system this process syncs. */
+int gas_group_sync(struct gas_sync_group *g, pthread_mutex_t *lock, pthread_cond_t *cv,
+                   int (*sync)(void *arg), void *arg)
+{
+    pthread_mutex_lock(lock);
+    uint64_t mine = ++g->asked;
+    int rc = 0;
+    while (g->done < mine && !rc) {
+        if (g->syncing) {
+            pthread_cond_wait(cv, lock);
+            continue;
+        }
+        g->syncing = 1;
+        uint64_t upto = g->asked;
+        pthread_mutex_unlock(lock);
+        rc = sync(arg);
+        pthread_mutex_lock(lock);
+        g->syncing = 0;
+        if (!rc && g->done < upto)
+            g->done = upto;
+        pthread_cond_broadcast(cv);
+    }
+    pthread_mutex_unlock(lock);
+    return rc;
+}
+
+/* The file systems gas_sync_fs syncs: a descriptor and a sync group for each. */
 struct fs_group {
     dev_t dev;
     int fd;
-    uint64_t asked, done;
-    int syncing;
+    struct gas_sync_group sync;
 };
 static struct fs_group fs_groups[8];
 static int nfs_groups;
@@ -276,38 +299,28 @@ static struct fs_group *fs_group_of(const char *path, const struct stat *sb)
     return g;
 }
 
+static int syncfs_of(void *arg)
+{
+    return syncfs(((struct fs_group *)arg)->fd) < 0 ? errno : 0;
+}
+
 int gas_sync_fs(const char *path)
 {
     struct stat sb;
     if (stat(path, &sb) < 0)
         return gas_err_set(GAS_EIO, "stat %s: %s", path, strerror(errno));
     pthread_mutex_lock(&fs_lock);
-    struct fs_group *g = fs_group_of(path, &sb);
-    if (!g) { /* none kept: this call alone */
-        pthread_mutex_unlock(&fs_lock);
-        int fd = open(path, O_RDONLY | O_CLOEXEC), bad = fd < 0 || syncfs(fd) < 0 ? errno : 0;
+    struct fs_group *g = fs_group_of(path, &sb); /* kept once made: stays valid */
+    pthread_mutex_unlock(&fs_lock);
+    int bad;
+    if (g) {
+        bad = gas_group_sync(&g->sync, &fs_lock, &fs_synced, syncfs_of, g);
+    } else { /* none kept: this call alone */
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        bad = fd < 0 || syncfs(fd) < 0 ? errno : 0;
         if (fd >= 0)
             close(fd);
-        return bad ? gas_err_set(GAS_EIO, "sync %s: %s", path, strerror(bad)) : 0;
     }
-    uint64_t mine = ++g->asked;
-    int bad = 0;
-    while (g->done < mine && !bad) {
-        if (g->syncing) {
-            pthread_cond_wait(&fs_synced, &fs_lock);
-            continue;
-        }
-        g->syncing = 1;
-        uint64_t upto = g->asked;
-        pthread_mutex_unlock(&fs_lock);
-        bad = syncfs(g->fd) < 0 ? errno : 0;
-        pthread_mutex_lock(&fs_lock);
-        g->syncing = 0;
-        if (!bad && g->done < upto)
-            g->done = upto;
-        pthread_cond_broadcast(&fs_synced);
-    }
-    pthread_mutex_unlock(&fs_lock);
     return bad ? gas_err_set(GAS_EIO, "sync %s: %s", path, strerror(bad)) : 0;
 }
 

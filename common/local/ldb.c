@@ -23,8 +23,9 @@ struct ldb {
      * time syncs the WAL for every commit numbered before it started */
     pthread_mutex_t sync_lock;
     pthread_cond_t synced_cv, commit_cv; /* commit_cv: a commit here released the lock */
-    uint64_t sync_asked, sync_done, commits;
-    int syncing, wal_fd;
+    struct gas_sync_group wal_sync;
+    uint64_t commits;
+    int wal_fd;
 };
 
 static const char schema[] =
@@ -120,32 +121,16 @@ static int sync_wal(struct ldb *db)
     return fdatasync(db->wal_fd) < 0 ? SQLITE_IOERR_FSYNC : 0;
 }
 
+static int sync_wal_of(void *db)
+{
+    return sync_wal(db);
+}
+
 /* Group commit: waits until a WAL sync that started after this thread's commit has ended,
  * doing it when no other thread is; commits of several threads share one fdatasync. */
 static int ldb_sync(struct ldb *db)
 {
-    pthread_mutex_lock(&db->sync_lock);
-    uint64_t mine = ++db->sync_asked;
-    int rc = 0;
-    while (db->sync_done < mine) {
-        if (db->syncing) {
-            pthread_cond_wait(&db->synced_cv, &db->sync_lock);
-            continue;
-        }
-        db->syncing = 1;
-        uint64_t upto = db->sync_asked;
-        pthread_mutex_unlock(&db->sync_lock);
-        rc = sync_wal(db);
-        pthread_mutex_lock(&db->sync_lock);
-        db->syncing = 0;
-        if (!rc && db->sync_done < upto)
-            db->sync_done = upto;
-        pthread_cond_broadcast(&db->synced_cv);
-        if (rc)
-            break;
-    }
-    pthread_mutex_unlock(&db->sync_lock);
-    return rc;
+    return gas_group_sync(&db->wal_sync, &db->sync_lock, &db->synced_cv, sync_wal_of, db);
 }
 
 int ldb_sync_all(struct ldb *db)

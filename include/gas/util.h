@@ -5,6 +5,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 /* Allocation failure is not recoverable here: these print and abort. */
@@ -56,6 +57,15 @@ void gas_owner_id(char *buf, size_t n);
 int gas_mkdirs(const char *path, unsigned mode);
 /* fsync a directory so that a rename inside it is durable. */
 int gas_fsync_dir(const char *dir);
+/* Group commit: threads ask that what they wrote before be made durable; one thread at a
+ * time runs sync(arg) for every thread that asked before it started, the others wait for
+ * it (under lock, signalled on cv). 0, or sync's nonzero result. */
+struct gas_sync_group {
+    uint64_t asked, done;
+    int syncing;
+};
+int gas_group_sync(struct gas_sync_group *g, pthread_mutex_t *lock, pthread_cond_t *cv,
+                   int (*sync)(void *arg), void *arg);
 /* Makes everything written so far on the file system holding path durable (syncfs), one
  * sync shared by the threads that ask meanwhile (group commit for many files at once). */
 int gas_sync_fs(const char *path);
