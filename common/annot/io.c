@@ -206,9 +206,17 @@ void lreader_close(struct lreader *r)
  * (or BGZF-compresses) the full ones, so that write(2) and compression never stall the
  * record loop. The mutex guards head/count/done/err; a buffer being filled belongs to
  * the producer, a queued one to the writer. Finishing queues the last buffer, sets done,
- * and joins the writer, which drains the queue first. */
+ * and joins the writer, which drains the queue first.
+ *
+ * Large plain outputs bypass the page cache: once DIRECT_AFTER bytes are written (whole
+ * aligned buffers), the file is switched to O_DIRECT. Filling the page cache with a
+ * 500 MB result cost about 1.5 s of system time here against 0.1 s for direct writes,
+ * and gasd syncs the file anyway. A file system that refuses O_DIRECT keeps buffered
+ * writes; the last, partial buffer is always written buffered. */
 
-#define NBUF 4
+#define NBUF         4
+#define DIRECT_ALIGN 4096
+#define DIRECT_AFTER (8u << 20)
 
 struct owriter {
     char *path, *tmp;
@@ -219,10 +227,28 @@ struct owriter {
     int head, count, fill; /* queued: head .. head+count-1; being filled: fill */
     int done, err, started;
     int why; /* errno of the failed write */
+    int direct;      /* 1: O_DIRECT on, -1: refused or not wanted, 0: not yet */
+    int64_t written; /* bytes written to fd */
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv_queued, cv_freed;
 };
+
+/* Switches O_DIRECT on once the output is large (whole aligned buffers so far), and off
+ * for a buffer of a length it cannot take. */
+static void set_direct(struct owriter *w, size_t len)
+{
+    int aligned = len % DIRECT_ALIGN == 0 && w->written % DIRECT_ALIGN == 0;
+    if (w->direct == 0 && aligned && w->written >= (int64_t)DIRECT_AFTER) {
+        int fl = fcntl(w->fd, F_GETFL);
+        w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0 ? 1 : -1;
+    } else if (w->direct == 1 && !aligned) {
+        int fl = fcntl(w->fd, F_GETFL);
+        if (fl >= 0)
+            fcntl(w->fd, F_SETFL, fl & ~O_DIRECT);
+        w->direct = -1;
+    }
+}
 
 /* Writes a buffer; on failure keeps the system's reason in w->why (the writer thread's
  * errno, which the thread reporting it cannot see). */
@@ -234,15 +260,24 @@ static int write_all(struct owriter *w, const char *buf, size_t len)
         w->why = errno ? errno : EIO;
         return GAS_EIO;
     }
+    set_direct(w, len);
     for (size_t off = 0; off < len;) {
         ssize_t n = write(w->fd, buf + off, len - off);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && errno == EINVAL && w->direct == 1) { /* refused after all: buffered */
+            int fl = fcntl(w->fd, F_GETFL);
+            if (fl >= 0 && fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) == 0) {
+                w->direct = -1;
+                continue;
+            }
+        }
         if (n <= 0) {
             w->why = n < 0 ? errno : ENOSPC; /* 0 bytes written: no room */
             return GAS_EIO;
         }
         off += (size_t)n;
+        w->written += n;
     }
     return 0;
 }
@@ -276,12 +311,13 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, struct owriter
     w->fd = -1;
     w->cap = CHUNK;
     for (int i = 0; i < NBUF; i++)
-        w->bufs[i] = xmalloc(w->cap);
+        w->bufs[i] = xmalloc_aligned(DIRECT_ALIGN, w->cap);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv_queued, NULL);
     pthread_cond_init(&w->cv_freed, NULL);
     if (!strcmp(path, "-")) {
         w->fd = dup(1);
+        w->direct = -1; /* a pipe or the caller's file: as it is */
     } else {
         w->path = xstrdup(path);
         w->tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
@@ -294,6 +330,7 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, struct owriter
         return rc;
     }
     if (use_bgzf) {
+        w->direct = -1;
         w->bgzf = bgzf_dopen(w->fd, "w6");
         w->fd = -1;
         if (w->bgzf && pool)

@@ -10,6 +10,7 @@
 
 /* Allocation failure is not recoverable here: these print and abort. */
 void *xmalloc(size_t n);
+void *xmalloc_aligned(size_t align, size_t n); /* align: a power of two, >= sizeof(void *) */
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s); /* NULL stays NULL */
