@@ -119,7 +119,7 @@ static const struct cli_cmd commands[] = {
       {"log-json", 0, "FILE", "the count log as JSON too (- for stdout)", 0},
       {"log", 'l', "FILE", "count log (default: OUT's name with .count.log)", 0},
       {"no-log", 0, NULL, "write no count log", 0},
-      {"threads", 't', "N", "(de)compression threads (default: annot_threads)", 0}}},
+      {"threads", 't', "N", "threads: record workers and (de)compression (default: annot_threads)", 0}}},
     {"config", NO_ARGS, "print the effective configuration and where each value comes from",
      cmd_config, CLI_NONE, {{0}}},
     {"config keys", NO_ARGS, "describe every configuration key", cmd_config_keys, CLI_NONE, {{0}}},

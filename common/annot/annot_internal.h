@@ -54,8 +54,28 @@ struct annot_sources {
     char *path; /* the file */
 };
 
-/* Positions of the first n tabs in [s, end) into t; returns how many there were. A byte
- * loop: VCF's leading columns are a few bytes each, where memchr's call costs more. */
+/* Positions of the first n tabs in [s, end) into t; returns how many there were. Sixteen
+ * bytes at a time where SSE2 is there (every x86-64): VCF's leading columns are a few
+ * bytes each, where a memchr call per tab costs more, and its INFO column is long. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static inline int find_tabs(const char *s, const char *end, const char **t, int n)
+{
+    int k = 0;
+    const char *p = s;
+    const __m128i tab = _mm_set1_epi8('\t');
+    for (; k < n && end - p >= 16; p += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), tab));
+        for (; m && k < n; m &= m - 1)
+            t[k++] = p + __builtin_ctz(m);
+    }
+    for (; p < end && k < n; p++)
+        if (*p == '\t')
+            t[k++] = p;
+    return k;
+}
+#else
 static inline int find_tabs(const char *s, const char *end, const char **t, int n)
 {
     int k = 0;
@@ -64,6 +84,7 @@ static inline int find_tabs(const char *s, const char *end, const char **t, int 
             t[k++] = p;
     return k;
 }
+#endif
 
 /* ------------------------------------------------------------------ contigs */
 
@@ -108,6 +129,7 @@ struct tally *tally_new(void);
 void tally_free(struct tally *t);
 void tally_add(struct tally *t, const char *s, size_t n);
 void tally_add_list(struct tally *t, const char *s, size_t n); /* "A,B,A": A and B once */
+void tally_merge(struct tally *dst, const struct tally *src);   /* src's counts added */
 int tally_top(const struct tally *t, int max, const char **names, int64_t *counts);
 
 /* Adds the end-of-run warnings (records on contigs no source knows) to st. */
@@ -138,6 +160,9 @@ enum allele_class allele_classify(const struct nall *a);
 struct region_set;
 int region_load(const struct source_def *def, struct region_set **out);
 void region_free(struct region_set *rs);
+/* Another thread's handle on rs: its own query scratch and counts, rs's intervals and
+ * names (only read); rs must outlive it (region_free frees only what is its own). */
+struct region_set *region_view(const struct region_set *rs);
 /* Appends to *names (a growing list, comma-separated, each name once, in order of
  * feature start) the names of features overlapping [beg, end) (0-based) on the contig
  * whose canonical name (contig_canon) is canon. Returns the number of names added. */
@@ -149,6 +174,8 @@ int region_styles(const struct region_set *rs); /* naming styles of its contigs 
  * gives the (at most max) names with the most, most first, ties by name. */
 void region_count_names(struct region_set *rs);
 int region_top_names(const struct region_set *rs, int max, const char **names, int64_t *counts);
+/* Adds the counts of src, a set loaded from the same source, to dst's. */
+void region_merge_counts(struct region_set *dst, const struct region_set *src);
 
 /* ------------------------------------------------------------------ gene model */
 
@@ -171,6 +198,9 @@ struct genemodel;
 /* Reads and checks the whole model (a clear error if missing, truncated or corrupt). */
 int genemodel_open(const struct source_def *def, struct genemodel **out);
 void genemodel_free(struct genemodel *gm);
+/* Another thread's handle on gm: its own query scratch, gm's genes (only read); gm must
+ * outlive it. genemodel_free and genemodel_keep free only the view. */
+struct genemodel *genemodel_view(const struct genemodel *gm);
 /* A source's gene model for one run: the one the last run gave back when its file is
  * still the same (device, inode, size, modification time), else loaded (genemodel_open).
  * genemodel_keep gives it back for the next run (or frees it: one is kept per source).
@@ -210,6 +240,9 @@ struct kentry {
 struct known;
 int known_open(const struct source_def *def, hts_tpool *pool, struct known **out);
 void known_free(struct known *k);
+/* Another reader of k's source for another thread (own file handle and window, k's index
+ * and contig names, which are only read); k must outlive it. */
+int known_clone(const struct known *k, struct known **out);
 /* Makes the window hold every known record on the contig whose canonical name is canon
  * (the source's own name for it is found through its index) that could match a record
  * whose trimmed alleles lie in [p, pmax]. p may go backwards (unsorted input): the
@@ -259,6 +292,22 @@ int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader *
 int lreader_next(struct lreader *r, char **line, size_t *len);
 int64_t lreader_lineno(const struct lreader *r);
 void lreader_close(struct lreader *r);
+
+/* A block of whole input lines, for the record workers (engine.c): each line ends in
+ * '\n' (one is added to a last line without it). */
+struct lblock {
+    char *text;
+    size_t len, cap;
+    int64_t line0;  /* lines before the block */
+    int64_t nlines; /* lines in it */
+    int end;        /* the input ends after it (or the reader failed: rc) */
+    int rc;         /* the reader's error after the block's lines, or 0 */
+    char msg[1024]; /* and its message */
+};
+/* Fills b with the next whole lines, about want bytes (more for a long line; a line over
+ * the reader's max ends the input with an error in b->rc). Lines read by lreader_next
+ * before are not repeated. */
+void lreader_block(struct lreader *r, struct lblock *b, size_t want);
 
 struct owriter;
 int owriter_open(const char *path, int bgzf, hts_tpool *pool, struct owriter **out);

@@ -203,7 +203,8 @@ int annot_write_count_log(const struct annot_stats *st, const char *input_name, 
     counts(f, st);
     if (st->annotated)
         naming(f, st);
-    fprintf(f, "\nelapsed: %.3f s\n", st->seconds);
+    fprintf(f, "\nelapsed: %.3f s (%d record thread%s)\n", st->seconds,
+            st->record_threads > 1 ? st->record_threads : 1, st->record_threads > 1 ? "s" : "");
     fprintf(f, "\nwarnings:%s\n", st->nwarnings ? "" : " none");
     for (int i = 0; i < st->nwarnings; i++)
         fprintf(f, "  - %s\n", st->warnings[i]);
@@ -280,6 +281,7 @@ char *annot_count_log_json(const struct annot_stats *st, const char *input_name)
     for (int i = 0; i < st->nwarnings; i++)
         cJSON_AddItemToArray(w, cJSON_CreateString(st->warnings[i]));
     cJSON_AddNumberToObject(o, "seconds", st->seconds);
+    cJSON_AddNumberToObject(o, "record_threads", st->record_threads > 1 ? st->record_threads : 1);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     return text;

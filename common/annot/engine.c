@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +22,24 @@ struct match {
     int allele;
     struct kentry *e;
     int j;
+};
+
+/* Consecutive records of one contig in a block: what the count log's per-contig counts
+ * and the unsorted count are made of, replayed in input order when the block is merged. */
+struct run {
+    char contig[MAX_CONTIG_NAME + 1];
+    int64_t first, last, n, unsorted;
+};
+
+/* A block of input lines, annotated by one record worker into its own output text. */
+struct eblock {
+    struct lblock in;
+    kstring_t out;
+    struct run *runs;
+    int nruns, rcap;
+    int rc; /* the first bad line's error, or 0 */
+    char msg[1024];
+    int done;
 };
 
 struct engine {
@@ -37,6 +56,13 @@ struct engine {
     struct lreader *in;
     struct owriter *out;
     struct annot_stats *st;
+    int64_t lineno;        /* of the line being read */
+    struct eblock *blk;    /* being annotated: records go to blk->out, contigs to its runs */
+    int shared_declared;   /* a record worker: declared belongs to the main engine */
+    struct par *par;       /* a record worker: its queue */
+    /* input order, replayed from the blocks' runs (main engine) */
+    char ord_contig[MAX_CONTIG_NAME + 1];
+    int64_t ord_pos;
     /* header facts */
     char **declared; /* ##contig IDs, if the header has any */
     int ndeclared;
@@ -44,6 +70,7 @@ struct engine {
     int noutkeys;
     /* current record */
     char prev_contig[MAX_CONTIG_NAME + 1];
+    size_t prev_len;
     char canon[CONTIG_CANON_MAX]; /* its canonical name: what sources are asked for */
     int64_t prev_pos;
     int contig_idx;
@@ -56,7 +83,7 @@ struct engine {
 
 static int line_err(struct engine *g, const char *fmt, const char *detail)
 {
-    return gas_err_set(GAS_EINVAL, "line %lld: %s%s", (long long)lreader_lineno(g->in), fmt,
+    return gas_err_set(GAS_EINVAL, "line %lld: %s%s", (long long)g->lineno, fmt,
                        detail ? detail : "");
 }
 
@@ -140,7 +167,8 @@ static void declare_contig(struct engine *g, const char *line)
     g->declared[g->ndeclared++] = xstrndup(id, n);
 }
 
-static int open_sources(struct engine *g, hts_tpool *pool);
+static int open_sources(struct engine *g, hts_tpool *pool, const struct engine *like);
+struct par;
 
 /* The sources for the build the header (or the caller) names; a run without them
  * passes the records through and says why. */
@@ -212,7 +240,7 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
              : src->path ? src->path
                          : "");
     free(real);
-    return open_sources(g, pool);
+    return open_sources(g, pool, NULL);
 }
 
 /* Writes the header: the input's lines (less those this run replaces), the new
@@ -248,6 +276,7 @@ static int do_header(struct engine *g, hts_tpool *pool)
     build_evidence_init(&ev);
     int r, rc = 0, first = 1;
     while ((r = lreader_next(g->in, &line, &len)) > 0) {
+        g->lineno = lreader_lineno(g->in);
         if (memchr(line, 0, len)) {
             rc = line_err(g, "binary data (a NUL byte): not a VCF text file", NULL);
             break;
@@ -561,44 +590,79 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
     return 0;
 }
 
-/* How many sources have the current contig (under any of its names). */
-static int sources_knowing(struct engine *g, uint32_t *mask)
+/* How many sources have the contig name (canonical: canon) (under any of its names). */
+static int sources_knowing(struct engine *g, const char *name, const char *canon, int skip,
+                           uint32_t *mask)
 {
     int n = 0;
     *mask = 0;
-    for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
-        int has = g->rs[s]   ? region_has_contig(g->rs[s], g->canon)
-                  : g->gm[s] ? genemodel_has_contig(g->gm[s], g->canon)
-                             : known_has_contig(g->kn[s], g->canon);
+    for (int s = 0; s < g->src->n && !skip; s++) {
+        int has = g->rs[s]   ? region_has_contig(g->rs[s], canon)
+                  : g->gm[s] ? genemodel_has_contig(g->gm[s], canon)
+                             : known_has_contig(g->kn[s], canon);
         *mask |= (uint32_t)has << s;
         n += has;
     }
-    g->st->input_styles |= contig_style_bit(g->prev_contig);
+    g->st->input_styles |= contig_style_bit(name);
     return n;
 }
 
+/* The record's contig and position: a new contig (checked against the header, named for
+ * the sources) starts a run of the block. */
 static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t pos)
 {
-    if (strlen(g->prev_contig) != cn || memcmp(g->prev_contig, chrom, cn)) {
+    struct eblock *b = g->blk;
+    if (g->prev_len != cn || memcmp(g->prev_contig, chrom, cn)) {
         memcpy(g->prev_contig, chrom, cn);
         g->prev_contig[cn] = 0;
+        g->prev_len = cn;
         if (!contig_declared(g, g->prev_contig))
             return line_err(g, "contig is not declared in the header: ", g->prev_contig);
         contig_canon(chrom, cn, g->canon, sizeof g->canon);
         g->skip_contig = g->skip_mt && !strcmp(g->canon, "MT");
-        int ci = contig_index(g, chrom, cn);
-        if (ci >= 0 && g->st->contigs[ci].records > 0)
-            g->st->unsorted++; /* the contig comes back: sources are re-read via the index */
-        else if (ci >= 0)
-            g->st->contigs[ci].sources = sources_knowing(g, &g->st->contigs[ci].src_mask);
-        g->contig_idx = ci;
+        if (b->nruns == b->rcap) {
+            b->rcap = b->rcap ? b->rcap * 2 : 4;
+            b->runs = xrealloc(b->runs, (size_t)b->rcap * sizeof *b->runs);
+        }
+        struct run *r = &b->runs[b->nruns++];
+        memcpy(r->contig, g->prev_contig, cn + 1);
+        r->first = pos;
+        r->n = r->unsorted = 0;
     } else if (pos < g->prev_pos) {
-        g->st->unsorted++;
+        b->runs[b->nruns - 1].unsorted++;
     }
+    struct run *r = &b->runs[b->nruns - 1];
+    r->last = pos;
+    r->n++;
     g->prev_pos = pos;
-    if (g->contig_idx >= 0)
-        g->st->contigs[g->contig_idx].records++;
     return 0;
+}
+
+/* A block's run in input order (main engine): records per contig, contigs that come back
+ * and positions that go back (unsorted), which sources know each contig. */
+static void replay_run(struct engine *g, const struct run *r)
+{
+    struct annot_stats *st = g->st;
+    if (strcmp(g->ord_contig, r->contig)) {
+        size_t cn = strlen(r->contig);
+        memcpy(g->ord_contig, r->contig, cn + 1);
+        char canon[CONTIG_CANON_MAX];
+        contig_canon(r->contig, cn, canon, sizeof canon);
+        int ci = contig_index(g, r->contig, cn);
+        if (ci >= 0 && st->contigs[ci].records > 0)
+            st->unsorted++; /* the contig comes back: sources are re-read via the index */
+        else if (ci >= 0)
+            st->contigs[ci].sources =
+                sources_knowing(g, r->contig, canon, g->skip_mt && !strcmp(canon, "MT"),
+                                &st->contigs[ci].src_mask);
+        g->contig_idx = ci;
+    } else if (r->first < g->ord_pos) {
+        st->unsorted++;
+    }
+    st->unsorted += r->unsorted;
+    g->ord_pos = r->last;
+    if (g->contig_idx >= 0)
+        st->contigs[g->contig_idx].records += r->n;
 }
 
 /* A gene model's record: its location class, and its genes (the GENE= it wrote from
@@ -710,19 +774,27 @@ static int do_record(struct engine *g, char *line, size_t len)
         return rc;
 
     /* CHROM POS | ID | REF ALT QUAL FILTER | INFO | rest */
-    ow_add(g->out, line, (size_t)(col[2] - line));
+    kstring_t *o = &g->blk->out;
+    size_t need = len + g->ids.l + g->info.l + 4;
+    if (o->l + need > o->m) {
+        o->m = (o->l + need) * 3 / 2;
+        o->s = xrealloc(o->s, o->m);
+    }
+    char *w = o->s + o->l;
+    w = mempcpy(w, line, (size_t)(col[2] - line));
     if (g->ids.l)
-        ow_add(g->out, g->ids.s, g->ids.l);
+        w = mempcpy(w, g->ids.s, g->ids.l);
     else
-        ow_addc(g->out, '.');
-    ow_add(g->out, col[3] - 1, (size_t)(col[7] - col[3] + 1));
+        *w++ = '.';
+    w = mempcpy(w, col[3] - 1, (size_t)(col[7] - col[3] + 1));
     if (g->info.l)
-        ow_add(g->out, g->info.s, g->info.l);
+        w = mempcpy(w, g->info.s, g->info.l);
     else
-        ow_addc(g->out, '.');
+        *w++ = '.';
     if (ncols > 8) /* FORMAT and samples, as they were */
-        ow_add(g->out, col[8] - 1, (size_t)(line + len - col[8] + 1));
-    ow_addc(g->out, '\n');
+        w = mempcpy(w, col[8] - 1, (size_t)(line + len - col[8] + 1));
+    *w++ = '\n';
+    o->l = (size_t)(w - o->s);
     return 0;
 }
 
@@ -772,11 +844,21 @@ static void choose_top_source(struct engine *g)
         }
 }
 
-static int open_sources(struct engine *g, hts_tpool *pool)
+/* Opens the sources; a record worker's (like: the main engine) are views of the main
+ * engine's: the same regions, gene models and indexes, their own scratch and readers. */
+static int open_sources(struct engine *g, hts_tpool *pool, const struct engine *like)
 {
     for (int s = 0; s < g->src->n; s++) {
         const struct source_def *d = &g->src->src[s];
-        int rc = d->type == SRC_REGION      ? region_load(d, &g->rs[s])
+        int rc = 0;
+        if (like && like->rs[s])
+            g->rs[s] = region_view(like->rs[s]);
+        else if (like && like->gm[s])
+            g->gm[s] = genemodel_view(like->gm[s]);
+        else if (like && like->kn[s])
+            rc = known_clone(like->kn[s], &g->kn[s]);
+        else
+            rc = d->type == SRC_REGION      ? region_load(d, &g->rs[s])
                  : d->type == SRC_GENEMODEL ? genemodel_take(d, &g->gm[s])
                                             : known_open(d, pool, &g->kn[s]);
         if (rc)
@@ -804,7 +886,7 @@ int annot_sources_check(const struct annot_sources *s)
     memset(&g, 0, sizeof g);
     g.src = s;
     g.st = xcalloc(1, sizeof *g.st);
-    int rc = open_sources(&g, NULL);
+    int rc = open_sources(&g, NULL, NULL);
     for (int i = 0; i < s->n; i++) {
         known_free(g.kn[i]);
         region_free(g.rs[i]);
@@ -839,6 +921,277 @@ static void close_sources(struct engine *g)
     tally_free(g->tally);
 }
 
+/* ------------------------------------------------------------------ blocks
+ *
+ * Threads: the calling thread reads the records in blocks of whole lines (lreader_block)
+ * and queues them for the record workers. Each worker has its own engine: its own open
+ * sources (so its own known-source reader, which seeks to each block it is given), its
+ * own counters and output text. The calling thread merges the annotated blocks in input
+ * order: their text goes to the writer, their runs are replayed into the per-contig
+ * counts, and the first bad line in input order is the run's error. An input of one
+ * block (small jobs), or opts->threads 0, is annotated on the calling thread.
+ * The mutex guards queued, taken, done, skip and stop; a block is the calling thread's
+ * until queued and again once done, its worker's in between. */
+
+#define BLOCK_BYTES (1u << 20)
+#define MAX_WORKERS 8
+
+struct par {
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    struct eblock *ring;
+    int nb;
+    int64_t queued, taken; /* blocks queued (by sequence number), taken by workers */
+    int skip;              /* an earlier block failed: the rest need no work */
+    int stop;              /* no more blocks */
+    int nw;
+    struct engine *w[MAX_WORKERS];
+    pthread_t th[MAX_WORKERS];
+};
+
+/* Annotates a block's lines into b->out; the first bad line's error in b->rc, b->msg. */
+static void process_block(struct engine *g, struct eblock *b)
+{
+    g->blk = b;
+    b->out.l = 0;
+    b->nruns = 0;
+    b->rc = 0;
+    g->prev_len = (size_t)-1; /* the first record starts a run */
+    size_t max = g->o->max_line ? g->o->max_line : (4u << 20);
+    char *p = b->in.text, *end = p + b->in.len;
+    int64_t ln = b->in.line0;
+    int rc = 0;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)(nl - p);
+        g->lineno = ++ln;
+        if (n > max) {
+            rc = gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes", (long long)ln, max);
+            break;
+        }
+        if (n && p[n - 1] == '\r')
+            n--;
+        p[n] = 0;
+        if (n) { /* a blank line (e.g. at the end) is passed over */
+            if (p[0] == '#') {
+                rc = line_err(g, "a header line after the records started", NULL);
+                break;
+            }
+            if ((rc = do_record(g, p, n)) != 0)
+                break;
+        }
+        p = nl + 1;
+    }
+    if (rc) {
+        b->rc = rc;
+        snprintf(b->msg, sizeof b->msg, "%s", gas_errmsg());
+    }
+}
+
+static int merge_block(struct engine *g, struct eblock *b)
+{
+    for (int i = 0; i < b->nruns; i++)
+        replay_run(g, &b->runs[i]);
+    if (b->rc)
+        return gas_err_set(b->rc, "%s", b->msg);
+    ow_add(g->out, b->out.s, b->out.l);
+    if (b->in.rc) /* the reader failed after the block's lines */
+        return gas_err_set(b->in.rc, "%s", b->in.msg);
+    return 0;
+}
+
+static void *worker_main(void *arg)
+{
+    struct engine *w = arg;
+    struct par *p = w->par;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->taken == p->queued && !p->stop)
+            pthread_cond_wait(&p->cv_work, &p->mu);
+        if (p->taken == p->queued)
+            break;
+        struct eblock *b = &p->ring[p->taken++ % p->nb];
+        int skip = p->skip;
+        pthread_mutex_unlock(&p->mu);
+        if (!skip)
+            process_block(w, b);
+        pthread_mutex_lock(&p->mu);
+        b->done = 1;
+        pthread_cond_broadcast(&p->cv_done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void free_worker(struct engine *w)
+{
+    close_sources(w);
+    free(w->m);
+    free(w->ids.s);
+    free(w->info.s);
+    free(w->names.s);
+    free(w->val.s);
+    free(w->st);
+    free(w);
+}
+
+/* A record worker's engine: the main engine's sources opened again, its own counters. */
+static int new_worker(struct engine *g, struct par *p, struct engine **out)
+{
+    struct engine *w = xcalloc(1, sizeof *w);
+    w->o = g->o;
+    w->src = g->src;
+    w->st = xcalloc(1, sizeof *w->st);
+    w->skip_mt = g->skip_mt;
+    w->declared = g->declared;
+    w->ndeclared = g->ndeclared;
+    w->shared_declared = 1;
+    w->contig_idx = -1;
+    w->par = p;
+    int rc = open_sources(w, NULL, g); /* no thread pool: a worker decompresses its part */
+    if (rc) {
+        free_worker(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+/* Starts up to n workers; 0 or the error of opening the sources again. */
+static int start_workers(struct engine *g, struct par *p, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct engine *w;
+        int rc = new_worker(g, p, &w);
+        if (rc)
+            return rc;
+        if (pthread_create(&p->th[p->nw], NULL, worker_main, w)) {
+            free_worker(w);
+            break; /* no more threads: fewer workers (none: the calling thread) */
+        }
+        p->w[p->nw++] = w;
+    }
+    return 0;
+}
+
+/* A worker's counters into the main engine's. */
+static void merge_worker(struct engine *g, struct engine *w)
+{
+    struct annot_stats *d = g->st, *s = w->st;
+    d->records += s->records;
+    d->known += s->known;
+    d->alleles += s->alleles;
+    d->snv += s->snv;
+    d->mnv += s->mnv;
+    d->ins += s->ins;
+    d->del += s->del;
+    d->other += s->other;
+    for (int i = 0; i < g->src->n; i++) {
+        d->source_hits[i] += s->source_hits[i];
+        if (w->kn[i])
+            d->seeks += known_seeks(w->kn[i]);
+    }
+    if (s->nloc && !d->nloc) {
+        d->nloc = s->nloc;
+        for (int i = 0; i < s->nloc; i++) {
+            memcpy(d->loc[i].name, s->loc[i].name, sizeof d->loc[i].name);
+            d->loc[i].records = 0;
+        }
+    }
+    for (int i = 0; i < s->nloc && i < d->nloc; i++)
+        d->loc[i].records += s->loc[i].records;
+    if (g->tally && w->tally)
+        tally_merge(g->tally, w->tally);
+    if (g->top_rs && w->top_rs)
+        region_merge_counts(g->top_rs, w->top_rs);
+}
+
+/* Waits for the oldest unmerged block and merges it. */
+static int merge_next(struct engine *g, struct par *p, int64_t *merged, int rc)
+{
+    struct eblock *b = &p->ring[*merged % p->nb];
+    if (p->nw) {
+        pthread_mutex_lock(&p->mu);
+        while (!b->done)
+            pthread_cond_wait(&p->cv_done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+    }
+    (*merged)++;
+    if (rc) /* after an error: only waited for */
+        return rc;
+    rc = merge_block(g, b);
+    if (rc && p->nw) {
+        pthread_mutex_lock(&p->mu);
+        p->skip = 1;
+        pthread_mutex_unlock(&p->mu);
+    }
+    return rc;
+}
+
+/* The records, after the header: block by block, on workers once there is more than one. */
+static int run_records(struct engine *g)
+{
+    int nw = g->o->threads < 0 ? 0 : g->o->threads > MAX_WORKERS ? MAX_WORKERS : g->o->threads;
+    struct par p;
+    memset(&p, 0, sizeof p);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv_work, NULL);
+    pthread_cond_init(&p.cv_done, NULL);
+    p.nb = nw ? nw + 2 : 1;
+    p.ring = xcalloc((size_t)p.nb, sizeof *p.ring);
+    int rc = 0, at_end = 0;
+    int64_t seq = 0, merged = 0;
+    while (!at_end && !rc) {
+        if (seq - merged == p.nb)
+            rc = merge_next(g, &p, &merged, rc);
+        if (rc)
+            break;
+        struct eblock *b = &p.ring[seq % p.nb];
+        lreader_block(g->in, &b->in, BLOCK_BYTES);
+        at_end = b->in.end;
+        b->done = 0;
+        if (!p.nw && nw && !(seq == 0 && at_end)) { /* more than one block: workers */
+            rc = start_workers(g, &p, nw);
+            nw = p.nw;
+            if (rc)
+                break;
+        }
+        if (!p.nw) { /* on this thread */
+            process_block(g, b);
+            b->done = 1;
+            seq++;
+            rc = merge_next(g, &p, &merged, rc);
+            continue;
+        }
+        pthread_mutex_lock(&p.mu);
+        p.queued = ++seq;
+        pthread_cond_signal(&p.cv_work);
+        pthread_mutex_unlock(&p.mu);
+    }
+    while (merged < seq)
+        rc = merge_next(g, &p, &merged, rc);
+    g->st->record_threads = p.nw > 1 ? p.nw : 1;
+    pthread_mutex_lock(&p.mu);
+    p.stop = 1;
+    pthread_cond_broadcast(&p.cv_work);
+    pthread_mutex_unlock(&p.mu);
+    for (int i = 0; i < p.nw; i++) {
+        pthread_join(p.th[i], NULL);
+        merge_worker(g, p.w[i]);
+        free_worker(p.w[i]);
+    }
+    for (int i = 0; i < p.nb; i++) {
+        free(p.ring[i].in.text);
+        free(p.ring[i].out.s);
+        free(p.ring[i].runs);
+    }
+    free(p.ring);
+    pthread_cond_destroy(&p.cv_work);
+    pthread_cond_destroy(&p.cv_done);
+    pthread_mutex_destroy(&p.mu);
+    return rc;
+}
+
 int annot_run(const struct annot_opts *o, struct annot_stats *st)
 {
     double t0 = gas_mono();
@@ -860,20 +1213,8 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         rc = owriter_open(o->out, o->out_bgzf, pool, &g.out);
     if (!rc)
         rc = do_header(&g, pool);
-    char *line;
-    size_t len;
-    int r = 0;
-    while (!rc && (r = lreader_next(g.in, &line, &len)) > 0) {
-        if (len == 0)
-            continue; /* a blank line (e.g. at the end) */
-        if (line[0] == '#') {
-            rc = line_err(&g, "a header line after the records started", NULL);
-            break;
-        }
-        rc = do_record(&g, line, len);
-    }
-    if (!rc && r < 0)
-        rc = r;
+    if (!rc)
+        rc = run_records(&g);
     if (g.out) {
         int wrc = owriter_finish(g.out, rc == 0);
         if (!rc)

@@ -61,6 +61,7 @@ struct genemodel {
     int32_t *hits;
     int hcap;
     struct stat file; /* what was loaded, for genemodel_take */
+    const struct genemodel *base; /* a view (genemodel_view): the model is base's */
 };
 
 /* ------------------------------------------------------------------ contig names */
@@ -351,10 +352,27 @@ int genemodel_open(const struct source_def *def, struct genemodel **out)
     return 0;
 }
 
+struct genemodel *genemodel_view(const struct genemodel *gm)
+{
+    struct genemodel *v = xmalloc(sizeof *v);
+    *v = *gm;
+    v->base = gm;
+    v->last_name[0] = 0;
+    v->last = NULL;
+    v->hits = NULL;
+    v->hcap = 0;
+    return v;
+}
+
 void genemodel_free(struct genemodel *gm)
 {
     if (!gm)
         return;
+    if (gm->base) { /* a view: only its own scratch */
+        free(gm->hits);
+        free(gm);
+        return;
+    }
     for (int i = 0; i < gm->nc; i++) {
         free(gm->c[i].name);
         free(gm->c[i].canon);
@@ -426,7 +444,7 @@ int genemodel_take(const struct source_def *def, struct genemodel **out)
 
 void genemodel_keep(const struct source_def *def, struct genemodel *gm)
 {
-    if (gm && def->cache) {
+    if (gm && def->cache && !gm->base) {
         pthread_mutex_lock(&def->cache->mu);
         int room = def->cache->n < GM_KEPT;
         if (room)

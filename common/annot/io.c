@@ -182,6 +182,133 @@ int lreader_next(struct lreader *r, char **line, size_t *len)
     return r->hts ? next_bcf(r, line, len) : lb_next(&r->lb, line, len);
 }
 
+static void block_room(struct lblock *b, size_t more)
+{
+    if (b->len + more + 1 <= b->cap)
+        return;
+    b->cap = (b->len + more + 1) * 3 / 2;
+    b->text = xrealloc(b->text, b->cap);
+}
+
+static void block_fail(struct lreader *r, struct lblock *b, int rc)
+{
+    b->rc = rc;
+    snprintf(b->msg, sizeof b->msg, "%s", gas_errmsg());
+    b->end = 1;
+    (void)r;
+}
+
+static int64_t count_lines(const char *s, size_t n)
+{
+    int64_t c = 0;
+    for (const char *p = s, *end = s + n; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        c++;
+    return c;
+}
+
+/* BCF: its records as text lines. */
+static void bcf_block(struct lreader *r, struct lblock *b, size_t want)
+{
+    while (b->len < want) {
+        char *line;
+        size_t len;
+        int rc = next_bcf(r, &line, &len);
+        if (rc <= 0) {
+            if (rc < 0)
+                block_fail(r, b, rc);
+            b->end = 1;
+            return;
+        }
+        block_room(b, len + 1);
+        memcpy(b->text + b->len, line, len);
+        b->len += len;
+        b->text[b->len++] = '\n';
+        b->nlines++;
+    }
+}
+
+void lreader_block(struct lreader *r, struct lblock *b, size_t want)
+{
+    b->len = 0;
+    b->nlines = 0;
+    b->end = 0;
+    b->rc = 0;
+    b->msg[0] = 0;
+    if (r->hts) {
+        b->line0 = r->lineno;
+        bcf_block(r, b, want);
+        return;
+    }
+    struct linebuf *lb = &r->lb;
+    b->line0 = lb->lineno;
+    size_t carry = lb->end - lb->start; /* what lreader_next or the last block left */
+    block_room(b, carry + want);
+    memcpy(b->text, lb->buf + lb->start, carry);
+    b->len = carry;
+    lb->start = lb->end = 0;
+    const char *nl = b->len ? memrchr(b->text, '\n', b->len) : NULL;
+    size_t last = nl ? (size_t)(nl - b->text) + 1 : 0; /* bytes of whole lines */
+    while (!lb->eof && (!last || b->len < want)) {
+        if (b->len - last > lb->max) { /* the line after the whole ones is too long */
+            b->len = last;
+            b->nlines = count_lines(b->text, b->len);
+            lb->lineno += b->nlines;
+            block_fail(r, b,
+                       gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
+                                   (long long)lb->lineno + 1, lb->max));
+            return;
+        }
+        size_t ask = want > b->len + lb->chunk ? want - b->len : lb->chunk;
+        block_room(b, ask);
+        ssize_t got = bgzf_read(lb->fp, b->text + b->len, ask);
+        if (got < 0) {
+            b->len = last;
+            b->nlines = count_lines(b->text, b->len);
+            lb->lineno += b->nlines;
+            block_fail(r, b,
+                       gas_err_set(GAS_EINVAL,
+                                   "line %lld: the file is corrupt or truncated "
+                                   "(decompression failed)",
+                                   (long long)lb->lineno + 1));
+            return;
+        }
+        if (got == 0) {
+            lb->eof = 1;
+            break;
+        }
+        nl = memrchr(b->text + b->len, '\n', (size_t)got);
+        b->len += (size_t)got;
+        if (nl)
+            last = (size_t)(nl - b->text) + 1;
+    }
+    if (lb->eof) {
+        if (b->len > last) { /* a last line without its newline */
+            if (b->len - last > lb->max) {
+                b->len = last;
+                b->nlines = count_lines(b->text, b->len);
+                lb->lineno += b->nlines;
+                block_fail(r, b,
+                           gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
+                                       (long long)lb->lineno + 1, lb->max));
+                return;
+            }
+            block_room(b, 1);
+            b->text[b->len++] = '\n';
+        }
+        b->end = 1;
+    } else { /* the partial last line waits for the next block */
+        if (b->len - last + 1 > lb->cap) {
+            lb->cap = b->len - last + 1;
+            lb->buf = xrealloc(lb->buf, lb->cap);
+        }
+        memcpy(lb->buf, b->text + last, b->len - last);
+        lb->end = b->len - last;
+        b->len = last;
+    }
+    b->nlines = count_lines(b->text, b->len);
+    lb->lineno += b->nlines;
+}
+
 void lreader_close(struct lreader *r)
 {
     if (!r)

@@ -43,6 +43,8 @@ struct known {
     int head, count, cap;
     int has_pending;
     int64_t seeks;
+    const struct known *like; /* a clone: the index and contig names are like's */
+    hts_tpool *pool;          /* to decompress with, from the first look-up */
 };
 
 int64_t known_seeks(const struct known *k)
@@ -232,13 +234,42 @@ int known_open(const struct source_def *def, hts_tpool *pool, struct known **out
         index_contigs(k);
     if (!rc)
         rc = read_header(k, d);
-    if (!rc && pool)
-        bgzf_thread_pool(k->fp, pool, 32);
+    k->pool = pool; /* taken at the first look-up: a run on record workers never reads k */
     if (rc) {
         known_free(k);
         return rc;
     }
     *out = k;
+    return 0;
+}
+
+/* Another reader of the same source, for another thread: its own file handle and window,
+ * the index and contig names of k (read-only; k must outlive it). */
+int known_clone(const struct known *k, struct known **out)
+{
+    *out = NULL;
+    struct known *c = xcalloc(1, sizeof *c);
+    c->def = k->def;
+    c->like = k;
+    c->tid = -1;
+    c->cap = 16;
+    c->ring = xcalloc((size_t)c->cap, sizeof *c->ring);
+    c->tbx = k->tbx;
+    c->canons = k->canons;
+    c->names = k->names;
+    c->ncanons = k->ncanons;
+    c->styles = k->styles;
+    memcpy(c->vparts, k->vparts, sizeof c->vparts);
+    c->fp = bgzf_open(k->def->file, "r");
+    if (!c->fp) {
+        int rc = gas_err_set(GAS_ENOTFOUND, "source [%s]: cannot open %s", k->def->name,
+                             k->def->file);
+        known_free(c);
+        return rc;
+    }
+    lb_init(&c->lb, c->fp, 64u << 10, 1u << 20);
+    c->done = 1; /* positioned by the index at the first query */
+    *out = c;
     return 0;
 }
 
@@ -254,6 +285,12 @@ void known_free(struct known *k)
     lb_release(&k->lb);
     free(k->contig);
     free(k->canon);
+    if (k->fp)
+        bgzf_close(k->fp);
+    if (k->like) {
+        free(k);
+        return;
+    }
     for (int i = 0; i < k->ncanons; i++) {
         free(k->canons[i]);
         free(k->names[i]);
@@ -262,8 +299,6 @@ void known_free(struct known *k)
     free(k->names);
     if (k->tbx)
         tbx_destroy(k->tbx);
-    if (k->fp)
-        bgzf_close(k->fp);
     free(k);
 }
 
@@ -276,7 +311,22 @@ static void seek_to(struct known *k, int64_t p)
     k->last_q = 0;
     if (k->tid < 0)
         return;
-    hts_itr_t *itr = tbx_itr_queryi(k->tbx, k->tid, p > 1 ? p - 1 : 0, HTS_POS_MAX);
+    if (k->pool) {
+        bgzf_thread_pool(k->fp, k->pool, 32);
+        k->pool = NULL;
+    }
+    /* The first chunk that may hold a record overlapping p, or the first after it: asked
+     * of a window that grows until it holds one (a query to the contig's end lists and
+     * sorts every chunk up to there, which is slow on a large source). */
+    int64_t beg = p > 1 ? p - 1 : 0;
+    hts_itr_t *itr = NULL;
+    for (int64_t w = 1 << 16;; w <<= 4) {
+        int last = w >= ((int64_t)1 << 32);
+        itr = tbx_itr_queryi(k->tbx, k->tid, beg, last ? HTS_POS_MAX : beg + w);
+        if (last || (itr && itr->n_off > 0))
+            break;
+        hts_itr_destroy(itr);
+    }
     if (itr && itr->n_off > 0 && bgzf_seek(k->fp, (int64_t)itr->off[0].u, SEEK_SET) == 0) {
         lb_reset(&k->lb);
         k->done = 0;

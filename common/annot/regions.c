@@ -90,6 +90,7 @@ struct region_set {
     int hcap;
     int styles;      /* contig naming styles seen (1 << CS_...) */
     int64_t *counts; /* records per name, when counting (region_count_names) */
+    const struct region_set *base; /* a view (region_view): the intervals and names are base's */
 };
 
 #define MAX_INTERVALS 20000000
@@ -168,6 +169,14 @@ void region_count_names(struct region_set *rs)
 static int ranks_before(int64_t c, const char *name, int64_t c2, const char *name2)
 {
     return c > c2 || (c == c2 && strcmp(name, name2) < 0);
+}
+
+void region_merge_counts(struct region_set *dst, const struct region_set *src)
+{
+    if (!dst->counts || !src->counts || dst->nnames != src->nnames)
+        return;
+    for (int i = 0; i < src->nnames; i++)
+        dst->counts[i] += src->counts[i];
 }
 
 int region_top_names(const struct region_set *rs, int max, const char **names, int64_t *counts)
@@ -464,10 +473,28 @@ int region_load(const struct source_def *d, struct region_set **out)
     return 0;
 }
 
+struct region_set *region_view(const struct region_set *rs)
+{
+    struct region_set *v = xmalloc(sizeof *v);
+    *v = *rs;
+    v->base = rs;
+    v->last = -1;
+    v->hits = NULL;
+    v->hcap = 0;
+    v->counts = NULL;
+    return v;
+}
+
 void region_free(struct region_set *rs)
 {
     if (!rs)
         return;
+    if (rs->base) { /* a view: only its own scratch */
+        free(rs->hits);
+        free(rs->counts);
+        free(rs);
+        return;
+    }
     for (int i = 0; i < rs->nc; i++) {
         free(rs->c[i].name);
         free(rs->c[i].v);

@@ -60,7 +60,7 @@ static void grow(struct tally *t)
     free(old.counts);
 }
 
-void tally_add(struct tally *t, const char *s, size_t n)
+static void tally_add_count(struct tally *t, const char *s, size_t n, int64_t count)
 {
     if (t->n * 2 >= t->cap)
         grow(t);
@@ -71,7 +71,19 @@ void tally_add(struct tally *t, const char *s, size_t n)
         t->names[h] = xstrndup(s, n);
         t->n++;
     }
-    t->counts[h]++;
+    t->counts[h] += count;
+}
+
+void tally_add(struct tally *t, const char *s, size_t n)
+{
+    tally_add_count(t, s, n, 1);
+}
+
+void tally_merge(struct tally *dst, const struct tally *src)
+{
+    for (int i = 0; i < src->cap; i++)
+        if (src->names[i])
+            tally_add_count(dst, src->names[i], strlen(src->names[i]), src->counts[i]);
 }
 
 /* Each name of a comma-separated list once. */

@@ -21,9 +21,12 @@
  *           info = SRC[:DST], ... (INFO fields to copy, optionally renamed)
  * A bad line is reported as FILE:LINE: reason.
  *
- * Threads: annot_run uses opts->threads worker threads (htslib's pool) for
- * decompressing the input and the sources and for compressing BGZF output, while the
- * calling thread parses and matches. Nothing is shared between two annot_run calls. */
+ * Threads: with opts->threads N > 0, annot_run uses N threads (htslib's pool) for
+ * decompressing the input and for compressing BGZF output, and an input of more than one
+ * block (1 MB of text) is annotated by N record workers, a block each at a time, merged
+ * in input order: the output and count log are the same as with threads 0, where the
+ * calling thread does everything. Nothing is shared between two annot_run calls but the
+ * gene models they take from their sources' cache. */
 #ifndef GAS_ANNOT_H
 #define GAS_ANNOT_H
 
@@ -81,7 +84,7 @@ struct annot_opts {
     const char *out;                     /* output path ("-" for stdout) */
     const char *log_path;                /* count log path, or NULL for none */
     int out_bgzf;                        /* 1: BGZF-compressed VCF */
-    int threads;                         /* extra threads for (de)compression; 0 = none */
+    int threads;                         /* record workers and (de)compression threads; 0 = none */
     size_t max_line;                     /* longest accepted input line, bytes */
     const struct annot_sources *sources; /* one set for every run (or NULL: catalog) */
     /* genome build (names as annot_build_parse takes them): */
@@ -146,6 +149,7 @@ struct annot_stats {
     int64_t seeks;    /* index look-ups made in known sources */
     int64_t unsorted; /* records that went back in position (handled by index) */
     double seconds;
+    int record_threads; /* threads that annotated the records (1: the calling thread) */
 };
 
 /* Annotates opts->in into opts->out. On bad input returns GAS_EINVAL with a message that

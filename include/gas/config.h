@@ -71,7 +71,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(ANNOT_SOURCES, "annot_sources", CFG_PATH, "", 0, 0, NULL, "one annotation sources file, for the build it declares (empty: annot_sources_dir)") \
     X(ANNOT_SOURCES_DIR, "annot_sources_dir", CFG_PATH, "", 0, 0, NULL, "directory with <build>/sources.conf per genome build (empty: the sources built with GAS)") \
     X(DEFAULT_BUILD, "default_build", CFG_ENUM, "GRCh37", 0, 0, "GRCh37|GRCh38", "genome build of inputs whose header does not say (GAS: GRCh37)") \
-    X(ANNOT_THREADS, "annot_threads", CFG_INT, "2", 0, 64, NULL, "threads for (de)compression while annotating") \
+    X(ANNOT_THREADS, "annot_threads", CFG_INT, "2", 0, 64, NULL, "threads per annotation: record workers (inputs over 1 MB of text) and (de)compression") \
     X(MAX_LINE_BYTES, "max_line_bytes", CFG_INT, "4194304", 1024, 1073741824, NULL, "longest accepted VCF line, bytes") \
     X(ANNOTATE_THREADS, "annotate_threads", CFG_INT, "2", 0, 64, NULL, "gasd: threads of the annotate pipeline (0: off)") \
     X(NOTIFY_THREADS, "notify_threads", CFG_INT, "1", 0, 64, NULL, "gasd: threads of the notify pipeline (0: off)") \
