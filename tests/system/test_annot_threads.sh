@@ -1,0 +1,128 @@
+#!/bin/bash
+# The annotation engine on record workers (gas annotate --threads N: inputs of more than one
+# 1 MB block are annotated a block per worker and merged in input order) gives what one
+# thread gives, byte for byte: the annotated VCF, the count log (but for its elapsed line)
+# and, for bad input, the same exit status and the same message naming the same line, with
+# no output left. Checked on a 1000 Genomes sample of chr21 (60,694 records, 28 MB, so 28
+# blocks) against the default gene model, a region source made from it and another
+# sample's variants as a known source; sorted; unsorted (blocks in reverse order, a contig
+# that comes back); CRLF lines, blank lines and no last newline; gzip, BCF and stdin; and a
+# bad POS, a header line, an undeclared contig and an over-long line late in the file.
+SUITE=annot_threads
+. "$(dirname "$0")/lib.sh"
+SRC=$GAS_ROOT/../shared/bench/src
+MODEL=$GAS_ROOT/build/sources/GRCh37/genemodel.tsv.gz
+cd "$WORK" || exit 2
+for t in bcftools tabix bgzip; do
+  command -v $t >/dev/null || { bad "tools present" "missing $t (scripts/install-deps.sh installs it)"; finish $SUITE; exit 1; }
+done
+if [ ! -s "$SRC/1000G_HG02102_chr21.b37.vcf.gz" ] || [ ! -s "$MODEL" ]; then
+  bad "inputs present" "$SRC/1000G_HG02102_chr21.b37.vcf.gz (../shared beside the project) or $MODEL (make) missing"
+  finish $SUITE; exit 1
+fi
+
+# sources: the gene model, a region source of its genes, another sample's variants (known)
+cp "$SRC/1000G_NA20787_chr21.b37.vcf.gz" known.vcf.gz && tabix -p vcf known.vcf.gz
+zcat "$MODEL" | awk -F'\t' '!/^#/ {print $1 "\t" $2 "\t" $3 "\t" $6}' | sort -k1,1 -k2,2n > genes.bed
+printf '[genes]\ntype = genemodel\nfile = %s\n\n[bed]\ntype = region\nfile = genes.bed\nfield = BED_GENE\n\n[kg]\ntype = known\nfile = known.vcf.gz\nid = true\ninfo = AF:NA_AF,VT\n' \
+  "$MODEL" > model.conf
+printf '[bed]\ntype = region\nfile = genes.bed\nfield = BED_GENE\n\n[kg]\ntype = known\nfile = known.vcf.gz\nid = true\ninfo = AF:NA_AF\n' > region.conf
+
+zcat "$SRC/1000G_HG02102_chr21.b37.vcf.gz" > sorted.vcf
+grep '^#' sorted.vcf > head.txt
+grep -v '^#' sorted.vcf > body.txt
+nrec=$(wc -l < body.txt)
+nhead=$(wc -l < head.txt)
+
+# same NAME INPUT CONF [THREADS...]: --threads 0 and each of THREADS (default 2 3) give the
+# same output and count log; the runs with threads say so in their log's elapsed line
+same() {
+  local name=$1 in=$2 conf=$3; shift 3
+  local ts=${*:-2 3}
+  if ! gas annotate "$in" -o "$name.t0.vcf" -s "$conf" --threads 0 > "$name.t0.err" 2>&1; then
+    bad "$name: annotated with one thread" "$(cat "$name.t0.err")"; return
+  fi
+  grep -q 'elapsed: .* (1 record thread)' "$name.t0.vcf.count.log" || bad "$name: one thread says so" "$(grep elapsed "$name.t0.vcf.count.log")"
+  for t in $ts; do
+    if ! gas annotate "$in" -o "$name.t$t.vcf" -s "$conf" --threads "$t" > "$name.t$t.err" 2>&1; then
+      bad "$name: annotated with --threads $t" "$(cat "$name.t$t.err")"; continue
+    fi
+    if cmp -s "$name.t0.vcf" "$name.t$t.vcf"; then ok "$name: --threads $t output identical to one thread's"
+    else bad "$name: --threads $t output identical to one thread's" "$(cmp "$name.t0.vcf" "$name.t$t.vcf" 2>&1)"; fi
+    if diff <(grep -v '^elapsed:' "$name.t0.vcf.count.log") <(grep -v '^elapsed:' "$name.t$t.vcf.count.log") > "$name.logdiff"; then
+      ok "$name: --threads $t count log identical"
+    else bad "$name: --threads $t count log identical" "$(head -20 "$name.logdiff")"; fi
+    check_out "$name: --threads $t ran on $t record threads" 0 "elapsed: .* \\($t record threads\\)" cat "$name.t$t.vcf.count.log"
+  done
+}
+
+# fails NAME INPUT PATTERN: one thread and --threads 2 both exit 1 with the same message,
+# which matches PATTERN, and leave no output
+fails() {
+  local name=$1 in=$2 pat=$3
+  gas annotate "$in" -o "$name.t0.vcf" -s model.conf --threads 0 > "$name.t0.err" 2>&1; local r0=$?
+  gas annotate "$in" -o "$name.t2.vcf" -s model.conf --threads 2 > "$name.t2.err" 2>&1; local r2=$?
+  if [ $r0 = 1 ] && [ $r2 = 1 ] && grep -qE -- "$pat" "$name.t0.err" && cmp -s "$name.t0.err" "$name.t2.err"; then
+    ok "$name: same error from one thread and from --threads 2: $(head -1 "$name.t2.err")"
+  else
+    bad "$name: same error from one thread and from --threads 2 (/$pat/)" "one thread: exit $r0 $(cat "$name.t0.err")" "--threads 2: exit $r2 $(cat "$name.t2.err")"
+  fi
+  if [ -e "$name.t0.vcf" ] || [ -e "$name.t2.vcf" ] || ls "$name".t?.vcf.tmp.* >/dev/null 2>&1; then
+    bad "$name: no output left" "$(ls "$name".t?.vcf* 2>&1)"
+  else ok "$name: no output left"; fi
+}
+
+# ------------------------------------------------------------------ sorted
+same sorted sorted.vcf model.conf
+# what a scientist sees is there through the last block: known IDs and genes near the end
+tail -5000 sorted.t2.vcf > tail.txt
+k=$(grep -c 'NA_AF=' tail.txt); gn=$(grep -c 'GENE=' tail.txt)
+if [ "$k" -gt 1000 ] && [ "$gn" -gt 1000 ]; then ok "last 5000 records annotated ($k with NA_AF, $gn with GENE)"
+else bad "last 5000 records annotated" "NA_AF on $k, GENE on $gn"; fi
+check_out "count log: the genes with the most records" 0 '^  [A-Z0-9-]+ +[0-9]+' sed -n '/genes with the most records/,/^$/p' sorted.t2.vcf.count.log
+same regions sorted.vcf region.conf 2
+check_out "count log (region source): the genes with the most records" 0 'genes with the most records \(source bed\)' cat regions.t2.vcf.count.log
+
+# ------------------------------------------------------------------ unsorted
+# blocks of 7000 records in reverse order; records 20001-20300 moved to contig 22 and
+# back (a contig that comes back)
+split -l 7000 -d -a 3 body.txt part.
+{ cat head.txt; for f in $(ls part.* | sort -r); do cat "$f"; done; } |
+  awk -F'\t' -v OFS='\t' -v h="$nhead" '!/^#/ && NR > h + 20000 && NR <= h + 20300 {$1 = "22"} {print}' > unsorted.vcf
+same unsorted unsorted.vcf model.conf
+check_out "unsorted input: the log counts contig 22's 300 records" 0 '^  22 +300$' cat unsorted.t2.vcf.count.log
+check_out "unsorted input: and the rest on 21" 0 "^  21 +$((nrec - 300))\$" cat unsorted.t2.vcf.count.log
+
+# ------------------------------------------------------------------ line endings, compression
+awk -v h="$nhead" 'NR > h && (NR - h) % 5000 == 0 {print ""} {printf "%s\r\n", $0}' sorted.vcf | head -c -2 > crlf.vcf
+same crlf crlf.vcf model.conf 2
+gzip -c sorted.vcf > sorted.gz.vcf.gz
+same gzip sorted.gz.vcf.gz model.conf 2
+bcftools view -Ob -o sorted.bcf sorted.vcf 2>/dev/null
+same bcf sorted.bcf model.conf 2
+gas annotate - -o stdin.t0.vcf -s model.conf --no-log --threads 0 < sorted.vcf 2>/dev/null
+gas annotate - -o stdin.t2.vcf -s model.conf --no-log --threads 2 < sorted.vcf 2>/dev/null
+check "stdin: --threads 2 output identical to one thread's" 0 cmp stdin.t0.vcf stdin.t2.vcf
+check "stdin: the same as from the file" 0 cmp stdin.t2.vcf sorted.t0.vcf
+
+# ------------------------------------------------------------------ bad lines late in the file
+bad_at() { # LINE_OF_FILE AWK_ACTION: the file with that line changed
+  awk -F'\t' -v OFS='\t' -v n="$1" "NR == n {$2} {print}" sorted.vcf
+}
+L=$((nhead + 50001))
+bad_at $L '$2 = "abc"' > badpos.vcf
+fails "bad POS at line $L" badpos.vcf "line $L: POS is not a non-negative integer"
+L=$((nhead + 45001))
+bad_at $L '$0 = "##INFO=<ID=X,Number=1,Type=String,Description=\"late\">"' > lateheader.vcf
+fails "header line at line $L" lateheader.vcf "line $L: a header line after the records started"
+L=$((nhead + 40001))
+bad_at $L '$1 = "chrNowhere"' > undeclared.vcf
+fails "undeclared contig at line $L" undeclared.vcf "line $L: contig is not declared in the header: chrNowhere"
+L=$((nhead + 30001))
+{ head -n $((L - 1)) sorted.vcf; printf '21\t48000000\t.\tA\tG\t.\tPASS\tX='; head -c 4300000 /dev/zero | tr '\0' A; printf '\tGT\t0|1\n'; tail -n +$L sorted.vcf; } > longline.vcf
+fails "over-long line at line $L" longline.vcf "line $L: longer than 4194304 bytes"
+L=$((nhead + nrec))
+bad_at $L '$2 = "-5"' > badlast.vcf
+fails "bad POS on the last line ($L)" badlast.vcf "line $L: POS is not a non-negative integer"
+
+finish $SUITE
