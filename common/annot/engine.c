@@ -58,7 +58,6 @@ struct engine {
     struct annot_stats *st;
     int64_t lineno;        /* of the line being read */
     struct eblock *blk;    /* being annotated: records go to blk->out, contigs to its runs */
-    int shared_declared;   /* a record worker: declared belongs to the main engine */
     struct par *par;       /* a record worker: its queue */
     /* input order, replayed from the blocks' runs (main engine) */
     char ord_contig[MAX_CONTIG_NAME + 1];
@@ -1043,9 +1042,8 @@ static int new_worker(struct engine *g, struct par *p, struct engine **out)
     w->src = g->src;
     w->st = xcalloc(1, sizeof *w->st);
     w->skip_mt = g->skip_mt;
-    w->declared = g->declared;
+    w->declared = g->declared; /* the main engine's, only read (free_worker leaves it) */
     w->ndeclared = g->ndeclared;
-    w->shared_declared = 1;
     w->contig_idx = -1;
     w->par = p;
     int rc = open_sources(w, NULL, g); /* no thread pool: a worker decompresses its part */

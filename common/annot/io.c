@@ -190,12 +190,11 @@ static void block_room(struct lblock *b, size_t more)
     b->text = xrealloc(b->text, b->cap);
 }
 
-static void block_fail(struct lreader *r, struct lblock *b, int rc)
+static void block_fail(struct lblock *b, int rc)
 {
     b->rc = rc;
     snprintf(b->msg, sizeof b->msg, "%s", gas_errmsg());
     b->end = 1;
-    (void)r;
 }
 
 static int64_t count_lines(const char *s, size_t n)
@@ -215,7 +214,7 @@ static void bcf_block(struct lreader *r, struct lblock *b, size_t want)
         int rc = next_bcf(r, &line, &len);
         if (rc <= 0) {
             if (rc < 0)
-                block_fail(r, b, rc);
+                block_fail(b, rc);
             b->end = 1;
             return;
         }
@@ -253,7 +252,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
             b->len = last;
             b->nlines = count_lines(b->text, b->len);
             lb->lineno += b->nlines;
-            block_fail(r, b,
+            block_fail(b,
                        gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
                                    (long long)lb->lineno + 1, lb->max));
             return;
@@ -265,7 +264,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
             b->len = last;
             b->nlines = count_lines(b->text, b->len);
             lb->lineno += b->nlines;
-            block_fail(r, b,
+            block_fail(b,
                        gas_err_set(GAS_EINVAL,
                                    "line %lld: the file is corrupt or truncated "
                                    "(decompression failed)",
@@ -287,7 +286,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
                 b->len = last;
                 b->nlines = count_lines(b->text, b->len);
                 lb->lineno += b->nlines;
-                block_fail(r, b,
+                block_fail(b,
                            gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
                                        (long long)lb->lineno + 1, lb->max));
                 return;
