@@ -238,7 +238,7 @@ struct kentry {
 };
 
 struct known;
-int known_open(const struct source_def *def, hts_tpool *pool, struct known **out);
+int known_open(const struct source_def *def, struct known **out);
 void known_free(struct known *k);
 /* Another reader of k's source for another thread (own file handle and window, k's index
  * and contig names, which are only read); k must outlive it. */
@@ -287,7 +287,11 @@ int lb_next(struct linebuf *lb, char **line, size_t *len);
 /* Line reader over VCF text (plain, gzip or BGZF) or BCF (converted to text). Lines are
  * returned without the newline; longer than max is an error. */
 struct lreader;
-int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader **out);
+int lreader_open(const char *path, size_t max, struct lreader **out);
+/* 1 if the input is compressed and large (over 1 MB, or not a regular file): worth
+ * decompressing with threads; lreader_set_pool gives them (before the first line). */
+int lreader_large(const struct lreader *r);
+void lreader_set_pool(struct lreader *r, hts_tpool *pool);
 /* 1 and the line in *line, *len (valid until the next call), 0 at the end, <0 error. */
 int lreader_next(struct lreader *r, char **line, size_t *len);
 int64_t lreader_lineno(const struct lreader *r);

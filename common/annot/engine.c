@@ -166,12 +166,12 @@ static void declare_contig(struct engine *g, const char *line)
     g->declared[g->ndeclared++] = xstrndup(id, n);
 }
 
-static int open_sources(struct engine *g, hts_tpool *pool, const struct engine *like);
+static int open_sources(struct engine *g, const struct engine *like);
 struct par;
 
 /* The sources for the build the header (or the caller) names; a run without them
  * passes the records through and says why. */
-static int choose_sources(struct engine *g, const struct build_evidence *ev, hts_tpool *pool)
+static int choose_sources(struct engine *g, const struct build_evidence *ev)
 {
     static const struct annot_sources none = {NULL, 0, -1, NULL};
     const struct annot_opts *o = g->o;
@@ -239,7 +239,7 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev, hts
              : src->path ? src->path
                          : "");
     free(real);
-    return open_sources(g, pool, NULL);
+    return open_sources(g, NULL);
 }
 
 /* Writes the header: the input's lines (less those this run replaces), the new
@@ -266,7 +266,7 @@ static void write_header(struct engine *g, kstring_t *raw, const char *chrom_lin
 
 /* Reads the header, decides the build, opens its sources and writes the header; leaves
  * the reader at the first record. */
-static int do_header(struct engine *g, hts_tpool *pool)
+static int do_header(struct engine *g)
 {
     char *line;
     size_t len;
@@ -301,7 +301,7 @@ static int do_header(struct engine *g, hts_tpool *pool)
                           NULL);
             break;
         }
-        rc = choose_sources(g, &ev, pool);
+        rc = choose_sources(g, &ev);
         if (!rc)
             write_header(g, &raw, line, len);
         free(raw.s);
@@ -845,7 +845,7 @@ static void choose_top_source(struct engine *g)
 
 /* Opens the sources; a record worker's (like: the main engine) are views of the main
  * engine's: the same regions, gene models and indexes, their own scratch and readers. */
-static int open_sources(struct engine *g, hts_tpool *pool, const struct engine *like)
+static int open_sources(struct engine *g, const struct engine *like)
 {
     for (int s = 0; s < g->src->n; s++) {
         const struct source_def *d = &g->src->src[s];
@@ -859,7 +859,7 @@ static int open_sources(struct engine *g, hts_tpool *pool, const struct engine *
         else
             rc = d->type == SRC_REGION      ? region_load(d, &g->rs[s])
                  : d->type == SRC_GENEMODEL ? genemodel_take(d, &g->gm[s])
-                                            : known_open(d, pool, &g->kn[s]);
+                                            : known_open(d, &g->kn[s]);
         if (rc)
             return rc;
         source_facts(g, s);
@@ -885,7 +885,7 @@ int annot_sources_check(const struct annot_sources *s)
     memset(&g, 0, sizeof g);
     g.src = s;
     g.st = xcalloc(1, sizeof *g.st);
-    int rc = open_sources(&g, NULL, NULL);
+    int rc = open_sources(&g, NULL);
     for (int i = 0; i < s->n; i++) {
         known_free(g.kn[i]);
         region_free(g.rs[i]);
@@ -1046,7 +1046,7 @@ static int new_worker(struct engine *g, struct par *p, struct engine **out)
     w->ndeclared = g->ndeclared;
     w->contig_idx = -1;
     w->par = p;
-    int rc = open_sources(w, NULL, g); /* no thread pool: a worker decompresses its part */
+    int rc = open_sources(w, g);
     if (rc) {
         free_worker(w);
         return rc;
@@ -1201,16 +1201,23 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
     g.contig_idx = -1;
     static const struct annot_sources none = {NULL, 0, -1, NULL};
     g.src = &none;
-    hts_tpool *pool = o->threads > 0 ? hts_tpool_init(o->threads) : NULL;
+    hts_tpool *pool = NULL;
     int rc = 0;
     if (!o->sources && !o->catalog)
         rc = gas_err_set(GAS_EINVAL, "annot_run: no sources and no catalog");
     if (!rc)
-        rc = lreader_open(o->in, o->max_line ? o->max_line : (4u << 20), pool, &g.in);
+        rc = lreader_open(o->in, o->max_line ? o->max_line : (4u << 20), &g.in);
+    /* (de)compression threads only where there is much to (de)compress: a small job's
+     * input would cost more in starting them than they save */
+    if (!rc && o->threads > 0 && (o->out_bgzf || lreader_large(g.in))) {
+        pool = hts_tpool_init(o->threads);
+        if (pool)
+            lreader_set_pool(g.in, pool);
+    }
     if (!rc)
         rc = owriter_open(o->out, o->out_bgzf, pool, &g.out);
     if (!rc)
-        rc = do_header(&g, pool);
+        rc = do_header(&g);
     if (!rc)
         rc = run_records(&g);
     if (g.out) {

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CHUNK (1 << 20)
@@ -87,14 +88,40 @@ struct lreader {
     size_t hdr_off;
     int64_t lineno; /* BCF: records (and header lines) returned */
     kstring_t line; /* BCF: the current record as text */
+    int64_t size;   /* of the file, or -1 (stdin, a pipe) */
 };
+
+static int64_t file_size(const char *path)
+{
+    struct stat sb;
+    if (!strcmp(path, "-") || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
+        return -1;
+    return (int64_t)sb.st_size;
+}
 
 int64_t lreader_lineno(const struct lreader *r)
 {
     return r->hts ? r->lineno : r->lb.lineno;
 }
 
-int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader **out)
+int lreader_large(const struct lreader *r)
+{
+    if (!r->hts && bgzf_compression(r->lb.fp) != bgzf)
+        return 0; /* plain text, or gzip (one stream: no threads can help) */
+    return r->size < 0 || r->size > (1 << 20);
+}
+
+void lreader_set_pool(struct lreader *r, hts_tpool *pool)
+{
+    if (r->hts) {
+        htsThreadPool tp = {pool, 0};
+        hts_set_opt(r->hts, HTS_OPT_THREAD_POOL, &tp);
+    } else if (bgzf_compression(r->lb.fp) == bgzf) {
+        bgzf_thread_pool(r->lb.fp, pool, 32);
+    }
+}
+
+int lreader_open(const char *path, size_t max, struct lreader **out)
 {
     *out = NULL;
     hFILE *hf = hopen(path, "r");
@@ -114,10 +141,7 @@ int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader *
             lreader_close(r);
             return gas_err_set(GAS_EINVAL, "%s: unreadable BCF header", path);
         }
-        if (pool) {
-            htsThreadPool tp = {pool, 0};
-            hts_set_opt(r->hts, HTS_OPT_THREAD_POOL, &tp);
-        }
+        r->size = file_size(path);
         r->rec = bcf_init();
         if (bcf_hdr_format(r->hdr, 0, &r->hdr_text) < 0) {
             lreader_close(r);
@@ -140,8 +164,7 @@ int lreader_open(const char *path, size_t max, hts_tpool *pool, struct lreader *
         free(r);
         return gas_err_set(GAS_EIO, "cannot read %s", path);
     }
-    if (pool && bgzf_compression(fp) == bgzf)
-        bgzf_thread_pool(fp, pool, 32);
+    r->size = file_size(path);
     lb_init(&r->lb, fp, CHUNK, max);
     *out = r;
     return 0;
@@ -352,6 +375,7 @@ struct owriter {
     size_t lens[NBUF], cap;
     int head, count, fill; /* queued: head .. head+count-1; being filled: fill */
     int done, err, started;
+    int no_thread; /* the writer thread could not be started: the caller writes */
     int why; /* errno of the failed write */
     int direct;      /* 1: O_DIRECT on, -1: refused or not wanted, 0: not yet */
     int64_t written; /* bytes written to fd */
@@ -436,8 +460,7 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, struct owriter
     struct owriter *w = xcalloc(1, sizeof *w);
     w->fd = -1;
     w->cap = CHUNK;
-    for (int i = 0; i < NBUF; i++)
-        w->bufs[i] = xmalloc_aligned(DIRECT_ALIGN, w->cap);
+    w->bufs[0] = xmalloc_aligned(DIRECT_ALIGN, w->cap); /* the others when needed */
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv_queued, NULL);
     pthread_cond_init(&w->cv_freed, NULL);
@@ -462,17 +485,23 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, struct owriter
         if (w->bgzf && pool)
             bgzf_thread_pool(w->bgzf, pool, 0);
     }
-    if (pthread_create(&w->th, NULL, writer_main, w) == 0)
-        w->started = 1;
     *out = w;
     return 0;
 }
 
-/* Hands the buffer being filled to the writer and takes a free one. */
-static void queue_fill(struct owriter *w)
+/* Hands the buffer being filled to the writer and takes a free one. The writer thread is
+ * started with the first full buffer: an output of less than one (a small job's) is
+ * written by the calling thread at the end. */
+static void queue_fill(struct owriter *w, int last)
 {
     if (!w->lens[w->fill])
         return;
+    if (!w->started && !last && !w->no_thread) {
+        if (pthread_create(&w->th, NULL, writer_main, w) == 0)
+            w->started = 1;
+        else
+            w->no_thread = 1;
+    }
     if (!w->started) { /* no thread: write here */
         if (!w->err)
             w->err = write_all(w, w->bufs[w->fill], w->lens[w->fill]);
@@ -486,6 +515,8 @@ static void queue_fill(struct owriter *w)
         pthread_cond_wait(&w->cv_freed, &w->mu);
     w->fill = (w->head + w->count) % NBUF;
     pthread_mutex_unlock(&w->mu);
+    if (!w->bufs[w->fill])
+        w->bufs[w->fill] = xmalloc_aligned(DIRECT_ALIGN, w->cap);
     w->lens[w->fill] = 0;
 }
 
@@ -499,7 +530,7 @@ void ow_add(struct owriter *w, const char *data, size_t n)
         data += k;
         n -= k;
         if (w->lens[w->fill] == w->cap)
-            queue_fill(w);
+            queue_fill(w, 0);
     }
 }
 
@@ -507,7 +538,7 @@ int owriter_finish(struct owriter *w, int ok)
 {
     int rc = 0;
     if (ok)
-        queue_fill(w);
+        queue_fill(w, 1);
     if (w->started) {
         pthread_mutex_lock(&w->mu);
         if (!ok)

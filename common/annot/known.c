@@ -44,7 +44,6 @@ struct known {
     int has_pending;
     int64_t seeks;
     const struct known *like; /* a clone: the index and contig names are like's */
-    hts_tpool *pool;          /* to decompress with, from the first look-up */
 };
 
 int64_t known_seeks(const struct known *k)
@@ -202,7 +201,7 @@ int known_styles(const struct known *k)
     return k->styles;
 }
 
-int known_open(const struct source_def *def, hts_tpool *pool, struct known **out)
+int known_open(const struct source_def *def, struct known **out)
 {
     *out = NULL;
     struct source_def *d = (struct source_def *)def; /* header facts are filled in */
@@ -234,7 +233,6 @@ int known_open(const struct source_def *def, hts_tpool *pool, struct known **out
         index_contigs(k);
     if (!rc)
         rc = read_header(k, d);
-    k->pool = pool; /* taken at the first look-up: a run on record workers never reads k */
     if (rc) {
         known_free(k);
         return rc;
@@ -311,10 +309,6 @@ static void seek_to(struct known *k, int64_t p)
     k->last_q = 0;
     if (k->tid < 0)
         return;
-    if (k->pool) {
-        bgzf_thread_pool(k->fp, k->pool, 32);
-        k->pool = NULL;
-    }
     /* The first chunk that may hold a record overlapping p, or the first after it: asked
      * of a window that grows until it holds one (a query to the contig's end lists and
      * sorts every chunk up to there, which is slow on a large source). */
