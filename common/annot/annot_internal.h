@@ -42,8 +42,8 @@ struct source_def {
     int ninfo;
     /* genemodel */
     int flank; /* upstream/downstream distance, bases */
-    /* the loaded gene model kept between runs (genemodel_take, genemodel_keep) */
-    struct gm_cache *cache;
+    /* what was loaded or opened, kept between runs (kept.c) */
+    struct src_cache *cache;
 };
 
 struct annot_sources {
@@ -155,10 +155,25 @@ int allele_equal(const struct nall *a, const struct nall *b);
 enum allele_class { AC_SNV, AC_MNV, AC_INS, AC_DEL, AC_OTHER };
 enum allele_class allele_classify(const struct nall *a);
 
+/* ------------------------------------------------------------------ kept between runs */
+
+/* A source's loaded gene models, region sets or known readers kept for the next runs
+ * (common/annot/kept.c): kept_take gives one read from the file as it is now (its stat in
+ * *now, taken here), or NULL: load it, and give it back with kept_give(def, p, now). */
+struct stat;
+struct src_cache *src_cache_new(void);
+void src_cache_free(struct src_cache *c, enum src_type type);
+void *kept_take(const struct source_def *def, struct stat *now);
+void kept_give(const struct source_def *def, void *p, const struct stat *file);
+
 /* ------------------------------------------------------------------ regions */
 
 struct region_set;
 int region_load(const struct source_def *def, struct region_set **out);
+/* The set for one run: kept from an earlier run while the file is the same, else loaded;
+ * region_keep gives it back (a view is freed). */
+int region_take(const struct source_def *def, struct region_set **out);
+void region_keep(const struct source_def *def, struct region_set *rs);
 void region_free(struct region_set *rs);
 /* Another thread's handle on rs: its own query scratch and counts, rs's intervals and
  * names (only read); rs must outlive it (region_free frees only what is its own). */
@@ -203,10 +218,8 @@ void genemodel_free(struct genemodel *gm);
 struct genemodel *genemodel_view(const struct genemodel *gm);
 /* A source's gene model for one run: the one the last run gave back when its file is
  * still the same (device, inode, size, modification time), else loaded (genemodel_open).
- * genemodel_keep gives it back for the next run (or frees it: one is kept per source).
- * Thread-safe: a model is used by one run at a time. */
-struct gm_cache *gm_cache_new(void);
-void gm_cache_free(struct gm_cache *c);
+ * genemodel_keep gives it back for the next run (kept.c: up to 16 per source, one per
+ * thread running at once). Thread-safe: a model is used by one run at a time. */
 int genemodel_take(const struct source_def *def, struct genemodel **out);
 void genemodel_keep(const struct source_def *def, struct genemodel *gm);
 /* What the model was built from (its header's from= text). */
@@ -239,6 +252,10 @@ struct kentry {
 
 struct known;
 int known_open(const struct source_def *def, struct known **out);
+/* A reader of the source for one run: kept from an earlier run while the file is the
+ * same (common/annot/kept.c), else opened; known_keep gives it back (a clone is freed). */
+int known_take(const struct source_def *def, struct known **out);
+void known_keep(const struct source_def *def, struct known *k);
 void known_free(struct known *k);
 /* Another reader of k's source for another thread (own file handle and window, k's index
  * and contig names, which are only read); k must outlive it. */

@@ -857,9 +857,9 @@ static int open_sources(struct engine *g, const struct engine *like)
         else if (like && like->kn[s])
             rc = known_clone(like->kn[s], &g->kn[s]);
         else
-            rc = d->type == SRC_REGION      ? region_load(d, &g->rs[s])
+            rc = d->type == SRC_REGION      ? region_take(d, &g->rs[s])
                  : d->type == SRC_GENEMODEL ? genemodel_take(d, &g->gm[s])
-                                            : known_open(d, &g->kn[s]);
+                                            : known_take(d, &g->kn[s]);
         if (rc)
             return rc;
         source_facts(g, s);
@@ -887,8 +887,8 @@ int annot_sources_check(const struct annot_sources *s)
     g.st = xcalloc(1, sizeof *g.st);
     int rc = open_sources(&g, NULL);
     for (int i = 0; i < s->n; i++) {
-        known_free(g.kn[i]);
-        region_free(g.rs[i]);
+        known_keep(&s->src[i], g.kn[i]);
+        region_keep(&s->src[i], g.rs[i]);
         genemodel_keep(&s->src[i], g.gm[i]);
     }
     tally_free(g.tally);
@@ -913,8 +913,8 @@ static void close_sources(struct engine *g)
     for (int s = 0; s < g->src->n; s++) {
         if (g->kn[s])
             st->seeks += known_seeks(g->kn[s]);
-        known_free(g->kn[s]);
-        region_free(g->rs[s]);
+        known_keep(&g->src->src[s], g->kn[s]);
+        region_keep(&g->src->src[s], g->rs[s]);
         genemodel_keep(&g->src->src[s], g->gm[s]);
     }
     tally_free(g->tally);

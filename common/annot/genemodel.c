@@ -388,72 +388,28 @@ void genemodel_free(struct genemodel *gm)
 
 /* ------------------------------------------------------------------ kept between runs */
 
-/* Loaded models kept for the next runs: one per thread running at once (the annotate
- * threads share one catalog), up to GM_KEPT. */
-#define GM_KEPT 16
-struct gm_cache {
-    pthread_mutex_t mu;
-    struct genemodel *gm[GM_KEPT];
-    int n;
-};
-
-struct gm_cache *gm_cache_new(void)
-{
-    struct gm_cache *c = xcalloc(1, sizeof *c);
-    pthread_mutex_init(&c->mu, NULL);
-    return c;
-}
-
-void gm_cache_free(struct gm_cache *c)
-{
-    if (!c)
-        return;
-    for (int i = 0; i < c->n; i++)
-        genemodel_free(c->gm[i]);
-    pthread_mutex_destroy(&c->mu);
-    free(c);
-}
-
-static int same_file(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
-
 int genemodel_take(const struct source_def *def, struct genemodel **out)
 {
     struct stat now;
-    int known = stat(def->file, &now) == 0;
-    struct genemodel *kept = NULL;
-    if (def->cache) {
-        pthread_mutex_lock(&def->cache->mu);
-        if (def->cache->n)
-            kept = def->cache->gm[--def->cache->n];
-        pthread_mutex_unlock(&def->cache->mu);
-    }
-    if (kept && known && same_file(&kept->file, &now)) {
-        *out = kept;
+    if ((*out = kept_take(def, &now)) != NULL)
         return 0;
-    }
-    genemodel_free(kept); /* the file changed: load it again */
     int rc = genemodel_open(def, out);
-    if (!rc && known)
+    if (!rc)
         (*out)->file = now;
     return rc;
 }
 
 void genemodel_keep(const struct source_def *def, struct genemodel *gm)
 {
-    if (gm && def->cache && !gm->base) {
-        pthread_mutex_lock(&def->cache->mu);
-        int room = def->cache->n < GM_KEPT;
-        if (room)
-            def->cache->gm[def->cache->n++] = gm;
-        pthread_mutex_unlock(&def->cache->mu);
-        if (room)
-            return;
+    if (gm && gm->base) { /* a view: only its own */
+        genemodel_free(gm);
+        return;
     }
-    genemodel_free(gm);
+    if (gm) {
+        gm->last_name[0] = 0;
+        gm->last = NULL;
+    }
+    kept_give(def, gm, gm ? &gm->file : NULL);
 }
 
 const char *genemodel_version(const struct genemodel *gm)

@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define GAP 65536
 
@@ -44,6 +45,7 @@ struct known {
     int has_pending;
     int64_t seeks;
     const struct known *like; /* a clone: the index and contig names are like's */
+    struct stat file;         /* what was opened (kept between runs) */
 };
 
 int64_t known_seeks(const struct known *k)
@@ -269,6 +271,44 @@ int known_clone(const struct known *k, struct known **out)
     c->done = 1; /* positioned by the index at the first query */
     *out = c;
     return 0;
+}
+
+int known_take(const struct source_def *def, struct known **out)
+{
+    struct stat now;
+    if ((*out = kept_take(def, &now)) != NULL)
+        return 0;
+    int rc = known_open(def, out);
+    if (!rc)
+        (*out)->file = now;
+    return rc;
+}
+
+/* Back to before the first look-up: no contig, no window; the index places the reader. */
+static void known_rewind(struct known *k)
+{
+    free(k->canon);
+    free(k->contig);
+    k->canon = k->contig = NULL;
+    k->tid = -1;
+    k->head = k->count = 0;
+    k->has_pending = 0;
+    k->done = 1;
+    k->skipping = 0;
+    k->last_q = k->last_p = 0;
+    k->seeks = 0;
+    lb_reset(&k->lb);
+}
+
+void known_keep(const struct source_def *def, struct known *k)
+{
+    if (k && k->like) {
+        known_free(k);
+        return;
+    }
+    if (k)
+        known_rewind(k);
+    kept_give(def, k, k ? &k->file : NULL);
 }
 
 void known_free(struct known *k)

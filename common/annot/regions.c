@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 /* ------------------------------------------------------------------ alleles */
 
@@ -91,6 +92,7 @@ struct region_set {
     int styles;      /* contig naming styles seen (1 << CS_...) */
     int64_t *counts; /* records per name, when counting (region_count_names) */
     const struct region_set *base; /* a view (region_view): the intervals and names are base's */
+    struct stat file;              /* what was loaded (kept between runs) */
 };
 
 #define MAX_INTERVALS 20000000
@@ -483,6 +485,31 @@ struct region_set *region_view(const struct region_set *rs)
     v->hcap = 0;
     v->counts = NULL;
     return v;
+}
+
+int region_take(const struct source_def *d, struct region_set **out)
+{
+    struct stat now;
+    if ((*out = kept_take(d, &now)) != NULL)
+        return 0;
+    int rc = region_load(d, out);
+    if (!rc)
+        (*out)->file = now;
+    return rc;
+}
+
+void region_keep(const struct source_def *d, struct region_set *rs)
+{
+    if (rs && rs->base) {
+        region_free(rs);
+        return;
+    }
+    if (rs) { /* counting is per run (region_count_names) */
+        free(rs->counts);
+        rs->counts = NULL;
+        rs->last = -1;
+    }
+    kept_give(d, rs, rs ? &rs->file : NULL);
 }
 
 void region_free(struct region_set *rs)

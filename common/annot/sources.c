@@ -28,7 +28,7 @@ static int info_id_ok(const char *s)
 
 static void def_free(struct source_def *d)
 {
-    gm_cache_free(d->cache);
+    src_cache_free(d->cache, d->type);
     free(d->name);
     free(d->file);
     free(d->field);
@@ -346,7 +346,7 @@ int annot_sources_load(const char *path, struct annot_sources **out)
             s->src = xrealloc(s->src, (size_t)(s->n + 1) * sizeof *s->src);
             cur = &s->src[s->n++];
             memset(cur, 0, sizeof *cur);
-            cur->cache = gm_cache_new();
+            cur->cache = src_cache_new();
             cur->name = xstrdup(gas_trim(t + 1));
             cur->line = lineno;
             cur->copy_id = 1;

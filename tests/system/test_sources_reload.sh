@@ -3,7 +3,9 @@
 # with the new sources (no restart), gasd logs that it loaded them again; an edit that
 # cannot load (a bad line) is logged with its reason and the sources in use stay. gasd
 # takes a changed file once it has been left alone for a second (touch -d stands for that
-# second here, instead of a sleep).
+# second here, instead of a sleep). gasd keeps a source's files open and loaded between
+# jobs: a region or known-variant file replaced under an unchanged sources file is read
+# again for the next job.
 SUITE=sources_reload
 . "$(dirname "$0")/pipeline_lib.sh"
 cd "$WORK" || exit 2
@@ -43,4 +45,24 @@ wait_field "$C" job_status COMPLETED 30 && gas download "$C" -o c.vcf
 expect "a bad edit: the job is annotated with the sources in use (AREA)" grep -q 'AREA=mito_region' c.vcf
 expect "a bad edit: gasd logs why it did not load it" \
   wait_log "annotation sources changed but cannot be loaded .*sources.conf:2: type must be"
+
+# the data files replaced, the sources file left as it is
+printf '##fileformat=VCFv4.2\n##INFO=<ID=AF,Number=A,Type=Float,Description="freq">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nMT\t64\trsOLD\tC\tT\t.\t.\tAF=0.1\n' > known.vcf
+bgzip -f known.vcf && tabix -f -p vcf known.vcf.gz
+printf '[zones]\ntype = region\nfile = %s/zones.bed.gz\nfield = AREA\n\n[kg]\ntype = known\nfile = %s/known.vcf.gz\ninfo = AF:KG_AF\n' "$WORK" "$WORK" > sources.tmp
+mv sources.tmp sources.conf && touch -d '-5 seconds' sources.conf
+D=$(submit "$SAMPLES/test.vcf" src)
+wait_field "$D" job_status COMPLETED 30 && gas download "$D" -o d.vcf
+expect "with a known source: rsOLD and its AF" grep -qP '^MT\t64\trsOLD\t.*KG_AF=0.1' d.vcf
+E=$(submit "$SAMPLES/test.vcf" src) # a second job with the same files: what was kept
+wait_field "$E" job_status COMPLETED 30 && gas download "$E" -o e.vcf
+expect "the next job, files unchanged: the same annotation" cmp -s <(grep -v '^##' d.vcf) <(grep -v '^##' e.vcf)
+printf 'MT\t0\t16569\tmito_v2\n' | bgzip > zones.new && mv zones.new zones.bed.gz && tabix -f -p bed zones.bed.gz
+printf '##fileformat=VCFv4.2\n##INFO=<ID=AF,Number=A,Type=Float,Description="freq">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nMT\t64\trsNEW\tC\tT\t.\t.\tAF=0.2\n' | bgzip > known.new
+mv known.new known.vcf.gz && tabix -f -p vcf known.vcf.gz
+F=$(submit "$SAMPLES/test.vcf" src)
+wait_field "$F" job_status COMPLETED 30 && gas download "$F" -o f.vcf
+expect "region file replaced: the next job has its new name" grep -q 'AREA=mito_v2' f.vcf
+expect "known file replaced: the next job has its new ID and AF" grep -qP '^MT\t64\trsNEW\t.*KG_AF=0.2' f.vcf
+expect "... and nothing of the old files" sh -c "! grep -qE 'rsOLD|mito_region' f.vcf"
 finish_pipeline "$SUITE"
