@@ -229,6 +229,32 @@ static int place(struct local_be *lb, const char *bucket, const char *key, struc
     return 0;
 }
 
+/* The new rows of several objects (meta_write with an etag each) in one transaction. */
+static int meta_write_many(struct local_be *lb, const char *bucket, int n,
+                           const char *const *keys, const struct staged *sg)
+{
+    if (n == 1)
+        return meta_write(lb, bucket, keys[0], sg[0].size, sg[0].etag);
+    sqlite3 *c = ldb_get(lb->db);
+    if (!c)
+        return no_conn();
+    backend_lazy(1);
+    int rc = ldb_begin(c);
+    for (int i = 0; !rc && i < n; i++) {
+        rc = meta_step(c,
+                       "INSERT OR REPLACE INTO objects(bucket, k, size, etag) "
+                       "VALUES(?1, ?2, ?3, ?4)",
+                       bucket, keys[i], sg[i].size, sg[i].etag);
+        rc = rc > 0 ? 0 : rc;
+    }
+    if (!rc)
+        rc = ldb_commit(c);
+    ldb_rollback(c);
+    backend_lazy(0);
+    ldb_put(lb->db, c);
+    return rc;
+}
+
 /* Stores n files as objects of bucket: all staged and synced, then renamed into place,
  * then each directory synced once (so a put of a job's result, log and JSON costs one
  * directory sync, not three), then the metadata rows written. Many files at once (several
@@ -264,8 +290,8 @@ static int store_many(struct local_be *lb, const char *bucket, int n, const char
         if (!seen)
             rc = gas_fsync_dir(sg[i].dir);
     }
-    for (int i = 0; !rc && i < n; i++)
-        rc = meta_write(lb, bucket, keys[i], sg[i].size, sg[i].etag);
+    if (!rc)
+        rc = meta_write_many(lb, bucket, n, keys, sg);
     for (int i = 0; i < n; i++) {
         if (sg[i].own)
             unlink(sg[i].from);
