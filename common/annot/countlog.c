@@ -127,6 +127,10 @@ static void naming(FILE *f, const struct annot_stats *st)
 static void counts(FILE *f, const struct annot_stats *st)
 {
     fprintf(f, "total records: %lld\n", (long long)st->records);
+    if (st->unsorted) /* annotated all the same: the sources are read again by their index */
+        fprintf(f, "records out of order: %lld (the input is not sorted by position; each is "
+                   "annotated all the same)\n",
+                (long long)st->unsorted);
     int nknown = 0;
     for (int i = 0; i < st->nsources; i++)
         nknown += !strcmp(st->source_kind[i], "known");
@@ -274,6 +278,7 @@ char *annot_count_log_json(const struct annot_stats *st, const char *input_name)
     cJSON_AddStringToObject(o, "sources_file", st->sources_path);
     cJSON_AddItemToObject(o, "sources", json_sources(st));
     cJSON_AddNumberToObject(o, "records", (double)st->records);
+    cJSON_AddNumberToObject(o, "records_out_of_order", (double)st->unsorted);
     cJSON_AddNumberToObject(o, "records_in_known_sources", (double)st->known);
     cJSON_AddStringToObject(o, "input_contig_naming", style_tag(st->input_styles));
     json_counts(o, st);

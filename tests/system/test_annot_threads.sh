@@ -97,6 +97,8 @@ split -l 7000 -d -a 3 body.txt part.
 { cat head.txt; for f in $(ls part.* | sort -r); do cat "$f"; done; } |
   awk -F'\t' -v OFS='\t' -v h="$nhead" '!/^#/ && NR > h + 20000 && NR <= h + 20300 {$1 = "22"} {print}' > unsorted.vcf
 same unsorted unsorted.vcf model.conf
+check_out "unsorted input: the log says records are out of order" 0 '^records out of order: [1-9][0-9]* ' cat unsorted.t2.vcf.count.log
+check "sorted input: the log has no such line" 1 grep -q 'out of order' sorted.t2.vcf.count.log
 check_out "unsorted input: the log counts contig 22's 300 records" 0 '^  22 +300$' cat unsorted.t2.vcf.count.log
 check_out "unsorted input: and the rest on 21" 0 "^  21 +$((nrec - 300))\$" cat unsorted.t2.vcf.count.log
 
