@@ -16,41 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_LINKS 40 /* as the kernel's ELOOP bound */
-
-/* The path a write to path lands on: symlinks followed, the last one possibly dangling.
- * Returns the caller's string, or NULL with the error set. */
-static char *follow_links(const char *path)
-{
-    char *p = xstrdup(path);
-    for (int i = 0; i < MAX_LINKS; i++) {
-        struct stat sb;
-        if (lstat(p, &sb) < 0 || !S_ISLNK(sb.st_mode))
-            return p;
-        char target[PATH_MAX];
-        ssize_t n = readlink(p, target, sizeof target - 1);
-        if (n < 0) {
-            gas_err_set(GAS_EIO, "readlink %s: %s", p, strerror(errno));
-            free(p);
-            return NULL;
-        }
-        target[n] = 0;
-        char *next;
-        if (target[0] == '/') {
-            next = xstrdup(target);
-        } else {
-            char *d = xstrdup(p);
-            next = xasprintf("%s/%s", dirname(d), target);
-            free(d);
-        }
-        free(p);
-        p = next;
-    }
-    gas_err_set(GAS_EIO, "%s: too many levels of symbolic links", path);
-    free(p);
-    return NULL;
-}
-
 /* Regular or missing file: a temporary file beside it, renamed over it. */
 static int replace_regular(struct objs *o, const char *bucket, const char *key, const char *dst,
                            const struct stat *old)
@@ -138,7 +103,7 @@ int objs_download(struct objs *o, const char *bucket, const char *key, const cha
 {
     if (!path || !*path)
         return gas_err_set(GAS_EINVAL, "no output file");
-    char *dst = follow_links(path);
+    char *dst = gas_follow_links(path);
     if (!dst)
         return GAS_EIO;
     struct stat sb;

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <pthread.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,3 +457,55 @@ void gas_owner_id(char *buf, size_t n)
     host[sizeof host - 1] = 0;
     snprintf(buf, n, "%s-%d", host, (int)getpid());
 }
+
+#define MAX_LINKS 40 /* as the kernel's ELOOP bound */
+
+/* The path a write to path lands on: symlinks followed, the last one possibly dangling.
+ * Returns the caller's string, or NULL with the error set. */
+char *gas_follow_links(const char *path)
+{
+    char *p = xstrdup(path);
+    for (int i = 0; i < MAX_LINKS; i++) {
+        struct stat sb;
+        if (lstat(p, &sb) < 0 || !S_ISLNK(sb.st_mode))
+            return p;
+        char target[PATH_MAX];
+        ssize_t n = readlink(p, target, sizeof target - 1);
+        if (n < 0) {
+            gas_err_set(GAS_EIO, "readlink %s: %s", p, strerror(errno));
+            free(p);
+            return NULL;
+        }
+        target[n] = 0;
+        char *next;
+        if (target[0] == '/') {
+            next = xstrdup(target);
+        } else {
+            char *d = xstrdup(p);
+            next = xasprintf("%s/%s", dirname(d), target);
+            free(d);
+        }
+        free(p);
+        p = next;
+    }
+    gas_err_set(GAS_EIO, "%s: too many levels of symbolic links", path);
+    free(p);
+    return NULL;
+}
+
+char *gas_out_path(const char *path, int *in_place)
+{
+    *in_place = 0;
+    char *p = gas_follow_links(path);
+    if (!p)
+        return NULL;
+    struct stat sb;
+    if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        gas_err_set(GAS_EIO, "%s is a directory", path);
+        free(p);
+        return NULL;
+    }
+    *in_place = stat(p, &sb) == 0 && !S_ISREG(sb.st_mode);
+    return p;
+}
+

@@ -31,7 +31,7 @@ static double pct(int64_t part, int64_t whole)
 }
 
 /* One line for the person at the terminal: what was found, the build and how. */
-static void summary(const struct annot_stats *st)
+static void summary(const struct annot_stats *st, int logged)
 {
     int64_t in_genes = 0;
     for (int i = 0; i < st->nloc; i++)
@@ -50,7 +50,9 @@ static void summary(const struct annot_stats *st)
     else
         fprintf(stderr, ", no known-variant source for %s", st->build);
     fprintf(stderr, ", %.3f s; build %s, %s%s\n", st->seconds, st->build, st->build_how,
-            st->nwarnings ? "; warnings in the count log" : "");
+            !st->nwarnings ? ""
+            : logged       ? "; warnings in the count log"
+                           : "; warnings (no count log written: --log FILE keeps them)");
 }
 
 int cmd_annotate(struct cli *c)
@@ -72,6 +74,11 @@ int cmd_annotate(struct cli *c)
         fprintf(stderr, "gas annotate: --threads takes 0..64\n");
         return 2;
     }
+    if (json && !strcmp(json, "-") && !strcmp(out, "-")) {
+        fprintf(stderr, "gas annotate: --output - and --log-json - would both write to "
+                        "standard output: give one of them a file\n");
+        return 2;
+    }
     if (build && annot_build_parse(build) < 0) {
         fprintf(stderr,
                 "gas annotate: unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
@@ -87,6 +94,10 @@ int cmd_annotate(struct cli *c)
         fprintf(stderr, "gas annotate: %s\n", gas_errmsg());
         return 2;
     }
+    /* -o /dev/null or a FIFO: no count log beside it unless -l says where */
+    int out_in_place = 0;
+    if (strcmp(out, "-"))
+        free(gas_out_path(out, &out_in_place));
     char *logpath = NULL;
     struct annot_stats *st = xcalloc(1, sizeof *st);
     if (!rc) {
@@ -102,7 +113,7 @@ int cmd_annotate(struct cli *c)
         rc = annot_run(&o, st);
     }
     const char *base = strrchr(in, '/');
-    if (!rc && !nolog && strcmp(out, "-")) {
+    if (!rc && !nolog && (log || (strcmp(out, "-") && !out_in_place))) {
         logpath = log ? xstrdup(log) : log_path_for(out);
         rc = annot_write_count_log(st, base ? base + 1 : in, logpath);
     }
@@ -116,7 +127,7 @@ int cmd_annotate(struct cli *c)
                 "no sources for %s; --build B if the header is wrong (the count log says more)\n",
                 (long long)st->records, st->build, st->build_how, st->build);
     else
-        summary(st);
+        summary(st, logpath != NULL);
     annot_catalog_free(cat);
     free(st);
     free(logpath);

@@ -309,6 +309,8 @@ int lreader_open(const char *path, size_t max, struct lreader **out);
  * decompressing with threads; lreader_set_pool gives them (before the first line). */
 int lreader_large(const struct lreader *r);
 void lreader_set_pool(struct lreader *r, hts_tpool *pool);
+/* 1 for a BGZF file that lacks the end-of-file marker bgzip writes last: cut short? */
+int lreader_no_eof_marker(const struct lreader *r);
 /* 1 and the line in *line, *len (valid until the next call), 0 at the end, <0 error. */
 int lreader_next(struct lreader *r, char **line, size_t *len);
 int64_t lreader_lineno(const struct lreader *r);

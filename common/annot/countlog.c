@@ -164,37 +164,54 @@ static void counts(FILE *f, const struct annot_stats *st)
                 st->nsources && !st->contigs[i].sources ? "   (no source has this contig)" : "");
 }
 
+struct out_tmp {
+    char *dst; /* where it goes */
+    char *tmp; /* written first, or NULL: written in place */
+};
+
 /* Renamed into place whole; not synced (a worker's put of it is, like the result's). */
-static int finish_file(FILE *f, char *tmp, const char *path)
+static int finish_file(FILE *f, struct out_tmp tmp, const char *path)
 {
     int rc = 0;
     if (fflush(f) || ferror(f))
-        rc = gas_err_set(GAS_EIO, "write %s: %s", tmp, strerror(errno));
+        rc = gas_err_set(GAS_EIO, "write %s: %s", tmp.dst, strerror(errno));
     if (fclose(f) && !rc)
-        rc = gas_err_set(GAS_EIO, "write %s: %s", tmp, strerror(errno));
-    if (!rc && rename(tmp, path) < 0)
-        rc = gas_err_set(GAS_EIO, "rename to %s: %s", path, strerror(errno));
-    if (rc)
-        unlink(tmp);
-    free(tmp);
+        rc = gas_err_set(GAS_EIO, "write %s: %s", tmp.dst, strerror(errno));
+    if (!rc && tmp.tmp && rename(tmp.tmp, tmp.dst) < 0)
+        rc = gas_err_set(GAS_EIO, "rename to %s: %s", tmp.dst, strerror(errno));
+    if (rc && tmp.tmp)
+        unlink(tmp.tmp);
+    free(tmp.tmp);
+    free(tmp.dst);
+    (void)path;
     return rc;
 }
 
-static FILE *open_tmp(const char *path, char **tmp)
+/* A regular or missing file is written beside (a symlink's target) and renamed over;
+ * /dev/null or a FIFO is written as it is (tmp.tmp NULL), never replaced. */
+static FILE *open_tmp(const char *path, struct out_tmp *tmp)
 {
-    *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-    FILE *f = fopen(*tmp, "w");
+    int in_place = 0;
+    tmp->tmp = NULL;
+    tmp->dst = gas_out_path(path, &in_place);
+    if (!tmp->dst)
+        return NULL;
+    if (!in_place)
+        tmp->tmp = xasprintf("%s.tmp.%d", tmp->dst, (int)getpid());
+    FILE *f = fopen(in_place ? tmp->dst : tmp->tmp, "w");
     if (!f) {
-        gas_err_set(GAS_EIO, "cannot create %s: %s", *tmp, strerror(errno));
-        free(*tmp);
-        *tmp = NULL;
+        gas_err_set(GAS_EIO, "cannot create %s: %s", in_place ? tmp->dst : tmp->tmp,
+                    strerror(errno));
+        free(tmp->tmp);
+        free(tmp->dst);
+        tmp->tmp = tmp->dst = NULL;
     }
     return f;
 }
 
 int annot_write_count_log(const struct annot_stats *st, const char *input_name, const char *path)
 {
-    char *tmp;
+    struct out_tmp tmp;
     FILE *f = open_tmp(path, &tmp);
     if (!f)
         return GAS_EIO;
@@ -301,7 +318,7 @@ int annot_write_count_log_json(const struct annot_stats *st, const char *input_n
         free(text);
         return bad ? gas_err_set(GAS_EIO, "write to stdout failed") : 0;
     }
-    char *tmp;
+    struct out_tmp tmp;
     FILE *f = open_tmp(path, &tmp);
     if (f)
         fprintf(f, "%s\n", text);

@@ -1220,6 +1220,11 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         rc = do_header(&g);
     if (!rc)
         rc = run_records(&g);
+    if (!rc && lreader_no_eof_marker(g.in))
+        annot_add_warning(st,
+                          "the compressed input ends without the end-of-file marker bgzip "
+                          "writes: it may have been cut short (an upload or copy that did not "
+                          "finish); the records up to its end were annotated");
     if (g.out) {
         int wrc = owriter_finish(g.out, rc == 0);
         if (!rc)

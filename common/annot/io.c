@@ -68,7 +68,7 @@ int lb_next(struct linebuf *lb, char **line, size_t *len)
         lb->start = 0;
         size_t room = lb->cap - 1 - lb->end;
         ssize_t got = bgzf_read(lb->fp, lb->buf + lb->end, room < lb->chunk ? room : lb->chunk);
-        if (got < 0)
+        if (got < 0 || (got == 0 && lb->fp->errcode)) /* threads: a bad block can end as EOF */
             return gas_err_set(GAS_EINVAL,
                                "line %lld: the file is corrupt or truncated "
                                "(decompression failed)",
@@ -89,6 +89,8 @@ struct lreader {
     int64_t lineno; /* BCF: records (and header lines) returned */
     kstring_t line; /* BCF: the current record as text */
     int64_t size;   /* of the file, or -1 (stdin, a pipe) */
+    char *name;     /* the path opened */
+    int no_eof;     /* a BGZF file without its end-of-file marker */
 };
 
 static int64_t file_size(const char *path)
@@ -102,6 +104,11 @@ static int64_t file_size(const char *path)
 int64_t lreader_lineno(const struct lreader *r)
 {
     return r->hts ? r->lineno : r->lb.lineno;
+}
+
+int lreader_no_eof_marker(const struct lreader *r)
+{
+    return r->no_eof;
 }
 
 int lreader_large(const struct lreader *r)
@@ -121,6 +128,28 @@ void lreader_set_pool(struct lreader *r, hts_tpool *pool)
     }
 }
 
+/* The line at which a compressed input file stops being readable: the first line not
+ * whole before the bad data. The reader cannot tell: a failed read returns none of what it
+ * read, and htslib's threaded reader gives up at a bad block before handing over all the
+ * good ones before it, at a point that varies from run to run. So the file is read again,
+ * on this thread, in small reads (only on this error path); -1 if it cannot be (stdin). */
+static int64_t break_line(const struct lreader *r)
+{
+    if (r->size < 0)
+        return -1;
+    BGZF *fp = bgzf_open(r->name, "r");
+    if (!fp)
+        return -1;
+    static _Thread_local char buf[1 << 16];
+    int64_t lines = 0;
+    ssize_t got;
+    while ((got = bgzf_read(fp, buf, sizeof buf)) > 0)
+        for (const char *p = buf, *end = buf + got; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+            lines++;
+    bgzf_close(fp);
+    return lines + 1;
+}
+
 int lreader_open(const char *path, size_t max, struct lreader **out)
 {
     *out = NULL;
@@ -134,6 +163,7 @@ int lreader_open(const char *path, size_t max, struct lreader **out)
         return gas_err_set(GAS_EIO, "cannot read %s", path);
     }
     struct lreader *r = xcalloc(1, sizeof *r);
+    r->name = xstrdup(path);
     if (fmt.format == bcf) {
         r->hts = hts_hopen(hf, path, "rb");
         r->hdr = r->hts ? bcf_hdr_read(r->hts) : NULL;
@@ -156,15 +186,19 @@ int lreader_open(const char *path, size_t max, struct lreader **out)
         int rc = gas_err_set(GAS_EINVAL, "%s is %s, not VCF", path, what ? what : "binary data");
         free((char *)what);
         hclose_abruptly(hf);
+        free(r->name);
         free(r);
         return rc;
     }
     BGZF *fp = bgzf_hopen(hf, "r");
     if (!fp) {
+        free(r->name);
         free(r);
         return gas_err_set(GAS_EIO, "cannot read %s", path);
     }
     r->size = file_size(path);
+    if (r->size >= 0 && bgzf_compression(fp) == bgzf)
+        r->no_eof = bgzf_check_EOF(fp) == 0;
     lb_init(&r->lb, fp, CHUNK, max);
     *out = r;
     return 0;
@@ -283,15 +317,18 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
         size_t ask = want > b->len + lb->chunk ? want - b->len : lb->chunk;
         block_room(b, ask);
         ssize_t got = bgzf_read(lb->fp, b->text + b->len, ask);
-        if (got < 0) {
+        /* with threads (htslib 1.16), a block that cannot be read or inflated can end the
+         * input as if at its end: the reader's error code says it was not */
+        if (got < 0 || (got == 0 && lb->fp->errcode)) {
             b->len = last;
             b->nlines = count_lines(b->text, b->len);
             lb->lineno += b->nlines;
+            int64_t at = break_line(r);
             block_fail(b,
                        gas_err_set(GAS_EINVAL,
                                    "line %lld: the file is corrupt or truncated "
                                    "(decompression failed)",
-                                   (long long)lb->lineno + 1));
+                                   (long long)(at > lb->lineno + 1 ? at : lb->lineno + 1)));
             return;
         }
         if (got == 0) {
@@ -346,6 +383,7 @@ void lreader_close(struct lreader *r)
         hts_close(r->hts);
     free(r->hdr_text.s);
     free(r->line.s);
+    free(r->name);
     free(r);
 }
 
@@ -468,9 +506,23 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, struct owriter
         w->fd = dup(1);
         w->direct = -1; /* a pipe or the caller's file: as it is */
     } else {
-        w->path = xstrdup(path);
-        w->tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-        w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        int in_place = 0;
+        char *dst = gas_out_path(path, &in_place);
+        if (!dst) {
+            int rc = gas_err_set(GAS_EIO, "cannot create %s: %s", path, gas_errmsg());
+            owriter_finish(w, 0);
+            *out = NULL;
+            return rc;
+        }
+        if (in_place) { /* /dev/null, a FIFO: written as it is, never replaced */
+            w->fd = open(dst, O_WRONLY | O_CLOEXEC);
+            w->direct = -1;
+            free(dst);
+        } else { /* beside the file (a symlink's target), renamed over it at the end */
+            w->path = dst;
+            w->tmp = xasprintf("%s.tmp.%d", dst, (int)getpid());
+            w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        }
     }
     if (w->fd < 0) {
         int rc = gas_err_set(GAS_EIO, "cannot create %s: %s", path, strerror(errno));

@@ -81,4 +81,13 @@ int gas_copy_file_cancel(const char *src, const char *dst, unsigned mode, const 
 int gas_copy_file_as(const char *src, const char *dst, unsigned mode, const atomic_int *cancel,
                      int durable);
 
+/* The path a write to path lands on, symlinks followed (the last may dangle); NULL with the
+ * error set (a loop). Caller frees. */
+char *gas_follow_links(const char *path);
+/* Where an output named path goes, as cp writes it: gas_follow_links's path, with
+ * *in_place 1 for an existing file that is not regular (a FIFO, a device such as
+ * /dev/null: opened and written, never replaced) and 0 for a regular or missing file
+ * (written beside and renamed over it). NULL with the error set for a directory. */
+char *gas_out_path(const char *path, int *in_place);
+
 #endif
