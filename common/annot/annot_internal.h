@@ -333,7 +333,9 @@ struct lblock {
 void lreader_block(struct lreader *r, struct lblock *b, size_t want);
 
 struct owriter;
-int owriter_open(const char *path, int bgzf, hts_tpool *pool, struct owriter **out);
+/* thread: 1 to write (or compress) on a thread of its own once there is more than one
+ * buffer of output, 0 to write on the calling thread. */
+int owriter_open(const char *path, int bgzf, hts_tpool *pool, int thread, struct owriter **out);
 void ow_add(struct owriter *w, const char *data, size_t n);
 static inline void ow_addc(struct owriter *w, char c)
 {

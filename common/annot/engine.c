@@ -965,7 +965,7 @@ static void process_block(struct engine *g, struct eblock *b)
         size_t n = (size_t)(nl - p);
         g->lineno = ++ln;
         if (n > max) {
-            rc = gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes", (long long)ln, max);
+            rc = gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes (the max_line_bytes setting)", (long long)ln, max);
             break;
         }
         if (n && p[n - 1] == '\r')
@@ -1215,7 +1215,7 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
             lreader_set_pool(g.in, pool);
     }
     if (!rc)
-        rc = owriter_open(o->out, o->out_bgzf, pool, &g.out);
+        rc = owriter_open(o->out, o->out_bgzf, pool, o->threads > 0, &g.out);
     if (!rc)
         rc = do_header(&g);
     if (!rc)

@@ -153,6 +153,9 @@ static int64_t break_line(const struct lreader *r)
 int lreader_open(const char *path, size_t max, struct lreader **out)
 {
     *out = NULL;
+    struct stat sb;
+    if (strcmp(path, "-") && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return gas_err_set(GAS_EINVAL, "%s is a directory, not a VCF file", path);
     hFILE *hf = hopen(path, "r");
     if (!hf)
         return gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "cannot open %s: %s", path,
@@ -310,7 +313,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
             b->nlines = count_lines(b->text, b->len);
             lb->lineno += b->nlines;
             block_fail(b,
-                       gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
+                       gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes (the max_line_bytes setting)",
                                    (long long)lb->lineno + 1, lb->max));
             return;
         }
@@ -347,7 +350,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
                 b->nlines = count_lines(b->text, b->len);
                 lb->lineno += b->nlines;
                 block_fail(b,
-                           gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
+                           gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes (the max_line_bytes setting)",
                                        (long long)lb->lineno + 1, lb->max));
                 return;
             }
@@ -493,9 +496,11 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, struct owriter **out)
+int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, int thread,
+                 struct owriter **out)
 {
     struct owriter *w = xcalloc(1, sizeof *w);
+    w->no_thread = !thread;
     w->fd = -1;
     w->cap = CHUNK;
     w->bufs[0] = xmalloc_aligned(DIRECT_ALIGN, w->cap); /* the others when needed */
