@@ -44,6 +44,8 @@ struct known {
     int head, count, cap;
     int has_pending;
     int64_t seeks;
+    int64_t *empty_from; /* by tid: no record at or after (seek_to), or INT64_MAX */
+    int64_t steps_back;  /* contig switches and steps back of the input (unsorted_step) */
     const struct known *like; /* a clone: the index and contig names are like's */
     struct stat file;         /* what was opened (kept between runs) */
 };
@@ -323,6 +325,7 @@ void known_free(struct known *k)
     lb_release(&k->lb);
     free(k->contig);
     free(k->canon);
+    free(k->empty_from);
     if (k->fp)
         bgzf_close(k->fp);
     if (k->like) {
@@ -349,9 +352,17 @@ static void seek_to(struct known *k, int64_t p)
     k->last_q = 0;
     if (k->tid < 0)
         return;
+    if (!k->empty_from) { /* per contig: the source has nothing at or after this position */
+        k->empty_from = xmalloc((size_t)(k->ncanons ? k->ncanons : 1) * sizeof *k->empty_from);
+        for (int i = 0; i < k->ncanons; i++)
+            k->empty_from[i] = INT64_MAX;
+    }
+    if (p >= k->empty_from[k->tid])
+        return; /* known to be past the source's last record here: no query (unsorted input) */
     /* The first chunk that may hold a record overlapping p, or the first after it: asked
-     * of a window that grows until it holds one (a query to the contig's end lists and
-     * sorts every chunk up to there, which is slow on a large source). */
+     * of a window that grows until it holds one (a query to the contig's end lists every
+     * bin up to there, which is slow on a large source and for each step back of an
+     * unsorted input). */
     int64_t beg = p > 1 ? p - 1 : 0;
     hts_itr_t *itr = NULL;
     for (int64_t w = 1 << 16;; w <<= 4) {
@@ -361,6 +372,8 @@ static void seek_to(struct known *k, int64_t p)
             break;
         hts_itr_destroy(itr);
     }
+    if (!itr || itr->n_off == 0)
+        k->empty_from[k->tid] = p;
     if (itr && itr->n_off > 0 && bgzf_seek(k->fp, (int64_t)itr->off[0].u, SEEK_SET) == 0) {
         lb_reset(&k->lb);
         k->done = 0;
@@ -506,6 +519,18 @@ static int keep_pending(struct known *k, struct kentry *e)
     return parse_entry(k, e);
 }
 
+/* An input that keeps going back (unsorted) or switching contigs makes the reader seek back
+ * to blocks it has read: past UNSORTED_STEPS of those, decompressed blocks are kept
+ * (htslib's block cache, UNSORTED_CACHE bytes). 100,000 shuffled records against a
+ * genome-wide source: 4.9 s without it, 0.5 s with; a sorted input never needs it. */
+#define UNSORTED_STEPS 256
+#define UNSORTED_CACHE (16 << 20)
+static void unsorted_step(struct known *k)
+{
+    if (++k->steps_back == UNSORTED_STEPS)
+        bgzf_set_cache_size(k->fp, UNSORTED_CACHE);
+}
+
 int known_prepare(struct known *k, const char *canon, int64_t p, int64_t pmax)
 {
     if (!k->canon || strcmp(k->canon, canon)) {
@@ -514,8 +539,10 @@ int known_prepare(struct known *k, const char *canon, int64_t p, int64_t pmax)
         k->canon = xstrdup(canon);
         k->tid = tid_of(k, canon);
         k->contig = xstrdup(k->tid >= 0 ? k->names[k->tid] : "");
+        unsorted_step(k);
         seek_to(k, p);
     } else if (p < k->last_p) {
+        unsorted_step(k);
         seek_to(k, p);
     } else {
         maybe_skip_ahead(k, p);
