@@ -508,4 +508,3 @@ char *gas_out_path(const char *path, int *in_place)
     *in_place = stat(p, &sb) == 0 && !S_ISREG(sb.st_mode);
     return p;
 }
-

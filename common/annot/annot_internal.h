@@ -129,7 +129,7 @@ struct tally *tally_new(void);
 void tally_free(struct tally *t);
 void tally_add(struct tally *t, const char *s, size_t n);
 void tally_add_list(struct tally *t, const char *s, size_t n); /* "A,B,A": A and B once */
-void tally_merge(struct tally *dst, const struct tally *src);   /* src's counts added */
+void tally_merge(struct tally *dst, const struct tally *src);  /* src's counts added */
 int tally_top(const struct tally *t, int max, const char **names, int64_t *counts);
 
 /* Adds the end-of-run warnings (records on contigs no source knows) to st. */
@@ -337,10 +337,6 @@ struct owriter;
  * buffer of output, 0 to write on the calling thread. */
 int owriter_open(const char *path, int bgzf, hts_tpool *pool, int thread, struct owriter **out);
 void ow_add(struct owriter *w, const char *data, size_t n);
-static inline void ow_addc(struct owriter *w, char c)
-{
-    ow_add(w, &c, 1);
-}
 /* Flushes, closes and renames the temporary file into place; on failure removes it. */
 int owriter_finish(struct owriter *w, int ok);
 

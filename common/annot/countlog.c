@@ -128,8 +128,9 @@ static void counts(FILE *f, const struct annot_stats *st)
 {
     fprintf(f, "total records: %lld\n", (long long)st->records);
     if (st->unsorted) /* annotated all the same: the sources are read again by their index */
-        fprintf(f, "records out of order: %lld (the input is not sorted by position; each is "
-                   "annotated all the same)\n",
+        fprintf(f,
+                "records out of order: %lld (the input is not sorted by position; each is "
+                "annotated all the same)\n",
                 (long long)st->unsorted);
     int nknown = 0;
     for (int i = 0; i < st->nsources; i++)

@@ -56,9 +56,9 @@ struct engine {
     struct lreader *in;
     struct owriter *out;
     struct annot_stats *st;
-    int64_t lineno;        /* of the line being read */
-    struct eblock *blk;    /* being annotated: records go to blk->out, contigs to its runs */
-    struct par *par;       /* a record worker: its queue */
+    int64_t lineno;     /* of the line being read */
+    struct eblock *blk; /* being annotated: records go to blk->out, contigs to its runs */
+    struct par *par;    /* a record worker: its queue */
     /* input order, replayed from the blocks' runs (main engine) */
     char ord_contig[MAX_CONTIG_NAME + 1];
     int64_t ord_pos;
@@ -167,7 +167,6 @@ static void declare_contig(struct engine *g, const char *line)
 }
 
 static int open_sources(struct engine *g, const struct engine *like);
-struct par;
 
 /* The sources for the build the header (or the caller) names; a run without them
  * passes the records through and says why. */
@@ -651,9 +650,8 @@ static void replay_run(struct engine *g, const struct run *r)
         if (ci >= 0 && st->contigs[ci].records > 0)
             st->unsorted++; /* the contig comes back: sources are re-read via the index */
         else if (ci >= 0)
-            st->contigs[ci].sources =
-                sources_knowing(g, r->contig, canon, g->skip_mt && !strcmp(canon, "MT"),
-                                &st->contigs[ci].src_mask);
+            st->contigs[ci].sources = sources_knowing(
+                g, r->contig, canon, g->skip_mt && !strcmp(canon, "MT"), &st->contigs[ci].src_mask);
         g->contig_idx = ci;
     } else if (r->first < g->ord_pos) {
         st->unsorted++;
@@ -965,7 +963,9 @@ static void process_block(struct engine *g, struct eblock *b)
         size_t n = (size_t)(nl - p);
         g->lineno = ++ln;
         if (n > max) {
-            rc = gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes (the max_line_bytes setting)", (long long)ln, max);
+            rc = gas_err_set(GAS_ETOOBIG,
+                             "line %lld: longer than %zu bytes (the max_line_bytes setting)",
+                             (long long)ln, max);
             break;
         }
         if (n && p[n - 1] == '\r')
@@ -1221,10 +1221,9 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
     if (!rc)
         rc = run_records(&g);
     if (!rc && lreader_no_eof_marker(g.in))
-        annot_add_warning(st,
-                          "the compressed input ends without the end-of-file marker bgzip "
-                          "writes: it may have been cut short (an upload or copy that did not "
-                          "finish); the records up to its end were annotated");
+        annot_add_warning(st, "the compressed input ends without the end-of-file marker bgzip "
+                              "writes: it may have been cut short (an upload or copy that did not "
+                              "finish); the records up to its end were annotated");
     if (g.out) {
         int wrc = owriter_finish(g.out, rc == 0);
         if (!rc)

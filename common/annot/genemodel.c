@@ -60,7 +60,7 @@ struct genemodel {
     struct gm_contig *last;
     int32_t *hits;
     int hcap;
-    struct stat file; /* what was loaded, for genemodel_take */
+    struct stat file;             /* what was loaded, for genemodel_take */
     const struct genemodel *base; /* a view (genemodel_view): the model is base's */
 };
 

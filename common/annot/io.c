@@ -286,6 +286,24 @@ static void bcf_block(struct lreader *r, struct lblock *b, size_t want)
     }
 }
 
+/* The block ends after its whole lines (what follows cannot be read); returns the number
+ * of the first line after them. */
+static int64_t whole_lines_only(struct linebuf *lb, struct lblock *b, size_t last)
+{
+    b->len = last;
+    b->nlines = count_lines(b->text, b->len);
+    lb->lineno += b->nlines;
+    return lb->lineno + 1;
+}
+
+static void too_long(struct linebuf *lb, struct lblock *b, size_t last)
+{
+    int64_t at = whole_lines_only(lb, b, last);
+    block_fail(b, gas_err_set(GAS_ETOOBIG,
+                              "line %lld: longer than %zu bytes (the max_line_bytes setting)",
+                              (long long)at, lb->max));
+}
+
 void lreader_block(struct lreader *r, struct lblock *b, size_t want)
 {
     b->len = 0;
@@ -309,12 +327,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
     size_t last = nl ? (size_t)(nl - b->text) + 1 : 0; /* bytes of whole lines */
     while (!lb->eof && (!last || b->len < want)) {
         if (b->len - last > lb->max) { /* the line after the whole ones is too long */
-            b->len = last;
-            b->nlines = count_lines(b->text, b->len);
-            lb->lineno += b->nlines;
-            block_fail(b,
-                       gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes (the max_line_bytes setting)",
-                                   (long long)lb->lineno + 1, lb->max));
+            too_long(lb, b, last);
             return;
         }
         size_t ask = want > b->len + lb->chunk ? want - b->len : lb->chunk;
@@ -323,15 +336,11 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
         /* with threads (htslib 1.16), a block that cannot be read or inflated can end the
          * input as if at its end: the reader's error code says it was not */
         if (got < 0 || (got == 0 && lb->fp->errcode)) {
-            b->len = last;
-            b->nlines = count_lines(b->text, b->len);
-            lb->lineno += b->nlines;
-            int64_t at = break_line(r);
-            block_fail(b,
-                       gas_err_set(GAS_EINVAL,
-                                   "line %lld: the file is corrupt or truncated "
-                                   "(decompression failed)",
-                                   (long long)(at > lb->lineno + 1 ? at : lb->lineno + 1)));
+            int64_t at = whole_lines_only(lb, b, last), brk = break_line(r);
+            block_fail(b, gas_err_set(GAS_EINVAL,
+                                      "line %lld: the file is corrupt or truncated "
+                                      "(decompression failed)",
+                                      (long long)(brk > at ? brk : at)));
             return;
         }
         if (got == 0) {
@@ -346,12 +355,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
     if (lb->eof) {
         if (b->len > last) { /* a last line without its newline */
             if (b->len - last > lb->max) {
-                b->len = last;
-                b->nlines = count_lines(b->text, b->len);
-                lb->lineno += b->nlines;
-                block_fail(b,
-                           gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes (the max_line_bytes setting)",
-                                       (long long)lb->lineno + 1, lb->max));
+                too_long(lb, b, last);
                 return;
             }
             block_room(b, 1);
@@ -416,8 +420,8 @@ struct owriter {
     size_t lens[NBUF], cap;
     int head, count, fill; /* queued: head .. head+count-1; being filled: fill */
     int done, err, started;
-    int no_thread; /* the writer thread could not be started: the caller writes */
-    int why; /* errno of the failed write */
+    int no_thread;   /* the writer thread could not be started: the caller writes */
+    int why;         /* errno of the failed write */
     int direct;      /* 1: O_DIRECT on, -1: refused or not wanted, 0: not yet */
     int64_t written; /* bytes written to fd */
     pthread_t th;
@@ -496,8 +500,7 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, int thread,
-                 struct owriter **out)
+int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, int thread, struct owriter **out)
 {
     struct owriter *w = xcalloc(1, sizeof *w);
     w->no_thread = !thread;

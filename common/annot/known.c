@@ -19,7 +19,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define GAP 65536
+#define GAP            65536
+#define UNSORTED_STEPS 256 /* see unsorted_step */
+#define UNSORTED_CACHE (16 << 20)
 
 struct known {
     const struct source_def *def;
@@ -44,8 +46,8 @@ struct known {
     int head, count, cap;
     int has_pending;
     int64_t seeks;
-    int64_t *empty_from; /* by tid: no record at or after (seek_to), or INT64_MAX */
-    int64_t steps_back;  /* contig switches and steps back of the input (unsorted_step) */
+    int64_t *empty_from;      /* by tid: no record at or after (seek_to), or INT64_MAX */
+    int64_t steps_back;       /* contig switches and steps back of the input (unsorted_step) */
     const struct known *like; /* a clone: the index and contig names are like's */
     struct stat file;         /* what was opened (kept between runs) */
 };
@@ -205,26 +207,38 @@ int known_styles(const struct known *k)
     return k->styles;
 }
 
-int known_open(const struct source_def *def, struct known **out)
+/* A reader with its file opened (k->fp), no window yet; NULL with the error set. */
+static struct known *new_reader(const struct source_def *def)
 {
-    *out = NULL;
-    struct source_def *d = (struct source_def *)def; /* header facts are filled in */
     struct known *k = xcalloc(1, sizeof *k);
     k->def = def;
     k->tid = -1;
     k->cap = 16;
     k->ring = xcalloc((size_t)k->cap, sizeof *k->ring);
+    k->fp = bgzf_open(def->file, "r");
+    if (!k->fp) {
+        gas_err_set(GAS_ENOTFOUND, "source [%s]: cannot open %s", def->name, def->file);
+        free(k->ring);
+        free(k);
+        return NULL;
+    }
+    lb_init(&k->lb, k->fp, 64u << 10, 1u << 20); /* a BGZF block per refill */
+    return k;
+}
+
+int known_open(const struct source_def *def, struct known **out)
+{
+    *out = NULL;
+    struct source_def *d = (struct source_def *)def; /* header facts are filled in */
+    struct known *k = new_reader(def);
+    if (!k)
+        return GAS_ENOTFOUND;
     int rc = 0;
-    k->fp = bgzf_open(d->file, "r");
-    if (!k->fp)
-        rc = gas_err_set(GAS_ENOTFOUND, "source [%s]: cannot open %s", d->name, d->file);
-    else if (bgzf_compression(k->fp) != bgzf)
+    if (bgzf_compression(k->fp) != bgzf)
         rc = gas_err_set(GAS_EINVAL,
                          "source [%s]: %s is not bgzip-compressed (bgzip it and "
                          "index it with tabix -p vcf)",
                          d->name, d->file);
-    if (!rc)
-        lb_init(&k->lb, k->fp, 64u << 10, 1u << 20); /* a BGZF block per refill */
     if (!rc) {
         k->tbx = tbx_index_load3(d->file, NULL, 0);
         if (!k->tbx)
@@ -250,26 +264,16 @@ int known_open(const struct source_def *def, struct known **out)
 int known_clone(const struct known *k, struct known **out)
 {
     *out = NULL;
-    struct known *c = xcalloc(1, sizeof *c);
-    c->def = k->def;
+    struct known *c = new_reader(k->def);
+    if (!c)
+        return GAS_ENOTFOUND;
     c->like = k;
-    c->tid = -1;
-    c->cap = 16;
-    c->ring = xcalloc((size_t)c->cap, sizeof *c->ring);
     c->tbx = k->tbx;
     c->canons = k->canons;
     c->names = k->names;
     c->ncanons = k->ncanons;
     c->styles = k->styles;
     memcpy(c->vparts, k->vparts, sizeof c->vparts);
-    c->fp = bgzf_open(k->def->file, "r");
-    if (!c->fp) {
-        int rc = gas_err_set(GAS_ENOTFOUND, "source [%s]: cannot open %s", k->def->name,
-                             k->def->file);
-        known_free(c);
-        return rc;
-    }
-    lb_init(&c->lb, c->fp, 64u << 10, 1u << 20);
     c->done = 1; /* positioned by the index at the first query */
     *out = c;
     return 0;
@@ -299,6 +303,9 @@ static void known_rewind(struct known *k)
     k->skipping = 0;
     k->last_q = k->last_p = 0;
     k->seeks = 0;
+    if (k->steps_back >= UNSORTED_STEPS) /* counted per run: the next may be sorted */
+        bgzf_set_cache_size(k->fp, 0);
+    k->steps_back = 0;
     lb_reset(&k->lb);
 }
 
@@ -523,8 +530,6 @@ static int keep_pending(struct known *k, struct kentry *e)
  * to blocks it has read: past UNSORTED_STEPS of those, decompressed blocks are kept
  * (htslib's block cache, UNSORTED_CACHE bytes). 100,000 shuffled records against a
  * genome-wide source: 4.9 s without it, 0.5 s with; a sorted input never needs it. */
-#define UNSORTED_STEPS 256
-#define UNSORTED_CACHE (16 << 20)
 static void unsorted_step(struct known *k)
 {
     if (++k->steps_back == UNSORTED_STEPS)

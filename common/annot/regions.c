@@ -89,8 +89,8 @@ struct region_set {
     int nslots;
     int64_t *hits; /* query scratch (a region set is used by one thread) */
     int hcap;
-    int styles;      /* contig naming styles seen (1 << CS_...) */
-    int64_t *counts; /* records per name, when counting (region_count_names) */
+    int styles;                    /* contig naming styles seen (1 << CS_...) */
+    int64_t *counts;               /* records per name, when counting (region_count_names) */
     const struct region_set *base; /* a view (region_view): the intervals and names are base's */
     struct stat file;              /* what was loaded (kept between runs) */
 };

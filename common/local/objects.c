@@ -230,8 +230,8 @@ static int place(struct local_be *lb, const char *bucket, const char *key, struc
 }
 
 /* The new rows of several objects (meta_write with an etag each) in one transaction. */
-static int meta_write_many(struct local_be *lb, const char *bucket, int n,
-                           const char *const *keys, const struct staged *sg)
+static int meta_write_many(struct local_be *lb, const char *bucket, int n, const char *const *keys,
+                           const struct staged *sg)
 {
     if (n == 1)
         return meta_write(lb, bucket, keys[0], sg[0].size, sg[0].etag);
