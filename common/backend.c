@@ -64,6 +64,16 @@ int backend_sync(struct gas_backend *be)
     return be->ops->sync ? be->ops->sync(be) : 0;
 }
 
+int backend_group_begin(struct gas_backend *be)
+{
+    return be->ops->group ? be->ops->group(be, 1) : 0;
+}
+
+int backend_group_end(struct gas_backend *be)
+{
+    return be->ops->group ? be->ops->group(be, 0) : 0;
+}
+
 void backend_interrupt(struct gas_backend *be)
 {
     atomic_store(&be->interrupted, 1);

@@ -407,12 +407,14 @@ out:
     return r;
 }
 
-/* The held jobs' COMPLETED, one after another (lazily: backend_sync makes them durable
- * together); r[i] says what becomes of each message, ok[i] if it is COMPLETED now. */
+/* The held jobs' COMPLETED, as one group of writes (lazily: backend_sync makes them
+ * durable); r[i] says what becomes of each message, ok[i] if it is COMPLETED now. */
 static void complete_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe_result *r, int *ok)
 {
     const char *rb = cfg_str(ctx->cfg, CFG_RESULTS_BUCKET);
+    struct gas_backend *be = ctx->app->be;
     backend_lazy(1);
+    int grouped = backend_group_begin(be) == 0;
     for (int i = 0; i < t->nheld; i++) {
         struct held_job *h = t->held[i];
         log_ctx_job(h->job.job_id);
@@ -426,15 +428,62 @@ static void complete_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe
         r[i] = rc && rc != GAS_ECONFLICT ? PIPE_RETRY : PIPE_ACK;
         ok[i] = !rc;
     }
+    log_ctx_job(NULL);
+    if (grouped && backend_group_end(be)) {
+        log_warn("annotate", "completing %d jobs: %s (they will be retried)", t->nheld,
+                 gas_errmsg());
+        for (int i = 0; i < t->nheld; i++)
+            if (ok[i])
+                ok[i] = 0, r[i] = PIPE_RETRY;
+    }
+    backend_lazy(0);
+}
+
+/* Each COMPLETED job's result published, as one group of writes (lazily: a publish undone
+ * by a power loss is undone with the later delete of its request, which comes back and
+ * publishes again); one that is not goes back to its message's retry. */
+static void publish_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe_result *r,
+                        const int *ok)
+{
+    struct gas_backend *be = ctx->app->be;
+    int n = 0;
+    for (int i = 0; i < t->nheld; i++)
+        n += ok[i];
+    if (!n)
+        return;
+    fault_point("annotate.before_publish");
+    backend_lazy(1);
+    int grouped = backend_group_begin(be) == 0;
+    for (int i = 0; i < t->nheld; i++) {
+        struct held_job *h = t->held[i];
+        if (!ok[i])
+            continue;
+        log_ctx_job(h->job.job_id);
+        free(h->job.s3_key_result_file);
+        h->job.s3_key_result_file = xstrdup(h->rkey);
+        char *body = msg_result(&h->job);
+        if (app_publish(ctx->app, ctx->app->results, body)) {
+            log_warn("annotate", "%s (the message will publish again)", gas_errmsg());
+            r[i] = PIPE_RETRY;
+        }
+        free(body);
+    }
+    log_ctx_job(NULL);
+    if (grouped && backend_group_end(be)) {
+        log_warn("annotate", "publishing %d results: %s (the messages will publish again)", n,
+                 gas_errmsg());
+        for (int i = 0; i < t->nheld; i++)
+            if (ok[i])
+                r[i] = PIPE_RETRY;
+    }
     backend_lazy(0);
 }
 
 /* The end of a batch: every held job's result, count log and JSON stored at once (the
  * local backend syncs them together: two syncs of the file system for the whole batch,
  * when there are several), then each COMPLETED and the lot made durable with one sync,
- * then each result published (lazily: a publish undone by a power loss is undone with the
- * later delete of its request, which comes back and publishes again), then each message
- * settled. A batch of one job costs what one job always did. */
+ * then each result published, then each message settled. The COMPLETEDs are one group of
+ * writes (one transaction on the local backend), and the publishes another. */
 void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
 {
     struct annot_thread *t = ctx->local;
@@ -471,24 +520,17 @@ void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
     }
     for (int i = 0; i < n; i++) {
         struct held_job *h = t->held[i];
+        if (!ok[i])
+            continue;
         log_ctx_job(h->job.job_id);
-        if (ok[i]) {
-            log_info("annotate", "job COMPLETED: %lld records, %lld known (%.3f s)",
-                     (long long)h->st->records, (long long)h->st->known, h->st->seconds);
-            metrics_job_done(gas_now() - (double)h->job.submit_time, h->st->records,
-                             h->st->seconds);
-            fault_point("annotate.before_publish");
-            free(h->job.s3_key_result_file);
-            h->job.s3_key_result_file = xstrdup(h->rkey);
-            char *body = msg_result(&h->job);
-            backend_lazy(1);
-            if (app_publish(ctx->app, ctx->app->results, body)) {
-                log_warn("annotate", "%s (the message will publish again)", gas_errmsg());
-                r[i] = PIPE_RETRY;
-            }
-            backend_lazy(0);
-            free(body);
-        }
+        log_info("annotate", "job COMPLETED: %lld records, %lld known (%.3f s)",
+                 (long long)h->st->records, (long long)h->st->known, h->st->seconds);
+        metrics_job_done(gas_now() - (double)h->job.submit_time, h->st->records, h->st->seconds);
+    }
+    publish_all(ctx, t, r, ok);
+    for (int i = 0; i < n; i++) {
+        struct held_job *h = t->held[i];
+        log_ctx_job(h->job.job_id);
         empty_dir(h->dir);
         inflight_remove(h->job.job_id);
         runner_settle(ctx, b, h->msg, r[i]);

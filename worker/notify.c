@@ -171,8 +171,8 @@ static int outbox_place(struct notify_thread *t, const char *dir)
 }
 
 /* The end of a batch: the outbox notices written meanwhile made durable together, then
- * each job marked notified (lazily: undone by a power loss, the notice is written again)
- * and its message settled. */
+ * the jobs marked notified, as one group of writes (lazily: undone by a power loss, the
+ * notice is written again), then the messages settled. */
 void notify_batch_end(struct pipe_ctx *ctx, struct batch *b)
 {
     struct notify_thread *t = ctx->local;
@@ -181,25 +181,40 @@ void notify_batch_end(struct pipe_ctx *ctx, struct batch *b)
     char *dir = outbox_dir(ctx->cfg);
     int rc = outbox_place(t, dir);
     char why[512];
+    enum pipe_result r[QUEUE_MAX_BATCH];
     snprintf(why, sizeof why, "%s", rc ? gas_errmsg() : "");
+    backend_lazy(1);
+    int grouped = backend_group_begin(ctx->app->be) == 0;
     for (int i = 0; i < t->nheld; i++) {
         struct held_mail *h = &t->held[i];
         log_ctx_job(h->job_id);
-        enum pipe_result r = PIPE_ACK;
+        r[i] = PIPE_ACK;
         if (rc) {
             log_error("notify", "email for %s not written: %s", h->job_id, why);
             job_notify_failed(ctx->app->jobs, h->job_id, why);
-            gas_err_set(rc, "%s", why);
-            r = pipe_result_of(rc);
+            r[i] = pipe_result_of(rc);
         } else {
             log_info("notify", "email for %s written to %s", h->job_id, h->path);
-            backend_lazy(1);
             job_notified(ctx->app->jobs, h->job_id, NULL);
-            backend_lazy(0);
         }
+    }
+    log_ctx_job(NULL);
+    if (grouped && backend_group_end(ctx->app->be) && !rc) {
+        snprintf(why, sizeof why, "recording %d notices: %s", t->nheld, gas_errmsg());
+        log_warn("notify", "%s (the messages come back)", why);
+        rc = GAS_EBUSY; /* the notices are written: the next try only records them */
+        for (int i = 0; i < t->nheld; i++)
+            r[i] = PIPE_RETRY;
+    }
+    backend_lazy(0);
+    for (int i = 0; i < t->nheld; i++) {
+        struct held_mail *h = &t->held[i];
+        log_ctx_job(h->job_id);
+        if (rc)
+            gas_err_set(rc, "%s", why); /* the reason of a retry or dead letter */
         if (h->tmp[0])
             unlink(h->tmp);
-        runner_settle(ctx, b, h->msg, r);
+        runner_settle(ctx, b, h->msg, r[i]);
         free(h->job_id);
         free(h->tmp);
         free(h->path);

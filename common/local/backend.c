@@ -39,6 +39,12 @@ static int l_sync(struct gas_backend *be)
     return ldb_sync_all(local_of(be)->db);
 }
 
+static int l_group(struct gas_backend *be, int begin)
+{
+    struct ldb *db = local_of(be)->db;
+    return begin ? ldb_group_begin(db) : ldb_group_end(db);
+}
+
 static const struct backend_ops local_ops = {
     .table = local_table_open,
     .queue = local_queue_open,
@@ -48,6 +54,7 @@ static const struct backend_ops local_ops = {
     .create_topic = local_topic_create,
     .create_bucket = local_bucket_create,
     .sync = l_sync,
+    .group = l_group,
     .close = l_close,
 };
 

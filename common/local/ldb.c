@@ -86,16 +86,28 @@ int ldb_exec(sqlite3 *conn, const char *sql)
     return rc == SQLITE_OK ? 0 : ldb_fail(conn, rc, "database");
 }
 
+/* This thread's group (ldb_group_begin): its database, the connection holding the group's
+ * transaction, and whether an ldb_begin inside it has its savepoint open. */
+static _Thread_local struct ldb *grp_db;
+static _Thread_local sqlite3 *grp_conn;
+static _Thread_local int grp_sp;
+
 int ldb_begin(sqlite3 *conn)
 {
-    return ldb_exec(conn, "BEGIN IMMEDIATE");
+    if (conn != grp_conn)
+        return ldb_exec(conn, "BEGIN IMMEDIATE");
+    int rc = ldb_exec(conn, "SAVEPOINT w");
+    grp_sp = !rc;
+    return rc;
 }
 
 int ldb_commit(sqlite3 *conn)
 {
-    int rc = ldb_exec(conn, "COMMIT");
+    int rc = ldb_exec(conn, conn == grp_conn ? "RELEASE w" : "COMMIT");
     if (rc)
         ldb_rollback(conn);
+    else if (conn == grp_conn)
+        grp_sp = 0;
     return rc;
 }
 
@@ -188,8 +200,47 @@ static int busy_wait(void *arg, int n)
 
 void ldb_rollback(sqlite3 *conn)
 {
+    if (conn == grp_conn) { /* only what ldb_begin started: the group goes on */
+        if (grp_sp)
+            sqlite3_exec(conn, "ROLLBACK TO w; RELEASE w", NULL, NULL, NULL);
+        grp_sp = 0;
+        return;
+    }
     if (!sqlite3_get_autocommit(conn))
         sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int ldb_group_begin(struct ldb *db)
+{
+    if (grp_db)
+        return gas_err_set(GAS_EINTERNAL, "a group of writes is open already on this thread");
+    sqlite3 *conn = ldb_get(db);
+    if (!conn)
+        return gas_err_set(GAS_EBUSY, "no database connection");
+    int rc = ldb_exec(conn, "BEGIN IMMEDIATE");
+    if (rc) {
+        ldb_put(db, conn);
+        return rc;
+    }
+    grp_db = db;
+    grp_conn = conn;
+    grp_sp = 0;
+    return 0;
+}
+
+int ldb_group_end(struct ldb *db)
+{
+    if (grp_db != db)
+        return gas_err_set(GAS_EINTERNAL, "no group of writes is open on this thread");
+    sqlite3 *conn = grp_conn;
+    grp_db = NULL;
+    grp_conn = NULL;
+    grp_sp = 0;
+    int rc = sqlite3_get_autocommit(conn) /* SQLite rolled it back (an I/O error, full) */
+                 ? gas_err_set(GAS_EIO, "the group of writes was rolled back by the database")
+                 : ldb_commit(conn);
+    ldb_put(db, conn);
+    return rc;
 }
 
 /* Prepared statements are kept per connection and SQL text (preparing costs more than
@@ -428,6 +479,8 @@ void ldb_close(struct ldb *db)
 
 sqlite3 *ldb_get(struct ldb *db)
 {
+    if (db == grp_db)
+        return grp_conn;
     pthread_mutex_lock(&db->lock);
     sqlite3 *conn = db->nfree ? db->free_conns[--db->nfree] : NULL;
     pthread_mutex_unlock(&db->lock);
@@ -448,6 +501,8 @@ void ldb_put(struct ldb *db, sqlite3 *conn)
     if (!conn)
         return;
     ldb_rollback(conn);
+    if (conn == grp_conn)
+        return; /* the group's: kept until ldb_group_end */
     pthread_mutex_lock(&db->lock);
     if (db->nfree == db->cap) {
         db->cap = db->cap ? db->cap * 2 : 8;

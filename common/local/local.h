@@ -32,6 +32,13 @@ void ldb_rollback(sqlite3 *conn);
  * never tearing it and never keeping a later commit without it. */
 /* Makes every commit so far durable, lazy ones included (one group sync); 0 or a gas_err. */
 int ldb_sync_all(struct ldb *db);
+/* A group of this thread's writes as one transaction (backend_group_begin): from
+ * ldb_group_begin, ldb_get on this thread hands out the group's connection, holding the
+ * write lock; ldb_begin/commit/rollback become a savepoint of it (a failed write undoes
+ * only its own); ldb_group_end commits the lot (synced as any commit: unless lazy) or, on
+ * an error, none of it. */
+int ldb_group_begin(struct ldb *db);
+int ldb_group_end(struct ldb *db);
 /* Prepares sql (or hands out the one kept for this connection), or sets a gas_err message
  * and returns NULL; give it back with ldb_done (reset, kept for the next ldb_prep). */
 sqlite3_stmt *ldb_prep(sqlite3 *conn, const char *sql);

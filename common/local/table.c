@@ -46,7 +46,26 @@ static int read_item(sqlite3 *c, struct tbl *t, const char *key, cJSON **item)
     return err;
 }
 
-static int write_item(sqlite3 *c, struct tbl *t, const cJSON *item, int if_absent)
+/* How write_item writes: a new item only (if_absent), whatever is there replaced, or an
+ * existing item's row updated in place, its index column too (UPDATE_IDX) or not: an
+ * index whose column is left out of the UPDATE is not touched (one page write less). */
+enum write_mode { PUT_NEW, PUT_ANY, UPDATE, UPDATE_IDX };
+
+static const char *const write_sql[] = {
+    [PUT_NEW] = "INSERT INTO items(tbl, k, idx, body, w, wu, mseq) VALUES(?1, ?2, ?3, ?4, "
+                "?5, ?6, (SELECT coalesce(max(mseq), 0) + 1 FROM items WHERE tbl = ?1)) "
+                "ON CONFLICT DO NOTHING",
+    [PUT_ANY] = "INSERT OR REPLACE INTO items(tbl, k, idx, body, w, wu, mseq) VALUES(?1, "
+                "?2, ?3, ?4, ?5, ?6, (SELECT coalesce(max(mseq), 0) + 1 FROM items "
+                "WHERE tbl = ?1))",
+    [UPDATE] = "UPDATE items SET body = ?4, w = ?5, wu = ?6, mseq = (SELECT coalesce(max(mseq), "
+               "0) + 1 FROM items WHERE tbl = ?1) WHERE tbl = ?1 AND k = ?2",
+    [UPDATE_IDX] = "UPDATE items SET idx = ?3, body = ?4, w = ?5, wu = ?6, mseq = (SELECT "
+                   "coalesce(max(mseq), 0) + 1 FROM items WHERE tbl = ?1) WHERE tbl = ?1 AND "
+                   "k = ?2",
+};
+
+static int write_item(sqlite3 *c, struct tbl *t, const cJSON *item, enum write_mode mode)
 {
     char *body = json_print(item);
     if (strlen(body) > MAX_ITEM_BYTES) {
@@ -54,14 +73,7 @@ static int write_item(sqlite3 *c, struct tbl *t, const cJSON *item, int if_absen
         return gas_err_set(GAS_ETOOBIG, "%s: item over %d bytes", t->name, MAX_ITEM_BYTES);
     }
     /* mseq: the table's next change number (see tbl_changes); w, wu: the due index */
-    const char *sql =
-        if_absent ? "INSERT INTO items(tbl, k, idx, body, w, wu, mseq) VALUES(?1, ?2, ?3, ?4, "
-                    "?5, ?6, (SELECT coalesce(max(mseq), 0) + 1 FROM items WHERE tbl = ?1)) "
-                    "ON CONFLICT DO NOTHING"
-                  : "INSERT OR REPLACE INTO items(tbl, k, idx, body, w, wu, mseq) VALUES(?1, "
-                    "?2, ?3, ?4, ?5, ?6, (SELECT coalesce(max(mseq), 0) + 1 FROM items "
-                    "WHERE tbl = ?1))";
-    sqlite3_stmt *st = ldb_prep(c, sql);
+    sqlite3_stmt *st = ldb_prep(c, write_sql[mode]);
     if (!st) {
         free(body);
         return GAS_EIO;
@@ -69,7 +81,7 @@ static int write_item(sqlite3 *c, struct tbl *t, const cJSON *item, int if_absen
     const char *idx = t->index_attr ? json_str(item, t->index_attr) : NULL;
     sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, json_str(item, t->key_attr), -1, SQLITE_STATIC);
-    if (idx)
+    if (idx && mode != UPDATE)
         sqlite3_bind_text(st, 3, idx, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
     const char *watch = json_str(item, TBL_WATCH);
@@ -81,9 +93,12 @@ static int write_item(sqlite3 *c, struct tbl *t, const cJSON *item, int if_absen
     int rc = sqlite3_step(st), err = 0;
     if (rc != SQLITE_DONE)
         err = ldb_fail(c, rc, "write item");
-    else if (if_absent && sqlite3_changes(c) == 0)
+    else if (mode == PUT_NEW && sqlite3_changes(c) == 0)
         err = gas_err_set(GAS_ECONFLICT, "%s: an item with %s %s exists already", t->name,
                           t->key_attr, json_str(item, t->key_attr));
+    else if (mode >= UPDATE && sqlite3_changes(c) != 1)
+        err = gas_err_set(GAS_EIO, "%s: item %s vanished while being updated", t->name,
+                          json_str(item, t->key_attr));
     ldb_done(st);
     free(body);
     return err;
@@ -104,7 +119,7 @@ static int t_put(struct tbl *t, const cJSON *item, int if_absent)
     sqlite3 *c = ldb_get(db_of(t));
     if (!c)
         return no_conn();
-    int rc = write_item(c, t, item, if_absent);
+    int rc = write_item(c, t, item, if_absent ? PUT_NEW : PUT_ANY);
     ldb_put(db_of(t), c);
     return rc;
 }
@@ -125,8 +140,13 @@ static int t_update(struct tbl *t, const char *key, const struct tbl_update *u, 
         rc = gas_err_set(GAS_ECONFLICT, "%s %s: condition failed", t->name, key);
         goto out;
     }
+    const char *idx = t->index_attr ? json_str(item, t->index_attr) : NULL;
+    char *was_idx = idx ? xstrdup(idx) : NULL;
     tbl_update_apply(u, item);
-    rc = write_item(c, t, item, 0);
+    idx = t->index_attr ? json_str(item, t->index_attr) : NULL;
+    int idx_same = (!idx && !was_idx) || (idx && was_idx && !strcmp(idx, was_idx));
+    free(was_idx);
+    rc = write_item(c, t, item, idx_same ? UPDATE : UPDATE_IDX);
     if (!rc)
         rc = ldb_commit(c);
 out:

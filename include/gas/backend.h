@@ -350,6 +350,8 @@ struct backend_ops {
     int (*create_cold)(struct gas_backend *be, const char *thaw_topic);
     /* optional: makes this process's lazy writes so far durable (backend_sync) */
     int (*sync)(struct gas_backend *be);
+    /* optional: opens (begin 1) or commits (begin 0) this thread's group of writes */
+    int (*group)(struct gas_backend *be, int begin);
     void (*close)(struct gas_backend *be);
 };
 
@@ -403,6 +405,17 @@ int backend_lazy_now(void);
 /* Makes every write of this process so far durable (those made lazily too): the end of a
  * group of lazy writes, one sync for all of them. */
 int backend_sync(struct gas_backend *be);
+
+/* A group of this thread's table, queue and topic writes made as one (the local backend:
+ * one transaction, one commit, so a batch of jobs costs one write of each page it touches
+ * instead of one per job). Between backend_group_begin and backend_group_end, a write that
+ * fails undoes only itself; the ones that succeed take effect only when backend_group_end
+ * returns 0 (durable then, unless lazy); when it fails, none of them did. For short runs of
+ * writes only: the group holds the database's write lock (other writers wait). A backend
+ * without groups (AWS) makes each write as it comes, and both calls return 0. When
+ * backend_group_begin fails, the writes are made one by one. */
+int backend_group_begin(struct gas_backend *be);
+int backend_group_end(struct gas_backend *be);
 
 /* The backends this build knows, in registry order (NULL-terminated names). */
 const char *const *backend_names(void);

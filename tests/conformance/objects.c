@@ -167,8 +167,39 @@ static void download_links(void)
     free(b);
 }
 
+/* Files handed over (move): a job's outputs, several at once and one alone. Head gives
+ * each its size and MD5 (the local backend computes the MD5 at the first head, not at the
+ * store), and a key stored again has the new file's. */
+static void moved_files(void)
+{
+    struct objs *o = cf_be()->objs;
+    char *b = cf_bucket(), md5[6][33];
+    const char *src[6],
+        *keys[5] = {"gas/u/j1~a.annot.vcf", "gas/u/j1~a.count.log", "gas/u/j1~a.count.log.json",
+                    "gas/u/j2~b.annot.vcf", "gas/u/j2~b.count.log"};
+    for (int i = 0; i < 6; i++)
+        src[i] = random_file(1000 + (size_t)i * 4099, md5[i]);
+    CHECK_OK(objs_put_files(o, b, 5, keys, src, 1));
+    struct obj_info info;
+    for (int i = 0; i < 5; i++) {
+        CHECK_OK(objs_head(o, b, keys[i], &info));
+        CHECK_INT(info.size, 1000 + i * 4099);
+        CHECK_STR(info.etag, md5[i]);
+    }
+    CHECK_OK(objs_put_files(o, b, 1, &keys[0], &src[5], 1)); /* the first again, new content */
+    CHECK_OK(objs_head(o, b, keys[0], &info));
+    CHECK_INT(info.size, 1000 + 5 * 4099);
+    CHECK_STR(info.etag, md5[5]);
+    char *dst = xasprintf("%s/out", t_tmpdir());
+    CHECK_OK(objs_get_file(o, b, keys[3], dst));
+    CHECK_OK(objs_head(o, b, keys[3], &info)); /* the row the first head wrote */
+    CHECK_STR(info.etag, md5[3]);
+    free(dst);
+    free(b);
+}
+
 const struct t_case cf_objects_cases[] = {
     T(large_object_in_parts), T(download_links),      T(put_get_head_copy_delete),
-    T(empty_object),          T(unsafe_keys_refused),
+    T(empty_object),          T(unsafe_keys_refused), T(moved_files),
 };
 const int cf_objects_n = sizeof cf_objects_cases / sizeof *cf_objects_cases;

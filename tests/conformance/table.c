@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct tbl *fresh_table(void)
 {
@@ -368,8 +369,75 @@ static void changes_since_mark(void)
     tbl_close(t);
 }
 
+/* A group of writes (backend_group_begin/end, as a batch of jobs completes): a failed
+ * conditional update inside it undoes only itself, the group's own writes are read back
+ * inside it, and after its end every other write is there, an index change too. */
+static void group_of_writes(void)
+{
+    struct tbl *t = fresh_table();
+    struct queue *q = cf_queue(30, 5);
+    if (!t || !q)
+        return;
+    for (int i = 0; i < 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "g%d", i);
+        cJSON *a = item(id, "u1", "RUNNING");
+        CHECK_OK(tbl_put(t, a, 1));
+        cJSON_Delete(a);
+    }
+    struct gas_backend *be = cf_be();
+    CHECK_OK(backend_group_begin(be));
+    struct tbl_update u;
+    tbl_update_init(&u); /* g0: done */
+    tbl_update_if_str(&u, "job_status", TBL_EQ, "RUNNING");
+    tbl_update_set_str(&u, "job_status", "COMPLETED");
+    CHECK_OK(tbl_update(t, "g0", &u, NULL));
+    tbl_update_release(&u);
+    tbl_update_init(&u); /* g1: a condition that fails */
+    tbl_update_if_str(&u, "job_status", TBL_EQ, "PENDING");
+    tbl_update_set_str(&u, "job_status", "FAILED");
+    CHECK_RC(tbl_update(t, "g1", &u, NULL), GAS_ECONFLICT);
+    tbl_update_release(&u);
+    tbl_update_init(&u); /* g2: moves to another user (the index attribute) */
+    tbl_update_set_str(&u, "user_id", "u2");
+    CHECK_OK(tbl_update(t, "g2", &u, NULL));
+    tbl_update_release(&u);
+    CHECK_OK(queue_send(q, "{\"job_id\":\"g0\"}", 0, NULL));
+    cJSON *got = NULL;
+    CHECK_OK(tbl_get(t, "g0", &got)); /* its own write, inside the group */
+    CHECK_STR(json_str(got, "job_status"), "COMPLETED");
+    cJSON_Delete(got);
+    CHECK_OK(backend_group_end(be));
+
+    CHECK_OK(tbl_get(t, "g0", &got));
+    CHECK_STR(json_str(got, "job_status"), "COMPLETED");
+    cJSON_Delete(got);
+    CHECK_OK(tbl_get(t, "g1", &got));
+    CHECK_STR(json_str(got, "job_status"), "RUNNING");
+    cJSON_Delete(got);
+    struct tbl_page pg = {0};
+    CHECK_OK(tbl_query(t, "u2", NULL, 10, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 1);
+    CHECK_STR(json_str(cJSON_GetArrayItem(pg.items, 0), "job_id"), "g2");
+    tbl_page_release(&pg);
+    CHECK_OK(tbl_query(t, "u1", NULL, 10, &pg));
+    CHECK_INT(cJSON_GetArraySize(pg.items), 2);
+    tbl_page_release(&pg);
+    struct queue_msg m[1];
+    int n = 0;
+    CHECK_OK(queue_receive(q, 1, 5, -1, m, &n));
+    CHECK_INT(n, 1);
+    if (n)
+        queue_msg_release(&m[0]);
+    /* an end with no group open is refused (a backend without groups has nothing to end) */
+    CHECK_RC(backend_group_end(be), strcmp(be->name, "local") ? 0 : GAS_EINTERNAL);
+    queue_close(q);
+    tbl_close(t);
+}
+
 const struct t_case cf_table_cases[] = {
     T(put_get_conflict),           T(conditional_update), T(query_and_scan_pages), T(missing_table),
     T(concurrent_compare_and_set), T(due_index),          T(changes_since_mark),
+    T(group_of_writes),
 };
 const int cf_table_n = sizeof cf_table_cases / sizeof *cf_table_cases;
