@@ -429,6 +429,7 @@ static void complete_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe
         ok[i] = !rc;
     }
     log_ctx_job(NULL);
+    fault_point("annotate.completing"); /* crash tests: the group's writes not committed */
     if (grouped && backend_group_end(be)) {
         log_warn("annotate", "completing %d jobs: %s (they will be retried)", t->nheld,
                  gas_errmsg());
