@@ -39,7 +39,7 @@ static void summary(const struct annot_stats *st, int logged)
             in_genes += st->loc[i].records;
     fprintf(stderr, "gas annotate: %lld records", (long long)st->records);
     if (st->nloc)
-        fprintf(stderr, ", %lld in genes (%.1f%%)", (long long)in_genes,
+        fprintf(stderr, ", %lld in genes (%.1f%%: exonic or intronic)", (long long)in_genes,
                 pct(in_genes, st->records));
     int known_sources = 0;
     for (int i = 0; i < st->nsources; i++)

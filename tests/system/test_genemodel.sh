@@ -34,6 +34,11 @@ pct() { field "$1" "$2" | awk '{n++; if ($0 != ".") k++} END {printf "%.1f", n ?
 for f in test free_1 free_2 premium_1 premium_2 premium_3; do
   check "$f.vcf annotated with the default sources" 0 gas annotate "$SAMPLES/$f.vcf" -o "$f.out.vcf" --no-log
 done
+# the terminal's summary counts as "in genes" the exonic and intronic records, and says so
+sum=$(gas annotate "$SAMPLES/test.vcf" -o test.sum.vcf --no-log 2>&1 >/dev/null | grep '^gas annotate:')
+ng=$(field test.sum.vcf GENE_LOC | grep -cE '^(exonic|intronic)$')
+check_out "test.vcf: the summary's $ng records in genes are the exonic and intronic ones" 0 \
+  ", $ng in genes \([0-9.]+%: exonic or intronic\)" echo "$sum"
 # measured when written: GENE on 67.7% (test), 76.2% (free_1), 11.0% (free_2 taken as GRCh37);
 # GENE_LOC on all. free_2, premium_1 and premium_3 are NCBI36 by their headers
 # (##reference=1000GenomesPilot-NCBI36, human_b36_both.fasta): with no NCBI36 sources they
