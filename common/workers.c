@@ -38,6 +38,8 @@ void worker_rec_from_json(const cJSON *it, double now, int64_t interval, struct 
     copy(w->id, sizeof w->id, json_str(it, "worker_id"));
     copy(w->host, sizeof w->host, json_str(it, "host"));
     copy(w->status, sizeof w->status, json_str(it, "status"));
+    const char *problem = json_str(it, "problem");
+    snprintf(w->problem, sizeof w->problem, "%s", problem ? problem : "");
     json_int(it, "pid", &w->pid);
     json_int(it, "started", &w->started);
     json_int(it, "heartbeat", &w->heartbeat);

@@ -23,6 +23,8 @@ static cJSON *worker_json(const struct worker_rec *w)
     cJSON_AddNumberToObject(o, "heartbeat_age", w->age);
     cJSON_AddNumberToObject(o, "done", (double)w->done);
     cJSON_AddNumberToObject(o, "failed", (double)w->failed);
+    if (w->problem[0])
+        cJSON_AddStringToObject(o, "problem", w->problem);
     return o;
 }
 
@@ -46,6 +48,9 @@ static void print_workers(const struct worker_rec *v, int n, int json)
         printf("%-32s %-8s %10s %7lld %7lld  %s\n", v[i].id, worker_state_name(v[i].state), age,
                (long long)v[i].done, (long long)v[i].failed, cli_time(v[i].started, t, sizeof t));
     }
+    for (int i = 0; i < n; i++)
+        if (v[i].problem[0] && v[i].state == WORKER_ALIVE)
+            printf("problem on %s: %s\n", v[i].id, v[i].problem);
 }
 
 int cmd_workers(struct cli *c)

@@ -37,6 +37,7 @@ static void workers(struct gas_app *app, struct snapshot *s)
         w->done = v[i].done;
         w->failed = v[i].failed;
         w->state = v[i].state;
+        snprintf(w->problem, sizeof w->problem, "%s", v[i].problem);
     }
     free(v);
 }
@@ -122,6 +123,8 @@ cJSON *snapshot_json(const struct snapshot *s)
         cJSON_AddNumberToObject(o, "heartbeat_age", s->taken - (double)w->heartbeat);
         cJSON_AddNumberToObject(o, "done", (double)w->done);
         cJSON_AddNumberToObject(o, "failed", (double)w->failed);
+        if (w->problem[0])
+            cJSON_AddStringToObject(o, "problem", w->problem);
         cJSON_AddItemToArray(ws, o);
     }
     cJSON *js = cJSON_AddObjectToObject(j, "jobs");
@@ -149,6 +152,9 @@ void snapshot_print(const struct snapshot *s, FILE *out)
         fprintf(out, "%-32s %-8s %8.0fs %7lld %7lld\n", s->w[i].id,
                 worker_state_name(s->w[i].state), s->taken - (double)s->w[i].heartbeat,
                 (long long)s->w[i].done, (long long)s->w[i].failed);
+    for (int i = 0; i < s->nworkers; i++)
+        if (s->w[i].problem[0] && s->w[i].state == WORKER_ALIVE)
+            fprintf(out, "problem on %s: %s\n", s->w[i].id, s->w[i].problem);
     fprintf(out, "\njobs %lld: PENDING %lld, RUNNING %lld, COMPLETED %lld, FAILED %lld\n",
             (long long)s->jobs, (long long)s->by_status[0], (long long)s->by_status[1],
             (long long)s->by_status[2], (long long)s->by_status[3]);

@@ -23,7 +23,8 @@ struct snap_queue {
 struct snap_worker {
     char id[96], host[64], status[16];
     int64_t pid, started, heartbeat, done, failed;
-    enum worker_state state; /* alive, stopped or lost (gas/workers.h) */
+    enum worker_state state;          /* alive, stopped or lost (gas/workers.h) */
+    char problem[WORKER_PROBLEM_MAX]; /* what it says is wrong ("": nothing) */
 };
 
 struct snapshot {

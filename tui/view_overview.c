@@ -64,14 +64,18 @@ static int workers(struct console *c, const struct model *m, int y, int room)
             continue; /* stopped workers give way when space is short */
         const struct snap_worker *w = &s->w[i];
         char a[16];
-        int pair = m->snap.w[i].state == WORKER_ALIVE  ? C_OK
-                   : m->snap.w[i].state == WORKER_LOST ? C_BAD
-                                                       : C_DIM;
+        int trouble = w->state == WORKER_ALIVE && w->problem[0];
+        int pair = trouble                              ? C_BUSY
+                   : m->snap.w[i].state == WORKER_ALIVE ? C_OK
+                   : m->snap.w[i].state == WORKER_LOST  ? C_BAD
+                                                        : C_DIM;
         ui_attr(c, pair, 1);
         ui_put(y++, 0, "  %-7s %-32.32s beat %4s  done %lld  failed %lld",
                worker_state_name(m->snap.w[i].state), w->id,
                ui_age_text(s->taken - (double)w->heartbeat, a, sizeof a), (long long)w->done,
                (long long)w->failed);
+        if (trouble && shown + 1 < room)
+            ui_put(y++, 4, "problem: %s", w->problem), shown++;
         ui_attr(c, pair, 0);
         shown++;
     }

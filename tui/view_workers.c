@@ -1,6 +1,10 @@
-/* view_workers: every gasd that recorded itself, alive (green), lost (red: no heartbeat
- * for 3 intervals, e.g. killed) or stopped (dim: a clean exit). */
+/* view_workers: every gasd that recorded itself, alive (green; yellow when it reports a
+ * problem, e.g. annotation sources it cannot load: the PROBLEM column, and the selected
+ * worker's whole text under the list), lost (red: no heartbeat for 3 intervals, e.g.
+ * killed) or stopped (dim: a clean exit). */
 #include "console.h"
+
+#include <curses.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +47,23 @@ static int c_up(const struct model *m, int a, int b)
 {
     return cmp_int(W(m, b)->started, W(m, a)->started);
 }
+static int c_problem(const struct model *m, int a, int b)
+{
+    return strcmp(W(m, a)->problem, W(m, b)->problem);
+}
 
-enum { COL_STATE, COL_ID, COL_SHORT, COL_HOST, COL_PID, COL_BEAT, COL_UP, COL_DONE, COL_FAILED };
+enum {
+    COL_STATE,
+    COL_ID,
+    COL_SHORT,
+    COL_HOST,
+    COL_PID,
+    COL_BEAT,
+    COL_UP,
+    COL_DONE,
+    COL_FAILED,
+    COL_PROBLEM
+};
 static const struct column cols[] = {
     [COL_STATE] = {"STATE", 7, 0, 0, 0, c_state},
     [COL_ID] = {"WORKER", 36, 100, 0, 0, c_id},
@@ -55,6 +74,7 @@ static const struct column cols[] = {
     [COL_UP] = {"UP", 5, 80, 0, 1, c_up},
     [COL_DONE] = {"DONE", 6, 0, 0, 1, c_done},
     [COL_FAILED] = {"FAILED", 6, 60, 0, 1, c_failed},
+    [COL_PROBLEM] = {"PROBLEM", 0, 0, 0, 0, c_problem},
 };
 
 static int count(const struct model *m)
@@ -79,19 +99,31 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     case COL_BEAT: ui_age_text(m->snap.taken - (double)w->heartbeat, buf, n); break;
     case COL_UP: ui_age_text(m->snap.taken - (double)w->started, buf, n); break;
     case COL_DONE: snprintf(buf, n, "%lld", (long long)w->done); break;
-    default: snprintf(buf, n, "%lld", (long long)w->failed); break;
+    case COL_FAILED: snprintf(buf, n, "%lld", (long long)w->failed); break;
+    default: snprintf(buf, n, "%s", w->state == WORKER_ALIVE ? w->problem : ""); break;
     }
+}
+
+static int has_problem(const struct snap_worker *w)
+{
+    return w->state == WORKER_ALIVE && w->problem[0];
 }
 
 static int pair(const struct model *m, int row)
 {
-    return m->snap.w[row].state == WORKER_ALIVE  ? C_OK
-           : m->snap.w[row].state == WORKER_LOST ? C_BAD
-                                                 : C_DIM;
+    return has_problem(W(m, row))                 ? C_BUSY
+           : m->snap.w[row].state == WORKER_ALIVE ? C_OK
+           : m->snap.w[row].state == WORKER_LOST  ? C_BAD
+                                                  : C_DIM;
+}
+
+static const char *extra(const struct model *m, int row, int i)
+{
+    return i == 0 && has_problem(W(m, row)) ? W(m, row)->problem : NULL;
 }
 
 const struct list_type worker_rows = {
-    "workers", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_STATE, 0, NULL,
+    "workers", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_STATE, 0, extra,
 };
 
 static struct ui_list *list(struct console *c)
@@ -104,9 +136,41 @@ static void on_model(struct console *c, const struct model *m)
     list_sync(list(c), m, NULL);
 }
 
+/* Lines of at most width characters, broken at spaces: the next line's start, or NULL. */
+static const char *wrap(const char *p, int width, int *len)
+{
+    int n = (int)strlen(p);
+    *len = n;
+    if (n <= width)
+        return NULL;
+    *len = width;
+    for (int i = width; i > width / 2; i--)
+        if (p[i] == ' ') {
+            *len = i;
+            break;
+        }
+    return p + *len + (p[*len] == ' ');
+}
+
+/* The selected worker's problem, whole, under the list (up to 4 lines). */
 static void draw(struct console *c, const struct model *m, int y, int h)
 {
-    list_draw(c, list(c), m, y, h);
+    int cur = list_current(list(c));
+    const char *p = cur >= 0 && has_problem(W(m, cur)) ? W(m, cur)->problem : NULL;
+    int lines = 0, width = COLS - 9, len;
+    for (const char *q = p; q && width > 10 && lines < 4; q = wrap(q, width, &len))
+        lines++;
+    if (h - lines < 4)
+        lines = 0;
+    list_draw(c, list(c), m, y, h - lines);
+    ui_attr(c, C_BUSY, 1);
+    const char *q = p;
+    for (int i = 0; i < lines && q; i++) {
+        const char *next = wrap(q, width, &len);
+        ui_put(y + h - lines + i, i ? 9 : 0, "%s%.*s", i ? "" : "problem: ", len, q);
+        q = next;
+    }
+    ui_attr(c, C_BUSY, 0);
     if (!m->snap.nworkers)
         ui_put(y + 2, 2, "no worker has recorded itself: start gasd");
 }

@@ -16,6 +16,7 @@
 #include "gas/log.h"
 #include "gas/msg.h"
 #include "gas/util.h"
+#include "gas/workers.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -133,13 +134,17 @@ static void sources_decide(const struct cfg *cfg)
         return;
     struct annot_catalog *c = NULL;
     if (load_sources(cfg, &c)) {
-        log_warn("annotate",
+        char why[WORKER_PROBLEM_MAX];
+        snprintf(why, sizeof why,
                  "annotation sources changed but cannot be loaded (%s); still using the ones "
                  "loaded before",
                  gas_errmsg());
+        log_warn("annotate", "%s", why);
+        registry_problem(why);
         annot_catalog_rewatch(sources_now->cat);
         return;
     }
+    registry_problem(NULL);
     shared_release(sources_now);
     sources_now = xcalloc(1, sizeof *sources_now);
     sources_now->cat = c;

@@ -7,11 +7,23 @@
 #include "gas/log.h"
 #include "gas/util.h"
 
+#include "gas/workers.h"
+
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 static int64_t started;
+static pthread_mutex_t problem_lock = PTHREAD_MUTEX_INITIALIZER;
+static char problem[WORKER_PROBLEM_MAX];
+
+void registry_problem(const char *why)
+{
+    pthread_mutex_lock(&problem_lock);
+    snprintf(problem, sizeof problem, "%s", why ? why : "");
+    pthread_mutex_unlock(&problem_lock);
+}
 
 static cJSON *item(struct worker *w, const char *status)
 {
@@ -24,6 +36,10 @@ static cJSON *item(struct worker *w, const char *status)
     cJSON_AddNumberToObject(j, "started", (double)started);
     cJSON_AddNumberToObject(j, "heartbeat", (double)gas_now_s());
     cJSON_AddStringToObject(j, "status", status);
+    pthread_mutex_lock(&problem_lock);
+    if (problem[0])
+        cJSON_AddStringToObject(j, "problem", problem);
+    pthread_mutex_unlock(&problem_lock);
     for (int p = 0; p < npipelines; p++) {
         char key[64];
         snprintf(key, sizeof key, "done_%s", pipelines[p].name);

@@ -135,6 +135,10 @@ int worker_config_check(const struct cfg *cfg);
 /* The workers table: register, heartbeat, and the final state. */
 int registry_start(struct worker *w);
 void registry_beat(struct worker *w, const char *status);
+/* What is wrong with this gasd that an admin should know without reading its log (the
+ * annotation sources changed and cannot be loaded): recorded in its workers item as
+ * "problem" from the next heartbeat (gas workers, gas status, the console); NULL: none. */
+void registry_problem(const char *why);
 
 /* Prometheus metrics (worker/metrics.c): serve /metrics on addr ([HOST:]PORT, loopback
  * when HOST is left out; "" = off) until metrics_stop; counters the pipelines add to. */

@@ -17,6 +17,9 @@ struct gas_app;
 
 enum worker_state { WORKER_ALIVE, WORKER_STOPPED, WORKER_LOST };
 
+/* The longest problem text a worker records (worker/registry.c). */
+#define WORKER_PROBLEM_MAX 300
+
 /* Heartbeats a worker may miss before it is lost. */
 #define WORKER_LOST_BEATS 3
 
@@ -25,7 +28,8 @@ struct worker_rec {
     int64_t pid, started, heartbeat;   /* epoch seconds */
     int64_t done, failed;              /* messages, summed over the pipelines */
     enum worker_state state;
-    double age; /* seconds since the heartbeat */
+    double age;                       /* seconds since the heartbeat */
+    char problem[WORKER_PROBLEM_MAX]; /* what gasd says is wrong with it ("": nothing) */
 };
 
 /* "alive", "stopped", "lost". */
