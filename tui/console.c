@@ -213,8 +213,8 @@ static int scroll_view(struct console *c, enum action a)
     }
     if (*top < 0)
         *top = 0;
-    if (c->view == V_DETAIL && c->detail_log && *top == 0)
-        *top = -1; /* "top" while following: stay at the first line */
+    if (c->view == V_DETAIL && c->detail_log) /* G follows the log again; any other stops */
+        c->detail_follow = a == ACT_BOTTOM;
     return K_REDRAW;
 }
 

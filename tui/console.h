@@ -220,7 +220,8 @@ struct console {
     struct pending pending;
     /* detail */
     char detail_job[40];
-    int detail_log;    /* 1: the whole count log, following */
+    int detail_log;    /* 1: the whole count log */
+    int detail_follow; /* with detail_log: kept at its end as it grows (G; g/k/PgUp stop it) */
     char *detail_text; /* the count log or the failure */
     char detail_text_job[40];
     int detail_text_status;

@@ -135,6 +135,7 @@ void console_open_detail(struct console *c, const struct model *m, const char *j
     c->view = V_DETAIL;
     c->scroll[V_DETAIL] = 0;
     c->detail_log = 0;
+    c->detail_follow = 0;
     fetch(c, m->jobs_version);
 }
 
@@ -353,8 +354,10 @@ static void draw(struct console *c, const struct model *m, int y, int h)
 {
     build(c, m->snap.taken);
     int *top = &c->scroll[V_DETAIL], rows = d.nlines > h ? h - 1 : h; /* + where we are */
-    if (c->detail_log && d.log && *top == 0 && d.nlines > rows)
+    if (c->detail_log && d.log && c->detail_follow && d.nlines > rows)
         *top = d.nlines - rows; /* following: the end of the log */
+    else if (c->detail_log && d.nlines > rows && *top >= d.nlines - rows)
+        c->detail_follow = 1; /* scrolled down to the end: following again */
     if (*top > d.nlines - rows)
         *top = d.nlines - rows;
     if (*top < 0)
@@ -392,6 +395,7 @@ static int key_(struct console *c, const struct model *m, enum action a)
     switch (a) {
     case ACT_LOG:
         c->detail_log = !c->detail_log;
+        c->detail_follow = c->detail_log;
         c->scroll[V_DETAIL] = 0;
         console_say(c, 0, "%s",
                     c->detail_log ? "the whole count log, following the job (l: summary)"

@@ -48,6 +48,18 @@ console() { # console SESSION WIDTH HEIGHT [ENV=... ] [-- ARGS]
   done
   wait_screen '^GAS \[' "$s" 15
 }
+# wait_redraws N [SESSION]: until the screen has changed N times (a view showing ages,
+# such as a job's detail, changes at every refresh); 1 if not within 10 s per change
+wait_redraws() {
+  local n=$1 s=${2:-c} seen=0 was now i
+  was=$(screen "$s")
+  for ((i = 0; i < 100 * n * T && seen < n; i++)); do
+    now=$(screen "$s")
+    [ "$now" != "$was" ] && seen=$((seen + 1)) && was=$now
+    sleep 0.1
+  done
+  [ "$seen" -ge "$n" ] || { echo "    the screen did not change $n times"; return 1; }
+}
 # the line of the list cursor: the one drawn in reverse video
 cursor_line() { screen_e "${1:-c}" | tail -n +3 | grep -E $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m' | head -1 |
   sed -E $'s/\e\\[[0-9;]*m//g'; }

@@ -65,6 +65,17 @@ expect "long values wrap at spaces, never inside a word (${broken:-none broken})
 press c detail l
 expect "l: the whole log" wait_screen '^  +MT +1141'
 expect "... and says so" wait_screen '^the whole count log, following the job'
+expect "the whole log at 80x24: at its end (following)" wait_screen 'lines [0-9]+-([0-9]+)/\1( |$)'
+press c detail g
+expect "g: its top" wait_screen 'lines 1-[0-9]+/'
+expect "the console refreshes (the detail's ages change)" wait_redraws 2
+expect "... and it stays there across refreshes (g stops following)" wait_screen 'lines 1-[0-9]+/' c 1
+press c detail j
+expect "j: one line down" wait_screen 'lines 2-[0-9]+/'
+wait_redraws 2
+expect "... and it stays there" wait_screen 'lines 2-[0-9]+/' c 1
+press c detail G
+expect "G: the end again" wait_screen 'lines [0-9]+-([0-9]+)/\1( |$)'
 press c detail l
 expect "l again: the summary" wait_screen "^the count log's summary"
 expect "... without the chromosome lines" sh -c "! $TM capture-pane -p -t c | grep -qE '^ +MT +1141'"
