@@ -10,10 +10,12 @@
 #include "gas/util.h"
 #include "gas/version.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------ the table */
 
@@ -401,6 +403,35 @@ int cli_fail(const char *cmd, int rc)
 {
     fprintf(stderr, "gas %s: %s\n", cmd, gas_errmsg());
     return rc == GAS_EINVAL ? 2 : 1;
+}
+
+/* path as the admin would type it: ./x under the current directory, ~/x under $HOME */
+static const char *short_path(const char *path, char *buf, size_t n)
+{
+    char cwd[PATH_MAX];
+    const char *home = getenv("HOME");
+    size_t l;
+    if (getcwd(cwd, sizeof cwd) && (l = strlen(cwd)) > 1 && !strncmp(path, cwd, l) &&
+        path[l] == '/')
+        snprintf(buf, n, ".%s", path + l);
+    else if (home && (l = strlen(home)) > 1 && !strncmp(path, home, l) && path[l] == '/')
+        snprintf(buf, n, "~%s", path + l);
+    else
+        snprintf(buf, n, "%s", path);
+    return buf;
+}
+
+void cli_where(const struct cfg *cfg, const char *backend, char *buf, size_t n)
+{
+    if (!strcmp(backend, "aws")) {
+        const char *ep = cfg_str(cfg, CFG_AWS_ENDPOINT);
+        snprintf(buf, n, "aws %s %s", cfg_str(cfg, CFG_AWS_REGION), *ep ? ep : "(AWS endpoints)");
+        return;
+    }
+    char dir[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+    const char *d = cfg_str(cfg, CFG_DATA_DIR), *conf = cfg_file(cfg);
+    snprintf(buf, n, "local %s %s%s", short_path(realpath(d, dir) ? dir : d, a, sizeof a),
+             conf ? "config " : "(no config file)", conf ? short_path(conf, b, sizeof b) : "");
 }
 
 const char *cli_time(int64_t t, char *buf, size_t n)

@@ -70,6 +70,10 @@ struct gas_app *cli_app(const struct cfg *cfg, const char *cmd);
 /* Prints "gas CMD: <this thread's error>" and returns the exit code for rc (1, or 2 for
  * a usage-like error). */
 int cli_fail(const char *cmd, int rc);
+/* What a command points at, as the console's header and gas status say it: "local
+ * ./gas-data config ~/gas.conf" (the data directory, the config file read, or "(no config
+ * file)"), or "aws REGION ENDPOINT". Paths as the admin would type them (./x, ~/x). */
+void cli_where(const struct cfg *cfg, const char *backend, char *buf, size_t n);
 /* "2026-11-22 12:00:00" (UTC) or "-" for 0. */
 const char *cli_time(int64_t t, char *buf, size_t n);
 /* An age in seconds as "42s", "5m", "3h", "2d". */

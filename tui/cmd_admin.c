@@ -9,6 +9,7 @@
 #include "gas/topology.h"
 #include "gas/util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +22,27 @@ int cmd_status(struct cli *c)
         return 1;
     struct snapshot *s = xcalloc(1, sizeof *s);
     int rc = snapshot_collect(app, s, 1);
+    char where[2 * PATH_MAX + 64];
+    cli_where(c->cfg, app->be->name, where, sizeof where);
     if (json) {
         cJSON *j = snapshot_json(s);
+        cJSON *sys = cJSON_AddObjectToObject(j, "system");
+        cJSON_AddStringToObject(sys, "backend", app->be->name);
+        if (!strcmp(app->be->name, "local")) {
+            char dir[PATH_MAX];
+            const char *d = cfg_str(c->cfg, CFG_DATA_DIR);
+            cJSON_AddStringToObject(sys, "data_dir", realpath(d, dir) ? dir : d);
+        }
+        if (cfg_file(c->cfg))
+            cJSON_AddStringToObject(sys, "config", cfg_file(c->cfg));
+        else
+            cJSON_AddNullToObject(sys, "config");
         char *t = cJSON_Print(j);
         printf("%s\n", t);
         free(t);
         cJSON_Delete(j);
     } else {
+        printf("system: %s\n\n", where);
         snapshot_print(s, stdout);
     }
     free(s);

@@ -480,39 +480,6 @@ static int run_console(struct console *c)
     return 0;
 }
 
-/* path as the admin would type it: ./x under the current directory, ~/x under $HOME */
-static const char *short_path(const char *path, char *buf, size_t n)
-{
-    char cwd[PATH_MAX];
-    const char *home = getenv("HOME");
-    size_t l;
-    if (getcwd(cwd, sizeof cwd) && (l = strlen(cwd)) > 1 && !strncmp(path, cwd, l) &&
-        path[l] == '/')
-        snprintf(buf, n, ".%s", path + l);
-    else if (home && (l = strlen(home)) > 1 && !strncmp(path, home, l) && path[l] == '/')
-        snprintf(buf, n, "~%s", path + l);
-    else
-        snprintf(buf, n, "%s", path);
-    return buf;
-}
-
-/* The header's "what it points at": the backend, the data directory and the config file
- * that was read (cfg_file, as gas config names it), or that there is none. */
-static void where(struct console *c, const struct cfg *cfg)
-{
-    if (!strcmp(c->app->be->name, "aws")) {
-        const char *ep = cfg_str(cfg, CFG_AWS_ENDPOINT);
-        snprintf(c->where, sizeof c->where, "aws %s %s", cfg_str(cfg, CFG_AWS_REGION),
-                 *ep ? ep : "(AWS endpoints)");
-        return;
-    }
-    char dir[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
-    const char *d = cfg_str(cfg, CFG_DATA_DIR), *conf = cfg_file(cfg);
-    snprintf(c->where, sizeof c->where, "local %s %s%s",
-             short_path(realpath(d, dir) ? dir : d, a, sizeof a),
-             conf ? "config " : "(no config file)", conf ? short_path(conf, b, sizeof b) : "");
-}
-
 static int start(struct console *c, struct cfg *cfg)
 {
     c->cfg = cfg;
@@ -523,7 +490,7 @@ static int start(struct console *c, struct cfg *cfg)
     c->app = cli_app(cfg, "console");
     if (!c->app)
         return 1;
-    where(c, cfg);
+    cli_where(cfg, c->app->be->name, c->where, sizeof c->where);
     list_init(&c->lists[V_JOBS], &jobs_list);
     list_init(&c->lists[V_USERS], &user_rows_list);
     list_init(&c->lists[V_DEAD], &dead_list);

@@ -88,6 +88,10 @@ check_out "--config after the command" 0 '^gas_job_requests' gas status --config
 check_out "--config before the command" 0 '^gas_job_requests' gas --config ../site/gas.conf status
 check_out "--config=FILE" 0 '^gas_job_requests' gas status --config=../site/gas.conf
 check_out "GAS_CONFIG" 0 '^gas_job_requests' env GAS_CONFIG=../site/gas.conf gas status
+check_out "gas status first says which system it reads: the data_dir and config, from here" 0 \
+  "^system: local $WORK/site/state config $WORK/site/gas.conf\$" gas status --config ../site/gas.conf
+check_out "... and in its JSON" 0 "^$WORK/site/state $WORK/site/gas.conf\$" sh -c \
+  "gas status --json --config ../site/gas.conf | python3 -c 'import json,sys; s=json.load(sys.stdin)[\"system\"]; print(s[\"data_dir\"], s[\"config\"])'"
 check_out "gas config names the file" 0 "^# config file: $WORK/site/gas.conf" gas config --config ../site/gas.conf
 check_out "relative data_dir shown resolved" 0 "^data_dir = \"$WORK/site/state\"  # \.\./site/gas\.conf:1" \
   gas config --config ../site/gas.conf
