@@ -88,6 +88,33 @@ static int dlq_list(struct queue *q, cJSON *json)
     return 0;
 }
 
+/* The dead letter of q whose id is msg_id or starts with it (at least 6 characters, as
+ * the console and gas dlq list show 8), among its 100 oldest: its full id (the caller's),
+ * or NULL when none is (the id is then tried as it is); GAS_EINVAL when several are. */
+#define DLQ_PREFIX_MIN 6
+static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
+{
+    *full = NULL;
+    struct queue_msg m[100];
+    int n = 0, rc = queue_dead_list(q, 100, m, &n), found = 0;
+    size_t len = strlen(msg_id);
+    for (int i = 0; !rc && i < n; i++) {
+        if (!strcmp(m[i].id, msg_id) || (len >= DLQ_PREFIX_MIN && !strncmp(m[i].id, msg_id, len))) {
+            if (found++ == 0)
+                *full = xstrdup(m[i].id);
+        }
+    }
+    for (int i = 0; i < n; i++)
+        queue_msg_release(&m[i]);
+    if (!rc && found > 1) {
+        free(*full);
+        *full = NULL;
+        rc = gas_err_set(GAS_EINVAL, "%s is the start of %d dead letters' ids: give more of it",
+                         msg_id, found);
+    }
+    return rc;
+}
+
 /* Lists (json: into it) or redrives (msg_id: one) the dead letters of every queue, or of
  * the one named only; returns the exit code. */
 static int dlq_each(struct cli *c, const char *only, const char *msg_id, cJSON *json, int *total)
@@ -109,7 +136,12 @@ static int dlq_each(struct cli *c, const char *only, const char *msg_id, cJSON *
         }
         if (!rc && redrive) {
             int moved = 0;
-            rc = queue_redrive(q, msg_id, &moved);
+            char *full = NULL;
+            if (msg_id)
+                rc = dlq_resolve(q, msg_id, &full);
+            if (!rc)
+                rc = queue_redrive(q, full ? full : msg_id, &moved);
+            free(full);
             *total += moved;
         } else if (!rc) {
             rc = dlq_list(q, json);

@@ -43,4 +43,8 @@ check_out "redrive one dead letter by its id" 0 '^1 message redriven' gas dlq re
 expect "the redriven notice sends the email" wait_file "$GAS_DATA_DIR/outbox/$J.eml" 30
 expect "the dead letter is gone" sh -c "! gas dlq list | grep -qF -- '$R'"
 check_out "unknown message id is an error" 1 "no dead letter nope" gas dlq redrive gas_job_requests nope
+check_out "a dead letter by the first 8 characters of its id (what the console shows)" 0 \
+  '^1 message redriven' gas dlq redrive gas_job_requests "${ID:0:8}"
+check_out "... fewer than 6 are not taken as the start of an id" 1 "no dead letter ${ID:0:5}" \
+  gas dlq redrive gas_job_requests "${ID:0:5}"
 finish_pipeline dlq
