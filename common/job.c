@@ -75,6 +75,13 @@ const struct job_model *job_model(void)
     return &model;
 }
 
+int job_attr_is_time(const char *attr)
+{
+    size_t n = strlen(attr);
+    return (n > 5 && !strcmp(attr + n - 5, "_time")) || !strcmp(attr, "lease_until") ||
+           !strcmp(attr, TBL_WATCH_UNTIL) || !strcmp(attr, "created") || !strcmp(attr, "updated");
+}
+
 const char *job_attr(enum job_field f)
 {
     return (unsigned)f < JF_COUNT ? job_model()->attr[f] : "?";

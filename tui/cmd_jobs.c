@@ -320,7 +320,7 @@ static int show(struct cli *c, struct gas_app *app, struct job *job, cJSON *item
             char t[32];
             if (cJSON_IsString(f))
                 printf("%-24s %s\n", f->string, f->valuestring);
-            else if (cJSON_IsNumber(f) && strstr(f->string, "time"))
+            else if (cJSON_IsNumber(f) && job_attr_is_time(f->string))
                 printf("%-24s %.0f (%s UTC)\n", f->string, f->valuedouble,
                        cli_time((int64_t)f->valuedouble, t, sizeof t));
             else if (cJSON_IsNumber(f))

@@ -81,9 +81,7 @@ static void add_wrapped(const char *label, const char *text)
 
 static int is_time(const char *name)
 {
-    size_t n = strlen(name);
-    return (n > 5 && !strcmp(name + n - 5, "_time")) || !strcmp(name, "lease_until") ||
-           !strcmp(name, "created") || !strcmp(name, "updated");
+    return job_attr_is_time(name);
 }
 
 static void fetch_log(struct console *c)

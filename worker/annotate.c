@@ -566,8 +566,11 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
         if (job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
             strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id)) {
             r = PIPE_RETRY; /* another live worker has it */
-            gas_err_set(GAS_EBUSY, "job is RUNNING on worker %s (lease until %lld)",
-                        job->worker_id ? job->worker_id : "?", (long long)job->lease_until);
+            char until[32];
+            gas_iso8601(job->lease_until, until, sizeof until);
+            gas_err_set(GAS_EBUSY, "job is RUNNING on worker %s (lease until %s, in %lld s)",
+                        job->worker_id ? job->worker_id : "?", until,
+                        (long long)(job->lease_until - gas_now_s()));
             break;
         }
         if (!job->s3_inputs_bucket || !job->s3_key_input_file || !job->input_file_name) {

@@ -107,6 +107,9 @@ int job_model_configure(const struct cfg *cfg);
 const struct job_model *job_model(void);
 /* The item attribute of a field in this deployment ("results_file_archive_id", ...). */
 const char *job_attr(enum job_field f);
+/* 1 if a job item's attribute holds a time (epoch seconds): shown as UTC by gas show and
+ * the console (submit_time, complete_time, ..., lease_until, watch_until). */
+int job_attr_is_time(const char *attr);
 
 /* Reads an item in any shape GAS's Python code writes, through the model's attribute
  * names. Missing required attributes (job_id, user_id, job_status) or values of the

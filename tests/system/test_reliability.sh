@@ -111,6 +111,12 @@ phase() { # NAME FAULT LOGPATTERN WANT_STATE
     gasd >> "$WORK/phase.log" 2>&1 &
   local pid=$!
   for ((i = 0; i < 300; i++)); do grep -qE -- "$pat" "$WORK/phase.log" && break; sleep 0.1; done
+  if [ "$name" = annotate ]; then # RUNNING: a lease and a watch deadline, shown as times
+    check_out "gas show: a RUNNING job's lease_until as a UTC time" 0 \
+      '^lease_until +[0-9]+ \([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC\)$' gas show "$j"
+    check_out "gas show: its watch_until too" 0 \
+      '^watch_until +[0-9]+ \([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC\)$' gas show "$j"
+  fi
   kill -TERM $pid
   local t0; t0=$(date +%s.%N)
   wait $pid; local rc=$?
