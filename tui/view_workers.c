@@ -15,9 +15,14 @@ static int cmp_int(int64_t a, int64_t b)
 {
     return a < b ? -1 : a > b;
 }
+/* alive, then lost (what needs a look), then stopped, as gas workers lists them */
+static int state_rank(enum worker_state st)
+{
+    return st == WORKER_ALIVE ? 0 : st == WORKER_LOST ? 1 : 2;
+}
 static int c_state(const struct model *m, int a, int b)
 {
-    return (int)m->snap.w[a].state - (int)m->snap.w[b].state;
+    return state_rank(m->snap.w[a].state) - state_rank(m->snap.w[b].state);
 }
 static int c_id(const struct model *m, int a, int b)
 {

@@ -58,6 +58,8 @@ expect "gas top -b says the same" \
 stop_gasd
 expect "SIGTERM: the worker is listed as stopped" wait_screen '^  stopped ' c 20
 expect "stopped is dim (blue)" drawn_with '34' '  stopped '
+expect "sorted by state: the lost worker (needs a look) above the stopped one" \
+  sh -c "$TM capture-pane -p -t c | grep -E '^ *(lost|stopped) ' | head -1 | grep -q lost"
 press c workers 1
 expect "overview counts the workers by state" wait_screen 'WORKERS  0 alive  1 lost  1 stopped'
 finish_pipeline console_health
