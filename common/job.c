@@ -75,6 +75,12 @@ const struct job_model *job_model(void)
     return &model;
 }
 
+int job_error_permanent(int status, const char *error)
+{
+    return status == JOB_FAILED && error && *error && strncmp(error, "gave up after", 13) &&
+           !strstr(error, "cancelled");
+}
+
 int job_attr_is_time(const char *attr)
 {
     size_t n = strlen(attr);

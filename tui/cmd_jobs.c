@@ -423,6 +423,11 @@ static int retry(struct cli *c, struct gas_app *app, struct job *job, cJSON *ite
     int rc = app_retry(app, job->job_id);
     if (!rc)
         printf("job %s is PENDING, request sent\n", job->job_id);
+    if (!rc && job_error_permanent((int)job->job_status, job->error))
+        fprintf(stderr,
+                "gas retry: note: it failed on its input (%s): it fails again unless the "
+                "input changes\n",
+                job->error);
     return rc;
 }
 

@@ -87,7 +87,36 @@ int cmd_users_list(struct cli *c)
     return code;
 }
 
-/* upgrade / downgrade USER */
+/* How many of user's jobs have their results in cold storage (ARCHIVED), by the jobs
+ * table's user index; -1 when it cannot be read. */
+static int archived_jobs(struct gas_app *app, const char *user)
+{
+    char *cursor = NULL;
+    int n = 0;
+    do {
+        struct tbl_page pg;
+        int rc = tbl_query(app->jobs, user, cursor, 1000, &pg);
+        free(cursor);
+        cursor = NULL;
+        if (rc)
+            return -1;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, pg.items)
+        {
+            struct job job;
+            if (job_from_json(it, &job) == 0) {
+                n += job.archive_state == ARCH_ARCHIVED;
+                job_release(&job);
+            }
+        }
+        cursor = pg.next ? xstrdup(pg.next) : NULL;
+        tbl_page_release(&pg);
+    } while (cursor);
+    return n;
+}
+
+/* upgrade / downgrade USER: what changed, and for an upgrade how many archived results
+ * are asked back (none: it says there is nothing to restore) */
 static int set_role(struct cli *c, enum user_role to)
 {
     const char *cmd = c->cmd->name, *user = c->args[0];
@@ -97,9 +126,19 @@ static int set_role(struct cli *c, enum user_role to)
     int rc = app_set_role(app, user, to), already = rc == GAS_ECONFLICT;
     if (already) /* asking for the role the user has is not a failure */
         rc = 0;
-    if (!rc)
-        printf("user %s is %s%s%s\n", user, user_role_name(to), already ? " already" : "",
-               to == ROLE_PREMIUM ? "; restore of archived results requested" : "");
+    if (!rc) {
+        printf("user %s is %s%s", user, user_role_name(to), already ? " already" : "");
+        int n = to == ROLE_PREMIUM ? archived_jobs(app, user) : 0;
+        if (to == ROLE_FREE)
+            printf("%s\n", already ? ": nothing changed" : "");
+        else if (n < 0)
+            printf("; restore of archived results requested\n");
+        else if (n == 0)
+            printf("; nothing archived to restore\n");
+        else
+            printf("; restore of %d archived result%s requested%s\n", n, n == 1 ? "" : "s",
+                   already ? " again" : "");
+    }
     int code = rc ? cli_fail(cmd, rc) : 0;
     app_close(app);
     return code;

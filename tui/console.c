@@ -378,10 +378,24 @@ static void draw_bottom(struct console *c)
     int y = LINES - 1;
     move(y, 0);
     clrtoeol();
-    if (c->pending.action) {
+    if (c->pending.action) { /* a question too long for one line takes the line above too */
+        const char *q = c->pending.question;
+        int len = (int)strlen(q), cut = -1;
+        for (int i = len + 6 > COLS && COLS > 20 ? COLS - 1 : -1; i > COLS / 3; i--)
+            if (q[i] == ' ') {
+                cut = i;
+                break;
+            }
         ui_attr(c, C_BUSY, 1);
         attron(A_BOLD);
-        ui_put(y, 0, "%s (y/n)", c->pending.question);
+        if (cut > 0) {
+            move(y - 1, 0);
+            clrtoeol();
+            ui_put(y - 1, 0, "%.*s", cut, q);
+            q += cut + 1;
+        }
+        int room = COLS - 6 > 0 ? COLS - 6 : 0;
+        ui_put(y, 0, "%.*s (y/n)", room, q);
         attroff(A_BOLD);
         ui_attr(c, C_BUSY, 0);
     } else if (c->filtering) {

@@ -245,12 +245,10 @@ const struct panel *console_panel(enum view v);
 void console_open_detail(struct console *c, const struct model *m, const char *job_id);
 /* Jobs (view_jobs.c, also used by the detail): why an action does not apply to a job in
  * status (buf, or NULL: it does); the y/n question (a retry of a job that failed on its
- * input says it will fail again); whether a FAILED job's error is its input's (permanent:
- * not "gave up after N attempts", not cancelled). */
+ * input says it will fail again: job_error_permanent). */
 const char *job_refusal(enum action a, int status, char *buf, size_t n);
 void job_question(enum action a, const char *what, int status, const char *error, char *q,
                   size_t n);
-int job_error_permanent(int status, const char *error);
 /* The question for u on a job's owner; 0 (and the console says why) if nothing to do. */
 int job_upgrade_question(struct console *c, const struct model *m, const char *user,
                          const char *job, char *q, size_t n);

@@ -100,11 +100,6 @@ const struct list_type jobs_list = {
     "jobs", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_AGE, 0, extra,
 };
 
-int job_error_permanent(int status, const char *error)
-{
-    return status == JOB_FAILED && error && *error && strncmp(error, "gave up after", 13) &&
-           !strstr(error, "cancelled");
-}
 
 const char *job_refusal(enum action a, int status, char *buf, size_t n)
 {
@@ -193,6 +188,15 @@ static int key_(struct console *c, const struct model *m, enum action a)
         if ((n = console_targets(c, m, l, &keys)) == 0)
             return K_HANDLED;
         const struct job_row *r = n == 1 && !l->nmarks && row >= 0 ? &m->jobs[row] : NULL;
+        int bad_input = 0; /* marked jobs that failed on their input */
+        for (int k = 0; k < n; k++)
+            for (int i = 0; i < m->njobs; i++)
+                if (!strcmp(m->jobs[i].id, keys[k])) {
+                    if (n == 1)
+                        r = &m->jobs[i];
+                    bad_input += job_error_permanent(m->jobs[i].status, m->jobs[i].error);
+                    break;
+                }
         if (r && job_refusal(a, r->status, what, sizeof what)) {
             console_say(c, 1, "%.8s: %s", r->id, what);
             console_free_keys(keys, n);
@@ -200,6 +204,10 @@ static int key_(struct console *c, const struct model *m, enum action a)
         }
         describe(m, keys, n, what, sizeof what);
         job_question(a, what, r ? r->status : -1, r ? r->error : NULL, q, sizeof q);
+        if (a == ACT_RETRY && n > 1 && bad_input)
+            snprintf(q, sizeof q,
+                     "Retry %s? %d failed on %s input and fail%s again unless it changes", what,
+                     bad_input, bad_input == 1 ? "its" : "their", bad_input == 1 ? "s" : "");
         console_confirm(c, a, keys, n, q);
         console_free_keys(keys, n);
         return K_HANDLED | K_REDRAW;

@@ -110,6 +110,10 @@ const char *job_attr(enum job_field f);
 /* 1 if a job item's attribute holds a time (epoch seconds): shown as UTC by gas show and
  * the console (submit_time, complete_time, ..., lease_until, watch_until). */
 int job_attr_is_time(const char *attr);
+/* 1 if a job in status with this error failed on its input, so that a retry fails again
+ * unless the input changes (FAILED, with an error that is not "gave up after N attempts"
+ * nor a cancel). */
+int job_error_permanent(int status, const char *error);
 
 /* Reads an item in any shape GAS's Python code writes, through the model's attribute
  * names. Missing required attributes (job_id, user_id, job_status) or values of the

@@ -56,7 +56,7 @@ expect "result downloadable" gas download "$J" -o first.vcf
 expect "notified at the address in profiles" wait_file "outbox/$J.eml"
 expect "email addressed from profiles" grep -q "^To: Ann Free <ann@example.org>" "outbox/$J.eml"
 require "free user's job ARCHIVED" wait_field "$J" archive_state ARCHIVED 30
-check_out "upgrade through gas" 0 "is premium_user; restore" gas upgrade "$ANN"
+check_out "upgrade through gas: its one archived result asked back" 0 "is premium_user; restore of 1 archived result requested$" gas upgrade "$ANN"
 expect "profiles.role is premium_user" \
   test "$(pg_sql "$PG" "SELECT role FROM profiles WHERE identity_id = '$ANN'")" = premium_user
 expect "profiles.updated moved" \

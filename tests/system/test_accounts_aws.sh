@@ -60,7 +60,7 @@ expect "its subject names the file" \
   sh -c "$TOOL ses-sent '$SENDER' | grep -q 'ann@example.org.*free_1.vcf is complete'"
 expect "gasd logged SES's message id" wait_log "email for $J sent to ann@example.org by ses \(message id"
 require "free user's job ARCHIVED" wait_field "$J" archive_state ARCHIVED 30
-check_out "upgrade through gas" 0 "is premium_user; restore" gas upgrade "$ANN"
+check_out "upgrade through gas: its one archived result asked back" 0 "is premium_user; restore of 1 archived result requested$" gas upgrade "$ANN"
 expect "profiles.role is premium_user" \
   test "$(pg_sql "$PG" "SELECT role FROM profiles WHERE identity_id = '$ANN'")" = premium_user
 require "restored (archive_state NONE)" wait_field "$J" archive_state NONE 30

@@ -47,7 +47,7 @@ expect_none "gas submit checks no table, topic or queue" \
 counted env GAS_AWS_ACCOUNT_ID=123456789012 gas submit "$IN" --user ann
 at_most "gas submit with aws_account_id: at most 4 requests (no STS)" 4
 counted gas upgrade ann
-at_most "gas upgrade: at most 3 requests (role, STS, publish)" 3
+at_most "gas upgrade: at most 4 requests (role, STS, publish, the user's jobs to count the archived)" 4
 counted gas jobs
 at_most "gas jobs: at most 2 requests" 2
 J=$(gas jobs --json --limit 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["job_id"])')

@@ -107,6 +107,12 @@ check_out "GAS_CONFIG naming a missing file says so" 2 'config file /nonexistent
 check_out "dlq list of an unknown queue lists the queues" 2 'no queue nope; the queues are: gas_job_requests' \
   gas dlq list nope --config ../site/gas.conf
 check_out "--json anywhere" 0 '"user_id":[[:space:]]*"ann"' gas --json users list
+check_out "downgrade a free user: says nothing changed" 0 '^user ann is free_user already: nothing changed$' \
+  gas downgrade ann
+check_out "upgrade with nothing archived: says there is nothing to restore" 0 \
+  '^user ann is premium_user; nothing archived to restore$' gas upgrade ann
+check_out "upgrade again: premium already, nothing to restore" 0 \
+  '^user ann is premium_user already; nothing archived to restore$' gas upgrade ann
 
 # ---- job ids: unique prefixes, newest first, JSON
 VCF=${GAS_ROOT:-$PWD/..}/build/sources/demo/hapmap_exome_chr22.vcf.gz

@@ -68,4 +68,27 @@ press c jobs c
 expect "cancel asks first, naming the job" wait_screen "Cancel job $J \((ann|bob), free_1.vcf\)\? \(y/n\)"
 answer c n
 expect "n: nothing changed" wait_screen 'cancelled: nothing changed'
+
+# a job that failed on its input, marked with a cancelled one: the one question says so,
+# on two lines when it does not fit one at 80 columns, ending with (y/n)
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\tten\t.\tA\tG\t.\t.\t.\n' > bad_pos.vcf
+B=$(gas submit bad_pos.vcf --user ann)
+start_gasd
+require "the malformed input FAILED" wait_field "$B" job_status FAILED 30
+stop_gasd
+press c jobs Escape
+for id in "${B:0:8}" "${F:0:8}"; do
+  press c jobs /
+  typing c "$id"
+  press c jobs Enter
+  wait_screen "row 1/1 jobs +filter: $id" >/dev/null
+  press c jobs Space
+done
+expect "two marked" wait_screen 'marked: 2'
+press c jobs r
+expect "the question says one failed on its input and fails again" \
+  wait_screen '^Retry 2 marked jobs\? 1 failed on its input and fails again unless it$'
+expect "... (y/n) on its last line" wait_screen '^changes \(y/n\)$'
+answer c n
+expect "n: nothing retried" test "$(status_of "$B")" = FAILED
 finish_pipeline console_retry
