@@ -342,8 +342,15 @@ static void draw_header(struct console *c, const struct model *m, double now)
              m ? m->collect_seconds * 1000 : 0.0, sort, c->draw_ms);
     int room = COLS - (int)strlen(left) - 2;
     const char *r = room >= (int)strlen(right) ? right : age;
-    if (room < (int)strlen(r)) { /* the age matters more than the path */
-        left[COLS - (int)strlen(r) - 2 > 0 ? COLS - (int)strlen(r) - 2 : 0] = 0;
+    if (room < (int)strlen(r)) { /* the age matters more than the path: its middle goes */
+        int avail = COLS - (int)strlen(r) - 2, len = (int)strlen(left);
+        if (avail >= 12) {
+            int head = avail / 2, tail = avail - head - 2;
+            memmove(left + head + 2, left + len - tail, (size_t)tail + 1);
+            memcpy(left + head, "..", 2);
+        } else {
+            left[avail > 0 ? avail : 0] = 0;
+        }
         room = COLS - (int)strlen(left) - 2;
     }
     ui_put(0, 0, "%s", left);

@@ -40,6 +40,22 @@ void ui_attr(const struct console *c, int pair, int on)
     (on ? attron : attroff)(a);
 }
 
+const char *ui_elide(const char *s, int width, char *out, size_t n)
+{
+    int len = (int)strlen(s);
+    if (len <= width || width < 5) {
+        snprintf(out, n, "%.*s", width < 0 ? 0 : width, s);
+        return out;
+    }
+    if (!strchr(s, ' ')) {
+        int tail = (width - 2) / 3, head = width - 2 - tail;
+        snprintf(out, n, "%.*s..%s", head, s, s + len - tail);
+    } else {
+        snprintf(out, n, "%.*s..", width - 2, s);
+    }
+    return out;
+}
+
 void ui_put(int y, int x, const char *fmt, ...)
 {
     int w = COLS - x;

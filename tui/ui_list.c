@@ -316,8 +316,10 @@ static void draw_row(struct console *c, const struct ui_list *l, const struct mo
             continue;
         int w = column_width(t, i, fixed);
         t->cell(m, row, i, m->snap.taken, cell, sizeof cell);
-        char buf[UI_CELL + 8];
-        snprintf(buf, sizeof buf, t->cols[i].right ? "%*.*s" : "%-*.*s", w, w, cell);
+        char buf[UI_CELL + 8], fit[UI_CELL];
+        int room_w = w > 0 ? w : (int)cap - 1 - x; /* the last column: the rest of the line */
+        ui_elide(cell, room_w, fit, sizeof fit);   /* a cut is marked ".." */
+        snprintf(buf, sizeof buf, t->cols[i].right ? "%*.*s" : "%-*.*s", w, w, fit);
         size_t room = cap - 1 - (size_t)x;
         memcpy(line + x, buf, strlen(buf) < room ? strlen(buf) : room);
         x += w + 1;

@@ -100,7 +100,6 @@ const struct list_type jobs_list = {
     "jobs", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_AGE, 0, extra,
 };
 
-
 const char *job_refusal(enum action a, int status, char *buf, size_t n)
 {
     const char *name = status >= 0 ? job_status_name((enum job_status)status) : "?";

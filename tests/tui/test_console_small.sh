@@ -7,13 +7,25 @@ SUITE=console_small
 . "$(dirname "$0")/console_lib.sh"
 
 gas users add ann --email ann@example.org >/dev/null
-for i in $(seq 1 30); do gas submit "$SAMPLES/free_1.vcf" --user ann >/dev/null; done
+for i in $(seq 1 29); do gas submit "$SAMPLES/free_1.vcf" --user ann >/dev/null; done
+# a user named by an accounts database's UUID, with a long file name
+U=3f2504e0-4f89-41d3-9a0c-0305e82c3301
+gas users add "$U" --email uuid@example.org >/dev/null
+cp "$SAMPLES/free_1.vcf" a_rather_long_sample_name_2026.vcf
+gas submit a_rather_long_sample_name_2026.vcf --user "$U" >/dev/null
 console c 80 24
 press c overview 2
 require "jobs view" wait_screen 'row 1/30 jobs'
 expect "80x24: id, user, status, archive, age, file" wait_screen '^  ID +USER +STATUS +ARCHIVE +AGE.? FILE'
 expect "80x24: the id in its short form" wait_screen '^  [0-9a-f]{8} ann +PENDING +NONE +[0-9]+s free_1.vcf'
 expect "80x24: the hint names the main keys and q" wait_screen '^q quit  \? help  Enter details  r retry'
+press c jobs /
+typing c "long_sample"
+press c jobs Enter
+expect "80x24: a UUID user cut as head..tail, its file's end kept" \
+  wait_screen '^  [0-9a-f]{8} 3f2504e\.\.301 +PENDING +NONE +[0-9]+s +a_rather_long_sampl\.\._2026\.vcf'
+press c jobs Escape
+press c jobs g
 
 $TM resize-window -t c -x 50 -y 12
 for v in 1:Overview:QUEUE 2:Jobs:'ID +USER +STATUS' 3:Users:'USER.? +ROLE' 4:'Dead letters':'QUEUE +MESSAGE' 5:Workers:'STATE.? +WORKER'; do
@@ -66,5 +78,5 @@ sleep $((3 * T))
 age=$(screen | head -1 | sed -E 's/.* age ([0-9.]+)s.*/\1/')
 expect "the data refreshes under the filter prompt (age $age s)" awk -v a="$age" 'BEGIN{exit !(a < 2)}'
 press c jobs Enter
-expect "the filter is kept" wait_screen 'filter: free \(30 of 30\)'
+expect "the filter is kept (the 29 free_1.vcf jobs)" wait_screen 'filter: free \(29 of 30\)'
 finish_pipeline console_small

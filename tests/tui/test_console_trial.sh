@@ -27,6 +27,13 @@ console c 80 24
 expect "the header names the config file read" wait_screen '^GAS \[Overview\] local .* config \./gas\.conf '
 expect "... not (no config file)" sh -c "! $TM capture-pane -p -t c | head -1 | grep -q 'no config file'"
 cd "$WORK" || exit 2
+# a config deep in a long path: the header's middle goes, marked "..", the file name stays
+deep="$WORK/a/rather/deep/directory/tree/where/this/site/keeps/its/configuration"
+mkdir -p "$deep" && printf 'console_refresh = 1\ndata_dir = %s\n' "$GAS_DATA_DIR" > "$deep/gas.conf"
+console d 80 24 -- --config "$deep/gas.conf"
+expect "80 columns, a long config path: cut in its middle, \"..\" marks it, gas.conf kept" \
+  wait_screen '^GAS \[Overview\] local .*\.\..*/its/configuration/gas\.conf +age [0-9.]+s$' d
+$TM kill-session -t d
 
 # Users at 80 columns: whole emails, UUID ids told apart
 press c overview 3
