@@ -101,6 +101,7 @@ int job_fail(struct tbl *jobs, const char *job_id, const char *worker, const cha
     struct tbl_update u;
     tbl_update_init(&u);
     tbl_update_set_str(&u, A(error), why);
+    tbl_update_set_int(&u, A(fail_time), gas_now_s());
     return leave_running(jobs, job_id, worker, JOB_FAILED, &u, "fail");
 }
 
@@ -124,6 +125,7 @@ int job_retry(struct tbl *jobs, const char *job_id)
     tbl_update_init(&u);
     job_update_status(&u, JOB_FAILED, JOB_PENDING);
     tbl_update_remove(&u, A(error));
+    tbl_update_remove(&u, A(fail_time));
     tbl_update_remove(&u, A(attempts));
     tbl_update_remove(&u, A(worker_id));
     return apply(jobs, job_id, &u, "retry (only FAILED jobs are retried)");
@@ -135,6 +137,7 @@ int job_cancel(struct tbl *jobs, const char *job_id)
     tbl_update_init(&u);
     job_update_status(&u, JOB_PENDING, JOB_FAILED);
     tbl_update_set_str(&u, A(error), "cancelled by an administrator");
+    tbl_update_set_int(&u, A(fail_time), gas_now_s());
     int rc = apply(jobs, job_id, &u, "cancel");
     if (rc == GAS_ECONFLICT)
         gas_err_set(rc, "job %s is not PENDING: only PENDING jobs can be cancelled", job_id);

@@ -61,9 +61,13 @@ static void row_from_json(struct job_row *r, const cJSON *it)
     r->archive = (signed char)job_item_archive(it);
     job_item_num(it, JF_submit_time, &r->submit);
     job_item_num(it, JF_complete_time, &r->complete);
+    r->failed = 0;
+    job_item_num(it, JF_fail_time, &r->failed);
     json_int(it, "attempts", &r->attempts);
     int64_t t = 0;
     r->changed = r->complete > r->submit ? r->complete : r->submit;
+    if (r->failed > r->changed)
+        r->changed = r->failed;
     if (!job_item_num(it, JF_restore_time, &t) && t > r->changed)
         r->changed = t;
 }
@@ -410,16 +414,25 @@ static void history_add(struct model_history *h, const struct model *m)
 static void throughput(struct model *m)
 {
     const struct model_history *h = &m->hist;
-    int64_t since = (int64_t)m->snap.taken - 60, done = 0;
-    for (int i = 0; i < m->njobs; i++)
-        done += m->jobs[i].status == JOB_COMPLETED && m->jobs[i].complete > since;
+    int64_t since = (int64_t)m->snap.taken - 60, done = 0, failed = 0, untimed = 0;
+    for (int i = 0; i < m->njobs; i++) {
+        const struct job_row *r = &m->jobs[i];
+        done += r->status == JOB_COMPLETED && r->complete > since;
+        failed += r->status == JOB_FAILED && r->failed > since;
+        untimed += r->status == JOB_FAILED && !r->failed;
+    }
     m->completed_per_min = (double)done;
+    m->failed_per_min = (double)failed;
+    if (!untimed)
+        return;
+    /* jobs failed by a GAS without fail_time: the growth of the FAILED count seen here */
     int first = h->n - 1;
     while (first > 0 && h->t[first - 1] >= m->snap.taken - 60)
         first--;
     double span = h->t[h->n - 1] - h->t[first];
-    int64_t grew = h->failed[h->n - 1] - h->failed[first];
-    m->failed_per_min = span > 0 && grew > 0 ? (double)grew * 60.0 / (span < 60 ? 60 : span) : 0;
+    int64_t grew = h->failed[h->n - 1] - h->failed[first] - failed;
+    if (span > 0 && grew > 0)
+        m->failed_per_min += (double)grew * 60.0 / (span < 60 ? 60 : span);
 }
 
 /* What is wrong (the red header): work queued and no worker alive, a lost worker, dead

@@ -22,7 +22,7 @@ struct job_row {
     char id[37], user[40], file[48];
     char error[56]; /* the start of a FAILED job's error (the filter matches it) */
     signed char status, archive;
-    int64_t submit, complete, attempts, changed;
+    int64_t submit, complete, failed, attempts, changed; /* failed: its fail_time */
 };
 
 /* Job rows shared by models: refs counts the models (and the source) that hold them. */

@@ -35,6 +35,7 @@ enum user_role { ROLE_FREE, ROLE_PREMIUM };
     X(s3_key_result_file, STR, 0)                                                                  \
     X(s3_key_log_file, STR, 0)                                                                     \
     X(complete_time, NUM, 0) /* 0: not completed */                                                \
+    X(fail_time, NUM, 0)     /* when it ended FAILED (or was cancelled); gone on a retry */        \
     X(results_file_archive_id, STR, 0)                                                             \
     X(archive_state, ARCH, 0) /* absent: ARCHIVED if an archive id, else NONE */                   \
     X(retrieval_id, STR, 0)                                                                        \

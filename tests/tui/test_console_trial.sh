@@ -25,6 +25,8 @@ cd "$WORK/site" || exit 2
 require "gas config names ./gas.conf" sh -c "gas config | grep -q '^# config file: $WORK/site/gas.conf'"
 console c 80 24
 expect "the header names the config file read" wait_screen '^GAS \[Overview\] local .* config \./gas\.conf '
+expect "a console just started counts the job that failed a moment ago (its fail_time)" \
+  wait_screen 'THROUGHPUT +completed [0-9]+/min +failed [1-9][0-9]*/min'
 expect "... not (no config file)" sh -c "! $TM capture-pane -p -t c | head -1 | grep -q 'no config file'"
 cd "$WORK" || exit 2
 # a config deep in a long path: the header's middle goes, marked "..", the file name stays
