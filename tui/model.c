@@ -58,6 +58,9 @@ static void row_from_json(struct job_row *r, const cJSON *it)
         if ((unsigned char)*p < 0x20)
             *p = ' ';
     r->status = (signed char)job_status_parse(json_str(it, "job_status"));
+    const char *note = json_str(it, job_attr(JF_annotation_note));
+    r->unannotated = note && !strncmp(note, "not annotated", 13);
+    copy(r->build, sizeof r->build, json_str(it, job_attr(JF_annotation_build)));
     r->archive = (signed char)job_item_archive(it);
     job_item_num(it, JF_submit_time, &r->submit);
     job_item_num(it, JF_complete_time, &r->complete);

@@ -22,6 +22,8 @@ struct job_row {
     char id[37], user[40], file[48];
     char error[56]; /* the start of a FAILED job's error (the filter matches it) */
     signed char status, archive;
+    char unannotated; /* COMPLETED without annotation (its build has no sources: the note) */
+    char build[16];   /* annotation_build: the build it was taken to be on */
     int64_t submit, complete, failed, attempts, changed; /* failed: its fail_time */
 };
 
