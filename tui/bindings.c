@@ -151,7 +151,8 @@ void ui_hint(enum view v, int read_only, int width, char *buf, size_t n)
         width = (int)n - 1;
     for (int i = 0; i < ui_nbindings; i++) {
         const struct binding *b = &ui_bindings[i];
-        if (!b->hint || !(b->views & VB(v)) || (read_only && ui_is_change(b->action)))
+        if (!b->hint || !(b->views & VB(v)) ||
+            (read_only && (ui_is_change(b->action) || b->action == ACT_MARK)))
             continue;
         /* the words that fit, in the table's order (? lists them all) */
         size_t len = strlen(buf), add = (len ? 2 : 0) + strlen(b->label) + 1 + strlen(b->hint);

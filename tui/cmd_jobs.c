@@ -340,6 +340,9 @@ static int print_object(struct gas_app *app, const char *bucket, const char *key
 /* Fetches one of the job's result objects to path ("-": stdout). */
 static int fetch(struct gas_app *app, const struct job *job, const char *key, const char *path)
 {
+    if (job->job_status == JOB_FAILED)
+        return gas_err_set(GAS_ENOTFOUND, "job %s FAILED: no result (%s)", job->job_id,
+                           job->error ? job->error : "no reason recorded");
     if (job->job_status != JOB_COMPLETED || !key)
         return gas_err_set(GAS_ENOTFOUND, "job %s is %s: no result yet", job->job_id,
                            job_status_name(job->job_status));

@@ -1,6 +1,8 @@
 /* snapshot: see snapshot.h. */
 #include "snapshot.h"
 
+#include "cli.h"
+
 #include "gas/config.h"
 #include "gas/err.h"
 #include "gas/json.h"
@@ -148,10 +150,12 @@ void snapshot_print(const struct snapshot *s, FILE *out)
                 (long long)s->q[i].d.in_flight, (long long)s->q[i].d.delayed,
                 (long long)s->q[i].d.dead);
     fprintf(out, "\n%-32s %-8s %9s %7s %7s\n", "worker", "state", "heartbeat", "done", "failed");
-    for (int i = 0; i < s->nworkers; i++)
-        fprintf(out, "%-32s %-8s %8.0fs %7lld %7lld\n", s->w[i].id,
-                worker_state_name(s->w[i].state), s->taken - (double)s->w[i].heartbeat,
-                (long long)s->w[i].done, (long long)s->w[i].failed);
+    for (int i = 0; i < s->nworkers; i++) {
+        char age[16]; /* as gas workers says it */
+        cli_age(s->taken - (double)s->w[i].heartbeat, age, sizeof age);
+        fprintf(out, "%-32s %-8s %9s %7lld %7lld\n", s->w[i].id, worker_state_name(s->w[i].state),
+                age, (long long)s->w[i].done, (long long)s->w[i].failed);
+    }
     for (int i = 0; i < s->nworkers; i++)
         if (s->w[i].problem[0] && s->w[i].state == WORKER_ALIVE)
             fprintf(out, "problem on %s: %s\n", s->w[i].id, s->w[i].problem);

@@ -126,8 +126,11 @@ int job_upgrade_question(struct console *c, const struct model *m, const char *u
                     user);
         return 0;
     }
-    if (!u || u->role != ROLE_PREMIUM)
+    if (!u)
         snprintf(q, n, "Upgrade user %s (owner of job %.8s) to premium?", user, job);
+    else if (u->role != ROLE_PREMIUM)
+        snprintf(q, n, "Upgrade user %s (owner of job %.8s) to premium (restores %d archived)?",
+                 user, job, u->archived);
     return 1;
 }
 

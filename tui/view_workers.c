@@ -102,7 +102,11 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     case COL_HOST: snprintf(buf, n, "%s", w->host); break;
     case COL_PID: snprintf(buf, n, "%lld", (long long)w->pid); break;
     case COL_BEAT: ui_age_text(m->snap.taken - (double)w->heartbeat, buf, n); break;
-    case COL_UP: ui_age_text(m->snap.taken - (double)w->started, buf, n); break;
+    case COL_UP: /* a gone worker: how long it ran, up to its last heartbeat */
+        ui_age_text((w->state == WORKER_ALIVE ? m->snap.taken : (double)w->heartbeat) -
+                        (double)w->started,
+                    buf, n);
+        break;
     case COL_DONE: snprintf(buf, n, "%lld", (long long)w->done); break;
     case COL_FAILED: snprintf(buf, n, "%lld", (long long)w->failed); break;
     default: snprintf(buf, n, "%s", w->state == WORKER_ALIVE ? w->problem : ""); break;

@@ -587,9 +587,11 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
         inflight_add(job_id, ctx->q, ctx->msg->receipt, job->attempts);
         if (job->attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
             char why[1200];
-            snprintf(why, sizeof why, "gave up after %lld attempts%s%s",
-                     (long long)job->attempts - 1, job->error ? ": " : "",
-                     job->error ? job->error : "");
+            snprintf(why, sizeof why, "gave up after %lld attempts: %s",
+                     (long long)job->attempts - 1,
+                     job->error ? job->error
+                                : "none ended (each time the worker running it stopped "
+                                  "mid-job: killed, crashed or lost; gas workers)");
             r = fail_job(ctx, job_id, why);
         } else {
             r = work(ctx, job); /* PIPE_HELD: in flight until the batch's end */

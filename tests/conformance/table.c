@@ -436,8 +436,9 @@ static void group_of_writes(void)
 }
 
 const struct t_case cf_table_cases[] = {
-    T(put_get_conflict),           T(conditional_update), T(query_and_scan_pages), T(missing_table),
-    T(concurrent_compare_and_set), T(due_index),          T(changes_since_mark),
-    T(group_of_writes),
+    T(put_get_conflict),           T(conditional_update),
+    T(query_and_scan_pages),       T(missing_table),
+    T(concurrent_compare_and_set), T(due_index),
+    T(changes_since_mark),         T(group_of_writes),
 };
 const int cf_table_n = sizeof cf_table_cases / sizeof *cf_table_cases;

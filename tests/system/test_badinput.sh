@@ -22,6 +22,8 @@ K=$(gas submit junk.vcf --user bea)
 E=$(gas submit empty.vcf --user bea)
 expect "malformed VCF: job FAILED" wait_field "$B" job_status FAILED
 check_out "malformed VCF: reason names the line" 0 'error .*line 4: POS is not a non-negative integer' gas show "$B"
+check_out "download of a FAILED job says why there is no result" 1 \
+  "job $B FAILED: no result \(line 4: POS is not" gas download "$B" -o none.vcf
 check_out "... and when it failed (UTC)" 0 '^fail_time +[0-9]+ \([0-9-]+ [0-9:]+ UTC\)$' gas show "$B"
 check_out "gas log tells why it failed" 1 'FAILED: .*line 4' gas log "$B"
 expect "binary junk: job FAILED" wait_field "$K" job_status FAILED

@@ -31,6 +31,20 @@ for point in annotate.before_run annotate.after_upload annotate.completing annot
   stop_gasd
 done
 
+# a job whose every attempt dies with its worker: after max_attempts (3) it ends FAILED,
+# saying so rather than with an empty cause
+new_user
+J=$(submit "$SAMPLES/free_1.vcf" "$u")
+for k in 1 2 3; do
+  start_gasd GAS_FAULT=annotate.before_run
+  expect "attempt $k: gasd died mid-job" crashed_gasd
+done
+start_gasd
+expect "the 4th claim gives up: FAILED" wait_field "$J" job_status FAILED 30
+check_out "... saying every attempt's worker stopped mid-job" 0 \
+  '^error +gave up after 3 attempts: none ended \(each time the worker running it stopped mid-job' gas show "$J"
+stop_gasd
+
 # crash while archiving: the hot copy survives until the archive is recorded
 for point in archive.after_upload archive.after_record archive.before_delete; do
   new_user
@@ -69,7 +83,7 @@ done
 cold=$(find "$GAS_DATA_DIR/cold" -type f | wc -l)
 archived=$(gas jobs --status ARCHIVED | awk 'NR > 1' | wc -l)
 expect "one cold copy per ARCHIVED job, none left by thaws ($cold for $archived)" test "$cold" = "$archived"
-stuck=$(gas jobs | awk 'NR > 1 && ($3 != "COMPLETED" || ($4 != "NONE" && $4 != "ARCHIVED"))' | wc -l)
+stuck=$(gas jobs | awk 'NR > 1 && ($3 == "PENDING" || $3 == "RUNNING" || ($4 != "NONE" && $4 != "ARCHIVED"))' | wc -l)
 expect "no job stuck in a transitional state" test "$stuck" = 0
 expect "every job accounted for (one per user: $n)" test "$(gas jobs | awk 'NR > 1' | wc -l)" = "$n"
 finish_pipeline crash

@@ -54,6 +54,6 @@ press c jobs Enter
 wait_screen 'row 1/1 jobs +filter: ann' >/dev/null
 A=$(full_id "$(cursor_job)")
 press c jobs u
-expect "u in the jobs view names the job's owner" wait_screen "Upgrade user ann \(owner of job ${A:0:8}\) to premium\?"
+expect "u in the jobs view names the job's owner" wait_screen "Upgrade user ann \(owner of job ${A:0:8}\) to premium \(restores 1 archived\)\?"
 answer c n
 finish_pipeline console_upgrade
