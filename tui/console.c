@@ -238,10 +238,15 @@ static int list_action(struct console *c, const struct model *m, struct ui_list 
         return K_REDRAW;
     }
     case ACT_ESCAPE:
-        if (l->filter[0])
+        if (c->view == V_JOBS && c->jobs_of_user && !strncmp(l->filter, "user=", 5)) {
+            l->filter[0] = 0; /* a user's jobs, opened from the users view: back there */
+            c->jobs_of_user = 0;
+            c->view = V_USERS;
+        } else if (l->filter[0]) {
             l->filter[0] = 0;
-        else
+        } else {
             list_clear_marks(l);
+        }
         return K_REDRAW;
     case ACT_MARK: return list_mark(l, m);
     default: return list_motion(l, m, a, l->rows_shown > 1 ? l->rows_shown : 1);

@@ -213,6 +213,7 @@ struct console {
     pthread_t th;
     /* UI state */
     enum view view, back, help_back; /* where detail / help return to */
+    int jobs_of_user; /* the jobs view was opened on a user's jobs (Enter in Users): Esc returns */
     struct ui_list lists[V_COUNT];
     int scroll[V_COUNT]; /* detail and help */
     int quit;

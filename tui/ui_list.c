@@ -9,9 +9,11 @@
 
 #include "gas/util.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void list_init(struct ui_list *l, const struct list_type *t)
 {
@@ -50,9 +52,33 @@ static int cmp_rows(const void *a, const void *b, void *arg)
     return x->l->desc ? -r : r;
 }
 
+/* "column=value" (a column's title, any case): rows whose column is value, whole
+ * (smartcase); -1 when text is not of that form. */
+static int column_equals(const struct ui_list *l, const struct model *m, int row, const char *text)
+{
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text)
+        return -1;
+    char cell[UI_CELL];
+    for (int c = 0; c < l->type->ncols; c++) {
+        const char *title = l->type->cols[c].title;
+        if (strlen(title) != (size_t)(eq - text) || strncasecmp(title, text, (size_t)(eq - text)))
+            continue;
+        l->type->cell(m, row, c, m->snap.taken, cell, sizeof cell);
+        int has_upper = 0;
+        for (const char *p = eq + 1; *p; p++)
+            has_upper |= isupper((unsigned char)*p);
+        return has_upper ? !strcmp(cell, eq + 1) : !strcasecmp(cell, eq + 1);
+    }
+    return -1;
+}
+
 int list_row_matches(const struct ui_list *l, const struct model *m, int row, const char *text)
 {
     char cell[UI_CELL];
+    int eq = column_equals(l, m, row, text);
+    if (eq >= 0)
+        return eq;
     for (int c = 0; c < l->type->ncols; c++) {
         if (c > 0 && l->type->cols[c].cmp == l->type->cols[c - 1].cmp)
             continue; /* the short and long form of one column */

@@ -150,12 +150,14 @@ static int key_(struct console *c, const struct model *m, enum action a)
     if (row < 0 || (a != ACT_OPEN && a != ACT_UPGRADE && a != ACT_DOWNGRADE))
         return a == ACT_OPEN || a == ACT_UPGRADE || a == ACT_DOWNGRADE ? K_HANDLED : K_IGNORED;
     const struct user_row *u = U(m, row);
-    if (a == ACT_OPEN) { /* the user's jobs: the jobs view filtered on the user id */
+    if (a == ACT_OPEN) { /* the user's jobs: the jobs view filtered on its USER column (Esc:
+                            back here) */
         struct ui_list *jl = &c->lists[V_JOBS];
-        snprintf(jl->filter, sizeof jl->filter, "%s", u->id);
+        snprintf(jl->filter, sizeof jl->filter, "user=%s", u->id);
         jl->cur = 0;
         jl->cur_key[0] = 0;
         c->view = V_JOBS;
+        c->jobs_of_user = 1;
         return K_HANDLED | K_REDRAW;
     }
     char q[256], *keys[1] = {(char *)u->id};

@@ -38,7 +38,8 @@ expect "d on the premium user: asks, naming the user" wait_screen 'Downgrade use
 answer c n
 expect "declined: nothing changed" wait_screen 'cancelled: nothing changed'
 press c users Enter
-expect "Enter lists the user's jobs (the jobs view, filtered on bob)" wait_screen 'row 1/1 jobs +filter: bob'
+expect "Enter lists the user's jobs (the jobs view, filtered on its USER column)" \
+  wait_screen 'row 1/1 jobs +filter: user=bob \(1 of 2\)'
 expect "bob's job goes RESTORING" wait_screen "^  ${B:0:8} bob +COMPLETED +RESTORING" c 30
 expect "then NONE: restored" wait_screen "^  ${B:0:8} bob +COMPLETED +NONE" c 40
 expect "gas show agrees" wait_field "$B" archive_state NONE 10
@@ -56,4 +57,12 @@ A=$(full_id "$(cursor_job)")
 press c jobs u
 expect "u in the jobs view names the job's owner" wait_screen "Upgrade user ann \(owner of job ${A:0:8}\) to premium \(restores 1 archived\)\?"
 answer c n
+press c jobs Escape
+press c jobs 3
+wait_screen 'row [12]/2 users' >/dev/null
+press c users g
+press c users Enter
+expect "Enter on ann: her jobs only (user=ann)" wait_screen 'row 1/1 jobs +filter: user=ann \(1 of 2\)'
+press c jobs Escape
+expect "Esc: back to the users view" wait_screen '^GAS \[Users\]'
 finish_pipeline console_upgrade
