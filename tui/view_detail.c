@@ -262,7 +262,8 @@ static void add_summary(const char *log)
             while (*w == ' ' || *w == '-')
                 w++;
             char *one = xasprintf("%.*s", len - (int)(w - p), w);
-            add_wrapped("warning", one);
+            if (!strstr(one, "(see the top of this log)")) /* shown above already */
+                add_wrapped("warning", one);
             free(one);
         } else if (len && sec && !strcmp(sec->prefix, "sources")) {
             char name[32] = "", kind[16] = "", label[40];

@@ -65,4 +65,12 @@ press c users Enter
 expect "Enter on ann: her jobs only (user=ann)" wait_screen 'row 1/1 jobs +filter: user=ann \(1 of 2\)'
 press c jobs Escape
 expect "Esc: back to the users view" wait_screen '^GAS \[Users\]'
+press c users G
+press c users Enter
+wait_screen 'row 1/1 jobs +filter: user=bob' >/dev/null
+press c jobs Enter
+expect "bob's unannotated job: its detail" wait_screen '^GAS \[Job detail\]'
+press c detail G
+expect "... the count log's summary says NOT ANNOTATED and why" wait_screen '^  NOT ANNOTATED +there are no annotation sources for NCBI36'
+expect "... once: not again as a warning" sh -c "! $TM capture-pane -p -t c | grep -qE '^ *warning +NOT ANNOTATED'"
 finish_pipeline console_upgrade
