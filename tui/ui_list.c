@@ -305,6 +305,8 @@ static void draw_header(struct console *c, const struct ui_list *l, int y, int f
         char title[64];
         snprintf(title, sizeof title, "%s%s", t->cols[i].title,
                  sorted ? (l->desc ? "v" : "^") : "");
+        if (sorted && w > 1 && (int)strlen(title) > w) /* the mark over the title's end */
+            title[w - 1] = l->desc ? 'v' : '^', title[w] = 0;
         if (sorted)
             attron(A_UNDERLINE);
         ui_put(y, x, t->cols[i].right ? "%*.*s" : "%-*.*s", w, w, title);

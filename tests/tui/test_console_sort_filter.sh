@@ -114,6 +114,13 @@ press c dead Enter
 expect "dead letters: filter fail finds the FAILED job's letter" wait_screen 'row 1/1 dead letters +filter: fail'
 press c dead Escape
 expect "dead letters: Esc clears" wait_screen 'row [0-9]/2 dead letters'
+for ((i = 0; i < 9; i++)); do
+  screen | grep -q 'sort: JOB STATUS' && break
+  press c dead '>'
+  sleep 0.2
+done
+expect "dead letters sorted by JOB STATUS (a title as wide as its column)" wait_screen 'sort: JOB STATUS'
+expect "... the header marks it, over the title's end" wait_screen ' JOB STATU[v^] '
 # the reason: the filter finds a word of it; the pane below shows it whole; a wide screen
 # gives the REASON column its width
 press c dead /
