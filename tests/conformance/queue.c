@@ -411,11 +411,16 @@ static void bad_arguments(void)
 
 /* Child: receives until the queue stays empty, working on and deleting each message, and
  * writes the numbers it got (one per line) to out. */
-static void child_drain(const char *qname, const char *out)
+/* A forked child: the parent's queue handle (inherited) closed, its own backend opened. */
+static void child_drain(struct queue *parent_q, const char *out)
 {
+    char *qname = xstrdup(parent_q->name);
+    queue_close(parent_q); /* the child's copy: nothing leaks at its exit (valgrind) */
     struct gas_backend *be = cf_open();
     struct queue *q;
-    if (be_queue(be, qname, &q))
+    int opened = be_queue(be, qname, &q);
+    free(qname);
+    if (opened)
         _exit(3);
     FILE *f = fopen(out, "w");
     int empty = 0;
@@ -463,7 +468,7 @@ static void processes_never_share_a_message(void)
         outs[p] = xasprintf("%s/got-%d", dir, p);
         pids[p] = fork();
         if (pids[p] == 0)
-            child_drain(q->name, outs[p]);
+            child_drain(q, outs[p]);
     }
     int counts[NMSG] = {0}, per_proc[NPROC] = {0}, bad = 0;
     for (int p = 0; p < NPROC; p++) {
