@@ -185,6 +185,8 @@ static int parse_line(struct cfg *cfg, char *line, const char *source, int *key,
                       size_t errn)
 {
     *key = -1;
+    if (!strncmp(line, "\xEF\xBB\xBF", 3)) /* a UTF-8 byte order mark (some editors write one) */
+        line += 3;
     char *s = gas_trim(line);
     if (!*s || *s == '#')
         return 0;
@@ -199,14 +201,28 @@ static int parse_line(struct cfg *cfg, char *line, const char *source, int *key,
         snprintf(err, errn, "missing key before '='");
         return GAS_EINVAL;
     }
-    size_t vl = strlen(value);
-    if (vl && *value == '"') {
-        if (vl < 2 || value[vl - 1] != '"') {
+    /* "key = value  # comment": a '#' after a space or tab starts a comment (what gas
+     * config prints reads back); a value with " #" in it is quoted */
+    if (*value == '"') {
+        char *close = strchr(value + 1, '"'), *rest = close ? gas_trim(close + 1) : NULL;
+        if (!close) {
             snprintf(err, errn, "unterminated quoted value for %s", name);
             return GAS_EINVAL;
         }
-        value[vl - 1] = 0;
+        if (*rest && *rest != '#') {
+            snprintf(err, errn, "text after the quoted value of %s (a comment starts with #)",
+                     name);
+            return GAS_EINVAL;
+        }
+        *close = 0;
         value++;
+    } else {
+        for (char *h = strchr(value, '#'); h; h = strchr(h + 1, '#'))
+            if (h > value && (h[-1] == ' ' || h[-1] == '\t')) {
+                *h = 0;
+                value = gas_trim(value);
+                break;
+            }
     }
     int k = cfg_lookup(name);
     if (k < 0) {

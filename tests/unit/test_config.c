@@ -47,6 +47,51 @@ static void file_values(void)
     cfg_free(c);
 }
 
+/* "key = value  # comment" (as gas config prints it); '#' inside a value stays; a quoted
+ * value may be followed by a comment only; a byte order mark before the first key. */
+static void trailing_comments(void)
+{
+    struct cfg *c = cfg_new();
+    CHECK_OK(cfg_load_file(c, conf("\xEF\xBB\xBFsmtp_from = gas@example.com # ops mailbox\n"
+                                   "queue_wait = 2\t# seconds\n"
+                                   "smtp_password = abc#def\n"
+                                   "data_dir = \"/tmp/a #b\"  # quoted: its # kept\n"
+                                   "backend = local  # default\n")));
+    CHECK_STR(cfg_str(c, CFG_SMTP_FROM), "gas@example.com");
+    CHECK_INT(cfg_int(c, CFG_QUEUE_WAIT), 2);
+    CHECK_STR(cfg_str(c, CFG_SMTP_PASSWORD), "abc#def");
+    CHECK_STR(cfg_str(c, CFG_DATA_DIR), "/tmp/a #b");
+    CHECK_STR(cfg_str(c, CFG_BACKEND), "local");
+    cfg_free(c);
+    CHECK_RC(load("smtp_from = \"a@b.org\" trailing\n"), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), ":1: text after the quoted value of smtp_from") != NULL);
+}
+
+/* What cfg_dump prints (gas config) loads back to the same values. */
+static void dump_reads_back(void)
+{
+    struct cfg *c = cfg_new();
+    CHECK_OK(cfg_set(c, "archive_grace", "7", "--flag"));
+    CHECK_OK(cfg_set(c, "data_dir", "/tmp/x y", "test"));
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    cfg_dump(c, f);
+    fclose(f);
+    struct cfg *back = cfg_new();
+    CHECK_OK(cfg_load_file(back, conf(buf)));
+    for (int k = 0; k < CFG__COUNT; k++)
+        if (strcmp(cfg_str(c, (enum cfg_key)k), cfg_str(back, (enum cfg_key)k)) &&
+            !strstr(cfg_name((enum cfg_key)k), "password") &&
+            !strstr(cfg_name((enum cfg_key)k), "secret") &&
+            !strstr(cfg_name((enum cfg_key)k), "dsn"))
+            t_fail(__FILE__, __LINE__, "%s: \"%s\" read back as \"%s\"", cfg_name((enum cfg_key)k),
+                   cfg_str(c, (enum cfg_key)k), cfg_str(back, (enum cfg_key)k));
+    free(buf);
+    cfg_free(back);
+    cfg_free(c);
+}
+
 static void bad_lines_name_file_and_line(void)
 {
     const struct {
@@ -248,6 +293,8 @@ int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
         T(defaults),
+        T(trailing_comments),
+        T(dump_reads_back),
         T(file_values),
         T(bad_lines_name_file_and_line),
         T(overlong_line_and_nul),
