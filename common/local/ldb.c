@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -68,9 +69,60 @@ static int migrate(sqlite3 *conn)
     return ldb_exec(conn, "ALTER TABLE messages ADD COLUMN dead_reason TEXT");
 }
 
+/* Who holds the database's write lock, for the message of a wait that timed out: the
+ * process holding the WAL write lock (a byte of the -shm file that SQLite's unix VFS locks
+ * with fcntl: WALINDEX_LOCK_OFFSET 120 + WAL_WRITE_LOCK 0), its name and state from /proc
+ * ("pid 1234 (gasd, stopped)": a gasd frozen by SIGSTOP holds everyone up). Empty when
+ * it cannot be told (another thread of this process, or no -shm). */
+#define SHM_WRITE_LOCK_BYTE 120
+static void lock_holder(sqlite3 *conn, char *buf, size_t n)
+{
+    buf[0] = 0;
+    const char *db = conn ? sqlite3_db_filename(conn, "main") : NULL;
+    if (!db || !*db)
+        return;
+    char *shm = xasprintf("%s-shm", db);
+    int fd = open(shm, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(shm);
+    if (fd < 0)
+        return;
+    struct flock fl = {
+        .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = SHM_WRITE_LOCK_BYTE, .l_len = 1};
+    int got = fcntl(fd, F_GETLK, &fl);
+    close(fd);
+    if (got < 0 || fl.l_type == F_UNLCK || fl.l_pid <= 0)
+        return;
+    char path[64], stat[512] = "", name[64] = "?", st = '?';
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)fl.l_pid);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        size_t k = fread(stat, 1, sizeof stat - 1, f);
+        stat[k] = 0;
+        fclose(f);
+        char *open_p = strchr(stat, '('), *close_p = strrchr(stat, ')');
+        if (open_p && close_p && close_p > open_p) {
+            snprintf(name, sizeof name, "%.*s", (int)(close_p - open_p - 1), open_p + 1);
+            if (close_p[1] == ' ')
+                st = close_p[2];
+        }
+    }
+    const char *state = st == 'T' || st == 't'   ? "stopped: SIGSTOP or a debugger; kill -CONT it"
+                        : st == 'D'              ? "waiting on the disk"
+                        : st == 'Z'              ? "a zombie"
+                        : st == 'R' || st == 'S' ? "running"
+                                                 : "state unknown";
+    snprintf(buf, n, "; its write lock is held by pid %d (%s, %s)", (int)fl.l_pid, name, state);
+}
+
 int ldb_fail(sqlite3 *conn, int rc, const char *what)
 {
     int primary = rc & 0xff;
+    if (primary == SQLITE_BUSY) {
+        char holder[256];
+        lock_holder(conn, holder, sizeof holder);
+        return gas_err_set(GAS_EBUSY, "%s: %s%s", what,
+                           conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc), holder);
+    }
     int err = primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? GAS_EBUSY
               : primary == SQLITE_CONSTRAINT                     ? GAS_ECONFLICT
               : primary == SQLITE_TOOBIG                         ? GAS_ETOOBIG

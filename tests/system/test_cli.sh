@@ -154,4 +154,22 @@ check_out "log by prefix says why it failed" 1 'FAILED: cancelled by an administ
 check_out "retry by prefix" 0 "^job $J2 is PENDING" gas retry "${J2:0:7}"
 check_out "download by prefix: not completed" 1 'no result yet' gas download "${J2:0:7}" -o out.vcf
 
+# ---- a process stopped while it holds the database's write lock (a gasd frozen by SIGSTOP
+# mid-transaction): the command that cannot write says who holds it
+cat > hold_lock.py <<'PY'
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(120)
+PY
+python3 hold_lock.py "$WORK/site/state/gas.db" "$WORK/locked" &
+holder=$!
+for ((i = 0; i < 100; i++)); do [ -e "$WORK/locked" ] && break; sleep 0.1; done
+kill -STOP $holder
+check_out "the write lock's holder, stopped, is named" 1 \
+  "database is locked; its write lock is held by pid $holder \(python3, stopped: SIGSTOP or a debugger; kill -CONT it\)" \
+  env GAS_DB_BUSY_TIMEOUT_MS=300 gas submit "$VCF" --user ann
+kill -CONT $holder; kill $holder; wait $holder 2>/dev/null
+
 finish cli
