@@ -1,6 +1,6 @@
 /* gasd: the GAS worker. Runs the pipelines of worker/pipelines.c off their queues (threads
  * per pipeline from config), records itself in the workers table with a heartbeat, and
- * stops cleanly on SIGTERM or SIGINT (threading design in worker/worker.h). Runs in the
+ * stops cleanly on SIGTERM, SIGINT or SIGHUP (threading design in worker/worker.h). Runs in the
  * foreground (for systemd); --once handles what is visible and due now and exits. */
 #include "worker.h"
 
@@ -44,7 +44,7 @@ static void usage(FILE *out)
         "  --metrics [HOST:]PORT  serve Prometheus metrics at /metrics (HOST: 127.0.0.1)\n"
         "  --bench-engine N IN    annotate IN N times in this process as the annotate\n"
         "                  pipeline's threads would, without queues or tables; print jobs/s\n"
-        "Stops cleanly on SIGTERM or SIGINT (exit 0).\n");
+        "Stops cleanly on SIGTERM, SIGINT or SIGHUP (exit 0).\n");
 }
 
 /* --once: nothing is due now. Every running pipeline has no message in hand, its threads
@@ -167,7 +167,7 @@ static int run(struct worker *w)
         }
     }
     if (got_signal)
-        log_info("gasd", "signal %d: stopping (deadline %lld s)", (int)got_signal,
+        log_info("gasd", "%s: stopping (deadline %lld s)", strsignal((int)got_signal),
                  (long long)cfg_int(w->cfg, CFG_SHUTDOWN_DEADLINE));
     atomic_store(&w->stopping, 1);
     backend_interrupt(w->app->be);
@@ -277,6 +277,7 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* its terminal gone (a shell's end): a clean stop too */
     signal(SIGPIPE, SIG_IGN);
 
     struct worker *w = xcalloc(1, sizeof *w);

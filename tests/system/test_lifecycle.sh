@@ -75,6 +75,18 @@ expect "nothing lost: same bytes" sh -c "gas download $U -o u2.vcf && cmp -s u1.
 stop_gasd
 expect "gasd exits 0 on SIGTERM" test "$GASD_RC" = 0
 expect "worker recorded as stopped" sh -c "gas status | grep -q ' stopped '"
+# SIGHUP (the shell it was started from is gone): the same clean stop, and it says why
+before=$(grep -c "started [0-9]* pipeline threads" "$WORK/gasd.log")
+start_gasd
+for ((i = 0; i < 300 * T; i++)); do
+  [ "$(grep -c "started [0-9]* pipeline threads" "$WORK/gasd.log")" -gt "$before" ] && break
+  sleep 0.1
+done
+kill -HUP "$GASD_PID"
+wait "$GASD_PID"; rc=$?
+expect "SIGHUP: gasd exits 0 (rc $rc)" test "$rc" = 0
+expect "... logging the signal" wait_log "Hangup: stopping \(deadline"
+expect "... recorded as stopped" sh -c "gas workers | grep -q ' stopped '"
 
 # A job that runs longer than its lease (5 s) and its message's visibility (3 s): gasd
 # renews both while the job is in flight, so a second worker started meanwhile neither
