@@ -57,9 +57,9 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(SES_EVENTS_TOPIC, "ses_events_topic", CFG_STR, "gas_ses_events", 0, 0, NULL, "topic SES publishes bounces and complaints to (SetIdentityNotificationTopic)") \
     X(SES_EVENTS_QUEUE, "ses_events_queue", CFG_STR, "gas_ses_events", 0, 0, NULL, "queue the ses_events pipeline reads") \
     X(WORKERS_TABLE, "workers_table", CFG_STR, "gas_workers", 0, 0, NULL, "table where each gasd records itself and its heartbeat") \
-    X(QUEUE_VISIBILITY, "queue_visibility", CFG_INT, "60", 1, 43200, NULL, "seconds a received message stays hidden") \
+    X(QUEUE_VISIBILITY, "queue_visibility", CFG_INT, "60", 1, 43200, NULL, "seconds a received message stays hidden (a queue takes it when gas setup makes it; run gas setup again after a change)") \
     X(QUEUE_WAIT, "queue_wait", CFG_INT, "10", 0, 20, NULL, "long-poll wait of a receive, seconds") \
-    X(QUEUE_MAX_RECEIVES, "queue_max_receives", CFG_INT, "5", 1, 1000, NULL, "receives before a message goes to the dead-letter queue") \
+    X(QUEUE_MAX_RECEIVES, "queue_max_receives", CFG_INT, "5", 1, 1000, NULL, "receives before a message goes to the dead-letter queue (taken by gas setup, as queue_visibility)") \
     X(ARCHIVE_GRACE, "archive_grace", CFG_INT, "300", 0, 31536000, NULL, "seconds after completion before a free user's result is archived") \
     X(COLD_EXPEDITED_DELAY, "cold_expedited_delay", CFG_INT, "5", 0, 86400, NULL, "local cold store: seconds until an Expedited retrieval is ready") \
     X(COLD_STANDARD_DELAY, "cold_standard_delay", CFG_INT, "30", 0, 604800, NULL, "local cold store: seconds until a Standard retrieval is ready") \
