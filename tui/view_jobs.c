@@ -128,9 +128,11 @@ int job_upgrade_question(struct console *c, const struct model *m, const char *u
     }
     if (!u)
         snprintf(q, n, "Upgrade user %s (owner of job %.8s) to premium?", user, job);
-    else if (u->role != ROLE_PREMIUM)
+    else if (u->role != ROLE_PREMIUM && u->archived)
         snprintf(q, n, "Upgrade user %s (owner of job %.8s) to premium (restores %d archived)?",
                  user, job, u->archived);
+    else if (u->role != ROLE_PREMIUM)
+        snprintf(q, n, "Upgrade user %s (owner of job %.8s) to premium?", user, job);
     return 1;
 }
 

@@ -81,8 +81,8 @@ press ro overview 2
 wait_screen 'row 1/2 jobs' ro >/dev/null
 expect "read-only: the hint bar offers no action" \
   sh -c "! $TM capture-pane -p -t ro | tail -1 | grep -qE 'retry|cancel|upgrade'"
-expect "... but the rest (help, details, filter)" \
-  sh -c "$TM capture-pane -p -t ro | tail -1 | grep -qE '^q quit  \? help  Enter details  Space mark  / filter'"
+expect "... but the rest (help, details, filter; no Space mark: marks are for actions)" \
+  sh -c "$TM capture-pane -p -t ro | tail -1 | grep -qE '^q quit  \? help  Enter details  / filter'"
 press ro jobs 3
 wait_screen 'row 1/3 users' ro >/dev/null
 expect "read-only users: no upgrade or downgrade hinted" \
