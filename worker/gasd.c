@@ -291,6 +291,13 @@ int main(int argc, char **argv)
                  cfg_str(cfg, CFG_BACKEND),
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : ", data_dir ",
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : cfg_str(cfg, CFG_DATA_DIR));
+    char *where = NULL; /* a data_dir that held no system: new and empty, or mistyped */
+    if (!dump && !setup && !backend_exists(cfg, &where))
+        log_warn("gasd",
+                 "no GAS system at %s: starting a new, empty one there (if it should have "
+                 "jobs, data_dir is wrong: gas config shows where it comes from)",
+                 where ? where : cfg_str(cfg, CFG_DATA_DIR));
+    free(where);
     int rc = app_open(cfg, &w->app);
     if (!rc && setup)
         rc = topology_ensure(w->app->be, cfg, stdout);

@@ -77,6 +77,10 @@ check "no system: gas users list fails" 1 gas users list
 check "no system: gas workers fails" 1 gas workers
 if [ ! -e gas-data ]; then ok "read commands create nothing"; else bad "read commands create nothing" "$(ls -la)"; fi
 cd "$WORK" || exit 2
+# gasd on a data_dir with no system (new, or a mistyped path) says so, where it starts one
+check_out "gasd on a data_dir with no system warns where it starts a new one" 0 \
+  "warn +gasd: .*no GAS system at $WORK/typo/data: starting a new, empty one there" \
+  env GAS_DATA_DIR="$WORK/typo/data" GAS_QUEUE_WAIT=0 timeout 60 gasd --once
 
 # a system in site/ named by site/gas.conf with a relative data_dir
 mkdir -p site elsewhere
