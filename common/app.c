@@ -133,6 +133,29 @@ int app_user_list(struct gas_app *a, user_each_fn each, void *arg)
     return users_list(a->user_src, each, arg);
 }
 
+int app_user_jobs(struct gas_app *a, const char *user_id, job_item_fn each, void *arg)
+{
+    char *cursor = NULL;
+    int rc = 0;
+    do {
+        struct tbl_page pg;
+        rc = tbl_query(a->jobs, user_id, cursor, 100, &pg);
+        free(cursor);
+        cursor = NULL;
+        if (rc)
+            return rc;
+        const cJSON *item;
+        cJSON_ArrayForEach(item, pg.items)
+        {
+            if ((rc = each(item, arg)) != 0)
+                break;
+        }
+        cursor = !rc && pg.next ? xstrdup(pg.next) : NULL;
+        tbl_page_release(&pg);
+    } while (cursor);
+    return rc;
+}
+
 int app_publish(struct gas_app *a, struct topic *t, const char *body)
 {
     int rc = topic_publish(t, body, NULL);

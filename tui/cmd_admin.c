@@ -22,8 +22,6 @@ int cmd_status(struct cli *c)
         return 1;
     struct snapshot *s = xcalloc(1, sizeof *s);
     int rc = snapshot_collect(app, s, 1);
-    char where[2 * PATH_MAX + 64];
-    cli_where(c->cfg, app->be->name, where, sizeof where);
     if (json) {
         cJSON *j = snapshot_json(s);
         cJSON *sys = cJSON_AddObjectToObject(j, "system");
@@ -42,6 +40,8 @@ int cmd_status(struct cli *c)
         free(t);
         cJSON_Delete(j);
     } else {
+        char where[2 * PATH_MAX + 64];
+        cli_where(c->cfg, app->be->name, where, sizeof where);
         printf("system: %s\n\n", where);
         snapshot_print(s, stdout);
     }

@@ -87,32 +87,22 @@ int cmd_users_list(struct cli *c)
     return code;
 }
 
-/* How many of user's jobs have their results in cold storage (ARCHIVED), by the jobs
- * table's user index; -1 when it cannot be read. */
+static int count_archived(const cJSON *item, void *arg)
+{
+    struct job job;
+    if (job_from_json(item, &job) == 0) {
+        *(int *)arg += job.archive_state == ARCH_ARCHIVED;
+        job_release(&job);
+    }
+    return 0;
+}
+
+/* How many of user's jobs have their results in cold storage (ARCHIVED); -1 when they
+ * cannot be read. */
 static int archived_jobs(struct gas_app *app, const char *user)
 {
-    char *cursor = NULL;
     int n = 0;
-    do {
-        struct tbl_page pg;
-        int rc = tbl_query(app->jobs, user, cursor, 1000, &pg);
-        free(cursor);
-        cursor = NULL;
-        if (rc)
-            return -1;
-        const cJSON *it;
-        cJSON_ArrayForEach(it, pg.items)
-        {
-            struct job job;
-            if (job_from_json(it, &job) == 0) {
-                n += job.archive_state == ARCH_ARCHIVED;
-                job_release(&job);
-            }
-        }
-        cursor = pg.next ? xstrdup(pg.next) : NULL;
-        tbl_page_release(&pg);
-    } while (cursor);
-    return n;
+    return app_user_jobs(app, user, count_archived, &n) ? -1 : n;
 }
 
 /* upgrade / downgrade USER: what changed, and for an upgrade how many archived results

@@ -77,6 +77,36 @@ static int restore_job(struct pipe_ctx *ctx, const struct job *job)
     return rc;
 }
 
+/* One of the user's jobs: its archived result asked back (an item gasd cannot read is
+ * counted, never skipped silently). */
+struct restore_walk {
+    struct pipe_ctx *ctx;
+    const char *user_id;
+    int failures, started, unreadable;
+};
+
+static int restore_item(const cJSON *item, void *arg)
+{
+    struct restore_walk *rw = arg;
+    struct job job;
+    if (job_from_json(item, &job)) {
+        log_warn("restore", "user %s: an item gasd cannot read (%s): not restored", rw->user_id,
+                 gas_errmsg());
+        rw->unreadable++;
+        return 0;
+    }
+    if (job.archive_state == ARCH_ARCHIVED && job.results_file_archive_id) {
+        if (adopt_legacy(rw->ctx, item, job.job_id) || restore_job(rw->ctx, &job)) {
+            log_warn("restore", "%s", gas_errmsg());
+            rw->failures++;
+        } else {
+            rw->started++;
+        }
+    }
+    job_release(&job);
+    return 0;
+}
+
 enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
 {
     const char *user_id = json_str(body, "user_id");
@@ -96,39 +126,10 @@ enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
         log_info("restore", "user %s is not premium (any more): nothing to restore", user_id);
         return PIPE_ACK;
     }
-    int failures = 0, started = 0, unreadable = 0;
-    char *cursor = NULL;
-    do {
-        struct tbl_page pg;
-        rc = tbl_query(ctx->app->jobs, user_id, cursor, 100, &pg);
-        free(cursor);
-        cursor = NULL;
-        if (rc)
-            return PIPE_RETRY;
-        cJSON *item;
-        cJSON_ArrayForEach(item, pg.items)
-        {
-            struct job job;
-            if (job_from_json(item, &job)) { /* never skipped silently */
-                log_warn("restore", "user %s: an item gasd cannot read (%s): not restored", user_id,
-                         gas_errmsg());
-                unreadable++;
-                continue;
-            }
-            if (job.archive_state == ARCH_ARCHIVED && job.results_file_archive_id) {
-                if (adopt_legacy(ctx, item, job.job_id) || restore_job(ctx, &job)) {
-                    log_warn("restore", "%s", gas_errmsg());
-                    failures++;
-                } else {
-                    started++;
-                }
-            }
-            job_release(&job);
-        }
-        cursor = pg.next ? xstrdup(pg.next) : NULL;
-        tbl_page_release(&pg);
-    } while (cursor);
+    struct restore_walk rw = {ctx, user_id, 0, 0, 0};
+    if (app_user_jobs(ctx->app, user_id, restore_item, &rw))
+        return PIPE_RETRY;
     log_info("restore", "user %s: %d retrievals started, %d failed, %d items unreadable", user_id,
-             started, failures, unreadable);
-    return failures ? PIPE_RETRY : PIPE_ACK;
+             rw.started, rw.failures, rw.unreadable);
+    return rw.failures ? PIPE_RETRY : PIPE_ACK;
 }

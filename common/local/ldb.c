@@ -117,17 +117,15 @@ static void lock_holder(sqlite3 *conn, char *buf, size_t n)
 int ldb_fail(sqlite3 *conn, int rc, const char *what)
 {
     int primary = rc & 0xff;
-    if (primary == SQLITE_BUSY) {
-        char holder[256];
-        lock_holder(conn, holder, sizeof holder);
-        return gas_err_set(GAS_EBUSY, "%s: %s%s", what,
-                           conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc), holder);
-    }
     int err = primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? GAS_EBUSY
               : primary == SQLITE_CONSTRAINT                     ? GAS_ECONFLICT
               : primary == SQLITE_TOOBIG                         ? GAS_ETOOBIG
                                                                  : GAS_EIO;
-    return gas_err_set(err, "%s: %s", what, conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
+    char holder[256] = ""; /* a wait for the write lock that ran out: who holds it */
+    if (primary == SQLITE_BUSY)
+        lock_holder(conn, holder, sizeof holder);
+    return gas_err_set(err, "%s: %s%s", what, conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc),
+                       holder);
 }
 
 int ldb_exec(sqlite3 *conn, const char *sql)
