@@ -82,9 +82,9 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
         break;
     case COL_AGE: ui_age_text(now - (double)r->submit, buf, n); break;
     case COL_CHANGED: ui_age_text(now - (double)r->changed, buf, n); break;
-    default: /* a result passed through without annotation says why before its name */
+    default: /* a result passed through without annotation says why after its name */
         if (r->status == JOB_COMPLETED && r->unannotated)
-            snprintf(buf, n, "(no %s sources) %s", r->build[0] ? r->build : "build", r->file);
+            snprintf(buf, n, "%s (no %s sources)", r->file, r->build[0] ? r->build : "build");
         else
             snprintf(buf, n, "%s", r->file);
         break;

@@ -44,8 +44,8 @@ expect "bob's job goes RESTORING" wait_screen "^  ${B:0:8} bob +COMPLETED +RESTO
 expect "then NONE: restored" wait_screen "^  ${B:0:8} bob +COMPLETED +NONE" c 40
 expect "gas show agrees" wait_field "$B" archive_state NONE 10
 # free_2.vcf is on NCBI36 (its header), for which there are no sources: passed through
-expect "a result passed through unannotated says why before its file name" \
-  wait_screen "^  ${B:0:8} bob +COMPLETED +NONE .*\(no NCBI36 sources\) free_2\.vcf"
+expect "a result passed through unannotated says why after its file name" \
+  wait_screen "^  ${B:0:8} bob +COMPLETED +NONE .*free_2\.vcf \(no NCBI36 sources\)"
 press c jobs u
 expect "u on a premium owner with nothing archived: refused in one line" \
   wait_screen "^user bob is premium already \(nothing archived\): nothing to upgrade"
