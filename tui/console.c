@@ -406,8 +406,14 @@ static void draw_bottom(struct console *c)
             ui_put(y - 1, 0, "%.*s", cut, q);
             q += cut + 1;
         }
-        int room = COLS - 6 > 0 ? COLS - 6 : 0;
-        ui_put(y, 0, "%.*s (y/n)", room, q);
+        int room = COLS - 6 > 0 ? COLS - 6 : 0, rest = (int)strlen(q);
+        if (rest > room &&
+            room >= 12) { /* still too long: its middle goes, its end (the ?) stays */
+            int head = room * 2 / 3, tail = room - head - 2;
+            ui_put(y, 0, "%.*s..%s (y/n)", head, q, q + rest - tail);
+        } else {
+            ui_put(y, 0, "%.*s (y/n)", room, q);
+        }
         attroff(A_BOLD);
         ui_attr(c, C_BUSY, 0);
     } else if (c->filtering) {

@@ -59,7 +59,12 @@ expect "PgDn in the help" wait_gone '^ q +quit'
 press c help Escape
 expect "Esc: back from the help" wait_screen '^GAS \[Jobs\]'
 
-# a question survives a resize, and the data keeps refreshing under it
+# a question survives a resize, and the data keeps refreshing under it (asked of one of
+# ann's jobs: the cursor moved off the UUID user's, whose question is longer)
+if cursor_has ' 3f2504e'; then
+  press c jobs j
+  for ((i = 0; i < 50 * T; i++)); do cursor_has ' ann ' && break; sleep 0.1; done
+fi
 J=$(full_id "$(cursor_job)")
 press c jobs c
 expect "the question is asked" wait_screen "Cancel job"
@@ -79,4 +84,15 @@ age=$(screen | head -1 | sed -E 's/.* age ([0-9.]+)s.*/\1/')
 expect "the data refreshes under the filter prompt (age $age s)" awk -v a="$age" 'BEGIN{exit !(a < 2)}'
 press c jobs Enter
 expect "the filter is kept (the 29 free_1.vcf jobs)" wait_screen 'filter: free \(29 of 30\)'
+# a question too long even for two lines (a UUID user, a long file name, 60 columns): the
+# second line loses its middle, marked "..", and keeps the end: the ? and (y/n)
+press c jobs /
+typing c "long_sample"
+press c jobs Enter
+wait_screen 'row 1/1 jobs +filter: long_sample' >/dev/null
+press c jobs c
+expect "a long question: its first line" wait_screen '^Cancel job [0-9a-f-]{36}$'
+expect "... its second cut in the middle, ending with the ? and (y/n)" \
+  wait_screen '^\(3f2504e0-4f89-.*\.\..*_2026\.vcf\)\? \(y/n\)$'
+answer c n
 finish_pipeline console_small
