@@ -6,7 +6,8 @@
 #           the moment gasd logs it COMPLETED - the moment `gas submit` returned
 #   engine: the same N inputs annotated in one process by the same engine and thread
 #           count (gasd --bench-engine), no queues or tables: each drain's rate is also
-#           given as a fraction of it
+#           given as a fraction of it; and of the same engine with its outputs synced to
+#           the disk per batch of 10 (engine+sync), the cost durability alone adds
 # The input is a GAS sample (../shared/testdata/gas-samples/test.vcf), or a Debian-shipped
 # VCF when ../shared is missing.   BENCH_JOBS (default 1000)
 set -euo pipefail
@@ -84,12 +85,13 @@ PY
 done
 engine=$(GAS_DATA_DIR=$W/engine "$ROOT/bin/gasd" --bench-engine "$N" "$IN")
 echo "$engine"
-erate=$(sed -E 's/.*: ([0-9.]+) jobs\/s.*/\1/' <<<"$engine")
-printf '%-8s %-8s %10s %10s %9s %9s %9s %9s\n' mode gasd jobs/s seconds p50_ms p90_ms p99_ms of_engine
-awk -v e="$erate" '$1 == "drain" { n = $3; a = $4; b = $5
-    printf "%-8s %-8s %10.1f %10.2f %9s %9s %9s %9.2f\n", "drain", $2, n/(b-a), b-a, "-", "-", "-", n/(b-a)/e; next }
+erate=$(sed -nE 's/^engine: .*: ([0-9.]+) jobs\/s.*/\1/p' <<<"$engine")
+drate=$(sed -nE 's/^engine\+sync: .*: ([0-9.]+) jobs\/s.*/\1/p' <<<"$engine")
+printf '%-8s %-8s %10s %10s %9s %9s %9s %9s %9s\n' mode gasd jobs/s seconds p50_ms p90_ms p99_ms of_engine of_synced
+awk -v e="$erate" -v d="$drate" '$1 == "drain" { n = $3; a = $4; b = $5
+    printf "%-8s %-8s %10.1f %10.2f %9s %9s %9s %9.2f %9.2f\n", "drain", $2, n/(b-a), b-a, "-", "-", "-", n/(b-a)/e, n/(b-a)/d; next }
   { print }' "$W/rows"
-echo "(drain: N jobs queued first, then gasd started: its own rate; steady: one gas submit after another while gasd runs, bounded by the submitter; p50/p90/p99: gas submit returned -> gasd logged the job COMPLETED; of_engine: drain rate / the engine-only rate of one process with the same annotate_threads)"
+echo "(drain: N jobs queued first, then gasd started: its own rate; steady: one gas submit after another while gasd runs, bounded by the submitter; p50/p90/p99: gas submit returned -> gasd logged the job COMPLETED; of_engine: drain rate / the engine-only rate of one process with the same annotate_threads, whose outputs never reach the disk; of_synced: drain rate / the same engine with its outputs synced per batch of 10, the floor durability sets: a COMPLETED job's result must survive a power loss)"
 # the AWS half: requests per job over a job's whole life, on moto_server
 if [ "${BENCH_NO_AWS:-0}" != 1 ]; then
   echo

@@ -82,6 +82,18 @@ check_out "gasd on a data_dir with no system warns where it starts a new one" 0 
   "warn +gasd: .*no GAS system at $WORK/typo/data: starting a new, empty one there" \
   env GAS_DATA_DIR="$WORK/typo/data" GAS_QUEUE_WAIT=0 timeout 60 gasd --once
 
+# gasd --bench-engine (make bench-pipeline's baseline): both rates, for the jobs asked, and
+# its scratch outputs removed from the data directory's work directory afterwards
+out=$(GAS_DATA_DIR="$WORK/bench" GAS_ANNOTATE_THREADS=2 timeout 120 gasd --bench-engine 25 \
+  "$GAS_ROOT/tests/fuzz/corpus/annot/build37_gatk.vcf" 2>&1); rc=$?
+if [ $rc = 0 ] && grep -qE '^engine: 25 jobs in [0-9.]+ s: [0-9.]+ jobs/s \(annotate_threads=2\)$' <<<"$out" &&
+  grep -qE '^engine\+sync: 25 jobs in [0-9.]+ s: [0-9.]+ jobs/s \(outputs synced per batch of 10\)$' <<<"$out"; then
+  ok "gasd --bench-engine gives the engine-only and the synced rates"
+else bad "gasd --bench-engine gives the engine-only and the synced rates" "exit $rc" "$out"; fi
+left=$(find "$WORK/bench/work" -type f 2>/dev/null)
+[ -z "$left" ] && ok "gasd --bench-engine leaves no outputs behind" || bad "gasd --bench-engine leaves no outputs behind" "$left"
+check_out "gasd --bench-engine refuses a bad count" 2 'takes a number of jobs' gasd --bench-engine 0 x.vcf
+
 # a system in site/ named by site/gas.conf with a relative data_dir
 mkdir -p site elsewhere
 printf 'data_dir = state\nqueue_wait = 1\n' > site/gas.conf
