@@ -564,11 +564,18 @@ char *job_object_key(const char *prefix, const char *user_id, const char *job_id
     return xasprintf("%s/%s/%s~%s", prefix, user_id, job_id, file);
 }
 
+/* The input's name less its VCF extension (.vcf as GAS, and .vcf.gz, .vcf.bgz, .bcf). */
 static char *stem(const char *name)
 {
+    static const char *const ext[] = {".vcf.gz", ".vcf.bgz", ".bcf", ".vcf"};
     size_t n = strlen(name);
-    if (n > 4 && !strcmp(name + n - 4, ".vcf"))
-        n -= 4;
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        size_t el = strlen(ext[i]);
+        if (n > el && !strcmp(name + n - el, ext[i])) {
+            n -= el;
+            break;
+        }
+    }
     return xstrndup(name, n);
 }
 

@@ -121,6 +121,9 @@ int cmd_annotate(struct cli *c)
         rc = annot_write_count_log_json(st, base ? base + 1 : in, json);
     if (rc)
         fprintf(stderr, "gas annotate: %s: %s\n", in, gas_errmsg());
+    else if (!st->annotated && !strcmp(st->build, ANNOT_NOT_HUMAN))
+        fprintf(stderr, "gas annotate: %lld records NOT annotated: %s (the count log says more)\n",
+                (long long)st->records, st->not_annotated_why);
     else if (!st->annotated)
         fprintf(stderr,
                 "gas annotate: %lld records NOT annotated: the input is %s (%s) and there are "

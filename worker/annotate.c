@@ -33,12 +33,22 @@ struct held_job {
     struct annot_stats *st;
 };
 
+/* A job of the batch claimed by annotate_batch_begin, waiting for its message's turn. */
+struct pre_claim {
+    struct queue_msg *msg;
+    struct job job; /* as seen before the claim; handed to the runner by annotate_take_job */
+    int taken;
+};
+
 /* An annotate thread's state (ctx->local). */
 struct annot_thread {
     struct shared_sources *shared; /* the sources it annotates with (refresh_sources) */
     int gen;                       /* their generation */
     struct held_job *held[QUEUE_MAX_BATCH];
     int nheld;
+    struct pre_claim pre[QUEUE_MAX_BATCH];
+    int npre;
+    int claimed; /* the job in hand was claimed by annotate_batch_begin */
 };
 
 static char *work_dir(struct pipe_ctx *ctx);
@@ -203,6 +213,105 @@ static int claim(struct pipe_ctx *ctx, const struct job *job)
     return rc;
 }
 
+/* Whether another live worker holds the job (RUNNING under its lease): not ours to take. */
+static int held_elsewhere(const struct pipe_ctx *ctx, const struct job *job)
+{
+    return job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
+           strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id);
+}
+
+/* The batch's jobs read and claimed together: one group of writes (one transaction on the
+ * local backend) instead of a transaction per claim. Only the plain case is claimed here:
+ * a job PENDING, or RUNNING and free to take, with its input named, once per batch;
+ * anything else (and everything, if the group fails) is left to pipe_annotate as it comes.
+ * Each claimed job is in flight from now: released at the shutdown deadline, and given
+ * back by annotate_batch_end if the batch ends before its turn. */
+void annotate_batch_begin(struct pipe_ctx *ctx, struct queue_msg *m, int n)
+{
+    struct annot_thread *t = ctx->local;
+    struct gas_backend *be = ctx->app->be;
+    size_t max = (size_t)cfg_int(ctx->cfg, CFG_MAX_MESSAGE_BYTES);
+    t->npre = 0;
+    if (n < 2)
+        return;
+    backend_lazy(1); /* as claim(): made durable with the jobs' COMPLETED */
+    if (backend_group_begin(be)) {
+        backend_lazy(0);
+        gas_err_clear();
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        cJSON *body = NULL;
+        const char *id = msg_parse(m[i].body, max, &body) ? NULL : msg_job_id(body);
+        int dup = 0;
+        for (int k = 0; id && k < t->npre; k++)
+            dup |= !strcmp(t->pre[k].job.job_id, id);
+        struct pre_claim *pc = &t->pre[t->npre];
+        memset(pc, 0, sizeof *pc);
+        if (id && !dup && app_job_get(ctx->app, id, &pc->job) == 0) {
+            struct job *j = &pc->job;
+            int ok = (j->job_status == JOB_PENDING || j->job_status == JOB_RUNNING) &&
+                     !held_elsewhere(ctx, j) && j->s3_inputs_bucket && j->s3_key_input_file &&
+                     j->input_file_name && claim(ctx, j) == 0;
+            if (ok) {
+                pc->msg = &m[i];
+                t->npre++;
+            } else {
+                job_release(j);
+            }
+        }
+        cJSON_Delete(body);
+    }
+    gas_err_clear(); /* what was not claimed here is tried again, with its reason, later */
+    if (backend_group_end(be)) {
+        for (int k = 0; k < t->npre; k++)
+            job_release(&t->pre[k].job);
+        t->npre = 0;
+    }
+    backend_lazy(0);
+    for (int k = 0; k < t->npre; k++)
+        inflight_add(t->pre[k].job.job_id, ctx->q, t->pre[k].msg->receipt,
+                     t->pre[k].job.attempts + 1);
+    gas_err_clear();
+}
+
+int annotate_take_job(struct pipe_ctx *ctx, struct job *job)
+{
+    struct annot_thread *t = ctx->local;
+    t->claimed = 0;
+    for (int k = 0; k < t->npre; k++) {
+        struct pre_claim *pc = &t->pre[k];
+        if (pc->msg == ctx->msg && !pc->taken) {
+            pc->taken = t->claimed = 1;
+            *job = pc->job;
+            memset(&pc->job, 0, sizeof pc->job);
+            log_ctx_job(job->job_id);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The claims of annotate_batch_begin whose message the batch did not reach (gasd
+ * stopping, or the batch past half its visibility): the job back to PENDING, its attempt
+ * given back, before its message is made visible again. */
+static void unclaim_rest(struct pipe_ctx *ctx, struct annot_thread *t)
+{
+    for (int k = 0; k < t->npre; k++) {
+        struct pre_claim *pc = &t->pre[k];
+        if (pc->taken)
+            continue;
+        log_ctx_job(pc->job.job_id);
+        if (job_requeue(ctx->app->jobs, pc->job.job_id, ctx->worker_id, NULL, pc->job.attempts))
+            log_warn("annotate", "cannot give the job back (%s); it is taken over after its lease",
+                     gas_errmsg());
+        inflight_remove(pc->job.job_id);
+        job_release(&pc->job);
+    }
+    log_ctx_job(NULL);
+    t->npre = 0;
+}
+
 static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const char *why)
 {
     int rc = job_fail(ctx->app->jobs, job_id, ctx->worker_id, why);
@@ -305,7 +414,9 @@ static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *i
  * annotation_note when the records were not annotated or the count log has warnings. */
 static void build_note(const struct annot_stats *st, char *note, size_t n)
 {
-    if (!st->annotated)
+    if (!st->annotated && !strcmp(st->build, ANNOT_NOT_HUMAN))
+        snprintf(note, n, "not annotated: %s", st->not_annotated_why);
+    else if (!st->annotated)
         snprintf(note, n, "not annotated: %s is %s; %s", st->build, st->build_how,
                  st->not_annotated_why);
     else if (st->nwarnings)
@@ -313,6 +424,24 @@ static void build_note(const struct annot_stats *st, char *note, size_t n)
                  st->build_how, st->nwarnings, st->nwarnings == 1 ? "" : "s", st->warnings[0]);
     else
         snprintf(note, n, "%s, %s", st->build, st->build_how);
+}
+
+/* The last error's message with every mention of path replaced by name. */
+static void err_renamed(int rc, const char *path, const char *name)
+{
+    const char *msg = gas_errmsg(), *at;
+    size_t pl = strlen(path);
+    if (!pl || !strstr(msg, path))
+        return;
+    char out[1024];
+    size_t l = 0;
+    for (const char *p = msg; *p && l < sizeof out - 1;) {
+        if ((at = strstr(p, path)) == NULL)
+            at = p + strlen(p);
+        l += (size_t)snprintf(out + l, sizeof out - l, "%.*s%s", (int)(at - p), p, *at ? name : "");
+        p = *at ? at + pl : at;
+    }
+    gas_err_set(rc, "%s", out);
 }
 
 static void held_free(struct held_job *h)
@@ -392,6 +521,8 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     fault_point("annotate.running");
     refresh_sources(ctx);
     rc = run_engine(ctx, job, in, h->out, h->st);
+    if (rc) /* the user's file name, not where this worker keeps it */
+        err_renamed(rc, in, job->input_file_name);
     if (!rc)
         rc = annot_write_count_log(h->st, job->input_file_name, h->logp);
     if (!rc)
@@ -496,6 +627,7 @@ void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
     int n = t->nheld, ok[QUEUE_MAX_BATCH] = {0};
     enum pipe_result r[QUEUE_MAX_BATCH];
     const char *keys[3 * QUEUE_MAX_BATCH], *files[3 * QUEUE_MAX_BATCH];
+    unclaim_rest(ctx, t);
     if (!n)
         return;
     for (int i = 0; i < n; i++) { /* jlkey: gas log --json */
@@ -549,8 +681,10 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
 {
     (void)body;
     struct job *job = ctx->job; /* loaded by the runner (pipeline table) */
+    struct annot_thread *t = ctx->local;
     enum pipe_result r = PIPE_ACK;
-    int rc;
+    int rc, claimed = t->claimed;
+    t->claimed = 0;
     const char *job_id = job->job_id;
     switch (job->job_status) {
     case JOB_FAILED: break; /* a duplicate of a request already handled */
@@ -563,8 +697,9 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
     }
     case JOB_RUNNING:
     case JOB_PENDING:
-        if (job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
-            strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id)) {
+        if (claimed) /* by annotate_batch_begin: in flight already */
+            goto ours;
+        if (held_elsewhere(ctx, job)) {
             r = PIPE_RETRY; /* another live worker has it */
             char until[32];
             gas_iso8601(job->lease_until, until, sizeof until);
@@ -582,9 +717,10 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
             r = PIPE_RETRY; /* someone else moved it on: look again later */
             break;
         }
-        job->attempts++;
         /* ours from here: released (job PENDING, message visible) if gasd stops first */
-        inflight_add(job_id, ctx->q, ctx->msg->receipt, job->attempts);
+        inflight_add(job_id, ctx->q, ctx->msg->receipt, job->attempts + 1);
+    ours:
+        job->attempts++;
         if (job->attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
             char why[1200];
             snprintf(why, sizeof why, "gave up after %lld attempts: %s",

@@ -191,7 +191,8 @@ static void handle_one(struct pipe_ctx *ctx, struct batch *b)
     ctx->defer_s = 0;
     struct job job;
     enum pipe_result r = PIPE_ACK;
-    if (!pipelines[p].load_job || pipe_load_job(ctx, body, &job, &r) == 0) {
+    int have = pipelines[p].take_job && pipelines[p].take_job(ctx, &job);
+    if (!pipelines[p].load_job || have || pipe_load_job(ctx, body, &job, &r) == 0) {
         ctx->job = pipelines[p].load_job ? &job : NULL;
         r = pipelines[p].handle(ctx, body);
         if (ctx->job)
@@ -233,6 +234,8 @@ static double run_batch(struct pipe_ctx *ctx, int p, struct queue_msg *m, int n)
     struct batch b = {.p = p, .acks = {.n = 0}};
     atomic_fetch_add(&w->busy[p], 1);
     atomic_store(&w->idle_polls[p], 0);
+    if (pipelines[p].batch_begin)
+        pipelines[p].batch_begin(ctx, m, n);
     int i = 0;
     for (; i < n; i++) {
         if (i > 0 && (atomic_load(&w->stopping) || gas_now() - t0 > half))
@@ -242,9 +245,9 @@ static double run_batch(struct pipe_ctx *ctx, int p, struct queue_msg *m, int n)
         log_ctx_job(NULL);
         ctx->msg = NULL;
     }
-    release_rest(ctx->q, m, i, n);
-    if (pipelines[p].batch_end)
+    if (pipelines[p].batch_end) /* first: it undoes batch_begin's work on the rest */
         pipelines[p].batch_end(ctx, &b);
+    release_rest(ctx->q, m, i, n);
     log_ctx_job(NULL);
     acks_flush(ctx->q, &b.acks);
     atomic_fetch_sub(&w->busy[p], 1);

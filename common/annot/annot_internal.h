@@ -114,12 +114,19 @@ struct build_evidence {
     char name_text[96];          /* where it was named, for the log */
     int64_t mt_len;              /* the length declared for chrM/MT, 0 if none */
     int rcrs;                    /* the header names rCRS (the mitochondrion) as reference */
+    int hg19;                    /* ... or UCSC's hg19 (whose chrM is not the rCRS) */
+    char other_len[64];          /* a main chromosome length no build has: "chr1 195154279" */
+    char other_genome[96];       /* where the header names a genome not human: "##reference=mm10" */
 };
+/* The length of a main chromosome (canonical name: 1..22, X, Y) in build b; 0 if not one. */
+int64_t build_chrom_len(int b, const char *canon);
 void build_evidence_init(struct build_evidence *e);
 void build_evidence_line(struct build_evidence *e, const char *line);
 /* The build to use: override (>= 0, set by override_origin: "command line", "job
  * setting") wins, then the header's contig lengths, then a build named in it, then def.
- * Fills st->build, build_how, build_tag and adds warnings for disagreements. */
+ * Fills st->build, build_how, build_tag and adds warnings for disagreements. -1: the
+ * header's lengths are no human build's, or it names another species' genome (mm10,
+ * GRCm39, CanFam3.1, ...): none of the human builds (only sources for any build apply). */
 int build_decide(const struct build_evidence *e, int override, const char *override_origin, int def,
                  struct annot_stats *st);
 
@@ -324,6 +331,7 @@ struct lblock {
     int64_t line0;  /* lines before the block */
     int64_t nlines; /* lines in it */
     int end;        /* the input ends after it (or the reader failed: rc) */
+    int no_newline; /* ... and its last line had no newline (one was added) */
     int rc;         /* the reader's error after the block's lines, or 0 */
     char msg[1024]; /* and its message */
 };

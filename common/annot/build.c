@@ -54,6 +54,18 @@ static const struct build_def {
                       61707364,  66210255,  45090682,  51324926,  154259566, 62460029}},
 };
 
+/* Words that name another species' genome (lower case, |-separated): the assemblies'
+ * UCSC and GRC names and the species' scientific names as Ensembl writes them. */
+static const char other_genome_words[] =
+    "grcm38|grcm39|mm9|mm10|mm39|mgscv37|mus_musculus|canfam|canis_familiaris|canis_lupus|"
+    "rn4|rn5|rn6|rn7|rnor_|mratbn|rattus_norvegicus|galgal|grcg6a|grcg7|gallus_gallus|danrer|"
+    "grcz10|grcz11|danio_rerio|susscr|sus_scrofa|bostau|ars-ucd|bos_taurus|equcab|felcat|"
+    "oviari|pantro|panpan|gorgor|ponabe|rhemac|mmul_|macaca_mulatta|dm3|dm6|bdgp6|"
+    "drosophila|ce10|ce11|wbcel235|caenorhabditis|saccer|r64-1-1|saccharomyces|tair10|"
+    "arabidopsis|oryza_sativa|zea_mays|plasmodium|escherichia_coli";
+
+static int chrom_index(const char *canon);
+
 const char *annot_build_name(int b)
 {
     return b >= 0 && b < ANNOT_NBUILDS ? builds[b].name : "unknown";
@@ -68,6 +80,12 @@ static int in_list(const char *list, const char *s, size_t n)
         p += l + (p[l] == '|');
     }
     return 0;
+}
+
+int64_t build_chrom_len(int b, const char *canon)
+{
+    int c = b >= 0 && b < ANNOT_NBUILDS ? chrom_index(canon) : -1;
+    return c >= 0 ? builds[b].len[c] : 0;
 }
 
 int annot_build_parse(const char *s)
@@ -136,15 +154,43 @@ static int named_build(const char *text, int *also)
     return first;
 }
 
+/* The first of a |-separated list of lower-case words in text (any case), or NULL. */
+static const char *word_in(const char *list, const char *text)
+{
+    char low[512];
+    size_t n = strlen(text) < sizeof low - 1 ? strlen(text) : sizeof low - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)text[i]);
+    low[n] = 0;
+    for (const char *w = list; *w;) {
+        size_t l = strcspn(w, "|");
+        char word[64];
+        snprintf(word, sizeof word, "%.*s", (int)l, w);
+        if (strstr(low, word))
+            return w;
+        w += l + (w[l] == '|');
+    }
+    return NULL;
+}
+
+/* A build named in the header at what (value: what's value, or the file a tool's
+ * command line names after the flag what ends with). */
 static void note_name(struct build_evidence *e, const char *what, const char *value)
 {
+    const char *last = strrchr(what, ' ');
+    const char *sep = last && last[1] == '-' ? " " : "=";
     int also;
     int b = named_build(value, &also);
-    if (b < 0)
+    if (b < 0) {
+        if (!e->other_genome[0] && word_in(other_genome_words, value))
+            snprintf(e->other_genome, sizeof e->other_genome, "%s%s%.*s", what, sep, 60, value);
         return;
+    }
+    if (b == ANNOT_GRCH37 && word_in("hg19", value))
+        e->hg19 = 1;
     if (e->name_build < 0) {
         e->name_build = b;
-        snprintf(e->name_text, sizeof e->name_text, "%s=%.*s", what, 60, value);
+        snprintf(e->name_text, sizeof e->name_text, "%s%s%.*s", what, sep, 60, value);
     } else if (b != e->name_build) {
         e->name_conflict = b;
     }
@@ -160,10 +206,24 @@ void build_evidence_init(struct build_evidence *e)
 }
 
 /* A tool's command line that names its reference FASTA (GATK 3: reference_sequence=,
- * GATK 4: --reference): the file name, into out. */
+ * GATK 4: --reference or -R, bcftools: --fasta-ref or -f, freebayes: -f): the file
+ * name, into out. Only in a header line that records a command line. */
 static int tool_reference(const char *line, char *key, size_t keyn, char *out, size_t outn)
 {
-    static const char *flags[] = {"reference_sequence=", "--reference ", "--reference="};
+    static const char *flags[] = {"reference_sequence=",
+                                  "--reference ",
+                                  "--reference=",
+                                  "--fasta-ref ",
+                                  "--fasta-ref=",
+                                  " -R ",
+                                  " -f ",
+                                  "\"-R ",
+                                  "\"-f "};
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(line, "=<"), line);
+    if (!strcasestr(name, "command") && !strcasestr(name, "cmd") && !strcasestr(name, "source") &&
+        !strstr(line, "CommandLine"))
+        return 0;
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
         const char *p = strstr(line, flags[i]);
         if (!p)
@@ -173,8 +233,8 @@ static int tool_reference(const char *line, char *key, size_t keyn, char *out, s
         for (const char *slash; (slash = memchr(p, '/', n)) != NULL;) /* the file's name */
             n -= (size_t)(slash + 1 - p), p = slash + 1;
         snprintf(out, outn, "%.*s", (int)n, p);
-        snprintf(key, keyn, "%.*s %.*s", (int)strcspn(line, "=<"), line, (int)strlen(flags[i]) - 1,
-                 flags[i]);
+        const char *f = flags[i] + strspn(flags[i], " \""); /* the flag alone: "-f" */
+        snprintf(key, keyn, "%s %.*s", name, (int)strcspn(f, " ="), f);
         return n > 0;
     }
     return 0;
@@ -223,6 +283,8 @@ void build_evidence_line(struct build_evidence *e, const char *line)
             hit = 1;
         }
     e->len_other += !hit;
+    if (!hit && !e->other_len[0])
+        snprintf(e->other_len, sizeof e->other_len, "%.40s is %lld bp", id, len);
 }
 
 __attribute__((format(printf, 2, 3))) void annot_add_warning(struct annot_stats *st,
@@ -249,13 +311,8 @@ static int lengths_best(const struct build_evidence *e)
 static int by_lengths(const struct build_evidence *e, struct annot_stats *st)
 {
     int best = lengths_best(e);
-    if (best < 0) {
-        if (e->len_seen)
-            annot_add_warning(st,
-                              "the header's ##contig lengths match no build GAS knows (GRCh37, "
-                              "GRCh38, NCBI36, T2T-CHM13): they were not used to choose the build");
+    if (best < 0)
         return -1;
-    }
     snprintf(st->build_how, sizeof st->build_how,
              "from the header's ##contig lengths (%d of %d chromosomes have %s's lengths)",
              e->len_hits[best], e->len_seen, builds[best].name);
@@ -292,8 +349,30 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
         if (said >= 0 && said != b)
             annot_add_warning(st, "the header says %s, but the %s says %s: the setting was used",
                               builds[said].name, override_origin, builds[b].name);
+        else if (said < 0 && (e->len_seen || e->other_genome[0]))
+            annot_add_warning(st,
+                              "the header's %s%s%s is no human build's, but the %s says %s: "
+                              "the setting was used",
+                              e->len_seen ? "##contig lengths (" : "",
+                              e->len_seen ? e->other_len : e->other_genome, e->len_seen ? ")" : "",
+                              override_origin, builds[b].name);
     } else if ((b = by_lengths(e, st)) >= 0) {
         /* said by by_lengths */
+    } else if (e->len_seen || (e->name_build < 0 && e->other_genome[0])) {
+        /* lengths that are no human build's (another species, another assembly), or a
+         * header naming another species' genome: not GRCh37 or GRCh38 */
+        snprintf(st->build, sizeof st->build, "%s", ANNOT_NOT_HUMAN);
+        if (e->len_seen)
+            snprintf(st->build_how, sizeof st->build_how,
+                     "from the header's ##contig lengths, which are no human build's (%s; "
+                     "GAS knows GRCh37, GRCh38, NCBI36 and T2T-CHM13)%s%.96s",
+                     e->other_len, e->other_genome[0] ? "; it names " : "", e->other_genome);
+        else
+            snprintf(st->build_how, sizeof st->build_how,
+                     "from the header's %s, a genome that is not human", e->other_genome);
+        snprintf(st->build_tag, sizeof st->build_tag, "%s",
+                 e->len_seen ? "header-contig-lengths" : "header-name");
+        return -1;
     } else if ((b = e->name_build) >= 0) {
         snprintf(st->build_how, sizeof st->build_how, "from the header's %s", e->name_text);
         snprintf(st->build_tag, sizeof st->build_tag, "header-name");
@@ -317,6 +396,12 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
             "of GRCh37 and of the sources, and positions on it differ: its records are "
             "not annotated",
             "16,571");
+    else if (b == ANNOT_GRCH37 && !e->mt_len && e->hg19)
+        annot_add_warning(
+            st, "the header names UCSC's hg19, whose chrM is not the rCRS (16,569 bp) of "
+                "GRCh37 and of the sources but NC_001807 (16,571 bp), and positions on it "
+                "differ: chrM records are not annotated (if yours is the rCRS, declare "
+                "##contig=<ID=chrM,length=16569>)");
     snprintf(st->build, sizeof st->build, "%s", builds[b].name);
     return b;
 }

@@ -52,13 +52,60 @@ static void known_sources_elsewhere(struct annot_stats *st)
     }
 }
 
+/* Whether contig i's records were left unannotated for no source knowing it (not for
+ * being hg19's chrM, said in a warning of its own). */
+static int unknown_contig(const struct annot_stats *st, int i)
+{
+    char canon[CONTIG_CANON_MAX];
+    const char *name = st->contigs[i].name;
+    return !st->contigs[i].sources &&
+           !(st->mt_not_rcrs && contig_canon(name, strlen(name), canon, sizeof canon) &&
+             !strcmp(canon, "MT"));
+}
+
+/* Records past the end of their chromosome in the build used: positions on another build
+ * (or a wrong header), annotated as if they were on this one. */
+static void past_the_end(struct annot_stats *st)
+{
+    int b = annot_build_parse(st->build), n = 0;
+    char w[sizeof st->warnings[0]], canon[CONTIG_CANON_MAX];
+    size_t l = 0;
+    for (int i = 0; b >= 0 && i < st->ncontigs; i++) {
+        const struct annot_contig_count *c = &st->contigs[i];
+        contig_canon(c->name, strlen(c->name), canon, sizeof canon);
+        int64_t len = build_chrom_len(b, canon);
+        if (!len || c->max_pos <= len)
+            continue;
+        if (n++ < 3 && l < sizeof w)
+            l +=
+                (size_t)snprintf(w + l, sizeof w - l, "%s%s up to %lld (its length %lld)",
+                                 n > 1 ? "; " : "", c->name, (long long)c->max_pos, (long long)len);
+    }
+    if (n)
+        annot_add_warning(st,
+                          "%d chromosome%s ha%s records past %s end in %s: %s. The positions "
+                          "are likely on another build (give it: --build); records there were "
+                          "annotated as if on %s",
+                          n, n == 1 ? "" : "s", n == 1 ? "s" : "ve", n == 1 ? "its" : "their",
+                          st->build, w, st->build);
+}
+
+static void unknown_contigs(struct annot_stats *st);
+
+/* The most telling first: the first warning is what gas show's annotation_note gives. */
 void annot_finish_warnings(struct annot_stats *st)
 {
+    past_the_end(st);
+    unknown_contigs(st);
     known_sources_elsewhere(st);
+}
+
+static void unknown_contigs(struct annot_stats *st)
+{
     int64_t recs = 0;
     int n = 0;
     for (int i = 0; i < st->ncontigs; i++)
-        if (!st->contigs[i].sources) {
+        if (unknown_contig(st, i)) {
             recs += st->contigs[i].records;
             n++;
         }
@@ -73,7 +120,7 @@ void annot_finish_warnings(struct annot_stats *st)
                          n == 1 ? "" : "s");
     int shown = 0;
     for (int i = 0; i < st->ncontigs && shown < 8 && l < cap; i++)
-        if (!st->contigs[i].sources)
+        if (unknown_contig(st, i))
             l += (size_t)snprintf(w + l, cap - l, "%s %s (%lld)", shown++ ? "," : "",
                                   st->contigs[i].name, (long long)st->contigs[i].records);
     if (n > shown && l < cap)

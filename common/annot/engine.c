@@ -28,7 +28,7 @@ struct match {
  * and the unsorted count are made of, replayed in input order when the block is merged. */
 struct run {
     char contig[MAX_CONTIG_NAME + 1];
-    int64_t first, last, n, unsorted;
+    int64_t first, last, max, n, unsorted;
 };
 
 /* A block of input lines, annotated by one record worker into its own output text. */
@@ -49,6 +49,7 @@ struct engine {
     struct region_set *top_rs; /* the source whose names' records are counted */
     struct tally *tally;       /* or: records per gene of the gene model loc_src */
     int skip_mt;               /* the input's chrM is hg19's, not the sources' rCRS MT */
+    int header_cols;           /* the columns #CHROM declares */
     int skip_contig;           /* the current contig is not annotated (skip_mt) */
     int loc_src;
     struct known *kn[ANNOT_MAX_SOURCES];
@@ -193,7 +194,8 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
     if (over >= 0) /* what the user wrote: "hg19" */
         snprintf(g->st->build_how, sizeof g->st->build_how, "set by the %s (%.40s)",
                  o->build_origin ? o->build_origin : "caller", o->build);
-    g->skip_mt = b == ANNOT_GRCH37 && ev->mt_len == 16571;
+    g->skip_mt = g->st->mt_not_rcrs =
+        b == ANNOT_GRCH37 && (ev->mt_len == 16571 || (!ev->mt_len && ev->hg19));
     if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {
         snprintf(g->st->build_how, sizeof g->st->build_how,
                  "not stated in the header: the build of the sources file given");
@@ -217,7 +219,17 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
             src = NULL;
     }
     g->st->annotated = src != NULL;
-    if (!src) {
+    if (!src && b < 0) {
+        snprintf(g->st->not_annotated_why, sizeof g->st->not_annotated_why,
+                 "the input is not on a human genome build (%s), and human genes and "
+                 "variants at its positions would be wrong, so the records are passed through "
+                 "unannotated. If it is human, give the build (gas submit --build, the job's "
+                 "genome_build, gas annotate --build)",
+                 g->st->build_how);
+        annot_add_warning(g->st, "NOT ANNOTATED: the input is not on a human genome build GAS has "
+                                 "sources for (see the top of this log)");
+        src = &none;
+    } else if (!src) {
         snprintf(g->st->not_annotated_why, sizeof g->st->not_annotated_why,
                  "there are no annotation sources for %s here (there are for %s), and "
                  "another build's genes and variants at %s positions would be wrong, so the "
@@ -252,6 +264,13 @@ static void write_header(struct engine *g, kstring_t *raw, const char *chrom_lin
         if (!is_our_info_line(g, p)) {
             kputsn(p, (size_t)(nl - p), &h);
             kputc('\n', &h);
+        } else if (!strncmp(p, "##INFO=", 7) && !strstr(p, "from GAS source ")) {
+            /* not an earlier GAS run's: the input's own field, of the same name */
+            int il = (int)strcspn(p + 11, ",>");
+            annot_add_warning(g->st,
+                              "the input's own INFO field %.*s is replaced by GAS's %.*s, in the "
+                              "header and in every record (rename one of them to keep both)",
+                              il, p + 11, il, p + 11);
         }
         p = nl + 1;
     }
@@ -275,8 +294,27 @@ static int do_header(struct engine *g)
     int r, rc = 0, first = 1;
     while ((r = lreader_next(g->in, &line, &len)) > 0) {
         g->lineno = lreader_lineno(g->in);
+        if (first && len >= 4 && !memcmp(line, "PK\3\4", 4)) {
+            rc = line_err(g,
+                          "a zip archive, not a VCF file: unzip it (GAS reads VCF as plain "
+                          "text, gzip or bgzip, and BCF)",
+                          NULL);
+            break;
+        }
         if (memchr(line, 0, len)) {
             rc = line_err(g, "binary data (a NUL byte): not a VCF text file", NULL);
+            break;
+        }
+        if (first && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) { /* a UTF-8 BOM: skipped */
+            line += 3;
+            len -= 3;
+        }
+        const char *cr = memchr(line, '\r', len);
+        if (cr && cr + 1 < line + len && cr[1] == '#') {
+            rc = line_err(g,
+                          "its lines end with CR only (old Mac line endings), not LF or CRLF: "
+                          "convert them (tr '\\r' '\\n')",
+                          NULL);
             break;
         }
         if (first && strncmp(line, "##fileformat=VCF", 16)) {
@@ -295,11 +333,19 @@ static int do_header(struct engine *g)
         if (strncmp(line, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", 38) ||
             (line[38] && line[38] != '\t')) {
             rc = line_err(g,
-                          line[0] == '#' ? "malformed #CHROM header line"
-                                         : "a record before the #CHROM header line",
+                          !strncmp(line, "#CHROM ", 7)
+                              ? "malformed #CHROM header line: its columns are separated by "
+                                "spaces, not tabs"
+                          : line[0] == '#' ? "malformed #CHROM header line (expected #CHROM, "
+                                             "POS, ID, REF, ALT, QUAL, FILTER, INFO separated "
+                                             "by tabs)"
+                                           : "a record before the #CHROM header line",
                           NULL);
             break;
         }
+        g->header_cols = 1;
+        for (const char *t = line; (t = memchr(t, '\t', len - (size_t)(t - line))) != NULL; t++)
+            g->header_cols++;
         rc = choose_sources(g, &ev);
         if (!rc)
             write_header(g, &raw, line, len);
@@ -624,13 +670,14 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
         }
         struct run *r = &b->runs[b->nruns++];
         memcpy(r->contig, g->prev_contig, cn + 1);
-        r->first = pos;
+        r->first = r->max = pos;
         r->n = r->unsorted = 0;
     } else if (pos < g->prev_pos) {
         b->runs[b->nruns - 1].unsorted++;
     }
     struct run *r = &b->runs[b->nruns - 1];
     r->last = pos;
+    r->max = pos > r->max ? pos : r->max;
     r->n++;
     g->prev_pos = pos;
     return 0;
@@ -658,8 +705,11 @@ static void replay_run(struct engine *g, const struct run *r)
     }
     st->unsorted += r->unsorted;
     g->ord_pos = r->last;
-    if (g->contig_idx >= 0)
-        st->contigs[g->contig_idx].records += r->n;
+    if (g->contig_idx >= 0) {
+        struct annot_contig_count *c = &st->contigs[g->contig_idx];
+        c->records += r->n;
+        c->max_pos = r->max > c->max_pos ? r->max : c->max_pos;
+    }
 }
 
 /* A gene model's record: its location class, and its genes (the GENE= it wrote from
@@ -702,9 +752,53 @@ static void known_matched(struct engine *g, const struct source_def *d)
         known_field(g, &d->info[f]);
 }
 
-/* Asks every source about the record at pos with a REF of rlen bases on the contig whose
- * canonical name is chrom; appends to g->ids and g->info. */
-static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, int64_t rlen)
+/* The value of key (with its '=') in an INFO column, as an integer; 0 if absent or not one. */
+static int64_t info_int(const char *info, size_t n, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = info, *end = info + n; p < end;) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        size_t fl = semi ? (size_t)(semi - p) : (size_t)(end - p);
+        if (fl > kl && !memcmp(p, key, kl)) {
+            int64_t v = 0;
+            int neg = p[kl] == '-';
+            size_t i = kl + neg;
+            for (; i < fl && p[i] >= '0' && p[i] <= '9' && v < INT64_MAX / 10 - 10; i++)
+                v = v * 10 + (p[i] - '0');
+            return i == fl && i > kl + neg ? (neg ? -v : v) : 0;
+        }
+        p += fl + 1;
+    }
+    return 0;
+}
+
+/* The bases a record covers from pos: its REF's, or for a symbolic ALT (<DEL>, <DUP>,
+ * <INV>, <CNV>, a gVCF block's <NON_REF>) through INFO's END, else SVLEN's length past
+ * the padding base: a deletion of all of a gene is in that gene, not by POS intergenic. */
+static int64_t record_span(int64_t pos, size_t rl, const char *alt, size_t al, const char *info,
+                           size_t il)
+{
+    if (!memchr(alt, '<', al))
+        return (int64_t)rl;
+    int64_t end = info_int(info, il, "END=");
+    if (end >= pos + (int64_t)rl)
+        return end - pos + 1;
+    /* SVLEN is the reference's length only for these (an insertion's is what it adds) */
+    int spans = 0;
+    for (const char *p = alt, *e = alt + al; (p = memchr(p, '<', (size_t)(e - p))) != NULL; p++)
+        spans |= e - p > 4 && (!memcmp(p, "<DEL", 4) || !memcmp(p, "<DUP", 4) ||
+                               !memcmp(p, "<INV", 4) || !memcmp(p, "<CNV", 4));
+    int64_t svlen = spans ? info_int(info, il, "SVLEN=") : 0;
+    svlen = svlen < 0 ? -svlen : svlen;
+    return svlen > 0 && svlen < INT64_MAX / 2 ? svlen + 1 : (int64_t)rl;
+}
+
+/* Asks every source about the record at pos with a REF of rlen bases, covering span bases
+ * (rlen, or a structural variant's extent: record_span), on the contig whose canonical
+ * name is chrom; appends to g->ids and g->info. Regions and genes are asked about the
+ * span, known variants about the REF. */
+static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, int64_t rlen,
+                            int64_t span)
 {
     int known_hit = 0, rc;
     for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
@@ -712,7 +806,7 @@ static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, in
         int hit = 0;
         if (d->type == SRC_REGION) {
             g->names.l = 0;
-            if (region_names(g->rs[s], chrom, pos - 1, pos - 1 + rlen, &g->names)) {
+            if (region_names(g->rs[s], chrom, pos - 1, pos - 1 + span, &g->names)) {
                 if (g->info.l)
                     kputc(';', &g->info);
                 kputs(d->field, &g->info);
@@ -723,7 +817,7 @@ static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, in
         } else if (d->type == SRC_GENEMODEL) {
             size_t from = g->info.l;
             enum gm_loc loc =
-                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + rlen, &g->info);
+                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + span, &g->info);
             hit = loc != GM_NONE;
             if (g->tally && s == g->loc_src)
                 gene_model_stats(g, loc, from);
@@ -767,7 +861,8 @@ static int do_record(struct engine *g, char *line, size_t len)
     if (!(cl[2] == 1 && col[2][0] == '.'))
         kputsn(col[2], cl[2], &g->ids);
     keep_info(g, col[7], cl[7], &g->info);
-    if ((rc = annotate_sources(g, chrom, pos, (int64_t)cl[3])) != 0)
+    int64_t span = record_span(pos, cl[3], col[4], cl[4], col[7], cl[7]);
+    if ((rc = annotate_sources(g, chrom, pos, (int64_t)cl[3], span)) != 0)
         return rc;
 
     /* CHROM POS | ID | REF ALT QUAL FILTER | INFO | rest */
@@ -947,6 +1042,23 @@ struct par {
 };
 
 /* Annotates a block's lines into b->out; the first bad line's error in b->rc, b->msg. */
+/* The input's last line, which had no newline: with fewer columns than #CHROM declares,
+ * the file was cut short (a copy or download that stopped), not a record to keep. */
+static int cut_short(struct engine *g, const char *line, size_t n)
+{
+    int cols = 1;
+    for (const char *t = line; (t = memchr(t, '\t', n - (size_t)(t - line))) != NULL; t++)
+        cols++;
+    if (cols >= g->header_cols)
+        return 0;
+    char detail[160];
+    snprintf(detail, sizeof detail,
+             "%d of the %d columns #CHROM declares, and no newline at its "
+             "end: the file was cut short (truncated); copy or upload it again",
+             cols, g->header_cols);
+    return line_err(g, "the last line has ", detail);
+}
+
 static void process_block(struct engine *g, struct eblock *b)
 {
     g->blk = b;
@@ -977,6 +1089,8 @@ static void process_block(struct engine *g, struct eblock *b)
                 break;
             }
             if ((rc = do_record(g, p, n)) != 0)
+                break;
+            if (nl + 1 == end && b->in.no_newline && (rc = cut_short(g, p, n)) != 0)
                 break;
         }
         p = nl + 1;
@@ -1042,6 +1156,7 @@ static int new_worker(struct engine *g, struct par *p, struct engine **out)
     w->src = g->src;
     w->st = xcalloc(1, sizeof *w->st);
     w->skip_mt = g->skip_mt;
+    w->header_cols = g->header_cols;
     w->declared = g->declared; /* the main engine's, only read (free_worker leaves it) */
     w->ndeclared = g->ndeclared;
     w->contig_idx = -1;

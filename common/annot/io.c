@@ -183,6 +183,23 @@ int lreader_open(const char *path, size_t max, struct lreader **out)
         *out = r;
         return 0;
     }
+    static const struct {
+        enum htsCompression c;
+        const char *name, *cat;
+    } other_compression[] = {{bzip2_compression, "bzip2", "bzcat"},
+                             {xz_compression, "xz", "xzcat"},
+                             {zstd_compression, "zstd", "zstdcat"}};
+    for (size_t i = 0; i < sizeof other_compression / sizeof *other_compression; i++)
+        if (fmt.compression == other_compression[i].c) {
+            hclose_abruptly(hf);
+            free(r->name);
+            free(r);
+            return gas_err_set(GAS_EINVAL,
+                               "%s is %s-compressed: GAS reads VCF as plain text, gzip or "
+                               "bgzip (.vcf.gz) and BCF; recompress it (%s FILE | bgzip > "
+                               "FILE.vcf.gz)",
+                               path, other_compression[i].name, other_compression[i].cat);
+        }
     if (fmt.category != variant_data && fmt.category != unknown_category &&
         fmt.format != text_format) {
         const char *what = hts_format_description(&fmt);
@@ -308,7 +325,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
 {
     b->len = 0;
     b->nlines = 0;
-    b->end = 0;
+    b->end = b->no_newline = 0;
     b->rc = 0;
     b->msg[0] = 0;
     if (r->hts) {
@@ -360,6 +377,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
             }
             block_room(b, 1);
             b->text[b->len++] = '\n';
+            b->no_newline = 1;
         }
         b->end = 1;
     } else { /* the partial last line waits for the next block */

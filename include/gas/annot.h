@@ -101,9 +101,13 @@ struct annot_opts {
 struct annot_contig_count {
     char name[64];
     int64_t records;
+    int64_t max_pos;   /* the highest POS of its records */
     int sources;       /* how many sources know the contig (under any of its names) */
     uint32_t src_mask; /* which: bit s for source s */
 };
+
+/* The build of an input whose header's lengths or reference are no human build's. */
+#define ANNOT_NOT_HUMAN "not human"
 
 /* What the count log reports. */
 struct annot_stats {
@@ -122,10 +126,11 @@ struct annot_stats {
     /* genome build: its name ("" when the run used none), how it was decided, for a
      * person and as a tag (override-command-line, override-job-setting,
      * header-contig-lengths, header-name, default, sources) */
-    char build[16];
+    char build[16]; /* a build's name, or ANNOT_NOT_HUMAN */
     char build_how[256];
     char build_tag[32];
     int annotated;               /* 0: no sources for the build, records passed unchanged */
+    int mt_not_rcrs;             /* chrM is hg19's, not the rCRS: its records not annotated */
     char not_annotated_why[512]; /* why, for a person */
     char sources_path[512];      /* the sources file used */
     char source_version[ANNOT_MAX_SOURCES][192];

@@ -16,6 +16,27 @@ check_out "submit: unknown user" 1 'no user nobody' gas submit bad_pos.vcf --use
 check_out "submit: missing file" 1 'is not a readable file' gas submit missing.vcf --user bea
 check_out "show: unknown job" 1 'no job 00000000' gas show 00000000-0000-4000-8000-000000000000
 
+# files a scientist may have that are not VCF text as GAS reads it: each says what it is
+# and what to do (gas annotate, the same engine as gasd's)
+printf '##fileformat=VCFv4.2\n##contig=<ID=1,length=249250621>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t100\t.\tA\tG\t.\t.\t.\n' > ok.vcf
+python3 - <<'PY'
+import bz2, lzma, zipfile
+data = open("ok.vcf", "rb").read()
+open("ok.vcf.bz2", "wb").write(bz2.compress(data))
+open("ok.vcf.xz", "wb").write(lzma.compress(data))
+with zipfile.ZipFile("ok.vcf.zip", "w") as z:
+    z.writestr("ok.vcf", data)
+open("bom.vcf", "wb").write(b"\xef\xbb\xbf" + data)
+open("cr.vcf", "wb").write(data.replace(b"\n", b"\r"))
+open("spaces.vcf", "wb").write(data.replace(b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", b"#CHROM POS ID REF ALT QUAL FILTER INFO"))
+PY
+check_out "bzip2 input: named, and how to recompress it" 1 'is bzip2-compressed: .*bzcat FILE \| bgzip' gas annotate ok.vcf.bz2 -o o.vcf
+check_out "xz input: named" 1 'is xz-compressed' gas annotate ok.vcf.xz -o o.vcf
+check_out "zip archive: named" 1 'a zip archive, not a VCF file: unzip it' gas annotate ok.vcf.zip -o o.vcf
+check_out "a UTF-8 byte-order mark is passed over" 0 '^gas annotate: 1 records' gas annotate bom.vcf -o o.vcf
+check_out "CR-only line endings: named, and how to convert" 1 'lines end with CR only' gas annotate cr.vcf -o o.vcf
+check_out "#CHROM with spaces: says so" 1 'line 3: malformed #CHROM header line: its columns are separated by spaces, not tabs' gas annotate spaces.vcf -o o.vcf
+
 start_gasd GAS_MAX_MESSAGE_BYTES=2048
 B=$(gas submit bad_pos.vcf --user bea)
 K=$(gas submit junk.vcf --user bea)

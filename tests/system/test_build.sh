@@ -99,6 +99,51 @@ check_out "... and GRCh38's genes" 0 $'^21\t15000\t.\tA\tG\t.\t.\tGENE=GENE38A$'
 expect "web app's genome_build hg17: job FAILED" wait_field "$W2" job_status FAILED
 check_out "... with the reason" 0 '^error +unknown genome build "hg17"' gas show "$W2"
 
+# what a scientist's other inputs get through the service: another species' genome is not
+# annotated with human genes; a caller's command line names the reference; a structural
+# variant is annotated over its whole extent (END), an insertion at its point; positions
+# past the chromosome's end are a warning; compressed inputs' results are named as the
+# VCF's; a file cut short fails; errors name the user's file, not where gasd keeps it
+vcf '##contig=<ID=chr1,length=195154279>\n##contig=<ID=chr11,length=121973369>\n##reference=GRCm39.fa\n' \
+  'chr11\t69471000\t.\tA\tG\t.\t.\t.' > mouse.vcf
+vcf '##reference=/data/mm10.fa\n' '21\t15000\t.\tA\tG\t.\t.\t.' > mm10.vcf
+vcf '##bcftools_mpileupCommand=mpileup -f /data/refs/hg38.fa -a AD in.bam\n' \
+  '21\t15000\t.\tA\tG\t.\t.\t.' > bcf38.vcf
+vcf '##contig=<ID=21,length=46709983>\n' '21\t5000\t.\tN\t<DEL>\t.\t.\tSVTYPE=DEL;END=35000' \
+  '21\t5000\t.\tN\t<INS>\t.\t.\tSVTYPE=INS;END=5000;SVLEN=30000' \
+  '21\t25000\t.\tN\t<DUP>\t.\t.\tSVTYPE=DUP;SVLEN=10000' > sv38.vcf
+vcf '##contig=<ID=21,length=48129895>\n' '21\t9411500\t.\tA\tG\t.\t.\t.' '21\t48200000\t.\tA\tG\t.\t.\t.' > past37.vcf
+bgzip -c in37.vcf > in37.vcf.gz
+printf 'chr1\t100\t200\n' > regions.vcf
+{ vcf '' | sed 's/INFO$/INFO\tFORMAT\tS1/'; printf '21\t9411500\t.\tA\tG\t.\t.\t.\tGT\t0/1\n21\t9411600\t.\tA\tG\t.\t.\tD'; } > cut.vcf
+M=$(submit mouse.vcf ann); M10=$(submit mm10.vcf ann); B38=$(submit bcf38.vcf ann); SV=$(submit sv38.vcf ann)
+PE=$(submit past37.vcf ann); GZ=$(submit in37.vcf.gz ann); BED=$(submit regions.vcf ann); CUT=$(submit cut.vcf ann)
+for j in $M $M10 $B38 $SV $PE $GZ; do
+  require "job ${j:0:8} COMPLETED" wait_field "$j" job_status COMPLETED
+done
+check_out "mouse contig lengths: not human" 0 "^annotation_build +not human$" gas show "$M"
+check_out "... gas show says why, with the length" 0 \
+  '^annotation_note +not annotated: the input is not on a human genome build \(from the header.s ##contig lengths, which are no human build.s \(chr1 is 195154279 bp' gas show "$M"
+expect "... its records unchanged" cmp -s <(data "$M") <(grep -v '^#' mouse.vcf)
+check_out "... its result header says annotated=no" 0 'build=not human,build_source=header-contig-lengths,sources=none,annotated=no>' \
+  sh -c "gas download $M -o - | grep '^##GAS'"
+check_out "##reference=mm10 alone: not human" 0 "^annotation_build +not human$" gas show "$M10"
+expect "bcftools' -f hg38.fa: GRCh38" test "$(field "$B38" annotation_build)" = GRCh38
+check_out "... and GRCh38's genes" 0 $'^21\t15000\t.\tA\tG\t.\t.\tGENE=GENE38A$' data "$B38"
+check_out "... the count log names where it was said" 0 "^genome build: GRCh38, from the header's ##bcftools_mpileupCommand -f hg38.fa" gas log "$B38"
+check_out "a <DEL> through END=35000 overlaps both genes" 0 $'^21\t5000\t.\tN\t<DEL>\t.\t.\tSVTYPE=DEL;END=35000;GENE=GENE38A,GENE38B$' data "$SV"
+check_out "an <INS> is at its point: no gene" 0 $'^21\t5000\t.\tN\t<INS>\t.\t.\tSVTYPE=INS;END=5000;SVLEN=30000$' data "$SV"
+check_out "a <DUP> without END spans SVLEN" 0 $'^21\t25000\t.\tN\t<DUP>\t.\t.\tSVTYPE=DUP;SVLEN=10000;GENE=GENE38B$' data "$SV"
+check_out "a record past chr21's end in GRCh37: a warning" 0 \
+  '1 chromosome has records past its end in GRCh37: 21 up to 48200000 \(its length 48129895\)' gas log "$PE"
+check_out "a .vcf.gz input's result is in37.annot.vcf" 0 '^s3_key_result_file +.*~in37\.annot\.vcf$' gas show "$GZ"
+check_out "... and its count log in37.vcf.count.log" 0 '^s3_key_log_file +.*~in37\.vcf\.count\.log$' gas show "$GZ"
+expect "a BED file named .vcf: FAILED" wait_field "$BED" job_status FAILED
+check_out "... the error names the file as submitted" 0 '^error +regions\.vcf is BED' gas show "$BED"
+check "... and not where gasd keeps it" 1 sh -c "gas show $BED | grep '^error' | grep -q objects/"
+expect "a file cut short mid-record: FAILED" wait_field "$CUT" job_status FAILED
+check_out "... with the reason" 0 '^error +line 4: the last line has 8 of the 10 columns #CHROM declares.*cut short' gas show "$CUT"
+
 # bad builds are refused up front
 check_out "gas submit --build hg17: refused" 2 'unknown genome build "hg17"' gas submit nohdr.vcf --user ann --build hg17
 check_out "gas annotate --build nonsense: refused" 2 'unknown genome build' gas annotate nohdr.vcf -o x.vcf --build nonsense

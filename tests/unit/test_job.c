@@ -142,6 +142,19 @@ static void object_keys(void)
     CHECK_STR(l, "free_1.vcf.count.log");
     free(r);
     free(l);
+    /* compressed and BCF inputs: named as their VCF would be, not x.vcf.gz.annot.vcf */
+    static const char *const in[] = {"hc.vcf.gz", "hc.vcf.bgz", "hc.bcf", "hc.txt"};
+    static const char *const want[] = {"hc.annot.vcf", "hc.annot.vcf", "hc.annot.vcf",
+                                       "hc.txt.annot.vcf"};
+    for (int i = 0; i < 4; i++) {
+        r = job_result_name(in[i]);
+        l = job_log_name(in[i]);
+        CHECK_STR(r, want[i]);
+        if (i < 3)
+            CHECK_STR(l, "hc.vcf.count.log");
+        free(r);
+        free(l);
+    }
 }
 
 /* The typed transitions on a real jobs table (local backend, SQLite in a temporary
