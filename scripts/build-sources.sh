@@ -28,8 +28,9 @@ export LC_ALL=C
 FORMAT=1
 CONF=3 # sources files: 2 = they declare their build, the kg source its version; 3 = the
        # kg version names the stretches it covers
-MODEL=2 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
-        # file has no mitochondrial tRNA genes)
+MODEL=3 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
+        # file has no mitochondrial tRNA genes); 3 = CYTOBAND only from the gene's own
+        # chromosome (a PAR gene's chrY copy: Y, not X)
 pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation"
 
 # the versions apt would fetch now ("?" when apt knows none: then a complete OUTDIR is kept)
@@ -109,12 +110,17 @@ model() {
   gawk -F'\t' -v OFS='\t' -f - meta.tsv exons.sorted > genes.unsorted <<'AWK'
 # characters INFO values cannot hold become "_"
 function clean(s) { gsub(/[^A-Za-z0-9_.:|@+()\/-]/, "_", s); return s == "" ? "." : s }
-# the cytoband on this chromosome ("Xp22.33" for the chrX copy of a PAR gene), else the first
-function band(all, chr,   n, v, i, c) {
+# the cytoband on this chromosome: "Xp22.33", or "Y" for the chrY copy of a PAR gene whose
+# bands are "X|Y"; an alt or random contig's is its chromosome's; none there (a copy of a
+# gene placed on another chromosome): "."
+function band(all, chr,   n, v, i, c, on) {
   if (all == "") return "."
-  n = split(all, v, "|"); c = chr; sub(/^chr/, "", c)
-  for (i = 1; i <= n; i++) if (index(v[i], c) == 1 && substr(v[i], length(c) + 1, 1) ~ /[pq]/) return clean(v[i])
-  return clean(v[1])
+  n = split(all, v, "|"); c = chr; sub(/^chr/, "", c); sub(/_.*$/, "", c)
+  for (i = 1; i <= n; i++) {
+    on = v[i]; sub(/([pq].*|cen)$/, "", on)
+    if (on == c) return clean(v[i])
+  }
+  return "."
 }
 function flush(   s, i, ex, st, sym) {
   if (key == "") return

@@ -77,10 +77,14 @@ hand() { # BUILD CHR-PREFIX: a VCF of those variants in that build's coordinates
     printf '%s7\t117199644\tF508del\tATCT\tA\t.\t.\t.\n%s17\t7585000\ttp53i1\tA\tG\t.\t.\t.\n' "$c" "$c"
     printf '%s17\t41276044\t185delAG\tACT\tA\t.\t.\t.\nMT\t8993\tNARP\tT\tG\t.\t.\t.\n' "$c"
     printf 'MT\t3243\tMELAS\tA\tG\t.\t.\t.\n'
+    # the pseudoautosomal SHOX on X and on Y; RNU2-1's copy on chr7 (Entrez places it on 17)
+    printf '%sX\t595500\tSHOX_X\tA\tG\t.\t.\t.\n%sY\t545500\tSHOX_Y\tA\tG\t.\t.\t.\n' "$c" "$c"
+    printf '%s7\t116543400\tRNU2_7\tA\tG\t.\t.\t.\n' "$c"
   else
     printf '%s7\t117559590\tF508del\tATCT\tA\t.\t.\t.\n%s17\t7681700\ttp53i1\tA\tG\t.\t.\t.\n' "$c" "$c"
     printf '%s17\t43124027\t185delAG\tACT\tA\t.\t.\t.\nchrM\t8993\tNARP\tT\tG\t.\t.\t.\n' "$c"
     printf 'chrM\t3243\tMELAS\tA\tG\t.\t.\t.\n'
+    printf '%sX\t634500\tSHOX_X\tA\tG\t.\t.\t.\n%sY\t634500\tSHOX_Y\tA\tG\t.\t.\t.\n' "$c" "$c"
   fi
 }
 for b in GRCh37:"" GRCh38:chr; do
@@ -96,6 +100,10 @@ for b in GRCh37:"" GRCh38:chr; do
   check_out "$build: m.8993T>G (NARP) is exonic in ATP6 (OMIM 551500)" 0 '^ATP6 4508 exonic \. .*551500' q NARP
   # (hg19's RefSeq file has no mitochondrial tRNA genes: GRCh37 takes GRCh38's, both rCRS)
   check_out "$build: m.3243A>G (MELAS) is in the tRNA gene TRNL1 (OMIM 540000)" 0 '^TRNL1 4567 exonic \. 540000' q MELAS
+  # a band only from the record's own chromosome (Entrez gives SHOX "X|Y", no band)
+  check_out "$build: SHOX on chrX has CYTOBAND X" 0 '^SHOX 6473 [a-z]+ X ' q SHOX_X
+  check_out "$build: SHOX's chrY copy has CYTOBAND Y, not X" 0 '^SHOX 6473 [a-z]+ Y ' q SHOX_Y
+  [ "$build" = GRCh37 ] && check_out "$build: RNU2-1's chr7 copy (in CAPZA2) has no band (not 17q21.31)" 0 '^CAPZA2,RNU2-1 830,6066 intronic,exonic 7q31\.2,\. ' q RNU2_7
 done
 
 # ------------------------------------------------------------------ bedtools
