@@ -273,6 +273,8 @@ void annotate_batch_begin(struct pipe_ctx *ctx, struct queue_msg *m, int n)
         inflight_add(t->pre[k].job.job_id, ctx->q, t->pre[k].msg->receipt,
                      t->pre[k].job.attempts + 1);
     gas_err_clear();
+    if (t->npre)
+        fault_point("annotate.claimed"); /* tests: SIGTERM with the batch claimed */
 }
 
 int annotate_take_job(struct pipe_ctx *ctx, struct job *job)
@@ -305,6 +307,9 @@ static void unclaim_rest(struct pipe_ctx *ctx, struct annot_thread *t)
         if (job_requeue(ctx->app->jobs, pc->job.job_id, ctx->worker_id, NULL, pc->job.attempts))
             log_warn("annotate", "cannot give the job back (%s); it is taken over after its lease",
                      gas_errmsg());
+        else
+            log_info("annotate", "job given back, PENDING: its batch ended before its turn%s",
+                     atomic_load(&ctx->w->stopping) ? " (gasd stopping)" : "");
         inflight_remove(pc->job.job_id);
         job_release(&pc->job);
     }

@@ -317,7 +317,18 @@ static int by_lengths(const struct build_evidence *e, struct annot_stats *st)
              "from the header's ##contig lengths (%d of %d chromosomes have %s's lengths)",
              e->len_hits[best], e->len_seen, builds[best].name);
     snprintf(st->build_tag, sizeof st->build_tag, "header-contig-lengths");
-    if (e->len_hits[best] < e->len_seen)
+    int tie = -1;
+    for (int b = 0; b < ANNOT_NBUILDS; b++)
+        if (b != best && e->len_hits[b] == e->len_hits[best])
+            tie = b;
+    if (tie >= 0)
+        annot_add_warning(st,
+                          "the header's ##contig lengths mix builds, as many chromosomes (%d) "
+                          "with %s's as with %s's: %s was used; give the build if it is the "
+                          "other (--build)",
+                          e->len_hits[best], builds[best].name, builds[tie].name,
+                          builds[best].name);
+    else if (e->len_hits[best] < e->len_seen)
         annot_add_warning(st, "the header's ##contig lengths mix builds: %s chosen by majority",
                           builds[best].name);
     if (e->name_build >= 0 && e->name_build != best)
