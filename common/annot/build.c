@@ -66,6 +66,12 @@ static const char other_genome_words[] =
 
 static int chrom_index(const char *canon);
 
+/* Main chromosomes (1..22, X, Y) with lengths no human build has, each at least
+ * OTHER_GENOME_MIN_LEN, that make an input "not human": a real genome's header declares
+ * them all; one odd length in a hand-made header only warns. */
+#define OTHER_GENOME_MIN_CHROMS 3
+#define OTHER_GENOME_MIN_LEN    1000000
+
 const char *annot_build_name(int b)
 {
     return b >= 0 && b < ANNOT_NBUILDS ? builds[b].name : "unknown";
@@ -282,8 +288,11 @@ void build_evidence_line(struct build_evidence *e, const char *line)
             e->len_hits[b]++;
             hit = 1;
         }
-    e->len_other += !hit;
-    if (!hit && !e->other_len[0])
+    /* a length no build has, and one a chromosome can have: evidence of another genome
+     * (a hand-made header's "length=12345" is not) */
+    int other = !hit && len >= OTHER_GENOME_MIN_LEN && len <= 4000000000LL;
+    e->len_other += other;
+    if (other && !e->other_len[0])
         snprintf(e->other_len, sizeof e->other_len, "%.40s is %lld bp", id, len);
 }
 
@@ -311,8 +320,13 @@ static int lengths_best(const struct build_evidence *e)
 static int by_lengths(const struct build_evidence *e, struct annot_stats *st)
 {
     int best = lengths_best(e);
-    if (best < 0)
+    if (best < 0) {
+        if (e->len_seen && e->len_other < OTHER_GENOME_MIN_CHROMS)
+            annot_add_warning(st,
+                              "the header's ##contig lengths match no build GAS knows (GRCh37, "
+                              "GRCh38, NCBI36, T2T-CHM13): they were not used to choose the build");
         return -1;
+    }
     snprintf(st->build_how, sizeof st->build_how,
              "from the header's ##contig lengths (%d of %d chromosomes have %s's lengths)",
              e->len_hits[best], e->len_seen, builds[best].name);
@@ -360,20 +374,21 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
         if (said >= 0 && said != b)
             annot_add_warning(st, "the header says %s, but the %s says %s: the setting was used",
                               builds[said].name, override_origin, builds[b].name);
-        else if (said < 0 && (e->len_seen || e->other_genome[0]))
+        else if (said < 0 && (e->len_other >= OTHER_GENOME_MIN_CHROMS || e->other_genome[0]))
             annot_add_warning(st,
                               "the header's %s%s%s is no human build's, but the %s says %s: "
                               "the setting was used",
-                              e->len_seen ? "##contig lengths (" : "",
-                              e->len_seen ? e->other_len : e->other_genome, e->len_seen ? ")" : "",
-                              override_origin, builds[b].name);
+                              e->other_len[0] ? "##contig lengths (" : "",
+                              e->other_len[0] ? e->other_len : e->other_genome,
+                              e->other_len[0] ? ")" : "", override_origin, builds[b].name);
     } else if ((b = by_lengths(e, st)) >= 0) {
         /* said by by_lengths */
-    } else if (e->len_seen || (e->name_build < 0 && e->other_genome[0])) {
+    } else if (e->len_other >= OTHER_GENOME_MIN_CHROMS ||
+               (e->name_build < 0 && e->other_genome[0])) {
         /* lengths that are no human build's (another species, another assembly), or a
          * header naming another species' genome: not GRCh37 or GRCh38 */
         snprintf(st->build, sizeof st->build, "%s", ANNOT_NOT_HUMAN);
-        if (e->len_seen)
+        if (e->len_other >= OTHER_GENOME_MIN_CHROMS)
             snprintf(st->build_how, sizeof st->build_how,
                      "from the header's ##contig lengths, which are no human build's (%s; "
                      "GAS knows GRCh37, GRCh38, NCBI36 and T2T-CHM13)%s%.96s",
@@ -382,7 +397,7 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
             snprintf(st->build_how, sizeof st->build_how,
                      "from the header's %s, a genome that is not human", e->other_genome);
         snprintf(st->build_tag, sizeof st->build_tag, "%s",
-                 e->len_seen ? "header-contig-lengths" : "header-name");
+                 e->len_other >= OTHER_GENOME_MIN_CHROMS ? "header-contig-lengths" : "header-name");
         return -1;
     } else if ((b = e->name_build) >= 0) {
         snprintf(st->build_how, sizeof st->build_how, "from the header's %s", e->name_text);

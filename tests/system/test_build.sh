@@ -104,7 +104,7 @@ check_out "... with the reason" 0 '^error +unknown genome build "hg17"' gas show
 # variant is annotated over its whole extent (END), an insertion at its point; positions
 # past the chromosome's end are a warning; compressed inputs' results are named as the
 # VCF's; a file cut short fails; errors name the user's file, not where gasd keeps it
-vcf '##contig=<ID=chr1,length=195154279>\n##contig=<ID=chr11,length=121973369>\n##reference=GRCm39.fa\n' \
+vcf '##contig=<ID=chr1,length=195154279>\n##contig=<ID=chr2,length=181755017>\n##contig=<ID=chr11,length=121973369>\n##reference=GRCm39.fa\n' \
   'chr11\t69471000\t.\tA\tG\t.\t.\t.' > mouse.vcf
 vcf '##reference=/data/mm10.fa\n' '21\t15000\t.\tA\tG\t.\t.\t.' > mm10.vcf
 vcf '##bcftools_mpileupCommand=mpileup -f /data/refs/hg38.fa -a AD in.bam\n' \
