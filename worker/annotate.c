@@ -54,16 +54,47 @@ struct annot_thread {
 static char *work_dir(struct pipe_ctx *ctx);
 static void empty_dir(const char *dir);
 
+/* One build's sources checked on a thread of its own: loading a gene model is most of a
+ * check, and the builds' load side by side (gasd's start, before the first job). */
+struct check {
+    const struct annot_sources *s;
+    pthread_t th;
+    int started, rc;
+    char msg[512];
+};
+
+static void *check_main(void *arg)
+{
+    struct check *k = arg;
+    k->rc = annot_sources_check(k->s);
+    if (k->rc)
+        snprintf(k->msg, sizeof k->msg, "%s", gas_errmsg());
+    return NULL;
+}
+
 /* The catalog of sources, every build's opened and checked. */
 static int load_sources(const struct cfg *cfg, struct annot_catalog **out)
 {
     struct annot_catalog *c = NULL;
     int rc = annot_catalog_load(cfg_str(cfg, CFG_ANNOT_SOURCES),
                                 cfg_str(cfg, CFG_ANNOT_SOURCES_DIR), &c);
+    struct check k[ANNOT_NBUILDS + 1];
+    int nk = 0;
     for (int b = -1; !rc && b < ANNOT_NBUILDS; b++) {
         const struct annot_sources *s = annot_catalog_get(c, b);
-        if (s && (b < 0 || s != annot_catalog_get(c, -1)))
-            rc = annot_sources_check(s);
+        if (s && (b < 0 || s != annot_catalog_get(c, -1))) {
+            k[nk] = (struct check){.s = s};
+            k[nk].started = pthread_create(&k[nk].th, NULL, check_main, &k[nk]) == 0;
+            if (!k[nk].started) /* no thread: here */
+                check_main(&k[nk]);
+            nk++;
+        }
+    }
+    for (int i = 0; i < nk; i++) {
+        if (k[i].started)
+            pthread_join(k[i].th, NULL);
+        if (k[i].rc && !rc)
+            rc = gas_err_set(k[i].rc, "%s", k[i].msg);
     }
     if (rc) {
         annot_catalog_free(c);

@@ -46,7 +46,33 @@ struct notify_thread {
     struct aws_client *ses; /* with the ses transport */
     struct held_mail held[QUEUE_MAX_BATCH];
     int nheld;
+    struct user user; /* the user read last in this batch (user_of), or user_id NULL */
 };
+
+/* The job's user, read once per batch (a batch's notices are mostly one user's jobs);
+ * forgotten at the batch's end, so a changed email address is taken at the next batch. */
+static int user_of(struct pipe_ctx *ctx, const char *user_id, const struct user **out)
+{
+    struct notify_thread *t = ctx->local;
+    if (!t->user.user_id || strcmp(t->user.user_id, user_id)) {
+        user_release(&t->user);
+        memset(&t->user, 0, sizeof t->user);
+        int rc = app_user_get(ctx->app, user_id, &t->user);
+        if (rc) {
+            user_release(&t->user);
+            memset(&t->user, 0, sizeof t->user);
+            return rc;
+        }
+    }
+    *out = &t->user;
+    return 0;
+}
+
+static void forget_user(struct notify_thread *t)
+{
+    user_release(&t->user);
+    memset(&t->user, 0, sizeof t->user);
+}
 
 /* "5 minutes", "2 hours", "3 days": a grace period for a person. */
 static void human_span(int64_t s, char *buf, size_t n)
@@ -176,6 +202,8 @@ static int outbox_place(struct notify_thread *t, const char *dir)
 void notify_batch_end(struct pipe_ctx *ctx, struct batch *b)
 {
     struct notify_thread *t = ctx->local;
+    if (t)
+        forget_user(t);
     if (!t || !t->nheld)
         return;
     char *dir = outbox_dir(ctx->cfg);
@@ -331,8 +359,10 @@ int notify_thread_init(struct pipe_ctx *ctx)
 void notify_thread_done(struct pipe_ctx *ctx)
 {
     struct notify_thread *t = ctx->local;
-    if (t)
+    if (t) {
         aws_client_free(t->ses);
+        forget_user(t);
+    }
     free(t);
     ctx->local = NULL;
 }
@@ -342,7 +372,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
 {
     (void)body;
     struct job *job = ctx->job; /* loaded by the runner (pipeline table) */
-    struct user u;
+    const struct user *u = NULL;
     char *message_id = NULL;
     enum pipe_result r = PIPE_ACK;
     int rc, held = 0;
@@ -350,18 +380,18 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     if (job->notify_time) {
         return PIPE_ACK; /* sent already */
     }
-    rc = app_user_get(ctx->app, job->user_id, &u);
+    rc = user_of(ctx, job->user_id, &u);
     if (rc) {
         log_warn("notify", "email for %s waits: %s", job_id, gas_errmsg());
         return pipe_result_of_user(ctx, rc);
     }
-    if (!u.email || !strchr(u.email, '@') || strpbrk(u.email, "\r\n<>")) {
-        log_warn("notify", "user %s has no usable email address: nothing sent", u.user_id);
+    if (!u->email || !strchr(u->email, '@') || strpbrk(u->email, "\r\n<>")) {
+        log_warn("notify", "user %s has no usable email address: nothing sent", u->user_id);
     } else {
         struct email e = {.from = cfg_str(ctx->cfg, CFG_SES_SENDER)};
         if (!*e.from || transport_of(ctx->cfg)->send != by_ses)
             e.from = cfg_str(ctx->cfg, CFG_SMTP_FROM);
-        compose(ctx, job, &u, &e);
+        compose(ctx, job, u, &e);
         rc = transport_of(ctx->cfg)->send(ctx, job_id, &e);
         held = !rc && transport_of(ctx->cfg)->send == by_outbox;
         free(e.subject);
@@ -370,7 +400,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         if (rc) {
             char msg[512];
             snprintf(msg, sizeof msg, "%s", gas_errmsg());
-            log_error("notify", "email for %s to %s not sent: %s", job_id, u.email, msg);
+            log_error("notify", "email for %s to %s not sent: %s", job_id, u->email, msg);
             job_notify_failed(ctx->app->jobs, job_id, msg);
             gas_err_set(rc, "%s", msg); /* the dead-letter reason */
             r = pipe_result_of(rc);
@@ -384,6 +414,5 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         backend_lazy(0);
     }
     free(message_id);
-    user_release(&u);
     return r;
 }

@@ -125,10 +125,14 @@ static void acks_flush(struct queue *q, struct acks *a)
     a->n = 0;
 }
 
-/* A batch being handled: its pipeline and the acknowledged messages so far. */
+/* A batch being handled: its pipeline, the acknowledged messages so far, and the deferred
+ * ones with their delays (hidden together at the batch's end: defer_all). */
 struct batch {
     int p;
     struct acks acks;
+    struct queue_msg *deferred[QUEUE_MAX_BATCH];
+    int defer_s[QUEUE_MAX_BATCH];
+    int ndeferred;
 };
 
 /* What becomes of the message ctx->msg, by its handler's result. */
@@ -155,7 +159,10 @@ static void settle(struct pipe_ctx *ctx, struct batch *b, enum pipe_result r)
         retry_or_give_up(ctx);
         atomic_fetch_add(&w->failed[p], 1);
         break;
-    case PIPE_DEFER: defer(ctx); break;
+    case PIPE_DEFER:
+        b->deferred[b->ndeferred] = ctx->msg;
+        b->defer_s[b->ndeferred++] = ctx->defer_s;
+        break;
     case PIPE_DEAD:
         metrics_dead(p);
         dead_letter(ctx, gas_err_last() ? gas_errmsg() : "the handler gave no reason");
@@ -203,6 +210,29 @@ static void handle_one(struct pipe_ctx *ctx, struct batch *b)
     settle(ctx, b, r);
 }
 
+/* The batch's deferred messages hidden for their delays, as one group of writes (lazily:
+ * a deferral undone by a power loss only brings its message back early, to be deferred
+ * again) instead of a transaction each: an archive batch of results in their grace is
+ * nothing else. */
+static void defer_all(struct pipe_ctx *ctx, struct batch *b)
+{
+    if (!b->ndeferred)
+        return;
+    backend_lazy(1);
+    int grouped = b->ndeferred > 1 && backend_group_begin(ctx->app->be) == 0;
+    for (int i = 0; i < b->ndeferred; i++) {
+        ctx->msg = b->deferred[i];
+        ctx->defer_s = b->defer_s[i];
+        defer(ctx);
+    }
+    ctx->msg = NULL;
+    if (grouped && backend_group_end(ctx->app->be))
+        log_warn("runner", "deferring %d messages: %s (they come back after their visibility)",
+                 b->ndeferred, gas_errmsg());
+    backend_lazy(0);
+    b->ndeferred = 0;
+}
+
 /* How many messages to receive at once: as many as this thread handles in about
  * BATCH_BUDGET_S (its recent time per message), 1..10, so that small jobs cost one receive
  * and one delete per ten while a long job never holds other messages back from idle
@@ -231,7 +261,7 @@ static double run_batch(struct pipe_ctx *ctx, int p, struct queue_msg *m, int n)
 {
     struct worker *w = ctx->w;
     double t0 = gas_now(), half = (double)cfg_int(ctx->cfg, CFG_QUEUE_VISIBILITY) / 2;
-    struct batch b = {.p = p, .acks = {.n = 0}};
+    struct batch b = {.p = p, .acks = {.n = 0}, .ndeferred = 0};
     atomic_fetch_add(&w->busy[p], 1);
     atomic_store(&w->idle_polls[p], 0);
     if (pipelines[p].batch_begin)
@@ -249,6 +279,7 @@ static double run_batch(struct pipe_ctx *ctx, int p, struct queue_msg *m, int n)
         pipelines[p].batch_end(ctx, &b);
     release_rest(ctx->q, m, i, n);
     log_ctx_job(NULL);
+    defer_all(ctx, &b);
     acks_flush(ctx->q, &b.acks);
     atomic_fetch_sub(&w->busy[p], 1);
     return (gas_now() - t0) / i;
