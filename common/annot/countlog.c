@@ -188,7 +188,8 @@ static void counts(FILE *f, const struct annot_stats *st)
         if (nknown)
             fprintf(f, "records in known sources: %lld (%.2f%%)\n", (long long)st->known,
                     pct(st->known, st->records));
-        fprintf(f, "\nhits per source (records annotated):\n");
+        fprintf(f, "\nhits per source (records it gave a value: for a gene model, in a gene or "
+                   "nearest to one):\n");
         for (int i = 0; i < st->nsources; i++)
             fprintf(f, "  %-20s %lld (%.2f%%)\n", st->source_name[i], (long long)st->source_hits[i],
                     pct(st->source_hits[i], st->records));

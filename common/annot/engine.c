@@ -609,6 +609,7 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
                          size_t al)
 {
     g->nal = 0;
+    int placeholders = 0;
     if (al == 1 && alt[0] == '.')
         return 0; /* no ALT: a reference site */
     const char *p = alt, *end = alt + al;
@@ -621,6 +622,13 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
             return line_err(g, "more than 1024 ALT alleles", NULL);
         struct nall *a = &g->al[g->nal++];
         allele_trim(pos, ref, (uint32_t)rl, p, (uint32_t)(ae - p), a);
+        size_t n = (size_t)(ae - p);
+        /* a gVCF's "any other allele" is no variant: not counted among the ALT alleles */
+        if ((n == 9 && !memcmp(p, "<NON_REF>", 9)) || (n == 3 && !memcmp(p, "<*>", 3))) {
+            placeholders++;
+            p = ae + 1;
+            continue;
+        }
         switch (allele_classify(a)) {
         case AC_SNV: g->st->snv++; break;
         case AC_MNV: g->st->mnv++; break;
@@ -630,7 +638,7 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
         }
         p = ae + 1;
     }
-    g->st->alleles += g->nal;
+    g->st->alleles += g->nal - placeholders;
     return 0;
 }
 

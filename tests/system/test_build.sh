@@ -134,6 +134,12 @@ check_out "... the count log names where it was said" 0 "^genome build: GRCh38, 
 check_out "a <DEL> through END=35000 overlaps both genes" 0 $'^21\t5000\t.\tN\t<DEL>\t.\t.\tSVTYPE=DEL;END=35000;GENE=GENE38A,GENE38B$' data "$SV"
 check_out "an <INS> is at its point: no gene" 0 $'^21\t5000\t.\tN\t<INS>\t.\t.\tSVTYPE=INS;END=5000;SVLEN=30000$' data "$SV"
 check_out "a <DUP> without END spans SVLEN" 0 $'^21\t25000\t.\tN\t<DUP>\t.\t.\tSVTYPE=DUP;SVLEN=10000;GENE=GENE38B$' data "$SV"
+vcf '##contig=<ID=21,length=46709983>\n' '21\t14000\t.\tA\t<NON_REF>\t.\t.\tEND=15100' \
+  '21\t15200\t.\tA\tG,<NON_REF>\t.\t.\t.' > block38.g.vcf
+check_out "a gVCF block through END is in the gene it reaches" 0 $'^21\t14000\t.\tA\t<NON_REF>\t.\t.\tEND=15100;GENE=GENE38A' \
+  sh -c 'gas annotate block38.g.vcf -o - 2>/dev/null | grep -v "^#"'
+check_out "... and <NON_REF> is not counted as an ALT allele" 0 '^variant classes \(ALT alleles: 1\):' \
+  sh -c 'gas annotate block38.g.vcf -o block.out.vcf >/dev/null 2>&1 && cat block.out.vcf.count.log'
 check_out "a record past chr21's end in GRCh37: a warning" 0 \
   '1 chromosome has records past its end in GRCh37: 21 up to 48200000 \(its length 48129895\)' gas log "$PE"
 check_out "a .vcf.gz input's result is in37.annot.vcf" 0 '^s3_key_result_file +.*~in37\.annot\.vcf$' gas show "$GZ"
