@@ -57,6 +57,24 @@ int job_claim(struct tbl *jobs, const struct job *seen, const char *worker, int6
     return apply(jobs, seen->job_id, &u, "claim");
 }
 
+int job_take_over(struct tbl *jobs, const struct job *seen, const char *worker, int64_t lease_s)
+{
+    if (seen->job_status != JOB_RUNNING || !seen->worker_id)
+        return gas_err_set(GAS_EINTERNAL, "only a RUNNING job of another worker is taken over");
+    int64_t now = gas_now_s();
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_if_str(&u, A(job_status), TBL_EQ, "RUNNING");
+    tbl_update_if_str(&u, A(worker_id), TBL_EQ, seen->worker_id);
+    tbl_update_if_int(&u, A(lease_until), TBL_EQ, seen->lease_until);
+    tbl_update_if_int(&u, A(attempts), seen->attempts ? TBL_EQ : TBL_NE, seen->attempts);
+    tbl_update_set_str(&u, A(worker_id), worker);
+    tbl_update_set_int(&u, A(lease_until), now + lease_s);
+    job_watch_until(&u, now + lease_s);
+    tbl_update_set_int(&u, A(attempts), seen->attempts + 1);
+    return apply(jobs, seen->job_id, &u, "take over");
+}
+
 int job_renew(struct tbl *jobs, const char *job_id, const char *worker, int64_t lease_s)
 {
     struct tbl_update u;

@@ -53,6 +53,9 @@ void worker_rec_from_json(const cJSON *it, double now, int64_t interval, struct 
         else if (!strncmp(f->string, "failed_", 7))
             w->failed += (int64_t)f->valuedouble;
     }
+    int64_t own = 0; /* the interval the worker beats at, when it says (its config's) */
+    if (json_int(it, "heartbeat_interval", &own) == 0 && own > 0)
+        interval = own;
     w->age = now - (double)w->heartbeat;
     w->state = worker_state_of(json_str(it, "status"), w->heartbeat, now, interval);
 }

@@ -238,17 +238,30 @@ void annotate_thread_done(struct pipe_ctx *ctx)
  * message, to be claimed again; job_complete's sync makes it durable with it. */
 static int claim(struct pipe_ctx *ctx, const struct job *job)
 {
+    int64_t lease = cfg_int(ctx->cfg, CFG_JOB_LEASE);
+    double age = 0;
+    int from_lost = job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
+                    strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id) &&
+                    registry_is_lost(job->worker_id, &age);
     backend_lazy(1);
-    int rc = job_claim(ctx->app->jobs, job, ctx->worker_id, cfg_int(ctx->cfg, CFG_JOB_LEASE));
+    int rc = from_lost ? job_take_over(ctx->app->jobs, job, ctx->worker_id, lease)
+                       : job_claim(ctx->app->jobs, job, ctx->worker_id, lease);
     backend_lazy(0);
+    if (from_lost && !rc)
+        log_warn("annotate",
+                 "job taken over from worker %s, which is lost (no heartbeat for %.0f s; its "
+                 "lease had %lld s left)",
+                 job->worker_id, age, (long long)(job->lease_until - gas_now_s()));
     return rc;
 }
 
-/* Whether another live worker holds the job (RUNNING under its lease): not ours to take. */
+/* Whether another live worker holds the job (RUNNING under its lease): not ours to take.
+ * A lost worker's (registry_is_lost) is taken over without waiting for its lease. */
 static int held_elsewhere(const struct pipe_ctx *ctx, const struct job *job)
 {
     return job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
-           strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id);
+           strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id) &&
+           !registry_is_lost(job->worker_id, NULL);
 }
 
 /* The batch's jobs read and claimed together: one group of writes (one transaction on the

@@ -152,6 +152,8 @@ static int run(struct worker *w)
         inflight_renew_due(w);
         if (gas_mono() - last_beat >= beat) {
             registry_beat(w, "running");
+            if (registry_refresh_lost(w)) /* their jobs: taken over now, not after leases */
+                reconcile_lost(w);
             last_beat = gas_mono();
         }
         if (gas_mono() - last_reconcile >= every) {

@@ -64,8 +64,9 @@ static const struct {
 };
 
 /* Claims the job's reconciliation (watch_until moved on, if nobody did meanwhile) and
- * resends its work. 1 if sent, 0 if someone else had, <0 on error. */
-static int put_back(struct worker *w, const char *state, const cJSON *item)
+ * resends its work. 1 if sent, 0 if someone else had, <0 on error. why: NULL (past its
+ * deadline) or what else made it due (its worker lost). */
+static int put_back(struct worker *w, const char *state, const cJSON *item, const char *why)
 {
     struct job job;
     int64_t seen = 0;
@@ -86,6 +87,9 @@ static int put_back(struct worker *w, const char *state, const cJSON *item)
         if (rc)
             log_warn("reconcile", "job %s (%s): resend failed: %s", job.job_id, state,
                      gas_errmsg());
+        else if (why)
+            log_warn("reconcile", "job %s %s on worker %s, %s: work sent again", job.job_id, state,
+                     job.worker_id ? job.worker_id : "?", why);
         else
             log_warn("reconcile", "job %s %s past its deadline (%lld s ago): work sent again",
                      job.job_id, state, (long long)(gas_now_s() - seen));
@@ -105,8 +109,38 @@ int reconcile_pass(struct worker *w)
             continue;
         }
         const cJSON *it;
-        cJSON_ArrayForEach(it, pg.items) total += put_back(w, watched[i].state, it) > 0;
+        cJSON_ArrayForEach(it, pg.items) total += put_back(w, watched[i].state, it, NULL) > 0;
         tbl_page_release(&pg);
     }
+    return total;
+}
+
+/* A lost worker's RUNNING jobs (the watch index up to a day ahead, LOST_PASS_LIMIT of
+ * them, nearest deadline first): each still as its claim left it (watch_until is the
+ * lease: not resent since) gets its request sent again, for a live worker to take over
+ * (job_take_over) instead of waiting out the lease. */
+#define LOST_PASS_LIMIT 1000
+int reconcile_lost(struct worker *w)
+{
+    struct tbl_page pg;
+    int total = 0;
+    if (tbl_query_due(w->app->jobs, "RUNNING", gas_now_s() + 86400, LOST_PASS_LIMIT, &pg)) {
+        log_warn("reconcile", "RUNNING: %s", gas_errmsg());
+        return 0;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, pg.items)
+    {
+        int64_t lease = 0, until = 0;
+        double age = 0;
+        const char *owner = json_str(it, job_attr(JF_worker_id));
+        if (!registry_is_lost(owner, &age) || json_int(it, job_attr(JF_lease_until), &lease) ||
+            json_int(it, TBL_WATCH_UNTIL, &until) || lease != until)
+            continue;
+        char why[96];
+        snprintf(why, sizeof why, "lost (no heartbeat for %.0f s)", age);
+        total += put_back(w, "RUNNING", it, why) > 0;
+    }
+    tbl_page_release(&pg);
     return total;
 }

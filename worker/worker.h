@@ -143,6 +143,15 @@ int worker_config_check(const struct cfg *cfg);
 /* The workers table: register, heartbeat, and the final state. */
 int registry_start(struct worker *w);
 void registry_beat(struct worker *w, const char *status);
+/* Reads which other workers are lost (no heartbeat for WORKER_LOST_BEATS of their
+ * intervals): their RUNNING jobs may be taken over before their leases pass (gasd's main
+ * loop, after each heartbeat); how many were not lost at the last reading. */
+int registry_refresh_lost(struct worker *w);
+/* 1 if worker_id was lost at the last refresh (*age: seconds since its heartbeat). */
+int registry_is_lost(const char *worker_id, double *age);
+/* One pass over the RUNNING jobs of lost workers (worker/reconcile.c): each not resent
+ * since its claim gets its request sent again, to be taken over; returns how many. */
+int reconcile_lost(struct worker *w);
 /* What is wrong with this gasd that an admin should know without reading its log (the
  * annotation sources changed and cannot be loaded): recorded in its workers item as
  * "problem" from the next heartbeat (gas workers, gas status, the console); NULL: none. */

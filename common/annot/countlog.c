@@ -208,8 +208,11 @@ static void counts(FILE *f, const struct annot_stats *st)
         fprintf(f, "  %-20s %lld (%.2f%%)\n", cls[i].name, (long long)cls[i].n,
                 pct(cls[i].n, st->alleles));
     fprintf(f, "\nrecords per chromosome:\n");
+    int w = 20; /* the names' column: as wide as the longest (alt contigs: chr1_KI270706v1_random) */
     for (int i = 0; i < st->ncontigs; i++)
-        fprintf(f, "  %-20s %lld%s\n", st->contigs[i].name, (long long)st->contigs[i].records,
+        w = (int)strlen(st->contigs[i].name) > w ? (int)strlen(st->contigs[i].name) : w;
+    for (int i = 0; i < st->ncontigs; i++)
+        fprintf(f, "  %-*s %lld%s\n", w, st->contigs[i].name, (long long)st->contigs[i].records,
                 st->nsources && !st->contigs[i].sources ? "   (no source has this contig)" : "");
 }
 

@@ -171,6 +171,10 @@ int job_submit(struct tbl *jobs, const struct job *job); /* a new PENDING item *
 /* PENDING (or RUNNING: our own, or a dead worker's with its lease passed) -> RUNNING,
  * leased for lease_s, attempts + 1 (seen->attempts must still hold). */
 int job_claim(struct tbl *jobs, const struct job *seen, const char *worker, int64_t lease_s);
+/* RUNNING under a lost worker (no heartbeat for WORKER_LOST_BEATS intervals) -> RUNNING
+ * under worker, before its lease has passed: only while the job is as seen (the same
+ * worker, lease and attempts: a worker that comes back and renews keeps it). */
+int job_take_over(struct tbl *jobs, const struct job *seen, const char *worker, int64_t lease_s);
 int job_renew(struct tbl *jobs, const char *job_id, const char *worker, int64_t lease_s);
 int job_complete(struct tbl *jobs, const char *job_id, const char *worker,
                  const struct job_result *r);

@@ -144,4 +144,44 @@ phase annotate annotate.running:sleep=30 "fault point annotate.running" PENDING
 phase upload objects.put_chunk:sleep=0.2 "fault point objects.put_chunk" PENDING
 phase publish annotate.before_publish:sleep=30 "fault point annotate.before_publish" COMPLETED
 
+# a gasd killed (kill -9) mid-job: once it is lost (no heartbeat for 3 of its intervals),
+# another gasd takes its job over at once, not after its lease (55 s here) has passed
+: > "$WORK/gasd.log"
+K=$(submit "$SAMPLES/test.vcf" rel)
+start_gasd GAS_HEARTBEAT_INTERVAL=1 GAS_JOB_LEASE=55 GAS_FAULT=annotate.running:sleep=60
+require "kill -9: gasd is in the job" wait_log "fault point annotate.running: pausing" 60
+dead=$(gas workers | awk '$2 == "alive" {print $1; exit}')
+kill -9 "$GASD_PID"; wait "$GASD_PID" 2>/dev/null; GASD_PID=
+start_gasd GAS_HEARTBEAT_INTERVAL=1 GAS_JOB_LEASE=55
+expect "kill -9: another gasd completes the job before its 55 s lease passes" wait_field "$K" job_status COMPLETED 45
+check_out "... having taken it over from the lost worker" 0 \
+  "job_id=$K job taken over from worker $dead, which is lost \(no heartbeat for [0-9]+ s; its lease had [0-9]+ s left\)" cat "$WORK/gasd.log"
+check_out "... after the reconciler sent its request again" 0 "job $K RUNNING on worker $dead, lost" cat "$WORK/gasd.log"
+check_out "... its second attempt" 0 '^attempts +2$' gas show "$K"
+stop_gasd
+
+# a gasd frozen (SIGSTOP) mid-job is lost too: another takes the job over and completes
+# it; when the frozen one resumes, it finds the job taken over and leaves it: one result,
+# one email, the result the same as gas annotate's
+: > "$WORK/gasd.log"
+gas users add relp --email relp@example.org --premium >/dev/null # results stay hot
+Z=$(submit "$SAMPLES/test.vcf" relp)
+env GAS_HEARTBEAT_INTERVAL=1 GAS_JOB_LEASE=55 GAS_FAULT=annotate.running:sleep=6 gasd >> "$WORK/gasd.log" 2>&1 &
+A=$!
+require "SIGSTOP: gasd is in the job" wait_log "fault point annotate.running: pausing" 60
+kill -STOP "$A"
+start_gasd GAS_HEARTBEAT_INTERVAL=1 GAS_JOB_LEASE=55
+expect "SIGSTOP: another gasd completes the job" wait_field "$Z" job_status COMPLETED 90
+kill -CONT "$A"
+expect "SIGCONT: the frozen gasd resumes and leaves the job to the other" \
+  wait_log "job_id=$Z job was taken over by another worker; leaving it to them" 60
+kill -TERM "$A"; wait "$A"; rc=$?
+expect "... and stops cleanly (exit $rc)" test "$rc" = 0
+stop_gasd
+check_out "... the job is COMPLETED" 0 '^job_status +COMPLETED$' gas show "$Z"
+gas annotate "$SAMPLES/test.vcf" -o want.vcf >/dev/null 2>&1
+gas download "$Z" -o got.vcf >/dev/null 2>&1
+expect "... its result is gas annotate's" cmp -s got.vcf want.vcf
+expect "... one email" test "$(ls "$GAS_DATA_DIR/outbox" | grep -c "^$Z.eml")" = 1
+
 finish_pipeline "$SUITE"

@@ -233,6 +233,16 @@ static void typed_transitions(void)
     py.lease_until = gas_now_s() + 60;
     py.attempts = 1;
     CHECK_RC(job_claim(t, &py, "w2", 60), GAS_ECONFLICT);
+    /* w1 lost: its job is taken over before the lease passes, only as it was seen */
+    py.lease_until = atoll(attr(t, "py", "lease_until"));
+    struct job stale = py;
+    stale.lease_until--;
+    CHECK_RC(job_take_over(t, &stale, "w2", 60), GAS_ECONFLICT); /* renewed since it was seen */
+    CHECK_OK(job_take_over(t, &py, "w2", 60));
+    CHECK_STR(attr(t, "py", "worker_id"), "w2");
+    CHECK_STR(attr(t, "py", "attempts"), "2");
+    CHECK_RC(job_renew(t, "py", "w1", 60), GAS_ECONFLICT);    /* w1 back: no longer its own */
+    CHECK_RC(job_take_over(t, &py, "w3", 60), GAS_ECONFLICT); /* w2's now, not as seen */
     struct job_result r = {"b", "k.annot.vcf", "k.count.log", 1700000000, NULL, NULL};
     CHECK_RC(job_complete(t, "j1", "w2", &r), GAS_ECONFLICT);
     CHECK_OK(job_complete(t, "j1", "w1", &r));
