@@ -4,6 +4,7 @@
 
 #include "cli.h"
 
+#include "gas/annot.h"
 #include "gas/util.h"
 
 #include <stdlib.h>
@@ -83,7 +84,9 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     case COL_AGE: ui_age_text(now - (double)r->submit, buf, n); break;
     case COL_CHANGED: ui_age_text(now - (double)r->changed, buf, n); break;
     default: /* a result passed through without annotation says why after its name */
-        if (r->status == JOB_COMPLETED && r->unannotated)
+        if (r->status == JOB_COMPLETED && r->unannotated && !strcmp(r->build, ANNOT_NOT_HUMAN))
+            snprintf(buf, n, "%s (not human)", r->file);
+        else if (r->status == JOB_COMPLETED && r->unannotated)
             snprintf(buf, n, "%s (no %s sources)", r->file, r->build[0] ? r->build : "build");
         else
             snprintf(buf, n, "%s", r->file);

@@ -73,4 +73,18 @@ expect "bob's unannotated job: its detail" wait_screen '^GAS \[Job detail\]'
 press c detail G
 expect "... the count log's summary says NOT ANNOTATED and why" wait_screen '^  NOT ANNOTATED +there are no annotation sources for NCBI36'
 expect "... once: not again as a warning" sh -c "! $TM capture-pane -p -t c | grep -qE '^ *warning +NOT ANNOTATED'"
+# a mouse VCF (its ##contig lengths are no human build's): passed through, and the list
+# says it is not human, not "no ... sources"
+printf '##fileformat=VCFv4.2\n##contig=<ID=1,length=195154279>\n##contig=<ID=2,length=181755017>\n##contig=<ID=11,length=121973369>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n11\t69471000\t.\tA\tG\t.\t.\t.\n' > mouse.vcf
+MO=$(gas submit mouse.vcf --user bob)
+press c detail Escape
+expect "a mouse VCF's job says (not human) after its file name" \
+  wait_screen "^  ${MO:0:8} bob +COMPLETED +NONE .*mouse\.vcf \(not human\)" c 30
+press c jobs /
+typing c mouse
+press c jobs Enter
+wait_screen 'row 1/1 jobs +filter: mouse' >/dev/null
+press c jobs Enter
+press c detail G
+expect "... its detail says why" wait_screen '^  NOT ANNOTATED +the input is not on a human genome build'
 finish_pipeline console_upgrade
