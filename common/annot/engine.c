@@ -66,8 +66,10 @@ struct engine {
     /* header facts */
     char **declared; /* ##contig IDs, if the header has any */
     int ndeclared;
-    const char *outkeys[64]; /* INFO ids this run writes */
+    const char *outkeys[64]; /* INFO ids this run writes, and an earlier GAS run's (stale) */
     int noutkeys;
+    char *stale[32]; /* an earlier GAS run's INFO ids (the input's header says so) */
+    int nstale;
     /* current record */
     char prev_contig[MAX_CONTIG_NAME + 1];
     size_t prev_len;
@@ -168,6 +170,33 @@ static void declare_contig(struct engine *g, const char *line)
 }
 
 static int open_sources(struct engine *g, const struct engine *like);
+
+/* The INFO fields of an earlier GAS run on the input (its header declares them "from GAS
+ * source ...") that this run does not write: removed with this run's, from the header
+ * and every record, so that a file annotated again (say as another build) carries no
+ * stale values of sources not used now; said once in the warnings (of, the main
+ * engine's stats). */
+static void drop_stale(struct engine *g, const struct engine *of)
+{
+    char gone[256] = "";
+    size_t l = 0;
+    for (int i = 0; i < of->nstale && g->noutkeys < 64; i++) {
+        int ours = 0;
+        for (int k = 0; k < g->noutkeys && !ours; k++)
+            ours = !strcmp(g->outkeys[k], of->stale[i]);
+        if (ours)
+            continue;
+        g->outkeys[g->noutkeys++] = of->stale[i];
+        if (g == of && l < sizeof gone)
+            l += (size_t)snprintf(gone + l, sizeof gone - l, "%s%s", l ? ", " : "", of->stale[i]);
+    }
+    if (gone[0])
+        annot_add_warning(g->st,
+                          "the input was annotated by GAS before: its fields of sources not used "
+                          "in this run (%s) were removed; IDs that run added to the ID column "
+                          "are kept (annotate the original file to avoid them)",
+                          gone);
+}
 
 /* The sources for the build the header (or the caller) names; a run without them
  * passes the records through and says why. */
@@ -325,6 +354,9 @@ static int do_header(struct engine *g)
         if (!strncmp(line, "##", 2)) {
             if (!strncmp(line, "##contig=<", 10))
                 declare_contig(g, line);
+            if (!strncmp(line, "##INFO=<ID=", 11) && strstr(line, "from GAS source ") &&
+                g->nstale < (int)(sizeof g->stale / sizeof *g->stale))
+                g->stale[g->nstale++] = xstrndup(line + 11, strcspn(line + 11, ",>"));
             build_evidence_line(&ev, line);
             kputsn(line, len, &raw);
             kputc('\n', &raw);
@@ -347,6 +379,8 @@ static int do_header(struct engine *g)
         for (const char *t = line; (t = memchr(t, '\t', len - (size_t)(t - line))) != NULL; t++)
             g->header_cols++;
         rc = choose_sources(g, &ev);
+        if (!rc)
+            drop_stale(g, g);
         if (!rc)
             write_header(g, &raw, line, len);
         free(raw.s);
@@ -1174,6 +1208,7 @@ static int new_worker(struct engine *g, struct par *p, struct engine **out)
         free_worker(w);
         return rc;
     }
+    drop_stale(w, g); /* the main engine's (it outlives the workers) */
     *out = w;
     return 0;
 }
@@ -1359,6 +1394,8 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
     for (int i = 0; i < g.ndeclared; i++)
         free(g.declared[i]);
     free(g.declared);
+    for (int i = 0; i < g.nstale; i++)
+        free(g.stale[i]);
     free(g.m);
     free(g.ids.s);
     free(g.info.s);

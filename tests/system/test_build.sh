@@ -140,6 +140,15 @@ check_out "a gVCF block through END is in the gene it reaches" 0 $'^21\t14000\t.
   sh -c 'gas annotate block38.g.vcf -o - 2>/dev/null | grep -v "^#"'
 check_out "... and <NON_REF> is not counted as an ALT allele" 0 '^variant classes \(ALT alleles: 1\):' \
   sh -c 'gas annotate block38.g.vcf -o block.out.vcf >/dev/null 2>&1 && cat block.out.vcf.count.log'
+# a file GAS annotated before (GRCh37, with a known source) annotated again as GRCh38:
+# the earlier run's fields of sources not used now go, the input's own stay
+vcf '##contig=<ID=21,length=46709983>\n##INFO=<ID=KG_AF,Number=A,Type=Float,Description="Allele Frequency (AF from GAS source kg)">\n##INFO=<ID=DP,Number=1,Type=Integer,Description="Depth">\n' \
+  '21\t15000\t.\tA\tG\t.\t.\tDP=3;KG_AF=0.5' > again38.vcf
+check_out "annotated again: the earlier run's KG_AF is gone, DP kept" 0 $'^21\t15000\t.\tA\tG\t.\t.\tDP=3;GENE=GENE38A$' \
+  sh -c 'gas annotate again38.vcf -o again.out.vcf >/dev/null 2>&1 && grep -v "^#" again.out.vcf'
+check "... from the header too" 1 grep -q 'ID=KG_AF' again.out.vcf
+check_out "... and the count log says so" 0 'annotated by GAS before: its fields of sources not used in this run \(KG_AF\) were removed' \
+  cat again.out.vcf.count.log
 check_out "a record past chr21's end in GRCh37: a warning" 0 \
   '1 chromosome has records past its end in GRCh37: 21 up to 48200000 \(its length 48129895\)' gas log "$PE"
 check_out "a .vcf.gz input's result is in37.annot.vcf" 0 '^s3_key_result_file +.*~in37\.annot\.vcf$' gas show "$GZ"
