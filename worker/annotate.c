@@ -369,7 +369,7 @@ static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const
     if (!rc)
         metrics_job_failed();
     log_warn("annotate", "job FAILED: %s", why);
-    return PIPE_ACK;
+    return rc ? PIPE_ACK : PIPE_FAILED; /* ours counts among this worker's failures */
 }
 
 /* Back to PENDING for another attempt; the cause is kept in `error`, so that the job

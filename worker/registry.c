@@ -1,5 +1,6 @@
-/* registry: each gasd's item in the workers table: id, host, pid, start time, heartbeat,
- * status, and messages done/failed per pipeline, so that the console shows who is alive. */
+/* registry: each gasd's item in the workers table: id, host, pid, start time, heartbeat
+ * and its interval, status, and per pipeline the messages done and failed (a job that
+ * FAILED counts as failed: PIPE_FAILED), so that the console shows who is alive. */
 #include "worker.h"
 
 #include "gas/err.h"

@@ -143,9 +143,10 @@ static void settle(struct pipe_ctx *ctx, struct batch *b, enum pipe_result r)
     switch (r) {
     case PIPE_HELD: break; /* settled by the pipeline's batch_end */
     case PIPE_ACK:
+    case PIPE_FAILED:
         b->acks.receipt[b->acks.n] = ctx->msg->receipt;
         b->acks.id[b->acks.n++] = ctx->msg->id;
-        atomic_fetch_add(&w->done[p], 1);
+        atomic_fetch_add(r == PIPE_ACK ? &w->done[p] : &w->failed[p], 1);
         break;
     case PIPE_RETRY:
         metrics_retry(p);

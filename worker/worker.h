@@ -28,7 +28,9 @@
 
 /* PIPE_HELD: the handler keeps the message to settle it at the end of the batch
  * (pipeline.batch_end), with the others it held: their writes made durable together. */
-enum pipe_result { PIPE_ACK, PIPE_RETRY, PIPE_DEFER, PIPE_DEAD, PIPE_HELD };
+/* PIPE_FAILED: as PIPE_ACK (the message is done with), but the job it carried FAILED: the
+ * worker counts it among its failures (gas workers, gas top, the console), not its done. */
+enum pipe_result { PIPE_ACK, PIPE_RETRY, PIPE_DEFER, PIPE_DEAD, PIPE_HELD, PIPE_FAILED };
 
 struct worker;
 struct batch;

@@ -49,6 +49,12 @@ check_out "... and when it failed (UTC)" 0 '^fail_time +[0-9]+ \([0-9-]+ [0-9:]+
 check_out "gas log tells why it failed" 1 'FAILED: .*line 4' gas log "$B"
 expect "binary junk: job FAILED" wait_field "$K" job_status FAILED
 check_out "binary junk: clear reason" 0 'error .*(binary data|not a VCF)' gas show "$K"
+wait_field "$E" job_status FAILED >/dev/null
+# the worker counts the jobs that failed among its failures (gas workers, gas top, the
+# console), not among the messages it handled
+failed_count() { gas workers | awk '$2 == "alive" {print $5; exit}'; }
+for ((i = 0; i < 100 * T; i++)); do [ "$(failed_count)" = 3 ] && break; sleep 0.2; done # at its next heartbeat
+expect "gas workers counts the 3 failed jobs as the worker's failures ($(failed_count))" test "$(failed_count)" = 3
 expect "empty file: job FAILED" wait_field "$E" job_status FAILED
 check_out "empty file: clear reason" 0 'error .*empty input' gas show "$E"
 out=$(gas retry "$B" 2>&1)
