@@ -7,6 +7,7 @@
 #include "gas/err.h"
 #include "gas/util.h"
 
+#include <htslib/hts.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,7 @@ int cmd_annotate(struct cli *c)
                                .build = build,
                                .build_origin = "command line",
                                .default_build = cfg_str(cfg, CFG_DEFAULT_BUILD)};
+        hts_set_log_level(HTS_LOG_OFF); /* its "[E::...]" lines: the error below says it */
         rc = annot_run(&o, st);
     }
     const char *base = strrchr(in, '/');

@@ -11,6 +11,7 @@
 #include "gas/version.h"
 
 #include <curl/curl.h>
+#include <htslib/hts.h>
 #include <getopt.h>
 #include <errno.h>
 #include <pthread.h>
@@ -258,6 +259,9 @@ int main(int argc, char **argv)
     }
     log_setup((enum log_level)log_level_parse(cfg_str(cfg, CFG_LOG_LEVEL)),
               cfg_bool(cfg, CFG_LOG_JSON), 2);
+    /* htslib's own messages ("[E::bgzf_read_block] ...") would land in the log unformatted;
+     * every failure they mean comes back as an error GAS words itself (the line, the job) */
+    hts_set_log_level(HTS_LOG_OFF);
     if (bench) { /* --bench-engine: the annotation engine alone, as the annotate threads run it */
         int brc = engine_bench(cfg, bench, argv[optind]);
         cfg_free(cfg);
