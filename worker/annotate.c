@@ -33,22 +33,12 @@ struct held_job {
     struct annot_stats *st;
 };
 
-/* A job of the batch claimed by annotate_batch_begin, waiting for its message's turn. */
-struct pre_claim {
-    struct queue_msg *msg;
-    struct job job; /* as seen before the claim; handed to the runner by annotate_take_job */
-    int taken;
-};
-
 /* An annotate thread's state (ctx->local). */
 struct annot_thread {
     struct shared_sources *shared; /* the sources it annotates with (refresh_sources) */
     int gen;                       /* their generation */
     struct held_job *held[QUEUE_MAX_BATCH];
     int nheld;
-    struct pre_claim pre[QUEUE_MAX_BATCH];
-    int npre;
-    int claimed; /* the job in hand was claimed by annotate_batch_begin */
 };
 
 static char *work_dir(struct pipe_ctx *ctx);
@@ -262,103 +252,6 @@ static int held_elsewhere(const struct pipe_ctx *ctx, const struct job *job)
     return job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
            strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id) &&
            !registry_is_lost(job->worker_id, NULL);
-}
-
-/* The batch's jobs read and claimed together: one group of writes (one transaction on the
- * local backend) instead of a transaction per claim. Only the plain case is claimed here:
- * a job PENDING, or RUNNING and free to take, with its input named, once per batch;
- * anything else (and everything, if the group fails) is left to pipe_annotate as it comes.
- * Each claimed job is in flight from now: released at the shutdown deadline, and given
- * back by annotate_batch_end if the batch ends before its turn. */
-void annotate_batch_begin(struct pipe_ctx *ctx, struct queue_msg *m, int n)
-{
-    struct annot_thread *t = ctx->local;
-    struct gas_backend *be = ctx->app->be;
-    size_t max = (size_t)cfg_int(ctx->cfg, CFG_MAX_MESSAGE_BYTES);
-    t->npre = 0;
-    if (n < 2)
-        return;
-    backend_lazy(1); /* as claim(): made durable with the jobs' COMPLETED */
-    if (backend_group_begin(be)) {
-        backend_lazy(0);
-        gas_err_clear();
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        cJSON *body = NULL;
-        const char *id = msg_parse(m[i].body, max, &body) ? NULL : msg_job_id(body);
-        int dup = 0;
-        for (int k = 0; id && k < t->npre; k++)
-            dup |= !strcmp(t->pre[k].job.job_id, id);
-        struct pre_claim *pc = &t->pre[t->npre];
-        memset(pc, 0, sizeof *pc);
-        if (id && !dup && app_job_get(ctx->app, id, &pc->job) == 0) {
-            struct job *j = &pc->job;
-            int ok = (j->job_status == JOB_PENDING || j->job_status == JOB_RUNNING) &&
-                     !held_elsewhere(ctx, j) && j->s3_inputs_bucket && j->s3_key_input_file &&
-                     j->input_file_name && claim(ctx, j) == 0;
-            if (ok) {
-                pc->msg = &m[i];
-                t->npre++;
-            } else {
-                job_release(j);
-            }
-        }
-        cJSON_Delete(body);
-    }
-    gas_err_clear(); /* what was not claimed here is tried again, with its reason, later */
-    if (backend_group_end(be)) {
-        for (int k = 0; k < t->npre; k++)
-            job_release(&t->pre[k].job);
-        t->npre = 0;
-    }
-    backend_lazy(0);
-    for (int k = 0; k < t->npre; k++)
-        inflight_add(t->pre[k].job.job_id, ctx->q, t->pre[k].msg->receipt,
-                     t->pre[k].job.attempts + 1);
-    gas_err_clear();
-    if (t->npre)
-        fault_point("annotate.claimed"); /* tests: SIGTERM with the batch claimed */
-}
-
-int annotate_take_job(struct pipe_ctx *ctx, struct job *job)
-{
-    struct annot_thread *t = ctx->local;
-    t->claimed = 0;
-    for (int k = 0; k < t->npre; k++) {
-        struct pre_claim *pc = &t->pre[k];
-        if (pc->msg == ctx->msg && !pc->taken) {
-            pc->taken = t->claimed = 1;
-            *job = pc->job;
-            memset(&pc->job, 0, sizeof pc->job);
-            log_ctx_job(job->job_id);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* The claims of annotate_batch_begin whose message the batch did not reach (gasd
- * stopping, or the batch past half its visibility): the job back to PENDING, its attempt
- * given back, before its message is made visible again. */
-static void unclaim_rest(struct pipe_ctx *ctx, struct annot_thread *t)
-{
-    for (int k = 0; k < t->npre; k++) {
-        struct pre_claim *pc = &t->pre[k];
-        if (pc->taken)
-            continue;
-        log_ctx_job(pc->job.job_id);
-        if (job_requeue(ctx->app->jobs, pc->job.job_id, ctx->worker_id, NULL, pc->job.attempts))
-            log_warn("annotate", "cannot give the job back (%s); it is taken over after its lease",
-                     gas_errmsg());
-        else
-            log_info("annotate", "job given back, PENDING: its batch ended before its turn%s",
-                     atomic_load(&ctx->w->stopping) ? " (gasd stopping)" : "");
-        inflight_remove(pc->job.job_id);
-        job_release(&pc->job);
-    }
-    log_ctx_job(NULL);
-    t->npre = 0;
 }
 
 static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const char *why)
@@ -676,7 +569,6 @@ void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
     int n = t->nheld, ok[QUEUE_MAX_BATCH] = {0};
     enum pipe_result r[QUEUE_MAX_BATCH];
     const char *keys[3 * QUEUE_MAX_BATCH], *files[3 * QUEUE_MAX_BATCH];
-    unclaim_rest(ctx, t);
     if (!n)
         return;
     for (int i = 0; i < n; i++) { /* jlkey: gas log --json */
@@ -730,14 +622,14 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
 {
     (void)body;
     struct job *job = ctx->job; /* loaded by the runner (pipeline table) */
-    struct annot_thread *t = ctx->local;
     enum pipe_result r = PIPE_ACK;
-    int rc, claimed = t->claimed;
-    t->claimed = 0;
+    int rc;
     const char *job_id = job->job_id;
     switch (job->job_status) {
     case JOB_FAILED: break; /* a duplicate of a request already handled */
     case JOB_COMPLETED: {
+        if (job->notify_time) /* notified: its result was published (no copy to add) */
+            break;
         char *res = msg_result(job); /* the first publish may have been lost */
         if (app_publish(ctx->app, ctx->app->results, res))
             r = PIPE_RETRY;
@@ -746,8 +638,16 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
     }
     case JOB_RUNNING:
     case JOB_PENDING:
-        if (claimed) /* by annotate_batch_begin: in flight already */
-            goto ours;
+        if (job->job_status == JOB_RUNNING && job->worker_id &&
+            !strcmp(job->worker_id, ctx->worker_id) && inflight_has(job_id)) {
+            /* another copy of its request (the reconciler's resend, a redelivery) while
+             * this gasd runs it: not a second attempt; the copy in hand settles the job */
+            log_info("annotate",
+                     "message %s: a copy of the request of a job running here: done "
+                     "with",
+                     ctx->msg->id);
+            break;
+        }
         if (held_elsewhere(ctx, job)) {
             r = PIPE_RETRY; /* another live worker has it */
             char until[32];
@@ -767,9 +667,8 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
             break;
         }
         /* ours from here: released (job PENDING, message visible) if gasd stops first */
-        inflight_add(job_id, ctx->q, ctx->msg->receipt, job->attempts + 1);
-    ours:
         job->attempts++;
+        inflight_add(job_id, ctx->q, ctx->msg->receipt, job->attempts);
         if (job->attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
             char why[1200];
             snprintf(why, sizeof why, "gave up after %lld attempts: %s",

@@ -380,6 +380,12 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     if (job->notify_time) {
         return PIPE_ACK; /* sent already */
     }
+    struct notify_thread *t = ctx->local;
+    for (int i = 0; i < t->nheld; i++)
+        if (!strcmp(t->held[i].job_id, job_id)) { /* a copy of a message in this batch */
+            log_info("notify", "email for %s: written already in this batch", job_id);
+            return PIPE_ACK;
+        }
     rc = user_of(ctx, job->user_id, &u);
     if (rc) {
         log_warn("notify", "email for %s waits: %s", job_id, gas_errmsg());

@@ -199,8 +199,7 @@ static void handle_one(struct pipe_ctx *ctx, struct batch *b)
     ctx->defer_s = 0;
     struct job job;
     enum pipe_result r = PIPE_ACK;
-    int have = pipelines[p].take_job && pipelines[p].take_job(ctx, &job);
-    if (!pipelines[p].load_job || have || pipe_load_job(ctx, body, &job, &r) == 0) {
+    if (!pipelines[p].load_job || pipe_load_job(ctx, body, &job, &r) == 0) {
         ctx->job = pipelines[p].load_job ? &job : NULL;
         r = pipelines[p].handle(ctx, body);
         if (ctx->job)
@@ -265,8 +264,6 @@ static double run_batch(struct pipe_ctx *ctx, int p, struct queue_msg *m, int n)
     struct batch b = {.p = p, .acks = {.n = 0}, .ndeferred = 0};
     atomic_fetch_add(&w->busy[p], 1);
     atomic_store(&w->idle_polls[p], 0);
-    if (pipelines[p].batch_begin)
-        pipelines[p].batch_begin(ctx, m, n);
     int i = 0;
     for (; i < n; i++) {
         if (i > 0 && (atomic_load(&w->stopping) || gas_now() - t0 > half))
@@ -276,7 +273,7 @@ static double run_batch(struct pipe_ctx *ctx, int p, struct queue_msg *m, int n)
         log_ctx_job(NULL);
         ctx->msg = NULL;
     }
-    if (pipelines[p].batch_end) /* first: it undoes batch_begin's work on the rest */
+    if (pipelines[p].batch_end)
         pipelines[p].batch_end(ctx, &b);
     release_rest(ctx->q, m, i, n);
     log_ctx_job(NULL);
@@ -352,6 +349,16 @@ void inflight_add(const char *job_id, struct queue *q, const char *receipt, int6
     f->next = inflight_head;
     inflight_head = f;
     pthread_mutex_unlock(&inflight_lock);
+}
+
+int inflight_has(const char *job_id)
+{
+    int found = 0;
+    pthread_mutex_lock(&inflight_lock);
+    for (struct inflight *f = inflight_head; f && !found; f = f->next)
+        found = !strcmp(f->job_id, job_id);
+    pthread_mutex_unlock(&inflight_lock);
+    return found;
 }
 
 void inflight_remove(const char *job_id)

@@ -59,12 +59,6 @@ struct pipeline {
     void (*thread_done)(struct pipe_ctx *ctx);
     /* required with PIPE_HELD: settles every message held in this batch (runner_settle) */
     void (*batch_end)(struct pipe_ctx *ctx, struct batch *b);
-    /* optional, with load_job: the batch's jobs read (and claimed) together before the
-     * first is handled (batch_begin, m[0..n)); take_job hands the runner the one of
-     * ctx->msg (1), or leaves it to read it as usual (0). batch_end undoes what the batch
-     * did not reach. */
-    void (*batch_begin)(struct pipe_ctx *ctx, struct queue_msg *m, int n);
-    int (*take_job)(struct pipe_ctx *ctx, struct job *job);
 };
 
 /* The end of a held message: what the runner does with a handler's result, done later. */
@@ -79,8 +73,6 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body);
 int annotate_thread_init(struct pipe_ctx *ctx);
 void annotate_thread_done(struct pipe_ctx *ctx);
 void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b);
-void annotate_batch_begin(struct pipe_ctx *ctx, struct queue_msg *m, int n);
-int annotate_take_job(struct pipe_ctx *ctx, struct job *job);
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body);
 int notify_thread_init(struct pipe_ctx *ctx);
 void notify_thread_done(struct pipe_ctx *ctx);
@@ -126,6 +118,8 @@ struct runner_arg {
  * attempt given back, message visible at once. */
 void inflight_add(const char *job_id, struct queue *q, const char *receipt, int64_t attempts);
 void inflight_remove(const char *job_id);
+/* 1 if the job is in flight here (claimed by this gasd and not yet ended). */
+int inflight_has(const char *job_id);
 void inflight_renew_due(struct worker *w);
 void inflight_release_all(struct worker *w);
 
