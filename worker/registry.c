@@ -46,10 +46,12 @@ static cJSON *item(struct worker *w, const char *status)
     pthread_mutex_unlock(&problem_lock);
     for (int p = 0; p < npipelines; p++) {
         char key[64];
+        /* for people: a message whose job FAILED is a failure, not a done */
+        long long jf = atomic_load(&w->jobs_failed[p]);
         snprintf(key, sizeof key, "done_%s", pipelines[p].name);
-        cJSON_AddNumberToObject(j, key, (double)atomic_load(&w->done[p]));
+        cJSON_AddNumberToObject(j, key, (double)(atomic_load(&w->done[p]) - jf));
         snprintf(key, sizeof key, "failed_%s", pipelines[p].name);
-        cJSON_AddNumberToObject(j, key, (double)atomic_load(&w->failed[p]));
+        cJSON_AddNumberToObject(j, key, (double)(atomic_load(&w->failed[p]) + jf));
         snprintf(key, sizeof key, "threads_%s", pipelines[p].name);
         cJSON_AddNumberToObject(j, key, (double)cfg_int(w->cfg, pipelines[p].threads_key));
     }

@@ -146,7 +146,9 @@ static void settle(struct pipe_ctx *ctx, struct batch *b, enum pipe_result r)
     case PIPE_FAILED:
         b->acks.receipt[b->acks.n] = ctx->msg->receipt;
         b->acks.id[b->acks.n++] = ctx->msg->id;
-        atomic_fetch_add(r == PIPE_ACK ? &w->done[p] : &w->failed[p], 1);
+        atomic_fetch_add(&w->done[p], 1);
+        if (r == PIPE_FAILED)
+            atomic_fetch_add(&w->jobs_failed[p], 1);
         break;
     case PIPE_RETRY:
         metrics_retry(p);

@@ -29,7 +29,8 @@
 /* PIPE_HELD: the handler keeps the message to settle it at the end of the batch
  * (pipeline.batch_end), with the others it held: their writes made durable together. */
 /* PIPE_FAILED: as PIPE_ACK (the message is done with), but the job it carried FAILED: the
- * worker counts it among its failures (gas workers, gas top, the console), not its done. */
+ * worker's item counts it among its failures (gas workers, gas top, the console), not
+ * among its done (jobs_failed); the metrics count it a message done. */
 enum pipe_result { PIPE_ACK, PIPE_RETRY, PIPE_DEFER, PIPE_DEAD, PIPE_HELD, PIPE_FAILED };
 
 struct worker;
@@ -98,8 +99,9 @@ struct worker {
     atomic_int stopping;
     atomic_llong done[8]; /* messages acknowledged, per pipeline */
     atomic_llong failed[8];
-    int once;                /* --once: stop when nothing is due now */
-    atomic_int start_failed; /* a pipeline could not start: gasd stops and exits 1 */
+    atomic_llong jobs_failed[8]; /* of the done messages, those whose job FAILED */
+    int once;                    /* --once: stop when nothing is due now */
+    atomic_int start_failed;     /* a pipeline could not start: gasd stops and exits 1 */
     atomic_int idle_polls[8];
     atomic_int busy[8]; /* messages in hand, per pipeline */
 };
