@@ -638,14 +638,28 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
     }
     case JOB_RUNNING:
     case JOB_PENDING:
-        if (job->job_status == JOB_RUNNING && job->worker_id &&
-            !strcmp(job->worker_id, ctx->worker_id) && inflight_has(job_id)) {
-            /* another copy of its request (the reconciler's resend, a redelivery) while
-             * this gasd runs it: not a second attempt; the copy in hand settles the job */
+        int seen = job->job_status == JOB_RUNNING && job->worker_id &&
+                           !strcmp(job->worker_id, ctx->worker_id)
+                       ? inflight_seen(job_id, ctx->msg->id, ctx->msg->receipt)
+                       : 0;
+        if (seen == 1) {
+            /* another copy of its request (the reconciler's resend) while this gasd runs
+             * it: not a second attempt; the message in hand settles the job */
             log_info("annotate",
                      "message %s: a copy of the request of a job running here: done "
                      "with",
                      ctx->msg->id);
+            break;
+        }
+        if (seen == 2) {
+            /* the very message being handled, back because its visibility ran out (a queue
+             * made with a shorter one than queue_visibility): hidden again, never deleted
+             * here (its handler does, once the job has ended) */
+            int64_t every = cfg_int(ctx->cfg, CFG_JOB_LEASE) / 3;
+            ctx->defer_s = every > 0 ? (int)every : 1;
+            log_info("annotate", "message %s came back while its job runs here: hidden again",
+                     ctx->msg->id);
+            r = PIPE_DEFER;
             break;
         }
         if (held_elsewhere(ctx, job)) {
@@ -668,7 +682,7 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
         }
         /* ours from here: released (job PENDING, message visible) if gasd stops first */
         job->attempts++;
-        inflight_add(job_id, ctx->q, ctx->msg->receipt, job->attempts);
+        inflight_add(job_id, ctx->msg->id, ctx->q, ctx->msg->receipt, job->attempts);
         if (job->attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
             char why[1200];
             snprintf(why, sizeof why, "gave up after %lld attempts: %s",

@@ -330,7 +330,7 @@ void *runner_main(void *arg)
 /* ------------------------------------------------------------------ in flight */
 
 struct inflight {
-    char *job_id, *receipt;
+    char *job_id, *msg_id, *receipt;
     struct queue *q;
     int64_t attempts;
     double renewed; /* gas_mono() of the claim or the last renewal */
@@ -339,12 +339,14 @@ struct inflight {
 static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct inflight *inflight_head;
 
-void inflight_add(const char *job_id, struct queue *q, const char *receipt, int64_t attempts)
+void inflight_add(const char *job_id, const char *msg_id, struct queue *q, const char *receipt,
+                  int64_t attempts)
 {
     struct inflight *f = xcalloc(1, sizeof *f);
     f->attempts = attempts;
     f->renewed = gas_mono();
     f->job_id = xstrdup(job_id);
+    f->msg_id = xstrdup(msg_id ? msg_id : "");
     f->receipt = xstrdup(receipt);
     f->q = q;
     pthread_mutex_lock(&inflight_lock);
@@ -353,12 +355,19 @@ void inflight_add(const char *job_id, struct queue *q, const char *receipt, int6
     pthread_mutex_unlock(&inflight_lock);
 }
 
-int inflight_has(const char *job_id)
+int inflight_seen(const char *job_id, const char *msg_id, const char *receipt)
 {
     int found = 0;
     pthread_mutex_lock(&inflight_lock);
-    for (struct inflight *f = inflight_head; f && !found; f = f->next)
-        found = !strcmp(f->job_id, job_id);
+    for (struct inflight *f = inflight_head; f && !found; f = f->next) {
+        if (strcmp(f->job_id, job_id))
+            continue;
+        found = msg_id && !strcmp(f->msg_id, msg_id) ? 2 : 1;
+        if (found == 2) { /* renewals go on with the receipt the queue knows now */
+            free(f->receipt);
+            f->receipt = xstrdup(receipt);
+        }
+    }
     pthread_mutex_unlock(&inflight_lock);
     return found;
 }
@@ -371,6 +380,7 @@ void inflight_remove(const char *job_id)
             struct inflight *f = *pp;
             *pp = f->next;
             free(f->job_id);
+            free(f->msg_id);
             free(f->receipt);
             free(f);
             break;

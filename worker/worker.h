@@ -118,10 +118,14 @@ struct runner_arg {
 /* Annotation jobs claimed by this gasd, from the claim to the end of their handling;
  * those still there at the shutdown deadline are released: job PENDING with the claim's
  * attempt given back, message visible at once. */
-void inflight_add(const char *job_id, struct queue *q, const char *receipt, int64_t attempts);
+void inflight_add(const char *job_id, const char *msg_id, struct queue *q, const char *receipt,
+                  int64_t attempts);
 void inflight_remove(const char *job_id);
-/* 1 if the job is in flight here (claimed by this gasd and not yet ended). */
-int inflight_has(const char *job_id);
+/* Whether the job is in flight here (claimed by this gasd and not yet ended): 0 no; 1 by
+ * another message (a copy of its request); 2 by this very message, received again (its
+ * visibility ran out while the job runs): then receipt, the newest, replaces the one the
+ * renewals use. */
+int inflight_seen(const char *job_id, const char *msg_id, const char *receipt);
 void inflight_renew_due(struct worker *w);
 void inflight_release_all(struct worker *w);
 
