@@ -133,13 +133,14 @@ int app_user_list(struct gas_app *a, user_each_fn each, void *arg)
     return users_list(a->user_src, each, arg);
 }
 
-int app_user_jobs(struct gas_app *a, const char *user_id, job_item_fn each, void *arg)
+int app_jobs_each(struct gas_app *a, const char *user_id, job_item_fn each, void *arg)
 {
     char *cursor = NULL;
     int rc = 0;
     do {
         struct tbl_page pg;
-        rc = tbl_query(a->jobs, user_id, cursor, 100, &pg);
+        rc = user_id ? tbl_query(a->jobs, user_id, cursor, 100, &pg)
+                     : tbl_scan(a->jobs, cursor, 1000, &pg);
         free(cursor);
         cursor = NULL;
         if (rc)
@@ -209,18 +210,21 @@ int app_cancel(struct gas_app *a, const char *job_id)
 }
 
 /* Adds the jobs of one scan page whose id starts with prefix to found. */
-static void collect_prefix(const cJSON *items, const char *prefix, cJSON *found, int *count)
+/* The jobs whose id starts with a prefix (app_jobs_each): the first APP_JOB_MATCHES_MAX
+ * kept, all counted. */
+struct prefix_match {
+    const char *prefix;
+    cJSON *found;
+    int count;
+};
+
+static int collect_prefix(const cJSON *it, void *arg)
 {
-    size_t n = strlen(prefix);
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items)
-    {
-        const char *id = json_str(it, JOBS_KEY);
-        if (!id || strncasecmp(id, prefix, n))
-            continue;
-        if (++*count <= APP_JOB_MATCHES_MAX)
-            cJSON_AddItemToArray(found, cJSON_Duplicate(it, 1));
-    }
+    struct prefix_match *m = arg;
+    const char *id = json_str(it, JOBS_KEY);
+    if (id && !strncasecmp(id, m->prefix, strlen(m->prefix)) && ++m->count <= APP_JOB_MATCHES_MAX)
+        cJSON_AddItemToArray(m->found, cJSON_Duplicate(it, 1));
+    return 0;
 }
 
 int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **item, cJSON **matches)
@@ -246,19 +250,10 @@ int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **ite
                    ? gas_err_set(GAS_EINVAL, "no job %s (a job id prefix needs %d characters)", id,
                                  APP_JOB_PREFIX_MIN)
                    : gas_err_set(GAS_ENOTFOUND, "no job %s", id);
-    cJSON *found = cJSON_CreateArray();
-    int count = 0;
-    char *cursor = NULL;
-    do {
-        struct tbl_page pg;
-        if ((rc = tbl_scan(app->jobs, cursor, 1000, &pg)) != 0)
-            break;
-        free(cursor);
-        cursor = pg.next ? xstrdup(pg.next) : NULL;
-        collect_prefix(pg.items, id, found, &count);
-        tbl_page_release(&pg);
-    } while (cursor);
-    free(cursor);
+    struct prefix_match m = {id, cJSON_CreateArray(), 0};
+    cJSON *found = m.found;
+    rc = app_jobs_each(app, NULL, collect_prefix, &m);
+    int count = m.count;
     if (!rc && count == 0)
         rc = gas_err_set(GAS_ENOTFOUND, "no job %s", id);
     else if (!rc && count > 1)

@@ -102,7 +102,7 @@ static int count_archived(const cJSON *item, void *arg)
 static int archived_jobs(struct gas_app *app, const char *user)
 {
     int n = 0;
-    return app_user_jobs(app, user, count_archived, &n) ? -1 : n;
+    return app_jobs_each(app, user, count_archived, &n) ? -1 : n;
 }
 
 /* upgrade / downgrade USER: what changed, and for an upgrade how many archived results

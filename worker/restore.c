@@ -127,7 +127,7 @@ enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
         return PIPE_ACK;
     }
     struct restore_walk rw = {ctx, user_id, 0, 0, 0};
-    if (app_user_jobs(ctx->app, user_id, restore_item, &rw))
+    if (app_jobs_each(ctx->app, user_id, restore_item, &rw))
         return PIPE_RETRY;
     log_info("restore", "user %s: %d retrievals started, %d failed, %d items unreadable", user_id,
              rw.started, rw.failures, rw.unreadable);

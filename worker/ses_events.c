@@ -19,30 +19,29 @@
 #include <string.h>
 
 /* The job whose notify_message_id is message_id (the caller's), by scan; GAS_ENOTFOUND. */
+struct by_mid {
+    const char *message_id;
+    char *job_id;
+};
+
+static int match_message_id(const cJSON *item, void *arg)
+{
+    struct by_mid *b = arg;
+    const char *mid = json_str(item, job_attr(JF_notify_message_id));
+    const char *id = json_str(item, job_attr(JF_job_id));
+    if (mid && id && !strcmp(mid, b->message_id))
+        b->job_id = xstrdup(id);
+    return b->job_id != NULL; /* found: the scan stops */
+}
+
 static int find_by_message_id(struct pipe_ctx *ctx, const char *message_id, char **job_id)
 {
-    *job_id = NULL;
-    char *cursor = NULL;
-    int rc;
-    do {
-        struct tbl_page pg;
-        rc = tbl_scan(ctx->app->jobs, cursor, 1000, &pg);
-        free(cursor);
-        cursor = NULL;
-        if (rc)
-            return rc;
-        const cJSON *item;
-        cJSON_ArrayForEach(item, pg.items)
-        {
-            const char *mid = json_str(item, job_attr(JF_notify_message_id));
-            const char *id = json_str(item, job_attr(JF_job_id));
-            if (!*job_id && mid && id && !strcmp(mid, message_id))
-                *job_id = xstrdup(id);
-        }
-        cursor = pg.next && !*job_id ? xstrdup(pg.next) : NULL;
-        tbl_page_release(&pg);
-    } while (cursor);
-    return *job_id ? 0 : gas_err_set(GAS_ENOTFOUND, "no job has notify_message_id %s", message_id);
+    struct by_mid b = {message_id, NULL};
+    int rc = app_jobs_each(ctx->app, NULL, match_message_id, &b);
+    *job_id = b.job_id;
+    if (rc < 0)
+        return rc;
+    return b.job_id ? 0 : gas_err_set(GAS_ENOTFOUND, "no job has notify_message_id %s", message_id);
 }
 
 enum pipe_result pipe_ses_events(struct pipe_ctx *ctx, const cJSON *body)

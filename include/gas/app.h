@@ -58,10 +58,11 @@ int app_cancel(struct gas_app *app, const char *job_id);
 #define APP_JOB_MATCHES_MAX 20
 int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **item, cJSON **matches);
 
-/* Every item of user_id's jobs, by the jobs table's user index, page by page: each(item,
- * arg) for each; a non-zero return stops and is returned; else 0, or the query's error. */
+/* Every item of user_id's jobs, by the jobs table's user index, or with user_id NULL of
+ * every job (a scan), page by page: each(item, arg) for each; a non-zero return stops and
+ * is returned; else 0, or the query's error. */
 typedef int (*job_item_fn)(const cJSON *item, void *arg);
-int app_user_jobs(struct gas_app *app, const char *user_id, job_item_fn each, void *arg);
+int app_jobs_each(struct gas_app *app, const char *user_id, job_item_fn each, void *arg);
 
 /* The queue a pipeline reads, by config key (the caller's handle). */
 int app_queue(struct gas_app *app, int cfg_key, struct queue **q);
