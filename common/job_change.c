@@ -33,6 +33,19 @@ int job_submit(struct tbl *jobs, const struct job *job)
     return rc;
 }
 
+/* u's conditions, then: if the attempts are still as seen, the job is worker's, leased
+ * (and watched) until, one attempt more. */
+static int claimed_by(struct tbl *jobs, const struct job *seen, const char *worker, int64_t until,
+                      struct tbl_update *u, const char *what)
+{
+    tbl_update_if_int(u, A(attempts), seen->attempts ? TBL_EQ : TBL_NE, seen->attempts);
+    tbl_update_set_str(u, A(worker_id), worker);
+    tbl_update_set_int(u, A(lease_until), until);
+    job_watch_until(u, until);
+    tbl_update_set_int(u, A(attempts), seen->attempts + 1);
+    return apply(jobs, seen->job_id, u, what);
+}
+
 int job_claim(struct tbl *jobs, const struct job *seen, const char *worker, int64_t lease_s)
 {
     int64_t now = gas_now_s();
@@ -49,12 +62,7 @@ int job_claim(struct tbl *jobs, const struct job *seen, const char *worker, int6
         else /* GAS's Python annotator keeps no lease: taken over (docs/migrate.md) */
             tbl_update_if_absent(&u, A(lease_until));
     }
-    tbl_update_if_int(&u, A(attempts), seen->attempts ? TBL_EQ : TBL_NE, seen->attempts);
-    tbl_update_set_str(&u, A(worker_id), worker);
-    tbl_update_set_int(&u, A(lease_until), now + lease_s);
-    job_watch_until(&u, now + lease_s);
-    tbl_update_set_int(&u, A(attempts), seen->attempts + 1);
-    return apply(jobs, seen->job_id, &u, "claim");
+    return claimed_by(jobs, seen, worker, now + lease_s, &u, "claim");
 }
 
 int job_take_over(struct tbl *jobs, const struct job *seen, const char *worker, int64_t lease_s)
@@ -67,12 +75,7 @@ int job_take_over(struct tbl *jobs, const struct job *seen, const char *worker, 
     tbl_update_if_str(&u, A(job_status), TBL_EQ, "RUNNING");
     tbl_update_if_str(&u, A(worker_id), TBL_EQ, seen->worker_id);
     tbl_update_if_int(&u, A(lease_until), TBL_EQ, seen->lease_until);
-    tbl_update_if_int(&u, A(attempts), seen->attempts ? TBL_EQ : TBL_NE, seen->attempts);
-    tbl_update_set_str(&u, A(worker_id), worker);
-    tbl_update_set_int(&u, A(lease_until), now + lease_s);
-    job_watch_until(&u, now + lease_s);
-    tbl_update_set_int(&u, A(attempts), seen->attempts + 1);
-    return apply(jobs, seen->job_id, &u, "take over");
+    return claimed_by(jobs, seen, worker, now + lease_s, &u, "take over");
 }
 
 int job_renew(struct tbl *jobs, const char *job_id, const char *worker, int64_t lease_s)

@@ -226,13 +226,18 @@ void annotate_thread_done(struct pipe_ctx *ctx)
 /* Claims the job: PENDING, or RUNNING with an expired lease (or our own). Lazily (not
  * synced on its own): a claim undone by a power loss leaves the job PENDING with its
  * message, to be claimed again; job_complete's sync makes it durable with it. */
+/* Whether another worker holds the job: RUNNING under its lease, not yet passed. */
+static int leased_elsewhere(const struct pipe_ctx *ctx, const struct job *job)
+{
+    return job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
+           strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id);
+}
+
 static int claim(struct pipe_ctx *ctx, const struct job *job)
 {
     int64_t lease = cfg_int(ctx->cfg, CFG_JOB_LEASE);
     double age = 0;
-    int from_lost = job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
-                    strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id) &&
-                    registry_is_lost(job->worker_id, &age);
+    int from_lost = leased_elsewhere(ctx, job) && registry_is_lost(job->worker_id, &age);
     backend_lazy(1);
     int rc = from_lost ? job_take_over(ctx->app->jobs, job, ctx->worker_id, lease)
                        : job_claim(ctx->app->jobs, job, ctx->worker_id, lease);
@@ -249,9 +254,7 @@ static int claim(struct pipe_ctx *ctx, const struct job *job)
  * A lost worker's (registry_is_lost) is taken over without waiting for its lease. */
 static int held_elsewhere(const struct pipe_ctx *ctx, const struct job *job)
 {
-    return job->job_status == JOB_RUNNING && job->lease_until >= gas_now_s() &&
-           strcmp(job->worker_id ? job->worker_id : "", ctx->worker_id) &&
-           !registry_is_lost(job->worker_id, NULL);
+    return leased_elsewhere(ctx, job) && !registry_is_lost(job->worker_id, NULL);
 }
 
 static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const char *why)
@@ -637,7 +640,7 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
         break;
     }
     case JOB_RUNNING:
-    case JOB_PENDING:
+    case JOB_PENDING: {
         int seen = job->job_status == JOB_RUNNING && job->worker_id &&
                            !strcmp(job->worker_id, ctx->worker_id)
                        ? inflight_seen(job_id, ctx->msg->id, ctx->msg->receipt)
@@ -697,6 +700,7 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
         if (r != PIPE_HELD)
             inflight_remove(job_id);
         break;
+    }
     }
     return r;
 }
