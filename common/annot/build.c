@@ -129,15 +129,22 @@ static int struct_value(const char *line, const char *key, char *out, size_t out
     return 0;
 }
 
+/* text in lower case into low (cap bytes, cut if longer); its length. */
+static size_t lower_into(const char *text, char *low, size_t cap)
+{
+    size_t n = strlen(text) < cap - 1 ? strlen(text) : cap - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)text[i]);
+    low[n] = 0;
+    return n;
+}
+
 /* The first build whose words occur in text (case-insensitive), or -1; sets *also to a
  * second, different build named there too. */
 static int named_build(const char *text, int *also)
 {
     char low[512];
-    size_t n = strlen(text) < sizeof low - 1 ? strlen(text) : sizeof low - 1;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)tolower((unsigned char)text[i]);
-    low[n] = 0;
+    size_t n = lower_into(text, low, sizeof low);
     int first = -1;
     size_t first_at = n + 1;
     *also = -1;
@@ -164,10 +171,7 @@ static int named_build(const char *text, int *also)
 static const char *word_in(const char *list, const char *text)
 {
     char low[512];
-    size_t n = strlen(text) < sizeof low - 1 ? strlen(text) : sizeof low - 1;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)tolower((unsigned char)text[i]);
-    low[n] = 0;
+    lower_into(text, low, sizeof low);
     for (const char *w = list; *w;) {
         size_t l = strcspn(w, "|");
         char word[64];

@@ -169,6 +169,15 @@ static void declare_contig(struct engine *g, const char *line)
     g->declared[g->ndeclared++] = xstrndup(id, n);
 }
 
+/* The tab-separated columns of a line of n bytes. */
+static int count_cols(const char *line, size_t n)
+{
+    int cols = 1;
+    for (const char *t = line; (t = memchr(t, '\t', n - (size_t)(t - line))) != NULL; t++)
+        cols++;
+    return cols;
+}
+
 static int open_sources(struct engine *g, const struct engine *like);
 
 /* The INFO fields of an earlier GAS run on the input (its header declares them "from GAS
@@ -375,9 +384,7 @@ static int do_header(struct engine *g)
                           NULL);
             break;
         }
-        g->header_cols = 1;
-        for (const char *t = line; (t = memchr(t, '\t', len - (size_t)(t - line))) != NULL; t++)
-            g->header_cols++;
+        g->header_cols = count_cols(line, len);
         rc = choose_sources(g, &ev);
         if (!rc)
             drop_stale(g, g);
@@ -1088,9 +1095,7 @@ struct par {
  * the file was cut short (a copy or download that stopped), not a record to keep. */
 static int cut_short(struct engine *g, const char *line, size_t n)
 {
-    int cols = 1;
-    for (const char *t = line; (t = memchr(t, '\t', n - (size_t)(t - line))) != NULL; t++)
-        cols++;
+    int cols = count_cols(line, n);
     if (cols >= g->header_cols)
         return 0;
     char detail[160];

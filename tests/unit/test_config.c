@@ -67,17 +67,24 @@ static void trailing_comments(void)
     CHECK(strstr(gas_errmsg(), ":1: text after the quoted value of smtp_from") != NULL);
 }
 
+/* What cfg_dump prints (gas config), as text (the caller's). */
+static char *dump_of(const struct cfg *c)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    cfg_dump(c, f);
+    fclose(f);
+    return buf;
+}
+
 /* What cfg_dump prints (gas config) loads back to the same values. */
 static void dump_reads_back(void)
 {
     struct cfg *c = cfg_new();
     CHECK_OK(cfg_set(c, "archive_grace", "7", "--flag"));
     CHECK_OK(cfg_set(c, "data_dir", "/tmp/x y", "test"));
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    cfg_dump(c, f);
-    fclose(f);
+    char *buf = dump_of(c);
     struct cfg *back = cfg_new();
     CHECK_OK(cfg_load_file(back, conf(buf)));
     for (int k = 0; k < CFG__COUNT; k++)
@@ -260,11 +267,7 @@ static void dump_redacts_secrets(void)
     struct cfg *c = cfg_new();
     CHECK_OK(cfg_set(c, "smtp_password", "correct-horse-battery", "test"));
     CHECK_OK(cfg_set(c, "archive_grace", "7", "--flag"));
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    cfg_dump(c, f);
-    fclose(f);
+    char *buf = dump_of(c);
     CHECK(strstr(buf, "correct-horse-battery") == NULL);
     CHECK(strstr(buf, "smtp_password = \"[redacted]\"") != NULL);
     CHECK(strstr(buf, "archive_grace = 7  # --flag") != NULL);
