@@ -286,9 +286,23 @@ int job_notified(struct tbl *jobs, const char *job_id, const char *message_id)
     tbl_update_set_int(&u, A(notify_time), gas_now_s());
     if (message_id)
         tbl_update_set_str(&u, A(notify_message_id), message_id);
+    tbl_update_remove(&u, A(notify_claim));
     tbl_update_remove(&u, A(notify_error));
     tbl_update_remove(&u, "notify_error_time");
     return apply(jobs, job_id, &u, "record the notice");
+}
+
+int job_notify_claim(struct tbl *jobs, const struct job *seen, int64_t until)
+{
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_if_absent(&u, A(notify_time));
+    if (seen->notify_claim)
+        tbl_update_if_int(&u, A(notify_claim), TBL_EQ, seen->notify_claim);
+    else
+        tbl_update_if_absent(&u, A(notify_claim));
+    tbl_update_set_int(&u, A(notify_claim), until);
+    return apply(jobs, seen->job_id, &u, "claim the email");
 }
 
 int job_notify_failed(struct tbl *jobs, const char *job_id, const char *why)
@@ -298,6 +312,7 @@ int job_notify_failed(struct tbl *jobs, const char *job_id, const char *why)
     tbl_update_if_absent(&u, A(notify_time));
     tbl_update_set_str(&u, A(notify_error), why);
     tbl_update_set_int(&u, "notify_error_time", gas_now_s());
+    tbl_update_remove(&u, A(notify_claim)); /* the retry need not wait for it */
     return apply(jobs, job_id, &u, "record the refused email");
 }
 

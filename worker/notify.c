@@ -367,6 +367,30 @@ void notify_thread_done(struct pipe_ctx *ctx)
     ctx->local = NULL;
 }
 
+/* An email by SMTP or SES cannot be replaced once out, so the job's notify_claim keeps
+ * two workers each holding a copy of the message from both sending it: the one that
+ * claims it sends; the other's copy is hidden until the claim runs out, and then finds the
+ * email out (or, after a crash, sends it). An outbox notice is one file per job that a
+ * copy replaces whole: no claim. 0 to send, 1 deferred (*r set), <0 on error (*r set). */
+#define NOTIFY_CLAIM_S 120 /* SMTP's timeout is 60 s; SES's requests are shorter */
+static int claim_email(struct pipe_ctx *ctx, const struct job *job, enum pipe_result *r)
+{
+    int64_t now = gas_now_s();
+    int rc = job->notify_claim > now ? GAS_ECONFLICT
+                                     : job_notify_claim(ctx->app->jobs, job, now + NOTIFY_CLAIM_S);
+    if (rc == GAS_ECONFLICT) {
+        int64_t left = job->notify_claim > now ? job->notify_claim - now : NOTIFY_CLAIM_S;
+        log_info("notify", "email for %s: another worker is sending it; looking again in %lld s",
+                 job->job_id, (long long)left);
+        ctx->defer_s = (int)left + 1;
+        *r = PIPE_DEFER;
+        return 1;
+    }
+    if (rc)
+        *r = pipe_result_of(rc);
+    return rc;
+}
+
 /* The job's notify_error: what went wrong (a message), or removed (NULL). Best effort. */
 enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
 {
@@ -397,6 +421,8 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         struct email e = {.from = cfg_str(ctx->cfg, CFG_SES_SENDER)};
         if (!*e.from || transport_of(ctx->cfg)->send != by_ses)
             e.from = cfg_str(ctx->cfg, CFG_SMTP_FROM);
+        if (transport_of(ctx->cfg)->send != by_outbox && (rc = claim_email(ctx, job, &r)))
+            return r;
         compose(ctx, job, u, &e);
         rc = transport_of(ctx->cfg)->send(ctx, job_id, &e);
         held = !rc && transport_of(ctx->cfg)->send == by_outbox;

@@ -51,7 +51,8 @@ enum user_role { ROLE_FREE, ROLE_PREMIUM };
     X(annotation_build, STR, 0)  /* the build the annotation used */                               \
     X(annotation_note, STR, 0)   /* why not annotated, or the first warning */                     \
     X(notify_error, STR, 0)      /* why the last email was refused or bounced (SES) */             \
-    X(notify_message_id, STR, 0) /* SES's MessageId of the email, to match its bounce */
+    X(notify_message_id, STR, 0) /* SES's MessageId of the email, to match its bounce */           \
+    X(notify_claim, NUM, 0)      /* a worker sends the email until then (smtp, ses) */
 
 /* The fields by number (JF_job_id, ...), for job_attr. */
 enum job_field {
@@ -202,6 +203,11 @@ int job_cleanup_done(struct tbl *jobs, const char *job_id, const char *archive_i
 int job_notified(struct tbl *jobs, const char *job_id, const char *message_id);
 /* The email was refused: why, for gas show and the console, until one goes out. */
 int job_notify_failed(struct tbl *jobs, const char *job_id, const char *why);
+/* Before an email goes out by SMTP or SES, whose sends cannot be undone or replaced: the
+ * job's notify_claim moves from what seen has (absent or past) to until, if the email is
+ * not out and nobody moved it meanwhile. GAS_ECONFLICT: another worker holds it (a copy of
+ * the message), or the email went out. A crash while claimed delays a resend to until. */
+int job_notify_claim(struct tbl *jobs, const struct job *seen, int64_t until);
 /* SES reported a bounce or complaint after the email went out: why becomes notify_error
  * (notify_time stays: the email is not sent again). GAS_ENOTFOUND: no such job. */
 int job_notify_bounced(struct tbl *jobs, const char *job_id, const char *why);
