@@ -207,8 +207,16 @@ static void counts(FILE *f, const struct annot_stats *st)
     for (size_t i = 0; i < sizeof cls / sizeof *cls; i++)
         fprintf(f, "  %-20s %lld (%.2f%%)\n", cls[i].name, (long long)cls[i].n,
                 pct(cls[i].n, st->alleles));
+    if (st->transitions || st->transversions) { /* SNVs of A, C, G, T */
+        char r[32] = "-";
+        if (st->transversions)
+            snprintf(r, sizeof r, "%.2f", (double)st->transitions / (double)st->transversions);
+        fprintf(f, "  %-20s %s (%lld transitions, %lld transversions)\n", "Ti/Tv", r,
+                (long long)st->transitions, (long long)st->transversions);
+    }
     fprintf(f, "\nrecords per chromosome:\n");
-    int w = 20; /* the names' column: as wide as the longest (alt contigs: chr1_KI270706v1_random) */
+    int w =
+        20; /* the names' column: as wide as the longest (alt contigs: chr1_KI270706v1_random) */
     for (int i = 0; i < st->ncontigs; i++)
         w = (int)strlen(st->contigs[i].name) > w ? (int)strlen(st->contigs[i].name) : w;
     for (int i = 0; i < st->ncontigs; i++)
@@ -316,6 +324,8 @@ static void json_counts(cJSON *o, const struct annot_stats *st)
     cJSON *vc = cJSON_AddObjectToObject(o, "variant_classes");
     cJSON_AddNumberToObject(vc, "alleles", (double)st->alleles);
     cJSON_AddNumberToObject(vc, "snv", (double)st->snv);
+    cJSON_AddNumberToObject(vc, "transitions", (double)st->transitions);
+    cJSON_AddNumberToObject(vc, "transversions", (double)st->transversions);
     cJSON_AddNumberToObject(vc, "mnv", (double)st->mnv);
     cJSON_AddNumberToObject(vc, "insertion", (double)st->ins);
     cJSON_AddNumberToObject(vc, "deletion", (double)st->del);

@@ -645,6 +645,19 @@ static int parse_pos(struct engine *g, const char *s, size_t n, int64_t *pos)
     return 0;
 }
 
+/* An SNV's kind: 1 a transition (A<->G, C<->T), 2 a transversion, 0 neither (N, IUPAC). */
+static int snv_kind(char r, char a)
+{
+    const char *bases = "ACGTacgt";
+    if (!r || !a || !strchr(bases, r) || !strchr(bases, a))
+        return 0;
+    r = (char)(r & ~0x20), a = (char)(a & ~0x20);
+    return (r == 'A' && a == 'G') || (r == 'G' && a == 'A') || (r == 'C' && a == 'T') ||
+                   (r == 'T' && a == 'C')
+               ? 1
+               : 2;
+}
+
 /* Splits ALT into trimmed alleles and counts their classes. */
 static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t rl, const char *alt,
                          size_t al)
@@ -671,7 +684,13 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
             continue;
         }
         switch (allele_classify(a)) {
-        case AC_SNV: g->st->snv++; break;
+        case AC_SNV:
+            g->st->snv++;
+            switch (snv_kind(a->ref[0], a->alt[0])) {
+            case 1: g->st->transitions++; break;
+            case 2: g->st->transversions++; break;
+            }
+            break;
         case AC_MNV: g->st->mnv++; break;
         case AC_INS: g->st->ins++; break;
         case AC_DEL: g->st->del++; break;
@@ -1243,6 +1262,8 @@ static void merge_worker(struct engine *g, struct engine *w)
     d->known += s->known;
     d->alleles += s->alleles;
     d->snv += s->snv;
+    d->transitions += s->transitions;
+    d->transversions += s->transversions;
     d->mnv += s->mnv;
     d->ins += s->ins;
     d->del += s->del;

@@ -111,10 +111,11 @@ struct annot_contig_count {
 
 /* What the count log reports. */
 struct annot_stats {
-    int64_t records;                   /* data records read */
-    int64_t known;                     /* records matched by at least one known-variant source */
-    int64_t alleles;                   /* ALT alleles seen */
-    int64_t snv, mnv, ins, del, other; /* per ALT allele */
+    int64_t records;                    /* data records read */
+    int64_t known;                      /* records matched by at least one known-variant source */
+    int64_t alleles;                    /* ALT alleles seen */
+    int64_t snv, mnv, ins, del, other;  /* per ALT allele */
+    int64_t transitions, transversions; /* SNVs: A<->G or C<->T; the other pairs of ACGT */
     int nsources;
     char source_name[ANNOT_MAX_SOURCES][64];
     int64_t source_hits[ANNOT_MAX_SOURCES]; /* records annotated by each source */

@@ -7,7 +7,8 @@
 # agree record by record with an independent computation by bedtools (intersect/closest
 # against the same exons and gene spans) on the chr21 benchmark input for both builds; the
 # genes agree with bcftools annotate and a BED of the same model on a chr-prefixed and a
-# plain input (0 disagreements), and both namings give identical annotations; a missing or
+# plain input (0 disagreements), and both namings give identical annotations; the count
+# log's Ti/Tv agrees with bcftools stats; a missing or
 # corrupt model is a clear error before any record; the sources are rebuilt when the
 # packages' versions change.
 SUITE=genemodel
@@ -56,6 +57,14 @@ for x in test:60:MT free_1:70:MT free_2:10:Y; do
   else bad "$f.vcf: at least $min% of records in a gene" "got $p%"; fi
   n=$(bcftools query -i 'INFO/GENE!="."' -f '%CHROM\n' "$f.out.vcf" 2>/dev/null | grep -vcx "$chrom")
   check "$f.vcf: its genes are on $chrom" 0 test "$n" = 0
+done
+# the count log's transitions and transversions (Ti/Tv, a caller's quality check) agree
+# with bcftools stats on each sample, annotated or not (premium_1 is NCBI36)
+for f in test free_1 premium_1 premium_2; do
+  gas annotate "$SAMPLES/$f.vcf" -o "$f.tt.vcf" > /dev/null 2>&1
+  read -r ts tv r < <(bcftools stats "$SAMPLES/$f.vcf" 2>/dev/null | awk -F'\t' '$1 == "TSTV" {print $3, $4, $5}')
+  check_out "$f.vcf: count log Ti/Tv as bcftools stats ($ts / $tv = $r)" 0 \
+    "^  Ti/Tv +$r \\($ts transitions, $tv transversions\\)$" cat "$f.tt.vcf.count.log"
 done
 for f in test free_1 free_2 premium_1 premium_2 premium_3; do
   check "$f.vcf: every record has a location class" 0 test "$(pct "$f.out.vcf" GENE_LOC)" = 100.0
