@@ -645,17 +645,15 @@ static int parse_pos(struct engine *g, const char *s, size_t n, int64_t *pos)
     return 0;
 }
 
-/* An SNV's kind: 1 a transition (A<->G, C<->T), 2 a transversion, 0 neither (N, IUPAC). */
+/* An SNV's kind: 1 a transition (A<->G, C<->T), 2 a transversion, 0 neither (N, IUPAC).
+ * With A, C, G, T as 0-3, a transition's two bases differ in bit 1 only. */
 static int snv_kind(char r, char a)
 {
-    const char *bases = "ACGTacgt";
-    if (!r || !a || !strchr(bases, r) || !strchr(bases, a))
+    static const char code[4] = {'A', 'C', 'G', 'T'};
+    const char *pr = memchr(code, r & ~0x20, 4), *pa = memchr(code, a & ~0x20, 4);
+    if (!pr || !pa || !r || !a)
         return 0;
-    r = (char)(r & ~0x20), a = (char)(a & ~0x20);
-    return (r == 'A' && a == 'G') || (r == 'G' && a == 'A') || (r == 'C' && a == 'T') ||
-                   (r == 'T' && a == 'C')
-               ? 1
-               : 2;
+    return ((pr - code) ^ (pa - code)) == 2 ? 1 : 2;
 }
 
 /* Splits ALT into trimmed alleles and counts their classes. */
