@@ -211,8 +211,9 @@ static void counts(FILE *f, const struct annot_stats *st)
         char r[32] = "-";
         if (st->transversions)
             snprintf(r, sizeof r, "%.2f", (double)st->transitions / (double)st->transversions);
-        fprintf(f, "  %-20s %s (%lld transitions, %lld transversions)\n", "Ti/Tv", r,
-                (long long)st->transitions, (long long)st->transversions);
+        fprintf(f, "  %-20s %s (%lld transition%s, %lld transversion%s)\n", "Ti/Tv", r,
+                (long long)st->transitions, st->transitions == 1 ? "" : "s",
+                (long long)st->transversions, st->transversions == 1 ? "" : "s");
     }
     fprintf(f, "\nrecords per chromosome:\n");
     int w =
