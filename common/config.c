@@ -54,6 +54,29 @@ static const char *type_name(enum cfg_type t)
 }
 
 /* Validates text for key k; on success stores the parsed number in *num. errbuf gets why. */
+/* key_prefix: names joined by '/' (a deployment's "course/gas" or "weizou/": the '/' at the
+ * end is dropped when stored), none empty, "." or "..", no '\\'. */
+static int key_prefix_ok(const char *s)
+{
+    size_t n = strlen(s);
+    while (n && s[n - 1] == '/')
+        n--;
+    if (!n || s[0] == '/' || n > 255)
+        return 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != '/')
+            j++;
+        if (j == i || (j - i == 1 && s[i] == '.') || (j - i == 2 && s[i] == '.' && s[i + 1] == '.'))
+            return 0;
+        for (size_t c = i; c < j; c++)
+            if (s[c] == '\\' || s[c] == 0x7f)
+                return 0;
+        i = j + 1;
+    }
+    return 1;
+}
+
 static int parse_value(int k, const char *text, int64_t *num, char *err, size_t errn)
 {
     const struct key_def *d = &keys[k];
@@ -113,6 +136,14 @@ static int parse_value(int k, const char *text, int64_t *num, char *err, size_t 
                 snprintf(err, errn, "%s has a control character", d->name);
                 return GAS_EINVAL;
             }
+        if (k == CFG_KEY_PREFIX && !key_prefix_ok(text)) {
+            snprintf(err, errn,
+                     "%s \"%.200s\" is not a key prefix: one or more names joined by '/' (no "
+                     "'.' or '..', no '\\', not starting with '/'; a '/' at the end is "
+                     "dropped)",
+                     d->name, text);
+            return GAS_EINVAL;
+        }
         *num = 0;
         return 0;
     }
@@ -124,6 +155,9 @@ static void store(struct cfg *cfg, int k, const char *text, int64_t num, const c
     free(cfg->val[k]);
     free(cfg->source[k]);
     cfg->val[k] = xstrdup(text);
+    if (k == CFG_KEY_PREFIX) /* "weizou/" keys as "weizou" does: weizou/<user>/... */
+        for (size_t n = strlen(cfg->val[k]); n > 1 && cfg->val[k][n - 1] == '/'; n--)
+            cfg->val[k][n - 1] = 0;
     cfg->num[k] = num;
     cfg->source[k] = xstrdup(source);
     if (keys[k].type == CFG_SECRET)

@@ -557,9 +557,24 @@ static int part_ok(const char *s)
     return 1;
 }
 
+/* A prefix is parts joined by '/' (config.c's key_prefix_ok). */
+static int prefix_ok(const char *s)
+{
+    if (!s || !*s || strlen(s) > 255)
+        return 0;
+    int ok = 1;
+    char *p = xstrdup(s), *save = NULL;
+    if (*p == '/' || strstr(p, "//") || p[strlen(p) - 1] == '/')
+        ok = 0;
+    for (char *t = strtok_r(p, "/", &save); ok && t; t = strtok_r(NULL, "/", &save))
+        ok = part_ok(t);
+    free(p);
+    return ok;
+}
+
 char *job_object_key(const char *prefix, const char *user_id, const char *job_id, const char *file)
 {
-    if (!part_ok(prefix) || !part_ok(user_id) || !part_ok(job_id) || !part_ok(file))
+    if (!prefix_ok(prefix) || !part_ok(user_id) || !part_ok(job_id) || !part_ok(file))
         return NULL;
     return xasprintf("%s/%s/%s~%s", prefix, user_id, job_id, file);
 }

@@ -96,6 +96,10 @@ static char *scratch(const struct cfg *cfg)
     char owner[96]; /* "<name>.<owner>": removed by a starting gasd once its owner is gone */
     gas_owner_id(owner, sizeof owner);
     char *p = xasprintf("%s/gas-glacier-XXXXXX.%s", *d ? d : "/tmp", owner);
+    if (*d && gas_mkdirs(d, 0700)) { /* an archive or thaw can be a new gasd's first work */
+        free(p);
+        return NULL;
+    }
     int fd = mkstemps(p, (int)strlen(owner) + 1);
     if (fd < 0) {
         gas_err_set(GAS_EIO, "scratch file %s: %s", p, strerror(errno));

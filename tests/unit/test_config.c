@@ -112,6 +112,7 @@ static void bad_lines_name_file_and_line(void)
         {"# ok\nunknown_thing = 1\n", ":2: unknown key \"unknown_thing\""},
         {"data_dir = \"unterminated\n", ":1: unterminated quoted value"},
         {" = 3\n", ":1: missing key before '='"},
+        {"# a\nkey_prefix = ../up\n", ":2: key_prefix \"../up\" is not a key prefix"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         CHECK_RC(load(cases[i].text), GAS_EINVAL);
@@ -204,7 +205,10 @@ static void paths_relative_to_the_file(void)
     char *want = xasprintf("%.*s/state", (int)(strrchr(file, '/') - file), file);
     CHECK_STR(cfg_str(c, CFG_DATA_DIR), want);
     CHECK_STR(cfg_str(c, CFG_WORK_DIR), "/abs/w");
-    CHECK_STR(cfg_str(c, CFG_KEY_PREFIX), "rel"); /* not a path */
+    CHECK_STR(cfg_str(c, CFG_KEY_PREFIX), "rel");          /* not a path */
+    CHECK_OK(cfg_set(c, "key_prefix", "weizou/", "test")); /* a web app's AWS_S3_KEY_PREFIX */
+    CHECK_STR(cfg_str(c, CFG_KEY_PREFIX), "weizou");
+    CHECK_OK(cfg_set(c, "key_prefix", "rel", "test"));
     CHECK(cfg_file(c) && !strcmp(cfg_file(c), file));
     setenv("GAS_DATA_DIR", "envdir", 1);
     CHECK_OK(cfg_load(c, path));

@@ -137,6 +137,12 @@ static void object_keys(void)
     CHECK(job_object_key("gas", "u", "j", "..") == NULL);
     CHECK(job_object_key("gas", "", "j", "f") == NULL);
     CHECK(job_object_key("gas", "u", "j", "x\ny") == NULL);
+    k = job_object_key("course/gas", "u1", "j1", "f.vcf"); /* a deployment's two-part prefix */
+    CHECK_STR(k, "course/gas/u1/j1~f.vcf");
+    free(k);
+    CHECK(job_object_key("a/../b", "u", "j", "f") == NULL);
+    CHECK(job_object_key("/a", "u", "j", "f") == NULL);
+    CHECK(job_object_key("a//b", "u", "j", "f") == NULL);
     char *r = job_result_name("free_1.vcf"), *l = job_log_name("free_1.vcf");
     CHECK_STR(r, "free_1.annot.vcf");
     CHECK_STR(l, "free_1.vcf.count.log");
