@@ -120,7 +120,7 @@ int be_create_table(struct gas_backend *be, const char *name, const char *key_at
     return rc ? rc : be->ops->create_table(be, name, key_attr, index_attr);
 }
 
-int be_create_queue(struct gas_backend *be, const struct queue_spec *spec)
+int be_create_queue(struct gas_backend *be, struct queue_spec *spec)
 {
     int rc = name_valid("queue", spec->name);
     if (!rc && spec->dlq)
@@ -138,11 +138,13 @@ int be_create_topic(struct gas_backend *be, const char *name)
     return rc ? rc : be->ops->create_topic(be, name);
 }
 
-int be_create_bucket(struct gas_backend *be, const char *bucket)
+int be_create_bucket(struct gas_backend *be, const char *bucket, int *kept)
 {
+    if (kept)
+        *kept = 0;
     if (!objs_bucket_valid(bucket))
         return gas_err_set(GAS_EINVAL, "invalid bucket name \"%.80s\"", bucket ? bucket : "");
-    return be->ops->create_bucket(be, bucket);
+    return be->ops->create_bucket(be, bucket, kept);
 }
 
 int be_create_cold(struct gas_backend *be, const char *thaw_topic)

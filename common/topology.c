@@ -29,26 +29,35 @@ int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
 
     const enum cfg_key buckets[] = {CFG_INPUTS_BUCKET, CFG_RESULTS_BUCKET};
     for (size_t i = 0; !rc && i < sizeof buckets / sizeof *buckets; i++) {
-        rc = be_create_bucket(be, cfg_str(cfg, buckets[i]));
+        int kept = 0;
+        rc = be_create_bucket(be, cfg_str(cfg, buckets[i]), &kept);
         if (!rc && report)
-            fprintf(report, "bucket %s\n", cfg_str(cfg, buckets[i]));
+            fprintf(report, "bucket %s%s\n", cfg_str(cfg, buckets[i]),
+                    kept ? " (exists: left as it is)" : "");
     }
 
     const enum cfg_key queues[] = {CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE,
                                    CFG_RESTORE_QUEUE,  CFG_THAW_QUEUE,   CFG_SES_EVENTS_QUEUE};
+    int kept[sizeof queues / sizeof *queues] = {0};
     for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
         char *dlq = topology_dlq_name(cfg_str(cfg, queues[i]));
         struct queue_spec spec = {cfg_str(cfg, queues[i]), dlq,
                                   (int)cfg_int(cfg, CFG_QUEUE_VISIBILITY),
-                                  (int)cfg_int(cfg, CFG_QUEUE_MAX_RECEIVES)};
+                                  (int)cfg_int(cfg, CFG_QUEUE_MAX_RECEIVES), 0};
         rc = be_create_queue(be, &spec);
-        if (!rc && report)
+        kept[i] = spec.kept;
+        if (!rc && report && spec.kept)
+            fprintf(report,
+                    "queue  %s (exists: its settings left as they are; dead letters added if it "
+                    "had none: %s)\n",
+                    spec.name, dlq);
+        else if (!rc && report)
             fprintf(report, "queue  %s (dead letters: %s)\n", spec.name, dlq);
         free(dlq);
     }
 
     int grace = (int)cfg_int(cfg, CFG_ARCHIVE_GRACE);
-    const struct {
+    struct {
         enum cfg_key topic, queue;
         int delay;
     } subs[] = {
@@ -62,6 +71,9 @@ int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
     };
     for (size_t i = 0; !rc && i < sizeof subs / sizeof *subs; i++) {
         const char *tname = cfg_str(cfg, subs[i].topic), *qname = cfg_str(cfg, subs[i].queue);
+        for (size_t k = 0; k < sizeof queues / sizeof *queues; k++)
+            if (queues[k] == subs[i].queue && kept[k])
+                subs[i].delay = 0; /* a deployment's queue keeps its own delay */
         struct topic *t = NULL;
         rc = be_create_topic(be, tname);
         if (!rc)

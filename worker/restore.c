@@ -1,4 +1,7 @@
-/* restore: a user upgraded. For each of their ARCHIVED jobs, start a retrieval with tier
+/* restore: a user upgraded ({user_id}: gas upgrade, the web app's upgrade). For each of
+ * their ARCHIVED jobs, or the one job a web app's per-job request names ({job_id, ...}: on
+ * the restore queue, or on the thaw queue where a course deployment's thaw_script reads
+ * it), start a retrieval with tier
  * Expedited, falling back to Standard when the cold store refuses for lack of capacity,
  * and record it: RESTORING with retrieval_id and retrieval_tier. The completion notice
  * goes to the thaw topic; a delayed {job_id, retrieval_id} message on the thaw queue is
@@ -107,11 +110,64 @@ static int restore_item(const cJSON *item, void *arg)
     return 0;
 }
 
+enum pipe_result restore_request(struct pipe_ctx *ctx, const struct job *job, const char *user_id)
+{
+    if (user_id && *user_id && strcmp(user_id, job->user_id)) {
+        gas_err_set(GAS_EINVAL, "restore request for job %s names user %.64s; the job is %s's",
+                    job->job_id, user_id, job->user_id);
+        return PIPE_DEAD;
+    }
+    if (job->archive_state == ARCH_RESTORING) {
+        log_info("restore", "job %s is being restored already (retrieval %.16s...)", job->job_id,
+                 job->retrieval_id ? job->retrieval_id : "-");
+        return PIPE_ACK;
+    }
+    if (job->archive_state != ARCH_ARCHIVED || !job->results_file_archive_id) {
+        log_info("restore", "job %s is %s/%s: nothing to restore", job->job_id,
+                 job_status_name(job->job_status), archive_state_name(job->archive_state));
+        return PIPE_ACK;
+    }
+    struct user u;
+    int rc = app_user_get(ctx->app, job->user_id, &u);
+    if (rc) {
+        log_warn("restore", "role of %s unknown: %s", job->user_id, gas_errmsg());
+        return pipe_result_of_user(ctx, rc);
+    }
+    enum user_role role = u.role;
+    user_release(&u);
+    if (role != ROLE_PREMIUM) { /* kept in view: the web app and gasd disagree on the role */
+        gas_err_set(GAS_EINVAL,
+                    "restore request for job %s: user %s is not premium in gasd's user source "
+                    "(%s); redrive it once they are",
+                    job->job_id, job->user_id, cfg_str(ctx->cfg, CFG_USER_SOURCE));
+        return PIPE_DEAD;
+    }
+    rc = job_adopt_archived(ctx->app->jobs, job->job_id); /* an item without archive_state */
+    if (rc && rc != GAS_ECONFLICT)
+        return pipe_result_of(rc);
+    rc = restore_job(ctx, job);
+    if (rc) {
+        log_warn("restore", "%s", gas_errmsg());
+        return pipe_result_of(rc);
+    }
+    return PIPE_ACK;
+}
+
 enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
 {
-    const char *user_id = json_str(body, "user_id");
+    const char *user_id = json_str(body, "user_id"), *job_id = json_str(body, "job_id");
+    if (job_id && *job_id) { /* a web app's request for one job */
+        log_ctx_job(job_id);
+        struct job job;
+        int rc = app_job_get(ctx->app, job_id, &job);
+        if (rc)
+            return pipe_result_of(rc);
+        enum pipe_result r = restore_request(ctx, &job, user_id);
+        job_release(&job);
+        return r;
+    }
     if (!user_id || !*user_id) {
-        gas_err_set(GAS_EINVAL, "restore message has no user_id");
+        gas_err_set(GAS_EINVAL, "restore message has neither a user_id nor a job_id");
         return PIPE_DEAD;
     }
     struct user u;

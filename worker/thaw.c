@@ -181,6 +181,11 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
         r = cleanup(ctx, job_id, job.cold_cleanup_id);
         goto out;
     }
+    if (json_str(body, "job_id") && !rid) { /* not our poll: a web app's restore request */
+        log_info("thaw", "a request to restore job %s (not a retrieval): restoring", job_id);
+        r = restore_request(ctx, &job, json_str(body, "user_id"));
+        goto out;
+    }
     if (job.job_status == JOB_COMPLETED && job.archive_state == ARCH_ARCHIVED &&
         !json_str(body, "job_id")) {
         r = adopt(ctx, body, &job, rid);

@@ -80,6 +80,10 @@ void notify_thread_done(struct pipe_ctx *ctx);
 void notify_batch_end(struct pipe_ctx *ctx, struct batch *b);
 enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body);
+/* A request to restore one job (user_id: the user the request names, or NULL): started if
+ * the job is ARCHIVED and its user premium; done with if it is restoring or restored;
+ * dead-lettered with the reason if the user is not premium or not the job's. */
+enum pipe_result restore_request(struct pipe_ctx *ctx, const struct job *job, const char *user_id);
 enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body);
 enum pipe_result pipe_ses_events(struct pipe_ctx *ctx, const cJSON *body);
 

@@ -72,14 +72,14 @@ int aws_table_open(struct gas_backend *be, const char *name, const char *key_att
 int aws_table_create(struct gas_backend *be, const char *name, const char *key_attr,
                      const char *index_attr);
 int aws_queue_open(struct gas_backend *be, const char *name, struct queue **q);
-int aws_queue_create(struct gas_backend *be, const struct queue_spec *spec);
+int aws_queue_create(struct gas_backend *be, struct queue_spec *spec);
 /* A queue's URL and ARN (the caller's). */
 int aws_queue_url(struct aws_be *ab, const char *name, char **url);
 int aws_queue_set_attr(struct aws_be *ab, const char *url, const char *attr, const char *value);
 int aws_topic_open(struct gas_backend *be, const char *name, struct topic **t);
 int aws_topic_create(struct gas_backend *be, const char *name);
 int aws_objs_new(struct gas_backend *be, struct objs **o);
-int aws_bucket_create(struct gas_backend *be, const char *bucket);
+int aws_bucket_create(struct gas_backend *be, const char *bucket, int *kept);
 /* S3 requests shared by the objects and the S3 cold store. */
 int aws_s3(struct aws_be *ab, struct aws_req *q, const char *bucket, const char *key,
            struct aws_resp *r);

@@ -157,7 +157,7 @@ int aws_cold_s3_create(struct gas_backend *be, const char *thaw_topic)
     struct aws_be *ab = aws_of(be);
     const char *b = cfg_str(be->cfg, CFG_ARCHIVE_VAULT);
     char *arn = NULL;
-    int rc = aws_bucket_create(be, b);
+    int rc = aws_bucket_create(be, b, NULL);
     if (!rc)
         rc = aws_arn(ab, "sns", thaw_topic, &arn);
     if (rc)

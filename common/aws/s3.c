@@ -301,9 +301,22 @@ int aws_objs_new(struct gas_backend *be, struct objs **out)
     return 0;
 }
 
-int aws_bucket_create(struct gas_backend *be, const char *bucket)
+/* A bucket that exists (a deployment's, shared with its web app) is left as it is: no
+ * public access block put on it, nothing else changed. */
+int aws_bucket_create(struct gas_backend *be, const char *bucket, int *kept)
 {
     struct aws_be *ab = aws_of(be);
+    struct aws_req hq = {.method = "HEAD"};
+    struct aws_resp hr;
+    int hrc = aws_s3(ab, &hq, bucket, NULL, &hr);
+    aws_resp_release(&hr);
+    if (!hrc) {
+        if (kept)
+            *kept = 1;
+        return 0;
+    }
+    if (hrc != GAS_ENOTFOUND)
+        return gas_err_wrap(hrc, "bucket %s", bucket);
     char *body = NULL;
     if (strcmp(ab->region, "us-east-1"))
         body = xasprintf("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/"

@@ -87,7 +87,7 @@ static int t_subscribe(struct topic *t, const char *queue, int delay_s, int raw)
     }
     if (!rc && !(sub = aws_xml_text(xml, "SubscriptionArn")))
         rc = gas_err_set(GAS_EINVAL, "sns: Subscribe answer without SubscriptionArn");
-    if (!rc) {
+    if (!rc && raw) { /* new subscriptions are not raw: one that is stays so (gasd reads both) */
         const char *f[] = {"Action",
                            "SetSubscriptionAttributes",
                            "Version",
@@ -101,7 +101,7 @@ static int t_subscribe(struct topic *t, const char *queue, int delay_s, int raw)
                            NULL};
         rc = aws_query(ab, "sns", f, NULL);
     }
-    if (!rc) {
+    if (!rc && delay_s > 0) { /* 0: the queue's own delay is left as it is */
         char d[16];
         snprintf(d, sizeof d, "%d", delay_s);
         rc = aws_queue_set_attr(ab, url, "DelaySeconds", d);

@@ -553,12 +553,19 @@ int aws_queue_open(struct gas_backend *be, const char *name, struct queue **out)
     return 0;
 }
 
-/* Creates name (or updates its attributes when it exists); *url is the caller's. */
+/* The tag of the queues bootstrap created: theirs to update when it runs again; a queue
+ * without it (a deployment's) is kept as it is (keep_existing). */
+#define GAS_TAG_KEY   "gas"
+#define GAS_TAG_VALUE "bootstrap"
+
+/* Creates name, tagged as gasd's (or updates its attributes when it exists); *url is the
+ * caller's. */
 static int ensure(struct aws_be *ab, const char *name, cJSON *attrs, char **url)
 {
     cJSON *in = cJSON_CreateObject(), *out = NULL;
     cJSON_AddStringToObject(in, "QueueName", name);
     cJSON_AddItemToObject(in, "Attributes", cJSON_Duplicate(attrs, 1));
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(in, "tags"), GAS_TAG_KEY, GAS_TAG_VALUE);
     int rc = sqs(ab, "CreateQueue", in, &out, NULL);
     *url = NULL;
     if (!rc)
@@ -578,21 +585,59 @@ static int ensure(struct aws_be *ab, const char *name, cJSON *attrs, char **url)
     return rc;
 }
 
-int aws_queue_create(struct gas_backend *be, const struct queue_spec *spec)
+/* 1 if the queue carries bootstrap's tag, 0 if not, <0 on error. */
+static int created_by_gas(struct aws_be *ab, const char *url)
+{
+    cJSON *out = NULL;
+    int rc = sqs(ab, "ListQueueTags", with_url(url), &out, NULL);
+    if (!rc) {
+        const char *v = json_str(cJSON_GetObjectItemCaseSensitive(out, "Tags"), GAS_TAG_KEY);
+        rc = v && !strcmp(v, GAS_TAG_VALUE);
+    }
+    cJSON_Delete(out);
+    return rc;
+}
+
+/* A queue that exists (a deployment's) is kept as it is: its visibility, delay, retention
+ * and access policy are the deployment's. Only what gasd cannot work without is added
+ * where missing: a redrive policy to <queue>_dlq (one it has is kept, with its own
+ * dead-letter queue) and, with no access policy at all, one letting this account's topics
+ * deliver to it. */
+static int keep_existing(struct aws_be *ab, struct queue_spec *spec, const char *url,
+                         const char *redrive, const char *policy)
+{
+    static const char *const names[] = {"RedrivePolicy", "Policy", NULL};
+    cJSON *attrs = NULL;
+    int rc = get_attrs(ab, url, names, &attrs);
+    if (rc)
+        return rc;
+    char *dlq_url = NULL;
+    if (!json_str(attrs, "RedrivePolicy")) {
+        cJSON *a = cJSON_CreateObject();
+        cJSON_AddStringToObject(a, "MessageRetentionPeriod", "1209600");
+        rc = ensure(ab, spec->dlq, a, &dlq_url);
+        cJSON_Delete(a);
+        if (!rc)
+            rc = aws_queue_set_attr(ab, url, "RedrivePolicy", redrive);
+    }
+    if (!rc && !json_str(attrs, "Policy"))
+        rc = aws_queue_set_attr(ab, url, "Policy", policy);
+    cJSON_Delete(attrs);
+    free(dlq_url);
+    spec->kept = !rc;
+    return rc;
+}
+
+int aws_queue_create(struct gas_backend *be, struct queue_spec *spec)
 {
     struct aws_be *ab = aws_of(be);
     char *dlq_arn = NULL, *arn = NULL, *topics = NULL, *url = NULL, *dlq_url = NULL;
+    spec->kept = 0;
     int rc = aws_arn(ab, "sqs", spec->dlq, &dlq_arn);
     if (!rc)
         rc = aws_arn(ab, "sqs", spec->name, &arn);
     if (!rc)
         rc = aws_arn(ab, "sns", "*", &topics);
-    if (rc)
-        goto out;
-    cJSON *a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "MessageRetentionPeriod", "1209600"); /* 14 days, the most */
-    rc = ensure(ab, spec->dlq, a, &dlq_url);
-    cJSON_Delete(a);
     if (rc)
         goto out;
     char vis[16], redrive[512];
@@ -605,6 +650,27 @@ int aws_queue_create(struct gas_backend *be, const struct queue_spec *spec)
                              "com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"%s\","
                              "\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":\"%s\"}}}]}",
                              arn, topics);
+    rc = aws_queue_url(ab, spec->name, &url);
+    int ours = rc ? 0 : created_by_gas(ab, url);
+    if (!rc && ours < 0)
+        rc = ours;
+    if (rc != GAS_ENOTFOUND && (rc || !ours)) { /* an error, or not bootstrap's: kept */
+        if (!rc)
+            rc = keep_existing(ab, spec, url, redrive, policy);
+        free(policy);
+        goto out;
+    }
+    rc = 0;
+    free(url);
+    url = NULL;
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "MessageRetentionPeriod", "1209600"); /* 14 days, the most */
+    rc = ensure(ab, spec->dlq, a, &dlq_url);
+    cJSON_Delete(a);
+    if (rc) {
+        free(policy);
+        goto out;
+    }
     a = cJSON_CreateObject();
     cJSON_AddStringToObject(a, "VisibilityTimeout", vis);
     cJSON_AddStringToObject(a, "MessageRetentionPeriod", "1209600");

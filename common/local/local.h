@@ -74,7 +74,7 @@ int local_table_open(struct gas_backend *be, const char *name, const char *key_a
 int local_table_create(struct gas_backend *be, const char *name, const char *key_attr,
                        const char *index_attr);
 int local_queue_open(struct gas_backend *be, const char *name, struct queue **q);
-int local_queue_create(struct gas_backend *be, const struct queue_spec *spec);
+int local_queue_create(struct gas_backend *be, struct queue_spec *spec);
 int local_topic_open(struct gas_backend *be, const char *name, struct topic **t);
 int local_topic_create(struct gas_backend *be, const char *name);
 /* Publishes with an extra delay added to every subscription's (used by the cold store
@@ -82,7 +82,7 @@ int local_topic_create(struct gas_backend *be, const char *name);
 int local_topic_publish_delayed(struct gas_backend *be, const char *topic, const char *body,
                                 int extra_delay_s);
 int local_objs_new(struct gas_backend *be, struct objs **o);
-int local_bucket_create(struct gas_backend *be, const char *bucket);
+int local_bucket_create(struct gas_backend *be, const char *bucket, int *kept);
 /* Path of bucket/key under objroot (caller's); key must be valid. */
 char *local_obj_path(struct local_be *lb, const char *bucket, const char *key);
 /* Stages src into the object store durably, computing size and MD5 etag. */

@@ -484,8 +484,9 @@ int local_objs_new(struct gas_backend *be, struct objs **out)
     return 0;
 }
 
-int local_bucket_create(struct gas_backend *be, const char *bucket)
+int local_bucket_create(struct gas_backend *be, const char *bucket, int *kept)
 {
+    (void)kept;
     char *dir = xasprintf("%s/%s", local_of(be)->objroot, bucket);
     int rc = gas_mkdirs(dir, 0700);
     free(dir);

@@ -433,7 +433,7 @@ static int upsert_queue(sqlite3 *c, const char *name, const char *dlq, int vis, 
     return step_done(c, st, "create queue");
 }
 
-int local_queue_create(struct gas_backend *be, const struct queue_spec *spec)
+int local_queue_create(struct gas_backend *be, struct queue_spec *spec)
 {
     struct ldb *db = local_of(be)->db;
     sqlite3 *c = ldb_get(db);

@@ -332,6 +332,9 @@ struct queue_spec {
     const char *dlq;  /* dead-letter queue name */
     int visibility_s; /* default visibility timeout */
     int max_receives; /* receives before dead-lettering */
+    /* out (AWS): the queue existed and was kept as it was (a deployment's: its visibility,
+     * delay, retention and access policy untouched), a redrive policy added if it had none */
+    int kept;
 };
 
 struct backend_ops {
@@ -342,9 +345,10 @@ struct backend_ops {
     /* Creates a table, queue (with its dead-letter queue) or topic if missing. */
     int (*create_table)(struct gas_backend *be, const char *name, const char *key_attr,
                         const char *index_attr);
-    int (*create_queue)(struct gas_backend *be, const struct queue_spec *spec);
+    int (*create_queue)(struct gas_backend *be, struct queue_spec *spec);
     int (*create_topic)(struct gas_backend *be, const char *name);
-    int (*create_bucket)(struct gas_backend *be, const char *bucket);
+    /* *kept (may be NULL): 1 when the bucket existed and was left as it was */
+    int (*create_bucket)(struct gas_backend *be, const char *bucket, int *kept);
     /* Creates the cold store (vault or archive bucket) and sends its completion events to
      * thaw_topic; NULL when there is nothing to make. */
     int (*create_cold)(struct gas_backend *be, const char *thaw_topic);
@@ -389,9 +393,9 @@ int be_queue(struct gas_backend *be, const char *name, struct queue **q);
 int be_topic(struct gas_backend *be, const char *name, struct topic **t);
 int be_create_table(struct gas_backend *be, const char *name, const char *key_attr,
                     const char *index_attr);
-int be_create_queue(struct gas_backend *be, const struct queue_spec *spec);
+int be_create_queue(struct gas_backend *be, struct queue_spec *spec);
 int be_create_topic(struct gas_backend *be, const char *name);
-int be_create_bucket(struct gas_backend *be, const char *bucket);
+int be_create_bucket(struct gas_backend *be, const char *bucket, int *kept);
 int be_create_cold(struct gas_backend *be, const char *thaw_topic);
 
 /* Durability of this thread's writes. A write returns once it is durable, except between

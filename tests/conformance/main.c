@@ -40,7 +40,7 @@ char *cf_name(const char *base)
 struct queue *cf_queue(int visibility_s, int max_receives)
 {
     char *name = cf_name("q"), *dlq = xasprintf("%s-dlq", name);
-    struct queue_spec spec = {name, dlq, visibility_s, max_receives};
+    struct queue_spec spec = {name, dlq, visibility_s, max_receives, 0};
     struct queue *q = NULL;
     if (be_create_queue(be, &spec) || be_queue(be, name, &q))
         t_fail(__FILE__, __LINE__, "create queue %s: %s", name, gas_errmsg());
@@ -52,7 +52,7 @@ struct queue *cf_queue(int visibility_s, int max_receives)
 char *cf_bucket(void)
 {
     char *b = cf_name("bkt");
-    if (be_create_bucket(be, b))
+    if (be_create_bucket(be, b, NULL))
         t_fail(__FILE__, __LINE__, "create bucket %s: %s", b, gas_errmsg());
     return b;
 }

@@ -44,6 +44,19 @@
 #   aws_tool.py ses-verify EMAIL                        a verified SES email identity
 #   aws_tool.py ses-event TOPIC Bounce|Complaint|Delivery MESSAGE_ID JOB_ID|'' ADDRESS
 #                                                       an SES notification published to TOPIC
+#   aws_tool.py deploy-queues REQ_QUEUE THAW_QUEUE BUCKET
+#                                                       a deployment's own queues and bucket
+#                                                       before bootstrap: REQ_QUEUE with its
+#                                                       visibility (45), delay (3) and access
+#                                                       policy, THAW_QUEUE with a redrive
+#                                                       policy to THAW_QUEUE_errors and an
+#                                                       access policy, BUCKET
+#                                                       with no public access block
+#   aws_tool.py queue-attrs QUEUE                       its attributes, as JSON
+#   aws_tool.py public-block BUCKET                     the bucket's public access block, as
+#                                                       JSON, or "none"
+#   aws_tool.py web-restore TOPIC JOB USER ARCHIVE      a web app's per-job restore request
+#                                                       after an upgrade, published as JSON
 #   aws_tool.py ses-sent SOURCE                         the emails SES sent from SOURCE, one
 #                                                       "TO<TAB>SUBJECT" line each (moto's
 #                                                       /moto-api/data.json)
@@ -284,13 +297,57 @@ def ses_event(topic, kind, message_id, job_id, address):
     client("sns").publish(TopicArn=topic_arn(topic), Message=json.dumps(n))
 
 
+def deploy_queues(req, thaw, bucket):
+    sqs = client("sqs")
+    acct = client("sts").get_caller_identity()["Account"]
+    arn = "arn:aws:sqs:%s:%s:%s" % (region, acct, req)
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "deployment-own", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+        "Action": "sqs:SendMessage", "Resource": arn}]})
+    url = sqs.create_queue(QueueName=req, Attributes={"VisibilityTimeout": "45",
+                                                      "DelaySeconds": "3"})["QueueUrl"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy})  # moto: not on create
+    errs = sqs.create_queue(QueueName=thaw + "_errors")["QueueUrl"]
+    earn = sqs.get_queue_attributes(QueueUrl=errs, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    turl = sqs.create_queue(QueueName=thaw, Attributes={"RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": earn, "maxReceiveCount": "4"})})["QueueUrl"]
+    sqs.set_queue_attributes(QueueUrl=turl, Attributes={"Policy": policy.replace(req, thaw)})
+    client("s3").create_bucket(Bucket=bucket)
+
+
+def queue_attrs(name):
+    sqs = client("sqs")
+    url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    print(json.dumps(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]))
+
+
+def public_block(bucket):
+    try:
+        print(json.dumps(client("s3").get_public_access_block(Bucket=bucket)[
+            "PublicAccessBlockConfiguration"]))
+    except client("s3").exceptions.ClientError as e:
+        if "NoSuchPublicAccessBlockConfiguration" in str(e):
+            print("none")
+        else:
+            raise
+
+
+def web_restore(topic, job_id, user, archive):
+    """As a course web app's upgrade does it: one message per archived job to its thaw
+    topic (which its thaw script read), JSON."""
+    client("sns").publish(TopicArn=topic_arn(topic), Message=json.dumps({
+        "job_id": job_id, "user_id": user, "results_file_archive_id": archive,
+        "thaw_status": "STARTED"}))
+
+
 cmds = {"submit": submit, "item": item, "exists": exists, "storage-class": storage_class,
         "legacy": legacy, "iam-user": iam_user, "deploy-table": deploy_table,
         "deploy-submit": deploy_submit, "deploy-archived": deploy_archived,
         "deploy-retrieve": deploy_retrieve, "item-json": item_json, "notice": notice,
         "restore-elsewhere": restore_elsewhere,
         "secret": secret, "put-secret": put_secret, "ses-verify": ses_verify, "ses-sent": ses_sent,
-        "ses-event": ses_event}
+        "ses-event": ses_event, "deploy-queues": deploy_queues, "queue-attrs": queue_attrs,
+        "public-block": public_block, "web-restore": web_restore}
 if len(sys.argv) < 2 or sys.argv[1] not in cmds:
     sys.exit("usage: aws_tool.py " + "|".join(cmds) + " ...")
 cmds[sys.argv[1]](*sys.argv[2:])

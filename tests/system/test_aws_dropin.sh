@@ -9,7 +9,10 @@
 #   bucket, a retrieval started outside gasd whose description is the S3 result key, a
 #   result restored by another tool (archive id gone), notices that match nothing.
 #   renamed: the deployment's own table with user_id-index, the archive id in
-#   result_archive_id and a boolean archived its job page reads.
+#   result_archive_id and a boolean archived its job page reads; its own queues and bucket
+#   kept as they were by bootstrap (visibility, delay, access policy, its redrive policy;
+#   no public access block put on its bucket), only missing dead letters added; the web
+#   app's per-job restore request after an upgrade, on its thaw topic, restores that job.
 SUITE=aws_dropin
 . "$(dirname "$0")/pipeline_lib.sh"
 . "$(dirname "$0")/aws_names.sh"
@@ -130,9 +133,26 @@ renamed_deployment() {
   resources
   echo "-- a deployment with its own names (resources *$run)"
   $TOOL deploy-table "jobs_$run" user_id-index
+  $TOOL deploy-queues "req_$run" "thaw_$run" "in-$run"
   export GAS_JOBS_INDEX=user_id-index GAS_JOB_ARCHIVED_FLAG=archived \
     GAS_JOB_ATTRIBUTES=results_file_archive_id=result_archive_id
-  gas aws bootstrap >/dev/null || { bad "bootstrap on the deployment's table"; return; }
+  local boot qa
+  boot=$(gas aws bootstrap 2>&1) || { bad "bootstrap on the deployment's table" "$boot"; return; }
+  expect "renamed: bootstrap says it kept the deployment's queue" \
+    grep -q "^queue  req_$run (exists: its settings left as they are" <<<"$boot"
+  expect "renamed: ... and its bucket" grep -q "^bucket in-$run (exists: left as it is)" <<<"$boot"
+  qa=$($TOOL queue-attrs "req_$run")
+  expect "renamed: its queue keeps its visibility and delay" \
+    python3 -c 'import json,sys; a=json.loads(sys.argv[1]); sys.exit(not (a["VisibilityTimeout"] == "45" and a["DelaySeconds"] == "3"))' "$qa"
+  expect "renamed: ... and gets dead letters (it had none)" \
+    python3 -c 'import json,sys; sys.exit("req_'"$run"'_dlq" not in json.loads(sys.argv[1]).get("RedrivePolicy", ""))' "$qa"
+  # (moto drops a queue's access policy when a redrive policy is set, so the access
+  # policy is checked on the queue that had a redrive policy of its own)
+  qa=$($TOOL queue-attrs "thaw_$run")
+  expect "renamed: a queue with its own redrive policy and access policy keeps both" \
+    python3 -c 'import json,sys; a=json.loads(sys.argv[1]); sys.exit(not ("thaw_'"$run"'_errors" in a.get("RedrivePolicy", "") and "deployment-own" in a.get("Policy", "")))' "$qa"
+  expect "renamed: no public access block put on the deployment's bucket" test "$($TOOL public-block "in-$run")" = none
+  expect "renamed: gasd's own bucket is private" grep -q BlockPublicAcls <<<"$($TOOL public-block "out-$run")"
   gas users add ann --email ann@example.org >/dev/null
   gas users add leo --email leo@example.org >/dev/null
   start_gasd GAS_ARCHIVE_THREADS=0 # the result is downloaded before it can be archived
@@ -160,7 +180,12 @@ renamed_deployment() {
   read -r L LA <<<"$($TOOL deploy-archived "jobs_$run" "cold-$run" "out-$run" leo "$SAMPLES/test.vcf" renamed)"
   expect "renamed: script-archived item shows as archived" \
     sh -c "gas show $L | grep -q 'display_state  *archived: upgrade to premium'"
-  gas upgrade leo >/dev/null
+  # the web app upgrades leo itself (the role; gas upgrade's message is not gasd's here)
+  # and sends one restore request per archived job to its thaw topic, as a course web app
+  env GAS_RESTORE_TOPIC=webapp_$run GAS_RESTORE_QUEUE=webapp_$run gas upgrade leo >/dev/null
+  $TOOL web-restore "thaw_$run" "$L" leo "$LA"
+  expect "renamed: the web app's per-job request is taken as a restore" \
+    wait_log "a request to restore job $L \(not a retrieval\): restoring"
   require "renamed: script-archived result restored" wait_field "$L" archive_state NONE 40
   expect "renamed: its bytes" same_bytes "$L" "$SAMPLES/test.vcf"
   expect "renamed: its archived flag false" test "$(attr "$(item "$L")" archived)" = False

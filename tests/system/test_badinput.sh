@@ -77,7 +77,7 @@ expect "malformed JSON dead-lettered" wait_log "moved to gas_job_requests_dlq: m
 expect "oversized message dead-lettered" wait_log "moved to gas_job_requests_dlq: message body: json document of [0-9]+ bytes is over the 2048"
 expect "envelope without Message dead-lettered" wait_log "moved to gas_job_requests_dlq: sns envelope .* without a Message"
 expect "unknown thaw shape dead-lettered" wait_log "moved to gas_thaw_dlq: thaw message is neither"
-expect "restore without user_id dead-lettered" wait_log "moved to gas_restore_dlq: restore message has no user_id"
+expect "restore without user_id dead-lettered" wait_log "moved to gas_restore_dlq: restore message has neither a user_id nor a job_id"
 expect "python code in a dict dead-lettered, not run" wait_log "moved to gas_job_requests_dlq: message body: malformed python literal: not a Python literal at byte 11 .body is neither JSON nor a python dict: \\{'job_id': __import__"
 expect "nothing was evaluated" test ! -e pwned
 gas dlq list > dlq.txt
