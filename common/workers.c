@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const state_names[] = {"alive", "stopped", "lost"};
+static const char *const state_names[] = {"alive", "stopped", "lost", "failed"};
 
 const char *worker_state_name(enum worker_state st)
 {
-    return (unsigned)st < 3 ? state_names[st] : "?";
+    return (unsigned)st < WORKER_NSTATES ? state_names[st] : "?";
 }
 
 enum worker_state worker_state_of(const char *status, int64_t heartbeat, double now,
@@ -22,6 +22,8 @@ enum worker_state worker_state_of(const char *status, int64_t heartbeat, double 
 {
     if (status && !strcmp(status, "stopped"))
         return WORKER_STOPPED;
+    if (status && !strcmp(status, "failed"))
+        return WORKER_FAILED;
     if (now - (double)heartbeat > (double)(WORKER_LOST_BEATS * interval))
         return WORKER_LOST;
     return WORKER_ALIVE;
@@ -67,7 +69,8 @@ int worker_rec_forgotten(const struct worker_rec *w, int64_t forget_s)
 
 static int by_state(const void *a, const void *b)
 {
-    static const int rank[] = {[WORKER_ALIVE] = 0, [WORKER_LOST] = 1, [WORKER_STOPPED] = 2};
+    static const int rank[] = {
+        [WORKER_ALIVE] = 0, [WORKER_FAILED] = 1, [WORKER_LOST] = 2, [WORKER_STOPPED] = 3};
     const struct worker_rec *x = a, *y = b;
     if (rank[x->state] != rank[y->state])
         return rank[x->state] - rank[y->state];

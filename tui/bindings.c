@@ -61,6 +61,7 @@ const struct binding ui_bindings[] = {
     {CTRL('u'), "C-u", "^u", V_SCROLLS, ACT_HALF_UP, "half a page up", NULL},
     {'p', "p", "p", V_ANY, ACT_PAUSE, "pause / resume the refresh", NULL},
     {KEY_F(5), "F5", "F5", V_ANY, ACT_REFRESH, "refresh now", NULL},
+    {'x', "x", "x", V_ANY, ACT_ACK, "acknowledge the alerts (until something new is wrong)", NULL},
 };
 const int ui_nbindings = (int)(sizeof ui_bindings / sizeof *ui_bindings);
 
@@ -70,7 +71,7 @@ static const char *action_names[ACT_COUNT] = {
     "half-down",  "half-up", "sort-next",   "sort-prev", "sort-flip", "filter",    "match-next",
     "match-prev", "escape",  "mark",        "open",      "retry",     "cancel",    "upgrade",
     "downgrade",  "redrive", "redrive-all", "log",       "yank",      "back",      "pause",
-    "refresh",    "help",    "quit",
+    "refresh",    "ack",     "help",        "quit",
 };
 
 static const char *view_names[V_COUNT] = {"Overview", "Jobs",       "Users", "Dead letters",

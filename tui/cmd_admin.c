@@ -68,13 +68,21 @@ static cJSON *dead_json(const char *queue, const struct queue_msg *m)
     return o;
 }
 
-/* One queue's dead letters, as text lines or into json (an array). */
+/* One queue's dead letters, as text lines or into json (an array): the oldest DLQ_LISTED;
+ * when it has more, a line on stderr says how many were not listed. */
+#define DLQ_LISTED 100
 static int dlq_list(struct queue *q, cJSON *json)
 {
-    struct queue_msg m[100];
-    int n = 0, rc = queue_dead_list(q, 100, m, &n);
+    struct queue_msg m[DLQ_LISTED];
+    int n = 0, rc = queue_dead_list(q, DLQ_LISTED, m, &n);
     if (rc)
         return rc;
+    struct queue_depths d;
+    if (n == DLQ_LISTED && !queue_depths(q, &d) && d.dead > n)
+        fprintf(stderr,
+                "gas dlq list: %s has %lld dead letters: the oldest %d are listed (gas dlq "
+                "redrive %s sends them all back)\n",
+                q->name, (long long)d.dead, n, q->name);
     for (int i = 0; i < n; i++) {
         char t[32];
         if (json)

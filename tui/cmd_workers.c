@@ -49,7 +49,7 @@ static void print_workers(const struct worker_rec *v, int n, int json)
                (long long)v[i].done, (long long)v[i].failed, cli_time(v[i].started, t, sizeof t));
     }
     for (int i = 0; i < n; i++)
-        if (v[i].problem[0] && v[i].state == WORKER_ALIVE)
+        if (WORKER_SHOWS_PROBLEM(&v[i]))
             printf("problem on %s: %s\n", v[i].id, v[i].problem);
 }
 

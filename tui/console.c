@@ -286,6 +286,24 @@ static int act(struct console *c, const struct model *m, enum action a)
         pthread_mutex_unlock(&c->lock);
         return K_REDRAW;
     case ACT_REFRESH: console_request_refresh(c); return K_REDRAW;
+    case ACT_ACK: {
+        int n = 0, more = 0;
+        const struct model_alert *al;
+        while ((al = console_alert(c, m, &more)) != NULL) { /* every alert shown or counted */
+            if (c->nacked == ACKED_MAX) {                   /* the oldest goes */
+                memmove(c->acked[0], c->acked[1], sizeof c->acked[0] * (ACKED_MAX - 1));
+                c->nacked--;
+            }
+            snprintf(c->acked[c->nacked++], sizeof c->acked[0], "%s", al->key);
+            n++;
+        }
+        if (n)
+            console_say(c, 0, "%d alert%s acknowledged: hidden until something else goes wrong", n,
+                        n == 1 ? "" : "s");
+        else
+            console_say(c, 0, "no alert to acknowledge");
+        return K_REDRAW;
+    }
     default: break;
     }
     if (!m)
@@ -322,6 +340,24 @@ static int dispatch(struct console *c, const struct model *m, int ch)
 
 /* ------------------------------------------------------------------ drawing */
 
+const struct model_alert *console_alert(const struct console *c, const struct model *m, int *more)
+{
+    const struct model_alert *first = NULL;
+    *more = 0;
+    for (int i = 0; m && i < m->nalerts; i++) {
+        int acked = 0;
+        for (int k = 0; k < c->nacked && !acked; k++)
+            acked = !strcmp(c->acked[k], m->alerts[i].key);
+        if (acked)
+            continue;
+        if (first)
+            (*more)++;
+        else
+            first = &m->alerts[i];
+    }
+    return first;
+}
+
 static void draw_header(struct console *c, const struct model *m, double now)
 {
     pthread_mutex_lock(&c->lock);
@@ -331,7 +367,14 @@ static void draw_header(struct console *c, const struct model *m, double now)
     pthread_mutex_unlock(&c->lock);
     if (!error[0] && m && m->snap.error[0])
         snprintf(error, sizeof error, "%s", m->snap.error);
-    int alert = m && m->alert[0];
+    int more = 0;
+    const struct model_alert *shown = console_alert(c, m, &more);
+    int alert = shown != NULL;
+    char alert_text[300] = "";
+    if (shown && more) /* first, where a narrow screen cannot cut it off */
+        snprintf(alert_text, sizeof alert_text, "(+%d more) %s", more, shown->text);
+    else if (shown)
+        snprintf(alert_text, sizeof alert_text, "%s", shown->text);
     ui_attr(c, alert ? C_ALERT : C_HEAD, 1);
     move(0, 0);
     clrtoeol();
@@ -365,7 +408,7 @@ static void draw_header(struct console *c, const struct model *m, double now)
     ui_attr(c, alert ? C_ALERT : C_HEAD, 0);
     if (alert) {
         ui_attr(c, C_BAD, 1);
-        ui_put(1, 0, "ALERT: %s", m->alert);
+        ui_put(1, 0, "ALERT: %s", alert_text);
         ui_attr(c, C_BAD, 0);
     } else if (error[0]) {
         ui_attr(c, C_BAD, 1);
@@ -377,10 +420,16 @@ static void draw_header(struct console *c, const struct model *m, double now)
         ui_attr(c, C_BUSY, 0);
     }
     if (alert && error[0]) /* both: the error goes after the alert */
-        ui_put(1, (int)strlen(m->alert) + 9, "  backend error: %s", error);
-    else if (alert && m->note[0]) {
+        ui_put(1, (int)strlen(alert_text) + 9, "  backend error: %s", error);
+    else if (alert && m->note[0]) { /* after the alert: whole, or up to its " (...)" */
+        int at = (int)strlen(alert_text) + 7, fits = COLS - at - 8;
+        int len = (int)strlen(m->note);
+        const char *paren = strstr(m->note, " (");
+        if (len > fits && paren)
+            len = (int)(paren - m->note);
         ui_attr(c, C_BUSY, 1);
-        ui_put(1, (int)strlen(m->alert) + 7, "  note: %s", m->note);
+        if (len <= fits)
+            ui_put(1, at, "  note: %.*s", len, m->note);
         ui_attr(c, C_BUSY, 0);
     }
 }
@@ -421,7 +470,8 @@ static void draw_bottom(struct console *c)
         attron(A_REVERSE);
         addch(' ');
         attroff(A_REVERSE);
-        printw("  (Enter keeps, Esc clears)");
+        if (getcurx(stdscr) + 27 < COLS)
+            addstr("  (Enter keeps, Esc clears)");
     } else if (c->status[0]) {
         ui_attr(c, c->status_bad ? C_BAD : C_OK, 1);
         ui_put(y, 0, "%s", c->status);
@@ -657,8 +707,8 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
             printf("throughput: completed %.0f/min, failed %.0f/min (collect %.0f ms%s)\n",
                    m->completed_per_min, m->failed_per_min, m->collect_seconds * 1000,
                    m->incremental ? ", incremental" : "");
-            if (m->alert[0])
-                printf("ALERT: %s\n", m->alert);
+            for (int k = 0; k < m->nalerts; k++)
+                printf("ALERT: %s\n", m->alerts[k].text);
             if (m->note[0])
                 printf("note: %s\n", m->note);
         }

@@ -60,6 +60,7 @@ enum action {
     ACT_BACK,
     ACT_PAUSE,
     ACT_REFRESH,
+    ACT_ACK,
     ACT_HELP,
     ACT_QUIT,
     ACT_COUNT
@@ -99,6 +100,10 @@ struct console;
 void ui_colors(int color);
 void ui_attr(const struct console *c, int pair, int on);
 /* Text clipped to the screen width from (y, x). */
+/* Text at (y, x) up to the right edge; text cut there ends in "..", so that a cut number
+ * is never read as a whole one (padding spaces are cut without a mark). Wide characters
+ * (the sparkline's blocks) count by their cells. */
+void ui_text(int y, int x, const char *s);
 void ui_put(int y, int x, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "2026-11-30 07:51:54 UTC (5m ago)" or "-" */
 const char *ui_when(int64_t t, double now, char *buf, size_t n);
@@ -133,6 +138,8 @@ struct list_type {
     /* more text the filter matches that no column shows whole (the i-th; NULL: no more):
      * a job's error, a dead letter's whole reason and body */
     const char *(*extra)(const struct model *m, int row, int i);
+    /* optional: what the status line adds after "row N/M noun" (e.g. that not all are listed) */
+    void (*note)(const struct model *m, char *buf, size_t n);
 };
 struct ui_list {
     const struct list_type *type;
@@ -232,7 +239,13 @@ struct console {
     int detail_text_status;
     double draw_ms, sync_ms;
     char where[256]; /* the backend and what it points at */
+    /* alerts acknowledged (x): their keys (model_alert.key), the newest last */
+#define ACKED_MAX 16
+    char acked[ACKED_MAX][96];
+    int nacked;
 };
+/* The alerts not acknowledged: the first (NULL: none) and how many more. */
+const struct model_alert *console_alert(const struct console *c, const struct model *m, int *more);
 
 void console_say(struct console *c, int bad, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

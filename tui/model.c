@@ -8,6 +8,7 @@
 #include "gas/msg.h"
 #include "gas/util.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -358,10 +359,10 @@ static void dead_letters(struct gas_app *app, const struct model_source *src, st
     int max = (int)cfg_int(app->cfg, CFG_QUEUE_MAX_RECEIVES);
     for (int i = 0; i < SNAP_QUEUES; i++) {
         struct queue *q = NULL;
-        struct queue_msg msgs[100];
+        struct queue_msg msgs[DEAD_LISTED];
         int n = 0;
         if (!m->snap.q[i].d.dead || be_queue(app->be, m->snap.q[i].name, &q) ||
-            queue_dead_list(q, 100, msgs, &n)) {
+            queue_dead_list(q, DEAD_LISTED, msgs, &n)) {
             queue_close(q);
             continue;
         }
@@ -438,13 +439,31 @@ static void throughput(struct model *m)
         m->failed_per_min += (double)grew * 60.0 / (span < 60 ? 60 : span);
 }
 
-/* What is wrong (the red header): work queued and no worker alive, a lost worker, dead
- * letters growing. A worker lost before the newest alive worker started has been replaced:
- * a note (still listed, red, in the workers view), not an alarm, until gas workers prune. */
+/* Adds an alarm (key: what it is about, for acknowledgements). */
+static void raise_alert(struct model *m, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void raise_alert(struct model *m, const char *key, const char *fmt, ...)
+{
+    if (m->nalerts == MODEL_ALERTS)
+        return;
+    struct model_alert *a = &m->alerts[m->nalerts++];
+    snprintf(a->key, sizeof a->key, "%s", key);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->text, sizeof a->text, fmt, ap);
+    va_end(ap);
+    if (m->nalerts == 1)
+        snprintf(m->alert, sizeof m->alert, "%s", a->text);
+}
+
+/* What is wrong (the red header), most urgent first: work queued and no worker alive, a
+ * lost worker, a worker that failed (could not start) and was not replaced, dead letters
+ * growing. A worker lost before the newest alive worker started has been replaced: a note
+ * (still listed, red, in the workers view), not an alarm, until gas workers prune. */
 static void health(struct model *m, int beat)
 {
     const struct snapshot *s = &m->snap;
-    int alive = 0, lost = -1;
+    int alive = 0, lost = -1, failed = -1;
     int64_t newest_start = 0;
     for (int i = 0; i < s->nworkers; i++) {
         if (s->w[i].state == WORKER_ALIVE) {
@@ -453,6 +472,9 @@ static void health(struct model *m, int beat)
         }
         if (s->w[i].state == WORKER_LOST && (lost < 0 || s->w[i].heartbeat > s->w[lost].heartbeat))
             lost = i;
+        if (s->w[i].state == WORKER_FAILED &&
+            (failed < 0 || s->w[i].heartbeat > s->w[failed].heartbeat))
+            failed = i;
     }
     int replaced = lost >= 0 && alive && s->w[lost].heartbeat <= newest_start;
     int64_t queued = s->q[0].d.visible + s->q[0].d.delayed;
@@ -462,21 +484,36 @@ static void health(struct model *m, int beat)
     int64_t least = h->dead[h->n - 1];
     for (int i = 0; i < h->n; i++)
         least = h->dead[i] < least ? h->dead[i] : least;
-    char a[16];
-    if (lost >= 0)
-        snprintf(replaced ? m->note : m->alert, sizeof m->alert,
-                 replaced ? "worker %s lost %s ago, replaced (%d alive; gas workers prune)"
-                          : "worker %s lost: no heartbeat for %s (3 intervals: %ds)",
-                 s->w[lost].id, ui_age_text(s->taken - (double)s->w[lost].heartbeat, a, sizeof a),
-                 replaced ? alive : 3 * beat);
+    char a[16], key[96];
+    m->nalerts = 0;
+    m->alert[0] = 0;
     if (queued && !alive)
-        snprintf(m->alert, sizeof m->alert, "%lld job%s queued and no worker alive",
-                 (long long)queued, queued == 1 ? "" : "s");
-    else if (lost >= 0 && !replaced)
-        ; /* the lost worker's alert, above */
-    else if (h->dead[h->n - 1] > least)
-        snprintf(m->alert, sizeof m->alert, "dead letters grew by %lld to %lld",
-                 (long long)(h->dead[h->n - 1] - least), (long long)h->dead[h->n - 1]);
+        raise_alert(m, "idle", "%lld job%s queued and no worker alive", (long long)queued,
+                    queued == 1 ? "" : "s");
+    if (lost >= 0) {
+        ui_age_text(s->taken - (double)s->w[lost].heartbeat, a, sizeof a);
+        snprintf(key, sizeof key, "lost:%s", s->w[lost].id);
+        if (replaced)
+            snprintf(m->note, sizeof m->note,
+                     "worker %s lost %s ago, replaced (%d alive; gas workers prune)", s->w[lost].id,
+                     a, alive);
+        else
+            raise_alert(m, key, "worker %s lost: no heartbeat for %s (3 intervals: %ds)",
+                        s->w[lost].id, a, 3 * beat);
+    }
+    if (failed >= 0 && !(alive && s->w[failed].heartbeat <= newest_start)) {
+        snprintf(key, sizeof key, "failed:%s", s->w[failed].id);
+        raise_alert(m, key, "worker %s failed: %s", s->w[failed].id,
+                    s->w[failed].problem[0] ? s->w[failed].problem : "(no reason recorded)");
+    }
+    if (h->dead[h->n - 1] > least) {
+        int rose = h->n - 1; /* the latest sample at which they grew: a new rise, a new alarm */
+        while (rose > 0 && h->dead[rose] <= h->dead[rose - 1])
+            rose--;
+        snprintf(key, sizeof key, "dead:%.0f", h->t[rose]);
+        raise_alert(m, key, "dead letters grew by %lld to %lld",
+                    (long long)(h->dead[h->n - 1] - least), (long long)h->dead[h->n - 1]);
+    }
 }
 
 const char *ui_age_text(double seconds, char *buf, size_t n)
@@ -504,6 +541,11 @@ int model_collect(struct gas_app *app, struct model_source *src, struct model_hi
     m->snap.users = m->nusers;
     count_user_jobs(m);
     dead_letters(app, src, m);
+    m->dead_total = 0;
+    for (int i = 0; i < SNAP_QUEUES; i++)
+        m->dead_total += m->snap.q[i].d.dead;
+    if (m->dead_total < m->ndead)
+        m->dead_total = m->ndead;
     if (!m->snap.error[0])
         history_add(hist, m);
     m->hist = *hist;
@@ -539,6 +581,9 @@ cJSON *model_json(const struct model *m)
     cJSON_AddNumberToObject(j, "completed_per_min", m->completed_per_min);
     cJSON_AddNumberToObject(j, "failed_per_min", m->failed_per_min);
     cJSON_AddStringToObject(j, "alert", m->alert);
+    cJSON *al = cJSON_AddArrayToObject(j, "alerts");
+    for (int i = 0; i < m->nalerts; i++)
+        cJSON_AddItemToArray(al, cJSON_CreateString(m->alerts[i].text));
     cJSON_AddStringToObject(j, "note", m->note);
     return j;
 }

@@ -73,12 +73,21 @@ struct model {
     struct user_row *users;
     int nusers;
     unsigned users_version;
+#define DEAD_LISTED 100 /* dead letters listed per queue (gas dlq list says so when more) */
     struct dead_row *dead;
-    int ndead;
+    int ndead;       /* listed: the oldest DEAD_LISTED of each queue */
+    long dead_total; /* in the dead-letter queues (their counts): what redrive all moves */
     struct model_history hist; /* including this sample */
     double completed_per_min, failed_per_min;
-    char alert[200]; /* what is wrong (empty: healthy) */
-    char note[200];  /* what is worth knowing but not an alarm (a lost worker since replaced) */
+    char alert[200]; /* what is wrong (empty: healthy): the first of alerts */
+#define MODEL_ALERTS 4
+    struct model_alert {
+        char key[96]; /* what it is about ("lost:<worker>", "dead:<when they last grew>"):
+                         an admin's acknowledgement holds until the key changes */
+        char text[200];
+    } alerts[MODEL_ALERTS]; /* every alarm, most urgent first */
+    int nalerts;
+    char note[200]; /* what is worth knowing but not an alarm (a lost worker since replaced) */
     double collect_seconds;
     int incremental; /* the jobs came from a changes-since read */
 };

@@ -157,7 +157,7 @@ void snapshot_print(const struct snapshot *s, FILE *out)
                 age, (long long)s->w[i].done, (long long)s->w[i].failed);
     }
     for (int i = 0; i < s->nworkers; i++)
-        if (s->w[i].problem[0] && s->w[i].state == WORKER_ALIVE)
+        if (WORKER_SHOWS_PROBLEM(&s->w[i]))
             fprintf(out, "problem on %s: %s\n", s->w[i].id, s->w[i].problem);
     fprintf(out, "\njobs %lld: PENDING %lld, RUNNING %lld, COMPLETED %lld, FAILED %lld\n",
             (long long)s->jobs, (long long)s->by_status[0], (long long)s->by_status[1],

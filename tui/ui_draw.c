@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <stdarg.h>
 #include <string.h>
+#include <wchar.h>
 
 void ui_colors(int color)
 {
@@ -56,17 +57,49 @@ const char *ui_elide(const char *s, int width, char *out, size_t n)
     return out;
 }
 
-void ui_put(int y, int x, const char *fmt, ...)
+void ui_text(int y, int x, const char *s)
 {
     int w = COLS - x;
     if (y < 0 || y >= LINES || w <= 0)
         return;
+    wchar_t ws[1024];
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    const char *p = s;
+    size_t n = mbsrtowcs(ws, &p, sizeof ws / sizeof *ws - 1, &st);
+    if (n == (size_t)-1) { /* not text of this locale: bytes, cut at the edge */
+        mvaddnstr(y, x, s, w);
+        return;
+    }
+    ws[n] = 0;
+    size_t end = n; /* trailing spaces (padding) may be cut without a mark */
+    while (end && ws[end - 1] == L' ')
+        end--;
+    size_t k = 0, k2 = 0;
+    for (int cells = 0; k < n; k++) {
+        int cw = wcwidth(ws[k]);
+        cells += cw < 0 ? 1 : cw;
+        if (cells > w)
+            break;
+        if (cells <= w - 2)
+            k2 = k + 1;
+    }
+    if (k >= end) { /* all of the text fits */
+        mvaddnwstr(y, x, ws, (int)k);
+        return;
+    }
+    mvaddnwstr(y, x, ws, (int)k2); /* cut: marked, so a cut number is never read whole */
+    addnstr("..", w >= 2 ? 2 : w);
+}
+
+void ui_put(int y, int x, const char *fmt, ...)
+{
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    mvaddnstr(y, x, buf, w);
+    ui_text(y, x, buf);
 }
 
 const char *ui_when(int64_t t, double now, char *buf, size_t n)

@@ -357,7 +357,7 @@ static void draw_row(struct console *c, const struct ui_list *l, const struct mo
         attron(A_REVERSE | A_BOLD);
     else
         ui_attr(c, pair, 1);
-    mvaddnstr(y, 0, line, COLS);
+    ui_text(y, 0, line);
     if (is_cur)
         attroff(A_REVERSE | A_BOLD);
     else
@@ -393,11 +393,24 @@ void list_draw(struct console *c, struct ui_list *l, const struct model *m, int 
     for (int i = 0; i < rows && l->top + i < l->n; i++)
         draw_row(c, l, m, y + 1 + i, l->order[l->top + i], fixed, l->top + i == l->cur);
     ui_attr(c, C_DIM, 1);
-    ui_put(y + h - 1, 0, "row %d/%d %s", l->n ? l->cur + 1 : 0, l->n, t->noun);
-    if (l->filter[0])
-        printw("  filter: %s (%d of %d)", l->filter, l->n, t->count(m));
-    printw("  sort: %s %s", t->cols[l->sort].title, l->desc ? "desc" : "asc");
-    if (l->nmarks)
-        printw("  marked: %d", l->nmarks);
+    char st[512], part[160];
+    snprintf(st, sizeof st, "row %d/%d %s", l->n ? l->cur + 1 : 0, l->n, t->noun);
+    if (t->note) {
+        part[0] = 0;
+        t->note(m, part, sizeof part);
+        strncat(st, part, sizeof st - strlen(st) - 1);
+    }
+    if (l->filter[0]) {
+        snprintf(part, sizeof part, "  filter: %.64s (%d of %d)", l->filter, l->n, t->count(m));
+        strncat(st, part, sizeof st - strlen(st) - 1);
+    }
+    snprintf(part, sizeof part, "  sort: %s %s", t->cols[l->sort].title, l->desc ? "desc" : "asc");
+    if (strlen(st) + strlen(part) <= (size_t)COLS) /* whole, or not at all */
+        strncat(st, part, sizeof st - strlen(st) - 1);
+    if (l->nmarks) {
+        snprintf(part, sizeof part, "  marked: %d", l->nmarks);
+        strncat(st, part, sizeof st - strlen(st) - 1);
+    }
+    ui_text(y + h - 1, 0, st);
     ui_attr(c, C_DIM, 0);
 }

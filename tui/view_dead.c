@@ -106,9 +106,16 @@ static const char *extra(const struct model *m, int row, int i)
     return i == 0 ? D(m, row)->reason : i == 1 ? D(m, row)->body : NULL;
 }
 
+/* More dead letters than listed (the oldest DEAD_LISTED of each queue): say so. */
+static void note(const struct model *m, char *buf, size_t n)
+{
+    if (m->dead_total > m->ndead)
+        snprintf(buf, n, " (of %ld: the oldest %d of each queue)", m->dead_total, DEAD_LISTED);
+}
+
 const struct list_type dead_list = {
     "dead letters", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_AGE, 0,
-    extra,
+    extra,          note,
 };
 
 static struct ui_list *list(struct console *c)
@@ -164,7 +171,7 @@ static void draw(struct console *c, const struct model *m, int y, int h)
         return;
     int at = y + h - preview;
     ui_attr(c, C_HEAD, 1);
-    ui_put(at, 0, "message %s  queue %s  received %d time%s", d->id, d->queue, d->receives,
+    ui_put(at, 0, "message %s  %s  received %d time%s", d->id, d->queue, d->receives,
            d->receives == 1 ? "" : "s");
     ui_attr(c, C_HEAD, 0);
     at += put_wrapped(at + 1, "reason", d->reason, rmax, 1);
@@ -178,7 +185,11 @@ static int key_(struct console *c, const struct model *m, enum action a)
     if (a == ACT_REDRIVE_ALL) {
         if (!m->ndead)
             return K_HANDLED;
-        snprintf(q, sizeof q, "Redrive all %d dead letters?", m->ndead);
+        if (m->dead_total > m->ndead)
+            snprintf(q, sizeof q, "Redrive all %ld dead letters (%d of them listed)?",
+                     m->dead_total, m->ndead);
+        else
+            snprintf(q, sizeof q, "Redrive all %d dead letters?", m->ndead);
         console_confirm(c, a, NULL, 0, q);
         return K_HANDLED | K_REDRAW;
     }

@@ -105,7 +105,8 @@ static const char *extra(const struct model *m, int row, int i)
 }
 
 const struct list_type jobs_list = {
-    "jobs", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_AGE, 0, extra,
+    "jobs", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_AGE, 0,
+    extra,  NULL,
 };
 
 const char *job_refusal(enum action a, int status, char *buf, size_t n)

@@ -52,20 +52,24 @@ static int queues(struct console *c, const struct model *m, int y)
 static int workers(struct console *c, const struct model *m, int y, int room)
 {
     const struct snapshot *s = &m->snap;
-    int n[3] = {0, 0, 0};
+    int n[WORKER_NSTATES] = {0};
     for (int i = 0; i < s->nworkers; i++)
         n[m->snap.w[i].state]++;
     ui_attr(c, C_HEAD, 1);
-    ui_put(y++, 0, "WORKERS  %d alive  %d lost  %d stopped   (5: the list)", n[WORKER_ALIVE],
-           n[WORKER_LOST], n[WORKER_STOPPED]);
+    char failed[32] = "";
+    if (n[WORKER_FAILED])
+        snprintf(failed, sizeof failed, "  %d failed", n[WORKER_FAILED]);
+    ui_put(y++, 0, "WORKERS  %d alive  %d lost  %d stopped%s   (5: the list)", n[WORKER_ALIVE],
+           n[WORKER_LOST], n[WORKER_STOPPED], failed);
     ui_attr(c, C_HEAD, 0);
     for (int i = 0, shown = 0; i < s->nworkers && shown < room; i++) {
         if (m->snap.w[i].state == WORKER_STOPPED && s->nworkers > room)
             continue; /* stopped workers give way when space is short */
         const struct snap_worker *w = &s->w[i];
         char a[16];
-        int trouble = w->state == WORKER_ALIVE && w->problem[0];
-        int pair = trouble                              ? C_BUSY
+        int trouble = WORKER_SHOWS_PROBLEM(w);
+        int pair = w->state == WORKER_FAILED            ? C_BAD
+                   : trouble                            ? C_BUSY
                    : m->snap.w[i].state == WORKER_ALIVE ? C_OK
                    : m->snap.w[i].state == WORKER_LOST  ? C_BAD
                                                         : C_DIM;
@@ -94,7 +98,7 @@ static void draw(struct console *c, const struct model *m, int y0, int h)
            (long long)s->by_archive[3]);
     ui_put(y++, 0, "THROUGHPUT  completed %.0f/min  failed %.0f/min", m->completed_per_min,
            m->failed_per_min);
-    ui_put(y++, 0, "USERS %d  DEAD LETTERS %d", m->nusers, m->ndead);
+    ui_put(y++, 0, "USERS %d  DEAD LETTERS %ld", m->nusers, m->dead_total);
     y++;
     int room = y0 + h - y - 1; /* the workers get what is left (5: all of them) */
     workers(c, m, y, room < 1 ? 1 : room > 10 ? 10 : room);

@@ -125,7 +125,7 @@ static int pair(const struct model *m, int row)
 }
 
 const struct list_type user_rows_list = {
-    "users", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_ID, 0, NULL,
+    "users", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_ID, 0, NULL, NULL,
 };
 
 static struct ui_list *list(struct console *c)

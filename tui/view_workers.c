@@ -18,7 +18,7 @@ static int cmp_int(int64_t a, int64_t b)
 /* alive, then lost (what needs a look), then stopped, as gas workers lists them */
 static int state_rank(enum worker_state st)
 {
-    return st == WORKER_ALIVE ? 0 : st == WORKER_LOST ? 1 : 2;
+    return st == WORKER_ALIVE ? 0 : st == WORKER_FAILED ? 1 : st == WORKER_LOST ? 2 : 3;
 }
 static int c_state(const struct model *m, int a, int b)
 {
@@ -109,18 +109,19 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
         break;
     case COL_DONE: snprintf(buf, n, "%lld", (long long)w->done); break;
     case COL_FAILED: snprintf(buf, n, "%lld", (long long)w->failed); break;
-    default: snprintf(buf, n, "%s", w->state == WORKER_ALIVE ? w->problem : ""); break;
+    default: snprintf(buf, n, "%s", WORKER_SHOWS_PROBLEM(w) ? w->problem : ""); break;
     }
 }
 
 static int has_problem(const struct snap_worker *w)
 {
-    return w->state == WORKER_ALIVE && w->problem[0];
+    return WORKER_SHOWS_PROBLEM(w);
 }
 
 static int pair(const struct model *m, int row)
 {
-    return has_problem(W(m, row))                 ? C_BUSY
+    return m->snap.w[row].state == WORKER_FAILED  ? C_BAD
+           : has_problem(W(m, row))               ? C_BUSY
            : m->snap.w[row].state == WORKER_ALIVE ? C_OK
            : m->snap.w[row].state == WORKER_LOST  ? C_BAD
                                                   : C_DIM;
@@ -132,7 +133,8 @@ static const char *extra(const struct model *m, int row, int i)
 }
 
 const struct list_type worker_rows = {
-    "workers", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_STATE, 0, extra,
+    "workers", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_STATE, 0,
+    extra,     NULL,
 };
 
 static struct ui_list *list(struct console *c)

@@ -5,6 +5,7 @@
 #include "worker.h"
 
 #include "gas/err.h"
+#include "gas/workers.h"
 #include "gas/log.h"
 #include "gas/topology.h"
 #include "gas/util.h"
@@ -200,10 +201,12 @@ static int run(struct worker *w)
         log_info("gasd", "stopped");
         _exit(0); /* the busy threads' work is released; nothing waits for them */
     }
-    registry_beat(w, "stopped");
-    if (atomic_load(&w->start_failed))
+    if (atomic_load(&w->start_failed)) {
+        registry_beat(w, "failed"); /* not a clean stop: its problem says why */
         return gas_err_set(GAS_EINVAL, "a pipeline could not start (its reason is above): "
                                        "gasd stopped");
+    }
+    registry_beat(w, "stopped");
     log_info("gasd", "stopped");
     return 0;
 }
@@ -318,8 +321,12 @@ int main(int argc, char **argv)
         rc = scaling_start(w);
     if (!rc && !setup)
         rc = run(w);
-    else if (rc && registered) /* registered, then failed to start: not a lost worker */
-        registry_beat(w, "stopped");
+    else if (rc && registered) { /* registered, then failed to start: not a lost worker */
+        char why[WORKER_PROBLEM_MAX];
+        snprintf(why, sizeof why, "could not start: %s", gas_errmsg());
+        registry_problem(why);
+        registry_beat(w, "failed");
+    }
     scaling_stop();
     metrics_stop();
     if (rc)

@@ -8,6 +8,7 @@
 #include "gas/msg.h"
 #include "gas/topology.h"
 #include "gas/util.h"
+#include "gas/workers.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -296,6 +297,10 @@ void *runner_main(void *arg)
     if (app_queue(w->app, pipelines[p].queue_key, &ctx.q) ||
         (pipelines[p].thread_init && pipelines[p].thread_init(&ctx))) {
         log_error(pipelines[p].name, "cannot start: %s", gas_errmsg());
+        char why[WORKER_PROBLEM_MAX];
+        snprintf(why, sizeof why, "the %s pipeline could not start: %s", pipelines[p].name,
+                 gas_errmsg());
+        registry_problem(why); /* gas workers and the console say why it failed */
         atomic_store(&w->start_failed, 1);
         atomic_store(&w->stopping, 1);
         backend_interrupt(w->app->be);

@@ -4,7 +4,8 @@
  *
  * States: alive (heartbeat within 3 heartbeat intervals and no clean stop recorded),
  * stopped (gasd recorded a clean stop on SIGTERM), lost (heartbeat older than 3 intervals
- * without a clean stop: killed, crashed, machine gone). A gone (stopped or lost) worker
+ * without a clean stop: killed, crashed, machine gone), failed (gasd stopped on an error,
+ * e.g. a pipeline that could not start: its problem says why). A gone (stopped or lost) worker
  * whose heartbeat is older than worker_forget seconds is forgotten: left out of listings
  * unless asked for. */
 #ifndef GAS_WORKERS_H
@@ -15,7 +16,11 @@
 
 struct gas_app;
 
-enum worker_state { WORKER_ALIVE, WORKER_STOPPED, WORKER_LOST };
+enum worker_state { WORKER_ALIVE, WORKER_STOPPED, WORKER_LOST, WORKER_FAILED, WORKER_NSTATES };
+/* A problem is shown for an alive worker (what is wrong now) and a failed one (why it
+ * stopped); a stopped or lost worker's last problem is history. */
+#define WORKER_SHOWS_PROBLEM(w)                                                                    \
+    (((w)->state == WORKER_ALIVE || (w)->state == WORKER_FAILED) && (w)->problem[0])
 
 /* The longest problem text a worker records (worker/registry.c). */
 #define WORKER_PROBLEM_MAX 300

@@ -1,0 +1,61 @@
+#!/bin/bash
+# What an admin must not misread, in a real terminal (tmux, 80x24 in colour, then 60x20):
+# a gasd that could not start (a sources file that cannot load) is listed as failed, red,
+# with why, in view 5 and in gas workers, and raises an alert, not a blue "stopped"; with
+# two alarms at once (the failed worker, dead letters growing) the header shows the first
+# after "(+1 more)"; x acknowledges them (gone from the header, kept in gas top -b)
+# until something new goes wrong (a new dead letter). More dead letters than listed (the
+# oldest 100 of a queue): the list says of how many, redrive all asks about every one and
+# moves every one, gas dlq list says it listed 100 of them. Text cut at the screen's edge
+# ends in "..": a cut number is never read as a whole one.
+SUITE=console_alerts
+. "$(dirname "$0")/console_lib.sh"
+printf '[bad]\ntype = nonsense\n' > bad.conf
+gas users add ann --email ann@example.org > /dev/null
+start_gasd
+require "a good gasd started" wait_log "started [0-9]+ pipeline threads"
+console c 80 24
+# 105 malformed requests: dead letters (the console sees them arrive)
+for i in $(seq 105); do gas send gas_job_requests "not json $i" > /dev/null; done
+dead105() { gas status | grep -qE '^gas_job_requests +0 +0 +0 +105'; }
+for ((i = 0; i < 300 * T; i++)); do dead105 && break; sleep 0.1; done
+require "the 105 dead letters are there" dead105
+env GAS_ANNOT_SOURCES=$WORK/bad.conf gasd >> "$WORK/gasd.log" 2>&1
+expect "a second gasd, whose sources cannot load, exits 1" test $? = 1
+expect "two alarms: the failed worker's first, after how many more there are" \
+  wait_screen '^ALERT: \(\+1 more\) worker vm-[0-9]+ failed: the annotate pipeline could'
+expect "overview: the failed worker, drawn red" drawn_with '([0-9;]*;)?31(;[0-9;]*)?' '  failed'
+press c overview 5
+expect "view 5: the worker is failed, not stopped" wait_screen '^  failed +vm-[0-9]+'
+press c workers G
+expect "... with its problem under the list" wait_screen '^problem: the annotate pipeline could not'
+expect "gas workers says failed and why" \
+  sh -c "gas workers | grep -qE '^vm-[0-9]+ +failed' && gas workers | grep -q 'problem on .*: the annotate pipeline could not start'"
+press c workers x
+expect "x: the alarms are acknowledged (the header is no longer red)" wait_gone '^ALERT:'
+expect "... and says so" wait_screen '2 alerts acknowledged: hidden until something else goes wrong'
+expect "gas top -b lists the failed worker" sh -c "gas top -b -n 1 | grep -q '^ALERT: worker vm-[0-9]* failed'"
+
+press c workers 4
+expect "view 4: the list says how many there are" \
+  wait_screen 'row 1/100 dead letters \(of 105: the oldest 100 of each queue\)'
+out=$(gas dlq list 2>&1 > /dev/null)
+if grep -q 'gas_job_requests has 105 dead letters: the oldest 100 are listed' <<<"$out"; then
+  ok "gas dlq list says it listed 100 of the 105"
+else bad "gas dlq list says it listed 100 of the 105" "$out"; fi
+press c dead A
+expect "redrive all asks about every dead letter" \
+  wait_screen 'Redrive all 105 dead letters \(100 of them listed\)\? \(y/n\)'
+answer c y
+expect "... and moves every one" wait_screen '105 dead letters redriven'
+expect "a new dead letter after the acknowledgement: alarmed again" \
+  wait_screen '^ALERT: dead letters grew' c 30
+
+# 60x20: the workers' lines cut at the edge end in ".."
+$TM resize-window -t c -x 60 -y 20
+press c dead 1
+expect "60 columns: a worker line cut at the edge ends in '..'" wait_screen '^  (alive|failed) .*\.\.$'
+if screen c | grep -E '^  (alive|failed) ' | grep -vE '\.\.$' | grep -qE 'done [0-9]+ *$'; then
+  bad "no worker line ends in a cut number" "$(screen c | grep -E '^  (alive|failed) ')"
+else ok "no worker line ends in a cut number"; fi
+finish_pipeline "$SUITE"
