@@ -28,9 +28,14 @@ const char *job_status_name(enum job_status s)
 {
     return (unsigned)s < 4 ? status_names[s] : "?";
 }
+const char *job_status_item(enum job_status s)
+{
+    return (unsigned)s < 4 ? job_model()->status[s] : "?";
+}
 int job_status_parse(const char *s)
 {
-    return parse_name(status_names, 4, s);
+    int i = parse_name(status_names, 4, s);
+    return i >= 0 ? i : parse_name(job_model()->status, 4, s); /* the deployment's own */
 }
 const char *archive_state_name(enum archive_state s)
 {
@@ -54,7 +59,8 @@ int user_role_parse(const char *s)
 #define JOB_ATTR_ROW(name, kind, required) #name,
 #define MODEL_DEFAULTS                                                                             \
     {                                                                                              \
-        .attr = {JOB_FIELDS(JOB_ATTR_ROW)}, .user_index = "user_id_index", .key_prefix = "gas",    \
+        .attr = {JOB_FIELDS(JOB_ATTR_ROW)}, .status = {"PENDING", "RUNNING", "COMPLETED", "FAILED"},  \
+        .user_index = "user_id_index", .key_prefix = "gas",                                        \
         .inputs_bucket = "gas-inputs", .results_bucket = "gas-results"                             \
     }
 
@@ -68,6 +74,7 @@ static struct job_model model_defaults(void)
 /* Set once at start (job_model_configure, before threads); read-only afterwards. */
 static struct job_model model = MODEL_DEFAULTS;
 static char *model_text;     /* the job_attributes value the renamed attributes point into */
+static char *status_text;    /* the job_status_names value the status names point into */
 static char *model_owned[5]; /* copies of the other configured names */
 
 const struct job_model *job_model(void)
@@ -103,6 +110,28 @@ static int attr_name_ok(const char *s)
     return 1;
 }
 
+/* job_status_names: "STATUS=value,..." (spaces around the parts allowed). */
+static int parse_status_names(char *text, struct job_model *m)
+{
+    for (char *save = NULL, *e = strtok_r(text, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(e, '=');
+        if (!eq)
+            return gas_err_set(GAS_EINVAL, "job_status_names: \"%.60s\" is not STATUS=value", e);
+        *eq = 0;
+        char *st = gas_trim(e), *v = gas_trim(eq + 1);
+        int s = parse_name(status_names, 4, st);
+        if (s < 0)
+            return gas_err_set(GAS_EINVAL,
+                               "job_status_names: \"%.60s\" is not PENDING, RUNNING, COMPLETED "
+                               "or FAILED",
+                               st);
+        if (!attr_name_ok(v) || parse_name(status_names, 4, v) >= 0)
+            return gas_err_set(GAS_EINVAL, "job_status_names: bad value \"%.60s\"", v);
+        m->status[s] = v;
+    }
+    return 0;
+}
+
 /* job_attributes: "field=attribute,field=attribute" (spaces around the parts allowed). */
 static int parse_renames(char *text, struct job_model *m)
 {
@@ -132,7 +161,11 @@ int job_model_configure(const struct cfg *cfg)
     model_text = NULL;
     if (cfg) {
         model_text = xstrdup(cfg_str(cfg, CFG_JOB_ATTRIBUTES));
+        free(status_text);
+        status_text = xstrdup(cfg_str(cfg, CFG_JOB_STATUS_NAMES));
         int rc = parse_renames(model_text, &m);
+        if (!rc)
+            rc = parse_status_names(status_text, &m);
         if (rc) {
             free(model_text);
             model_text = NULL;
@@ -226,7 +259,7 @@ int job_item_archive(const cJSON *item)
     const char *a = json_str(item, job_attr(JF_archive_state));
     int st = a ? archive_state_parse(a) : legacy_archived(item) ? ARCH_ARCHIVED : ARCH_NONE;
     const char *status = json_str(item, job_attr(JF_job_status));
-    if (st == ARCH_ARCHIVED && status && !strcmp(status, "COMPLETED") &&
+    if (st == ARCH_ARCHIVED && status && job_status_parse(status) == JOB_COMPLETED &&
         !json_str(item, job_attr(JF_results_file_archive_id)) &&
         (json_str(item, job_attr(JF_s3_key_result_file)) ||
          json_str(item, job_attr(JF_input_file_name)) ||
@@ -259,8 +292,9 @@ static int get_status(const cJSON *item, const struct field *f, struct job *j)
     int s = job_status_parse(status);
     if (s < 0)
         return gas_err_set(GAS_EINVAL,
-                           "%s \"%.40s\" is not one of PENDING, RUNNING, COMPLETED, FAILED",
-                           job_attr(f->id), status ? status : "");
+                           "%s \"%.40s\" is not one of PENDING, RUNNING, COMPLETED, FAILED (a "
+                           "deployment's own name: job_status_names, e.g. COMPLETED=%.40s)",
+                           job_attr(f->id), status ? status : "", status ? status : "");
     *AT(j, f, enum job_status) = (enum job_status)s;
     return 0;
 }
@@ -372,7 +406,7 @@ cJSON *job_to_json(const struct job *j)
             break;
         case K_NUM: put_num_field(o, name, *AT(j, f, int64_t), j->written[f->id]); break;
         case K_STATUS:
-            cJSON_AddStringToObject(o, name, job_status_name(*AT(j, f, enum job_status)));
+            cJSON_AddStringToObject(o, name, job_status_item(*AT(j, f, enum job_status)));
             break;
         case K_ARCH:
             cJSON_AddStringToObject(o, name, archive_state_name(*AT(j, f, enum archive_state)));
@@ -516,8 +550,8 @@ int job_update_status(struct tbl_update *u, enum job_status from, enum job_statu
     if (!job_status_allowed(from, to))
         return gas_err_set(GAS_EINTERNAL, "job_status %s -> %s is not allowed",
                            job_status_name(from), job_status_name(to));
-    tbl_update_if_str(u, job_attr(JF_job_status), TBL_EQ, job_status_name(from));
-    tbl_update_set_str(u, job_attr(JF_job_status), job_status_name(to));
+    tbl_update_if_str(u, job_attr(JF_job_status), TBL_EQ, job_status_item(from));
+    tbl_update_set_str(u, job_attr(JF_job_status), job_status_item(to));
     watch(u, to == JOB_RUNNING ? "RUNNING" : NULL);
     return 0;
 }

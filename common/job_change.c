@@ -72,7 +72,7 @@ int job_take_over(struct tbl *jobs, const struct job *seen, const char *worker, 
     int64_t now = gas_now_s();
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_if_str(&u, A(job_status), TBL_EQ, "RUNNING");
+    tbl_update_if_str(&u, A(job_status), TBL_EQ, job_status_item(JOB_RUNNING));
     tbl_update_if_str(&u, A(worker_id), TBL_EQ, seen->worker_id);
     tbl_update_if_int(&u, A(lease_until), TBL_EQ, seen->lease_until);
     return claimed_by(jobs, seen, worker, now + lease_s, &u, "take over");
@@ -82,7 +82,7 @@ int job_renew(struct tbl *jobs, const char *job_id, const char *worker, int64_t 
 {
     struct tbl_update u;
     tbl_update_init(&u);
-    tbl_update_if_str(&u, A(job_status), TBL_EQ, "RUNNING");
+    tbl_update_if_str(&u, A(job_status), TBL_EQ, job_status_item(JOB_RUNNING));
     tbl_update_if_str(&u, A(worker_id), TBL_EQ, worker);
     tbl_update_set_int(&u, A(lease_until), gas_now_s() + lease_s);
     job_watch_until(&u, gas_now_s() + lease_s);
@@ -174,7 +174,7 @@ static int move_archive(struct tbl *jobs, const char *job_id, enum archive_state
         tbl_update_release(u);
         return rc;
     }
-    tbl_update_if_str(u, A(job_status), TBL_EQ, "COMPLETED");
+    tbl_update_if_str(u, A(job_status), TBL_EQ, job_status_item(JOB_COMPLETED));
     return apply(jobs, job_id, u, what);
 }
 

@@ -87,22 +87,31 @@ int cmd_users_list(struct cli *c)
     return code;
 }
 
+struct archived_count {
+    int archived, unreadable;
+    char first_bad[160]; /* the first unreadable item: its job id and why */
+};
+
 static int count_archived(const cJSON *item, void *arg)
 {
+    struct archived_count *n = arg;
     struct job job;
     if (job_from_json(item, &job) == 0) {
-        *(int *)arg += job.archive_state == ARCH_ARCHIVED;
+        n->archived += job.archive_state == ARCH_ARCHIVED;
         job_release(&job);
+    } else if (n->unreadable++ == 0) {
+        const char *id = json_str(item, job_attr(JF_job_id));
+        snprintf(n->first_bad, sizeof n->first_bad, "%.40s: %s", id ? id : "?", gas_errmsg());
     }
     return 0;
 }
 
 /* How many of user's jobs have their results in cold storage (ARCHIVED); -1 when they
- * cannot be read. */
-static int archived_jobs(struct gas_app *app, const char *user)
+ * cannot be read. Items gasd cannot read are counted in *bad. */
+static int archived_jobs(struct gas_app *app, const char *user, struct archived_count *n)
 {
-    int n = 0;
-    return app_jobs_each(app, user, count_archived, &n) ? -1 : n;
+    memset(n, 0, sizeof *n);
+    return app_jobs_each(app, user, count_archived, n) ? -1 : n->archived;
 }
 
 /* upgrade / downgrade USER: what changed, and for an upgrade how many archived results
@@ -118,7 +127,8 @@ static int set_role(struct cli *c, enum user_role to)
         rc = 0;
     if (!rc) {
         printf("user %s is %s%s", user, user_role_name(to), already ? " already" : "");
-        int n = to == ROLE_PREMIUM ? archived_jobs(app, user) : 0;
+        struct archived_count ac = {0};
+        int n = to == ROLE_PREMIUM ? archived_jobs(app, user, &ac) : 0;
         if (to == ROLE_FREE)
             printf("%s\n", already ? ": nothing changed" : "");
         else if (n < 0)
@@ -128,6 +138,10 @@ static int set_role(struct cli *c, enum user_role to)
         else
             printf("; restore of %d archived result%s requested%s\n", n, n == 1 ? "" : "s",
                    already ? " again" : "");
+        if (ac.unreadable)
+            fprintf(stderr,
+                    "gas %s: %d of %s's job items cannot be read, so are not restored (%s)\n",
+                    cmd, ac.unreadable, user, ac.first_bad);
     }
     int code = rc ? cli_fail(cmd, rc) : 0;
     app_close(app);

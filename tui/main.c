@@ -14,6 +14,29 @@
 
 static int cmd_config(struct cli *c)
 {
+    for (int i = 0; i < c->nargs; i++) /* gas config KEY...: those keys' lines only */
+        if (cfg_lookup(c->args[i]) < 0) {
+            fprintf(stderr, "gas config: no key %s (gas config keys lists them)\n", c->args[i]);
+            return 2;
+        }
+    if (c->nargs) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&text, &len);
+        cfg_dump(c->cfg, m);
+        fclose(m);
+        for (int i = 0; i < c->nargs; i++) {
+            size_t kl = strlen(c->args[i]);
+            for (char *line = text; line && *line;) {
+                char *nl = strchr(line, '\n');
+                if (!strncmp(line, c->args[i], kl) && line[kl] == ' ')
+                    printf("%.*s\n", (int)(nl ? nl - line : (long)strlen(line)), line);
+                line = nl ? nl + 1 : NULL;
+            }
+        }
+        free(text);
+        return 0;
+    }
     const char *file = cfg_file(c->cfg);
     if (file)
         printf("# config file: %s\n", file);
@@ -120,7 +143,8 @@ static const struct cli_cmd commands[] = {
       {"log", 'l', "FILE", "count log (default: OUT's name with .count.log)", 0},
       {"no-log", 0, NULL, "write no count log", 0},
       {"threads", 't', "N", "threads: record workers and (de)compression (default: annot_threads)", 0}}},
-    {"config", NO_ARGS, "print the effective configuration and where each value comes from",
+    {"config", "[KEY...]", 0, 32,
+     "print the effective configuration (or only KEYs) and where each value comes from",
      cmd_config, CLI_NONE, {{0}}},
     {"config keys", NO_ARGS, "describe every configuration key", cmd_config_keys, CLI_NONE, {{0}}},
     {"setup", NO_ARGS, "create GAS's tables, queues, topics and buckets", cmd_setup, CLI_CREATES,

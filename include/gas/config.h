@@ -42,6 +42,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(ARCHIVE_VAULT, "archive_vault", CFG_STR, "gas-archive", 0, 0, NULL, "cold storage: vault (or archive bucket) name") \
     X(JOBS_TABLE, "jobs_table", CFG_STR, "gas_annotations", 0, 0, NULL, "table of jobs, keyed by job_id, index user_id_index") \
     X(JOBS_INDEX, "jobs_index", CFG_STR, "user_id_index", 0, 0, NULL, "name of the jobs table's index on user_id (some GAS deployments: user_id-index)") \
+    X(JOB_STATUS_NAMES, "job_status_names", CFG_STR, "", 0, 0, NULL, "job_status values the deployment writes otherwise: STATUS=value, comma separated, e.g. COMPLETED=COMPLETE (gasd reads both and writes the deployment's)") \
     X(JOB_ATTRIBUTES, "job_attributes", CFG_STR, "", 0, 0, NULL, "jobs table attributes named otherwise by the deployment: field=attribute, comma separated, e.g. results_file_archive_id=result_archive_id (fields: the GAS framework's names)") \
     X(JOB_ARCHIVED_FLAG, "job_archived_flag", CFG_STR, "", 0, 0, NULL, "boolean attribute of a job item that the deployment's job page reads (e.g. archived): kept true while the result is archived, false once it is back (empty: none)") \
     X(USERS_TABLE, "users_table", CFG_STR, "gas_users", 0, 0, NULL, "table of users, keyed by user_id") \

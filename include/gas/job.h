@@ -97,6 +97,7 @@ int user_role_parse(const char *name);
  * the user index, and the key prefix and buckets a missing key is rebuilt from. */
 struct job_model {
     const char *attr[JF_COUNT];
+    const char *status[4]; /* job_status as written in items (job_status_names) */
     const char *archived_flag;
     const char *user_index;
     const char *key_prefix, *inputs_bucket, *results_bucket;
@@ -106,6 +107,8 @@ struct cfg;
  * the buckets); GAS_EINVAL naming a bad job_attributes entry. Called once at start,
  * before any thread reads the model. NULL: back to the defaults. */
 int job_model_configure(const struct cfg *cfg);
+/* job_status as this deployment writes it in items (job_status_name: as gasd says it). */
+const char *job_status_item(enum job_status s);
 const struct job_model *job_model(void);
 /* The item attribute of a field in this deployment ("results_file_archive_id", ...). */
 const char *job_attr(enum job_field f);

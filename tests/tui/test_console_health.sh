@@ -26,7 +26,7 @@ alive_pid=$GASD_PID
 t0=$(date +%s.%N)
 kill -9 "$alive_pid"
 crashed_gasd
-expect "kill -9: the lost-worker alert comes" wait_screen '^ALERT: worker .* lost: no heartbeat for' c 20
+expect "kill -9: the lost-worker alert comes" wait_screen '^ALERT: (\(\+1 more\) )?worker .* lost: no heartbeat for' c 20
 t1=$(date +%s.%N)
 limit=$(echo "(3 * $BEAT + 2 * 1 + 1) * $T" | bc)
 expect "... within 3 heartbeat intervals (+ the console's refresh): $(echo "$t1 - $t0" | bc) s <= $limit s" \

@@ -683,6 +683,58 @@ static void ses_events(void)
     cJSON_Delete(m);
 }
 
+/* A deployment whose annotator writes "COMPLETE" (job_status_names = COMPLETED=COMPLETE):
+ * its items are read, gasd's transitions condition on and write its name, and the
+ * standard name is still read; a bad entry names itself. */
+static void deployment_status_names(void)
+{
+    struct gas_backend *be = NULL;
+    struct cfg *cfg = NULL;
+    struct tbl *t = jobs_table(&be, &cfg);
+    if (!t)
+        return;
+    cfg_set(cfg, "job_status_names", "COMPLETED=COMPLETE", "test");
+    CHECK_OK(job_model_configure(cfg));
+    cJSON *it = parse("{\"job_id\":\"c1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETE\","
+                      "\"results_file_archive_id\":\"a1\",\"input_file_name\":\"f.vcf\"}");
+    struct job job;
+    CHECK_OK(job_from_json(it, &job));
+    CHECK_INT(job.job_status, JOB_COMPLETED);
+    CHECK_INT(job.archive_state, ARCH_ARCHIVED);
+    cJSON *back = job_to_json(&job);
+    CHECK_STR(json_str(back, "job_status"), "COMPLETE"); /* written back as the deployment does */
+    cJSON_Delete(back);
+    CHECK_OK(tbl_put(t, it, 0));
+    CHECK_OK(job_adopt_archived(t, "c1"));
+    CHECK_OK(job_restore_start(t, &job, "r1", "Expedited", gas_now_s() + 60));
+    CHECK_STR(attr(t, "c1", "archive_state"), "RESTORING");
+    CHECK_STR(attr(t, "c1", "job_status"), "COMPLETE");
+    job_release(&job);
+    cJSON_Delete(it);
+    struct job p = {.job_id = "p1", .user_id = "u1", .job_status = JOB_PENDING};
+    CHECK_OK(job_submit(t, &p));
+    CHECK_OK(job_claim(t, &p, "w1", 60));
+    struct job_result r = {.bucket = "b", .result_key = "k", .log_key = "l", .complete_time = 1};
+    CHECK_OK(job_complete(t, "p1", "w1", &r));
+    CHECK_STR(attr(t, "p1", "job_status"), "COMPLETE");
+    it = parse("{\"job_id\":\"s1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETED\"}");
+    CHECK_OK(job_from_json(it, &job)); /* the standard name still reads */
+    CHECK_INT(job.job_status, JOB_COMPLETED);
+    job_release(&job);
+    cJSON_Delete(it);
+    cfg_set(cfg, "job_status_names", "DONE=COMPLETE", "test");
+    CHECK_RC(job_model_configure(cfg), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "\"DONE\" is not PENDING, RUNNING, COMPLETED or FAILED") != NULL);
+    CHECK_OK(job_model_configure(NULL));
+    it = parse("{\"job_id\":\"c1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETE\"}");
+    CHECK_RC(job_from_json(it, &job), GAS_EINVAL); /* unconfigured: says what to set */
+    CHECK(strstr(gas_errmsg(), "job_status_names, e.g. COMPLETED=COMPLETE") != NULL);
+    cJSON_Delete(it);
+    tbl_close(t);
+    backend_close(be);
+    cfg_free(cfg);
+}
+
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
@@ -701,6 +753,7 @@ int main(int argc, char **argv)
         T(deployment_names),
         T(thaw_archive_of_notice),
         T(ses_events),
+        T(deployment_status_names),
     };
     return t_main("job", cases, sizeof cases / sizeof *cases, argc, argv);
 }
