@@ -331,7 +331,9 @@ static int dispatch(struct console *c, const struct model *m, int ch)
     c->status[0] = 0;
     const struct binding *b = ui_binding(ch, c->view);
     if (!b) {
-        if (ch < 256 && isprint(ch))
+        if (ch == ' ')
+            console_say(c, 0, "Space does nothing in %s: ? lists the keys", ui_view_name(c->view));
+        else if (ch < 256 && isprint(ch))
             console_say(c, 0, "%c does nothing in %s: ? lists the keys", ch, ui_view_name(c->view));
         return K_REDRAW;
     }
@@ -665,21 +667,33 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
 {
     int batch = 0, n = 1, json = 0;
     double delay = (double)cfg_int(cfg, CFG_CONSOLE_REFRESH);
-    for (int i = 1; i < argc; i++) {
+    const char *bad = NULL;
+    for (int i = 1; i < argc && !bad; i++) {
+        char *end = NULL;
         if (!strcmp(argv[i], "-b"))
             batch = 1;
         else if (!strcmp(argv[i], "--json"))
             json = 1;
-        else if (!strcmp(argv[i], "-n") && i + 1 < argc)
-            n = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "-d") && i + 1 < argc)
-            delay = atof(argv[++i]);
-        else
-            batch = -1;
+        else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+            long v = strtol(argv[++i], &end, 10);
+            if (!*argv[i] || *end || v < 1 || v > 1000000)
+                bad = "-n wants a number of iterations (1 or more)";
+            n = (int)v;
+        } else if (!strcmp(argv[i], "-d") && i + 1 < argc) {
+            delay = strtod(argv[++i], &end);
+            if (!*argv[i] || *end || !(delay >= 0 && delay <= 86400))
+                bad = "-d wants seconds between iterations (0 to 86400)";
+        } else {
+            bad = "unknown argument";
+        }
     }
-    if (batch != 1 || n < 1 || delay < 0) {
-        fprintf(stderr, "usage: gas top -b [-n ITERATIONS] [-d SECONDS] [--json]\n"
-                        "       (gas console is the interactive view)\n");
+    if (!bad && !batch) /* gas top alone: the interactive view, as top and htop */
+        return cmd_console(cfg, argc, argv);
+    if (bad) {
+        fprintf(stderr,
+                "gas top: %s\nusage: gas top -b [-n ITERATIONS] [-d SECONDS] [--json]\n"
+                "       gas top (no -b): the interactive console (gas console)\n",
+                bad);
         return 2;
     }
     struct gas_app *app = cli_app(cfg, "top");
@@ -700,8 +714,12 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
             free(s);
             cJSON_Delete(j);
         } else {
-            if (i)
-                printf("\n");
+            char when[32];
+            time_t now = time(NULL);
+            struct tm tm;
+            gmtime_r(&now, &tm);
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+            printf("%s--- gas top, %s (%d of %d)\n", i ? "\n" : "", when, i + 1, n);
             snapshot_print(&m->snap, stdout);
             printf("users %d, dead letters %d\n", m->nusers, m->ndead);
             printf("throughput: completed %.0f/min, failed %.0f/min (collect %.0f ms%s)\n",

@@ -165,9 +165,26 @@ static void on_model(struct console *c, const struct model *m)
     list_sync(list(c), m, &ch);
 }
 
+/* Under the list, for the job under the cursor: why it failed, or that it was not
+ * annotated (Enter shows everything). */
 static void draw(struct console *c, const struct model *m, int y, int h)
 {
-    list_draw(c, list(c), m, y, h);
+    int row = list_current(list(c));
+    const struct job_row *r = row >= 0 ? &m->jobs[row] : NULL;
+    char why[160] = "";
+    if (r && r->status == JOB_FAILED && r->error[0])
+        snprintf(why, sizeof why, "failed: %s%s", r->error,
+                 strlen(r->error) == sizeof r->error - 1 ? ".. (Enter: all of it)" : "");
+    else if (r && r->unannotated)
+        snprintf(why, sizeof why, "not annotated: %s (Enter: why)",
+                 r->build[0] ? r->build : "its build has no sources");
+    int pane = why[0] && h >= 10;
+    list_draw(c, list(c), m, y, h - pane);
+    if (pane) {
+        ui_attr(c, C_BUSY, 1);
+        ui_put(y + h - 1, 0, "%.8s %s", r->id, why);
+        ui_attr(c, C_BUSY, 0);
+    }
 }
 
 /* "job 1a2b3c4d (ann, free_1.vcf)" or "3 marked jobs" */

@@ -1,5 +1,5 @@
-/* view_overview: queue depths with the history of every sample (scale shown, zero drawn as
- * a baseline), workers by state, jobs by status and archive state, throughput. */
+/* view_overview: queue depths with the history of the samples that fit (the span they
+ * cover in the heading, the scale after them, zero drawn as a baseline), workers by state, jobs by status and archive state, throughput. */
 #include "console.h"
 
 #include <curses.h>
@@ -34,9 +34,17 @@ static void spark(struct console *c, int y, int x, const int64_t *h, int n, int 
 static int queues(struct console *c, const struct model *m, int y)
 {
     const struct snapshot *s = &m->snap;
+    /* the span the sparkline covers: the samples that fit, oldest to now */
+    int width = COLS - 50, n = m->hist.n, from = n > width - 9 ? n - (width - 9) : 0;
+    char span[32] = "";
+    if (width >= 12 && n > 1) {
+        char a[16];
+        snprintf(span, sizeof span, " (last %s)",
+                 ui_age_text(m->hist.t[n - 1] - m->hist.t[from], a, sizeof a));
+    }
     ui_attr(c, C_HEAD, 1);
-    ui_put(y++, 0, "%-17s %7s %8s %7s %5s  %s", "QUEUE", "VISIBLE", "INFLIGHT", "DELAYED", "DEAD",
-           "WORK (every sample)");
+    ui_put(y++, 0, "%-17s %7s %8s %7s %5s  WORK%s", "QUEUE", "VISIBLE", "INFLIGHT", "DELAYED",
+           "DEAD", span);
     ui_attr(c, C_HEAD, 0);
     for (int i = 0; i < SNAP_QUEUES; i++, y++) {
         ui_put(y, 0, "%-17.17s %7lld %8lld %7lld ", s->q[i].name, (long long)s->q[i].d.visible,
