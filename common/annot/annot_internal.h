@@ -135,6 +135,8 @@ struct tally;
 struct tally *tally_new(void);
 void tally_free(struct tally *t);
 void tally_add(struct tally *t, const char *s, size_t n);
+void tally_add_count(struct tally *t, const char *s, size_t n, int64_t count);
+int64_t tally_get(const struct tally *t, const char *s, size_t n); /* 0: not there */
 void tally_add_list(struct tally *t, const char *s, size_t n); /* "A,B,A": A and B once */
 void tally_merge(struct tally *dst, const struct tally *src);  /* src's counts added */
 int tally_top(const struct tally *t, int max, const char **names, int64_t *counts);

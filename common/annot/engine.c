@@ -64,8 +64,8 @@ struct engine {
     char ord_contig[MAX_CONTIG_NAME + 1];
     int64_t ord_pos;
     /* header facts */
-    char **declared; /* ##contig IDs, if the header has any */
-    int ndeclared;
+    struct tally *declared; /* ##contig IDs, if the header has any (NULL: none) */
+    struct tally *slots;    /* main engine: a contig's index in st->contigs, + 1 */
     const char *outkeys[64]; /* INFO ids this run writes, and an earlier GAS run's (stale) */
     int noutkeys;
     char *stale[32]; /* an earlier GAS run's INFO ids (the input's header says so) */
@@ -165,8 +165,9 @@ static void declare_contig(struct engine *g, const char *line)
         return;
     id += 3;
     size_t n = strcspn(id, ",>");
-    g->declared = xrealloc(g->declared, (size_t)(g->ndeclared + 1) * sizeof *g->declared);
-    g->declared[g->ndeclared++] = xstrndup(id, n);
+    if (!g->declared)
+        g->declared = tally_new();
+    tally_add(g->declared, id, n);
 }
 
 /* The tab-separated columns of a line of n bytes. */
@@ -407,24 +408,22 @@ static int do_header(struct engine *g)
 static int contig_index(struct engine *g, const char *name, size_t n)
 {
     struct annot_stats *st = g->st;
-    for (int i = st->ncontigs - 1; i >= 0; i--)
-        if (!strncmp(st->contigs[i].name, name, sizeof st->contigs[i].name - 1) &&
-            strlen(st->contigs[i].name) == (n < 63 ? n : 63))
-            return i;
+    size_t key = n < 63 ? n : 63; /* as the counts keep the name */
+    if (!g->slots)
+        g->slots = tally_new();
+    int64_t slot = tally_get(g->slots, name, key);
+    if (slot)
+        return (int)slot - 1;
     if (st->ncontigs == ANNOT_MAX_CONTIGS)
         return -1;
     snprintf(st->contigs[st->ncontigs].name, sizeof st->contigs[0].name, "%.*s", (int)n, name);
+    tally_add_count(g->slots, name, key, st->ncontigs + 1);
     return st->ncontigs++;
 }
 
 static int contig_declared(struct engine *g, const char *name)
 {
-    if (!g->ndeclared)
-        return 1;
-    for (int i = 0; i < g->ndeclared; i++)
-        if (!strcmp(g->declared[i], name))
-            return 1;
-    return 0;
+    return !g->declared || tally_get(g->declared, name, strlen(name)) > 0;
 }
 
 static int valid_bases(const char *s, size_t n)
@@ -1222,7 +1221,6 @@ static int new_worker(struct engine *g, struct par *p, struct engine **out)
     w->skip_mt = g->skip_mt;
     w->header_cols = g->header_cols;
     w->declared = g->declared; /* the main engine's, only read (free_worker leaves it) */
-    w->ndeclared = g->ndeclared;
     w->contig_idx = -1;
     w->par = p;
     int rc = open_sources(w, g);
@@ -1415,9 +1413,8 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
     lreader_close(g.in);
     if (pool)
         hts_tpool_destroy(pool);
-    for (int i = 0; i < g.ndeclared; i++)
-        free(g.declared[i]);
-    free(g.declared);
+    tally_free(g.declared);
+    tally_free(g.slots);
     for (int i = 0; i < g.nstale; i++)
         free(g.stale[i]);
     free(g.m);

@@ -1,5 +1,6 @@
 /* annot tally: records per name (the genes with the most records, for the count log). An
- * open-addressing hash of interned names with a count each. */
+ * open-addressing hash of interned names with a count each; also the engine's name sets
+ * (declared contigs) and maps (a contig's slot in the counts, as slot + 1). */
 #include "annot_internal.h"
 
 #include "gas/util.h"
@@ -60,7 +61,7 @@ static void grow(struct tally *t)
     free(old.counts);
 }
 
-static void tally_add_count(struct tally *t, const char *s, size_t n, int64_t count)
+void tally_add_count(struct tally *t, const char *s, size_t n, int64_t count)
 {
     if (t->n * 2 >= t->cap)
         grow(t);
@@ -72,6 +73,17 @@ static void tally_add_count(struct tally *t, const char *s, size_t n, int64_t co
         t->n++;
     }
     t->counts[h] += count;
+}
+
+int64_t tally_get(const struct tally *t, const char *s, size_t n)
+{
+    uint32_t h = thash(s, n) & (uint32_t)(t->cap - 1);
+    while (t->names[h]) {
+        if (strlen(t->names[h]) == n && !memcmp(t->names[h], s, n))
+            return t->counts[h];
+        h = (h + 1) & (uint32_t)(t->cap - 1);
+    }
+    return 0;
 }
 
 void tally_add(struct tally *t, const char *s, size_t n)
