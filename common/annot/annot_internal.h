@@ -137,8 +137,8 @@ void tally_free(struct tally *t);
 void tally_add(struct tally *t, const char *s, size_t n);
 void tally_add_count(struct tally *t, const char *s, size_t n, int64_t count);
 int64_t tally_get(const struct tally *t, const char *s, size_t n); /* 0: not there */
-void tally_add_list(struct tally *t, const char *s, size_t n); /* "A,B,A": A and B once */
-void tally_merge(struct tally *dst, const struct tally *src);  /* src's counts added */
+void tally_add_list(struct tally *t, const char *s, size_t n);     /* "A,B,A": A and B once */
+void tally_merge(struct tally *dst, const struct tally *src);      /* src's counts added */
 int tally_top(const struct tally *t, int max, const char **names, int64_t *counts);
 
 /* Adds the end-of-run warnings (records on contigs no source knows) to st. */
@@ -212,6 +212,8 @@ void region_merge_counts(struct region_set *dst, const struct region_set *src);
 #define GM_OMIM          "OMIM"
 #define GM_NEAREST_GENE  "NEAREST_GENE"
 #define GM_NEAREST_DIST  "NEAREST_DIST"
+#define GM_GENE_N        "GENE_N"
+#define GM_MAX_LISTED    50 /* genes listed per record; GENE_N counts them all beyond it */
 #define GM_DEFAULT_FLANK 5000
 extern const char *const genemodel_fields[];
 

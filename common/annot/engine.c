@@ -64,8 +64,8 @@ struct engine {
     char ord_contig[MAX_CONTIG_NAME + 1];
     int64_t ord_pos;
     /* header facts */
-    struct tally *declared; /* ##contig IDs, if the header has any (NULL: none) */
-    struct tally *slots;    /* main engine: a contig's index in st->contigs, + 1 */
+    struct tally *declared;  /* ##contig IDs, if the header has any (NULL: none) */
+    struct tally *slots;     /* main engine: a contig's index in st->contigs, + 1 */
     const char *outkeys[64]; /* INFO ids this run writes, and an earlier GAS run's (stale) */
     int noutkeys;
     char *stale[32]; /* an earlier GAS run's INFO ids (the input's header says so) */
@@ -361,6 +361,13 @@ static int do_header(struct engine *g)
             break;
         }
         first = 0;
+        if (raw.l + len > ANNOT_MAX_HEADER_BYTES) {
+            rc = line_err(g,
+                          "the header is over 64 MiB before its #CHROM line: not a VCF header "
+                          "GAS annotates (a VCF's header is a few kB to a few MB)",
+                          NULL);
+            break;
+        }
         if (!strncmp(line, "##", 2)) {
             if (!strncmp(line, "##contig=<", 10))
                 declare_contig(g, line);

@@ -464,10 +464,21 @@ static void put_list(const struct genemodel *gm, const struct gm_gene *g, const 
     }
 }
 
+/* A record over more than GM_MAX_LISTED genes (a large deletion, a whole-chromosome gVCF
+ * block) lists the first GM_MAX_LISTED by start, and GENE_N says how many there are: a
+ * line of thousands of genes tells a reader nothing more, and would let a few bytes of
+ * input make gigabytes of output. */
 static enum gm_loc in_genes(struct genemodel *gm, const struct gm_gene *g, const int32_t *hits,
                             int nh, int64_t b, int64_t e, kstring_t *info)
 {
+    int all = nh;
+    if (nh > GM_MAX_LISTED)
+        nh = GM_MAX_LISTED;
     put_list(gm, g, hits, nh, S_SYMBOL, GM_GENE, info);
+    if (all > nh) {
+        put_key(info, GM_GENE_N);
+        kputw(all, info);
+    }
     put_list(gm, g, hits, nh, S_ENTREZ, GM_GENE_ID, info);
     put_key(info, GM_GENE_LOC);
     enum gm_loc best = GM_INTRONIC;
@@ -556,9 +567,9 @@ enum gm_loc genemodel_annotate(struct genemodel *gm, const char *contig, int64_t
 
 /* ------------------------------------------------------------------ header */
 
-const char *const genemodel_fields[] = {GM_GENE,         GM_GENE_ID,      GM_GENE_LOC,
-                                        GM_GENE_TYPE,    GM_CYTOBAND,     GM_OMIM,
-                                        GM_NEAREST_GENE, GM_NEAREST_DIST, NULL};
+const char *const genemodel_fields[] = {GM_GENE,     GM_GENE_ID, GM_GENE_LOC,     GM_GENE_TYPE,
+                                        GM_CYTOBAND, GM_OMIM,    GM_NEAREST_GENE, GM_NEAREST_DIST,
+                                        GM_GENE_N,   NULL};
 
 void genemodel_header(const struct source_def *d, kstring_t *h)
 {
@@ -582,6 +593,9 @@ void genemodel_header(const struct source_def *d, kstring_t *h)
         {GM_NEAREST_DIST, "1", "Integer",
          "For a record in no gene: bases to NEAREST_GENE (1 "
          "for a neighbouring base)"},
+        {GM_GENE_N, "1", "Integer",
+         "For a record over more than 50 genes: how many (GENE and the fields per GENE list "
+         "the first 50 by start)"},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         ksprintf(h, "##INFO=<ID=%s,Number=%s,Type=%s,Description=\"", f[i].id, f[i].num, f[i].type);

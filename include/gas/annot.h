@@ -94,9 +94,10 @@ struct annot_opts {
     const char *default_build; /* when the header does not say (NULL: GRCh37) */
 };
 
-#define ANNOT_MAX_SOURCES  16
-#define ANNOT_MAX_WARNINGS 16
-#define ANNOT_MAX_CONTIGS  4096
+#define ANNOT_MAX_SOURCES      16
+#define ANNOT_MAX_WARNINGS     16
+#define ANNOT_MAX_CONTIGS      4096
+#define ANNOT_MAX_HEADER_BYTES ((size_t)64 << 20) /* the header's lines before #CHROM */
 
 struct annot_contig_count {
     char name[64];

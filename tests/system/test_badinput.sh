@@ -111,6 +111,41 @@ expect "gasd stops cleanly" test "$GASD_RC" = 0
 check_out "retry of a COMPLETED job is refused" 1 "only FAILED or PENDING jobs are retried" gas retry "$W"
 expect "COMPLETED job stays COMPLETED after a refused retry" test "$(field "$W" job_status)" = COMPLETED
 
+# hostile inputs that are small on the wire: bounded work and output
+# 5,000 whole-chromosome deletions (a 500-byte gzip): each lists at most 50 genes and
+# GENE_N says how many it covers, so the result stays a few MB (it was 600 MB)
+python3 - <<'PY'
+import gzip
+rec = "1\t1\t.\tN\t<DEL>\t.\t.\tEND=249250621\n"
+hdr = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+open("amp.vcf.gz", "wb").write(gzip.compress((hdr + rec * 5000).encode()))
+# a header of 70 MiB of comments (70 kB gzipped) before its #CHROM line
+c = "##comment=" + "x" * 1000 + "\n"
+open("hdr.vcf.gz", "wb").write(gzip.compress(("##fileformat=VCFv4.2\n" + c * 72000 + hdr).encode()))
+# 100,000 records alternating between two of 100,000 declared contigs
+with open("ctg.vcf", "w") as f:
+    f.write("##fileformat=VCFv4.2\n")
+    f.write("".join("##contig=<ID=c%d,length=1000>\n" % i for i in range(100000)))
+    f.write(hdr)
+    f.write("".join("c%d\t%d\t.\tA\tG\t.\t.\t.\n" % (99998 + i % 2, 1 + i // 2) for i in range(100000)))
+PY
+start_gasd
+A=$(gas submit amp.vcf.gz --user bea)
+H=$(gas submit hdr.vcf.gz --user bea)
+C=$(gas submit ctg.vcf --user bea)
+expect "5,000 whole-chromosome deletions: COMPLETED" wait_field "$A" job_status COMPLETED 60
+gas download "$A" -o amp.out.vcf > /dev/null 2>&1
+size=$(stat -c %s amp.out.vcf 2>/dev/null || echo 0)
+if [ "$size" -gt 0 ] && [ "$size" -lt 20000000 ]; then ok "... its result is $size bytes (under 20 MB)"
+else bad "... its result is under 20 MB" "$size bytes"; fi
+expect "... each record: 50 genes listed, GENE_N the whole count" \
+  sh -c "grep -v '^#' amp.out.vcf | head -1 | grep -qE 'GENE=([^,;]+,){49}[^,;]+;GENE_N=[0-9]{4};'"
+check_out "... GENE_N is declared" 0 '^##INFO=<ID=GENE_N,Number=1,Type=Integer' cat amp.out.vcf
+expect "a 70 MiB header: FAILED" wait_field "$H" job_status FAILED 60
+check_out "... saying why" 0 'the header is over 64 MiB before its #CHROM line' gas show "$H"
+expect "100,000 records over 100,000 declared contigs: COMPLETED" wait_field "$C" job_status COMPLETED 120
+stop_gasd
+
 check_out "redrive moves dead letters back" 0 '^5 messages redriven' gas dlq redrive gas_job_requests
 check_out "requests dead-letter queue now empty" 0 'gas_job_requests +[0-9]+ +0 +0 +0' gas status
 finish_pipeline badinput
