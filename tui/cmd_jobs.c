@@ -10,6 +10,7 @@
 #include "gas/util.h"
 
 #include <ctype.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +339,46 @@ int cmd_show(struct cli *c)
 static int print_object(struct gas_app *app, const char *bucket, const char *key);
 
 /* Fetches one of the job's result objects to path ("-": stdout). */
+/* 1 if path (its directory, links followed) is dir or inside it. */
+static int inside(const char *dir, const char *path)
+{
+    char *d = *dir ? realpath(dir, NULL) : NULL;
+    int in = 0;
+    if (d) {
+        size_t n = strlen(d);
+        in = !strncmp(path, d, n) && (path[n] == '/' || !path[n]);
+    }
+    free(d);
+    return in;
+}
+
+/* A download never replaces GAS's own files: the database and its journal, the stored
+ * inputs and results, scratch and the outbox (a mistyped -o once broke the live WAL). */
+static int own_files(const struct cfg *cfg, const char *path)
+{
+    int in_place = 0;
+    char *p = gas_out_path(path, &in_place), *dir = NULL;
+    if (!p)
+        return gas_err_last();
+    char *copy = xstrdup(p);
+    dir = realpath(dirname(copy), NULL);
+    char *where = dir ? xasprintf("%s/%s", dir, strrchr(p, '/') ? strrchr(p, '/') + 1 : p) : NULL;
+    int rc = 0;
+    const enum cfg_key keys[] = {CFG_DATA_DIR, CFG_WORK_DIR, CFG_OUTBOX_DIR};
+    for (size_t i = 0; where && !rc && i < sizeof keys / sizeof *keys; i++)
+        if ((keys[i] != CFG_DATA_DIR || !strcmp(cfg_str(cfg, CFG_BACKEND), "local")) &&
+            inside(cfg_str(cfg, keys[i]), where))
+            rc = gas_err_set(GAS_EINVAL,
+                             "%s is inside GAS's %s (%s): gas download does not write there "
+                             "(the database and the stored files live there)",
+                             path, cfg_name(keys[i]), cfg_str(cfg, keys[i]));
+    free(where);
+    free(dir);
+    free(copy);
+    free(p);
+    return rc;
+}
+
 static int fetch(struct gas_app *app, const struct job *job, const char *key, const char *path)
 {
     if (job->job_status == JOB_FAILED)
@@ -353,6 +394,9 @@ static int fetch(struct gas_app *app, const struct job *job, const char *key, co
                            job->job_id, job->user_id);
     if (job->archive_state == ARCH_RESTORING)
         return gas_err_set(GAS_ENOTREADY, "the result of job %s is being restored", job->job_id);
+    int rc = strcmp(path, "-") ? own_files(app->cfg, path) : 0;
+    if (rc)
+        return rc;
     if (strcmp(path, "-"))
         return objs_download(app->be->objs, job->s3_results_bucket, key, path);
     return print_object(app, job->s3_results_bucket, key);

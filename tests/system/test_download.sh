@@ -62,5 +62,14 @@ check_out "directory: refused" 1 "is a directory" gas download "$J" -o adir
 expect "directory: left empty" test -z "$(ls -A adir)"
 # a missing directory: a clear error
 check_out "missing directory: an error naming it" 1 "nodir" gas download "$J" -o nodir/x.vcf
+# GAS's own files are never replaced: the live database's journal, a stored object (also
+# through a symlink); the database stays readable
+obj=$(find "$GAS_DATA_DIR/objects" -type f | head -1)
+check_out "-o the database's WAL: refused, saying why" 2 "is inside GAS's data_dir" \
+  gas download "$J" -o "$GAS_DATA_DIR/gas.db-wal"
+check_out "-o a stored object: refused" 2 "is inside GAS's data_dir" gas download "$J" -o "$obj"
+ln -s "$GAS_DATA_DIR/gas.db" db-link.vcf
+check_out "-o a symlink to the database: refused" 2 "is inside GAS's data_dir" gas download "$J" -o db-link.vcf
+check_out "the system still reads its jobs" 0 "$J" gas jobs
 
 finish_pipeline "$SUITE"
