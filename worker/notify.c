@@ -22,6 +22,7 @@
 #include "gas/util.h"
 
 #include <curl/curl.h>
+#include <openssl/evp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -118,6 +119,41 @@ static void compose(struct pipe_ctx *ctx, const struct job *job, const struct us
                         job->s3_key_log_file ? job->s3_key_log_file : "", keep);
 }
 
+/* A header's text from user data (a name, a file name): control characters (CR, LF: a
+ * forged header) become spaces; text with non-ASCII bytes is an RFC 2047 encoded word,
+ * else, for a display name (quoted), a quoted string when it has RFC 5322 specials. */
+static char *header_text(const char *s, int quoted)
+{
+    char *t = xstrdup(s ? s : "");
+    int ascii = 1;
+    for (unsigned char *p = (unsigned char *)t; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+        ascii &= *p < 0x80;
+    }
+    if (!ascii) {
+        size_t n = strlen(t);
+        char *b = xcalloc(1, 4 * ((n + 2) / 3) + 1);
+        EVP_EncodeBlock((unsigned char *)b, (const unsigned char *)t, (int)n);
+        char *w = xasprintf("=?UTF-8?B?%s?=", b);
+        free(b);
+        free(t);
+        return w;
+    }
+    if (!quoted || !strpbrk(t, "()<>[]:;@\\,.\"")) /* a phrase of atoms needs no quotes */
+        return t;
+    char *q = xcalloc(1, 2 * strlen(t) + 3), *o = q;
+    *o++ = '"';
+    for (const char *p = t; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            *o++ = '\\';
+        *o++ = *p;
+    }
+    *o++ = '"';
+    free(t);
+    return q;
+}
+
 /* The whole message with its headers, for the outbox and SMTP. */
 static char *rfc822(const struct email *e)
 {
@@ -127,9 +163,13 @@ static char *rfc822(const struct email *e)
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
     gas_uuid4(mid);
-    return xasprintf("From: GAS <%s>\r\nTo: %s <%s>\r\nDate: %s\r\nMessage-ID: <%s@gas>\r\n"
-                     "Subject: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s",
-                     e->from, e->to_name, e->to, date, mid, e->subject, e->text);
+    char *name = header_text(e->to_name, 1), *subject = header_text(e->subject, 0);
+    char *m = xasprintf("From: GAS <%s>\r\nTo: %s <%s>\r\nDate: %s\r\nMessage-ID: <%s@gas>\r\n"
+                        "Subject: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s",
+                        e->from, name, e->to, date, mid, subject, e->text);
+    free(name);
+    free(subject);
+    return m;
 }
 
 static char *outbox_dir(const struct cfg *cfg)

@@ -42,7 +42,7 @@ for ((i = 0; i < 300 * T; i++)); do
   sleep 0.1
 done
 expect "the server received the email" test -f mail/1.eml
-n=$(ls mail | grep -c '^sending\.')
+n=$(ls mail | grep -c '^sending\.')  # (before the other users' emails below)
 if [ "$n" = 1 ] && [ ! -e mail/2.eml ]; then ok "exactly one email was sent"
 else bad "exactly one email was sent" "$(ls mail)"; fi
 if grep -q '^X-Rcpt: ann@example.org' mail/1.eml && grep -q '^Subject: GAS: your annotation job for free_1.vcf is complete' mail/1.eml \
@@ -52,6 +52,24 @@ else bad "the email: to the user's address, names the input and the job" "$(head
 check_out "gas show has no leftover claim" 0 "notify_time" gas show "$J"
 if gas show "$J" | grep -q notify_claim; then bad "the claim is removed once the email is out"
 else ok "the claim is removed once the email is out"; fi
+# a user's name is theirs to choose: CR/LF in it cannot forge headers (Bcc, Subject), and
+# a non-ASCII name goes as an RFC 2047 encoded word
+gas users add eve --email eve@example.org --name $'Eve\r\nBcc: victim@evil.example\r\nSubject: PWN' > /dev/null
+gas users add zoe --email zoe@example.org --name 'Zoë Brontë' > /dev/null
+E=$(submit "$SAMPLES/test.vcf" eve)
+Z=$(submit "$SAMPLES/test.vcf" zoe)
+for ((i = 0; i < 300 * T; i++)); do
+  [ -n "$(field "$E" notify_time)" ] && [ -n "$(field "$Z" notify_time)" ] && break; sleep 0.1
+done
+me=$(grep -l "$E" mail/*.eml | head -1)
+mz=$(grep -l "$Z" mail/*.eml | head -1)
+if [ -n "$me" ] && ! grep -qi '^Bcc:' "$me" && [ "$(grep -c '^Subject:' "$me")" = 1 ] &&
+  grep -q '^To: "Eve  Bcc: victim@evil.example  Subject: PWN" <eve@example.org>' "$me"; then
+  ok "a name with CR/LF: no forged header, one To: line"
+else bad "a name with CR/LF: no forged header, one To: line" "$(head -8 "$me" 2>/dev/null)"; fi
+if [ -n "$mz" ] && grep -q '^To: =?UTF-8?B?Wm/DqyBCcm9udMOr?= <zoe@example.org>' "$mz"; then
+  ok "a non-ASCII name: an RFC 2047 encoded word"
+else bad "a non-ASCII name: an RFC 2047 encoded word" "$(grep '^To:' "$mz" 2>/dev/null)"; fi
 kill -TERM $G2; wait $G2; rc=$?; G2=
 expect "the second gasd stops cleanly" test "$rc" = 0
 cat gasd2.log >> gasd.log
