@@ -31,6 +31,7 @@
 
 struct email {
     const char *from, *to, *to_name;
+    char name[256]; /* the user's name, its control characters made spaces (to_name) */
     char *subject, *text;
     char *message_id; /* set by a transport that has one (ses) */
 };
@@ -99,7 +100,11 @@ static void compose(struct pipe_ctx *ctx, const struct job *job, const struct us
     gmtime_r(&t, &tm);
     strftime(done, sizeof done, "%Y-%m-%d %H:%M UTC", &tm);
     e->to = u->email;
-    e->to_name = u->name ? u->name : u->user_id;
+    snprintf(e->name, sizeof e->name, "%s", u->name ? u->name : u->user_id);
+    for (char *p = e->name; *p; p++) /* CR/LF: no line of its own, in the headers or the body */
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    e->to_name = e->name;
     e->subject = xasprintf("GAS: your annotation job for %s is complete",
                            job->input_file_name ? job->input_file_name : job->job_id);
     human_span(cfg_int(ctx->cfg, CFG_ARCHIVE_GRACE), grace, sizeof grace);
