@@ -457,8 +457,11 @@ void cfg_dump(const struct cfg *cfg, FILE *out)
             v = "[redacted]";
         int quote =
             keys[k].type == CFG_STR || keys[k].type == CFG_SECRET || keys[k].type == CFG_PATH;
-        fprintf(out, "%s = %s%s%s  # %s\n", keys[k].name, quote ? "\"" : "", v, quote ? "\"" : "",
-                cfg->source[k]);
+        char shown[MAX_VALUE_LEN + 1];
+        snprintf(shown, sizeof shown, "%s", v);
+        log_redact(shown, sizeof shown); /* a URL's password (smtp_url) */
+        fprintf(out, "%s = %s%s%s  # %s\n", keys[k].name, quote ? "\"" : "", shown,
+                quote ? "\"" : "", cfg->source[k]);
     }
 }
 

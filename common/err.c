@@ -1,6 +1,8 @@
 /* err: error classification and the per-thread error message. */
 #include "gas/err.h"
 
+#include "gas/log.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,6 +60,7 @@ int gas_err_set(int err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msgbuf, sizeof msgbuf, fmt, ap);
     va_end(ap);
+    log_redact(msgbuf, sizeof msgbuf); /* an error shown anywhere (a CLI, an item) keeps none */
     msgcode = err;
     svc_code[0] = svc_request[0] = 0;
     return err;
@@ -69,6 +72,7 @@ int gas_err_set_service(int err, const char *code, const char *request_id, const
     va_start(ap, fmt);
     vsnprintf(msgbuf, sizeof msgbuf, fmt, ap);
     va_end(ap);
+    log_redact(msgbuf, sizeof msgbuf);
     msgcode = err;
     snprintf(svc_code, sizeof svc_code, "%s", code ? code : "");
     snprintf(svc_request, sizeof svc_request, "%s", request_id ? request_id : "");
@@ -121,6 +125,7 @@ int gas_err_wrap(int err, const char *fmt, ...)
     memcpy(old, gas_errmsg(), sizeof old);
     old[sizeof old - 1] = 0;
     snprintf(msgbuf, sizeof msgbuf, "%s: %s", prefix, old);
+    log_redact(msgbuf, sizeof msgbuf);
     msgcode = err;
     return err;
 }

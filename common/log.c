@@ -166,6 +166,22 @@ static void redact_names(char *text, size_t *len)
     }
 }
 
+/* A URL's password: scheme://user:PASSWORD@host (smtp_url, a PostgreSQL URI in an error). */
+static void redact_url_passwords(char *text, size_t *len)
+{
+    for (char *p = strstr(text, "://"); p; p = strstr(p, "://")) {
+        char *a = p + 3, *end = a + strcspn(a, "/?# \t\n\"'");
+        char *at = NULL;
+        for (char *q = a; q < end; q++)
+            if (*q == '@')
+                at = q; /* the last @ of the authority ends the user info */
+        char *colon = at ? memchr(a, ':', (size_t)(at - a)) : NULL;
+        if (colon && at > colon + 1 && strncmp(colon + 1, "[redacted]", 10))
+            mask(colon + 1, (size_t)(at - colon - 1), len);
+        p = a;
+    }
+}
+
 void log_redact(char *text, size_t cap)
 {
     size_t len = strlen(text);
@@ -179,6 +195,7 @@ void log_redact(char *text, size_t cap)
     }
     pthread_mutex_unlock(&secrets_lock);
     redact_names(text, &len);
+    redact_url_passwords(text, &len);
     (void)cap;
 }
 

@@ -27,11 +27,18 @@ check_out "secrets are not dumped" 0 'smtp_password = "\[redacted\]"' \
 dump=$(GAS_SMTP_PASSWORD=s3cr3t-pw gas --config good.conf config 2>&1); rc=$?
 if [ "$rc" = 0 ] && grep -q '^smtp_password' <<<"$dump" && ! grep -q s3cr3t-pw <<<"$dump"; then
   ok "secret value never printed"; else bad "secret value never printed" "exit $rc" "$dump"; fi
+dump=$(GAS_SMTP_URL='smtps://me:Sm7pPass@mail.example.org:465' gas --config good.conf config smtp_url 2>&1)
+if grep -q '^smtp_url = "smtps://me:\*\+@mail.example.org:465"' <<<"$dump" && ! grep -q Sm7pPass <<<"$dump"; then
+  ok "gas config KEY: a URL's password is not printed"; else bad "gas config KEY: a URL's password is not printed" "$dump"; fi
 check_out "config keys documents every key" 0 'queue_max_receives +integer \[1..1000\]' gas config keys
 
 check_out "setup creates the topology" 0 'topic  gas_job_results -> gas_archive \(delayed\)' \
   gas --config good.conf setup
 check "setup is idempotent" 0 gasd --config good.conf --setup
+out=$(GAS_USER_SOURCE=postgres GAS_ACCOUNTS_DSN='postgresql://gas:PGSECRETuri1@[::1/accounts' gas --config good.conf users list 2>&1)
+if grep -q 'accounts_dsn' <<<"$out" && ! grep -q PGSECRETuri1 <<<"$out"; then
+  ok "a malformed accounts DSN: the error names it, not its password"
+else bad "a malformed accounts DSN: the error names it, not its password" "$out"; fi
 mode_db=$(stat -c %a state/gas.db 2>/dev/null); mode_dir=$(stat -c %a state 2>/dev/null)
 if [ "$mode_db" = 600 ] && [ "$mode_dir" = 700 ]; then ok "state files are private (db 600, dir 700)"
 else bad "state files are private" "db mode $mode_db, dir mode $mode_dir"; fi
