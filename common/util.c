@@ -379,6 +379,15 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
     return gas_copy_file_cancel(src, dst, mode, NULL);
 }
 
+int gas_open_tmp(const char *tmp, unsigned mode)
+{
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = open(tmp, flags, mode);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0) /* a leftover (or a planted link) */
+        fd = open(tmp, flags, mode);
+    return fd;
+}
+
 int gas_copy_file_cancel(const char *src, const char *dst, unsigned mode, const atomic_int *cancel)
 {
     return gas_copy_file_as(src, dst, mode, cancel, 1);
@@ -399,7 +408,7 @@ int gas_copy_file_as(const char *src, const char *dst, unsigned mode, const atom
                          strerror(errno));
         goto out;
     }
-    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    out = gas_open_tmp(tmp, mode);
     if (out < 0) {
         rc = gas_err_set(gas_errno_code(errno), "create %s: %s", tmp, strerror(errno));
         goto out;

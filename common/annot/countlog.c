@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -259,7 +260,10 @@ static FILE *open_tmp(const char *path, struct out_tmp *tmp)
         return NULL;
     if (!in_place)
         tmp->tmp = xasprintf("%s.tmp.%d", tmp->dst, (int)getpid());
-    FILE *f = fopen(in_place ? tmp->dst : tmp->tmp, "w");
+    int fd = in_place ? open(tmp->dst, O_WRONLY | O_CLOEXEC) : gas_open_tmp(tmp->tmp, 0666);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    if (!f && fd >= 0)
+        close(fd);
     if (!f) {
         gas_err_set(GAS_EIO, "cannot create %s: %s", in_place ? tmp->dst : tmp->tmp,
                     strerror(errno));

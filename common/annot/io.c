@@ -547,7 +547,7 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, int thread, st
         } else { /* beside the file (a symlink's target), renamed over it at the end */
             w->path = dst;
             w->tmp = xasprintf("%s.tmp.%d", dst, (int)getpid());
-            w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            w->fd = gas_open_tmp(w->tmp, 0666); /* the umask decides, as for any new file */
         }
     }
     if (w->fd < 0) {

@@ -89,5 +89,8 @@ char *gas_follow_links(const char *path);
  * /dev/null: opened and written, never replaced) and 0 for a regular or missing file
  * (written beside and renamed over it). NULL with the error set for a directory. */
 char *gas_out_path(const char *path, int *in_place);
+/* Creates tmp for writing, never through a link nor into a file already there (one there is
+ * removed first: a leftover, or a symlink planted to make us write elsewhere); -1 + errno. */
+int gas_open_tmp(const char *tmp, unsigned mode);
 
 #endif

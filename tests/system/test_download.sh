@@ -72,4 +72,11 @@ ln -s "$GAS_DATA_DIR/gas.db" db-link.vcf
 check_out "-o a symlink to the database: refused" 2 "is inside GAS's data_dir" gas download "$J" -o db-link.vcf
 check_out "the system still reads its jobs" 0 "$J" gas jobs
 
+# gas annotate -o writes beside the output and renames: a symlink planted at that
+# temporary name (it carries the writer's pid) is removed, not followed
+echo victim > victim.txt
+sh -c 'ln -s "$PWD/victim.txt" ann.vcf.tmp.$$ && ln -s "$PWD/victim.txt" ann.vcf.count.log.tmp.$$ &&
+  exec gas annotate "$0" -o ann.vcf' "$SAMPLES/test.vcf" > /dev/null 2>&1
+expect "annotate -o: a planted link at the temporary name is not followed" \
+  sh -c 'test "$(cat victim.txt)" = victim && grep -q "^##INFO=<ID=GENE" ann.vcf && ! test -L ann.vcf'
 finish_pipeline "$SUITE"
