@@ -265,10 +265,17 @@ void log_msg(enum log_level level, const char *comp, const char *fmt, ...)
             sb_addf(&sb, " queue=%s", ctx_queue);
         if (ctx_job[0])
             sb_addf(&sb, " job_id=%s", ctx_job);
-        for (char *p = msg; *p; p++)
-            if (*p == '\n')
-                *p = ' ';
-        sb_addf(&sb, " %s\n", msg);
+        sb_addf(&sb, " %s", msg);
+        /* one line per entry, and no terminal control from what a message quotes (a job
+         * id, a contig name, a body): control characters become '?', a newline a space */
+        for (size_t i = 0; i < sb.len; i++) {
+            unsigned char c = (unsigned char)sb.buf[i];
+            if (c == '\n')
+                sb.buf[i] = ' ';
+            else if ((c < 0x20 && c != '\t') || c == 0x7f)
+                sb.buf[i] = '?';
+        }
+        sb_adds(&sb, "\n");
     }
     size_t off = 0;
     while (off < sb.len) {

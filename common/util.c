@@ -379,6 +379,14 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
     return gas_copy_file_cancel(src, dst, mode, NULL);
 }
 
+char *gas_printable(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; p && *p; p++)
+        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+            *p = '?';
+    return s;
+}
+
 int gas_open_tmp(const char *tmp, unsigned mode)
 {
     int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;

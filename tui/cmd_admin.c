@@ -90,7 +90,8 @@ static int dlq_list(struct queue *q, cJSON *json)
         else
             printf("%-24s %-36s %3d  %s  %s  body: %.100s\n", q->name, m[i].id, m[i].receive_count,
                    cli_time((int64_t)m[i].sent_at, t, sizeof t),
-                   m[i].reason ? m[i].reason : "(no reason recorded)", m[i].body);
+                   m[i].reason ? gas_printable(m[i].reason) : "(no reason recorded)",
+                   gas_printable(m[i].body)); /* a body's escape sequences stay off the tty */
         queue_msg_release(&m[i]);
     }
     return 0;

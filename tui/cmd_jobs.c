@@ -336,7 +336,7 @@ int cmd_show(struct cli *c)
     return with_job(c, show);
 }
 
-static int print_object(struct gas_app *app, const char *bucket, const char *key);
+static int print_object(struct gas_app *app, const char *bucket, const char *key, int text);
 
 /* Fetches one of the job's result objects to path ("-": stdout). */
 /* 1 if path (its directory, links followed) is dir or inside it. */
@@ -399,11 +399,13 @@ static int fetch(struct gas_app *app, const struct job *job, const char *key, co
         return rc;
     if (strcmp(path, "-"))
         return objs_download(app->be->objs, job->s3_results_bucket, key, path);
-    return print_object(app, job->s3_results_bucket, key);
+    return print_object(app, job->s3_results_bucket, key, 0);
 }
 
 /* Writes an object to stdout (through a private temporary file). */
-static int print_object(struct gas_app *app, const char *bucket, const char *key)
+/* text: a report for a terminal (gas log): control characters a user's input put in it
+ * (a contig name with an escape sequence) are shown as '?'; else the bytes as they are. */
+static int print_object(struct gas_app *app, const char *bucket, const char *key, int text)
 {
     char tmpl[] = "/tmp/gas-fetch-XXXXXX";
     int fd = mkstemp(tmpl);
@@ -416,11 +418,16 @@ static int print_object(struct gas_app *app, const char *bucket, const char *key
         rc = gas_err_set(GAS_EIO, "cannot read the fetched object");
     char buf[1 << 16];
     size_t n;
-    while (f && (n = fread(buf, 1, sizeof buf, f)) > 0) /* streamed: results can be large */
+    while (f && (n = fread(buf, 1, sizeof buf, f)) > 0) { /* streamed: results can be large */
+        for (size_t i = 0; text && i < n; i++)
+            if (((unsigned char)buf[i] < 0x20 && buf[i] != '\n' && buf[i] != '\t') ||
+                buf[i] == 0x7f)
+                buf[i] = '?';
         if (fwrite(buf, 1, n, stdout) != n) {
             rc = gas_err_set(GAS_EIO, "write to stdout failed");
             break;
         }
+    }
     if (f)
         fclose(f);
     unlink(tmpl);
@@ -437,7 +444,7 @@ static int log_(struct cli *c, struct gas_app *app, struct job *job, cJSON *item
                            job_status_name(job->job_status));
     if (cli_flag(c, "json")) { /* written beside the log by gasd */
         char *key = xasprintf("%s.json", job->s3_key_log_file);
-        int rc = print_object(app, job->s3_results_bucket, key);
+        int rc = print_object(app, job->s3_results_bucket, key, 0);
         free(key);
         if (gas_err_class(rc) == GAS_CLASS_NOT_FOUND)
             rc = gas_err_set(GAS_ENOTFOUND,
@@ -446,7 +453,7 @@ static int log_(struct cli *c, struct gas_app *app, struct job *job, cJSON *item
                              job->job_id, job->job_id);
         return rc;
     }
-    return print_object(app, job->s3_results_bucket, job->s3_key_log_file);
+    return print_object(app, job->s3_results_bucket, job->s3_key_log_file, 1);
 }
 
 int cmd_log(struct cli *c)

@@ -92,5 +92,8 @@ char *gas_out_path(const char *path, int *in_place);
 /* Creates tmp for writing, never through a link nor into a file already there (one there is
  * removed first: a leftover, or a symlink planted to make us write elsewhere); -1 + errno. */
 int gas_open_tmp(const char *tmp, unsigned mode);
+/* s with control characters other than newline and tab made '?' (text quoted from users'
+ * files and messages, before it reaches a terminal); returns s. */
+char *gas_printable(char *s);
 
 #endif

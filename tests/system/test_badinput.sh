@@ -146,6 +146,22 @@ check_out "... saying why" 0 'the header is over 64 MiB before its #CHROM line' 
 expect "100,000 records over 100,000 declared contigs: COMPLETED" wait_field "$C" job_status COMPLETED 120
 stop_gasd
 
+# text from users and producers never drives the terminal or forges a log line: a job id
+# with an escape sequence and a newline, a contig named with one
+esc=$(printf '\033')
+start_gasd
+X=$(gas send gas_notify "{\"job_id\": \"zz${esc}[2J\\n2026-11-30T21:30:00.000Z info  annotate: FORGED\"}")
+expect "a job id with control characters: dead-lettered" wait_log "message $X moved to gas_notify_dlq"
+expect "... gasd's log has no escape byte and no forged line" \
+  sh -c "! grep -q \"\$(printf '\\033')\" '$WORK/gasd.log' && ! grep -q '^2026-11-30T21:30:00.000Z info  annotate: FORGED' '$WORK/gasd.log'"
+expect "... nor does gas dlq list" sh -c "gas dlq list gas_notify | grep -F -- '$X' | grep -qv \"\$(printf '\\033')\""
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr\033]0;PWNED\007\t100\t.\tA\tG\t.\t.\t.\n' > escname.vcf
+Y=$(gas submit escname.vcf --user bea)
+expect "a contig named with an escape sequence: COMPLETED" wait_field "$Y" job_status COMPLETED 30
+expect "... gas log shows it without the escape" sh -c "gas log $Y | grep -q 'chr?\]0;PWNED?' && ! gas log $Y | grep -q \"\$(printf '\\033')\""
+stop_gasd
+gas dlq redrive gas_notify > /dev/null
+
 check_out "redrive moves dead letters back" 0 '^5 messages redriven' gas dlq redrive gas_job_requests
 check_out "requests dead-letter queue now empty" 0 'gas_job_requests +[0-9]+ +0 +0 +0' gas status
 finish_pipeline badinput
