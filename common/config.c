@@ -274,17 +274,9 @@ static int parse_line(struct cfg *cfg, char *line, const char *source, int *key,
 /* A directory or an unreadable file is an error (fopen accepts a directory). */
 static int open_config(const char *path, FILE **out)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = gas_fopen_regular(path);
     if (!f)
-        return gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "%s: %s", path,
-                           strerror(errno));
-    struct stat sb;
-    if (fstat(fileno(f), &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        fclose(f);
-        return gas_err_set(GAS_EINVAL, "%s: %s", path,
-                           S_ISDIR(sb.st_mode) ? "is a directory, not a config file"
-                                               : "not a regular file");
-    }
+        return gas_err_last();
     *out = f;
     return 0;
 }

@@ -379,6 +379,32 @@ int gas_copy_file(const char *src, const char *dst, unsigned mode)
     return gas_copy_file_cancel(src, dst, mode, NULL);
 }
 
+FILE *gas_fopen_regular(const char *path)
+{
+    /* O_NONBLOCK: opening a FIFO for reading would wait for a writer */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        gas_err_set(GAS_EINVAL, "%s: %s", path,
+                    S_ISDIR(sb.st_mode)    ? "is a directory, not a file"
+                    : S_ISFIFO(sb.st_mode) ? "is a FIFO, not a file"
+                                           : "not a regular file (a device?)");
+        close(fd);
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        gas_err_set(GAS_EIO, "%s: %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 char *gas_printable(char *s)
 {
     for (unsigned char *p = (unsigned char *)s; p && *p; p++)

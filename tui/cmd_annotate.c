@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* GAS names the log <name>.vcf.count.log for a result <name>.annot.vcf. */
@@ -78,6 +79,15 @@ int cmd_annotate(struct cli *c)
     if (json && !strcmp(json, "-") && !strcmp(out, "-")) {
         fprintf(stderr, "gas annotate: --output - and --log-json - would both write to "
                         "standard output: give one of them a file\n");
+        return 2;
+    }
+    struct stat si, so; /* -o the input itself (or a link to it): its data would be lost */
+    if (strcmp(out, "-") && strcmp(in, "-") && stat(in, &si) == 0 && stat(out, &so) == 0 &&
+        si.st_dev == so.st_dev && si.st_ino == so.st_ino && S_ISREG(si.st_mode)) {
+        fprintf(stderr,
+                "gas annotate: %s is the input: the output would replace it (give -o "
+                "another file)\n",
+                out);
         return 2;
     }
     if (build && annot_build_parse(build) < 0) {

@@ -299,10 +299,9 @@ const char *annot_sources_path(const struct annot_sources *s)
 int annot_sources_load(const char *path, struct annot_sources **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
+    FILE *f = gas_fopen_regular(path);
     if (!f)
-        return gas_err_set(errno == ENOENT ? GAS_ENOTFOUND : GAS_EIO, "%s: %s", path,
-                           strerror(errno));
+        return gas_err_last();
     char *dir = xstrdup(path), *slash = strrchr(dir, '/');
     if (slash)
         *slash = 0;

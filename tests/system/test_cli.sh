@@ -30,6 +30,16 @@ if [ "$rc" = 0 ] && grep -q '^smtp_password' <<<"$dump" && ! grep -q s3cr3t-pw <
 dump=$(GAS_SMTP_URL='smtps://me:Sm7pPass@mail.example.org:465' gas --config good.conf config smtp_url 2>&1)
 if grep -q '^smtp_url = "smtps://me:\*\+@mail.example.org:465"' <<<"$dump" && ! grep -q Sm7pPass <<<"$dump"; then
   ok "gas config KEY: a URL's password is not printed"; else bad "gas config KEY: a URL's password is not printed" "$dump"; fi
+SAMPLES=$GAS_ROOT/../shared/testdata/gas-samples
+mkfifo cfg.fifo
+check_out "a FIFO as the config: an error, not a hang" 2 'cfg.fifo: is a FIFO, not a file' \
+  timeout 20 gas --config cfg.fifo config
+check_out "a device as the sources file: an error, not an endless read" 1 '/dev/zero: not a regular file' \
+  timeout 20 gas annotate "$SAMPLES/test.vcf" -s /dev/zero -o zero.vcf
+cp "$SAMPLES/test.vcf" mine.vcf
+check_out "annotate -o its own input: refused" 2 'mine.vcf is the input: the output would replace it' \
+  gas annotate mine.vcf -o mine.vcf
+check "... the input is untouched" 0 cmp -s mine.vcf "$SAMPLES/test.vcf"
 check_out "config keys documents every key" 0 'queue_max_receives +integer \[1..1000\]' gas config keys
 
 check_out "setup creates the topology" 0 'topic  gas_job_results -> gas_archive \(delayed\)' \
