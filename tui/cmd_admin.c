@@ -215,12 +215,18 @@ int cmd_send(struct cli *c)
         sb_init(&sb, (size_t)cfg_int(cfg, CFG_MAX_MESSAGE_BYTES) + 1);
         char buf[4096];
         size_t n;
-        while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
+            if (memchr(buf, 0, n)) { /* a message is text: it would be cut there */
+                fprintf(stderr, "gas send: the body has a NUL byte: a message is text\n");
+                sb_release(&sb);
+                return 2;
+            }
             if (sb_add(&sb, buf, n)) {
                 fprintf(stderr, "gas send: the body is over max_message_bytes\n");
                 sb_release(&sb);
                 return 1;
             }
+        }
         body = sb_detach(&sb);
     } else {
         body = xstrdup(c->args[1]);

@@ -42,6 +42,15 @@ int cmd_submit(struct cli *c)
     }
     if (!name)
         name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    /* the name goes into object keys, file names (255 bytes with the job id and
+     * ".count.log.json") and JSON: bounded, and UTF-8 */
+    if (strlen(name) > 200 || !gas_utf8_valid(name)) {
+        fprintf(stderr,
+                "gas submit: the file name \"%.80s%s\" is %s: give another with --name NAME\n",
+                name, strlen(name) > 80 ? "..." : "",
+                strlen(name) > 200 ? "over 200 bytes" : "not UTF-8 text");
+        return 2;
+    }
     struct gas_app *app = cli_app(cfg, "submit");
     if (!app)
         return 1;
@@ -58,6 +67,16 @@ int cmd_submit(struct cli *c)
                          name);
     if (!rc)
         rc = objs_put_file(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key, path);
+    struct stat after;
+    if (!rc && (stat(path, &after) < 0 || after.st_size != st.st_size ||
+                after.st_mtim.tv_sec != st.st_mtim.tv_sec ||
+                after.st_mtim.tv_nsec != st.st_mtim.tv_nsec)) { /* a torn copy: not a job */
+        objs_delete(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key);
+        rc = gas_err_set(GAS_EINVAL,
+                         "%s changed while it was uploaded (%lld bytes before, %lld after): "
+                         "nothing submitted; submit it again once it is complete",
+                         path, (long long)st.st_size, (long long)after.st_size);
+    }
     if (!rc) {
         job.job_id = xstrdup(id);
         job.user_id = xstrdup(user);

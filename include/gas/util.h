@@ -96,6 +96,8 @@ int gas_open_tmp(const char *tmp, unsigned mode);
 /* s with control characters other than newline and tab made '?' (text quoted from users'
  * files and messages, before it reaches a terminal); returns s. */
 char *gas_printable(char *s);
+/* 1 if s is well-formed UTF-8. */
+int gas_utf8_valid(const char *s);
 /* fopen(path, "r") of a regular file only: a FIFO, device or directory is an error (never
  * a hang nor an endless read); NULL with the error set. */
 FILE *gas_fopen_regular(const char *path);

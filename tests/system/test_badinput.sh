@@ -162,6 +162,27 @@ expect "... gas log shows it without the escape" sh -c "gas log $Y | grep -q 'ch
 stop_gasd
 gas dlq redrive gas_notify > /dev/null
 
+# file names that cannot be keys and names everywhere: not UTF-8, over 200 bytes
+cp "$SAMPLES/test.vcf" "$(printf 'bad\377name.vcf')"
+check_out "submit: a file name that is not UTF-8 is refused, with what to do" 2 'is not UTF-8 text: give another with --name NAME' \
+  gas submit "$(printf 'bad\377name.vcf')" --user bea
+check_out "submit: a file name over 200 bytes is refused" 2 'is over 200 bytes' \
+  gas submit "$SAMPLES/test.vcf" --user bea --name "$(printf 'n%.0s' $(seq 220)).vcf"
+# a file that grows while it is uploaded (copies slowed by a fault point): nothing submitted
+head -c 300000 /dev/zero | tr '\0' 'x' > growing.vcf
+njobs=$(gas jobs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+GAS_FAULT=objects.put_chunk:sleep=0.3 gas submit growing.vcf --user bea > grow.out 2>&1 &
+gp=$!
+for ((i = 0; i < 200 * T; i++)); do
+  find "$GAS_DATA_DIR/tmp" -type f 2>/dev/null | grep -q . && break; sleep 0.05 # being staged
+done
+echo more >> growing.vcf
+wait $gp; grc=$?
+if [ "$grc" = 2 ] && grep -q 'growing.vcf changed while it was uploaded (300000 bytes before, 300005 after): nothing submitted' grow.out; then
+  ok "a file changed during its upload: refused, saying so"
+else bad "a file changed during its upload: refused, saying so" "exit $grc" "$(cat grow.out)"; fi
+check "... no job was made" 0 test "$(gas jobs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$njobs"
+
 check_out "redrive moves dead letters back" 0 '^5 messages redriven' gas dlq redrive gas_job_requests
 check_out "requests dead-letter queue now empty" 0 'gas_job_requests +[0-9]+ +0 +0 +0' gas status
 finish_pipeline badinput
