@@ -441,6 +441,20 @@ const char *cfg_name(enum cfg_key key)
     return keys[key].name;
 }
 
+int cfg_file_has_secret(const struct cfg *cfg)
+{
+    if (!cfg_file(cfg))
+        return 0;
+    for (int k = 0; k < CFG__COUNT; k++) {
+        const char *src = cfg->source[k] ? cfg->source[k] : "default";
+        int from_file = strncmp(src, "GAS_", 4) && strcmp(src, "default") && strstr(src, ":");
+        int secret = keys[k].type == CFG_SECRET || (k == CFG_SMTP_URL && strchr(cfg->val[k], '@'));
+        if (*cfg->val[k] && from_file && secret)
+            return 1;
+    }
+    return 0;
+}
+
 void cfg_dump(const struct cfg *cfg, FILE *out)
 {
     for (int k = 0; k < CFG__COUNT; k++) {

@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -301,6 +302,17 @@ int main(int argc, char **argv)
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : ", data_dir ",
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : cfg_str(cfg, CFG_DATA_DIR));
     char *where = NULL; /* a data_dir that held no system: new and empty, or mistyped */
+    struct stat sb;     /* what others could read or change: said once at start */
+    const char *file = cfg_file(cfg);
+    if (file && stat(file, &sb) == 0 && (sb.st_mode & 044) && cfg_file_has_secret(cfg))
+        log_warn("gasd", "%s holds secrets and others can read it (mode %03o): chmod 600 %s", file,
+                 (unsigned)(sb.st_mode & 0777), file);
+    const char *dd = cfg_str(cfg, CFG_DATA_DIR);
+    if (!strcmp(cfg_str(cfg, CFG_BACKEND), "local") && stat(dd, &sb) == 0 && (sb.st_mode & 022))
+        log_warn("gasd",
+                 "data_dir %s can be written by others (mode %03o): they could change the "
+                 "jobs and results; chmod 700 %s",
+                 dd, (unsigned)(sb.st_mode & 0777), dd);
     if (!dump && !setup && !backend_exists(cfg, &where))
         log_warn("gasd",
                  "no GAS system at %s: starting a new, empty one there (if it should have "

@@ -135,6 +135,9 @@ int cfg_set(struct cfg *cfg, const char *name, const char *value, const char *so
 int cfg_load(struct cfg *cfg, const char *path);
 /* The file cfg_load read (absolute), or NULL when it found none. Borrowed. */
 const char *cfg_file(const struct cfg *cfg);
+/* 1 if the config file (not the environment) sets a secret (a password, a DSN, a URL with
+ * credentials). */
+int cfg_file_has_secret(const struct cfg *cfg);
 /* Where cfg_load looked for a file, for messages: "./gas.conf, /root/.config/gas/gas.conf,
  * /etc/gas/gas.conf", or the one file it was given. Borrowed. */
 const char *cfg_looked(const struct cfg *cfg);

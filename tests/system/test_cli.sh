@@ -30,6 +30,14 @@ if [ "$rc" = 0 ] && grep -q '^smtp_password' <<<"$dump" && ! grep -q s3cr3t-pw <
 dump=$(GAS_SMTP_URL='smtps://me:Sm7pPass@mail.example.org:465' gas --config good.conf config smtp_url 2>&1)
 if grep -q '^smtp_url = "smtps://me:\*\+@mail.example.org:465"' <<<"$dump" && ! grep -q Sm7pPass <<<"$dump"; then
   ok "gas config KEY: a URL's password is not printed"; else bad "gas config KEY: a URL's password is not printed" "$dump"; fi
+# what others could read or change is said at gasd's start
+mkdir -p open-dir && chmod 777 open-dir
+printf 'data_dir = %s/open-dir\nsmtp_password = x9secretx\n' "$WORK" > open.conf && chmod 644 open.conf
+out=$(timeout 60 gasd --config open.conf --once 2>&1)
+if grep -q 'open.conf holds secrets and others can read it (mode 644): chmod 600' <<<"$out" &&
+  grep -q 'open-dir can be written by others (mode 777)' <<<"$out" && ! grep -q x9secretx <<<"$out"; then
+  ok "gasd warns of a readable config with secrets and a world-writable data_dir"
+else bad "gasd warns of a readable config with secrets and a world-writable data_dir" "$out"; fi
 SAMPLES=$GAS_ROOT/../shared/testdata/gas-samples
 mkfifo cfg.fifo
 check_out "a FIFO as the config: an error, not a hang" 2 'cfg.fifo: is a FIFO, not a file' \
