@@ -40,6 +40,7 @@ const struct binding ui_bindings[] = {
     {'y', "y", "y", DV, ACT_YANK, "copy the job id (OSC 52)", "copy id"},
     {' ', "Space", "Space", VB(V_JOBS) | VB(V_DEAD), ACT_MARK, "mark / unmark the row", "mark"},
     {'/', "/", "/", V_LISTS, ACT_FILTER, "filter (smartcase; Enter keeps, Esc clears)", "filter"},
+    {'/', "/", "/", VB(V_OVERVIEW), ACT_FILTER, "filter the jobs (to the jobs view)", NULL},
     {'n', "n", "n", V_LISTS, ACT_MATCH_NEXT, "next row matching the (last) filter", NULL},
     {'N', "N", "N", V_LISTS, ACT_MATCH_PREV, "previous row matching the (last) filter", NULL},
     {27, "Escape", "Esc", V_LISTS, ACT_ESCAPE, "clear the filter, then the marks", NULL},

@@ -140,8 +140,8 @@ static int set_role(struct cli *c, enum user_role to)
                    already ? " again" : "");
         if (ac.unreadable)
             fprintf(stderr,
-                    "gas %s: %d of %s's job items cannot be read, so are not restored (%s)\n",
-                    cmd, ac.unreadable, user, ac.first_bad);
+                    "gas %s: %d of %s's job items cannot be read, so are not restored (%s)\n", cmd,
+                    ac.unreadable, user, ac.first_bad);
     }
     int code = rc ? cli_fail(cmd, rc) : 0;
     app_close(app);

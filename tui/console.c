@@ -255,6 +255,8 @@ static int list_action(struct console *c, const struct model *m, struct ui_list 
 
 static int act(struct console *c, const struct model *m, enum action a)
 {
+    if (a == ACT_FILTER && c->view == V_OVERVIEW)
+        c->view = V_JOBS; /* / from the overview: find a job */
     const struct panel *p = panels[c->view];
     struct ui_list *l = p->list ? p->list(c) : NULL;
     if (a >= ACT_VIEW1 && a <= ACT_VIEW5) {

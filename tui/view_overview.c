@@ -1,5 +1,6 @@
 /* view_overview: queue depths with the history of the samples that fit (the span they
- * cover in the heading, the scale after them, zero drawn as a baseline), workers by state, jobs by status and archive state, throughput. */
+ * cover in the heading, the scale after them, zero drawn as a baseline), workers by state, jobs by
+ * status and archive state, throughput. */
 #include "console.h"
 
 #include <curses.h>

@@ -458,6 +458,9 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     } else if (!rc) {
         rc = objs_get_file(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, in);
     }
+    if (rc == GAS_ENOTFOUND) /* say it as the user would: their file is gone */
+        gas_err_wrap(rc, "the input file %s is missing from storage (deleted?)",
+                     job->input_file_name ? job->input_file_name : job->s3_key_input_file);
     if (rc) {
         r = failed(ctx, job, rc);
         goto out;

@@ -51,6 +51,13 @@ expect "... and moves every one" wait_screen '105 dead letters redriven'
 expect "a new dead letter after the acknowledgement: alarmed again" \
   wait_screen '^ALERT: dead letters grew' c 30
 
+# / in the overview: the jobs view with its filter prompt (finding a job from anywhere)
+press c dead 1
+press c overview /
+expect "/ in the overview: the jobs view, filtering" wait_screen '^/ +\(Enter keeps, Esc clears\)|^/.*Enter keeps'
+expect "... in view 2" wait_screen '^GAS \[Jobs\]'
+press c jobs Escape
+
 # 60x20: the workers' lines cut at the edge end in ".."
 $TM resize-window -t c -x 60 -y 20
 press c dead 1
