@@ -129,8 +129,11 @@ static int set_role(struct cli *c, enum user_role to)
         printf("user %s is %s%s", user, user_role_name(to), already ? " already" : "");
         struct archived_count ac = {0};
         int n = to == ROLE_PREMIUM ? archived_jobs(app, user, &ac) : 0;
-        if (to == ROLE_FREE)
-            printf("%s\n", already ? ": nothing changed" : "");
+        if (to == ROLE_FREE && already)
+            printf(": nothing changed\n");
+        else if (to == ROLE_FREE) /* the archive pipeline skipped them while premium */
+            printf("; results completed while premium stay available, new ones move to cold "
+                   "storage after the grace period\n");
         else if (n < 0)
             printf("; restore of archived results requested\n");
         else if (n == 0)
