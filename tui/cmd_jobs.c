@@ -371,8 +371,8 @@ static int inside(const char *dir, const char *path)
     return in;
 }
 
-/* A download never replaces GAS's own files: the database and its journal, the stored
- * inputs and results, scratch and the outbox (a mistyped -o once broke the live WAL). */
+/* A download never replaces GAS's own files: the local backend's database and its
+ * journal, the stored inputs and results (a mistyped -o once broke the live WAL). */
 static int own_files(const struct cfg *cfg, const char *path)
 {
     int in_place = 0;
@@ -383,14 +383,13 @@ static int own_files(const struct cfg *cfg, const char *path)
     dir = realpath(dirname(copy), NULL);
     char *where = dir ? xasprintf("%s/%s", dir, strrchr(p, '/') ? strrchr(p, '/') + 1 : p) : NULL;
     int rc = 0;
-    const enum cfg_key keys[] = {CFG_DATA_DIR, CFG_WORK_DIR, CFG_OUTBOX_DIR};
-    for (size_t i = 0; where && !rc && i < sizeof keys / sizeof *keys; i++)
-        if ((keys[i] != CFG_DATA_DIR || !strcmp(cfg_str(cfg, CFG_BACKEND), "local")) &&
-            inside(cfg_str(cfg, keys[i]), where))
-            rc = gas_err_set(GAS_EINVAL,
-                             "%s is inside GAS's %s (%s): gas download does not write there "
-                             "(the database and the stored files live there)",
-                             path, cfg_name(keys[i]), cfg_str(cfg, keys[i]));
+    /* (work_dir and outbox_dir may be shared places such as /tmp: not refused) */
+    if (where && !strcmp(cfg_str(cfg, CFG_BACKEND), "local") &&
+        inside(cfg_str(cfg, CFG_DATA_DIR), where))
+        rc = gas_err_set(GAS_EINVAL,
+                         "%s is inside GAS's data_dir (%s): gas download does not write there "
+                         "(the database and the stored files live there)",
+                         path, cfg_str(cfg, CFG_DATA_DIR));
     free(where);
     free(dir);
     free(copy);
