@@ -63,15 +63,16 @@ check_out "the 3 results wait in the archive queue" 0 '^3$' \
   metric 'gas_queue_messages{queue="gas_archive",state="delayed"}'
 check_out "another path is 404" 0 '404' curl -s -o /dev/null -w '%{http_code}' "${url%/metrics}/nothing"
 check_out "a POST is refused (405)" 0 '405' curl -s -o /dev/null -w '%{http_code}' -X POST "$url"
-# a second gasd asked for the same port: exits 1 saying so, and is not left as a worker
-# that looks alive or lost (gas workers, the console's red header)
+# a second gasd asked for the same port: exits 1 saying so, and is listed as failed with
+# why (not alive or lost, nor a clean stop)
 port=$(sed -E 's|.*:([0-9]+)/metrics|\1|' <<<"$url")
 timeout 60 gasd --metrics "127.0.0.1:$port" > second.log 2>&1
 expect "a second gasd on the same port exits 1" test $? = 1
 expect "... saying the address is in use" grep -q 'Address already in use' second.log
 second=$(grep -oE 'worker=[^ ]+' second.log | head -1 | cut -d= -f2)
-expect "... and gas workers shows it stopped, not alive or lost ($second)" \
-  sh -c "gas workers --all | grep -F '$second' | grep -q ' stopped '"
+expect "... and gas workers shows it failed, not alive, lost or stopped ($second)" \
+  sh -c "gas workers --all | grep -F '$second' | grep -q ' failed '"
+expect "... with why" sh -c "gas workers --all | grep -q 'problem on $second: could not start: .*in use'"
 # a client that connects and sends nothing does not stop the next scrape for long
 exec 7<>"/dev/tcp/127.0.0.1/$(sed -E 's|.*:([0-9]+)/metrics|\1|' <<<"$url")"
 check "a silent client does not block the next scrape" 0 curl -fsS --max-time 10 -o /dev/null "$url"
