@@ -68,15 +68,16 @@ expect "scratch: 0 bytes left in work/ and tmp/ after the next start ($left)" te
 expect "scratch: old outbox temporary removed" test ! -e "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123"
 expect "scratch: the removal is logged" grep -q "scratch: removed" "$WORK/gasd.log"
 
-# causes kept: a permanent failure (the result's file name is too long to store) fails
-# the job at its first attempt with the reason; a passing one (no space left in the work
-# directory) is retried and ends "gave up after 3 attempts: <the cause>"; gas show shows it
-long=$(printf 'n%.0s' $(seq 1 211)).vcf    # 215 bytes: the input key fits, the result's not
-J4=$(gas submit "$SAMPLES/test.vcf" --user rel --name "$long")
+# causes kept: a permanent failure (a record the engine cannot read) fails the job at its
+# first attempt with the reason; a passing one (no space left in the work directory) is
+# retried and ends "gave up after 3 attempts: <the cause>"; gas show shows it (a name too
+# long for a file is refused by gas submit itself: test_badinput)
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t-5\t.\tA\tG\t.\t.\t.\n' > negpos.vcf
+J4=$(gas submit negpos.vcf --user rel)
 start_gasd
 expect "permanent failure: FAILED" wait_field "$J4" job_status FAILED 30
 expect "permanent failure: after 1 attempt ($(field "$J4" attempts))" test "$(field "$J4" attempts)" = 1
-check_out "permanent failure: gas show gives the cause" 0 "^error +.*File name too long" gas show "$J4"
+check_out "permanent failure: gas show gives the cause" 0 "^error +.*line 3: POS" gas show "$J4"
 stop_gasd
 # a job item without an input file (written by hand): FAILED at its first attempt
 sqlite3 "$GAS_DATA_DIR/gas.db" "INSERT INTO items(tbl, k, idx, body) VALUES('gas_annotations',
