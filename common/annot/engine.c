@@ -934,6 +934,9 @@ static int do_record(struct engine *g, char *line, size_t len)
         kputsn(col[2], cl[2], &g->ids);
     keep_info(g, col[7], cl[7], &g->info);
     int64_t span = record_span(pos, cl[3], col[4], cl[4], col[7], cl[7]);
+    struct run *spanned = &g->blk->runs[g->blk->nruns - 1]; /* an END past the chromosome's */
+    if (pos + span - 1 > spanned->max)                      /* end is reported as a POS is */
+        spanned->max = pos + span - 1;
     if ((rc = annotate_sources(g, chrom, pos, (int64_t)cl[3], span)) != 0)
         return rc;
 

@@ -151,6 +151,10 @@ check_out "... and the count log says so" 0 'annotated by GAS before: its fields
   cat again.out.vcf.count.log
 check_out "a record past chr21's end in GRCh37: a warning" 0 \
   '1 chromosome has records past its end in GRCh37: 21 up to 48200000 \(its length 48129895\)' gas log "$PE"
+vcf '##contig=<ID=20,length=63025520>\n' '20\t100\t.\tN\t<DEL>\t.\t.\tEND=4000000000' > endpast.vcf
+check_out "a deletion whose END is past chr20's end: the same warning" 0 \
+  '1 chromosome has records past its end in GRCh37: 20 up to 4000000000 \(its length 63025520\)' \
+  sh -c 'gas annotate endpast.vcf -o endpast.out.vcf >/dev/null 2>&1 && cat endpast.out.vcf.count.log'
 check_out "a .vcf.gz input's result is in37.annot.vcf" 0 '^s3_key_result_file +.*~in37\.annot\.vcf$' gas show "$GZ"
 check_out "... and its count log in37.vcf.count.log" 0 '^s3_key_log_file +.*~in37\.vcf\.count\.log$' gas show "$GZ"
 expect "a BED file named .vcf: FAILED" wait_field "$BED" job_status FAILED
