@@ -432,6 +432,7 @@ void lreader_close(struct lreader *r)
 
 struct owriter {
     char *path, *tmp;
+    char *name; /* for messages: the path as given ("stdout" for -) */
     int fd;
     BGZF *bgzf;
     char *bufs[NBUF];
@@ -528,6 +529,7 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, int thread, st
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv_queued, NULL);
     pthread_cond_init(&w->cv_freed, NULL);
+    w->name = xstrdup(strcmp(path, "-") ? path : "stdout");
     if (!strcmp(path, "-")) {
         w->fd = dup(1);
         w->direct = -1; /* a pipe or the caller's file: as it is */
@@ -627,12 +629,12 @@ int owriter_finish(struct owriter *w, int ok)
         pthread_join(w->th, NULL);
     }
     if (ok && w->err)
-        rc = gas_err_set(GAS_EIO, "write %s: %s", w->path ? w->path : "stdout",
+        rc = gas_err_set(GAS_EIO, "write %s: %s", w->name,
                          strerror(w->why ? w->why : EIO));
     if (w->bgzf && bgzf_close(w->bgzf) < 0 && !rc)
-        rc = gas_err_set(GAS_EIO, "write %s: compression failed", w->path ? w->path : "stdout");
+        rc = gas_err_set(GAS_EIO, "write %s: compression failed", w->name);
     if (w->fd >= 0 && close(w->fd) < 0 && !rc)
-        rc = gas_err_set(GAS_EIO, "write %s: %s", w->path ? w->path : "stdout", strerror(errno));
+        rc = gas_err_set(GAS_EIO, "write %s: %s", w->name, strerror(errno));
     if (w->tmp) {
         if (ok && !rc && rename(w->tmp, w->path) < 0)
             rc = gas_err_set(GAS_EIO, "rename to %s: %s", w->path, strerror(errno));
@@ -646,6 +648,7 @@ int owriter_finish(struct owriter *w, int ok)
         free(w->bufs[i]);
     free(w->path);
     free(w->tmp);
+    free(w->name);
     free(w);
     return rc;
 }
