@@ -66,7 +66,7 @@ static const struct column cols[] = {
     [COL_ARCHIVED] = {"ARCHIVED", 8, 0, 0, 1, c_archived},
     [COL_FAILED] = {"FAILED", 8, 0, 0, 0, c_failed},
     [COL_RESTORING] = {"RESTORING", 11, 100, 0, 0, c_restoring},
-    [COL_NAME] = {"NAME", 16, 130, 0, 0, c_name},
+    [COL_NAME] = {"NAME", 16, 100, 0, 0, c_name},
     [COL_EMAIL] = {"EMAIL", 0, 60, 0, 0, c_email},
 };
 
