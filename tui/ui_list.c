@@ -103,6 +103,8 @@ static void place_cursor(struct ui_list *l, const struct model *m)
         }
     if (found >= 0)
         l->cur = found;
+    else if (l->filter[0]) /* the row under the cursor was filtered out: the first match */
+        l->cur = 0;
     if (l->cur >= l->n)
         l->cur = l->n - 1;
     if (l->cur < 0)

@@ -110,7 +110,7 @@ static const char *extra(const struct model *m, int row, int i)
 static void note(const struct model *m, char *buf, size_t n)
 {
     if (m->dead_total > m->ndead)
-        snprintf(buf, n, " (of %ld: the oldest %d of each queue)", m->dead_total, DEAD_LISTED);
+        snprintf(buf, n, " (of %ld: oldest %d per queue)", m->dead_total, DEAD_LISTED);
 }
 
 const struct list_type dead_list = {

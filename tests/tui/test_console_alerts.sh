@@ -38,7 +38,16 @@ expect "gas top -b lists the failed worker" sh -c "gas top -b -n 1 | grep -q '^A
 
 press c workers 4
 expect "view 4: the list says how many there are" \
-  wait_screen 'row 1/100 dead letters \(of 105: the oldest 100 of each queue\)'
+  wait_screen 'row 1/100 dead letters \(of 105: oldest 100 per queue\)'
+# a filter that leaves out the row under the cursor puts it on the first match
+press c dead G
+wait_screen 'row 100/100 dead letters' > /dev/null
+press c dead /
+typing c "json 5"
+press c dead Enter
+expect "filtering from the bottom row: the cursor goes to the first match" \
+  wait_screen 'row 1/11 dead letters .*filter: json 5 \(11 of 100\)'
+press c dead Escape
 out=$(gas dlq list 2>&1 > /dev/null)
 if grep -q 'gas_job_requests has 105 dead letters: the oldest 100 are listed' <<<"$out"; then
   ok "gas dlq list says it listed 100 of the 105"
