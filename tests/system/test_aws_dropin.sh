@@ -162,8 +162,11 @@ renamed_deployment() {
   gas download "$W" -o "$WORK/renamed-first.vcf" >/dev/null 2>&1
   expect "renamed: result annotated" grep -q '^##INFO=<ID=GENE' "$WORK/renamed-first.vcf"
   stop_gasd
-  start_gasd
+  # a new gasd whose first work is an archive into the Glacier vault, its work_dir not
+  # made yet (a switch-over picking up the deployment's archive messages)
+  start_gasd GAS_WORK_DIR="$WORK/fresh-work-$run" GAS_ANNOTATE_THREADS=0
   require "renamed: archived" wait_field "$W" archive_state ARCHIVED 30
+  expect "renamed: ... by a gasd whose work_dir did not exist" test -d "$WORK/fresh-work-$run"
   it=$(item "$W")
   expect "renamed: archive id in result_archive_id" test "$(attr "$it" result_archive_id)" != -
   expect "renamed: not in results_file_archive_id" test "$(attr "$it" results_file_archive_id)" = -
