@@ -52,8 +52,29 @@ static int cmp_rows(const void *a, const void *b, void *arg)
     return x->l->desc ? -r : r;
 }
 
+/* A column's whole text against a filter's value (smartcase): equal; or, for a value
+ * ending in '*', starting with the rest; or, for a value with "..", starting with what
+ * comes before and ending with what comes after (a long id as the screen shows it,
+ * "7f3c2a1..a0b"). */
+static int value_matches(const char *cell, const char *v)
+{
+    int has_upper = 0;
+    for (const char *p = v; *p; p++)
+        has_upper |= isupper((unsigned char)*p);
+    int (*ncmp)(const char *, const char *, size_t) = has_upper ? strncmp : strncasecmp;
+    size_t cl = strlen(cell), vl = strlen(v);
+    const char *dots = strstr(v, "..");
+    if (dots) {
+        size_t hl = (size_t)(dots - v), tl = vl - hl - 2;
+        return cl >= hl + tl && !ncmp(cell, v, hl) && !ncmp(cell + cl - tl, dots + 2, tl);
+    }
+    if (vl && v[vl - 1] == '*')
+        return !ncmp(cell, v, vl - 1);
+    return cl == vl && !ncmp(cell, v, vl);
+}
+
 /* "column=value" (a column's title, any case): rows whose column is value, whole
- * (smartcase); -1 when text is not of that form. */
+ * (smartcase), or as value_matches allows; -1 when text is not of that form. */
 static int column_equals(const struct ui_list *l, const struct model *m, int row, const char *text)
 {
     const char *eq = strchr(text, '=');
@@ -65,10 +86,7 @@ static int column_equals(const struct ui_list *l, const struct model *m, int row
         if (strlen(title) != (size_t)(eq - text) || strncasecmp(title, text, (size_t)(eq - text)))
             continue;
         l->type->cell(m, row, c, m->snap.taken, cell, sizeof cell);
-        int has_upper = 0;
-        for (const char *p = eq + 1; *p; p++)
-            has_upper |= isupper((unsigned char)*p);
-        return has_upper ? !strcmp(cell, eq + 1) : !strcasecmp(cell, eq + 1);
+        return value_matches(cell, eq + 1);
     }
     return -1;
 }

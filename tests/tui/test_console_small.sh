@@ -25,6 +25,17 @@ press c jobs Enter
 expect "80x24: a UUID user cut as head..tail, its file's end kept" \
   wait_screen '^  [0-9a-f]{8} 3f2504e\.\.301 +PENDING +NONE +[0-9]+s +a_rather_long_sampl\.\._2026\.vcf'
 press c jobs Escape
+# the user as the screen shows it (head..tail), or the start of it with *, filters
+press c jobs /
+typing c "user=3f2504e..301"
+press c jobs Enter
+expect "80x24: user=HEAD..TAIL (as shown) keeps that user's jobs" wait_screen 'filter: user=3f2504e\.\.301 \(1 of 30\)'
+press c jobs Escape
+press c jobs /
+typing c "user=3f25*"
+press c jobs Enter
+expect "80x24: user=PREFIX* keeps them too" wait_screen 'filter: user=3f25\* \(1 of 30\)'
+press c jobs Escape
 press c jobs g
 
 $TM resize-window -t c -x 50 -y 12
