@@ -97,6 +97,14 @@ static void unknown_contigs(struct annot_stats *st);
 void annot_finish_warnings(struct annot_stats *st)
 {
     past_the_end(st);
+    if (st->bad_end)
+        annot_add_warning(st,
+                          "%lld record%s with a symbolic ALT ha%s an END that is not a position "
+                          "at or after POS (first at line %lld: END=%s): annotated over the "
+                          "REF (or SVLEN), not that END",
+                          (long long)st->bad_end, st->bad_end == 1 ? "" : "s",
+                          st->bad_end == 1 ? "s" : "ve", (long long)st->bad_end_line,
+                          st->bad_end_value);
     unknown_contigs(st);
     known_sources_elsewhere(st);
 }

@@ -847,14 +847,40 @@ static int64_t info_int(const char *info, size_t n, const char *key)
 /* The bases a record covers from pos: its REF's, or for a symbolic ALT (<DEL>, <DUP>,
  * <INV>, <CNV>, a gVCF block's <NON_REF>) through INFO's END, else SVLEN's length past
  * the padding base: a deletion of all of a gene is in that gene, not by POS intergenic. */
-static int64_t record_span(int64_t pos, size_t rl, const char *alt, size_t al, const char *info,
-                           size_t il)
+/* The value of key (with its '=') in an INFO column, or NULL (*vl its length). */
+static const char *info_value(const char *info, size_t n, const char *key, size_t *vl)
+{
+    size_t kl = strlen(key);
+    for (const char *p = info, *end = info + n; p < end;) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        size_t fl = semi ? (size_t)(semi - p) : (size_t)(end - p);
+        if (fl >= kl && !memcmp(p, key, kl)) {
+            *vl = fl - kl;
+            return p + kl;
+        }
+        p += fl + 1;
+    }
+    return NULL;
+}
+
+static int64_t record_span(struct engine *g, int64_t pos, size_t rl, const char *alt, size_t al,
+                           const char *info, size_t il)
 {
     if (!memchr(alt, '<', al))
         return (int64_t)rl;
     int64_t end = info_int(info, il, "END=");
     if (end >= pos + (int64_t)rl)
         return end - pos + 1;
+    size_t vl = 0;
+    const char *v = info_value(info, il, "END=", &vl);
+    if (v && (end < pos || end > INT32_MAX) && !(vl == 1 && *v == '.')) { /* said, not used */
+        struct annot_stats *st = g->st;
+        if (!st->bad_end++ || g->lineno < st->bad_end_line) {
+            st->bad_end_line = g->lineno;
+            snprintf(st->bad_end_value, sizeof st->bad_end_value, "%.*s", (int)(vl < 20 ? vl : 20),
+                     v);
+        }
+    }
     /* SVLEN is the reference's length only for these (an insertion's is what it adds) */
     int spans = 0;
     for (const char *p = alt, *e = alt + al; (p = memchr(p, '<', (size_t)(e - p))) != NULL; p++)
@@ -933,7 +959,7 @@ static int do_record(struct engine *g, char *line, size_t len)
     if (!(cl[2] == 1 && col[2][0] == '.'))
         kputsn(col[2], cl[2], &g->ids);
     keep_info(g, col[7], cl[7], &g->info);
-    int64_t span = record_span(pos, cl[3], col[4], cl[4], col[7], cl[7]);
+    int64_t span = record_span(g, pos, cl[3], col[4], cl[4], col[7], cl[7]);
     struct run *spanned = &g->blk->runs[g->blk->nruns - 1]; /* an END past the chromosome's */
     if (pos + span - 1 > spanned->max)                      /* end is reported as a POS is */
         spanned->max = pos + span - 1;
@@ -1274,6 +1300,11 @@ static void merge_worker(struct engine *g, struct engine *w)
     d->ins += s->ins;
     d->del += s->del;
     d->other += s->other;
+    if (s->bad_end && (!d->bad_end || s->bad_end_line < d->bad_end_line)) {
+        d->bad_end_line = s->bad_end_line;
+        memcpy(d->bad_end_value, s->bad_end_value, sizeof d->bad_end_value);
+    }
+    d->bad_end += s->bad_end;
     for (int i = 0; i < g->src->n; i++) {
         d->source_hits[i] += s->source_hits[i];
         if (w->kn[i])

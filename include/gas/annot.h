@@ -155,6 +155,10 @@ struct annot_stats {
     } loc[12];
     int64_t seeks;    /* index look-ups made in known sources */
     int64_t unsorted; /* records that went back in position (handled by index) */
+    /* symbolic records whose END is not a position at or after POS (not used): how many,
+     * the first one's line and value */
+    int64_t bad_end, bad_end_line;
+    char bad_end_value[24];
     double seconds;
     int record_threads; /* threads that annotated the records (1: the calling thread) */
 };

@@ -155,6 +155,11 @@ vcf '##contig=<ID=20,length=63025520>\n' '20\t100\t.\tN\t<DEL>\t.\t.\tEND=400000
 check_out "a deletion whose END is past chr20's end: the same warning" 0 \
   '1 chromosome has records past its end in GRCh37: 20 up to 4000000000 \(its length 63025520\)' \
   sh -c 'gas annotate endpast.vcf -o endpast.out.vcf >/dev/null 2>&1 && cat endpast.out.vcf.count.log'
+vcf '##contig=<ID=17,length=81195210>\n' '17\t41196312\t.\tN\t<DEL>\t.\t.\tEND=abc' \
+  '17\t41196400\t.\tN\t<DEL>\t.\t.\tEND=-1' '17\t41196600\t.\tN\t<DEL>\t.\t.\tEND=.' > badend.vcf
+check_out "END values that are not positions: a warning naming the first" 0 \
+  '2 records with a symbolic ALT have an END that is not a position at or after POS \(first at line 4: END=abc\)' \
+  sh -c 'gas annotate badend.vcf -o badend.out.vcf >/dev/null 2>&1 && cat badend.out.vcf.count.log'
 check_out "a .vcf.gz input's result is in37.annot.vcf" 0 '^s3_key_result_file +.*~in37\.annot\.vcf$' gas show "$GZ"
 check_out "... and its count log in37.vcf.count.log" 0 '^s3_key_log_file +.*~in37\.vcf\.count\.log$' gas show "$GZ"
 expect "a BED file named .vcf: FAILED" wait_field "$BED" job_status FAILED
