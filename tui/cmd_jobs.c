@@ -141,10 +141,11 @@ static char *dup_or(const char *s, const char *dflt)
     return xstrdup(s ? s : dflt);
 }
 
-static void print_job_row(const struct job_row *r)
+/* uw: the user column's width (the longest user listed, at least 14: UUIDs line up) */
+static void print_job_row(const struct job_row *r, int uw)
 {
     char t[32];
-    printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", r->id, r->user, r->status, r->archive,
+    printf("%-36s  %-*s %-9s  %-9s  %-19s  %s\n", r->id, uw, r->user, r->status, r->archive,
            cli_time(r->submit, t, sizeof t), r->file);
 }
 
@@ -262,10 +263,13 @@ int cmd_jobs(struct cli *c)
         }
         cli_print_json(out);
     } else if (!rc) {
-        printf("%-36s  %-14s %-9s  %-9s  %-19s  %s\n", "job", "user", "status", "archive",
+        int uw = 14;
+        for (size_t i = 0; i < n; i++)
+            uw = (int)strlen(l.v[i].user) > uw ? (int)strlen(l.v[i].user) : uw;
+        printf("%-36s  %-*s %-9s  %-9s  %-19s  %s\n", "job", uw, "user", "status", "archive",
                "submitted (UTC)", "file");
         for (size_t i = 0; i < n; i++)
-            print_job_row(&l.v[i]);
+            print_job_row(&l.v[i], uw);
     }
     for (size_t i = 0; i < l.n; i++)
         job_row_release(&l.v[i]);

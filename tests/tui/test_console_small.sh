@@ -16,6 +16,9 @@ gas submit a_rather_long_sample_name_2026.vcf --user "$U" >/dev/null
 console c 80 24
 press c overview 2
 require "jobs view" wait_screen 'row 1/30 jobs'
+# gas jobs: the status column lines up whatever the users' ids (ann and a UUID)
+cols=$(gas jobs | awk 'NR > 1 {print index($0, " PENDING ")}' | sort -u | wc -l)
+check "gas jobs: one status column for short and UUID users" 0 test "$cols" = 1
 expect "80x24: id, user, status, archive, age, file" wait_screen '^  ID +USER +STATUS +ARCHIVE +AGE.? FILE'
 expect "80x24: the id in its short form" wait_screen '^  [0-9a-f]{8} ann +PENDING +NONE +[0-9]+s free_1.vcf'
 expect "80x24: the hint names the main keys and q" wait_screen '^q quit  \? help  Enter details  r retry'
