@@ -59,9 +59,9 @@ int user_role_parse(const char *s)
 #define JOB_ATTR_ROW(name, kind, required) #name,
 #define MODEL_DEFAULTS                                                                             \
     {                                                                                              \
-        .attr = {JOB_FIELDS(JOB_ATTR_ROW)}, .status = {"PENDING", "RUNNING", "COMPLETED", "FAILED"},  \
-        .user_index = "user_id_index", .key_prefix = "gas",                                        \
-        .inputs_bucket = "gas-inputs", .results_bucket = "gas-results"                             \
+        .attr = {JOB_FIELDS(JOB_ATTR_ROW)},                                                        \
+        .status = {"PENDING", "RUNNING", "COMPLETED", "FAILED"}, .user_index = "user_id_index",    \
+        .key_prefix = "gas", .inputs_bucket = "gas-inputs", .results_bucket = "gas-results"        \
     }
 
 static const char *const default_attr[JF_COUNT] = {JOB_FIELDS(JOB_ATTR_ROW)};
@@ -110,47 +110,50 @@ static int attr_name_ok(const char *s)
     return 1;
 }
 
-/* job_status_names: "STATUS=value,..." (spaces around the parts allowed). */
-static int parse_status_names(char *text, struct job_model *m)
+/* A setting of "a=b,c=d" pairs (spaces around the parts allowed): fn for each pair; key
+ * names the setting and form the shape of a pair in messages. */
+static int each_pair(char *text, const char *key, const char *form, struct job_model *m,
+                     int (*fn)(struct job_model *m, const char *a, const char *b))
 {
     for (char *save = NULL, *e = strtok_r(text, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(e, '=');
         if (!eq)
-            return gas_err_set(GAS_EINVAL, "job_status_names: \"%.60s\" is not STATUS=value", e);
+            return gas_err_set(GAS_EINVAL, "%s: \"%.60s\" is not %s", key, e, form);
         *eq = 0;
-        char *st = gas_trim(e), *v = gas_trim(eq + 1);
-        int s = parse_name(status_names, 4, st);
-        if (s < 0)
-            return gas_err_set(GAS_EINVAL,
-                               "job_status_names: \"%.60s\" is not PENDING, RUNNING, COMPLETED "
-                               "or FAILED",
-                               st);
-        if (!attr_name_ok(v) || parse_name(status_names, 4, v) >= 0)
-            return gas_err_set(GAS_EINVAL, "job_status_names: bad value \"%.60s\"", v);
-        m->status[s] = v;
+        int rc = fn(m, gas_trim(e), gas_trim(eq + 1));
+        if (rc)
+            return rc;
     }
     return 0;
 }
 
-/* job_attributes: "field=attribute,field=attribute" (spaces around the parts allowed). */
-static int parse_renames(char *text, struct job_model *m)
+/* job_status_names: STATUS=value */
+static int status_name(struct job_model *m, const char *st, const char *v)
 {
-    for (char *save = NULL, *e = strtok_r(text, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(e, '=');
-        if (!eq)
-            return gas_err_set(GAS_EINVAL, "job_attributes: \"%.60s\" is not field=attribute", e);
-        *eq = 0;
-        char *field = gas_trim(e), *attr = gas_trim(eq + 1);
-        int f = -1;
-        for (int i = 0; i < JF_COUNT; i++)
-            if (!strcmp(default_attr[i], field))
-                f = i;
-        if (f < 0)
-            return gas_err_set(GAS_EINVAL, "job_attributes: no job field \"%.60s\"", field);
-        if (!attr_name_ok(attr))
-            return gas_err_set(GAS_EINVAL, "job_attributes: bad attribute name \"%.60s\"", attr);
-        m->attr[f] = attr;
-    }
+    int s = parse_name(status_names, 4, st);
+    if (s < 0)
+        return gas_err_set(GAS_EINVAL,
+                           "job_status_names: \"%.60s\" is not PENDING, RUNNING, COMPLETED or "
+                           "FAILED",
+                           st);
+    if (!attr_name_ok(v) || parse_name(status_names, 4, v) >= 0)
+        return gas_err_set(GAS_EINVAL, "job_status_names: bad value \"%.60s\"", v);
+    m->status[s] = v;
+    return 0;
+}
+
+/* job_attributes: field=attribute */
+static int rename_field(struct job_model *m, const char *field, const char *attr)
+{
+    int f = -1;
+    for (int i = 0; i < JF_COUNT; i++)
+        if (!strcmp(default_attr[i], field))
+            f = i;
+    if (f < 0)
+        return gas_err_set(GAS_EINVAL, "job_attributes: no job field \"%.60s\"", field);
+    if (!attr_name_ok(attr))
+        return gas_err_set(GAS_EINVAL, "job_attributes: bad attribute name \"%.60s\"", attr);
+    m->attr[f] = attr;
     return 0;
 }
 
@@ -163,9 +166,9 @@ int job_model_configure(const struct cfg *cfg)
         model_text = xstrdup(cfg_str(cfg, CFG_JOB_ATTRIBUTES));
         free(status_text);
         status_text = xstrdup(cfg_str(cfg, CFG_JOB_STATUS_NAMES));
-        int rc = parse_renames(model_text, &m);
+        int rc = each_pair(model_text, "job_attributes", "field=attribute", &m, rename_field);
         if (!rc)
-            rc = parse_status_names(status_text, &m);
+            rc = each_pair(status_text, "job_status_names", "STATUS=value", &m, status_name);
         if (rc) {
             free(model_text);
             model_text = NULL;
