@@ -725,6 +725,14 @@ static void deployment_status_names(void)
     cfg_set(cfg, "job_status_names", "DONE=COMPLETE", "test");
     CHECK_RC(job_model_configure(cfg), GAS_EINVAL);
     CHECK(strstr(gas_errmsg(), "\"DONE\" is not PENDING, RUNNING, COMPLETED or FAILED") != NULL);
+    cfg_set(cfg, "job_status_names", "COMPLETED", "test");
+    CHECK_RC(job_model_configure(cfg), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "job_status_names: \"COMPLETED\" is not STATUS=value") != NULL);
+    cfg_set(cfg, "job_status_names", "", "test");
+    cfg_set(cfg, "job_attributes", "no_such=x", "test");
+    CHECK_RC(job_model_configure(cfg), GAS_EINVAL);
+    CHECK(strstr(gas_errmsg(), "job_attributes: no job field \"no_such\"") != NULL);
+    cfg_set(cfg, "job_attributes", "", "test");
     CHECK_OK(job_model_configure(NULL));
     it = parse("{\"job_id\":\"c1\",\"user_id\":\"u1\",\"job_status\":\"COMPLETE\"}");
     CHECK_RC(job_from_json(it, &job), GAS_EINVAL); /* unconfigured: says what to set */
