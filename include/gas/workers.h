@@ -52,7 +52,7 @@ int worker_rec_forgotten(const struct worker_rec *rec, int64_t forget_s);
  * lost, stopped, then by id. *out (count *n) is the caller's, freed with free(). The
  * interval and forget time come from app's config (heartbeat_interval, worker_forget). */
 int workers_list(struct gas_app *app, double now, int all, struct worker_rec **out, int *n);
-/* Deletes every gone (stopped or lost) worker's item; *removed (optional) counts them. */
+/* Deletes every gone (stopped, lost or failed) worker's item; *removed (optional) counts them. */
 int workers_prune(struct gas_app *app, double now, int *removed);
 
 #endif
