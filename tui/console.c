@@ -664,7 +664,8 @@ int cmd_console(struct cfg *cfg, int argc, char **argv)
     return rc;
 }
 
-/* gas top -b [-n N] [-d SECONDS] [--json]: the console's model, as text or JSON. */
+/* gas top -b [-n N] [-d SECONDS] [--json]: the console's model, as text or JSON (-b is
+ * implied by the other options and by a stdout that is not a terminal). */
 int cmd_top(struct cfg *cfg, int argc, char **argv)
 {
     int batch = 0, n = 1, json = 0;
@@ -689,7 +690,10 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
             bad = "unknown argument";
         }
     }
-    if (!bad && !batch) /* gas top alone: the interactive view, as top and htop */
+    /* gas top alone on a terminal: the interactive view, as top and htop; --json, -n or -d
+     * ask for output a script reads, and so does a stdout that is not a terminal */
+    int scripted = json || argc > 1 || !isatty(STDOUT_FILENO);
+    if (!bad && !batch && !scripted)
         return cmd_console(cfg, argc, argv);
     if (bad) {
         fprintf(stderr,

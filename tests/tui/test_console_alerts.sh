@@ -35,6 +35,15 @@ press c workers x
 expect "x: the alarms are acknowledged (the header is no longer red)" wait_gone '^ALERT:'
 expect "... and says so" wait_screen '2 alerts acknowledged: hidden until something else goes wrong'
 expect "gas top -b lists the failed worker" sh -c "gas top -b -n 1 | grep -q '^ALERT: worker vm-[0-9]* failed'"
+# on a terminal, gas top alone is the console; --json (or -n, -d) is output for a script
+$TM new-session -d -s t -x 80 -y 24 "env TERM=xterm-256color gas top; sleep 600"
+expect "gas top on a terminal: the console" wait_screen '^GAS \[' t 15
+press t overview q
+$TM kill-session -t t
+$TM new-session -d -s t -x 80 -y 24 "env TERM=xterm-256color gas top --json; echo rc=\$?; sleep 600"
+expect "gas top --json on a terminal: the JSON, not the console" wait_screen '^\{"' t 15
+expect "... and it exits 0" wait_screen '^rc=0' t 15
+$TM kill-session -t t
 
 press c workers 4
 expect "view 4: the list says how many there are" \
