@@ -68,6 +68,30 @@ static cJSON *dead_json(const char *queue, const struct queue_msg *m)
     return o;
 }
 
+/* s on one line: control characters as '?' (gas_printable), line breaks and tabs as
+ * spaces (a pretty-printed JSON body must not break the table). */
+static char *one_line(char *s)
+{
+    gas_printable(s);
+    for (char *p = s; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    return s;
+}
+
+/* How many bytes of s to show for at most max bytes without cutting a UTF-8 character. */
+static size_t utf8_cut(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return n;
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+        max--;
+    return max;
+}
+
+#define DLQ_BODY_SHOWN 100 /* bytes of a body in the text list (--json has it whole) */
+
 /* One queue's dead letters, as text lines or into json (an array): the oldest DLQ_LISTED;
  * when it has more, a line on stderr says how many were not listed. */
 #define DLQ_LISTED 100
@@ -87,11 +111,14 @@ static int dlq_list(struct queue *q, cJSON *json)
         char t[32];
         if (json)
             cJSON_AddItemToArray(json, dead_json(q->name, &m[i]));
-        else
-            printf("%-24s %-36s %3d  %s  %s  body: %.100s\n", q->name, m[i].id, m[i].receive_count,
-                   cli_time((int64_t)m[i].sent_at, t, sizeof t),
-                   m[i].reason ? gas_printable(m[i].reason) : "(no reason recorded)",
-                   gas_printable(m[i].body)); /* a body's escape sequences stay off the tty */
+        else { /* one line per letter; a body's escape sequences stay off the tty */
+            const char *body = one_line(m[i].body);
+            printf("%-24s %-36s %3d  %s  %s  body: %.*s%s\n", q->name, m[i].id,
+                   m[i].receive_count, cli_time((int64_t)m[i].sent_at, t, sizeof t),
+                   m[i].reason ? one_line(m[i].reason) : "(no reason recorded)",
+                   (int)utf8_cut(body, DLQ_BODY_SHOWN), body,
+                   strlen(body) > DLQ_BODY_SHOWN ? ".." : "");
+        }
         queue_msg_release(&m[i]);
     }
     return 0;

@@ -70,7 +70,7 @@ gas send gas_job_requests 'not json {' >/dev/null
 gas send gas_job_requests "$big" >/dev/null
 gas send gas_job_requests '{"Type":"Notification","TopicArn":"arn:aws:sns:x","MessageId":"m1"}' >/dev/null
 gas send gas_thaw '{"foo":1}' >/dev/null
-gas send gas_restore '{"user":"bea"}' >/dev/null
+gas send gas_restore $'{\n  "user": "bea"\n}' >/dev/null # pretty-printed: several lines
 gas send gas_job_requests "{'job_id': __import__('os').system('touch pwned')}" >/dev/null
 expect "unknown job id dead-lettered" wait_log "moved to gas_job_requests_dlq: no job 00000000"
 expect "malformed JSON dead-lettered" wait_log "moved to gas_job_requests_dlq: message body: malformed json"
@@ -84,6 +84,7 @@ gas dlq list > dlq.txt
 expect "dead letter keeps its malformed body" grep -q 'not json {' dlq.txt
 expect "dead letter keeps its body (thaw)" grep -q '"foo":1' dlq.txt
 expect "7 dead letters" test "$(gas dlq list | awk 'NR > 1' | wc -l)" = 7
+expect "a body of several lines is listed on one line" grep -qE '^gas_restore .* body: \{   "user": "bea" \}$' dlq.txt
 check_out "status shows the dead letters" 0 'gas_job_requests +0 +0 +0 +5' gas status
 
 # a request wrapped in an SNS envelope, as SNS -> SQS delivers it, is processed: the job is
