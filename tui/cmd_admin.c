@@ -113,8 +113,8 @@ static int dlq_list(struct queue *q, cJSON *json)
             cJSON_AddItemToArray(json, dead_json(q->name, &m[i]));
         else { /* one line per letter; a body's escape sequences stay off the tty */
             const char *body = one_line(m[i].body);
-            printf("%-24s %-36s %3d  %s  %s  body: %.*s%s\n", q->name, m[i].id,
-                   m[i].receive_count, cli_time((int64_t)m[i].sent_at, t, sizeof t),
+            printf("%-24s %-36s %3d  %s  %s  body: %.*s%s\n", q->name, m[i].id, m[i].receive_count,
+                   cli_time((int64_t)m[i].sent_at, t, sizeof t),
                    m[i].reason ? one_line(m[i].reason) : "(no reason recorded)",
                    (int)utf8_cut(body, DLQ_BODY_SHOWN), body,
                    strlen(body) > DLQ_BODY_SHOWN ? ".." : "");

@@ -42,8 +42,25 @@ static void add_line(const char *s)
     d.lines[d.nlines++] = xstrdup(s);
 }
 
-/* "label  text", the text wrapped at spaces (a word longer than the line is cut) under
- * itself; control characters (tabs) become spaces so nothing runs past the screen. */
+/* Where to break the first take bytes of s (more follows): after the last space that fits;
+ * in a word longer than the line (an object key, a path), after its last '/' or '~', else
+ * after its last '.', '-' or '_'; else at take, moved back off the middle of a UTF-8
+ * character. */
+static size_t break_at(const char *s, size_t take)
+{
+    static const char *const seps[] = {" ", "/~", ".-_"};
+    for (size_t i = 0; i < sizeof seps / sizeof *seps; i++)
+        for (size_t k = take; k > take / 3; k--) /* not so early that a line is left short */
+            if (strchr(seps[i], s[k - 1]))
+                return k;
+    while (take > 1 && ((unsigned char)s[take] & 0xc0) == 0x80)
+        take--;
+    return take;
+}
+
+/* "label  text", the text wrapped at spaces (a word longer than the line broken at its
+ * separators: break_at) under itself; control characters (tabs) become spaces so nothing
+ * runs past the screen. */
 static void add_wrapped(const char *label, const char *text)
 {
     int indent = 22, w = COLS - indent - 1 > 10 ? COLS - indent - 1 : 10;
@@ -59,11 +76,7 @@ static void add_wrapped(const char *label, const char *text)
         if (nl && (size_t)(nl - (text + at)) < take)
             take = (size_t)(nl - (text + at));
         else if (at + take < len && text[at + take] != ' ' && text[at + take] != '\n')
-            for (size_t k = take; k > 0; k--) /* break at the last space that fits */
-                if (text[at + k - 1] == ' ') {
-                    take = k;
-                    break;
-                }
+            take = break_at(text + at, take);
         char *s = xasprintf("  %-19.19s %.*s", at ? "" : label, (int)take, text + at);
         for (char *p = s; *p; p++)
             if ((unsigned char)*p < 32)

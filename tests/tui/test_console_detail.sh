@@ -30,8 +30,8 @@ expect "the job id" wait_screen "^job $J\$"
 expect "its display state" wait_screen '^  display state +download$'
 expect "submit_time in UTC with its age" wait_screen '^  submit_time +20[0-9-]+ [0-9:]+ UTC \([0-9]+s ago\)'
 expect "complete_time in UTC with its age" wait_screen '^  complete_time +20[0-9-]+ [0-9:]+ UTC \('
-expect "every attribute: the result key, whole (wrapped)" wait_screen "^  s3_key_result_file +gas/ann/$J~free_1.annot"
-expect "... the rest on the next line" wait_screen "^ {20,}\.vcf$"
+expect "every attribute: the result key, whole, broken after its '~'" wait_screen "^  s3_key_result_file +gas/ann/$J~\$"
+expect "... the file name whole on the next line" wait_screen "^ {20,}free_1\.annot\.vcf$"
 press c detail C-d
 expect "^d scrolls half a page" wait_screen 'lines 11-30/'
 press c detail NPage
