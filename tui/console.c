@@ -192,6 +192,9 @@ static int filter_key(struct console *c, const struct model *m, int ch)
         l->filter[n] = (char)ch;
         l->filter[n + 1] = 0;
     }
+    if (c->view == V_DETAIL && (c->filtering || ch == 27)) /* the search moves as it is typed;
+                                                             Esc: back where it started */
+        view_detail_search(c);
     return K_REDRAW;
 }
 

@@ -276,5 +276,8 @@ const struct user_row *user_find(const struct model *m, const char *user);
 int user_upgrade_question(const struct user_row *u, char *q, size_t n);
 /* Frees what the detail view caches (at exit). */
 void view_detail_release(void);
+/* The search being typed in the detail view (its text: lists[V_DETAIL].filter): to its
+ * first line from where / was pressed. */
+void view_detail_search(struct console *c);
 
 #endif

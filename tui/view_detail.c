@@ -24,6 +24,9 @@ static struct {
     char log_job[40];
     char **lines;
     int nlines, cap;
+    int search_from; /* the top line when / was pressed: typing searches from there */
+    int match;       /* the line the last search went to (n / N go on from it), or -1 */
+    int rows;        /* lines shown at the last draw */
 } d;
 
 static void reset_lines(void)
@@ -147,6 +150,8 @@ void console_open_detail(struct console *c, const struct model *m, const char *j
     c->scroll[V_DETAIL] = 0;
     c->detail_log = 0;
     c->detail_follow = 0;
+    c->lists[V_DETAIL].filter[0] = 0; /* another job: the last one's search is not shown */
+    d.match = -1;
     fetch(c, m->jobs_version);
 }
 
@@ -362,6 +367,73 @@ static void build(struct console *c, double now)
     add_log(c);
 }
 
+/* ------------------------------------------------------------------ search (/ n N, as less) */
+
+/* The first line at or after from (dir 1) / at or before it (-1) that has text, going
+ * round the end; -1 if none has. *wrapped says it went round. */
+static int find_line(const char *text, int from, int dir, int *wrapped)
+{
+    *wrapped = 0;
+    for (int k = 0; k < d.nlines; k++) {
+        int i = ((from + dir * k) % d.nlines + d.nlines) % d.nlines;
+        if (ui_match(d.lines[i], text)) {
+            *wrapped = dir > 0 ? i < from : i > from;
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (int i = 0; i < d.nlines; i++)
+        n += ui_match(d.lines[i], text) != NULL;
+    return n;
+}
+
+/* Scrolls so that the line with text from `from` on is the top one; says where it is. */
+static void search(struct console *c, const char *text, int from, int dir)
+{
+    int wrapped, i = d.nlines ? find_line(text, from, dir, &wrapped) : -1;
+    if (i < 0) {
+        console_say(c, 1, "%s: not found%s", text, c->detail_log ? "" : " (l: the whole log)");
+        return;
+    }
+    c->scroll[V_DETAIL] = i; /* at the top, or as near it as the end of the text lets it */
+    d.match = i;
+    c->detail_follow = 0; /* G follows the log again */
+    console_say(c, 0, "/%s: line %d, %d line%s with it%s", text, i + 1, count_lines(text),
+                count_lines(text) == 1 ? "" : "s",
+                wrapped ? (dir > 0 ? " (from the top)" : " (from the bottom)") : "");
+}
+
+void view_detail_search(struct console *c)
+{
+    const char *text = c->lists[V_DETAIL].filter;
+    if (*text)
+        search(c, text, d.search_from, 1);
+    else { /* all typed away, or Esc: back where it started */
+        c->scroll[V_DETAIL] = d.search_from;
+        d.match = -1;
+        c->status[0] = 0;
+    }
+}
+
+/* Every match of text on screen line y (drawn from line s) in reverse video. */
+static void highlight(int y, const char *s, const char *text)
+{
+    size_t len = strlen(text);
+    for (const char *p = s; (p = ui_match(p, text)) != NULL; p += len) {
+        int x = 0; /* cells before the match: characters (the lines are narrow text) */
+        for (const char *q = s; q < p; q++)
+            x += ((unsigned char)*q & 0xc0) != 0x80;
+        if (x >= COLS)
+            break;
+        mvchgat(y, x, (int)len, A_REVERSE, 0, NULL);
+    }
+}
+
 static void draw(struct console *c, const struct model *m, int y, int h)
 {
     build(c, m->snap.taken);
@@ -374,18 +446,21 @@ static void draw(struct console *c, const struct model *m, int y, int h)
         *top = d.nlines - rows;
     if (*top < 0)
         *top = 0;
+    d.rows = rows;
     for (int i = 0; i < rows && *top + i < d.nlines; i++) {
         if (*top + i == 0)
             ui_attr(c, C_HEAD, 1);
         ui_put(y + i, 0, "%s", d.lines[*top + i]);
         if (*top + i == 0)
             ui_attr(c, C_HEAD, 0);
+        if (c->lists[V_DETAIL].filter[0])
+            highlight(y + i, d.lines[*top + i], c->lists[V_DETAIL].filter);
     }
     if (rows < h) { /* its own line, cleared: never over the text */
         move(y + h - 1, 0);
         clrtoeol();
         ui_attr(c, C_DIM, 1);
-        ui_put(y + h - 1, 0, "lines %d-%d/%d  (j/k ^d/^u PgDn/PgUp g/G scroll)", *top + 1,
+        ui_put(y + h - 1, 0, "lines %d-%d/%d  (j/k ^d/^u PgDn/PgUp g/G scroll, / search)", *top + 1,
                *top + rows, d.nlines);
         ui_attr(c, C_DIM, 0);
     }
@@ -414,6 +489,25 @@ static int key_(struct console *c, const struct model *m, enum action a)
                                   : "the count log's summary (l: the whole log)");
         return K_HANDLED | K_REDRAW;
     case ACT_YANK: yank(c); return K_HANDLED | K_REDRAW;
+    case ACT_FILTER: /* / : typed text is searched for as it grows (console.c: filter_key) */
+        c->filtering = 1;
+        c->lists[V_DETAIL].filter[0] = 0;
+        d.search_from = c->scroll[V_DETAIL];
+        d.match = -1;
+        return K_HANDLED | K_REDRAW;
+    case ACT_MATCH_NEXT:
+    case ACT_MATCH_PREV: {
+        const char *text = c->lists[V_DETAIL].filter[0] ? c->lists[V_DETAIL].filter : c->filter_was;
+        if (!*text)
+            console_say(c, 0, "nothing searched for yet: / starts a search");
+        else { /* on from the last match while it is on screen (near the end, the text
+                  cannot scroll to put the next one at the top), else from the top line */
+            int top = c->scroll[V_DETAIL], dir = a == ACT_MATCH_NEXT ? 1 : -1;
+            int at = d.match >= top && d.match < top + d.rows ? d.match : top;
+            search(c, text, at + dir, dir);
+        }
+        return K_HANDLED | K_REDRAW;
+    }
     case ACT_RETRY:
     case ACT_CANCEL: {
         char what[160];

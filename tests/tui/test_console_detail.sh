@@ -37,7 +37,7 @@ expect "^d scrolls half a page" wait_screen 'lines 11-30/'
 press c detail NPage
 expect "PgDn: the next page" wait_screen 'lines 31-50/'
 expect "the scroll indicator is a line of its own (nothing drawn over it)" \
-  wait_screen '^lines 31-50/[0-9]+  \(j/k \^d/\^u PgDn/PgUp g/G scroll\)$'
+  wait_screen '^lines 31-50/[0-9]+  \(j/k \^d/\^u PgDn/PgUp g/G scroll, / search\)$'
 press c detail G
 expect "G: the end, the count log's summary" wait_screen 'lines [0-9]+-([0-9]+)/\1( |$)'
 expect "... hits per source" wait_screen '^  hits per source +genes 1141 \(100\.00%\), kg 0 \(0\.00%\)$'
@@ -76,6 +76,38 @@ wait_redraws 2
 expect "... and it stays there" wait_screen 'lines 2-[0-9]+/' c 1
 press c detail G
 expect "G: the end again" wait_screen 'lines [0-9]+-([0-9]+)/\1( |$)'
+# / searches the text as less does: the view moves to the first line with it as it is
+# typed, Enter keeps it (drawn in reverse), n / N go on, Esc goes back
+press c detail g
+wait_screen 'lines 1-[0-9]+/' > /dev/null
+press c detail /
+typing c "variant c"
+expect "/: the search prompt" wait_screen '^/variant c +\(Enter keeps, Esc clears\)'
+answer c Enter
+expect "Enter: at the first line with it, saying how many have it" \
+  wait_screen '^/variant c: line [0-9]+, 1 line with it$'
+at=$(screen | sed -nE 's|^/variant c: line ([0-9]+),.*|\1|p')
+expect "... which is the top line now" wait_screen "^lines $at-[0-9]+/"
+expect "... the text drawn in reverse video" drawn_with '([0-9;]*;)?7(;[0-9;]*)?' 'variant c'
+press c detail /
+typing c "Variant"
+answer c Enter
+expect "smartcase: an upper-case letter matches case" wait_screen '^Variant: not found$'
+press c detail /
+typing c "Ti/Tv"
+answer c Enter
+expect "a second search: further down" wait_screen '^/Ti/Tv: line [0-9]+, 1 line with it$'
+press c detail n
+expect "n: round to the line again (the only one), saying it went round" \
+  wait_screen '^/Ti/Tv: line [0-9]+, 1 line with it \(from the top\)$'
+press c detail /
+typing c "SNV"
+expect "... as it is typed" wait_screen '^/SNV +\('
+answer c Escape
+expect "Esc: the search goes, back where it started" wait_screen '^lines [0-9]+-[0-9]+/' c 1
+press c detail N
+expect "N: the last search kept (Ti/Tv), backwards" wait_screen '^/Ti/Tv: line [0-9]+, 1 line with it'
+press c detail G
 press c detail l
 expect "l again: the summary" wait_screen "^the count log's summary"
 expect "... without the chromosome lines" sh -c "! $TM capture-pane -p -t c | grep -qE '^ +MT +1141'"
