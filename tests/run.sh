@@ -33,6 +33,8 @@ suite() { # name, command...
   local rc=$?
   wait
   local line; line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  # the failed checks' names go into the summary too: the end of a long log says what failed
+  local which; which=$(grep -E '^(FAIL|not ok) ' "$log" | head -n 3 | cut -c 1-120 | paste -sd ';')
   rm -f "$log"
   if [ -z "$line" ]; then
     echo "!! $name exited $rc without a summary line (crash or hang?)"
@@ -44,7 +46,7 @@ suite() { # name, command...
   f=$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")
   passed=$((passed + p)); failed=$((failed + f))
   if [[ "$line" =~ ([0-9]+)\ skipped ]]; then skipped=$((skipped + BASH_REMATCH[1])); fi
-  [ "$f" -gt 0 ] && failures+=("$name ($f failed)")
+  [ "$f" -gt 0 ] && failures+=("$name ($f failed: ${which//;/; })")
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     echo "!! $name exited $rc after its summary (sanitizer, valgrind or leak report)"
     failed=$((failed + 1)); failures+=("$name (exit $rc)")

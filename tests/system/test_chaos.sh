@@ -110,6 +110,7 @@ while read -r j n; do
 done < jobs.txt
 expect "every result byte-identical to gas annotate ($same same, $differ not)" test "$differ" = 0 -a "$same" = "$njobs"
 dead=$(gas status --json | python3 -c 'import json, sys; print(sum(q["dead"] for q in json.load(sys.stdin)["queues"]))')
+[ "$dead" != 0 ] && gas dlq list 2>&1 | sed 's/^/    | /' | head -n 20 # what and why, if any
 expect "0 dead letters ($dead)" test "$dead" = 0
 if [ -n "$AWS_MODE" ]; then
   count() { # objects in a bucket
@@ -131,6 +132,8 @@ expect "0 orphan results or logs ($results for $njobs jobs)" test "$results" = $
 expect "0 orphan cold copies ($cold)" test "$cold" = 0
 # shellcheck disable=SC2086
 bytes=$(find $scratch -type f -printf '%s\n' 2>/dev/null | awk '{s+=$1} END {print s+0}')
-expect "0 scratch bytes left ($bytes)" test "$bytes" = 0
+# shellcheck disable=SC2086
+left=$(find $scratch -type f -printf '%P ' 2>/dev/null | head -c 200)
+expect "0 scratch bytes left ($bytes${left:+ in: $left})" test "$bytes" = 0
 
 finish_pipeline "$SUITE"
