@@ -92,6 +92,7 @@ static void past_the_end(struct annot_stats *st)
 }
 
 static void unknown_contigs(struct annot_stats *st);
+static void undeclared_contigs(struct annot_stats *st);
 
 /* The most telling first: the first warning is what gas show's annotation_note gives. */
 void annot_finish_warnings(struct annot_stats *st)
@@ -106,7 +107,39 @@ void annot_finish_warnings(struct annot_stats *st)
                           st->bad_end == 1 ? "s" : "ve", (long long)st->bad_end_line,
                           st->bad_end_value);
     unknown_contigs(st);
+    undeclared_contigs(st);
     known_sources_elsewhere(st);
+}
+
+/* Records on contigs the header's ##contig lines leave out: annotated as any other (the
+ * VCF spec asks for the lines, bcftools warns and goes on), but a header that does not
+ * match its records may be another file's or another build's. */
+static void undeclared_contigs(struct annot_stats *st)
+{
+    int64_t recs = 0;
+    int n = 0;
+    for (int i = 0; i < st->ncontigs; i++)
+        if (st->contigs[i].undeclared) {
+            recs += st->contigs[i].records;
+            n++;
+        }
+    if (!n || st->nwarnings == ANNOT_MAX_WARNINGS)
+        return;
+    char w[sizeof st->warnings[0]];
+    size_t cap = sizeof w, l;
+    l = (size_t)snprintf(w, cap,
+                         "%lld record%s on %d contig%s that the header's ##contig lines do "
+                         "not declare (first at line %lld), annotated as the others:",
+                         (long long)recs, recs == 1 ? "" : "s", n, n == 1 ? "" : "s",
+                         (long long)st->undeclared_line);
+    int shown = 0;
+    for (int i = 0; i < st->ncontigs && shown < 8 && l < cap; i++)
+        if (st->contigs[i].undeclared)
+            l += (size_t)snprintf(w + l, cap - l, "%s %s (%lld)", shown++ ? "," : "",
+                                  st->contigs[i].name, (long long)st->contigs[i].records);
+    if (n > shown && l < cap)
+        snprintf(w + l, cap - l, ", and %d more", n - shown);
+    memcpy(st->warnings[st->nwarnings++], w, sizeof w);
 }
 
 static void unknown_contigs(struct annot_stats *st)

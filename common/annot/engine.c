@@ -732,8 +732,8 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
         memcpy(g->prev_contig, chrom, cn);
         g->prev_contig[cn] = 0;
         g->prev_len = cn;
-        if (!contig_declared(g, g->prev_contig))
-            return line_err(g, "contig is not declared in the header: ", g->prev_contig);
+        if (!g->st->undeclared_line && !contig_declared(g, g->prev_contig))
+            g->st->undeclared_line = g->lineno; /* warned (as bcftools does), not refused */
         contig_canon(chrom, cn, g->canon, sizeof g->canon);
         g->skip_contig = g->skip_mt && !strcmp(g->canon, "MT");
         if (b->nruns == b->rcap) {
@@ -768,9 +768,11 @@ static void replay_run(struct engine *g, const struct run *r)
         int ci = contig_index(g, r->contig, cn);
         if (ci >= 0 && st->contigs[ci].records > 0)
             st->unsorted++; /* the contig comes back: sources are re-read via the index */
-        else if (ci >= 0)
+        else if (ci >= 0) {
             st->contigs[ci].sources = sources_knowing(
                 g, r->contig, canon, g->skip_mt && !strcmp(canon, "MT"), &st->contigs[ci].src_mask);
+            st->contigs[ci].undeclared = !contig_declared(g, r->contig);
+        }
         g->contig_idx = ci;
     } else if (r->first < g->ord_pos) {
         st->unsorted++;
@@ -863,10 +865,29 @@ static const char *info_value(const char *info, size_t n, const char *key, size_
     return NULL;
 }
 
+/* 0 when a symbolic record's END is not on its own contig: a translocation (<TRA>, <BND>,
+ * <CTX>) joins two places, and INFO's CHR2 naming another contig (Delly, Sniffles, SVABA)
+ * says END is the mate's position there. Such a record covers its breakpoint (its REF),
+ * not the bases from POS to a number on another chromosome. */
+static int same_contig_end(struct engine *g, const char *alt, size_t al, const char *info,
+                           size_t il)
+{
+    for (const char *p = alt, *e = alt + al; (p = memchr(p, '<', (size_t)(e - p))) != NULL; p++)
+        if (e - p > 4 && (!memcmp(p, "<TRA", 4) || !memcmp(p, "<BND", 4) || !memcmp(p, "<CTX", 4)))
+            return 0;
+    size_t vl = 0;
+    const char *v = info_value(info, il, "CHR2=", &vl);
+    if (!v || !vl)
+        return 1;
+    char canon[CONTIG_CANON_MAX];
+    contig_canon(v, vl, canon, sizeof canon);
+    return !strcmp(canon, g->canon);
+}
+
 static int64_t record_span(struct engine *g, int64_t pos, size_t rl, const char *alt, size_t al,
                            const char *info, size_t il)
 {
-    if (!memchr(alt, '<', al))
+    if (!memchr(alt, '<', al) || !same_contig_end(g, alt, al, info, il))
         return (int64_t)rl;
     int64_t end = info_int(info, il, "END=");
     if (end >= pos + (int64_t)rl)
@@ -1305,6 +1326,8 @@ static void merge_worker(struct engine *g, struct engine *w)
         memcpy(d->bad_end_value, s->bad_end_value, sizeof d->bad_end_value);
     }
     d->bad_end += s->bad_end;
+    if (s->undeclared_line && (!d->undeclared_line || s->undeclared_line < d->undeclared_line))
+        d->undeclared_line = s->undeclared_line;
     for (int i = 0; i < g->src->n; i++) {
         d->source_hits[i] += s->source_hits[i];
         if (w->kn[i])

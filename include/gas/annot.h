@@ -105,6 +105,7 @@ struct annot_contig_count {
     int64_t max_pos;   /* the highest POS of its records */
     int sources;       /* how many sources know the contig (under any of its names) */
     uint32_t src_mask; /* which: bit s for source s */
+    int undeclared;    /* the header declares contigs, and not this one */
 };
 
 /* The build of an input whose header's lengths or reference are no human build's. */
@@ -159,6 +160,7 @@ struct annot_stats {
      * the first one's line and value */
     int64_t bad_end, bad_end_line;
     char bad_end_value[24];
+    int64_t undeclared_line; /* the first record on a contig the header does not declare */
     double seconds;
     int record_threads; /* threads that annotated the records (1: the calling thread) */
 };

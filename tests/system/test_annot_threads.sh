@@ -136,7 +136,11 @@ bad_at $L '$0 = "##INFO=<ID=X,Number=1,Type=String,Description=\"late\">"' > lat
 fails "header line at line $L" lateheader.vcf "line $L: a header line after the records started"
 L=$((nhead + 40001))
 bad_at $L '$1 = "chrNowhere"' > undeclared.vcf
-fails "undeclared contig at line $L" undeclared.vcf "line $L: contig is not declared in the header: chrNowhere"
+# a contig the header does not declare: annotated (as bcftools goes on), warned with its line
+same undeclared undeclared.vcf model.conf 2
+check_out "undeclared contig at line $L: warned with its line" 0 \
+  "1 record on 1 contig that the header's ##contig lines do not declare \(first at line $L\), annotated as the others: chrNowhere \(1\)" \
+  cat undeclared.t2.vcf.count.log
 L=$((nhead + 30001))
 { head -n $((L - 1)) sorted.vcf; printf '21\t48000000\t.\tA\tG\t.\tPASS\tX='; head -c 4300000 /dev/zero | tr '\0' A; printf '\tGT\t0|1\n'; tail -n +$L sorted.vcf; } > longline.vcf
 fails "over-long line at line $L" longline.vcf "line $L: longer than 4194304 bytes"

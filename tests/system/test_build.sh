@@ -111,7 +111,9 @@ vcf '##bcftools_mpileupCommand=mpileup -f /data/refs/hg38.fa -a AD in.bam\n' \
   '21\t15000\t.\tA\tG\t.\t.\t.' > bcf38.vcf
 vcf '##contig=<ID=21,length=46709983>\n' '21\t5000\t.\tN\t<DEL>\t.\t.\tSVTYPE=DEL;END=35000' \
   '21\t5000\t.\tN\t<INS>\t.\t.\tSVTYPE=INS;END=5000;SVLEN=30000' \
-  '21\t25000\t.\tN\t<DUP>\t.\t.\tSVTYPE=DUP;SVLEN=10000' > sv38.vcf
+  '21\t25000\t.\tN\t<DUP>\t.\t.\tSVTYPE=DUP;SVLEN=10000' \
+  '21\t5001\t.\tN\t<TRA>\t.\t.\tSVTYPE=TRA;CHR2=22;END=35000' \
+  '21\t5002\t.\tN\t<DEL>\t.\t.\tSVTYPE=DEL;CHR2=chr21;END=35000' > sv38.vcf
 vcf '##contig=<ID=21,length=48129895>\n' '21\t9411500\t.\tA\tG\t.\t.\t.' '21\t48200000\t.\tA\tG\t.\t.\t.' > past37.vcf
 bgzip -c in37.vcf > in37.vcf.gz
 printf 'chr1\t100\t200\n' > regions.vcf
@@ -134,6 +136,10 @@ check_out "... the count log names where it was said" 0 "^genome build: GRCh38, 
 check_out "a <DEL> through END=35000 overlaps both genes" 0 $'^21\t5000\t.\tN\t<DEL>\t.\t.\tSVTYPE=DEL;END=35000;GENE=GENE38A,GENE38B$' data "$SV"
 check_out "an <INS> is at its point: no gene" 0 $'^21\t5000\t.\tN\t<INS>\t.\t.\tSVTYPE=INS;END=5000;SVLEN=30000$' data "$SV"
 check_out "a <DUP> without END spans SVLEN" 0 $'^21\t25000\t.\tN\t<DUP>\t.\t.\tSVTYPE=DUP;SVLEN=10000;GENE=GENE38B$' data "$SV"
+check_out "a Delly <TRA> (END is the mate's, on CHR2=22) is at its breakpoint: no gene" 0 \
+  $'^21\t5001\t.\tN\t<TRA>\t.\t.\tSVTYPE=TRA;CHR2=22;END=35000$' data "$SV"
+check_out "a <DEL> whose CHR2 is its own contig (chr21 = 21) spans to END" 0 \
+  $'^21\t5002\t.\tN\t<DEL>\t.\t.\tSVTYPE=DEL;CHR2=chr21;END=35000;GENE=GENE38A,GENE38B$' data "$SV"
 vcf '##contig=<ID=21,length=46709983>\n' '21\t14000\t.\tA\t<NON_REF>\t.\t.\tEND=15100' \
   '21\t15200\t.\tA\tG,<NON_REF>\t.\t.\t.' > block38.g.vcf
 check_out "a gVCF block through END is in the gene it reaches" 0 $'^21\t14000\t.\tA\t<NON_REF>\t.\t.\tEND=15100;GENE=GENE38A' \
