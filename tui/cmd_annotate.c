@@ -41,8 +41,9 @@ static void summary(const struct annot_stats *st, int logged)
             in_genes += st->loc[i].records;
     fprintf(stderr, "gas annotate: %lld records", (long long)st->records);
     if (st->nloc)
-        fprintf(stderr, ", %lld in genes (%.1f%%: exonic or intronic)", (long long)in_genes,
-                pct(in_genes, st->records));
+        fprintf(stderr, ", %lld in genes (%.1f%%: exonic or intronic%s)", (long long)in_genes,
+                pct(in_genes, st->records - st->ref_only),
+                st->ref_only ? ", of the variant records" : "");
     int known_sources = 0;
     for (int i = 0; i < st->nsources; i++)
         known_sources += !strcmp(st->source_kind[i], "known");

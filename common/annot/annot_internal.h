@@ -189,8 +189,9 @@ void region_free(struct region_set *rs);
 struct region_set *region_view(const struct region_set *rs);
 /* Appends to *names (a growing list, comma-separated, each name once, in order of
  * feature start) the names of features overlapping [beg, end) (0-based) on the contig
- * whose canonical name (contig_canon) is canon. Returns the number of names added. */
-int region_names(struct region_set *rs, const char *canon, int64_t beg, int64_t end,
+ * whose canonical name (contig_canon) is canon; counted (region_count_names) if count.
+ * Returns the number of names added. */
+int region_names(struct region_set *rs, const char *canon, int64_t beg, int64_t end, int count,
                  kstring_t *names);
 int region_has_contig(struct region_set *rs, const char *canon);
 int region_styles(const struct region_set *rs); /* naming styles of its contigs */

@@ -185,12 +185,15 @@ static void build_and_sources(FILE *f, const struct annot_stats *st)
 
 static void genes_and_classes(FILE *f, const struct annot_stats *st)
 {
-    if (st->nloc) {
+    int64_t variants = st->records - st->ref_only;
+    if (st->nloc && !st->ref_only)
         fprintf(f, "\nrecords per location class:\n");
-        for (int i = 0; i < st->nloc; i++)
-            fprintf(f, "  %-20s %lld (%.2f%%)\n", st->loc[i].name, (long long)st->loc[i].records,
-                    pct(st->loc[i].records, st->records));
-    }
+    else if (st->nloc)
+        fprintf(f, "\nrecords per location class (of the %lld variant record%s):\n",
+                (long long)variants, variants == 1 ? "" : "s");
+    for (int i = 0; i < st->nloc; i++)
+        fprintf(f, "  %-20s %lld (%.2f%%)\n", st->loc[i].name, (long long)st->loc[i].records,
+                pct(st->loc[i].records, variants));
     if (st->ntop) {
         fprintf(f, "\ngenes with the most records (source %s):\n", st->top_source);
         for (int i = 0; i < st->ntop; i++)
@@ -216,6 +219,11 @@ static void naming(FILE *f, const struct annot_stats *st)
 static void counts(FILE *f, const struct annot_stats *st)
 {
     fprintf(f, "total records: %lld\n", (long long)st->records);
+    if (st->ref_only) /* a gVCF is mostly blocks: its statistics are of its variants */
+        fprintf(f,
+                "reference blocks: %lld (ALT . or only <NON_REF> or <*>: annotated, but left "
+                "out of the location classes and the genes with the most records)\n",
+                (long long)st->ref_only);
     if (st->unsorted) /* annotated all the same: the sources are read again by their index */
         fprintf(f,
                 "records out of order: %lld (the input is not sorted by position; each is "
@@ -404,6 +412,7 @@ char *annot_count_log_json(const struct annot_stats *st, const char *input_name)
     cJSON_AddItemToObject(o, "sources", json_sources(st));
     cJSON_AddNumberToObject(o, "records", (double)st->records);
     cJSON_AddNumberToObject(o, "records_out_of_order", (double)st->unsorted);
+    cJSON_AddNumberToObject(o, "reference_blocks", (double)st->ref_only);
     cJSON_AddNumberToObject(o, "records_in_known_sources", (double)st->known);
     cJSON_AddStringToObject(o, "input_contig_naming", style_tag(st->input_styles));
     json_counts(o, st);

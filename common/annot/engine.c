@@ -78,6 +78,7 @@ struct engine {
     int contig_idx;
     struct nall al[MAX_ALLELES];
     int nal;
+    int ref_only; /* the record has no ALT allele but placeholders (a reference block) */
     struct match *m;
     int mcap, nm;
     kstring_t ids, info, names, val;
@@ -667,9 +668,12 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
                          size_t al)
 {
     g->nal = 0;
+    g->ref_only = 1;
     int placeholders = 0;
-    if (al == 1 && alt[0] == '.')
+    if (al == 1 && alt[0] == '.') {
+        g->st->ref_only++;
         return 0; /* no ALT: a reference site */
+    }
     const char *p = alt, *end = alt + al;
     while (p <= end) {
         const char *c = memchr(p, ',', (size_t)(end - p));
@@ -703,6 +707,8 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
         p = ae + 1;
     }
     g->st->alleles += g->nal - placeholders;
+    g->ref_only = g->nal == placeholders;
+    g->st->ref_only += g->ref_only;
     return 0;
 }
 
@@ -925,7 +931,7 @@ static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, in
         int hit = 0;
         if (d->type == SRC_REGION) {
             g->names.l = 0;
-            if (region_names(g->rs[s], chrom, pos - 1, pos - 1 + span, &g->names)) {
+            if (region_names(g->rs[s], chrom, pos - 1, pos - 1 + span, !g->ref_only, &g->names)) {
                 if (g->info.l)
                     kputc(';', &g->info);
                 kputs(d->field, &g->info);
@@ -938,7 +944,7 @@ static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, in
             enum gm_loc loc =
                 genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + span, &g->info);
             hit = loc != GM_NONE;
-            if (g->tally && s == g->loc_src)
+            if (g->tally && s == g->loc_src && !g->ref_only) /* of the variant records */
                 gene_model_stats(g, loc, from);
         } else if (g->nal) {
             if ((rc = known_prepare(g->kn[s], chrom, pos, pos + rlen - 1)) != 0)
@@ -1318,6 +1324,7 @@ static void merge_worker(struct engine *g, struct engine *w)
     d->transitions += s->transitions;
     d->transversions += s->transversions;
     d->mnv += s->mnv;
+    d->ref_only += s->ref_only;
     d->ins += s->ins;
     d->del += s->del;
     d->other += s->other;

@@ -629,8 +629,7 @@ int owriter_finish(struct owriter *w, int ok)
         pthread_join(w->th, NULL);
     }
     if (ok && w->err)
-        rc = gas_err_set(GAS_EIO, "write %s: %s", w->name,
-                         strerror(w->why ? w->why : EIO));
+        rc = gas_err_set(GAS_EIO, "write %s: %s", w->name, strerror(w->why ? w->why : EIO));
     if (w->bgzf && bgzf_close(w->bgzf) < 0 && !rc)
         rc = gas_err_set(GAS_EIO, "write %s: compression failed", w->name);
     if (w->fd >= 0 && close(w->fd) < 0 && !rc)

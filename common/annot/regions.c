@@ -275,7 +275,7 @@ static void add_hit(int64_t **hits, int *cap, int *n, int64_t x)
     (*hits)[(*n)++] = x;
 }
 
-int region_names(struct region_set *rs, const char *canon, int64_t beg, int64_t end,
+int region_names(struct region_set *rs, const char *canon, int64_t beg, int64_t end, int count,
                  kstring_t *names)
 {
     struct contig_ivls *c = contig_of(rs, canon, strlen(canon));
@@ -325,7 +325,7 @@ int region_names(struct region_set *rs, const char *canon, int64_t beg, int64_t 
         if (names->l)
             kputc(',', names);
         kputs(rs->names[id], names);
-        if (rs->counts)
+        if (rs->counts && count)
             rs->counts[id]++;
         added++;
     }

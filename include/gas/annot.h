@@ -156,6 +156,10 @@ struct annot_stats {
     } loc[12];
     int64_t seeks;    /* index look-ups made in known sources */
     int64_t unsorted; /* records that went back in position (handled by index) */
+    /* records with no ALT allele but placeholders (ALT ".", "<NON_REF>", "<*>": gVCF and
+     * all-sites reference blocks): annotated, but not counted among the location classes
+     * and the genes with the most records, which are of the variant records */
+    int64_t ref_only;
     /* symbolic records whose END is not a position at or after POS (not used): how many,
      * the first one's line and value */
     int64_t bad_end, bad_end_line;
