@@ -39,7 +39,8 @@ static void summary(const struct annot_stats *st, int logged)
     for (int i = 0; i < st->nloc; i++)
         if (!strcmp(st->loc[i].name, "exonic") || !strcmp(st->loc[i].name, "intronic"))
             in_genes += st->loc[i].records;
-    fprintf(stderr, "gas annotate: %lld records", (long long)st->records);
+    fprintf(stderr, "gas annotate: %lld record%s", (long long)st->records,
+            st->records == 1 ? "" : "s");
     if (st->nloc)
         fprintf(stderr, ", %lld in genes (%.1f%%: exonic or intronic%s)", (long long)in_genes,
                 pct(in_genes, st->records - st->ref_only),

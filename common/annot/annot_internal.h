@@ -120,6 +120,9 @@ struct build_evidence {
 };
 /* The length of a main chromosome (canonical name: 1..22, X, Y) in build b; 0 if not one. */
 int64_t build_chrom_len(int b, const char *canon);
+/* The build whose RefSeq accession a contig name is (NC_000017.10: GRCh37, NC_000017.11:
+ * GRCh38), or -1. */
+int build_of_refseq(const char *name);
 void build_evidence_init(struct build_evidence *e);
 void build_evidence_line(struct build_evidence *e, const char *line);
 /* The build to use: override (>= 0, set by override_origin: "command line", "job

@@ -102,6 +102,24 @@ int annot_build_parse(const char *s)
     return -1;
 }
 
+/* RefSeq's accession versions of chromosomes 1-22, X, Y (NC_000001 ... NC_000024) in
+ * GRCh38; GRCh37's are each one less (NC_000017.10 is GRCh37's chr17, .11 GRCh38's). */
+static const int refseq38[24] = {11, 12, 12, 12, 10, 12, 14, 11, 12, 11, 10, 12,
+                                 11, 9,  10, 10, 11, 10, 10, 11, 9,  11, 11, 10};
+
+int build_of_refseq(const char *name)
+{
+    if (strncmp(name, "NC_0000", 7) || !isdigit((unsigned char)name[7]) ||
+        !isdigit((unsigned char)name[8]) || name[9] != '.')
+        return -1;
+    int c = (name[7] - '0') * 10 + (name[8] - '0') - 1;
+    char *end;
+    long v = strtol(name + 10, &end, 10);
+    if (c < 0 || c > 23 || end == name + 10 || *end)
+        return -1;
+    return v == refseq38[c] ? ANNOT_GRCH38 : v == refseq38[c] - 1 ? ANNOT_GRCH37 : -1;
+}
+
 /* Index 0..23 of a main chromosome (1..22, X, Y) from its canonical name, or -1. */
 static int chrom_index(const char *canon)
 {
@@ -273,6 +291,14 @@ void build_evidence_line(struct build_evidence *e, const char *line)
     /* a contig only one build has names it: b37's decoy hs37d5, hg38's hs38d1, the
      * GRCh38 scaffolds KI270xxx */
     note_name(e, "##contig ID", id);
+    int rb = build_of_refseq(id); /* NC_000017.10: GRCh37's chr17 */
+    if (rb >= 0 && e->name_build < 0) {
+        e->name_build = rb;
+        snprintf(e->name_text, sizeof e->name_text, "##contig ID=%s (RefSeq's %s accession)", id,
+                 builds[rb].name);
+    } else if (rb >= 0 && rb != e->name_build) {
+        e->name_conflict = rb;
+    }
     if (!struct_value(line, "length", v, sizeof v))
         return;
     contig_canon(id, strlen(id), canon, sizeof canon);

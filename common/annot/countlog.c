@@ -94,9 +94,36 @@ static void past_the_end(struct annot_stats *st)
 static void unknown_contigs(struct annot_stats *st);
 static void undeclared_contigs(struct annot_stats *st);
 
+/* Records on RefSeq accessions of another build than the one used (NC_000017.10, GRCh37's
+ * chr17, annotated as GRCh38): positions on the wrong build. */
+static void accessions_of_another_build(struct annot_stats *st)
+{
+    int b = annot_build_parse(st->build);
+    for (int i = 0; b >= 0 && i < st->ncontigs; i++) {
+        int rb = build_of_refseq(st->contigs[i].name);
+        if (rb < 0 || rb == b)
+            continue;
+        annot_add_warning(st,
+                          "the records are on %s's RefSeq accessions (%s, ...) but were "
+                          "annotated as %s: their positions are %s's; annotate them again "
+                          "with --build %s",
+                          annot_build_name(rb), st->contigs[i].name, st->build,
+                          annot_build_name(rb), annot_build_name(rb));
+        if (st->nwarnings > 1) { /* the first: what gas show's annotation_note gives */
+            char w[sizeof st->warnings[0]];
+            memcpy(w, st->warnings[st->nwarnings - 1], sizeof w);
+            memmove(st->warnings[1], st->warnings[0],
+                    (size_t)(st->nwarnings - 1) * sizeof st->warnings[0]);
+            memcpy(st->warnings[0], w, sizeof w);
+        }
+        return;
+    }
+}
+
 /* The most telling first: the first warning is what gas show's annotation_note gives. */
 void annot_finish_warnings(struct annot_stats *st)
 {
+    accessions_of_another_build(st);
     past_the_end(st);
     if (st->bad_end)
         annot_add_warning(st,

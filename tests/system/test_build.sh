@@ -153,6 +153,20 @@ check_out "... GENE38A has 1 record (the variant), not 2" 0 '^  GENE38A +1$' cat
 check_out "... and the JSON log counts the block" 0 '"reference_blocks":[[:space:]]*1,' \
   sh -c 'gas annotate block38.g.vcf -o block2.out.vcf --log-json - 2>/dev/null'
 
+# RefSeq accessions name their build (NC_000021.8 is GRCh37's chr21, .9 GRCh38's): a
+# ##contig ID decides it; records on another build's accessions than the one used (the
+# default, no header) are the first warning, saying which --build to give
+vcf '##contig=<ID=NC_000021.8>\n' 'NC_000021.8\t9411500\t.\tA\tG\t.\t.\t.' > acc37.vcf
+check_out "##contig ID=NC_000021.8: GRCh37, said how" 0 \
+  "build GRCh37, from the header's ##contig ID=NC_000021.8 \\(RefSeq's GRCh37 accession\\)" \
+  sh -c 'GAS_DEFAULT_BUILD=GRCh38 gas annotate acc37.vcf -o acc37.out.vcf 2>&1'
+check_out "... GRCh37's gene" 0 $'^NC_000021.8\t9411500\t.\tA\tG\t.\t.\tGENE=GENE37$' cat acc37.out.vcf
+vcf '' 'NC_000021.8\t9411500\t.\tA\tG\t.\t.\t.' > acc37bare.vcf
+GAS_DEFAULT_BUILD=GRCh38 gas annotate acc37bare.vcf -o acc37bare.out.vcf > /dev/null 2>&1
+check_out "no header, GRCh37 accessions, default GRCh38: the first warning says so" 0 \
+  "^  - the records are on GRCh37's RefSeq accessions \\(NC_000021.8, ...\\) but were annotated as GRCh38: their positions are GRCh37's; annotate them again with --build GRCh37" \
+  sh -c 'grep -A1 "^warnings:" acc37bare.out.vcf.count.log'
+
 # a file GAS annotated before (GRCh37, with a known source) annotated again as GRCh38:
 # the earlier run's fields of sources not used now go, the input's own stay
 vcf '##contig=<ID=21,length=46709983>\n##INFO=<ID=KG_AF,Number=A,Type=Float,Description="Allele Frequency (AF from GAS source kg)">\n##INFO=<ID=DP,Number=1,Type=Integer,Description="Depth">\n' \
