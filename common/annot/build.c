@@ -441,8 +441,9 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
                  e->rcrs ? "not stated in the header (its reference, rCRS, is the mitochondrion "
                            "of both GRCh37 and GRCh38: MT positions are the same in either): "
                            "the configured default (default_build)"
-                         : "not stated in the header (no ##contig lengths, ##reference or "
-                           "##assembly naming a build): the configured default (default_build)");
+                         : "not stated in the header (no ##contig lengths of human "
+                           "chromosomes, no ##reference or ##assembly naming a build): the "
+                           "configured default (default_build)");
         snprintf(st->build_tag, sizeof st->build_tag, "default");
     }
     if (b == ANNOT_GRCH37 && e->mt_len == 16571)
