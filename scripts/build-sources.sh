@@ -28,9 +28,10 @@ export LC_ALL=C
 FORMAT=1
 CONF=3 # sources files: 2 = they declare their build, the kg source its version; 3 = the
        # kg version names the stretches it covers
-MODEL=3 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
+MODEL=4 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
         # file has no mitochondrial tRNA genes); 3 = CYTOBAND only from the gene's own
-        # chromosome (a PAR gene's chrY copy: Y, not X)
+        # chromosome (a PAR gene's chrY copy: Y, not X); 4 = mitochondrial genes by their
+        # HGNC symbols (MT-ND4, MT-CO1, MT-TL1), as clinicians and MITOMAP name them
 pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation"
 
 # the versions apt would fetch now ("?" when apt knows none: then a complete OUTDIR is kept)
@@ -122,12 +123,22 @@ function band(all, chr,   n, v, i, c, on) {
   }
   return "."
 }
+# a mitochondrial gene's HGNC symbol: Entrez Gene's ND4, COX1, CYTB, RNR1, TRNL1 are
+# MT-ND4, MT-CO1, MT-CYB, MT-RNR1, MT-TL1
+function mt_symbol(s) {
+  if (s ~ /^MT-/) return s
+  if (s ~ /^TRN/) return "MT-T" substr(s, 4)
+  if (s ~ /^COX[0-9]$/) return "MT-CO" substr(s, 4)
+  if (s == "CYTB") return "MT-CYB"
+  return "MT-" s
+}
 function flush(   s, i, ex, st, sym) {
   if (key == "") return
   st = plus >= minus ? "+" : "-"
   ex = ""
   for (i = 1; i <= ne; i++) ex = ex (i > 1 ? "," : "") (es[i] - gs) "-" (ee[i] - gs)
   sym = (gid in symbol) && symbol[gid] != "" ? clean(symbol[gid]) : "LOC" gid
+  if (chr == "chrM" || chr == "MT") sym = mt_symbol(sym)
   print chr, gs, ge, st, gid, sym, (gid in type) ? clean(type[gid]) : ".", band(cyto[gid], chr),
         (gid in omim) ? clean(omim[gid]) : ".", ex
   key = ""

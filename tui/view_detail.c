@@ -201,7 +201,7 @@ static const struct log_section log_sections[] = {
     {"NOT ANNOTATED", "NOT ANNOTATED", 0},
     {"sources", "sources", 0},
     {"total records", "total records", 0},
-    {"reference blocks", "reference blocks", 0},
+    {"reference-only records", "reference-only", 0},
     {"records in known sources", "in known sources", 0},
     {"hits per source", "hits per source", 0},
     {"records per location class", "location classes", 1},

@@ -248,8 +248,9 @@ static void counts(FILE *f, const struct annot_stats *st)
     fprintf(f, "total records: %lld\n", (long long)st->records);
     if (st->ref_only) /* a gVCF is mostly blocks: its statistics are of its variants */
         fprintf(f,
-                "reference blocks: %lld (ALT . or only <NON_REF> or <*>: annotated, but left "
-                "out of the location classes and the genes with the most records)\n",
+                "reference-only records: %lld (ALT . or only <NON_REF> or <*>, as gVCF blocks "
+                "and all-sites files have: annotated, but left out of the location classes and "
+                "the genes with the most records)\n",
                 (long long)st->ref_only);
     if (st->unsorted) /* annotated all the same: the sources are read again by their index */
         fprintf(f,
@@ -439,7 +440,7 @@ char *annot_count_log_json(const struct annot_stats *st, const char *input_name)
     cJSON_AddItemToObject(o, "sources", json_sources(st));
     cJSON_AddNumberToObject(o, "records", (double)st->records);
     cJSON_AddNumberToObject(o, "records_out_of_order", (double)st->unsorted);
-    cJSON_AddNumberToObject(o, "reference_blocks", (double)st->ref_only);
+    cJSON_AddNumberToObject(o, "reference_only_records", (double)st->ref_only);
     cJSON_AddNumberToObject(o, "records_in_known_sources", (double)st->known);
     cJSON_AddStringToObject(o, "input_contig_naming", style_tag(st->input_styles));
     json_counts(o, st);

@@ -69,12 +69,13 @@ done
 for f in test free_1 free_2 premium_1 premium_2 premium_3; do
   check "$f.vcf: every record has a location class" 0 test "$(pct "$f.out.vcf" GENE_LOC)" = 100.0
 done
-# MT: ND1 is 3307..4262 (+), TRNF 577..647 (+), TRNI 4263..4331 (+) (rCRS, as RefSeq has them)
+# MT: MT-ND1 is 3307..4262 (+), MT-TF 577..647 (+), MT-TI 4263..4331 (+) (rCRS, as RefSeq has
+# them), named by their HGNC symbols (Entrez Gene's ND1, TRNF, TRNI)
 rec() { bcftools query -i "POS=$2" -f '%INFO/GENE %INFO/GENE_ID %INFO/GENE_LOC %INFO/GENE_TYPE %INFO/OMIM %INFO/NEAREST_GENE %INFO/NEAREST_DIST\n' "$1" 2>/dev/null | head -1; }
-check_out "test.vcf MT:4158 is exonic in ND1 (Entrez 4535, OMIM 516000)" 0 \
-  '^ND1 4535 exonic protein-coding 516000\|535000\|540000 \. \.$' rec test.out.vcf 4158
-check_out "test.vcf MT:60 is upstream of TRNF (577, the first gene), 517 bases away" 0 '^\. \. upstream \. \. TRNF 517$' rec test.out.vcf 60
-check_out "test.vcf MT:4312 is in the tRNA gene TRNI (4263..4331)" 0 '^TRNI 4565 exonic tRNA 545000\|590045 \. \.$' rec test.out.vcf 4312
+check_out "test.vcf MT:4158 is exonic in MT-ND1 (Entrez 4535, OMIM 516000)" 0 \
+  '^MT-ND1 4535 exonic protein-coding 516000\|535000\|540000 \. \.$' rec test.out.vcf 4158
+check_out "test.vcf MT:60 is upstream of MT-TF (577, the first gene), 517 bases away" 0 '^\. \. upstream \. \. MT-TF 517$' rec test.out.vcf 60
+check_out "test.vcf MT:4312 is in the tRNA gene MT-TI (4263..4331)" 0 '^MT-TI 4565 exonic tRNA 545000\|590045 \. \.$' rec test.out.vcf 4312
 
 # ------------------------------------------------------------------ known variants by hand
 # BRCA1 185delAG (c.68_69del, exon 2), CFTR F508del (exon 10/11), TP53 intron 1, the
@@ -106,9 +107,9 @@ for b in GRCh37:"" GRCh38:chr; do
   check_out "$build: CFTR F508del is exonic in CFTR (1080, 7q31.2, OMIM 602421)" 0 \
     '^CFTR 1080 exonic 7q31.2 .*602421' q F508del
   check_out "$build: TP53 intron 1 is intronic in TP53" 0 '^TP53 7157 intronic 17p13.1' q tp53i1
-  check_out "$build: m.8993T>G (NARP) is exonic in ATP6 (OMIM 551500)" 0 '^ATP6 4508 exonic \. .*551500' q NARP
+  check_out "$build: m.8993T>G (NARP) is exonic in MT-ATP6 (OMIM 551500)" 0 '^MT-ATP6 4508 exonic \. .*551500' q NARP
   # (hg19's RefSeq file has no mitochondrial tRNA genes: GRCh37 takes GRCh38's, both rCRS)
-  check_out "$build: m.3243A>G (MELAS) is in the tRNA gene TRNL1 (OMIM 540000)" 0 '^TRNL1 4567 exonic \. 540000' q MELAS
+  check_out "$build: m.3243A>G (MELAS) is in the tRNA gene MT-TL1 (OMIM 540000)" 0 '^MT-TL1 4567 exonic \. 540000' q MELAS
   # a band only from the record's own chromosome (Entrez gives SHOX "X|Y", no band)
   check_out "$build: SHOX on chrX has CYTOBAND X" 0 '^SHOX 6473 [a-z]+ X ' q SHOX_X
   check_out "$build: SHOX's chrY copy has CYTOBAND Y, not X" 0 '^SHOX 6473 [a-z]+ Y ' q SHOX_Y
