@@ -16,6 +16,7 @@ require "gasd says where its metrics are" wait_log 'metrics at http://127\.0\.0\
 url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/metrics' "$WORK/gasd.log" | tail -1)
 records=0
 for f in test free_1 premium_2; do
+  date +%s.%N > "$f.t0" # before the submission: no job's latency can be longer than from here
   gas submit "$SAMPLES/$f.vcf" --user mia > "$f.id"
   records=$((records + $(grep -vc '^#' "$SAMPLES/$f.vcf")))
 done
@@ -48,6 +49,15 @@ check_out "jobs ended COMPLETED: 3" 0 '^3$' metric 'gas_jobs_ended_total{status=
 check_out "jobs ended FAILED: 1 (bad.vcf), as gas status counts it" 0 '^1$' \
   metric 'gas_jobs_ended_total{status="FAILED"}'
 check_out "+Inf bucket equals the count" 0 '^3$' metric 'gas_job_latency_seconds_bucket{le="+Inf"}'
+# latency is measured from the submission to the millisecond (the item's submit_time is whole
+# seconds): the 3 jobs' sum is at most the time from before each submit to its COMPLETED log
+# line (ms), plus 5 ms each for the rounding
+bound=$(for f in test free_1 premium_2; do
+  done_at=$(grep "job_id=$(cat "$f.id") job COMPLETED" "$WORK/gasd.log" | head -1 | cut -c 1-23)
+  echo "$(date -d "${done_at}Z" +%s.%N) $(cat "$f.t0")"; done | awk '{s += $1 - $2 + 0.005} END {printf "%.3f", s}')
+lat=$(metric gas_job_latency_seconds_sum)
+expect "latency from the submission to the millisecond (sum $lat s, at most $bound s)" \
+  awk -v a="$lat" -v b="$bound" 'BEGIN {exit !(a <= b && b > 0)}'
 check_out "records annotated: $records, as the inputs have" 0 "^$records\$" \
   metric 'gas_annotation_records_total'
 gas status --json > status.json
