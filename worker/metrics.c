@@ -14,6 +14,7 @@
 #include "gas/log.h"
 #include "gas/util.h"
 #include "gas/version.h"
+#include "gas/workers.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,7 +35,8 @@ static const double bucket_le[] = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1
 static struct {
     atomic_llong retries[8], dead[8];
     atomic_llong lat_bucket[NBUCKETS], lat_count, lat_sum_ms;
-    atomic_llong records, annot_ms, jobs_failed;
+    atomic_llong records, annot_us, jobs_failed;
+    atomic_llong receive_errors[8], heartbeat_errors, last_heartbeat;
     struct worker *w;
     int fd;
     atomic_int stop;
@@ -62,7 +64,27 @@ void metrics_job_done(double latency_s, int64_t records, double annot_s)
     atomic_fetch_add(&M.lat_count, 1);
     atomic_fetch_add(&M.lat_sum_ms, (long long)(latency_s * 1000));
     atomic_fetch_add(&M.records, records);
-    atomic_fetch_add(&M.annot_ms, (long long)(annot_s * 1000));
+    atomic_fetch_add(&M.annot_us, (long long)(annot_s * 1e6)); /* a small job takes < 1 ms */
+}
+
+void metrics_jobs_ended(long long *completed, long long *failed)
+{
+    *completed = atomic_load(&M.lat_count);
+    *failed = atomic_load(&M.jobs_failed);
+}
+
+void metrics_receive_error(int p)
+{
+    if (p >= 0 && p < 8)
+        atomic_fetch_add(&M.receive_errors[p], 1);
+}
+
+void metrics_heartbeat(int ok)
+{
+    if (ok)
+        atomic_store(&M.last_heartbeat, (long long)gas_now_s());
+    else
+        atomic_fetch_add(&M.heartbeat_errors, 1);
 }
 
 void metrics_job_failed(void)
@@ -152,7 +174,8 @@ static void queue_gauges(struct out *o, struct queue **qs)
 {
     static const char *const states[] = {"visible", "in_flight", "delayed", "dead"};
     put(o, "# HELP gas_queue_messages Messages in each queue by state (dead: in its dead-letter "
-           "queue), read from the backend at scrape time\n# TYPE gas_queue_messages gauge\n");
+           "queue), read from the backend at scrape time: every gasd reports the same queues, "
+           "so aggregate with max(), not sum()\n# TYPE gas_queue_messages gauge\n");
     for (int p = 0; p < npipelines && p < 8; p++) {
         struct queue_depths d;
         if (!qs[p] || queue_depths(qs[p], &d)) {
@@ -164,6 +187,25 @@ static void queue_gauges(struct out *o, struct queue **qs)
             put(o, "gas_queue_messages{queue=\"%s\",state=\"%s\"} %lld\n", qs[p]->name, states[s],
                 (long long)v[s]);
     }
+}
+
+/* The workers table as this gasd reads it: how many alive, lost, stopped, failed (the
+ * same for every gasd: aggregate with max()). */
+static void worker_gauges(struct out *o)
+{
+    struct worker_rec *v = NULL;
+    int n = 0, count[WORKER_NSTATES] = {0};
+    if (workers_list(M.w->app, gas_now(), 0, &v, &n))
+        return;
+    for (int i = 0; i < n; i++)
+        if ((unsigned)v[i].state < WORKER_NSTATES)
+            count[v[i].state]++;
+    free(v);
+    put(o, "# HELP gas_workers gasd workers in the workers table by state (lost: no heartbeat "
+           "for 3 intervals); the same from every gasd: aggregate with max()\n"
+           "# TYPE gas_workers gauge\n");
+    for (int s = 0; s < WORKER_NSTATES; s++)
+        put(o, "gas_workers{state=\"%s\"} %d\n", worker_state_name((enum worker_state)s), count[s]);
 }
 
 static char *render(struct queue **qs)
@@ -178,6 +220,21 @@ static char *render(struct queue **qs)
                  M.retries);
     per_pipeline(&o, "gas_dead_letters_total", "Messages this gasd moved to a dead-letter queue",
                  M.dead);
+    per_pipeline(&o, "gas_receive_errors_total",
+                 "Receives from the pipeline's queue that failed (backend down, disk full, "
+                 "throttled): the pipeline waits 1 s and tries again",
+                 M.receive_errors);
+    counter(&o, "gas_heartbeat_errors_total",
+            "Heartbeats this gasd could not write to the workers table (others then see it "
+            "lost)");
+    put(&o, "gas_heartbeat_errors_total %lld\n", (long long)atomic_load(&M.heartbeat_errors));
+    put(&o,
+        "# HELP gas_last_heartbeat_timestamp_seconds When this gasd last wrote its heartbeat "
+        "(Unix time): alert on time() minus it\n"
+        "# TYPE gas_last_heartbeat_timestamp_seconds gauge\n"
+        "gas_last_heartbeat_timestamp_seconds %lld\n",
+        (long long)atomic_load(&M.last_heartbeat));
+    worker_gauges(&o);
     queue_gauges(&o, qs);
     put(&o, "# HELP gas_job_latency_seconds Submit to COMPLETED, for jobs this gasd completed\n"
             "# TYPE gas_job_latency_seconds histogram\n");
@@ -196,13 +253,15 @@ static char *render(struct queue **qs)
     counter(&o, "gas_annotation_records_total", "VCF records annotated by this gasd");
     put(&o, "gas_annotation_records_total %lld\n", (long long)atomic_load(&M.records));
     counter(&o, "gas_annotation_seconds_total", "Seconds spent in the annotation engine");
-    put(&o, "gas_annotation_seconds_total %.3f\n", (double)atomic_load(&M.annot_ms) / 1000.0);
-    long long ms = atomic_load(&M.annot_ms);
+    put(&o, "gas_annotation_seconds_total %.6f\n", (double)atomic_load(&M.annot_us) / 1e6);
+    long long us = atomic_load(&M.annot_us);
     put(&o,
-        "# HELP gas_annotation_records_per_second Records per second of annotation so far\n"
+        "# HELP gas_annotation_records_per_second Records per second of the engine since this "
+        "gasd started (for a recent rate: rate(gas_annotation_records_total) / "
+        "rate(gas_annotation_seconds_total))\n"
         "# TYPE gas_annotation_records_per_second gauge\n"
         "gas_annotation_records_per_second %.1f\n",
-        ms ? (double)atomic_load(&M.records) * 1000.0 / (double)ms : 0.0);
+        us ? (double)atomic_load(&M.records) * 1e6 / (double)us : 0.0);
     struct aws_request_count rq[128];
     int nrq = aws_request_counts(rq, 128);
     if (nrq) {
@@ -237,19 +296,22 @@ static void serve(int c, struct queue **qs)
     req[n] = 0;
     char *body = NULL;
     const char *status = "200 OK", *type = "text/plain; version=0.0.4; charset=utf-8";
-    if (!strncmp(req, "GET /metrics ", 13) || !strncmp(req, "GET /metrics?", 13)) {
+    int head = !strncmp(req, "HEAD ", 5); /* as GET, without the body */
+    const char *path = req + (head ? 5 : 4);
+    if ((head || !strncmp(req, "GET ", 4)) &&
+        (!strncmp(path, "/metrics ", 9) || !strncmp(path, "/metrics?", 9))) {
         body = render(qs);
-    } else if (!strncmp(req, "GET / ", 6)) {
+    } else if ((head || !strncmp(req, "GET ", 4)) && !strncmp(path, "/ ", 2)) {
         body = xstrdup("gasd metrics: GET /metrics\n");
         type = "text/plain";
     } else {
-        status = strncmp(req, "GET ", 4) ? "405 Method Not Allowed" : "404 Not Found";
+        status = strncmp(req, "GET ", 4) && !head ? "405 Method Not Allowed" : "404 Not Found";
         body = xstrdup("GET /metrics\n");
         type = "text/plain";
     }
     char *msg = xasprintf("HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                           "Connection: close\r\n\r\n%s",
-                          status, type, strlen(body), body);
+                          status, type, strlen(body), head ? "" : body);
     size_t len = strlen(msg), off = 0;
     while (off < len && gas_mono() < until + 2.0) {
         ssize_t k = send(c, msg + off, len - off, MSG_NOSIGNAL);

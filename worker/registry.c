@@ -64,14 +64,17 @@ int registry_start(struct worker *w)
     cJSON *j = item(w, "running");
     int rc = tbl_put(w->app->workers, j, 1);
     cJSON_Delete(j);
+    metrics_heartbeat(!rc);
     return rc ? gas_err_wrap(rc, "register worker %s", w->id) : 0;
 }
 
 void registry_beat(struct worker *w, const char *status)
 {
     cJSON *j = item(w, status);
-    if (tbl_put(w->app->workers, j, 0))
+    int bad = tbl_put(w->app->workers, j, 0);
+    if (bad)
         log_warn("gasd", "heartbeat failed: %s", gas_errmsg());
+    metrics_heartbeat(!bad);
     cJSON_Delete(j);
 }
 

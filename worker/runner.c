@@ -314,6 +314,7 @@ void *runner_main(void *arg)
         int n = 0;
         if (queue_receive(ctx.q, batch_size(per_msg), wait, -1, m, &n)) {
             log_warn(pipelines[p].name, "receive failed: %s", gas_errmsg());
+            metrics_receive_error(p);
             gas_sleep(1);
             continue;
         }

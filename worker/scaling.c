@@ -2,8 +2,9 @@
  * puts into CloudWatch (namespace cloudwatch_namespace, dimension QueueName = the requests
  * queue): BacklogPerInstance (visible requests / live gasd workers, the figure an EC2 Auto
  * Scaling target-tracking policy keeps near its target), RequestsVisible, and this
- * worker's JobsDonePerMinute and JobsFailedPerMinute of the annotate pipeline (CloudWatch
- * sums them over the workers).
+ * worker's JobsDonePerMinute and JobsFailedPerMinute: the jobs it ended COMPLETED and
+ * FAILED (bad input, gave up) since its last datapoint, so that their Sum over a minute
+ * is the jobs per minute of all workers, whatever cloudwatch_interval is (up to 60 s).
  *
  * Threads: the publisher thread owns its queue handle; it reads the pipelines' atomic
  * counters only. scaling_stop() sets the stop flag (noticed within 200 ms) and joins it. */
@@ -38,8 +39,8 @@ static int live_workers(struct worker *w)
     return alive > 0 ? alive : 1; /* this one is alive, whatever the table says yet */
 }
 
-/* One set of datapoints; done/failed are the counts since the last one, over dt seconds. */
-static int publish(struct worker *w, struct queue *q, long long done, long long failed, double dt)
+/* One set of datapoints; done/failed are the jobs ended since the last one. */
+static int publish(struct worker *w, struct queue *q, long long done, long long failed)
 {
     struct queue_depths d;
     int rc = queue_depths(q, &d);
@@ -49,8 +50,8 @@ static int publish(struct worker *w, struct queue *q, long long done, long long 
     struct cw_datum data[] = {
         {"BacklogPerInstance", (double)d.visible / alive, "Count"},
         {"RequestsVisible", (double)d.visible, "Count"},
-        {"JobsDonePerMinute", dt > 0 ? (double)done * 60.0 / dt : 0, "Count"},
-        {"JobsFailedPerMinute", dt > 0 ? (double)failed * 60.0 / dt : 0, "Count"},
+        {"JobsDonePerMinute", (double)done, "Count"}, /* Sum over a minute: per minute */
+        {"JobsFailedPerMinute", (double)failed, "Count"},
     };
     rc = cw_put_metrics(w->app->be, cfg_str(w->cfg, CFG_CLOUDWATCH_NAMESPACE), "QueueName", q->name,
                         data, (int)(sizeof data / sizeof *data));
@@ -71,15 +72,17 @@ static void *scaling_main(void *arg)
         return NULL;
     }
     double every = (double)cfg_int(w->cfg, CFG_CLOUDWATCH_INTERVAL), last = gas_mono();
-    long long done0 = atomic_load(&w->done[p]), failed0 = atomic_load(&w->failed[p]);
+    long long done0, failed0;
+    metrics_jobs_ended(&done0, &failed0);
     int warned = 0;
     while (!atomic_load(&S.stop)) {
         gas_sleep(0.2);
         double now = gas_mono();
         if (now - last < every)
             continue;
-        long long done = atomic_load(&w->done[p]), failed = atomic_load(&w->failed[p]);
-        if (publish(w, q, done - done0, failed - failed0, now - last) == 0) {
+        long long done, failed;
+        metrics_jobs_ended(&done, &failed);
+        if (publish(w, q, done - done0, failed - failed0) == 0) {
             done0 = done;
             failed0 = failed;
             last = now;

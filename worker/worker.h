@@ -171,6 +171,10 @@ void metrics_retry(int pipeline);
 void metrics_dead(int pipeline);
 void metrics_job_done(double latency_s, int64_t records, double annot_s);
 void metrics_job_failed(void);
+/* Jobs this gasd ended COMPLETED and FAILED so far (the CloudWatch job counters). */
+void metrics_jobs_ended(long long *completed, long long *failed);
+void metrics_receive_error(int pipeline);
+void metrics_heartbeat(int ok); /* a heartbeat written (1) or not (0) */
 
 /* CloudWatch autoscaling signals (worker/scaling.c): on the aws backend, a thread puts the
  * backlog per live worker and this worker's jobs per minute every cloudwatch_interval. */

@@ -3,7 +3,8 @@
 # JobsDonePerMinute and JobsFailedPerMinute into CloudWatch, signed with our signer; an
 # Auto Scaling policy (or boto3, here) reads them with ListMetrics / GetMetricData. A backlog
 # of 6 requests with one live worker that annotates nothing reads 6 per instance; once a
-# worker drains it, the backlog reads 0 and jobs done per minute is above 0.
+# worker drains it, the backlog reads 0, and the job counters' Sum is the jobs it ended: 6
+# COMPLETED, and 1 FAILED (a malformed VCF; a malformed message is no job and not counted).
 SUITE=cloudwatch
 . "$(dirname "$0")/pipeline_lib.sh"
 . "$(dirname "$0")/aws_names.sh"
@@ -33,11 +34,12 @@ if metric == "list":
                     if {"Name": "QueueName", "Value": queue} in m["Dimensions"]})
     print(" ".join(names)); sys.exit(0)
 now = datetime.datetime.now(datetime.timezone.utc)
+period = 600 if stat == "Sum" else 60  # Sum: over the whole run
 r = cw.get_metric_data(
     MetricDataQueries=[{"Id": "m", "ReturnData": True, "MetricStat": {
         "Metric": {"Namespace": ns, "MetricName": metric,
                    "Dimensions": [{"Name": "QueueName", "Value": queue}]},
-        "Period": 60, "Stat": stat}}],
+        "Period": period, "Stat": stat}}],
     StartTime=now - datetime.timedelta(minutes=10), EndTime=now + datetime.timedelta(minutes=1))
 v = r["MetricDataResults"][0]["Values"]
 print("%g" % v[0] if v else "none")
@@ -71,10 +73,17 @@ start_gasd GAS_ANNOTATE_THREADS=0
 expect "two live workers: 3 per instance" wait_cw Minimum BacklogPerInstance == 3
 stop_gasd
 kill -TERM "$GASD1"; wait "$GASD1"
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\tx\t.\tA\tG\t.\t.\t.\n' > bad.vcf
+gas submit bad.vcf --user ann > badjob
+gas send "req_$run" 'not a message' > /dev/null
 start_gasd
 for i in 1 2 3 4 5 6; do
   expect "job $i COMPLETED" wait_field "$(cat "job$i")" job_status COMPLETED 60
 done
 expect "drained: the backlog reads 0" wait_cw Minimum BacklogPerInstance == 0
 expect "jobs done per minute is above 0 while it drains" wait_cw Maximum JobsDonePerMinute '>' 0
+expect "the malformed VCF's job FAILED" wait_field "$(cat badjob)" job_status FAILED
+expect "JobsDonePerMinute sums to the 6 jobs COMPLETED" wait_cw Sum JobsDonePerMinute == 6
+expect "JobsFailedPerMinute sums to the 1 job FAILED (not the malformed message)" \
+  wait_cw Sum JobsFailedPerMinute == 1
 finish_pipeline cloudwatch

@@ -71,6 +71,14 @@ for q in gas_job_requests gas_archive gas_notify; do
 done
 check_out "the 3 results wait in the archive queue" 0 '^3$' \
   metric 'gas_queue_messages{queue="gas_archive",state="delayed"}'
+check_out "the workers as the table has them: 1 alive" 0 '^1$' metric 'gas_workers{state="alive"}'
+check_out "no receive or heartbeat errors" 0 '^0 0$' \
+  sh -c "echo \$(awk '\$1 == \"gas_receive_errors_total{pipeline=\\\"annotate\\\"}\" || \$1 == \"gas_heartbeat_errors_total\" {print \$2}' scraped.txt)"
+hb=$(metric gas_last_heartbeat_timestamp_seconds)
+expect "the last heartbeat's time is recent ($hb)" test $(( $(date +%s) - ${hb:-0} )) -lt 30
+rps=$(metric gas_annotation_records_per_second)
+expect "records per second of the engine is a rate above 0 ($rps)" awk -v v="$rps" 'BEGIN {exit !(v > 0)}'
+check_out "HEAD /metrics: 200, as GET" 0 '^200 0$' curl -s -I -o /dev/null -w '%{http_code} %{size_download}' "$url"
 check_out "another path is 404" 0 '404' curl -s -o /dev/null -w '%{http_code}' "${url%/metrics}/nothing"
 check_out "a POST is refused (405)" 0 '405' curl -s -o /dev/null -w '%{http_code}' -X POST "$url"
 # a second gasd asked for the same port: exits 1 saying so, and is listed as failed with
