@@ -13,6 +13,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_JOBS:-1000}
+LOAD0=$(cut -d" " -f1 /proc/loadavg)
 IN=$ROOT/../shared/testdata/gas-samples/test.vcf
 [ -f "$IN" ] || IN=$ROOT/build/sources/demo/hapmap_exome_chr22.vcf.gz
 G=$ROOT/bin/gas
@@ -92,6 +93,19 @@ awk -v e="$erate" -v d="$drate" '$1 == "drain" { n = $3; a = $4; b = $5
     printf "%-8s %-8s %10.1f %10.2f %9s %9s %9s %9.2f %9.2f\n", "drain", $2, n/(b-a), b-a, "-", "-", "-", n/(b-a)/e, n/(b-a)/d; next }
   { print }' "$W/rows"
 echo "(drain: N jobs queued first, then gasd started: its own rate; steady: one gas submit after another while gasd runs, bounded by the submitter; p50/p90/p99: gas submit returned -> gasd logged the job COMPLETED; of_engine: drain rate / the engine-only rate of one process with the same annotate_threads, whose outputs never reach the disk; of_synced: drain rate / the same engine with its outputs synced per batch of 10, the floor durability sets: a COMPLETED job's result must survive a power loss)"
+# issue 13's targets, from this run's figures
+echo "== targets (this run; load average at the start: $LOAD0 on $(nproc) cores)"
+awk -v e="$erate" -v d="$drate" '$1 == "drain" { r[$2] = $3 / ($5 - $4) }
+  function verdict(ok) { return ok ? "met" : "NOT MET" }
+  END {
+    if (1 in r) printf " 1 gasd: %.0f jobs/s (target: at least 150): %s\n", r[1], verdict(r[1] >= 150)
+    if ((1 in r) && (2 in r))
+      printf " 2 gasd: %.0f jobs/s, %.2fx one gasd (target: a second gasd adds throughput): %s\n", r[2], r[2] / r[1], verdict(r[2] > r[1])
+    if (1 in r) {
+      printf " 1 gasd / engine-only: %.2f (target: at least 0.5): %s\n", r[1] / e, verdict(r[1] / e >= 0.5)
+      printf "   engine+sync / engine-only: %.2f here: what durability alone leaves (outputs synced per batch);\n", d / e
+      printf "   1 gasd / engine+sync: %.2f\n", r[1] / d } }' "$W/rows"
+case "$LOAD0" in [0-1].*) ;; *) echo " (the machine was busy when the run started: rates and ratios are less reliable)";; esac
 # the AWS half: requests per job over a job's whole life, on moto_server
 if [ "${BENCH_NO_AWS:-0}" != 1 ]; then
   echo
