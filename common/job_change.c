@@ -186,20 +186,33 @@ int job_archive_begin(struct tbl *jobs, const char *job_id, int64_t deadline)
     return move_archive(jobs, job_id, ARCH_NONE, ARCH_ARCHIVING, &u, "archive");
 }
 
+int job_archive_pending(struct tbl *jobs, const char *job_id, const char *archive_id)
+{
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_if_str(&u, A(job_status), TBL_EQ, job_status_item(JOB_COMPLETED));
+    tbl_update_if_str(&u, A(archive_state), TBL_EQ, archive_state_name(ARCH_ARCHIVING));
+    tbl_update_if_absent(&u, A(archive_pending_id));
+    tbl_update_set_str(&u, A(archive_pending_id), archive_id);
+    return apply(jobs, job_id, &u, "record the cold copy");
+}
+
+int job_archive_abandon(struct tbl *jobs, const char *job_id)
+{
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_if_absent(&u, A(archive_pending_id)); /* recorded: the archive is finished */
+    return move_archive(jobs, job_id, ARCH_ARCHIVING, ARCH_NONE, &u, "abandon the archive");
+}
+
 int job_archive_record(struct tbl *jobs, const char *job_id, const char *archive_id)
 {
     struct tbl_update u;
     tbl_update_init(&u);
+    tbl_update_if_str(&u, A(archive_pending_id), TBL_EQ, archive_id);
+    tbl_update_remove(&u, A(archive_pending_id));
     tbl_update_set_str(&u, A(results_file_archive_id), archive_id);
     return move_archive(jobs, job_id, ARCH_ARCHIVING, ARCH_ARCHIVED, &u, "record the archive");
-}
-
-int job_archive_undo(struct tbl *jobs, const char *job_id)
-{
-    struct tbl_update u;
-    tbl_update_init(&u);
-    tbl_update_remove(&u, A(results_file_archive_id));
-    return move_archive(jobs, job_id, ARCH_ARCHIVED, ARCH_NONE, &u, "undo the archive");
 }
 
 int job_adopt_archived(struct tbl *jobs, const char *job_id)

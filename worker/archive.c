@@ -2,14 +2,20 @@
  * has passed (the subscription delays delivery up to 900 s; a longer grace defers the
  * message until it is due: re-hidden, or re-sent delayed near the dead-letter limit).
  *
- *   NONE -> ARCHIVING (claimed) -> copy to cold storage -> ARCHIVED + archive id recorded
- *   -> re-check the role: upgraded meanwhile? undo (back to NONE, cold copy deleted, the
- *   hot copy never touched) -> otherwise delete the hot copy -> ack.
+ *   NONE -> ARCHIVING (claimed) -> copy to cold storage -> re-check the role: upgraded
+ *   meanwhile? abandon (back to NONE, cold copy deleted, the hot copy never touched)
+ *   -> the cold copy's id recorded (archive_pending_id: from here on the archive is
+ *   finished, never abandoned) -> delete the hot copy -> ARCHIVED + archive id -> ack;
+ *   upgraded by then? a restore request for the job.
  *
- * The hot copy is deleted only after the archive id is durable in the job item. A
- * redelivered message resumes from whatever state a crash left: ARCHIVING archives again
- * (the archive id is deterministic, so no second copy), ARCHIVED deletes the hot copy if
- * it is still there. Premium users' results are never archived. */
+ * The hot copy is deleted only once the cold copy's id is durable in the job item, and
+ * while the job is ARCHIVING, from which no restore starts: a restore (ARCHIVED ->
+ * RESTORING -> the thaw puts the result back) can never be followed by this delete. A
+ * redelivered message resumes from whatever state a crash left: ARCHIVING without a
+ * pending id archives again (the archive id is deterministic, so no second copy; a
+ * Glacier vault's orphan costs money, loses nothing), with one deletes the hot copy if it
+ * is still there and records it; ARCHIVED is done. Premium users' results are never
+ * archived. */
 #include "worker.h"
 
 #include "gas/err.h"
@@ -33,37 +39,84 @@ static int role_of(struct pipe_ctx *ctx, const char *user_id, enum user_role *ro
     return rc;
 }
 
-/* The user upgraded while we archived: put the job back to NONE, drop the cold copy. */
-static enum pipe_result undo(struct pipe_ctx *ctx, const struct job *job, const char *aid)
+/* A cold copy made from a job seen ARCHIVING that has moved on meanwhile (another delivery
+ * finished the archive, or it was restored since): deleted unless the job's archive is
+ * that copy (a deterministic id: the same copy). */
+static void drop_if_unused(struct pipe_ctx *ctx, const char *job_id, const char *aid)
 {
-    int rc = job_archive_undo(ctx->app->jobs, job->job_id);
-    if (rc && rc != GAS_ECONFLICT)
+    struct job now;
+    if (app_job_get(ctx->app, job_id, &now))
+        return; /* unknown: kept (an orphan costs money, loses nothing) */
+    int used = (now.archive_pending_id && !strcmp(now.archive_pending_id, aid)) ||
+               (now.results_file_archive_id && !strcmp(now.results_file_archive_id, aid)) ||
+               (now.cold_cleanup_id && !strcmp(now.cold_cleanup_id, aid));
+    job_release(&now);
+    if (!used && cold_forget(ctx->app->be->cold, aid))
+        log_warn("archive", "cold copy %.16s... not deleted: %s", aid, gas_errmsg());
+}
+
+/* The user upgraded before the cold copy was recorded: back to NONE, the cold copy
+ * dropped; the hot copy was never touched. */
+static enum pipe_result abandon(struct pipe_ctx *ctx, const struct job *job, const char *aid)
+{
+    int rc = job_archive_abandon(ctx->app->jobs, job->job_id);
+    if (rc == GAS_ECONFLICT) { /* moved on meanwhile: another delivery or a restore */
+        drop_if_unused(ctx, job->job_id, aid);
         return PIPE_RETRY;
-    if (!rc) {
-        int d = cold_forget(ctx->app->be->cold, aid);
-        if (d) /* an orphaned cold copy costs money, loses nothing */
-            log_warn("archive", "cold copy %.16s... not deleted: %s", aid, gas_errmsg());
     }
+    if (rc)
+        return PIPE_RETRY;
+    int d = cold_forget(ctx->app->be->cold, aid);
+    if (d) /* an orphaned cold copy costs money, loses nothing */
+        log_warn("archive", "cold copy %.16s... not deleted: %s", aid, gas_errmsg());
     log_info("archive", "user upgraded during the archive: result kept hot");
     return PIPE_ACK;
 }
 
-/* ARCHIVED: re-check the role, then delete the hot copy. */
+/* An ARCHIVED job whose user upgraded while its hot copy went: the upgrade's restore may
+ * have passed it by (it was ARCHIVING then), so a restore request for it (a restore already
+ * going says so and does nothing). */
+static enum pipe_result restore_upgraded(struct pipe_ctx *ctx, const struct job *job)
+{
+    struct queue *q = NULL;
+    char *body = xasprintf("{\"job_id\":\"%s\",\"user_id\":\"%s\"}", job->job_id, job->user_id);
+    int rc = app_queue(ctx->app, CFG_RESTORE_QUEUE, &q);
+    if (!rc)
+        rc = queue_send(q, body, 0, NULL);
+    queue_close(q);
+    free(body);
+    if (rc) {
+        log_warn("archive", "user upgraded during the archive; restore request not sent: %s",
+                 gas_errmsg());
+        return PIPE_RETRY; /* ARCHIVED now: the next delivery sends it */
+    }
+    log_info("archive", "user upgraded during the archive: restore requested");
+    return PIPE_ACK;
+}
+
+/* The cold copy recorded (archive_pending_id = aid): delete the hot copy, record ARCHIVED;
+ * a user upgraded by then gets the result back through a restore request. */
 static enum pipe_result finish(struct pipe_ctx *ctx, const struct job *job, const char *aid)
 {
-    enum user_role role;
-    int rc = role_of(ctx, job->user_id, &role);
-    if (rc)
-        return pipe_result_of_user(ctx, rc);
-    if (role == ROLE_PREMIUM)
-        return undo(ctx, job, aid);
     fault_point("archive.before_delete");
-    rc = objs_delete(ctx->app->be->objs, job->s3_results_bucket, job->s3_key_result_file);
-    if (rc) {
+    int rc = objs_delete(ctx->app->be->objs, job->s3_results_bucket, job->s3_key_result_file);
+    if (rc && rc != GAS_ENOTFOUND) {
         log_warn("archive", "hot copy not deleted yet: %s", gas_errmsg());
         return PIPE_RETRY;
     }
+    fault_point("archive.after_delete");
+    rc = job_archive_record(ctx->app->jobs, job->job_id, aid);
+    if (rc == GAS_ECONFLICT) {
+        log_info("archive", "job %s: recorded meanwhile by another delivery", job->job_id);
+        return PIPE_ACK;
+    }
+    if (rc)
+        return PIPE_RETRY; /* the next delivery sees the pending id and records it */
     log_info("archive", "result archived as %.16s..., hot copy deleted", aid);
+    fault_point("archive.after_record");
+    enum user_role role;
+    if (role_of(ctx, job->user_id, &role) == 0 && role == ROLE_PREMIUM)
+        return restore_upgraded(ctx, job);
     return PIPE_ACK;
 }
 
@@ -86,14 +139,19 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
     if (job->archive_state == ARCH_RESTORING)
         goto out; /* the user upgraded: nothing to archive */
     if (job->archive_state == ARCH_ARCHIVED) {
-        r = job->results_file_archive_id ? finish(ctx, job, job->results_file_archive_id)
-                                         : PIPE_ACK;
-        goto out;
+        if (job->results_file_archive_id && role_of(ctx, job->user_id, &role) == 0 &&
+            role == ROLE_PREMIUM) /* upgraded as it was archived: see finish() */
+            r = restore_upgraded(ctx, job);
+        goto out; /* archived: the hot copy went before it was recorded */
     }
     if (job->archive_state == ARCH_NONE && gas_now_s() < due) {
         int64_t left = due - gas_now_s();
         ctx->defer_s = left > QUEUE_MAX_VISIBILITY ? QUEUE_MAX_VISIBILITY : (int)left;
         r = PIPE_DEFER;
+        goto out;
+    }
+    if (job->archive_state == ARCH_ARCHIVING && job->archive_pending_id) {
+        r = finish(ctx, job, job->archive_pending_id); /* a crash's archive, recorded */
         goto out;
     }
     if ((rc = role_of(ctx, job->user_id, &role)) != 0) {
@@ -115,7 +173,7 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
             goto out;
         }
     }
-    /* ARCHIVING: copy to cold storage and record the id */
+    /* ARCHIVING: copy to cold storage, then (still free) record the copy */
     char desc[256];
     snprintf(desc, sizeof desc, "{\"job_id\":\"%.64s\",\"user_id\":\"%.64s\"}", job->job_id,
              job->user_id);
@@ -127,12 +185,21 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
         goto out;
     }
     fault_point("archive.after_upload");
-    rc = job_archive_record(ctx->app->jobs, job_id, aid);
-    if (rc) {
-        r = PIPE_RETRY; /* the next delivery sees the state and carries on */
+    if ((rc = role_of(ctx, job->user_id, &role)) != 0) {
+        r = pipe_result_of_user(ctx, rc);
         goto out;
     }
-    fault_point("archive.after_record");
+    if (role == ROLE_PREMIUM) {
+        r = abandon(ctx, job, aid);
+        goto out;
+    }
+    rc = job_archive_pending(ctx->app->jobs, job_id, aid);
+    if (rc) {
+        if (rc == GAS_ECONFLICT) /* abandoned, recorded or restored meanwhile */
+            drop_if_unused(ctx, job_id, aid);
+        r = PIPE_RETRY; /* the next delivery sees which */
+        goto out;
+    }
     r = finish(ctx, job, aid);
 out:
     free(aid);

@@ -146,6 +146,13 @@ static enum pipe_result unmatched(const cJSON *body, const struct job *job, cons
                  rid ? rid : "(unnamed)");
         return PIPE_ACK;
     }
+    if (job->archive_state == ARCH_RESTORING && job->retrieval_id) {
+        /* two restores started at once (an upgrade's and an archive's request): the job
+         * comes back through the one it recorded; this retrieval is not needed */
+        log_info("thaw", "job is being restored through retrieval %.24s: retrieval %.24s dropped",
+                 job->retrieval_id, rid ? rid : "(unnamed)");
+        return PIPE_ACK;
+    }
     if (json_str(body, "job_id")) { /* our own poll message, superseded */
         log_info("thaw", "poll for retrieval %.24s dropped: the job is %s now", rid ? rid : "-",
                  archive_state_name(job->archive_state));

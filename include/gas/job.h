@@ -45,14 +45,15 @@ enum user_role { ROLE_FREE, ROLE_PREMIUM };
     X(worker_id, STR, 0)                                                                           \
     X(lease_until, NUM, 0)                                                                         \
     X(restore_time, NUM, 0)                                                                        \
-    X(notify_time, NUM, 0)       /* the email went out */                                          \
-    X(cold_cleanup_id, STR, 0)   /* a thawed job's cold copy still to delete */                    \
-    X(genome_build, STR, 0)      /* the build the user says the input is on, or absent */          \
-    X(annotation_build, STR, 0)  /* the build the annotation used */                               \
-    X(annotation_note, STR, 0)   /* why not annotated, or the first warning */                     \
-    X(notify_error, STR, 0)      /* why the last email was refused or bounced (SES) */             \
-    X(notify_message_id, STR, 0) /* SES's MessageId of the email, to match its bounce */           \
-    X(notify_claim, NUM, 0)      /* a worker sends the email until then (smtp, ses) */
+    X(notify_time, NUM, 0)        /* the email went out */                                         \
+    X(cold_cleanup_id, STR, 0)    /* a thawed job's cold copy still to delete */                   \
+    X(archive_pending_id, STR, 0) /* ARCHIVING: its cold copy, made; the hot one goes next */      \
+    X(genome_build, STR, 0)       /* the build the user says the input is on, or absent */         \
+    X(annotation_build, STR, 0)   /* the build the annotation used */                              \
+    X(annotation_note, STR, 0)    /* why not annotated, or the first warning */                    \
+    X(notify_error, STR, 0)       /* why the last email was refused or bounced (SES) */            \
+    X(notify_message_id, STR, 0)  /* SES's MessageId of the email, to match its bounce */          \
+    X(notify_claim, NUM, 0)       /* a worker sends the email until then (smtp, ses) */
 
 /* The fields by number (JF_job_id, ...), for job_attr. */
 enum job_field {
@@ -190,8 +191,13 @@ int job_requeue(struct tbl *jobs, const char *job_id, const char *worker, const 
 int job_retry(struct tbl *jobs, const char *job_id);  /* admin: FAILED -> PENDING */
 int job_cancel(struct tbl *jobs, const char *job_id); /* admin: PENDING -> FAILED */
 int job_archive_begin(struct tbl *jobs, const char *job_id, int64_t deadline);
+/* ARCHIVING, its cold copy made: archive_id kept in archive_pending_id (from here on the
+ * archive is finished, never abandoned: the hot copy is deleted next). */
+int job_archive_pending(struct tbl *jobs, const char *job_id, const char *archive_id);
+/* ARCHIVING -> NONE before a cold copy was recorded (the user upgraded): hot copy kept. */
+int job_archive_abandon(struct tbl *jobs, const char *job_id);
+/* ARCHIVING (pending archive_id, the hot copy deleted) -> ARCHIVED. */
 int job_archive_record(struct tbl *jobs, const char *job_id, const char *archive_id);
-int job_archive_undo(struct tbl *jobs, const char *job_id);   /* ARCHIVED -> NONE */
 int job_adopt_archived(struct tbl *jobs, const char *job_id); /* legacy item -> ARCHIVED */
 int job_restore_start(struct tbl *jobs, const struct job *job, const char *retrieval_id,
                       const char *tier, int64_t deadline);

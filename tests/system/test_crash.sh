@@ -10,8 +10,9 @@ hot() { # 0 if the job's result file is in hot storage
   local key; key=$(field "$1" s3_key_result_file)
   [ -n "$key" ] && [ -f "$GAS_DATA_DIR/objects/gas-results/$key" ]
 }
-invariant() { # a missing hot copy must have its archive recorded
-  if hot "$1" || [ -n "$(field "$1" results_file_archive_id)" ]; then return 0; fi
+invariant() { # a missing hot copy must have its archive recorded (or its cold copy's id)
+  if hot "$1" || [ -n "$(field "$1" results_file_archive_id)" ] ||
+    [ -n "$(field "$1" archive_pending_id)" ]; then return 0; fi
   echo "    job $1: hot copy gone and no archive id"; return 1
 }
 n=0
@@ -46,7 +47,7 @@ check_out "... saying every attempt's worker stopped mid-job" 0 \
 stop_gasd
 
 # crash while archiving: the hot copy survives until the archive is recorded
-for point in archive.after_upload archive.after_record archive.before_delete; do
+for point in archive.after_upload archive.before_delete archive.after_delete archive.after_record; do
   new_user
   start_gasd GAS_FAULT=$point
   J=$(submit "$SAMPLES/free_2.vcf" "$u")

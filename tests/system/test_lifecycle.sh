@@ -72,6 +72,22 @@ expect "upgraded mid-archive: result kept hot" wait_log "job_id=$U user upgraded
 expect "archive_state back to NONE" wait_field "$U" archive_state NONE
 expect "nothing lost: same bytes" sh -c "gas download $U -o u2.vcf && cmp -s u1.vcf u2.vcf"
 
+# an upgrade just after the archive passed its role check, while the hot copy is being
+# deleted (paused there): the upgrade's restore passes the ARCHIVING job by, the archive
+# finishes, sees the upgrade and asks for the job's restore; the result comes back whole
+# (the hot copy is never deleted after a restore put it back)
+stop_gasd
+gas users add vic --email vic@example.org >/dev/null
+start_gasd GAS_FAULT=archive.before_delete:sleep=3
+V=$(submit "$SAMPLES/free_2.vcf" vic)
+wait_field "$V" job_status COMPLETED && gas download "$V" -o v1.vcf
+expect "archive paused before the hot copy's delete" wait_log "job_id=$V fault point archive.before_delete: pausing"
+gas upgrade vic >/dev/null
+expect "upgraded as the hot copy went: the archive asks for a restore" \
+  wait_log "job_id=$V user upgraded during the archive: restore requested"
+expect "... restored: archive_state NONE" wait_field "$V" archive_state NONE 30
+expect "... nothing lost: same bytes" sh -c "gas download $V -o v2.vcf && cmp -s v1.vcf v2.vcf"
+
 stop_gasd
 expect "gasd exits 0 on SIGTERM" test "$GASD_RC" = 0
 expect "worker recorded as stopped" sh -c "gas status | grep -q ' stopped '"

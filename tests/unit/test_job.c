@@ -258,7 +258,21 @@ static void typed_transitions(void)
     CHECK_OK(job_archive_begin(t, "j1", 1700000100));
     CHECK_STR(attr(t, "j1", TBL_WATCH), "ARCHIVING");
     CHECK_RC(job_archive_begin(t, "j1", 1700000100), GAS_ECONFLICT);
+    /* abandoned (the user upgraded) before the cold copy is recorded: NONE, and again */
+    CHECK_OK(job_archive_abandon(t, "j1"));
+    CHECK_STR(attr(t, "j1", "archive_state"), "NONE");
+    CHECK_STR(attr(t, "j1", TBL_WATCH), "");
+    CHECK_RC(job_archive_abandon(t, "j1"), GAS_ECONFLICT);
+    CHECK_RC(job_archive_pending(t, "j1", "a1"), GAS_ECONFLICT); /* not ARCHIVING */
+    CHECK_OK(job_archive_begin(t, "j1", 1700000100));
+    CHECK_RC(job_archive_record(t, "j1", "a1"), GAS_ECONFLICT); /* no cold copy recorded */
+    CHECK_OK(job_archive_pending(t, "j1", "a1"));
+    CHECK_STR(attr(t, "j1", "archive_pending_id"), "a1");
+    CHECK_RC(job_archive_pending(t, "j1", "a2"), GAS_ECONFLICT); /* one copy, recorded once */
+    CHECK_RC(job_archive_abandon(t, "j1"), GAS_ECONFLICT);       /* recorded: never abandoned */
+    CHECK_RC(job_archive_record(t, "j1", "a2"), GAS_ECONFLICT);  /* not the copy recorded */
     CHECK_OK(job_archive_record(t, "j1", "a1"));
+    CHECK_STR(attr(t, "j1", "archive_pending_id"), "");
     CHECK_STR(attr(t, "j1", "results_file_archive_id"), "a1");
     CHECK_STR(attr(t, "j1", TBL_WATCH), "");
     struct job cur;
