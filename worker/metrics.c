@@ -212,7 +212,10 @@ static char *render(struct queue **qs)
 {
     struct out o = {xmalloc(4096), 0, 4096};
     struct worker *w = M.w;
-    per_pipeline(&o, "gas_messages_done_total", "Messages handled and deleted, per pipeline",
+    per_pipeline(&o, "gas_messages_done_total",
+                 "Messages handled and deleted, per pipeline (a job that FAILED on its input is "
+                 "a message handled; gas workers counts it among FAILED: see "
+                 "gas_jobs_ended_total)",
                  w->done);
     per_pipeline(&o, "gas_messages_failed_total",
                  "Messages that failed (retried later or dead-lettered), per pipeline", w->failed);
