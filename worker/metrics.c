@@ -172,6 +172,9 @@ static void per_pipeline(struct out *o, const char *name, const char *help, atom
 
 static void queue_gauges(struct out *o, struct queue **qs)
 {
+    double ages[8] = {0};
+    for (int p = 0; p < 8; p++)
+        ages[p] = -1; /* not read: left out */
     static const char *const states[] = {"visible", "in_flight", "delayed", "dead"};
     put(o, "# HELP gas_queue_messages Messages in each queue by state (dead: in its dead-letter "
            "queue), read from the backend at scrape time: every gasd reports the same queues, "
@@ -186,7 +189,15 @@ static void queue_gauges(struct out *o, struct queue **qs)
         for (int s = 0; s < 4; s++)
             put(o, "gas_queue_messages{queue=\"%s\",state=\"%s\"} %lld\n", qs[p]->name, states[s],
                 (long long)v[s]);
+        ages[p] = d.visible && d.oldest > 0 ? gas_now() - d.oldest : d.visible ? -1 : 0;
     }
+    put(o, "# HELP gas_queue_oldest_message_age_seconds Age of the oldest message waiting to be "
+           "received (0: none waiting; on AWS see SQS's ApproximateAgeOfOldestMessage in "
+           "CloudWatch)\n# TYPE gas_queue_oldest_message_age_seconds gauge\n");
+    for (int p = 0; p < npipelines && p < 8; p++)
+        if (qs[p] && ages[p] >= 0)
+            put(o, "gas_queue_oldest_message_age_seconds{queue=\"%s\"} %.3f\n", qs[p]->name,
+                ages[p]);
 }
 
 /* The workers table as this gasd reads it: how many alive, lost, stopped, failed (the

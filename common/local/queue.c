@@ -310,7 +310,9 @@ static int q_depths(struct queue *q, struct queue_depths *d)
         ldb_prep(c, "SELECT coalesce(sum(queue = ?1 AND visible_at <= ?3), 0),"
                     " coalesce(sum(queue = ?1 AND visible_at > ?3 AND receipt IS NOT NULL), 0),"
                     " coalesce(sum(queue = ?1 AND visible_at > ?3 AND receipt IS NULL), 0),"
-                    " coalesce(sum(queue = ?2), 0) FROM messages WHERE queue IN (?1, ?2)");
+                    " coalesce(sum(queue = ?2), 0),"
+                    " coalesce(min(CASE WHEN queue = ?1 AND visible_at <= ?3 THEN sent_at END), 0)"
+                    " FROM messages WHERE queue IN (?1, ?2)");
     int rc = GAS_EIO;
     if (st) {
         sqlite3_bind_text(st, 1, q->name, -1, SQLITE_STATIC);
@@ -322,6 +324,7 @@ static int q_depths(struct queue *q, struct queue_depths *d)
             d->in_flight = sqlite3_column_int64(st, 1);
             d->delayed = sqlite3_column_int64(st, 2);
             d->dead = sqlite3_column_int64(st, 3);
+            d->oldest = sqlite3_column_double(st, 4);
             rc = 0;
         } else {
             rc = ldb_fail(c, r, "queue depths");

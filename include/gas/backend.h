@@ -131,6 +131,8 @@ struct queue_depths {
     int64_t in_flight; /* received, not yet deleted, hidden */
     int64_t delayed;   /* sent with a delay that has not passed */
     int64_t dead;      /* in this queue's dead-letter queue */
+    double oldest;     /* when the oldest visible message was sent (epoch s); 0: none, or
+                          not known (SQS tells it through CloudWatch only) */
 };
 
 struct queue;

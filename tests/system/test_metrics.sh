@@ -98,4 +98,21 @@ exec 7>&-
 stop_gasd
 expect "gasd stops cleanly with the endpoint open" test "$GASD_RC" = 0
 check "the endpoint is gone after gasd stops" 7 curl -sS --max-time 5 "$url"
+# a backlog nobody takes (a gasd that annotates nothing): the oldest request's age grows
+served() { grep -c 'metrics at http' "$WORK/gasd.log"; }
+before=$(served)
+start_gasd GAS_ANNOTATE_THREADS=0 GAS_METRICS_ADDR=0
+for ((i = 0; i < 200 * T; i++)); do [ "$(served)" -gt "$before" ] && break; sleep 0.1; done
+require "a gasd that annotates nothing serves metrics" test "$(served)" -gt "$before"
+url2=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/metrics' "$WORK/gasd.log" | tail -1)
+sent=$(date +%s.%N)
+gas submit "$SAMPLES/test.vcf" --user mia > waiting.id
+age() { curl -fsS --max-time 10 "$url2" | awk '$1 == "gas_queue_oldest_message_age_seconds{queue=\"gas_job_requests\"}" {print $2}'; }
+for ((i = 0; i < 100 * T; i++)); do a=$(age); awk -v a="${a:-0}" 'BEGIN {exit !(a >= 1)}' && break; sleep 0.1; done
+bound=$(awk -v s="$sent" -v n="$(date +%s.%N)" 'BEGIN {printf "%.3f", n - s}')
+expect "the waiting request's age grows past 1 s, and no more than since its submit ($a <= $bound)" \
+  awk -v a="${a:-0}" -v b="$bound" 'BEGIN {exit !(a >= 1 && a <= b)}'
+check_out "an empty queue's age is 0" 0 '^0\.000$' \
+  sh -c "curl -fsS --max-time 10 '$url2' | awk '\$1 == \"gas_queue_oldest_message_age_seconds{queue=\\\"gas_notify\\\"}\" {print \$2}'"
+stop_gasd
 finish_pipeline metrics
