@@ -69,8 +69,11 @@ for q in gas_job_requests gas_archive gas_notify; do
     else bad "$q $s: metrics say '$got', gas status --json says '$want'"; fi
   done
 done
-check_out "the 3 results wait in the archive queue" 0 '^3$' \
-  metric 'gas_queue_messages{queue="gas_archive",state="delayed"}'
+# (delayed by the subscription; or, once its delay passed, as under valgrind, deferred by
+# the archive pipeline until their grace ends: hidden, in flight)
+waiting=$(( $(metric 'gas_queue_messages{queue="gas_archive",state="delayed"}') +
+  $(metric 'gas_queue_messages{queue="gas_archive",state="in_flight"}') ))
+expect "the 3 results wait in the archive queue ($waiting delayed or deferred)" test "$waiting" = 3
 check_out "the workers as the table has them: 1 alive" 0 '^1$' metric 'gas_workers{state="alive"}'
 check_out "no receive or heartbeat errors" 0 '^0 0$' \
   sh -c "echo \$(awk '\$1 == \"gas_receive_errors_total{pipeline=\\\"annotate\\\"}\" || \$1 == \"gas_heartbeat_errors_total\" {print \$2}' scraped.txt)"
