@@ -79,7 +79,11 @@ static enum pipe_result abandon(struct pipe_ctx *ctx, const struct job *job, con
 static enum pipe_result restore_upgraded(struct pipe_ctx *ctx, const struct job *job)
 {
     struct queue *q = NULL;
-    char *body = xasprintf("{\"job_id\":\"%s\",\"user_id\":\"%s\"}", job->job_id, job->user_id);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "job_id", job->job_id);
+    cJSON_AddStringToObject(j, "user_id", job->user_id);
+    char *body = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
     int rc = app_queue(ctx->app, CFG_RESTORE_QUEUE, &q);
     if (!rc)
         rc = queue_send(q, body, 0, NULL);
