@@ -138,30 +138,33 @@ void annot_finish_warnings(struct annot_stats *st)
     known_sources_elsewhere(st);
 }
 
-/* Records on contigs the header's ##contig lines leave out: annotated as any other (the
- * VCF spec asks for the lines, bcftools warns and goes on), but a header that does not
- * match its records may be another file's or another build's. */
-static void undeclared_contigs(struct annot_stats *st)
+/* Whether contig i is one a warning lists. */
+typedef int (*contig_pick)(const struct annot_stats *st, int i);
+
+/* How many contigs pick takes, and their records (*recs). */
+static int count_picked(const struct annot_stats *st, contig_pick pick, int64_t *recs)
 {
-    int64_t recs = 0;
     int n = 0;
+    *recs = 0;
     for (int i = 0; i < st->ncontigs; i++)
-        if (st->contigs[i].undeclared) {
-            recs += st->contigs[i].records;
+        if (pick(st, i)) {
+            *recs += st->contigs[i].records;
             n++;
         }
-    if (!n || st->nwarnings == ANNOT_MAX_WARNINGS)
+    return n;
+}
+
+/* A warning: head (ending in ':'), then the n contigs pick takes with their records, the
+ * first 8 named ("chrUn_x (10), chrY (2), and 3 more"). */
+static void warn_contigs(struct annot_stats *st, contig_pick pick, int n, const char *head)
+{
+    if (st->nwarnings == ANNOT_MAX_WARNINGS)
         return;
     char w[sizeof st->warnings[0]];
-    size_t cap = sizeof w, l;
-    l = (size_t)snprintf(w, cap,
-                         "%lld record%s on %d contig%s that the header's ##contig lines do "
-                         "not declare (first at line %lld), annotated as the others:",
-                         (long long)recs, recs == 1 ? "" : "s", n, n == 1 ? "" : "s",
-                         (long long)st->undeclared_line);
+    size_t cap = sizeof w, l = (size_t)snprintf(w, cap, "%s", head);
     int shown = 0;
     for (int i = 0; i < st->ncontigs && shown < 8 && l < cap; i++)
-        if (st->contigs[i].undeclared)
+        if (pick(st, i))
             l += (size_t)snprintf(w + l, cap - l, "%s %s (%lld)", shown++ ? "," : "",
                                   st->contigs[i].name, (long long)st->contigs[i].records);
     if (n > shown && l < cap)
@@ -169,32 +172,40 @@ static void undeclared_contigs(struct annot_stats *st)
     memcpy(st->warnings[st->nwarnings++], w, sizeof w);
 }
 
+static int undeclared_contig(const struct annot_stats *st, int i)
+{
+    return st->contigs[i].undeclared;
+}
+
+/* Records on contigs the header's ##contig lines leave out: annotated as any other (the
+ * VCF spec asks for the lines, bcftools warns and goes on), but a header that does not
+ * match its records may be another file's or another build's. */
+static void undeclared_contigs(struct annot_stats *st)
+{
+    int64_t recs;
+    int n = count_picked(st, undeclared_contig, &recs);
+    if (!n)
+        return;
+    char head[192];
+    snprintf(head, sizeof head,
+             "%lld record%s on %d contig%s that the header's ##contig lines do not declare "
+             "(first at line %lld), annotated as the others:",
+             (long long)recs, recs == 1 ? "" : "s", n, n == 1 ? "" : "s",
+             (long long)st->undeclared_line);
+    warn_contigs(st, undeclared_contig, n, head);
+}
+
 static void unknown_contigs(struct annot_stats *st)
 {
-    int64_t recs = 0;
-    int n = 0;
-    for (int i = 0; i < st->ncontigs; i++)
-        if (unknown_contig(st, i)) {
-            recs += st->contigs[i].records;
-            n++;
-        }
-    if (!n || !st->nsources || st->nwarnings == ANNOT_MAX_WARNINGS)
+    int64_t recs;
+    int n = count_picked(st, unknown_contig, &recs);
+    if (!n || !st->nsources)
         return;
-    char w[sizeof st->warnings[0]];
-    size_t cap = sizeof w, l;
-    l = (size_t)snprintf(w, cap,
-                         "%lld record%s (%.2f%%) on %d contig%s that no source knows, so not "
-                         "annotated:",
-                         (long long)recs, recs == 1 ? "" : "s", pct(recs, st->records), n,
-                         n == 1 ? "" : "s");
-    int shown = 0;
-    for (int i = 0; i < st->ncontigs && shown < 8 && l < cap; i++)
-        if (unknown_contig(st, i))
-            l += (size_t)snprintf(w + l, cap - l, "%s %s (%lld)", shown++ ? "," : "",
-                                  st->contigs[i].name, (long long)st->contigs[i].records);
-    if (n > shown && l < cap)
-        snprintf(w + l, cap - l, ", and %d more", n - shown);
-    memcpy(st->warnings[st->nwarnings++], w, sizeof w);
+    char head[128];
+    snprintf(head, sizeof head,
+             "%lld record%s (%.2f%%) on %d contig%s that no source knows, so not annotated:",
+             (long long)recs, recs == 1 ? "" : "s", pct(recs, st->records), n, n == 1 ? "" : "s");
+    warn_contigs(st, unknown_contig, n, head);
 }
 
 static void build_and_sources(FILE *f, const struct annot_stats *st)
