@@ -60,33 +60,29 @@ expect "Expedited refused: falls back to Standard" wait_log "job $S RESTORING \(
 expect "thawed through Standard" wait_field "$S" archive_state NONE
 expect "identical bytes through Standard" sh -c "gas download $S -o s2.vcf && cmp -s s1.vcf s2.vcf"
 
-# an upgrade while the archive is in flight (paused right after the cold copy is made)
-stop_gasd
-gas users add una --email una@example.org >/dev/null
-start_gasd GAS_FAULT=archive.after_upload:sleep=3
-U=$(submit "$SAMPLES/free_2.vcf" una)
-wait_field "$U" job_status COMPLETED && gas download "$U" -o u1.vcf
-expect "archive paused in flight" wait_log "fault point archive.after_upload: pausing"
-gas upgrade una >/dev/null
-expect "upgraded mid-archive: result kept hot" wait_log "job_id=$U user upgraded during the archive"
-expect "archive_state back to NONE" wait_field "$U" archive_state NONE
-expect "nothing lost: same bytes" sh -c "gas download $U -o u2.vcf && cmp -s u1.vcf u2.vcf"
-
-# an upgrade just after the archive passed its role check, while the hot copy is being
-# deleted (paused there): the upgrade's restore passes the ARCHIVING job by, the archive
-# finishes, sees the upgrade and asks for the job's restore; the result comes back whole
-# (the hot copy is never deleted after a restore put it back)
-stop_gasd
-gas users add vic --email vic@example.org >/dev/null
-start_gasd GAS_FAULT=archive.before_delete:sleep=3
-V=$(submit "$SAMPLES/free_2.vcf" vic)
-wait_field "$V" job_status COMPLETED && gas download "$V" -o v1.vcf
-expect "archive paused before the hot copy's delete" wait_log "job_id=$V fault point archive.before_delete: pausing"
-gas upgrade vic >/dev/null
-expect "upgraded as the hot copy went: the archive asks for a restore" \
-  wait_log "job_id=$V user upgraded during the archive: restore requested"
-expect "... restored: archive_state NONE" wait_field "$V" archive_state NONE 30
-expect "... nothing lost: same bytes" sh -c "gas download $V -o v2.vcf && cmp -s v1.vcf v2.vcf"
+# upgrade_mid_archive USER POINT SAYS: a free user's job whose archive is paused at fault
+# point POINT; the user upgrades then; gasd logs SAYS for the job, the job ends NONE and
+# its result is the same bytes as before
+upgrade_mid_archive() {
+  local u=$1 point=$2 says=$3 j
+  stop_gasd
+  gas users add "$u" --email "$u@example.org" >/dev/null
+  start_gasd GAS_FAULT=$point:sleep=3
+  j=$(submit "$SAMPLES/free_2.vcf" "$u")
+  wait_field "$j" job_status COMPLETED && gas download "$j" -o "$u.1.vcf"
+  expect "$point: archive paused there" wait_log "job_id=$j fault point $point: pausing"
+  gas upgrade "$u" >/dev/null
+  expect "$point: upgraded then: $says" wait_log "job_id=$j $says"
+  expect "$point: archive_state NONE" wait_field "$j" archive_state NONE 30
+  expect "$point: nothing lost: same bytes" sh -c "gas download $j -o $u.2.vcf && cmp -s $u.1.vcf $u.2.vcf"
+}
+# right after the cold copy is made: the archive is abandoned, the result kept hot
+upgrade_mid_archive una archive.after_upload "user upgraded during the archive: result kept hot"
+# just after the archive passed its role check, while the hot copy is being deleted: the
+# upgrade's restore passes the ARCHIVING job by, the archive finishes, sees the upgrade and
+# asks for the job's restore; the result comes back whole (the hot copy is never deleted
+# after a restore put it back)
+upgrade_mid_archive vic archive.before_delete "user upgraded during the archive: restore requested"
 
 stop_gasd
 expect "gasd exits 0 on SIGTERM" test "$GASD_RC" = 0
