@@ -172,9 +172,9 @@ static void per_pipeline(struct out *o, const char *name, const char *help, atom
 
 static void queue_gauges(struct out *o, struct queue **qs)
 {
-    double ages[8] = {0};
+    double ages[8]; /* < 0: not known, left out */
     for (int p = 0; p < 8; p++)
-        ages[p] = -1; /* not read: left out */
+        ages[p] = -1;
     static const char *const states[] = {"visible", "in_flight", "delayed", "dead"};
     put(o, "# HELP gas_queue_messages Messages in each queue by state (dead: in its dead-letter "
            "queue), read from the backend at scrape time: every gasd reports the same queues, "

@@ -832,29 +832,6 @@ static void known_matched(struct engine *g, const struct source_def *d)
         known_field(g, &d->info[f]);
 }
 
-/* The value of key (with its '=') in an INFO column, as an integer; 0 if absent or not one. */
-static int64_t info_int(const char *info, size_t n, const char *key)
-{
-    size_t kl = strlen(key);
-    for (const char *p = info, *end = info + n; p < end;) {
-        const char *semi = memchr(p, ';', (size_t)(end - p));
-        size_t fl = semi ? (size_t)(semi - p) : (size_t)(end - p);
-        if (fl > kl && !memcmp(p, key, kl)) {
-            int64_t v = 0;
-            int neg = p[kl] == '-';
-            size_t i = kl + neg;
-            for (; i < fl && p[i] >= '0' && p[i] <= '9' && v < INT64_MAX / 10 - 10; i++)
-                v = v * 10 + (p[i] - '0');
-            return i == fl && i > kl + neg ? (neg ? -v : v) : 0;
-        }
-        p += fl + 1;
-    }
-    return 0;
-}
-
-/* The bases a record covers from pos: its REF's, or for a symbolic ALT (<DEL>, <DUP>,
- * <INV>, <CNV>, a gVCF block's <NON_REF>) through INFO's END, else SVLEN's length past
- * the padding base: a deletion of all of a gene is in that gene, not by POS intergenic. */
 /* The value of key (with its '=') in an INFO column, or NULL (*vl its length). */
 static const char *info_value(const char *info, size_t n, const char *key, size_t *vl)
 {
@@ -869,6 +846,21 @@ static const char *info_value(const char *info, size_t n, const char *key, size_
         p += fl + 1;
     }
     return NULL;
+}
+
+/* The value of key (with its '=') in an INFO column, as an integer; 0 if absent or not one. */
+static int64_t info_int(const char *info, size_t n, const char *key)
+{
+    size_t vl = 0;
+    const char *p = info_value(info, n, key, &vl);
+    if (!p || !vl)
+        return 0;
+    int64_t v = 0;
+    int neg = p[0] == '-';
+    size_t i = (size_t)neg;
+    for (; i < vl && p[i] >= '0' && p[i] <= '9' && v < INT64_MAX / 10 - 10; i++)
+        v = v * 10 + (p[i] - '0');
+    return i == vl && i > (size_t)neg ? (neg ? -v : v) : 0;
 }
 
 /* 0 when a symbolic record's END is not on its own contig: a translocation (<TRA>, <BND>,
@@ -890,6 +882,9 @@ static int same_contig_end(struct engine *g, const char *alt, size_t al, const c
     return !strcmp(canon, g->canon);
 }
 
+/* The bases a record covers from pos: its REF's, or for a symbolic ALT (<DEL>, <DUP>,
+ * <INV>, <CNV>, a gVCF block's <NON_REF>) through INFO's END, else SVLEN's length past
+ * the padding base: a deletion of all of a gene is in that gene, not by POS intergenic. */
 static int64_t record_span(struct engine *g, int64_t pos, size_t rl, const char *alt, size_t al,
                            const char *info, size_t il)
 {
