@@ -33,10 +33,19 @@ struct held_job {
     struct annot_stats *st;
 };
 
+/* A job admitted to the batch by its message: claimed with the batch's others, then
+ * annotated (claim_all). */
+struct admitted {
+    struct job job; /* taken over from the runner */
+    struct queue_msg *msg;
+};
+
 /* An annotate thread's state (ctx->local). */
 struct annot_thread {
     struct shared_sources *shared; /* the sources it annotates with (refresh_sources) */
     int gen;                       /* their generation */
+    struct admitted adm[QUEUE_MAX_BATCH];
+    int nadm;
     struct held_job *held[QUEUE_MAX_BATCH];
     int nheld;
 };
@@ -573,6 +582,69 @@ static void publish_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe_
     backend_lazy(0);
 }
 
+/* A claimed job (attempts as they were): given up after too many attempts, or annotated
+ * into the batch's held jobs (PIPE_HELD). */
+static enum pipe_result run_claimed(struct pipe_ctx *ctx, struct job *job)
+{
+    const char *job_id = job->job_id;
+    /* ours from here: released (job PENDING, message visible) if gasd stops first */
+    job->attempts++;
+    inflight_add(job_id, ctx->msg->id, ctx->q, ctx->msg->receipt, job->attempts);
+    enum pipe_result r;
+    if (atomic_load(&ctx->w->stopping)) {
+        r = release(ctx, job, "gasd is stopping");
+    } else if (job->attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
+        char why[1200];
+        snprintf(why, sizeof why, "gave up after %lld attempts: %s", (long long)job->attempts - 1,
+                 job->error ? job->error
+                            : "none ended (each time the worker running it stopped "
+                              "mid-job: killed, crashed or lost; gas workers)");
+        r = fail_job(ctx, job_id, why);
+    } else {
+        r = work(ctx, job); /* PIPE_HELD: in flight until the batch's end */
+    }
+    if (r != PIPE_HELD)
+        inflight_remove(job_id);
+    return r;
+}
+
+/* The batch's admitted jobs claimed as one group of writes (lazily, like each claim:
+ * job_complete's sync makes a claim durable with it), instead of a transaction each;
+ * then each claimed one annotated in turn, and each not claimed (another worker moved it
+ * on) left to its message's retry. */
+static void claim_all(struct pipe_ctx *ctx, struct annot_thread *t, struct batch *b)
+{
+    int n = t->nadm, rc[QUEUE_MAX_BATCH];
+    if (!n)
+        return;
+    backend_lazy(1);
+    int grouped = n > 1 && backend_group_begin(ctx->app->be) == 0;
+    for (int i = 0; i < n; i++) {
+        log_ctx_job(t->adm[i].job.job_id);
+        rc[i] = claim(ctx, &t->adm[i].job);
+    }
+    log_ctx_job(NULL);
+    if (grouped && backend_group_end(ctx->app->be)) {
+        log_warn("annotate", "claiming %d jobs: %s (they will be retried)", n, gas_errmsg());
+        for (int i = 0; i < n; i++)
+            rc[i] = rc[i] ? rc[i] : GAS_EIO;
+    }
+    backend_lazy(0);
+    for (int i = 0; i < n; i++) {
+        struct admitted *a = &t->adm[i];
+        struct queue_msg *was = ctx->msg;
+        ctx->msg = a->msg;
+        log_ctx_job(a->job.job_id);
+        enum pipe_result r = rc[i] ? PIPE_RETRY : run_claimed(ctx, &a->job);
+        ctx->msg = was;
+        if (r != PIPE_HELD) /* held: settled with the batch's stores below */
+            runner_settle(ctx, b, a->msg, r);
+        job_release(&a->job);
+    }
+    log_ctx_job(NULL);
+    t->nadm = 0;
+}
+
 /* The end of a batch: every held job's result, count log and JSON stored at once (the
  * local backend syncs them together: two syncs of the file system for the whole batch,
  * when there are several), then each COMPLETED and the lot made durable with one sync,
@@ -581,6 +653,7 @@ static void publish_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe_
 void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
 {
     struct annot_thread *t = ctx->local;
+    claim_all(ctx, t, b);
     int n = t->nheld, ok[QUEUE_MAX_BATCH] = {0};
     enum pipe_result r[QUEUE_MAX_BATCH];
     const char *keys[3 * QUEUE_MAX_BATCH], *files[3 * QUEUE_MAX_BATCH];
@@ -638,7 +711,6 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
     (void)body;
     struct job *job = ctx->job; /* loaded by the runner (pipeline table) */
     enum pipe_result r = PIPE_ACK;
-    int rc;
     const char *job_id = job->job_id;
     switch (job->job_status) {
     case JOB_FAILED: break; /* a duplicate of a request already handled */
@@ -691,26 +763,20 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
             r = claim(ctx, job) ? PIPE_RETRY : fail_job(ctx, job_id, "job item has no input file");
             break;
         }
-        if ((rc = claim(ctx, job)) != 0) {
-            r = PIPE_RETRY; /* someone else moved it on: look again later */
-            break;
-        }
-        /* ours from here: released (job PENDING, message visible) if gasd stops first */
-        job->attempts++;
-        inflight_add(job_id, ctx->msg->id, ctx->q, ctx->msg->receipt, job->attempts);
-        if (job->attempts > cfg_int(ctx->cfg, CFG_MAX_ATTEMPTS)) {
-            char why[1200];
-            snprintf(why, sizeof why, "gave up after %lld attempts: %s",
-                     (long long)job->attempts - 1,
-                     job->error ? job->error
-                                : "none ended (each time the worker running it stopped "
-                                  "mid-job: killed, crashed or lost; gas workers)");
-            r = fail_job(ctx, job_id, why);
-        } else {
-            r = work(ctx, job); /* PIPE_HELD: in flight until the batch's end */
-        }
-        if (r != PIPE_HELD)
-            inflight_remove(job_id);
+        struct annot_thread *t = ctx->local;
+        for (int i = 0; i < t->nadm; i++)
+            if (!strcmp(t->adm[i].job.job_id, job_id)) {
+                /* another copy of its request in this batch: not a second attempt */
+                log_info("annotate",
+                         "message %s: a copy of the request of a job in this batch: done with",
+                         ctx->msg->id);
+                return PIPE_ACK;
+            }
+        /* admitted: claimed with the batch's others, then annotated (claim_all) */
+        t->adm[t->nadm].job = *job; /* ours now: the runner releases an empty one */
+        memset(job, 0, sizeof *job);
+        t->adm[t->nadm++].msg = ctx->msg;
+        r = PIPE_HELD;
         break;
     }
     }
