@@ -195,12 +195,11 @@ void gas_iso8601(int64_t epoch_s, char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void gas_uuid4(char out[37])
+static void uuid_random(unsigned char b[16])
 {
-    unsigned char b[16];
     size_t got = 0;
-    while (got < sizeof b) {
-        ssize_t r = getrandom(b + got, sizeof b - got, 0);
+    while (got < 16) {
+        ssize_t r = getrandom(b + got, 16 - got, 0);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -209,11 +208,34 @@ void gas_uuid4(char out[37])
         }
         got += (size_t)r;
     }
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+}
+
+static void uuid_format(unsigned char b[16], int version, char out[37])
+{
+    b[6] = (unsigned char)((b[6] & 0x0f) | version << 4);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
     snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
              b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
              b[14], b[15]);
+}
+
+void gas_uuid4(char out[37])
+{
+    unsigned char b[16];
+    uuid_random(b);
+    uuid_format(b, 4, out);
+}
+
+void gas_uuid7(char out[37])
+{
+    unsigned char b[16];
+    uuid_random(b);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    for (int i = 0; i < 6; i++) /* 48 bits of milliseconds, big-endian */
+        b[i] = (unsigned char)(ms >> (40 - 8 * i));
+    uuid_format(b, 7, out);
 }
 
 int gas_is_uuid(const char *s)

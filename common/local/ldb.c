@@ -33,7 +33,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS tables(name TEXT PRIMARY KEY, key_attr TEXT NOT NULL,"
     "  index_attr TEXT);"
     "CREATE TABLE IF NOT EXISTS items(tbl TEXT NOT NULL, k TEXT NOT NULL, idx TEXT,"
-    "  body TEXT NOT NULL, w TEXT, wu INTEGER, PRIMARY KEY(tbl, k)) WITHOUT ROWID;"
+    "  body TEXT NOT NULL, w TEXT, wu INTEGER, UNIQUE(tbl, k));"
     "CREATE INDEX IF NOT EXISTS items_by_idx ON items(tbl, idx, k);"
     "CREATE TABLE IF NOT EXISTS queues(name TEXT PRIMARY KEY, dlq TEXT,"
     "  visibility INTEGER NOT NULL, max_receives INTEGER NOT NULL);"
@@ -441,10 +441,38 @@ static int add_change_numbers(sqlite3 *conn)
     return ldb_exec(conn, "CREATE INDEX IF NOT EXISTS items_by_mseq ON items(tbl, mseq)");
 }
 
+/* Items in a table with rowids (schema 2; schema 1 kept them WITHOUT ROWID, in the order
+ * of their keys). A job's item (about 1 KB once COMPLETED) spilled out of its page into an
+ * overflow page of its own there, and the items of a batch, under random keys, sat on a
+ * page each: every write of a job wrote two pages of 4 KB to the WAL. With rowids an item
+ * lives whole in its page, next to the items written just before it (a batch's jobs share
+ * a few pages), and (tbl, k) is a unique index that updates do not touch. Moved in order
+ * of change, so that recent items stay together; the indexes are made again after. */
+static int items_with_rowid(sqlite3 *conn)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(conn, "SELECT rowid FROM items LIMIT 0", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_finalize(st);
+        return 0;
+    }
+    return ldb_exec(conn,
+                    "ALTER TABLE items RENAME TO items_v1;"
+                    "DROP INDEX IF EXISTS items_by_idx; DROP INDEX IF EXISTS items_by_due;"
+                    "DROP INDEX IF EXISTS items_by_mseq;"
+                    "CREATE TABLE items(tbl TEXT NOT NULL, k TEXT NOT NULL, idx TEXT,"
+                    "  body TEXT NOT NULL, w TEXT, wu INTEGER, mseq INTEGER, UNIQUE(tbl, k));"
+                    "INSERT INTO items(tbl, k, idx, body, w, wu, mseq)"
+                    "  SELECT tbl, k, idx, body, w, wu, mseq FROM items_v1 ORDER BY mseq, tbl, k;"
+                    "DROP TABLE items_v1;"
+                    "CREATE INDEX items_by_idx ON items(tbl, idx, k);"
+                    "CREATE INDEX items_by_due ON items(tbl, w, wu) WHERE w IS NOT NULL;"
+                    "CREATE INDEX items_by_mseq ON items(tbl, mseq);");
+}
+
 /* The schema's version, in the database's user_version once the schema and every
  * migration above are in: a process opening a database that has it writes nothing (no
  * write lock taken by each gas command). Raise it with each schema change. */
-#define LDB_SCHEMA_VERSION "1"
+#define LDB_SCHEMA_VERSION "2"
 
 static int schema_current(sqlite3 *conn)
 {
@@ -502,6 +530,8 @@ int ldb_open(const char *path, int busy_ms, struct ldb **out)
                 rc = add_due_index(conn);
             if (!rc)
                 rc = add_change_numbers(conn);
+            if (!rc)
+                rc = items_with_rowid(conn);
             if (!rc)
                 rc = ldb_exec(conn, "PRAGMA user_version = " LDB_SCHEMA_VERSION);
             rc = rc ? (ldb_rollback(conn), rc) : ldb_commit(conn);

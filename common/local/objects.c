@@ -268,11 +268,26 @@ static int meta_write_many(struct local_be *lb, const char *bucket, int n, const
     return rc;
 }
 
+/* Whether any of the n staged files would replace an existing object. */
+static int replaces_any(const struct staged *sg, int n)
+{
+    struct stat sb;
+    for (int i = 0; i < n; i++)
+        if (lstat(sg[i].dst, &sb) == 0)
+            return 1;
+    return 0;
+}
+
 /* Stores n files as objects of bucket: all staged and synced, then renamed into place,
  * then each directory synced once (so a put of a job's result, log and JSON costs one
  * directory sync, not three), then the metadata rows written. Many files at once (several
- * jobs' results) are synced by two syncs of the file system instead, shared with other
- * threads: one for the contents before any is renamed, one for the names after. */
+ * jobs' results) are synced by one sync of the file system instead, shared with other
+ * threads, after the renames: it makes the contents and the names durable together, before
+ * store_many returns and so before the caller records anything that points at the objects
+ * (a job COMPLETED). A power loss before it can leave a new object torn, under a key that
+ * nothing points at yet and that the caller's retry replaces. An old object is never
+ * replaced by contents not yet durable: when any of the keys exists already, the contents
+ * are synced before the renames too. */
 #define STORE_SYNCFS_FROM 4
 static int store_many(struct local_be *lb, const char *bucket, int n, const char *const *keys,
                       const char *const *srcs, int move)
@@ -289,7 +304,8 @@ static int store_many(struct local_be *lb, const char *bucket, int n, const char
         int moved = move ? stage_move(lb, srcs[i], &sg[i], !whole_fs) : 0;
         rc = moved < 0 ? moved : moved ? 0 : stage_copy(lb, srcs[i], &sg[i], !whole_fs);
     }
-    if (!rc && whole_fs) /* the contents durable before any name points at them */
+    if (!rc && whole_fs &&
+        replaces_any(sg, n)) /* the old contents stay until the new are durable */
         rc = gas_sync_fs(lb->objroot);
     fault_point("objects.staged"); /* crash tests: a staged file left in data_dir/tmp */
     for (int i = 0; !rc && i < n; i++)

@@ -46,7 +46,7 @@ static int step_done(sqlite3 *c, sqlite3_stmt *st, const char *what)
 static int insert_msg(sqlite3 *c, const char *queue, const char *body, double delay, char **id)
 {
     char uuid[37];
-    gas_uuid4(uuid);
+    gas_uuid7(uuid); /* time-ordered: see gas_uuid7 */
     sqlite3_stmt *st = ldb_prep(c, "INSERT INTO messages(id, queue, body, sent_at, visible_at) "
                                    "VALUES(?1, ?2, ?3, ?4, ?5)");
     if (!st)
@@ -144,7 +144,7 @@ static int try_receive(sqlite3 *c, struct lqueue *lq, int max, int vis, struct q
             continue;
         }
         char receipt[37];
-        gas_uuid4(receipt);
+        gas_uuid7(receipt);
         rc = hand_out(c, seq, receipt, now + vis);
         if (rc)
             break;

@@ -49,6 +49,11 @@ void gas_iso8601(int64_t epoch_s, char *buf, size_t n);
 
 /* Random uuid v4, lowercase, into out[37]. */
 void gas_uuid4(char out[37]);
+/* Time-ordered uuid v7 (RFC 9562: milliseconds since 1970, then random), lowercase, into
+ * out[37]: ids made one after another sort together, so an index of them is written at a
+ * few pages rather than one random page per id (the embedded queue's message ids and
+ * receipts). */
+void gas_uuid7(char out[37]);
 /* 1 if s is a canonical lowercase/uppercase 8-4-4-4-12 uuid. */
 int gas_is_uuid(const char *s);
 
