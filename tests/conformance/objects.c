@@ -173,11 +173,11 @@ static void download_links(void)
 static void moved_files(void)
 {
     struct objs *o = cf_be()->objs;
-    char *b = cf_bucket(), md5[6][33];
-    const char *src[6],
+    char *b = cf_bucket(), md5[11][33];
+    const char *src[11],
         *keys[5] = {"gas/u/j1~a.annot.vcf", "gas/u/j1~a.count.log", "gas/u/j1~a.count.log.json",
                     "gas/u/j2~b.annot.vcf", "gas/u/j2~b.count.log"};
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 11; i++)
         src[i] = random_file(1000 + (size_t)i * 4099, md5[i]);
     CHECK_OK(objs_put_files(o, b, 5, keys, src, 1));
     struct obj_info info;
@@ -195,6 +195,18 @@ static void moved_files(void)
     CHECK_OK(objs_head(o, b, keys[3], &info)); /* the row the first head wrote */
     CHECK_STR(info.etag, md5[3]);
     free(dst);
+    /* several at once again, two of them over existing objects, the others new (one in a
+     * directory of its own): each has its new file's size and MD5 */
+    const char *again[5] = {"gas/u/j3~c.annot.vcf", keys[1], "gas/u2/j4~d.annot.vcf", keys[4],
+                            "gas/u/j3~c.count.log"};
+    CHECK_OK(objs_put_files(o, b, 5, again, &src[6], 1));
+    for (int i = 0; i < 5; i++) {
+        CHECK_OK(objs_head(o, b, again[i], &info));
+        CHECK_INT(info.size, 1000 + (6 + i) * 4099);
+        CHECK_STR(info.etag, md5[6 + i]);
+    }
+    CHECK_OK(objs_head(o, b, keys[3], &info)); /* the others are as they were */
+    CHECK_STR(info.etag, md5[3]);
     free(b);
 }
 
