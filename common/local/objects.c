@@ -149,8 +149,7 @@ static int bucket_exists(struct local_be *lb, const char *bucket)
  * file itself when it is moved), then renamed to dst. */
 struct staged {
     char *from, *dst, *dir;
-    int own;    /* from is our temporary (removed on failure), not the caller's file */
-    int placed; /* renamed to dst */
+    int own; /* from is our temporary (removed on failure), not the caller's file */
     int64_t size;
     char etag[2 * EVP_MAX_MD_SIZE + 1];
 };
@@ -231,7 +230,7 @@ static int place(struct local_be *lb, const char *bucket, const char *key, struc
     if (rename(sg->from, sg->dst) < 0)
         return gas_err_set(errno == ENOTDIR ? GAS_ECONFLICT : gas_errno_code(errno),
                            "store %s/%s: %s", bucket, key, strerror(errno));
-    sg->own = 0, sg->placed = 1; /* in place: nothing to remove */
+    sg->own = 0; /* in place: nothing to remove */
     return 0;
 }
 
@@ -270,9 +269,9 @@ static int meta_write_many(struct local_be *lb, const char *bucket, int n, const
 }
 
 /* Puts a staged file in place when its key has no object yet: renamed without replacing
- * (RENAME_NOREPLACE), its directory made only when missing. 0: placed; 1: not (the key
- * has an object or is a prefix, or the file system cannot rename so): for place(), after
- * the contents are durable; <0: an error. */
+ * (RENAME_NOREPLACE), its directory made only when missing: no stat and no mkdir per
+ * object. 0: placed; 1: not (the key has an object or is a prefix of others, or the file
+ * system cannot rename so): for place(); <0: an error. */
 static int place_new(struct local_be *lb, const char *bucket, const char *key, struct staged *sg)
 {
     int rc = meta_write(lb, bucket, key, 0, NULL); /* a deleted object's row, if left */
@@ -280,7 +279,7 @@ static int place_new(struct local_be *lb, const char *bucket, const char *key, s
         return rc;
     for (int tries = 0; tries < 4; tries++) {
         if (renameat2(AT_FDCWD, sg->from, AT_FDCWD, sg->dst, RENAME_NOREPLACE) == 0) {
-            sg->own = 0, sg->placed = 1; /* in place: nothing to remove */
+            sg->own = 0; /* in place: nothing to remove */
             return 0;
         }
         if (errno != ENOENT || gas_mkdirs(sg->dir, 0700)) /* a missing directory: made */
@@ -293,13 +292,9 @@ static int place_new(struct local_be *lb, const char *bucket, const char *key, s
 /* Stores n files as objects of bucket: all staged and synced, then renamed into place,
  * then each directory synced once (so a put of a job's result, log and JSON costs one
  * directory sync, not three), then the metadata rows written. Many files at once (several
- * jobs' results) are synced by one sync of the file system instead, shared with other
- * threads, after the renames: it makes the contents and the names durable together, before
- * store_many returns and so before the caller records anything that points at the objects
- * (a job COMPLETED). A power loss before it can leave a new object torn, under a key that
- * nothing points at yet and that the caller's retry replaces. An old object is never
- * replaced by contents not yet durable: the new keys are placed first (place_new), and
- * the contents synced before any existing object is replaced. */
+ * jobs' results) are synced by two syncs of the file system instead, shared with other
+ * threads: one for the contents before any is renamed (a put appears whole or not at all,
+ * even after a power loss), one for the names after. */
 #define STORE_SYNCFS_FROM 4
 static int store_many(struct local_be *lb, const char *bucket, int n, const char *const *keys,
                       const char *const *srcs, int move)
@@ -316,18 +311,13 @@ static int store_many(struct local_be *lb, const char *bucket, int n, const char
         int moved = move ? stage_move(lb, srcs[i], &sg[i], !whole_fs) : 0;
         rc = moved < 0 ? moved : moved ? 0 : stage_copy(lb, srcs[i], &sg[i], !whole_fs);
     }
+    if (!rc && whole_fs) /* the contents durable before any name points at them */
+        rc = gas_sync_fs(lb->objroot);
     fault_point("objects.staged"); /* crash tests: a staged file left in data_dir/tmp */
-    int nover = 0;
     for (int i = 0; !rc && i < n; i++) {
         int p = place_new(lb, bucket, keys[i], &sg[i]);
-        rc = p < 0 ? p : 0;
-        nover += p > 0;
+        rc = p < 0 ? p : p ? place(lb, bucket, keys[i], &sg[i]) : 0;
     }
-    if (!rc && nover && whole_fs) /* the old contents stay until the new are durable */
-        rc = gas_sync_fs(lb->objroot);
-    for (int i = 0; !rc && nover && i < n; i++)
-        if (!sg[i].placed)
-            rc = place(lb, bucket, keys[i], &sg[i]);
     if (!rc && whole_fs)
         rc = gas_sync_fs(lb->objroot);
     for (int i = 0; !rc && !whole_fs && i < n; i++) {
