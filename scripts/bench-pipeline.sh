@@ -12,7 +12,9 @@
 # VCF when ../shared is missing.   BENCH_JOBS (default 1000)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-N=${BENCH_JOBS:-1000}
+N=${BENCH_JOBS:-1000}        # steady: jobs submitted one after another
+ND=${BENCH_DRAIN_JOBS:-3000} # drain: jobs queued first (a drain of 1000 took 0.6 s: too
+                             # short to tell its rate from gasd's start and the noise)
 LOAD0=$(cut -d" " -f1 /proc/loadavg)
 IN=$ROOT/../shared/testdata/gas-samples/test.vcf
 [ -f "$IN" ] || IN=$ROOT/build/sources/demo/hapmap_exome_chr22.vcf.gz
@@ -26,9 +28,12 @@ export GAS_ARCHIVE_GRACE=86400 GAS_QUEUE_WAIT=1 GAS_ANNOTATE_THREADS=2 GAS_LOG_L
 completed() { "$G" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs"]["COMPLETED"])'; }
 # waits for N "job COMPLETED" lines in gasd's log (cheap to poll: a gas status and a
 # python3 every 0.2 s took a fifth of a core from gasd), then checks with gas status that
-# N jobs are COMPLETED: nothing lost
+# N jobs are COMPLETED: nothing lost. Sets t1 to when the last was COMPLETED, from the
+# log's millisecond timestamps: neither the poll's period nor the check is timed.
 wait_all() {
   while [ "$(grep -c 'job COMPLETED' "$W/gasd.log" 2>/dev/null)" -lt "$1" ]; do sleep 0.05; done
+  t1=$(grep 'job COMPLETED' "$W/gasd.log" | tail -1 | cut -d' ' -f1 |
+    python3 -c 'import sys, datetime; print(datetime.datetime.strptime(sys.stdin.read().strip(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp())')
   local c; c=$(completed)
   [ "$c" = "$1" ] || { echo "bench-pipeline: gasd logged $1 COMPLETED but gas status says $c" >&2; exit 1; }
 }
@@ -37,7 +42,7 @@ start() { # start K: K gasd processes
 }
 stop() { for p in "${pids[@]}"; do kill -TERM "$p"; wait "$p" || true; done; pids=(); }
 
-echo "pipeline benchmark: $N jobs of $(basename "$IN") ($(grep -vc '^#' "$IN" 2>/dev/null || echo ?) records), annotate_threads=2 per gasd"
+echo "pipeline benchmark: drains of $ND jobs, steady runs of $N, of $(basename "$IN") ($(grep -vc '^#' "$IN" 2>/dev/null || echo ?) records), annotate_threads=2 per gasd"
 # the engine-only rate is measured after the drains (its thousands of deleted scratch files
 # would otherwise slow the file creations of the drain that follows: ext4 skips recently
 # freed inodes); the rows wait in $W/rows until then
@@ -46,14 +51,14 @@ for procs in 1 2; do
   # drain
   export GAS_DATA_DIR=$W/drain$procs
   "$G" users add bench --email bench@example.org >/dev/null
-  for ((i = 0; i < N; i++)); do "$G" submit "$IN" --user bench >/dev/null; done
+  seq "$ND" | xargs -P 2 -I{} "$G" submit "$IN" --user bench >/dev/null # two at a time
+  sync # the submissions' writes on the disk before gasd starts: not the drain's work
   : > "$W/gasd.log"
   t0=$(date +%s.%N)
   start $procs
-  wait_all "$N"
-  t1=$(date +%s.%N)
+  wait_all "$ND" # sets t1
   stop
-  echo "drain $procs $N $t0 $t1" >> "$W/rows"
+  echo "drain $procs $ND $t0 $t1" >> "$W/rows"
   # steady
   export GAS_DATA_DIR=$W/steady$procs
   : > "$W/gasd.log"
@@ -64,8 +69,7 @@ for procs in 1 2; do
     id=$("$G" submit "$IN" --user bench)
     echo "$id $(date +%s.%N)" >> "$W/submits"
   done
-  wait_all "$N"
-  t1=$(date +%s.%N)
+  wait_all "$N" # sets t1
   stop
   (python3 - "$W/submits" "$W/gasd.log" "$N" "$t0" "$t1" "$procs" <<'PY'
 import sys, re, datetime
@@ -84,7 +88,7 @@ PY
   ) >> "$W/rows"
   rm -f "$W/submits"
 done
-engine=$(GAS_DATA_DIR=$W/engine "$ROOT/bin/gasd" --bench-engine "$N" "$IN")
+engine=$(GAS_DATA_DIR=$W/engine "$ROOT/bin/gasd" --bench-engine "$ND" "$IN")
 echo "$engine"
 erate=$(sed -nE 's/^engine: .*: ([0-9.]+) jobs\/s.*/\1/p' <<<"$engine")
 drate=$(sed -nE 's/^engine\+sync: .*: ([0-9.]+) jobs\/s.*/\1/p' <<<"$engine")
@@ -92,7 +96,7 @@ printf '%-8s %-8s %10s %10s %9s %9s %9s %9s %9s\n' mode gasd jobs/s seconds p50_
 awk -v e="$erate" -v d="$drate" '$1 == "drain" { n = $3; a = $4; b = $5
     printf "%-8s %-8s %10.1f %10.2f %9s %9s %9s %9.2f %9.2f\n", "drain", $2, n/(b-a), b-a, "-", "-", "-", n/(b-a)/e, n/(b-a)/d; next }
   { print }' "$W/rows"
-echo "(drain: N jobs queued first, then gasd started: its own rate; steady: one gas submit after another while gasd runs, bounded by the submitter; p50/p90/p99: gas submit returned -> gasd logged the job COMPLETED; of_engine: drain rate / the engine-only rate of one process with the same annotate_threads, whose outputs never reach the disk; of_synced: drain rate / the same engine with its outputs synced per batch of 10, the floor durability sets: a COMPLETED job's result must survive a power loss)"
+echo "(drain: N jobs queued first, then gasd started: its own rate; steady: one gas submit after another while gasd runs, bounded by the submitter; p50/p90/p99: gas submit returned -> gasd logged the job COMPLETED; of_engine: drain rate / the engine-only rate of one process with the same annotate_threads, whose outputs never reach the disk; of_synced: drain rate / the same engine with its outputs synced per batch as the pipeline's, the floor durability sets: a COMPLETED job's result must survive a power loss)"
 # issue 13's targets, from this run's figures
 echo "== targets (this run; load average at the start: $LOAD0 on $(nproc) cores)"
 awk -v e="$erate" -v d="$drate" '$1 == "drain" { r[$2] = $3 / ($5 - $4) }

@@ -44,9 +44,9 @@ struct admitted {
 struct annot_thread {
     struct shared_sources *shared; /* the sources it annotates with (refresh_sources) */
     int gen;                       /* their generation */
-    struct admitted adm[QUEUE_MAX_BATCH];
+    struct admitted adm[BATCH_MAX];
     int nadm;
-    struct held_job *held[QUEUE_MAX_BATCH];
+    struct held_job *held[BATCH_MAX];
     int nheld;
 };
 
@@ -231,7 +231,7 @@ void annotate_thread_done(struct pipe_ctx *ctx)
     free(t);
     ctx->local = NULL;
     char *dir = work_dir(ctx);
-    for (int i = 0; i < QUEUE_MAX_BATCH; i++) {
+    for (int i = 0; i < BATCH_MAX; i++) {
         char *slot = xasprintf("%s/%d", dir, i);
         empty_dir(slot);
         rmdir(slot);
@@ -614,7 +614,7 @@ static enum pipe_result run_claimed(struct pipe_ctx *ctx, struct job *job)
  * on) left to its message's retry. */
 static void claim_all(struct pipe_ctx *ctx, struct annot_thread *t, struct batch *b)
 {
-    int n = t->nadm, rc[QUEUE_MAX_BATCH];
+    int n = t->nadm, rc[BATCH_MAX];
     if (!n)
         return;
     backend_lazy(1);
@@ -654,9 +654,9 @@ void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
 {
     struct annot_thread *t = ctx->local;
     claim_all(ctx, t, b);
-    int n = t->nheld, ok[QUEUE_MAX_BATCH] = {0};
-    enum pipe_result r[QUEUE_MAX_BATCH];
-    const char *keys[3 * QUEUE_MAX_BATCH], *files[3 * QUEUE_MAX_BATCH];
+    int n = t->nheld, ok[BATCH_MAX] = {0};
+    enum pipe_result r[BATCH_MAX];
+    const char *keys[3 * BATCH_MAX], *files[3 * BATCH_MAX];
     if (!n)
         return;
     for (int i = 0; i < n; i++) { /* jlkey: gas log --json */

@@ -32,7 +32,7 @@ struct bench {
     int n, durable;
 };
 
-#define BENCH_BATCH QUEUE_MAX_BATCH /* the pipeline's batch */
+#define BENCH_BATCH BATCH_MAX /* the pipeline's batch */
 
 /* One job's outputs, annotated; removed now, or (durable) once synced with its batch. */
 static int bench_job(struct bench *b, struct annot_catalog *cat, int i)

@@ -46,7 +46,7 @@ struct held_mail {
 /* A notify thread's state (ctx->local). */
 struct notify_thread {
     struct aws_client *ses; /* with the ses transport */
-    struct held_mail held[QUEUE_MAX_BATCH];
+    struct held_mail held[BATCH_MAX];
     int nheld;
     struct user user; /* the user read last in this batch (user_of), or user_id NULL */
 };
@@ -254,7 +254,7 @@ void notify_batch_end(struct pipe_ctx *ctx, struct batch *b)
     char *dir = outbox_dir(ctx->cfg);
     int rc = outbox_place(t, dir);
     char why[512];
-    enum pipe_result r[QUEUE_MAX_BATCH];
+    enum pipe_result r[BATCH_MAX];
     snprintf(why, sizeof why, "%s", rc ? gas_errmsg() : "");
     backend_lazy(1);
     int grouped = backend_group_begin(ctx->app->be) == 0;

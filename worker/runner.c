@@ -110,19 +110,21 @@ static void retry_or_give_up(struct pipe_ctx *ctx)
  * message is acknowledged only once its effects are durable; deleting it a little later
  * can only make it come back (handlers are idempotent), never lose it. */
 struct acks {
-    const char *receipt[QUEUE_MAX_BATCH];
-    const char *id[QUEUE_MAX_BATCH];
+    const char *receipt[BATCH_MAX];
+    const char *id[BATCH_MAX];
     int n;
 };
 
 static void acks_flush(struct queue *q, struct acks *a)
 {
-    int rcs[QUEUE_MAX_BATCH];
-    if (a->n && queue_delete_batch(q, a->receipt, a->n, rcs))
-        for (int i = 0; i < a->n; i++)
-            if (rcs[i])
-                log_warn("runner", "message %s: delete failed (%s); it may be handled again",
-                         a->id[i], gas_errmsg());
+    for (int from = 0; from < a->n; from += QUEUE_MAX_BATCH) { /* DeleteMessageBatch's limit */
+        int k = a->n - from < QUEUE_MAX_BATCH ? a->n - from : QUEUE_MAX_BATCH, rcs[QUEUE_MAX_BATCH];
+        if (queue_delete_batch(q, a->receipt + from, k, rcs))
+            for (int i = 0; i < k; i++)
+                if (rcs[i])
+                    log_warn("runner", "message %s: delete failed (%s); it may be handled again",
+                             a->id[from + i], gas_errmsg());
+    }
     a->n = 0;
 }
 
@@ -131,8 +133,8 @@ static void acks_flush(struct queue *q, struct acks *a)
 struct batch {
     int p;
     struct acks acks;
-    struct queue_msg *deferred[QUEUE_MAX_BATCH];
-    int defer_s[QUEUE_MAX_BATCH];
+    struct queue_msg *deferred[BATCH_MAX];
+    int defer_s[BATCH_MAX];
     int ndeferred;
 };
 
@@ -243,10 +245,30 @@ static void defer_all(struct pipe_ctx *ctx, struct batch *b)
 #define BATCH_BUDGET_S 1.0
 static int batch_size(double per_msg_s)
 {
-    if (per_msg_s <= BATCH_BUDGET_S / QUEUE_MAX_BATCH)
-        return QUEUE_MAX_BATCH;
+    if (per_msg_s <= BATCH_BUDGET_S / BATCH_MAX)
+        return BATCH_MAX;
     int n = (int)(BATCH_BUDGET_S / per_msg_s);
     return n < 1 ? 1 : n;
+}
+
+/* Up to max messages (at most BATCH_MAX): one receive that waits up to wait_s, then, while
+ * each receive came back full, more that do not wait. 0 with *n set, or the first
+ * receive's error (a later one's ends the batch with what it has). */
+static int receive_batch(struct queue *q, int max, int wait_s, struct queue_msg *m, int *n)
+{
+    *n = 0;
+    for (int first = 1; *n < max; first = 0) {
+        int want = max - *n < QUEUE_MAX_BATCH ? max - *n : QUEUE_MAX_BATCH, got = 0;
+        int rc = queue_receive(q, want, first ? wait_s : 0, -1, m + *n, &got);
+        if (rc && first)
+            return rc;
+        if (rc)
+            gas_err_clear();
+        *n += rc ? 0 : got;
+        if (rc || got < want)
+            break;
+    }
+    return 0;
 }
 
 /* Makes the messages not handled yet visible again (shutdown, or a batch that has run
@@ -310,9 +332,9 @@ void *runner_main(void *arg)
     int wait = w->once ? 1 : (int)cfg_int(w->cfg, CFG_QUEUE_WAIT);
     double per_msg = BATCH_BUDGET_S; /* unknown yet: one at a time */
     while (!atomic_load(&w->stopping)) {
-        struct queue_msg m[QUEUE_MAX_BATCH];
+        struct queue_msg m[BATCH_MAX];
         int n = 0;
-        if (queue_receive(ctx.q, batch_size(per_msg), wait, -1, m, &n)) {
+        if (receive_batch(ctx.q, batch_size(per_msg), wait, m, &n)) {
             log_warn(pipelines[p].name, "receive failed: %s", gas_errmsg());
             metrics_receive_error(p);
             gas_sleep(1);

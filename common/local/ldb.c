@@ -470,8 +470,11 @@ static int items_with_rowid(sqlite3 *conn)
 }
 
 /* The schema's version, in the database's user_version once the schema and every
- * migration above are in: a process opening a database that has it writes nothing (no
- * write lock taken by each gas command). Raise it with each schema change. */
+ * migration above are in: a process opening a database that has it (or a later one)
+ * writes nothing (no write lock taken by each gas command). Raise it with each schema
+ * change. (gas 0.1.0, schema 1, does not know later schemas: run against a schema-2
+ * database it sets user_version back to 1, harmlessly: it reads and writes schema-2 items
+ * as they are, and the next command of a later gas finds them moved already.) */
 #define LDB_SCHEMA_VERSION "2"
 
 static int schema_current(sqlite3 *conn)
@@ -482,7 +485,10 @@ static int schema_current(sqlite3 *conn)
         sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    return v == atoi(LDB_SCHEMA_VERSION);
+    /* a newer gas's schema is left as it is (no downgrade of its version): a release reads
+     * the schemas after its own as long as they only add (a newer one that does not says
+     * so when it changes user_version's meaning) */
+    return v >= atoi(LDB_SCHEMA_VERSION);
 }
 
 /* SQLite's memory statistics off, before its first use: with them on, every allocation

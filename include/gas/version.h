@@ -2,6 +2,6 @@
 #ifndef GAS_VERSION_H
 #define GAS_VERSION_H
 
-#define GAS_VERSION "0.1.0"
+#define GAS_VERSION "0.2.0"
 
 #endif

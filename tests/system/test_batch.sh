@@ -1,21 +1,31 @@
 #!/bin/bash
-# Batched completion: jobs received together are annotated one by one, then stored and
-# COMPLETED together (one sync of their files, one of the database). Each job must get
-# its own result and count log: several inputs in one batch, every result byte-identical
-# to `gas annotate` of its input, every count log naming its input, every notice written.
+# Batched completion: jobs received together (up to 30: three receives of 10, SQS's
+# limit) are claimed together, annotated one by one, then stored and COMPLETED together
+# (one sync of their files, one of the database). Each job must get its own result and
+# count log: several inputs in one batch, every result byte-identical to `gas annotate` of
+# its input, every count log naming its input, every notice written; every request deleted
+# (in groups of 10) once its job is COMPLETED.
 SUITE=batch
 . "$(dirname "$0")/pipeline_lib.sh"
 cd "$WORK" || exit 2
 gas users add bat --email bat@example.org >/dev/null
 inputs=(test free_1 premium_2)
 : > jobs.txt
-for ((i = 0; i < 12; i++)); do # queued before gasd starts: received 10 and 2
+for ((i = 0; i < 25; i++)); do # queued before gasd starts: one batch of 25 (10 + 10 + 5)
   n=${inputs[i % 3]}
   echo "$(submit "$SAMPLES/$n.vcf" bat) $n" >> jobs.txt
 done
 start_gasd GAS_ANNOTATE_THREADS=1 GAS_ARCHIVE_GRACE=3600
 expect "a batch of several jobs stored together" wait_log "batch: storing and completing [0-9]+ jobs together" 60
 while read -r j n; do wait_field "$j" job_status COMPLETED 60 || break; done < jobs.txt
+most=$(grep -oE "storing and completing [0-9]+ jobs" "$WORK/gasd.log" | grep -oE "[0-9]+" | sort -n | tail -1)
+expect "... a batch of more than one receive's 10 ($most jobs)" test "${most:-0}" -gt 10
+requests_left() { gas status --json | python3 -c 'import json,sys
+q = [q for q in json.load(sys.stdin)["queues"] if q["name"] == "gas_job_requests"][0]
+print(q["visible"] + q["in_flight"] + q["delayed"])'; }
+left=$(requests_left) # the deletes follow the COMPLETEDs: waited for, up to 20 s
+for ((k = 0; k < 200 && left != 0; k++)); do sleep 0.1; left=$(requests_left); done
+expect "... every request deleted once its job is COMPLETED ($left left)" test "$left" = 0
 stop_gasd
 same=0 logs=0 mails=0
 for n in "${inputs[@]}"; do gas annotate "$SAMPLES/$n.vcf" -o "want-$n.vcf" >/dev/null 2>&1; done
@@ -24,9 +34,9 @@ while read -r j n; do
   gas log "$j" 2>/dev/null | grep -q "$n.vcf" && logs=$((logs + 1))
   [ -s "$GAS_DATA_DIR/outbox/$j.eml" ] && mails=$((mails + 1))
 done < jobs.txt
-expect "12 jobs COMPLETED, each result byte-identical to gas annotate of its input ($same)" test "$same" = 12
-expect "each count log names its own input ($logs)" test "$logs" = 12
-expect "each notice written ($mails)" test "$mails" = 12
+expect "25 jobs COMPLETED, each result byte-identical to gas annotate of its input ($same)" test "$same" = 25
+expect "each count log names its own input ($logs)" test "$logs" = 25
+expect "each notice written ($mails)" test "$mails" = 25
 expect "the work directory holds no job's files afterwards" \
   test -z "$(find "$GAS_DATA_DIR/work" -type f 2>/dev/null)"
 

@@ -46,4 +46,10 @@ while read -r j name; do
 done < jobs.txt
 expect "... each result byte-identical to gas annotate of its input ($same)" test "$same" = 3
 check_out "gas jobs lists them COMPLETED" 0 "COMPLETED" gas jobs --user old
+# a later gas's database (schema 3, say) opened by this one: read as it is, its version
+# not set back
+sqlite3 "$GAS_DATA_DIR/gas.db" "PRAGMA user_version = 3"
+check_out "a later schema's database: gas status reads it" 0 'jobs 3: .*COMPLETED 3' gas status
+check_out "... and leaves its version as it was" 0 '^3$' \
+  sqlite3 "$GAS_DATA_DIR/gas.db" "PRAGMA user_version"
 finish_pipeline "$SUITE"
