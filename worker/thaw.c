@@ -142,23 +142,23 @@ static enum pipe_result adopt(struct pipe_ctx *ctx, const cJSON *body, struct jo
 static enum pipe_result unmatched(const cJSON *body, const struct job *job, const char *rid)
 {
     if (job->archive_state == ARCH_NONE) {
-        log_info("thaw", "job already thawed: notice for retrieval %.24s dropped",
+        log_info("thaw", "job already thawed: notice for retrieval %.120s dropped",
                  rid ? rid : "(unnamed)");
         return PIPE_ACK;
     }
     if (job->archive_state == ARCH_RESTORING && job->retrieval_id) {
         /* two restores started at once (an upgrade's and an archive's request): the job
          * comes back through the one it recorded; this retrieval is not needed */
-        log_info("thaw", "job is being restored through retrieval %.24s: retrieval %.24s dropped",
+        log_info("thaw", "job is being restored through retrieval %.120s: retrieval %.120s dropped",
                  job->retrieval_id, rid ? rid : "(unnamed)");
         return PIPE_ACK;
     }
     if (json_str(body, "job_id")) { /* our own poll message, superseded */
-        log_info("thaw", "poll for retrieval %.24s dropped: the job is %s now", rid ? rid : "-",
+        log_info("thaw", "poll for retrieval %.120s dropped: the job is %s now", rid ? rid : "-",
                  archive_state_name(job->archive_state));
         return PIPE_ACK;
     }
-    gas_err_set(GAS_EINVAL, "job %s is %s/%s%s%s: the notice for retrieval %.40s matches nothing",
+    gas_err_set(GAS_EINVAL, "job %s is %s/%s%s%s: the notice for retrieval %.120s matches nothing",
                 job->job_id, job_status_name(job->job_status),
                 archive_state_name(job->archive_state), job->retrieval_id ? " restoring " : "",
                 job->retrieval_id ? job->retrieval_id : "", rid ? rid : "(unnamed)");
