@@ -18,6 +18,7 @@ export PATH="$WORK/.bin:$PATH"
 export XDG_CONFIG_HOME=$WORK/.xdg
 ok()   { _p=$((_p + 1)); echo "ok   $1"; }
 bad()  { _f=$((_f + 1)); echo "FAIL $1"; shift; [ $# -gt 0 ] && printf '    %s\n' "$@"; }
+skip() { _s=$((_s + 1)); echo "skip $1"; } # a check this run cannot make: counted as skipped
 # check NAME WANT_EXIT CMD...: the command exits with WANT_EXIT
 check() {
   local name=$1 want=$2; shift 2
@@ -43,5 +44,5 @@ finish() {
   else
     ok "no sanitizer or valgrind report from any process"
   fi
-  echo "$1: $_p passed, $_f failed"; [ "$_f" = 0 ]
+  echo "$1: $_p passed, $_f failed${_s:+, $_s skipped}"; [ "$_f" = 0 ]
 }

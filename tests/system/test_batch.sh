@@ -11,7 +11,9 @@ cd "$WORK" || exit 2
 gas users add bat --email bat@example.org >/dev/null
 inputs=(test free_1 premium_2)
 : > jobs.txt
-for ((i = 0; i < 25; i++)); do # queued before gasd starts: one batch of 25 (10 + 10 + 5)
+# queued before gasd starts: the batches grow as gasd learns the time per job (1, 1, 3, ...;
+# up to as many as take about a second) to more than one receive's 10
+for ((i = 0; i < 60; i++)); do
   n=${inputs[i % 3]}
   echo "$(submit "$SAMPLES/$n.vcf" bat) $n" >> jobs.txt
 done
@@ -19,7 +21,11 @@ start_gasd GAS_ANNOTATE_THREADS=1 GAS_ARCHIVE_GRACE=3600
 expect "a batch of several jobs stored together" wait_log "batch: storing and completing [0-9]+ jobs together" 60
 while read -r j n; do wait_field "$j" job_status COMPLETED 60 || break; done < jobs.txt
 most=$(grep -oE "storing and completing [0-9]+ jobs" "$WORK/gasd.log" | grep -oE "[0-9]+" | sort -n | tail -1)
-expect "... a batch of more than one receive's 10 ($most jobs)" test "${most:-0}" -gt 10
+if [ -n "${GAS_SLOW:-}" ]; then # under valgrind a job takes a good part of a second
+  skip "... a batch of more than one receive's 10 (jobs too slow under valgrind: $most at most)"
+else
+  expect "... a batch of more than one receive's 10 ($most jobs)" test "${most:-0}" -gt 10
+fi
 requests_left() { gas status --json | python3 -c 'import json,sys
 q = [q for q in json.load(sys.stdin)["queues"] if q["name"] == "gas_job_requests"][0]
 print(q["visible"] + q["in_flight"] + q["delayed"])'; }
@@ -34,9 +40,9 @@ while read -r j n; do
   gas log "$j" 2>/dev/null | grep -q "$n.vcf" && logs=$((logs + 1))
   [ -s "$GAS_DATA_DIR/outbox/$j.eml" ] && mails=$((mails + 1))
 done < jobs.txt
-expect "25 jobs COMPLETED, each result byte-identical to gas annotate of its input ($same)" test "$same" = 25
-expect "each count log names its own input ($logs)" test "$logs" = 25
-expect "each notice written ($mails)" test "$mails" = 25
+expect "60 jobs COMPLETED, each result byte-identical to gas annotate of its input ($same)" test "$same" = 60
+expect "each count log names its own input ($logs)" test "$logs" = 60
+expect "each notice written ($mails)" test "$mails" = 60
 expect "the work directory holds no job's files afterwards" \
   test -z "$(find "$GAS_DATA_DIR/work" -type f 2>/dev/null)"
 
