@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -424,6 +425,7 @@ static int contig_index(struct engine *g, const char *name, size_t n)
         return (int)slot - 1;
     if (st->ncontigs == ANNOT_MAX_CONTIGS)
         return -1;
+    memset(&st->contigs[st->ncontigs], 0, sizeof st->contigs[0]); /* see annot_stats_init */
     snprintf(st->contigs[st->ncontigs].name, sizeof st->contigs[0].name, "%.*s", (int)n, name);
     tally_add_count(g->slots, name, key, st->ncontigs + 1);
     return st->ncontigs++;
@@ -1275,7 +1277,8 @@ static int new_worker(struct engine *g, struct par *p, struct engine **out)
     struct engine *w = xcalloc(1, sizeof *w);
     w->o = g->o;
     w->src = g->src;
-    w->st = xcalloc(1, sizeof *w->st);
+    w->st = xmalloc(sizeof *w->st);
+    annot_stats_init(w->st);
     w->skip_mt = g->skip_mt;
     w->header_cols = g->header_cols;
     w->declared = g->declared; /* the main engine's, only read (free_worker leaves it) */
@@ -1436,10 +1439,17 @@ static int run_records(struct engine *g)
     return rc;
 }
 
+void annot_stats_init(struct annot_stats *st)
+{
+    size_t table = offsetof(struct annot_stats, contigs), after = table + sizeof st->contigs;
+    memset(st, 0, table);
+    memset((char *)st + after, 0, sizeof *st - after);
+}
+
 int annot_run(const struct annot_opts *o, struct annot_stats *st)
 {
     double t0 = gas_mono();
-    memset(st, 0, sizeof *st);
+    annot_stats_init(st);
     struct engine g;
     memset(&g, 0, sizeof g);
     g.o = o;

@@ -169,6 +169,11 @@ struct annot_stats {
     int record_threads; /* threads that annotated the records (1: the calling thread) */
 };
 
+/* Makes st empty, cheaply: the contig table past ncontigs (most of the struct's 400 KB) is
+ * left as it is, as nothing reads it (annot_run does this; a caller allocating many, as
+ * gasd's batches do, need not zero them). */
+void annot_stats_init(struct annot_stats *st);
+
 /* Annotates opts->in into opts->out. On bad input returns GAS_EINVAL with a message that
  * names the line ("line 12: POS is not a positive integer"); the output file is removed. */
 int annot_run(const struct annot_opts *opts, struct annot_stats *stats);
