@@ -19,6 +19,7 @@
 #include "gas/workers.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,8 +460,20 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         r = failed(ctx, job, rc);
         goto out;
     }
-    rc = objs_head(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, &info);
+    /* read in place where the backend keeps the object as a file (local: its size from the
+     * file, no head), else fetched */
+    char *local = objs_local_path(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file);
+    struct stat lsb;
+    if (local && stat(local, &lsb) == 0) {
+        rc = 0;
+        info.size = lsb.st_size;
+    } else {
+        free(local);
+        local = NULL;
+        rc = objs_head(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file, &info);
+    }
     if (!rc && info.size > cfg_int(cfg, CFG_MAX_INPUT_BYTES)) {
+        free(local);
         char why[128];
         snprintf(why, sizeof why, "input of %lld bytes is over the %lld byte limit",
                  (long long)info.size, (long long)cfg_int(cfg, CFG_MAX_INPUT_BYTES));
@@ -468,9 +481,6 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
         goto out;
     }
     fault_point("annotate.fetch");
-    /* read in place where the backend keeps the object as a file (local), else fetched */
-    char *local =
-        rc ? NULL : objs_local_path(app->be->objs, job->s3_inputs_bucket, job->s3_key_input_file);
     if (local) {
         free(in);
         in = local;

@@ -147,6 +147,19 @@ check_out "... saying why" 0 'the header is over 64 MiB before its #CHROM line' 
 expect "100,000 records over 100,000 declared contigs: COMPLETED" wait_field "$C" job_status COMPLETED 120
 stop_gasd
 
+# an input over max_input_bytes, and one deleted from storage before gasd ran: each job
+# FAILED saying which
+S=$(gas submit ok.vcf --user bea)
+G=$(gas submit ok.vcf --user bea --name gone.vcf)
+rm "$GAS_DATA_DIR/objects/gas-inputs/$(field "$G" s3_key_input_file)"
+start_gasd GAS_MAX_INPUT_BYTES=100
+expect "an input over max_input_bytes: FAILED" wait_field "$S" job_status FAILED
+size=$(stat -c %s ok.vcf)
+check_out "... saying so" 0 "input of $size bytes is over the 100 byte limit" gas show "$S"
+expect "an input deleted from storage: FAILED" wait_field "$G" job_status FAILED
+check_out "... saying so, by its name" 0 'the input file gone.vcf is missing from storage \(deleted\?\)' gas show "$G"
+stop_gasd
+
 # text from users and producers never drives the terminal or forges a log line: a job id
 # with an escape sequence and a newline, a contig named with one
 esc=$(printf '\033')
