@@ -112,7 +112,7 @@ check_out "gasd on a data_dir with no system warns where it starts a new one" 0 
 out=$(GAS_DATA_DIR="$WORK/bench" GAS_ANNOTATE_THREADS=2 timeout 120 gasd --bench-engine 25 \
   "$GAS_ROOT/tests/fuzz/corpus/annot/build37_gatk.vcf" 2>&1); rc=$?
 if [ $rc = 0 ] && grep -qE '^engine: 25 jobs in [0-9.]+ s: [0-9.]+ jobs/s \(annotate_threads=2\)$' <<<"$out" &&
-  grep -qE '^engine\+sync: 25 jobs in [0-9.]+ s: [0-9.]+ jobs/s \(outputs synced per batch of 30\)$' <<<"$out"; then
+  grep -qE '^engine\+sync: 25 jobs in [0-9.]+ s: [0-9.]+ jobs/s \(outputs synced per batch of 100\)$' <<<"$out"; then
   ok "gasd --bench-engine gives the engine-only and the synced rates"
 else bad "gasd --bench-engine gives the engine-only and the synced rates" "exit $rc" "$out"; fi
 left=$(find "$WORK/bench/work" -type f 2>/dev/null)
