@@ -74,6 +74,11 @@ int backend_group_end(struct gas_backend *be)
     return be->ops->group ? be->ops->group(be, 0) : 0;
 }
 
+int backend_groups(const struct gas_backend *be)
+{
+    return be->ops->group != NULL;
+}
+
 void backend_interrupt(struct gas_backend *be)
 {
     atomic_store(&be->interrupted, 1);

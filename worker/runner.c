@@ -243,10 +243,10 @@ static void defer_all(struct pipe_ctx *ctx, struct batch *b)
  * and one delete per ten while a long job never holds other messages back from idle
  * workers. */
 #define BATCH_BUDGET_S 1.0
-static int batch_size(double per_msg_s)
+static int batch_size(double per_msg_s, int most)
 {
-    if (per_msg_s <= BATCH_BUDGET_S / BATCH_MAX)
-        return BATCH_MAX;
+    if (per_msg_s <= BATCH_BUDGET_S / most)
+        return most;
     int n = (int)(BATCH_BUDGET_S / per_msg_s);
     return n < 1 ? 1 : n;
 }
@@ -331,10 +331,13 @@ void *runner_main(void *arg)
     }
     int wait = w->once ? 1 : (int)cfg_int(w->cfg, CFG_QUEUE_WAIT);
     double per_msg = BATCH_BUDGET_S; /* unknown yet: one at a time */
+    /* batches past one receive only where they save syncs (BATCH_MAX): on AWS each write
+     * is a request of its own, and a further receive would only add requests */
+    int most = backend_groups(w->app->be) ? BATCH_MAX : QUEUE_MAX_BATCH;
     while (!atomic_load(&w->stopping)) {
         struct queue_msg m[BATCH_MAX];
         int n = 0;
-        if (receive_batch(ctx.q, batch_size(per_msg), wait, m, &n)) {
+        if (receive_batch(ctx.q, batch_size(per_msg, most), wait, m, &n)) {
             log_warn(pipelines[p].name, "receive failed: %s", gas_errmsg());
             metrics_receive_error(p);
             gas_sleep(1);

@@ -32,7 +32,8 @@
  * cost the syncs that ten did (a drain of 3000 small jobs on the embedded backend: 10 per
  * batch 1.70 s, 30 1.30 s, 100 1.08 s; 478, 412 and 377 MB written to the disk). A batch
  * fills only from a backlog (a receive gives what is there), and a long job makes it small
- * (batch_size: about a second's work), so it adds no wait when the queue is short. */
+ * (batch_size: about a second's work), so it adds no wait when the queue is short. Only
+ * on a backend that groups writes (backend_groups: local); on AWS a batch is one receive. */
 #define BATCH_MAX (10 * QUEUE_MAX_BATCH)
 
 /* PIPE_HELD: the handler keeps the message to settle it at the end of the batch

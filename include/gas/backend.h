@@ -422,6 +422,9 @@ int backend_sync(struct gas_backend *be);
  * backend_group_begin fails, the writes are made one by one. */
 int backend_group_begin(struct gas_backend *be);
 int backend_group_end(struct gas_backend *be);
+/* 1 if the backend groups writes (a group is one transaction and one sync: local), so that
+ * a batch of many jobs costs the syncs of a few; 0 if each write goes out alone (AWS). */
+int backend_groups(const struct gas_backend *be);
 
 /* The backends this build knows, in registry order (NULL-terminated names). */
 const char *const *backend_names(void);
