@@ -1,6 +1,6 @@
 #!/bin/bash
-# Batched completion: jobs received together (up to 100: ten receives of 10, SQS's
-# limit) are claimed together, annotated one by one, then stored and COMPLETED together
+# Batched completion: jobs received together (on this embedded backend up to 100: ten
+# receives of 10, SQS's limit) are claimed together, annotated one by one, then stored and COMPLETED together
 # (one sync of their files, one of the database). Each job must get its own result and
 # count log: several inputs in one batch, every result byte-identical to `gas annotate` of
 # its input, every count log naming its input, every notice written; every request deleted
