@@ -29,9 +29,10 @@ suite() { # name, command...
   [ -n "$FILTER" ] && [[ "$name" != *"$FILTER"* ]] && return
   echo "== $name"
   local log; log=$(mktemp)
-  "$@" > >(tee "$log") 2>&1
-  local rc=$?
-  wait
+  # a pipeline, not "> >(tee)": bash's wait can return before a process substitution has
+  # written its last line, and a suite would read as having no summary (1 in ~150 under load)
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
   local line; line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
   # the failed checks' names go into the summary too: the end of a long log says what failed
   local which; which=$(grep -E '^(FAIL|not ok) ' "$log" | head -n 3 | cut -c 1-120 | paste -sd ';')
