@@ -149,7 +149,7 @@ int ui_is_change(enum action a)
            a == ACT_REDRIVE || a == ACT_REDRIVE_ALL;
 }
 
-void ui_hint(enum view v, int read_only, int width, char *buf, size_t n)
+void ui_hint(enum view v, int read_only, uint64_t refused, int width, char *buf, size_t n)
 {
     buf[0] = 0;
     if ((size_t)width >= n)
@@ -157,7 +157,8 @@ void ui_hint(enum view v, int read_only, int width, char *buf, size_t n)
     for (int i = 0; i < ui_nbindings; i++) {
         const struct binding *b = &ui_bindings[i];
         if (!b->hint || !(b->views & VB(v)) ||
-            (read_only && (ui_is_change(b->action) || b->action == ACT_MARK)))
+            (read_only && (ui_is_change(b->action) || b->action == ACT_MARK)) ||
+            (refused & ACT_BIT(b->action)))
             continue;
         /* the words that fit, in the table's order (? lists them all) */
         size_t len = strlen(buf), add = (len ? 2 : 0) + strlen(b->label) + 1 + strlen(b->hint);

@@ -441,7 +441,7 @@ static void draw_header(struct console *c, const struct model *m, double now)
     }
 }
 
-static void draw_bottom(struct console *c)
+static void draw_bottom(struct console *c, const struct model *m)
 {
     int y = LINES - 1;
     move(y, 0);
@@ -485,7 +485,9 @@ static void draw_bottom(struct console *c)
         ui_attr(c, c->status_bad ? C_BAD : C_OK, 0);
     } else {
         char hint[512];
-        ui_hint(c->view, c->read_only, COLS, hint, sizeof hint);
+        const struct panel *p = panels[c->view];
+        uint64_t refused = m && p->refused ? p->refused(c, m) : 0;
+        ui_hint(c->view, c->read_only, refused, COLS, hint, sizeof hint);
         ui_attr(c, C_DIM, 1);
         ui_put(y, 0, "%s", hint);
         ui_attr(c, C_DIM, 0);
@@ -505,7 +507,7 @@ static void frame(struct console *c, const struct model *m)
         ui_put(2, 0, "collecting...");
     else if (LINES > 4)
         p->draw(c, m, 2, LINES - 3);
-    draw_bottom(c);
+    draw_bottom(c, m);
     refresh();
     c->sync_ms = (t1 - t0) * 1000;
     c->draw_ms = (gas_mono() - t1) * 1000;

@@ -86,9 +86,11 @@ const char *ui_action_name(enum action a);
 const char *ui_view_name(enum view v);
 /* Help lines (one per action and views, keys joined); the caller frees each and the array. */
 int ui_help_lines(char ***lines);
+#define ACT_BIT(a) (UINT64_C(1) << (a))
+_Static_assert(ACT_COUNT <= 64, "actions fit in a uint64_t of ACT_BIT");
 /* The one-line hint for a view, from the bindings flagged hint: those that fit in width,
- * without the actions when read_only. */
-void ui_hint(enum view v, int read_only, int width, char *buf, size_t n);
+ * without the actions when read_only, nor those in refused (ACT_BIT). */
+void ui_hint(enum view v, int read_only, uint64_t refused, int width, char *buf, size_t n);
 /* The actions that change something (refused, and not hinted, when read-only). */
 int ui_is_change(enum action a);
 /* Prints the table for `gas console --list-bindings`. */
@@ -189,6 +191,9 @@ struct panel {
     int (*key)(struct console *c, const struct model *m, enum action a);
     void (*on_model)(struct console *c, const struct model *m);
     struct ui_list *(*list)(struct console *c); /* the panel's list, if it is one */
+    /* The actions (ACT_BIT) that what is under the cursor (or marked) cannot take now: the
+     * hint bar leaves them out (the key still answers, saying why). NULL: none. */
+    uint64_t (*refused)(struct console *c, const struct model *m);
 };
 extern const struct panel view_overview, view_jobs, view_users, view_dead, view_workers,
     view_detail, view_help;

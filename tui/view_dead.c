@@ -211,4 +211,13 @@ static int key_(struct console *c, const struct model *m, enum action a)
     return K_HANDLED | K_REDRAW;
 }
 
-const struct panel view_dead = {V_DEAD, "Dead letters", draw, key_, on_model, list};
+/* Nothing to redrive or mark while the queues hold no dead letter. */
+static uint64_t refused(struct console *c, const struct model *m)
+{
+    if (m->ndead > 0)
+        return 0;
+    (void)c;
+    return ACT_BIT(ACT_REDRIVE) | ACT_BIT(ACT_REDRIVE_ALL) | ACT_BIT(ACT_MARK);
+}
+
+const struct panel view_dead = {V_DEAD, "Dead letters", draw, key_, on_model, list, refused};

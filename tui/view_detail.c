@@ -545,4 +545,19 @@ void view_detail_release(void)
     memset(&d, 0, sizeof d);
 }
 
-const struct panel view_detail = {V_DETAIL, "Job detail", draw, key_, on_model, NULL};
+/* Retry and cancel as the job's status allows; upgrade while its owner has something to
+ * upgrade or restore. */
+static uint64_t refused(struct console *c, const struct model *m)
+{
+    (void)c;
+    if (!d.have_job)
+        return ACT_BIT(ACT_RETRY) | ACT_BIT(ACT_CANCEL) | ACT_BIT(ACT_UPGRADE);
+    char why[160], q[256];
+    int status = (int)d.job.job_status;
+    const struct user_row *u = user_find(m, d.job.user_id);
+    return (job_refusal(ACT_RETRY, status, why, sizeof why) ? ACT_BIT(ACT_RETRY) : 0) |
+           (job_refusal(ACT_CANCEL, status, why, sizeof why) ? ACT_BIT(ACT_CANCEL) : 0) |
+           (u && !user_upgrade_question(u, q, sizeof q) ? ACT_BIT(ACT_UPGRADE) : 0);
+}
+
+const struct panel view_detail = {V_DETAIL, "Job detail", draw, key_, on_model, NULL, refused};

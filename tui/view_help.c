@@ -35,4 +35,4 @@ static int key_(struct console *c, const struct model *m, enum action a)
 
 static void on_model(struct console *c, const struct model *m) {}
 
-const struct panel view_help = {V_HELP, "Help", draw, key_, on_model, NULL};
+const struct panel view_help = {V_HELP, "Help", draw, key_, on_model, NULL, NULL};

@@ -255,4 +255,36 @@ static int key_(struct console *c, const struct model *m, enum action a)
     }
 }
 
-const struct panel view_jobs = {V_JOBS, "Jobs", draw, key_, on_model, list};
+/* Retry and cancel while some target (the marked jobs, else the cursor's) can take them;
+ * upgrade while the cursor job's owner has something to upgrade or restore. */
+static uint64_t refused(struct console *c, const struct model *m)
+{
+    struct ui_list *l = list(c);
+    int row = list_current(l), retry = 0, cancel = 0;
+    for (int k = 0; k < (l->nmarks ? l->nmarks : 1); k++) {
+        const struct job_row *r = NULL;
+        if (!l->nmarks)
+            r = row >= 0 ? &m->jobs[row] : NULL;
+        else
+            for (int i = 0; i < m->njobs && !r; i++)
+                if (!strcmp(m->jobs[i].id, l->marks[k]))
+                    r = &m->jobs[i];
+        char why[160];
+        if (!r) { /* a marked job the model no longer holds: the key says */
+            retry = cancel = l->nmarks > 0;
+            continue;
+        }
+        retry |= !job_refusal(ACT_RETRY, r->status, why, sizeof why);
+        cancel |= !job_refusal(ACT_CANCEL, r->status, why, sizeof why);
+    }
+    uint64_t out = (retry ? 0 : ACT_BIT(ACT_RETRY)) | (cancel ? 0 : ACT_BIT(ACT_CANCEL));
+    char q[256];
+    const struct user_row *u = row >= 0 ? user_find(m, m->jobs[row].user) : NULL;
+    if (row < 0 || (u && !user_upgrade_question(u, q, sizeof q)))
+        out |= ACT_BIT(ACT_UPGRADE);
+    if (row < 0)
+        out |= ACT_BIT(ACT_OPEN) | ACT_BIT(ACT_MARK);
+    return out;
+}
+
+const struct panel view_jobs = {V_JOBS, "Jobs", draw, key_, on_model, list, refused};

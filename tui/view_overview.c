@@ -120,4 +120,4 @@ static int key_(struct console *c, const struct model *m, enum action a)
 
 static void on_model(struct console *c, const struct model *m) {}
 
-const struct panel view_overview = {V_OVERVIEW, "Overview", draw, key_, on_model, NULL};
+const struct panel view_overview = {V_OVERVIEW, "Overview", draw, key_, on_model, NULL, NULL};

@@ -194,4 +194,17 @@ int user_upgrade_question(const struct user_row *u, char *q, size_t n)
     return 1;
 }
 
-const struct panel view_users = {V_USERS, "Users", draw, key_, on_model, list};
+/* Upgrade while the user is free or premium with archived results; downgrade while
+ * premium. */
+static uint64_t refused(struct console *c, const struct model *m)
+{
+    int row = list_current(list(c));
+    if (row < 0)
+        return ACT_BIT(ACT_OPEN) | ACT_BIT(ACT_UPGRADE) | ACT_BIT(ACT_DOWNGRADE);
+    const struct user_row *u = U(m, row);
+    char q[256];
+    return (user_upgrade_question(u, q, sizeof q) ? 0 : ACT_BIT(ACT_UPGRADE)) |
+           (u->role == ROLE_FREE ? ACT_BIT(ACT_DOWNGRADE) : 0);
+}
+
+const struct panel view_users = {V_USERS, "Users", draw, key_, on_model, list, refused};

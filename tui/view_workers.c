@@ -191,4 +191,4 @@ static int key_(struct console *c, const struct model *m, enum action a)
     return K_IGNORED;
 }
 
-const struct panel view_workers = {V_WORKERS, "Workers", draw, key_, on_model, list};
+const struct panel view_workers = {V_WORKERS, "Workers", draw, key_, on_model, list, NULL};

@@ -24,9 +24,17 @@ wait_screen 'row 1/2 jobs'
 press c jobs /
 typing c "${J:0:8}"
 press c jobs Enter
+expect "the jobs view's hint for the COMPLETED job under the cursor: details, no retry or cancel" \
+  sh -c "for i in \$(seq 1 $((50 * T))); do $TM capture-pane -p -t c | tail -1 | grep -E '^q quit  \\? help  Enter details  u upgrade' | grep -qvE 'r retry|c cancel' && exit 0; sleep 0.1; done; exit 1"
 press c jobs Enter
 expect "Enter opens the job, full screen" wait_screen '^GAS \[Job detail\]'
 expect "the job id" wait_screen "^job $J\$"
+# the hint bar offers what this job can take: a COMPLETED job is neither retried nor
+# cancelled (the keys still answer, saying why)
+hint() { screen | tail -1; }
+expect "the hint bar: back, help, upgrade (its owner is free), log ($(hint))" \
+  sh -c "$TM capture-pane -p -t c | tail -1 | grep -qE '^\? help  Esc back  u upgrade  l log'"
+expect "... no retry or cancel for a COMPLETED job" sh -c "! $TM capture-pane -p -t c | tail -1 | grep -qE 'r retry|c cancel'"
 expect "its display state" wait_screen '^  display state +download$'
 expect "submit_time in UTC with its age" wait_screen '^  submit_time +20[0-9-]+ [0-9:]+ UTC \([0-9]+s ago\)'
 expect "complete_time in UTC with its age" wait_screen '^  complete_time +20[0-9-]+ [0-9:]+ UTC \('
@@ -148,6 +156,9 @@ typing c "${B:0:8}"
 press c jobs Enter Enter
 expect "the FAILED job's detail" wait_screen "^job $B\$"
 expect "its display state" wait_screen '^  display state +failed$'
+expect "the hint bar offers r retry for a FAILED job ($(hint))" \
+  sh -c "$TM capture-pane -p -t c | tail -1 | grep -qE '^\? help  Esc back  r retry  u upgrade'"
+expect "... and no cancel" sh -c "! $TM capture-pane -p -t c | tail -1 | grep -q 'c cancel'"
 expect "its error, in full" wait_screen '^  error +.*(line|POS|not)'
 expect "no count log: it says so (not the log of the job seen before)" \
   wait_screen '^  \(none: the job failed, see its error\)$'
