@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 /* job latency (submit -> COMPLETED) buckets, seconds */
@@ -219,6 +220,38 @@ static void worker_gauges(struct out *o)
         put(o, "gas_workers{state=\"%s\"} %d\n", worker_state_name((enum worker_state)s), count[s]);
 }
 
+/* Free and total bytes of the file systems gasd writes to: the job work directories and,
+ * on the local backend, data_dir (database, objects, archives). A full one fails every
+ * job (ENOSPC): alert on the free fraction. */
+static void filesystem_gauges(struct out *o)
+{
+    const struct cfg *cfg = M.w->cfg;
+    const char *backend = M.w->app->be->name;
+    char *dirs[2] = {pipe_work_base(cfg, backend), NULL};
+    const char *names[2] = {"work_dir", "data_dir"};
+    if (!strcmp(backend, "local"))
+        dirs[1] = xstrdup(cfg_str(cfg, CFG_DATA_DIR));
+    struct statvfs sv[2];
+    int ok[2] = {0, 0};
+    for (int i = 0; i < 2; i++)
+        ok[i] = dirs[i] && statvfs(dirs[i], &sv[i]) == 0;
+    put(o, "# HELP gas_filesystem_free_bytes Bytes free to gasd (not root's reserve) on the "
+           "file system of each directory it writes to\n"
+           "# TYPE gas_filesystem_free_bytes gauge\n");
+    for (int i = 0; i < 2; i++)
+        if (ok[i])
+            put(o, "gas_filesystem_free_bytes{dir=\"%s\"} %.0f\n", names[i],
+                (double)sv[i].f_bavail * (double)sv[i].f_frsize);
+    put(o, "# HELP gas_filesystem_size_bytes Size of the file system of each directory gasd "
+           "writes to\n# TYPE gas_filesystem_size_bytes gauge\n");
+    for (int i = 0; i < 2; i++)
+        if (ok[i])
+            put(o, "gas_filesystem_size_bytes{dir=\"%s\"} %.0f\n", names[i],
+                (double)sv[i].f_blocks * (double)sv[i].f_frsize);
+    free(dirs[0]);
+    free(dirs[1]);
+}
+
 static char *render(struct queue **qs)
 {
     struct out o = {xmalloc(4096), 0, 4096};
@@ -249,6 +282,7 @@ static char *render(struct queue **qs)
         "gas_last_heartbeat_timestamp_seconds %lld\n",
         (long long)atomic_load(&M.last_heartbeat));
     worker_gauges(&o);
+    filesystem_gauges(&o);
     queue_gauges(&o, qs);
     put(&o, "# HELP gas_job_latency_seconds Submit to COMPLETED, for jobs this gasd completed\n"
             "# TYPE gas_job_latency_seconds histogram\n");

@@ -74,6 +74,15 @@ done
 waiting=$(( $(metric 'gas_queue_messages{queue="gas_archive",state="delayed"}') +
   $(metric 'gas_queue_messages{queue="gas_archive",state="in_flight"}') ))
 expect "the 3 results wait in the archive queue ($waiting delayed or deferred)" test "$waiting" = 3
+# free space where gasd writes: data_dir's file system as df sees it (other processes
+# write meanwhile: within 256 MiB), and work_dir's (data_dir/work here)
+ddir=$(gas config | sed -n 's/^data_dir = "\(.*\)".*/\1/p')
+avail=$(df -B1 --output=avail "$ddir" | tail -1 | tr -d ' ')
+dfree=$(metric 'gas_filesystem_free_bytes{dir="data_dir"}')
+expect "data_dir's free bytes as df says ($dfree, df $avail)" \
+  awk -v a="$avail" -v b="${dfree:-0}" 'BEGIN {d = a - b; if (d < 0) d = -d; exit !(b > 0 && d < 268435456)}'
+check_out "work_dir's too, with its file system's size" 0 '^ok$' sh -c \
+  "awk '\$1 == \"gas_filesystem_free_bytes{dir=\\\"work_dir\\\"}\" {f = \$2} \$1 == \"gas_filesystem_size_bytes{dir=\\\"work_dir\\\"}\" {s = \$2} END {if (f > 0 && s >= f) print \"ok\"}' scraped.txt"
 check_out "the workers as the table has them: 1 alive" 0 '^1$' metric 'gas_workers{state="alive"}'
 check_out "no receive or heartbeat errors" 0 '^0 0$' \
   sh -c "echo \$(awk '\$1 == \"gas_receive_errors_total{pipeline=\\\"annotate\\\"}\" || \$1 == \"gas_heartbeat_errors_total\" {print \$2}' scraped.txt)"
