@@ -7,7 +7,8 @@
  *
  * Then the same again with the outputs made durable the way the pipeline must (a
  * COMPLETED job's result survives a power loss): each thread syncs the file system once
- * per 10 jobs (its batch) before it removes them, as the pipeline's batch end does. The
+ * per BENCH_BATCH jobs (the pipeline's batch, 100) before it removes them, as the
+ * pipeline's batch end does. The
  * engine-only run never writes its outputs to the disk at all (removed before the page
  * cache is written back); this second figure, "engine+sync", is the floor that durability
  * itself sets under the pipeline, without queues or tables. The scratch directory is in
