@@ -125,11 +125,20 @@ static int call(struct tbl *t, const char *op, cJSON *in, cJSON **out)
 {
     char target[64];
     snprintf(target, sizeof target, "DynamoDB_20120810.%s", op);
+    char index[256] = "";
+    snprintf(index, sizeof index, "%s", json_str(in, "IndexName") ? json_str(in, "IndexName") : "");
     int rc = aws_json(ab_of(t), "dynamodb", target, in, out, NULL);
     cJSON_Delete(in);
+    /* a query of an index the table lacks, or one DynamoDB is still building (backfilling):
+     * DynamoDB says ValidationException, moto ResourceNotFoundException "Invalid index" */
+    if (rc && *index && strcasestr(gas_errmsg(), "index"))
+        gas_err_wrap(rc,
+                     "table %s has no index %s, or DynamoDB is still building it (gas aws "
+                     "bootstrap adds it)",
+                     t->name, index);
     /* the table itself is missing (a lazily opened handle finds out here): say which; the
      * service code stays, so that no caller takes it for a missing item */
-    if (rc && gas_err_code_has("ResourceNotFound"))
+    else if (rc && gas_err_code_has("ResourceNotFound"))
         gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", t->name);
     return rc;
 }
@@ -453,27 +462,54 @@ static cJSON *hash_key(const char *name)
 }
 
 /* A jobs table made before the due index (or by GAS's Python deployment) gets it added. */
+static double capacity(const cJSON *pt, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(pt, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* A deployment's table made before gasd has no due index: UpdateTable adds it. On a table
+ * with provisioned capacity (as the console makes them) DynamoDB refuses an index without
+ * its own: it gets the table's, since writes throttled on an index throttle the table's
+ * (the table's auto scaling, if any, does not cover it). */
 static int add_due_index(struct aws_be *ab, const char *name)
 {
     cJSON *d = NULL;
     int rc = describe(ab, name, &d);
-    const cJSON *g, *gsis = cJSON_GetObjectItemCaseSensitive(
-                        cJSON_GetObjectItemCaseSensitive(d, "Table"), "GlobalSecondaryIndexes");
+    const cJSON *tbl = cJSON_GetObjectItemCaseSensitive(d, "Table");
+    const cJSON *g, *gsis = cJSON_GetObjectItemCaseSensitive(tbl, "GlobalSecondaryIndexes");
     int have = 0;
     cJSON_ArrayForEach(g, gsis) have |=
         !strcmp(json_str(g, "IndexName") ? json_str(g, "IndexName") : "", TBL_DUE_INDEX);
+    const char *billing =
+        json_str(cJSON_GetObjectItemCaseSensitive(tbl, "BillingModeSummary"), "BillingMode");
+    const cJSON *pt = cJSON_GetObjectItemCaseSensitive(tbl, "ProvisionedThroughput");
+    double rcu = capacity(pt, "ReadCapacityUnits"), wcu = capacity(pt, "WriteCapacityUnits");
+    /* an old table has no BillingModeSummary: provisioned when it has capacity */
+    int provisioned = billing ? !strcmp(billing, "PROVISIONED") : wcu > 0;
     cJSON_Delete(d);
     if (rc || have)
         return rc;
     cJSON *in = cJSON_CreateObject();
     cJSON_AddStringToObject(in, "TableName", name);
     cJSON *defs = cJSON_AddArrayToObject(in, "AttributeDefinitions");
-    cJSON *create = cJSON_CreateObject();
-    cJSON_AddItemToObject(create, "Create", due_gsi(defs));
+    cJSON *create = cJSON_CreateObject(), *gsi = due_gsi(defs);
+    if (provisioned) {
+        cJSON *c = cJSON_AddObjectToObject(gsi, "ProvisionedThroughput");
+        cJSON_AddNumberToObject(c, "ReadCapacityUnits", rcu >= 1 ? rcu : 1);
+        cJSON_AddNumberToObject(c, "WriteCapacityUnits", wcu >= 1 ? wcu : 1);
+    }
+    cJSON_AddItemToObject(create, "Create", gsi);
     cJSON_AddItemToArray(cJSON_AddArrayToObject(in, "GlobalSecondaryIndexUpdates"), create);
     rc = aws_json(ab, "dynamodb", "DynamoDB_20120810.UpdateTable", in, NULL, NULL);
     cJSON_Delete(in);
-    if (!rc)
+    if (!rc && provisioned)
+        log_info("aws",
+                 "table %s: due index %s added with the table's provisioned capacity (%.0f "
+                 "read, %.0f write; the table's auto scaling does not cover it); DynamoDB "
+                 "builds it from the table's items before gasd can read it",
+                 name, TBL_DUE_INDEX, rcu >= 1 ? rcu : 1, wcu >= 1 ? wcu : 1);
+    else if (!rc)
         log_info("aws", "table %s: due index %s added", name, TBL_DUE_INDEX);
     return rc ? gas_err_wrap(rc, "table %s: add the due index", name) : 0;
 }
@@ -516,5 +552,10 @@ int aws_table_create(struct gas_backend *be, const char *name, const char *key_a
             return 0;
         gas_sleep(0.5);
     }
-    return rc ? rc : gas_err_set(GAS_ETIMEOUT, "table %s did not become ACTIVE", name);
+    return rc ? rc
+              : gas_err_set(GAS_ETIMEOUT,
+                            "table %s did not become ACTIVE within a minute (DynamoDB builds a "
+                            "new index from the table's items: on a large table that takes "
+                            "longer; run gas aws bootstrap again later)",
+                            name);
 }

@@ -146,15 +146,33 @@ def table_of(name):
     return boto3.resource("dynamodb", endpoint_url=ep, region_name=region).Table(name)
 
 
-def deploy_table(table, index):
+def deploy_table(table, index, billing="on-demand"):
+    """billing: on-demand, or provisioned (5 read, 3 write: as the console makes tables)"""
+    cap = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 3}
+    gsi = {"IndexName": index, "KeySchema": [{"AttributeName": "user_id", "KeyType": "HASH"}],
+           "Projection": {"ProjectionType": "ALL"}}
+    extra = {"BillingMode": "PAY_PER_REQUEST"}
+    if billing == "provisioned":
+        gsi["ProvisionedThroughput"] = cap
+        extra = {"BillingMode": "PROVISIONED", "ProvisionedThroughput": cap}
     client("dynamodb").create_table(
-        TableName=table, BillingMode="PAY_PER_REQUEST",
+        TableName=table,
         AttributeDefinitions=[{"AttributeName": "job_id", "AttributeType": "S"},
                               {"AttributeName": "user_id", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "job_id", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[{"IndexName": index,
-                                 "KeySchema": [{"AttributeName": "user_id", "KeyType": "HASH"}],
-                                 "Projection": {"ProjectionType": "ALL"}}])
+        GlobalSecondaryIndexes=[gsi], **extra)
+
+
+def index_capacity(table, index):
+    """an index's provisioned read and write capacity ("none" when it has none)"""
+    for g in client("dynamodb").describe_table(TableName=table)["Table"].get(
+            "GlobalSecondaryIndexes", []):
+        if g["IndexName"] == index:
+            pt = g.get("ProvisionedThroughput") or {}
+            r, w = pt.get("ReadCapacityUnits", 0), pt.get("WriteCapacityUnits", 0)
+            print("%d %d" % (r, w) if r or w else "none")
+            return
+    print("no index")
 
 
 def deploy_submit(table, topic, bucket, user, path, shape):
@@ -342,6 +360,7 @@ def web_restore(topic, job_id, user, archive):
 
 cmds = {"submit": submit, "item": item, "exists": exists, "storage-class": storage_class,
         "legacy": legacy, "iam-user": iam_user, "deploy-table": deploy_table,
+        "index-capacity": index_capacity,
         "deploy-submit": deploy_submit, "deploy-archived": deploy_archived,
         "deploy-retrieve": deploy_retrieve, "item-json": item_json, "notice": notice,
         "restore-elsewhere": restore_elsewhere,

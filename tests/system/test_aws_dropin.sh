@@ -132,7 +132,8 @@ python_deployment() {
 renamed_deployment() {
   resources
   echo "-- a deployment with its own names (resources *$run)"
-  $TOOL deploy-table "jobs_$run" user_id-index
+  # the table with provisioned capacity, as the AWS console makes them
+  $TOOL deploy-table "jobs_$run" user_id-index provisioned
   $TOOL deploy-queues "req_$run" "thaw_$run" "in-$run"
   export GAS_JOBS_INDEX=user_id-index GAS_JOB_ARCHIVED_FLAG=archived \
     GAS_JOB_ATTRIBUTES=results_file_archive_id=result_archive_id
@@ -141,6 +142,8 @@ renamed_deployment() {
   expect "renamed: bootstrap says it kept the deployment's queue" \
     grep -q "^queue  req_$run (exists: its settings left as they are" <<<"$boot"
   expect "renamed: ... and its bucket" grep -q "^bucket in-$run (exists: left as it is)" <<<"$boot"
+  expect "renamed: the due index added to the provisioned table with its capacity (DynamoDB refuses one without)" \
+    test "$($TOOL index-capacity "jobs_$run" watch_index)" = "5 3"
   qa=$($TOOL queue-attrs "req_$run")
   expect "renamed: its queue keeps its visibility and delay" \
     python3 -c 'import json,sys; a=json.loads(sys.argv[1]); sys.exit(not (a["VisibilityTimeout"] == "45" and a["DelaySeconds"] == "3"))' "$qa"
