@@ -37,7 +37,7 @@ static int redrive_all(struct console *c, const struct model *m, int *total)
 {
     int rc = 0;
     *total = 0;
-    for (int i = 0; i < SNAP_QUEUES && !rc; i++) {
+    for (int i = 0; i < m->snap.nq && !rc; i++) {
         struct queue *q = NULL;
         int moved = 0;
         rc = be_queue(c->app->be, m->snap.q[i].name, &q);

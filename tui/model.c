@@ -357,7 +357,7 @@ static void dead_job(const struct model_source *src, struct dead_row *d, const c
 static void dead_letters(struct gas_app *app, const struct model_source *src, struct model *m)
 {
     int max = (int)cfg_int(app->cfg, CFG_QUEUE_MAX_RECEIVES);
-    for (int i = 0; i < SNAP_QUEUES; i++) {
+    for (int i = 0; i < m->snap.nq; i++) {
         struct queue *q = NULL;
         struct queue_msg msgs[DEAD_LISTED];
         int n = 0;
@@ -542,7 +542,7 @@ int model_collect(struct gas_app *app, struct model_source *src, struct model_hi
     count_user_jobs(m);
     dead_letters(app, src, m);
     m->dead_total = 0;
-    for (int i = 0; i < SNAP_QUEUES; i++)
+    for (int i = 0; i < m->snap.nq; i++)
         m->dead_total += m->snap.q[i].d.dead;
     if (m->dead_total < m->ndead)
         m->dead_total = m->ndead;

@@ -12,7 +12,16 @@
 #include <string.h>
 
 static const enum cfg_key queue_keys[SNAP_QUEUES] = {
-    CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE, CFG_ARCHIVE_QUEUE, CFG_RESTORE_QUEUE, CFG_THAW_QUEUE};
+    CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE,  CFG_ARCHIVE_QUEUE,
+    CFG_RESTORE_QUEUE,  CFG_THAW_QUEUE,    CFG_SES_EVENTS_QUEUE};
+
+/* The SES events queue is watched where SES is used: gasd reads it (ses_events_threads) or
+ * sends email through SES (notify_via = ses). */
+static int queues_watched(const struct cfg *cfg)
+{
+    int ses = cfg_int(cfg, CFG_SES_EVENTS_THREADS) > 0 || !strcmp(cfg_str(cfg, CFG_NOTIFY_VIA), "ses");
+    return SNAP_QUEUES - !ses;
+}
 
 static void fail(struct snapshot *s, const char *what)
 {
@@ -79,7 +88,8 @@ int snapshot_collect(struct gas_app *app, struct snapshot *s, int with_jobs)
 {
     memset(s, 0, sizeof *s);
     s->taken = gas_now();
-    for (int i = 0; i < SNAP_QUEUES; i++) {
+    s->nq = queues_watched(app->cfg);
+    for (int i = 0; i < s->nq; i++) {
         struct snap_queue *sq = &s->q[i];
         snprintf(sq->name, sizeof sq->name, "%s", cfg_str(app->cfg, queue_keys[i]));
         struct queue *q = NULL;
@@ -104,7 +114,7 @@ cJSON *snapshot_json(const struct snapshot *s)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddNumberToObject(j, "taken", s->taken);
     cJSON *qs = cJSON_AddArrayToObject(j, "queues");
-    for (int i = 0; i < SNAP_QUEUES; i++) {
+    for (int i = 0; i < s->nq; i++) {
         cJSON *q = cJSON_CreateObject();
         cJSON_AddStringToObject(q, "name", s->q[i].name);
         cJSON_AddNumberToObject(q, "visible", (double)s->q[i].d.visible);
@@ -145,7 +155,7 @@ cJSON *snapshot_json(const struct snapshot *s)
 void snapshot_print(const struct snapshot *s, FILE *out)
 {
     fprintf(out, "%-24s %8s %9s %8s %6s\n", "queue", "visible", "in-flight", "delayed", "dead");
-    for (int i = 0; i < SNAP_QUEUES; i++)
+    for (int i = 0; i < s->nq; i++)
         fprintf(out, "%-24s %8lld %9lld %8lld %6lld\n", s->q[i].name, (long long)s->q[i].d.visible,
                 (long long)s->q[i].d.in_flight, (long long)s->q[i].d.delayed,
                 (long long)s->q[i].d.dead);

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SNAP_QUEUES  5
+#define SNAP_QUEUES  6 /* the five pipelines' queues, and SES events' when that is on */
 #define SNAP_WORKERS 64
 
 struct snap_queue {
@@ -30,6 +30,7 @@ struct snap_worker {
 struct snapshot {
     double taken; /* epoch seconds */
     struct snap_queue q[SNAP_QUEUES];
+    int nq; /* queues in q */
     struct snap_worker w[SNAP_WORKERS];
     int nworkers;
     int64_t jobs, by_status[4], by_archive[4], users;

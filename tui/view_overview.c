@@ -47,7 +47,7 @@ static int queues(struct console *c, const struct model *m, int y)
     ui_put(y++, 0, "%-17s %7s %8s %7s %5s  WORK%s", "QUEUE", "VISIBLE", "INFLIGHT", "DELAYED",
            "DEAD", span);
     ui_attr(c, C_HEAD, 0);
-    for (int i = 0; i < SNAP_QUEUES; i++, y++) {
+    for (int i = 0; i < s->nq; i++, y++) {
         ui_put(y, 0, "%-17.17s %7lld %8lld %7lld ", s->q[i].name, (long long)s->q[i].d.visible,
                (long long)s->q[i].d.in_flight, (long long)s->q[i].d.delayed);
         ui_attr(c, s->q[i].d.dead ? C_BAD : 0, 1);

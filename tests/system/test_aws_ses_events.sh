@@ -74,6 +74,11 @@ expect "unmatched by message id: dead-lettered with its reason" \
   wait_dlq "matches no job (no gas_job_id tag, no job with its message id)"
 expect "a tag naming no job: dead-lettered with its reason" wait_dlq "matches no job: no job no-such-job-$run"
 expect "nothing else dead-lettered (notify)" test "$(gas dlq list "notify_$run" | wc -l)" = 1
+# the admin sees the events queue and its dead letters where they look: gas status (and
+# the console's overview, from the same snapshot) counts them with the others
+expect "gas status lists the SES events queue with its 2 dead letters" \
+  sh -c "gas status | grep -qE '^ses_$run +[0-9]+ +[0-9]+ +[0-9]+ +2\$'"
+expect "... as does gas status --json" sh -c "gas status --json | python3 -c 'import json,sys; q=[q for q in json.load(sys.stdin)[\"queues\"] if q[\"name\"] == \"ses_$run\"]; sys.exit(not (q and q[0][\"dead\"] == 2))'"
 stop_gasd
 expect "gasd stopped cleanly" test "$GASD_RC" = 0
 finish_pipeline aws_ses_events
