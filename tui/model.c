@@ -16,7 +16,20 @@
 #define FULL_EVERY  30   /* a full read every N incremental ones (catches deleted items) */
 #define MAX_CHANGED 2000 /* changed rows that a sorted view is patched with, at most */
 
+/* A queue's dead letters as last read. On AWS reading them is a receive (SQS cannot peek):
+ * it costs requests, a long poll, and raises each letter's receive count; they are read
+ * again only when the queue's count of them changes, or after DEAD_REREAD_S. */
+#define DEAD_REREAD_S 60
+struct dead_cache {
+    char queue[96];
+    int64_t count;
+    double at;
+    struct dead_row *rows;
+    int n;
+};
+
 struct model_source {
+    struct dead_cache dead[SNAP_QUEUES];
     struct job_rows *rows; /* the last published rows (one reference held here) */
     unsigned version;
     int64_t mark; /* the backend's change mark after the last read */
@@ -128,6 +141,8 @@ void model_source_free(struct model_source *s)
         return;
     rows_unref(s->rows);
     free(s->slots);
+    for (int i = 0; i < SNAP_QUEUES; i++)
+        free(s->dead[i].rows);
     free(s);
 }
 
@@ -338,57 +353,89 @@ static void dead_reason(struct dead_row *d, int max_receives)
 }
 
 /* The job a dead letter names (its body, or the SNS envelope's Message) and its status. */
-static void dead_job(const struct model_source *src, struct dead_row *d, const char *body)
+/* The job the message names (from its whole body), if any. */
+static void dead_job(struct dead_row *d, const char *body)
 {
     cJSON *j = NULL;
-    d->job_status = -1;
     if (msg_parse(body, 256 * 1024, &j))
         return;
     const char *id = msg_job_id(j);
-    if (id && src->rows && src->nslots) {
+    if (id)
         snprintf(d->job, sizeof d->job, "%s", id);
-        int at = src->slots[slot_of(src, src->rows, id)];
-        if (at >= 0)
-            d->job_status = src->rows->v[at].status;
-    }
     cJSON_Delete(j);
 }
 
-static void dead_letters(struct gas_app *app, const struct model_source *src, struct model *m)
+/* The status now of the job a dead letter names (-1: none, or not in the rows). */
+static int dead_job_status(const struct model_source *src, const struct dead_row *d)
+{
+    if (!d->job[0] || !src->rows || !src->nslots)
+        return -1;
+    int at = src->slots[slot_of(src, src->rows, d->job)];
+    return at >= 0 ? src->rows->v[at].status : -1;
+}
+
+/* Reads queue's dead letters into dc (its last rows stay on an error). */
+static void dead_read(struct gas_app *app, const char *queue, int64_t count, struct dead_cache *dc)
 {
     int max = (int)cfg_int(app->cfg, CFG_QUEUE_MAX_RECEIVES);
-    for (int i = 0; i < m->snap.nq; i++) {
-        struct queue *q = NULL;
-        struct queue_msg msgs[DEAD_LISTED];
-        int n = 0;
-        if (!m->snap.q[i].d.dead || be_queue(app->be, m->snap.q[i].name, &q) ||
-            queue_dead_list(q, DEAD_LISTED, msgs, &n)) {
-            queue_close(q);
-            continue;
-        }
-        m->dead = xrealloc(m->dead, (size_t)(m->ndead + n + 1) * sizeof *m->dead);
-        for (int k = 0; k < n; k++) {
-            struct dead_row *d = &m->dead[m->ndead++];
-            memset(d, 0, sizeof *d);
-            copy(d->queue, sizeof d->queue, q->name);
-            copy(d->id, sizeof d->id, msgs[k].id);
-            copy(d->body, sizeof d->body, msgs[k].body);
-            for (char *p = d->body; *p; p++)
-                if ((unsigned char)*p < 0x20)
-                    *p = ' ';
-            d->receives = msgs[k].receive_count;
-            d->sent = msgs[k].sent_at;
-            if (msgs[k].reason && *msgs[k].reason) /* why the runner or the queue decided */
-                copy(d->reason, sizeof d->reason, msgs[k].reason);
-            else
-                dead_reason(d, max);
-            for (char *p = d->reason; *p; p++)
-                if ((unsigned char)*p < 0x20)
-                    *p = ' ';
-            dead_job(src, d, msgs[k].body);
-            queue_msg_release(&msgs[k]);
-        }
+    struct queue *q = NULL;
+    struct queue_msg msgs[DEAD_LISTED];
+    int n = 0;
+    if (be_queue(app->be, queue, &q) || queue_dead_list(q, DEAD_LISTED, msgs, &n)) {
         queue_close(q);
+        return;
+    }
+    free(dc->rows);
+    dc->rows = xcalloc((size_t)n + 1, sizeof *dc->rows);
+    dc->n = 0;
+    copy(dc->queue, sizeof dc->queue, queue);
+    dc->count = count;
+    dc->at = gas_mono();
+    for (int k = 0; k < n; k++) {
+        struct dead_row *d = &dc->rows[dc->n++];
+        memset(d, 0, sizeof *d);
+        copy(d->queue, sizeof d->queue, q->name);
+        copy(d->id, sizeof d->id, msgs[k].id);
+        copy(d->body, sizeof d->body, msgs[k].body);
+        for (char *p = d->body; *p; p++)
+            if ((unsigned char)*p < 0x20)
+                *p = ' ';
+        d->receives = msgs[k].receive_count;
+        d->sent = msgs[k].sent_at;
+        if (msgs[k].reason && *msgs[k].reason) /* why the runner or the queue decided */
+            copy(d->reason, sizeof d->reason, msgs[k].reason);
+        else
+            dead_reason(d, max);
+        for (char *p = d->reason; *p; p++)
+            if ((unsigned char)*p < 0x20)
+                *p = ' ';
+        dead_job(d, msgs[k].body);
+        queue_msg_release(&msgs[k]);
+    }
+    queue_close(q);
+}
+
+static void dead_letters(struct gas_app *app, struct model_source *src, struct model *m)
+{
+    int peeks = !strcmp(app->be->name, "local"); /* reading changes nothing: every time */
+    for (int i = 0; i < m->snap.nq && i < SNAP_QUEUES; i++) {
+        struct dead_cache *dc = &src->dead[i];
+        const char *name = m->snap.q[i].name;
+        int64_t count = m->snap.q[i].d.dead;
+        if (strcmp(dc->queue, name) || !count) { /* another queue there now, or none left */
+            free(dc->rows);
+            memset(dc, 0, sizeof *dc);
+        }
+        if (!count)
+            continue;
+        if (peeks || !dc->rows || dc->count != count || gas_mono() - dc->at >= DEAD_REREAD_S)
+            dead_read(app, name, count, dc);
+        m->dead = xrealloc(m->dead, (size_t)(m->ndead + dc->n + 1) * sizeof *m->dead);
+        for (int k = 0; k < dc->n; k++) {
+            struct dead_row *d = &m->dead[m->ndead++];
+            *d = dc->rows[k];
+            d->job_status = (signed char)dead_job_status(src, d);
+        }
     }
 }
 

@@ -11,15 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const enum cfg_key queue_keys[SNAP_QUEUES] = {
-    CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE,  CFG_ARCHIVE_QUEUE,
-    CFG_RESTORE_QUEUE,  CFG_THAW_QUEUE,    CFG_SES_EVENTS_QUEUE};
+static const enum cfg_key queue_keys[SNAP_QUEUES] = {CFG_REQUESTS_QUEUE, CFG_NOTIFY_QUEUE,
+                                                     CFG_ARCHIVE_QUEUE,  CFG_RESTORE_QUEUE,
+                                                     CFG_THAW_QUEUE,     CFG_SES_EVENTS_QUEUE};
 
 /* The SES events queue is watched where SES is used: gasd reads it (ses_events_threads) or
  * sends email through SES (notify_via = ses). */
 static int queues_watched(const struct cfg *cfg)
 {
-    int ses = cfg_int(cfg, CFG_SES_EVENTS_THREADS) > 0 || !strcmp(cfg_str(cfg, CFG_NOTIFY_VIA), "ses");
+    int ses =
+        cfg_int(cfg, CFG_SES_EVENTS_THREADS) > 0 || !strcmp(cfg_str(cfg, CFG_NOTIFY_VIA), "ses");
     return SNAP_QUEUES - !ses;
 }
 

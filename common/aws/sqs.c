@@ -11,8 +11,10 @@
  *
  * Ids: a message GAS dead-letters or redrives is a new SQS message, so it carries the id it
  * was first sent with in the message attribute gas_id (and why it was dead-lettered in
- * gas_reason); a received message's id is its gas_id when it has one, so gas send, the
- * logs and gas dlq list name a message the same way throughout. */
+ * gas_reason, and how many times it had been received in gas_receives); a received
+ * message's id is its gas_id when it has one, so gas send, the logs and gas dlq list name
+ * a message the same way throughout, and its receive count is gas_receives when it has
+ * one: listing dead letters receives them, which would raise SQS's own count. */
 #include "aws.h"
 
 #include "gas/err.h"
@@ -32,6 +34,7 @@ struct aws_queue {
 
 #define ATTR_ID     "gas_id"
 #define ATTR_REASON "gas_reason"
+#define ATTR_RECV   "gas_receives"
 
 static struct aws_queue *aq_of(struct queue *q)
 {
@@ -115,9 +118,10 @@ static void add_attr(cJSON *attrs, const char *name, const char *value)
     free(v);
 }
 
-/* Sends body; gas_id and reason (optional) become the message's GAS attributes. */
+/* Sends body; gas_id, reason (optional) and receives (> 0: a dead letter's count) become
+ * the message's GAS attributes. */
 static int send_url_as(struct aws_be *ab, const char *url, const char *body, int delay_s,
-                       const char *gas_id, const char *reason, char **msg_id)
+                       const char *gas_id, const char *reason, int receives, char **msg_id)
 {
     cJSON *in = with_url(url), *out = NULL;
     cJSON_AddStringToObject(in, "MessageBody", body);
@@ -126,6 +130,13 @@ static int send_url_as(struct aws_be *ab, const char *url, const char *body, int
         add_attr(attrs, ATTR_ID, gas_id);
         if (reason)
             add_attr(attrs, ATTR_REASON, reason);
+        if (receives > 0) {
+            cJSON *a = cJSON_AddObjectToObject(attrs, ATTR_RECV);
+            cJSON_AddStringToObject(a, "DataType", "Number");
+            char v[16];
+            snprintf(v, sizeof v, "%d", receives);
+            cJSON_AddStringToObject(a, "StringValue", v);
+        }
     }
     cJSON_AddNumberToObject(in, "DelaySeconds", delay_s); /* always: the queue's is for SNS */
     int rc = sqs(ab, "SendMessage", in, &out, NULL);
@@ -138,7 +149,7 @@ static int send_url_as(struct aws_be *ab, const char *url, const char *body, int
 static int s_send_url(struct aws_be *ab, const char *url, const char *body, int delay_s,
                       char **msg_id)
 {
-    return send_url_as(ab, url, body, delay_s, NULL, NULL, msg_id);
+    return send_url_as(ab, url, body, delay_s, NULL, NULL, 0, msg_id);
 }
 
 static int s_send(struct queue *q, const char *body, int delay_s, char **msg_id)
@@ -157,8 +168,8 @@ static int receive_url(struct aws_be *ab, const char *url, int max, int wait_s, 
     const char *names[] = {"ApproximateReceiveCount", "SentTimestamp"};
     cJSON_AddItemToObject(in, "AttributeNames", cJSON_CreateStringArray(names, 2));
     cJSON_AddItemToObject(in, "MessageSystemAttributeNames", cJSON_CreateStringArray(names, 2));
-    const char *gas_names[] = {ATTR_ID, ATTR_REASON};
-    cJSON_AddItemToObject(in, "MessageAttributeNames", cJSON_CreateStringArray(gas_names, 2));
+    const char *gas_names[] = {ATTR_ID, ATTR_REASON, ATTR_RECV};
+    cJSON_AddItemToObject(in, "MessageAttributeNames", cJSON_CreateStringArray(gas_names, 3));
     int rc = sqs(ab, "ReceiveMessage", in, &res, cancel);
     if (rc) {
         cJSON_Delete(res);
@@ -179,13 +190,16 @@ static int receive_url(struct aws_be *ab, const char *url, int max, int wait_s, 
             json_str(cJSON_GetObjectItemCaseSensitive(mattrs, ATTR_ID), "StringValue");
         const char *reason =
             json_str(cJSON_GetObjectItemCaseSensitive(mattrs, ATTR_REASON), "StringValue");
+        const char *recv =
+            json_str(cJSON_GetObjectItemCaseSensitive(mattrs, ATTR_RECV), "StringValue");
         struct queue_msg *qm = &out[(*n)++];
         memset(qm, 0, sizeof *qm);
         qm->id = xstrdup(gas_id ? gas_id : id);
         qm->reason = reason ? xstrdup(reason) : NULL;
         qm->receipt = xstrdup(rh);
         qm->body = xstrdup(body);
-        qm->receive_count = (int)attr_int(attrs, "ApproximateReceiveCount");
+        qm->receive_count =
+            recv && atoi(recv) > 0 ? atoi(recv) : (int)attr_int(attrs, "ApproximateReceiveCount");
         qm->sent_at = (double)attr_int(attrs, "SentTimestamp") / 1000.0;
     }
     cJSON_Delete(res);
@@ -383,7 +397,7 @@ static int s_dead_letter(struct queue *q, const struct queue_msg *m, const char 
     struct aws_queue *aq = aq_of(q);
     if (!aq->dlq_url)
         return gas_err_set(GAS_EINVAL, "%s has no dead-letter queue", q->name);
-    int rc = send_url_as(ab, aq->dlq_url, m->body, 0, m->id, reason, NULL);
+    int rc = send_url_as(ab, aq->dlq_url, m->body, 0, m->id, reason, m->receive_count, NULL);
     return rc ? rc : stale(delete_url(ab, aq->url, m->receipt), q->name);
 }
 
@@ -401,7 +415,7 @@ static int s_redrive(struct queue *q, const char *msg_id, int *moved)
             int take = !rc && !found && (!msg_id || !strcmp(ms[i].id, msg_id));
             if (take) {
                 /* the copy is on the queue before the dead letter goes */
-                rc = send_url_as(ab, aq->url, ms[i].body, 0, ms[i].id, NULL, NULL);
+                rc = send_url_as(ab, aq->url, ms[i].body, 0, ms[i].id, NULL, 0, NULL);
                 if (!rc)
                     rc = delete_url(ab, aq->dlq_url, ms[i].receipt);
                 if (!rc)

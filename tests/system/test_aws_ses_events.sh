@@ -73,6 +73,12 @@ wait_dlq() { # PATTERN: until the events dead-letter queue lists a matching line
 expect "unmatched by message id: dead-lettered with its reason" \
   wait_dlq "matches no job (no gas_job_id tag, no job with its message id)"
 expect "a tag naming no job: dead-lettered with its reason" wait_dlq "matches no job: no job no-such-job-$run"
+# listing receives them (SQS cannot peek): the count shown is the one they were
+# dead-lettered with, not raised by each look (the console looks every few seconds)
+rcv() { gas dlq list "ses_$run" | awk 'NR > 1 {print $3}' | sort | paste -sd ' '; }
+r1=$(rcv); r2=$(rcv); r3=$(rcv)
+expect "listing dead letters again does not raise their receive counts ($r1 / $r2 / $r3)" \
+  test "$r1" = "1 1" -a "$r2" = "$r1" -a "$r3" = "$r1"
 expect "nothing else dead-lettered (notify)" test "$(gas dlq list "notify_$run" | wc -l)" = 1
 # the admin sees the events queue and its dead letters where they look: gas status (and
 # the console's overview, from the same snapshot) counts them with the others
