@@ -74,13 +74,15 @@ static void *collector(void *arg)
         struct model *m = xcalloc(1, sizeof *m);
         model_collect(c->app, src, &c->hist, m);
         pthread_mutex_lock(&c->lock);
-        if (m->snap.error[0] && c->latest) {
-            /* keep showing the last good data, aging, with the error above it */
+        unsigned all = SNAP_F_QUEUES | SNAP_F_WORKERS | SNAP_F_JOBS | SNAP_F_USERS;
+        if (m->snap.error[0] && c->latest && (m->snap.failed & all) == all) {
+            /* nothing could be read: keep showing the last good data, aging, with the
+             * error above it (a part that failed alone is shown as last read, in m) */
             snprintf(c->error, sizeof c->error, "%s", m->snap.error);
             model_free(m);
             free(m);
         } else {
-            c->error[0] = 0;
+            snprintf(c->error, sizeof c->error, "%s", m->snap.error);
             struct model *old = c->latest;
             c->latest = m;
             if (old && old != c->held) {

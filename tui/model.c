@@ -30,6 +30,13 @@ struct dead_cache {
 
 struct model_source {
     struct dead_cache dead[SNAP_QUEUES];
+    /* the last parts read whole, shown while their source fails (the accounts database
+     * down need not freeze the queues and jobs) */
+    struct snap_queue last_q[SNAP_QUEUES];
+    struct snap_worker last_w[SNAP_WORKERS];
+    int last_nworkers, have_workers;
+    struct user_row *last_users;
+    int last_nusers, have_users;
     struct job_rows *rows; /* the last published rows (one reference held here) */
     unsigned version;
     int64_t mark; /* the backend's change mark after the last read */
@@ -143,6 +150,7 @@ void model_source_free(struct model_source *s)
     free(s->slots);
     for (int i = 0; i < SNAP_QUEUES; i++)
         free(s->dead[i].rows);
+    free(s->last_users);
     free(s);
 }
 
@@ -570,6 +578,38 @@ const char *ui_age_text(double seconds, char *buf, size_t n)
 
 /* ------------------------------------------------------------------ collect */
 
+/* The parts that failed get what was last read of them; the parts read now are kept for
+ * the next failure. */
+static void carry_last(struct model_source *src, struct model *m)
+{
+    struct snapshot *s = &m->snap;
+    for (int i = 0; i < s->nq; i++) {
+        if (s->q[i].ok)
+            src->last_q[i] = s->q[i];
+        else if (!strcmp(src->last_q[i].name, s->q[i].name))
+            s->q[i].d = src->last_q[i].d;
+    }
+    if (!(s->failed & SNAP_F_WORKERS)) {
+        memcpy(src->last_w, s->w, (size_t)s->nworkers * sizeof *s->w);
+        src->last_nworkers = s->nworkers;
+        src->have_workers = 1;
+    } else if (src->have_workers) {
+        memcpy(s->w, src->last_w, (size_t)src->last_nworkers * sizeof *s->w);
+        s->nworkers = src->last_nworkers;
+    }
+    if (!(s->failed & SNAP_F_USERS)) {
+        src->last_users = xrealloc(src->last_users, (size_t)(m->nusers + 1) * sizeof *m->users);
+        memcpy(src->last_users, m->users, (size_t)m->nusers * sizeof *m->users);
+        src->last_nusers = m->nusers;
+        src->have_users = 1;
+    } else if (src->have_users) {
+        free(m->users);
+        m->users = xcalloc((size_t)src->last_nusers + 1, sizeof *m->users);
+        memcpy(m->users, src->last_users, (size_t)src->last_nusers * sizeof *m->users);
+        m->nusers = src->last_nusers;
+    }
+}
+
 int model_collect(struct gas_app *app, struct model_source *src, struct model_history *hist,
                   struct model *m)
 {
@@ -577,14 +617,27 @@ int model_collect(struct gas_app *app, struct model_source *src, struct model_hi
     double t0 = gas_mono();
     int rc = snapshot_collect(app, &m->snap, 0); /* jobs are counted from the rows below */
     int r2 = collect_jobs(app, src, m);
+    if (r2) {
+        if (!m->snap.error[0])
+            snprintf(m->snap.error, sizeof m->snap.error, "jobs: %s", gas_errmsg());
+        m->snap.failed |= SNAP_F_JOBS;
+        if (src->rows) { /* the rows last read */
+            m->rows = rows_ref(src->rows);
+            m->jobs = m->rows->v;
+            m->njobs = m->rows->n;
+            m->jobs_version = m->rows->version;
+        }
+    }
     for (int i = 0; i < m->njobs; i++)
         snapshot_count_job(&m->snap, m->jobs[i].status, m->jobs[i].archive);
-    if (r2 && !m->snap.error[0])
-        snprintf(m->snap.error, sizeof m->snap.error, "jobs: %s", gas_errmsg());
     struct user_acc acc = {m, 0};
     r2 = app_user_list(app, add_user, &acc);
-    if (r2 && !m->snap.error[0])
-        snprintf(m->snap.error, sizeof m->snap.error, "users: %s", gas_errmsg());
+    if (r2) {
+        if (!m->snap.error[0])
+            snprintf(m->snap.error, sizeof m->snap.error, "users: %s", gas_errmsg());
+        m->snap.failed |= SNAP_F_USERS;
+    }
+    carry_last(src, m);
     m->snap.users = m->nusers;
     count_user_jobs(m);
     dead_letters(app, src, m);
@@ -593,7 +646,7 @@ int model_collect(struct gas_app *app, struct model_source *src, struct model_hi
         m->dead_total += m->snap.q[i].d.dead;
     if (m->dead_total < m->ndead)
         m->dead_total = m->ndead;
-    if (!m->snap.error[0])
+    if (!(m->snap.failed & SNAP_F_QUEUES)) /* the history is of the queues' depths */
         history_add(hist, m);
     m->hist = *hist;
     if (m->hist.n) {

@@ -36,6 +36,7 @@ static void workers(struct gas_app *app, struct snapshot *s)
     int n = 0;
     if (workers_list(app, s->taken, 0, &v, &n)) {
         fail(s, "workers");
+        s->failed |= SNAP_F_WORKERS;
         return;
     }
     for (int i = 0; i < n && s->nworkers < SNAP_WORKERS; i++) {
@@ -61,6 +62,7 @@ static void jobs(struct gas_app *app, struct snapshot *s)
         struct tbl_page pg;
         if (tbl_scan(app->jobs, cursor, 1000, &pg)) {
             fail(s, "jobs");
+            s->failed |= SNAP_F_JOBS;
             break;
         }
         free(cursor);
@@ -95,8 +97,10 @@ int snapshot_collect(struct gas_app *app, struct snapshot *s, int with_jobs)
         snprintf(sq->name, sizeof sq->name, "%s", cfg_str(app->cfg, queue_keys[i]));
         struct queue *q = NULL;
         sq->ok = !app_queue(app, queue_keys[i], &q) && !queue_depths(q, &sq->d);
-        if (!sq->ok)
+        if (!sq->ok) {
             fail(s, sq->name);
+            s->failed |= SNAP_F_QUEUES;
+        }
         queue_close(q);
     }
     workers(app, s);

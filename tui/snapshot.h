@@ -35,7 +35,9 @@ struct snapshot {
     int nworkers;
     int64_t jobs, by_status[4], by_archive[4], users;
     char error[256]; /* the backend's error, if the snapshot is partial */
+    unsigned failed; /* SNAP_F_* bits: the parts that could not be read */
 };
+enum { SNAP_F_QUEUES = 1, SNAP_F_WORKERS = 2, SNAP_F_JOBS = 4, SNAP_F_USERS = 8 };
 
 /* Fills snap; on a backend error fills what it can and sets snap->error. with_jobs = 0
  * leaves the job counts to the caller (the console counts the rows it reads anyway). */

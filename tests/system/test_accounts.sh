@@ -111,9 +111,33 @@ expect "gasd stops cleanly while the database is down (exit $GASD_RC)" test "$GA
 # a job made while the database was up, taken by a gasd that starts while it is down
 pg_start "$PG"
 K=$(submit "$SAMPLES/free_1.vcf" "$CAL")
+# the console's data (gas top, as the console collects it), read once while the database is up
+gas top -b -n 300 -d 0.2 --json > top.jsonl 2>/dev/null &
+TOP=$!
+require "gas top read the data once" sh -c "for i in \$(seq 1 $((100 * T))); do [ -s top.jsonl ] && exit 0; sleep 0.1; done; exit 1"
 pg_stop "$PG"
 start_gasd
 require "job COMPLETED while the database is down" wait_field "$K" job_status COMPLETED
+# the accounts database down does not freeze the rest: jobs and queues stay current, the
+# users as last read, the error said
+cat > top_sees.py <<'PY'
+import json, sys
+k, cal = sys.argv[1], sys.argv[2]
+first = None
+for line in open("top.jsonl"):
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    first = first or m  # read with the database up, the job not done
+    if "users:" in m.get("error", "") and m["jobs"]["COMPLETED"] > first["jobs"]["COMPLETED"] \
+            and any(u["user_id"] == cal for u in m["users"]):
+        sys.exit(0)
+sys.exit(1)
+PY
+expect "console data while the database is down: the job's COMPLETED counted, the users as last read, the error named" \
+  sh -c "for i in \$(seq 1 $((100 * T))); do python3 top_sees.py '$K' '$CAL' && exit 0; sleep 0.2; done; exit 1"
+kill "$TOP" 2>/dev/null; wait "$TOP" 2>/dev/null
 expect "notify waits and retries past the receive limit, the database's error in the log" \
   wait_count "email for $K waits: accounts database: connection to server" 5 60
 expect "archive waits for the role re-check" wait_log "archive: .*role of $CAL unknown: accounts database"
