@@ -136,6 +136,15 @@ static int parse_value(int k, const char *text, int64_t *num, char *err, size_t 
                 snprintf(err, errn, "%s has a control character", d->name);
                 return GAS_EINVAL;
             }
+        if (k == CFG_NOTIFY_JOB_URL && *text &&
+            ((strncmp(text, "https://", 8) && strncmp(text, "http://", 7)) ||
+             strpbrk(text, " \"<>\\") || !strstr(text, "{job_id}"))) {
+            snprintf(err, errn,
+                     "%s \"%.200s\" is not a link to a job's page: http:// or https://, no "
+                     "spaces, with {job_id} where the job's id goes",
+                     d->name, text);
+            return GAS_EINVAL;
+        }
         if (k == CFG_KEY_PREFIX && !key_prefix_ok(text)) {
             snprintf(err, errn,
                      "%s \"%.200s\" is not a key prefix: one or more names joined by '/' (no "

@@ -115,13 +115,35 @@ static void compose(struct pipe_ctx *ctx, const struct job *job, const struct us
                  "Free accounts keep results available for %s; after that they move to cold "
                  "storage. Upgrade to premium to keep them available.",
                  grace);
+    /* where the results are: the web app's page for the job, else the objects */
+    char *where, *note = NULL;
+    const char *url = cfg_str(ctx->cfg, CFG_NOTIFY_JOB_URL);
+    if (*url) {
+        const char *at = strstr(url, "{job_id}");
+        where = xasprintf("Results and count log: %.*s%s%s\r\n", (int)(at - url), url,
+                          job->job_id, at + 8);
+    } else {
+        where = xasprintf("Results: %s/%s\r\nCount log: %s/%s\r\n",
+                          job->s3_results_bucket ? job->s3_results_bucket : "",
+                          job->s3_key_result_file ? job->s3_key_result_file : "",
+                          job->s3_results_bucket ? job->s3_results_bucket : "",
+                          job->s3_key_log_file ? job->s3_key_log_file : "");
+    }
+    /* a result passed through unannotated says so (its count log says why in full) */
+    if (job->annotation_note && !strncmp(job->annotation_note, "not annotated", 13)) {
+        char *text = xstrdup(job->annotation_note);
+        for (char *p = text; *p; p++) /* one paragraph, whatever it holds */
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                *p = ' ';
+        note = xasprintf("\r\nNote: the records were %s.\r\n", text);
+        free(text);
+    }
     e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) finished on %s.\r\n"
-                        "Results: %s/%s\r\nCount log: %s/%s\r\n\r\n%s\r\n\r\n-- GAS\r\n",
+                        "%s%s\r\n%s\r\n\r\n-- GAS\r\n",
                         e->to_name, job->job_id, job->input_file_name ? job->input_file_name : "",
-                        done, job->s3_results_bucket ? job->s3_results_bucket : "",
-                        job->s3_key_result_file ? job->s3_key_result_file : "",
-                        job->s3_results_bucket ? job->s3_results_bucket : "",
-                        job->s3_key_log_file ? job->s3_key_log_file : "", keep);
+                        done, where, note ? note : "", keep);
+    free(where);
+    free(note);
 }
 
 /* A header's text from user data (a name, a file name): control characters (CR, LF: a

@@ -100,6 +100,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(ACCOUNTS_CONNECT_TIMEOUT, "accounts_connect_timeout", CFG_INT, "5", 2, 300, NULL, "user_source postgres: seconds to connect before the attempt fails (retryable)") \
     X(ACCOUNTS_STATEMENT_TIMEOUT_MS, "accounts_statement_timeout_ms", CFG_INT, "5000", 100, 600000, NULL, "user_source postgres: longest a query may run, milliseconds") \
     X(NOTIFY_VIA, "notify_via", CFG_ENUM, "auto", 0, 0, "auto|outbox|smtp|ses", "notify: how emails go out: outbox (.eml files), smtp (smtp_url), ses (Amazon SES SendEmail), auto (smtp if smtp_url is set, else outbox)") \
+    X(NOTIFY_JOB_URL, "notify_job_url", CFG_STR, "", 0, 0, NULL, "notify: the job's page in the web app, {job_id} replaced, e.g. https://gas.example.org/annotations/{job_id} (empty: the email names the result's bucket and key)") \
     X(SES_SENDER, "ses_sender", CFG_STR, "", 0, 0, NULL, "notify via ses: the verified sender address (empty: smtp_from)") \
     X(CONSOLE_LOG, "console_log", CFG_PATH, "", 0, 0, NULL, "console: file that log lines go to while it runs (empty: none; backend errors show on screen)") \
     X(METRICS_ADDR, "metrics_addr", CFG_STR, "", 0, 0, NULL, "gasd: serve Prometheus metrics at http://ADDR/metrics; ADDR is [HOST:]PORT, HOST 127.0.0.1 when left out (empty: off; gasd --metrics)") \

@@ -10,9 +10,13 @@ cd "$WORK" || exit 2
 
 gas users add ann --email ann@example.org --name Ann >/dev/null
 gas users add pat --email pat@example.org --premium >/dev/null
-start_gasd
+# a bad link for the emails is refused, naming the key
+check_out "notify_job_url without {job_id} is refused" 2 'notify_job_url "https://gas.example.org/x" is not a link to a job' \
+  env GAS_NOTIFY_JOB_URL=https://gas.example.org/x gas status
+start_gasd GAS_NOTIFY_JOB_URL='https://gas.example.org/annotations/{job_id}'
 J=$(submit "$SAMPLES/free_1.vcf" ann)
 P=$(submit "$SAMPLES/premium_2.vcf" pat)
+N=$(submit "$SAMPLES/premium_1.vcf" pat) # NCBI36: passed through unannotated
 require "submit prints a job id" test ${#J} = 36
 
 require "free job COMPLETED" wait_field "$J" job_status COMPLETED
@@ -25,6 +29,12 @@ expect "a free user's email gives the grace period" grep -q 'Free accounts keep 
 expect "the email says when the job finished, in UTC" grep -qE 'finished on 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC' "$GAS_DATA_DIR/outbox/$J.eml"
 expect "a premium user's email" wait_file "$GAS_DATA_DIR/outbox/$P.eml"
 expect "... does not ask them to upgrade" sh -c "grep -q 'As a premium user you keep your results' '$GAS_DATA_DIR/outbox/$P.eml' && ! grep -q 'Upgrade to premium' '$GAS_DATA_DIR/outbox/$P.eml'"
+expect "the email links the job's page in the web app (notify_job_url)" \
+  grep -q "^Results and count log: https://gas.example.org/annotations/$J"$'\r'"\$" "$GAS_DATA_DIR/outbox/$J.eml"
+expect "an unannotated result's email says so, and why" wait_file "$GAS_DATA_DIR/outbox/$N.eml"
+expect "... (NCBI36: no sources for it here)" \
+  grep -q '^Note: the records were not annotated: NCBI36 .*no annotation sources for NCBI36' "$GAS_DATA_DIR/outbox/$N.eml"
+expect "... an annotated one has no such note" sh -c "! grep -q '^Note:' '$GAS_DATA_DIR/outbox/$J.eml'"
 require "job ARCHIVED after the grace period" wait_field "$J" archive_state ARCHIVED
 expect "archive id recorded" test -n "$(field "$J" results_file_archive_id)"
 out=$(gas download "$J" -o x.vcf 2>&1)
