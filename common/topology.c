@@ -14,6 +14,31 @@ char *topology_dlq_name(const char *queue)
     return xasprintf("%s_dlq", queue);
 }
 
+int topology_archive_delay(struct gas_backend *be, const struct cfg *cfg, char *buf, size_t n)
+{
+    struct queue *q = NULL;
+    struct queue_depths d;
+    const char *name = cfg_str(cfg, CFG_ARCHIVE_QUEUE);
+    int64_t grace = cfg_int(cfg, CFG_ARCHIVE_GRACE);
+    int rc = be_queue(be, name, &q) || queue_depths(q, &d);
+    queue_close(q);
+    if (rc || d.delay_s <= grace)
+        return 0;
+    snprintf(buf, n,
+             "queue %s delays every message %d s, longer than archive_grace (%lld s): a free "
+             "user's result is archived %d s after it completes. If that is not meant, set "
+             "the queue's DelaySeconds to %lld",
+             name, d.delay_s, (long long)grace, d.delay_s, (long long)grace);
+    return 1;
+}
+
+void topology_check_archive_delay(struct gas_backend *be, const struct cfg *cfg, FILE *report)
+{
+    char why[512];
+    if (topology_archive_delay(be, cfg, why, sizeof why))
+        fprintf(report, "warning: %s\n", why);
+}
+
 int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
 {
     int rc = be_create_table(be, cfg_str(cfg, CFG_JOBS_TABLE), JOBS_KEY, JOBS_INDEX);
@@ -84,6 +109,9 @@ int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report)
         if (!rc && report)
             fprintf(report, "topic  %s -> %s%s\n", tname, qname, subs[i].delay ? " (delayed)" : "");
     }
+    for (size_t k = 0; !rc && report && k < sizeof queues / sizeof *queues; k++)
+        if (queues[k] == CFG_ARCHIVE_QUEUE && kept[k])
+            topology_check_archive_delay(be, cfg, report);
     if (!rc)
         rc = be_create_cold(be, cfg_str(cfg, CFG_THAW_TOPIC));
     if (!rc && report && be->ops->create_cold)

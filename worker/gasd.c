@@ -327,6 +327,10 @@ int main(int argc, char **argv)
         registered = (rc = registry_start(w)) == 0;
     if (!rc && !setup)
         scratch_clean(w);
+    char late[512];
+    if (!rc && !setup && cfg_int(cfg, CFG_ARCHIVE_THREADS) > 0 &&
+        topology_archive_delay(w->app->be, cfg, late, sizeof late))
+        log_warn("gasd", "%s", late);
     if (!rc && !setup)
         rc = metrics_start(w, cfg_str(cfg, CFG_METRICS_ADDR));
     if (!rc && !setup)

@@ -120,8 +120,8 @@ static void compose(struct pipe_ctx *ctx, const struct job *job, const struct us
     const char *url = cfg_str(ctx->cfg, CFG_NOTIFY_JOB_URL);
     if (*url) {
         const char *at = strstr(url, "{job_id}");
-        where = xasprintf("Results and count log: %.*s%s%s\r\n", (int)(at - url), url,
-                          job->job_id, at + 8);
+        where = xasprintf("Results and count log: %.*s%s%s\r\n", (int)(at - url), url, job->job_id,
+                          at + 8);
     } else {
         where = xasprintf("Results: %s/%s\r\nCount log: %s/%s\r\n",
                           job->s3_results_bucket ? job->s3_results_bucket : "",

@@ -303,7 +303,7 @@ static int s_depths(struct queue *q, struct queue_depths *d)
     struct aws_be *ab = aws_of(q->be);
     static const char *const names[] = {"ApproximateNumberOfMessages",
                                         "ApproximateNumberOfMessagesNotVisible",
-                                        "ApproximateNumberOfMessagesDelayed", NULL};
+                                        "ApproximateNumberOfMessagesDelayed", "DelaySeconds", NULL};
     cJSON *a = NULL;
     memset(d, 0, sizeof *d);
     int rc = get_attrs(ab, aq_of(q)->url, names, &a);
@@ -311,6 +311,7 @@ static int s_depths(struct queue *q, struct queue_depths *d)
         d->visible = attr_int(a, names[0]);
         d->in_flight = attr_int(a, names[1]);
         d->delayed = attr_int(a, names[2]);
+        d->delay_s = (int)attr_int(a, names[3]);
     }
     cJSON_Delete(a);
     a = NULL;

@@ -325,6 +325,7 @@ static int q_depths(struct queue *q, struct queue_depths *d)
             d->delayed = sqlite3_column_int64(st, 2);
             d->dead = sqlite3_column_int64(st, 3);
             d->oldest = sqlite3_column_double(st, 4);
+            d->delay_s = -1;
             rc = 0;
         } else {
             rc = ldb_fail(c, r, "queue depths");

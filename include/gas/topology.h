@@ -23,4 +23,11 @@ char *topology_dlq_name(const char *queue);
 /* Creates whatever is missing; report (optional) gets one line per resource. */
 int topology_ensure(struct gas_backend *be, const struct cfg *cfg, FILE *report);
 
+/* 1 (why in buf) when the archive queue itself delays every message longer than
+ * archive_grace (a deployment's queue keeps its own DelaySeconds): results are archived
+ * later than the config says. 0 otherwise, or when it cannot be read. */
+int topology_archive_delay(struct gas_backend *be, const struct cfg *cfg, char *buf, size_t n);
+/* The same as a "warning: ..." line in report. */
+void topology_check_archive_delay(struct gas_backend *be, const struct cfg *cfg, FILE *report);
+
 #endif

@@ -315,6 +315,11 @@ def ses_event(topic, kind, message_id, job_id, address):
     client("sns").publish(TopicArn=topic_arn(topic), Message=json.dumps(n))
 
 
+def delayed_queue(name, delay):
+    """a deployment's queue that delays every message (DelaySeconds)"""
+    client("sqs").create_queue(QueueName=name, Attributes={"DelaySeconds": delay})
+
+
 def deploy_queues(req, thaw, bucket):
     sqs = client("sqs")
     acct = client("sts").get_caller_identity()["Account"]
@@ -365,7 +370,8 @@ cmds = {"submit": submit, "item": item, "exists": exists, "storage-class": stora
         "deploy-retrieve": deploy_retrieve, "item-json": item_json, "notice": notice,
         "restore-elsewhere": restore_elsewhere,
         "secret": secret, "put-secret": put_secret, "ses-verify": ses_verify, "ses-sent": ses_sent,
-        "ses-event": ses_event, "deploy-queues": deploy_queues, "queue-attrs": queue_attrs,
+        "ses-event": ses_event, "deploy-queues": deploy_queues,
+        "delayed-queue": delayed_queue, "queue-attrs": queue_attrs,
         "public-block": public_block, "web-restore": web_restore}
 if len(sys.argv) < 2 or sys.argv[1] not in cmds:
     sys.exit("usage: aws_tool.py " + "|".join(cmds) + " ...")

@@ -200,6 +200,22 @@ renamed_deployment() {
   unset GAS_JOBS_INDEX GAS_JOB_ARCHIVED_FLAG GAS_JOB_ATTRIBUTES
 }
 
+# a deployment's archive queue delays every message longer than archive_grace: results
+# would be archived later than the config says, and bootstrap and gasd say so
+late_archive_queue() {
+  resources
+  $TOOL delayed-queue "arch_$run" 300
+  local boot
+  boot=$(env GAS_ARCHIVE_QUEUE="arch_$run" GAS_ARCHIVE_GRACE=30 gas aws bootstrap 2>&1)
+  expect "late archive queue: bootstrap warns that results are archived after 300 s, not 30" \
+    grep -q "^warning: queue arch_$run delays every message 300 s, longer than archive_grace (30 s)" <<<"$boot"
+  env GAS_ARCHIVE_QUEUE="arch_$run" GAS_ARCHIVE_GRACE=30 GAS_ANNOTATE_THREADS=0 \
+    timeout 60 gasd --once > late.log 2>&1
+  expect "late archive queue: gasd warns at start too" \
+    grep -q "warn .*queue arch_$run delays every message 300 s.*set the queue's DelaySeconds to 30" late.log
+}
+
 python_deployment
 renamed_deployment
+late_archive_queue
 finish_pipeline aws_dropin
