@@ -162,8 +162,10 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
         r = pipe_result_of_user(ctx, rc);
         goto out;
     }
-    if (role == ROLE_PREMIUM && job->archive_state == ARCH_NONE)
-        goto out; /* premium results stay hot */
+    if (role == ROLE_PREMIUM && job->archive_state == ARCH_NONE) {
+        log_info("archive", "job %s: %s is premium: the result stays hot", job_id, job->user_id);
+        goto out;
+    }
     if (job->archive_state == ARCH_NONE) {
         /* the reconciler resends the work if it is not done by the deadline */
         rc = job_archive_begin(ctx->app->jobs, job_id,

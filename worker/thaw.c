@@ -189,7 +189,9 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
         goto out;
     }
     if (json_str(body, "job_id") && !rid) { /* not our poll: a web app's restore request */
-        log_info("thaw", "a request to restore job %s (not a retrieval): restoring", job_id);
+        log_info("thaw",
+                 "a request to restore job %s (not a retrieval): taken as a restore request",
+                 job_id);
         r = restore_request(ctx, &job, json_str(body, "user_id"));
         goto out;
     }

@@ -191,7 +191,7 @@ renamed_deployment() {
   env GAS_RESTORE_TOPIC=webapp_$run GAS_RESTORE_QUEUE=webapp_$run gas upgrade leo >/dev/null
   $TOOL web-restore "thaw_$run" "$L" leo "$LA"
   expect "renamed: the web app's per-job request is taken as a restore" \
-    wait_log "a request to restore job $L \(not a retrieval\): restoring"
+    wait_log "a request to restore job $L \(not a retrieval\): taken as a restore request"
   require "renamed: script-archived result restored" wait_field "$L" archive_state NONE 40
   expect "renamed: its bytes" same_bytes "$L" "$SAMPLES/test.vcf"
   expect "renamed: its archived flag false" test "$(attr "$(item "$L")" archived)" = False

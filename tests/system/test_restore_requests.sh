@@ -31,7 +31,7 @@ check_out "ann upgraded (role only)" 0 "premium" env GAS_RESTORE_TOPIC=webapp GA
 
 # course style: the per-job request on the thaw queue
 gas send gas_thaw "{\"job_id\": \"$J1\", \"user_id\": \"ann\", \"results_file_archive_id\": \"$A1\", \"thaw_status\": \"STARTED\"}" > /dev/null
-expect "thaw queue: a request to restore one job is taken as one" wait_log "a request to restore job $J1 \(not a retrieval\): restoring"
+expect "thaw queue: a request to restore one job is taken as one" wait_log "a request to restore job $J1 \(not a retrieval\): taken as a restore request"
 require "thaw queue: that job is restored" wait_field "$J1" archive_state NONE
 expect "... with the bytes it had" sh -c "gas download $J1 -o again.vcf && cmp -s first.vcf again.vcf"
 expect "... and only that job" test "$(field "$J2" archive_state)" = ARCHIVED
