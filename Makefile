@@ -150,6 +150,8 @@ install: all
 	install -m 0644 build/sources/sources.conf build/sources/VERSIONS $(DESTDIR)$(PREFIX)/share/gas/
 	install -m 0644 build/sources/GRCh37/* $(DESTDIR)$(PREFIX)/share/gas/GRCh37/
 	install -m 0644 build/sources/GRCh38/* $(DESTDIR)$(PREFIX)/share/gas/GRCh38/
+	install -d $(DESTDIR)$(PREFIX)/share/gas/NCBI36
+	install -m 0644 build/sources/NCBI36/* $(DESTDIR)$(PREFIX)/share/gas/NCBI36/
 
 clean:
 	rm -rf build bin

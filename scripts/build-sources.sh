@@ -9,7 +9,13 @@
 #   GRCh37/kg.vcf.gz          sites of 1000 Genomes VCFs: chr20 from shapeit4-example
 #                             (examples/test/reference.vcf.gz), chr22 from r-bioc-variantannotation
 #                             (extdata/chr22.vcf.gz); ID and INFO (AF, ...) kept, genotypes dropped
-#   GRCh37/sources.conf, GRCh38/sources.conf   the sources of each build
+#   NCBI36/genemodel.tsv.gz   GRCh37's gene model lifted to NCBI36 (hg18): chromhmm-example
+#                             ships RefSeq transcript spans for both hg18 and hg19 (unnamed);
+#                             a transcript whose span length is unique on its chromosome in
+#                             both is an anchor (offset hg19 - hg18), kept when a neighbouring
+#                             anchor has the same offset; runs of one offset are blocks, and a
+#                             gene inside one block moves by its offset (others are left out)
+#   GRCh37/sources.conf, GRCh38/sources.conf, NCBI36/sources.conf   the sources of each build
 #   sources.conf              the default sources file (GRCh37's, with paths into GRCh37/)
 #   VERSIONS                  the versions of the packages the files came from
 #   demo/                     VCFs those packages ship, used as demo inputs
@@ -32,7 +38,7 @@ MODEL=4 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; 
         # file has no mitochondrial tRNA genes); 3 = CYTOBAND only from the gene's own
         # chromosome (a PAR gene's chrY copy: Y, not X); 4 = mitochondrial genes by their
         # HGNC symbols (MT-ND4, MT-CO1, MT-TL1), as clinicians and MITOMAP name them
-pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation"
+pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation chromhmm-example"
 
 # the versions apt would fetch now ("?" when apt knows none: then a complete OUTDIR is kept)
 want_versions() {
@@ -47,7 +53,8 @@ want_versions() {
 complete() {
   local f
   for f in sources.conf VERSIONS GRCh37/sources.conf GRCh37/genemodel.tsv.gz.tbi \
-           GRCh37/kg.vcf.gz.tbi GRCh38/sources.conf GRCh38/genemodel.tsv.gz.tbi; do
+           GRCh37/kg.vcf.gz.tbi GRCh38/sources.conf GRCh38/genemodel.tsv.gz.tbi \
+           NCBI36/sources.conf NCBI36/genemodel.tsv.gz.tbi; do
     [ -s "$OUT/$f" ] || return 1
   done
 }
@@ -55,7 +62,7 @@ complete() {
 intact() {
   local b n
   bgzip -t "$OUT/GRCh37/kg.vcf.gz" 2>/dev/null || return 1
-  for b in GRCh37 GRCh38; do
+  for b in GRCh37 GRCh38 NCBI36; do
     bgzip -t "$OUT/$b/genemodel.tsv.gz" 2>/dev/null || return 1
     n=$(zcat "$OUT/$b/genemodel.tsv.gz" | awk 'NR == 1 {for (i = 1; i <= NF; i++) if ($i ~ /^genes=/) w = substr($i, 7)}
           !/^#/ {n++} END {print (w != "" && w == n) ? "ok" : "bad"}')
@@ -73,7 +80,7 @@ elif complete; then
   diff <(cat "$OUT/VERSIONS") <(echo "$want") | sed -n 's/^[<>]/   &/p' || true
 fi
 t0=$(date +%s.%N)
-mkdir -p "$OUT/GRCh37" "$OUT/GRCh38" "$OUT/demo"
+mkdir -p "$OUT/GRCh37" "$OUT/GRCh38" "$OUT/NCBI36" "$OUT/demo"
 OUT=$(cd "$OUT" && pwd)
 rm -f "$OUT/VERSIONS"
 work=$(mktemp -d)
@@ -175,6 +182,58 @@ AWK
 }
 model GRCh38 "$annot/hg38_RefSeq_exon.txt" "$OUT/GRCh38/genemodel.tsv.gz"
 model GRCh37 "$annot/hg19_RefSeq_exon.txt" "$OUT/GRCh37/genemodel.tsv.gz"
+cp genes.tsv genes.GRCh37.tsv
+
+# ------------------------------------------------------------------ NCBI36, lifted from GRCh37
+coords=x/usr/share/doc/chromhmm/examples/COORDS
+# anchors: chrom, hg18 start, hg18 end, offset (hg19 - hg18), sorted
+{ zcat "$coords/hg18/RefSeqGene.hg18.bed.gz" | awk -v OFS='\t' '{print "18", $1, $2, $3}'
+  zcat "$coords/hg19/RefSeqGene.hg19.bed.gz" | awk -v OFS='\t' '{print "19", $1, $2, $3}'
+} | sort -u | gawk -F'\t' -v OFS='\t' '
+  $3 !~ /^[0-9]+$/ || $4 !~ /^[0-9]+$/ || $4 <= $3 { next }
+  { k = $2 SUBSEP ($4 - $3); n[$1, k]++; s[$1, k] = $3 }
+  END { for (i in n) { split(i, p, SUBSEP); if (p[1] != "18" || n[i] != 1) continue
+          k = p[2] SUBSEP p[3]; if (n["19", k] != 1) continue
+          split(k, q, SUBSEP); print q[1], s[i], s[i] + q[2], s["19", k] - s[i] } }' |
+  sort -t$'\t' -k1,1 -k2,2n > anchors.tsv
+# blocks: runs of anchors with one offset, each anchor kept only when a neighbour has its
+# offset (a lone one is a chance match of lengths); chrom, hg19 start, hg19 end, offset
+gawk -F'\t' -v OFS='\t' '
+  function run(   i) {
+    for (i = 1; i <= m; i++)
+      if ((i > 1 && o[i - 1] == o[i]) || (i < m && o[i + 1] == o[i])) {
+        if (nb && bo == o[i]) { if (e[i] > be) be = e[i] }
+        else { if (nb) print c, bs + bo, be + bo, bo; nb = 1; bs = b[i]; be = e[i]; bo = o[i] }
+        kept++
+      }
+    if (nb) print c, bs + bo, be + bo, bo
+    m = nb = 0
+  }
+  $1 != c { run(); c = $1 }
+  { m++; b[m] = $2; e[m] = $3; o[m] = $4; all++ }
+  END { run(); printf "build-sources: NCBI36: %d of %d anchors kept\n", kept, all > "/dev/stderr" }
+' anchors.tsv > blocks.tsv 2> lift.log
+nanchors=$(sed -n 's/.*: \([0-9]*\) of .*/\1/p' lift.log)
+# genes: GRCh37's, moved by the offset of the block that holds the whole gene (the exons
+# are offsets from its start); chrM (NC_001807 in hg18, not the rCRS) and genes in no
+# block or across two are left out
+gawk -F'\t' -v OFS='\t' '
+  FNR == NR { n[$1]++; bs[$1, n[$1]] = $2; be[$1, n[$1]] = $3; bo[$1, n[$1]] = $4; next }
+  /^#/ || $1 == "chrM" { next }
+  { for (i = 1; i <= n[$1]; i++)
+      if (bs[$1, i] <= $2 && $3 <= be[$1, i]) { $2 -= bo[$1, i]; $3 -= bo[$1, i]; print; lifted++; next }
+    out++ }
+  END { printf "build-sources: NCBI36: %d genes lifted, %d left out\n", lifted, out > "/dev/stderr" }
+' blocks.tsv genes.GRCh37.tsv 2>> lift.log | sort -t$'\t' -k1,1V -k2,2n -k3,3n -k5,5n > genes.NCBI36.tsv
+cat lift.log
+{ printf '#gas-genemodel\t%s\tbuild=NCBI36\tgenes=%d\tfrom=GRCh37 model lifted to hg18 by %s RefSeq transcript anchors (chromhmm-example_%s) r-bioc-rsubread_%s r-bioc-org.hs.eg.db_%s (Entrez Gene %s)\n' \
+    "$FORMAT" "$(wc -l < genes.NCBI36.tsv)" "$nanchors" "$(awk '$1=="chromhmm-example"{print $2}' <<<"$got")" \
+    "$(awk '$1=="r-bioc-rsubread"{print $2}' <<<"$got")" "$(awk '$1=="r-bioc-org.hs.eg.db"{print $2}' <<<"$got")" "$eg_date"
+  printf '#chrom\tstart\tend\tstrand\tentrez\tsymbol\ttype\tcytoband\tomim\texons\n'
+  cat genes.NCBI36.tsv
+} | bgzip -c > "$OUT/NCBI36/genemodel.tsv.gz.tmp"
+mv "$OUT/NCBI36/genemodel.tsv.gz.tmp" "$OUT/NCBI36/genemodel.tsv.gz"
+tabix -f -s1 -b2 -e3 -0 -c'#' "$OUT/NCBI36/genemodel.tsv.gz"
 
 # ------------------------------------------------------------------ known variants (GRCh37)
 chr20=x/usr/share/doc/shapeit4/examples/test/reference.vcf.gz
@@ -218,12 +277,15 @@ kg_section() { # the version names the data, the stretches it covers and the pac
   echo "build = GRCh37"; genes_section ""; kg_section ""; } > "$OUT/GRCh37/sources.conf"
 { echo "# GAS annotation sources for GRCh38 (hg38), built by scripts/build-sources.sh."
   echo "build = GRCh38"; genes_section ""; } > "$OUT/GRCh38/sources.conf"
+{ echo "# GAS annotation sources for NCBI36 (hg18, b36): GRCh37's gene model lifted, built by"
+  echo "# scripts/build-sources.sh (no known variants for NCBI36)."
+  echo "build = NCBI36"; genes_section ""; } > "$OUT/NCBI36/sources.conf"
 { echo "# GAS default annotation sources: GRCh37's (GRCh37/sources.conf), built by"
   echo "# scripts/build-sources.sh from Debian packages."
   echo "build = GRCh37"; genes_section GRCh37/; kg_section GRCh37/; } > "$OUT/sources.conf"
 rm -f "$OUT/genes.bed.gz" "$OUT/genes.bed.gz.tbi" "$OUT/kg.vcf.gz" "$OUT/kg.vcf.gz.tbi" # old layout
 echo "$got" > "$OUT/VERSIONS"
-for b in GRCh37 GRCh38; do
+for b in GRCh37 GRCh38 NCBI36; do
   f=$OUT/$b/genemodel.tsv.gz
   echo "build-sources: $b: $(zcat "$f" | grep -vc '^#') genes, $(zcat "$f" | cut -f1 | grep -v '^#' | sort -u | wc -l) contigs, $(du -k "$f" | cut -f1) KiB"
 done

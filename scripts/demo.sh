@@ -96,8 +96,10 @@ echo "== count log of $sample.vcf:"
 sed 's/^/   /' "$DATA/results/$sample.vcf.count.log"
 if [ -f "$DATA/results/premium_3.vcf.count.log" ]; then
   echo
-  echo "== premium_3.vcf names NCBI36 in its header; GAS has no NCBI36 sources:"
-  sed -n '3,4p' "$DATA/results/premium_3.vcf.count.log" | fold -s -w 96 | sed 's/^/   /'
+  echo "== premium_3.vcf names NCBI36 (hg18) in its header: GRCh37's genes lifted to NCBI36:"
+  { sed -n '3p' "$DATA/results/premium_3.vcf.count.log"
+    sed -n '/^records per location class/,/^$/p' "$DATA/results/premium_3.vcf.count.log"
+  } | fold -s -w 96 | sed 's/^/   /'
 fi
 echo
 echo "annotation results are in $DATA/results; the backend's state in $GAS_DATA_DIR"

@@ -40,16 +40,36 @@ sum=$(gas annotate "$SAMPLES/test.vcf" -o test.sum.vcf --no-log 2>&1 >/dev/null 
 ng=$(field test.sum.vcf GENE_LOC | grep -cE '^(exonic|intronic)$')
 check_out "test.vcf: the summary's $ng records in genes are the exonic and intronic ones" 0 \
   ", $ng in genes \([0-9.]+%: exonic or intronic\)" echo "$sum"
-# measured when written: GENE on 67.7% (test), 76.2% (free_1), 11.0% (free_2 taken as GRCh37);
-# GENE_LOC on all. free_2, premium_1 and premium_3 are NCBI36 by their headers
-# (##reference=1000GenomesPilot-NCBI36, human_b36_both.fasta): with no NCBI36 sources they
-# are passed through unannotated (tests/system/test_build.sh); here the gene model is checked
-# on them as if their header said GRCh37 (--build GRCh37).
+# measured when written: GENE on 67.7% (test), 76.2% (free_1), 13.8% (free_2); GENE_LOC on
+# all. free_2, premium_1 and premium_3 are NCBI36 by their headers
+# (##reference=1000GenomesPilot-NCBI36, human_b36_both.fasta): they get NCBI36's model,
+# GRCh37's lifted to hg18 (scripts/build-sources.sh).
 for f in free_2 premium_1 premium_3; do
-  check_out "$f.vcf (NCBI36): not annotated" 0 'build=NCBI36,build_source=header-name,sources=none,annotated=no' \
+  check_out "$f.vcf (NCBI36): annotated from the NCBI36 model" 0 'build=NCBI36,build_source=header-name,sources=genes:GRCh37_model_lifted_to_hg18_.*annotated=yes' \
     grep '^##GAS_annotation' "$f.out.vcf"
-  check "$f.vcf annotated with --build GRCh37" 0 gas annotate "$SAMPLES/$f.vcf" -o "$f.out.vcf" --no-log --build GRCh37
 done
+# premium_1 and premium_3 are exome calls (1000 Genomes pilot 3): at NCBI36 positions
+# nearly all of them fall in exons. A wrong lift (or GRCh37 genes at NCBI36 positions)
+# would put most in introns or between genes: with --build GRCh37 premium_3 has 2.3%.
+for f in premium_1 premium_3; do
+  ex=$(field "$f.out.vcf" GENE_LOC | awk '{n++; if ($0 == "exonic") k++} END {printf "%.1f", 100 * k / n}')
+  expect_ex() { awk -v p="$ex" 'BEGIN {exit !(p >= 95)}'; }
+  check "$f.vcf (exome, NCBI36): $ex% of records exonic (at least 95)" 0 expect_ex
+done
+gas annotate "$SAMPLES/premium_3.vcf" -o p3.b37.vcf --no-log --build GRCh37 2>/dev/null
+ex=$(field p3.b37.vcf GENE_LOC | awk '{n++; if ($0 == "exonic") k++} END {printf "%.1f", 100 * k / n}')
+check "... and the same records taken as GRCh37 are not ($ex% exonic: the lift matters)" 0 \
+  awk -v p="$ex" 'BEGIN {exit !(p < 20)}'
+# known variants at their NCBI36 (hg18) places: APOE's rs429358 (dbSNP b36 chr19:50,103,781;
+# hg19 45,411,941), CFTR F508del (hg18 chr7:116,986,880; hg19 117,199,644), BRCA1 185delAG
+# (hg18 chr17:38,529,570; hg19 41,276,044)
+printf '##fileformat=VCFv4.2\n##reference=hg18\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n' > hand_NCBI36.vcf
+printf 'chr7\t116986880\tF508del\tATCT\tA\t.\t.\t.\nchr17\t38529570\t185delAG\tACT\tA\t.\t.\t.\nchr19\t50103781\trs429358\tT\tC\t.\t.\t.\n' >> hand_NCBI36.vcf
+check "NCBI36: hand-made VCF annotated" 0 gas annotate hand_NCBI36.vcf -o hand_NCBI36.out.vcf --no-log
+qn() { bcftools query -i "ID=\"$1\"" -f '%INFO/GENE %INFO/GENE_LOC\n' hand_NCBI36.out.vcf 2>/dev/null; }
+check_out "NCBI36: CFTR F508del is exonic in CFTR" 0 '^CFTR exonic$' qn F508del
+check_out "NCBI36: BRCA1 185delAG is exonic in BRCA1" 0 '^BRCA1 exonic$' qn 185delAG
+check_out "NCBI36: rs429358 (APOE e4) is exonic in APOE" 0 '^APOE exonic$' qn rs429358
 for x in test:60:MT free_1:70:MT free_2:10:Y; do
   IFS=: read -r f min chrom <<<"$x"
   p=$(pct "$f.out.vcf" GENE)

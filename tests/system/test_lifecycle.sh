@@ -16,7 +16,8 @@ check_out "notify_job_url without {job_id} is refused" 2 'notify_job_url "https:
 start_gasd GAS_NOTIFY_JOB_URL='https://gas.example.org/annotations/{job_id}'
 J=$(submit "$SAMPLES/free_1.vcf" ann)
 P=$(submit "$SAMPLES/premium_2.vcf" pat)
-N=$(submit "$SAMPLES/premium_1.vcf" pat) # NCBI36: passed through unannotated
+printf '##fileformat=VCFv4.2\n##reference=chm13v2.0.fasta\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr1\t1000000\t.\tA\tG\t.\t.\t.\n' > t2t.vcf
+N=$(submit t2t.vcf pat) # T2T-CHM13: no sources for it, passed through unannotated
 require "submit prints a job id" test ${#J} = 36
 
 require "free job COMPLETED" wait_field "$J" job_status COMPLETED
@@ -32,8 +33,8 @@ expect "... does not ask them to upgrade" sh -c "grep -q 'As a premium user you 
 expect "the email links the job's page in the web app (notify_job_url)" \
   grep -q "^Results and count log: https://gas.example.org/annotations/$J"$'\r'"\$" "$GAS_DATA_DIR/outbox/$J.eml"
 expect "an unannotated result's email says so, and why" wait_file "$GAS_DATA_DIR/outbox/$N.eml"
-expect "... (NCBI36: no sources for it here)" \
-  grep -q '^Note: the records were not annotated: NCBI36 .*no annotation sources for NCBI36' "$GAS_DATA_DIR/outbox/$N.eml"
+expect "... (T2T-CHM13: no sources for it here)" \
+  grep -q '^Note: the records were not annotated: T2T-CHM13 .*no annotation sources for T2T-CHM13' "$GAS_DATA_DIR/outbox/$N.eml"
 expect "... an annotated one has no such note" sh -c "! grep -q '^Note:' '$GAS_DATA_DIR/outbox/$J.eml'"
 require "job ARCHIVED after the grace period" wait_field "$J" archive_state ARCHIVED
 expect "archive id recorded" test -n "$(field "$J" results_file_archive_id)"

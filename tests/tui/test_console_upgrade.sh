@@ -8,7 +8,11 @@ SUITE=console_upgrade
 gas users add ann --email ann@example.org >/dev/null
 gas users add bob --email bob@example.org >/dev/null
 gas submit "$SAMPLES/free_1.vcf" --user ann >/dev/null
-B=$(gas submit "$SAMPLES/free_2.vcf" --user bob | grep -oE '[0-9a-f-]{36}' | head -1)
+# bob's input is on T2T-CHM13 (its header), for which GAS has no sources
+{ printf '##fileformat=VCFv4.2\n##reference=chm13v2.0.fasta\n'
+  printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  printf 'chr1\t%d\t.\tA\tG\t.\t.\t.\n' 1000000 2000000 3000000; } > t2t.vcf
+B=$(gas submit t2t.vcf --user bob | grep -oE '[0-9a-f-]{36}' | head -1)
 require "bob's job submitted" test -n "$B"
 start_gasd
 require "bob's job archived by gasd" wait_field "$B" archive_state ARCHIVED 40
@@ -43,9 +47,9 @@ expect "Enter lists the user's jobs (the jobs view, filtered on its USER column)
 expect "bob's job goes RESTORING" wait_screen "^  ${B:0:8} bob +COMPLETED +RESTORING" c 30
 expect "then NONE: restored" wait_screen "^  ${B:0:8} bob +COMPLETED +NONE" c 40
 expect "gas show agrees" wait_field "$B" archive_state NONE 10
-# free_2.vcf is on NCBI36 (its header), for which there are no sources: passed through
+# t2t.vcf is on T2T-CHM13, for which there are no sources: passed through
 expect "a result passed through unannotated says why after its file name" \
-  wait_screen "^  ${B:0:8} bob +COMPLETED +NONE .*free_2\.vcf \(no NCBI36 sources\)"
+  wait_screen "^  ${B:0:8} bob +COMPLETED +NONE .*t2t\.vcf \(no T2T-CHM13 sources\)"
 press c jobs u
 expect "u on a premium owner with nothing archived: refused in one line" \
   wait_screen "^user bob is premium already \(nothing archived\): nothing to upgrade"
@@ -71,7 +75,7 @@ wait_screen 'row 1/1 jobs +filter: user=bob' >/dev/null
 press c jobs Enter
 expect "bob's unannotated job: its detail" wait_screen '^GAS \[Job detail\]'
 press c detail G
-expect "... the count log's summary says NOT ANNOTATED and why" wait_screen '^  NOT ANNOTATED +there are no annotation sources for NCBI36'
+expect "... the count log's summary says NOT ANNOTATED and why" wait_screen '^  NOT ANNOTATED +there are no annotation sources for T2T-CHM13'
 expect "... once: not again as a warning" sh -c "! $TM capture-pane -p -t c | grep -qE '^ *warning +NOT ANNOTATED'"
 # a mouse VCF (its ##contig lengths are no human build's): passed through, and the list
 # says it is not human, not "no ... sources"
