@@ -119,6 +119,8 @@ int cmd_annotate(struct cli *c)
                                .out_bgzf = bgz,
                                .threads = threads,
                                .max_line = (size_t)cfg_int(cfg, CFG_MAX_LINE_BYTES),
+                               .max_expanded = cfg_int(cfg, CFG_MAX_INPUT_EXPANDED_BYTES),
+                               .min_free = cfg_int(cfg, CFG_MIN_FREE_BYTES),
                                .catalog = cat,
                                .build = build,
                                .build_origin = "command line",

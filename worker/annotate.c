@@ -366,6 +366,8 @@ static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *i
                            .out = out,
                            .threads = (int)cfg_int(ctx->cfg, CFG_ANNOT_THREADS),
                            .max_line = (size_t)cfg_int(ctx->cfg, CFG_MAX_LINE_BYTES),
+                           .max_expanded = cfg_int(ctx->cfg, CFG_MAX_INPUT_EXPANDED_BYTES),
+                           .min_free = cfg_int(ctx->cfg, CFG_MIN_FREE_BYTES),
                            .catalog = sources_of(ctx->local),
                            .build =
                                job->genome_build && *job->genome_build ? job->genome_build : NULL,

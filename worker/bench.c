@@ -46,6 +46,8 @@ static int bench_job(struct bench *b, struct annot_catalog *cat, int i)
                            .out = out,
                            .threads = (int)cfg_int(b->cfg, CFG_ANNOT_THREADS),
                            .max_line = (size_t)cfg_int(b->cfg, CFG_MAX_LINE_BYTES),
+                           .max_expanded = cfg_int(b->cfg, CFG_MAX_INPUT_EXPANDED_BYTES),
+                           .min_free = cfg_int(b->cfg, CFG_MIN_FREE_BYTES),
                            .catalog = cat,
                            .build_origin = "job setting",
                            .default_build = cfg_str(b->cfg, CFG_DEFAULT_BUILD)};

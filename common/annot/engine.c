@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #define MAX_ALLELES     1024
@@ -56,6 +57,7 @@ struct engine {
     struct known *kn[ANNOT_MAX_SOURCES];
     struct genemodel *gm[ANNOT_MAX_SOURCES];
     struct lreader *in;
+    int64_t expanded; /* input bytes read, decompressed */
     struct owriter *out;
     struct annot_stats *st;
     int64_t lineno;     /* of the line being read */
@@ -1182,6 +1184,37 @@ static int cut_short(struct engine *g, const char *line, size_t n)
     return line_err(g, "the last line has ", detail);
 }
 
+/* A small compressed input can expand without bound (a "zip bomb" of records), and its
+ * result with it: the input's bytes once decompressed are bounded (max_expanded), and
+ * at the first block and every 64th the output's file system must keep min_free bytes free (it
+ * holds the other jobs' results and, on one machine, the database). */
+static int within_bounds(struct engine *g, size_t len, int64_t line0, int64_t seq)
+{
+    g->expanded += (int64_t)len;
+    const struct annot_opts *o = g->o;
+    if (o->max_expanded > 0 && g->expanded > o->max_expanded)
+        return gas_err_set(GAS_ETOOBIG,
+                           "line %lld: the input is larger than %lld bytes once decompressed "
+                           "(the max_input_expanded_bytes setting)",
+                           (long long)line0 + 1, (long long)o->max_expanded);
+    if (o->min_free > 0 && seq % 64 == 0 && o->out && strcmp(o->out, "-")) {
+        char *dir = xstrdup(o->out), *slash = strrchr(dir, '/');
+        if (slash)
+            slash[slash == dir] = 0;
+        struct statvfs sv;
+        int rc = statvfs(slash ? dir : ".", &sv);
+        free(dir);
+        double avail = (double)sv.f_bavail * (double)sv.f_frsize;
+        if (rc == 0 && avail < (double)o->min_free)
+            return gas_err_set(GAS_EIO,
+                               "line %lld: stopped: the disk holding the result has %.0f MiB "
+                               "free, less than the min_free_bytes setting (%lld MiB)",
+                               (long long)line0 + 1, avail / 1048576,
+                               (long long)(o->min_free >> 20));
+    }
+    return 0;
+}
+
 static void process_block(struct engine *g, struct eblock *b)
 {
     g->blk = b;
@@ -1396,6 +1429,8 @@ static int run_records(struct engine *g)
         struct eblock *b = &p.ring[seq % p.nb];
         lreader_block(g->in, &b->in, BLOCK_BYTES);
         at_end = b->in.end;
+        if ((rc = within_bounds(g, b->in.len, b->in.line0, seq)) != 0)
+            break;
         b->done = 0;
         if (!p.nw && nw && !(seq == 0 && at_end)) { /* more than one block: workers */
             rc = start_workers(g, &p, nw);

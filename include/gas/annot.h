@@ -86,6 +86,9 @@ struct annot_opts {
     int out_bgzf;                        /* 1: BGZF-compressed VCF */
     int threads;                         /* record workers and (de)compression threads; 0 = none */
     size_t max_line;                     /* longest accepted input line, bytes */
+    int64_t max_expanded;                /* most input bytes once decompressed (0: any) */
+    int64_t min_free;                    /* stop when the output's file system has less
+                                            free (0: never look) */
     const struct annot_sources *sources; /* one set for every run (or NULL: catalog) */
     /* genome build (names as annot_build_parse takes them): */
     const struct annot_catalog *catalog; /* sources by build, used when sources is NULL */

@@ -160,6 +160,25 @@ expect "an input deleted from storage: FAILED" wait_field "$G" job_status FAILED
 check_out "... saying so, by its name" 0 'the input file gone.vcf is missing from storage \(deleted\?\)' gas show "$G"
 stop_gasd
 
+# a small .gz that expands to far more (a "zip bomb" of records: its result would grow as
+# much): FAILED past max_input_expanded_bytes; and a disk short of min_free_bytes stops a
+# job before its result fills it
+{ printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  yes $'1\t69511\t.\tA\tG\t50\tPASS\tDP=10' | head -n 1500000; } | gzip -9 > bomb.vcf.gz
+Z=$(gas submit bomb.vcf.gz --user bea)
+start_gasd GAS_MAX_INPUT_EXPANDED_BYTES=8000000
+expect "a $(stat -c %s bomb.vcf.gz)-byte .gz of 42 MB records: FAILED" wait_field "$Z" job_status FAILED 60
+check_out "... at once, saying it is over max_input_expanded_bytes once decompressed" 0 \
+  '^error +line [0-9]+: the input is larger than 8000000 bytes once decompressed \(the max_input_expanded_bytes setting\)' gas show "$Z"
+expect "... no result left" test -z "$(field "$Z" s3_key_result_file)"
+stop_gasd
+F=$(gas submit ok.vcf --user bea)
+start_gasd GAS_MIN_FREE_BYTES=1099511627776
+expect "a job while the disk has less than min_free_bytes free: FAILED" wait_field "$F" job_status FAILED 60
+check_out "... saying so" 0 '^error .*stopped: the disk holding the result has [0-9]+ MiB free, less than the min_free_bytes setting \(1048576 MiB\)' gas show "$F"
+expect "... no result left" test -z "$(field "$F" s3_key_result_file)"
+stop_gasd
+
 # text from users and producers never drives the terminal or forges a log line: a job id
 # with an escape sequence and a newline, a contig named with one
 esc=$(printf '\033')
