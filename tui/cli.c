@@ -447,6 +447,15 @@ const char *cli_time(int64_t t, char *buf, size_t n)
     return buf;
 }
 
+char *cli_clean(const char *s)
+{
+    char *t = xstrdup(s ? s : "");
+    for (unsigned char *p = (unsigned char *)t; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    return t;
+}
+
 const char *cli_age(double s, char *buf, size_t n)
 {
     if (s < 0)

@@ -78,6 +78,10 @@ void cli_where(const struct cfg *cfg, const char *backend, char *buf, size_t n);
 const char *cli_time(int64_t t, char *buf, size_t n);
 /* An age in seconds as "42s", "5m", "3h", "2d". */
 const char *cli_age(double seconds, char *buf, size_t n);
+/* s for one line of a terminal: control characters (escape sequences, line breaks, tabs)
+ * as '?'. Text from users, files and other programs goes through it before it is printed.
+ * A copy (the caller frees); "" for NULL. */
+char *cli_clean(const char *s);
 /* Prints a cJSON value (array or object) and frees it. */
 void cli_print_json(cJSON *j);
 /* Resolves a job id or a unique prefix of at least 6 characters to the full id (the

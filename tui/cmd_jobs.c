@@ -144,9 +144,12 @@ static char *dup_or(const char *s, const char *dflt)
 /* uw: the user column's width (the longest user listed, at least 14: UUIDs line up) */
 static void print_job_row(const struct job_row *r, int uw)
 {
-    char t[32];
-    printf("%-36s  %-*s %-9s  %-9s  %-19s  %s\n", r->id, uw, r->user, r->status, r->archive,
-           cli_time(r->submit, t, sizeof t), r->file);
+    char t[32], *id = cli_clean(r->id), *user = cli_clean(r->user), *file = cli_clean(r->file);
+    printf("%-36s  %-*s %-9s  %-9s  %-19s  %s\n", id, uw, user, r->status, r->archive,
+           cli_time(r->submit, t, sizeof t), file);
+    free(id);
+    free(user);
+    free(file);
 }
 
 /* Newest first; equal times by id, so that the order is stable. */
@@ -340,15 +343,20 @@ static int show(struct cli *c, struct gas_app *app, struct job *job, cJSON *item
         printf("%-24s %s\n", "display_state", job_display_state(job));
         cJSON *f;
         cJSON_ArrayForEach(f, item)
-        {
-            char t[32];
-            if (cJSON_IsString(f))
-                printf("%-24s %s\n", f->string, f->valuestring);
-            else if (cJSON_IsNumber(f) && job_attr_is_time(f->string))
-                printf("%-24s %.0f (%s UTC)\n", f->string, f->valuedouble,
+        { /* names and values as a web app or a user's file made them: no escape reaches
+             the terminal, no value makes a line of its own */
+            char t[32], *name = cli_clean(f->string);
+            if (cJSON_IsString(f)) {
+                char *v = cli_clean(f->valuestring);
+                printf("%-24s %s\n", name, v);
+                free(v);
+            } else if (cJSON_IsNumber(f) && job_attr_is_time(f->string)) {
+                printf("%-24s %.0f (%s UTC)\n", name, f->valuedouble,
                        cli_time((int64_t)f->valuedouble, t, sizeof t));
-            else if (cJSON_IsNumber(f))
-                printf("%-24s %.0f\n", f->string, f->valuedouble);
+            } else if (cJSON_IsNumber(f)) {
+                printf("%-24s %.0f\n", name, f->valuedouble);
+            }
+            free(name);
         }
     }
     return 0;

@@ -26,8 +26,26 @@ int cmd_users_add(struct cli *c)
                 id);
         return 2;
     }
-    if (email && (!strchr(email, '@') || strpbrk(email, " \r\n<>"))) {
-        fprintf(stderr, "gas users add: \"%s\" is not an email address\n", email);
+    /* what the users table and the accounts database take back (attributes up to 1024
+     * bytes): a user that could be added but not read would be stuck */
+    int bad_email = email && (!strchr(email, '@') || strlen(email) > 254);
+    for (const char *p = email; p && *p; p++)
+        bad_email |= (unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ' || *p == '<' || *p == '>';
+    if (bad_email) {
+        char *shown = cli_clean(email);
+        fprintf(stderr,
+                "gas users add: \"%.80s%s\" is not an email address (one '@', no spaces, "
+                "control characters or <>, at most 254 bytes)\n",
+                shown, strlen(shown) > 80 ? "..." : "");
+        free(shown);
+        return 2;
+    }
+    int bad_name = name && strlen(name) > 256;
+    for (const char *p = name; p && *p; p++)
+        bad_name |= (unsigned char)*p < 0x20 || *p == 0x7f;
+    if (bad_name) {
+        fprintf(stderr, "gas users add: a name is at most 256 bytes, without control "
+                        "characters (line breaks, escapes)\n");
         return 2;
     }
     struct user u = {(char *)id,  (char *)name, (char *)email, premium ? ROLE_PREMIUM : ROLE_FREE,
@@ -62,8 +80,11 @@ static int print_user(const struct user *u, void *arg)
     }
     if (!acc->n++) /* after the source answered: an error is not preceded by a header */
         print_header();
-    printf("%-36s %-13s %-24s %s\n", u->user_id, user_role_name(u->role), u->name ? u->name : "",
-           u->email ? u->email : "");
+    char *id = cli_clean(u->user_id), *name = cli_clean(u->name), *email = cli_clean(u->email);
+    printf("%-36s %-13s %-24s %s\n", id, user_role_name(u->role), name, email);
+    free(id);
+    free(name);
+    free(email);
     return 0;
 }
 

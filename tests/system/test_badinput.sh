@@ -192,6 +192,19 @@ printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr
 Y=$(gas submit escname.vcf --user bea)
 expect "a contig named with an escape sequence: COMPLETED" wait_field "$Y" job_status COMPLETED 30
 expect "... gas log shows it without the escape" sh -c "gas log $Y | grep -q 'chr?\]0;PWNED?' && ! gas log $Y | grep -q \"\$(printf '\\033')\""
+# an attribute with an escape sequence and a line break (as another program could write
+# it into the table): gas show prints it on its line, the control characters as '?'
+sqlite3 "$GAS_DATA_DIR/gas.db" "UPDATE items SET body = json_set(body, '\$.annotation_note', 'x' || char(27) || ']0;PWNED' || char(7) || char(10) || 'forged_line 1') WHERE k = '$Y'"
+expect "gas show: an attribute's escape sequence and line break shown as '?'" \
+  sh -c "gas show $Y | grep -q '^annotation_note  *x?\]0;PWNED??forged_line 1\$' && ! gas show $Y | grep -q \"\$(printf '\\033')\" && ! gas show $Y | grep -q '^forged_line'"
+# users whose name or email the tables could not give back, or that would drive a terminal
+check_out "users add: a 100,000-byte name is refused" 2 'a name is at most 256 bytes' \
+  gas users add mal1 --name "$(head -c 100000 /dev/zero | tr '\0' N)"
+check_out "users add: a name with an escape sequence is refused" 2 'without control characters' \
+  gas users add mal2 --name "Mal$(printf '\033')]0;owned$(printf '\007')ory"
+check_out "users add: a 3,000-byte email is refused" 2 'is not an email address .*at most 254 bytes' \
+  gas users add mal3 --email "$(head -c 3000 /dev/zero | tr '\0' a)@x.com"
+expect "... and none of them was added" sh -c "! gas users list | grep -q '^mal'"
 stop_gasd
 gas dlq redrive gas_notify > /dev/null
 
