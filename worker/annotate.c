@@ -288,12 +288,22 @@ static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const
 }
 
 /* Back to PENDING for another attempt; the cause is kept in `error`, so that the job
- * shows why it is being retried and the final "gave up" names it. */
+ * shows why it is being retried and the final "gave up" names it. On its request's last
+ * receive (queue_max_receives at or below max_attempts) there is no other attempt: the
+ * job is FAILED now, rather than left PENDING with its request dead-lettered. */
 static enum pipe_result release(struct pipe_ctx *ctx, const struct job *job, const char *why)
 {
+    int max_receives = (int)cfg_int(ctx->cfg, CFG_QUEUE_MAX_RECEIVES);
     if (atomic_load(&ctx->w->stopping)) { /* SIGTERM cut it short: not a failed attempt */
         log_warn("annotate", "job released at shutdown: %s", why);
         job_requeue(ctx->app->jobs, job->job_id, ctx->worker_id, NULL, job->attempts - 1);
+    } else if (ctx->msg && ctx->msg->receive_count >= max_receives) {
+        char gave_up[1200];
+        snprintf(gave_up, sizeof gave_up,
+                 "gave up after %lld attempts (its request's last receive, %d of "
+                 "queue_max_receives): %s",
+                 (long long)job->attempts, max_receives, why);
+        return fail_job(ctx, job->job_id, gave_up);
     } else {
         log_warn("annotate", "job released for a retry: %s", why);
         job_requeue(ctx->app->jobs, job->job_id, ctx->worker_id, why, -1);

@@ -38,6 +38,17 @@ if grep -qE "$R +[0-9]+ .*exceeded 2 receives; last error: .*(connect|refused|Co
 else bad "dlq list: exceeded receives with the last error" "$line"; fi
 expect "retries were logged with the same id" wait_log "message $R will be retried \(receive 1 of 2\)"
 stop_gasd
+
+# a job that keeps failing for a passing cause (here the disk short of min_free_bytes)
+# when queue_max_receives (2) is at most max_attempts (3): on its request's last receive
+# the job is FAILED, saying why, not left PENDING with its request dead-lettered
+K=$(submit "$SAMPLES/free_1.vcf" ann)
+start_gasd GAS_MIN_FREE_BYTES=1099511627776
+expect "a job failing on every receive: FAILED on its request's last" wait_field "$K" job_status FAILED 60
+check_out "... saying so, with the cause" 0 \
+  "^error +gave up after 2 attempts \(its request's last receive, 2 of queue_max_receives\): .*min_free_bytes" gas show "$K"
+stop_gasd
+expect "... its request not dead-lettered (nothing is left waiting)" sh -c "! gas dlq list gas_job_requests 2>&1 | grep -q '$K'"
 start_gasd
 check_out "redrive one dead letter by its id" 0 '^1 message redriven' gas dlq redrive gas_notify "$R"
 expect "the redriven notice sends the email" wait_file "$GAS_DATA_DIR/outbox/$J.eml" 30
