@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -135,4 +136,24 @@ const char *gas_errmsg(void)
     if (msgbuf[0])
         return msgbuf;
     return table[idx(msgcode)].text;
+}
+
+static char fatal_text[512];
+static atomic_int fatal_set;
+
+void gas_fatal_set(const char *fmt, ...)
+{
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&fatal_set, &expected, 1))
+        return; /* the first one is what went wrong */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(fatal_text, sizeof fatal_text, fmt, ap);
+    va_end(ap);
+    atomic_store(&fatal_set, 2); /* the text is whole */
+}
+
+const char *gas_fatal(void)
+{
+    return atomic_load(&fatal_set) == 2 ? fatal_text : NULL;
 }

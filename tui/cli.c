@@ -393,7 +393,7 @@ struct gas_app *cli_app(const struct cfg *cfg, const char *cmd)
 {
     struct gas_app *app = NULL;
     if (app_open_lazy(cfg, &app)) {
-        fprintf(stderr, "gas %s: %s\n", cmd, gas_errmsg());
+        cli_fail(cmd, GAS_EIO);
         return NULL;
     }
     return app;
@@ -402,6 +402,8 @@ struct gas_app *cli_app(const struct cfg *cfg, const char *cmd)
 int cli_fail(const char *cmd, int rc)
 {
     fprintf(stderr, "gas %s: %s\n", cmd, gas_errmsg());
+    if (gas_fatal()) /* what to do about it */
+        fprintf(stderr, "gas %s: %s\n", cmd, gas_fatal());
     return rc == GAS_EINVAL ? 2 : 1;
 }
 

@@ -152,6 +152,13 @@ static int run(struct worker *w)
     int beat = (int)cfg_int(w->cfg, CFG_HEARTBEAT_INTERVAL), quiet = 0;
     while (!got_signal && !atomic_load(&w->stopping)) {
         gas_sleep(0.2);
+        if (gas_fatal()) { /* going on could only make it worse */
+            log_error("gasd", "stopping: %s", gas_fatal());
+            char why[WORKER_PROBLEM_MAX];
+            snprintf(why, sizeof why, "stopped: %s", gas_fatal());
+            registry_problem(why);
+            break;
+        }
         inflight_renew_due(w);
         if (gas_mono() - last_beat >= beat) {
             registry_beat(w, "running");
@@ -201,6 +208,10 @@ static int run(struct worker *w)
         registry_beat(w, "stopped");
         log_info("gasd", "stopped");
         _exit(0); /* the busy threads' work is released; nothing waits for them */
+    }
+    if (gas_fatal()) {
+        registry_beat(w, "failed");
+        return gas_err_set(GAS_EIO, "%s", gas_fatal());
     }
     if (atomic_load(&w->start_failed)) {
         registry_beat(w, "failed"); /* not a clean stop: its problem says why */
@@ -347,6 +358,8 @@ int main(int argc, char **argv)
     metrics_stop();
     if (rc)
         log_error("gasd", "%s", gas_errmsg());
+    if (rc && gas_fatal() && !strstr(gas_errmsg(), gas_fatal()))
+        log_error("gasd", "%s", gas_fatal());
     app_close(w->app);
     free(w);
     cfg_free(cfg);

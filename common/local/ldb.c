@@ -124,6 +124,15 @@ int ldb_fail(sqlite3 *conn, int rc, const char *what)
     char holder[256] = ""; /* a wait for the write lock that ran out: who holds it */
     if (primary == SQLITE_BUSY)
         lock_holder(conn, holder, sizeof holder);
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+        const char *file = conn ? sqlite3_db_filename(conn, "main") : NULL;
+        gas_fatal_set("the database %s is damaged (%s, in %s): stop every gas and gasd on it, "
+                      "keep a copy of it, then put back a backup or recover it (sqlite3 %s "
+                      "'.recover' > dump.sql)",
+                      file && *file ? file : "gas.db",
+                      conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc), what,
+                      file && *file ? file : "gas.db");
+    }
     return gas_err_set(err, "%s: %s%s", what, conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc),
                        holder);
 }

@@ -66,4 +66,10 @@ const char *gas_errmsg(void);
 /* Prefixes this thread's message with "what: " and returns err unchanged. */
 int gas_err_wrap(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A condition no retry mends and going on could worsen (the database file damaged): the
+ * first one is kept, process-wide; gasd stops on it, saying why. */
+void gas_fatal_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The first fatal condition's text, or NULL. */
+const char *gas_fatal(void);
+
 #endif

@@ -231,4 +231,17 @@ check "... no job was made" 0 test "$(gas jobs --json | python3 -c 'import json,
 
 check_out "redrive moves dead letters back" 0 '^5 messages redriven' gas dlq redrive gas_job_requests
 check_out "requests dead-letter queue now empty" 0 'gas_job_requests +[0-9]+ +0 +0 +0' gas status
+
+# a damaged database (a copy of this one, its pages past the first two overwritten): gasd
+# stops at once, saying what to do, and does not go on (or wait) over it; gas says so too
+cp -a "$GAS_DATA_DIR" damaged
+sqlite3 damaged/gas.db 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null
+pages=$(( $(stat -c %s damaged/gas.db) / 4096 - 2 ))
+head -c $((pages * 4096)) /dev/zero | tr '\0' '\377' | dd of=damaged/gas.db bs=4096 seek=2 conv=notrunc status=none
+t0=$(date +%s)
+GAS_DATA_DIR=$WORK/damaged timeout 60 gasd --once > damaged.log 2>&1; drc=$?
+expect "a damaged database: gasd --once exits 1 (not a hang: exit $drc, $(( $(date +%s) - t0 )) s)" test "$drc" = 1
+expect "... saying the database is damaged and what to do" \
+  grep -q "error gasd: .*the database .*damaged/gas.db is damaged (.*malformed.*): stop every gas and gasd on it, keep a copy" damaged.log
+check_out "gas on the damaged database: says so too" 1 'is damaged .*recover' env GAS_DATA_DIR="$WORK/damaged" gas jobs
 finish_pipeline badinput
