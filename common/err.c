@@ -57,10 +57,12 @@ const char *gas_err_name(int err)
 
 int gas_err_set(int err, const char *fmt, ...)
 {
+    char text[sizeof msgbuf]; /* an argument may be gas_errmsg() itself */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msgbuf, sizeof msgbuf, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    memcpy(msgbuf, text, sizeof msgbuf);
     log_redact(msgbuf, sizeof msgbuf); /* an error shown anywhere (a CLI, an item) keeps none */
     msgcode = err;
     svc_code[0] = svc_request[0] = 0;
@@ -69,10 +71,12 @@ int gas_err_set(int err, const char *fmt, ...)
 
 int gas_err_set_service(int err, const char *code, const char *request_id, const char *fmt, ...)
 {
+    char text[sizeof msgbuf]; /* an argument may be gas_errmsg() itself */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msgbuf, sizeof msgbuf, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    memcpy(msgbuf, text, sizeof msgbuf);
     log_redact(msgbuf, sizeof msgbuf);
     msgcode = err;
     snprintf(svc_code, sizeof svc_code, "%s", code ? code : "");

@@ -585,7 +585,7 @@ char *gas_out_path(const char *path, int *in_place)
         return NULL;
     struct stat sb;
     if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        gas_err_set(GAS_EIO, "%s is a directory", path);
+        gas_err_set(GAS_EIO, "%s is a directory (give the output file's name)", path);
         free(p);
         return NULL;
     }

@@ -19,6 +19,18 @@ int cmd_users_add(struct cli *c)
     const char *id = c->args[0];
     char *probe = job_object_key("p", id, "j", "f"); /* the id must fit in object keys */
     free(probe);
+    /* and be told apart on sight: no spaces ("alice "), no invisible or look-alike
+     * characters (a zero-width space), as GAS's ids are (UUIDs) */
+    size_t len = strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@+-");
+    if (probe && (id[len] || !len || len > 128)) {
+        char *shown = cli_clean(id);
+        fprintf(stderr,
+                "gas users add: \"%.80s\" is not a user id: 1 to 128 letters, digits and . _ "
+                "@ + - (GAS's are UUIDs)\n",
+                shown);
+        free(shown);
+        return 2;
+    }
     if (!probe) {
         fprintf(stderr,
                 "gas users add: \"%s\" is not a usable user id (no '/', control "

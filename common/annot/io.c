@@ -536,8 +536,10 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, int thread, st
     } else {
         int in_place = 0;
         char *dst = gas_out_path(path, &in_place);
-        if (!dst) {
-            int rc = gas_err_set(GAS_EIO, "cannot create %s: %s", path, gas_errmsg());
+        if (!dst) { /* its reason copied first: gas_err_set formats into the same buffer */
+            char why[512];
+            snprintf(why, sizeof why, "%s", gas_errmsg());
+            int rc = gas_err_set(GAS_EIO, "cannot create %s: %s", path, why);
             owriter_finish(w, 0);
             *out = NULL;
             return rc;

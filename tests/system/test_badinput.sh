@@ -204,6 +204,8 @@ check_out "users add: a name with an escape sequence is refused" 2 'without cont
   gas users add mal2 --name "Mal$(printf '\033')]0;owned$(printf '\007')ory"
 check_out "users add: a 3,000-byte email is refused" 2 'is not an email address .*at most 254 bytes' \
   gas users add mal3 --email "$(head -c 3000 /dev/zero | tr '\0' a)@x.com"
+check_out "users add: an id with a trailing space is refused" 2 'is not a user id' gas users add 'mal4 '
+check_out "users add: an id with a zero-width space is refused" 2 'is not a user id' gas users add $'mal\u200b5'
 expect "... and none of them was added" sh -c "! gas users list | grep -q '^mal'"
 stop_gasd
 gas dlq redrive gas_notify > /dev/null
