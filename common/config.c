@@ -77,6 +77,20 @@ static int key_prefix_ok(const char *s)
     return 1;
 }
 
+/* Keys that name a queue, topic or table (requests_queue, results_topic, jobs_table). */
+static int is_resource_name(const char *key)
+{
+    size_t n = strlen(key);
+    return (n > 6 && (!strcmp(key + n - 6, "_queue") || !strcmp(key + n - 6, "_topic") ||
+                      !strcmp(key + n - 6, "_table")));
+}
+
+static int resource_name_ok(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+    return n && !s[n] && n <= 80 && s[0] != '.' && !strstr(s, "..");
+}
+
 static int parse_value(int k, const char *text, int64_t *num, char *err, size_t errn)
 {
     const struct key_def *d = &keys[k];
@@ -136,6 +150,13 @@ static int parse_value(int k, const char *text, int64_t *num, char *err, size_t 
                 snprintf(err, errn, "%s has a control character", d->name);
                 return GAS_EINVAL;
             }
+        if (is_resource_name(d->name) && !resource_name_ok(text)) {
+            snprintf(err, errn,
+                     "%s \"%.200s\" is not a queue, topic or table name: 1 to 80 letters, "
+                     "digits, '_', '-' and '.' (as SQS, SNS and DynamoDB take them)",
+                     d->name, text);
+            return GAS_EINVAL;
+        }
         if (k == CFG_NOTIFY_JOB_URL && *text &&
             ((strncmp(text, "https://", 8) && strncmp(text, "http://", 7)) ||
              strpbrk(text, " \"<>\\") || !strstr(text, "{job_id}"))) {

@@ -16,6 +16,9 @@ check_out "gasd reports the same bad line" 2 'bad.conf:3: archive_grace' gasd --
 check_out "missing config file" 2 'nope.conf: No such file' gas --config nope.conf config
 check_out "bad environment value is named" 2 'GAS_QUEUE_WAIT: queue_wait = 60 is out of range' \
   env GAS_QUEUE_WAIT=60 gas config
+printf 'backend = local\nrequests_queue = ../etc\n' > badq.conf
+check_out "a queue name that SQS would refuse (a path) names its line" 2 \
+  '^gas: badq.conf:2: requests_queue "../etc" is not a queue, topic or table name' gas --config badq.conf config
 
 printf 'data_dir = %s/state\narchive_grace = 30\n' "$WORK" > good.conf
 check_out "dump shows file values with their line" 0 'archive_grace = 30  # good.conf:2' \
