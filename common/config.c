@@ -150,6 +150,11 @@ static int parse_value(int k, const char *text, int64_t *num, char *err, size_t 
                 snprintf(err, errn, "%s has a control character", d->name);
                 return GAS_EINVAL;
             }
+        if (k == CFG_DATA_DIR && !*text) {
+            snprintf(err, errn, "data_dir is empty: give the directory of the local backend's "
+                                "state (default gas-data)");
+            return GAS_EINVAL;
+        }
         if (is_resource_name(d->name) && !resource_name_ok(text)) {
             snprintf(err, errn,
                      "%s \"%.200s\" is not a queue, topic or table name: 1 to 80 letters, "
