@@ -151,8 +151,9 @@ static int parse_value(int k, const char *text, int64_t *num, char *err, size_t 
                 return GAS_EINVAL;
             }
         if (k == CFG_DATA_DIR && !*text) {
-            snprintf(err, errn, "data_dir is empty: give the directory of the local backend's "
-                                "state (default gas-data)");
+            snprintf(err, errn,
+                     "data_dir is empty: give the directory of the local backend's "
+                     "state (default gas-data)");
             return GAS_EINVAL;
         }
         if (is_resource_name(d->name) && !resource_name_ok(text)) {

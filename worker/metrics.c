@@ -326,22 +326,9 @@ static char *render(struct queue **qs)
     return o.s;
 }
 
-/* Reads the request line (bounded), answers it, closes. */
-static void serve(int c, struct queue **qs)
+/* Answers one request (its head in req) and closes the connection. */
+static void respond(int c, const char *req, struct queue **qs)
 {
-    char req[8192];
-    size_t n = 0;
-    double until = gas_mono() + 2.0;
-    while (n < sizeof req - 1 && !memmem(req, n, "\r\n\r\n", 4) && gas_mono() < until) {
-        struct pollfd pf = {c, POLLIN, 0};
-        if (poll(&pf, 1, 200) <= 0)
-            continue;
-        ssize_t k = read(c, req + n, sizeof req - 1 - n);
-        if (k <= 0)
-            break;
-        n += (size_t)k;
-    }
-    req[n] = 0;
     char *body = NULL;
     const char *status = "200 OK", *type = "text/plain; version=0.0.4; charset=utf-8";
     int head = !strncmp(req, "HEAD ", 5); /* as GET, without the body */
@@ -361,8 +348,14 @@ static void serve(int c, struct queue **qs)
                           "Connection: close\r\n\r\n%s",
                           status, type, strlen(body), head ? "" : body);
     size_t len = strlen(msg), off = 0;
-    while (off < len && gas_mono() < until + 2.0) {
-        ssize_t k = send(c, msg + off, len - off, MSG_NOSIGNAL);
+    double until = gas_mono() + 2.0; /* a client that does not read: given up on */
+    while (off < len && gas_mono() < until) {
+        struct pollfd pf = {c, POLLOUT, 0};
+        if (poll(&pf, 1, 200) <= 0)
+            continue;
+        ssize_t k = send(c, msg + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            continue;
         if (k <= 0)
             break;
         off += (size_t)k;
@@ -372,6 +365,22 @@ static void serve(int c, struct queue **qs)
     close(c);
 }
 
+/* Connections whose request is still coming in: read side by side, so that clients that
+ * connect and send nothing (or slowly) do not hold up a scrape; each has 2 s. */
+#define MAX_CONNS 32
+struct conn {
+    int fd;
+    size_t n;
+    double until;
+    char req[2048];
+};
+
+static void drop(struct conn *cs, int *nc, int i)
+{
+    close(cs[i].fd);
+    cs[i] = cs[--*nc];
+}
+
 static void *metrics_main(void *arg)
 {
     (void)arg;
@@ -379,14 +388,51 @@ static void *metrics_main(void *arg)
     for (int p = 0; p < npipelines && p < 8; p++)
         if (app_queue(M.w->app, pipelines[p].queue_key, &qs[p]))
             qs[p] = NULL;
+    struct conn *cs = xcalloc(MAX_CONNS, sizeof *cs);
+    int nc = 0;
     while (!atomic_load(&M.stop)) {
-        struct pollfd pf = {M.fd, POLLIN, 0};
-        if (poll(&pf, 1, 200) <= 0)
-            continue;
-        int c = accept4(M.fd, NULL, NULL, SOCK_CLOEXEC);
-        if (c >= 0)
-            serve(c, qs);
+        struct pollfd pf[MAX_CONNS + 1];
+        pf[0] = (struct pollfd){M.fd, POLLIN, 0};
+        for (int i = 0; i < nc; i++)
+            pf[i + 1] = (struct pollfd){cs[i].fd, POLLIN, 0};
+        int ready = poll(pf, (nfds_t)nc + 1, 200);
+        double now = gas_mono();
+        for (int i = nc - 1; i >= 0; i--) { /* pf[i + 1] is cs[i] as polled */
+            struct conn *k = &cs[i];
+            if (ready > 0 && pf[i + 1].revents) {
+                ssize_t got = read(k->fd, k->req + k->n, sizeof k->req - 1 - k->n);
+                if (got <= 0) {
+                    drop(cs, &nc, i);
+                    continue;
+                }
+                k->n += (size_t)got;
+                k->req[k->n] = 0;
+            }
+            if (memmem(k->req, k->n, "\r\n\r\n", 4) || k->n == sizeof k->req - 1 ||
+                now > k->until) { /* whole, full, or out of time: answered as it is */
+                int fd = k->fd;
+                char req[sizeof k->req];
+                memcpy(req, k->req, k->n + 1);
+                cs[i] = cs[--nc];
+                respond(fd, req, qs);
+            }
+        }
+        if (ready > 0 && (pf[0].revents & POLLIN)) {
+            int c = accept4(M.fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+            if (c >= 0 && nc == MAX_CONNS) { /* full: the oldest idle one makes room */
+                int oldest = 0;
+                for (int i = 1; i < nc; i++)
+                    if (cs[i].until < cs[oldest].until)
+                        oldest = i;
+                drop(cs, &nc, oldest);
+            }
+            if (c >= 0)
+                cs[nc++] = (struct conn){c, 0, now + 2.0, {0}};
+        }
     }
+    for (int i = 0; i < nc; i++)
+        close(cs[i].fd);
+    free(cs);
     for (int p = 0; p < 8; p++)
         queue_close(qs[p]);
     return NULL;

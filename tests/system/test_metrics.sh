@@ -107,6 +107,22 @@ expect "... with why" sh -c "gas workers --all | grep -q 'problem on $second: co
 exec 7<>"/dev/tcp/127.0.0.1/$(sed -E 's|.*:([0-9]+)/metrics|\1|' <<<"$url")"
 check "a silent client does not block the next scrape" 0 curl -fsS --max-time 10 -o /dev/null "$url"
 exec 7>&-
+# nor do 40 of them at once (more than the endpoint holds: the oldest make room): the
+# scrape is answered while they wait, well before their 2 s each would add up
+python3 - "$port" > idle.out 2>&1 <<'PY' &
+import socket, sys, time
+s = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(40)]
+print("open", flush=True)
+time.sleep(15)
+PY
+IDLE=$!
+for ((i = 0; i < 100 * T; i++)); do grep -q open idle.out && break; sleep 0.1; done
+t0=$(date +%s%N)
+curl -fsS --max-time 10 -o /dev/null "$url"; crc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect "40 idle connections: the scrape is answered (curl $crc, ${ms} ms; served one at a time, 2 s each, it was not)" \
+  test "$crc" = 0
+kill "$IDLE" 2>/dev/null; wait "$IDLE" 2>/dev/null
 stop_gasd
 expect "gasd stops cleanly with the endpoint open" test "$GASD_RC" = 0
 check "the endpoint is gone after gasd stops" 7 curl -sS --max-time 5 "$url"
