@@ -1,6 +1,7 @@
 /* cli: the command table's parser and help (see cli.h), and helpers shared by the gas
  * commands. */
 #include "cli.h"
+#include "commands.h"
 
 #include "gas/backend.h"
 #include "gas/config.h"
@@ -294,6 +295,11 @@ static int run(struct parse *p, struct cli *c)
               cfg_bool(c->cfg, CFG_LOG_JSON), 2);
     /* --list-bindings prints a table compiled into gas: it needs no system */
     int needs = c->cmd->system == CLI_EXISTING && !cli_flag(c, "list-bindings");
+    /* a submit can start a system only when its users are elsewhere (an accounts
+     * database): with the users table, a new system has no user, and a submit run in the
+     * wrong directory would leave an empty one there */
+    if (c->cmd->run == cmd_submit && !strcmp(cfg_str(c->cfg, CFG_USER_SOURCE), "table"))
+        needs = 1;
     int rc = needs && no_system(c) ? 1 : c->cmd->run(c);
     cfg_free(c->cfg);
     log_shutdown();

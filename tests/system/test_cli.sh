@@ -16,6 +16,12 @@ check_out "gasd reports the same bad line" 2 'bad.conf:3: archive_grace' gasd --
 check_out "missing config file" 2 'nope.conf: No such file' gas --config nope.conf config
 check_out "bad environment value is named" 2 'GAS_QUEUE_WAIT: queue_wait = 60 is out of range' \
   env GAS_QUEUE_WAIT=60 gas config
+# a submit where there is no system (the wrong directory), with the users table: says
+# where it looked, and leaves no empty system behind
+mkdir -p elsewhere
+check_out "submit with no system here: says where it looked" 1 '^gas submit: no GAS system at .*elsewhere/gas-data' \
+  sh -c "cd elsewhere && gas submit '$SAMPLES/test.vcf' --user dave"
+check "... and made none there" 0 test ! -e elsewhere/gas-data
 printf 'backend = local\nrequests_queue = ../etc\n' > badq.conf
 check_out "a queue name that SQS would refuse (a path) names its line" 2 \
   '^gas: badq.conf:2: requests_queue "../etc" is not a queue, topic or table name' gas --config badq.conf config
