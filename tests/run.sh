@@ -36,7 +36,14 @@ suite() { # name, command...
   local line; line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
   # the failed checks' names go into the summary too: the end of a long log says what failed
   local which; which=$(grep -E '^(FAIL|not ok) ' "$log" | head -n 3 | cut -c 1-120 | paste -sd ';')
+  # a check whose command does not exist (a helper the script's library lacks) ran nothing
+  local missing; missing=$({ grep -E '^[^ ]*test_[a-z_0-9]+\.sh: line [0-9]+: .*: command not found$' "$log"
+                           grep -E '^sh: [0-9]+: [^ ]+: not found$' "$log"; } | head -n 3 | paste -sd ';')
   rm -f "$log"
+  if [ -n "$missing" ]; then
+    echo "!! $name ran a command that does not exist: $missing"
+    failed=$((failed + 1)); failures+=("$name (missing command: ${missing:0:160})")
+  fi
   if [ -z "$line" ]; then
     echo "!! $name exited $rc without a summary line (crash or hang?)"
     failed=$((failed + 1)); failures+=("$name (no summary, exit $rc)")
