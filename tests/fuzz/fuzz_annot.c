@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     fwrite(data, 1, size, f);
     fclose(f);
-    struct annot_opts o = {in_path, out_path, NULL, 0, 0, 4096, src, NULL, NULL, NULL, NULL};
+    struct annot_opts o = {.in = in_path, .out = out_path, .max_line = 4096, .sources = src};
     struct annot_stats st;
     annot_run(&o, &st);
     return 0;

@@ -128,8 +128,12 @@ static char *annotate(struct annot_sources *s, const char *text, int bgz, struct
 {
     const char *in = t_write_file("in.vcf", text, strlen(text));
     char *out = xasprintf("%s/out.vcf%s", dir, bgz ? ".gz" : "");
-    struct annot_opts o = {in, out,  NULL, bgz,  1,   max_line ? max_line : 1 << 20,
-                           s,  NULL, NULL, NULL, NULL};
+    struct annot_opts o = {.in = in,
+                           .out = out,
+                           .out_bgzf = bgz,
+                           .threads = 1,
+                           .max_line = max_line ? max_line : 1 << 20,
+                           .sources = s};
     *rc = annot_run(&o, st);
     char *data = NULL;
     if (!*rc) {
@@ -324,7 +328,8 @@ static void bgzf_output_and_bcf_input(void)
     hts_close(fp);
     free(hs.s);
     char *out = xasprintf("%s/bcf.out.vcf", dir);
-    struct annot_opts o = {bcfpath, out, NULL, 0, 1, 1 << 20, s, NULL, NULL, NULL, NULL};
+    struct annot_opts o = {
+        .in = bcfpath, .out = out, .threads = 1, .max_line = 1 << 20, .sources = s};
     CHECK_OK(annot_run(&o, &st));
     char *data = NULL;
     size_t n;
@@ -393,7 +398,7 @@ static void bad_input_names_the_line(void)
         const char *p = t_write_file("bad.vcf", cases[i].text,
                                      cases[i].len ? cases[i].len : strlen(cases[i].text));
         char *out = xasprintf("%s/bad.out.vcf", dir);
-        struct annot_opts o = {p, out, NULL, 0, 0, 1024, s, NULL, NULL, NULL, NULL};
+        struct annot_opts o = {.in = p, .out = out, .max_line = 1024, .sources = s};
         struct annot_stats st;
         int rc = annot_run(&o, &st);
         if (rc != cases[i].rc || !strstr(gas_errmsg(), cases[i].want))
@@ -423,7 +428,7 @@ static void undeclared_contig_warned(void)
                            strchr(HDR, '\n') + 1);
     const char *p = t_write_file("undeclared.vcf", text, strlen(text));
     char *out = xasprintf("%s/undeclared.out.vcf", dir);
-    struct annot_opts o = {p, out, NULL, 0, 0, 1024, s, NULL, NULL, NULL, NULL};
+    struct annot_opts o = {.in = p, .out = out, .max_line = 1024, .sources = s};
     struct annot_stats st;
     CHECK_OK(annot_run(&o, &st));
     CHECK_INT(st.records, 3);
@@ -668,7 +673,15 @@ static char *annotate_build(struct annot_sources *s, const struct annot_catalog 
     const char *in = t_write_file("in.vcf", sb.buf, sb.len);
     sb_release(&sb);
     char *out = xasprintf("%s/out.vcf", dir), *data = NULL;
-    struct annot_opts o = {in, out, NULL, 0, 1, 1 << 20, s, cat, build, "job setting", def};
+    struct annot_opts o = {.in = in,
+                           .out = out,
+                           .threads = 1,
+                           .max_line = 1 << 20,
+                           .sources = s,
+                           .catalog = cat,
+                           .build = build,
+                           .build_origin = "job setting",
+                           .default_build = def};
     size_t n;
     *rc = annot_run(&o, st);
     if (!*rc)
