@@ -10,11 +10,12 @@
 #                             (examples/test/reference.vcf.gz), chr22 from r-bioc-variantannotation
 #                             (extdata/chr22.vcf.gz); ID and INFO (AF, ...) kept, genotypes dropped
 #   NCBI36/genemodel.tsv.gz   GRCh37's gene model lifted to NCBI36 (hg18): chromhmm-example
-#                             ships RefSeq transcript spans for both hg18 and hg19 (unnamed);
-#                             a transcript whose span length is unique on its chromosome in
-#                             both is an anchor (offset hg19 - hg18), kept when a neighbouring
-#                             anchor has the same offset; runs of one offset are blocks, and a
-#                             gene inside one block moves by its offset (others are left out)
+#                             ships RefSeq transcript spans and exons for both hg18 and hg19
+#                             (unnamed); a transcript span length or a pair of neighbouring
+#                             exons' shape that is unique on its chromosome in both is an
+#                             anchor (offset hg19 - hg18), kept when a neighbouring anchor has
+#                             the same offset; runs of one offset are blocks, and a gene moves
+#                             by its block's offset (docs/genemodel.md)
 #   GRCh37/sources.conf, GRCh38/sources.conf, NCBI36/sources.conf   the sources of each build
 #   sources.conf              the default sources file (GRCh37's, with paths into GRCh37/)
 #   VERSIONS                  the versions of the packages the files came from
@@ -34,10 +35,11 @@ export LC_ALL=C
 FORMAT=1
 CONF=3 # sources files: 2 = they declare their build, the kg source its version; 3 = the
        # kg version names the stretches it covers
-MODEL=4 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
+MODEL=5 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
         # file has no mitochondrial tRNA genes); 3 = CYTOBAND only from the gene's own
         # chromosome (a PAR gene's chrY copy: Y, not X); 4 = mitochondrial genes by their
-        # HGNC symbols (MT-ND4, MT-CO1, MT-TL1), as clinicians and MITOMAP name them
+        # HGNC symbols (MT-ND4, MT-CO1, MT-TL1), as clinicians and MITOMAP name them; 5 = NCBI36's,
+        # lifted by transcript and exon-pair anchors
 pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation chromhmm-example"
 
 # the versions apt would fetch now ("?" when apt knows none: then a complete OUTDIR is kept)
@@ -186,15 +188,24 @@ cp genes.tsv genes.GRCh37.tsv
 
 # ------------------------------------------------------------------ NCBI36, lifted from GRCh37
 coords=x/usr/share/doc/chromhmm/examples/COORDS
-# anchors: chrom, hg18 start, hg18 end, offset (hg19 - hg18), sorted
-{ zcat "$coords/hg18/RefSeqGene.hg18.bed.gz" | awk -v OFS='\t' '{print "18", $1, $2, $3}'
-  zcat "$coords/hg19/RefSeqGene.hg19.bed.gz" | awk -v OFS='\t' '{print "19", $1, $2, $3}'
-} | sort -u | gawk -F'\t' -v OFS='\t' '
-  $3 !~ /^[0-9]+$/ || $4 !~ /^[0-9]+$/ || $4 <= $3 { next }
-  { k = $2 SUBSEP ($4 - $3); n[$1, k]++; s[$1, k] = $3 }
+# anchors: what is unique on its chromosome in both builds, with its offset (hg19 start -
+# hg18 start): a transcript's span length ("t" LENGTH), and two neighbouring exons' shape
+# (their lengths and the distance between their starts: "x" L1:D:L2). Printed as chrom,
+# hg18 start, hg18 end, offset, sorted.
+sigs() { # BUILD: "BUILD chrom signature start end" lines from that build's spans and exons
+  local b=$1
+  zcat "$coords/hg$b/RefSeqGene.hg$b.bed.gz" |
+    awk -v OFS='\t' -v b="$b" '$3 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ && $3 > $2 {print b, $1, "t" ($3 - $2), $2, $3}'
+  zcat "$coords/hg$b/RefSeqExon.hg$b.bed.gz" | sort -u -k1,1 -k2,2n -k3,3n |
+    awk -v OFS='\t' -v b="$b" '$3 !~ /^[0-9]+$/ || $2 !~ /^[0-9]+$/ || $3 <= $2 { next }
+      $1 == c { print b, c, "x" (pe - ps) ":" ($2 - ps) ":" ($3 - $2), ps, $3 }
+      { c = $1; ps = $2; pe = $3 }'
+}
+{ sigs 18; sigs 19; } | sort -u | gawk -F'\t' -v OFS='\t' '
+  { k = $2 SUBSEP $3; n[$1, k]++; s[$1, k] = $4; e[$1, k] = $5 }
   END { for (i in n) { split(i, p, SUBSEP); if (p[1] != "18" || n[i] != 1) continue
           k = p[2] SUBSEP p[3]; if (n["19", k] != 1) continue
-          split(k, q, SUBSEP); print q[1], s[i], s[i] + q[2], s["19", k] - s[i] } }' |
+          print p[2], s[i], e[i], s["19", k] - s[i] } }' |
   sort -t$'\t' -k1,1 -k2,2n > anchors.tsv
 # blocks: runs of anchors with one offset, each anchor kept only when a neighbour has its
 # offset (a lone one is a chance match of lengths); chrom, hg19 start, hg19 end, offset
@@ -215,15 +226,40 @@ gawk -F'\t' -v OFS='\t' '
 ' anchors.tsv > blocks.tsv 2> lift.log
 nanchors=$(sed -n 's/.*: \([0-9]*\) of .*/\1/p' lift.log)
 # genes: GRCh37's, moved by the offset of the block that holds the whole gene (the exons
-# are offsets from its start); chrM (NC_001807 in hg18, not the rCRS) and genes in no
-# block or across two are left out
+# are offsets from its start). A gene across blocks whose offsets differ by at most 100 (a
+# small indel between hg18 and hg19 inside it, as in TTN) has each exon moved by the
+# offset of the block at or before it: its exon edges are then right to within that
+# difference. chrM (NC_001807 in hg18, not the rCRS) and genes across a larger change
+# (an assembly change: 17q21.31) or outside every block are left out.
 gawk -F'\t' -v OFS='\t' '
   FNR == NR { n[$1]++; bs[$1, n[$1]] = $2; be[$1, n[$1]] = $3; bo[$1, n[$1]] = $4; next }
   /^#/ || $1 == "chrM" { next }
-  { for (i = 1; i <= n[$1]; i++)
-      if (bs[$1, i] <= $2 && $3 <= be[$1, i]) { $2 -= bo[$1, i]; $3 -= bo[$1, i]; print; lifted++; next }
-    out++ }
-  END { printf "build-sources: NCBI36: %d genes lifted, %d left out\n", lifted, out > "/dev/stderr" }
+  {
+    c = $1; gs = $2; ge = $3
+    for (i = 1; i <= n[c]; i++)
+      if (bs[c, i] <= gs && ge <= be[c, i]) { $2 -= bo[c, i]; $3 -= bo[c, i]; print; lifted++; next }
+    first = last = 0
+    for (i = 1; i <= n[c]; i++) {
+      if (bs[c, i] <= gs) first = i
+      if (!last && be[c, i] >= ge) last = i
+    }
+    if (!first || !last || last < first) { out++; next }
+    lo = hi = bo[c, first]
+    for (i = first; i <= last; i++) { if (bo[c, i] < lo) lo = bo[c, i]; if (bo[c, i] > hi) hi = bo[c, i] }
+    if (hi - lo > 100) { out++; next }
+    m = split($10, ex, ","); k = first; ns = 0
+    for (x = 1; x <= m; x++) {
+      split(ex[x], se, "-"); es = gs + se[1]; ee = gs + se[2]
+      while (k < last && bs[c, k + 1] <= es) k++
+      s18 = es - bo[c, k]; e18 = ee - bo[c, k]
+      if (ns && s18 <= E[ns]) { if (e18 > E[ns]) E[ns] = e18 }  # met the one before: merged
+      else { ns++; S[ns] = s18; E[ns] = e18 }
+    }
+    list = ""
+    for (x = 1; x <= ns; x++) list = list (x > 1 ? "," : "") (S[x] - S[1]) "-" (E[x] - S[1])
+    $2 = S[1]; $3 = E[ns]; $10 = list; print; lifted++; near++
+  }
+  END { printf "build-sources: NCBI36: %d genes lifted (%d across blocks at most 100 bp apart), %d left out\n", lifted, near, out > "/dev/stderr" }
 ' blocks.tsv genes.GRCh37.tsv 2>> lift.log | sort -t$'\t' -k1,1V -k2,2n -k3,3n -k5,5n > genes.NCBI36.tsv
 cat lift.log
 { printf '#gas-genemodel\t%s\tbuild=NCBI36\tgenes=%d\tfrom=GRCh37 model lifted to hg18 by %s RefSeq transcript anchors (chromhmm-example_%s) r-bioc-rsubread_%s r-bioc-org.hs.eg.db_%s (Entrez Gene %s)\n' \

@@ -70,6 +70,14 @@ qn() { bcftools query -i "ID=\"$1\"" -f '%INFO/GENE %INFO/GENE_LOC\n' hand_NCBI3
 check_out "NCBI36: CFTR F508del is exonic in CFTR" 0 '^CFTR exonic$' qn F508del
 check_out "NCBI36: BRCA1 185delAG is exonic in BRCA1" 0 '^BRCA1 exonic$' qn 185delAG
 check_out "NCBI36: rs429358 (APOE e4) is exonic in APOE" 0 '^APOE exonic$' qn rs429358
+# genes with a small hg18/hg19 difference inside them, or in a region with many: TTN (a
+# 1 bp change inside it) and MAPT (17q21.31), with premium_1's own MAPT records
+printf '##fileformat=VCFv4.2\n##reference=NCBI36\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n2\t179250000\tttn\tA\tG\t.\t.\t.\n' > ttn18.vcf
+gas annotate ttn18.vcf -o ttn18.out.vcf --no-log 2>/dev/null
+check_out "NCBI36: a record inside TTN (hg18 2:179,250,000) is in TTN, not intergenic" 0 '^TTN$' \
+  bcftools query -f '%INFO/GENE\n' ttn18.out.vcf
+check_out "NCBI36: premium_1's rs1052553 is exonic in MAPT" 0 '^MAPT exonic$' \
+  bcftools query -i 'ID="rs1052553"' -f '%INFO/GENE %INFO/GENE_LOC\n' premium_1.out.vcf
 for x in test:60:MT free_1:70:MT free_2:10:Y; do
   IFS=: read -r f min chrom <<<"$x"
   p=$(pct "$f.out.vcf" GENE)
