@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <libgen.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,13 +242,14 @@ int cmd_jobs(struct cli *c)
     const char *user = cli_opt(c, "user"), *status = cli_opt(c, "status"),
                *limit_s = cli_opt(c, "limit");
     char *end = NULL;
+    errno = 0;
     long limit = limit_s ? strtol(limit_s, &end, 10) : -1;
-    if ((status && !status_valid(status)) || (limit_s && (!*limit_s || *end || limit < 0))) {
+    int bad_limit = limit_s && (!*limit_s || *end || limit < 0 || errno == ERANGE);
+    if ((status && !status_valid(status)) || bad_limit) {
         fprintf(stderr, "gas jobs: %s\n",
-                limit_s && (!*limit_s || *end || limit < 0)
-                    ? "--limit takes a number"
-                    : "--status takes PENDING, RUNNING, COMPLETED, FAILED, NONE, ARCHIVING, "
-                      "ARCHIVED or RESTORING");
+                bad_limit ? "--limit takes a number of jobs (0 or more)"
+                          : "--status takes PENDING, RUNNING, COMPLETED, FAILED, NONE, ARCHIVING, "
+                            "ARCHIVED or RESTORING");
         return 2;
     }
     struct gas_app *app = cli_app(c->cfg, "jobs");
