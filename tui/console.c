@@ -390,7 +390,8 @@ static void draw_header(struct console *c, const struct model *m, double now)
     char left[400], right[96], age[32];
     snprintf(left, sizeof left, "GAS [%s]%s%s %s", ui_view_name(c->view),
              c->read_only ? " READ-ONLY" : "", paused ? " PAUSED" : "", c->where);
-    snprintf(age, sizeof age, "age %.1fs", m ? now - m->snap.taken : 0.0);
+    snprintf(age, sizeof age, "age %.1fs",
+             m ? now - (m->oldest > 0 ? m->oldest : m->snap.taken) : 0.0);
     const struct panel *p = panels[c->view];
     char sort[32] = "";
     if (p->list && p->list(c))

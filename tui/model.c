@@ -37,6 +37,7 @@ struct model_source {
     int last_nworkers, have_workers;
     struct user_row *last_users;
     int last_nusers, have_users;
+    double queues_at, workers_at, jobs_at, users_at; /* when each part was last read whole */
     struct job_rows *rows; /* the last published rows (one reference held here) */
     unsigned version;
     int64_t mark; /* the backend's change mark after the last read */
@@ -583,6 +584,21 @@ const char *ui_age_text(double seconds, char *buf, size_t n)
 static void carry_last(struct model_source *src, struct model *m)
 {
     struct snapshot *s = &m->snap;
+    /* the age the header shows: of the oldest part shown */
+    double at[4] = {src->queues_at, src->workers_at, src->jobs_at, src->users_at};
+    unsigned bit[4] = {SNAP_F_QUEUES, SNAP_F_WORKERS, SNAP_F_JOBS, SNAP_F_USERS};
+    m->oldest = s->taken;
+    for (int i = 0; i < 4; i++)
+        if ((s->failed & bit[i]) && at[i] > 0 && at[i] < m->oldest)
+            m->oldest = at[i];
+    if (!(s->failed & SNAP_F_QUEUES))
+        src->queues_at = s->taken;
+    if (!(s->failed & SNAP_F_WORKERS))
+        src->workers_at = s->taken;
+    if (!(s->failed & SNAP_F_JOBS))
+        src->jobs_at = s->taken;
+    if (!(s->failed & SNAP_F_USERS))
+        src->users_at = s->taken;
     for (int i = 0; i < s->nq; i++) {
         if (s->q[i].ok)
             src->last_q[i] = s->q[i];

@@ -89,6 +89,7 @@ struct model {
     int nalerts;
     char note[200]; /* what is worth knowing but not an alarm (a lost worker since replaced) */
     double collect_seconds;
+    double oldest;   /* when the oldest part shown was read (a part that failed: as last read) */
     int incremental; /* the jobs came from a changes-since read */
 };
 

@@ -69,7 +69,7 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_SECRET, CFG_PATH };
     X(COLD_DELETE_AFTER_THAW, "cold_delete_after_thaw", CFG_BOOL, "true", 0, 0, NULL, "delete the cold copy once a result is back in hot storage") \
     X(MAX_INPUT_BYTES, "max_input_bytes", CFG_INT, "1073741824", 1, 1099511627776, NULL, "largest accepted input file, bytes") \
     X(MAX_INPUT_EXPANDED_BYTES, "max_input_expanded_bytes", CFG_INT, "17179869184", 0, 4503599627370496, NULL, "largest input once decompressed, bytes: a small .gz can expand without bound, and its result with it (0: no limit)") \
-    X(MIN_FREE_BYTES, "min_free_bytes", CFG_INT, "1073741824", 0, 1099511627776, NULL, "a job stops (FAILED, saying why) when the disk its result is written to has less free, bytes (0: never look)") \
+    X(MIN_FREE_BYTES, "min_free_bytes", CFG_INT, "67108864", 0, 1099511627776, NULL, "a job stops (FAILED, saying why) when the disk its result is written to has less free, bytes (0: never look)") \
     X(MAX_MESSAGE_BYTES, "max_message_bytes", CFG_INT, "262144", 1024, 1048576, NULL, "largest accepted queue message body, bytes") \
     X(ANNOT_SOURCES, "annot_sources", CFG_PATH, "", 0, 0, NULL, "one annotation sources file, for the build it declares (empty: annot_sources_dir)") \
     X(ANNOT_SOURCES_DIR, "annot_sources_dir", CFG_PATH, "", 0, 0, NULL, "directory with <build>/sources.conf per genome build (empty: the sources built with GAS)") \
