@@ -1215,6 +1215,46 @@ static int within_bounds(struct engine *g, size_t len, int64_t line0, int64_t se
     return 0;
 }
 
+/* Contigs that only one build has, by name: a record on one says which build the input
+ * is on. When the header said nothing and the default was taken, and the records are on
+ * another build's contigs, the result is wrong at every position: a warning says so (the
+ * records went by: the job is not re-read). */
+static void build_from_contigs(struct annot_stats *st)
+{
+    static const struct {
+        const char *build, *parts[5];
+    } only[] = {
+        {"GRCh38", {"KI270", "chrEBV", "_alt", "HLA-", NULL}},
+        {"GRCh37", {"GL000", "hs37d5", "NC_007605", NULL}},
+    };
+    if (strcmp(st->build_tag, "default"))
+        return;
+    for (size_t k = 0; k < sizeof only / sizeof *only; k++) {
+        if (!strcmp(st->build, only[k].build))
+            continue;
+        char names[200] = "";
+        int n = 0;
+        for (int i = 0; i < st->ncontigs; i++) {
+            int hit = 0;
+            for (int p = 0; only[k].parts[p] && !hit; p++)
+                hit = strstr(st->contigs[i].name, only[k].parts[p]) != NULL;
+            if (hit && n++ < 3)
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                         names[0] ? ", " : "", st->contigs[i].name);
+        }
+        if (n) {
+            annot_add_warning(st,
+                              "the input looks %s: records on %d contig%s only %s has (%s%s), "
+                              "but the header does not say and %s (the default) was used, so "
+                              "genes and variants may be wrong at every position; give the "
+                              "build (gas submit --build %s, gas annotate --build %s)",
+                              only[k].build, n, n == 1 ? "" : "s", only[k].build, names,
+                              n > 3 ? ", ..." : "", st->build, only[k].build, only[k].build);
+            return;
+        }
+    }
+}
+
 static void process_block(struct engine *g, struct eblock *b)
 {
     g->blk = b;
@@ -1511,6 +1551,8 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         rc = do_header(&g);
     if (!rc)
         rc = run_records(&g);
+    if (!rc)
+        build_from_contigs(st);
     if (!rc && lreader_no_eof_marker(g.in))
         annot_add_warning(st, "the compressed input ends without the end-of-file marker bgzip "
                               "writes: it may have been cut short (an upload or copy that did not "

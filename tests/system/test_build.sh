@@ -29,6 +29,8 @@ vcf '##contig=<ID=chr21,length=46709983>\n##contig=<ID=chrUn_KI270302v1,length=2
 sed -e 's/ID=chr21/ID=21/' -e 's/^chr21/21/' chr38.vcf > plain38.vcf
 vcf '##contig=<ID=21,length=48129895>\n' '21\t9411500\t.\tA\tG\t.\t.\t.' > in37.vcf
 vcf '' '21\t9411500\t.\tA\tG\t.\t.\t.' '21\t15000\t.\tA\tG\t.\t.\t.' > nohdr.vcf
+vcf '' 'chr21\t15000\t.\tA\tG\t.\t.\t.' 'chr1_KI270706v1_random\t100\t.\tA\tG\t.\t.\t.' \
+  'chrEBV\t100\t.\tA\tG\t.\t.\t.' > nohdr38.vcf
 
 gas users add ann --email ann@example.org --premium >/dev/null  # results stay hot
 start_gasd
@@ -36,7 +38,8 @@ C=$(submit chr38.vcf ann); P=$(submit plain38.vcf ann); G37=$(submit in37.vcf an
 D=$(submit nohdr.vcf ann); O=$(gas submit nohdr.vcf --user ann --build GRCh38)
 O2=$(gas submit chr38.vcf --user ann --build hg19); N=$(submit "$SAMPLES/premium_3.vcf" ann)
 N37=$(gas submit "$SAMPLES/premium_3.vcf" --user ann --build GRCh37)
-for j in $C $P $G37 $D $O $O2 $N $N37; do
+D38=$(submit nohdr38.vcf ann)
+for j in $C $P $G37 $D $O $O2 $N $N37 $D38; do
   require "job ${j:0:8} COMPLETED" wait_field "$j" job_status COMPLETED
 done
 data() { gas download "$1" -o - | grep -v '^#'; }
@@ -61,6 +64,10 @@ check_out "gas show: a note points to the warning" 0 '^annotation_note .*1 warni
 check_out "GRCh37 lengths: GRCh37 genes" 0 $'^21\t9411500\t.\tA\tG\t.\t.\tGENE=GENE37$' data "$G37"
 expect "no build in the header: default GRCh37" test "$(field "$D" annotation_build)" = GRCh37
 check_out "count log says it was the default" 0 'not stated in the header.*default' gas log "$D"
+check_out "no build in the header, records on GRCh38-only contigs: the count log says it looks GRCh38" 0 \
+  'the input looks GRCh38: records on 2 contigs only GRCh38 has \(chr1_KI270706v1_random, chrEBV\), but the header does not say and GRCh37 \(the default\) was used' \
+  gas log "$D38"
+expect "... and not for an input without such contigs" sh -c "! gas log $D | grep -q 'the input looks'"
 expect "gas submit --build GRCh38 wins over the default" test "$(field "$O" annotation_build)" = GRCh38
 check_out "... and GRCh38's genes are used" 0 $'^21\t15000\t.\tA\tG\t.\t.\tGENE=GENE38A$' data "$O"
 check_out "... the count log says the job set it" 0 '^genome build: GRCh38, set by the job setting' gas log "$O"
