@@ -53,8 +53,9 @@ trap - EXIT
 
 echo
 echo "== annotating with the default sources: per genome build, in build/sources/<build>/sources.conf"
-for b in GRCh37 GRCh38; do
-  echo "   $b: $(grep -h '^\[' build/sources/$b/sources.conf | tr -d '[]' | tr '\n' ' ')"
+for f in build/sources/*/sources.conf; do
+  b=$(basename "$(dirname "$f")")
+  echo "   $b: $(grep -h '^\[' "$f" | tr -d '[]' | tr '\n' ' ')"
 done
 inputs=(build/sources/demo/*)
 if [ -d ../shared/testdata/gas-samples ]; then

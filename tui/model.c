@@ -426,7 +426,7 @@ static void dead_read(struct gas_app *app, const char *queue, int64_t count, str
 
 static void dead_letters(struct gas_app *app, struct model_source *src, struct model *m)
 {
-    int peeks = !strcmp(app->be->name, "local"); /* reading changes nothing: every time */
+    int peeks = (app->be->caps & BE_PEEK_DEAD) != 0; /* reading changes nothing: every time */
     for (int i = 0; i < m->snap.nq && i < SNAP_QUEUES; i++) {
         struct dead_cache *dc = &src->dead[i];
         const char *name = m->snap.q[i].name;

@@ -461,17 +461,16 @@ static cJSON *hash_key(const char *name)
     return ks;
 }
 
-/* A jobs table made before the due index (or by GAS's Python deployment) gets it added. */
 static double capacity(const cJSON *pt, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(pt, name);
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
-/* A deployment's table made before gasd has no due index: UpdateTable adds it. On a table
- * with provisioned capacity (as the console makes them) DynamoDB refuses an index without
- * its own: it gets the table's, since writes throttled on an index throttle the table's
- * (the table's auto scaling, if any, does not cover it). */
+/* A jobs table made before the due index (or by GAS's Python deployment) has none:
+ * UpdateTable adds it. On a table with provisioned capacity (as the console makes them)
+ * DynamoDB refuses an index without its own: it gets the table's, since writes throttled
+ * on an index throttle the table's (the table's auto scaling, if any, does not cover it). */
 static int add_due_index(struct aws_be *ab, const char *name)
 {
     cJSON *d = NULL;

@@ -67,7 +67,7 @@ int local_backend_open(const struct cfg *cfg, struct gas_backend **out)
     struct local_be *lb = xcalloc(1, sizeof *lb);
     lb->pub.ops = &local_ops;
     lb->pub.name = "local";
-    lb->pub.caps = BE_EXACT_RECEIPTS | BE_COLD_NOTICES;
+    lb->pub.caps = BE_EXACT_RECEIPTS | BE_COLD_NOTICES | BE_PEEK_DEAD;
     lb->pub.cfg = cfg;
     lb->root = xstrdup(root);
     lb->objroot = xasprintf("%s/objects", root);

@@ -366,6 +366,7 @@ struct backend_ops {
 /* What a backend guarantees beyond the interface's common ground (gas_backend.caps). */
 #define BE_EXACT_RECEIPTS 1u /* a stale receipt is always refused with GAS_ESTALE */
 #define BE_COLD_NOTICES   2u /* cold_retrieve publishes its completion notice to notify_topic */
+#define BE_PEEK_DEAD      4u /* queue_dead_list only reads (SQS's receives the letters) */
 
 struct gas_backend {
     const struct backend_ops *ops;
