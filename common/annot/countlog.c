@@ -211,6 +211,13 @@ static void unknown_contigs(struct annot_stats *st)
 static void build_and_sources(FILE *f, const struct annot_stats *st)
 {
     fprintf(f, "genome build: %s, %s\n", st->build[0] ? st->build : "unknown", st->build_how);
+    if (st->ref_checked)
+        fprintf(f,
+                "  REF check: at %lld of %lld positions where a known source has a variant, "
+                "the input's REF starts with the same base (%.1f%%; on the input's own "
+                "build near 100%%, on another about 30%%)\n",
+                (long long)(st->ref_checked - st->ref_differs), (long long)st->ref_checked,
+                pct(st->ref_checked - st->ref_differs, st->ref_checked));
     if (!st->annotated) {
         fprintf(f, "NOT ANNOTATED: %s\n", st->not_annotated_why);
         return;
@@ -444,6 +451,9 @@ char *annot_count_log_json(const struct annot_stats *st, const char *input_name)
     cJSON_AddStringToObject(b, "name", st->build);
     cJSON_AddStringToObject(b, "decided_by", st->build_tag);
     cJSON_AddStringToObject(b, "how", st->build_how);
+    cJSON *rc = cJSON_AddObjectToObject(b, "ref_check");
+    cJSON_AddNumberToObject(rc, "positions", (double)st->ref_checked);
+    cJSON_AddNumberToObject(rc, "ref_differs", (double)st->ref_differs);
     cJSON_AddBoolToObject(o, "annotated", st->annotated);
     if (!st->annotated)
         cJSON_AddStringToObject(o, "not_annotated_reason", st->not_annotated_why);

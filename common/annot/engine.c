@@ -917,14 +917,33 @@ static int64_t record_span(struct engine *g, int64_t pos, size_t rl, const char 
     return svlen > 0 && svlen < INT64_MAX / 2 ? svlen + 1 : (int64_t)rl;
 }
 
+/* The build check: a known source's variant that starts at pos has the reference base there
+ * as its REF's first base, as the record's REF has when both are on one build (whatever
+ * their indels' representation); on another build they agree by chance only. Counts the
+ * record once: 1 when a variant of k starts at pos. */
+static int ref_check(struct engine *g, struct known *k, int64_t pos, char ref0)
+{
+    int n = known_count(k);
+    for (int w = 0; w < n; w++) {
+        const struct kentry *e = known_entry(k, w);
+        if (e->q != pos || !e->ref_len || !strchr("ACGTacgt", e->ref[0]) || !ref0 ||
+            !strchr("ACGTacgt", ref0))
+            continue;
+        g->st->ref_checked++;
+        g->st->ref_differs += (toupper((unsigned char)e->ref[0]) != toupper((unsigned char)ref0));
+        return 1;
+    }
+    return 0;
+}
+
 /* Asks every source about the record at pos with a REF of rlen bases, covering span bases
  * (rlen, or a structural variant's extent: record_span), on the contig whose canonical
  * name is chrom; appends to g->ids and g->info. Regions and genes are asked about the
  * span, known variants about the REF. */
 static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, int64_t rlen,
-                            int64_t span)
+                            int64_t span, char ref0)
 {
-    int known_hit = 0, rc;
+    int known_hit = 0, ref_checked = 0, rc;
     for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
         const struct source_def *d = &g->src->src[s];
         int hit = 0;
@@ -949,6 +968,8 @@ static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, in
             if ((rc = known_prepare(g->kn[s], chrom, pos, pos + rlen - 1)) != 0)
                 return rc;
             match_known(g, g->kn[s]);
+            if (!ref_checked)
+                ref_checked = ref_check(g, g->kn[s], pos, ref0);
             if (g->nm) {
                 hit = known_hit = 1;
                 known_matched(g, d);
@@ -989,7 +1010,7 @@ static int do_record(struct engine *g, char *line, size_t len)
     struct run *spanned = &g->blk->runs[g->blk->nruns - 1]; /* an END past the chromosome's */
     if (pos + span - 1 > spanned->max)                      /* end is reported as a POS is */
         spanned->max = pos + span - 1;
-    if ((rc = annotate_sources(g, chrom, pos, (int64_t)cl[3], span)) != 0)
+    if ((rc = annotate_sources(g, chrom, pos, (int64_t)cl[3], span, col[3][0])) != 0)
         return rc;
 
     /* CHROM POS | ID | REF ALT QUAL FILTER | INFO | rest */
@@ -1255,6 +1276,30 @@ static void build_from_contigs(struct annot_stats *st)
     }
 }
 
+/* The REF check's verdict (ref_check): when the input's first REF bases disagree with a
+ * known source's at many of the positions both have a variant, the input is on another
+ * build than the one used (a header that does not say, or says wrong), and every gene and
+ * variant given is wrong: a warning says so. A few in a hundred differ on the right build
+ * in some inputs (REF N placeholders are left out; a caller's reference with patches); on
+ * another build three in four do. */
+#define REF_CHECK_MIN 20
+static void build_from_ref(struct annot_stats *st)
+{
+    if (st->ref_checked < REF_CHECK_MIN || st->ref_differs * 10 < st->ref_checked * 3)
+        return;
+    const char *t = st->build_tag, *why = !strncmp(t, "override", 8) ? "as given"
+                                          : !strncmp(t, "header", 6) ? "as its header says"
+                                          : !strcmp(t, "sources")    ? "the sources file's build"
+                                                                     : "the default";
+    annot_add_warning(st,
+                      "the input is probably not on %s (%s): at %lld of the %lld positions "
+                      "where a known source has a variant, the input's REF starts with "
+                      "another base (%.0f%%; on one build near none); give the input's build "
+                      "(gas submit --build, gas annotate --build)",
+                      st->build, why, (long long)st->ref_differs, (long long)st->ref_checked,
+                      100.0 * (double)st->ref_differs / (double)st->ref_checked);
+}
+
 static void process_block(struct engine *g, struct eblock *b)
 {
     g->blk = b;
@@ -1390,6 +1435,8 @@ static void merge_worker(struct engine *g, struct engine *w)
     struct annot_stats *d = g->st, *s = w->st;
     d->records += s->records;
     d->known += s->known;
+    d->ref_checked += s->ref_checked;
+    d->ref_differs += s->ref_differs;
     d->alleles += s->alleles;
     d->snv += s->snv;
     d->transitions += s->transitions;
@@ -1553,6 +1600,8 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         rc = run_records(&g);
     if (!rc)
         build_from_contigs(st);
+    if (!rc)
+        build_from_ref(st);
     if (!rc && lreader_no_eof_marker(g.in))
         annot_add_warning(st, "the compressed input ends without the end-of-file marker bgzip "
                               "writes: it may have been cut short (an upload or copy that did not "

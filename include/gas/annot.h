@@ -116,8 +116,12 @@ struct annot_contig_count {
 
 /* What the count log reports. */
 struct annot_stats {
-    int64_t records;                    /* data records read */
-    int64_t known;                      /* records matched by at least one known-variant source */
+    int64_t records; /* data records read */
+    int64_t known;   /* records matched by at least one known-variant source */
+    /* records at a position where a known source has a variant, and of those the records
+     * whose REF starts with another base than the source's: near none on the build of the
+     * sources, most on another (build_from_ref) */
+    int64_t ref_checked, ref_differs;
     int64_t alleles;                    /* ALT alleles seen */
     int64_t snv, mnv, ins, del, other;  /* per ALT allele */
     int64_t transitions, transversions; /* SNVs: A<->G or C<->T; the other pairs of ACGT */

@@ -202,6 +202,33 @@ check "... and not where gasd keeps it" 1 sh -c "gas show $BED | grep '^error' |
 expect "a file cut short mid-record: FAILED" wait_field "$CUT" job_status FAILED
 check_out "... with the reason" 0 '^error +line 4: the last line has 8 of the 10 columns #CHROM declares.*cut short' gas show "$CUT"
 
+# the REF check: a real chr21 call set (Platinum Genomes NA12878) against a known source of
+# real 1000 Genomes calls; on its own build every shared position's REF agrees; the same
+# records 31 bases off (positions of another build, as a liftover's offset) disagree at
+# about three in four, and the count log says the input is probably not on the build used
+PG=$GAS_ROOT/../shared/bench/src/PG_NA12878_chr21.hg19.vcf.gz
+KG=$GAS_ROOT/../shared/bench/src/1000G_HG02102_chr21.b37.vcf.gz
+if [ -s "$PG" ] && [ -s "$KG" ]; then
+  cp "$KG" kg21.vcf.gz && tabix -f -p vcf kg21.vcf.gz
+  printf 'build = GRCh37\n[kg]\ntype = known\nfile = kg21.vcf.gz\nid = true\n' > kg21.conf
+  check "the call set on its own build: annotated" 0 gas annotate "$PG" -o pg.out.vcf -s kg21.conf
+  check_out "... the REF check agrees at every shared position" 0 \
+    '^  REF check: at 39900 of 39900 positions where a known source has a variant, the input.s REF starts with the same base \(100\.0%' \
+    cat pg.out.vcf.count.log
+  check "... and no warning says it is on another build" 1 grep -q 'probably not on' pg.out.vcf.count.log
+  zcat "$PG" | awk 'BEGIN { OFS = "\t" } /^##(contig|reference)/ { next } /^#/ { print; next } { $2 += 31; print }' > shifted.vcf
+  check "the same records 31 bases off: annotated" 0 gas annotate shifted.vcf -o shifted.out.vcf -s kg21.conf --log-json shifted.json
+  check_out "... the count log says it is probably not on GRCh37, with the counts" 0 \
+    "the input is probably not on GRCh37 \(the sources file's build\): at 157 of the 208 positions where a known source has a variant, the input's REF starts with another base \(75%" \
+    cat shifted.out.vcf.count.log
+  check_out "... and --build GRCh37 given: still said" 0 'probably not on GRCh37 \(as given\)' \
+    sh -c 'gas annotate shifted.vcf -o shifted2.out.vcf -s kg21.conf --build GRCh37 >/dev/null 2>&1 && cat shifted2.out.vcf.count.log'
+  check_out "... in the JSON log: the counts" 0 '"positions": *208' \
+    python3 -c 'import json,sys; print(json.dumps(json.load(open("shifted.json"))["build"]["ref_check"], separators=(",", ": ")))'
+else
+  bad "benchmark inputs present" "$PG or $KG missing: the REF check needs ../shared beside the project"
+fi
+
 # bad builds are refused up front
 check_out "gas submit --build hg17: refused" 2 'unknown genome build "hg17"' gas submit nohdr.vcf --user ann --build hg17
 check_out "gas annotate --build nonsense: refused" 2 'unknown genome build' gas annotate nohdr.vcf -o x.vcf --build nonsense
