@@ -117,6 +117,8 @@ struct build_evidence {
     int hg19;                    /* ... or UCSC's hg19 (whose chrM is not the rCRS) */
     char other_len[64];          /* a main chromosome length no build has: "chr1 195154279" */
     char other_genome[96];       /* where the header names a genome not human: "##reference=mm10" */
+    int pos_build;      /* the build the first records' positions say (build_sample), or -1 */
+    char pos_text[160]; /* why, for the log */
 };
 /* The length of a main chromosome (canonical name: 1..22, X, Y) in build b; 0 if not one. */
 int64_t build_chrom_len(int b, const char *canon);
@@ -132,6 +134,14 @@ void build_evidence_line(struct build_evidence *e, const char *line);
  * GRCm39, CanFam3.1, ...): none of the human builds (only sources for any build apply). */
 int build_decide(const struct build_evidence *e, int override, const char *override_origin, int def,
                  struct annot_stats *st);
+/* When the header says nothing: the first records of the file at path (not stdin) against
+ * each build's gene model in cat. An exome's or a panel's records lie in its own build's
+ * exons and mostly not in another's; when one build's exons hold many times the default's
+ * share, e->pos_build is that build. A whole genome's (a few percent in exons on any
+ * build) says nothing. 0, or <0 when the file cannot be read (the run then says why). */
+struct annot_catalog;
+int build_sample(const char *path, size_t max_line, const struct annot_catalog *cat, int def,
+                 struct build_evidence *e);
 
 /* Records per name: the genes with the most records. */
 struct tally;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gas/err.h"
 #include "gas/util.h"
 
 /* One table for what varies by build: names, the words that name it, chromosome
@@ -231,6 +232,7 @@ void build_evidence_init(struct build_evidence *e)
     memset(e, 0, sizeof *e);
     e->name_build = -1;
     e->name_conflict = -1;
+    e->pos_build = -1;
 }
 
 /* A tool's command line that names its reference FASTA (GATK 3: reference_sequence=,
@@ -435,6 +437,11 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
         if (e->name_conflict >= 0)
             annot_add_warning(st, "the header names two builds (%s and %s): %s used",
                               builds[b].name, builds[e->name_conflict].name, builds[b].name);
+    } else if (e->pos_build >= 0 && override < 0) {
+        b = e->pos_build;
+        snprintf(st->build_how, sizeof st->build_how,
+                 "not stated in the header; from the records' positions: %s", e->pos_text);
+        snprintf(st->build_tag, sizeof st->build_tag, "positions");
     } else {
         b = def;
         snprintf(st->build_how, sizeof st->build_how, "%s",
@@ -461,4 +468,93 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
                 "##contig=<ID=chrM,length=16569>)");
     snprintf(st->build, sizeof st->build, "%s", builds[b].name);
     return b;
+}
+
+/* ------------------------------------------------------------------ build_sample */
+
+#define SAMPLE_RECORDS 2000 /* variant records read at most */
+#define SAMPLE_MIN     50   /* fewer: no verdict */
+
+/* The canonical contig, POS and REF length of a data line; 0 when it is not a variant
+ * record on a nuclear chromosome (ALT . or symbolic, MT: the same in GRCh37 and GRCh38). */
+static int sample_record(char *line, size_t len, char *canon, size_t cn, int64_t *pos,
+                         int64_t *rlen)
+{
+    char *col[5], *p = line, *end = line + len;
+    for (int i = 0; i < 5; i++) {
+        col[i] = p;
+        char *t = memchr(p, '\t', (size_t)(end - p));
+        if (!t && i < 4)
+            return 0;
+        p = t ? t + 1 : end;
+    }
+    size_t chl = (size_t)(col[1] - col[0] - 1);
+    char *e = NULL;
+    long long v = strtoll(col[1], &e, 10);
+    if (e == col[1] || *e != '\t' || v < 1 || *col[4] == '.' || *col[4] == '<')
+        return 0;
+    contig_canon(col[0], chl, canon, cn);
+    if (!strcmp(canon, "MT"))
+        return 0;
+    *pos = v;
+    *rlen = (int64_t)(col[4] - col[3] - 1);
+    return *rlen > 0;
+}
+
+int build_sample(const char *path, size_t max_line, const struct annot_catalog *cat, int def,
+                 struct build_evidence *e)
+{
+    struct genemodel *gm[ANNOT_NBUILDS] = {0};
+    const struct source_def *def_of[ANNOT_NBUILDS] = {0};
+    int64_t exonic[ANNOT_NBUILDS] = {0}, n = 0;
+    int models = 0;
+    if (!path || !strcmp(path, "-") || !cat)
+        return 0;
+    for (int b = 0; b < ANNOT_NBUILDS; b++) {
+        const struct annot_sources *src = annot_catalog_get(cat, b);
+        for (int i = 0; src && src->build == b && i < src->n && !gm[b]; i++)
+            if (src->src[i].type == SRC_GENEMODEL && genemodel_take(&src->src[i], &gm[b]) == 0)
+                def_of[b] = &src->src[i], models++;
+        gas_err_clear(); /* a model that does not load: the run says so if it is used */
+    }
+    struct lreader *r = NULL;
+    if (models >= 2 && lreader_open(path, max_line, &r))
+        r = NULL; /* the run opens it again and says why */
+    char *line, canon[CONTIG_CANON_MAX];
+    size_t len;
+    kstring_t scratch = {0, 0, NULL};
+    while (r && n < SAMPLE_RECORDS && lreader_next(r, &line, &len) > 0) {
+        int64_t pos, rlen;
+        if (!len || line[0] == '#' || !sample_record(line, len, canon, sizeof canon, &pos, &rlen))
+            continue;
+        n++;
+        for (int b = 0; b < ANNOT_NBUILDS; b++) {
+            scratch.l = 0;
+            if (gm[b] &&
+                genemodel_annotate(gm[b], canon, pos - 1, pos - 1 + rlen, &scratch) == GM_EXONIC)
+                exonic[b]++;
+        }
+    }
+    if (r)
+        lreader_close(r);
+    free(scratch.s);
+    int best = -1;
+    for (int b = 0; b < ANNOT_NBUILDS; b++)
+        if (gm[b] && (best < 0 || exonic[b] > exonic[best]))
+            best = b;
+    /* a decisive share: 30% or more of the records in its exons, and 4 times the default's
+     * (an exome: 60-99% on its own build, under 10% on another) */
+    if (n >= SAMPLE_MIN && best >= 0 && best != def && gm[def] && exonic[best] * 10 >= n * 3 &&
+        exonic[best] >= 4 * exonic[def]) {
+        e->pos_build = best;
+        snprintf(e->pos_text, sizeof e->pos_text,
+                 "%lld of the first %lld variant records are in %s's exons, %lld in %s's",
+                 (long long)exonic[best], (long long)n, builds[best].name, (long long)exonic[def],
+                 builds[def].name);
+    }
+    for (int b = 0; b < ANNOT_NBUILDS; b++)
+        if (gm[b])
+            genemodel_keep(def_of[b], gm[b]);
+    gas_err_clear();
+    return 0;
 }

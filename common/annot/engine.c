@@ -229,6 +229,14 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
                            "unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
                            "T2T-CHM13, or hg19, hg38, ...)",
                            o->build);
+    struct build_evidence sampled = *ev; /* the header says nothing: the records' positions */
+    int said = sampled.name_build >= 0 || sampled.len_other || sampled.other_genome[0];
+    for (int k = 0; k < ANNOT_NBUILDS; k++)
+        said |= sampled.len_hits[k] > 0;
+    if (over < 0 && src_build < 0 && !said)
+        build_sample(o->in, o->max_line ? o->max_line : (4u << 20), o->catalog,
+                     def < 0 ? ANNOT_GRCH37 : def, &sampled);
+    ev = &sampled;
     int b = build_decide(ev, over, o->build_origin ? o->build_origin : "caller",
                          src_build >= 0 ? src_build
                          : def < 0      ? ANNOT_GRCH37

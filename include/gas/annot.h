@@ -135,7 +135,7 @@ struct annot_stats {
     struct annot_contig_count contigs[ANNOT_MAX_CONTIGS];
     /* genome build: its name ("" when the run used none), how it was decided, for a
      * person and as a tag (override-command-line, override-job-setting,
-     * header-contig-lengths, header-name, default, sources) */
+     * header-contig-lengths, header-name, positions, default, sources) */
     char build[16]; /* a build's name, or ANNOT_NOT_HUMAN */
     char build_how[256];
     char build_tag[32];

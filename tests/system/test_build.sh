@@ -202,6 +202,45 @@ check "... and not where gasd keeps it" 1 sh -c "gas show $BED | grep '^error' |
 expect "a file cut short mid-record: FAILED" wait_field "$CUT" job_status FAILED
 check_out "... with the reason" 0 '^error +line 4: the last line has 8 of the 10 columns #CHROM declares.*cut short' gas show "$CUT"
 
+# no build in the header: the records' positions against each build's gene model (the
+# default sources, as gasd has them): GAS's NCBI36 exome premium_1 without its header's
+# build lines is NCBI36; a GRCh37 exome (premium_2) stays the default; an exome-like set
+# of GRCh38 exon positions is GRCh38, named "chr1" or "1"; a whole genome's chr21 (a few
+# percent in exons) says nothing: the default, with its warning
+nohdr() { grep -v '^##contig\|^##reference\|^##assembly' "$1"; }
+nohdr "$SAMPLES/premium_1.vcf" > nh_premium_1.vcf
+nohdr "$SAMPLES/premium_2.vcf" > nh_premium_2.vcf
+zcat "$GAS_ROOT/build/sources/GRCh38/genemodel.tsv.gz" | awk -F'\t' -v OFS='\t' '
+  !/^#/ && $7 == "protein-coding" && $1 ~ /^chr[0-9XY]+$/ && n++ % 40 == 0 {
+    split($10, ex, ","); split(ex[1], be, "-"); print $1, $2 + int((be[1] + be[2]) / 2) + 1, ".", "A", "G", ".", ".", "." }' |
+  sort -k1,1V -k2,2n > exons38.body
+(vcf '' && cat exons38.body) > exons38.vcf
+(vcf '' && sed 's/^chr//' exons38.body) > exons38_plain.vcf
+ann_default() { env -u GAS_ANNOT_SOURCES_DIR gas annotate "$@" 2>&1; }
+check_out "NCBI36 exome, no build in the header: NCBI36 from its positions" 0 \
+  "build NCBI36, not stated in the header; from the records' positions: 1999 of the first 2000 variant records are in NCBI36's exons, 98 in GRCh37's" \
+  ann_default nh_premium_1.vcf -o nh1.out.vcf
+check_out "... its provenance line says build_source=positions" 0 'build=NCBI36,build_source=positions,' grep '^##GAS_annotation' nh1.out.vcf
+check_out "... and its records carry NCBI36 genes" 0 'GENE_LOC=exonic' grep -m1 -v '^#' nh1.out.vcf
+check_out "GRCh37 exome, no build in the header: the default GRCh37, with the warning" 0 \
+  'build GRCh37, not stated in the header \(no ##contig lengths.*the configured default' \
+  ann_default nh_premium_2.vcf -o nh2.out.vcf
+check_out "GRCh38 exon positions (chr1), no header: GRCh38 from the positions" 0 \
+  "build GRCh38, not stated in the header; from the records' positions: 480 of the first 480 variant records are in GRCh38's exons" \
+  ann_default exons38.vcf -o e38.out.vcf
+check_out "... named 1, 2, ...: the same" 0 "build GRCh38, not stated in the header; from the records' positions: 480 of the first 480" \
+  ann_default exons38_plain.vcf -o e38p.out.vcf
+check_out "... the same from stdin: not sampled, the default" 0 'build GRCh37, not stated in the header \(no ##contig' \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate - -o e38s.out.vcf < exons38.vcf 2>&1'
+if [ -s "$GAS_ROOT/../shared/bench/src/PG_NA12878_chr21.hg19.vcf.gz" ]; then
+  zcat "$GAS_ROOT/../shared/bench/src/PG_NA12878_chr21.hg19.vcf.gz" | grep -v '^##contig\|^##reference\|^##assembly' > pgnh.vcf
+  check_out "a whole genome's chr21, no header: the default (its exons say nothing)" 0 \
+    'build GRCh37, not stated in the header \(no ##contig' ann_default pgnh.vcf -o pgnh.out.vcf
+else
+  bad "benchmark input present" "../shared/bench/src/PG_NA12878_chr21.hg19.vcf.gz missing"
+fi
+check_out "... --build GRCh37 given: GRCh37, as given" 0 'build GRCh37, set by the command line' \
+  ann_default exons38.vcf -o e38g.out.vcf --build GRCh37
 # the REF check: a real chr21 call set (Platinum Genomes NA12878) against a known source of
 # real 1000 Genomes calls; on its own build every shared position's REF agrees; the same
 # records 31 bases off (positions of another build, as a liftover's offset) disagree at
