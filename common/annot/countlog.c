@@ -267,7 +267,8 @@ static void counts(FILE *f, const struct annot_stats *st)
     if (st->ref_only) /* a gVCF is mostly blocks: its statistics are of its variants */
         fprintf(f,
                 "reference-only records: %lld (ALT . or only <NON_REF> or <*>, as gVCF blocks "
-                "and all-sites files have: annotated, but left out of the location classes and "
+                "and all-sites files have, or Complete Genomics' <CGA_NOCALL> and <CGA_CNVWIN>: "
+                "annotated, but left out of the location classes and "
                 "the genes with the most records)\n",
                 (long long)st->ref_only);
     if (st->unsorted) /* annotated all the same: the sources are read again by their index */

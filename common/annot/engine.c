@@ -697,8 +697,11 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
         struct nall *a = &g->al[g->nal++];
         allele_trim(pos, ref, (uint32_t)rl, p, (uint32_t)(ae - p), a);
         size_t n = (size_t)(ae - p);
-        /* a gVCF's "any other allele" is no variant: not counted among the ALT alleles */
-        if ((n == 9 && !memcmp(p, "<NON_REF>", 9)) || (n == 3 && !memcmp(p, "<*>", 3))) {
+        /* a gVCF's "any other allele" is no variant: not counted among the ALT alleles;
+         * nor are Complete Genomics' no-call regions and CNV windows (coverage) */
+        if ((n == 9 && !memcmp(p, "<NON_REF>", 9)) || (n == 3 && !memcmp(p, "<*>", 3)) ||
+            (n == 12 && !memcmp(p, "<CGA_NOCALL>", 12)) ||
+            (n == 12 && !memcmp(p, "<CGA_CNVWIN>", 12))) {
             placeholders++;
             p = ae + 1;
             continue;

@@ -154,11 +154,16 @@ check_out "a gVCF block through END is in the gene it reaches" 0 $'^21\t14000\t.
 check_out "... and <NON_REF> is not counted as an ALT allele" 0 '^variant classes \(ALT alleles: 1\):' \
   sh -c 'gas annotate block38.g.vcf -o block.out.vcf >/dev/null 2>&1 && cat block.out.vcf.count.log'
 check_out "... the block is counted as one, and left out of the genes' statistics" 0 \
-  '^reference-only records: 1 \(ALT . or only <NON_REF> or <\*>, as gVCF blocks and all-sites files have: annotated, but left out of the location classes and the genes with the most records\)$' \
+  "^reference-only records: 1 \\(ALT . or only <NON_REF> or <\\*>, as gVCF blocks and all-sites files have, or Complete Genomics' <CGA_NOCALL> and <CGA_CNVWIN>: annotated, but left out of the location classes and the genes with the most records\\)$" \
   cat block.out.vcf.count.log
 check_out "... GENE38A has 1 record (the variant), not 2" 0 '^  GENE38A +1$' cat block.out.vcf.count.log
 check_out "... and the JSON log counts the block" 0 '"reference_only_records":[[:space:]]*1,' \
   sh -c 'gas annotate block38.g.vcf -o block2.out.vcf --log-json - 2>/dev/null'
+vcf '##contig=<ID=21,length=46709983>\n' '21\t14000\t.\tA\t<CGA_NOCALL>\t.\t.\tEND=14100;NS=1' \
+  '21\t14500\t.\tN\t<CGA_CNVWIN>\t.\t.\tNS=1;END=16500;CGA_WINEND=16500' '21\t15200\t.\tA\tG\t.\t.\t.' > cg.vcf
+check_out "Complete Genomics' no-call and CNV-window records: reference-only, not variants" 0 \
+  '^reference-only records: 2 ' sh -c 'gas annotate cg.vcf -o cg.out.vcf >/dev/null 2>&1 && cat cg.out.vcf.count.log'
+check_out "... one ALT allele counted (the SNV)" 0 '^variant classes \(ALT alleles: 1\):' cat cg.out.vcf.count.log
 
 # RefSeq accessions name their build (NC_000021.8 is GRCh37's chr21, .9 GRCh38's): a
 # ##contig ID decides it; records on another build's accessions than the one used (the
