@@ -33,8 +33,8 @@ set -euo pipefail
 OUT=${1:?usage: build-sources.sh OUTDIR}
 export LC_ALL=C
 FORMAT=1
-CONF=3 # sources files: 2 = they declare their build, the kg source its version; 3 = the
-       # kg version names the stretches it covers
+CONF=4 # sources files: 2 = they declare their build, the kg source its version; 3 = the
+       # kg version names the stretches it covers; 4 = kg's AF description names its cohorts
 MODEL=5 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
         # file has no mitochondrial tRNA genes); 3 = CYTOBAND only from the gene's own
         # chromosome (a PAR gene's chrY copy: Y, not X); 4 = mitochondrial genes by their
@@ -279,7 +279,11 @@ bcftools view --no-version -G -Oz -o kg22.vcf.gz "$chr22"
 # (the two files declare AF differently, Number=A and Number=1: bcftools warns, keeps one)
 bcftools concat --no-version -Oz -o "$OUT/GRCh37/kg.vcf.gz.tmp" kg20.vcf.gz kg22.vcf.gz 2>concat.log \
   || { cat concat.log >&2; exit 1; }
-mv "$OUT/GRCh37/kg.vcf.gz.tmp" "$OUT/GRCh37/kg.vcf.gz"
+# AF's description says whose frequencies they are: two cohorts of different sizes, neither
+# the 2,504 samples of 1000 Genomes phase 3 (a scientist would read "AF" as that)
+bcftools view -h "$OUT/GRCh37/kg.vcf.gz.tmp" | sed 's/^##INFO=<ID=AF,.*/##INFO=<ID=AF,Number=A,Type=Float,Description="Alternate allele frequency in a 1000 Genomes subset, not all 2,504 samples: chr20 1.0-4.0 Mb from shapeit4-example (300 samples, AN=600), chr22 50.3-51.0 Mb from VariantAnnotation (phase 1, 1,092 samples, AN=2184)">/' > kg.hdr
+bcftools reheader -h kg.hdr -o "$OUT/GRCh37/kg.vcf.gz" "$OUT/GRCh37/kg.vcf.gz.tmp"
+rm -f "$OUT/GRCh37/kg.vcf.gz.tmp"
 tabix -f -p vcf "$OUT/GRCh37/kg.vcf.gz"
 
 cp x/usr/share/doc/shapeit4/examples/test/unphased.vcf.gz "$OUT/demo/shapeit4_unphased_chr20.vcf.gz"

@@ -138,13 +138,14 @@ int cmd_annotate(struct cli *c)
     if (rc)
         fprintf(stderr, "gas annotate: %s: %s\n", in, gas_errmsg());
     else if (!st->annotated && !strcmp(st->build, ANNOT_NOT_HUMAN))
-        fprintf(stderr, "gas annotate: %lld records NOT annotated: %s (the count log says more)\n",
-                (long long)st->records, st->not_annotated_why);
+        fprintf(stderr, "gas annotate: %lld record%s NOT annotated: %s (the count log says more)\n",
+                (long long)st->records, st->records == 1 ? "" : "s", st->not_annotated_why);
     else if (!st->annotated)
         fprintf(stderr,
-                "gas annotate: %lld records NOT annotated: the input is %s (%s) and there are "
+                "gas annotate: %lld record%s NOT annotated: the input is %s (%s) and there are "
                 "no sources for %s; --build B if the header is wrong (the count log says more)\n",
-                (long long)st->records, st->build, st->build_how, st->build);
+                (long long)st->records, st->records == 1 ? "" : "s", st->build, st->build_how,
+                st->build);
     else
         summary(st, logpath != NULL);
     annot_catalog_free(cat);

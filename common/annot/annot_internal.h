@@ -119,9 +119,14 @@ struct build_evidence {
     char other_genome[96];       /* where the header names a genome not human: "##reference=mm10" */
     int pos_build;      /* the build the first records' positions say (build_sample), or -1 */
     char pos_text[160]; /* why, for the log */
+    char pos_other[96]; /* a record's contig no human build has (a great ape's 2A) */
 };
-/* The length of a main chromosome (canonical name: 1..22, X, Y) in build b; 0 if not one. */
+/* 1 for a great ape's chromosome 2A or 2B (canonical name "2a", "2B", ...): not human. */
+int ape_chrom2(const char *canon);
+/* The length of a main chromosome (canonical name: 1..22, X, Y) in build b; 0 if not one.
+ * build_contig_len: the same, and the mitochondrion's (MT). */
 int64_t build_chrom_len(int b, const char *canon);
+int64_t build_contig_len(int b, const char *canon);
 /* The build whose RefSeq accession a contig name is (NC_000017.10: GRCh37, NC_000017.11:
  * GRCh38), or -1. */
 int build_of_refseq(const char *name);

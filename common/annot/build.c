@@ -26,22 +26,21 @@ static const struct build_def {
 } builds[ANNOT_NBUILDS] = {
     [ANNOT_GRCH37] = {"GRCh37",
                       "grch37|hg19|b37|hs37d5|37|grch37.p13|ncbi37",
-                      "grch37|hg19|hs37|b37|g1k_v37|assembly19|ncbi37|gca_000001405.1|"
-                      "gcf_000001405.25",
+                      "grch37|hg19|hs37|b37|g1k_v37|assembly19|ncbi37|build37",
                       {249250621, 243199373, 198022430, 191154276, 180915260, 171115067,
                        159138663, 146364022, 141213431, 135534747, 135006516, 133851895,
                        115169878, 107349540, 102531392, 90354753,  81195210,  78077248,
                        59128983,  63025520,  48129895,  51304566,  155270560, 59373566}},
     [ANNOT_GRCH38] = {"GRCh38",
                       "grch38|hg38|b38|hs38|38|grch38.p14",
-                      "grch38|hg38|hs38|b38|assembly38|gca_000001405.15|gcf_000001405.26|ki27",
+                      "grch38|hg38|hs38|b38|assembly38|build38|ki27",
                       {248956422, 242193529, 198295559, 190214555, 181538259, 170805979,
                        159345973, 145138636, 138394717, 133797422, 135086622, 133275309,
                        114364328, 107043718, 101991189, 90338345,  83257441,  80373285,
                        58617616,  64444167,  46709983,  50818468,  156040895, 57227415}},
     [ANNOT_NCBI36] = {"NCBI36",
                       "ncbi36|hg18|b36|36",
-                      "ncbi36|ncbi_build36|hg18|b36",
+                      "ncbi36|build36|hg18|b36|assembly18",
                       {247249719, 242951149, 199501827, 191273063, 180857866, 170899992,
                        158821424, 146274826, 140273252, 135374737, 134452384, 132349534,
                        114142980, 106368585, 100338915, 88827254,  78774742,  76117153,
@@ -63,7 +62,21 @@ static const char other_genome_words[] =
     "grcz10|grcz11|danio_rerio|susscr|sus_scrofa|bostau|ars-ucd|bos_taurus|equcab|felcat|"
     "oviari|pantro|panpan|gorgor|ponabe|rhemac|mmul_|macaca_mulatta|dm3|dm6|bdgp6|"
     "drosophila|ce10|ce11|wbcel235|caenorhabditis|saccer|r64-1-1|saccharomyces|tair10|"
-    "arabidopsis|oryza_sativa|zea_mays|plasmodium|escherichia_coli";
+    "arabidopsis|oryza_sativa|zea_mays|plasmodium|escherichia_coli|sscrofa|mmul_10|"
+    "pan_troglodytes|clint_ptr|gorilla_gorilla|pongo_abelii|ros_cfam|uu_cfam|felis_catus|"
+    "ovis_aries|oar_v|capra_hircus|equus_caballus|umd3.1|btau_|xenopus|xentro|gasacu|"
+    "oryzias|takifugu|anopheles|apis_mellifera|bombyx|mycobacterium|staphylococcus|"
+    "salmonella|klebsiella|pseudomonas|sars-cov-2|sars_cov_2|nc_045512|mn908947|"
+    "wuhan-hu-1|pf3d7|candida_albicans|aspergillus|schizosaccharomyces|glycine_max|"
+    "solanum_|vitis_vinifera|triticum|hordeum|iwgsc|irgsp|sorghum|brassica";
+
+/* A great ape's chromosome 2A or 2B (chimpanzee, gorilla, orangutan: human chromosome 2
+ * is the two fused): a contig of that name says the genome is not human. */
+int ape_chrom2(const char *canon)
+{
+    return canon[0] == '2' &&
+           (canon[1] == 'a' || canon[1] == 'A' || canon[1] == 'b' || canon[1] == 'B') && !canon[2];
+}
 
 static int chrom_index(const char *canon);
 
@@ -93,6 +106,13 @@ int64_t build_chrom_len(int b, const char *canon)
 {
     int c = b >= 0 && b < ANNOT_NBUILDS ? chrom_index(canon) : -1;
     return c >= 0 ? builds[b].len[c] : 0;
+}
+
+int64_t build_contig_len(int b, const char *canon)
+{
+    if (b >= 0 && b < ANNOT_NBUILDS && !strcmp(canon, "MT")) /* the rCRS; hg18's NC_001807 */
+        return b == ANNOT_NCBI36 ? 16571 : 16569;
+    return build_chrom_len(b, canon);
 }
 
 int annot_build_parse(const char *s)
@@ -158,6 +178,36 @@ static size_t lower_into(const char *text, char *low, size_t cap)
     return n;
 }
 
+/* The human assemblies' accessions, by version: GenBank's GCA_000001405.1-.14 are GRCh37
+ * and its patches, .15 and later GRCh38 (the analysis sets bwa and GATK use:
+ * GCA_000001405.15_GRCh38_no_alt_analysis_set); RefSeq's GCF_000001405.12 and before
+ * NCBI36, .13-.25 GRCh37, .26 and later GRCh38; GCA/GCF_009914755 T2T-CHM13. The first
+ * in low (lower case): its build, *at where it starts; -1 if none. */
+static int accession_build(const char *low, size_t *at)
+{
+    int best = -1;
+    for (const char *p = low; (p = strstr(p, "_0000")) != NULL; p++) {
+        if (p - low < 3 || (strncmp(p - 3, "gca", 3) && strncmp(p - 3, "gcf", 3)))
+            continue;
+        int gcf = p[-1] == 'f', b = -1;
+        if (!strncmp(p + 1, "009914755", 9)) {
+            b = ANNOT_CHM13;
+        } else if (!strncmp(p + 1, "000001405.", 10) && isdigit((unsigned char)p[11])) {
+            long v = strtol(p + 11, NULL, 10);
+            b = gcf ? (v <= 12   ? ANNOT_NCBI36
+                       : v <= 25 ? ANNOT_GRCH37
+                                 : ANNOT_GRCH38)
+                    : (v <= 14 ? ANNOT_GRCH37 : ANNOT_GRCH38);
+        }
+        if (b >= 0) {
+            *at = (size_t)(p - 3 - low);
+            best = b;
+            break;
+        }
+    }
+    return best;
+}
+
 /* The first build whose words occur in text (case-insensitive), or -1; sets *also to a
  * second, different build named there too. */
 static int named_build(const char *text, int *also)
@@ -167,6 +217,12 @@ static int named_build(const char *text, int *also)
     int first = -1;
     size_t first_at = n + 1;
     *also = -1;
+    size_t acc_at;
+    int acc = accession_build(low, &acc_at);
+    if (acc >= 0) {
+        first = acc;
+        first_at = acc_at;
+    }
     for (int b = 0; b < ANNOT_NBUILDS; b++)
         for (const char *w = builds[b].words; *w;) {
             size_t l = strcspn(w, "|");
@@ -191,6 +247,8 @@ static const char *word_in(const char *list, const char *text)
 {
     char low[512];
     lower_into(text, low, sizeof low);
+    for (char *c = low; *c; c++) /* "Mus musculus" as Ensembl's "mus_musculus" */
+        *c = *c == ' ' ? '_' : *c;
     for (const char *w = list; *w;) {
         size_t l = strcspn(w, "|");
         char word[64];
@@ -287,9 +345,16 @@ void build_evidence_line(struct build_evidence *e, const char *line)
     }
     if (struct_value(line, "assembly", v, sizeof v))
         note_name(e, "##contig assembly", v);
+    if (struct_value(line, "species", v, sizeof v) || struct_value(line, "taxonomy", v, sizeof v))
+        note_name(e, "##contig species", v);
     char id[CONTIG_CANON_MAX], canon[CONTIG_CANON_MAX];
     if (!struct_value(line, "ID", id, sizeof id))
         return;
+    contig_canon(id, strlen(id), canon, sizeof canon);
+    if (ape_chrom2(canon) && !e->other_genome[0])
+        snprintf(e->other_genome, sizeof e->other_genome,
+                 "##contig ID=%.40s (a great ape's chromosome 2%c; human has no 2A or 2B)", id,
+                 toupper((unsigned char)canon[1]));
     /* a contig only one build has names it: b37's decoy hs37d5, hg38's hs38d1, the
      * GRCh38 scaffolds KI270xxx */
     note_name(e, "##contig ID", id);
@@ -303,7 +368,6 @@ void build_evidence_line(struct build_evidence *e, const char *line)
     }
     if (!struct_value(line, "length", v, sizeof v))
         return;
-    contig_canon(id, strlen(id), canon, sizeof canon);
     char *end;
     long long len = strtoll(v, &end, 10);
     if (*end || len <= 0)
@@ -431,6 +495,13 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
         snprintf(st->build_tag, sizeof st->build_tag, "%s",
                  e->len_other >= OTHER_GENOME_MIN_CHROMS ? "header-contig-lengths" : "header-name");
         return -1;
+    } else if (e->name_build < 0 && e->pos_other[0]) {
+        snprintf(st->build, sizeof st->build, "%s", ANNOT_NOT_HUMAN);
+        snprintf(st->build_how, sizeof st->build_how,
+                 "not stated in the header; its records are on %s: a genome that is not human",
+                 e->pos_other);
+        snprintf(st->build_tag, sizeof st->build_tag, "positions");
+        return -1;
     } else if ((b = e->name_build) >= 0) {
         snprintf(st->build_how, sizeof st->build_how, "from the header's %s", e->name_text);
         snprintf(st->build_tag, sizeof st->build_tag, "header-name");
@@ -518,8 +589,8 @@ int build_sample(const char *path, size_t max_line, const struct annot_catalog *
         gas_err_clear(); /* a model that does not load: the run says so if it is used */
     }
     struct lreader *r = NULL;
-    if (models >= 2 && lreader_open(path, max_line, &r))
-        r = NULL; /* the run opens it again and says why */
+    if (lreader_open(path, max_line, &r)) /* also without models: the ape's chromosomes */
+        r = NULL;                         /* the run opens it again and says why */
     char *line, canon[CONTIG_CANON_MAX];
     size_t len;
     kstring_t scratch = {0, 0, NULL};
@@ -528,6 +599,10 @@ int build_sample(const char *path, size_t max_line, const struct annot_catalog *
         if (!len || line[0] == '#' || !sample_record(line, len, canon, sizeof canon, &pos, &rlen))
             continue;
         n++;
+        if (ape_chrom2(canon) && !e->pos_other[0])
+            snprintf(e->pos_other, sizeof e->pos_other,
+                     "contig %.40s (a great ape's chromosome 2%c; human has no 2A or 2B)", canon,
+                     toupper((unsigned char)canon[1]));
         for (int b = 0; b < ANNOT_NBUILDS; b++) {
             scratch.l = 0;
             if (gm[b] &&

@@ -74,8 +74,8 @@ static void past_the_end(struct annot_stats *st)
     for (int i = 0; b >= 0 && i < st->ncontigs; i++) {
         const struct annot_contig_count *c = &st->contigs[i];
         contig_canon(c->name, strlen(c->name), canon, sizeof canon);
-        int64_t len = build_chrom_len(b, canon);
-        if (!len || c->max_pos <= len)
+        int64_t len = build_contig_len(b, canon);
+        if (!len || c->max_pos <= len || (st->mt_not_rcrs && !strcmp(canon, "MT")))
             continue;
         if (n++ < 3 && l < sizeof w)
             l +=
@@ -85,10 +85,11 @@ static void past_the_end(struct annot_stats *st)
     if (n)
         annot_add_warning(st,
                           "%d chromosome%s ha%s records past %s end in %s: %s. The positions "
-                          "are likely on another build (give it: --build); records there were "
-                          "annotated as if on %s",
+                          "are likely on another build (give it: --build); the %lld record%s "
+                          "starting past the end %s not annotated",
                           n, n == 1 ? "" : "s", n == 1 ? "s" : "ve", n == 1 ? "its" : "their",
-                          st->build, w, st->build);
+                          st->build, w, (long long)st->past_end, st->past_end == 1 ? "" : "s",
+                          st->past_end == 1 ? "was" : "were");
 }
 
 static void unknown_contigs(struct annot_stats *st);

@@ -53,6 +53,8 @@ struct engine {
     int skip_mt;               /* the input's chrM is hg19's, not the sources' rCRS MT */
     int header_cols;           /* the columns #CHROM declares */
     int skip_contig;           /* the current contig is not annotated (skip_mt) */
+    int build;                 /* the build used (-1: none) */
+    int64_t contig_len;        /* the current contig's length in it (0: not known) */
     int loc_src;
     struct known *kn[ANNOT_MAX_SOURCES];
     struct genemodel *gm[ANNOT_MAX_SOURCES];
@@ -245,6 +247,7 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
     if (over >= 0) /* what the user wrote: "hg19" */
         snprintf(g->st->build_how, sizeof g->st->build_how, "set by the %s (%.40s)",
                  o->build_origin ? o->build_origin : "caller", o->build);
+    g->build = b;
     g->skip_mt = g->st->mt_not_rcrs =
         b == ANNOT_GRCH37 && (ev->mt_len == 16571 || (!ev->mt_len && ev->hg19));
     if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {
@@ -757,6 +760,7 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
             g->st->undeclared_line = g->lineno; /* warned (as bcftools does), not refused */
         contig_canon(chrom, cn, g->canon, sizeof g->canon);
         g->skip_contig = g->skip_mt && !strcmp(g->canon, "MT");
+        g->contig_len = build_contig_len(g->build, g->canon);
         if (b->nruns == b->rcap) {
             b->rcap = b->rcap ? b->rcap * 2 : 4;
             b->runs = xrealloc(b->runs, (size_t)b->rcap * sizeof *b->runs);
@@ -1001,7 +1005,11 @@ static int do_record(struct engine *g, char *line, size_t len)
     int rc = split_record(g, line, len, col, cl, &ncols);
     if (!rc)
         rc = parse_pos(g, col[1], cl[1], &pos);
-    if (!rc && !valid_bases(col[3], cl[3]))
+    /* REF "." for a structural variant (novoBreak and TIGRA write it): not bases as the
+     * VCF spec asks, but its position and END are all that is annotated; counted, warned */
+    int ref_dot = !rc && cl[3] == 1 && col[3][0] == '.' && ncols > 4 && col[4][0] == '<';
+    g->st->ref_dot += ref_dot;
+    if (!rc && !ref_dot && !valid_bases(col[3], cl[3]))
         rc = line_err(g, "REF is empty or not bases", NULL);
     if (!rc)
         rc = track_order(g, col[0], cl[0], pos);
@@ -1021,7 +1029,9 @@ static int do_record(struct engine *g, char *line, size_t len)
     struct run *spanned = &g->blk->runs[g->blk->nruns - 1]; /* an END past the chromosome's */
     if (pos + span - 1 > spanned->max)                      /* end is reported as a POS is */
         spanned->max = pos + span - 1;
-    if ((rc = annotate_sources(g, chrom, pos, (int64_t)cl[3], span, col[3][0])) != 0)
+    if (g->contig_len && pos > g->contig_len) /* off the chromosome: no gene is there */
+        g->st->past_end++;
+    else if ((rc = annotate_sources(g, chrom, pos, (int64_t)cl[3], span, col[3][0])) != 0)
         return rc;
 
     /* CHROM POS | ID | REF ALT QUAL FILTER | INFO | rest */
@@ -1259,6 +1269,21 @@ static void build_from_contigs(struct annot_stats *st)
         {"GRCh38", {"KI270", "chrEBV", "_alt", "HLA-", NULL}},
         {"GRCh37", {"GL000", "hs37d5", "NC_007605", NULL}},
     };
+    if (st->annotated) { /* a great ape's chromosome 2A/2B: any human build is wrong */
+        char apes[96] = "", canon[CONTIG_CANON_MAX];
+        for (int i = 0; i < st->ncontigs; i++) {
+            contig_canon(st->contigs[i].name, strlen(st->contigs[i].name), canon, sizeof canon);
+            if (ape_chrom2(canon))
+                snprintf(apes + strlen(apes), sizeof apes - strlen(apes), "%s%.30s",
+                         apes[0] ? ", " : "", st->contigs[i].name);
+        }
+        if (apes[0])
+            annot_add_warning(st,
+                              "records on %s: a great ape's chromosome 2A or 2B (human has no "
+                              "2A or 2B, its chromosome 2 is the two fused): the input is "
+                              "probably not human, and human genes at its positions are wrong",
+                              apes);
+    }
     if (strcmp(st->build_tag, "default"))
         return;
     for (size_t k = 0; k < sizeof only / sizeof *only; k++) {
@@ -1409,6 +1434,7 @@ static int new_worker(struct engine *g, struct par *p, struct engine **out)
     w->st = xmalloc(sizeof *w->st);
     annot_stats_init(w->st);
     w->skip_mt = g->skip_mt;
+    w->build = g->build;
     w->header_cols = g->header_cols;
     w->declared = g->declared; /* the main engine's, only read (free_worker leaves it) */
     w->contig_idx = -1;
@@ -1447,6 +1473,8 @@ static void merge_worker(struct engine *g, struct engine *w)
     d->records += s->records;
     d->known += s->known;
     d->ref_checked += s->ref_checked;
+    d->past_end += s->past_end;
+    d->ref_dot += s->ref_dot;
     d->ref_differs += s->ref_differs;
     d->alleles += s->alleles;
     d->snv += s->snv;
@@ -1613,6 +1641,13 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
         build_from_contigs(st);
     if (!rc)
         build_from_ref(st);
+    if (!rc && st->ref_dot)
+        annot_add_warning(st,
+                          "%lld structural-variant record%s ha%s REF \".\", not a base as the "
+                          "VCF spec asks (novoBreak and TIGRA write it): annotated by %s "
+                          "position and END all the same",
+                          (long long)st->ref_dot, st->ref_dot == 1 ? "" : "s",
+                          st->ref_dot == 1 ? "s" : "ve", st->ref_dot == 1 ? "its" : "their");
     if (!rc && lreader_no_eof_marker(g.in))
         annot_add_warning(st, "the compressed input ends without the end-of-file marker bgzip "
                               "writes: it may have been cut short (an upload or copy that did not "

@@ -122,7 +122,9 @@ struct annot_stats {
      * whose REF starts with another base than the source's: near none on the build of the
      * sources, most on another (build_from_ref) */
     int64_t ref_checked, ref_differs;
-    int64_t alleles;                    /* ALT alleles seen */
+    int64_t past_end; /* records whose POS is past their chromosome's end: not annotated */
+    int64_t ref_dot;  /* symbolic records with REF "." (not bases): annotated, warned */
+    int64_t alleles;  /* ALT alleles seen */
     int64_t snv, mnv, ins, del, other;  /* per ALT allele */
     int64_t transitions, transversions; /* SNVs: A<->G or C<->T; the other pairs of ACGT */
     int nsources;

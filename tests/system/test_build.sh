@@ -246,6 +246,67 @@ else
 fi
 check_out "... --build GRCh37 given: GRCh37, as given" 0 'build GRCh37, set by the command line' \
   ann_default exons38.vcf -o e38g.out.vcf --build GRCh37
+# builds named by the reference file's name as pipelines write it: NCBI's assembly
+# accessions by version (GCA_000001405.15 is GRCh38's analysis set, bwa's and GATK's, not
+# GRCh37's .1), Complete Genomics' build36/build37, the Broad's assembly18; each alone, so
+# no "names two builds" warning
+for pair in "file:///ref/GCA_000001405.15_GRCh38_no_alt_analysis_set.fna GRCh38" \
+            "GCF_000001405.39_GRCh38.p13_genomic.fna GRCh38" "GCA_000001405.1 GRCh37" \
+            "GCF_000001405.25_GRCh37.p13_genomic.fna GRCh37" "GCF_000001405.12 NCBI36" \
+            "ftp://ftp.completegenomics.com/ReferenceFiles/build36.fa.bz2 NCBI36" \
+            "ftp://ftp.completegenomics.com/ReferenceFiles/build37.fa.bz2 GRCh37" \
+            "Homo_sapiens_assembly18.fasta NCBI36" "NCBI/build36.3 NCBI36" \
+            "GCA_009914755.4_T2T-CHM13v2.0 T2T-CHM13"; do
+  set -- $pair
+  vcf "##reference=$1\n" '7\t140753336\t.\tA\tT\t.\t.\t.' > named.vcf
+  ann_default named.vcf -o named.out.vcf --log-json named.json > named.txt
+  check_out "##reference=$1: $2" 0 "\"name\": *\"$2\"" \
+    python3 -c 'import json; print(json.dumps(json.load(open("named.json"))["build"]))'
+  check "... and no warning that it names two builds" 1 grep -q 'names two builds' named.txt named.out.vcf.count.log
+done
+vcf '##reference=file:///ref/GCA_000001405.15_GRCh38_no_alt_analysis_set.fna\n' '7\t140753336\t.\tA\tT\t.\t.\t.' > braf38.vcf
+check_out "BRAF V600E on the GRCh38 analysis set: exonic in BRAF" 0 'GENE=BRAF;.*GENE_LOC=exonic' \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate braf38.vcf -o - 2>/dev/null | grep -v "^#"'
+
+# not human: a ##contig's species, a pig's reference, a great ape's chromosome 2A/2B
+vcf '##contig=<ID=1,length=195471971,species="Mus musculus">\n' '1\t3000000\t.\tA\tG\t.\t.\t.' > mouse.vcf
+check_out "##contig species=\"Mus musculus\": not human, passed through" 0 'NOT annotated: the input is not on a human genome build \(from the header.s ##contig species=Mus musculus' \
+  ann_default mouse.vcf -o mouse.out.vcf
+vcf '##reference=Sscrofa11.1.fa\n' '1\t3000000\t.\tA\tG\t.\t.\t.' > pig.vcf
+check_out "##reference=Sscrofa11.1: not human" 0 'NOT annotated: the input is not on a human genome build' ann_default pig.vcf -o pig.out.vcf
+vcf '' 'chr1\t1000000\t.\tA\tG\t.\t.\t.' 'chr2a\t1000000\t.\tC\tT\t.\t.\t.' 'chr2b\t2000000\t.\tG\tA\t.\t.\t.' > chimp.vcf
+check_out "records on chr2a/chr2b, no header: not human (a great ape's chromosome 2A)" 0 \
+  "NOT annotated: the input is not on a human genome build \(not stated in the header; its records are on contig 2a \(a great ape's chromosome 2A" \
+  ann_default chimp.vcf -o chimp.out.vcf
+check_out "... the same from stdin (not sampled): annotated, and warned" 0 "records on chr2a, chr2b: a great ape's chromosome 2A or 2B" \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate - -o chimp2.out.vcf < chimp.vcf >/dev/null 2>&1; cat chimp2.out.vcf.count.log'
+vcf '##contig=<ID=chr2A,length=111504155>\n' 'chr2A\t1000000\t.\tC\tT\t.\t.\t.' > chimp3.vcf
+check_out "... a ##contig chr2A in the header: not human" 0 "not on a human genome build \(from the header.s ##contig ID=chr2A \(a great ape" \
+  ann_default chimp3.vcf -o chimp3.out.vcf
+
+# records past their chromosome's end (MT too) get no gene fields, and the warning says so
+vcf '' 'MT\t20000\t.\tA\tG\t.\t.\t.' '1\t260000000\t.\tA\tG\t.\t.\t.' 'MT\t3243\t.\tA\tG\t.\t.\t.' > past.vcf
+ann_default past.vcf -o past.out.vcf --build GRCh37 >/dev/null
+check_out "MT:20000 (chrM is 16,569 bp): no gene fields" 0 $'^MT\t20000\t.\tA\tG\t.\t.\t.$' grep -v '^#' past.out.vcf
+check_out "1:260,000,000: no gene fields" 0 $'^1\t260000000\t.\tA\tG\t.\t.\t.$' grep -v '^#' past.out.vcf
+check_out "MT:3243 (MELAS): MT-TL1 all the same" 0 $'^MT\t3243\t.*GENE=MT-TL1' grep -v '^#' past.out.vcf
+check_out "... the warning names MT and says the 2 records were not annotated" 0 \
+  'MT up to 20000 \(its length 16569\).*the 2 records starting past the end were not annotated' cat past.out.vcf.count.log
+
+# structural variants with REF "." (novoBreak, TIGRA): annotated by position, warned; a
+# SNV's REF "." is still an error
+vcf '' '1\t713519\tN\t.\t<TRA>\t5\tPASS\tPRECISE;CT=5to3' '7\t140753336\tN\t.\t<DUP>\t60\tPASS\tSVTYPE=DUP;END=140754000' > novo.vcf
+check_out "REF . on symbolic records: annotated" 0 $'^7\t140753336\tN\t.\t<DUP>\t60\tPASS\tSVTYPE=DUP;END=140754000;GENE=BRAF' \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate novo.vcf -o - --build GRCh38 2>/dev/null | grep -v "^#"'
+check_out "... and the count log says how many had REF ." 0 '2 structural-variant records have REF ".", not a base' \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate novo.vcf -o novo.out.vcf --build GRCh38 >/dev/null 2>&1; cat novo.out.vcf.count.log'
+vcf '' '1\t713519\t.\t.\tA\t5\tPASS\t.' > refdot.vcf
+check_out "REF . with a base as ALT: still refused, naming the line" 1 'line 3: REF is empty or not bases' ann_default refdot.vcf -o refdot.out.vcf
+
+# the default known source's AF says whose frequencies they are
+check_out "KG_AF's description names its cohorts" 0 '^##INFO=<ID=KG_AF,.*Description="Alternate allele frequency in a 1000 Genomes subset, not all 2,504 samples' \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate nh_premium_2.vcf -o - --build GRCh37 2>/dev/null | grep "^##INFO=<ID=KG_AF"'
+
 # the REF check: a real chr21 call set (Platinum Genomes NA12878) against a known source of
 # real 1000 Genomes calls; on its own build every shared position's REF agrees; the same
 # records 31 bases off (positions of another build, as a liftover's offset) disagree at
