@@ -150,6 +150,13 @@ static int parse_value(int k, const char *text, int64_t *num, char *err, size_t 
                 snprintf(err, errn, "%s has a control character", d->name);
                 return GAS_EINVAL;
             }
+        if (d->type == CFG_PATH && (strchr(text, '$') || (text[0] == '~' && text[1] && text[1] != '/'))) {
+            snprintf(err, errn,
+                     "%s is \"%.200s\": variables and ~user are not expanded in paths; write "
+                     "the path (~/ is your home directory)",
+                     d->name, text);
+            return GAS_EINVAL;
+        }
         if (k == CFG_DATA_DIR && !*text) {
             snprintf(err, errn,
                      "data_dir is empty: give the directory of the local backend's "
@@ -383,6 +390,24 @@ int cfg_load_env(struct cfg *cfg)
     return 0;
 }
 
+/* "~" and "~/..." in paths: the home directory ($HOME), as a shell would (a directory
+ * literally named "~" is never what was meant; "~user" and "$VAR" are refused by
+ * parse_value). */
+static void expand_home(struct cfg *cfg)
+{
+    const char *home = getenv("HOME");
+    for (int k = 0; k < CFG__COUNT; k++) {
+        const char *v = cfg->val[k];
+        if (keys[k].type != CFG_PATH || !v || v[0] != '~' || (v[1] && v[1] != '/') || !home ||
+            !*home)
+            continue;
+        char *full = xasprintf("%s%s", home, v + 1), *source = xstrdup(cfg->source[k]);
+        store(cfg, k, full, 0, source);
+        free(full);
+        free(source);
+    }
+}
+
 /* Makes the relative paths that came from file (abs: its absolute name) relative to its
  * directory. */
 static void resolve_paths(struct cfg *cfg, const char *file, const char *abs)
@@ -441,13 +466,16 @@ int cfg_load(struct cfg *cfg, const char *path)
             gas_err_set(rc, "config file %s: No such file or directory%s", path,
                         from_env ? " (named by GAS_CONFIG)" : "");
         char *abs = rc ? NULL : realpath(path, NULL);
+        expand_home(cfg);
         if (abs) {
             resolve_paths(cfg, path, abs);
             cfg->file = abs;
         }
     }
     free(found);
-    return rc ? rc : cfg_load_env(cfg);
+    if (!rc && (rc = cfg_load_env(cfg)) == 0)
+        expand_home(cfg);
+    return rc;
 }
 
 const char *cfg_file(const struct cfg *cfg)

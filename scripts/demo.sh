@@ -8,7 +8,12 @@ BIN=$PWD/bin
 DATA=$PWD/demo-data
 rm -rf "$DATA"
 mkdir -p "$DATA/results"
-export GAS_DATA_DIR=$DATA/state
+# its own system, whatever the shell or the machine is set up for: no GAS_* variable of the
+# caller's, and a config file of its own (else ./gas.conf, ~/.config/gas/gas.conf or
+# /etc/gas/gas.conf would be read: a deployment's, perhaps on AWS)
+for v in $(compgen -e | grep '^GAS_' || true); do unset "$v"; done
+printf '# make demo: the embedded backend in demo-data/state\nbackend = local\ndata_dir = state\n' > "$DATA/gas.conf"
+export GAS_CONFIG=$DATA/gas.conf GAS_DATA_DIR=$DATA/state
 
 export GAS_ARCHIVE_GRACE=5 GAS_COLD_EXPEDITED_DELAY=3 GAS_QUEUE_WAIT=1 GAS_THAW_POLL_INTERVAL=2
 G="$BIN/gas"
@@ -104,3 +109,4 @@ if [ -f "$DATA/results/premium_3.vcf.count.log" ]; then
 fi
 echo
 echo "annotation results are in $DATA/results; the backend's state in $GAS_DATA_DIR"
+echo "look at it (gasd has stopped; start it too to see it work): bin/gas --config demo-data/gas.conf console"

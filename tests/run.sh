@@ -10,6 +10,12 @@ set -u
 cd "$(dirname "$0")/.."
 B=${GAS_BUILD:-build/release}
 FILTER=${1:-}
+# the programs and the test binaries of that build, made or brought up to date first (after
+# a plain `make` the test binaries are missing; after an edit they are stale): quick when
+# nothing changed. make check has made them already.
+if [ "${GAS_RUN_NO_MAKE:-0}" != 1 ] && [[ "$B" == build/* ]]; then
+  make -s VARIANT="${B#build/}" tests >/dev/null || { echo "tests/run.sh: make VARIANT=${B#build/} tests failed"; echo "total: 0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
 export GAS_BIN=$PWD/$B/bin GAS_ROOT=$PWD
 WRAP=()
 if [ "${GAS_VALGRIND:-0}" = 1 ]; then
@@ -45,7 +51,11 @@ suite() { # name, command...
     failed=$((failed + 1)); failures+=("$name (missing command: ${missing:0:160})")
   fi
   if [ -z "$line" ]; then
-    echo "!! $name exited $rc without a summary line (crash or hang?)"
+    if [ "$rc" = 127 ]; then
+      echo "!! $name: its program was not found (exit 127): is $B built? (make VARIANT=${B#build/} tests)"
+    else
+      echo "!! $name exited $rc without a summary line (crash or hang?)"
+    fi
     failed=$((failed + 1)); failures+=("$name (no summary, exit $rc)")
     return
   fi

@@ -154,6 +154,13 @@ printf 'data_dir = ../../site/state\n' > "$XDG_CONFIG_HOME/gas/gas.conf"
 check_out "XDG gas.conf is found, its data_dir relative to it" 0 '^ann ' gas users list
 check_out "GAS_CONFIG naming a missing file says so" 2 'config file /nonexistent/gas.conf: No such file or directory \(named by GAS_CONFIG\)' \
   env GAS_CONFIG=/nonexistent/gas.conf gas status
+mkdir -p tilde && printf 'data_dir = ~/gas-state\n' > tilde/gas.conf
+check_out "data_dir = ~/...: the home directory, not a directory named ~" 0 "^data_dir = \"$WORK/home/gas-state\"" \
+  sh -c "cd tilde && HOME=$WORK/home gas config | grep '^data_dir'"
+check "... and no directory named ~ made" 1 test -e tilde/~
+printf 'queue_wait = 1\ndata_dir = $HOME/state\n' > tilde/gas.conf
+check_out "data_dir = \$HOME/...: refused, naming the line" 2 'gas.conf:2: data_dir is "\$HOME/state": variables and ~user are not expanded' \
+  sh -c 'cd tilde && gas config'
 check_out "dlq list of an unknown queue lists the queues" 2 'no queue nope; the queues are: gas_job_requests' \
   gas dlq list nope --config ../site/gas.conf
 check_out "--json anywhere" 0 '"user_id":[[:space:]]*"ann"' gas --json users list
