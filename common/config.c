@@ -157,6 +157,19 @@ static int parse_value(int k, const char *text, int64_t *num, char *err, size_t 
                      d->name, text);
             return GAS_EINVAL;
         }
+        if (k == CFG_METRICS_ADDR && *text) { /* [HOST:]PORT, as gasd --metrics takes it */
+            const char *colon = strrchr(text, ':'), *port = colon ? colon + 1 : text;
+            char *end;
+            long pn = strtol(port, &end, 10);
+            if (!*port || *end || pn < 0 || pn > 65535 || !isdigit((unsigned char)*port) ||
+                (colon && colon - text > 255) || strchr(text, ' ')) {
+                snprintf(err, errn,
+                         "metrics_addr is \"%.200s\": give [HOST:]PORT, PORT 0..65535 "
+                         "(127.0.0.1:9464, :9464, [::1]:9464, 9464)",
+                         text);
+                return GAS_EINVAL;
+            }
+        }
         if (k == CFG_DATA_DIR && !*text) {
             snprintf(err, errn,
                      "data_dir is empty: give the directory of the local backend's "

@@ -6,8 +6,10 @@ SUITE=metrics
 cd "$WORK" || exit 2
 
 gas users add mia --email mia@example.org >/dev/null
-check_out "a bad address is refused at start" 1 'metrics address: port x is not 0..65535' \
+check_out "a bad address is a usage error (exit 2), said before anything starts" 2 'metrics_addr is "127.0.0.1:x": give \[HOST:\]PORT' \
   gasd --once --metrics 127.0.0.1:x
+check_out "... so is a port over 65535, and GAS_METRICS_ADDR's" 2 'metrics_addr is "nope"' env GAS_METRICS_ADDR=nope gasd --once
+check_out "... and no worker is left behind as failed" 0 '^0$' sh -c 'gas workers --json | python3 -c "import json,sys; print(len([w for w in json.load(sys.stdin) if w.get(\"state\") == \"failed\"]))"'
 check_out "gasd --help names --metrics" 0 '--metrics \[HOST:\]PORT' gasd --help
 
 # archive grace long enough that results wait in the delayed archive queue while we look
