@@ -150,7 +150,8 @@ static int parse_value(int k, const char *text, int64_t *num, char *err, size_t 
                 snprintf(err, errn, "%s has a control character", d->name);
                 return GAS_EINVAL;
             }
-        if (d->type == CFG_PATH && (strchr(text, '$') || (text[0] == '~' && text[1] && text[1] != '/'))) {
+        if (d->type == CFG_PATH &&
+            (strchr(text, '$') || (text[0] == '~' && text[1] && text[1] != '/'))) {
             snprintf(err, errn,
                      "%s is \"%.200s\": variables and ~user are not expanded in paths; write "
                      "the path (~/ is your home directory)",

@@ -238,6 +238,30 @@ int job_restore_start(struct tbl *jobs, const struct job *job, const char *retri
     return apply(jobs, job->job_id, &u, "start the restore");
 }
 
+int job_restore_claim(struct tbl *jobs, const struct job *job, const char *claim, int64_t deadline)
+{
+    struct tbl_update u;
+    tbl_update_init(&u);
+    job_update_archive(&u, ARCH_ARCHIVED, ARCH_RESTORING);
+    tbl_update_if_str(&u, A(results_file_archive_id), TBL_EQ, job->results_file_archive_id);
+    tbl_update_set_str(&u, A(retrieval_id), claim);
+    job_watch_until(&u, deadline);
+    return apply(jobs, job->job_id, &u, "claim the restore");
+}
+
+int job_restore_started(struct tbl *jobs, const char *job_id, const char *claim,
+                        const char *retrieval_id, const char *tier, int64_t deadline)
+{
+    struct tbl_update u;
+    tbl_update_init(&u);
+    tbl_update_if_str(&u, A(archive_state), TBL_EQ, "RESTORING");
+    tbl_update_if_str(&u, A(retrieval_id), TBL_EQ, claim);
+    tbl_update_set_str(&u, A(retrieval_id), retrieval_id);
+    tbl_update_set_str(&u, A(retrieval_tier), tier);
+    job_watch_until(&u, deadline);
+    return apply(jobs, job_id, &u, "record the retrieval");
+}
+
 int job_restore_failed(struct tbl *jobs, const char *job_id, const char *retrieval_id)
 {
     struct tbl_update u;

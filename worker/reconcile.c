@@ -51,6 +51,19 @@ static int send_thaw(struct worker *w, const struct job *job)
 {
     if (!job->retrieval_id)
         return gas_err_set(GAS_EINVAL, "RESTORING without a retrieval id");
+    if (!strncmp(job->retrieval_id, JOB_CLAIM_PREFIX, strlen(JOB_CLAIM_PREFIX))) {
+        /* claimed, and its worker died before it recorded a retrieval: ARCHIVED again, and
+         * the job's restore asked for again (restore: {job_id, user_id}) */
+        int rc = job_restore_failed(w->app->jobs, job->job_id, job->retrieval_id);
+        if (rc)
+            return rc == GAS_ECONFLICT ? 0 : rc;
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "job_id", job->job_id);
+        cJSON_AddStringToObject(m, "user_id", job->user_id);
+        char *body = json_print(m);
+        cJSON_Delete(m);
+        return send_to(w, CFG_RESTORE_QUEUE, body);
+    }
     return send_to(w, CFG_THAW_QUEUE, msg_thaw(job->job_id, job->retrieval_id));
 }
 

@@ -44,27 +44,53 @@ static int64_t restore_deadline(struct pipe_ctx *ctx, enum cold_tier tier)
            cfg_int(ctx->cfg, CFG_JOB_LEASE);
 }
 
-/* Starts the retrieval of one ARCHIVED job and records it. */
+/* Starts the retrieval of one ARCHIVED job and records it: claimed first (so that of two
+ * workers handling two upgrades of one user at once, one asks for it; Glacier charges
+ * each), then asked for, then recorded. 0 started, 1 not (another worker has it, or it
+ * moved on), <0 error (the claim given back: ARCHIVED again, the message retried). */
 static int restore_job(struct pipe_ctx *ctx, const struct job *job)
 {
     struct cold *cold = ctx->app->be->cold;
-    char *rid = NULL;
+    char *rid = NULL, uuid[40];
+    gas_uuid4(uuid);
+    char *claim = xasprintf(JOB_CLAIM_PREFIX "%s", uuid);
     enum cold_tier tier = COLD_EXPEDITED;
     const char *thaw_topic = ctx->app->thaw->name;
-    int rc = cold_retrieve(cold, job->results_file_archive_id, tier, job->job_id, thaw_topic, &rid);
+    int rc = job_restore_claim(ctx->app->jobs, job, claim,
+                               gas_now_s() + cfg_int(ctx->cfg, CFG_JOB_LEASE));
+    if (rc == GAS_ECONFLICT) {
+        log_info("restore",
+                 "job %s is no longer ARCHIVED (being restored by another worker?): "
+                 "left to it",
+                 job->job_id);
+        free(claim);
+        return 1;
+    }
+    if (rc) {
+        free(claim);
+        return gas_err_wrap(rc, "job %s: claim the restore", job->job_id);
+    }
+    rc = cold_retrieve(cold, job->results_file_archive_id, tier, job->job_id, thaw_topic, &rid);
     if (rc == GAS_ECAPACITY) {
         log_info("restore", "Expedited refused (%s): falling back to Standard", gas_errmsg());
         tier = COLD_STANDARD;
         rc = cold_retrieve(cold, job->results_file_archive_id, tier, job->job_id, thaw_topic, &rid);
     }
-    if (rc)
-        return gas_err_wrap(rc, "job %s: start retrieval", job->job_id);
+    if (rc) {
+        char *why = xstrdup(gas_errmsg());
+        job_restore_failed(ctx->app->jobs, job->job_id, claim); /* ARCHIVED again */
+        gas_err_set(rc, "job %s: start retrieval: %s", job->job_id, why);
+        free(why);
+        free(claim);
+        return rc;
+    }
     fault_point("restore.after_retrieve");
-    rc = job_restore_start(ctx->app->jobs, job, rid, cold_tier_name(tier),
-                           restore_deadline(ctx, tier));
+    rc = job_restore_started(ctx->app->jobs, job->job_id, claim, rid, cold_tier_name(tier),
+                             restore_deadline(ctx, tier));
     if (rc == GAS_ECONFLICT) {
-        log_info("restore", "job %s moved on meanwhile", job->job_id);
-        rc = 0;
+        log_warn("restore", "job %s moved on meanwhile: retrieval %.16s... not recorded",
+                 job->job_id, rid);
+        rc = 1;
     } else if (!rc) {
         log_info("restore", "job %s RESTORING (%s, retrieval %.16s...)", job->job_id,
                  cold_tier_name(tier), rid);
@@ -77,7 +103,34 @@ static int restore_job(struct pipe_ctx *ctx, const struct job *job)
         free(poll);
     }
     free(rid);
+    free(claim);
     return rc;
+}
+
+/* A job RESTORING under a claim (no retrieval recorded yet: restore_job is between its
+ * steps, on this worker or another). The seconds its claim has left (> 0: leave it, and
+ * look again then); 0 when it is past its deadline: its worker died before recording a
+ * retrieval, and the claim is given back (ARCHIVED again) for this worker to take. */
+static int is_claim(const struct job *job)
+{
+    return job->archive_state == ARCH_RESTORING && job->retrieval_id &&
+           !strncmp(job->retrieval_id, JOB_CLAIM_PREFIX, strlen(JOB_CLAIM_PREFIX));
+}
+
+static int64_t claim_left(struct pipe_ctx *ctx, struct job *job, int64_t watch_until)
+{
+    int64_t left = watch_until - gas_now_s();
+    if (left > 0)
+        return left;
+    int rc = job_restore_failed(ctx->app->jobs, job->job_id, job->retrieval_id);
+    if (rc)
+        return rc == GAS_ECONFLICT ? 1 : -1; /* moved on meanwhile: look again */
+    log_warn("restore",
+             "job %s: its restore was claimed %lld s ago and no retrieval recorded (its worker "
+             "died?): taken over",
+             job->job_id, (long long)(gas_now_s() - watch_until));
+    job->archive_state = ARCH_ARCHIVED;
+    return 0;
 }
 
 /* One of the user's jobs: its archived result asked back (an item gasd cannot read is
@@ -85,7 +138,8 @@ static int restore_job(struct pipe_ctx *ctx, const struct job *job)
 struct restore_walk {
     struct pipe_ctx *ctx;
     const char *user_id;
-    int failures, started, unreadable;
+    int failures, started, others, unreadable;
+    int64_t defer; /* a claim of another worker's has this long left: look again then */
 };
 
 static int restore_item(const cJSON *item, void *arg)
@@ -98,12 +152,28 @@ static int restore_item(const cJSON *item, void *arg)
         rw->unreadable++;
         return 0;
     }
+    if (is_claim(&job)) {
+        int64_t until = 0;
+        json_int(item, TBL_WATCH_UNTIL, &until);
+        int64_t left = claim_left(rw->ctx, &job, until);
+        if (left < 0) {
+            log_warn("restore", "%s", gas_errmsg());
+            rw->failures++;
+        } else if (left > 0) {
+            rw->others++;
+            rw->defer = left + 1 > rw->defer ? left + 1 : rw->defer;
+        }
+    }
     if (job.archive_state == ARCH_ARCHIVED && job.results_file_archive_id) {
-        if (adopt_legacy(rw->ctx, item, job.job_id) || restore_job(rw->ctx, &job)) {
+        int rc = adopt_legacy(rw->ctx, item, job.job_id);
+        if (!rc)
+            rc = restore_job(rw->ctx, &job);
+        if (rc < 0) {
             log_warn("restore", "%s", gas_errmsg());
             rw->failures++;
         } else {
-            rw->started++;
+            rw->started += rc == 0;
+            rw->others += rc == 1;
         }
     }
     job_release(&job);
@@ -117,12 +187,29 @@ enum pipe_result restore_request(struct pipe_ctx *ctx, const struct job *job, co
                     job->job_id, user_id, job->user_id);
         return PIPE_DEAD;
     }
-    if (job->archive_state == ARCH_RESTORING) {
+    int taken = 0; /* a dead worker's claim, given back: this worker restores it */
+    if (is_claim(job)) {
+        struct job cur;
+        int64_t until = 0;
+        int rc = app_job_read(ctx->app, job->job_id, &cur, &until);
+        if (rc)
+            return pipe_result_of(rc);
+        int64_t left = is_claim(&cur) ? claim_left(ctx, &cur, until) : 1; /* moved: look again */
+        job_release(&cur);
+        if (left < 0)
+            return pipe_result_of(gas_err_last());
+        if (left > 0) {
+            ctx->defer_s = left >= QUEUE_MAX_VISIBILITY ? QUEUE_MAX_VISIBILITY : (int)left + 1;
+            return PIPE_DEFER;
+        }
+        taken = 1;
+    }
+    if (!taken && job->archive_state == ARCH_RESTORING) {
         log_info("restore", "job %s is being restored already (retrieval %.16s...)", job->job_id,
                  job->retrieval_id ? job->retrieval_id : "-");
         return PIPE_ACK;
     }
-    if (job->archive_state != ARCH_ARCHIVED || !job->results_file_archive_id) {
+    if ((!taken && job->archive_state != ARCH_ARCHIVED) || !job->results_file_archive_id) {
         log_info("restore", "job %s is %s/%s: nothing to restore", job->job_id,
                  job_status_name(job->job_status), archive_state_name(job->archive_state));
         return PIPE_ACK;
@@ -146,7 +233,7 @@ enum pipe_result restore_request(struct pipe_ctx *ctx, const struct job *job, co
     if (rc && rc != GAS_ECONFLICT)
         return pipe_result_of(rc);
     rc = restore_job(ctx, job);
-    if (rc) {
+    if (rc < 0) {
         log_warn("restore", "%s", gas_errmsg());
         return pipe_result_of(rc);
     }
@@ -182,10 +269,16 @@ enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body)
         log_info("restore", "user %s is not premium (any more): nothing to restore", user_id);
         return PIPE_ACK;
     }
-    struct restore_walk rw = {ctx, user_id, 0, 0, 0};
+    struct restore_walk rw = {ctx, user_id, 0, 0, 0, 0, 0};
     if (app_jobs_each(ctx->app, user_id, restore_item, &rw))
         return PIPE_RETRY;
-    log_info("restore", "user %s: %d retrievals started, %d failed, %d items unreadable", user_id,
-             rw.started, rw.failures, rw.unreadable);
+    log_info("restore",
+             "user %s: %d retrievals started, %d left to another worker, %d failed, %d items "
+             "unreadable",
+             user_id, rw.started, rw.others, rw.failures, rw.unreadable);
+    if (!rw.failures && rw.defer > 0) { /* claims in progress: this message looks again */
+        ctx->defer_s = rw.defer > QUEUE_MAX_VISIBILITY ? QUEUE_MAX_VISIBILITY : (int)rw.defer;
+        return PIPE_DEFER;
+    }
     return rw.failures ? PIPE_RETRY : PIPE_ACK;
 }

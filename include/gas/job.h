@@ -201,6 +201,14 @@ int job_archive_record(struct tbl *jobs, const char *job_id, const char *archive
 int job_adopt_archived(struct tbl *jobs, const char *job_id); /* legacy item -> ARCHIVED */
 int job_restore_start(struct tbl *jobs, const struct job *job, const char *retrieval_id,
                       const char *tier, int64_t deadline);
+/* A restore in two steps, so that of several workers asked at once exactly one starts a
+ * (paid) retrieval: ARCHIVED -> RESTORING with retrieval_id = claim (JOB_CLAIM_PREFIX...)
+ * before the retrieval is asked for, then the claim replaced by the retrieval's id and tier.
+ * A claim left past its deadline (the worker died between) is put back by the reconciler. */
+#define JOB_CLAIM_PREFIX "gas-claim-"
+int job_restore_claim(struct tbl *jobs, const struct job *job, const char *claim, int64_t deadline);
+int job_restore_started(struct tbl *jobs, const char *job_id, const char *claim,
+                        const char *retrieval_id, const char *tier, int64_t deadline);
 int job_restore_failed(struct tbl *jobs, const char *job_id, const char *retrieval_id);
 int job_restore_poll(struct tbl *jobs, const char *job_id, const char *retrieval_id,
                      int64_t deadline);

@@ -141,4 +141,30 @@ expect "released job is PENDING again" test "$(field "$L" job_status)" = PENDING
 timeout 60 env GAS_LOG_LEVEL=warn gasd --once >> "$WORK/gasd.log" 2>&1
 expect "gasd --once exits 0 when the queues are empty" test $? = 0
 expect "released job COMPLETED by the next worker" test "$(field "$L" job_status)" = COMPLETED
+# Two upgrades of one user, two gasd: each archived job is retrieved once (a retrieval is
+# paid for on Glacier). Each retrieval takes 2 s (fault point) so the second worker takes
+# the second upgrade while the first is still at it: a job is claimed before its
+# retrieval is asked for, and the other worker leaves a claimed job alone.
+gas users add dup --email dup@example.org >/dev/null
+start_gasd
+DJ=()
+for i in 1 2 3 4; do DJ+=("$(submit "$SAMPLES/test.vcf" dup)"); done
+for j in "${DJ[@]}"; do require "dup's job ${j:0:8} ARCHIVED" wait_field "$j" archive_state ARCHIVED 30; done
+stop_gasd
+: > "$WORK/gasd2.log"
+start_gasd GAS_FAULT=restore.after_retrieve:sleep=2 GAS_LOG_LEVEL=info
+env GAS_FAULT=restore.after_retrieve:sleep=2 GAS_LOG_LEVEL=info gasd >> "$WORK/gasd2.log" 2>&1 &
+second=$!
+expect "second worker up" sh -c "for i in \$(seq 1 $((200 * T))); do grep -q 'started [0-9]* pipeline threads' '$WORK/gasd2.log' && exit 0; sleep 0.1; done; exit 1"
+check_out "upgrade: restore requested" 0 'restore' gas upgrade dup
+check_out "upgrade again at once: requested again" 0 'restore' gas upgrade dup
+for j in "${DJ[@]}"; do expect "dup's job ${j:0:8} thawed" wait_field "$j" archive_state NONE 60; done
+kill -TERM "$second"; wait "$second"
+stop_gasd
+started=$(cat "$WORK/gasd.log" "$WORK/gasd2.log" | sed -nE 's/.*user dup: ([0-9]+) retrievals started.*/\1/p' | paste -sd+ | bc)
+expect "the two workers started 4 retrievals in all, one per job (started: $started)" test "$started" = 4
+check "... none asked for and then found the job moved on" 1 grep -q 'moved on meanwhile' "$WORK/gasd.log" "$WORK/gasd2.log"
+for j in "${DJ[@]}"; do
+  expect "job ${j:0:8}: one RESTORING" test "$(cat "$WORK/gasd.log" "$WORK/gasd2.log" | grep -c "job $j RESTORING (")" = 1
+done
 finish_pipeline lifecycle
