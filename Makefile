@@ -40,7 +40,7 @@ else
 endif
 $(O)/pkg.mk: scripts/install-deps.sh
 	@mkdir -p $(O)
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh --build
 	@echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))" > $@.tmp
 	@echo "PKG_LIBS := $$(pkg-config --libs $(PKGS)) -lm" >> $@.tmp
 	@mv $@.tmp $@
@@ -66,7 +66,7 @@ TEST_BINS := $(UNIT_BINS) $(CONF_BIN)
 
 SOURCES := build/sources/sources.conf
 
-.PHONY: FORCE all check unit demo asan tsan valgrind format install clean tests sources bench-annotate bench-pipeline bench-console
+.PHONY: FORCE all check unit demo deps-test asan tsan valgrind format install clean tests sources bench-annotate bench-pipeline bench-console
 all: $(GASD) $(GAS) $(SOURCES)
 
 # Default annotation sources per build (build/sources/GRCh37, GRCh38), from data that Debian
@@ -108,7 +108,10 @@ $(CONF_BIN): $(call obj,$(CONF_SRC) $(HARNESS)) $(LIBGAS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-tests: all $(TEST_BINS)
+# the test tools (tmux, valgrind, PostgreSQL, bedtools, ...) on top of what building needs
+tests: deps-test all $(TEST_BINS)
+deps-test:
+	@scripts/install-deps.sh
 
 # Every test; the runner ends with "N passed, N failed".
 check: tests

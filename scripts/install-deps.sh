@@ -1,7 +1,18 @@
 #!/bin/sh
 # Install the Debian packages GAS needs to build and test; idempotent.
-# Usage: scripts/install-deps.sh [--check]   (--check: exit 1 if anything is missing)
+# Usage: scripts/install-deps.sh [--build] [--check]
+#   --build: only what building needs (make: the libraries, the compiler, and bcftools,
+#            tabix and gawk for the annotation sources): a worker machine needs no test tools
+#   --check: exit 1 if anything is missing, install nothing
 set -eu
+BUILD_ONLY=0 CHECK=0
+for a in "$@"; do
+  case $a in
+    --build) BUILD_ONLY=1 ;;
+    --check) CHECK=1 ;;
+    *) echo "usage: scripts/install-deps.sh [--build] [--check]" >&2; exit 2 ;;
+  esac
+done
 
 # build libraries (checked through pkg-config) and the Debian packages that provide them
 LIBS="sqlite3:libsqlite3-dev libcjson:libcjson-dev libcurl:libcurl4-gnutls-dev
@@ -11,10 +22,14 @@ libpq:libpq-dev"
 TOOLS="gcc:gcc make:make pkg-config:pkg-config clang:clang tmux:tmux valgrind:valgrind
 bcftools:bcftools tabix:tabix bgzip:tabix gawk:gawk clang-format:clang-format stress:stress
 bedtools:bedtools openssl:openssl psql:postgresql-client-15 sqlite3:sqlite3"
+if [ "$BUILD_ONLY" = 1 ]; then
+  TOOLS="gcc:gcc make:make pkg-config:pkg-config bcftools:bcftools tabix:tabix bgzip:tabix gawk:gawk"
+fi
 # files checked by path (runtimes the sanitizer/fuzz targets link against; the PostgreSQL
 # server the accounts-database tests start)
 FILES="/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
 /usr/lib/postgresql/15/bin/initdb:postgresql-15"
+[ "$BUILD_ONLY" = 1 ] && FILES=""
 
 missing=""
 for e in $LIBS; do
@@ -28,7 +43,7 @@ for e in $FILES; do
 done
 missing=$(echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ')
 [ -z "${missing# }" ] && exit 0
-if [ "${1:-}" = "--check" ]; then
+if [ "$CHECK" = 1 ]; then
   echo "missing Debian packages:$missing" >&2
   exit 1
 fi

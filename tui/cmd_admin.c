@@ -124,18 +124,24 @@ static int dlq_list(struct queue *q, cJSON *json)
     return 0;
 }
 
-/* The dead letter of q whose id is msg_id or starts with it (at least 6 characters, as
- * the console and gas dlq list show 8), among its 100 oldest: its full id (the caller's),
- * or NULL when none is (the id is then tried as it is); GAS_EINVAL when several are. */
+/* The dead letter of q whose id is msg_id, or starts or ends with it (at least 6
+ * characters: the console shows the last 8, as "..0f3e9a1b"), among its 100 oldest: its
+ * full id (the caller's), or NULL when none is (the id is then tried as it is);
+ * GAS_EINVAL when several are. */
 #define DLQ_PREFIX_MIN 6
 static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
 {
     *full = NULL;
     struct queue_msg m[100];
     int n = 0, rc = queue_dead_list(q, 100, m, &n), found = 0;
+    if (!strncmp(msg_id, "..", 2)) /* as the console shows it */
+        msg_id += 2;
     size_t len = strlen(msg_id);
     for (int i = 0; !rc && i < n; i++) {
-        if (!strcmp(m[i].id, msg_id) || (len >= DLQ_PREFIX_MIN && !strncmp(m[i].id, msg_id, len))) {
+        size_t il = strlen(m[i].id);
+        if (!strcmp(m[i].id, msg_id) ||
+            (len >= DLQ_PREFIX_MIN &&
+             (!strncmp(m[i].id, msg_id, len) || (il >= len && !strcmp(m[i].id + il - len, msg_id))))) {
             if (found++ == 0)
                 *full = xstrdup(m[i].id);
         }
@@ -145,7 +151,8 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
     if (!rc && found > 1) {
         free(*full);
         *full = NULL;
-        rc = gas_err_set(GAS_EINVAL, "%s is the start of %d dead letters' ids: give more of it",
+        rc = gas_err_set(GAS_EINVAL,
+                         "%s is the start or end of %d dead letters' ids: give more of it",
                          msg_id, found);
     }
     return rc;

@@ -56,7 +56,7 @@ enum {
 static const struct column cols[] = {
     [COL_QUEUE] = {"QUEUE", 16, 0, 0, 0, c_queue},
     [COL_ID] = {"MESSAGE", 36, 150, 0, 0, c_id},
-    [COL_SHORT] = {"MESSAGE", 8, 0, 149, 0, c_id},
+    [COL_SHORT] = {"MESSAGE", 10, 0, 149, 0, c_id},
     [COL_AGE] = {"AGE", 5, 0, 0, 1, c_age},
     [COL_JOB] = {"JOB", 8, 100, 0, 0, c_job},
     [COL_JSTATUS] = {"JOB STATUS", 10, 60, 0, 0, c_jstatus},
@@ -81,7 +81,12 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     switch (col) {
     case COL_QUEUE: snprintf(buf, n, "%s", d->queue); break;
     case COL_ID: snprintf(buf, n, "%s", d->id); break;
-    case COL_SHORT: snprintf(buf, n, "%.8s", d->id); break;
+    /* the id's end: the embedded queue's ids are time-ordered (uuid7), so letters sent in
+     * one minute share their first 8 characters; the end is random (gas dlq redrive takes
+     * it as it takes the start) */
+    case COL_SHORT:
+        snprintf(buf, n, "..%s", strlen(d->id) > 8 ? d->id + strlen(d->id) - 8 : d->id);
+        break;
     case COL_RECV: snprintf(buf, n, "%d", d->receives); break;
     case COL_AGE: ui_age_text(now - d->sent, buf, n); break;
     case COL_REASON: snprintf(buf, n, "%s", d->reason); break;

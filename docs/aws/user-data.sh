@@ -25,9 +25,10 @@ REGION=$(curl -sf -H "X-aws-ec2-metadata-token: $TOKEN" \
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
+# what `make` needs (scripts/install-deps.sh --build: it would install them, as root only)
 apt-get install -y --no-install-recommends build-essential pkg-config make git curl ca-certificates \
   awscli libsqlite3-dev libcjson-dev libcurl4-gnutls-dev libssl-dev libncurses-dev libhts-dev \
-  libxml2-dev tabix
+  libxml2-dev libpq-dev tabix bcftools gawk
 
 # the source, built as an unprivileged user, installed to /usr/local
 id gas >/dev/null 2>&1 || useradd --system --home-dir /var/lib/gas --shell /usr/sbin/nologin gas
@@ -51,7 +52,6 @@ cold_mode = $GAS_COLD_MODE
 archive_vault = $GAS_ARCHIVE_VAULT
 inputs_bucket = $GAS_INPUTS_BUCKET
 results_bucket = $GAS_RESULTS_BUCKET
-annot_sources = /usr/local/share/gas/sources.conf
 work_dir = /var/lib/gas/work
 outbox_dir = /var/lib/gas/outbox
 log_json = true

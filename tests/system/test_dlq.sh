@@ -15,8 +15,10 @@ wait_dead() { # ID: until gas dlq list shows it
 
 start_gasd
 ID=$(gas send gas_job_requests '{"job_id": ')
+ID2=$(gas send gas_job_requests 'not json either') # sent at once: its id starts as ID's
 require "gas send prints a message id" test -n "$ID"
 expect "malformed message dead-lettered" wait_dead "$ID"
+expect "... and the second" wait_dead "$ID2"
 line=$(dead_line "$ID")
 if grep -qE "^gas_job_requests +$ID +1 .*malformed json at byte" <<<"$line"; then
   ok "dlq list: same id, the queue and the reason (malformed json)"
@@ -54,8 +56,13 @@ check_out "redrive one dead letter by its id" 0 '^1 message redriven' gas dlq re
 expect "the redriven notice sends the email" wait_file "$GAS_DATA_DIR/outbox/$J.eml" 30
 expect "the dead letter is gone" sh -c "! gas dlq list | grep -qF -- '$R'"
 check_out "unknown message id is an error" 1 "no dead letter nope" gas dlq redrive gas_job_requests nope
-check_out "a dead letter by the first 8 characters of its id (what the console shows)" 0 \
-  '^1 message redriven' gas dlq redrive gas_job_requests "${ID:0:8}"
+expect "two letters sent at once share their ids' first 8 characters (time-ordered)" test "${ID:0:8}" = "${ID2:0:8}"
+check_out "... so those are not enough to name one (exit 2, as an ambiguous job id)" 2 "${ID:0:8} is the start or end of 2 dead letters' ids" \
+  gas dlq redrive gas_job_requests "${ID:0:8}"
+check_out "a dead letter by the last 8 characters of its id, as the console shows them (..)" 0 \
+  '^1 message redriven' gas dlq redrive gas_job_requests "..${ID2: -8}"
+check_out "a dead letter by the first 13 characters of its id" 0 \
+  '^1 message redriven' gas dlq redrive gas_job_requests "${ID:0:13}"
 check_out "... fewer than 6 are not taken as the start of an id" 1 "no dead letter ${ID:0:5}" \
   gas dlq redrive gas_job_requests "${ID:0:5}"
 finish_pipeline dlq

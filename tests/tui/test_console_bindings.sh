@@ -64,14 +64,18 @@ expect "F5 refreshes now (the 30 s refresh would not)" wait_screen ' age 0\.[0-9
 # dead letters: two, from the archive pipeline (malformed); gasd then stopped so that the
 # redriven letters stay on their queue
 start_gasd
-gas send gas_archive 'not json 1' >/dev/null
-gas send gas_archive 'not json 2' >/dev/null
+D1=$(gas send gas_archive 'not json 1')
+D2=$(gas send gas_archive 'not json 2')
 dead() { gas status --json | python3 -c 'import json,sys; print(sum(q["dead"] for q in json.load(sys.stdin)["queues"]))'; }
 for i in $(seq 1 $((100 * T))); do [ "$(dead)" = 2 ] && break; sleep 0.2; done
 require "two dead letters" test "$(dead)" = 2
 stop_gasd
 press c overview 4 F5
 require "the view lists them" wait_screen 'row 1/2 dead letters'
+# sent in one second, their ids start alike (time-ordered): the MESSAGE column shows their
+# ends, which tell them apart, and are what gas dlq redrive takes
+expect "the first letter by its id's end" wait_screen "gas_archive +\.\.${D1: -8} "
+expect "the second by its own" wait_screen "gas_archive +\.\.${D2: -8} "
 press c dead Space
 expect "Space marks the dead letter" wait_screen 'marked: 1'
 press c dead r
