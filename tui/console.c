@@ -646,6 +646,13 @@ int cmd_console(struct cfg *cfg, int argc, char **argv)
             return usage();
         }
     }
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) { /* a script, a pipe, cron: no keys */
+        fprintf(stderr, "gas console: needs a terminal (its %s is not one); for the same "
+                        "figures in a script: gas top -b (text), gas top --json, gas status\n",
+                !isatty(STDIN_FILENO) ? "input" : "output");
+        free(c);
+        return 2;
+    }
     setlocale(LC_ALL, "");
     c->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
     /* log lines (AWS retries, ...) must not land on the screen: to console_log, or none */

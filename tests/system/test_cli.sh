@@ -161,6 +161,9 @@ check "... and no directory named ~ made" 1 test -e tilde/~
 printf 'queue_wait = 1\ndata_dir = $HOME/state\n' > tilde/gas.conf
 check_out "data_dir = \$HOME/...: refused, naming the line" 2 'gas.conf:2: data_dir is "\$HOME/state": variables and ~user are not expanded' \
   sh -c 'cd tilde && gas config'
+check_out "gas console without a terminal: refused at once (exit 2), pointing to gas top -b" 2 \
+  'gas console: needs a terminal \(its input is not one\); for the same figures in a script: gas top -b' \
+  timeout 10 gas console --config ../site/gas.conf < /dev/null
 check_out "dlq list of an unknown queue lists the queues" 2 'no queue nope; the queues are: gas_job_requests' \
   gas dlq list nope --config ../site/gas.conf
 check_out "--json anywhere" 0 '"user_id":[[:space:]]*"ann"' gas --json users list
