@@ -42,7 +42,15 @@ int cmd_status(struct cli *c)
     } else {
         char where[2 * PATH_MAX + 64];
         cli_where(c->cfg, app->be->name, where, sizeof where);
-        printf("system: %s\n\n", where);
+        printf("system: %s\n", where);
+        int alive = 0;
+        for (int i = 0; i < s->nworkers; i++)
+            alive += s->w[i].state == WORKER_ALIVE;
+        int64_t pending = s->by_status[JOB_PENDING];
+        if (pending && !alive) /* as the console's alert: nothing will run them */
+            printf("ALERT: %lld job%s PENDING and no worker alive: start gasd\n",
+                   (long long)pending, pending == 1 ? "" : "s");
+        printf("\n");
         snapshot_print(s, stdout);
     }
     free(s);
@@ -140,8 +148,8 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
     for (int i = 0; !rc && i < n; i++) {
         size_t il = strlen(m[i].id);
         if (!strcmp(m[i].id, msg_id) ||
-            (len >= DLQ_PREFIX_MIN &&
-             (!strncmp(m[i].id, msg_id, len) || (il >= len && !strcmp(m[i].id + il - len, msg_id))))) {
+            (len >= DLQ_PREFIX_MIN && (!strncmp(m[i].id, msg_id, len) ||
+                                       (il >= len && !strcmp(m[i].id + il - len, msg_id))))) {
             if (found++ == 0)
                 *full = xstrdup(m[i].id);
         }
@@ -152,8 +160,8 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
         free(*full);
         *full = NULL;
         rc = gas_err_set(GAS_EINVAL,
-                         "%s is the start or end of %d dead letters' ids: give more of it",
-                         msg_id, found);
+                         "%s is the start or end of %d dead letters' ids: give more of it", msg_id,
+                         found);
     }
     return rc;
 }

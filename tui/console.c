@@ -647,8 +647,9 @@ int cmd_console(struct cfg *cfg, int argc, char **argv)
         }
     }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) { /* a script, a pipe, cron: no keys */
-        fprintf(stderr, "gas console: needs a terminal (its %s is not one); for the same "
-                        "figures in a script: gas top -b (text), gas top --json, gas status\n",
+        fprintf(stderr,
+                "gas console: needs a terminal (its %s is not one); for the same "
+                "figures in a script: gas top -b (text), gas top --json, gas status\n",
                 !isatty(STDIN_FILENO) ? "input" : "output");
         free(c);
         return 2;
@@ -741,13 +742,13 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
             gmtime_r(&now, &tm);
             strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
             printf("%s--- gas top, %s (%d of %d)\n", i ? "\n" : "", when, i + 1, n);
+            for (int k = 0; k < m->nalerts; k++) /* first, as the console's header */
+                printf("ALERT: %s\n", m->alerts[k].text);
             snapshot_print(&m->snap, stdout);
             printf("users %d, dead letters %d\n", m->nusers, m->ndead);
             printf("throughput: completed %.0f/min, failed %.0f/min (collect %.0f ms%s)\n",
                    m->completed_per_min, m->failed_per_min, m->collect_seconds * 1000,
                    m->incremental ? ", incremental" : "");
-            for (int k = 0; k < m->nalerts; k++)
-                printf("ALERT: %s\n", m->alerts[k].text);
             if (m->note[0])
                 printf("note: %s\n", m->note);
         }

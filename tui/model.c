@@ -533,9 +533,9 @@ static void health(struct model *m, int beat)
             failed = i;
     }
     int replaced = lost >= 0 && alive && s->w[lost].heartbeat <= newest_start;
-    int64_t queued = s->q[0].d.visible + s->q[0].d.delayed;
-    if (s->by_status[JOB_PENDING] > queued)
-        queued = s->by_status[JOB_PENDING];
+    /* jobs waiting: the PENDING jobs (a retried job's request can be queued twice, a
+     * malformed message is no job); requests queued when no job is counted PENDING */
+    int64_t pending = s->by_status[JOB_PENDING], queued = s->q[0].d.visible + s->q[0].d.delayed;
     const struct model_history *h = &m->hist;
     int64_t least = h->dead[h->n - 1];
     for (int i = 0; i < h->n; i++)
@@ -543,8 +543,11 @@ static void health(struct model *m, int beat)
     char a[16], key[96];
     m->nalerts = 0;
     m->alert[0] = 0;
-    if (queued && !alive)
-        raise_alert(m, "idle", "%lld job%s queued and no worker alive", (long long)queued,
+    if (pending && !alive)
+        raise_alert(m, "idle", "%lld job%s PENDING and no worker alive", (long long)pending,
+                    pending == 1 ? "" : "s");
+    else if (queued && !alive)
+        raise_alert(m, "idle", "%lld request%s queued and no worker alive", (long long)queued,
                     queued == 1 ? "" : "s");
     if (lost >= 0) {
         ui_age_text(s->taken - (double)s->w[lost].heartbeat, a, sizeof a);
@@ -562,13 +565,18 @@ static void health(struct model *m, int beat)
         raise_alert(m, key, "worker %s failed: %s", s->w[failed].id,
                     s->w[failed].problem[0] ? s->w[failed].problem : "(no reason recorded)");
     }
-    if (h->dead[h->n - 1] > least) {
-        int rose = h->n - 1; /* the latest sample at which they grew: a new rise, a new alarm */
-        while (rose > 0 && h->dead[rose] <= h->dead[rose - 1])
-            rose--;
+    /* dead letters: their latest rise (the last sample higher than the one before), by how
+     * much; none once they went down after it (someone is redriving or deleting them). A
+     * new rise is a new alarm (its key: when it was seen), after an x as before it. */
+    int rose = h->n - 1, fell = 0;
+    while (rose > 0 && h->dead[rose] <= h->dead[rose - 1]) {
+        fell |= h->dead[rose] < h->dead[rose - 1];
+        rose--;
+    }
+    if (rose > 0 && !fell && h->dead[h->n - 1] > least) {
         snprintf(key, sizeof key, "dead:%.0f", h->t[rose]);
         raise_alert(m, key, "dead letters grew by %lld to %lld",
-                    (long long)(h->dead[h->n - 1] - least), (long long)h->dead[h->n - 1]);
+                    (long long)(h->dead[rose] - h->dead[rose - 1]), (long long)h->dead[h->n - 1]);
     }
 }
 

@@ -161,6 +161,12 @@ check "... and no directory named ~ made" 1 test -e tilde/~
 printf 'queue_wait = 1\ndata_dir = $HOME/state\n' > tilde/gas.conf
 check_out "data_dir = \$HOME/...: refused, naming the line" 2 'gas.conf:2: data_dir is "\$HOME/state": variables and ~user are not expanded' \
   sh -c 'cd tilde && gas config'
+mkdir -p idle && printf 'data_dir = state\n' > idle/gas.conf
+(cd idle && gas users add ida --email ida@example.org >/dev/null && gas submit "$GAS_ROOT/../shared/testdata/gas-samples/test.vcf" --user ida >/dev/null)
+check_out "gas status with a job and no gasd: the console's alert, saying what to do" 0 \
+  '^ALERT: 1 job PENDING and no worker alive: start gasd$' sh -c 'cd idle && gas status'
+check_out "gas top -b: the alert first, under its heading" 0 '^ALERT: 1 job PENDING and no worker alive$' \
+  sh -c 'cd idle && gas top -b | sed -n 2p'
 check_out "gas console without a terminal: refused at once (exit 2), pointing to gas top -b" 2 \
   'gas console: needs a terminal \(its input is not one\); for the same figures in a script: gas top -b' \
   timeout 10 gas console --config ../site/gas.conf < /dev/null

@@ -11,7 +11,7 @@ gas users add ann --email ann@example.org >/dev/null
 J=$(gas submit "$SAMPLES/free_1.vcf" --user ann | grep -oE '[0-9a-f-]{36}' | head -1)
 console c 80 24
 expect "queued work and no worker: the alert says so" \
-  wait_screen '^ALERT: 1 job queued and no worker alive'
+  wait_screen '^ALERT: 1 job PENDING and no worker alive'
 expect "the header line is red (white on red)" drawn_with '([0-9;]*;)?41(;[0-9;]*)?' 'GAS \['
 start_gasd
 expect "a worker comes: the alert goes" wait_gone '^ALERT' c 30
@@ -21,6 +21,11 @@ expect "workers view: the worker is alive" wait_screen '^  alive '
 
 gas send gas_archive 'not json' >/dev/null
 expect "dead letters grow: the alert says so" wait_screen '^ALERT: dead letters grew by 1 to 1' c 20
+press c workers x
+expect "x: the alert is dismissed" wait_gone '^ALERT: dead letters' c 10
+gas send gas_archive 'not json either' >/dev/null
+expect "one more after x: a new alert, by the one that came (not since the window's start)" \
+  wait_screen '^ALERT: dead letters grew by 1 to 2' c 20
 
 alive_pid=$GASD_PID
 t0=$(date +%s.%N)
