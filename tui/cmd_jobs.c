@@ -41,6 +41,36 @@ int cmd_submit(struct cli *c)
                 path, (long long)st.st_size, (long long)cfg_int(cfg, CFG_MAX_INPUT_BYTES));
         return 1;
     }
+    /* what the worker would refuse at once is refused here, before a job exists: an empty
+     * file, a text file that is no VCF (compressed files are left to the worker, which
+     * reads gzip, bgzip and BCF and names the tool for the others) */
+    char head[20] = "";
+    FILE *hf = fopen(path, "rb");
+    size_t hn = hf ? fread(head, 1, sizeof head - 1, hf) : 0;
+    if (hf)
+        fclose(hf);
+    const char *h = hn >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3) ? head + 3 : head;
+    size_t hl = hn - (size_t)(h - head);
+    int compressed = hn >= 2 && ((unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b);
+    compressed |= hn >= 3 && (!memcmp(head, "BCF", 3) || !memcmp(head, "BZh", 3));
+    compressed |= hn >= 4 && (!memcmp(head,
+                                      "\xFD"
+                                      "7zX",
+                                      4) ||
+                              !memcmp(head, "\x28\xB5\x2F\xFD", 4));
+    int force = cli_flag(c, "force");
+    if (!hn && !force) {
+        fprintf(stderr, "gas submit: %s is empty: not a VCF file; nothing submitted\n", path);
+        return 1;
+    }
+    if (!force && !compressed && (hl < 16 || memcmp(h, "##fileformat=VCF", 16))) {
+        fprintf(stderr,
+                "gas submit: %s is not a VCF file: it must start with ##fileformat=VCF (VCF "
+                "text, bgzipped or gzipped, or BCF); nothing submitted (--force submits it "
+                "all the same)\n",
+                path);
+        return 1;
+    }
     if (!name)
         name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     /* the name goes into object keys, file names (255 bytes with the job id and
@@ -468,6 +498,18 @@ static int print_object(struct gas_app *app, const char *bucket, const char *key
 
 static int log_(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
+    if (cli_flag(c, "json") && (job->job_status != JOB_COMPLETED || !job->s3_key_log_file)) {
+        /* no log: a program still gets a document saying why (and the exit status 1) */
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "job_id", job->job_id);
+        cJSON_AddStringToObject(o, "job_status", job_status_name(job->job_status));
+        if (job->error)
+            cJSON_AddStringToObject(o, "error", job->error);
+        else
+            cJSON_AddNullToObject(o, "error");
+        cJSON_AddNullToObject(o, "log");
+        cli_print_json(o);
+    }
     if (job->job_status == JOB_FAILED)
         return gas_err_set(GAS_ENOTFOUND, "job %s FAILED: %s", job->job_id,
                            job->error ? job->error : "(no reason recorded)");

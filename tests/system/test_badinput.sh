@@ -39,8 +39,12 @@ check_out "#CHROM with spaces: says so" 1 'line 3: malformed #CHROM header line:
 
 start_gasd GAS_MAX_MESSAGE_BYTES=2048
 B=$(gas submit bad_pos.vcf --user bea)
-K=$(gas submit junk.vcf --user bea)
-E=$(gas submit empty.vcf --user bea)
+check_out "gas submit refuses binary junk itself, nothing submitted" 1 'junk.vcf is not a VCF file: it must start with ##fileformat=VCF' \
+  gas submit junk.vcf --user bea
+check_out "... and an empty file" 1 'empty.vcf is empty: not a VCF file; nothing submitted' gas submit empty.vcf --user bea
+# as a web app's uploads would come (--force): the worker fails each with its reason
+K=$(gas submit junk.vcf --user bea --force)
+E=$(gas submit empty.vcf --user bea --force)
 expect "malformed VCF: job FAILED" wait_field "$B" job_status FAILED
 check_out "malformed VCF: reason names the line" 0 'error .*line 4: POS is not a non-negative integer' gas show "$B"
 check_out "download of a FAILED job says why there is no result" 1 \
@@ -217,7 +221,7 @@ check_out "submit: a file name that is not UTF-8 is refused, with what to do" 2 
 check_out "submit: a file name over 200 bytes is refused" 2 'is over 200 bytes' \
   gas submit "$SAMPLES/test.vcf" --user bea --name "$(printf 'n%.0s' $(seq 220)).vcf"
 # a file that grows while it is uploaded (copies slowed by a fault point): nothing submitted
-head -c 300000 /dev/zero | tr '\0' 'x' > growing.vcf
+{ printf '##fileformat=VCFv4.2\n'; head -c 299979 /dev/zero | tr '\0' 'x'; } > growing.vcf
 njobs=$(gas jobs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 GAS_FAULT=objects.put_chunk:sleep=0.3 gas submit growing.vcf --user bea > grow.out 2>&1 &
 gp=$!

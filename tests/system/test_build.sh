@@ -126,7 +126,7 @@ bgzip -c in37.vcf > in37.vcf.gz
 printf 'chr1\t100\t200\n' > regions.vcf
 { vcf '' | sed 's/INFO$/INFO\tFORMAT\tS1/'; printf '21\t9411500\t.\tA\tG\t.\t.\t.\tGT\t0/1\n21\t9411600\t.\tA\tG\t.\t.\tD'; } > cut.vcf
 M=$(submit mouse.vcf ann); M10=$(submit mm10.vcf ann); B38=$(submit bcf38.vcf ann); SV=$(submit sv38.vcf ann)
-PE=$(submit past37.vcf ann); GZ=$(submit in37.vcf.gz ann); BED=$(submit regions.vcf ann); CUT=$(submit cut.vcf ann)
+PE=$(submit past37.vcf ann); GZ=$(submit in37.vcf.gz ann); BED=$(gas submit regions.vcf --user ann --force); CUT=$(submit cut.vcf ann)
 for j in $M $M10 $B38 $SV $PE $GZ; do
   require "job ${j:0:8} COMPLETED" wait_field "$j" job_status COMPLETED
 done
@@ -204,6 +204,8 @@ check_out "... and its count log in37.vcf.count.log" 0 '^s3_key_log_file +.*~in3
 expect "a BED file named .vcf: FAILED" wait_field "$BED" job_status FAILED
 check_out "... the error names the file as submitted" 0 '^error +regions\.vcf is BED' gas show "$BED"
 check "... and not where gasd keeps it" 1 sh -c "gas show $BED | grep '^error' | grep -q objects/"
+check_out "gas log --json of the FAILED job: a JSON document with its status and error (exit 1)" 1 \
+  "^FAILED regions\.vcf is BED" sh -c "gas log $BED --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[\"job_status\"], d[\"error\"]); sys.exit(1 if d[\"log\"] is None else 0)'"
 expect "a file cut short mid-record: FAILED" wait_field "$CUT" job_status FAILED
 check_out "... with the reason" 0 '^error +line 4: the last line has 8 of the 10 columns #CHROM declares.*cut short' gas show "$CUT"
 
