@@ -45,6 +45,10 @@ const char *aws_domain(const char *region);
 char *aws_endpoint(struct aws_be *ab, const char *service);
 /* The account id (config, else STS GetCallerIdentity once), copied into out. */
 int aws_account(struct aws_be *ab, char out[32]);
+/* The error for a table, queue or topic (what) named name that is not there, saying where
+ * it was looked for (the region, and the endpoint when overridden) and what may be wrong:
+ * a mistyped region or name, or a deployment not bootstrapped yet. */
+int aws_missing(struct aws_be *ab, int rc, const char *what, const char *name);
 /* arn:<partition>:<service>:<region>:<account>:<name> */
 int aws_arn(struct aws_be *ab, const char *service, const char *name, char **arn);
 

@@ -332,3 +332,12 @@ int aws_backend_open(const struct cfg *cfg, struct gas_backend **out)
     *out = &ab->pub;
     return 0;
 }
+
+int aws_missing(struct aws_be *ab, int rc, const char *what, const char *name)
+{
+    return gas_err_wrap(rc,
+                        "no %s %s in %s%s%s (a mistyped aws_region or name? a new deployment: "
+                        "gas aws bootstrap makes it)",
+                        what, name, ab->region, ab->endpoint[0] ? " at " : "",
+                        ab->endpoint[0] ? ab->endpoint : "");
+}

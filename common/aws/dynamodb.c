@@ -139,7 +139,7 @@ static int call(struct tbl *t, const char *op, cJSON *in, cJSON **out)
     /* the table itself is missing (a lazily opened handle finds out here): say which; the
      * service code stays, so that no caller takes it for a missing item */
     else if (rc && gas_err_code_has("ResourceNotFound"))
-        gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", t->name);
+        aws_missing(ab_of(t), rc, "table", t->name);
     return rc;
 }
 
@@ -265,7 +265,7 @@ static int d_update(struct tbl *t, const char *key, const struct tbl_update *u, 
     int rc = aws_json_error(ab_of(t), "dynamodb", "DynamoDB_20120810.UpdateItem", in, &out, &err);
     cJSON_Delete(in);
     if (rc && gas_err_code_has("ResourceNotFound"))
-        gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", t->name);
+        aws_missing(ab_of(t), rc, "table", t->name);
     if (rc == GAS_ECONFLICT) { /* no item, or a condition that does not hold? */
         int g = 0;
         if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(err, "Item"))) {
@@ -409,8 +409,7 @@ int aws_table_open(struct gas_backend *be, const char *name, const char *key_att
     int rc = be->lazy_open ? 0 : describe(aws_of(be), name, &desc);
     cJSON_Delete(desc);
     if (rc)
-        return rc == GAS_ENOTFOUND ? gas_err_wrap(rc, "no table %s (run gas aws bootstrap?)", name)
-                                   : rc;
+        return rc == GAS_ENOTFOUND ? aws_missing(aws_of(be), rc, "table", name) : rc;
     struct tbl *t = xcalloc(1, sizeof *t);
     t->ops = &ddb_ops;
     t->be = be;

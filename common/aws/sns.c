@@ -36,10 +36,10 @@ static int topic_arn(struct topic *t, const char **arn)
 }
 
 /* A topic that is not there: say which (a lazily opened handle finds out here). */
-static int missing_topic(int rc, const char *name)
+static int missing_topic(struct aws_be *ab, int rc, const char *name)
 {
     if (rc == GAS_ENOTFOUND || (rc && gas_err_code_has("NotFound")))
-        return gas_err_wrap(GAS_ENOTFOUND, "no topic %s (run gas aws bootstrap?)", name);
+        return aws_missing(ab, GAS_ENOTFOUND, "topic", name);
     return rc;
 }
 
@@ -52,7 +52,7 @@ static int t_publish(struct topic *t, const char *body, char **msg_id)
     const char *f[] = {"Action", "Publish", "Version", "2010-03-31", "TopicArn",
                        arn,      "Message", body,      NULL};
     char *xml = NULL;
-    rc = missing_topic(aws_query(aws_of(t->be), "sns", f, &xml), t->name);
+    rc = missing_topic(aws_of(t->be), aws_query(aws_of(t->be), "sns", f, &xml), t->name);
     if (!rc && msg_id)
         *msg_id = aws_xml_text(xml, "MessageId");
     free(xml);
@@ -83,7 +83,7 @@ static int t_subscribe(struct topic *t, const char *queue, int delay_s, int raw)
                            "ReturnSubscriptionArn",
                            "true",
                            NULL};
-        rc = missing_topic(aws_query(ab, "sns", f, &xml), t->name);
+        rc = missing_topic(ab, aws_query(ab, "sns", f, &xml), t->name);
     }
     if (!rc && !(sub = aws_xml_text(xml, "SubscriptionArn")))
         rc = gas_err_set(GAS_EINVAL, "sns: Subscribe answer without SubscriptionArn");
@@ -138,7 +138,7 @@ int aws_topic_open(struct gas_backend *be, const char *name, struct topic **out)
                            NULL};
         rc = aws_query(ab, "sns", f, NULL);
         if (rc == GAS_ENOTFOUND)
-            rc = gas_err_wrap(rc, "no topic %s (run gas aws bootstrap?)", name);
+            rc = aws_missing(ab, rc, "topic", name);
     }
     if (rc) {
         free(arn);

@@ -64,7 +64,7 @@ int aws_queue_url(struct aws_be *ab, const char *name, char **url)
     cJSON_AddStringToObject(in, "QueueName", name);
     int rc = sqs(ab, "GetQueueUrl", in, &out, NULL);
     if (rc == GAS_ENOTFOUND || (rc && gas_err_code_has("NonExistentQueue")))
-        rc = gas_err_wrap(GAS_ENOTFOUND, "no queue %s (run gas aws bootstrap?)", name);
+        rc = aws_missing(ab, GAS_ENOTFOUND, "queue", name);
     if (!rc && !(*url = xstrdup(json_str(out, "QueueUrl"))))
         rc = gas_err_set(GAS_EINVAL, "sqs: GetQueueUrl answer without QueueUrl");
     cJSON_Delete(out);

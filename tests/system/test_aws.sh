@@ -28,6 +28,9 @@ scenario() { # MODE: one run with its own resources
   echo "-- cold_mode $mode (resources *$run)"
   check_out "$mode: bootstrap prints what it made" 0 "cold   cold-$run" gas aws bootstrap
   check_out "$mode: bootstrap again is idempotent" 0 "bootstrap complete" gas aws bootstrap
+  check_out "$mode: the wrong region: the error says where it looked and what may be wrong" 1 \
+    "no table (jobs|users|workers)_$run in eu-west-3 at $GAS_TEST_AWS_ENDPOINT \(a mistyped aws_region or name\? a new deployment: gas aws bootstrap makes it\)" \
+    env GAS_AWS_REGION=eu-west-3 gas jobs
   gas users add ann --email ann@example.org >/dev/null
   gas users add pat --email pat@example.org --premium >/dev/null
   start_gasd

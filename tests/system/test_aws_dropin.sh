@@ -95,7 +95,7 @@ python_deployment() {
   require "python: script-archived result restored on upgrade" wait_field "$L" archive_state NONE 40
   expect "python: an item gasd cannot read is logged, not skipped silently" \
     wait_log 'an item gasd cannot read \(submit_time "yesterday" is not a number\)'
-  expect "python: and counted" wait_log "user leo: 1 retrievals started, 0 failed, 1 items unreadable"
+  expect "python: and counted" wait_log "user leo: 1 retrievals started, 0 left to another worker, 0 failed, 1 items unreadable"
   expect "python: restored bytes are what the script archived" same_bytes "$L" "$SAMPLES/test.vcf"
   after=$(item "$L")
   expect "python: result key written back where the web app looks" \
