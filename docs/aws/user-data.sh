@@ -14,8 +14,17 @@ GAS_COLD_MODE=${GAS_COLD_MODE:-s3}                # s3 (storage classes) or glac
 GAS_ARCHIVE_VAULT=${GAS_ARCHIVE_VAULT:-gas-archive}  # archive bucket (s3) or vault (glacier)
 GAS_INPUTS_BUCKET=${GAS_INPUTS_BUCKET:-gas-inputs}
 GAS_RESULTS_BUCKET=${GAS_RESULTS_BUCKET:-gas-results}
-GAS_SMTP_URL=${GAS_SMTP_URL:-}                    # e.g. smtps://email-smtp.us-east-1.amazonaws.com:465
+GAS_SES_SENDER=${GAS_SES_SENDER:-}                # a verified SES sender: emails go by SES
+GAS_SMTP_URL=${GAS_SMTP_URL:-}                    # or SMTP, e.g. smtps://email-smtp.us-east-1.amazonaws.com:465
+# with neither, emails are only written to /var/lib/gas/outbox on an instance the group
+# will terminate: refused below
 # --------------------------------------------------------------------------
+
+if [ -z "$GAS_SES_SENDER" ] && [ -z "$GAS_SMTP_URL" ]; then
+  echo "gas user data: set GAS_SES_SENDER (or GAS_SMTP_URL): without either, users' emails would stay on this instance" >&2
+  exit 1
+fi
+NOTIFY_VIA=smtp; [ -n "$GAS_SES_SENDER" ] && NOTIFY_VIA=ses
 
 # region of this instance, from IMDSv2 (token first)
 TOKEN=$(curl -sf -X PUT http://169.254.169.254/latest/api/token \
@@ -55,6 +64,8 @@ results_bucket = $GAS_RESULTS_BUCKET
 work_dir = /var/lib/gas/work
 outbox_dir = /var/lib/gas/outbox
 log_json = true
+notify_via = $NOTIFY_VIA
+ses_sender = $GAS_SES_SENDER
 smtp_url = $GAS_SMTP_URL
 CONF
 chgrp gas /etc/gas/gas.conf
@@ -63,7 +74,23 @@ install -d -o gas -g gas -m 0700 /var/lib/gas/work /var/lib/gas/outbox
 
 # no access keys on the machine: the credentials chain ends at the instance role (IMDSv2)
 install -m 0644 /opt/gas-src/docs/gasd.service /etc/systemd/system/gasd.service
+# scale-in: the termination lifecycle hook's instance side (docs/aws.md): stops gasd when the
+# group terminates this instance, then completes the hook
+install -m 0755 /opt/gas-src/docs/aws/gas-drain.sh /usr/local/sbin/gas-drain
+cat > /etc/systemd/system/gas-drain.service <<'UNIT'
+[Unit]
+Description=GAS: drain gasd when the Auto Scaling group terminates this instance
+After=gasd.service network-online.target
+
+[Service]
+Environment=GAS_LIFECYCLE_HOOK=drain
+ExecStart=/usr/local/sbin/gas-drain
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+UNIT
 systemctl daemon-reload
-systemctl enable --now gasd
+systemctl enable --now gasd gas-drain
 systemctl --no-pager status gasd || true
 echo "gas user data: gasd started in $REGION"
