@@ -3,6 +3,7 @@
 
 #include "gas/config.h"
 #include "gas/err.h"
+#include "gas/fault.h"
 #include "gas/json.h"
 #include "gas/msg.h"
 #include "gas/topology.h"
@@ -159,6 +160,8 @@ int app_jobs_each(struct gas_app *a, const char *user_id, job_item_fn each, void
 
 int app_publish(struct gas_app *a, struct topic *t, const char *body)
 {
+    if (fault_fail("app.publish")) /* tests: a throttled or unreachable topic */
+        return gas_err_set(GAS_EBUSY, "publish to %s: throttled (fault point)", t->name);
     int rc = topic_publish(t, body, NULL);
     return rc ? gas_err_wrap(rc, "publish to %s", t->name) : 0;
 }

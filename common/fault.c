@@ -19,6 +19,8 @@ void fault_point(const char *name)
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len >= nl && !strncmp(p, name, nl) && (len == nl || p[nl] == ':')) {
+            if (len > nl + 6 && !strncmp(p + nl, ":fail=", 6))
+                return; /* fault_fail's */
             if (len > nl + 7 && !strncmp(p + nl, ":sleep=", 7)) {
                 double s = atof(p + nl + 7);
                 log_warn("fault", "fault point %s: pausing %.1f s", name, s);
@@ -31,4 +33,26 @@ void fault_point(const char *name)
         }
         p = comma ? comma + 1 : p + len;
     }
+}
+
+int fault_fail(const char *name)
+{
+    static int failed; /* one counter: tests fail one point at a time */
+    const char *spec = getenv("GAS_FAULT");
+    if (!spec || !*spec)
+        return 0;
+    size_t nl = strlen(name);
+    for (const char *p = spec; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len > nl + 6 && !strncmp(p, name, nl) && !strncmp(p + nl, ":fail=", 6)) {
+            if (failed >= atoi(p + nl + 6))
+                return 0;
+            failed++;
+            log_warn("fault", "fault point %s: failing (%d)", name, failed);
+            return 1;
+        }
+        p = comma ? comma + 1 : p + len;
+    }
+    return 0;
 }

@@ -128,18 +128,33 @@ int cmd_submit(struct cli *c)
     if (!rc) {
         char *body = msg_request(&job);
         rc = app_publish(app, app->requests, body);
+        /* a throttled or unreachable service: tried again for about 15 s (the HTTP layer's
+         * own retries are over by now) */
+        for (double wait = 1; rc && rc != GAS_ENOTFOUND && gas_err_retryable(rc) && wait <= 8;
+             wait *= 2) {
+            fprintf(stderr, "gas submit: %s: sending the request again in %.0f s\n", gas_errmsg(),
+                    wait);
+            gas_sleep(wait);
+            rc = app_publish(app, app->requests, body);
+        }
         free(body);
-        if (rc == GAS_ENOTFOUND) { /* no such topic (checked by this first use): no job */
+        if (rc) { /* no request, so no job: nothing waits PENDING for a message never sent */
             char *why = xstrdup(gas_errmsg());
-            tbl_delete(app->jobs, id);
-            objs_delete(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key);
-            gas_err_set(rc, "%s", why);
+            int undone = tbl_delete(app->jobs, id) == 0; /* its input kept when it stays */
+            if (undone)
+                objs_delete(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key);
+            if (undone)
+                gas_err_set(rc,
+                            "%s: its request could not be sent, so nothing was submitted; "
+                            "submit it again",
+                            why);
+            else
+                gas_err_set(rc,
+                            "%s: job %s is PENDING but its request was not sent (gas retry %s "
+                            "sends it)",
+                            why, id, id);
             free(why);
-        } else if (rc)
-            gas_err_wrap(rc,
-                         "job %s is PENDING but its request was not sent (gas retry %s "
-                         "sends it)",
-                         id, id);
+        }
     }
     if (!rc)
         printf("%s\n", id);

@@ -167,6 +167,15 @@ check_out "gas status with a job and no gasd: the console's alert, saying what t
   '^ALERT: 1 job PENDING and no worker alive: start gasd$' sh -c 'cd idle && gas status'
 check_out "gas top -b: the alert first, under its heading" 0 '^ALERT: 1 job PENDING and no worker alive$' \
   sh -c 'cd idle && gas top -b | sed -n 2p'
+# a throttled or unreachable topic (fault point): gas submit sends the request again for
+# about 15 s; still failing, it takes the job and its input back: nothing waits PENDING
+check_out "publish failing twice: submitted all the same" 0 '^[0-9a-f-]{36}$' \
+  sh -c "cd idle && GAS_FAULT=app.publish:fail=2 gas submit '$GAS_ROOT/../shared/testdata/gas-samples/test.vcf' --user ida 2>/dev/null"
+check_out "publish failing for good: nothing submitted, saying so" 1 'its request could not be sent, so nothing was submitted; submit it again' \
+  sh -c "cd idle && GAS_FAULT=app.publish:fail=9 gas submit '$GAS_ROOT/../shared/testdata/gas-samples/test.vcf' --user ida"
+check_out "... no job left PENDING (2 jobs: the first and the one that went through)" 0 '^2$' \
+  sh -c "cd idle && gas jobs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'"
+check_out "... and no input object left behind (2 inputs)" 0 '^2$' sh -c "find idle/state/objects/gas-inputs -type f | wc -l"
 check_out "gas console without a terminal: refused at once (exit 2), pointing to gas top -b" 2 \
   'gas console: needs a terminal \(its input is not one\); for the same figures in a script: gas top -b' \
   timeout 10 gas console --config ../site/gas.conf < /dev/null
