@@ -312,6 +312,14 @@ int main(int argc, char **argv)
                  cfg_str(cfg, CFG_BACKEND),
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : ", data_dir ",
                  strcmp(cfg_str(cfg, CFG_BACKEND), "local") ? "" : cfg_str(cfg, CFG_DATA_DIR));
+    const char *via = cfg_str(cfg, CFG_NOTIFY_VIA);
+    if (!dump && !setup && strcmp(cfg_str(cfg, CFG_BACKEND), "local") &&
+        cfg_int(cfg, CFG_NOTIFY_THREADS) > 0 &&
+        (!strcmp(via, "outbox") || (!strcmp(via, "auto") && !*cfg_str(cfg, CFG_SMTP_URL))))
+        log_warn("gasd",
+                 "emails are only written to %s on this machine (notify_via %s%s): on AWS set "
+                 "notify_via = ses (ses_sender) or smtp_url, or users hear nothing",
+                 cfg_str(cfg, CFG_OUTBOX_DIR), via, strcmp(via, "auto") ? "" : ", no smtp_url");
     char *where = NULL; /* a data_dir that held no system: new and empty, or mistyped */
     struct stat sb;     /* what others could read or change: said once at start */
     const char *file = cfg_file(cfg);
@@ -331,6 +339,14 @@ int main(int argc, char **argv)
                  where ? where : cfg_str(cfg, CFG_DATA_DIR));
     free(where);
     int rc = app_open(cfg, &w->app);
+    /* a throttled or unreachable service at start (many instances starting at once, each
+     * describing every table and queue): tried again for a minute before giving up */
+    for (double wait = 2, spent = 0; rc && gas_err_retryable(rc) && spent < 60 && !got_signal;
+         spent += wait, wait = wait * 2 > 16 ? 16 : wait * 2) {
+        log_warn("gasd", "starting: %s: trying again in %.0f s", gas_errmsg(), wait);
+        gas_sleep(wait);
+        rc = app_open(cfg, &w->app);
+    }
     if (!rc && setup)
         rc = topology_ensure(w->app->be, cfg, stdout);
     int registered = 0;

@@ -409,7 +409,8 @@ int aws_table_open(struct gas_backend *be, const char *name, const char *key_att
     int rc = be->lazy_open ? 0 : describe(aws_of(be), name, &desc);
     cJSON_Delete(desc);
     if (rc)
-        return rc == GAS_ENOTFOUND ? aws_missing(aws_of(be), rc, "table", name) : rc;
+        return rc == GAS_ENOTFOUND ? aws_missing(aws_of(be), rc, "table", name)
+                                   : gas_err_wrap(rc, "table %s: DescribeTable", name);
     struct tbl *t = xcalloc(1, sizeof *t);
     t->ops = &ddb_ops;
     t->be = be;

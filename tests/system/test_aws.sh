@@ -38,6 +38,8 @@ scenario() { # MODE: one run with its own resources
   J=$(submit "$SAMPLES/free_1.vcf" ann)
   P=$(submit "$SAMPLES/test.vcf" pat)
   require "$mode: free job COMPLETED" wait_field "$J" job_status COMPLETED
+  expect "$mode: gasd warns that emails stay in the outbox on this machine" \
+    wait_log "emails are only written to $WORK/outbox on this machine \(notify_via auto, no smtp_url\)"
   expect "$mode: result downloadable" gas download "$J" -o "$mode-first.vcf"
   expect "$mode: result annotated" grep -q '^##INFO=<ID=GENE' "$mode-first.vcf"
   expect "$mode: count log readable" sh -c "gas log $J | grep -q '^total records: 1141'"

@@ -75,4 +75,12 @@ phase() { # NAME FAULTPOINT
 phase download annotate.fetch
 phase upload annotate.upload
 
+# AWS unreachable at start (many instances starting at once get throttled the same way):
+# gasd tries again for a minute, saying so, and a SIGTERM meanwhile stops it
+: > "$WORK/start.log"
+env GAS_AWS_ENDPOINT=http://127.0.0.1:1 gasd >> "$WORK/start.log" 2>&1 &
+sp=$!
+expect "unreachable at start: gasd says it tries again" sh -c "for i in \$(seq 1 $((300 * T))); do grep -q 'starting: .*trying again in 2 s' '$WORK/start.log' && exit 0; sleep 0.1; done; exit 1"
+kill -TERM "$sp"; wait "$sp"; src=$?
+expect "... and SIGTERM stops it (exit $src, not 0: it never started)" test "$src" = 1
 finish_pipeline "$SUITE"
