@@ -400,13 +400,28 @@ static void draw_header(struct console *c, const struct model *m, double now)
              m ? m->collect_seconds * 1000 : 0.0, sort, c->draw_ms);
     int room = COLS - (int)strlen(left) - 2;
     const char *r = room >= (int)strlen(right) ? right : age;
-    if (room < (int)strlen(r)) { /* the age matters more than the path: its middle goes */
-        int avail = COLS - (int)strlen(r) - 2, len = (int)strlen(left);
-        if (avail >= 12) {
-            int head = avail / 2, tail = avail - head - 2;
-            memmove(left + head + 2, left + len - tail, (size_t)tail + 1);
-            memcpy(left + head, "..", 2);
-        } else {
+    if (room < (int)strlen(r)) { /* the age matters more than where: the config file's name
+                                  * goes first, then the start of the data directory */
+        int avail = COLS - (int)strlen(r) - 2;
+        size_t wl = strlen(c->where) < strlen(left) ? strlen(c->where) : strlen(left);
+        char *where = left + strlen(left) - wl; /* "local DIR config FILE" */
+        char *cfgp = strstr(where, " config ");
+        if (!cfgp)
+            cfgp = strstr(where, " (no config file)");
+        if (cfgp && !strncmp(where, "local ", 6))
+            *cfgp = 0;
+        int len = (int)strlen(left);
+        if (len > avail && avail >= 12) {
+            char *path = strchr(where, ' '); /* after the backend's name */
+            int keep = path ? (int)(path + 1 - left) : 0;
+            int tail = avail - keep - 2;
+            if (path && tail >= 8) { /* "local ..h-console/sys/state" */
+                memmove(left + keep + 2, left + len - tail, (size_t)tail + 1);
+                memcpy(left + keep, "..", 2);
+            } else {
+                left[avail] = 0;
+            }
+        } else if (len > avail) {
             left[avail > 0 ? avail : 0] = 0;
         }
         room = COLS - (int)strlen(left) - 2;
@@ -414,7 +429,8 @@ static void draw_header(struct console *c, const struct model *m, double now)
     ui_put(0, 0, "%s", left);
     ui_put(0, COLS - (int)strlen(r) > 0 ? COLS - (int)strlen(r) : 0, "%s", r);
     if (alert) /* the whole line red, not only its text */
-        mvchgat(0, 0, -1, A_BOLD | (c->color ? 0 : A_REVERSE), c->color ? C_ALERT : 0, NULL);
+        mvchgat(0, 0, -1, A_BOLD | (c->color && has_colors() ? 0 : A_REVERSE),
+                c->color && has_colors() ? C_ALERT : 0, NULL);
     ui_attr(c, alert ? C_ALERT : C_HEAD, 0);
     if (alert) {
         ui_attr(c, C_BAD, 1);

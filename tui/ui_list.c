@@ -86,7 +86,16 @@ static int column_equals(const struct ui_list *l, const struct model *m, int row
         if (strlen(title) != (size_t)(eq - text) || strncasecmp(title, text, (size_t)(eq - text)))
             continue;
         l->type->cell(m, row, c, m->snap.taken, cell, sizeof cell);
-        return value_matches(cell, eq + 1);
+        int r = value_matches(cell, eq + 1);
+        if (r || strcasecmp(title, "STATUS"))
+            return r;
+        /* status=archived: the archive state too, as gas jobs --status takes either */
+        for (int a = 0; a < l->type->ncols; a++)
+            if (!strcasecmp(l->type->cols[a].title, "ARCHIVE")) {
+                l->type->cell(m, row, a, m->snap.taken, cell, sizeof cell);
+                return value_matches(cell, eq + 1);
+            }
+        return 0;
     }
     return -1;
 }
@@ -325,11 +334,18 @@ static void draw_header(struct console *c, const struct ui_list *l, int y, int f
         char title[64];
         snprintf(title, sizeof title, "%s%s", t->cols[i].title,
                  sorted ? (l->desc ? "v" : "^") : "");
-        if (sorted && w > 1 && (int)strlen(title) > w) /* the mark over the title's end */
+        /* a title as wide as its column: the mark in the gap after it, not over its end */
+        int in_gap =
+            sorted && (int)strlen(title) > w && (int)strlen(t->cols[i].title) <= w && x + w < COLS;
+        if (in_gap)
+            title[strlen(title) - 1] = 0;
+        else if (sorted && w > 1 && (int)strlen(title) > w)
             title[w - 1] = l->desc ? 'v' : '^', title[w] = 0;
         if (sorted)
             attron(A_UNDERLINE);
         ui_put(y, x, t->cols[i].right ? "%*.*s" : "%-*.*s", w, w, title);
+        if (in_gap)
+            ui_put(y, x + w, "%c", l->desc ? 'v' : '^');
         if (sorted)
             attroff(A_UNDERLINE);
         x += w + 1;

@@ -66,10 +66,10 @@ static size_t break_at(const char *s, size_t take)
  * runs past the screen. */
 static void add_wrapped(const char *label, const char *text)
 {
-    int indent = 22, w = COLS - indent - 1 > 10 ? COLS - indent - 1 : 10;
+    int indent = 26, w = COLS - indent - 1 > 10 ? COLS - indent - 1 : 10; /* names to 23 */
     size_t len = strlen(text);
     if (!len) {
-        char *s = xasprintf("  %-19s", label);
+        char *s = xasprintf("  %-23s", label);
         add_line(s);
         free(s);
     }
@@ -80,7 +80,7 @@ static void add_wrapped(const char *label, const char *text)
             take = (size_t)(nl - (text + at));
         else if (at + take < len && text[at + take] != ' ' && text[at + take] != '\n')
             take = break_at(text + at, take);
-        char *s = xasprintf("  %-19.19s %.*s", at ? "" : label, (int)take, text + at);
+        char *s = xasprintf("  %-23.23s %.*s", at ? "" : label, (int)take, text + at);
         for (char *p = s; *p; p++)
             if ((unsigned char)*p < 32)
                 *p = ' ';

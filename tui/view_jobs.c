@@ -142,13 +142,16 @@ int job_upgrade_question(struct console *c, const struct model *m, const char *u
 
 void job_question(enum action a, const char *what, int status, const char *error, char *q, size_t n)
 {
-    if (a == ACT_RETRY && job_error_permanent(status, error)) { /* short id: it must fit */
+    int permanent = a == ACT_RETRY && job_error_permanent(status, error);
+    if (permanent || (a == ACT_RETRY && status == JOB_PENDING)) { /* short id: it must fit */
         char w[200];
         snprintf(w, sizeof w, "%s", what);
         char *sp = strchr(w, ' ');
         if (sp && strlen(sp + 1) > 36 && sp[37] == ' ')
             memmove(sp + 9, sp + 37, strlen(sp + 37) + 1);
-        snprintf(q, n, "Retry %s? It fails again unless the input changes", w + 4);
+        snprintf(q, n, "Retry %s? %s", w + 4,
+                 permanent ? "It fails again unless the input changes"
+                           : "It is PENDING: a second request is sent"); /* its first queued? */
     } else {
         snprintf(q, n, "%s %s?", a == ACT_RETRY ? "Retry" : "Cancel", what);
     }

@@ -341,7 +341,9 @@ int main(int argc, char **argv)
     int rc = app_open(cfg, &w->app);
     /* a throttled or unreachable service at start (many instances starting at once, each
      * describing every table and queue): tried again for a minute before giving up */
-    for (double wait = 2, spent = 0; rc && gas_err_retryable(rc) && spent < 60 && !got_signal;
+    int remote = strcmp(cfg_str(cfg, CFG_BACKEND), "local") != 0; /* a local error stays */
+    for (double wait = 2, spent = 0;
+         remote && rc && gas_err_retryable(rc) && !gas_fatal() && spent < 60 && !got_signal;
          spent += wait, wait = wait * 2 > 16 ? 16 : wait * 2) {
         log_warn("gasd", "starting: %s: trying again in %.0f s", gas_errmsg(), wait);
         gas_sleep(wait);

@@ -31,6 +31,11 @@ answer c y
 expect "the console says the job was retried" wait_screen "job $J retried"
 expect "exactly that job is PENDING (gas show)" wait_field "$J" job_status PENDING 10
 expect "every other job is still FAILED" test "$(failed)" = 29
+press c jobs r
+expect "r on the now PENDING job: the question says a second request would be sent" \
+  wait_screen "Retry ${J:0:8} \((ann|bob), free_1.vcf\)\? It is PENDING: a second request is sent \(y/n\)"
+answer c n
+expect "n: the question goes, nothing sent" wait_gone 'It is PENDING: a second request is sent' c 5
 
 # marks: Space marks and moves on; r retries the marked jobs after one question
 press c jobs g

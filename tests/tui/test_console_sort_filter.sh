@@ -58,6 +58,11 @@ typing c x
 expect "a filter that matches nothing says so" wait_screen 'row 0/0 jobs'
 press c jobs Escape
 expect "Esc in the prompt clears the filter" wait_screen 'row [0-9]+/12 jobs'
+press c jobs /
+typing c status=none
+expect "/status=none: the archive state too, as gas jobs --status (all 12 are NONE)" wait_screen 'filter: status=none \(12 of 12\)'
+press c jobs Escape
+wait_screen 'row [0-9]+/12 jobs' >/dev/null
 press c jobs g
 expect "back at the top" wait_screen 'row 1/12 jobs'
 press c jobs '<' '<' '<'
