@@ -66,10 +66,13 @@ static size_t break_at(const char *s, size_t take)
  * runs past the screen. */
 static void add_wrapped(const char *label, const char *text)
 {
-    int indent = 26, w = COLS - indent - 1 > 10 ? COLS - indent - 1 : 10; /* names to 23 */
+    /* the text at column 22; a longer label (results_file_archive_id) pushes its own line's
+     * text on rather than being cut */
+    int lw = (int)strlen(label) > 19 ? (int)strlen(label) : 19;
+    int indent = lw + 3, w = COLS - indent - 1 > 10 ? COLS - indent - 1 : 10;
     size_t len = strlen(text);
     if (!len) {
-        char *s = xasprintf("  %-23s", label);
+        char *s = xasprintf("  %-*s", lw, label);
         add_line(s);
         free(s);
     }
@@ -80,7 +83,7 @@ static void add_wrapped(const char *label, const char *text)
             take = (size_t)(nl - (text + at));
         else if (at + take < len && text[at + take] != ' ' && text[at + take] != '\n')
             take = break_at(text + at, take);
-        char *s = xasprintf("  %-23.23s %.*s", at ? "" : label, (int)take, text + at);
+        char *s = xasprintf("  %-*s %.*s", lw, at ? "" : label, (int)take, text + at);
         for (char *p = s; *p; p++)
             if ((unsigned char)*p < 32)
                 *p = ' ';

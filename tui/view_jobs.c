@@ -151,7 +151,7 @@ void job_question(enum action a, const char *what, int status, const char *error
             memmove(sp + 9, sp + 37, strlen(sp + 37) + 1);
         snprintf(q, n, "Retry %s? %s", w + 4,
                  permanent ? "It fails again unless the input changes"
-                           : "It is PENDING: a second request is sent"); /* its first queued? */
+                           : "It is PENDING: sends another request"); /* its first queued? */
     } else {
         snprintf(q, n, "%s %s?", a == ACT_RETRY ? "Retry" : "Cancel", what);
     }

@@ -31,11 +31,13 @@ answer c y
 expect "the console says the job was retried" wait_screen "job $J retried"
 expect "exactly that job is PENDING (gas show)" wait_field "$J" job_status PENDING 10
 expect "every other job is still FAILED" test "$(failed)" = 29
+for i in $(seq 1 $((50 * T))); do cursor_has PENDING && break; sleep 0.1; done
+expect "the console shows it PENDING" cursor_has PENDING
 press c jobs r
 expect "r on the now PENDING job: the question says a second request would be sent" \
-  wait_screen "Retry ${J:0:8} \((ann|bob), free_1.vcf\)\? It is PENDING: a second request is sent \(y/n\)"
+  wait_screen "Retry ${J:0:8} \((ann|bob), free_1.vcf\)\? It is PENDING: sends another request \(y/n\)"
 answer c n
-expect "n: the question goes, nothing sent" wait_gone 'It is PENDING: a second request is sent' c 5
+expect "n: the question goes, nothing sent" wait_gone 'It is PENDING: sends another request' c 5
 
 # marks: Space marks and moves on; r retries the marked jobs after one question
 press c jobs g

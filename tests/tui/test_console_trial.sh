@@ -29,12 +29,14 @@ expect "a console just started counts the job that failed a moment ago (its fail
   wait_screen 'THROUGHPUT +completed [0-9]+/min +failed [1-9][0-9]*/min'
 expect "... not (no config file)" sh -c "! $TM capture-pane -p -t c | head -1 | grep -q 'no config file'"
 cd "$WORK" || exit 2
-# a config deep in a long path: the header's middle goes, marked "..", the file name stays
+# a system deep in a long path: the header drops the config file's name, then the start of
+# the data directory, marked ".."; the words themselves are not cut
 deep="$WORK/a/rather/deep/directory/tree/where/this/site/keeps/its/configuration"
-mkdir -p "$deep" && printf 'console_refresh = 1\ndata_dir = %s\n' "$GAS_DATA_DIR" > "$deep/gas.conf"
-console d 80 24 -- --config "$deep/gas.conf"
-expect "80 columns, a long config path: cut in its middle, \"..\" marks it, gas.conf kept" \
-  wait_screen '^GAS \[Overview\] local .*\.\..*/its/configuration/gas\.conf +age [0-9.]+s$' d
+mkdir -p "$deep" && printf 'console_refresh = 1\n' > "$deep/gas.conf"
+GAS_DATA_DIR=$deep/state gas --config "$deep/gas.conf" users add deb --email deb@example.org >/dev/null
+console d 80 24 GAS_DATA_DIR="$deep/state" -- --config "$deep/gas.conf"
+expect "80 columns, a long path: the data directory's end, \"..\" before it; no cut word" \
+  wait_screen '^GAS \[Overview\] local \.\..*/keeps/its/configuration/state +age [0-9.]+s$' d
 $TM kill-session -t d
 
 # Users at 80 columns: whole emails, UUID ids told apart
