@@ -5,6 +5,7 @@
 #include "gas/util.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,7 +38,7 @@ void fault_point(const char *name)
 
 int fault_fail(const char *name)
 {
-    static int failed; /* one counter: tests fail one point at a time */
+    static atomic_int failed; /* one counter: tests fail one point at a time */
     const char *spec = getenv("GAS_FAULT");
     if (!spec || !*spec)
         return 0;
@@ -46,10 +47,10 @@ int fault_fail(const char *name)
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len > nl + 6 && !strncmp(p, name, nl) && !strncmp(p + nl, ":fail=", 6)) {
-            if (failed >= atoi(p + nl + 6))
+            int k = atomic_fetch_add(&failed, 1) + 1;
+            if (k > atoi(p + nl + 6))
                 return 0;
-            failed++;
-            log_warn("fault", "fault point %s: failing (%d)", name, failed);
+            log_warn("fault", "fault point %s: failing (%d)", name, k);
             return 1;
         }
         p = comma ? comma + 1 : p + len;

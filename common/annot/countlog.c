@@ -82,14 +82,19 @@ static void past_the_end(struct annot_stats *st)
                 (size_t)snprintf(w + l, sizeof w - l, "%s%s up to %lld (its length %lld)",
                                  n > 1 ? "; " : "", c->name, (long long)c->max_pos, (long long)len);
     }
+    char what[96]; /* with the build's own sources, those records got no gene fields */
+    if (st->past_end)
+        snprintf(what, sizeof what, "the %lld record%s starting past the end %s not annotated",
+                 (long long)st->past_end, st->past_end == 1 ? "" : "s",
+                 st->past_end == 1 ? "was" : "were");
+    else
+        snprintf(what, sizeof what, "records there were annotated as if on %s", st->build);
     if (n)
         annot_add_warning(st,
                           "%d chromosome%s ha%s records past %s end in %s: %s. The positions "
-                          "are likely on another build (give it: --build); the %lld record%s "
-                          "starting past the end %s not annotated",
+                          "are likely on another build (give it: --build); %s",
                           n, n == 1 ? "" : "s", n == 1 ? "s" : "ve", n == 1 ? "its" : "their",
-                          st->build, w, (long long)st->past_end, st->past_end == 1 ? "" : "s",
-                          st->past_end == 1 ? "was" : "were");
+                          st->build, w, what);
 }
 
 static void unknown_contigs(struct annot_stats *st);

@@ -247,7 +247,6 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
     if (over >= 0) /* what the user wrote: "hg19" */
         snprintf(g->st->build_how, sizeof g->st->build_how, "set by the %s (%.40s)",
                  o->build_origin ? o->build_origin : "caller", o->build);
-    g->build = b;
     g->skip_mt = g->st->mt_not_rcrs =
         b == ANNOT_GRCH37 && (ev->mt_len == 16571 || (!ev->mt_len && ev->hg19));
     if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {
@@ -298,6 +297,9 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
         src = &none;
     }
     g->src = src;
+    /* records past their chromosome's end in the build are left unannotated only with that
+     * build's own sources: a sources file for any build (another species') is asked as is */
+    g->build = src->build >= 0 ? b : -1;
     char *real = src->path ? realpath(src->path, NULL) : NULL;
     snprintf(g->st->sources_path, sizeof g->st->sources_path, "%s",
              real        ? real

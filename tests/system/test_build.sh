@@ -295,6 +295,17 @@ check_out "MT:3243 (MELAS): MT-TL1 all the same" 0 $'^MT\t3243\t.*GENE=MT-TL1' g
 check_out "... the warning names MT and says the 2 records were not annotated" 0 \
   'MT up to 20000 \(its length 16569\).*the 2 records starting past the end were not annotated' cat past.out.vcf.count.log
 
+# ... but a sources file for any build (another species' own) is asked at every position:
+# its chromosome 21 may be longer than a human one
+mkdir -p anysrc && printf '21\t48200000\t48300000\tFARGENE\n' | bgzip > anysrc/genes.bed.gz && tabix -p bed anysrc/genes.bed.gz
+printf '[genes]\ntype = region\nfile = genes.bed.gz\nfield = GENE\n' > anysrc/sources.conf
+vcf '' '21\t48250000\t.\tA\tG\t.\t.\t.' > far.vcf
+check_out "a sources file for any build: a record past GRCh37's chr21 end still gets its gene" 0 \
+  $'^21\t48250000\t.\tA\tG\t.\t.\tGENE=FARGENE$' sh -c 'gas annotate far.vcf -o - -s anysrc/sources.conf 2>/dev/null | grep -v "^#"'
+check_out "... and its warning says so (annotated as if on GRCh37)" 0 \
+  '1 chromosome has records past its end in GRCh37: 21 up to 48250000 .*records there were annotated as if on GRCh37' \
+  sh -c 'gas annotate far.vcf -o far.out.vcf -s anysrc/sources.conf >/dev/null 2>&1; cat far.out.vcf.count.log'
+
 # structural variants with REF "." (novoBreak, TIGRA): annotated by position, warned; a
 # SNV's REF "." is still an error
 vcf '' '1\t713519\tN\t.\t<TRA>\t5\tPASS\tPRECISE;CT=5to3' '7\t140753336\tN\t.\t<DUP>\t60\tPASS\tSVTYPE=DUP;END=140754000' > novo.vcf
