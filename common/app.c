@@ -160,6 +160,7 @@ int app_jobs_each(struct gas_app *a, const char *user_id, job_item_fn each, void
 
 int app_publish(struct gas_app *a, struct topic *t, const char *body)
 {
+    fault_point("app.publish");    /* tests: a slow publish (:sleep=S) */
     if (fault_fail("app.publish")) /* tests: a throttled or unreachable topic */
         return gas_err_set(GAS_EBUSY, "publish to %s: throttled (fault point)", t->name);
     int rc = topic_publish(t, body, NULL);

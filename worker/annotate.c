@@ -56,10 +56,18 @@ static char *work_dir(struct pipe_ctx *ctx);
 /* When the job was submitted, to the millisecond: submit_time is whole seconds (the GAS
  * item's contract), so the request's send time is used when it was sent in that second
  * (the submission's own message, not a retry's later one). */
+/* When the job was submitted, to the millisecond where it can be known: the item's
+ * submit_time is whole seconds (the contract), the request's send time is just after the
+ * item was written. The submission is in [sub, sub + 1) and not after the send, so the
+ * earlier of the send and the second's end; a send before the second (another machine's
+ * clock) says nothing. (Falling back to the second's start when the send was in the next
+ * second counted up to a second more than the job took.) */
 static double submitted_at(const struct held_job *h)
 {
     double sent = h->msg ? h->msg->sent_at : 0, sub = (double)h->job.submit_time;
-    return sent >= sub && sent < sub + 1 ? sent : sub;
+    if (sent < sub)
+        return sub;
+    return sent < sub + 1 ? sent : sub + 1;
 }
 static void empty_dir(const char *dir);
 
