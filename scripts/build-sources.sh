@@ -20,7 +20,8 @@
 #   sources.conf              the default sources file (GRCh37's, with paths into GRCh37/)
 #   VERSIONS                  the versions of the packages the files came from
 #   demo/                     VCFs those packages ship, used as demo inputs
-# Gene model: one line per gene and contig (a gene on chrX and chrY has two), sorted, columns
+# Gene model: one line per gene and locus (a gene on chrX and chrY has two, as has one whose
+# exons on a contig are more than 2 Mb apart: copies Entrez gives one id), sorted, columns
 #   chrom start end strand entrez symbol type cytoband omim exons
 # 0-based half-open gene span (first exon start .. last exon end); exons merged, as
 # "start-end" offsets from the gene start, comma-separated; "." where Entrez has no value;
@@ -35,11 +36,14 @@ export LC_ALL=C
 FORMAT=1
 CONF=4 # sources files: 2 = they declare their build, the kg source its version; 3 = the
        # kg version names the stretches it covers; 4 = kg's AF description names its cohorts
-MODEL=5 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
+MODEL=6 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
         # file has no mitochondrial tRNA genes); 3 = CYTOBAND only from the gene's own
         # chromosome (a PAR gene's chrY copy: Y, not X); 4 = mitochondrial genes by their
         # HGNC symbols (MT-ND4, MT-CO1, MT-TL1), as clinicians and MITOMAP name them; 5 = NCBI36's,
-        # lifted by transcript and exon-pair anchors
+        # lifted by transcript and exon-pair anchors; 6 = a gene's exons more than 2 Mb
+        # apart on one contig (a tRNA gene's: 10 kb) are separate loci (Entrez places some
+        # tRNA genes and LOCs at several: one line spanned 133 Mb of chr1 and made all of
+        # it that gene's intron)
 pkgs="r-bioc-rsubread r-bioc-org.hs.eg.db shapeit4-example r-bioc-variantannotation chromhmm-example"
 
 # the versions apt would fetch now ("?" when apt knows none: then a complete OUTDIR is kept)
@@ -156,7 +160,9 @@ FNR == NR { symbol[$1] = $2; if ($3 != "") type[$1] = $3; cyto[$1] = $4; if ($5 
 $1 !~ /^[0-9]+$/ || $3 !~ /^[0-9]+$/ || $4 !~ /^[0-9]+$/ || $3 > $4 { bad++; next }
 {
   k = $1 SUBSEP $2; s = $3 - 1; e = $4
-  if (k != key) { flush(); key = k; gid = $1; chr = $2; gs = s; ge = e; ne = 0; plus = minus = 0 }
+  # a new gene, or the same gene's next locus: no human gene's intron is near 2 Mb (the
+  # longest in RefSeq, in ROBO2, is 1.1 Mb), and a tRNA gene's is a few dozen bases
+  if (k != key || s > ge + 2000000 || (type[$1] == "tRNA" && s > ge + 10000)) { flush(); key = k; gid = $1; chr = $2; gs = s; ge = e; ne = 0; plus = minus = 0 }
   if ($5 == "-") minus++; else plus++
   if (ne && s <= ee[ne]) { if (e > ee[ne]) ee[ne] = e }  # overlapping or touching: merge
   else { ne++; es[ne] = s; ee[ne] = e }

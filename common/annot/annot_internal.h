@@ -117,9 +117,12 @@ struct build_evidence {
     int hg19;                    /* ... or UCSC's hg19 (whose chrM is not the rCRS) */
     char other_len[64];          /* a main chromosome length no build has: "chr1 195154279" */
     char other_genome[96];       /* where the header names a genome not human: "##reference=mm10" */
-    int pos_build;      /* the build the first records' positions say (build_sample), or -1 */
-    char pos_text[160]; /* why, for the log */
-    char pos_other[96]; /* a record's contig no human build has (a great ape's 2A) */
+    int pos_build;            /* the build the first records' positions say (build_sample), or -1 */
+    char pos_text[160];       /* why, for the log */
+    char pos_other[96];       /* a record's contig no human build has (a great ape's 2A) */
+    int rec_refseq;           /* the build of the first record on a RefSeq accession, or -1 */
+    char rec_refseq_name[32]; /* that record's contig: NC_000007.14 */
+    char pos_hint[160];       /* too few records to decide, but they lean to a build: why */
 };
 /* 1 for a great ape's chromosome 2A or 2B (canonical name "2a", "2B", ...): not human. */
 int ape_chrom2(const char *canon);

@@ -262,18 +262,45 @@ static const char *word_in(const char *list, const char *text)
 
 /* A build named in the header at what (value: what's value, or the file a tool's
  * command line names after the flag what ends with). */
+/* The build a header value names (a reference's path: its file's name first, as
+ * "/refs/GRCh37_and_GRCh38/GRCh38/hs38DH.fa" or "liftover_hg19_to_hg38/.../
+ * Homo_sapiens_assembly38.fasta" are GRCh38's FASTAs whatever their directories say; the
+ * whole path when the file's name says nothing, as ".../GRCh38/genome.fa"), or -1. A
+ * file named by a build's short name alone ("hs1.fa", UCSC's T2T-CHM13) names it too. */
+static int value_build(const char *value, int *also, const char **used)
+{
+    const char *base = strrchr(value, '/');
+    base = base && base[1] ? base + 1 : value;
+    *used = base;
+    int b = named_build(base, also);
+    if (b < 0) {
+        char stem[32];
+        size_t n = strcspn(base, ".");
+        if (n < sizeof stem) {
+            snprintf(stem, sizeof stem, "%.*s", (int)n, base);
+            b = n >= 3 ? annot_build_parse(stem) : -1; /* not "37.fa" */
+            *also = -1;
+        }
+    }
+    if (b >= 0 || base == value)
+        return b;
+    *used = value;
+    return named_build(value, also);
+}
+
 static void note_name(struct build_evidence *e, const char *what, const char *value)
 {
     const char *last = strrchr(what, ' ');
     const char *sep = last && last[1] == '-' ? " " : "=";
     int also;
-    int b = named_build(value, &also);
+    const char *used;
+    int b = value_build(value, &also, &used);
     if (b < 0) {
         if (!e->other_genome[0] && word_in(other_genome_words, value))
             snprintf(e->other_genome, sizeof e->other_genome, "%s%s%.*s", what, sep, 60, value);
         return;
     }
-    if (b == ANNOT_GRCH37 && word_in("hg19", value))
+    if (b == ANNOT_GRCH37 && word_in("hg19", used)) /* in the part that said the build */
         e->hg19 = 1;
     if (e->name_build < 0) {
         e->name_build = b;
@@ -291,6 +318,7 @@ void build_evidence_init(struct build_evidence *e)
     e->name_build = -1;
     e->name_conflict = -1;
     e->pos_build = -1;
+    e->rec_refseq = -1;
 }
 
 /* A tool's command line that names its reference FASTA (GATK 3: reference_sequence=,
@@ -508,6 +536,13 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
         if (e->name_conflict >= 0)
             annot_add_warning(st, "the header names two builds (%s and %s): %s used",
                               builds[b].name, builds[e->name_conflict].name, builds[b].name);
+    } else if (e->rec_refseq >= 0) {
+        b = e->rec_refseq;
+        snprintf(st->build_how, sizeof st->build_how,
+                 "not stated in the header; from the records' contig names: %s is RefSeq's "
+                 "accession of a %s chromosome",
+                 e->rec_refseq_name, builds[b].name);
+        snprintf(st->build_tag, sizeof st->build_tag, "record-contigs");
     } else if (e->pos_build >= 0 && override < 0) {
         b = e->pos_build;
         snprintf(st->build_how, sizeof st->build_how,
@@ -543,8 +578,9 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
 
 /* ------------------------------------------------------------------ build_sample */
 
-#define SAMPLE_RECORDS 2000 /* variant records read at most */
-#define SAMPLE_MIN     50   /* fewer: no verdict */
+#define SAMPLE_RECORDS   2000 /* variant records read at most */
+#define SAMPLE_MIN       50   /* fewer: a verdict only at half or more in one build's exons */
+#define SAMPLE_MIN_PANEL 10   /* fewer: no verdict (a hint) */
 
 /* The canonical contig, POS and REF length of a data line; 0 when it is not a variant
  * record on a nuclear chromosome (ALT . or symbolic, MT: the same in GRCh37 and GRCh38). */
@@ -596,7 +632,15 @@ int build_sample(const char *path, size_t max_line, const struct annot_catalog *
     kstring_t scratch = {0, 0, NULL};
     while (r && n < SAMPLE_RECORDS && lreader_next(r, &line, &len) > 0) {
         int64_t pos, rlen;
-        if (!len || line[0] == '#' || !sample_record(line, len, canon, sizeof canon, &pos, &rlen))
+        if (!len || line[0] == '#')
+            continue;
+        const char *tab = memchr(line, '\t', len);
+        size_t cl = tab ? (size_t)(tab - line) : len;
+        if (e->rec_refseq < 0 && cl < sizeof e->rec_refseq_name) { /* NC_000007.14 */
+            snprintf(e->rec_refseq_name, sizeof e->rec_refseq_name, "%.*s", (int)cl, line);
+            e->rec_refseq = build_of_refseq(e->rec_refseq_name);
+        }
+        if (!sample_record(line, len, canon, sizeof canon, &pos, &rlen))
             continue;
         n++;
         if (ape_chrom2(canon) && !e->pos_other[0])
@@ -618,14 +662,22 @@ int build_sample(const char *path, size_t max_line, const struct annot_catalog *
         if (gm[b] && (best < 0 || exonic[b] > exonic[best]))
             best = b;
     /* a decisive share: 30% or more of the records in its exons, and 4 times the default's
-     * (an exome: 60-99% on its own build, under 10% on another) */
-    if (n >= SAMPLE_MIN && best >= 0 && best != def && gm[def] && exonic[best] * 10 >= n * 3 &&
-        exonic[best] >= 4 * exonic[def]) {
+     * (an exome: 60-99% on its own build, under 10% on another); a small panel (10 to 49
+     * records) decides at half or more. Fewer records that lean to another build: a hint */
+    int share = best >= 0 && best != def && gm[def] && exonic[best] >= 4 * exonic[def];
+    if (share && ((n >= SAMPLE_MIN && exonic[best] * 10 >= n * 3) ||
+                  (n >= SAMPLE_MIN_PANEL && exonic[best] * 2 >= n))) {
         e->pos_build = best;
         snprintf(e->pos_text, sizeof e->pos_text,
                  "%lld of the first %lld variant records are in %s's exons, %lld in %s's",
                  (long long)exonic[best], (long long)n, builds[best].name, (long long)exonic[def],
                  builds[def].name);
+    } else if (best >= 0 && best != def && gm[def] && exonic[best] > exonic[def] &&
+               exonic[best] * 2 >= n && n > 0) {
+        snprintf(e->pos_hint, sizeof e->pos_hint,
+                 "%lld of its %lld variant records are in %s's exons, %lld in %s's: it may be %s",
+                 (long long)exonic[best], (long long)n, builds[best].name, (long long)exonic[def],
+                 builds[def].name, builds[best].name);
     }
     for (int b = 0; b < ANNOT_NBUILDS; b++)
         if (gm[b])

@@ -139,6 +139,13 @@ void annot_finish_warnings(struct annot_stats *st)
                           (long long)st->bad_end, st->bad_end == 1 ? "" : "s",
                           st->bad_end == 1 ? "s" : "ve", (long long)st->bad_end_line,
                           st->bad_end_value);
+    if (st->own_info)
+        annot_add_warning(st,
+                          "%lld record%s had an INFO field %s (first at line %lld) that the "
+                          "header does not declare and GAS writes: GAS's value replaced the "
+                          "input's (rename the input's field to keep both)",
+                          (long long)st->own_info, st->own_info == 1 ? "" : "s", st->own_info_key,
+                          (long long)st->own_info_line);
     unknown_contigs(st);
     undeclared_contigs(st);
     known_sources_elsewhere(st);

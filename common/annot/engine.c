@@ -73,7 +73,8 @@ struct engine {
     struct tally *slots;     /* main engine: a contig's index in st->contigs, + 1 */
     const char *outkeys[64]; /* INFO ids this run writes, and an earlier GAS run's (stale) */
     int noutkeys;
-    char *stale[32]; /* an earlier GAS run's INFO ids (the input's header says so) */
+    uint64_t outkey_said; /* bit k: the input's header declares outkeys[k] (or was told) */
+    char *stale[32];      /* an earlier GAS run's INFO ids (the input's header says so) */
     int nstale;
     /* current record */
     char prev_contig[MAX_CONTIG_NAME + 1];
@@ -134,8 +135,10 @@ static int is_our_info_line(struct engine *g, const char *line)
         return 0;
     size_t il = strcspn(line + 11, ",>");
     for (int k = 0; k < g->noutkeys; k++)
-        if (strlen(g->outkeys[k]) == il && !memcmp(g->outkeys[k], line + 11, il))
+        if (strlen(g->outkeys[k]) == il && !memcmp(g->outkeys[k], line + 11, il)) {
+            g->outkey_said |= 1ULL << k; /* a record's own value of it: said already */
             return 1;
+        }
     return 0;
 }
 
@@ -254,7 +257,14 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
                  "not stated in the header: the build of the sources file given");
         snprintf(g->st->build_tag, sizeof g->st->build_tag, "sources");
     }
-    if (!strcmp(g->st->build_tag, "default") && !ev->rcrs)
+    if (!strcmp(g->st->build_tag, "default") && !ev->rcrs && ev->pos_hint[0])
+        annot_add_warning(g->st,
+                          "the header does not say which genome build the input is on: %s (the "
+                          "configured default) was assumed, but %s (too few records to "
+                          "decide): if so, give the build (gas submit --build, gas annotate "
+                          "--build)",
+                          annot_build_name(b), ev->pos_hint);
+    else if (!strcmp(g->st->build_tag, "default") && !ev->rcrs)
         annot_add_warning(g->st,
                           "the header does not say which genome build the input is on: %s (the "
                           "configured default) was assumed; if its positions are on another "
@@ -459,12 +469,24 @@ static int valid_bases(const char *s, size_t n)
     return n > 0;
 }
 
+/* An ALT allele: bases (or *, . ), a symbolic <ID>, a breakend (t[p[, ]p]t, .t, t.; its
+ * mate p a contig:position, or an assembled contig's <ctg1>:7), or bases followed by an
+ * assembled contig's <ID> (C<ctg1>, VCF 4.2 section 5.4.7). */
 static int valid_alt(const char *s, size_t n)
 {
     if (n == 0)
         return 0;
     if (s[0] == '<')
         return s[n - 1] == '>' && n > 2;
+    const char *lt = memchr(s, '<', n);
+    if (lt && (memchr(s, '[', n) || memchr(s, ']', n))) { /* a mate on an assembled contig */
+        for (size_t i = 0; i < n; i++)
+            if (!isgraph((unsigned char)s[i]))
+                return 0;
+        return 1;
+    }
+    if (lt) /* C<ctg1> */
+        return valid_bases(s, (size_t)(lt - s)) && s[n - 1] == '>' && n - (size_t)(lt - s) > 2;
     for (size_t i = 0; i < n; i++)
         if (!isalpha((unsigned char)s[i]) && !strchr("*.[]:0123456789_-", s[i]))
             return 0;
@@ -613,9 +635,17 @@ static void keep_info(struct engine *g, const char *info, size_t n, kstring_t *o
         size_t kl = strcspn(p, "=;");
         if (kl > (size_t)(fe - p))
             kl = (size_t)(fe - p);
-        int ours = 0;
-        for (int k = 0; k < g->noutkeys && !ours; k++)
+        int ours = 0, k = 0;
+        for (; k < g->noutkeys && !ours; k++)
             ours = strlen(g->outkeys[k]) == kl && !memcmp(g->outkeys[k], p, kl);
+        if (ours && !(g->outkey_said & (1ULL << (k - 1)))) { /* not in the header */
+            struct annot_stats *st = g->st;
+            if (!st->own_info++ || g->lineno < st->own_info_line) {
+                st->own_info_line = g->lineno;
+                snprintf(st->own_info_key, sizeof st->own_info_key, "%.*s",
+                         (int)(kl < 31 ? kl : 31), p);
+            }
+        }
         if (!ours && fe > p) {
             if (out->l)
                 kputc(';', out);
@@ -659,8 +689,11 @@ static int parse_pos(struct engine *g, const char *s, size_t n, int64_t *pos)
     if (n == 0 || n > 10)
         return line_err(g, "POS is not a position: ", n ? "too many digits" : "empty");
     for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return line_err(g, "POS is not a non-negative integer", NULL);
+        if (s[i] < '0' || s[i] > '9') {
+            char said[24];
+            snprintf(said, sizeof said, "\"%.*s\"", (int)n, s);
+            return line_err(g, "POS is not a non-negative integer: ", said);
+        }
         v = v * 10 + (s[i] - '0');
     }
     if (v > INT32_MAX)
@@ -884,6 +917,28 @@ static int64_t info_int(const char *info, size_t n, const char *key)
     return i == vl && i > (size_t)neg ? (neg ? -v : v) : 0;
 }
 
+/* INFO SVLEN's longest length: one per ALT in VCF 4.4 (SVLEN=90000,90000 for
+ * <CNV>,<DEL>; negative for deletions before 4.4); "." values and others not numbers are
+ * passed over; 0 when none. */
+static int64_t svlen_longest(const char *info, size_t n)
+{
+    size_t vl = 0;
+    const char *p = info_value(info, n, "SVLEN=", &vl), *e = p ? p + vl : NULL;
+    int64_t best = 0;
+    while (p && p < e) {
+        const char *c = memchr(p, ',', (size_t)(e - p));
+        size_t l = (size_t)((c ? c : e) - p);
+        size_t i = p[0] == '-' || p[0] == '+';
+        int64_t v = 0;
+        for (; i < l && p[i] >= '0' && p[i] <= '9' && v < INT64_MAX / 10 - 10; i++)
+            v = v * 10 + (p[i] - '0');
+        if (i == l && l > (size_t)(p[0] == '-' || p[0] == '+') && v > best)
+            best = v;
+        p += l + 1;
+    }
+    return best;
+}
+
 /* 0 when a symbolic record's END is not on its own contig: a translocation (<TRA>, <BND>,
  * <CTX>) joins two places, and INFO's CHR2 naming another contig (Delly, Sniffles, SVABA)
  * says END is the mate's position there. Such a record covers its breakpoint (its REF),
@@ -929,8 +984,7 @@ static int64_t record_span(struct engine *g, int64_t pos, size_t rl, const char 
     for (const char *p = alt, *e = alt + al; (p = memchr(p, '<', (size_t)(e - p))) != NULL; p++)
         spans |= e - p > 4 && (!memcmp(p, "<DEL", 4) || !memcmp(p, "<DUP", 4) ||
                                !memcmp(p, "<INV", 4) || !memcmp(p, "<CNV", 4));
-    int64_t svlen = spans ? info_int(info, il, "SVLEN=") : 0;
-    svlen = svlen < 0 ? -svlen : svlen;
+    int64_t svlen = spans ? svlen_longest(info, il) : 0;
     return svlen > 0 && svlen < INT64_MAX / 2 ? svlen + 1 : (int64_t)rl;
 }
 
@@ -1438,7 +1492,8 @@ static int new_worker(struct engine *g, struct par *p, struct engine **out)
     w->skip_mt = g->skip_mt;
     w->build = g->build;
     w->header_cols = g->header_cols;
-    w->declared = g->declared; /* the main engine's, only read (free_worker leaves it) */
+    w->declared = g->declared;       /* the main engine's, only read (free_worker leaves it) */
+    w->outkey_said = g->outkey_said; /* the header's, read before the workers start */
     w->contig_idx = -1;
     w->par = p;
     int rc = open_sources(w, g);
@@ -1492,6 +1547,11 @@ static void merge_worker(struct engine *g, struct engine *w)
         memcpy(d->bad_end_value, s->bad_end_value, sizeof d->bad_end_value);
     }
     d->bad_end += s->bad_end;
+    if (s->own_info && (!d->own_info || s->own_info_line < d->own_info_line)) {
+        d->own_info_line = s->own_info_line;
+        memcpy(d->own_info_key, s->own_info_key, sizeof d->own_info_key);
+    }
+    d->own_info += s->own_info;
     if (s->undeclared_line && (!d->undeclared_line || s->undeclared_line < d->undeclared_line))
         d->undeclared_line = s->undeclared_line;
     for (int i = 0; i < g->src->n; i++) {

@@ -173,7 +173,9 @@ struct annot_stats {
      * the first one's line and value */
     int64_t bad_end, bad_end_line;
     char bad_end_value[24];
-    int64_t undeclared_line; /* the first record on a contig the header does not declare */
+    int64_t undeclared_line;         /* the first record on a contig the header does not declare */
+    int64_t own_info, own_info_line; /* records with an undeclared INFO field of GAS's name */
+    char own_info_key[32];           /* ... the first such field */
     double seconds;
     int record_threads; /* threads that annotated the records (1: the calling thread) */
 };

@@ -174,10 +174,16 @@ check_out "##contig ID=NC_000021.8: GRCh37, said how" 0 \
   sh -c 'GAS_DEFAULT_BUILD=GRCh38 gas annotate acc37.vcf -o acc37.out.vcf 2>&1'
 check_out "... GRCh37's gene" 0 $'^NC_000021.8\t9411500\t.\tA\tG\t.\t.\tGENE=GENE37$' cat acc37.out.vcf
 vcf '' 'NC_000021.8\t9411500\t.\tA\tG\t.\t.\t.' > acc37bare.vcf
-GAS_DEFAULT_BUILD=GRCh38 gas annotate acc37bare.vcf -o acc37bare.out.vcf > /dev/null 2>&1
-check_out "no header, GRCh37 accessions, default GRCh38: the first warning says so" 0 \
+check_out "no header, GRCh37 accessions, default GRCh38: the records' contig names decide" 0 \
+  "build GRCh37, not stated in the header; from the records' contig names: NC_000021.8 is RefSeq's accession of a GRCh37 chromosome" \
+  sh -c 'GAS_DEFAULT_BUILD=GRCh38 gas annotate acc37bare.vcf -o acc37bare.out.vcf 2>&1'
+check_out "... GRCh37's gene" 0 $'^NC_000021.8\t9411500\t.\tA\tG\t.\t.\tGENE=GENE37$' cat acc37bare.out.vcf
+vcf '##contig=<ID=21,length=46709983>\n##contig=<ID=22,length=50818468>\n' \
+  'NC_000021.8\t9411500\t.\tA\tG\t.\t.\t.' > acc37in38.vcf
+gas annotate acc37in38.vcf -o acc37in38.out.vcf > /dev/null 2>&1
+check_out "GRCh38's contig lengths, records on GRCh37's accessions: the first warning says so" 0 \
   "^  - the records are on GRCh37's RefSeq accessions \\(NC_000021.8, ...\\) but were annotated as GRCh38: their positions are GRCh37's; annotate them again with --build GRCh37" \
-  sh -c 'grep -A1 "^warnings:" acc37bare.out.vcf.count.log'
+  sh -c 'grep -A1 "^warnings:" acc37in38.out.vcf.count.log'
 
 # a file GAS annotated before (GRCh37, with a known source) annotated again as GRCh38:
 # the earlier run's fields of sources not used now go, the input's own stay

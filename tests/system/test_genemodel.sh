@@ -251,6 +251,66 @@ GAS_DATA_DIR=$WORK/data GAS_ANNOT_SOURCES=$WORK/broken/s.conf GAS_QUEUE_WAIT=1 t
 check "gasd with a truncated model stops at start (not killed by the timeout)" 0 test $? != 124
 check_out "gasd says why" 0 "annotate: .*cannot start: source \[genes\]: .*m.gz is truncated or corrupt: 1998 genes" cat gasd.log
 
+# ------------------------------------------------------------------ what scientists write
+# Hand-made inputs at positions known in both builds (MTHFR C677T, F5 Leiden, HFE C282Y,
+# CFTR F508del, BRAF V600E, HBB, KRAS G12, BRCA2, TP53 R175H and R273H, BRCA1 185delAG,
+# APOE rs429358 and rs7412: GRCh38), as a panel's caller writes them without ##contig lines.
+panel38() {
+  printf '##fileformat=VCFv4.2\n%b#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n' "$1"
+  printf 'chr%s\t%s\t.\t%s\t%s\t50\tPASS\t.\n' 1 11796321 G A 1 169549811 T C 6 26092913 G A \
+    7 117559590 ATCT A 7 140753336 A T 11 5227002 T A 12 25245350 C T 13 32340301 GT G \
+    17 7673802 C T 17 7675088 C T 17 43124027 ACT A 19 44908684 T C 19 44908822 C T |
+    head -n "${2:-99}"
+}
+loc() { grep -v '^#' "$1" | awk -F'\t' -v p="$2" '$2 == p' | grep -oE 'GENE=[^;]*;GENE_ID=[^;]*;GENE_LOC=[^;]*'; }
+panel38 '' > panel38.vcf
+check_out "a 13-record GRCh38 panel without ##contig lines: GRCh38 from its positions" 0 \
+  "build GRCh38, not stated in the header; from the records' positions: 1[0-3] of the first 13 variant records are in GRCh38's exons" \
+  gas annotate panel38.vcf -o panel38.out.vcf
+check_out "... BRAF V600E is in BRAF's exon" 0 '^GENE=BRAF;GENE_ID=673;GENE_LOC=exonic$' loc panel38.out.vcf 140753336
+check_out "... TP53 R175H in TP53's" 0 '^GENE=TP53;GENE_ID=7157;GENE_LOC=exonic$' loc panel38.out.vcf 7675088
+panel38 '' 4 > panel4.vcf
+gas annotate panel4.vcf -o panel4.out.vcf > /dev/null 2>&1
+check_out "4 records: too few to decide, the default is used and the warning says it may be GRCh38" 0 \
+  "GRCh37 \(the configured default\) was assumed, but 4 of its 4 variant records are in GRCh38's exons, [0-3] in GRCh37's: it may be GRCh38" \
+  cat panel4.out.vcf.count.log
+for ref in file:///mnt/refs/GRCh37_and_GRCh38/GRCh38/hs38DH.fa \
+  /data/liftover_hg19_to_hg38/ref/Homo_sapiens_assembly38.fasta; do
+  panel38 "##reference=$ref\n" > ref.vcf
+  check_out "##reference=$ref: the file's name says GRCh38, not its directories" 0 \
+    "build GRCh38, from the header's ##reference=" gas annotate ref.vcf -o ref.out.vcf
+  check "... no warning of two builds or of hg19's chrM" 1 grep -qE "two builds|hg19's|names UCSC's hg19" ref.out.vcf.count.log
+done
+panel38 "" | sed 's/^chr7\t/NC_000007.14\t/; s/^chr17\t/NC_000017.11\t/' | grep -E '^(#|NC_)' > refseq38.vcf
+check_out "records on GRCh38's RefSeq accessions, no header: GRCh38" 0 \
+  "build GRCh38, not stated in the header; from the records' contig names: NC_000007.14 is RefSeq's accession of a GRCh38 chromosome" \
+  gas annotate refseq38.vcf -o refseq38.out.vcf
+check_out "... BRAF V600E on NC_000007.14 is BRAF's" 0 '^GENE=BRAF;' loc refseq38.out.vcf 140753336
+# a gene Entrez places at several loci of one contig (LOC100126512: 1p36 and 1q21, 133 Mb
+# apart) is a line per locus: chr1:60,000,000 (GRCh38) is not in its "intron"
+{ panel38 '##contig=<ID=chr1,length=248956422>\n' 0; printf 'chr1\t60000000\t.\tA\tG\t50\tPASS\t.\n'; } > mid1.vcf
+gas annotate mid1.vcf -o mid1.out.vcf > /dev/null 2>&1
+check "chr1:60,000,000: in no multi-locus LOC's span" 1 grep -qE 'LOC100126512|LOC100126533' mid1.out.vcf
+check_out "... the model has no gene line over 2.5 Mb (RBFOX1, 2.47 Mb, is the longest)" 0 '^ok$' \
+  sh -c "zcat '$S/GRCh38/genemodel.tsv.gz' '$S/GRCh37/genemodel.tsv.gz' | awk -F'\t' '!/^#/ && \$3 - \$2 > 2500000 {print; n++} END {if (!n) print \"ok\"}'"
+# VCF 4.4: a structural variant with several symbolic ALTs and a length per allele, no END
+{ panel38 '##fileformat=VCFv4.4\n##contig=<ID=chr17,length=83257441>\n' 0
+  printf 'chr17\t43040000\tsv3\tT\t<CNV>,<DEL>\t50\tPASS\tSVLEN=90000,90000\n'
+  printf 'chr17\t43044000\tbnd\tT\tT[<ctg1>:1[\t50\tPASS\tSVTYPE=BND\n'
+  printf 'chr17\t43045000\tins\tC\tC<ctg1>\t50\tPASS\t.\n'; } > sv44.vcf
+check "VCF 4.4 SVs, a breakend into an assembled contig and its insertion: annotated" 0 \
+  gas annotate sv44.vcf -o sv44.out.vcf
+check_out "... <CNV>,<DEL> with SVLEN=90000,90000 covers BRCA1 (43,044,295-43,125,483)" 0 \
+  '(^|,)BRCA1(,|$)' sh -c "grep -v '^#' sv44.out.vcf | awk -F'\t' '\$3 == \"sv3\"' | grep -oE 'GENE=[^;]*' | cut -d= -f2"
+check_out "... the breakend T[<ctg1>:1[ is in BRCA1" 0 'GENE=BRCA1;' sh -c "grep -P '\tbnd\t' sv44.out.vcf"
+# an INFO field the header does not declare, of a name GAS writes: replaced, and said
+{ panel38 '##contig=<ID=chr7,length=159345973>\n' 0; printf 'chr7\t140753336\t.\tA\tT\t50\tPASS\tGENE=mine;DP=9\n'; } > own.vcf
+gas annotate own.vcf -o own.out.vcf > /dev/null 2>&1
+check_out "an undeclared INFO GENE of the input's: GAS's replaces it" 0 $'\tDP=9;GENE=BRAF;' grep -v '^#' own.out.vcf
+check_out "... and the count log says so" 0 \
+  '1 record had an INFO field GENE \(first at line 4\) that the header does not declare and GAS writes' \
+  cat own.out.vcf.count.log
+
 # ------------------------------------------------------------------ rebuilt on version change
 cp -a "$S" srcs
 before=$(stat -c %Y srcs/GRCh37/genemodel.tsv.gz)

@@ -732,6 +732,13 @@ static void genome_build_detected_from_the_header(void)
         {"##contig=<ID=1,length=248387328>\n##contig=<ID=2>\n", NULL, NULL, "T2T-CHM13",
          "header-contig-lengths", 0, 0},
         {"##contig=<ID=1,length=12345>\n##contig=<ID=2>\n", NULL, NULL, "GRCh37", "sources", 1, 1},
+        /* a reference's file name says the build, whatever its directories say */
+        {"##reference=file:///mnt/refs/GRCh37_and_GRCh38/GRCh38/hs38DH.fa\n", NULL, NULL, "GRCh38",
+         "header-name", 0, 0},
+        {"##reference=/data/liftover_hg19_to_hg38/ref/Homo_sapiens_assembly38.fasta\n", NULL, NULL,
+         "GRCh38", "header-name", 0, 0},
+        {"##reference=/refs/GRCh38/genome.fa\n", NULL, NULL, "GRCh38", "header-name", 0, 0},
+        {"##reference=/ref/hs1.fa\n", NULL, NULL, "T2T-CHM13", "header-name", 0, 0},
     };
     struct annot_sources *s = sources(KNOWN);
     char *conf = xasprintf("%s/sources.conf", dir), *text = NULL;
