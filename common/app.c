@@ -193,7 +193,7 @@ int app_retry(struct gas_app *a, const char *job_id)
     if (rc)
         return rc;
     if (job.job_status == JOB_FAILED) {
-        rc = job_retry(a->jobs, job_id);
+        rc = job_retry(a->jobs, job_id, job.error);
         job.job_status = JOB_PENDING;
     } else if (job.job_status != JOB_PENDING) {
         rc = gas_err_set(GAS_ECONFLICT, "job %s is %s: only FAILED or PENDING jobs are retried",
@@ -210,7 +210,12 @@ int app_retry(struct gas_app *a, const char *job_id)
 
 int app_cancel(struct gas_app *a, const char *job_id)
 {
-    return job_cancel(a->jobs, job_id);
+    struct job job;
+    int got = app_job_get(a, job_id, &job); /* its error, to keep why it had failed */
+    int rc = job_cancel(a->jobs, job_id, got ? NULL : job.error); /* checks it is PENDING */
+    if (!got)
+        job_release(&job);
+    return rc;
 }
 
 /* Adds the jobs of one scan page whose id starts with prefix to found. */

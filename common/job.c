@@ -82,10 +82,19 @@ const struct job_model *job_model(void)
     return &model;
 }
 
+const char *job_error_root(const char *error)
+{
+    const char *root = error;
+    for (const char *p = error; p && (p = strstr(p, JOB_HAD_FAILED)) != NULL; p++)
+        root = p + strlen(JOB_HAD_FAILED);
+    return root && *root ? root : NULL;
+}
+
 int job_error_permanent(int status, const char *error)
 {
-    return status == JOB_FAILED && error && *error && strncmp(error, "gave up after", 13) &&
-           !strstr(error, "cancelled");
+    const char *root = job_error_root(error);
+    return status == JOB_FAILED && root && strncmp(root, "gave up after", 13) &&
+           (root != error || !strstr(error, "cancelled")) && strncmp(root, "cancelled", 9);
 }
 
 int job_attr_is_time(const char *attr)
@@ -253,6 +262,18 @@ int job_item_num(const cJSON *item, enum job_field f, int64_t *out)
         return GAS_ENOTFOUND;
     char written[32];
     return get_num(item, name, out, written);
+}
+
+int64_t job_item_submit_ms(const cJSON *item)
+{
+    int64_t ms = 0;
+    if (job_item_num(item, JF_submit_ms, &ms) == 0 && ms > 0)
+        return ms;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, job_attr(JF_submit_time));
+    double t = cJSON_IsNumber(v)                             ? v->valuedouble
+               : cJSON_IsString(v) && v->valuestring != NULL ? strtod(v->valuestring, NULL)
+                                                             : 0;
+    return t > 0 && t < 1e13 ? (int64_t)(t * 1000) : 0;
 }
 
 static int legacy_archived(const cJSON *item);

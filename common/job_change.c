@@ -7,6 +7,7 @@
 #include "gas/err.h"
 #include "gas/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define A(field) job_attr(JF_##field) /* the item attribute of a field */
@@ -140,24 +141,39 @@ int job_requeue(struct tbl *jobs, const char *job_id, const char *worker, const 
     return leave_running(jobs, job_id, worker, JOB_PENDING, &u, "release");
 }
 
-int job_retry(struct tbl *jobs, const char *job_id)
+/* what, and the reason the job had failed (from was, its error), as its new error */
+static void error_keeping_why(struct tbl_update *u, const char *what, const char *was)
+{
+    const char *root = job_error_root(was);
+    if (root && strncmp(root, "cancelled", 9)) {
+        char *e = xasprintf("%s" JOB_HAD_FAILED "%.900s", what, root);
+        tbl_update_set_str(u, A(error), e);
+        free(e);
+    } else if (!strncmp(what, "retried", 7)) {
+        tbl_update_remove(u, A(error));
+    } else {
+        tbl_update_set_str(u, A(error), what);
+    }
+}
+
+int job_retry(struct tbl *jobs, const char *job_id, const char *was)
 {
     struct tbl_update u;
     tbl_update_init(&u);
     job_update_status(&u, JOB_FAILED, JOB_PENDING);
-    tbl_update_remove(&u, A(error));
+    error_keeping_why(&u, "retried by an administrator", was);
     tbl_update_remove(&u, A(fail_time));
     tbl_update_remove(&u, A(attempts));
     tbl_update_remove(&u, A(worker_id));
     return apply(jobs, job_id, &u, "retry (only FAILED jobs are retried)");
 }
 
-int job_cancel(struct tbl *jobs, const char *job_id)
+int job_cancel(struct tbl *jobs, const char *job_id, const char *was)
 {
     struct tbl_update u;
     tbl_update_init(&u);
     job_update_status(&u, JOB_PENDING, JOB_FAILED);
-    tbl_update_set_str(&u, A(error), "cancelled by an administrator");
+    error_keeping_why(&u, "cancelled by an administrator", was);
     tbl_update_set_int(&u, A(fail_time), gas_now_s());
     int rc = apply(jobs, job_id, &u, "cancel");
     if (rc == GAS_ECONFLICT)

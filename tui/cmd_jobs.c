@@ -114,7 +114,8 @@ int cmd_submit(struct cli *c)
         job.input_file_name = xstrdup(name);
         job.s3_inputs_bucket = xstrdup(cfg_str(cfg, CFG_INPUTS_BUCKET));
         job.s3_key_input_file = xstrdup(key);
-        job.submit_time = gas_now_s();
+        job.submit_ms = (int64_t)(gas_now() * 1000);
+        job.submit_time = job.submit_ms / 1000;
         job.job_status = JOB_PENDING;
         job.genome_build = build ? xstrdup(annot_build_name(annot_build_parse(build))) : NULL;
         rc = job_submit(app->jobs, &job);
@@ -167,7 +168,7 @@ int cmd_submit(struct cli *c)
 
 /* One job of gas jobs: what the text line shows, or (for --json) the whole item. */
 struct job_row {
-    int64_t submit;
+    int64_t submit, submit_ms;
     char *id, *user, *status, *archive, *file;
     cJSON *item; /* --json only */
 };
@@ -204,6 +205,8 @@ static int newest_first(const void *a, const void *b)
     const struct job_row *x = a, *y = b;
     if (x->submit != y->submit)
         return x->submit > y->submit ? -1 : 1;
+    if (x->submit_ms != y->submit_ms) /* one second's: gas submit's milliseconds */
+        return x->submit_ms > y->submit_ms ? -1 : 1;
     return strcmp(x->id, y->id);
 }
 
@@ -248,6 +251,7 @@ static void add_page(struct job_list *l, cJSON *items)
             struct job_row *r = &l->v[l->n++];
             memset(r, 0, sizeof *r);
             job_item_num(it, JF_submit_time, &r->submit);
+            r->submit_ms = job_item_submit_ms(it);
             r->id = dup_or(json_str(it, "job_id"), "?");
             if (l->json) {
                 r->item = cJSON_DetachItemViaPointer(items, it);
@@ -570,7 +574,7 @@ static int retry(struct cli *c, struct gas_app *app, struct job *job, cJSON *ite
         fprintf(stderr,
                 "gas retry: note: it failed on its input (%s): it fails again unless the "
                 "input changes\n",
-                job->error);
+                job_error_root(job->error));
     return rc;
 }
 

@@ -85,6 +85,7 @@ static void row_from_json(struct job_row *r, const cJSON *it)
     copy(r->build, sizeof r->build, json_str(it, job_attr(JF_annotation_build)));
     r->archive = (signed char)job_item_archive(it);
     job_item_num(it, JF_submit_time, &r->submit);
+    r->submit_ms = job_item_submit_ms(it);
     job_item_num(it, JF_complete_time, &r->complete);
     r->failed = 0;
     job_item_num(it, JF_fail_time, &r->failed);

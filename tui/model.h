@@ -25,6 +25,7 @@ struct job_row {
     char unannotated; /* COMPLETED without annotation (its build has no sources: the note) */
     char build[16];   /* annotation_build: the build it was taken to be on */
     int64_t submit, complete, failed, attempts, changed; /* failed: its fail_time */
+    int64_t submit_ms; /* job_item_submit_ms: orders one second's jobs */
 };
 
 /* Job rows shared by models: refs counts the models (and the source) that hold them. */

@@ -34,7 +34,8 @@ static int c_archive(const struct model *m, int a, int b)
 }
 static int c_age(const struct model *m, int a, int b)
 {
-    return cmp_int(J(m, b)->submit, J(m, a)->submit); /* younger first */
+    int c = cmp_int(J(m, b)->submit, J(m, a)->submit);              /* younger first */
+    return c ? c : cmp_int(J(m, b)->submit_ms, J(m, a)->submit_ms); /* in one second */
 }
 static int c_changed(const struct model *m, int a, int b)
 {

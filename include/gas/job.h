@@ -53,7 +53,8 @@ enum user_role { ROLE_FREE, ROLE_PREMIUM };
     X(annotation_note, STR, 0)    /* why not annotated, or the first warning */                    \
     X(notify_error, STR, 0)       /* why the last email was refused or bounced (SES) */            \
     X(notify_message_id, STR, 0)  /* SES's MessageId of the email, to match its bounce */          \
-    X(notify_claim, NUM, 0)       /* a worker sends the email until then (smtp, ses) */
+    X(notify_claim, NUM, 0)       /* a worker sends the email until then (smtp, ses) */            \
+    X(submit_ms, NUM, 0)          /* submit_time in ms (gas submit's): orders one second's jobs */
 
 /* The fields by number (JF_job_id, ...), for job_attr. */
 enum job_field {
@@ -118,7 +119,7 @@ const char *job_attr(enum job_field f);
 int job_attr_is_time(const char *attr);
 /* 1 if a job in status with this error failed on its input, so that a retry fails again
  * unless the input changes (FAILED, with an error that is not "gave up after N attempts"
- * nor a cancel). */
+ * nor a cancel, or a cancel that kept such a reason: job_error_root). */
 int job_error_permanent(int status, const char *error);
 
 /* Reads an item in any shape GAS's Python code writes, through the model's attribute
@@ -135,6 +136,10 @@ int job_from_json(const cJSON *item, struct job *job);
  * reads: whole seconds of a fraction or numeric string); GAS_ENOTFOUND if absent. For
  * readers of raw items (lists) that do not build a struct job. */
 int job_item_num(const cJSON *item, enum job_field f, int64_t *out);
+/* When the job was submitted, in ms since the epoch, to order one second's jobs: its
+ * submit_ms (gas submit's), else a fractional submit_time's (a web app may write
+ * time.time()), else submit_time's second; 0 when none. */
+int64_t job_item_submit_ms(const cJSON *item);
 /* The archive_state job_from_json would give a raw item (absent: derived; ARCHIVED with
  * the archive id gone on a completed job: NONE), or -1 if the attribute is not a state. */
 int job_item_archive(const cJSON *item);
@@ -188,8 +193,16 @@ int job_fail(struct tbl *jobs, const char *job_id, const char *worker, const cha
  * keeps it. */
 int job_requeue(struct tbl *jobs, const char *job_id, const char *worker, const char *why,
                 int64_t attempts);
-int job_retry(struct tbl *jobs, const char *job_id);  /* admin: FAILED -> PENDING */
-int job_cancel(struct tbl *jobs, const char *job_id); /* admin: PENDING -> FAILED */
+/* admin: FAILED -> PENDING, and PENDING -> FAILED. was: the job's error before (or NULL):
+ * its failure's reason is kept in the new error ("...; it had failed: line 3: ..."), so a
+ * retry that is cancelled still says why it failed, and its next retry that it fails
+ * again (job_error_permanent). */
+int job_retry(struct tbl *jobs, const char *job_id, const char *was);
+int job_cancel(struct tbl *jobs, const char *job_id, const char *was);
+/* The reason a job failed, from its error: what follows the last JOB_HAD_FAILED, else
+ * the whole error; NULL for none. */
+#define JOB_HAD_FAILED "; it had failed: "
+const char *job_error_root(const char *error);
 int job_archive_begin(struct tbl *jobs, const char *job_id, int64_t deadline);
 /* ARCHIVING, its cold copy made: archive_id kept in archive_pending_id (from here on the
  * archive is finished, never abandoned: the hot copy is deleted next). */

@@ -254,7 +254,7 @@ static void typed_transitions(void)
     CHECK_OK(job_complete(t, "j1", "w1", &r));
     CHECK_STR(attr(t, "j1", "error"), ""); /* the cause goes with success */
     CHECK_RC(job_fail(t, "j1", "w1", "late"), GAS_ECONFLICT);
-    CHECK_RC(job_cancel(t, "j1"), GAS_ECONFLICT);
+    CHECK_RC(job_cancel(t, "j1", NULL), GAS_ECONFLICT);
     CHECK_OK(job_archive_begin(t, "j1", 1700000100));
     CHECK_STR(attr(t, "j1", TBL_WATCH), "ARCHIVING");
     CHECK_RC(job_archive_begin(t, "j1", 1700000100), GAS_ECONFLICT);
@@ -300,7 +300,7 @@ static void typed_transitions(void)
     CHECK_OK(job_from_json_get(t, "j1", &cur));
     CHECK(cur.notify_time > 0 && cur.restore_time > 0 && !cur.cold_cleanup_id);
     job_release(&cur);
-    CHECK_RC(job_retry(t, "nope"), GAS_ENOTFOUND);
+    CHECK_RC(job_retry(t, "nope", NULL), GAS_ENOTFOUND);
     tbl_close(t);
     backend_close(be);
     cfg_free(cfg);
