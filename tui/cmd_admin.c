@@ -162,6 +162,11 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
         rc = gas_err_set(GAS_EINVAL,
                          "%s is the start or end of %d dead letters' ids: give more of it", msg_id,
                          found);
+    } else if (!rc && !found && len < DLQ_PREFIX_MIN) {
+        rc = gas_err_set(GAS_EINVAL,
+                         "%s: a dead letter's id, or at least %d characters of its start or end "
+                         "(gas dlq list shows them)",
+                         msg_id, DLQ_PREFIX_MIN);
     }
     return rc;
 }

@@ -306,6 +306,14 @@ int cmd_jobs(struct cli *c)
         return 1;
     struct job_list l = {.status = status, .json = cli_flag(c, "json")};
     int rc = collect_jobs(app, user, &l);
+    if (!rc && user && !l.n) { /* no jobs: a user with none, or no such user (a typo) */
+        struct user u;
+        int urc = app_user_get(app, user, &u);
+        if (!urc)
+            user_release(&u);
+        else if (urc == GAS_ENOTFOUND)
+            rc = urc; /* "no user X" */
+    }
     qsort(l.v, l.n, sizeof *l.v, newest_first);
     size_t n = limit >= 0 && (size_t)limit < l.n ? (size_t)limit : l.n;
     if (!rc && l.json) {

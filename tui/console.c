@@ -30,6 +30,7 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,12 +267,17 @@ static int act(struct console *c, const struct model *m, enum action a)
     struct ui_list *l = p->list ? p->list(c) : NULL;
     if (a >= ACT_VIEW1 && a <= ACT_VIEW5) {
         c->view = (enum view)(a - ACT_VIEW1);
+        c->jobs_of_user = 0; /* left the user's jobs: Esc then only clears the filter */
         return K_REDRAW;
     }
     switch (a) {
-    case ACT_NEXT_VIEW: c->view = (enum view)((c->view + 1) % (V_WORKERS + 1)); return K_REDRAW;
+    case ACT_NEXT_VIEW:
+        c->view = (enum view)((c->view + 1) % (V_WORKERS + 1));
+        c->jobs_of_user = 0;
+        return K_REDRAW;
     case ACT_PREV_VIEW:
         c->view = (enum view)((c->view + V_WORKERS) % (V_WORKERS + 1));
+        c->jobs_of_user = 0;
         return K_REDRAW;
     case ACT_QUIT: c->quit = 1; return K_HANDLED;
     case ACT_BACK: { /* help -> where it was opened; detail -> the list it was opened from */
@@ -349,15 +355,20 @@ static int dispatch(struct console *c, const struct model *m, int ch)
 
 /* ------------------------------------------------------------------ drawing */
 
+int console_alert_acked(const struct console *c, const struct model_alert *al)
+{
+    for (int k = 0; k < c->nacked; k++)
+        if (!strcmp(c->acked[k], al->key))
+            return 1;
+    return 0;
+}
+
 const struct model_alert *console_alert(const struct console *c, const struct model *m, int *more)
 {
     const struct model_alert *first = NULL;
     *more = 0;
     for (int i = 0; m && i < m->nalerts; i++) {
-        int acked = 0;
-        for (int k = 0; k < c->nacked && !acked; k++)
-            acked = !strcmp(c->acked[k], m->alerts[i].key);
-        if (acked)
+        if (console_alert_acked(c, &m->alerts[i]))
             continue;
         if (first)
             (*more)++;
@@ -554,8 +565,24 @@ static void let_go(struct console *c)
     pthread_mutex_unlock(&c->lock);
 }
 
+/* Ctrl-C (SIGINT) and SIGTERM / SIGHUP: the console ends as after q, restoring the terminal,
+ * and exits 128 + the signal (130 for Ctrl-C), as a shell's programs do. */
+static volatile sig_atomic_t stop_signal;
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
 static int run_console(struct console *c)
 {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal; /* before initscr: ncurses leaves a handler set alone */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    stop_signal = 0;
     initscr();
     cbreak();
     noecho();
@@ -573,7 +600,7 @@ static int run_console(struct console *c)
     ui_colors(c->color);
     unsigned long drawn = (unsigned long)-1, gen;
     double last = 0;
-    while (!c->quit) {
+    while (!c->quit && !stop_signal) {
         struct model *m = hold(c, &gen);
         /* draw on new data, once a second for the data age, or after a key */
         if (gen != drawn || gas_mono() - last >= 1.0) {
@@ -587,7 +614,7 @@ static int run_console(struct console *c)
         let_go(c);
     }
     endwin();
-    return 0;
+    return stop_signal ? 128 + stop_signal : 0;
 }
 
 static int start(struct console *c, struct cfg *cfg)

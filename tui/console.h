@@ -251,6 +251,8 @@ struct console {
 };
 /* The alerts not acknowledged: the first (NULL: none) and how many more. */
 const struct model_alert *console_alert(const struct console *c, const struct model *m, int *more);
+/* 1 when the admin acknowledged this alert (x) and it has not changed since. */
+int console_alert_acked(const struct console *c, const struct model_alert *al);
 
 void console_say(struct console *c, int bad, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -544,12 +544,29 @@ static void health(struct model *m, int beat)
     char a[16], key[96];
     m->nalerts = 0;
     m->alert[0] = 0;
+    /* ... and the other queues' messages due (archive, restore, thaw, notify): said with them */
+    int64_t due = 0;
+    for (int i = 1; i < s->nq; i++)
+        due += s->q[i].ok && s->q[i].d.visible > 0 ? s->q[i].d.visible : 0;
+    /* its key: the work's size by powers of two, so that an acknowledged alert comes back
+     * as the work waiting doubles (1, 2, 4, 8, ... jobs and messages) */
+    int64_t work = (pending ? pending : queued) + due;
+    int level = 0;
+    for (int64_t w = work; w > 1; w >>= 1)
+        level++;
+    snprintf(key, sizeof key, "idle:%d", level);
+    char other[64] = "";
+    if (due && (pending || queued))
+        snprintf(other, sizeof other, " and %lld other message%s due", (long long)due,
+                 due == 1 ? "" : "s");
     if (pending && !alive)
-        raise_alert(m, "idle", "%lld job%s PENDING and no worker alive", (long long)pending,
-                    pending == 1 ? "" : "s");
+        raise_alert(m, key, "%lld job%s PENDING%s and no worker alive", (long long)pending,
+                    pending == 1 ? "" : "s", other);
     else if (queued && !alive)
-        raise_alert(m, "idle", "%lld request%s queued and no worker alive", (long long)queued,
-                    queued == 1 ? "" : "s");
+        raise_alert(m, key, "%lld request%s queued%s and no worker alive", (long long)queued,
+                    queued == 1 ? "" : "s", other);
+    /* those alone are no alarm: archiving can wait, and a queue may hold a stray message
+     * (S3's test event on the thaw queue) that a worker would only drop */
     if (lost >= 0) {
         ui_age_text(s->taken - (double)s->w[lost].heartbeat, a, sizeof a);
         snprintf(key, sizeof key, "lost:%s", s->w[lost].id);

@@ -83,8 +83,9 @@ struct model {
     char alert[200]; /* what is wrong (empty: healthy): the first of alerts */
 #define MODEL_ALERTS 4
     struct model_alert {
-        char key[96]; /* what it is about ("lost:<worker>", "dead:<when they last grew>"):
-                         an admin's acknowledgement holds until the key changes */
+        char key[96]; /* what it is about ("lost:<worker>", "dead:<when they last grew>",
+                         "idle:<log2 of the work waiting>"): an admin's acknowledgement
+                         holds until the key changes */
         char text[200];
     } alerts[MODEL_ALERTS]; /* every alarm, most urgent first */
     int nalerts;

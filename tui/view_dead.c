@@ -90,7 +90,12 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     case COL_RECV: snprintf(buf, n, "%d", d->receives); break;
     case COL_AGE: ui_age_text(now - d->sent, buf, n); break;
     case COL_REASON: snprintf(buf, n, "%s", d->reason); break;
-    case COL_JOB: snprintf(buf, n, "%.8s", d->job[0] ? d->job : "-"); break;
+    case COL_JOB: /* a job id's first 8 characters, as everywhere; another text cut, marked */
+        if (strlen(d->job) > 8 && (strlen(d->job) != 36 || d->job[8] != '-'))
+            snprintf(buf, n, "%.6s..", d->job);
+        else
+            snprintf(buf, n, "%.8s", d->job[0] ? d->job : "-");
+        break;
     case COL_JSTATUS:
         snprintf(buf, n, "%s",
                  d->job_status >= 0 ? job_status_name((enum job_status)d->job_status)

@@ -25,6 +25,7 @@ static struct {
     char **lines;
     int nlines, cap;
     int search_from; /* the top line when / was pressed: typing searches from there */
+    int follow_was;  /* ... and whether the view followed the log then */
     int match;       /* the line the last search went to (n / N go on from it), or -1 */
     int rows;        /* lines shown at the last draw */
 } d;
@@ -400,7 +401,12 @@ static int count_lines(const char *text)
 static void search(struct console *c, const char *text, int from, int dir)
 {
     int wrapped, i = d.nlines ? find_line(text, from, dir, &wrapped) : -1;
-    if (i < 0) {
+    if (i < 0) { /* as less: the view goes back where the search started */
+        if (from == d.search_from) {
+            c->scroll[V_DETAIL] = d.search_from;
+            c->detail_follow = d.follow_was;
+            d.match = -1;
+        }
         console_say(c, 1, "%s: not found%s", text, c->detail_log ? "" : " (l: the whole log)");
         return;
     }
@@ -419,6 +425,7 @@ void view_detail_search(struct console *c)
         search(c, text, d.search_from, 1);
     else { /* all typed away, or Esc: back where it started */
         c->scroll[V_DETAIL] = d.search_from;
+        c->detail_follow = d.follow_was;
         d.match = -1;
         c->status[0] = 0;
     }
@@ -497,6 +504,7 @@ static int key_(struct console *c, const struct model *m, enum action a)
         c->filtering = 1;
         c->lists[V_DETAIL].filter[0] = 0;
         d.search_from = c->scroll[V_DETAIL];
+        d.follow_was = c->detail_follow;
         d.match = -1;
         return K_HANDLED | K_REDRAW;
     case ACT_MATCH_NEXT:

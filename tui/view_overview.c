@@ -44,8 +44,8 @@ static int queues(struct console *c, const struct model *m, int y)
                  ui_age_text(m->hist.t[n - 1] - m->hist.t[from], a, sizeof a));
     }
     ui_attr(c, C_HEAD, 1);
-    ui_put(y++, 0, "%-17s %7s %8s %7s %5s  WORK%s", "QUEUE", "VISIBLE", "INFLIGHT", "DELAYED",
-           "DEAD", span);
+    ui_put(y++, 0, "%-17s %7s %8s %7s %5s%s%s", "QUEUE", "VISIBLE", "INFLIGHT", "DELAYED", "DEAD",
+           width >= 12 ? "  WORK" : "", span); /* narrower: no room for the sparkline */
     ui_attr(c, C_HEAD, 0);
     for (int i = 0; i < s->nq; i++, y++) {
         ui_put(y, 0, "%-17.17s %7lld %8lld %7lld ", s->q[i].name, (long long)s->q[i].d.visible,
@@ -108,6 +108,12 @@ static void draw(struct console *c, const struct model *m, int y0, int h)
     ui_put(y++, 0, "THROUGHPUT  completed %.0f/min  failed %.0f/min", m->completed_per_min,
            m->failed_per_min);
     ui_put(y++, 0, "USERS %d  DEAD LETTERS %ld", m->nusers, m->dead_total);
+    for (int i = 0; i < m->nalerts && y < y0 + h - 2; i++) { /* all of them: the header has one */
+        int acked = console_alert_acked(c, &m->alerts[i]);
+        ui_attr(c, acked ? C_DIM : C_ALERT, 1);
+        ui_put(y++, 0, "ALERT%s %s", acked ? " (acknowledged)" : ":", m->alerts[i].text);
+        ui_attr(c, acked ? C_DIM : C_ALERT, 0);
+    }
     y++;
     int room = y0 + h - y - 1; /* the workers get what is left (5: all of them) */
     workers(c, m, y, room < 1 ? 1 : room > 10 ? 10 : room);

@@ -219,6 +219,7 @@ order=$(gas jobs | awk 'NR > 1 {print $1}' | tr '\n' ' ')
 check_out "gas jobs --limit 1: the newest" 0 "^$J3" sh -c 'gas jobs -n 1 | tail -n 1'
 check_out "gas jobs --status in lower case" 0 "^$J1" gas jobs --status pending
 check_out "gas jobs --status bad" 2 'status takes PENDING' gas jobs --status nope
+check_out "gas jobs --user with a typo: no such user, not an empty list" 1 'gas jobs: no user nobody' gas jobs --user nobody
 keys() { python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d,list) else d; print(" ".join(sorted(k for k in d if k != "download_url")))'; }
 kj=$(gas jobs --json -u ann -n 1 | keys); ks=$(gas show "$J3" --json | keys)
 if [ -n "$kj" ] && [ "$kj" = "$ks" ]; then ok "gas jobs --json: the fields of gas show --json"

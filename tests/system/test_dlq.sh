@@ -55,7 +55,10 @@ start_gasd
 check_out "redrive one dead letter by its id" 0 '^1 message redriven' gas dlq redrive gas_notify "$R"
 expect "the redriven notice sends the email" wait_file "$GAS_DATA_DIR/outbox/$J.eml" 30
 expect "the dead letter is gone" sh -c "! gas dlq list | grep -qF -- '$R'"
-check_out "unknown message id is an error" 1 "no dead letter nope" gas dlq redrive gas_job_requests nope
+check_out "unknown message id is an error" 1 "no dead letter nope-not-there" gas dlq redrive gas_job_requests nope-not-there
+check_out "a short unknown id: says how much of an id it takes (exit 2, a usage error)" 2 \
+  "nope: a dead letter's id, or at least 6 characters of its start or end \(gas dlq list shows them\)" \
+  gas dlq redrive gas_job_requests nope
 expect "two letters sent at once share their ids' first 8 characters (time-ordered)" test "${ID:0:8}" = "${ID2:0:8}"
 check_out "... so those are not enough to name one (exit 2, as an ambiguous job id)" 2 "${ID:0:8} is the start or end of 2 dead letters' ids" \
   gas dlq redrive gas_job_requests "${ID:0:8}"
@@ -63,6 +66,6 @@ check_out "a dead letter by the last 8 characters of its id, as the console show
   '^1 message redriven' gas dlq redrive gas_job_requests "..${ID2: -8}"
 check_out "a dead letter by the first 13 characters of its id" 0 \
   '^1 message redriven' gas dlq redrive gas_job_requests "${ID:0:13}"
-check_out "... fewer than 6 are not taken as the start of an id" 1 "no dead letter ${ID:0:5}" \
+check_out "... fewer than 6 are not taken as the start of an id" 2 "${ID:0:5}: a dead letter's id, or at least 6 characters" \
   gas dlq redrive gas_job_requests "${ID:0:5}"
 finish_pipeline dlq

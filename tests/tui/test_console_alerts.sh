@@ -34,6 +34,11 @@ expect "gas workers says failed and why" \
 press c workers x
 expect "x: the alarms are acknowledged (the header is no longer red)" wait_gone '^ALERT:'
 expect "... and says so" wait_screen '2 alerts acknowledged: hidden until something else goes wrong'
+press c workers 1
+expect "the overview lists every alert, acknowledged ones marked" \
+  wait_screen '^ALERT \(acknowledged\) worker vm-[0-9]+ failed: the annotate pipeline'
+expect "... the dead letters' too" wait_screen '^ALERT \(acknowledged\) dead letters grew'
+press c overview 5
 expect "gas top -b lists the failed worker" sh -c "gas top -b -n 1 | grep -q '^ALERT: worker vm-[0-9]* failed'"
 # on a terminal, gas top alone is the console; --json (or -n, -d) is output for a script
 $TM new-session -d -s t -x 80 -y 24 "env TERM=xterm-256color gas top; sleep 600"
@@ -43,6 +48,13 @@ $TM kill-session -t t
 $TM new-session -d -s t -x 80 -y 24 "env TERM=xterm-256color gas top --json; echo rc=\$?; sleep 600"
 expect "gas top --json on a terminal: the JSON, not the console" wait_screen '^\{"' t 15
 expect "... and it exits 0" wait_screen '^rc=0' t 15
+$TM kill-session -t t
+# Ctrl-C ends the console as q does, the terminal restored, with the shell's status 130
+$TM new-session -d -s t -x 80 -y 24 "env TERM=xterm-256color gas console; echo rc=\$?; sleep 600"
+expect "a console to interrupt" wait_screen '^GAS \[' t 15
+$TM send-keys -t t C-c
+expect "Ctrl-C: the console ends with status 130" wait_screen '^rc=130' t 15
+expect "... the terminal restored (the screen is the shell's again)" wait_gone '^GAS \[' t
 $TM kill-session -t t
 
 press c workers 4
@@ -83,4 +95,18 @@ expect "60 columns: a worker line cut at the edge ends in '..'" wait_screen '^  
 if screen c | grep -E '^  (alive|failed) ' | grep -vE '\.\.$' | grep -qE 'done [0-9]+ *$'; then
   bad "no worker line ends in a cut number" "$(screen c | grep -E '^  (alive|failed) ')"
 else ok "no worker line ends in a cut number"; fi
+
+# no worker alive: jobs PENDING is an alert; acknowledged, it comes back when the work
+# waiting has doubled (not at every job)
+$TM resize-window -t c -x 80 -y 24
+press c dead 1
+stop_gasd
+gas submit "$SAMPLES/test.vcf" --user ann > /dev/null
+expect "no worker alive, a job PENDING: alerted" wait_screen '^ALERT: .*1 job PENDING and no worker alive'
+press c overview x
+expect "x: acknowledged" wait_gone '^ALERT: .*PENDING and no worker alive'
+gas submit "$SAMPLES/test.vcf" --user ann > /dev/null
+gas submit "$SAMPLES/test.vcf" --user ann > /dev/null
+expect "the waiting work doubled (3 jobs): alerted again" \
+  wait_screen '^ALERT: .*3 jobs PENDING and no worker alive'
 finish_pipeline "$SUITE"

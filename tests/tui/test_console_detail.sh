@@ -98,10 +98,12 @@ expect "Enter: at the first line with it, saying how many have it" \
 at=$(screen | sed -nE 's|^/variant c: line ([0-9]+),.*|\1|p')
 expect "... which is the top line now" wait_screen "^lines $at-[0-9]+/"
 expect "... the text drawn in reverse video" drawn_with '([0-9;]*;)?7(;[0-9;]*)?' 'variant c'
+was=$(screen c | sed -nE 's/^lines ([0-9]+)-.*/\1/p')
 press c detail /
 typing c "Variant"
 answer c Enter
 expect "smartcase: an upper-case letter matches case" wait_screen '^Variant: not found$'
+expect "... not found: the view is back where the search started (as less)" wait_screen "^lines $was-[0-9]+/"
 press c detail /
 typing c "Ti/Tv"
 answer c Enter

@@ -95,6 +95,21 @@ expect "users: it is ann, with her FAILED count" wait_screen '^  ann .* 6 FAILED
 expect "users: bob is filtered out" sh -c "! $TM capture-pane -p -t c | grep -q '^  bob '"
 press c users Escape
 expect "users: Esc clears" wait_screen 'row [0-9]/2 users'
+# Enter on a user: its jobs; Esc goes back to the users; after a trip through other
+# views, Esc in the jobs view only clears the user= filter
+press c users g
+press c users Enter
+expect "Enter on a user: the jobs view, filtered on that user" wait_screen '^GAS \[Jobs\].*|filter: user=ann'
+expect "... filter user=ann" wait_screen 'filter: user=ann'
+press c jobs Escape
+expect "... Esc: back to the users" wait_screen '^GAS \[Users\]'
+press c users Enter
+wait_screen 'filter: user=ann' > /dev/null
+press c jobs 1
+press c overview 2
+press c jobs Escape
+expect "after other views, Esc clears the user filter and stays in the jobs" wait_gone 'filter: user=ann'
+expect "... in the jobs view" wait_screen '^GAS \[Jobs\]'
 
 # dead letters: one names a FAILED job (the archive pipeline refuses it), one is garbage
 start_gasd
