@@ -141,7 +141,7 @@ static const struct cli_cmd commands[] = {
       {"sources", 's', "FILE", "sources file (default: annot_sources, else the sources of the input's build in annot_sources_dir)", 0},
       {"build", 'b', "BUILD", "the input's genome build (default: from its header, else default_build)", 0},
       {"log-json", 0, "FILE", "the count log as JSON too (- for stdout)", 0},
-      {"log", 'l', "FILE", "count log (default: OUT's name with .count.log)", 0},
+      {"log", 'l', "FILE", "count log (default: OUT.count.log; x.annot.vcf's: x.vcf.count.log, as GAS names it)", 0},
       {"no-log", 0, NULL, "write no count log", 0},
       {"threads", 't', "N", "threads: record workers and (de)compression (default: annot_threads)", 0}}},
     {"config", "[KEY...]", 0, 32,

@@ -559,19 +559,10 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
                            "configured default (default_build)");
         snprintf(st->build_tag, sizeof st->build_tag, "default");
     }
-    if (b == ANNOT_GRCH37 && e->mt_len == 16571)
-        annot_add_warning(
-            st,
-            "the header's chrM is %s bp: hg19's mitochondrion, not the rCRS (16,569 bp) "
-            "of GRCh37 and of the sources, and positions on it differ: its records are "
-            "not annotated",
-            "16,571");
-    else if (b == ANNOT_GRCH37 && !e->mt_len && e->hg19)
-        annot_add_warning(
-            st, "the header names UCSC's hg19, whose chrM is not the rCRS (16,569 bp) of "
-                "GRCh37 and of the sources but NC_001807 (16,571 bp), and positions on it "
-                "differ: chrM records are not annotated (if yours is the rCRS, declare "
-                "##contig=<ID=chrM,length=16569>)");
+    /* hg19's chrM: said once the records are read, if there are any on it */
+    st->mt_hg19 = b == ANNOT_GRCH37 && e->mt_len == 16571      ? 1
+                  : b == ANNOT_GRCH37 && !e->mt_len && e->hg19 ? 2
+                                                               : 0;
     snprintf(st->build, sizeof st->build, "%s", builds[b].name);
     return b;
 }

@@ -127,9 +127,36 @@ static void accessions_of_another_build(struct annot_stats *st)
 }
 
 /* The most telling first: the first warning is what gas show's annotation_note gives. */
+/* Records on hg19's chrM (not annotated): why, when there are any. */
+static void hg19_chrm(struct annot_stats *st)
+{
+    int64_t n = 0;
+    char canon[CONTIG_CANON_MAX];
+    for (int i = 0; st->mt_hg19 && i < st->ncontigs; i++)
+        if (contig_canon(st->contigs[i].name, strlen(st->contigs[i].name), canon, sizeof canon) &&
+            !strcmp(canon, "MT"))
+            n += st->contigs[i].records;
+    if (!n)
+        return;
+    if (st->mt_hg19 == 1)
+        annot_add_warning(st,
+                          "the header's chrM is 16,571 bp: hg19's mitochondrion, not the rCRS "
+                          "(16,569 bp) of GRCh37 and of the sources, and positions on it "
+                          "differ: its %lld record%s not annotated",
+                          (long long)n, n == 1 ? " is" : "s are");
+    else
+        annot_add_warning(st,
+                          "the header names UCSC's hg19, whose chrM is not the rCRS (16,569 bp) "
+                          "of GRCh37 and of the sources but NC_001807 (16,571 bp), and "
+                          "positions on it differ: its %lld chrM record%s not annotated (if "
+                          "yours is the rCRS, declare ##contig=<ID=chrM,length=16569>)",
+                          (long long)n, n == 1 ? " is" : "s are");
+}
+
 void annot_finish_warnings(struct annot_stats *st)
 {
     accessions_of_another_build(st);
+    hg19_chrm(st);
     past_the_end(st);
     if (st->bad_end)
         annot_add_warning(st,
@@ -139,6 +166,13 @@ void annot_finish_warnings(struct annot_stats *st)
                           (long long)st->bad_end, st->bad_end == 1 ? "" : "s",
                           st->bad_end == 1 ? "s" : "ve", (long long)st->bad_end_line,
                           st->bad_end_value);
+    if (st->cols_differ)
+        annot_add_warning(st,
+                          "records do not have the %d columns the #CHROM line declares (the "
+                          "first at line %lld has %d; %lld of the first records checked): "
+                          "columns past INFO were kept as they were",
+                          st->cols_header, (long long)st->cols_differ_line, st->cols_differ_n,
+                          (long long)st->cols_differ);
     if (st->own_info)
         annot_add_warning(st,
                           "%lld record%s had an INFO field %s (first at line %lld) that the "
@@ -252,6 +286,12 @@ static void genes_and_classes(FILE *f, const struct annot_stats *st)
     for (int i = 0; i < st->nloc; i++)
         fprintf(f, "  %-20s %lld (%.2f%%)\n", st->loc[i].name, (long long)st->loc[i].records,
                 pct(st->loc[i].records, variants));
+    int64_t mt = 0; /* hg19's chrM: in no class, and said so, so that the classes add up */
+    for (int i = 0; st->nloc && st->nsources && i < st->ncontigs; i++)
+        mt += !st->contigs[i].sources && !unknown_contig(st, i) ? st->contigs[i].records : 0;
+    if (mt)
+        fprintf(f, "  %-20s %lld (%.2f%%)   (hg19's chrM: not annotated)\n", "not annotated",
+                (long long)mt, pct(mt, variants));
     if (st->ntop) {
         fprintf(f, "\ngenes with the most records (source %s):\n", st->top_source);
         for (int i = 0; i < st->ntop; i++)
@@ -332,7 +372,10 @@ static void counts(FILE *f, const struct annot_stats *st)
         w = (int)strlen(st->contigs[i].name) > w ? (int)strlen(st->contigs[i].name) : w;
     for (int i = 0; i < st->ncontigs; i++)
         fprintf(f, "  %-*s %lld%s\n", w, st->contigs[i].name, (long long)st->contigs[i].records,
-                st->nsources && !st->contigs[i].sources ? "   (no source has this contig)" : "");
+                !st->nsources || st->contigs[i].sources ? ""
+                : unknown_contig(st, i)
+                    ? "   (no source has this contig)"
+                    : "   (hg19's mitochondrion, not the sources' rCRS: not annotated)");
 }
 
 struct out_tmp {

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #define MAX_ALLELES     1024
+#define COLS_CHECKED    1000 /* records per engine whose columns are counted against #CHROM's */
 #define MAX_CONTIG_NAME 255
 
 struct match {
@@ -52,6 +53,7 @@ struct engine {
     struct tally *tally;       /* or: records per gene of the gene model loc_src */
     int skip_mt;               /* the input's chrM is hg19's, not the sources' rCRS MT */
     int header_cols;           /* the columns #CHROM declares */
+    int cols_checked;          /* records whose columns were counted (COLS_CHECKED at most) */
     int skip_contig;           /* the current contig is not annotated (skip_mt) */
     int build;                 /* the build used (-1: none) */
     int64_t contig_len;        /* the current contig's length in it (0: not known) */
@@ -1059,6 +1061,18 @@ static int do_record(struct engine *g, char *line, size_t len)
     int64_t pos = 0;
     int ncols = 0;
     int rc = split_record(g, line, len, col, cl, &ncols);
+    if (!rc && g->cols_checked < COLS_CHECKED && g->header_cols) {
+        /* the first records of each block: as many columns as #CHROM declares (a sample
+         * column short or too many, by a hand-edited or concatenated file): warned */
+        g->cols_checked++;
+        int n = count_cols(line, len);
+        struct annot_stats *st = g->st;
+        if (n != g->header_cols && (!st->cols_differ++ || g->lineno < st->cols_differ_line)) {
+            st->cols_differ_line = g->lineno;
+            st->cols_differ_n = n;
+            st->cols_header = g->header_cols;
+        }
+    }
     if (!rc)
         rc = parse_pos(g, col[1], cl[1], &pos);
     /* REF "." for a structural variant (novoBreak and TIGRA write it): not bases as the
@@ -1552,6 +1566,12 @@ static void merge_worker(struct engine *g, struct engine *w)
         memcpy(d->own_info_key, s->own_info_key, sizeof d->own_info_key);
     }
     d->own_info += s->own_info;
+    if (s->cols_differ && (!d->cols_differ || s->cols_differ_line < d->cols_differ_line)) {
+        d->cols_differ_line = s->cols_differ_line;
+        d->cols_differ_n = s->cols_differ_n;
+        d->cols_header = s->cols_header;
+    }
+    d->cols_differ += s->cols_differ;
     if (s->undeclared_line && (!d->undeclared_line || s->undeclared_line < d->undeclared_line))
         d->undeclared_line = s->undeclared_line;
     for (int i = 0; i < g->src->n; i++) {

@@ -172,7 +172,7 @@ int lreader_open(const char *path, size_t max, struct lreader **out)
         r->hdr = r->hts ? bcf_hdr_read(r->hts) : NULL;
         if (!r->hdr) {
             lreader_close(r);
-            return gas_err_set(GAS_EINVAL, "%s: unreadable BCF header", path);
+            return gas_err_set(GAS_EINVAL, "unreadable BCF header");
         }
         r->size = file_size(path);
         r->rec = bcf_init();

@@ -141,8 +141,9 @@ struct annot_stats {
     char build[16]; /* a build's name, or ANNOT_NOT_HUMAN */
     char build_how[256];
     char build_tag[32];
-    int annotated;               /* 0: no sources for the build, records passed unchanged */
-    int mt_not_rcrs;             /* chrM is hg19's, not the rCRS: its records not annotated */
+    int annotated;   /* 0: no sources for the build, records passed unchanged */
+    int mt_not_rcrs; /* chrM is hg19's, not the rCRS: its records not annotated */
+    int mt_hg19;     /* why: 1 the header's chrM is 16,571 bp, 2 it names hg19 (build_decide) */
     char not_annotated_why[512]; /* why, for a person */
     char sources_path[512];      /* the sources file used */
     char source_version[ANNOT_MAX_SOURCES][192];
@@ -176,6 +177,9 @@ struct annot_stats {
     int64_t undeclared_line;         /* the first record on a contig the header does not declare */
     int64_t own_info, own_info_line; /* records with an undeclared INFO field of GAS's name */
     char own_info_key[32];           /* ... the first such field */
+    int64_t cols_differ, cols_differ_line; /* of the records checked, those whose columns are
+                                              not as many as #CHROM declares; the first's */
+    int cols_differ_n, cols_header;        /* ... its columns, and #CHROM's */
     double seconds;
     int record_threads; /* threads that annotated the records (1: the calling thread) */
 };

@@ -293,6 +293,30 @@ gas annotate mid1.vcf -o mid1.out.vcf > /dev/null 2>&1
 check "chr1:60,000,000: in no multi-locus LOC's span" 1 grep -qE 'LOC100126512|LOC100126533' mid1.out.vcf
 check_out "... the model has no gene line over 2.5 Mb (RBFOX1, 2.47 Mb, is the longest)" 0 '^ok$' \
   sh -c "zcat '$S/GRCh38/genemodel.tsv.gz' '$S/GRCh37/genemodel.tsv.gz' | awk -F'\t' '!/^#/ && \$3 - \$2 > 2500000 {print; n++} END {if (!n) print \"ok\"}'"
+# hg19's chrM (16,571 bp, not the rCRS): its records are not annotated, which the count log
+# says where it counts them (per chromosome, per location class); no chrM records, no word
+hg19() {
+  printf '##fileformat=VCFv4.2\n##reference=file:///ref/ucsc.hg19.fasta\n##contig=<ID=chr7,length=159138663>\n##contig=<ID=chrM,length=16571>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  printf 'chr7\t140453136\t.\tA\tT\t50\tPASS\t.\n'
+  [ "$1" = M ] && printf 'chrM\t3243\t.\tA\tG\t50\tPASS\t.\n'
+  true
+}
+hg19 M > hg19m.vcf; hg19 - > hg19.vcf
+gas annotate hg19m.vcf -o hg19m.out.vcf > /dev/null 2>&1
+check_out "hg19 with a chrM record: the warning counts it" 0 \
+  "the header's chrM is 16,571 bp: hg19's mitochondrion, .*: its 1 record is not annotated" cat hg19m.out.vcf.count.log
+check_out "... the chromosome's line says why" 0 "^  chrM +1   \(hg19's mitochondrion, not the sources' rCRS: not annotated\)" cat hg19m.out.vcf.count.log
+check_out "... and the location classes count it, so that they add up" 0 "^  not annotated +1 \(50.00%\)" cat hg19m.out.vcf.count.log
+check_out "... BRAF V600E (GRCh37) annotated" 0 'GENE=BRAF;' grep -v '^#' hg19m.out.vcf
+gas annotate hg19.vcf -o hg19.out.vcf > /dev/null 2>&1
+check "hg19 without chrM records: no chrM warning" 1 grep -q "mitochondrion" hg19.out.vcf.count.log
+# a sample column short under a #CHROM line that declares one: annotated, and warned
+{ printf '##fileformat=VCFv4.2\n##contig=<ID=chr7,length=159345973>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n'
+  printf 'chr7\t140753336\t.\tA\tT\t50\tPASS\t.\tGT:DP\t0/1:20\n'
+  printf 'chr7\t140753337\t.\tC\tT\t50\tPASS\t.\tGT\n'; } > short.vcf
+check "a record without its sample column: annotated" 0 gas annotate short.vcf -o short.out.vcf
+check_out "... and the count log says which line has fewer columns than #CHROM" 0 \
+  'records do not have the 10 columns the #CHROM line declares \(the first at line 5 has 9; 1 of' cat short.out.vcf.count.log
 # VCF 4.4: a structural variant with several symbolic ALTs and a length per allele, no END
 { panel38 '##fileformat=VCFv4.4\n##contig=<ID=chr17,length=83257441>\n' 0
   printf 'chr17\t43040000\tsv3\tT\t<CNV>,<DEL>\t50\tPASS\tSVLEN=90000,90000\n'
