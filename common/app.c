@@ -208,11 +208,13 @@ int app_retry(struct gas_app *a, const char *job_id)
     return rc;
 }
 
-int app_cancel(struct gas_app *a, const char *job_id)
+int app_cancel(struct gas_app *a, const char *job_id, const char *was)
 {
+    if (was)
+        return job_cancel(a->jobs, job_id, was); /* the update checks it is PENDING */
     struct job job;
     int got = app_job_get(a, job_id, &job); /* its error, to keep why it had failed */
-    int rc = job_cancel(a->jobs, job_id, got ? NULL : job.error); /* checks it is PENDING */
+    int rc = job_cancel(a->jobs, job_id, got ? NULL : job.error);
     if (!got)
         job_release(&job);
     return rc;

@@ -593,7 +593,7 @@ int cmd_retry(struct cli *c)
 
 static int cancel(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
-    int rc = app_cancel(app, job->job_id);
+    int rc = app_cancel(app, job->job_id, job->error ? job->error : ""); /* read already */
     if (!rc)
         printf("job %s cancelled\n", job->job_id);
     return rc;

@@ -12,7 +12,7 @@ static int one(struct console *c, const struct model *m, enum action a, const ch
 {
     switch (a) {
     case ACT_RETRY: return app_retry(c->app, key);
-    case ACT_CANCEL: return app_cancel(c->app, key);
+    case ACT_CANCEL: return app_cancel(c->app, key, NULL); /* reads its error */
     case ACT_UPGRADE: return app_set_role(c->app, key, ROLE_PREMIUM);
     case ACT_DOWNGRADE: return app_set_role(c->app, key, ROLE_FREE);
     case ACT_REDRIVE: {

@@ -41,12 +41,15 @@ int app_publish(struct gas_app *app, struct topic *t, const char *body);
 /* Admin operations, shared by the gas commands and the console.
  * app_set_role: sets the role in the user source (GAS_ECONFLICT if it is that role
  *   already); an upgrade also publishes the restore request (again, when already premium).
- * app_retry: FAILED -> PENDING (error, attempts and worker cleared) and the request is sent;
- *   PENDING: the request is sent again; other states: GAS_ECONFLICT.
- * app_cancel: PENDING -> FAILED ("cancelled by an administrator"); else GAS_ECONFLICT. */
+ * app_retry: FAILED -> PENDING (attempts and worker cleared; the error keeps why it had
+ *   failed: job_retry) and the request is sent; PENDING: the request is sent again; other
+ *   states: GAS_ECONFLICT.
+ * app_cancel: PENDING -> FAILED ("cancelled by an administrator", keeping why it had
+ *   failed); else GAS_ECONFLICT. was: the job's error as the caller read it (no read
+ *   again), or NULL to read it. */
 int app_set_role(struct gas_app *app, const char *user_id, enum user_role to);
 int app_retry(struct gas_app *app, const char *job_id);
-int app_cancel(struct gas_app *app, const char *job_id);
+int app_cancel(struct gas_app *app, const char *job_id, const char *was);
 
 /* The job whose id is id, or the one job whose id starts with it (a prefix of at least
  * APP_JOB_PREFIX_MIN characters); *job_id is the caller's, and so is *item (optional):
