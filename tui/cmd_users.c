@@ -164,9 +164,13 @@ static int set_role(struct cli *c, enum user_role to)
         int n = to == ROLE_PREMIUM ? archived_jobs(app, user, &ac) : 0;
         if (to == ROLE_FREE && already)
             printf(": nothing changed\n");
-        else if (to == ROLE_FREE) /* the archive pipeline skipped them while premium */
-            printf("; results completed while premium stay available, new ones move to cold "
-                   "storage after the grace period\n");
+        else if (to == ROLE_FREE) /* the archive pipeline skipped them while premium; those
+                                     whose check is still due are archived like new ones */
+            printf("; results completed while premium stay available, but for those completed "
+                   "in the last %lld s (their archive check is still due): they and new ones "
+                   "move to cold storage %lld s after completing\n",
+                   (long long)cfg_int(c->cfg, CFG_ARCHIVE_GRACE),
+                   (long long)cfg_int(c->cfg, CFG_ARCHIVE_GRACE));
         else if (n < 0)
             printf("; restore of archived results requested\n");
         else if (n == 0)

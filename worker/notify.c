@@ -129,13 +129,20 @@ static void compose(struct pipe_ctx *ctx, const struct job *job, const struct us
                           job->s3_results_bucket ? job->s3_results_bucket : "",
                           job->s3_key_log_file ? job->s3_key_log_file : "");
     }
-    /* a result passed through unannotated says so (its count log says why in full) */
-    if (job->annotation_note && !strncmp(job->annotation_note, "not annotated", 13)) {
-        char *text = xstrdup(job->annotation_note);
+    /* a result passed through unannotated says so (its count log says why in full); one
+     * annotated with a warning about its genome build (assumed, records that lean to
+     * another, on another build's accessions or past its chromosomes' ends: every
+     * position may be wrong) says that too; other warnings stay in the count log */
+    static const char first[] = "in the count log (gas log): "; /* annotate.c's build_note */
+    const char *an = job->annotation_note, *w = an ? strstr(an, first) : NULL;
+    if (an && (!strncmp(an, "not annotated", 13) || (w && strstr(w + strlen(first), "build")))) {
+        char *text = xstrdup(an);
         for (char *p = text; *p; p++) /* one paragraph, whatever it holds */
             if ((unsigned char)*p < 0x20 || *p == 0x7f)
                 *p = ' ';
-        note = xasprintf("\r\nNote: the records were %s.\r\n", text);
+        note = !strncmp(text, "not annotated", 13)
+                   ? xasprintf("\r\nNote: the records were %s.\r\n", text)
+                   : xasprintf("\r\nNote: annotated as %s\r\n", text);
         free(text);
     }
     e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) finished on %s.\r\n"

@@ -188,6 +188,9 @@ check_out "upgrade with nothing archived: says there is nothing to restore" 0 \
   '^user ann is premium_user; nothing archived to restore$' gas upgrade ann
 check_out "upgrade again: premium already, nothing to restore" 0 \
   '^user ann is premium_user already; nothing archived to restore$' gas upgrade ann
+check_out "downgrade: which results stay hot, and that those of the last grace period do not" 0 \
+  '^user ann is free_user; results completed while premium stay available, but for those completed in the last [0-9]+ s \(their archive check is still due\)' \
+  gas downgrade ann
 
 # ---- job ids: unique prefixes, newest first, JSON
 VCF=${GAS_ROOT:-$PWD/..}/build/sources/demo/hapmap_exome_chr22.vcf.gz
