@@ -20,12 +20,15 @@
 static int replace_regular(struct objs *o, const char *bucket, const char *key, const char *dst,
                            const struct stat *old)
 {
-    char *d = xstrdup(dst);
-    char *tmp = xasprintf("%s/.gas-download.XXXXXX", dirname(d));
-    free(d);
+    char *d = xstrdup(dst), *dir = dirname(d);
+    char *tmp = xasprintf("%s/.gas-download.XXXXXX", dir);
     int fd = mkstemp(tmp), rc = 0;
-    if (fd < 0) {
+    if (fd < 0 && errno == ENOENT) /* the folder: what the user can fix */
+        rc = gas_err_set(GAS_ENOTFOUND, "%s: no such directory (make it first)", dir);
+    else if (fd < 0)
         rc = gas_err_set(GAS_EIO, "create a file beside %s: %s", dst, strerror(errno));
+    free(d);
+    if (fd < 0) {
         free(tmp);
         return rc;
     }

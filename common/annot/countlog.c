@@ -89,12 +89,16 @@ static void past_the_end(struct annot_stats *st)
                  st->past_end == 1 ? "was" : "were");
     else
         snprintf(what, sizeof what, "records there were annotated as if on %s", st->build);
+    /* the header's own contig lengths are this build's: not another build, a bad file */
+    int said = !strcmp(st->build_tag, "header-contig-lengths");
     if (n)
-        annot_add_warning(st,
-                          "%d chromosome%s ha%s records past %s end in %s: %s. The positions "
-                          "are likely on another build (give it: --build); %s",
-                          n, n == 1 ? "" : "s", n == 1 ? "s" : "ve", n == 1 ? "its" : "their",
-                          st->build, w, what);
+        annot_add_warning(st, "%d chromosome%s ha%s records past %s end in %s: %s. %s; %s", n,
+                          n == 1 ? "" : "s", n == 1 ? "s" : "ve", n == 1 ? "its" : "their",
+                          st->build, w,
+                          said ? "The header's own ##contig lengths are these: the records' "
+                                 "positions or the header are wrong"
+                               : "The positions are likely on another build (give it: --build)",
+                          what);
 }
 
 static void unknown_contigs(struct annot_stats *st);

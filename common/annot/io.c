@@ -48,7 +48,8 @@ int lb_next(struct linebuf *lb, char **line, size_t *len)
             lb->start += n + (nl ? 1 : 0);
             lb->lineno++;
             if (n > lb->max)
-                return gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
+                return gas_err_set(GAS_ETOOBIG,
+                                   "line %lld: longer than %zu bytes (the max_line_bytes setting)",
                                    (long long)lb->lineno, lb->max);
             if (n && s[n - 1] == '\r')
                 n--;
@@ -60,7 +61,8 @@ int lb_next(struct linebuf *lb, char **line, size_t *len)
         if (lb->eof)
             return 0;
         if (lb->end - lb->start > lb->max)
-            return gas_err_set(GAS_ETOOBIG, "line %lld: longer than %zu bytes",
+            return gas_err_set(GAS_ETOOBIG,
+                               "line %lld: longer than %zu bytes (the max_line_bytes setting)",
                                (long long)lb->lineno + 1, lb->max);
         /* move the partial line to the front and read more */
         memmove(lb->buf, lb->buf + lb->start, lb->end - lb->start);

@@ -200,6 +200,9 @@ vcf '##contig=<ID=20,length=63025520>\n' '20\t100\t.\tN\t<DEL>\t.\t.\tEND=400000
 check_out "a deletion whose END is past chr20's end: the same warning" 0 \
   '1 chromosome has records past its end in GRCh37: 20 up to 4000000000 \(its length 63025520\)' \
   sh -c 'gas annotate endpast.vcf -o endpast.out.vcf >/dev/null 2>&1 && cat endpast.out.vcf.count.log'
+check_out "... the header's own length is GRCh37's: not taken for another build, the file is wrong" 0 \
+  "The header's own ##contig lengths are these: the records' positions or the header are wrong" \
+  cat endpast.out.vcf.count.log
 vcf '##contig=<ID=17,length=81195210>\n' '17\t41196312\t.\tN\t<DEL>\t.\t.\tEND=abc' \
   '17\t41196400\t.\tN\t<DEL>\t.\t.\tEND=-1' '17\t41196600\t.\tN\t<DEL>\t.\t.\tEND=.' > badend.vcf
 check_out "END values that are not positions: a warning naming the first" 0 \

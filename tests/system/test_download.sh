@@ -21,6 +21,9 @@ same() { cmp -s want.vcf "$1" || { echo "    $1 differs from the result"; return
 expect "missing file: created" same new.vcf
 expect "missing file: mode 0640 under umask 027" test "$(stat -c %a new.vcf)" = 640
 
+check_out "into a folder that does not exist: says which (exit 1)" 1 \
+  'gas download: out/dir with space: no such directory \(make it first\)' gas download "$J" -o "out/dir with space/res.vcf"
+
 # regular: replaced, mode kept, no temporary file left beside it
 echo old > reg.vcf && chmod 604 reg.vcf
 gas download "$J" -o reg.vcf
