@@ -93,9 +93,15 @@ int cmd_submit(struct cli *c)
     char id[37];
     gas_uuid4(id);
     char *key = job_object_key(cfg_str(cfg, CFG_KEY_PREFIX), user, id, name);
-    if (!rc && !key)
-        rc = gas_err_set(GAS_EINVAL, "user id or file name \"%s\" cannot be part of an object key",
+    char *plain = key ? NULL : job_object_key(cfg_str(cfg, CFG_KEY_PREFIX), user, id, "x.vcf");
+    if (!rc && !key && plain) /* the file name (a tab, a control character, "..") */
+        rc = gas_err_set(GAS_EINVAL,
+                         "the file name \"%s\" cannot be part of an object key (control "
+                         "characters, \"..\"): give another with --name NAME",
                          name);
+    else if (!rc && !key)
+        rc = gas_err_set(GAS_EINVAL, "user id \"%s\" cannot be part of an object key", user);
+    free(plain);
     if (!rc)
         rc = objs_put_file(app->be->objs, cfg_str(cfg, CFG_INPUTS_BUCKET), key, path);
     struct stat after;

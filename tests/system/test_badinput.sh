@@ -220,6 +220,9 @@ check_out "submit: a file name that is not UTF-8 is refused, with what to do" 2 
   gas submit "$(printf 'bad\377name.vcf')" --user bea
 check_out "submit: a file name over 200 bytes is refused" 2 'is over 200 bytes' \
   gas submit "$SAMPLES/test.vcf" --user bea --name "$(printf 'n%.0s' $(seq 220)).vcf"
+check_out "submit: a file name with a tab is refused, naming the file name (not the user)" 2 \
+  'the file name ".*" cannot be part of an object key .*: give another with --name NAME' \
+  gas submit "$SAMPLES/test.vcf" --user bea --name "$(printf 'tab\tname.vcf')"
 # a file that grows while it is uploaded (copies slowed by a fault point): nothing submitted
 { printf '##fileformat=VCFv4.2\n'; head -c 299979 /dev/zero | tr '\0' 'x'; } > growing.vcf
 njobs=$(gas jobs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
