@@ -257,11 +257,52 @@ int cfg_lookup(const char *name)
     return -1;
 }
 
+/* Edit distance of a and b (insertions, deletions, substitutions), up to 64 bytes each. */
+static int edits(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 64 || m > 64)
+        return 99;
+    int row[65];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= m; j++) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            best = up + 1 < best ? up + 1 : best;
+            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[m];
+}
+
+/* " (did you mean \"annotate_threads\"?)" for a name within 2 edits of a key, else "". */
+static void did_you_mean(const char *name, char *out, size_t n)
+{
+    int best = 3, at = -1;
+    for (int k = 0; k < CFG__COUNT; k++) {
+        int d = edits(name, keys[k].name);
+        if (d < best)
+            best = d, at = k;
+    }
+    if (at >= 0)
+        snprintf(out, n, " (did you mean \"%s\"?)", keys[at].name);
+    else if (n)
+        out[0] = 0;
+}
+
 int cfg_set(struct cfg *cfg, const char *name, const char *value, const char *source)
 {
     int k = cfg_lookup(name);
-    if (k < 0)
-        return gas_err_set(GAS_EINVAL, "unknown key \"%s\"", name);
+    if (k < 0) {
+        char hint[96];
+        did_you_mean(name, hint, sizeof hint);
+        return gas_err_set(GAS_EINVAL, "unknown key \"%s\"%s", name, hint);
+    }
     int64_t num;
     char err[512];
     if (parse_value(k, value, &num, err, sizeof err) < 0)
@@ -317,7 +358,9 @@ static int parse_line(struct cfg *cfg, char *line, const char *source, int *key,
     }
     int k = cfg_lookup(name);
     if (k < 0) {
-        snprintf(err, errn, "unknown key \"%.100s\"", name);
+        char hint[96];
+        did_you_mean(name, hint, sizeof hint);
+        snprintf(err, errn, "unknown key \"%.100s\"%s", name, hint);
         return GAS_EINVAL;
     }
     int64_t num;

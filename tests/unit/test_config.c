@@ -110,6 +110,8 @@ static void bad_lines_name_file_and_line(void)
         {"log_json = maybe\n", ":1: log_json wants true or false"},
         {"backend = gcp\n", ":1: backend must be one of local|aws"},
         {"# ok\nunknown_thing = 1\n", ":2: unknown key \"unknown_thing\""},
+        {"annotate_thread = 2\n", ":1: unknown key \"annotate_thread\" (did you mean "
+                                  "\"annotate_threads\"?)"},
         {"data_dir = \"unterminated\n", ":1: unterminated quoted value"},
         {" = 3\n", ":1: missing key before '='"},
         {"# a\nkey_prefix = ../up\n", ":2: key_prefix \"../up\" is not a key prefix"},
