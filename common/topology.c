@@ -24,11 +24,14 @@ int topology_archive_delay(struct gas_backend *be, const struct cfg *cfg, char *
     queue_close(q);
     if (rc || d.delay_s <= grace)
         return 0;
+    int local = !strcmp(cfg_str(cfg, CFG_BACKEND), "local");
     snprintf(buf, n,
              "queue %s delays every message %d s, longer than archive_grace (%lld s): a free "
-             "user's result is archived %d s after it completes. If that is not meant, set "
-             "the queue's DelaySeconds to %lld",
-             name, d.delay_s, (long long)grace, d.delay_s, (long long)grace);
+             "user's result is archived %d s after it completes. If that is not meant, %s%lld",
+             name, d.delay_s, (long long)grace, d.delay_s,
+             local ? "run gas setup (it sets the delay to archive_grace) with archive_grace = "
+                   : "set the queue's DelaySeconds to ",
+             (long long)grace);
     return 1;
 }
 

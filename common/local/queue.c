@@ -311,7 +311,8 @@ static int q_depths(struct queue *q, struct queue_depths *d)
                     " coalesce(sum(queue = ?1 AND visible_at > ?3 AND receipt IS NOT NULL), 0),"
                     " coalesce(sum(queue = ?1 AND visible_at > ?3 AND receipt IS NULL), 0),"
                     " coalesce(sum(queue = ?2), 0),"
-                    " coalesce(min(CASE WHEN queue = ?1 AND visible_at <= ?3 THEN sent_at END), 0)"
+                    " coalesce(min(CASE WHEN queue = ?1 AND visible_at <= ?3 THEN sent_at END), 0),"
+                    " (SELECT coalesce(max(delay), -1) FROM subscriptions WHERE queue = ?1)"
                     " FROM messages WHERE queue IN (?1, ?2)");
     int rc = GAS_EIO;
     if (st) {
@@ -325,7 +326,7 @@ static int q_depths(struct queue *q, struct queue_depths *d)
             d->delayed = sqlite3_column_int64(st, 2);
             d->dead = sqlite3_column_int64(st, 3);
             d->oldest = sqlite3_column_double(st, 4);
-            d->delay_s = -1;
+            d->delay_s = sqlite3_column_int(st, 5); /* its subscriptions' (-1: none) */
             rc = 0;
         } else {
             rc = ldb_fail(c, r, "queue depths");

@@ -133,8 +133,8 @@ struct queue_depths {
     int64_t dead;      /* in this queue's dead-letter queue */
     double oldest;     /* when the oldest visible message was sent (epoch s); 0: none, or
                           not known (SQS tells it through CloudWatch only) */
-    int delay_s;       /* the queue's own delay of every message (SQS DelaySeconds); -1:
-                          not a setting of the queue (local: the subscription's) */
+    int delay_s;       /* the queue's own delay of every message (SQS DelaySeconds; local:
+                          its topic subscription's); -1: none known */
 };
 
 struct queue;

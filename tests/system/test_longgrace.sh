@@ -20,4 +20,15 @@ require "job ARCHIVED" wait_field "$J" archive_state ARCHIVED 30
 expect "not before the grace period" test $(( $(date +%s) - done_at )) -ge $((3 * T))
 expect "no dead letter on the archive queue" \
   sh -c "gas status --json | python3 -c 'import json,sys; d=json.load(sys.stdin); q=[x for x in d[\"queues\"] if x[\"name\"]==\"gas_archive\"][0]; sys.exit(q[\"dead\"] != 0)'"
+
+# the other way round: the archive queue made with a longer delay than archive_grace is now
+# (the key shortened, gas setup not run again) is said at gasd's start, with what to do
+stop_gasd
+GAS_ARCHIVE_GRACE=600 gas setup > /dev/null
+GAS_ARCHIVE_GRACE=8 timeout 120 gasd --once > short.log 2>&1
+check_out "a shortened archive_grace: gasd says the queue still delays 600 s, and to run gas setup" 0 \
+  'queue gas_archive delays every message 600 s, longer than archive_grace \(8 s\).*run gas setup' cat short.log
+GAS_ARCHIVE_GRACE=8 gas setup > /dev/null
+GAS_ARCHIVE_GRACE=8 timeout 120 gasd --once > short2.log 2>&1
+check "... after gas setup with it: no such warning" 1 grep -q 'delays every message' short2.log
 finish_pipeline longgrace
