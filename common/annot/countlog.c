@@ -357,6 +357,7 @@ static void counts(FILE *f, const struct annot_stats *st)
                {"MNV", st->mnv},
                {"insertion", st->ins},
                {"deletion", st->del},
+               {"structural", st->structural}, /* <DEL>, <DUP>, breakends */
                {"other", st->other}};
     for (size_t i = 0; i < sizeof cls / sizeof *cls; i++)
         fprintf(f, "  %-20s %lld (%.2f%%)\n", cls[i].name, (long long)cls[i].n,
@@ -490,6 +491,7 @@ static void json_counts(cJSON *o, const struct annot_stats *st)
     cJSON_AddNumberToObject(vc, "mnv", (double)st->mnv);
     cJSON_AddNumberToObject(vc, "insertion", (double)st->ins);
     cJSON_AddNumberToObject(vc, "deletion", (double)st->del);
+    cJSON_AddNumberToObject(vc, "structural", (double)st->structural);
     cJSON_AddNumberToObject(vc, "other", (double)st->other);
     cJSON *cs = cJSON_AddArrayToObject(o, "contigs");
     for (int i = 0; i < st->ncontigs; i++) {

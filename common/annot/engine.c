@@ -757,7 +757,13 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
         case AC_MNV: g->st->mnv++; break;
         case AC_INS: g->st->ins++; break;
         case AC_DEL: g->st->del++; break;
-        case AC_OTHER: g->st->other++; break;
+        case AC_OTHER: /* a structural variant's symbolic allele or breakend, or neither */
+            if (memchr(p, '<', n) || memchr(p, '[', n) || memchr(p, ']', n) ||
+                (n > 1 && (p[0] == '.' || p[n - 1] == '.')))
+                g->st->structural++;
+            else
+                g->st->other++;
+            break;
         }
         p = ae + 1;
     }
@@ -1556,6 +1562,7 @@ static void merge_worker(struct engine *g, struct engine *w)
     d->ins += s->ins;
     d->del += s->del;
     d->other += s->other;
+    d->structural += s->structural;
     if (s->bad_end && (!d->bad_end || s->bad_end_line < d->bad_end_line)) {
         d->bad_end_line = s->bad_end_line;
         memcpy(d->bad_end_value, s->bad_end_value, sizeof d->bad_end_value);

@@ -125,7 +125,8 @@ struct annot_stats {
     int64_t past_end; /* records whose POS is past their chromosome's end: not annotated */
     int64_t ref_dot;  /* symbolic records with REF "." (not bases): annotated, warned */
     int64_t alleles;  /* ALT alleles seen */
-    int64_t snv, mnv, ins, del, other;  /* per ALT allele */
+    int64_t snv, mnv, ins, del, other; /* per ALT allele */
+    int64_t structural; /* ... of those other: symbolic (<DEL>, <DUP>, ...) or breakends */
     int64_t transitions, transversions; /* SNVs: A<->G or C<->T; the other pairs of ACGT */
     int nsources;
     char source_name[ANNOT_MAX_SOURCES][64];

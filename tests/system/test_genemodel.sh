@@ -327,6 +327,8 @@ check "VCF 4.4 SVs, a breakend into an assembled contig and its insertion: annot
 check_out "... <CNV>,<DEL> with SVLEN=90000,90000 covers BRCA1 (43,044,295-43,125,483)" 0 \
   '(^|,)BRCA1(,|$)' sh -c "grep -v '^#' sv44.out.vcf | awk -F'\t' '\$3 == \"sv3\"' | grep -oE 'GENE=[^;]*' | cut -d= -f2"
 check_out "... the breakend T[<ctg1>:1[ is in BRCA1" 0 'GENE=BRCA1;' sh -c "grep -P '\tbnd\t' sv44.out.vcf"
+check_out "... the count log classes their 4 ALT alleles as structural, not other" 0 \
+  '^  structural +4 \(100.00%\)' cat sv44.out.vcf.count.log
 # an INFO field the header does not declare, of a name GAS writes: replaced, and said
 { panel38 '##contig=<ID=chr7,length=159345973>\n' 0; printf 'chr7\t140753336\t.\tA\tT\t50\tPASS\tGENE=mine;DP=9\n'; } > own.vcf
 gas annotate own.vcf -o own.out.vcf > /dev/null 2>&1
