@@ -89,6 +89,8 @@ for id in "${B:0:8}" "${F:0:8}"; do
   typing c "$id"
   press c jobs Enter
   wait_screen "row 1/1 jobs +filter: $id" >/dev/null
+  # the console's own read shows it FAILED (its model refreshes apart from the table)
+  require "the console shows ${id} FAILED" wait_screen "^ +$id +[a-z]+ +FAILED "
   press c jobs Space
 done
 expect "two marked" wait_screen 'marked: 2'
