@@ -3,6 +3,7 @@
  * failed. */
 #include "console.h"
 
+#include "gas/config.h"
 #include "gas/err.h"
 #include "gas/util.h"
 
@@ -84,7 +85,22 @@ void console_run(struct console *c, const struct model *m, const struct pending 
     const char *noun = p->action == ACT_UPGRADE || p->action == ACT_DOWNGRADE ? "user"
                        : p->action == ACT_REDRIVE                             ? "dead letter"
                                                                               : "job";
-    if (p->nkeys == 1 && !failed)
+    const struct user_row *u =
+        p->nkeys == 1 && (p->action == ACT_UPGRADE || p->action == ACT_DOWNGRADE)
+            ? user_find(m, p->keys[0])
+            : NULL;
+    if (u && !failed && p->action == ACT_UPGRADE && u->archived) /* as gas upgrade says */
+        console_say(c, 0, "user %s upgraded to premium: restore of %d archived result%s requested",
+                    u->id, u->archived, u->archived == 1 ? "" : "s");
+    else if (u && !failed && p->action == ACT_UPGRADE)
+        console_say(c, 0,
+                    "user %s upgraded to premium: restore requested (nothing archived when "
+                    "last read)",
+                    u->id);
+    else if (u && !failed) /* as gas downgrade says it */
+        console_say(c, 0, "user %s downgraded: results of the last %lld s and new ones go cold",
+                    u->id, (long long)cfg_int(c->cfg, CFG_ARCHIVE_GRACE)); /* fits 80 */
+    else if (p->nkeys == 1 && !failed)
         console_say(c, 0, "%s %s %s", noun, p->keys[0], done_word(p->action));
     else if (!failed)
         console_say(c, 0, "%d %ss %s", ok, noun, done_word(p->action));

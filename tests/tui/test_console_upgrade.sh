@@ -91,4 +91,17 @@ wait_screen 'row 1/1 jobs +filter: mouse' >/dev/null
 press c jobs Enter
 press c detail G
 expect "... its detail says why" wait_screen '^  NOT ANNOTATED +the input is not on a human genome build'
+# downgrade from the console says what gas downgrade says: which results stay available
+press c detail q
+press c jobs 3
+wait_screen '^  bob +premium_user' >/dev/null
+press c users /
+typing c bob
+press c users Enter
+wait_screen 'row 1/1 users +filter: bob' >/dev/null
+press c users d
+expect "d: asks" wait_screen 'Downgrade user bob to free\? \(y/n\)'
+answer c y
+expect "downgraded, saying which results stay available" \
+  wait_screen 'user bob downgraded: results of the last [0-9]+ s and new ones go cold$'
 finish_pipeline console_upgrade
