@@ -94,7 +94,7 @@ int job_error_permanent(int status, const char *error)
 {
     const char *root = job_error_root(error);
     return status == JOB_FAILED && root && strncmp(root, "gave up after", 13) &&
-           (root != error || !strstr(error, "cancelled")) && strncmp(root, "cancelled", 9);
+           !strstr(root, "cancelled");
 }
 
 int job_attr_is_time(const char *attr)

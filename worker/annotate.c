@@ -404,8 +404,8 @@ static void build_note(const struct annot_stats *st, char *note, size_t n)
         snprintf(note, n, "not annotated: %s is %s; %s", st->build, st->build_how,
                  st->not_annotated_why);
     else if (st->nwarnings)
-        snprintf(note, n, "%s, %s; %d warning%s in the count log (gas log): %s", st->build,
-                 st->build_how, st->nwarnings, st->nwarnings == 1 ? "" : "s", st->warnings[0]);
+        snprintf(note, n, "%s, %s; %d warning%s " NOTE_FIRST_WARNING "%s", st->build, st->build_how,
+                 st->nwarnings, st->nwarnings == 1 ? "" : "s", st->warnings[0]);
     else
         snprintf(note, n, "%s, %s", st->build, st->build_how);
 }

@@ -133,9 +133,9 @@ static void compose(struct pipe_ctx *ctx, const struct job *job, const struct us
      * annotated with a warning about its genome build (assumed, records that lean to
      * another, on another build's accessions or past its chromosomes' ends: every
      * position may be wrong) says that too; other warnings stay in the count log */
-    static const char first[] = "in the count log (gas log): "; /* annotate.c's build_note */
-    const char *an = job->annotation_note, *w = an ? strstr(an, first) : NULL;
-    if (an && (!strncmp(an, "not annotated", 13) || (w && strstr(w + strlen(first), "build")))) {
+    const char *an = job->annotation_note, *w = an ? strstr(an, NOTE_FIRST_WARNING) : NULL;
+    if (an && (!strncmp(an, "not annotated", 13) ||
+               (w && strstr(w + strlen(NOTE_FIRST_WARNING), "build")))) {
         char *text = xstrdup(an);
         for (char *p = text; *p; p++) /* one paragraph, whatever it holds */
             if ((unsigned char)*p < 0x20 || *p == 0x7f)

@@ -138,7 +138,7 @@ static int is_our_info_line(struct engine *g, const char *line)
     size_t il = strcspn(line + 11, ",>");
     for (int k = 0; k < g->noutkeys; k++)
         if (strlen(g->outkeys[k]) == il && !memcmp(g->outkeys[k], line + 11, il)) {
-            g->outkey_said |= 1ULL << k; /* a record's own value of it: said already */
+            g->outkey_said |= 1ULL << k; /* declared: its replacement is warned here */
             return 1;
         }
     return 0;
@@ -911,18 +911,23 @@ static const char *info_value(const char *info, size_t n, const char *key, size_
 }
 
 /* The value of key (with its '=') in an INFO column, as an integer; 0 if absent or not one. */
+/* The integer that is all of p's l bytes (a sign, then digits), or 0 when it is not one. */
+static int64_t whole_int(const char *p, size_t l)
+{
+    int64_t v = 0;
+    int neg = l && p[0] == '-';
+    size_t i = (size_t)(l && (p[0] == '-' || p[0] == '+'));
+    size_t digits = i;
+    for (; i < l && p[i] >= '0' && p[i] <= '9' && v < INT64_MAX / 10 - 10; i++)
+        v = v * 10 + (p[i] - '0');
+    return i == l && i > digits ? (neg ? -v : v) : 0;
+}
+
 static int64_t info_int(const char *info, size_t n, const char *key)
 {
     size_t vl = 0;
     const char *p = info_value(info, n, key, &vl);
-    if (!p || !vl)
-        return 0;
-    int64_t v = 0;
-    int neg = p[0] == '-';
-    size_t i = (size_t)neg;
-    for (; i < vl && p[i] >= '0' && p[i] <= '9' && v < INT64_MAX / 10 - 10; i++)
-        v = v * 10 + (p[i] - '0');
-    return i == vl && i > (size_t)neg ? (neg ? -v : v) : 0;
+    return p ? whole_int(p, vl) : 0;
 }
 
 /* INFO SVLEN's longest length: one per ALT in VCF 4.4 (SVLEN=90000,90000 for
@@ -936,12 +941,9 @@ static int64_t svlen_longest(const char *info, size_t n)
     while (p && p < e) {
         const char *c = memchr(p, ',', (size_t)(e - p));
         size_t l = (size_t)((c ? c : e) - p);
-        size_t i = p[0] == '-' || p[0] == '+';
-        int64_t v = 0;
-        for (; i < l && p[i] >= '0' && p[i] <= '9' && v < INT64_MAX / 10 - 10; i++)
-            v = v * 10 + (p[i] - '0');
-        if (i == l && l > (size_t)(p[0] == '-' || p[0] == '+') && v > best)
-            best = v;
+        int64_t v = whole_int(p, l);
+        v = v < 0 ? -v : v;
+        best = v > best ? v : best;
         p += l + 1;
     }
     return best;
