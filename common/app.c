@@ -221,6 +221,26 @@ int app_cancel(struct gas_app *a, const char *job_id, const char *was)
 }
 
 /* Adds the jobs of one scan page whose id starts with prefix to found. */
+static int count_archived(const cJSON *item, void *arg)
+{
+    struct app_archived *n = arg;
+    struct job job;
+    if (job_from_json(item, &job) == 0) {
+        n->archived += job.archive_state == ARCH_ARCHIVED;
+        job_release(&job);
+    } else if (n->unreadable++ == 0) {
+        const char *id = json_str(item, job_attr(JF_job_id));
+        snprintf(n->first_bad, sizeof n->first_bad, "%.40s: %s", id ? id : "?", gas_errmsg());
+    }
+    return 0;
+}
+
+int app_archived_count(struct gas_app *a, const char *user_id, struct app_archived *n)
+{
+    memset(n, 0, sizeof *n);
+    return app_jobs_each(a, user_id, count_archived, n) ? -1 : n->archived;
+}
+
 /* The jobs whose id starts with a prefix (app_jobs_each): the first APP_JOB_MATCHES_MAX
  * kept, all counted. */
 struct prefix_match {

@@ -120,33 +120,6 @@ int cmd_users_list(struct cli *c)
     return code;
 }
 
-struct archived_count {
-    int archived, unreadable;
-    char first_bad[160]; /* the first unreadable item: its job id and why */
-};
-
-static int count_archived(const cJSON *item, void *arg)
-{
-    struct archived_count *n = arg;
-    struct job job;
-    if (job_from_json(item, &job) == 0) {
-        n->archived += job.archive_state == ARCH_ARCHIVED;
-        job_release(&job);
-    } else if (n->unreadable++ == 0) {
-        const char *id = json_str(item, job_attr(JF_job_id));
-        snprintf(n->first_bad, sizeof n->first_bad, "%.40s: %s", id ? id : "?", gas_errmsg());
-    }
-    return 0;
-}
-
-/* How many of user's jobs have their results in cold storage (ARCHIVED); -1 when they
- * cannot be read. Items gasd cannot read are counted in *bad. */
-static int archived_jobs(struct gas_app *app, const char *user, struct archived_count *n)
-{
-    memset(n, 0, sizeof *n);
-    return app_jobs_each(app, user, count_archived, n) ? -1 : n->archived;
-}
-
 /* upgrade / downgrade USER: what changed, and for an upgrade how many archived results
  * are asked back (none: it says there is nothing to restore) */
 static int set_role(struct cli *c, enum user_role to)
@@ -160,8 +133,8 @@ static int set_role(struct cli *c, enum user_role to)
         rc = 0;
     if (!rc) {
         printf("user %s is %s%s", user, user_role_name(to), already ? " already" : "");
-        struct archived_count ac = {0};
-        int n = to == ROLE_PREMIUM ? archived_jobs(app, user, &ac) : 0;
+        struct app_archived ac = {0};
+        int n = to == ROLE_PREMIUM ? app_archived_count(app, user, &ac) : 0;
         if (to == ROLE_FREE && already)
             printf(": nothing changed\n");
         else if (to == ROLE_FREE) /* the archive pipeline skipped them while premium; those

@@ -89,14 +89,21 @@ void console_run(struct console *c, const struct model *m, const struct pending 
         p->nkeys == 1 && (p->action == ACT_UPGRADE || p->action == ACT_DOWNGRADE)
             ? user_find(m, p->keys[0])
             : NULL;
-    if (u && !failed && p->action == ACT_UPGRADE && u->archived) /* as gas upgrade says */
+    struct app_archived ac = {0};
+    int archived = u && !failed && p->action == ACT_UPGRADE /* read now, as gas upgrade */
+                       ? app_archived_count(c->app, u->id, &ac)
+                       : 0;
+    if (u && !failed && p->action == ACT_UPGRADE && ac.unreadable) /* as gas upgrade warns */
+        console_say(c, 1,
+                    "user %s upgraded to premium; %d job items cannot be read, not restored: %s",
+                    u->id, ac.unreadable, ac.first_bad);
+    else if (u && !failed && p->action == ACT_UPGRADE && archived > 0)
         console_say(c, 0, "user %s upgraded to premium: restore of %d archived result%s requested",
-                    u->id, u->archived, u->archived == 1 ? "" : "s");
+                    u->id, archived, archived == 1 ? "" : "s");
+    else if (u && !failed && p->action == ACT_UPGRADE && archived == 0)
+        console_say(c, 0, "user %s upgraded to premium: nothing archived to restore", u->id);
     else if (u && !failed && p->action == ACT_UPGRADE)
-        console_say(c, 0,
-                    "user %s upgraded to premium: restore requested (nothing archived when "
-                    "last read)",
-                    u->id);
+        console_say(c, 0, "user %s upgraded to premium: restore requested", u->id);
     else if (u && !failed) /* as gas downgrade says it */
         console_say(c, 0, "user %s downgraded: results of the last %lld s and new ones go cold",
                     u->id, (long long)cfg_int(c->cfg, CFG_ARCHIVE_GRACE)); /* fits 80 */

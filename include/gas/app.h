@@ -67,6 +67,15 @@ int app_job_find(struct gas_app *app, const char *id, char **job_id, cJSON **ite
 typedef int (*job_item_fn)(const cJSON *item, void *arg);
 int app_jobs_each(struct gas_app *app, const char *user_id, job_item_fn each, void *arg);
 
+/* How many of user_id's jobs have their results in cold storage (ARCHIVED), read now (what
+ * an upgrade asks back); -1 when they cannot be read. Items that cannot be read are counted
+ * in n->unreadable, the first named in n->first_bad (its job id and why). */
+struct app_archived {
+    int archived, unreadable;
+    char first_bad[160];
+};
+int app_archived_count(struct gas_app *app, const char *user_id, struct app_archived *n);
+
 /* The queue a pipeline reads, by config key (the caller's handle). */
 int app_queue(struct gas_app *app, int cfg_key, struct queue **q);
 

@@ -278,8 +278,18 @@ def ses_verify(email):
 
 
 def ses_sent(source):
+    """moto serialises every backend for data.json; while another request changes one it can
+    answer 500: asked again, a few times, then the error is the tool's (exit 1, one line)."""
+    import urllib.error
     import urllib.request
-    data = json.load(urllib.request.urlopen(ep + "/moto-api/data.json"))
+    for attempt in range(5):
+        try:
+            data = json.load(urllib.request.urlopen(ep + "/moto-api/data.json"))
+            break
+        except urllib.error.HTTPError as e:
+            if attempt == 4:
+                sys.exit("aws_tool ses-sent: moto's data.json: %s" % e)
+            time.sleep(0.2)
     for m in data.get("ses", {}).get("Message", []):
         if m.get("source") == source:
             for to in m.get("destinations", {}).get("ToAddresses", []):

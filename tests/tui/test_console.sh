@@ -73,7 +73,7 @@ expect "users view" wait_screen 'ann +free_user'
 keys g u
 expect "upgrade asks first" wait_screen 'Upgrade user ann to premium'
 keys y
-expect "upgrade done, saying what it restores" wait_screen 'user ann upgraded to premium: restore (of 1 archived result )?requested'
+expect "upgrade done, saying what it restores" wait_screen 'user ann upgraded to premium: restore of [1-9][0-9]* archived results? requested'
 expect "the user's job is restored" wait_field "$J" archive_state NONE 30
 expect "restore went through RESTORING" wait_log "job $J RESTORING"
 
