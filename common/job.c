@@ -100,6 +100,8 @@ int job_error_permanent(int status, const char *error)
 int job_attr_is_time(const char *attr)
 {
     size_t n = strlen(attr);
+    if (!strcmp(attr, job_attr(JF_submit_ms)))
+        return 1000;
     return (n > 5 && !strcmp(attr + n - 5, "_time")) || !strcmp(attr, "lease_until") ||
            !strcmp(attr, TBL_WATCH_UNTIL) || !strcmp(attr, "created") || !strcmp(attr, "updated");
 }

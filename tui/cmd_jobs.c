@@ -415,6 +415,10 @@ static int show(struct cli *c, struct gas_app *app, struct job *job, cJSON *item
                 char *v = cli_clean(f->valuestring);
                 printf("%-24s %s\n", name, v);
                 free(v);
+            } else if (cJSON_IsNumber(f) && job_attr_is_time(f->string) == 1000) {
+                int64_t ms = (int64_t)f->valuedouble;
+                printf("%-24s %.0f (%s.%03d UTC)\n", name, f->valuedouble,
+                       cli_time(ms / 1000, t, sizeof t), (int)(ms % 1000));
             } else if (cJSON_IsNumber(f) && job_attr_is_time(f->string)) {
                 printf("%-24s %.0f (%s UTC)\n", name, f->valuedouble,
                        cli_time((int64_t)f->valuedouble, t, sizeof t));

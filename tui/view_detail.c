@@ -356,7 +356,8 @@ static void build(struct console *c, double now)
         if (cJSON_IsString(f) && strcmp(f->string, "error"))
             add_wrapped(f->string, f->valuestring);
         else if (cJSON_IsNumber(f) && is_time(f->string))
-            add_wrapped(f->string, ui_when((int64_t)f->valuedouble, now, buf, sizeof buf));
+            add_wrapped(f->string, ui_when((int64_t)f->valuedouble / is_time(f->string), now, buf,
+                                           sizeof buf));
         else if (cJSON_IsNumber(f)) {
             snprintf(buf, sizeof buf, "%.0f", f->valuedouble);
             add_wrapped(f->string, buf);

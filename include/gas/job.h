@@ -114,8 +114,9 @@ const char *job_status_item(enum job_status s);
 const struct job_model *job_model(void);
 /* The item attribute of a field in this deployment ("results_file_archive_id", ...). */
 const char *job_attr(enum job_field f);
-/* 1 if a job item's attribute holds a time (epoch seconds): shown as UTC by gas show and
- * the console (submit_time, complete_time, ..., lease_until, watch_until). */
+/* How many of a job item's attribute's units make a second if it holds a time: 1 (epoch
+ * seconds: submit_time, complete_time, ..., lease_until, watch_until), 1000 (submit_ms);
+ * 0: not a time. gas show and the console show times as times. */
 int job_attr_is_time(const char *attr);
 /* 1 if a job in status with this error failed on its input, so that a retry fails again
  * unless the input changes (FAILED, with an error that is not "gave up after N attempts"

@@ -197,6 +197,7 @@ VCF=${GAS_ROOT:-$PWD/..}/build/sources/demo/hapmap_exome_chr22.vcf.gz
 J1=$(gas submit "$VCF" --user ann); J2=$(gas submit "$VCF" --user ann --name second.vcf.gz)
 if [ ${#J1} = 36 ] && [ ${#J2} = 36 ]; then ok "submit prints job ids"; else bad "submit prints job ids" "$J1 $J2"; fi
 check_out "show by an 8-character prefix" 0 "^job_id +$J1" gas show "${J1:0:8}"
+check_out "show: submit_ms as its time too, to the millisecond" 0 '^submit_ms +[0-9]{13} \(20[0-9-]+ [0-9:]+\.[0-9]{3} UTC\)' gas show "$J1"
 check_out "show by a 6-character prefix" 0 "^job_id +$J1" gas show "${J1:0:6}"
 check_out "prefix in capitals" 0 "^job_id +$J1" gas show "$(tr a-f A-F <<<"${J1:0:8}")"
 check_out "5 characters are too few" 2 'prefix needs 6 characters' gas show "${J1:0:5}"

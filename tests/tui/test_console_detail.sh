@@ -37,6 +37,7 @@ expect "the hint bar: back, help, upgrade (its owner is free), log ($(hint))" \
 expect "... no retry or cancel for a COMPLETED job" sh -c "! $TM capture-pane -p -t c | tail -1 | grep -qE 'r retry|c cancel'"
 expect "its display state" wait_screen '^  display state +download$'
 expect "submit_time in UTC with its age" wait_screen '^  submit_time +20[0-9-]+ [0-9:]+ UTC \([0-9]+s ago\)'
+expect "submit_ms (gas submit's milliseconds) a time too" wait_screen '^  submit_ms +20[0-9-]+ [0-9:]+ UTC \([0-9]+s ago\)'
 expect "complete_time in UTC with its age" wait_screen '^  complete_time +20[0-9-]+ [0-9:]+ UTC \('
 expect "every attribute: the result key, whole, broken after its '~'" wait_screen "^  s3_key_result_file +gas/ann/$J~\$"
 expect "... the file name whole on the next line" wait_screen "^ {20,}free_1\.annot\.vcf$"
