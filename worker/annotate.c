@@ -744,7 +744,10 @@ enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)
     enum pipe_result r = PIPE_ACK;
     const char *job_id = job->job_id;
     switch (job->job_status) {
-    case JOB_FAILED: break; /* a duplicate of a request already handled */
+    case JOB_FAILED: /* a duplicate of a request already handled, or one left by a cancel */
+        log_info("annotate", "message %s: its job is FAILED (%.160s): nothing to do", ctx->msg->id,
+                 job->error ? job->error : "no error recorded");
+        break;
     case JOB_COMPLETED: {
         if (job->notify_time) /* notified: its result was published (no copy to add) */
             break;

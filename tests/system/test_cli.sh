@@ -254,6 +254,11 @@ check_out "... the cancel keeps why it had failed" 1 \
   'FAILED: cancelled by an administrator; it had failed: line 3: POS is not a non-negative integer' gas log "$J1"
 check_out "... retried again: still noted that it fails again" 0 \
   'note: it failed on its input \(line 3: POS is not a non-negative integer: "11,856,378"\)' gas retry "$J1"
+# cancelled once more, its requests still queued: the worker that takes one says why it drops it
+check "... cancelled again" 0 gas cancel "$J1"
+check_out "gasd drops a cancelled job's request, saying so" 0 \
+  "message [^ ]+: its job is FAILED \(cancelled by an administrator[;)].*: nothing to do" \
+  sh -c 'timeout 120 gasd --once 2>&1'
 
 # ---- a process stopped while it holds the database's write lock (a gasd frozen by SIGSTOP
 # mid-transaction): the command that cannot write says who holds it
