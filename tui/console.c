@@ -355,11 +355,20 @@ static int dispatch(struct console *c, const struct model *m, int ch)
 
 /* ------------------------------------------------------------------ drawing */
 
+/* An alert acknowledged stays so while it is the same alert: its key, or, for the work
+ * waiting with no worker ("idle:" and the work's size in powers of two), work no larger
+ * than it was (cancelling jobs shrinks it: no new alarm). */
 int console_alert_acked(const struct console *c, const struct model_alert *al)
 {
-    for (int k = 0; k < c->nacked; k++)
+    static const char idle[] = "idle:";
+    int is_idle = !strncmp(al->key, idle, sizeof idle - 1);
+    for (int k = 0; k < c->nacked; k++) {
         if (!strcmp(c->acked[k], al->key))
             return 1;
+        if (is_idle && !strncmp(c->acked[k], idle, sizeof idle - 1) &&
+            atoi(al->key + sizeof idle - 1) <= atoi(c->acked[k] + sizeof idle - 1))
+            return 1;
+    }
     return 0;
 }
 

@@ -109,4 +109,15 @@ gas submit "$SAMPLES/test.vcf" --user ann > /dev/null
 gas submit "$SAMPLES/test.vcf" --user ann > /dev/null
 expect "the waiting work doubled (3 jobs): alerted again" \
   wait_screen '^ALERT: .*3 jobs PENDING and no worker alive'
+# 4 jobs, acknowledged; one cancelled: the work shrank, no new alarm (the 3 jobs left were
+# acknowledged as 4)
+J4=$(gas submit "$SAMPLES/test.vcf" --user ann)
+expect "4 jobs PENDING: alerted" wait_screen '^ALERT: .*4 jobs PENDING and no worker alive'
+press c overview x
+expect "x: acknowledged" wait_screen '^ALERT \(acknowledged\) 4 jobs PENDING and no worker alive'
+gas cancel "$J4" > /dev/null
+expect "one cancelled: still acknowledged (3 jobs)" \
+  wait_screen '^ALERT \(acknowledged\) 3 jobs PENDING and no worker alive'
+if screen c | grep -q '^ALERT: '; then bad "... no alarm in red" "$(screen c | grep '^ALERT')"
+else ok "... no alarm in red"; fi
 finish_pipeline "$SUITE"
