@@ -120,7 +120,10 @@ int list_row_matches(const struct ui_list *l, const struct model *m, int row, co
     return 0;
 }
 
-static void place_cursor(struct ui_list *l, const struct model *m)
+/* refilter: the filter is new (its first match gets the cursor when the row under the
+ * cursor does not match); otherwise a row that left the list (a cancelled job under a
+ * PENDING filter) leaves the cursor where it was, on the row that took its place */
+static void place_cursor(struct ui_list *l, const struct model *m, int refilter)
 {
     int found = -1;
     for (int i = 0; i < l->n && l->cur_key[0]; i++)
@@ -130,7 +133,7 @@ static void place_cursor(struct ui_list *l, const struct model *m)
         }
     if (found >= 0)
         l->cur = found;
-    else if (l->filter[0]) /* the row under the cursor was filtered out: the first match */
+    else if (l->filter[0] && refilter) /* the row under the cursor was filtered out */
         l->cur = 0;
     if (l->cur >= l->n)
         l->cur = l->n - 1;
@@ -178,8 +181,9 @@ void list_sync(struct ui_list *l, const struct model *m, const struct list_chang
     unsigned version = ch ? ch->version : 0;
     int same_view = l->order && l->sort == l->order_sort && l->desc == l->order_desc &&
                     !strcmp(l->filter, l->order_filter);
+    int refilter = !l->order || strcmp(l->filter, l->order_filter) != 0;
     if (version && same_view && version == l->order_version) {
-        place_cursor(l, m);
+        place_cursor(l, m, 0);
         return;
     }
     double t0 = gas_mono();
@@ -213,7 +217,7 @@ void list_sync(struct ui_list *l, const struct model *m, const struct list_chang
     l->order_sort = l->sort;
     l->order_desc = l->desc;
     snprintf(l->order_filter, sizeof l->order_filter, "%s", l->filter);
-    place_cursor(l, m);
+    place_cursor(l, m, refilter);
     l->sort_ms = (gas_mono() - t0) * 1000;
 }
 

@@ -111,6 +111,25 @@ press c jobs Escape
 expect "after other views, Esc clears the user filter and stays in the jobs" wait_gone 'filter: user=ann'
 expect "... in the jobs view" wait_screen '^GAS \[Jobs\]'
 
+# a job cancelled under the filter `pending` leaves the list: the cursor stays in its
+# place, on the PENDING job that took it (not back at the top)
+press c jobs /
+typing c pending
+press c jobs Enter
+expect "filter pending: bob's 6 jobs" wait_screen 'row [1-6]/6 jobs +filter: pending'
+press c jobs g j j
+expect "the third PENDING job" wait_screen 'row 3/6 jobs +filter: pending'
+third=$(cursor_job)
+press c jobs c
+expect "c asks to cancel the job under the cursor" wait_screen "Cancel job ${third:0:8}"
+answer c y
+expect "cancelled, the list shrinks to 5" wait_screen 'row [1-5]/5 jobs +filter: pending'
+expect "... the cursor stays on the third row" wait_screen 'row 3/5 jobs +filter: pending'
+expect "... on a PENDING job" cursor_has PENDING
+expect "... not the cancelled one" test "$(cursor_job)" != "$third"
+press c jobs Escape
+expect "Esc clears the filter" wait_screen 'row [0-9]+/12 jobs  sort'
+
 # dead letters: one names a FAILED job (the archive pipeline refuses it), one is garbage
 start_gasd
 gas send gas_archive "{\"job_id\": \"$F\"}" >/dev/null
