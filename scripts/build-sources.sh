@@ -34,8 +34,9 @@ set -euo pipefail
 OUT=${1:?usage: build-sources.sh OUTDIR}
 export LC_ALL=C
 FORMAT=1
-CONF=4 # sources files: 2 = they declare their build, the kg source its version; 3 = the
-       # kg version names the stretches it covers; 4 = kg's AF description names its cohorts
+CONF=5 # sources files: 2 = they declare their build, the kg source its version; 3 = the
+       # kg version names the stretches it covers; 4 = kg's AF description names its cohorts;
+       # 5 = chr20's AF is its 300 samples' (AC/AN), as that description says
 MODEL=6 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
         # file has no mitochondrial tRNA genes); 3 = CYTOBAND only from the gene's own
         # chromosome (a PAR gene's chrY copy: Y, not X); 4 = mitochondrial genes by their
@@ -280,7 +281,9 @@ tabix -f -s1 -b2 -e3 -0 -c'#' "$OUT/NCBI36/genemodel.tsv.gz"
 # ------------------------------------------------------------------ known variants (GRCh37)
 chr20=x/usr/share/doc/shapeit4/examples/test/reference.vcf.gz
 chr22=x/usr/lib/R/site-library/VariantAnnotation/extdata/chr22.vcf.gz
-bcftools view --no-version -G -Oz -o kg20.vcf.gz "$chr20"
+# (chr20's AF was copied from a larger cohort, 503 samples, when its 300 were taken out:
+# AF made again from the genotypes, AC/AN of the 300, as its description says)
+bcftools +fill-tags "$chr20" -Ou -- -t AF | bcftools view --no-version -G -Oz -o kg20.vcf.gz
 bcftools view --no-version -G -Oz -o kg22.vcf.gz "$chr22"
 # (the two files declare AF differently, Number=A and Number=1: bcftools warns, keeps one)
 bcftools concat --no-version -Oz -o "$OUT/GRCh37/kg.vcf.gz.tmp" kg20.vcf.gz kg22.vcf.gz 2>concat.log \

@@ -27,6 +27,23 @@ if [ ! -s "$S/GRCh37/genemodel.tsv.gz" ] || [ ! -s "$S/GRCh38/genemodel.tsv.gz" 
   bad "default sources built" "$S/GRCh3{7,8}/genemodel.tsv.gz missing: run make"; finish $SUITE; exit 1
 fi
 
+# the known variants' AF is what its description says: chr20's, AC/AN of its 300 samples
+# (AN=600); chr22's, of the 1,092 samples of phase 1 (AN=2184), to the 6 digits written
+KG=$S/GRCh37/kg.vcf.gz
+check_out "kg: AF's description names each cohort and its AN" 0 '300 samples, AN=600.*1,092 samples, AN=2184' \
+  sh -c "bcftools view -h '$KG' | grep '^##INFO=<ID=AF,'"
+off=$(bcftools query -f '%CHROM\t%AN\t%INFO/AF\n' "$KG" | awk -F'\t' '
+  ($1 == 20 && $2 != 600) || ($1 == 22 && $2 != 2184) {bad++; next}
+  $1 == 20 {n20++}
+  END {print n20 + 0, bad + 0}')
+check "kg: every chr20 record has AN=600, every chr22 one AN=2184 ($off: chr20 records, others)" 0 \
+  test "${off#* }" = 0 -a "${off% *}" -gt 1000
+wrong=$(bcftools query -i 'CHROM="20"' -f '%AC\t%AN\t%AF\n' "$KG" | awk -F'\t' '
+  {split($1, ac, ","); split($3, af, ","); for (i in ac) { d = ac[i] / $2 - af[i]; if (d < 0) d = -d;
+   if (d > 5e-6 * (ac[i] / $2) + 1e-9) {w++; if (!x) x = $0}}}
+  END {print w + 0, x}')
+check "kg: chr20's AF is AC/AN of its own samples (records that differ: ${wrong%% *})" 0 test "${wrong%% *}" = 0
+
 # ------------------------------------------------------------------ GAS samples
 # field OUT.vcf KEY: the value of INFO/KEY of each record ("." when absent)
 field() { bcftools query -f "%INFO/$2\n" "$1" 2>/dev/null; }
