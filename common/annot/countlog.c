@@ -55,11 +55,18 @@ static void known_sources_elsewhere(struct annot_stats *st)
 
 /* Whether contig i's records were left unannotated for no source knowing it (not for
  * being hg19's chrM, said in a warning of its own). */
+/* Another build's RefSeq accession (NC_000017.10 in a GRCh38 job): not annotated. */
+static int other_build_accession(const struct annot_stats *st, int i)
+{
+    int b = annot_build_parse(st->build), rb = build_of_refseq(st->contigs[i].name);
+    return b >= 0 && rb >= 0 && rb != b;
+}
+
 static int unknown_contig(const struct annot_stats *st, int i)
 {
     char canon[CONTIG_CANON_MAX];
     const char *name = st->contigs[i].name;
-    return !st->contigs[i].sources &&
+    return !st->contigs[i].sources && !other_build_accession(st, i) &&
            !(st->mt_not_rcrs && contig_canon(name, strlen(name), canon, sizeof canon) &&
              !strcmp(canon, "MT"));
 }
@@ -105,20 +112,26 @@ static void unknown_contigs(struct annot_stats *st);
 static void undeclared_contigs(struct annot_stats *st);
 
 /* Records on RefSeq accessions of another build than the one used (NC_000017.10, GRCh37's
- * chr17, annotated as GRCh38): positions on the wrong build. */
+ * chr17, in a job annotated as GRCh38): their positions are that build's, not annotated. */
 static void accessions_of_another_build(struct annot_stats *st)
 {
-    int b = annot_build_parse(st->build);
-    for (int i = 0; b >= 0 && i < st->ncontigs; i++) {
-        int rb = build_of_refseq(st->contigs[i].name);
-        if (rb < 0 || rb == b)
-            continue;
+    int64_t recs = 0;
+    int first = -1, n = 0;
+    for (int i = 0; i < st->ncontigs; i++)
+        if (other_build_accession(st, i)) {
+            first = first < 0 ? i : first;
+            recs += st->contigs[i].records;
+            n++;
+        }
+    if (first >= 0) {
+        int rb = build_of_refseq(st->contigs[first].name);
         annot_add_warning(st,
-                          "the records are on %s's RefSeq accessions (%s, ...) but were "
-                          "annotated as %s: their positions are %s's; annotate them again "
-                          "with --build %s",
-                          annot_build_name(rb), st->contigs[i].name, st->build,
-                          annot_build_name(rb), annot_build_name(rb));
+                          "%lld record%s on %d contig%s named by %s's RefSeq accessions (%s%s) "
+                          "not annotated: their positions are %s's, the job's build is %s; "
+                          "annotate them again with --build %s",
+                          (long long)recs, recs == 1 ? "" : "s", n, n == 1 ? "" : "s",
+                          annot_build_name(rb), st->contigs[first].name, n > 1 ? ", ..." : "",
+                          annot_build_name(rb), st->build, annot_build_name(rb));
         if (st->nwarnings > 1) { /* the first: what gas show's annotation_note gives */
             char w[sizeof st->warnings[0]];
             memcpy(w, st->warnings[st->nwarnings - 1], sizeof w);
@@ -225,7 +238,7 @@ static void warn_contigs(struct annot_stats *st, contig_pick pick, int n, const 
 
 static int undeclared_contig(const struct annot_stats *st, int i)
 {
-    return st->contigs[i].undeclared;
+    return st->contigs[i].undeclared && !other_build_accession(st, i); /* warned apart */
 }
 
 /* Records on contigs the header's ##contig lines leave out: annotated as any other (the
@@ -290,12 +303,20 @@ static void genes_and_classes(FILE *f, const struct annot_stats *st)
     for (int i = 0; i < st->nloc; i++)
         fprintf(f, "  %-20s %lld (%.2f%%)\n", st->loc[i].name, (long long)st->loc[i].records,
                 pct(st->loc[i].records, variants));
-    int64_t mt = 0; /* hg19's chrM: in no class, and said so, so that the classes add up */
-    for (int i = 0; st->nloc && st->nsources && i < st->ncontigs; i++)
-        mt += !st->contigs[i].sources && !unknown_contig(st, i) ? st->contigs[i].records : 0;
+    /* hg19's chrM, another build's accessions: in no class, and said so, so that the
+     * classes add up */
+    int64_t mt = 0, other = 0;
+    for (int i = 0; st->nloc && st->nsources && i < st->ncontigs; i++) {
+        int known = !st->contigs[i].sources && !unknown_contig(st, i);
+        other += known && other_build_accession(st, i) ? st->contigs[i].records : 0;
+        mt += known && !other_build_accession(st, i) ? st->contigs[i].records : 0;
+    }
     if (mt)
         fprintf(f, "  %-20s %lld (%.2f%%)   (hg19's chrM: not annotated)\n", "not annotated",
                 (long long)mt, pct(mt, variants));
+    if (other)
+        fprintf(f, "  %-20s %lld (%.2f%%)   (another build's RefSeq accessions: not annotated)\n",
+                "not annotated", (long long)other, pct(other, variants));
     if (st->ntop) {
         fprintf(f, "\ngenes with the most records (source %s):\n", st->top_source);
         for (int i = 0; i < st->ntop; i++)
@@ -378,8 +399,9 @@ static void counts(FILE *f, const struct annot_stats *st)
     for (int i = 0; i < st->ncontigs; i++)
         fprintf(f, "  %-*s %lld%s\n", w, st->contigs[i].name, (long long)st->contigs[i].records,
                 !st->nsources || st->contigs[i].sources ? ""
-                : unknown_contig(st, i)
-                    ? "   (no source has this contig)"
+                : unknown_contig(st, i)                 ? "   (no source has this contig)"
+                : other_build_accession(st, i)
+                    ? "   (another build's RefSeq accession: not annotated)"
                     : "   (hg19's mitochondrion, not the sources' rCRS: not annotated)");
 }
 

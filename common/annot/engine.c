@@ -54,7 +54,7 @@ struct engine {
     int skip_mt;               /* the input's chrM is hg19's, not the sources' rCRS MT */
     int header_cols;           /* the columns #CHROM declares */
     int cols_checked;          /* records whose columns were counted (COLS_CHECKED at most) */
-    int skip_contig;           /* the current contig is not annotated (skip_mt) */
+    int skip_contig;           /* the current contig is not annotated (contig_skipped) */
     int build;                 /* the build used (-1: none) */
     int64_t contig_len;        /* the current contig's length in it (0: not known) */
     int loc_src;
@@ -773,6 +773,16 @@ static int parse_alleles(struct engine *g, int64_t pos, const char *ref, size_t 
     return 0;
 }
 
+/* A contig the sources have but whose positions are not theirs: hg19's chrM (skip_mt), or
+ * another build's RefSeq accession (NC_000017.10, GRCh37's chr17, in a GRCh38 job). */
+static int contig_skipped(const struct engine *g, const char *name, const char *canon)
+{
+    if (g->skip_mt && !strcmp(canon, "MT"))
+        return 1;
+    int rb = build_of_refseq(name);
+    return g->build >= 0 && rb >= 0 && rb != g->build;
+}
+
 /* How many sources have the contig name (canonical: canon) (under any of its names). */
 static int sources_knowing(struct engine *g, const char *name, const char *canon, int skip,
                            uint32_t *mask)
@@ -802,7 +812,7 @@ static int track_order(struct engine *g, const char *chrom, size_t cn, int64_t p
         if (!g->st->undeclared_line && !contig_declared(g, g->prev_contig))
             g->st->undeclared_line = g->lineno; /* warned (as bcftools does), not refused */
         contig_canon(chrom, cn, g->canon, sizeof g->canon);
-        g->skip_contig = g->skip_mt && !strcmp(g->canon, "MT");
+        g->skip_contig = contig_skipped(g, g->prev_contig, g->canon);
         g->contig_len = build_contig_len(g->build, g->canon);
         if (b->nruns == b->rcap) {
             b->rcap = b->rcap ? b->rcap * 2 : 4;
@@ -837,8 +847,9 @@ static void replay_run(struct engine *g, const struct run *r)
         if (ci >= 0 && st->contigs[ci].records > 0)
             st->unsorted++; /* the contig comes back: sources are re-read via the index */
         else if (ci >= 0) {
-            st->contigs[ci].sources = sources_knowing(
-                g, r->contig, canon, g->skip_mt && !strcmp(canon, "MT"), &st->contigs[ci].src_mask);
+            st->contigs[ci].sources =
+                sources_knowing(g, r->contig, canon, contig_skipped(g, r->contig, canon),
+                                &st->contigs[ci].src_mask);
             st->contigs[ci].undeclared = !contig_declared(g, r->contig);
         }
         g->contig_idx = ci;

@@ -179,11 +179,15 @@ check_out "no header, GRCh37 accessions, default GRCh38: the records' contig nam
   sh -c 'GAS_DEFAULT_BUILD=GRCh38 gas annotate acc37bare.vcf -o acc37bare.out.vcf 2>&1'
 check_out "... GRCh37's gene" 0 $'^NC_000021.8\t9411500\t.\tA\tG\t.\t.\tGENE=GENE37$' cat acc37bare.out.vcf
 vcf '##contig=<ID=21,length=46709983>\n##contig=<ID=22,length=50818468>\n' \
-  'NC_000021.8\t9411500\t.\tA\tG\t.\t.\t.' > acc37in38.vcf
+  'NC_000021.8\t9411500\t.\tA\tG\t.\t.\t.' 'NC_000021.9\t15000\t.\tA\tG\t.\t.\t.' > acc37in38.vcf
 gas annotate acc37in38.vcf -o acc37in38.out.vcf > /dev/null 2>&1
-check_out "GRCh38's contig lengths, records on GRCh37's accessions: the first warning says so" 0 \
-  "^  - the records are on GRCh37's RefSeq accessions \\(NC_000021.8, ...\\) but were annotated as GRCh38: their positions are GRCh37's; annotate them again with --build GRCh37" \
+check_out "GRCh38's contig lengths, a record on a GRCh37 accession: the first warning says it is not annotated" 0 \
+  "^  - 1 record on 1 contig named by GRCh37's RefSeq accessions \\(NC_000021.8\\) not annotated: their positions are GRCh37's, the job's build is GRCh38; annotate them again with --build GRCh37" \
   sh -c 'grep -A1 "^warnings:" acc37in38.out.vcf.count.log'
+check_out "... that record has no GRCh38 gene" 0 $'^NC_000021.8\t9411500\t.\tA\tG\t.\t.\t.$' cat acc37in38.out.vcf
+check_out "... the record on GRCh38's accession has its gene" 0 $'^NC_000021.9\t15000\t.\tA\tG\t.\t.\tGENE=GENE38A$' cat acc37in38.out.vcf
+check_out "... the count log lists the contig as not annotated, and why" 0 \
+  "^  NC_000021.8 +1   \\(another build's RefSeq accession: not annotated\\)" cat acc37in38.out.vcf.count.log
 
 # a file GAS annotated before (GRCh37, with a known source) annotated again as GRCh38:
 # the earlier run's fields of sources not used now go, the input's own stay
