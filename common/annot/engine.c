@@ -219,6 +219,15 @@ static void drop_stale(struct engine *g, const struct engine *of)
                           gone);
 }
 
+/* The header's ##contig lengths name a build (or no human one): they decide, not checked. */
+static int said_by_lengths(const struct build_evidence *e)
+{
+    int said = e->len_other > 0;
+    for (int k = 0; k < ANNOT_NBUILDS; k++)
+        said |= e->len_hits[k] > 0;
+    return said;
+}
+
 /* The sources for the build the header (or the caller) names; a run without them
  * passes the records through and says why. */
 static int choose_sources(struct engine *g, const struct build_evidence *ev)
@@ -236,13 +245,19 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
                            "unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
                            "T2T-CHM13, or hg19, hg38, ...)",
                            o->build);
-    struct build_evidence sampled = *ev; /* the header says nothing: the records' positions */
+    struct build_evidence sampled = *ev; /* the records' positions, when the header is silent */
     int said = sampled.name_build >= 0 || sampled.len_other || sampled.other_genome[0];
     for (int k = 0; k < ANNOT_NBUILDS; k++)
         said |= sampled.len_hits[k] > 0;
     if (over < 0 && src_build < 0 && !said)
         build_sample(o->in, o->max_line ? o->max_line : (4u << 20), o->catalog,
                      def < 0 ? ANNOT_GRCH37 : def, &sampled);
+    /* a build given (--build) or only named (##reference=human_g1k_v37.fasta, no lengths):
+     * the records' positions are checked against it, and a clear lean to another build is
+     * said (not acted on: what the user or the header says is used) */
+    int claimed = over >= 0 ? over : src_build < 0 && !said_by_lengths(ev) ? ev->name_build : -1;
+    if (claimed >= 0)
+        build_sample(o->in, o->max_line ? o->max_line : (4u << 20), o->catalog, claimed, &sampled);
     ev = &sampled;
     int b = build_decide(ev, over, o->build_origin ? o->build_origin : "caller",
                          src_build >= 0 ? src_build
@@ -259,6 +274,12 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
                  "not stated in the header: the build of the sources file given");
         snprintf(g->st->build_tag, sizeof g->st->build_tag, "sources");
     }
+    if (claimed >= 0 && claimed == b && ev->pos_build >= 0 && ev->pos_build != b)
+        annot_add_warning(g->st,
+                          "%s was used (%s), but the records' positions look like %s's: %s; "
+                          "if they are, annotate the file again with --build %s",
+                          annot_build_name(b), g->st->build_how, annot_build_name(ev->pos_build),
+                          ev->pos_text, annot_build_name(ev->pos_build));
     if (!strcmp(g->st->build_tag, "default") && !ev->rcrs && ev->pos_hint[0])
         annot_add_warning(g->st,
                           "the header does not say which genome build the input is on: %s (the "

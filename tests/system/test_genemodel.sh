@@ -77,6 +77,28 @@ gas annotate "$SAMPLES/premium_3.vcf" -o p3.b37.vcf --no-log --build GRCh37 2>/d
 ex=$(field p3.b37.vcf GENE_LOC | awk '{n++; if ($0 == "exonic") k++} END {printf "%.1f", 100 * k / n}')
 check "... and the same records taken as GRCh37 are not ($ex% exonic: the lift matters)" 0 \
   awk -v p="$ex" 'BEGIN {exit !(p < 20)}'
+# a build given or only named that the records' positions contradict: used (the user or
+# the header said it), and the first warning says which build they look like
+gas annotate "$SAMPLES/premium_3.vcf" -o p3.b37w.vcf --build GRCh37 > /dev/null 2>&1
+check_out "--build GRCh37 on an NCBI36 exome: the warnings (after the header's NCBI36) say the positions look like NCBI36's" 0 \
+  "^  - GRCh37 was used \\(set by the command line \\(GRCh37\\)\\), but the records' positions look like NCBI36's: [0-9]+ of the first [0-9]+ variant records are in NCBI36's exons, [0-9]+ in GRCh37's; if they are, annotate the file again with --build NCBI36" \
+  sh -c 'grep -A2 "^warnings:" p3.b37w.vcf.count.log'
+# GRCh38 exome positions (exon middles of the GRCh38 model) under a header naming b37's FASTA
+{ printf '##fileformat=VCFv4.2\n##reference=file:///data/ref/human_g1k_v37.fasta\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  zcat "$S/GRCh38/genemodel.tsv.gz" | awk -F'\t' '!/^#/ && $7 == "protein-coding" && $1 ~ /^chr[0-9]+$/ && NR % 600 == 0 {
+    split($10, ex, ","); split(ex[1], ab, "-"); sub(/^chr/, "", $1)
+    print $1 "\t" $2 + int((ab[1] + ab[2]) / 2) + 1 "\t.\tN\tA\t.\t.\t."}' | sort -k1,1V -k2,2n; } > named37.vcf
+gas annotate named37.vcf -o named37.out.vcf > named37.err 2>&1
+check_out "##reference=human_g1k_v37 over GRCh38 exome positions: GRCh37 used, as the header says" 0 \
+  'build GRCh37, from the header.s ##reference=file:///data/ref/human_g1k_v37.fasta' cat named37.err
+check_out "... the first warning: the positions look like GRCh38's, give --build GRCh38" 0 \
+  "^  - GRCh37 was used \\(from the header's ##reference=file:///data/ref/human_g1k_v37.fasta\\), but the records' positions look like GRCh38's: [0-9]+ of the first [0-9]+ variant records are in GRCh38's exons, [0-9]+ in GRCh37's; if they are, annotate the file again with --build GRCh38" \
+  sh -c 'grep -A1 "^warnings:" named37.out.vcf.count.log'
+for f in free_2 premium_1 premium_3; do # NCBI36 by name, on NCBI36: nothing to say
+  gas annotate "$SAMPLES/$f.vcf" -o "$f.w.vcf" > /dev/null 2>&1
+  check "$f.vcf (named NCBI36, on NCBI36): no warning that its positions look like another build's" 1 \
+    grep -q "positions look like" "$f.w.vcf.count.log"
+done
 # known variants at their NCBI36 (hg18) places: APOE's rs429358 (dbSNP b36 chr19:50,103,781;
 # hg19 45,411,941), CFTR F508del (hg18 chr7:116,986,880; hg19 117,199,644), BRCA1 185delAG
 # (hg18 chr17:38,529,570; hg19 41,276,044)
