@@ -7,6 +7,7 @@
 #include "gas/annot.h"
 #include "gas/util.h"
 
+#include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,11 +176,18 @@ static void draw(struct console *c, const struct model *m, int y, int h)
 {
     int row = list_current(list(c));
     const struct job_row *r = row >= 0 ? &m->jobs[row] : NULL;
-    char why[160] = "";
-    if (r && r->status == JOB_FAILED && r->error[0])
-        snprintf(why, sizeof why, "failed: %s%s", r->error,
-                 strlen(r->error) == sizeof r->error - 1 ? ".. (Enter: all of it)" : "");
-    else if (r && r->unannotated)
+    char why[512] = "";
+    /* the error as much as the line holds; cut, it ends in ".. (Enter: all of it)" */
+    int room = COLS - 10; /* after "%.8s " */
+    if (r && r->status == JOB_FAILED && r->error[0]) {
+        static const char more[] = ".. (Enter: all of it)";
+        int len = snprintf(why, sizeof why, "failed: %s", r->error);
+        int cut = strlen(r->error) == sizeof r->error - 1 || len > room;
+        int keep = room - (int)sizeof more + 1;
+        size_t at = (size_t)(keep < len ? keep : len);
+        if (cut && keep > 8)
+            snprintf(why + at, sizeof why - at, "%s", more);
+    } else if (r && r->unannotated)
         snprintf(why, sizeof why, "not annotated: %s (Enter: why)",
                  r->build[0] ? r->build : "its build has no sources");
     int pane = why[0] && h >= 10;

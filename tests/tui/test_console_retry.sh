@@ -100,4 +100,19 @@ expect "the question says one failed on its input and fails again" \
 expect "... (y/n) on its last line" wait_screen '^changes \(y/n\)$'
 answer c n
 expect "n: nothing retried" test "$(status_of "$B")" = FAILED
+
+# the line under the list at 60 columns: the error cut to fit, ending with the hint
+$TM resize-window -t c -x 60 -y 24
+press c jobs Escape
+press c jobs /
+typing c "${B:0:8}"
+press c jobs Enter
+err=$(gas show "$B" | awk '$1 == "error" {sub(/^error +/, ""); print}')
+expect "60 columns: the failed job's line shows the start of its error and ends with the hint" \
+  wait_screen "^${B:0:8} failed: line 3: POS .*\\.\\. \\(Enter: all of it\\)\$"
+press c jobs Enter
+expect "Enter: the detail shows the error whole (its last word: ${err##* })" \
+  sh -c "$TM capture-pane -p -J -t c | tr -s ' \n' ' ' | grep -qF -- '${err##* }'"
+press c detail Escape
+$TM resize-window -t c -x 80 -y 24
 finish_pipeline console_retry
