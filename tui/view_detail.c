@@ -493,6 +493,10 @@ static int key_(struct console *c, const struct model *m, enum action a)
     char q[256], *keys[1] = {c->detail_job};
     switch (a) {
     case ACT_LOG:
+        if (d.job.job_status == JOB_FAILED && (!d.log || strcmp(d.log_job, d.job.job_id))) {
+            console_say(c, 0, "no count log: the job failed (its error is above)");
+            return K_HANDLED | K_REDRAW;
+        }
         c->detail_log = !c->detail_log;
         c->detail_follow = c->detail_log;
         c->scroll[V_DETAIL] = 0;

@@ -113,6 +113,9 @@ expect "60 columns: the failed job's line shows the start of its error and ends 
 press c jobs Enter
 expect "Enter: the detail shows the error whole (its last word: ${err##* })" \
   sh -c "$TM capture-pane -p -J -t c | tr -s ' \n' ' ' | grep -qF -- '${err##* }'"
+press c detail l
+expect "l on a failed job: there is no count log, and why (not 'following')" \
+  wait_screen 'no count log: the job failed \(its error is above\)'
 press c detail Escape
 $TM resize-window -t c -x 80 -y 24
 finish_pipeline console_retry
