@@ -479,11 +479,28 @@ const char *cli_age(double s, char *buf, size_t n)
     return buf;
 }
 
-void cli_print_json(cJSON *j)
+/* JSON for people and programs: indented by two spaces, "key": value (cJSON indents by
+ * tabs; a tab in a string is escaped, so every raw tab is its layout) */
+void cli_write_json(const cJSON *j)
 {
     char *t = cJSON_Print(j);
-    printf("%s\n", t);
+    if (!t)
+        return;
+    for (const char *p = t; *p; p++) {
+        if (*p != '\t')
+            putchar(*p);
+        else if (p > t && p[-1] == ':')
+            putchar(' ');
+        else
+            fputs("  ", stdout);
+    }
+    putchar('\n');
     free(t);
+}
+
+void cli_print_json(cJSON *j)
+{
+    cli_write_json(j);
     cJSON_Delete(j);
 }
 

@@ -83,7 +83,8 @@ const char *cli_age(double seconds, char *buf, size_t n);
  * A copy (the caller frees); "" for NULL. */
 char *cli_clean(const char *s);
 /* Prints a cJSON value (array or object) and frees it. */
-void cli_print_json(cJSON *j);
+void cli_write_json(const cJSON *j); /* two-space indents */
+void cli_print_json(cJSON *j);       /* ... and frees j */
 /* Resolves a job id or a unique prefix of at least 6 characters to the full id (the
  * caller's; *item, the caller's too: the job's item as read); prints why not ("no job", or the
  * matches of an ambiguous prefix) and returns the exit code (1 not found, 2 ambiguous or too short)

@@ -35,10 +35,7 @@ int cmd_status(struct cli *c)
             cJSON_AddStringToObject(sys, "config", cfg_file(c->cfg));
         else
             cJSON_AddNullToObject(sys, "config");
-        char *t = cJSON_Print(j);
-        printf("%s\n", t);
-        free(t);
-        cJSON_Delete(j);
+        cli_print_json(j);
     } else {
         char where[2 * PATH_MAX + 64];
         cli_where(c->cfg, app->be->name, where, sizeof where);

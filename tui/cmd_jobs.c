@@ -401,9 +401,7 @@ static int show(struct cli *c, struct gas_app *app, struct job *job, cJSON *item
     free(link);
     if (cli_flag(c, "json")) {
         json_set_str(item, "display_state", job_display_state(job));
-        char *s = cJSON_Print(item);
-        printf("%s\n", s);
-        free(s);
+        cli_write_json(item);
     } else {
         printf("%-24s %s\n", "display_state", job_display_state(job));
         cJSON *f;

@@ -34,10 +34,7 @@ static void print_workers(const struct worker_rec *v, int n, int json)
         cJSON *a = cJSON_CreateArray();
         for (int i = 0; i < n; i++)
             cJSON_AddItemToArray(a, worker_json(&v[i]));
-        char *t = cJSON_Print(a);
-        printf("%s\n", t);
-        free(t);
-        cJSON_Delete(a);
+        cli_print_json(a);
         return;
     }
     printf("%-32s %-8s %10s %7s %7s  %s\n", "worker", "state", "heartbeat", "done", "failed",

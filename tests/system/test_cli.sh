@@ -230,6 +230,11 @@ if [ -n "$kj" ] && [ "$kj" = "$ks" ]; then ok "gas jobs --json: the fields of ga
 else bad "gas jobs --json: the fields of gas show --json" "jobs: $kj" "show: $ks"; fi
 n=$(gas jobs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$n" = 3 ] && ok "gas jobs --json is one array of every job" || bad "gas jobs --json is one array" "$n"
+check_out "gas jobs --json: indented by two spaces, \"key\": value (no tabs)" 0 '^    "job_id": "' gas jobs --json
+for cmd in "jobs --json" "show $J1 --json" "status --json" "workers --json" "log $J1 --json"; do
+  # shellcheck disable=SC2086
+  check "gas $cmd: no tab in its layout" 1 sh -c "gas $cmd 2>/dev/null | grep -q \"\$(printf '\\t')\""
+done
 check_out "cancel by prefix" 0 "^job $J2 cancelled" gas cancel "${J2:0:7}"
 check_out "log by prefix says why it failed" 1 'FAILED: cancelled by an administrator' gas log "${J2:0:7}"
 check_out "retry by prefix" 0 "^job $J2 is PENDING" gas retry "${J2:0:7}"
