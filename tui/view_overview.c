@@ -95,28 +95,77 @@ static int workers(struct console *c, const struct model *m, int y, int room)
     return y + 1;
 }
 
+/* A line of "NAME value" counts, wrapped (indented) where the screen is too narrow for it
+ * whole: no count is cut off. Returns the next line (draw 0: only counts the lines). */
+static int counts(int y, int n, const char *const *part, int draw)
+{
+    char line[512];
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        size_t pl = strlen(part[i]);
+        if (len && len + 2 + pl > (size_t)COLS) {
+            if (draw)
+                ui_put(y, 0, "%s", line);
+            y++;
+            len = (size_t)snprintf(line, sizeof line, "  %s", part[i]);
+        } else {
+            len +=
+                (size_t)snprintf(line + len, sizeof line - len, "%s%s", len ? "  " : "", part[i]);
+        }
+        len = len < sizeof line ? len : sizeof line - 1;
+    }
+    if (draw)
+        ui_put(y, 0, "%s", line);
+    return y + 1;
+}
+
 static void draw(struct console *c, const struct model *m, int y0, int h)
 {
     const struct snapshot *s = &m->snap;
     int y = queues(c, m, y0);
-    ui_put(y++, 0, "JOBS %lld  PENDING %lld  RUNNING %lld  COMPLETED %lld  FAILED %lld",
-           (long long)s->jobs, (long long)s->by_status[0], (long long)s->by_status[1],
-           (long long)s->by_status[2], (long long)s->by_status[3]);
-    ui_put(y++, 0, "ARCHIVE  NONE %lld  ARCHIVING %lld  ARCHIVED %lld  RESTORING %lld",
-           (long long)s->by_archive[0], (long long)s->by_archive[1], (long long)s->by_archive[2],
-           (long long)s->by_archive[3]);
-    ui_put(y++, 0, "THROUGHPUT  completed %.0f/min  failed %.0f/min", m->completed_per_min,
-           m->failed_per_min);
-    ui_put(y++, 0, "USERS %d  DEAD LETTERS %ld", m->nusers, m->dead_total);
-    for (int i = 0; i < m->nalerts && y < y0 + h - 2; i++) { /* all of them: the header has one */
+    char p[4][5][48];
+    int np[4] = {5, 5, 3, 2};
+    snprintf(p[0][0], sizeof p[0][0], "JOBS %lld", (long long)s->jobs);
+    snprintf(p[1][0], sizeof p[0][0], "ARCHIVE");
+    for (int i = 0; i < 4; i++) {
+        snprintf(p[0][i + 1], sizeof p[0][0], "%s %lld", job_status_name(i),
+                 (long long)s->by_status[i]);
+        snprintf(p[1][i + 1], sizeof p[0][0], "%s %lld", archive_state_name(i),
+                 (long long)s->by_archive[i]);
+    }
+    snprintf(p[2][0], sizeof p[0][0], "THROUGHPUT");
+    snprintf(p[2][1], sizeof p[0][0], "completed %.0f/min", m->completed_per_min);
+    snprintf(p[2][2], sizeof p[0][0], "failed %.0f/min", m->failed_per_min);
+    snprintf(p[3][0], sizeof p[0][0], "USERS %d", m->nusers);
+    snprintf(p[3][1], sizeof p[0][0], "DEAD LETTERS %ld", m->dead_total);
+    /* a short screen keeps the jobs' counts and the workers' line: the
+     * blank line after the queues goes first, then the users', the throughput's and the
+     * archive's lines */
+    int need[4], last = y0 + h - 1, shown = 4; /* last: the workers' line at the latest */
+    for (int k = 0; k < 4; k++) {
+        const char *const row[5] = {p[k][0], p[k][1], p[k][2], p[k][3], p[k][4]};
+        need[k] = counts(0, np[k], row, 0);
+    }
+    int total = need[0] + need[1] + need[2] + need[3];
+    if (y + total > last)
+        y--; /* the blank line */
+    while (shown > 1 && y + total > last)
+        total -= need[--shown];
+    for (int k = 0; k < shown; k++) {
+        const char *const row[5] = {p[k][0], p[k][1], p[k][2], p[k][3], p[k][4]};
+        y = counts(y, np[k], row, 1);
+    }
+    /* every alert (the header has one) while a line stays for the workers' counts */
+    for (int i = 0; i < m->nalerts && y < last; i++) {
         int acked = console_alert_acked(c, &m->alerts[i]);
         ui_attr(c, acked ? C_DIM : C_ALERT, 1);
         ui_put(y++, 0, "ALERT%s %s", acked ? " (acknowledged)" : ":", m->alerts[i].text);
         ui_attr(c, acked ? C_DIM : C_ALERT, 0);
     }
-    y++;
-    int room = y0 + h - y - 1; /* the workers get what is left (5: all of them) */
-    workers(c, m, y, room < 1 ? 1 : room > 10 ? 10 : room);
+    if (y < last - 1) /* a blank line before the workers where there is room for it */
+        y++;
+    int room = last - y; /* the workers get what is left (5: all of them) */
+    workers(c, m, y, room < 0 ? 0 : room > 10 ? 10 : room);
 }
 
 static int key_(struct console *c, const struct model *m, enum action a)

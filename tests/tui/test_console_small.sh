@@ -109,4 +109,15 @@ expect "a long question: its first line" wait_screen '^Cancel job [0-9a-f-]{36}$
 expect "... its second cut in the middle, ending with the ? and (y/n)" \
   wait_screen '^\(3f2504e0-4f89-.*\.\..*_2026\.vcf\)\? \(y/n\)$'
 answer c n
+
+# a short, narrow overview: the job counts wrap rather than lose FAILED, and the workers'
+# line stays (the throughput and users lines give way first)
+for size in 50x12 50x15; do
+  $TM resize-window -t c -x "${size%x*}" -y "${size#*x}"
+  press c jobs 1
+  expect "$size overview: the job counts, FAILED among them" wait_screen '^(JOBS [0-9]+ .*|  .*)FAILED [0-9]+'
+  expect "$size overview: the workers' line" wait_screen '^WORKERS +[0-9]+ alive'
+  expect "$size overview: the hint line last" \
+    sh -c "for i in \$(seq 50); do $TM capture-pane -p -t c | tail -1 | grep -q '^q quit' && exit 0; sleep 0.1; done; exit 1"
+done
 finish_pipeline console_small
