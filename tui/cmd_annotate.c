@@ -71,7 +71,14 @@ int cmd_annotate(struct cli *c)
         fprintf(stderr, "gas annotate: --output-type takes v or z\n");
         return 2;
     }
-    int bgz = type && *type == 'z';
+    /* no -O: the output's name says (bcftools does the same since 1.15): .gz, .bgz bgzipped */
+    size_t ol = out ? strlen(out) : 0;
+    int gz_name =
+        (ol > 3 && !strcmp(out + ol - 3, ".gz")) || (ol > 4 && !strcmp(out + ol - 4, ".bgz"));
+    int bgz = type ? *type == 'z' : gz_name;
+    if (type && out && strcmp(out, "-") && bgz != gz_name)
+        fprintf(stderr, "gas annotate: warning: -O %s writes %s to %s, whose name says %s\n", type,
+                bgz ? "bgzipped VCF" : "plain VCF", out, gz_name ? "compressed" : "plain text");
     char *end = NULL;
     if (threads_s &&
         ((threads = (int)strtol(threads_s, &end, 10)) < 0 || threads > 64 || !*threads_s || *end)) {

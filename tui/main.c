@@ -137,7 +137,7 @@ static const struct cli_cmd commands[] = {
     {"annotate", ONE("IN"), "the annotation engine alone on files (IN: VCF, BCF or -)",
      cmd_annotate, CLI_NONE,
      {{"output", 'o', "OUT", "annotated VCF (- for stdout)", 1},
-      {"output-type", 'O', "TYPE", "v (VCF, default) or z (bgzipped VCF)", 0},
+      {"output-type", 'O', "TYPE", "v (VCF) or z (bgzipped VCF); default: z for an OUT ending in .gz or .bgz, else v", 0},
       {"sources", 's', "FILE", "sources file (default: annot_sources, else the sources of the input's build in annot_sources_dir)", 0},
       {"build", 'b', "BUILD", "the input's genome build (default: from its header, else default_build)", 0},
       {"log-json", 0, "FILE", "the count log as JSON too (- for stdout)", 0},

@@ -57,6 +57,14 @@ cp "$SAMPLES/test.vcf" mine.vcf
 check_out "annotate -o its own input: refused" 2 'mine.vcf is the input: the output would replace it' \
   gas annotate mine.vcf -o mine.vcf
 check "... the input is untouched" 0 cmp -s mine.vcf "$SAMPLES/test.vcf"
+# the output's name decides its compression when -O does not; -O against the name warns
+gas annotate mine.vcf -o named.vcf.gz > /dev/null 2>&1
+check "annotate -o x.vcf.gz writes bgzipped VCF (bgzip -t)" 0 bgzip -t named.vcf.gz
+check_out "... that bcftools reads" 0 '^#CHROM' sh -c 'bcftools view -h named.vcf.gz'
+check_out "... its count log named after the VCF" 0 '^total records: ' cat named.vcf.count.log
+check_out "annotate -O v -o x.vcf.gz: warns that the name says compressed" 0 \
+  'warning: -O v writes plain VCF to plain.vcf.gz, whose name says compressed' gas annotate mine.vcf -O v -o plain.vcf.gz
+check_out "annotate -o x.vcf: plain text" 0 '^##fileformat=VCF' sh -c 'gas annotate mine.vcf -o plain.vcf >/dev/null 2>&1 && head -1 plain.vcf'
 check_out "config keys documents every key" 0 'queue_max_receives +integer \[1..1000\]' gas config keys
 
 check_out "setup creates the topology" 0 'topic  gas_job_results -> gas_archive \(delayed\)' \
