@@ -1049,13 +1049,46 @@ static int ref_check(struct engine *g, struct known *k, int64_t pos, char ref0)
     return 0;
 }
 
+/* The bases a record's sequence alleles change, for the gene model: a deletion's padding
+ * base (AT>A at an exon's last base deletes the intron's first) is not one of them, so
+ * it does not decide the location class (VEP and ANNOVAR trim it too). An insertion keeps
+ * its padding base (it lies next to it); symbolic alleles keep the record's span. Sets
+ * *from (1-based) and *len; 0 when the record's span stands. */
+static int changed_bases(const struct engine *g, int64_t *from, int64_t *len)
+{
+    int64_t lo = INT64_MAX, hi = 0;
+    for (int i = 0; i < g->nal; i++) {
+        const struct nall *a = &g->al[i];
+        if (a->symbolic && ((a->alen == 9 && !memcmp(a->alt, "<NON_REF>", 9)) ||
+                            (a->alen == 3 && !memcmp(a->alt, "<*>", 3))))
+            continue; /* a gVCF's "any other allele" */
+        if (a->symbolic)
+            return 0;
+        int64_t s = a->pos, e = a->pos + (int64_t)a->rlen - 1;
+        if (a->alen == 1 && a->rlen > 1 &&
+            toupper((unsigned char)a->ref[0]) == toupper((unsigned char)a->alt[0]))
+            s++; /* a deletion's padding base */
+        lo = s < lo ? s : lo;
+        hi = e > hi ? e : hi;
+    }
+    if (!g->nal || hi < lo)
+        return 0;
+    *from = lo;
+    *len = hi - lo + 1;
+    return 1;
+}
+
 /* Asks every source about the record at pos with a REF of rlen bases, covering span bases
  * (rlen, or a structural variant's extent: record_span), on the contig whose canonical
- * name is chrom; appends to g->ids and g->info. Regions and genes are asked about the
- * span, known variants about the REF. */
+ * name is chrom; appends to g->ids and g->info. Regions are asked about the span, gene
+ * models about the bases the alleles change (changed_bases), known variants about the
+ * REF. */
 static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, int64_t rlen,
                             int64_t span, char ref0)
 {
+    int64_t gm_from = pos, gm_len = span;
+    if (span == rlen && !changed_bases(g, &gm_from, &gm_len))
+        gm_from = pos, gm_len = span;
     int known_hit = 0, ref_checked = 0, rc;
     for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
         const struct source_def *d = &g->src->src[s];
@@ -1073,7 +1106,7 @@ static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, in
         } else if (d->type == SRC_GENEMODEL) {
             size_t from = g->info.l;
             enum gm_loc loc =
-                genemodel_annotate(g->gm[s], chrom, pos - 1, pos - 1 + span, &g->info);
+                genemodel_annotate(g->gm[s], chrom, gm_from - 1, gm_from - 1 + gm_len, &g->info);
             hit = loc != GM_NONE;
             if (g->tally && s == g->loc_src && !g->ref_only) /* of the variant records */
                 gene_model_stats(g, loc, from);

@@ -157,6 +157,9 @@ hand() { # BUILD CHR-PREFIX: a VCF of those variants in that build's coordinates
     # the pseudoautosomal SHOX on X and on Y; RNU2-1's copy on chr7 (Entrez places it on 17)
     printf '%sX\t595500\tSHOX_X\tA\tG\t.\t.\t.\n%sY\t545500\tSHOX_Y\tA\tG\t.\t.\t.\n' "$c" "$c"
     printf '%s7\t116543400\tRNU2_7\tA\tG\t.\t.\t.\n' "$c"
+    # at CFTR exon 2's last base (117144417): a deletion of the intron's first base after
+    # it (its padding base the exon's), an insertion after the exon's last base
+    printf '%s7\t117144417\tdonor_del\tAT\tA\t.\t.\t.\n%s7\t117144417\tdonor_ins\tA\tAT\t.\t.\t.\n' "$c" "$c"
   else
     printf '%s7\t117559590\tF508del\tATCT\tA\t.\t.\t.\n%s17\t7681700\ttp53i1\tA\tG\t.\t.\t.\n' "$c" "$c"
     printf '%s17\t43124027\t185delAG\tACT\tA\t.\t.\t.\nchrM\t8993\tNARP\tT\tG\t.\t.\t.\n' "$c"
@@ -180,6 +183,11 @@ for b in GRCh37:"" GRCh38:chr; do
   # a band only from the record's own chromosome (Entrez gives SHOX "X|Y", no band)
   check_out "$build: SHOX on chrX has CYTOBAND X" 0 '^SHOX 6473 [a-z]+ X ' q SHOX_X
   check_out "$build: SHOX's chrY copy has CYTOBAND Y, not X" 0 '^SHOX 6473 [a-z]+ Y ' q SHOX_Y
+  if [ "$build" = GRCh37 ]; then
+    check_out "$build: AT>A at an exon's last base deletes the intron's first: intronic (the padding base does not decide)" 0 \
+      '^CFTR 1080 intronic ' q donor_del
+    check_out "$build: A>AT there: next to the exon's last base, exonic" 0 '^CFTR 1080 exonic ' q donor_ins
+  fi
   [ "$build" = GRCh37 ] && check_out "$build: RNU2-1's chr7 copy (in CAPZA2) has no band (not 17q21.31)" 0 '^CAPZA2,RNU2-1 830,6066 intronic,exonic 7q31\.2,\. ' q RNU2_7
 done
 
@@ -188,8 +196,23 @@ if [ ! -s "$PG" ]; then
   bad "benchmark input present" "$PG missing: the benchmark needs ../shared beside the project"
   finish $SUITE; exit 1
 fi
-# records.bed: chrom, start, end (the REF span), record number
-bcftools query -f '%CHROM\t%POS0\t%END\n' "$PG" | awk -v OFS='\t' '{print $0, NR}' > records.bed
+# records.bed: chrom, start, end, record number: the bases the alleles change, each ALT
+# trimmed of the suffix and prefix it shares with REF down to one base, a deletion's
+# padding base left out (AT>A changes the T); a symbolic ALT: the REF span
+bcftools query -f '%CHROM\t%POS0\t%END\t%REF\t%ALT\n' "$PG" | awk -v OFS='\t' '
+  { lo = -1; hi = -1; n = split($5, alt, ",")
+    for (i = 1; i <= n && lo != -2; i++) {
+      r = toupper($4); a = toupper(alt[i]); p = $2 + 1
+      if (a ~ /^[<*.]/ || a ~ /[][]/) { lo = -2; break }
+      while (length(r) > 1 && length(a) > 1 && substr(r, length(r)) == substr(a, length(a))) {
+        r = substr(r, 1, length(r) - 1); a = substr(a, 1, length(a) - 1) }
+      while (length(r) > 1 && length(a) > 1 && substr(r, 1, 1) == substr(a, 1, 1)) {
+        r = substr(r, 2); a = substr(a, 2); p++ }
+      s = p; e = p + length(r) - 1
+      if (length(a) == 1 && length(r) > 1 && substr(r, 1, 1) == a) s++
+      if (lo < 0 || s < lo) lo = s
+      if (hi < 0 || e > hi) hi = e }
+    if (lo < 0) print $1, $2, $3, NR; else print $1, lo - 1, hi, NR }' | sort -k1,1 -k2,2n -k3,3n > records.bed
 zcat "$PG" | sed -e 's/^chr21\t/21\t/' -e 's/^##contig=<ID=chr/##contig=<ID=/' | bgzip -c > plain21.vcf.gz
 # bedtools_classes MODEL: "record entrez:class ..." (in a gene) or "record .:class:gene:dist"
 bedtools_classes() {

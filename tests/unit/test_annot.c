@@ -1051,6 +1051,7 @@ static void gene_model_classes(void)
                      "1\t500\t.\tA\tG\t.\t.\t.\n"
                      "1\t50\t.\tA\tG\t.\t.\t.\n"
                      "1\t1300\t.\tA\tG\t.\t.\t.\n"
+                     "1\t3000\t.\tAC\tGT\t.\t.\t.\n"
                      "1\t3000\t.\tAC\tA\t.\t.\t.\n"
                      "1\t6100\t.\tA\tG\t.\t.\t.\n"
                      "1\t7001\t.\tA\tG\t.\t.\t.\n"
@@ -1072,8 +1073,11 @@ static void gene_model_classes(void)
         "1\t50\t.\tA\tG\t.\t.\tGENE_LOC=upstream;NEAREST_GENE=PLUS;NEAREST_DIST=51\n",
         /* 5' of a - gene (after its end): upstream */
         "1\t1300\t.\tA\tG\t.\t.\tGENE_LOC=upstream;NEAREST_GENE=MINUS;NEAREST_DIST=300\n",
-        /* equally far from MINUS and FAR (2000 bases): the left one; beyond flank */
-        "1\t3000\t.\tAC\tA\t.\t.\tGENE_LOC=intergenic;NEAREST_GENE=MINUS;NEAREST_DIST=2000\n",
+        /* an MNV over 3000-3001, equally far from MINUS and FAR (2000 bases): the left
+         * one; beyond flank */
+        "1\t3000\t.\tAC\tGT\t.\t.\tGENE_LOC=intergenic;NEAREST_GENE=MINUS;NEAREST_DIST=2000\n",
+        /* a deletion of 3001 (3000 its padding base): FAR is nearer */
+        "1\t3000\t.\tAC\tA\t.\t.\tGENE_LOC=intergenic;NEAREST_GENE=FAR;NEAREST_DIST=2000\n",
         "1\t6100\t.\tA\tG\t.\t.\tGENE_LOC=downstream;NEAREST_GENE=FAR;NEAREST_DIST=100\n",
         "1\t7001\t.\tA\tG\t.\t.\tGENE_LOC=intergenic;NEAREST_GENE=FAR;NEAREST_DIST=1001\n",
         /* a deletion whose REF reaches into PLUS's exon */
@@ -1098,7 +1102,7 @@ static void gene_model_classes(void)
                              "relative to NEAREST_GENE: upstream or downstream (within 500 bases"));
     CHECK(out && strstr(out, "##INFO=<ID=NEAREST_DIST,Number=1,Type=Integer,"));
     CHECK(out && count_lines(out, "##INFO=<ID=") == 9); /* with GENE_N */
-    CHECK_INT(st.source_hits[0], 11);
+    CHECK_INT(st.source_hits[0], 12);
     free(out);
     annot_sources_free(s);
 }
