@@ -571,7 +571,8 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
 
 #define SAMPLE_RECORDS   2000 /* variant records read at most */
 #define SAMPLE_MIN       50   /* fewer: a verdict only at half or more in one build's exons */
-#define SAMPLE_MIN_PANEL 10   /* fewer: no verdict (a hint) */
+#define SAMPLE_MIN_PANEL 10   /* fewer: a verdict only when all are in one build's exons */
+#define SAMPLE_MIN_TINY  3    /* fewer: no verdict (a hint) */
 
 /* The canonical contig, POS and REF length of a data line; 0 when it is not a variant
  * record on a nuclear chromosome (ALT . or symbolic, MT: the same in GRCh37 and GRCh38). */
@@ -654,10 +655,14 @@ int build_sample(const char *path, size_t max_line, const struct annot_catalog *
             best = b;
     /* a decisive share: 30% or more of the records in its exons, and 4 times the default's
      * (an exome: 60-99% on its own build, under 10% on another); a small panel (10 to 49
-     * records) decides at half or more. Fewer records that lean to another build: a hint */
+     * records) decides at half or more, a tiny one (3 to 9) at all of them. Fewer records
+     * that lean to another build: a hint */
     int share = best >= 0 && best != def && gm[def] && exonic[best] >= 4 * exonic[def];
+    /* a tiny panel (3 to 9 records) decides when every record is in that build's exons and
+     * none in the default's (by chance: about 0.03^3 for 3 records outside exons) */
+    int tiny = n >= SAMPLE_MIN_TINY && exonic[best] == n && exonic[def] == 0;
     if (share && ((n >= SAMPLE_MIN && exonic[best] * 10 >= n * 3) ||
-                  (n >= SAMPLE_MIN_PANEL && exonic[best] * 2 >= n))) {
+                  (n >= SAMPLE_MIN_PANEL && exonic[best] * 2 >= n) || tiny)) {
         e->pos_build = best;
         snprintf(e->pos_text, sizeof e->pos_text,
                  "%lld of the first %lld variant records are in %s's exons, %lld in %s's",

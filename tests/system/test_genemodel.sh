@@ -333,9 +333,19 @@ check_out "... BRAF V600E is in BRAF's exon" 0 '^GENE=BRAF;GENE_ID=673;GENE_LOC=
 check_out "... TP53 R175H in TP53's" 0 '^GENE=TP53;GENE_ID=7157;GENE_LOC=exonic$' loc panel38.out.vcf 7675088
 panel38 '' 4 > panel4.vcf
 gas annotate panel4.vcf -o panel4.out.vcf > /dev/null 2>&1
-check_out "4 records: too few to decide, the default is used and the warning says it may be GRCh38" 0 \
-  "GRCh37 \(the configured default\) was assumed, but 4 of its 4 variant records are in GRCh38's exons, [0-3] in GRCh37's: it may be GRCh38" \
+check_out "4 records, 1-3 also in GRCh37's exons: too few to decide, the default is used and the warning says it may be GRCh38" 0 \
+  "GRCh37 \(the configured default\) was assumed, but 4 of its 4 variant records are in GRCh38's exons, [1-3] in GRCh37's: it may be GRCh38" \
   cat panel4.out.vcf.count.log
+# 4 cancer hotspots (BRAF V600E, KRAS G12, TP53 R175H, EGFR L858R) in GRCh38's exons, none
+# in GRCh37's: a tiny panel decides
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n7\t140753336\t.\tA\tT\t.\t.\t.\n12\t25245350\t.\tC\tT\t.\t.\t.\n17\t7675088\t.\tC\tT\t.\t.\t.\n7\t55191822\t.\tT\tG\t.\t.\t.\n' > hot4.vcf
+check_out "4 hotspots all in GRCh38's exons, none in GRCh37's: GRCh38 from their positions" 0 \
+  "build GRCh38, not stated in the header; from the records' positions: 4 of the first 4 variant records are in GRCh38's exons, 0 in GRCh37's" \
+  gas annotate hot4.vcf -o hot4.out.vcf
+check_out "... BRAF V600E in BRAF's exon" 0 '^GENE=BRAF;GENE_ID=673;GENE_LOC=exonic$' loc hot4.out.vcf 140753336
+head -4 hot4.vcf > hot2.vcf
+check_out "2 such records: too few, the default and a warning" 0 "configured default.*2 of its 2 variant records are in GRCh38's exons" \
+  sh -c 'gas annotate hot2.vcf -o hot2.out.vcf >/dev/null 2>&1; cat hot2.out.vcf.count.log'
 for ref in file:///mnt/refs/GRCh37_and_GRCh38/GRCh38/hs38DH.fa \
   /data/liftover_hg19_to_hg38/ref/Homo_sapiens_assembly38.fasta; do
   panel38 "##reference=$ref\n" > ref.vcf
