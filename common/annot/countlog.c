@@ -183,6 +183,20 @@ void annot_finish_warnings(struct annot_stats *st)
                           (long long)st->bad_end, st->bad_end == 1 ? "" : "s",
                           st->bad_end == 1 ? "s" : "ve", (long long)st->bad_end_line,
                           st->bad_end_value);
+    if (st->sv_no_extent)
+        annot_add_warning(st,
+                          "%lld structural-variant record%s (<DEL>, <DUP>, <INV>, <CNV>) ha%s "
+                          "neither a usable END nor SVLEN (first at line %lld): annotated at "
+                          "POS only, not over the bases %s change%s",
+                          (long long)st->sv_no_extent, st->sv_no_extent == 1 ? "" : "s",
+                          st->sv_no_extent == 1 ? "s" : "ve", (long long)st->sv_no_extent_line,
+                          st->sv_no_extent == 1 ? "it" : "they", st->sv_no_extent == 1 ? "s" : "");
+    if (st->sv_len_differs)
+        annot_add_warning(st,
+                          "%lld structural-variant record%s ha%s an SVLEN that is not END - POS "
+                          "(first at line %lld): annotated over POS to END, as END says",
+                          (long long)st->sv_len_differs, st->sv_len_differs == 1 ? "" : "s",
+                          st->sv_len_differs == 1 ? "s" : "ve", (long long)st->sv_len_differs_line);
     if (st->cols_differ)
         annot_add_warning(st,
                           "records do not have the %d columns the #CHROM line declares (the "

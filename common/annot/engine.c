@@ -1008,26 +1008,36 @@ static int64_t record_span(struct engine *g, int64_t pos, size_t rl, const char 
 {
     if (!memchr(alt, '<', al) || !same_contig_end(g, alt, al, info, il))
         return (int64_t)rl;
+    /* SVLEN is the reference's length only for these (an insertion's is what it adds) */
+    int spans = 0;
+    for (const char *p = alt, *e = alt + al; (p = memchr(p, '<', (size_t)(e - p))) != NULL; p++)
+        spans |= e - p > 4 && (!memcmp(p, "<DEL", 4) || !memcmp(p, "<DUP", 4) ||
+                               !memcmp(p, "<INV", 4) || !memcmp(p, "<CNV", 4));
+    struct annot_stats *st = g->st;
     int64_t end = info_int(info, il, "END=");
-    if (end >= pos + (int64_t)rl)
+    if (end >= pos + (int64_t)rl) {
+        int64_t svlen = spans ? svlen_longest(info, il) : 0;
+        int64_t d = svlen - (end - pos); /* callers differ by one base: not warned */
+        if (svlen > 0 && (d > 1 || d < -1) &&
+            (!st->sv_len_differs++ || g->lineno < st->sv_len_differs_line))
+            st->sv_len_differs_line = g->lineno;
         return end - pos + 1;
+    }
     size_t vl = 0;
     const char *v = info_value(info, il, "END=", &vl);
     if (v && (end < pos || end > INT32_MAX) && !(vl == 1 && *v == '.')) { /* said, not used */
-        struct annot_stats *st = g->st;
         if (!st->bad_end++ || g->lineno < st->bad_end_line) {
             st->bad_end_line = g->lineno;
             snprintf(st->bad_end_value, sizeof st->bad_end_value, "%.*s", (int)(vl < 20 ? vl : 20),
                      v);
         }
     }
-    /* SVLEN is the reference's length only for these (an insertion's is what it adds) */
-    int spans = 0;
-    for (const char *p = alt, *e = alt + al; (p = memchr(p, '<', (size_t)(e - p))) != NULL; p++)
-        spans |= e - p > 4 && (!memcmp(p, "<DEL", 4) || !memcmp(p, "<DUP", 4) ||
-                               !memcmp(p, "<INV", 4) || !memcmp(p, "<CNV", 4));
     int64_t svlen = spans ? svlen_longest(info, il) : 0;
-    return svlen > 0 && svlen < INT64_MAX / 2 ? svlen + 1 : (int64_t)rl;
+    if (svlen > 0 && svlen < INT64_MAX / 2)
+        return svlen + 1;
+    if (spans && (!st->sv_no_extent++ || g->lineno < st->sv_no_extent_line))
+        st->sv_no_extent_line = g->lineno;
+    return (int64_t)rl;
 }
 
 /* The build check: a known source's variant that starts at pos has the reference base there
@@ -1635,6 +1645,13 @@ static void merge_worker(struct engine *g, struct engine *w)
         memcpy(d->bad_end_value, s->bad_end_value, sizeof d->bad_end_value);
     }
     d->bad_end += s->bad_end;
+    if (s->sv_no_extent && (!d->sv_no_extent || s->sv_no_extent_line < d->sv_no_extent_line))
+        d->sv_no_extent_line = s->sv_no_extent_line;
+    d->sv_no_extent += s->sv_no_extent;
+    if (s->sv_len_differs &&
+        (!d->sv_len_differs || s->sv_len_differs_line < d->sv_len_differs_line))
+        d->sv_len_differs_line = s->sv_len_differs_line;
+    d->sv_len_differs += s->sv_len_differs;
     if (s->own_info && (!d->own_info || s->own_info_line < d->own_info_line)) {
         d->own_info_line = s->own_info_line;
         memcpy(d->own_info_key, s->own_info_key, sizeof d->own_info_key);

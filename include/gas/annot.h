@@ -175,6 +175,10 @@ struct annot_stats {
      * the first one's line and value */
     int64_t bad_end, bad_end_line;
     char bad_end_value[24];
+    /* <DEL>, <DUP>, <INV>, <CNV> records with neither a usable END nor SVLEN (annotated at
+     * POS only), and those whose SVLEN says another length than END (END used): how many,
+     * the first one's line */
+    int64_t sv_no_extent, sv_no_extent_line, sv_len_differs, sv_len_differs_line;
     int64_t undeclared_line;         /* the first record on a contig the header does not declare */
     int64_t own_info, own_info_line; /* records with an undeclared INFO field of GAS's name */
     char own_info_key[32];           /* ... the first such field */

@@ -212,6 +212,14 @@ vcf '##contig=<ID=17,length=81195210>\n' '17\t41196312\t.\tN\t<DEL>\t.\t.\tEND=a
 check_out "END values that are not positions: a warning naming the first" 0 \
   '2 records with a symbolic ALT have an END that is not a position at or after POS \(first at line 4: END=abc\)' \
   sh -c 'gas annotate badend.vcf -o badend.out.vcf >/dev/null 2>&1 && cat badend.out.vcf.count.log'
+check_out "... with no SVLEN either: their extent unknown, annotated at POS only, said" 0 \
+  '3 structural-variant records \(<DEL>, <DUP>, <INV>, <CNV>\) have neither a usable END nor SVLEN \(first at line 4\): annotated at POS only' \
+  cat badend.out.vcf.count.log
+vcf '##contig=<ID=17,length=81195210>\n' '17\t41196312\t.\tN\t<DEL>\t.\t.\tSVLEN=-10000;END=41270001' \
+  '17\t41196312\t.\tN\t<DEL>\t.\t.\tSVLEN=-10000;END=41206312' '17\t41196312\t.\tN\t<DUP>\t.\t.\tSVLEN=10001;END=41206312' > svlen.vcf
+check_out "an SVLEN that is not END - POS: END used, and said (one base apart is no disagreement)" 0 \
+  '^  - 1 structural-variant record has an SVLEN that is not END - POS \(first at line 4\): annotated over POS to END' \
+  sh -c 'gas annotate svlen.vcf -o svlen.out.vcf >/dev/null 2>&1 && cat svlen.out.vcf.count.log'
 check_out "a .vcf.gz input's result is in37.annot.vcf" 0 '^s3_key_result_file +.*~in37\.annot\.vcf$' gas show "$GZ"
 check_out "... and its count log in37.vcf.count.log" 0 '^s3_key_log_file +.*~in37\.vcf\.count\.log$' gas show "$GZ"
 expect "a BED file named .vcf: FAILED" wait_field "$BED" job_status FAILED
