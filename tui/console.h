@@ -119,7 +119,7 @@ const char *ui_elide(const char *s, int width, char *out, size_t n);
 int ui_status_pair(int status, int archive);
 
 /* ------------------------------------------------------------------ lists (ui_list.c) */
-#define UI_CELL 96
+#define UI_CELL 160
 struct column {
     const char *title;
     int width;              /* 0: the rest of the line */
