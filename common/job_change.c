@@ -177,7 +177,8 @@ int job_cancel(struct tbl *jobs, const char *job_id, const char *was)
     tbl_update_set_int(&u, A(fail_time), gas_now_s());
     int rc = apply(jobs, job_id, &u, "cancel");
     if (rc == GAS_ECONFLICT)
-        gas_err_set(rc, "job %s is not PENDING: only PENDING jobs can be cancelled", job_id);
+        gas_err_set(rc, "job %s is not PENDING (any more): only a PENDING job can be cancelled",
+                    job_id);
     return rc;
 }
 

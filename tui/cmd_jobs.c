@@ -601,6 +601,9 @@ int cmd_retry(struct cli *c)
 
 static int cancel(struct cli *c, struct gas_app *app, struct job *job, cJSON *item)
 {
+    if (job->job_status != JOB_PENDING) /* as the console says it */
+        return gas_err_set(GAS_ECONFLICT, "job %s is %s: only a PENDING job can be cancelled",
+                           job->job_id, job_status_name(job->job_status));
     int rc = app_cancel(app, job->job_id, job->error ? job->error : ""); /* read already */
     if (!rc)
         printf("job %s cancelled\n", job->job_id);

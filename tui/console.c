@@ -172,7 +172,7 @@ static int answer(struct console *c, const struct model *m, int ch)
         console_request_refresh(c);
     } else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q') {
         pending_clear(&c->pending);
-        console_say(c, 0, "cancelled: nothing changed");
+        console_say(c, 0, "answered no: nothing changed");
     }
     return K_REDRAW;
 }

@@ -199,7 +199,9 @@ static int key_(struct console *c, const struct model *m, enum action a)
             snprintf(q, sizeof q, "Redrive all %ld dead letters (%d of them listed)?",
                      m->dead_total, m->ndead);
         else
-            snprintf(q, sizeof q, "Redrive all %d dead letters?", m->ndead);
+            snprintf(q, sizeof q,
+                     m->ndead == 1 ? "Redrive the %d dead letter?" : "Redrive all %d dead letters?",
+                     m->ndead);
         console_confirm(c, a, NULL, 0, q);
         return K_HANDLED | K_REDRAW;
     }

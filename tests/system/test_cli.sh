@@ -269,6 +269,8 @@ check_out "... retried again: still noted that it fails again" 0 \
   'note: it failed on its input \(line 3: POS is not a non-negative integer: "11,856,378"\)' gas retry "$J1"
 # cancelled once more, its requests still queued: the worker that takes one says why it drops it
 check "... cancelled again" 0 gas cancel "$J1"
+check_out "cancel of a FAILED job: refused, naming its status (as the console does)" 1 \
+  "job $J1 is FAILED: only a PENDING job can be cancelled" gas cancel "$J1"
 check_out "gasd drops a cancelled job's request, saying so" 0 \
   "message [^ ]+: its job is FAILED \(cancelled by an administrator[;)].*: nothing to do" \
   sh -c 'timeout 120 gasd --once 2>&1'

@@ -87,7 +87,7 @@ expect "one dead letter left (gas status)" sh -c "for i in \$(seq 1 50); do [ \"
 press c dead F5
 expect "the view shows one" wait_screen 'row 1/1 dead letters'
 press c dead A
-expect "A asks, with the count" wait_screen 'Redrive all 1 dead letters\? \(y/n\)'
+expect "A asks, with the count" wait_screen 'Redrive the 1 dead letter\? \(y/n\)'
 answer c y
 expect "A: redriven" wait_screen '1 dead letter redriven'
 expect "no dead letter left" sh -c "for i in \$(seq 1 50); do [ \"\$($(declare -f dead); dead)\" = 0 ] && exit 0; sleep 0.2; done; exit 1"

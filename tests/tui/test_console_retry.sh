@@ -74,7 +74,7 @@ wait_screen "row 1/1 jobs +filter: ${J:0:8}" >/dev/null
 press c jobs c
 expect "cancel asks first, naming the job" wait_screen "Cancel job $J \((ann|bob), free_1.vcf\)\? \(y/n\)"
 answer c n
-expect "n: nothing changed" wait_screen 'cancelled: nothing changed'
+expect "n: nothing changed" wait_screen 'answered no: nothing changed'
 
 # a job that failed on its input, marked with a cancelled one: the one question says so,
 # on two lines when it does not fit one at 80 columns, ending with (y/n)

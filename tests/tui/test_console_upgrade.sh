@@ -40,7 +40,7 @@ wait_screen '^  bob +premium_user' >/dev/null
 press c users d
 expect "d on the premium user: asks, naming the user" wait_screen 'Downgrade user bob to free\? \(y/n\)'
 answer c n
-expect "declined: nothing changed" wait_screen 'cancelled: nothing changed'
+expect "declined: nothing changed" wait_screen 'answered no: nothing changed'
 press c users Enter
 expect "Enter lists the user's jobs (the jobs view, filtered on its USER column)" \
   wait_screen 'row 1/1 jobs +filter: user=bob \(1 of 2\)'
