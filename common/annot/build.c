@@ -322,8 +322,10 @@ void build_evidence_init(struct build_evidence *e)
 }
 
 /* A tool's command line that names its reference FASTA (GATK 3: reference_sequence=,
- * GATK 4: --reference or -R, bcftools: --fasta-ref or -f, freebayes: -f): the file
- * name, into out. Only in a header line that records a command line. */
+ * GATK 4: --reference or -R, bcftools: --fasta-ref or -f, freebayes: -f) or directory
+ * (DRAGEN: --ref-dir): the file's or directory's name, into out. Only in a header line that
+ * records a command line (GATK 2 and early 3 wrote theirs as ##UnifiedGenotyper="
+ * analysis_type=UnifiedGenotyper ... reference_sequence=...). */
 static int tool_reference(const char *line, char *key, size_t keyn, char *out, size_t outn)
 {
     static const char *flags[] = {"reference_sequence=",
@@ -331,6 +333,8 @@ static int tool_reference(const char *line, char *key, size_t keyn, char *out, s
                                   "--reference=",
                                   "--fasta-ref ",
                                   "--fasta-ref=",
+                                  "--ref-dir ",
+                                  "--ref-dir=",
                                   " -R ",
                                   " -f ",
                                   "\"-R ",
@@ -338,7 +342,7 @@ static int tool_reference(const char *line, char *key, size_t keyn, char *out, s
     char name[64];
     snprintf(name, sizeof name, "%.*s", (int)strcspn(line, "=<"), line);
     if (!strcasestr(name, "command") && !strcasestr(name, "cmd") && !strcasestr(name, "source") &&
-        !strstr(line, "CommandLine"))
+        !strstr(line, "CommandLine") && !strstr(line, "analysis_type="))
         return 0;
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
         const char *p = strstr(line, flags[i]);
@@ -346,6 +350,8 @@ static int tool_reference(const char *line, char *key, size_t keyn, char *out, s
             continue;
         p += strlen(flags[i]);
         size_t n = strcspn(p, " \t\",>");
+        while (n > 1 && p[n - 1] == '/') /* a directory given with its last slash */
+            n--;
         for (const char *slash; (slash = memchr(p, '/', n)) != NULL;) /* the file's name */
             n -= (size_t)(slash + 1 - p), p = slash + 1;
         snprintf(out, outn, "%.*s", (int)n, p);

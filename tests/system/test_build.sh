@@ -235,7 +235,7 @@ check_out "... with the reason" 0 '^error +line 4: the last line has 8 of the 10
 # build lines is NCBI36; a GRCh37 exome (premium_2) stays the default; an exome-like set
 # of GRCh38 exon positions is GRCh38, named "chr1" or "1"; a whole genome's chr21 (a few
 # percent in exons) says nothing: the default, with its warning
-nohdr() { grep -v '^##contig\|^##reference\|^##assembly' "$1"; }
+nohdr() { grep -v '^##contig\|^##reference\|^##assembly\|^##UnifiedGenotyper' "$1"; }
 nohdr "$SAMPLES/premium_1.vcf" > nh_premium_1.vcf
 nohdr "$SAMPLES/premium_2.vcf" > nh_premium_2.vcf
 zcat "$GAS_ROOT/build/sources/GRCh38/genemodel.tsv.gz" | awk -F'\t' -v OFS='\t' '
@@ -253,6 +253,16 @@ check_out "... and its records carry NCBI36 genes" 0 'GENE_LOC=exonic' grep -m1 
 check_out "GRCh37 exome, no build in the header: the default GRCh37, with the warning" 0 \
   'build GRCh37, not stated in the header \(no ##contig lengths.*the configured default' \
   ann_default nh_premium_2.vcf -o nh2.out.vcf
+check_out "premium_2 as GAS ships it: GRCh37 from its GATK 2 command line (##UnifiedGenotyper reference_sequence=)" 0 \
+  "build GRCh37, from the header's ##UnifiedGenotyper reference_sequence=human_g1k_v37.fasta" \
+  ann_default "$SAMPLES/premium_2.vcf" -o p2.out.vcf
+for h in '##UnifiedGenotyper="analysis_type=UnifiedGenotyper input_file=[x.bam] reference_sequence=/ref/Homo_sapiens_assembly38.fasta nt=1"' \
+  '##DRAGENCommandLine=<ID=dragen,Version="SW: 07.021",CommandLine="--ref-dir /staging/ref/hg38_alt_aware/ --output-directory /o">'; do
+  (vcf "$h\n" && head -3 exons38.body | sed 's/^chr//') > tool38.vcf
+  check_out "${h%%[=<]*}: the reference it names says GRCh38" 0 \
+    "build GRCh38, from the header's ${h%%[=<]*} (reference_sequence=Homo_sapiens_assembly38.fasta|--ref-dir hg38_alt_aware)" \
+    ann_default tool38.vcf -o tool38.out.vcf
+done
 check_out "GRCh38 exon positions (chr1), no header: GRCh38 from the positions" 0 \
   "build GRCh38, not stated in the header; from the records' positions: 480 of the first 480 variant records are in GRCh38's exons" \
   ann_default exons38.vcf -o e38.out.vcf
