@@ -1,6 +1,7 @@
 /* gas status, gas dlq list|redrive. */
 #include "cli.h"
 #include "commands.h"
+#include "model.h"
 #include "snapshot.h"
 
 #include "gas/config.h"
@@ -20,10 +21,22 @@ int cmd_status(struct cli *c)
     struct gas_app *app = cli_app(c->cfg, "status");
     if (!app)
         return 1;
-    struct snapshot *s = xcalloc(1, sizeof *s);
-    int rc = snapshot_collect(app, s, 1);
+    /* read as the console reads it, so that both raise the same alerts (a lost or failed
+     * worker, work waiting with no worker alive) */
+    struct model_source *src = model_source_new();
+    struct model_history *hist = xcalloc(1, sizeof *hist);
+    struct model *m = xcalloc(1, sizeof *m);
+    int rc = model_collect(app, src, hist, m);
+    const struct snapshot *s = &m->snap;
     if (json) {
         cJSON *j = snapshot_json(s);
+        cJSON *al = cJSON_AddArrayToObject(j, "alerts");
+        for (int i = 0; i < m->nalerts; i++)
+            cJSON_AddItemToArray(al, cJSON_CreateString(m->alerts[i].text));
+        if (m->note[0])
+            cJSON_AddStringToObject(j, "note", m->note);
+        else
+            cJSON_AddNullToObject(j, "note");
         cJSON *sys = cJSON_AddObjectToObject(j, "system");
         cJSON_AddStringToObject(sys, "backend", app->be->name);
         if (!strcmp(app->be->name, "local")) {
@@ -40,17 +53,18 @@ int cmd_status(struct cli *c)
         char where[2 * PATH_MAX + 64];
         cli_where(c->cfg, app->be->name, where, sizeof where);
         printf("system: %s\n", where);
-        int alive = 0;
-        for (int i = 0; i < s->nworkers; i++)
-            alive += s->w[i].state == WORKER_ALIVE;
-        int64_t pending = s->by_status[JOB_PENDING];
-        if (pending && !alive) /* as the console's alert: nothing will run them */
-            printf("ALERT: %lld job%s PENDING and no worker alive: start gasd\n",
-                   (long long)pending, pending == 1 ? "" : "s");
+        for (int i = 0; i < m->nalerts; i++) /* the console's, and what to do where it is plain */
+            printf("ALERT: %s%s\n", m->alerts[i].text,
+                   !strncmp(m->alerts[i].key, "idle:", 5) ? ": start gasd" : "");
+        if (m->note[0])
+            printf("note: %s\n", m->note);
         printf("\n");
         snapshot_print(s, stdout);
     }
-    free(s);
+    model_free(m);
+    free(m);
+    free(hist);
+    model_source_free(src);
     app_close(app);
     return rc ? 1 : 0;
 }

@@ -26,6 +26,9 @@ took=$(( $(date +%s) - killed ))
 # heartbeat_interval 1: lost after 3 s without a beat (10 s allows for a busy machine)
 [ "$took" -le 10 ] && ok "lost within 3 heartbeat intervals (${took} s)" || bad "lost within 3 heartbeat intervals" "took $took s"
 check_out "gas status names the lost worker" 0 "^$W1 +lost" gas status
+check_out "... and raises the console's alert for it (none alive replaced it)" 0 \
+  "^ALERT: worker $W1 lost: no heartbeat for " gas status
+check_out "... gas status --json lists it" 0 "\"alerts\": \[\"worker $W1 lost: no heartbeat" gas status --json
 check_out "gas workers --json has the state" 0 "\"state\":[[:space:]]*\"lost\"" gas workers --json
 sleep 1.1 # both heartbeats are now over 1 s old
 out=$(GAS_WORKER_FORGET=1 gas status 2>&1)
@@ -35,6 +38,9 @@ check_out "gas workers --all still lists forgotten ones" 0 "^$W2 +stopped" \
   env GAS_WORKER_FORGET=1 gas workers --all
 gasd 2> gasd3.log & P3=$!; W3=$(hostname)-$P3
 waitstate "$W3" alive || bad "third gasd alive" "$(gas workers 2>&1)"
+check_out "a new gasd alive: the lost one is a note in gas status, not an alert" 0 \
+  "^note: worker $W1 lost .* ago, replaced \(1 alive; gas workers prune\)" gas status
+check "... no alert left" 1 sh -c 'gas status | grep -q "^ALERT"'
 check_out "prune removes the gone workers" 0 '^2 gone workers removed' gas workers prune
 out=$(gas workers 2>&1)
 if grep -q "^$W3 \+alive" <<<"$out" && ! grep -q "$W1\|$W2" <<<"$out"; then
