@@ -183,6 +183,15 @@ void annot_finish_warnings(struct annot_stats *st)
                           (long long)st->bad_end, st->bad_end == 1 ? "" : "s",
                           st->bad_end == 1 ? "s" : "ve", (long long)st->bad_end_line,
                           st->bad_end_value);
+    if (st->ref_odd)
+        annot_add_warning(st,
+                          "%lld record%s ha%s a REF with letters other than A, C, G, T and N "
+                          "(first at line %lld: REF=%s), which the VCF spec does not allow (IUPAC "
+                          "codes from the reference?): annotated by position, matched to known "
+                          "variants as written",
+                          (long long)st->ref_odd, st->ref_odd == 1 ? "" : "s",
+                          st->ref_odd == 1 ? "s" : "ve", (long long)st->ref_odd_line,
+                          st->ref_odd_value);
     if (st->sv_no_extent)
         annot_add_warning(st,
                           "%lld structural-variant record%s (<DEL>, <DUP>, <INV>, <CNV>) ha%s "

@@ -484,6 +484,15 @@ static int contig_declared(struct engine *g, const char *name)
     return !g->declared || tally_get(g->declared, name, strlen(name)) > 0;
 }
 
+/* How many of s's first n bytes are in set. */
+static size_t strspn_n(const char *s, size_t n, const char *set)
+{
+    size_t i = 0;
+    while (i < n && strchr(set, s[i]) && s[i])
+        i++;
+    return i;
+}
+
 static int valid_bases(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -1164,6 +1173,14 @@ static int do_record(struct engine *g, char *line, size_t len)
     g->st->ref_dot += ref_dot;
     if (!rc && !ref_dot && !valid_bases(col[3], cl[3]))
         rc = line_err(g, "REF is empty or not bases", NULL);
+    if (!rc && !ref_dot && strspn_n(col[3], cl[3], "ACGTNacgtn") < cl[3]) {
+        struct annot_stats *st = g->st; /* annotated, and said */
+        if (!st->ref_odd++ || g->lineno < st->ref_odd_line) {
+            st->ref_odd_line = g->lineno;
+            snprintf(st->ref_odd_value, sizeof st->ref_odd_value, "%.*s%s",
+                     (int)(cl[3] < 10 ? cl[3] : 10), col[3], cl[3] > 10 ? ".." : "");
+        }
+    }
     if (!rc)
         rc = track_order(g, col[0], cl[0], pos);
     if (!rc)
@@ -1652,6 +1669,11 @@ static void merge_worker(struct engine *g, struct engine *w)
         (!d->sv_len_differs || s->sv_len_differs_line < d->sv_len_differs_line))
         d->sv_len_differs_line = s->sv_len_differs_line;
     d->sv_len_differs += s->sv_len_differs;
+    if (s->ref_odd && (!d->ref_odd || s->ref_odd_line < d->ref_odd_line)) {
+        d->ref_odd_line = s->ref_odd_line;
+        memcpy(d->ref_odd_value, s->ref_odd_value, sizeof d->ref_odd_value);
+    }
+    d->ref_odd += s->ref_odd;
     if (s->own_info && (!d->own_info || s->own_info_line < d->own_info_line)) {
         d->own_info_line = s->own_info_line;
         memcpy(d->own_info_key, s->own_info_key, sizeof d->own_info_key);

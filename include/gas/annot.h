@@ -179,6 +179,10 @@ struct annot_stats {
      * POS only), and those whose SVLEN says another length than END (END used): how many,
      * the first one's line */
     int64_t sv_no_extent, sv_no_extent_line, sv_len_differs, sv_len_differs_line;
+    /* records whose REF has letters the VCF spec does not allow (only A, C, G, T, N):
+     * IUPAC codes or none at all; how many, the first one's line and REF */
+    int64_t ref_odd, ref_odd_line;
+    char ref_odd_value[16];
     int64_t undeclared_line;         /* the first record on a contig the header does not declare */
     int64_t own_info, own_info_line; /* records with an undeclared INFO field of GAS's name */
     char own_info_key[32];           /* ... the first such field */

@@ -215,6 +215,11 @@ check_out "END values that are not positions: a warning naming the first" 0 \
 check_out "... with no SVLEN either: their extent unknown, annotated at POS only, said" 0 \
   '3 structural-variant records \(<DEL>, <DUP>, <INV>, <CNV>\) have neither a usable END nor SVLEN \(first at line 4\): annotated at POS only' \
   cat badend.out.vcf.count.log
+vcf '##contig=<ID=17,length=81195210>\n' '17\t41196312\t.\tXYZ\tA\t.\t.\t.' '17\t41196313\t.\tR\tA\t.\t.\t.' \
+  '17\t41196314\t.\tacgtN\tA\t.\t.\t.' > oddref.vcf
+check_out "REF letters the spec does not allow (XYZ, IUPAC R): annotated, and warned with the first" 0 \
+  '2 records have a REF with letters other than A, C, G, T and N \(first at line 4: REF=XYZ\)' \
+  sh -c 'gas annotate oddref.vcf -o oddref.out.vcf >/dev/null 2>&1 && cat oddref.out.vcf.count.log'
 vcf '##contig=<ID=17,length=81195210>\n' '17\t41196312\t.\tN\t<DEL>\t.\t.\tSVLEN=-10000;END=41270001' \
   '17\t41196312\t.\tN\t<DEL>\t.\t.\tSVLEN=-10000;END=41206312' '17\t41196312\t.\tN\t<DUP>\t.\t.\tSVLEN=10001;END=41206312' > svlen.vcf
 check_out "an SVLEN that is not END - POS: END used, and said (one base apart is no disagreement)" 0 \
