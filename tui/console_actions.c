@@ -7,6 +7,7 @@
 #include "gas/err.h"
 #include "gas/util.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static int one(struct console *c, const struct model *m, enum action a, const char *key)
@@ -61,6 +62,23 @@ static const char *done_word(enum action a)
     }
 }
 
+/* A message with its job ids cut to the 8 characters the lists show (it fits a line). */
+static void short_ids(const char *msg, char *out, size_t n)
+{
+    size_t o = 0;
+    for (const char *p = msg; *p && o + 1 < n;) {
+        size_t k = 0;
+        while (k < 36 && p[k] && (isxdigit((unsigned char)p[k]) || p[k] == '-'))
+            k++;
+        int uuid = k == 36 && p[8] == '-' && p[13] == '-' && p[18] == '-' && p[23] == '-';
+        size_t take = uuid ? 8 : 1;
+        for (size_t i = 0; i < take && o + 1 < n; i++)
+            out[o++] = p[i];
+        p += uuid ? 36 : 1;
+    }
+    out[o] = 0;
+}
+
 void console_run(struct console *c, const struct model *m, const struct pending *p)
 {
     if (!m)
@@ -74,13 +92,25 @@ void console_run(struct console *c, const struct model *m, const struct pending 
         list_clear_marks(&c->lists[V_DEAD]);
         return;
     }
-    int ok = 0, failed = 0;
+    int ok = 0, failed = 0, left = 0;
     char why[200] = "";
     for (int i = 0; i < p->nkeys; i++) {
+        /* a marked job the action does not apply to (the question said so): left as it is */
+        int status = -1;
+        for (int k = 0; p->nkeys > 1 && (p->action == ACT_RETRY || p->action == ACT_CANCEL) &&
+                        k < m->njobs && status < 0;
+             k++)
+            if (!strcmp(m->jobs[k].id, p->keys[i]))
+                status = m->jobs[k].status;
+        char refusal[160];
+        if (status >= 0 && job_refusal(p->action, status, refusal, sizeof refusal)) {
+            left++;
+            continue;
+        }
         if (one(c, m, p->action, p->keys[i]) == 0)
             ok++;
         else if (!failed++)
-            snprintf(why, sizeof why, "%s", gas_errmsg());
+            short_ids(gas_errmsg(), why, sizeof why);
     }
     const char *noun = p->action == ACT_UPGRADE || p->action == ACT_DOWNGRADE ? "user"
                        : p->action == ACT_REDRIVE                             ? "dead letter"
@@ -109,6 +139,10 @@ void console_run(struct console *c, const struct model *m, const struct pending 
                     u->id, (long long)cfg_int(c->cfg, CFG_ARCHIVE_GRACE)); /* fits 80 */
     else if (p->nkeys == 1 && !failed)
         console_say(c, 0, "%s %s %s", noun, p->keys[0], done_word(p->action));
+    else if (!failed && left)
+        console_say(c, 0, "%d %s%s %s; %d left as %s (not %s)", ok, noun, ok == 1 ? "" : "s",
+                    done_word(p->action), left, left == 1 ? "it was" : "they were",
+                    p->action == ACT_CANCEL ? "PENDING" : "FAILED or PENDING");
     else if (!failed)
         console_say(c, 0, "%d %ss %s", ok, noun, done_word(p->action));
     else

@@ -230,13 +230,15 @@ static int key_(struct console *c, const struct model *m, enum action a)
         if ((n = console_targets(c, m, l, &keys)) == 0)
             return K_HANDLED;
         const struct job_row *r = n == 1 && !l->nmarks && row >= 0 ? &m->jobs[row] : NULL;
-        int bad_input = 0; /* marked jobs that failed on their input */
+        int bad_input = 0, refused_n = 0; /* marked jobs that failed on their input; that
+                                                  the action refuses (a cancel of a COMPLETED) */
         for (int k = 0; k < n; k++)
             for (int i = 0; i < m->njobs; i++)
                 if (!strcmp(m->jobs[i].id, keys[k])) {
                     if (n == 1)
                         r = &m->jobs[i];
                     bad_input += job_error_permanent(m->jobs[i].status, m->jobs[i].error);
+                    refused_n += job_refusal(a, m->jobs[i].status, what, sizeof what) != NULL;
                     break;
                 }
         if (r && job_refusal(a, r->status, what, sizeof what)) {
@@ -250,6 +252,12 @@ static int key_(struct console *c, const struct model *m, enum action a)
             snprintf(q, sizeof q,
                      "Retry %s? %d failed on %s input and fail%s again unless it changes", what,
                      bad_input, bad_input == 1 ? "its" : "their", bad_input == 1 ? "s" : "");
+        else if (n > 1 && refused_n)
+            snprintf(q, sizeof q, "%s %s? %d %s not %s and stay%s as %s",
+                     a == ACT_CANCEL ? "Cancel" : "Retry", what, refused_n,
+                     refused_n == 1 ? "is" : "are",
+                     a == ACT_CANCEL ? "PENDING" : "FAILED or PENDING", refused_n == 1 ? "s" : "",
+                     refused_n == 1 ? "it is" : "they are");
         console_confirm(c, a, keys, n, q);
         console_free_keys(keys, n);
         return K_HANDLED | K_REDRAW;

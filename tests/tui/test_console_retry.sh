@@ -76,6 +76,26 @@ expect "cancel asks first, naming the job" wait_screen "Cancel job $J \((ann|bob
 answer c n
 expect "n: nothing changed" wait_screen 'answered no: nothing changed'
 
+# cancel of marked jobs, one PENDING (J) and one FAILED (F): the question says the FAILED one
+# stays as it is; after y, the PENDING one is cancelled and the line says so in a line
+for id in "${J:0:8}" "${F:0:8}"; do
+  press c jobs /
+  typing c "$id"
+  press c jobs Enter
+  wait_screen "row 1/1 jobs +filter: $id" >/dev/null
+  press c jobs Space
+done
+expect "J and F marked" wait_screen 'marked: 2'
+press c jobs c
+expect "the question says the FAILED one is not PENDING and stays" \
+  wait_screen 'Cancel 2 marked jobs\? 1 is not PENDING and stays as it is \(y/n\)'
+answer c y
+expect "... y: one cancelled, one left, said in one line" \
+  wait_screen '^1 job cancelled; 1 left as it was \(not PENDING\)'
+expect "... J is FAILED now (cancelled)" wait_field "$J" job_status FAILED 10
+expect "... the marks are cleared" wait_gone 'marked: '
+press c jobs Escape
+
 # a job that failed on its input, marked with a cancelled one: the one question says so,
 # on two lines when it does not fit one at 80 columns, ending with (y/n)
 printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\tten\t.\tA\tG\t.\t.\t.\n' > bad_pos.vcf
