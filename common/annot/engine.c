@@ -718,14 +718,19 @@ static int split_record(struct engine *g, char *line, size_t len, char *col[9], 
 static int parse_pos(struct engine *g, const char *s, size_t n, int64_t *pos)
 {
     int64_t v = 0;
-    if (n == 0 || n > 10)
-        return line_err(g, "POS is not a position: ", n ? "too many digits" : "empty");
-    for (size_t i = 0; i < n; i++) {
+    if (n == 0)
+        return line_err(g, "POS is not a position: ", "empty");
+    for (size_t i = 0; i < n; i++) { /* what is not a digit first: "41276044abc" says so */
         if (s[i] < '0' || s[i] > '9') {
-            char said[24];
-            snprintf(said, sizeof said, "\"%.*s\"", (int)n, s);
+            char said[40];
+            snprintf(said, sizeof said, "\"%.*s%s\"", (int)(n < 24 ? n : 24), s,
+                     n > 24 ? ".." : "");
             return line_err(g, "POS is not a non-negative integer: ", said);
         }
+    }
+    if (n > 10)
+        return line_err(g, "POS is not a position: ", "more than 10 digits");
+    for (size_t i = 0; i < n; i++) {
         v = v * 10 + (s[i] - '0');
     }
     if (v > INT32_MAX)

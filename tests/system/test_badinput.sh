@@ -33,6 +33,9 @@ PY
 check_out "bzip2 input: named, and how to recompress it" 1 'is bzip2-compressed: .*bzcat FILE \| bgzip' gas annotate ok.vcf.bz2 -o o.vcf
 check_out "xz input: named" 1 'is xz-compressed' gas annotate ok.vcf.xz -o o.vcf
 check_out "zip archive: named" 1 'a zip archive, not a VCF file: unzip it' gas annotate ok.vcf.zip -o o.vcf
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n17\t41276044abc\t.\tA\tG\t.\t.\t.\n' > posjunk.vcf
+check_out "POS with letters after its digits: said as it is (not 'too many digits')" 1 \
+  'line 3: POS is not a non-negative integer: "41276044abc"' gas annotate posjunk.vcf -o o.vcf
 check_out "a UTF-8 byte-order mark is passed over" 0 '^gas annotate: 1 record,' gas annotate bom.vcf -o o.vcf
 check_out "CR-only line endings: named, and how to convert" 1 'lines end with CR only' gas annotate cr.vcf -o o.vcf
 check_out "#CHROM with spaces: says so" 1 'line 3: malformed #CHROM header line: its columns are separated by spaces, not tabs' gas annotate spaces.vcf -o o.vcf
