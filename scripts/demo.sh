@@ -37,7 +37,8 @@ show "annotated (emails in $GAS_DATA_DIR/outbox: $(ls "$GAS_DATA_DIR/outbox" | w
 echo "   -- the build each job was annotated for (gas show: annotation_build, annotation_note)"
 for j in $J1 $J2 $J3; do
   "$G" show $j | awk -v j=${j:0:8} '$1=="input_file_name"{f=$2} $1=="annotation_build"{b=$2}
-      $1=="annotation_note"{$1=""; n=substr($0, 2)} END{printf "   %s  %-14s %-7s %.90s\n", j, f, b, n}'
+      $1=="annotation_note"{$1=""; n=substr($0, 2)}
+      END{if (length(n) > 90) n = substr(n, 1, 88) ".."; printf "   %s  %-14s %-7s %s\n", j, f, b, n}'
 done
 "$G" download $J1 -o "$DATA/before.vcf"
 waitfor $J1 archive_state ARCHIVED; waitfor $J2 archive_state ARCHIVED
