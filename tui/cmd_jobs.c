@@ -175,8 +175,8 @@ int cmd_submit(struct cli *c)
 /* One job of gas jobs: what the text line shows, or (for --json) the whole item. */
 struct job_row {
     int64_t submit, submit_ms;
-    char *id, *user, *status, *archive, *file;
-    cJSON *item; /* --json only */
+    char *id, *user, *status, *archive, *file, *error; /* error: a FAILED job's */
+    cJSON *item;                                       /* --json only */
 };
 
 static void job_row_release(struct job_row *r)
@@ -186,6 +186,7 @@ static void job_row_release(struct job_row *r)
     free(r->status);
     free(r->archive);
     free(r->file);
+    free(r->error);
     cJSON_Delete(r->item);
 }
 
@@ -194,15 +195,19 @@ static char *dup_or(const char *s, const char *dflt)
     return xstrdup(s ? s : dflt);
 }
 
-/* uw: the user column's width (the longest user listed, at least 14: UUIDs line up) */
-static void print_job_row(const struct job_row *r, int uw)
+/* uw: the user column's width (the longest user listed, at least 14: UUIDs line up); fw:
+ * the file column's when an error column follows it (FAILED jobs listed), else 0 */
+static void print_job_row(const struct job_row *r, int uw, int fw)
 {
     char t[32], *id = cli_clean(r->id), *user = cli_clean(r->user), *file = cli_clean(r->file);
-    printf("%-36s  %-*s %-9s  %-9s  %-19s  %s\n", id, uw, user, r->status, r->archive,
-           cli_time(r->submit, t, sizeof t), file);
+    char *err = fw && r->error ? cli_clean(r->error) : NULL;
+    printf("%-36s  %-*s %-9s  %-9s  %-19s  %-*s%s%.100s%s\n", id, uw, user, r->status, r->archive,
+           cli_time(r->submit, t, sizeof t), fw, file, fw ? "  " : "", err ? err : "",
+           err && strlen(err) > 100 ? ".." : "");
     free(id);
     free(user);
     free(file);
+    free(err);
 }
 
 /* Newest first; equal times by id, so that the order is stable. */
@@ -266,6 +271,8 @@ static void add_page(struct job_list *l, cJSON *items)
                 r->status = dup_or(s, "?");
                 r->archive = xstrdup(a);
                 r->file = dup_or(json_str(it, "input_file_name"), "");
+                if (!strcmp(r->status, "FAILED") && json_str(it, "error"))
+                    r->error = xstrdup(json_str(it, "error"));
             }
         }
         it = next;
@@ -331,13 +338,18 @@ int cmd_jobs(struct cli *c)
         }
         cli_print_json(out);
     } else if (!rc) {
-        int uw = 14;
-        for (size_t i = 0; i < n; i++)
+        int uw = 14, fw = 0;
+        /* FAILED jobs listed alone (--status failed): why each failed, after its file */
+        int errors = status && !strcasecmp(status, "FAILED");
+        for (size_t i = 0; i < n; i++) {
             uw = (int)strlen(l.v[i].user) > uw ? (int)strlen(l.v[i].user) : uw;
-        printf("%-36s  %-*s %-9s  %-9s  %-19s  %s\n", "job", uw, "user", "status", "archive",
-               "submitted (UTC)", "file");
+            fw = (int)strlen(l.v[i].file) > fw ? (int)strlen(l.v[i].file) : fw;
+        }
+        fw = !errors ? 0 : fw < 4 ? 4 : fw > 40 ? 40 : fw;
+        printf("%-36s  %-*s %-9s  %-9s  %-19s  %-*s%s\n", "job", uw, "user", "status", "archive",
+               "submitted (UTC)", fw, "file", fw ? "  error" : "");
         for (size_t i = 0; i < n; i++)
-            print_job_row(&l.v[i], uw);
+            print_job_row(&l.v[i], uw, fw);
     }
     for (size_t i = 0; i < l.n; i++)
         job_row_release(&l.v[i]);

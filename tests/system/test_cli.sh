@@ -271,6 +271,10 @@ check_out "... retried again: still noted that it fails again" 0 \
 check "... cancelled again" 0 gas cancel "$J1"
 check_out "cancel of a FAILED job: refused, naming its status (as the console does)" 1 \
   "job $J1 is FAILED: only a PENDING job can be cancelled" gas cancel "$J1"
+check_out "gas jobs --status failed: why each failed, in an error column" 0 \
+  "^$J1 +ann +FAILED +NONE +[0-9: -]+ +hapmap_exome_chr22.vcf.gz +cancelled by an administrator; it had failed: line 3" \
+  gas jobs --status failed
+check_out "... headed error" 0 '^job +user +status +archive +submitted \(UTC\) +file +error$' gas jobs --status failed
 check_out "gasd drops a cancelled job's request, saying so" 0 \
   "message [^ ]+: its job is FAILED \(cancelled by an administrator[;)].*: nothing to do" \
   sh -c 'timeout 120 gasd --once 2>&1'
