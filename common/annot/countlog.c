@@ -215,9 +215,9 @@ void annot_finish_warnings(struct annot_stats *st)
                           (long long)st->cols_differ);
     if (st->own_info)
         annot_add_warning(st,
-                          "%lld record%s had an INFO field %s (first at line %lld) that the "
-                          "header does not declare and GAS writes: GAS's value replaced the "
-                          "input's (rename the input's field to keep both)",
+                          "%lld record%s had INFO fields GAS writes that the header does not "
+                          "declare (%s in the first, at line %lld): GAS's values replaced the "
+                          "input's (rename the input's fields to keep both)",
                           (long long)st->own_info, st->own_info == 1 ? "" : "s", st->own_info_key,
                           (long long)st->own_info_line);
     unknown_contigs(st);

@@ -661,6 +661,7 @@ static void keep_info(struct engine *g, const char *info, size_t n, kstring_t *o
     if (n == 1 && info[0] == '.')
         return;
     const char *p = info, *end = info + n;
+    int counted = 0; /* the record, once; its fields named (GENE, KG_AF) */
     while (p < end) {
         const char *semi = memchr(p, ';', (size_t)(end - p));
         const char *fe = semi ? semi : end;
@@ -672,9 +673,13 @@ static void keep_info(struct engine *g, const char *info, size_t n, kstring_t *o
             ours = strlen(g->outkeys[k]) == kl && !memcmp(g->outkeys[k], p, kl);
         if (ours && !(g->outkey_said & (1ULL << (k - 1)))) { /* not in the header */
             struct annot_stats *st = g->st;
-            if (!st->own_info++ || g->lineno < st->own_info_line) {
+            if (!counted++ && (!st->own_info++ || g->lineno < st->own_info_line)) {
                 st->own_info_line = g->lineno;
                 snprintf(st->own_info_key, sizeof st->own_info_key, "%.*s",
+                         (int)(kl < 31 ? kl : 31), p);
+            } else if (counted > 1 && st->own_info_line == g->lineno) { /* the first's others */
+                size_t l = strlen(st->own_info_key);
+                snprintf(st->own_info_key + l, sizeof st->own_info_key - l, ", %.*s",
                          (int)(kl < 31 ? kl : 31), p);
             }
         }

@@ -185,7 +185,7 @@ struct annot_stats {
     char ref_odd_value[16];
     int64_t undeclared_line;         /* the first record on a contig the header does not declare */
     int64_t own_info, own_info_line; /* records with an undeclared INFO field of GAS's name */
-    char own_info_key[32];           /* ... the first such field */
+    char own_info_key[96];           /* ... the first such record's fields */
     int64_t cols_differ, cols_differ_line; /* of the records checked, those whose columns are
                                               not as many as #CHROM declares; the first's */
     int cols_differ_n, cols_header;        /* ... its columns, and #CHROM's */
