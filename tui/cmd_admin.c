@@ -252,8 +252,61 @@ int cmd_dlq_list(struct cli *c)
     return rc;
 }
 
+/* gas dlq redrive MESSAGE: the one dead letter, of whichever queue holds it, by its id or
+ * the start or end of it the console and gas dlq list show */
+static int redrive_anywhere(struct cli *c, const char *msg_id)
+{
+    struct gas_app *app = cli_app(c->cfg, c->cmd->name);
+    if (!app)
+        return 1;
+    int rc = 0, found = 0, moved = 0;
+    struct queue *at = NULL;
+    char *full = NULL;
+    for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
+        struct queue *q = NULL;
+        char *id = NULL;
+        rc = be_queue(app->be, cfg_str(c->cfg, queues[i]), &q);
+        if (rc == GAS_ENOTFOUND && queues[i] == CFG_SES_EVENTS_QUEUE) {
+            rc = 0;
+            continue;
+        }
+        if (!rc)
+            rc = dlq_resolve(q, msg_id, &id);
+        if (!rc && id && found++ == 0) {
+            at = q, full = id;
+            continue;
+        }
+        free(id);
+        queue_close(q);
+    }
+    if (!rc && found > 1)
+        rc =
+            gas_err_set(GAS_EINVAL, "%s is in the ids of dead letters of %d queues: give the queue",
+                        msg_id, found);
+    else if (!rc && !found)
+        rc = gas_err_set(GAS_ENOTFOUND,
+                         "no queue and no dead letter %s (gas dlq list shows them; gas status "
+                         "the queues)",
+                         msg_id);
+    if (!rc)
+        rc = queue_redrive(at, full, &moved);
+    if (!rc)
+        printf("%d message%s redriven (%s)\n", moved, moved == 1 ? "" : "s", full);
+    free(full);
+    if (at)
+        queue_close(at);
+    app_close(app);
+    return rc ? cli_fail(c->cmd->name, rc) : 0;
+}
+
 int cmd_dlq_redrive(struct cli *c)
 {
+    int is_queue = 0;
+    for (size_t i = 0; c->nargs && i < sizeof queues / sizeof *queues; i++)
+        is_queue |= !strcmp(c->args[0], cfg_str(c->cfg, queues[i]));
+    /* a message's id alone (hex digits and dashes, "..", as listed): from any queue */
+    if (c->nargs == 1 && !is_queue && !c->args[0][strspn(c->args[0], "0123456789abcdefABCDEF-.")])
+        return redrive_anywhere(c, c->args[0]);
     if (known_queue(c, c->nargs ? c->args[0] : NULL))
         return 2;
     int total = 0, rc = dlq_each(c, c->nargs ? c->args[0] : NULL, c->nargs > 1 ? c->args[1] : NULL,

@@ -64,8 +64,11 @@ check_out "... so those are not enough to name one (exit 2, as an ambiguous job 
   gas dlq redrive gas_job_requests "${ID:0:8}"
 check_out "a dead letter by the last 8 characters of its id, as the console shows them (..)" 0 \
   '^1 message redriven' gas dlq redrive gas_job_requests "..${ID2: -8}"
-check_out "a dead letter by the first 13 characters of its id" 0 \
-  '^1 message redriven' gas dlq redrive gas_job_requests "${ID:0:13}"
+check_out "a dead letter by the first 13 characters of its id, no queue given: found in its queue" 0 \
+  "^1 message redriven \\($ID\\)" gas dlq redrive "${ID:0:13}"
+check_out "an id no queue holds, no queue given: said" 1 \
+  'no queue and no dead letter 0123456789ab' gas dlq redrive 0123456789ab
+check_out "a word that is no queue: the queues listed (exit 2)" 2 'no queue nope_q; the queues are: ' gas dlq redrive nope_q
 check_out "... fewer than 6 are not taken as the start of an id" 2 "${ID:0:5}: a dead letter's id, or at least 6 characters" \
   gas dlq redrive gas_job_requests "${ID:0:5}"
 finish_pipeline dlq
