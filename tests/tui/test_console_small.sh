@@ -123,6 +123,10 @@ expect "a word near a long name's end finds its job" wait_screen 'row 1/1 jobs +
 expect "200 columns: the long file name whole" wait_screen " $LONG\$"
 $TM resize-window -t c -x 80 -y 24
 expect "80 columns: its start and its end (.vcf) around '..'" wait_screen ' a_very_long_file_[a-z_]*\.\.[a-z_]*_x\.vcf$'
+$TM resize-window -t c -x 60 -y 24
+expect "60 columns: ARCHIVE gives way, FILE keeps its room" wait_screen '^  ID +USER +STATUS +AGE.? FILE'
+expect "... 20 characters of the long name: 'a_very_long_.._x.vcf'" wait_screen ' a_very_long_[a-z_]*\.\.[a-z_]*_x\.vcf$'
+$TM resize-window -t c -x 80 -y 24
 press c jobs Escape
 
 # a short, narrow overview: the job counts wrap rather than lose FAILED, and the workers'
