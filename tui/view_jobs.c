@@ -101,9 +101,12 @@ static int pair(const struct model *m, int row)
     return ui_status_pair(J(m, row)->status, J(m, row)->archive);
 }
 
+/* What the filter also finds a row by: a FAILED job's error (the line under the list shows
+ * it); a PENDING job's note of an earlier failure is not shown, so not matched */
 static const char *extra(const struct model *m, int row, int i)
 {
-    return i == 0 && J(m, row)->error[0] ? J(m, row)->error : NULL;
+    const struct job_row *r = J(m, row);
+    return i == 0 && r->status == JOB_FAILED && r->error[0] ? r->error : NULL;
 }
 
 const struct list_type jobs_list = {

@@ -175,4 +175,17 @@ expect "200 columns: the REASON column is not cut" \
 $TM resize-window -t c -x 80 -y 24
 press c dead Escape
 wait_screen 'row [0-9]/2 dead letters' >/dev/null
+
+# a FAILED job retried: PENDING (or done) now; its note of the earlier failure is not on
+# screen, so /fail no longer finds it: the FAILED jobs only
+R=$(gas jobs --user ann --status FAILED | awk 'NR == 2 {print $1}')
+[ "$R" = "$F" ] && R=$(gas jobs --user ann --status FAILED | awk 'NR == 3 {print $1}')
+gas retry "$R" > /dev/null
+press c dead 2
+press c jobs /
+typing c fail
+press c jobs Enter
+nf=$(gas jobs --status FAILED | awk 'NR > 1' | wc -l)
+expect "/fail after a retry: the $nf FAILED jobs" wait_screen "filter: fail \\($nf of 12\\)"
+expect "... not the retried one (${R:0:8})" sh -c "! $TM capture-pane -p -t c | grep -q '^  ${R:0:8} '"
 finish_pipeline console_sort_filter
