@@ -1410,15 +1410,22 @@ static int cut_short(struct engine *g, const char *line, size_t n)
  * result with it: the input's bytes once decompressed are bounded (max_expanded), and
  * at the first block and every 64th the output's file system must keep min_free bytes free (it
  * holds the other jobs' results and, on one machine, the database). */
-static int within_bounds(struct engine *g, size_t len, int64_t line0, int64_t seq)
+static int within_bounds(struct engine *g, const char *text, size_t len, int64_t line0, int64_t seq)
 {
+    int64_t before = g->expanded;
     g->expanded += (int64_t)len;
     const struct annot_opts *o = g->o;
-    if (o->max_expanded > 0 && g->expanded > o->max_expanded)
+    if (o->max_expanded > 0 && g->expanded > o->max_expanded) {
+        /* the line the limit falls in: the block's lines counted up to it */
+        int64_t line = line0 + 1, upto = o->max_expanded - before;
+        for (const char *p = text, *e = text + (upto < (int64_t)len ? upto : (int64_t)len);
+             (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+            line++;
         return gas_err_set(GAS_ETOOBIG,
                            "line %lld: the input is larger than %lld bytes once decompressed "
                            "(the max_input_expanded_bytes setting)",
-                           (long long)line0 + 1, (long long)o->max_expanded);
+                           (long long)line, (long long)o->max_expanded);
+    }
     if (o->min_free > 0 && seq % 64 == 0 && o->out && strcmp(o->out, "-")) {
         char *dir = xstrdup(o->out), *slash = strrchr(dir, '/');
         if (slash)
@@ -1760,7 +1767,7 @@ static int run_records(struct engine *g)
         struct eblock *b = &p.ring[seq % p.nb];
         lreader_block(g->in, &b->in, BLOCK_BYTES);
         at_end = b->in.end;
-        if ((rc = within_bounds(g, b->in.len, b->in.line0, seq)) != 0)
+        if ((rc = within_bounds(g, b->in.text, b->in.len, b->in.line0, seq)) != 0)
             break;
         b->done = 0;
         if (!p.nw && nw && !(seq == 0 && at_end)) { /* more than one block: workers */

@@ -177,6 +177,10 @@ start_gasd GAS_MAX_INPUT_EXPANDED_BYTES=8000000
 expect "a $(stat -c %s bomb.vcf.gz)-byte .gz of 42 MB records: FAILED" wait_field "$Z" job_status FAILED 60
 check_out "... at once, saying it is over max_input_expanded_bytes once decompressed" 0 \
   '^error +line [0-9]+: the input is larger than 8000000 bytes once decompressed \(the max_input_expanded_bytes setting\)' gas show "$Z"
+# 28-byte records: the 8,000,000th byte is in line 2 + 8000000 / 28 = 285716 (the block
+# the limit falls in counted up to it, not the block's first line)
+bl=$(gas show "$Z" | sed -n 's/^error \{1,\}line \([0-9]*\):.*/\1/p')
+check "... the line named is where the limit falls ($bl, about 285716)" 0 test "${bl:-0}" -ge 285700 -a "${bl:-0}" -le 285720
 expect "... no result left" test -z "$(field "$Z" s3_key_result_file)"
 stop_gasd
 F=$(gas submit ok.vcf --user bea)
