@@ -19,8 +19,8 @@
 #define HISTORY 120
 
 struct job_row {
-    char id[37], user[40], file[128]; /* file: a longer name's ends (copy_ends) */
-    char error[56]; /* the start of a FAILED job's error (the filter matches it) */
+    char id[37], user[40], file[64]; /* file: a longer name's ends (copy_ends) */
+    char error[56];                  /* the start of a FAILED job's error (the filter matches it) */
     signed char status, archive;
     char unannotated; /* COMPLETED without annotation (its build has no sources: the note) */
     char build[16];   /* annotation_build: the build it was taken to be on */
