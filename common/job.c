@@ -97,6 +97,11 @@ int job_error_permanent(int status, const char *error)
            !strstr(root, "cancelled");
 }
 
+int job_error_cancelled(const char *error)
+{
+    return error && !strncmp(error, JOB_CANCEL_ERROR, sizeof JOB_CANCEL_ERROR - 1);
+}
+
 int job_attr_is_time(const char *attr)
 {
     size_t n = strlen(attr);

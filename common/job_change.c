@@ -173,7 +173,7 @@ int job_cancel(struct tbl *jobs, const char *job_id, const char *was)
     struct tbl_update u;
     tbl_update_init(&u);
     job_update_status(&u, JOB_PENDING, JOB_FAILED);
-    error_keeping_why(&u, "cancelled by an administrator", was);
+    error_keeping_why(&u, JOB_CANCEL_ERROR, was);
     tbl_update_set_int(&u, A(fail_time), gas_now_s());
     int rc = apply(jobs, job_id, &u, "cancel");
     if (rc == GAS_ECONFLICT)

@@ -492,8 +492,8 @@ static void throughput(struct model *m)
     for (int i = 0; i < m->njobs; i++) {
         const struct job_row *r = &m->jobs[i];
         done += r->status == JOB_COMPLETED && r->complete > since;
-        failed += r->status == JOB_FAILED && r->failed > since;
-        untimed += r->status == JOB_FAILED && !r->failed;
+        failed += r->status == JOB_FAILED && r->failed > since && !job_error_cancelled(r->error);
+        untimed += r->status == JOB_FAILED && !r->failed && !job_error_cancelled(r->error);
     }
     m->completed_per_min = (double)done;
     m->failed_per_min = (double)failed;

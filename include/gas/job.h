@@ -122,6 +122,10 @@ int job_attr_is_time(const char *attr);
  * unless the input changes (FAILED, with an error that is not "gave up after N attempts"
  * nor a cancel, or a cancel that kept such a reason: job_error_root). */
 int job_error_permanent(int status, const char *error);
+/* The error a cancel writes (gas cancel, the console's c): no failure of the job's own */
+#define JOB_CANCEL_ERROR "cancelled by an administrator"
+/* 1 if error is a cancel's (the job did not fail: it was stopped before a worker took it) */
+int job_error_cancelled(const char *error);
 
 /* Reads an item in any shape GAS's Python code writes, through the model's attribute
  * names. Missing required attributes (job_id, user_id, job_status) or values of the

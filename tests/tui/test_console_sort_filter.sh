@@ -15,6 +15,8 @@ for j in $(gas jobs --user ann | awk 'NR > 1 {print $1}'); do gas cancel "$j" >/
 F=$(gas jobs --user ann | awk 'NR == 2 {print $1}')
 
 console c 80 24
+expect "6 jobs cancelled this minute: no failures per minute (a cancel is no failure)" \
+  wait_screen '^THROUGHPUT  completed 0/min  failed 0/min'
 press c overview 2
 require "jobs listed" wait_screen 'row 1/12 jobs'
 press c jobs '<' '<'
