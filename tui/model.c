@@ -547,6 +547,9 @@ static void health(struct model *m, int beat)
             failed = i;
     }
     int replaced = lost >= 0 && alive && s->w[lost].heartbeat <= newest_start;
+    int lost_more = 0; /* the other lost workers, said with the latest */
+    for (int i = 0; i < s->nworkers; i++)
+        lost_more += i != lost && s->w[i].state == WORKER_LOST;
     /* jobs waiting: the PENDING jobs (a retried job's request can be queued twice, a
      * malformed message is no job); requests queued when no job is counted PENDING */
     int64_t pending = s->by_status[JOB_PENDING], queued = s->q[0].d.visible + s->q[0].d.delayed;
@@ -583,13 +586,16 @@ static void health(struct model *m, int beat)
     if (lost >= 0) {
         ui_age_text(s->taken - (double)s->w[lost].heartbeat, a, sizeof a);
         snprintf(key, sizeof key, "lost:%s", s->w[lost].id);
+        char more[32] = "";
+        if (lost_more)
+            snprintf(more, sizeof more, ", and %d more lost", lost_more);
         if (replaced)
             snprintf(m->note, sizeof m->note,
-                     "worker %s lost %s ago, replaced (%d alive; gas workers prune)", s->w[lost].id,
-                     a, alive);
+                     "worker %s lost %s ago%s, replaced (%d alive; gas workers prune)",
+                     s->w[lost].id, a, more, alive);
         else
-            raise_alert(m, key, "worker %s lost: no heartbeat for %s (3 intervals: %ds)",
-                        s->w[lost].id, a, 3 * beat);
+            raise_alert(m, key, "worker %s lost: no heartbeat for %s (3 intervals: %ds)%s",
+                        s->w[lost].id, a, 3 * beat, more);
     }
     if (failed >= 0 && !(alive && s->w[failed].heartbeat <= newest_start)) {
         snprintf(key, sizeof key, "failed:%s", s->w[failed].id);

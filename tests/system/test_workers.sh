@@ -46,4 +46,13 @@ out=$(gas workers 2>&1)
 if grep -q "^$W3 \+alive" <<<"$out" && ! grep -q "$W1\|$W2" <<<"$out"; then
   ok "prune keeps the alive worker"; else bad "prune keeps the alive worker" "$out"; fi
 kill -TERM $P3; wait $P3
+# two gasd lost, none alive: the alert names the latest and counts the other
+gasd 2> gasd4.log & P4=$!
+gasd 2> gasd5.log & P5=$!
+W4=$(hostname)-$P4; W5=$(hostname)-$P5
+waitstate "$W4" alive && waitstate "$W5" alive || bad "two more gasd alive" "$(gas workers 2>&1)"
+kill -9 $P4 $P5; wait $P4 $P5 2>/dev/null
+waitstate "$W4" lost && waitstate "$W5" lost || bad "both lost" "$(gas workers 2>&1)"
+check_out "two lost workers: the alert names one and counts the other" 0 \
+  "^ALERT: worker ($W4|$W5) lost: no heartbeat for .*, and 1 more lost\$" gas status
 finish workers
