@@ -251,10 +251,17 @@ static int key_(struct console *c, const struct model *m, enum action a)
         }
         describe(m, keys, n, what, sizeof what);
         job_question(a, what, r ? r->status : -1, r ? r->error : NULL, q, sizeof q);
+        char stays[96] = ""; /* the marked jobs the action leaves as they are */
+        if (n > 1 && refused_n)
+            snprintf(stays, sizeof stays, "%d %s not %s and stay%s as %s", refused_n,
+                     refused_n == 1 ? "is" : "are",
+                     a == ACT_CANCEL ? "PENDING" : "FAILED or PENDING", refused_n == 1 ? "s" : "",
+                     refused_n == 1 ? "it is" : "they are");
         if (a == ACT_RETRY && n > 1 && bad_input)
             snprintf(q, sizeof q,
-                     "Retry %s? %d failed on %s input and fail%s again unless it changes", what,
-                     bad_input, bad_input == 1 ? "its" : "their", bad_input == 1 ? "s" : "");
+                     "Retry %s? %d failed on %s input and fail%s again unless it changes%s%s", what,
+                     bad_input, bad_input == 1 ? "its" : "their", bad_input == 1 ? "s" : "",
+                     stays[0] ? "; " : "", stays);
         else if (n > 1 && refused_n)
             snprintf(q, sizeof q, "%s %s? %d %s not %s and stay%s as %s",
                      a == ACT_CANCEL ? "Cancel" : "Retry", what, refused_n,
