@@ -71,6 +71,11 @@ static int workers(struct console *c, const struct model *m, int y, int room)
     ui_put(y++, 0, "WORKERS  %d alive  %d lost  %d stopped%s   (5: the list)", n[WORKER_ALIVE],
            n[WORKER_LOST], n[WORKER_STOPPED], failed);
     ui_attr(c, C_HEAD, 0);
+    int idw = 7; /* the ids' column: as wide as the longest (at most 32), so a narrow
+                    screen keeps the counts */
+    for (int i = 0; i < s->nworkers; i++)
+        idw = (int)strlen(s->w[i].id) > idw ? (int)strlen(s->w[i].id) : idw;
+    idw = idw > 32 ? 32 : idw;
     for (int i = 0, shown = 0; i < s->nworkers && shown < room; i++) {
         if (m->snap.w[i].state == WORKER_STOPPED && s->nworkers > room)
             continue; /* stopped workers give way when space is short */
@@ -83,8 +88,8 @@ static int workers(struct console *c, const struct model *m, int y, int room)
                    : m->snap.w[i].state == WORKER_LOST  ? C_BAD
                                                         : C_DIM;
         ui_attr(c, pair, 1);
-        ui_put(y++, 0, "  %-7s %-32.32s beat %4s  done %lld  failed %lld",
-               worker_state_name(m->snap.w[i].state), w->id,
+        ui_put(y++, 0, "  %-7s %-*.*s beat %4s  done %lld  failed %lld",
+               worker_state_name(m->snap.w[i].state), idw, idw, w->id,
                ui_age_text(s->taken - (double)w->heartbeat, a, sizeof a), (long long)w->done,
                (long long)w->failed);
         if (trouble && shown + 1 < room)
