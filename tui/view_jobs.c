@@ -47,11 +47,22 @@ static int c_file(const struct model *m, int a, int b)
     return strcmp(J(m, a)->file, J(m, b)->file);
 }
 
-enum { COL_ID, COL_SHORT, COL_USER, COL_STATUS, COL_ARCHIVE, COL_AGE, COL_CHANGED, COL_FILE };
+enum {
+    COL_ID,
+    COL_SHORT,
+    COL_USER,
+    COL_USER_SHORT,
+    COL_STATUS,
+    COL_ARCHIVE,
+    COL_AGE,
+    COL_CHANGED,
+    COL_FILE
+};
 static const struct column cols[] = {
     [COL_ID] = {"ID", 36, 120, 0, 0, c_id},
     [COL_SHORT] = {"ID", 8, 0, 119, 0, c_id},
-    [COL_USER] = {"USER", 12, 0, 0, 0, c_user},
+    [COL_USER] = {"USER", 12, 60, 0, 0, c_user},
+    [COL_USER_SHORT] = {"USER", 8, 0, 59, 0, c_user}, /* below 60: FILE keeps 14 */
     [COL_STATUS] = {"STATUS", 9, 0, 0, 0, c_status},
     [COL_ARCHIVE] = {"ARCHIVE", 9, 70, 0, 0, c_archive}, /* below 70: FILE keeps 20 */
     [COL_AGE] = {"AGE", 5, 0, 0, 1, c_age},
@@ -75,7 +86,8 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     switch (col) {
     case COL_ID: snprintf(buf, n, "%s", r->id); break;
     case COL_SHORT: snprintf(buf, n, "%.8s", r->id); break;
-    case COL_USER: snprintf(buf, n, "%s", r->user); break;
+    case COL_USER:
+    case COL_USER_SHORT: snprintf(buf, n, "%s", r->user); break;
     case COL_STATUS:
         snprintf(buf, n, "%s", r->status >= 0 ? job_status_name((enum job_status)r->status) : "?");
         break;

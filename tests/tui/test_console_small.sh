@@ -128,6 +128,9 @@ expect "80 columns: its start and its end (.vcf) around '..'" wait_screen ' a_ve
 $TM resize-window -t c -x 60 -y 24
 expect "60 columns: ARCHIVE gives way, FILE keeps its room" wait_screen '^  ID +USER +STATUS +AGE.? FILE'
 expect "... 20 characters of the long name: 'a_very_long_.._x.vcf'" wait_screen ' a_very_long_[a-z_]*\.\.[a-z_]*_x\.vcf$'
+$TM resize-window -t c -x 50 -y 24
+expect "50 columns: USER takes 8, FILE keeps 14" wait_screen '^  ID {7}USER {5}STATUS +AGE.? FILE$'
+expect "... 14 characters of the long name" wait_screen ' ann +PENDING +[0-9]+[smhd] a_very_[a-z_]*\.\.[a-z_.]*vcf$'
 $TM resize-window -t c -x 80 -y 24
 press c jobs Escape
 
