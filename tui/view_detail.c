@@ -280,6 +280,13 @@ static void add_summary(const char *log)
             /* "sources: PATH" names a file: its items say more */
             if (vl && (!sec || sec->label[0]) && !(sec && !strcmp(sec->prefix, "sources")))
                 join_item(items, sizeof items, v, vl);
+            /* what the classes count, said in their title: "variant classes (ALT alleles:
+             * 359):", "... location class (of the 1140 variant records):" (the percentages
+             * are of those, not of the records) */
+            const char *paren = memchr(p, '(', (size_t)tl);
+            if (!vl && paren && sec && p[tl - 1] == ')' &&
+                (!strcmp(sec->label, "variant classes") || !strcmp(sec->label, "location classes")))
+                join_item(items, sizeof items, paren, (int)(p + tl - paren));
         } else if (len && in_warnings) {
             const char *w = p;
             while (*w == ' ' || *w == '-')

@@ -51,9 +51,10 @@ press c detail G
 expect "G: the end, the count log's summary" wait_screen 'lines [0-9]+-([0-9]+)/\1( |$)'
 expect "... hits per source" wait_screen '^  hits per source +genes 1141 \(100\.00%\), kg 0 \(0\.00%\)$'
 expect "... location classes (the empty ones left out)" \
-  wait_screen '^  location classes +exonic 933 \(81\.84%\), upstream 198 \(17\.37%\), downstream 9$'
+  wait_screen '^  location classes +\(of the 1140 variant records\), exonic 933 \(81\.84%\),$'
 expect "... top genes" wait_screen '^  top genes +MT-ND5 123, MT-CYB 117, MT-CO1 85'
-expect "... variant classes" wait_screen '^  variant classes +SNV 1148 \(97\.95%\), insertion 14'
+expect "... variant classes, saying what they count (ALT alleles, not records)" \
+  wait_screen '^  variant classes +\(ALT alleles: 1172\), SNV 1148 \(97\.95%\),'
 expect "... the warning, in words" wait_screen '^  warning +known source kg has variants only on 20, 22: the 1141$'
 expect "... not the per-chromosome lines" wait_screen '\(1 chromosome, contig names: l shows the whole log\)'
 expect "... nor the sources file's path" sh -c "! $TM capture-pane -p -t c | grep -q 'sources.conf'"
