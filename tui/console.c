@@ -184,7 +184,9 @@ static int filter_key(struct console *c, const struct model *m, int ch)
     size_t n = strlen(l->filter);
     if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
         c->filtering = 0;
-        if (l->filter[0]) /* what n / N look for, also once the filter is cleared */
+        if (l->filter[0] && c->view == V_DETAIL) /* what n / N look for, also once the */
+            snprintf(c->search_was, sizeof c->search_was, "%s", l->filter); /* filter is */
+        else if (l->filter[0])                                              /* cleared */
             snprintf(c->filter_was, sizeof c->filter_was, "%s", l->filter);
     } else if (ch == 27) {
         l->filter[0] = 0;

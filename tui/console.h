@@ -233,7 +233,8 @@ struct console {
     int status_bad;
     /* prompts: filter being typed or a y/n question; keys go to them first */
     int filtering;
-    char filter_was[64];
+    char filter_was[64]; /* the lists' last filter (n / N in a list) */
+    char search_was[64]; /* the detail's last search (n / N there): apart from the lists' */
     struct pending pending;
     /* detail */
     char detail_job[40];

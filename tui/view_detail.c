@@ -521,7 +521,7 @@ static int key_(struct console *c, const struct model *m, enum action a)
         return K_HANDLED | K_REDRAW;
     case ACT_MATCH_NEXT:
     case ACT_MATCH_PREV: {
-        const char *text = c->lists[V_DETAIL].filter[0] ? c->lists[V_DETAIL].filter : c->filter_was;
+        const char *text = c->lists[V_DETAIL].filter[0] ? c->lists[V_DETAIL].filter : c->search_was;
         if (!*text)
             console_say(c, 0, "nothing searched for yet: / starts a search");
         else { /* on from the last match while it is on screen (near the end, the text

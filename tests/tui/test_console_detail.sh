@@ -153,6 +153,12 @@ press c detail q
 expect "... ? q q: back to the jobs too" wait_screen '^GAS \[Jobs\]'
 press c jobs Escape
 wait_screen 'row [12]/2 jobs'
+# n in the list looks for the list's last filter (J's id), not the detail's last search
+press c jobs g n
+for _ in $(seq 1 50); do [ "$(cursor_job)" = "${J:0:8}" ] && break; sleep 0.1; done
+expect "n in the list: the list's last filter (${J:0:8}), not the detail's search (Ti/Tv)" \
+  test "$(cursor_job)" = "${J:0:8}"
+expect "... no 'no row matches Ti/Tv'" sh -c "! $TM capture-pane -p -t c | grep -q 'no row matches Ti/Tv'"
 
 # the FAILED job: its error in full; r / c / u from the detail name the job
 press c jobs /
