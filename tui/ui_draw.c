@@ -48,7 +48,12 @@ const char *ui_elide(const char *s, int width, char *out, size_t n)
         snprintf(out, n, "%.*s", width < 0 ? 0 : width, s);
         return out;
     }
-    if (!strchr(s, ' ')) {
+    /* a name (no space) or a file name with spaces ("my sample 2.vcf.gz": its extension
+     * within the last 8 characters): its start and its end; other text: its start */
+    const char *dot = strrchr(s, '.');
+    int file =
+        dot && len - (int)(dot - s) <= 8 && isalnum((unsigned char)dot[1]) && !strchr(dot, ' ');
+    if (!strchr(s, ' ') || file) {
         int tail = (width - 2) / 3, head = width - 2 - tail;
         snprintf(out, n, "%.*s..%s", head, s, s + len - tail);
     } else {

@@ -125,6 +125,16 @@ expect "200 columns: the long name's start and end around '..' (63 characters)" 
   wait_screen " ${LONG:0:41}\\.\\.${LONG: -20}\$"
 $TM resize-window -t c -x 80 -y 24
 expect "80 columns: its start and its end (.vcf) around '..'" wait_screen ' a_very_long_file_[a-z_]*\.\.[a-z_]*_x\.vcf$'
+# a file name with spaces keeps its end (its extension) too
+gas submit "$SAMPLES/free_1.vcf" --user ann --name "broken columns file with spaces from the lab 2026.vcf" >/dev/null
+press c jobs /
+typing c "spaces from"
+press c jobs Enter
+expect "a long file name with spaces: its start and its end (2026.vcf) around '..'" \
+  wait_screen ' broken columns[a-z ]*\.\.[a-z ]*2026\.vcf$'
+press c jobs /
+typing c "a_tail_x"
+press c jobs Enter
 $TM resize-window -t c -x 60 -y 24
 expect "60 columns: ARCHIVE gives way, FILE keeps its room" wait_screen '^  ID +USER +STATUS +AGE.? FILE'
 expect "... 20 characters of the long name: 'a_very_long_.._x.vcf'" wait_screen ' a_very_long_[a-z_]*\.\.[a-z_]*_x\.vcf$'
