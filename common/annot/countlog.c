@@ -426,6 +426,9 @@ static void counts(FILE *f, const struct annot_stats *st)
                 : other_build_accession(st, i)
                     ? "   (another build's RefSeq accession: not annotated)"
                     : "   (hg19's mitochondrion, not the sources' rCRS: not annotated)");
+    if (st->unlisted_records)
+        fprintf(f, "  (and %lld records on contigs past the first %d, not listed one by one)\n",
+                (long long)st->unlisted_records, ANNOT_MAX_CONTIGS);
 }
 
 struct out_tmp {

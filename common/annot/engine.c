@@ -902,6 +902,8 @@ static void replay_run(struct engine *g, const struct run *r)
         struct annot_contig_count *c = &st->contigs[g->contig_idx];
         c->records += r->n;
         c->max_pos = r->max > c->max_pos ? r->max : c->max_pos;
+    } else {
+        st->unlisted_records += r->n; /* past ANNOT_MAX_CONTIGS contigs: said as a sum */
     }
 }
 

@@ -136,6 +136,7 @@ struct annot_stats {
     int source_styles[ANNOT_MAX_SOURCES];
     int ncontigs;
     struct annot_contig_count contigs[ANNOT_MAX_CONTIGS];
+    int64_t unlisted_records; /* records on contigs past the first ANNOT_MAX_CONTIGS */
     /* genome build: its name ("" when the run used none), how it was decided, for a
      * person and as a tag (override-command-line, override-job-setting,
      * header-contig-lengths, header-name, positions, default, sources) */

@@ -215,6 +215,12 @@ check_out "END values that are not positions: a warning naming the first" 0 \
 check_out "... with no SVLEN either: their extent unknown, annotated at POS only, said" 0 \
   '3 structural-variant records \(<DEL>, <DUP>, <INV>, <CNV>\) have neither a usable END nor SVLEN \(first at line 4\): annotated at POS only' \
   cat badend.out.vcf.count.log
+# a draft assembly's 4,100 scaffolds: the first 4,096 listed, the records on the others summed
+{ vcf ''; for i in $(seq 1 4100); do printf 'scaffold_%d\t100\t.\tA\tG\t.\t.\t.\n' "$i"; done; } > scaffolds.vcf
+gas annotate scaffolds.vcf -o scaffolds.out.vcf > /dev/null 2>&1
+check_out "4,100 contigs: the records past the first 4,096 are said, not dropped" 0 \
+  '^  \(and 4 records on contigs past the first 4096, not listed one by one\)$' cat scaffolds.out.vcf.count.log
+check_out "... all 4,100 records counted" 0 '^total records: 4100$' cat scaffolds.out.vcf.count.log
 vcf '##contig=<ID=17,length=81195210>\n' '17\t41196312\t.\tXYZ\tA\t.\t.\t.' '17\t41196313\t.\tR\tA\t.\t.\t.' \
   '17\t41196314\t.\tacgtN\tA\t.\t.\t.' > oddref.vcf
 check_out "REF letters the spec does not allow (XYZ, IUPAC R): annotated, and warned with the first" 0 \
