@@ -89,6 +89,12 @@ expect "Esc clears a kept filter" wait_screen 'row [0-9]+/12 jobs  sort'
 # users: ann has FAILED jobs, bob has not
 press c jobs 3
 expect "users view" wait_screen 'row 1/2 users'
+for ((i = 0; i < 9; i++)); do
+  screen | grep -q 'sort: JOBS' && break
+  press c users '>'
+  sleep 0.2
+done
+expect "users sorted by JOBS: the mark inside its column, a space before ARCHIVED" wait_screen ' JOBS[v^] ARCHIVED'
 press c users /
 typing c fail
 press c users Enter
