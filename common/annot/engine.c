@@ -702,9 +702,12 @@ static int split_record(struct engine *g, char *line, size_t len, char *col[9], 
     col[0] = line;
     for (int i = 1; i < n; i++)
         col[i] = (char *)tab[i - 1] + 1;
-    if (n < 8) {
-        char detail[64];
-        snprintf(detail, sizeof detail, "%d", n);
+    if (n < 8) { /* spaces where tabs belong (a copy from a web page, an editor): said */
+        char detail[96];
+        snprintf(detail, sizeof detail, "%d%s", n,
+                 memmem(line, len, "  ", 2) || (n == 1 && memchr(line, ' ', len))
+                     ? " (the line has spaces where the VCF needs tabs?)"
+                     : "");
         return line_err(g, "expected at least 8 tab-separated columns, found ", detail);
     }
     for (int i = 0; i < 8; i++)

@@ -36,6 +36,10 @@ check_out "zip archive: named" 1 'a zip archive, not a VCF file: unzip it' gas a
 printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n17\t41276044abc\t.\tA\tG\t.\t.\t.\n' > posjunk.vcf
 check_out "POS with letters after its digits: said as it is (not 'too many digits')" 1 \
   'line 3: POS is not a non-negative integer: "41276044abc"' gas annotate posjunk.vcf -o o.vcf
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n17  41276044  .  A  G  .  .  .\n' > spaces_rec.vcf
+check_out "a record with spaces for tabs: the error says that may be why" 1 \
+  'line 3: expected at least 8 tab-separated columns, found 1 \(the line has spaces where the VCF needs tabs\?\)' \
+  gas annotate spaces_rec.vcf -o o.vcf
 check_out "a UTF-8 byte-order mark is passed over" 0 '^gas annotate: 1 record,' gas annotate bom.vcf -o o.vcf
 check_out "CR-only line endings: named, and how to convert" 1 'lines end with CR only' gas annotate cr.vcf -o o.vcf
 check_out "#CHROM with spaces: says so" 1 'line 3: malformed #CHROM header line: its columns are separated by spaces, not tabs' gas annotate spaces.vcf -o o.vcf
