@@ -55,6 +55,8 @@ const char *ui_elide(const char *s, int width, char *out, size_t n)
         dot && len - (int)(dot - s) <= 8 && isalnum((unsigned char)dot[1]) && !strchr(dot, ' ');
     if (!strchr(s, ' ') || file) {
         int tail = (width - 2) / 3, head = width - 2 - tail;
+        if (tail > 2 && (s[len - tail] == '.' || s[head - 1] == '.')) /* not "exam...org" */
+            tail--, head++;
         snprintf(out, n, "%.*s..%s", head, s, s + len - tail);
     } else {
         snprintf(out, n, "%.*s..", width - 2, s);
