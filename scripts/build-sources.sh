@@ -34,9 +34,10 @@ set -euo pipefail
 OUT=${1:?usage: build-sources.sh OUTDIR}
 export LC_ALL=C
 FORMAT=1
-CONF=5 # sources files: 2 = they declare their build, the kg source its version; 3 = the
+CONF=6 # sources files: 2 = they declare their build, the kg source its version; 3 = the
        # kg version names the stretches it covers; 4 = kg's AF description names its cohorts;
-       # 5 = chr20's AF is its 300 samples' (AC/AN), as that description says
+       # 5 = chr20's AF is its 300 samples' (AC/AN), as that description says; 6 = kg's
+       # covers = (the count log gives its share there)
 MODEL=6 # gene models: 2 = GRCh37's MT genes are GRCh38's chrM ones (both rCRS; hg19's RefSeq
         # file has no mitochondrial tRNA genes); 3 = CYTOBAND only from the gene's own
         # chromosome (a PAR gene's chrY copy: Y, not X); 4 = mitochondrial genes by their
@@ -314,13 +315,18 @@ flank = 5000
 EOT
 }
 kg_section() { # the version names the data, the stretches it covers and the packages
-  local span v
+  local span v covers
+  covers=$(bcftools query -f '%CHROM\t%POS\n' "$OUT/GRCh37/kg.vcf.gz" | awk -F'\t' '
+    !($1 in lo) {lo[$1] = $2; order[++n] = $1} {hi[$1] = $2}
+    END {for (i = 1; i <= n; i++) printf "%s%s:%d-%d", (i > 1 ? ", " : ""), order[i], lo[order[i]], hi[order[i]]}')
   span=$(bcftools query -f '%CHROM\t%POS\n' "$OUT/GRCh37/kg.vcf.gz" | awk -F'\t' '
     !($1 in lo) {lo[$1] = $2; order[++n] = $1} {hi[$1] = $2}
     END {for (i = 1; i <= n; i++) printf "%s%s:%.1f-%.1f Mb", (i > 1 ? " " : ""), order[i], lo[order[i]] / 1e6, hi[order[i]] / 1e6}')
   v=$(awk -v span="$span" '$1 == "shapeit4-example" {s = $2} $1 == "r-bioc-variantannotation" {r = $2}
     END {printf "1000 Genomes sites, only %s (shapeit4-example %s, r-bioc-variantannotation %s)", span, s, r}' <<<"$got")
   printf '\n[kg]\ntype = known\nfile = %skg.vcf.gz\nid = true\ninfo = AF:KG_AF\nversion = %s\n' "$1" "$v"
+  printf '# only these stretches have variants: the count log gives the share of records there\n'
+  printf 'covers = %s\n' "$covers"
 }
 { echo "# GAS annotation sources for GRCh37 (b37/hg19), built by scripts/build-sources.sh."
   echo "build = GRCh37"; genes_section ""; kg_section ""; } > "$OUT/GRCh37/sources.conf"

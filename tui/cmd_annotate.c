@@ -48,9 +48,18 @@ static void summary(const struct annot_stats *st, int logged)
     int known_sources = 0;
     for (int i = 0; i < st->nsources; i++)
         known_sources += !strcmp(st->source_kind[i], "known");
+    int64_t covered = 0, covered_hits = 0; /* partial sources: where they have data */
+    for (int i = 0; i < st->nsources; i++)
+        if (st->source_covers[i][0])
+            covered += st->source_covered[i], covered_hits += st->source_covered_hits[i];
     if (known_sources)
-        fprintf(stderr, ", %lld in known sources (%.1f%%)", (long long)st->known,
+        fprintf(stderr, ", %lld in known sources (%.1f%%", (long long)st->known,
                 pct(st->known, st->records));
+    if (known_sources && covered)
+        fprintf(stderr, "; %lld of the %lld where they have data", (long long)covered_hits,
+                (long long)covered);
+    if (known_sources)
+        fprintf(stderr, ")");
     else
         fprintf(stderr, ", no known-variant source for %s", st->build);
     fprintf(stderr, ", %.3f s; build %s, %s%s\n", st->seconds, st->build, st->build_how,

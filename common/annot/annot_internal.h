@@ -40,6 +40,13 @@ struct source_def {
     int copy_id;
     struct info_map *info;
     int ninfo;
+    /* "covers = 20:1000226-3999914, 22:50300078-50999947": the stretches a partial source
+     * holds variants in (canonical contig, 1-based, inclusive), for the count log */
+    struct source_cover {
+        char contig[32];
+        int64_t lo, hi;
+    } * covers;
+    int ncovers;
     /* genemodel */
     int flank; /* upstream/downstream distance, bases */
     /* what was loaded or opened, kept between runs (kept.c) */

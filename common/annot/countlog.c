@@ -386,6 +386,17 @@ static void counts(FILE *f, const struct annot_stats *st)
         if (nknown)
             fprintf(f, "records in known sources: %lld (%.2f%%)\n", (long long)st->known,
                     pct(st->known, st->records));
+        /* a partial source: its share where it has data (none there: a warning says where it
+         * has) */
+        for (int i = 0; i < st->nsources; i++)
+            if (st->source_covers[i][0] && st->source_covered[i])
+                fprintf(f,
+                        "  %s covers only %s: %lld variant record%s there, %lld in it "
+                        "(%.2f%%)\n",
+                        st->source_name[i], st->source_covers[i], (long long)st->source_covered[i],
+                        st->source_covered[i] == 1 ? "" : "s",
+                        (long long)st->source_covered_hits[i],
+                        pct(st->source_covered_hits[i], st->source_covered[i]));
         fprintf(f, "\nhits per source (records it gave a value: for a gene model, in a gene or "
                    "nearest to one):\n");
         for (int i = 0; i < st->nsources; i++)
@@ -514,6 +525,12 @@ static cJSON *json_sources(const struct annot_stats *st)
         cJSON_AddStringToObject(o, "version", st->source_version[i]);
         cJSON_AddNumberToObject(o, "records_annotated", (double)st->source_hits[i]);
         cJSON_AddStringToObject(o, "contig_naming", style_tag(st->source_styles[i]));
+        if (st->source_covers[i][0]) { /* a partial source: where it has data, and its share */
+            cJSON *c = cJSON_AddObjectToObject(o, "covers");
+            cJSON_AddStringToObject(c, "stretches", st->source_covers[i]);
+            cJSON_AddNumberToObject(c, "variant_records", (double)st->source_covered[i]);
+            cJSON_AddNumberToObject(c, "records_annotated", (double)st->source_covered_hits[i]);
+        }
         cJSON_AddItemToArray(a, o);
     }
     return a;

@@ -1154,6 +1154,13 @@ static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, in
                 hit = known_hit = 1;
                 known_matched(g, d);
             }
+            for (int k = 0; k < d->ncovers; k++) /* within what a partial source covers */
+                if (pos >= d->covers[k].lo && pos <= d->covers[k].hi &&
+                    !strcmp(chrom, d->covers[k].contig)) {
+                    g->st->source_covered[s]++;
+                    g->st->source_covered_hits[s] += hit;
+                    break;
+                }
         }
         g->st->source_hits[s] += hit;
     }
@@ -1320,6 +1327,13 @@ static int open_sources(struct engine *g, const struct engine *like)
         for (int i = 0; i < d->ninfo && g->noutkeys < 64; i++)
             g->outkeys[g->noutkeys++] = d->info[i].dst;
         snprintf(g->st->source_name[s], sizeof g->st->source_name[s], "%s", d->name);
+        char *cv = g->st->source_covers[s];
+        cv[0] = 0;
+        for (int k = 0; k < d->ncovers; k++) {
+            size_t l = strlen(cv);
+            snprintf(cv + l, sizeof g->st->source_covers[s] - l, "%s%s:%lld-%lld", k ? ", " : "",
+                     d->covers[k].contig, (long long)d->covers[k].lo, (long long)d->covers[k].hi);
+        }
     }
     g->st->nsources = g->src->n;
     choose_top_source(g);
@@ -1711,6 +1725,8 @@ static void merge_worker(struct engine *g, struct engine *w)
         d->undeclared_line = s->undeclared_line;
     for (int i = 0; i < g->src->n; i++) {
         d->source_hits[i] += s->source_hits[i];
+        d->source_covered[i] += s->source_covered[i];
+        d->source_covered_hits[i] += s->source_covered_hits[i];
         if (w->kn[i])
             d->seeks += known_seeks(w->kn[i]);
     }

@@ -26,6 +26,40 @@ static int info_id_ok(const char *s)
     return 1;
 }
 
+/* covers = CONTIG:FROM-TO[, ...]: where a partial known source has variants. */
+static int parse_covers(struct source_def *d, const char *v, char *err, size_t errn)
+{
+    free(d->covers);
+    d->covers = NULL;
+    d->ncovers = 0;
+    for (const char *p = v; *p;) {
+        p += strspn(p, " ,");
+        if (!*p)
+            break;
+        size_t n = strcspn(p, ",");
+        char piece[96], contig[64];
+        snprintf(piece, sizeof piece, "%.*s", (int)(n < 95 ? n : 95), p);
+        long long lo = 0, hi = 0;
+        int used = 0;
+        if (sscanf(piece, " %63[^: ]:%lld-%lld %n", contig, &lo, &hi, &used) != 3 || piece[used] ||
+            lo < 1 || hi < lo) {
+            snprintf(err, errn, "covers: \"%s\" is not CONTIG:FROM-TO (1-based, FROM <= TO)",
+                     gas_trim(piece));
+            return GAS_EINVAL;
+        }
+        if (d->ncovers == 256) {
+            snprintf(err, errn, "covers: more than 256 stretches");
+            return GAS_EINVAL;
+        }
+        d->covers = xrealloc(d->covers, (size_t)(d->ncovers + 1) * sizeof *d->covers);
+        struct source_cover *c = &d->covers[d->ncovers++];
+        contig_canon(contig, strlen(contig), c->contig, sizeof c->contig);
+        c->lo = lo, c->hi = hi;
+        p += n;
+    }
+    return 0;
+}
+
 static void def_free(struct source_def *d)
 {
     src_cache_free(d->cache, d->type);
@@ -35,6 +69,7 @@ static void def_free(struct source_def *d)
     free(d->name_attr);
     free(d->feature);
     free(d->version);
+    free(d->covers);
     for (int i = 0; i < d->ninfo; i++) {
         free(d->info[i].src);
         free(d->info[i].dst);
@@ -154,6 +189,8 @@ static int set_key(struct source_def *d, const char *dir, const char *key, char 
         }
     } else if (!strcmp(key, "info")) {
         return parse_info_list(d, v, err, errn);
+    } else if (!strcmp(key, "covers")) {
+        return parse_covers(d, v, err, errn);
     } else if (!strcmp(key, "flank")) {
         char *end;
         long n = strtol(v, &end, 10);
@@ -180,6 +217,10 @@ static int finish_def(struct source_def *d, int explicit_format, char *err, size
 {
     if (!d->file) {
         snprintf(err, errn, "source [%s] has no file", d->name);
+        return GAS_EINVAL;
+    }
+    if (d->type != SRC_KNOWN && d->ncovers) {
+        snprintf(err, errn, "source [%s]: covers is for known sources", d->name);
         return GAS_EINVAL;
     }
     if (d->type != SRC_REGION && d->field) {

@@ -149,6 +149,10 @@ struct annot_stats {
     char not_annotated_why[512]; /* why, for a person */
     char sources_path[512];      /* the sources file used */
     char source_version[ANNOT_MAX_SOURCES][192];
+    /* a partial known source's stretches ("covers": 20:1000226-3999914, ...), the variant
+     * records within them and those of them it holds */
+    char source_covers[ANNOT_MAX_SOURCES][160];
+    int64_t source_covered[ANNOT_MAX_SOURCES], source_covered_hits[ANNOT_MAX_SOURCES];
     char source_kind[ANNOT_MAX_SOURCES][16];    /* region, known, genes */
     char source_contigs[ANNOT_MAX_SOURCES][96]; /* a known source's contigs, for warnings */
     int nwarnings;

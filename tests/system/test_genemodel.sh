@@ -43,6 +43,19 @@ wrong=$(bcftools query -i 'CHROM="20"' -f '%AC\t%AN\t%AF\n' "$KG" | awk -F'\t' '
    if (d > 5e-6 * (ac[i] / $2) + 1e-9) {w++; if (!x) x = $0}}}
   END {print w + 0, x}')
 check "kg: chr20's AF is AC/AN of its own samples (records that differ: ${wrong%% *})" 0 test "${wrong%% *}" = 0
+# the known source covers two stretches only: the count log and the summary give its share
+# of the records there (the hapmap exome: 52 of its 59 records in them), not only of all
+HM=$S/demo/hapmap_exome_chr22.vcf.gz
+check_out "kg's sources file says what it covers" 0 '^covers = 20:[0-9]+-[0-9]+, 22:[0-9]+-[0-9]+$' cat "$S/GRCh37/sources.conf"
+check_out "a partial known source: the summary gives its share where it has data" 0 \
+  '52 in known sources \(5\.1%; 52 of the 59 where they have data\)' gas annotate "$HM" -o hm.out.vcf
+check_out "... the count log too, with the stretches" 0 \
+  '^  kg covers only 20:[0-9]+-[0-9]+, 22:50[0-9]+-[0-9]+: 59 variant records there, 52 in it \(88\.14%\)$' cat hm.out.vcf.count.log
+check_out "... and the JSON count log" 0 '^kg 59 52$' sh -c "gas annotate '$HM' -o hmj.vcf --log-json - 2>/dev/null |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); [print(s[\"name\"], s[\"covers\"][\"variant_records\"], s[\"covers\"][\"records_annotated\"]) for s in d[\"sources\"] if \"covers\" in s]'"
+printf '[kg]\ntype = known\nfile = %s\ncovers = 20:100-50, 22\n' "$S/GRCh37/kg.vcf.gz" > badcovers.conf
+check_out "a covers stretch that is not CONTIG:FROM-TO: the sources file's error names it" 1 \
+  'covers: "20:100-50" is not CONTIG:FROM-TO' gas annotate "$HM" -o bc.vcf -s badcovers.conf
 
 # ------------------------------------------------------------------ GAS samples
 # field OUT.vcf KEY: the value of INFO/KEY of each record ("." when absent)
