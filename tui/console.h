@@ -112,10 +112,6 @@ const char *ui_when(int64_t t, double now, char *buf, size_t n);
 /* Case-insensitive unless the needle has an upper-case letter (smartcase); the match
  * position or NULL. */
 const char *ui_match(const char *hay, const char *needle);
-/* s in at most width columns, its cut marked "..": one word (an id, a file, a path) keeps
- * its head and tail ("3f2504e0..c3301", "free_..vcf.gz"), text keeps its start ("no job
- * 00000000-00.."); s itself when it fits. Into out (n bytes). */
-const char *ui_elide(const char *s, int width, char *out, size_t n);
 int ui_status_pair(int status, int archive);
 
 /* ------------------------------------------------------------------ lists (ui_list.c) */

@@ -52,19 +52,6 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-/* A name longer than the row keeps: its start and its end around "..", as the console
- * shows a cut value (the filter finds either end; gas show has it whole). */
-static void copy_ends(char *dst, size_t n, const char *src)
-{
-    size_t len = src ? strlen(src) : 0;
-    if (len < n) {
-        copy(dst, n, src);
-        return;
-    }
-    size_t tail = (n - 3) / 3, head = n - 3 - tail;
-    snprintf(dst, n, "%.*s..%s", (int)head, src, src + len - tail);
-}
-
 /* ------------------------------------------------------------------ job rows */
 
 static void rows_unref(struct job_rows *r)
@@ -87,7 +74,10 @@ static void row_from_json(struct job_row *r, const cJSON *it)
     memset(r, 0, sizeof *r);
     copy(r->id, sizeof r->id, json_str(it, "job_id"));
     copy(r->user, sizeof r->user, json_str(it, "user_id"));
-    copy_ends(r->file, sizeof r->file, json_str(it, "input_file_name"));
+    /* a name longer than the row keeps: its start and end around "..", as the console shows
+     * a cut value (the filter finds either end; gas show has it whole) */
+    const char *file = json_str(it, "input_file_name");
+    ui_elide(file ? file : "", (int)sizeof r->file - 1, r->file, sizeof r->file);
     copy(r->error, sizeof r->error, json_str(it, "error"));
     for (char *p = r->error; *p; p++)
         if ((unsigned char)*p < 0x20)

@@ -19,7 +19,7 @@
 #define HISTORY 120
 
 struct job_row {
-    char id[37], user[40], file[64]; /* file: a longer name's ends (copy_ends) */
+    char id[37], user[40], file[64]; /* file: a longer name's ends (ui_elide) */
     char error[56];                  /* the start of a FAILED job's error (the filter matches it) */
     signed char status, archive;
     char unannotated; /* COMPLETED without annotation (its build has no sources: the note) */
@@ -56,6 +56,11 @@ struct dead_row {
 
 /* "12s", "5m", "3h", "2d" */
 const char *ui_age_text(double seconds, char *buf, size_t n);
+/* s in at most width columns, its cut marked "..": one word (an id, a file, a path) or a
+ * file name with spaces keeps its head and tail ("3f2504e0..c3301", "free_..vcf.gz"), text
+ * keeps its start ("no job 00000000-00.."); s itself when it fits. Into out (n bytes).
+ * (ui_draw.c; the model keeps long file names so too.) */
+const char *ui_elide(const char *s, int width, char *out, size_t n);
 
 /* One sample per collection, oldest first. */
 struct model_history {

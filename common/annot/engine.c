@@ -246,9 +246,7 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
                            "T2T-CHM13, or hg19, hg38, ...)",
                            o->build);
     struct build_evidence sampled = *ev; /* the records' positions, when the header is silent */
-    int said = sampled.name_build >= 0 || sampled.len_other || sampled.other_genome[0];
-    for (int k = 0; k < ANNOT_NBUILDS; k++)
-        said |= sampled.len_hits[k] > 0;
+    int said = sampled.name_build >= 0 || said_by_lengths(ev) || sampled.other_genome[0];
     if (over < 0 && src_build < 0 && !said)
         build_sample(o->in, o->max_line ? o->max_line : (4u << 20), o->catalog,
                      def < 0 ? ANNOT_GRCH37 : def, &sampled);
@@ -488,7 +486,7 @@ static int contig_declared(struct engine *g, const char *name)
 static size_t strspn_n(const char *s, size_t n, const char *set)
 {
     size_t i = 0;
-    while (i < n && strchr(set, s[i]) && s[i])
+    while (i < n && s[i] && strchr(set, s[i]))
         i++;
     return i;
 }
@@ -738,9 +736,8 @@ static int parse_pos(struct engine *g, const char *s, size_t n, int64_t *pos)
     }
     if (n > 10)
         return line_err(g, "POS is not a position: ", "more than 10 digits");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         v = v * 10 + (s[i] - '0');
-    }
     if (v > INT32_MAX)
         return line_err(g, "POS is larger than 2^31-1", NULL);
     *pos = v;
@@ -1120,9 +1117,9 @@ static int changed_bases(const struct engine *g, int64_t *from, int64_t *len)
 static int annotate_sources(struct engine *g, const char *chrom, int64_t pos, int64_t rlen,
                             int64_t span, char ref0)
 {
-    int64_t gm_from = pos, gm_len = span;
-    if (span == rlen && !changed_bases(g, &gm_from, &gm_len))
-        gm_from = pos, gm_len = span;
+    int64_t gm_from = pos, gm_len = span; /* a structural variant's span stands */
+    if (span == rlen)
+        changed_bases(g, &gm_from, &gm_len);
     int known_hit = 0, ref_checked = 0, rc;
     for (int s = 0; s < g->src->n && !g->skip_contig; s++) {
         const struct source_def *d = &g->src->src[s];

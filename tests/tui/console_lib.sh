@@ -60,6 +60,21 @@ wait_redraws() {
   done
   [ "$seen" -ge "$n" ] || { echo "    the screen did not change $n times"; return 1; }
 }
+# sort_by VIEW TITLE [SESSION]: > until the list says it is sorted by TITLE (at most 9
+# columns; each press waits for the sort line to change)
+sort_by() {
+  local i was
+  for ((i = 0; i < 9; i++)); do
+    was=$(screen "${3:-c}" | grep -oE 'sort: [A-Z ]+ (asc|desc)')
+    grep -qE "sort: $2 (asc|desc)" <<<"$was" && return 0
+    press "${3:-c}" "$1" '>'
+    for _ in $(seq 1 $((20 * T))); do
+      [ "$(screen "${3:-c}" | grep -oE 'sort: [A-Z ]+ (asc|desc)')" != "$was" ] && break
+      sleep 0.1
+    done
+  done
+  screen "${3:-c}" | grep -qE "sort: $2 (asc|desc)"
+}
 # the line of the list cursor: the one drawn in reverse video
 cursor_line() { screen_e "${1:-c}" | tail -n +3 | grep -E $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m' | head -1 |
   sed -E $'s/\e\\[[0-9;]*m//g'; }

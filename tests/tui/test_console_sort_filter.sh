@@ -89,11 +89,7 @@ expect "Esc clears a kept filter" wait_screen 'row [0-9]+/12 jobs  sort'
 # users: ann has FAILED jobs, bob has not
 press c jobs 3
 expect "users view" wait_screen 'row 1/2 users'
-for ((i = 0; i < 9; i++)); do
-  screen | grep -q 'sort: JOBS' && break
-  press c users '>'
-  sleep 0.2
-done
+sort_by users JOBS
 expect "users sorted by JOBS: the mark inside its column, a space before ARCHIVED" wait_screen ' JOBS[v^] ARCHIVED'
 press c users /
 typing c fail
@@ -161,12 +157,7 @@ press c dead Enter
 expect "dead letters: filter fail finds the FAILED job's letter" wait_screen 'row 1/1 dead letters +filter: fail'
 press c dead Escape
 expect "dead letters: Esc clears" wait_screen 'row [0-9]/2 dead letters'
-for ((i = 0; i < 9; i++)); do
-  screen | grep -q 'sort: JOB STATUS' && break
-  press c dead '>'
-  sleep 0.2
-done
-expect "dead letters sorted by JOB STATUS (a title as wide as its column)" wait_screen 'sort: JOB STATUS'
+expect "dead letters sorted by JOB STATUS (a title as wide as its column)" sort_by dead 'JOB STATUS'
 expect "... the header marks it in the gap after the title, not over its end" wait_screen ' JOB STATUS[v^]'
 # the reason: the filter finds a word of it; the pane below shows it whole; a wide screen
 # gives the REASON column its width
