@@ -200,6 +200,9 @@ int job_archive_begin(struct tbl *jobs, const char *job_id, int64_t deadline)
     struct tbl_update u;
     tbl_update_init(&u);
     job_watch_until(&u, deadline);
+    /* a cold copy still to delete (an abandoned archive's, or a thaw's) goes first: its id
+     * may be the one this archive makes (deterministic ids) */
+    tbl_update_if_absent(&u, A(cold_cleanup_id));
     return move_archive(jobs, job_id, ARCH_NONE, ARCH_ARCHIVING, &u, "archive");
 }
 
@@ -214,11 +217,14 @@ int job_archive_pending(struct tbl *jobs, const char *job_id, const char *archiv
     return apply(jobs, job_id, &u, "record the cold copy");
 }
 
-int job_archive_abandon(struct tbl *jobs, const char *job_id)
+int job_archive_abandon(struct tbl *jobs, const char *job_id, const char *archive_id)
 {
     struct tbl_update u;
     tbl_update_init(&u);
     tbl_update_if_absent(&u, A(archive_pending_id)); /* recorded: the archive is finished */
+    /* deleted after this, or on redelivery if a crash comes first (none is parked while
+     * ARCHIVING: job_archive_begin) */
+    tbl_update_set_str(&u, A(cold_cleanup_id), archive_id);
     return move_archive(jobs, job_id, ARCH_ARCHIVING, ARCH_NONE, &u, "abandon the archive");
 }
 

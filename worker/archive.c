@@ -3,7 +3,8 @@
  * message until it is due: re-hidden, or re-sent delayed near the dead-letter limit).
  *
  *   NONE -> ARCHIVING (claimed) -> copy to cold storage -> re-check the role: upgraded
- *   meanwhile? abandon (back to NONE, cold copy deleted, the hot copy never touched)
+ *   meanwhile? abandon (back to NONE with the cold copy's id parked in cold_cleanup_id,
+ *   then the cold copy deleted and the id cleared; the hot copy never touched)
  *   -> the cold copy's id recorded (archive_pending_id: from here on the archive is
  *   finished, never abandoned) -> delete the hot copy -> ARCHIVED + archive id -> ack;
  *   upgraded by then? a restore request for the job.
@@ -14,8 +15,10 @@
  * redelivered message resumes from whatever state a crash left: ARCHIVING without a
  * pending id archives again (the archive id is deterministic, so no second copy; a
  * Glacier vault's orphan costs money, loses nothing), with one deletes the hot copy if it
- * is still there and records it; ARCHIVED is done. Premium users' results are never
- * archived. */
+ * is still there and records it; ARCHIVED is done; NONE with a parked cold_cleanup_id (a
+ * crash after an abandon, or a thaw's) deletes that copy first, before any new archive
+ * (which job_archive_begin refuses while one is parked: a deterministic id could name the
+ * new copy). Premium users' results are never archived. */
 #include "worker.h"
 
 #include "gas/err.h"
@@ -55,22 +58,31 @@ static void drop_if_unused(struct pipe_ctx *ctx, const char *job_id, const char 
         log_warn("archive", "cold copy %.16s... not deleted: %s", aid, gas_errmsg());
 }
 
-/* The user upgraded before the cold copy was recorded: back to NONE, the cold copy
- * dropped; the hot copy was never touched. */
+enum pipe_result cold_cleanup(struct pipe_ctx *ctx, const char *job_id, const char *aid)
+{
+    int rc = cold_forget(ctx->app->be->cold, aid);
+    if (rc) {
+        log_warn("cold", "cold copy %.16s... not deleted yet: %s", aid, gas_errmsg());
+        return PIPE_RETRY; /* still parked: the next delivery tries again */
+    }
+    job_cleanup_done(ctx->app->jobs, job_id, aid); /* not cleared: deleted again, harmless */
+    return PIPE_ACK;
+}
+
+/* The user upgraded before the cold copy was recorded: back to NONE with the copy's id
+ * parked, then the cold copy dropped; the hot copy was never touched. */
 static enum pipe_result abandon(struct pipe_ctx *ctx, const struct job *job, const char *aid)
 {
-    int rc = job_archive_abandon(ctx->app->jobs, job->job_id);
+    int rc = job_archive_abandon(ctx->app->jobs, job->job_id, aid);
     if (rc == GAS_ECONFLICT) { /* moved on meanwhile: another delivery or a restore */
         drop_if_unused(ctx, job->job_id, aid);
         return PIPE_RETRY;
     }
     if (rc)
         return PIPE_RETRY;
-    int d = cold_forget(ctx->app->be->cold, aid);
-    if (d) /* an orphaned cold copy costs money, loses nothing */
-        log_warn("archive", "cold copy %.16s... not deleted: %s", aid, gas_errmsg());
+    fault_point("archive.after_abandon");
     log_info("archive", "user upgraded during the archive: result kept hot");
-    return PIPE_ACK;
+    return cold_cleanup(ctx, job->job_id, aid);
 }
 
 /* An ARCHIVED job whose user upgraded while its hot copy went: the upgrade's restore may
@@ -147,6 +159,12 @@ enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body)
             role == ROLE_PREMIUM) /* upgraded as it was archived: see finish() */
             r = restore_upgraded(ctx, job);
         goto out; /* archived: the hot copy went before it was recorded */
+    }
+    if (job->archive_state == ARCH_NONE && job->cold_cleanup_id) { /* finish a cleanup first */
+        if ((r = cold_cleanup(ctx, job_id, job->cold_cleanup_id)) != PIPE_ACK)
+            goto out;
+        free(job->cold_cleanup_id);
+        job->cold_cleanup_id = NULL;
     }
     if (job->archive_state == ARCH_NONE && gas_now_s() < due) {
         int64_t left = due - gas_now_s();

@@ -19,17 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static enum pipe_result cleanup(struct pipe_ctx *ctx, const char *job_id, const char *aid)
-{
-    int rc = cold_forget(ctx->app->be->cold, aid);
-    if (rc) {
-        log_warn("thaw", "cold copy not deleted yet: %s", gas_errmsg());
-        return PIPE_RETRY;
-    }
-    job_cleanup_done(ctx->app->jobs, job_id, aid);
-    return PIPE_ACK;
-}
-
 /* seen: the job's reconciler deadline as read (0: unknown) */
 static enum pipe_result poll_later(struct pipe_ctx *ctx, const struct job *job, int64_t seen)
 {
@@ -93,7 +82,7 @@ static enum pipe_result thaw_job(struct pipe_ctx *ctx, struct job *job, int noti
         return PIPE_RETRY;
     log_info("thaw", "result restored to %s/%s", job->s3_results_bucket, job->s3_key_result_file);
     fault_point("thaw.before_cold_delete");
-    return del ? cleanup(ctx, job->job_id, job->results_file_archive_id) : PIPE_ACK;
+    return del ? cold_cleanup(ctx, job->job_id, job->results_file_archive_id) : PIPE_ACK;
 }
 
 /* A retrieval gasd did not start (a deployment's own restore script): adopted when the
@@ -185,7 +174,7 @@ enum pipe_result pipe_thaw(struct pipe_ctx *ctx, const cJSON *body)
         goto out;
     }
     if (job.archive_state == ARCH_NONE && job.cold_cleanup_id) { /* finish a crash's cleanup */
-        r = cleanup(ctx, job_id, job.cold_cleanup_id);
+        r = cold_cleanup(ctx, job_id, job.cold_cleanup_id);
         goto out;
     }
     if (json_str(body, "job_id") && !rid) { /* not our poll: a web app's restore request */

@@ -89,6 +89,9 @@ int notify_thread_init(struct pipe_ctx *ctx);
 void notify_thread_done(struct pipe_ctx *ctx);
 void notify_batch_end(struct pipe_ctx *ctx, struct batch *b);
 enum pipe_result pipe_archive(struct pipe_ctx *ctx, const cJSON *body);
+/* Delete the cold copy parked in a job's cold_cleanup_id (an abandoned archive's, a thaw's),
+ * then clear it; PIPE_RETRY while the delete fails (the id stays parked). */
+enum pipe_result cold_cleanup(struct pipe_ctx *ctx, const char *job_id, const char *aid);
 enum pipe_result pipe_restore(struct pipe_ctx *ctx, const cJSON *body);
 /* A request to restore one job (user_id: the user the request names, or NULL): started if
  * the job is ARCHIVED and its user premium; done with if it is restoring or restored;

@@ -208,12 +208,15 @@ int job_cancel(struct tbl *jobs, const char *job_id, const char *was);
  * the whole error; NULL for none. */
 #define JOB_HAD_FAILED "; it had failed: "
 const char *job_error_root(const char *error);
+/* NONE -> ARCHIVING; not while a cold copy waits to be deleted (cold_cleanup_id: its id may
+ * be the one this archive makes), which goes first. */
 int job_archive_begin(struct tbl *jobs, const char *job_id, int64_t deadline);
 /* ARCHIVING, its cold copy made: archive_id kept in archive_pending_id (from here on the
  * archive is finished, never abandoned: the hot copy is deleted next). */
 int job_archive_pending(struct tbl *jobs, const char *job_id, const char *archive_id);
-/* ARCHIVING -> NONE before a cold copy was recorded (the user upgraded): hot copy kept. */
-int job_archive_abandon(struct tbl *jobs, const char *job_id);
+/* ARCHIVING -> NONE before a cold copy was recorded (the user upgraded): hot copy kept; the
+ * cold copy archive_id parked in cold_cleanup_id for the delete (job_cleanup_done after it). */
+int job_archive_abandon(struct tbl *jobs, const char *job_id, const char *archive_id);
 /* ARCHIVING (pending archive_id, the hot copy deleted) -> ARCHIVED. */
 int job_archive_record(struct tbl *jobs, const char *job_id, const char *archive_id);
 int job_adopt_archived(struct tbl *jobs, const char *job_id); /* legacy item -> ARCHIVED */

@@ -91,7 +91,8 @@ expect "chaos: jobs were submitted ($njobs) and gasd killed ($kills)" test "$njo
 # one clean gasd; every user upgraded: every result comes back hot
 start_gasd
 for u in c1 c2 c3 c4; do gas upgrade $u >/dev/null 2>&1; done
-settled() { [ "$(tally)" = "COMPLETED/NONE $njobs" ]; }
+# settled: every job COMPLETED and hot, no abandoned archive's cold copy still to delete
+settled() { [ "$(tally)" = "COMPLETED/NONE $njobs" ] && ! items | grep -q '"cold_cleanup_id"'; }
 for ((i = 0; i < 300; i++)); do settled && break; sleep 1; done
 # archive messages of jobs completed before the upgrades may still arrive: let them
 sleep 3; for ((i = 0; i < 300; i++)); do settled && break; sleep 1; done

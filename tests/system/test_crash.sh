@@ -64,6 +64,25 @@ for point in archive.after_upload archive.before_delete archive.after_delete arc
   stop_gasd
 done
 
+# upgraded while the cold copy is made, killed once the archive is abandoned (the copy's id
+# parked): the redelivered message deletes that copy, and the result stays hot
+new_user
+start_gasd GAS_FAULT="archive.after_upload:sleep=$((15 * T)),archive.after_abandon"
+J=$(submit "$SAMPLES/free_2.vcf" "$u")
+wait_field "$J" job_status COMPLETED 30 && gas download "$J" -o orig-abandon.vcf
+require "abandon: the archive paused with its cold copy made" wait_log "fault point archive.after_upload: pausing" 60
+gas upgrade "$u" >/dev/null
+expect "abandon: gasd died there" crashed_gasd
+expect "abandon: NONE, the cold copy's id parked" \
+  sh -c "[ \"\$(gas show $J | awk '\$1 == \"archive_state\" || \$1 == \"cold_cleanup_id\" {print \$1}' | tr '\n' ' ')\" = 'archive_state cold_cleanup_id ' ]"
+expect "abandon: the copy is there to delete" test "$(find "$GAS_DATA_DIR/cold" -type f | wc -l)" -gt "$(gas jobs --status ARCHIVED | awk 'NR > 1' | wc -l)"
+start_gasd
+cleared() { [ -z "$(field "$J" cold_cleanup_id)" ]; }
+for ((i = 0; i < 300 * T; i++)); do cleared && break; sleep 0.1; done
+expect "abandon: the parked copy deleted on redelivery, its id cleared" cleared
+expect "abandon: the result still hot" sh -c "gas download $J -o back.vcf && cmp -s orig-abandon.vcf back.vcf"
+stop_gasd
+
 # crash while restoring or thawing: the restore still completes
 for point in restore.after_retrieve thaw.after_fetch thaw.before_cold_delete; do
   new_user

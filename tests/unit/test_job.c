@@ -259,17 +259,22 @@ static void typed_transitions(void)
     CHECK_STR(attr(t, "j1", TBL_WATCH), "ARCHIVING");
     CHECK_RC(job_archive_begin(t, "j1", 1700000100), GAS_ECONFLICT);
     /* abandoned (the user upgraded) before the cold copy is recorded: NONE, and again */
-    CHECK_OK(job_archive_abandon(t, "j1"));
+    CHECK_OK(job_archive_abandon(t, "j1", "a0"));
     CHECK_STR(attr(t, "j1", "archive_state"), "NONE");
+    CHECK_STR(attr(t, "j1", "cold_cleanup_id"), "a0"); /* parked for the delete */
     CHECK_STR(attr(t, "j1", TBL_WATCH), "");
-    CHECK_RC(job_archive_abandon(t, "j1"), GAS_ECONFLICT);
+    CHECK_RC(job_archive_abandon(t, "j1", "a0"), GAS_ECONFLICT);
     CHECK_RC(job_archive_pending(t, "j1", "a1"), GAS_ECONFLICT); /* not ARCHIVING */
+    /* no new archive while a copy waits to be deleted: its id may be the new copy's */
+    CHECK_RC(job_archive_begin(t, "j1", 1700000100), GAS_ECONFLICT);
+    CHECK_RC(job_cleanup_done(t, "j1", "a9"), GAS_ECONFLICT); /* not the copy parked */
+    CHECK_OK(job_cleanup_done(t, "j1", "a0"));
     CHECK_OK(job_archive_begin(t, "j1", 1700000100));
     CHECK_RC(job_archive_record(t, "j1", "a1"), GAS_ECONFLICT); /* no cold copy recorded */
     CHECK_OK(job_archive_pending(t, "j1", "a1"));
     CHECK_STR(attr(t, "j1", "archive_pending_id"), "a1");
     CHECK_RC(job_archive_pending(t, "j1", "a2"), GAS_ECONFLICT); /* one copy, recorded once */
-    CHECK_RC(job_archive_abandon(t, "j1"), GAS_ECONFLICT);       /* recorded: never abandoned */
+    CHECK_RC(job_archive_abandon(t, "j1", "a1"), GAS_ECONFLICT); /* recorded: never abandoned */
     CHECK_RC(job_archive_record(t, "j1", "a2"), GAS_ECONFLICT);  /* not the copy recorded */
     CHECK_OK(job_archive_record(t, "j1", "a1"));
     CHECK_STR(attr(t, "j1", "archive_pending_id"), "");
