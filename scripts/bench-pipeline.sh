@@ -104,7 +104,7 @@ awk -v e="$erate" -v d="$drate" '$1 == "drain" { r[$2] = $3 / ($5 - $4) }
   END {
     if (1 in r) printf " 1 gasd: %.0f jobs/s (target: at least 150): %s\n", r[1], verdict(r[1] >= 150)
     if ((1 in r) && (2 in r))
-      printf " 2 gasd: %.0f jobs/s, %.2fx one gasd (target: a second gasd adds throughput): %s\n", r[2], r[2] / r[1], verdict(r[2] > r[1])
+      printf " 2 gasd: %.0f jobs/s, %.2fx one gasd (target: a second gasd adds throughput, taken as at least 1.05x: less is within run-to-run noise here): %s\n", r[2], r[2] / r[1], verdict(r[2] >= 1.05 * r[1])
     if (1 in r) {
       printf " 1 gasd / engine-only: %.2f (target: at least 0.5): %s\n", r[1] / e, verdict(r[1] / e >= 0.5)
       printf "   engine+sync / engine-only: %.2f here: what durability alone leaves (outputs synced per batch);\n", d / e

@@ -210,8 +210,58 @@ static void moved_files(void)
     free(b);
 }
 
+/* A store of many objects at once (the local backend syncs them together): each reads back
+ * byte for byte, copies, and deletes alone, the rest staying readable; a key stored again
+ * alone has the new bytes. */
+static void many_at_once_read_copy_delete(void)
+{
+    struct objs *o = cf_be()->objs;
+    char *b = cf_bucket(), md5[7][33], *keep[7];
+    const char *src[7], *keys[6] = {"r/j1.annot.vcf", "r/j1.count.log", "r/j2.annot.vcf",
+                                    "r/j2.count.log", "r/j3.annot.vcf", "r/j3.count.log"};
+    for (int i = 0; i < 7; i++) {
+        src[i] = random_file(i == 1 ? 0 : 3000 + (size_t)i * 70001, md5[i]);
+        keep[i] = xasprintf("%s.keep", src[i]);
+        CHECK_OK(gas_copy_file(src[i], keep[i], 0600));
+    }
+    CHECK_OK(objs_put_files(o, b, 6, keys, src, 1));
+    char *dst = xasprintf("%s/many-out", t_tmpdir());
+    struct obj_info info;
+    for (int i = 0; i < 6; i++) {
+        CHECK_OK(objs_get_file(o, b, keys[i], dst));
+        CHECK(same_file(dst, keep[i]));
+        CHECK_OK(objs_head(o, b, keys[i], &info));
+        CHECK_INT(info.size, i == 1 ? 0 : 3000 + i * 70001);
+        CHECK_STR(info.etag, md5[i]);
+    }
+    CHECK_OK(objs_copy(o, b, keys[2], b, "r/copy.vcf"));
+    CHECK_OK(objs_get_file(o, b, "r/copy.vcf", dst));
+    CHECK(same_file(dst, keep[2]));
+    CHECK_OK(objs_delete(o, b, keys[2]));
+    CHECK_RC(objs_head(o, b, keys[2], &info), GAS_ENOTFOUND);
+    CHECK_RC(objs_get_file(o, b, keys[2], dst), GAS_ENOTFOUND);
+    CHECK_OK(objs_get_file(o, b, keys[3], dst)); /* its neighbours stay */
+    CHECK(same_file(dst, keep[3]));
+    CHECK_OK(objs_put_file(o, b, keys[4], src[6])); /* stored again alone */
+    CHECK_OK(objs_get_file(o, b, keys[4], dst));
+    CHECK(same_file(dst, keep[6]));
+    CHECK_OK(objs_head(o, b, keys[4], &info));
+    CHECK_STR(info.etag, md5[6]);
+    for (int i = 0; i < 6; i++) {
+        int rc = objs_delete(o, b, keys[i]);
+        CHECK(rc == 0 || rc == GAS_ENOTFOUND);
+        CHECK_RC(objs_head(o, b, keys[i], &info), GAS_ENOTFOUND);
+    }
+    CHECK_OK(objs_get_file(o, b, "r/copy.vcf", dst)); /* the copy is its own */
+    CHECK(same_file(dst, keep[2]));
+    for (int i = 0; i < 7; i++)
+        free(keep[i]);
+    free(dst);
+    free(b);
+}
+
 const struct t_case cf_objects_cases[] = {
-    T(large_object_in_parts), T(download_links),      T(put_get_head_copy_delete),
-    T(empty_object),          T(unsafe_keys_refused), T(moved_files),
+    T(large_object_in_parts), T(download_links), T(put_get_head_copy_delete),      T(empty_object),
+    T(unsafe_keys_refused),   T(moved_files),    T(many_at_once_read_copy_delete),
 };
 const int cf_objects_n = sizeof cf_objects_cases / sizeof *cf_objects_cases;

@@ -31,6 +31,10 @@ crashed_gasd() { # waits for gasd to die by itself; 0 if it was killed by SIGKIL
     kill -0 "$GASD_PID" 2>/dev/null || break
     sleep 0.1
   done
+  if kill -0 "$GASD_PID" 2>/dev/null; then # never got there: stopped, and said so
+    echo "    gasd did not die by itself in $((20 * T)) s (its fault point was not reached)"
+    kill -9 "$GASD_PID"; wait "$GASD_PID"; GASD_PID=; return 1
+  fi
   wait "$GASD_PID"; local rc=$?
   GASD_PID=
   [ "$rc" = 137 ]
