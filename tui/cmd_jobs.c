@@ -299,6 +299,67 @@ static int collect_jobs(struct gas_app *app, const char *user, struct job_list *
     return rc;
 }
 
+/* The users whose id starts with a prefix (the console shows a long id cut: "3f2504e0..c3301"):
+ * the first few, and how many. */
+struct prefix_match {
+    const char *prefix;
+    char *ids[3];
+    int n;
+};
+
+/* id starts with p, or, for the console's cut "head..tail", starts with head and ends with
+ * tail */
+static int id_matches(const char *id, const char *p)
+{
+    const char *dots = strstr(p, "..");
+    size_t hl = dots ? (size_t)(dots - p) : strlen(p), il = strlen(id);
+    if (strncmp(id, p, hl))
+        return 0;
+    if (!dots)
+        return 1;
+    size_t tl = strlen(dots + 2);
+    return il >= hl + tl && !strcmp(id + il - tl, dots + 2);
+}
+
+static int match_prefix(const struct user *u, void *arg)
+{
+    struct prefix_match *pm = arg;
+    if (u->user_id && id_matches(u->user_id, pm->prefix)) {
+        if (pm->n < 3)
+            pm->ids[pm->n] = xstrdup(u->user_id);
+        pm->n++;
+    }
+    return 0;
+}
+
+/* A --user that names no user, taken as the start of one user's id (or the console's cut
+ * "head..tail" of one, at least 4 characters given): 0 with *full (the
+ * caller's), GAS_ENOTFOUND when no id starts so (the error as it was), GAS_EINVAL when
+ * several do (named). */
+static int user_by_prefix(struct gas_app *app, const char *prefix, char **full)
+{
+    *full = NULL;
+    char why[512];
+    snprintf(why, sizeof why, "%s", gas_errmsg());
+    struct prefix_match pm = {.prefix = prefix};
+    int rc = strlen(prefix) >= 4 ? app_user_list(app, match_prefix, &pm) : 0;
+    if (!rc && pm.n == 1) {
+        *full = pm.ids[0];
+        return 0;
+    }
+    if (!rc && pm.n > 1)
+        rc = gas_err_set(
+            GAS_EINVAL,
+            "--user %s is ambiguous: %d users' ids match (%s, %s%s%s%s): give more of it", prefix,
+            pm.n, pm.ids[0], pm.ids[1], pm.n > 2 ? ", " : "", pm.n > 2 ? pm.ids[2] : "",
+            pm.n > 3 ? ", ..." : "");
+    else
+        rc = gas_err_set(GAS_ENOTFOUND, "%s", why);
+    for (int i = 0; i < 3 && i < pm.n; i++)
+        free(pm.ids[i]);
+    return rc;
+}
+
 int cmd_jobs(struct cli *c)
 {
     const char *user = cli_opt(c, "user"), *status = cli_opt(c, "status"),
@@ -319,13 +380,17 @@ int cmd_jobs(struct cli *c)
         return 1;
     struct job_list l = {.status = status, .json = cli_flag(c, "json")};
     int rc = collect_jobs(app, user, &l);
-    if (!rc && user && !l.n) { /* no jobs: a user with none, or no such user (a typo) */
+    char *full = NULL;
+    if (!rc && user && !l.n) { /* no jobs: a user with none, no such user (a typo), or the
+                                * start of a user's id */
         struct user u;
         int urc = app_user_get(app, user, &u);
         if (!urc)
             user_release(&u);
-        else if (urc == GAS_ENOTFOUND)
-            rc = urc; /* "no user X" */
+        else if (urc == GAS_ENOTFOUND && (rc = user_by_prefix(app, user, &full)) == 0) {
+            fprintf(stderr, "gas jobs: user %s (the one id that %s names)\n", full, user);
+            rc = collect_jobs(app, full, &l);
+        }
     }
     qsort(l.v, l.n, sizeof *l.v, newest_first);
     size_t n = limit >= 0 && (size_t)limit < l.n ? (size_t)limit : l.n;
@@ -354,6 +419,7 @@ int cmd_jobs(struct cli *c)
     for (size_t i = 0; i < l.n; i++)
         job_row_release(&l.v[i]);
     free(l.v);
+    free(full);
     int code = rc ? cli_fail("jobs", rc) : 0;
     app_close(app);
     return code;

@@ -238,6 +238,15 @@ if [ -n "$kj" ] && [ "$kj" = "$ks" ]; then ok "gas jobs --json: the fields of ga
 else bad "gas jobs --json: the fields of gas show --json" "jobs: $kj" "show: $ks"; fi
 n=$(gas jobs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$n" = 3 ] && ok "gas jobs --json is one array of every job" || bad "gas jobs --json is one array" "$n"
+# a UUID user id by its start, or by the console's cut of it ("head..tail"), as admins copy them
+U1=3f2504e0-4f89-41d3-9a0c-0305e82c3301 U2=3f2504e0-aaaa-41d3-9a0c-0305e82c3302
+gas users add $U1 --email u1@example.org >/dev/null && gas users add $U2 --email u2@example.org >/dev/null
+JU=$(gas submit "$GAS_ROOT/../shared/testdata/gas-samples/test.vcf" --user $U1)
+check_out "gas jobs --user by the start of a user's id: that user's jobs" 0 "^$JU +$U1 " gas jobs --user 3f2504e0-4f
+check_out "... saying which user it took (on stderr)" 0 "user $U1 \\(the one id that 3f2504e0-4f names\\)" sh -c "gas jobs --user 3f2504e0-4f 2>&1 >/dev/null"
+check_out "gas jobs --user by the console's cut id" 0 "^$JU " gas jobs --user 3f2504e0..c3301
+check_out "gas jobs --user by a start two ids share: named, not guessed" 2 "ambiguous: 2 users' ids match \\($U1, $U2\\)" gas jobs --user 3f2504e0
+check_out "gas jobs --user by a start no id has" 1 'no user 3f2504e0-zz' gas jobs --user 3f2504e0-zz
 check_out "gas jobs --json: indented by two spaces, \"key\": value (no tabs)" 0 '^    "job_id": "' gas jobs --json
 for cmd in "jobs --json" "show $J1 --json" "status --json" "workers --json" "log $J1 --json"; do
   # shellcheck disable=SC2086
