@@ -120,6 +120,22 @@ expect "the question says one failed on its input and fails again" \
 expect "... (y/n) on its last line" wait_screen '^changes \(y/n\)$'
 answer c n
 expect "n: nothing retried" test "$(status_of "$B")" = FAILED
+# and a COMPLETED job marked with them: the question says both what fails again and what
+# stays as it is, over its lines, and n leaves all three as they were
+C=$(gas jobs --status COMPLETED | awk 'NR == 2 {print $1}')
+require "a COMPLETED job to mark" test -n "$C"
+press c jobs /
+typing c "${C:0:8}"
+press c jobs Enter
+require "the console shows ${C:0:8} COMPLETED" wait_screen "^ +${C:0:8} +[a-z]+ +COMPLETED "
+press c jobs Space
+expect "three marked" wait_screen 'marked: 3'
+press c jobs r
+expect "the question: 1 fails again on its input, 1 stays as it is (not FAILED or PENDING)" \
+  sh -c "$TM capture-pane -p -J -t c | tr -s ' \n' ' ' | grep -qF 'Retry 3 marked jobs? 1 failed on its input and fails again unless it changes; 1 is not FAILED or PENDING and stays as it is (y/n)'"
+answer c n
+expect "n: the three as they were" \
+  test "$(status_of "$B") $(status_of "$F") $(status_of "$C")" = "FAILED FAILED COMPLETED"
 
 # the line under the list at 60 columns: the error cut to fit, ending with the hint
 $TM resize-window -t c -x 60 -y 24
