@@ -38,7 +38,8 @@ struct model_source {
     struct user_row *last_users;
     int last_nusers, have_users;
     double queues_at, workers_at, jobs_at, users_at; /* when each part was last read whole */
-    struct job_rows *rows; /* the last published rows (one reference held here) */
+    struct job_rows *rows;    /* the last published rows (one reference held here) */
+    struct long_names *names; /* every long file name seen (one reference held here) */
     unsigned version;
     int64_t mark; /* the backend's change mark after the last read */
     int since_full, unsupported;
@@ -52,11 +53,98 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
+/* ------------------------------------------------------------------ long file names */
+
+/* File names longer than a row's 63 characters, whole, so that the filter finds a word
+ * in the part the row cuts out: one entry ("<job id>\0<name>") per job, appended by the
+ * collector and never moved or changed once written (the rows published after it point at
+ * it), so the UI thread reads them without a lock; kept while the source or any rows
+ * hold a reference. */
+#define NAME_CHUNK  1024
+#define NAME_CHUNKS (MAX_ROWS / NAME_CHUNK + 1)
+struct long_names {
+    int refs;
+    char **chunk[NAME_CHUNKS];
+    int n;
+    int *slots; /* id -> index + 1 (0: empty), the collector's only */
+    size_t nslots;
+};
+
+static struct long_names *names_ref(struct long_names *ln)
+{
+    __atomic_add_fetch(&ln->refs, 1, __ATOMIC_ACQ_REL);
+    return ln;
+}
+
+static void names_unref(struct long_names *ln)
+{
+    if (!ln || __atomic_sub_fetch(&ln->refs, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    for (int i = 0; i < ln->n; i++)
+        free(ln->chunk[i / NAME_CHUNK][i % NAME_CHUNK]);
+    for (int k = 0; k < NAME_CHUNKS && ln->chunk[k]; k++)
+        free(ln->chunk[k]);
+    free(ln->slots);
+    free(ln);
+}
+
+static const char *names_entry(const struct long_names *ln, int index)
+{
+    return ln->chunk[index / NAME_CHUNK][index % NAME_CHUNK];
+}
+
+static uint64_t hash_id(const char *s);
+
+static size_t names_slot(const struct long_names *ln, const char *id)
+{
+    size_t i = hash_id(id) & (ln->nslots - 1);
+    while (ln->slots[i] && strcmp(names_entry(ln, ln->slots[i] - 1), id))
+        i = (i + 1) & (ln->nslots - 1);
+    return i;
+}
+
+/* The entry of job id's name (added when new): index + 1, 0 when full. */
+static int names_add(struct long_names *ln, const char *id, const char *name)
+{
+    if ((size_t)ln->n * 2 + 2 > ln->nslots) { /* grown: every entry indexed again */
+        size_t want = ln->nslots ? ln->nslots * 2 : 256;
+        free(ln->slots);
+        ln->slots = xcalloc(want, sizeof *ln->slots);
+        ln->nslots = want;
+        for (int i = 0; i < ln->n; i++)
+            ln->slots[names_slot(ln, names_entry(ln, i))] = i + 1;
+    }
+    size_t k = names_slot(ln, id);
+    if (ln->slots[k])
+        return ln->slots[k];
+    if (ln->n >= NAME_CHUNKS * NAME_CHUNK)
+        return 0;
+    char ***chunk = &ln->chunk[ln->n / NAME_CHUNK];
+    if (!*chunk)
+        *chunk = xcalloc(NAME_CHUNK, sizeof **chunk);
+    size_t il = strlen(id), nl = strlen(name);
+    char *e = xmalloc(il + nl + 2);
+    memcpy(e, id, il + 1);
+    memcpy(e + il + 1, name, nl + 1);
+    (*chunk)[ln->n % NAME_CHUNK] = e;
+    ln->slots[k] = ++ln->n;
+    return ln->n;
+}
+
+const char *job_row_long_name(const struct job_rows *rs, const struct job_row *r)
+{
+    if (!r->name || !rs || !rs->names)
+        return NULL;
+    const char *e = names_entry(rs->names, r->name - 1);
+    return e + strlen(e) + 1;
+}
+
 /* ------------------------------------------------------------------ job rows */
 
 static void rows_unref(struct job_rows *r)
 {
     if (r && __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        names_unref(r->names);
         free(r->v);
         free(r->changed);
         free(r);
@@ -69,7 +157,7 @@ static struct job_rows *rows_ref(struct job_rows *r)
     return r;
 }
 
-static void row_from_json(struct job_row *r, const cJSON *it)
+static void row_from_json(struct job_row *r, const cJSON *it, struct long_names *names)
 {
     memset(r, 0, sizeof *r);
     copy(r->id, sizeof r->id, json_str(it, "job_id"));
@@ -78,6 +166,8 @@ static void row_from_json(struct job_row *r, const cJSON *it)
      * a cut value (the filter finds either end; gas show has it whole) */
     const char *file = json_str(it, "input_file_name");
     ui_elide(file ? file : "", (int)sizeof r->file - 1, r->file, sizeof r->file);
+    if (file && strlen(file) > sizeof r->file - 1 && names && r->id[0])
+        r->name = names_add(names, r->id, file);
     copy(r->error, sizeof r->error, json_str(it, "error"));
     for (char *p = r->error; *p; p++)
         if ((unsigned char)*p < 0x20)
@@ -107,7 +197,7 @@ static void rows_add(struct job_rows *r, int *cap, const cJSON *it)
         *cap = *cap ? *cap * 2 : 1024;
         r->v = xrealloc(r->v, (size_t)*cap * sizeof *r->v);
     }
-    row_from_json(&r->v[r->n++], it);
+    row_from_json(&r->v[r->n++], it, r->names);
 }
 
 static uint64_t hash_id(const char *s)
@@ -144,7 +234,9 @@ static void index_rows(struct model_source *s, const struct job_rows *r)
 
 struct model_source *model_source_new(void)
 {
-    return xcalloc(1, sizeof(struct model_source));
+    struct model_source *s = xcalloc(1, sizeof(struct model_source));
+    s->names = names_ref(xcalloc(1, sizeof *s->names));
+    return s;
 }
 
 void model_source_free(struct model_source *s)
@@ -152,6 +244,7 @@ void model_source_free(struct model_source *s)
     if (!s)
         return;
     rows_unref(s->rows);
+    names_unref(s->names);
     free(s->slots);
     for (int i = 0; i < SNAP_QUEUES; i++)
         free(s->dead[i].rows);
@@ -199,6 +292,7 @@ static int read_changed_jobs(struct tbl *t, struct model_source *s, struct job_r
         {
             if (!r) {
                 r = xcalloc(1, sizeof *r);
+                r->names = names_ref(s->names);
                 r->base = s->rows->version;
                 cap = s->rows->n + got + 1024;
                 r->v = xmalloc((size_t)cap * sizeof *r->v);
@@ -209,7 +303,7 @@ static int read_changed_jobs(struct tbl *t, struct model_source *s, struct job_r
             size_t k = slot_of(s, r, id ? id : "");
             int at = s->slots[k];
             if (at >= 0) {
-                row_from_json(&r->v[at], it);
+                row_from_json(&r->v[at], it, r->names);
             } else if (r->n < MAX_ROWS) {
                 rows_add(r, &cap, it);
                 at = r->n - 1;
@@ -232,6 +326,7 @@ static int read_changed_jobs(struct tbl *t, struct model_source *s, struct job_r
         r->base = 0; /* too many to patch a sorted view with: sort again */
     if (rc) {
         if (r) { /* the index may point at rows of r: rebuild it on the old rows */
+            names_unref(r->names);
             free(r->v);
             free(r->changed);
             free(r);
@@ -267,6 +362,7 @@ static int collect_jobs(struct gas_app *app, struct model_source *s, struct mode
     else
         s->unsupported = 1;
     fresh = xcalloc(1, sizeof *fresh);
+    fresh->names = names_ref(s->names);
     rc = read_all_jobs(app->jobs, fresh);
     if (rc) {
         rows_unref(rows_ref(fresh)); /* refs 0 -> 1 -> 0: freed */

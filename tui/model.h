@@ -20,18 +20,23 @@
 
 struct job_row {
     char id[37], user[40], file[64]; /* file: a longer name's ends (ui_elide) */
-    char error[56];                  /* the start of a FAILED job's error (the filter matches it) */
+    char error[52];                  /* the start of a FAILED job's error (the filter matches it) */
     signed char status, archive;
     char unannotated; /* COMPLETED without annotation (its build has no sources: the note) */
     char build[16];   /* annotation_build: the build it was taken to be on */
+    int name;         /* a longer file name whole: job_row_long_name (0: none); 216 bytes in all */
     int64_t submit, complete, failed, attempts, changed; /* failed: its fail_time */
     int64_t submit_ms; /* job_item_submit_ms: orders one second's jobs */
 };
+
+/* Whole file names longer than a row keeps, for the filter (model.c). */
+struct long_names;
 
 /* Job rows shared by models: refs counts the models (and the source) that hold them. */
 struct job_rows {
     int refs;
     unsigned version;
+    struct long_names *names; /* shared with the source and its other rows */
     struct job_row *v;
     int n;
     /* the rows that differ from version `base` (0: unknown), so that a sorted view of the
@@ -102,6 +107,8 @@ struct model {
 
 /* What the collector keeps between refreshes (rows, the id index, the change mark). */
 struct model_source;
+/* r's file name whole when the row keeps only its ends (r->file cut), else NULL. */
+const char *job_row_long_name(const struct job_rows *rs, const struct job_row *r);
 struct model_source *model_source_new(void);
 void model_source_free(struct model_source *s);
 

@@ -114,11 +114,19 @@ static int pair(const struct model *m, int row)
 }
 
 /* What the filter also finds a row by: a FAILED job's error (the line under the list shows
- * it); a PENDING job's note of an earlier failure is not shown, so not matched */
+ * it; a PENDING job's note of an earlier failure is not shown, so not matched), and a
+ * file name the row cuts, whole (a word in its cut middle) */
 static const char *extra(const struct model *m, int row, int i)
 {
     const struct job_row *r = J(m, row);
-    return i == 0 && r->status == JOB_FAILED && r->error[0] ? r->error : NULL;
+    const char *x[2];
+    int n = 0;
+    if (r->status == JOB_FAILED && r->error[0])
+        x[n++] = r->error;
+    const char *whole = job_row_long_name(m->rows, r);
+    if (whole)
+        x[n++] = whole;
+    return i < n ? x[i] : NULL;
 }
 
 const struct list_type jobs_list = {

@@ -125,6 +125,13 @@ expect "200 columns: the long name's start and end around '..' (63 characters)" 
   wait_screen " ${LONG:0:41}\\.\\.${LONG: -20}\$"
 $TM resize-window -t c -x 80 -y 24
 expect "80 columns: its start and its end (.vcf) around '..'" wait_screen ' a_very_long_file_[a-z_]*\.\.[a-z_]*_x\.vcf$'
+# ... and a word from the middle the row cuts out (the filter reads the name whole)
+press c jobs /
+typing c "truncation_in_the_console"
+press c jobs Enter
+expect "a word from a long name's cut middle finds its job" \
+  wait_screen 'row 1/1 jobs +filter: truncation_in_the_console'
+expect "... the row shows the cut name" wait_screen ' a_very_long_file_[a-z_]*\.\.[a-z_]*_x\.vcf$'
 # a file name with spaces keeps its end (its extension) too
 gas submit "$SAMPLES/free_1.vcf" --user ann --name "broken columns file with spaces from the lab 2026.vcf" >/dev/null
 press c jobs /
