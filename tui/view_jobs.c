@@ -269,6 +269,13 @@ static int key_(struct console *c, const struct model *m, enum action a)
             console_free_keys(keys, n);
             return K_HANDLED | K_REDRAW;
         }
+        if (n > 1 && refused_n == n) { /* nothing to ask about */
+            console_say(c, 1, "none of the %d marked jobs is %s: nothing to %s", n,
+                        a == ACT_CANCEL ? "PENDING" : "FAILED or PENDING",
+                        a == ACT_CANCEL ? "cancel" : "retry");
+            console_free_keys(keys, n);
+            return K_HANDLED | K_REDRAW;
+        }
         describe(m, keys, n, what, sizeof what);
         job_question(a, what, r ? r->status : -1, r ? r->error : NULL, q, sizeof q);
         char stays[96] = ""; /* the marked jobs the action leaves as they are */

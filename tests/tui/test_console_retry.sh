@@ -136,6 +136,25 @@ expect "the question: 1 fails again on its input, 1 stays as it is (not FAILED o
 answer c n
 expect "n: the three as they were" \
   test "$(status_of "$B") $(status_of "$F") $(status_of "$C")" = "FAILED FAILED COMPLETED"
+# only jobs the retry does not apply to marked: it says so and asks nothing
+press c jobs Escape
+press c jobs Escape
+expect "Escape twice: filter and marks cleared" wait_gone 'marked: '
+C2=$(gas jobs --status COMPLETED | awk 'NR == 3 {print $1}')
+for id in "${C:0:8}" "${C2:0:8}"; do
+  press c jobs /
+  typing c "$id"
+  press c jobs Enter
+  require "the console shows $id COMPLETED" wait_screen "^ +$id +[a-z]+ +COMPLETED "
+  press c jobs Space
+done
+expect "two COMPLETED marked" wait_screen 'marked: 2'
+press c jobs r
+expect "r: none of them can be retried, and no question" \
+  wait_screen '^none of the 2 marked jobs is FAILED or PENDING: nothing to retry'
+expect "... no (y/n) asked" sh -c "! $TM capture-pane -p -t c | grep -q '(y/n)'"
+press c jobs Escape
+press c jobs Escape
 
 # the line under the list at 60 columns: the error cut to fit, ending with the hint
 $TM resize-window -t c -x 60 -y 24
