@@ -331,8 +331,8 @@ int info_find(const char *info, size_t info_len, const char *key, const char **v
 struct linebuf {
     BGZF *fp;
     char *buf;
-    size_t start, end, cap, max, chunk;
-    int eof;
+    size_t start, end, cap, full, max, chunk; /* cap grows up to full */
+    int eof, filled;                          /* filled: the last refill filled all it asked for */
     int64_t lineno;
 };
 /* chunk: bytes read per refill (small where seeks are frequent); max: longest line. */
