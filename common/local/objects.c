@@ -158,13 +158,15 @@ struct staged {
  * on the objects' file system (a rename). Made private and synced. Its MD5 is not read
  * here: its row is left out, so the first o_head computes and records it (a result file
  * moved in by a job is often never asked for its ETag; reading it back cost each job a
- * pass over its outputs). 1 when taken, 0 when it must be copied instead, <0 on error. */
-static int stage_move(struct local_be *lb, const char *src, struct staged *sg, int sync)
+ * pass over its outputs). root: the objects' root's stat, NULL if unknown (copied). 1 when
+ * taken, 0 when it must be copied instead, <0 on error. */
+static int stage_move(struct local_be *lb, const char *src, struct staged *sg, int sync,
+                      const struct stat *root)
 {
     int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat sb, root;
-    if (in < 0 || fstat(in, &sb) < 0 || stat(lb->objroot, &root) < 0 || !S_ISREG(sb.st_mode) ||
-        sb.st_nlink != 1 || sb.st_dev != root.st_dev || sb.st_uid != geteuid()) {
+    struct stat sb;
+    if (in < 0 || !root || fstat(in, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1 ||
+        sb.st_dev != root->st_dev || sb.st_uid != geteuid()) {
         if (in >= 0)
             close(in);
         return 0;
@@ -304,11 +306,14 @@ static int store_many(struct local_be *lb, const char *bucket, int n, const char
         return rc;
     struct staged *sg = xcalloc((size_t)n, sizeof *sg);
     int whole_fs = n >= STORE_SYNCFS_FROM;
+    struct stat root; /* a file on its file system can be moved in */
+    int root_known = move && stat(lb->objroot, &root) == 0;
     for (int i = 0; !rc && i < n; i++) {
         sg[i].dst = local_obj_path(lb, bucket, keys[i]);
         sg[i].dir = xstrdup(sg[i].dst);
         *strrchr(sg[i].dir, '/') = 0;
-        int moved = move ? stage_move(lb, srcs[i], &sg[i], !whole_fs) : 0;
+        int moved =
+            move ? stage_move(lb, srcs[i], &sg[i], !whole_fs, root_known ? &root : NULL) : 0;
         rc = moved < 0 ? moved : moved ? 0 : stage_copy(lb, srcs[i], &sg[i], !whole_fs);
     }
     if (!rc && whole_fs) /* the contents durable before any name points at them */
