@@ -584,11 +584,12 @@ char *gas_out_path(const char *path, int *in_place)
     if (!p)
         return NULL;
     struct stat sb;
-    if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    int exists = stat(p, &sb) == 0;
+    if (exists && S_ISDIR(sb.st_mode)) {
         gas_err_set(GAS_EIO, "%s is a directory (give the output file's name)", path);
         free(p);
         return NULL;
     }
-    *in_place = stat(p, &sb) == 0 && !S_ISREG(sb.st_mode);
+    *in_place = exists && !S_ISREG(sb.st_mode);
     return p;
 }
