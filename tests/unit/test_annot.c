@@ -418,6 +418,74 @@ static void bad_input_names_the_line(void)
     annot_sources_free(s);
 }
 
+/* The line reader's buffer starts small and grows as lines need it: lines longer than
+ * its start, a line of exactly the limit and short lines between, in plain text and
+ * BGZF, come back whole and in order; one byte over the limit names its line. */
+static void long_lines_grow_the_reader(void)
+{
+    const size_t max = 300000;
+    const size_t lens[] = {10, 70000, 5, 200000, 1, max, 0, 131071, 131072, 7, 299999, 3};
+    const int n = (int)(sizeof lens / sizeof *lens);
+    struct strbuf sb;
+    sb_init(&sb, 0);
+    for (int i = 0; i < n; i++) {
+        for (size_t k = 0; k < lens[i]; k++)
+            sb_add(&sb, &"ACGT"[(k + (size_t)i) % 4], 1);
+        sb_adds(&sb, "\n");
+    }
+    size_t tlen = sb.len;
+    char *text = sb_detach(&sb);
+    const char *plain = t_write_file("long.txt", text, tlen);
+    char *gz = xasprintf("%s.gz", plain);
+    BGZF *w = bgzf_open(gz, "w");
+    CHECK(w && bgzf_write(w, text, tlen) == (ssize_t)tlen && bgzf_close(w) == 0);
+    const char *paths[] = {plain, gz};
+    for (int f = 0; f < 2; f++) {
+        struct lreader *r = NULL;
+        CHECK_OK(lreader_open(paths[f], max, &r));
+        const char *at = text;
+        char *line;
+        size_t len;
+        for (int i = 0; r && i < n; i++) {
+            CHECK_INT(lreader_next(r, &line, &len), 1);
+            CHECK_INT((long long)len, (long long)lens[i]);
+            CHECK(len == lens[i] && memcmp(line, at, len) == 0);
+            at += lens[i] + 1;
+        }
+        if (r) {
+            CHECK_INT(lreader_next(r, &line, &len), 0);
+            lreader_close(r);
+        }
+    }
+    /* one over: an error naming the line (the 6th), not a short line or a crash */
+    char *big = xmalloc(max + 2);
+    memset(big, 'G', max + 1);
+    big[max + 1] = '\n';
+    sb_init(&sb, 0);
+    sb_adds(&sb, "a\nbb\nc\ndd\ne\n");
+    sb_add(&sb, big, max + 2);
+    sb_adds(&sb, "f\n");
+    tlen = sb.len;
+    char *t2 = sb_detach(&sb);
+    const char *p2 = t_write_file("over.txt", t2, tlen);
+    struct lreader *r = NULL;
+    CHECK_OK(lreader_open(p2, max, &r));
+    char *line;
+    size_t len;
+    int got = 0, rc;
+    while (r && (rc = lreader_next(r, &line, &len)) == 1)
+        got++;
+    CHECK_INT(got, 5);
+    CHECK_INT(rc, GAS_ETOOBIG);
+    CHECK(strstr(gas_errmsg(), "line 6: longer than 300000 bytes") != NULL);
+    if (r)
+        lreader_close(r);
+    free(t2);
+    free(big);
+    free(text);
+    free(gz);
+}
+
 /* A record on a contig the ##contig lines leave out is annotated, and warned with its
  * line (bcftools warns and goes on; the job does not fail for it). */
 static void undeclared_contig_warned(void)
@@ -1218,6 +1286,7 @@ int main(int argc, char **argv)
         T(sparse_input_reads_through_the_index),
         T(bgzf_output_and_bcf_input),
         T(bad_input_names_the_line),
+        T(long_lines_grow_the_reader),
         T(undeclared_contig_warned),
         T(old_vcf_headers_pass_through),
         T(sources_file_errors_name_the_line),
