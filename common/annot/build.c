@@ -666,7 +666,7 @@ int build_sample(const char *path, size_t max_line, const struct annot_catalog *
     int share = best >= 0 && best != def && gm[def] && exonic[best] >= 4 * exonic[def];
     /* a tiny panel (3 to 9 records) decides when every record is in that build's exons and
      * none in the default's (by chance: about 0.03^3 for 3 records outside exons) */
-    int tiny = n >= SAMPLE_MIN_TINY && exonic[best] == n && exonic[def] == 0;
+    int tiny = share && n >= SAMPLE_MIN_TINY && exonic[best] == n && exonic[def] == 0;
     if (share && ((n >= SAMPLE_MIN && exonic[best] * 10 >= n * 3) ||
                   (n >= SAMPLE_MIN_PANEL && exonic[best] * 2 >= n) || tiny)) {
         e->pos_build = best;

@@ -472,7 +472,7 @@ static void long_lines_grow_the_reader(void)
     CHECK_OK(lreader_open(p2, max, &r));
     char *line;
     size_t len;
-    int got = 0, rc;
+    int got = 0, rc = -1;
     while (r && (rc = lreader_next(r, &line, &len)) == 1)
         got++;
     CHECK_INT(got, 5);
