@@ -111,7 +111,7 @@ static size_t utf8_cut(const char *s, size_t max)
 
 #define DLQ_BODY_SHOWN 100 /* bytes of a body in the text list (--json has it whole) */
 
-/* One queue's dead letters, as text lines or into json (an array): the oldest DLQ_LISTED;
+/* One queue's dead letters into json (an array): the oldest DLQ_LISTED;
  * when it has more, a line on stderr says how many were not listed. */
 #define DLQ_LISTED 100
 static int dlq_list(struct queue *q, cJSON *json)
@@ -127,17 +127,7 @@ static int dlq_list(struct queue *q, cJSON *json)
                 "redrive %s sends them all back)\n",
                 q->name, (long long)d.dead, n, q->name);
     for (int i = 0; i < n; i++) {
-        char t[32];
-        if (json)
-            cJSON_AddItemToArray(json, dead_json(q->name, &m[i]));
-        else { /* one line per letter; a body's escape sequences stay off the tty */
-            const char *body = one_line(m[i].body);
-            printf("%-24s %-36s %3d  %s  %s  body: %.*s%s\n", q->name, m[i].id, m[i].receive_count,
-                   cli_time((int64_t)m[i].sent_at, t, sizeof t),
-                   m[i].reason ? one_line(m[i].reason) : "(no reason recorded)",
-                   (int)utf8_cut(body, DLQ_BODY_SHOWN), body,
-                   strlen(body) > DLQ_BODY_SHOWN ? ".." : "");
-        }
+        cJSON_AddItemToArray(json, dead_json(q->name, &m[i]));
         queue_msg_release(&m[i]);
     }
     return 0;
@@ -221,6 +211,52 @@ static int dlq_each(struct cli *c, const char *only, const char *msg_id, cJSON *
     return rc ? cli_fail(c->cmd->name, rc) : 0;
 }
 
+/* Characters (not bytes) of a UTF-8 string: for padding a column. */
+static int utf8_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xc0) != 0x80;
+    return w;
+}
+
+/* The dead letters as a table, one line per letter: the reason column as wide as the
+ * widest reason listed (up to DLQ_REASON_W: a longer one pushes its own body along), the
+ * body last, its first DLQ_BODY_SHOWN bytes; a body's escape sequences stay off the tty. */
+#define DLQ_REASON_W 120
+static void dlq_print(cJSON *letters)
+{
+    int rw = (int)strlen("reason");
+    const cJSON *l;
+    cJSON_ArrayForEach(l, letters)
+    {
+        const char *r = cJSON_GetStringValue(cJSON_GetObjectItem(l, "reason"));
+        int w = r ? utf8_width(r) : (int)strlen("(no reason recorded)");
+        if (w > rw)
+            rw = w < DLQ_REASON_W ? w : DLQ_REASON_W;
+    }
+    printf("%-24s %-36s %3s  %-19s  %-*s  %s\n", "queue", "message", "rcv", "sent (UTC)", rw,
+           "reason", "body");
+    cJSON_ArrayForEach(l, letters)
+    {
+        char t[32], *reason = NULL, *body;
+        const char *r = cJSON_GetStringValue(cJSON_GetObjectItem(l, "reason"));
+        reason = one_line(xstrdup(r ? r : "(no reason recorded)"));
+        body = one_line(xstrdup(cJSON_GetStringValue(cJSON_GetObjectItem(l, "body"))));
+        int pad = rw - utf8_width(reason);
+        printf(
+            "%-24s %-36s %3d  %s  %s%*s  body: %.*s%s\n",
+            cJSON_GetStringValue(cJSON_GetObjectItem(l, "queue")),
+            cJSON_GetStringValue(cJSON_GetObjectItem(l, "message_id")),
+            (int)cJSON_GetNumberValue(cJSON_GetObjectItem(l, "receive_count")),
+            cli_time((int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(l, "sent_at")), t, sizeof t),
+            reason, pad > 0 ? pad : 0, "", (int)utf8_cut(body, DLQ_BODY_SHOWN), body,
+            strlen(body) > DLQ_BODY_SHOWN ? ".." : "");
+        free(reason);
+        free(body);
+    }
+}
+
 /* 0 if name is one of GAS's queues (or NULL), else prints why and returns 2. */
 static int known_queue(const struct cli *c, const char *name)
 {
@@ -240,15 +276,13 @@ int cmd_dlq_list(struct cli *c)
 {
     if (known_queue(c, c->nargs ? c->args[0] : NULL))
         return 2;
-    cJSON *json = cli_flag(c, "json") ? cJSON_CreateArray() : NULL;
-    if (!json)
-        printf("%-24s %-36s %3s  %-19s  %s\n", "queue", "message", "rcv", "sent (UTC)",
-               "reason  body");
+    cJSON *json = cJSON_CreateArray();
     int total = 0, rc = dlq_each(c, c->nargs ? c->args[0] : NULL, NULL, json, &total);
-    if (!rc && json)
-        cli_print_json(json);
-    else
-        cJSON_Delete(json);
+    if (!rc && cli_flag(c, "json"))
+        cli_write_json(json);
+    else if (!rc)
+        dlq_print(json);
+    cJSON_Delete(json);
     return rc;
 }
 

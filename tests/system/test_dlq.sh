@@ -23,6 +23,15 @@ line=$(dead_line "$ID")
 if grep -qE "^gas_job_requests +$ID +1 .*malformed json at byte" <<<"$line"; then
   ok "dlq list: same id, the queue and the reason (malformed json)"
 else bad "dlq list: same id, the queue and the reason" "$line"; fi
+# the table's columns line up: every letter's body starts under the header's "body" (the
+# reason column is as wide as the widest reason), and --json lists the same letters whole
+cols=$(gas dlq list gas_job_requests | awk 'NR == 1 { h = index($0, "body") } NR > 1 { print (substr($0, h - 2, 8) == "  body: ") ? "aligned" : "ragged at line " NR ": " $0 }' | sort -u)
+if [ "$cols" = aligned ]; then ok "dlq list: the bodies line up under the header's body column"
+else bad "dlq list: the bodies line up under the header's body column" "$cols"; fi
+js=$(gas dlq list --json 2>&1)
+if python3 -c 'import json, sys; l = json.loads(sys.argv[1]); ids = [d["message_id"] for d in l]; sys.exit(not (sys.argv[2] in ids and sys.argv[3] in ids and all(d["reason"] for d in l if d["message_id"] in sys.argv[2:]) and any(d["body"] == "not json either" for d in l)))' "$js" "$ID" "$ID2"; then
+  ok "dlq list --json: both letters, with reason and body whole"
+else bad "dlq list --json: both letters, with reason and body whole" "$js"; fi
 expect "gasd log names the same id" wait_log "message $ID moved to gas_job_requests_dlq: .*malformed json"
 stop_gasd
 
