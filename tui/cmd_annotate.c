@@ -32,7 +32,9 @@ static double pct(int64_t part, int64_t whole)
     return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-/* One line for the person at the terminal: what was found, the build and how. */
+/* For the person at the terminal: one line of what was found, the build and how; then the
+ * first SUMMARY_WARNINGS warnings, one line each. */
+#define SUMMARY_WARNINGS 3
 static void summary(const struct annot_stats *st, int logged)
 {
     int64_t in_genes = 0;
@@ -66,6 +68,17 @@ static void summary(const struct annot_stats *st, int logged)
             !st->nwarnings ? ""
             : logged       ? "; warnings in the count log"
                            : "; warnings (no count log written: --log FILE keeps them)");
+    /* the warnings themselves, the first few: a guessed build or a replaced INFO field is
+     * what the person at the terminal must see without opening the log */
+    for (int i = 0; i < st->nwarnings && i < SUMMARY_WARNINGS; i++) {
+        char w[sizeof st->warnings[0]];
+        snprintf(w, sizeof w, "%s", st->warnings[i]);
+        fprintf(stderr, "gas annotate: warning: %s\n", gas_printable(w));
+    }
+    if (st->nwarnings > SUMMARY_WARNINGS)
+        fprintf(stderr, "gas annotate: ... and %d more warning%s%s\n",
+                st->nwarnings - SUMMARY_WARNINGS, st->nwarnings - SUMMARY_WARNINGS == 1 ? "" : "s",
+                logged ? " in the count log" : "");
 }
 
 int cmd_annotate(struct cli *c)

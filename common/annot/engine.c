@@ -279,12 +279,13 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
                           annot_build_name(b), g->st->build_how, annot_build_name(ev->pos_build),
                           ev->pos_text, annot_build_name(ev->pos_build));
     if (!strcmp(g->st->build_tag, "default") && !ev->rcrs && ev->pos_hint[0])
-        annot_add_warning(g->st,
-                          "the header does not say which genome build the input is on: %s (the "
-                          "configured default) was assumed, but %s (too few records to "
-                          "decide): if so, give the build (gas submit --build, gas annotate "
-                          "--build)",
-                          annot_build_name(b), ev->pos_hint);
+        annot_add_warning(
+            g->st,
+            "the header does not say which genome build the input is on: %s (the "
+            "configured default) was assumed, but %s (not enough "
+            "records to decide): if so, give the build (gas submit --build, gas annotate "
+            "--build)",
+            annot_build_name(b), ev->pos_hint);
     else if (!strcmp(g->st->build_tag, "default") && !ev->rcrs)
         annot_add_warning(g->st,
                           "the header does not say which genome build the input is on: %s (the "

@@ -349,6 +349,17 @@ gas annotate panel4.vcf -o panel4.out.vcf > /dev/null 2>&1
 check_out "4 records, 1-3 also in GRCh37's exons: too few to decide, the default is used and the warning says it may be GRCh38" 0 \
   "GRCh37 \(the configured default\) was assumed, but 4 of its 4 variant records are in GRCh38's exons, [1-3] in GRCh37's: it may be GRCh38" \
   cat panel4.out.vcf.count.log
+# a GRCh38 panel of 12 records, 5 in GRCh38's exons and none in GRCh37's, the rest
+# intronic or intergenic (CFTR, TP53, BRCA1 and two far away): not half, so no verdict,
+# but the lean is far beyond chance: the warning says it may be GRCh38, and the person at
+# the terminal reads it on stderr, not only in the count log
+{ printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  printf 'chr%s\t%s\t.\t%s\t%s\t50\tPASS\t.\n' 7 117478000 G A 7 117559590 ATCT A 7 117587806 G A \
+    7 117600000 C T 17 7673802 C T 17 7675088 C T 17 7675500 G A 17 43044000 A G 17 43070000 T C \
+    17 43124027 ACT A 1 100000000 C T 13 20000000 G T; } > lean12.vcf
+check_out "12 records, 5 in GRCh38's exons and none in GRCh37's: stderr warns it may be GRCh38" 0 \
+  "^gas annotate: warning: .*GRCh37 \(the configured default\) was assumed, but 5 of its 12 variant records are in GRCh38's exons, 0 in GRCh37's: it may be GRCh38" \
+  sh -c 'gas annotate lean12.vcf -o lean12.out.vcf 2>&1 >/dev/null'
 # 4 cancer hotspots (BRAF V600E, KRAS G12, TP53 R175H, EGFR L858R) in GRCh38's exons, none
 # in GRCh37's: a tiny panel decides
 printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n7\t140753336\t.\tA\tT\t.\t.\t.\n12\t25245350\t.\tC\tT\t.\t.\t.\n17\t7675088\t.\tC\tT\t.\t.\t.\n7\t55191822\t.\tT\tG\t.\t.\t.\n' > hot4.vcf
