@@ -9,6 +9,7 @@
 #include "gas/json.h"
 #include "gas/log.h"
 #include "gas/util.h"
+#include "gas/annot.h"
 #include "gas/version.h"
 
 #include <limits.h>
@@ -353,7 +354,7 @@ int cli_main(const struct cli_cmd *t, int n, int argc, char **argv)
         return 2;
     }
     if (p.version) {
-        printf("gas %s\n", GAS_VERSION);
+        printf("gas %s " GAS_VERSION_ENGINE_NOTE "\n", GAS_VERSION, ANNOT_ENGINE_VERSION);
         return 0;
     }
     char *dump[] = {"config"};
@@ -380,7 +381,7 @@ int cli_main(const struct cli_cmd *t, int n, int argc, char **argv)
     c.argv[c.argc++] = argv[i + used - 1];
     parse_rest(&p, &c, argc, argv, i + used);
     if (p.version) {
-        printf("gas %s\n", GAS_VERSION);
+        printf("gas %s " GAS_VERSION_ENGINE_NOTE "\n", GAS_VERSION, ANNOT_ENGINE_VERSION);
         rc = 0;
     } else if (p.help) {
         print_cmd_help(stdout, c.cmd);

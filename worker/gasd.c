@@ -9,6 +9,7 @@
 #include "gas/log.h"
 #include "gas/topology.h"
 #include "gas/util.h"
+#include "gas/annot.h"
 #include "gas/version.h"
 
 #include <curl/curl.h>
@@ -249,7 +250,9 @@ int main(int argc, char **argv)
         case 'B': bench = optarg; break;
         case 'H': cfg_help(stdout); return 0;
         case 'h': usage(stdout); return 0;
-        case 'V': printf("gasd %s\n", GAS_VERSION); return 0;
+        case 'V':
+            printf("gasd %s " GAS_VERSION_ENGINE_NOTE "\n", GAS_VERSION, ANNOT_ENGINE_VERSION);
+            return 0;
         default: usage(stderr); return 2;
         }
     }

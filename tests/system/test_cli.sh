@@ -89,6 +89,11 @@ unset GAS_CONFIG GAS_DATA_DIR
 export XDG_CONFIG_HOME=$WORK/xdg
 check_out "gas --version" 0 '^gas [0-9]+\.[0-9]+' gas --version
 check_out "gasd --version" 0 '^gasd [0-9]+\.[0-9]+' gasd --version
+# the engine version --version names is the one results carry (a methods section quotes it)
+ev=$(gas --version | sed -nE 's/.*annotation engine ([0-9.]+).*/\1/p')
+gas annotate "$SAMPLES/test.vcf" -o ver.vcf > /dev/null 2>&1
+check_out "gas --version names the engine version written in results' ##GAS_annotation" 0 \
+  "^##GAS_annotation=<engine=gas,version=${ev:-none}," grep '^##GAS_annotation' ver.vcf
 check_out "gas help CMD is gas CMD --help" 0 '^usage: gas jobs' gas help jobs
 # every command in gas --help answers --help with its own usage, exit 0
 cmds=$(gas --help | awk '/^commands:/ {on = 1; next} on && /^  [a-z]/ {n = substr($0, 3, 16); sub(/ +$/, "", n); print n} /^$/ && on {exit}')
