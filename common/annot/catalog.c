@@ -127,13 +127,14 @@ static int add_dir(struct annot_catalog *c, const char *dir, int *n)
     return 0;
 }
 
-/* The first of the default places that holds per-build sources (caller's), or NULL. */
-static char *default_dir(void)
+/* The first of the default places that holds per-build sources (caller's), or NULL; the
+ * places looked in, for the error when none does (tried, caller's). */
+static char *default_dir(char **tried)
 {
     const char *env = getenv("GAS_SHARE");
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char *cands[3] = {env ? xstrdup(env) : NULL, NULL, NULL};
+    char *cands[3] = {env && *env ? xstrdup(env) : NULL, NULL, NULL};
     if (n > 0) {
         exe[n] = 0;
         char *slash = strrchr(exe, '/');
@@ -143,12 +144,19 @@ static char *default_dir(void)
         cands[2] = xasprintf("%s/../../sources", exe);
     }
     char *found = NULL;
+    *tried = xasprintf("%s", env && *env ? "" : "$GAS_SHARE (not set)");
     for (int i = 0; i < 3; i++) {
         for (int b = 0; b < ANNOT_NBUILDS && cands[i] && !found; b++) {
             char *p = xasprintf("%s/%s/sources.conf", cands[i], annot_build_name(b));
             if (access(p, R_OK) == 0)
                 found = xstrdup(cands[i]);
             free(p);
+        }
+        if (cands[i]) {
+            char *t =
+                xasprintf("%s%s%s/<build>/sources.conf", *tried, **tried ? ", " : "", cands[i]);
+            free(*tried);
+            *tried = t;
         }
         free(cands[i]);
     }
@@ -159,7 +167,7 @@ int annot_catalog_load(const char *file, const char *dir, struct annot_catalog *
 {
     struct annot_catalog *c = xcalloc(1, sizeof *c);
     int rc = 0, n = 0;
-    char *def = NULL;
+    char *def = NULL, *tried = NULL;
     *out = NULL;
     c->file_build = -1;
     if (file && *file) {
@@ -175,17 +183,21 @@ int annot_catalog_load(const char *file, const char *dir, struct annot_catalog *
                              "annot_sources_dir %s has no <build>/sources.conf (e.g. "
                              "%s/GRCh37/sources.conf)",
                              dir, dir);
-    } else if ((def = default_dir()) != NULL) {
+    } else if ((def = default_dir(&tried)) != NULL) {
         rc = add_dir(c, def, &n);
     } else if ((def = annot_default_sources()) != NULL) {
         watch(c, def);
         rc = add_file(c, def, ANNOT_GRCH37); /* the older single GRCh37 set */
     } else {
-        rc = gas_err_set(GAS_ENOTFOUND, "no annotation sources: set annot_sources or "
-                                        "annot_sources_dir, or build the default sources "
-                                        "(make sources)");
+        rc = gas_err_set(GAS_ENOTFOUND,
+                         "no annotation sources: none where GAS looks by default (%s: "
+                         "next to the binary, symbolic links followed); set "
+                         "annot_sources or annot_sources_dir, or GAS_SHARE, or build the "
+                         "default sources (make sources)",
+                         tried);
     }
     free(def);
+    free(tried);
     if (rc) {
         annot_catalog_free(c);
         return rc;

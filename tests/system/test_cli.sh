@@ -53,6 +53,11 @@ check_out "a FIFO as the config: an error, not a hang" 2 'cfg.fifo: is a FIFO, n
   timeout 20 gas --config cfg.fifo config
 check_out "a device as the sources file: an error, not an endless read" 1 '/dev/zero: not a regular file' \
   timeout 20 gas annotate "$SAMPLES/test.vcf" -s /dev/zero -o zero.vcf
+# a copy of gas away from its sources: the error names where it looked
+mkdir -p elsewhere/bin && cp "$GAS_BIN/gas" elsewhere/bin/gas
+check_out "gas copied away from its sources: says where it looked for them" 2 \
+  "no annotation sources: none where GAS looks by default \(.*$WORK/elsewhere/bin/\.\./share/gas/<build>/sources.conf" \
+  env -u GAS_ANNOT_SOURCES_DIR -u GAS_ANNOT_SOURCES -u GAS_SHARE elsewhere/bin/gas annotate "$SAMPLES/test.vcf" -o copy.vcf
 cp "$SAMPLES/test.vcf" mine.vcf
 check_out "annotate -o its own input: refused" 2 'mine.vcf is the input: the output would replace it' \
   gas annotate mine.vcf -o mine.vcf
