@@ -32,8 +32,19 @@ int cmd_submit(struct cli *c)
         return 2;
     }
     struct stat st;
-    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "gas submit: %s is not a readable file\n", path);
+    if (stat(path, &st) < 0) {
+        fprintf(stderr, "gas submit: cannot open %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "gas submit: %s is %s, not a file\n", path,
+                S_ISDIR(st.st_mode)    ? "a directory"
+                : S_ISFIFO(st.st_mode) ? "a FIFO"
+                                       : "a device or socket");
+        return 1;
+    }
+    if (access(path, R_OK) < 0) {
+        fprintf(stderr, "gas submit: cannot open %s: %s\n", path, strerror(errno));
         return 1;
     }
     if (st.st_size > cfg_int(cfg, CFG_MAX_INPUT_BYTES)) {

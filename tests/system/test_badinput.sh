@@ -13,7 +13,9 @@ printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t
 head -c 3000 /dev/urandom > junk.vcf
 : > empty.vcf
 check_out "submit: unknown user" 1 'no user nobody' gas submit bad_pos.vcf --user nobody
-check_out "submit: missing file" 1 'is not a readable file' gas submit missing.vcf --user bea
+check_out "submit: missing file, and why" 1 'cannot open missing.vcf: No such file or directory' gas submit missing.vcf --user bea
+mkdir -p adir.vcf
+check_out "submit: a directory, said so" 1 'adir.vcf is a directory, not a file' gas submit adir.vcf --user bea
 check_out "show: unknown job" 1 'no job 00000000' gas show 00000000-0000-4000-8000-000000000000
 
 # files a scientist may have that are not VCF text as GAS reads it: each says what it is
