@@ -333,6 +333,7 @@ struct linebuf {
     char *buf;
     size_t start, end, cap, full, max, chunk; /* cap grows up to full */
     int eof, filled;                          /* filled: the last refill filled all it asked for */
+    int bad_read;                             /* the last refill failed: corrupt or truncated */
     int64_t lineno;
 };
 /* chunk: bytes read per refill (small where seeks are frequent); max: longest line. */

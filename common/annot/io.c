@@ -92,10 +92,10 @@ int lb_next(struct linebuf *lb, char **line, size_t *len)
         size_t want = room < lb->chunk ? room : lb->chunk;
         ssize_t got = bgzf_read(lb->fp, lb->buf + lb->end, want);
         if (got < 0 || (got == 0 && lb->fp->errcode)) /* threads: a bad block can end as EOF */
-            return gas_err_set(GAS_EINVAL,
-                               "line %lld: the file is corrupt or truncated "
-                               "(decompression failed)",
-                               (long long)lb->lineno + 1);
+            return lb->bad_read = 1, gas_err_set(GAS_EINVAL,
+                                                 "line %lld: the file is corrupt or truncated "
+                                                 "(decompression failed)",
+                                                 (long long)lb->lineno + 1);
         if (got == 0)
             lb->eof = 1;
         lb->filled = (size_t)got == want;
@@ -164,14 +164,27 @@ static int64_t break_line(const struct lreader *r)
     BGZF *fp = bgzf_open(r->name, "r");
     if (!fp)
         return -1;
-    static _Thread_local char buf[1 << 16];
     int64_t lines = 0;
-    ssize_t got;
-    while ((got = bgzf_read(fp, buf, sizeof buf)) > 0)
-        for (const char *p = buf, *end = buf + got; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+    /* one compressed block at a time: every line of the blocks before the bad one counts
+     * (a read of 64 KiB would lose the good blocks it spans, all of a small file's) */
+    while (bgzf_read_block(fp) == 0 && fp->block_length > 0)
+        for (const char *p = fp->uncompressed_block, *end = p + fp->block_length;
+             (p = memchr(p, '\n', (size_t)(end - p))); p++)
             lines++;
     bgzf_close(fp);
     return lines + 1;
+}
+
+/* The error of a compressed input whose data stops being readable at line at. */
+static int corrupt_at(int64_t at)
+{
+    if (at <= 1)
+        return gas_err_set(GAS_EINVAL,
+                           "line 1: the file is corrupt or truncated (decompression failed)");
+    return gas_err_set(GAS_EINVAL,
+                       "line %lld: the file is corrupt or truncated (decompression failed "
+                       "after line %lld, the last whole one)",
+                       (long long)at, (long long)at - 1);
 }
 
 int lreader_open(const char *path, size_t max, struct lreader **out)
@@ -280,7 +293,15 @@ static int next_bcf(struct lreader *r, char **line, size_t *len)
 
 int lreader_next(struct lreader *r, char **line, size_t *len)
 {
-    return r->hts ? next_bcf(r, line, len) : lb_next(&r->lb, line, len);
+    if (r->hts)
+        return next_bcf(r, line, len);
+    int rc = lb_next(&r->lb, line, len);
+    if (rc < 0 && r->lb.bad_read) { /* the refill lost the good lines it read: find them */
+        int64_t brk = break_line(r);
+        if (brk > r->lb.lineno + 1)
+            rc = corrupt_at(brk);
+    }
+    return rc;
 }
 
 static void block_room(struct lblock *b, size_t more)
@@ -378,10 +399,7 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want)
          * input as if at its end: the reader's error code says it was not */
         if (got < 0 || (got == 0 && lb->fp->errcode)) {
             int64_t at = whole_lines_only(lb, b, last), brk = break_line(r);
-            block_fail(b, gas_err_set(GAS_EINVAL,
-                                      "line %lld: the file is corrupt or truncated "
-                                      "(decompression failed)",
-                                      (long long)(brk > at ? brk : at)));
+            block_fail(b, corrupt_at(brk > at ? brk : at));
             return;
         }
         if (got == 0) {

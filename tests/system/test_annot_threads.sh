@@ -154,6 +154,11 @@ fails "bad POS on the last line ($L)" badlast.vcf "line $L: POS is not a non-neg
 bgzip -c sorted.vcf > sorted.vcf.gz
 head -c $(( $(stat -c %s sorted.vcf.gz) * 3 / 5 )) sorted.vcf.gz > cut.vcf.gz
 fails "bgzip cut inside a block" cut.vcf.gz "line [0-9]+: the file is corrupt or truncated"
+# a small file (one read holds all of it) with bytes after its end: the error names the
+# line after its last whole line, not line 1 (the read that failed had held them all)
+head -n 30 sorted.vcf | bgzip -c > small.vcf.gz && echo garbage >> small.vcf.gz
+fails "bgzip with text after its end" small.vcf.gz \
+  "line 31: the file is corrupt or truncated \(decompression failed after line 30, the last whole one\)"
 same_err=1
 for i in 1 2 3; do # the threaded reader gave up at a varying point: the same line each run
   gas annotate cut.vcf.gz -o cut.again.vcf -s model.conf --threads 2 > cut.again.err 2>&1
