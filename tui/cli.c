@@ -456,6 +456,15 @@ const char *cli_time(int64_t t, char *buf, size_t n)
     return buf;
 }
 
+const char *cli_unannotated_why(const char *build, char *buf, size_t n)
+{
+    if (build && !strcmp(build, ANNOT_NOT_HUMAN))
+        snprintf(buf, n, "not human");
+    else
+        snprintf(buf, n, "no %s sources", build && *build ? build : "build");
+    return buf;
+}
+
 char *cli_clean(const char *s)
 {
     char *t = xstrdup(s ? s : "");

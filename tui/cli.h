@@ -82,6 +82,10 @@ const char *cli_age(double seconds, char *buf, size_t n);
  * as '?'. Text from users, files and other programs goes through it before it is printed.
  * A copy (the caller frees); "" for NULL. */
 char *cli_clean(const char *s);
+/* After a COMPLETED job's file name when its result was passed through unannotated (its
+ * annotation_note starts "not annotated"): why, from its annotation_build: "not human" or
+ * "no GRCh38 sources"; gas jobs and the console's jobs view show it the same way. */
+const char *cli_unannotated_why(const char *build, char *buf, size_t n);
 /* Prints a cJSON value (array or object) and frees it. */
 void cli_write_json(const cJSON *j); /* two-space indents */
 void cli_print_json(cJSON *j);       /* ... and frees j */

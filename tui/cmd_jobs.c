@@ -281,7 +281,15 @@ static void add_page(struct job_list *l, cJSON *items)
                 r->user = dup_or(json_str(it, "user_id"), "?");
                 r->status = dup_or(s, "?");
                 r->archive = xstrdup(a);
-                r->file = dup_or(json_str(it, "input_file_name"), "");
+                const char *note = json_str(it, job_attr(JF_annotation_note)),
+                           *file = json_str(it, "input_file_name");
+                char why[48];
+                r->file =
+                    !strcmp(r->status, "COMPLETED") && note && !strncmp(note, "not annotated", 13)
+                        ? xasprintf("%s (%s)", file ? file : "",
+                                    cli_unannotated_why(json_str(it, job_attr(JF_annotation_build)),
+                                                        why, sizeof why))
+                        : dup_or(file, "");
                 if (!strcmp(r->status, "FAILED") && json_str(it, "error"))
                     r->error = xstrdup(json_str(it, "error"));
             }

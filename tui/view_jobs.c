@@ -98,11 +98,10 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     case COL_AGE: ui_age_text(now - (double)r->submit, buf, n); break;
     case COL_CHANGED: ui_age_text(now - (double)r->changed, buf, n); break;
     default: /* a result passed through without annotation says why after its name */
-        if (r->status == JOB_COMPLETED && r->unannotated && !strcmp(r->build, ANNOT_NOT_HUMAN))
-            snprintf(buf, n, "%s (not human)", r->file);
-        else if (r->status == JOB_COMPLETED && r->unannotated)
-            snprintf(buf, n, "%s (no %s sources)", r->file, r->build[0] ? r->build : "build");
-        else
+        if (r->status == JOB_COMPLETED && r->unannotated) {
+            char why[48];
+            snprintf(buf, n, "%s (%s)", r->file, cli_unannotated_why(r->build, why, sizeof why));
+        } else
             snprintf(buf, n, "%s", r->file);
         break;
     }

@@ -79,6 +79,8 @@ check_out "the job item holds genome_build" 0 '^genome_build +GRCh37' gas show "
 # NCBI36 (GAS's premium_3.vcf): nothing annotated, and it says why
 expect "NCBI36 detected" test "$(field "$N" annotation_build)" = NCBI36
 check_out "gas show says it was not annotated" 0 '^annotation_note +not annotated: NCBI36 is from the header.s ##reference=human_b36_both.fasta' gas show "$N"
+check_out "gas jobs says so after its file name, as the console does" 0 "^$N .* COMPLETED .*premium_3\.vcf \(no NCBI36 sources\)\$" gas jobs
+check_out "... and not after an annotated job's" 0 "^$N37 .* COMPLETED .*premium_3\.vcf\$" gas jobs
 check_out "gas log says why" 0 '^NOT ANNOTATED: there are no annotation sources for NCBI36 here \(there are for GRCh37, GRCh38\)' gas log "$N"
 expect "records passed through unchanged" \
   cmp -s <(data "$N") <(grep -v '^#' "$SAMPLES/premium_3.vcf")
