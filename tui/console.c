@@ -735,10 +735,11 @@ int cmd_console(struct cfg *cfg, int argc, char **argv)
 }
 
 /* gas top -b [-n N] [-d SECONDS] [--json]: the console's model, as text or JSON (-b is
- * implied by the other options and by a stdout that is not a terminal). */
+ * implied by the other options and by a stdout that is not a terminal): once, N times, or
+ * with -d alone every SECONDS until stopped (as top -b -d). */
 int cmd_top(struct cfg *cfg, int argc, char **argv)
 {
-    int batch = 0, n = 1, json = 0;
+    int batch = 0, n = 1, json = 0, n_given = 0, d_given = 0;
     double delay = (double)cfg_int(cfg, CFG_CONSOLE_REFRESH);
     const char *bad = NULL;
     for (int i = 1; i < argc && !bad; i++) {
@@ -752,8 +753,10 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
             if (!*argv[i] || *end || v < 1 || v > 1000000)
                 bad = "-n wants a number of iterations (1 or more)";
             n = (int)v;
+            n_given = 1;
         } else if (!strcmp(argv[i], "-d") && i + 1 < argc) {
             delay = strtod(argv[++i], &end);
+            d_given = 1;
             if (!*argv[i] || *end || !(delay >= 0 && delay <= 86400))
                 bad = "-d wants seconds between iterations (0 to 86400)";
         } else {
@@ -772,13 +775,15 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
                 bad);
         return 2;
     }
+    if (d_given && !n_given)
+        n = 0; /* -d without -n: every SECONDS until stopped, as top -b -d does */
     struct gas_app *app = cli_app(cfg, "top");
     if (!app)
         return 1;
     struct model_source *src = model_source_new();
     struct model_history *hist = xcalloc(1, sizeof *hist);
     int rc = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; !n || i < n; i++) {
         if (i)
             gas_sleep(delay);
         struct model *m = xcalloc(1, sizeof *m);
@@ -795,7 +800,10 @@ int cmd_top(struct cfg *cfg, int argc, char **argv)
             struct tm tm;
             gmtime_r(&now, &tm);
             strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-            printf("%s--- gas top, %s (%d of %d)\n", i ? "\n" : "", when, i + 1, n);
+            if (n)
+                printf("%s--- gas top, %s (%d of %d)\n", i ? "\n" : "", when, i + 1, n);
+            else
+                printf("%s--- gas top, %s (%d)\n", i ? "\n" : "", when, i + 1);
             for (int k = 0; k < m->nalerts; k++) /* first, as the console's header */
                 printf("ALERT: %s\n", m->alerts[k].text);
             snapshot_print(&m->snap, stdout);

@@ -185,6 +185,9 @@ check_out "gas status with a job and no gasd: the console's alert, saying what t
   '^ALERT: 1 job PENDING and no worker alive: start gasd$' sh -c 'cd idle && gas status'
 check_out "gas top -b: the alert first, under its heading" 0 '^ALERT: 1 job PENDING and no worker alive$' \
   sh -c 'cd idle && gas top -b | sed -n 2p'
+check_out "gas top -b -d alone: a sample every SECONDS until stopped (as top -b -d), numbered" 0 '^3$' \
+  sh -c 'cd idle && timeout 60 gas top -b -d 0.2 | grep -m3 -E "^--- gas top, .* \([0-9]+\)$" | wc -l'
+check_out "gas top -b alone: one sample" 0 '^1$' sh -c 'cd idle && timeout 60 gas top -b | grep -c "^--- gas top"'
 # a throttled or unreachable topic (fault point): gas submit sends the request again for
 # about 15 s; still failing, it takes the job and its input back: nothing waits PENDING
 check_out "publish failing twice: submitted all the same" 0 '^[0-9a-f-]{36}$' \
