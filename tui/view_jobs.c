@@ -50,6 +50,7 @@ static int c_file(const struct model *m, int a, int b)
 enum {
     COL_ID,
     COL_SHORT,
+    COL_USER_WIDE,
     COL_USER,
     COL_USER_SHORT,
     COL_STATUS,
@@ -61,7 +62,8 @@ enum {
 static const struct column cols[] = {
     [COL_ID] = {"ID", 36, 120, 0, 0, c_id},
     [COL_SHORT] = {"ID", 8, 0, 119, 0, c_id},
-    [COL_USER] = {"USER", 12, 60, 0, 0, c_user},
+    [COL_USER_WIDE] = {"USER", 16, 100, 0, 0, c_user}, /* as the users view's below 120 */
+    [COL_USER] = {"USER", 12, 60, 99, 0, c_user},
     [COL_USER_SHORT] = {"USER", 8, 0, 59, 0, c_user}, /* below 60: FILE keeps 14 */
     [COL_STATUS] = {"STATUS", 9, 0, 0, 0, c_status},
     [COL_ARCHIVE] = {"ARCHIVE", 9, 70, 0, 0, c_archive}, /* below 70: FILE keeps 20 */
@@ -86,6 +88,7 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     switch (col) {
     case COL_ID: snprintf(buf, n, "%s", r->id); break;
     case COL_SHORT: snprintf(buf, n, "%.8s", r->id); break;
+    case COL_USER_WIDE:
     case COL_USER:
     case COL_USER_SHORT: snprintf(buf, n, "%s", r->user); break;
     case COL_STATUS:

@@ -43,8 +43,9 @@ static int c_email(const struct model *m, int a, int b)
 }
 
 /* FAILED and RESTORING say what needs attention, as words (so that a filter finds them).
- * Narrow screens get the short forms: a long user id (an accounts database's UUID) as its
- * first 13 characters and "...", the role without "_user"; the email is the rest. */
+ * Narrow screens get the short forms: a long user id (an accounts database's UUID) cut
+ * to its head and tail as in the jobs view, the role without "_user"; the email is the
+ * rest. */
 enum {
     COL_ID,
     COL_SHORT,
@@ -60,12 +61,14 @@ enum {
 static const struct column cols[] = {
     [COL_ID] = {"USER", 36, 120, 0, 0, c_id},
     [COL_SHORT] = {"USER", 16, 0, 119, 0, c_id},
-    [COL_ROLE] = {"ROLE", 12, 80, 0, 0, c_role},
-    [COL_ROLE_SHORT] = {"ROLE", 7, 0, 79, 0, c_role},
+    [COL_ROLE] = {"ROLE", 12, 100, 0, 0, c_role},
+    [COL_ROLE_SHORT] = {"ROLE", 7, 0, 99, 0, c_role},
     [COL_JOBS] = {"JOBS", 5, 0, 0, 1, c_jobs}, /* 5: room for the sort mark */
     [COL_ARCHIVED] = {"ARCHIVED", 8, 0, 0, 1, c_archived},
     [COL_FAILED] = {"FAILED", 8, 0, 0, 0, c_failed},
-    [COL_RESTORING] = {"RESTORING", 11, 100, 0, 0, c_restoring},
+    /* at 80 columns too: an upgrade's retrievals can take hours (Glacier), and ARCHIVED
+     * alone would read 0 while they run */
+    [COL_RESTORING] = {"RESTORING", 11, 0, 0, 0, c_restoring},
     [COL_NAME] = {"NAME", 16, 100, 0, 0, c_name},
     [COL_EMAIL] = {"EMAIL", 0, 60, 0, 0, c_email},
 };
@@ -85,11 +88,8 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     const struct user_row *u = U(m, row);
     switch (col) {
     case COL_ID: snprintf(buf, n, "%s", u->id); break;
-    case COL_SHORT:
-        if (strlen(u->id) > 16) /* head and tail: ids made the same second share a head */
-            snprintf(buf, n, "%.8s..%s", u->id, u->id + strlen(u->id) - 5);
-        else
-            snprintf(buf, n, "%s", u->id);
+    case COL_SHORT: /* cut as every view cuts a long id: its head and its tail (ui_elide) */
+        snprintf(buf, n, "%s", u->id);
         break;
     case COL_ROLE:
         snprintf(buf, n, "%s", u->role >= 0 ? user_role_name((enum user_role)u->role) : "?");

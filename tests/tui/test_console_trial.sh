@@ -42,8 +42,11 @@ $TM kill-session -t d
 # Users at 80 columns: whole emails, UUID ids told apart
 press c overview 3
 require "users view" wait_screen 'row 1/3 users'
-expect "80 columns: the email whole" wait_screen '^  alice +free_user .* alice@example\.org$'
-expect "80 columns: a UUID user id in a short form that tells it apart (1)" wait_screen "^  0190f3a2\.\.f7081 "
+expect "80 columns: the email whole" wait_screen '^  alice +free .* alice@example\.org$'
+expect "80 columns: RESTORING shown too (an upgrade's retrievals can take hours)" \
+  wait_screen '^  USER. +ROLE +JOBS +ARCHIVED +FAILED +RESTORING +EMAIL$'
+expect "80 columns: a UUID user id in a short form that tells it apart (1): head and tail, cut as in the jobs view" \
+  wait_screen "^  0190f3a2-7\.\.7081 "
 expect "... no id cut in the middle of nowhere: the two are different rows" \
   test "$(screen | grep -c '^  0190f3a2')" = 2
 $TM resize-window -t c -x 130 -y 24

@@ -36,7 +36,7 @@ answer c y
 expect "the console says bob was upgraded" wait_screen 'user bob upgraded to premium'
 expect "bob is premium (gas users list)" sh -c "gas users list | grep -qE '^bob +premium_user'"
 expect "ann is still free" sh -c "gas users list | grep -qE '^ann +free_user'"
-wait_screen '^  bob +premium_user' >/dev/null
+wait_screen '^  bob +premium' >/dev/null
 press c users d
 expect "d on the premium user: asks, naming the user" wait_screen 'Downgrade user bob to free\? \(y/n\)'
 answer c n
@@ -94,7 +94,7 @@ expect "... its detail says why" wait_screen '^  NOT ANNOTATED +the input is not
 # downgrade from the console says what gas downgrade says: which results stay available
 press c detail q
 press c jobs 3
-wait_screen '^  bob +premium_user' >/dev/null
+wait_screen '^  bob +premium' >/dev/null
 press c users /
 typing c bob
 press c users Enter
