@@ -177,6 +177,14 @@ static int answer(struct console *c, const struct model *m, int ch)
     return K_REDRAW;
 }
 
+/* src into dst (n bytes), cut to fit */
+static void copy_text(char *dst, size_t n, const char *src)
+{
+    size_t l = strnlen(src, n - 1);
+    memmove(dst, src, l);
+    dst[l] = 0;
+}
+
 /* The filter being typed: the list narrows at every key; Enter keeps it, Esc clears it. */
 static int filter_key(struct console *c, const struct model *m, int ch)
 {
@@ -187,7 +195,13 @@ static int filter_key(struct console *c, const struct model *m, int ch)
         if (l->filter[0] && c->view == V_DETAIL) /* what n / N look for, also once the */
             snprintf(c->search_was, sizeof c->search_was, "%s", l->filter); /* filter is */
         else if (l->filter[0])                                              /* cleared */
-            snprintf(c->filter_was, sizeof c->filter_was, "%s", l->filter);
+            copy_text(c->filter_was[c->view], sizeof c->filter_was[c->view], l->filter);
+        if (l->filter[0] && c->view != V_DETAIL) {
+            char cols[160], name[64];
+            snprintf(name, sizeof name, "%.*s", (int)strcspn(l->filter, "="), l->filter);
+            if (list_unknown_column(l->type, l->filter, cols, sizeof cols))
+                console_say(c, 1, "no column %s (columns: %s)", name, cols);
+        }
     } else if (ch == 27) {
         l->filter[0] = 0;
         c->filtering = 0;
@@ -238,7 +252,7 @@ static int list_action(struct console *c, const struct model *m, struct ui_list 
         return K_REDRAW;
     case ACT_MATCH_NEXT:
     case ACT_MATCH_PREV: {
-        const char *text = l->filter[0] ? l->filter : c->filter_was;
+        const char *text = l->filter[0] ? l->filter : c->filter_was[c->view];
         if (!*text)
             console_say(c, 0, "no filter yet: / starts one");
         else if (!list_find(l, m, text, a == ACT_MATCH_NEXT ? 1 : -1))

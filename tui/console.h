@@ -178,6 +178,9 @@ void list_clear_marks(struct ui_list *l);
 int list_find(struct ui_list *l, const struct model *m, const char *text, int dir);
 /* Every column's text of a row, for the filter. */
 int list_row_matches(const struct ui_list *l, const struct model *m, int row, const char *text);
+/* Whether filter is "name=value" naming no column of t (1: cols then lists the columns,
+ * in lower case, for the message). */
+int list_unknown_column(const struct list_type *t, const char *filter, char *cols, size_t n);
 
 /* ------------------------------------------------------------------ panels */
 struct panel {
@@ -229,7 +232,7 @@ struct console {
     int status_bad;
     /* prompts: filter being typed or a y/n question; keys go to them first */
     int filtering;
-    char filter_was[64]; /* the lists' last filter (n / N in a list) */
+    char filter_was[V_COUNT][64]; /* each list's last filter (n / N in that list) */
     char search_was[64]; /* the detail's last search (n / N there): apart from the lists' */
     struct pending pending;
     /* detail */

@@ -73,8 +73,53 @@ static int value_matches(const char *cell, const char *v)
     return cl == vl && !ncmp(cell, v, vl);
 }
 
-/* "column=value" (a column's title, any case): rows whose column is value, whole
- * (smartcase), or as value_matches allows; -1 when text is not of that form. */
+/* Whether name (n bytes, as typed before a filter's '=') names a column titled title: any
+ * case, spaces and underscores left out ("job_status", "jobstatus" and "JOB STATUS"), or
+ * the title's last word ("status" for JOB STATUS). */
+static int names_column(const char *title, const char *name, size_t n)
+{
+    char a[64], b[64];
+    size_t i = 0, j = 0;
+    for (const char *t = title; *t && i + 1 < sizeof a; t++)
+        if (*t != ' ' && *t != '_')
+            a[i++] = (char)tolower((unsigned char)*t);
+    for (size_t k = 0; k < n && j + 1 < sizeof b; k++)
+        if (name[k] != ' ' && name[k] != '_')
+            b[j++] = (char)tolower((unsigned char)name[k]);
+    a[i] = b[j] = 0;
+    if (j && !strcmp(a, b))
+        return 1;
+    const char *last = strrchr(title, ' ');
+    return last && strlen(last + 1) == n && !strncasecmp(last + 1, name, n);
+}
+
+int list_unknown_column(const struct list_type *t, const char *filter, char *cols, size_t n)
+{
+    size_t nl = strcspn(filter, "=");
+    if (!filter[nl] || !nl)
+        return 0;
+    for (size_t i = 0; i < nl; i++) /* "x=y" of another form (a URL, a key=value body) */
+        if (!isalnum((unsigned char)filter[i]) && filter[i] != '_' && filter[i] != ' ')
+            return 0;
+    size_t used = 0;
+    cols[0] = 0;
+    for (int c = 0; c < t->ncols; c++) {
+        if (names_column(t->cols[c].title, filter, nl))
+            return 0;
+        if (c > 0 && t->cols[c].cmp == t->cols[c - 1].cmp)
+            continue; /* the short and long form of one column */
+        int w = snprintf(cols + used, n - used, "%s%s", used ? ", " : "", t->cols[c].title);
+        if (w > 0 && (size_t)w < n - used)
+            used += (size_t)w;
+    }
+    for (char *p = cols; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return 1;
+}
+
+/* "column=value" (a column's title, any case, as names_column takes it): rows whose
+ * column is value, whole (smartcase), or as value_matches allows; -1 when text is not of
+ * that form. */
 static int column_equals(const struct ui_list *l, const struct model *m, int row, const char *text)
 {
     const char *eq = strchr(text, '=');
@@ -83,7 +128,7 @@ static int column_equals(const struct ui_list *l, const struct model *m, int row
     char cell[UI_CELL];
     for (int c = 0; c < l->type->ncols; c++) {
         const char *title = l->type->cols[c].title;
-        if (strlen(title) != (size_t)(eq - text) || strncasecmp(title, text, (size_t)(eq - text)))
+        if (!names_column(title, text, (size_t)(eq - text)))
             continue;
         l->type->cell(m, row, c, m->snap.taken, cell, sizeof cell);
         int r = value_matches(cell, eq + 1);

@@ -33,9 +33,15 @@ static int c_job(const struct model *m, int a, int b)
 {
     return strcmp(D(m, a)->job, D(m, b)->job);
 }
+/* as the column shows it: "-" (no job named), "(no job)" (named, not there), then the
+ * job statuses in their order */
+static int jstatus_rank(const struct dead_row *d)
+{
+    return d->job_status >= 0 ? d->job_status + 2 : d->job[0] ? 1 : 0;
+}
 static int c_jstatus(const struct model *m, int a, int b)
 {
-    return D(m, a)->job_status - D(m, b)->job_status;
+    return jstatus_rank(D(m, a)) - jstatus_rank(D(m, b));
 }
 static int c_body(const struct model *m, int a, int b)
 {
@@ -59,7 +65,7 @@ static const struct column cols[] = {
     [COL_SHORT] = {"MESSAGE", 10, 0, 149, 0, c_id},
     [COL_AGE] = {"AGE", 5, 0, 0, 1, c_age},
     [COL_JOB] = {"JOB", 8, 100, 0, 0, c_job},
-    [COL_JSTATUS] = {"JOB STATUS", 10, 60, 0, 0, c_jstatus},
+    [COL_JSTATUS] = {"JOB STATUS", 11, 60, 0, 0, c_jstatus}, /* 11: room for the sort mark */
     [COL_RECV] = {"RECV", 4, 100, 0, 1, c_recv},
     [COL_REASON] = {"REASON", 0, 0, 0, 0, c_reason},
     [COL_BODY] = {"BODY", 30, 110, 0, 0, c_body},

@@ -174,6 +174,36 @@ expect "200 columns: the REASON column is not cut" \
 $TM resize-window -t c -x 80 -y 24
 press c dead Escape
 wait_screen 'row [0-9]/2 dead letters' >/dev/null
+# sorted by JOB STATUS, the rows group as the column reads: two "-" (no job named), two
+# "(no job)" (named, not there), the FAILED job's (both kinds without a job had sorted
+# as one, interleaved)
+gas send gas_archive 'still not json' >/dev/null
+gas send gas_archive '{"job_id": "no-such-job-1"}' >/dev/null
+gas send gas_archive '{"job_id": "no-such-job-2"}' >/dev/null
+expect "five dead letters" wait_screen 'row [0-9]/5 dead letters' c 30
+jstatus_col() { screen | awk 'index($0, "JOB STATUS") { at = index($0, "JOB STATUS") } /^  gas_archive/ && at { s = substr($0, at, 10); gsub(/ +$/, "", s); print s }'; }
+grouped() { local col; col=$(jstatus_col); [ "$(wc -l <<<"$col")" = 5 ] && [ "$(uniq <<<"$col" | wc -l)" = "$(sort -u <<<"$col" | wc -l)" ]; }
+expect "sorted by JOB STATUS: the rows grouped as the column reads ($(jstatus_col | tr '\n' ','))" grouped
+press c dead s
+expect "... and flipped ($(jstatus_col | tr '\n' ','))" grouped
+# a filter on a column this view does not have: said, with the columns it has
+press c dead /
+typing c 'stauts=failed'
+press c dead Enter
+expect "a filter on no column of the view: said, naming the columns" \
+  wait_screen '^no column stauts \(columns: queue, message, age, job, job status'
+press c dead Escape
+# "status" names the JOB STATUS column (its last word), as job_status does
+press c dead /
+typing c 'status=failed'
+press c dead Enter
+expect "status=failed in dead letters: the JOB STATUS column" wait_screen 'row 1/1 dead letters +filter: status=failed'
+press c dead Escape
+# n looks for this view's last filter, not another view's (the workers view had none)
+press c dead 5
+press c workers n
+expect "n in a view with no filter yet: says so (not the dead letters' filter)" wait_screen 'no filter yet: / starts one'
+press c workers 4
 
 # a FAILED job retried: PENDING (or done) now; its note of the earlier failure is not on
 # screen, so /fail no longer finds it: the FAILED jobs only
