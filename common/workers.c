@@ -7,6 +7,10 @@
 #include "gas/util.h"
 
 #include <stdio.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +66,20 @@ void worker_rec_from_json(const cJSON *it, double now, int64_t interval, struct 
     w->state = worker_state_of(json_str(it, "status"), w->heartbeat, now, interval);
 }
 
+int worker_rec_check_here(struct worker_rec *w)
+{
+    char host[256] = "";
+    if ((w->state != WORKER_ALIVE && w->state != WORKER_LOST) || w->pid <= 1 ||
+        w->pid > INT32_MAX || gethostname(host, sizeof host - 1) != 0 || strcmp(host, w->host))
+        return 0;
+    if (kill((pid_t)w->pid, 0) == 0 || errno != ESRCH)
+        return 0; /* running (or not ours to signal: EPERM) */
+    int was = w->state;
+    w->state = WORKER_LOST;
+    w->gone_here = 1;
+    return was != WORKER_LOST;
+}
+
 int worker_rec_forgotten(const struct worker_rec *w, int64_t forget_s)
 {
     return w->state != WORKER_ALIVE && w->age > (double)forget_s;
@@ -77,7 +95,7 @@ static int by_state(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-int workers_list(struct gas_app *app, double now, int all, struct worker_rec **out, int *n)
+static int list(struct gas_app *app, double now, int all, int seen, struct worker_rec **out, int *n)
 {
     int64_t interval = cfg_int(app->cfg, CFG_HEARTBEAT_INTERVAL);
     int64_t forget = cfg_int(app->cfg, CFG_WORKER_FORGET);
@@ -98,6 +116,8 @@ int workers_list(struct gas_app *app, double now, int all, struct worker_rec **o
             if ((size_t)*n == cap)
                 v = xrealloc(v, (cap *= 2) * sizeof *v);
             worker_rec_from_json(it, now, interval, &v[*n]);
+            if (seen)
+                worker_rec_check_here(&v[*n]);
             if (all || !worker_rec_forgotten(&v[*n], forget))
                 (*n)++;
         }
@@ -115,10 +135,20 @@ int workers_list(struct gas_app *app, double now, int all, struct worker_rec **o
     return rc;
 }
 
+int workers_list(struct gas_app *app, double now, int all, struct worker_rec **out, int *n)
+{
+    return list(app, now, all, 0, out, n);
+}
+
+int workers_list_seen(struct gas_app *app, double now, int all, struct worker_rec **out, int *n)
+{
+    return list(app, now, all, 1, out, n);
+}
+
 int workers_prune(struct gas_app *app, double now, int *removed)
 {
     struct worker_rec *v = NULL;
-    int n = 0, gone = 0, rc = workers_list(app, now, 1, &v, &n);
+    int n = 0, gone = 0, rc = workers_list_seen(app, now, 1, &v, &n);
     for (int i = 0; !rc && i < n; i++) {
         if (v[i].state == WORKER_ALIVE)
             continue;

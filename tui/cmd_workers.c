@@ -56,7 +56,7 @@ int cmd_workers(struct cli *c)
     if (!app)
         return 1;
     struct worker_rec *v = NULL;
-    int n = 0, rc = workers_list(app, gas_now(), cli_flag(c, "all"), &v, &n);
+    int n = 0, rc = workers_list_seen(app, gas_now(), cli_flag(c, "all"), &v, &n);
     if (!rc)
         print_workers(v, n, cli_flag(c, "json"));
     free(v);

@@ -329,6 +329,10 @@ static int act(struct console *c, const struct model *m, enum action a)
         if (n)
             console_say(c, 0, "%d alert%s acknowledged: hidden until something else goes wrong", n,
                         n == 1 ? "" : "s");
+        else if (m && strstr(m->note, "gas workers prune"))
+            console_say(c, 0,
+                        "no alert to acknowledge; the note goes when gas workers prune "
+                        "removes the gone workers");
         else
             console_say(c, 0, "no alert to acknowledge");
         return K_REDRAW;
@@ -416,10 +420,10 @@ static void draw_header(struct console *c, const struct model *m, double now)
     const struct model_alert *shown = console_alert(c, m, &more);
     int alert = shown != NULL;
     char alert_text[300] = "";
-    if (shown && more) /* first, where a narrow screen cannot cut it off */
-        snprintf(alert_text, sizeof alert_text, "(+%d more) %s", more, shown->text);
+    if (shown && more) /* how many, first, where a narrow screen cannot cut it off */
+        snprintf(alert_text, sizeof alert_text, "ALERT 1 of %d: %s", more + 1, shown->text);
     else if (shown)
-        snprintf(alert_text, sizeof alert_text, "%s", shown->text);
+        snprintf(alert_text, sizeof alert_text, "ALERT: %s", shown->text);
     ui_attr(c, alert ? C_ALERT : C_HEAD, 1);
     move(0, 0);
     clrtoeol();
@@ -470,7 +474,7 @@ static void draw_header(struct console *c, const struct model *m, double now)
     ui_attr(c, alert ? C_ALERT : C_HEAD, 0);
     if (alert) {
         ui_attr(c, C_BAD, 1);
-        ui_put(1, 0, "ALERT: %s", alert_text);
+        ui_put(1, 0, "%s", alert_text);
         ui_attr(c, C_BAD, 0);
     } else if (error[0]) {
         ui_attr(c, C_BAD, 1);
@@ -482,9 +486,9 @@ static void draw_header(struct console *c, const struct model *m, double now)
         ui_attr(c, C_BUSY, 0);
     }
     if (alert && error[0]) /* both: the error goes after the alert */
-        ui_put(1, (int)strlen(alert_text) + 9, "  backend error: %s", error);
+        ui_put(1, (int)strlen(alert_text) + 2, "  backend error: %s", error);
     else if (alert && m->note[0]) { /* after the alert: whole, or up to its " (...)" */
-        int at = (int)strlen(alert_text) + 7, fits = COLS - at - 8;
+        int at = (int)strlen(alert_text), fits = COLS - at - 8;
         int len = (int)strlen(m->note);
         const char *paren = strstr(m->note, " (");
         if (len > fits && paren)

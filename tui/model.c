@@ -677,8 +677,14 @@ static void health(struct model *m, int beat)
             snprintf(more, sizeof more, ", and %d more lost", lost_more);
         if (replaced)
             snprintf(m->note, sizeof m->note,
-                     "worker %s lost %s ago%s, replaced (%d alive; gas workers prune)",
-                     s->w[lost].id, a, more, alive);
+                     "worker %s lost%s, replaced (gas workers prune clears this; last "
+                     "heartbeat %s ago; %d alive)",
+                     s->w[lost].id, more, a, alive);
+        else if (s->w[lost].gone_here)
+            raise_alert(m, key,
+                        "worker %s lost: its process %lld is gone from this host "
+                        "(killed or crashed; last heartbeat %s ago)%s",
+                        s->w[lost].id, (long long)s->w[lost].pid, a, more);
         else
             raise_alert(m, key, "worker %s lost: no heartbeat for %s (3 intervals: %ds)%s",
                         s->w[lost].id, a, 3 * beat, more);

@@ -34,7 +34,7 @@ static void workers(struct gas_app *app, struct snapshot *s)
 {
     struct worker_rec *v = NULL;
     int n = 0;
-    if (workers_list(app, s->taken, 0, &v, &n)) {
+    if (workers_list_seen(app, s->taken, 0, &v, &n)) {
         fail(s, "workers");
         s->failed |= SNAP_F_WORKERS;
         return;
@@ -50,6 +50,7 @@ static void workers(struct gas_app *app, struct snapshot *s)
         w->done = v[i].done;
         w->failed = v[i].failed;
         w->state = v[i].state;
+        w->gone_here = v[i].gone_here;
         snprintf(w->problem, sizeof w->problem, "%s", v[i].problem);
     }
     free(v);

@@ -24,6 +24,7 @@ struct snap_worker {
     char id[96], host[64], status[16];
     int64_t pid, started, heartbeat, done, failed;
     enum worker_state state;          /* alive, stopped or lost (gas/workers.h) */
+    int gone_here;                    /* lost: its process is not running on this host */
     char problem[WORKER_PROBLEM_MAX]; /* what it says is wrong ("": nothing) */
 };
 

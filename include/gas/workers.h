@@ -33,6 +33,7 @@ struct worker_rec {
     int64_t pid, started, heartbeat;   /* epoch seconds */
     int64_t done, failed;              /* messages, summed over the pipelines */
     enum worker_state state;
+    int gone_here;                    /* lost: its process is not running on this host */
     double age;                       /* seconds since the heartbeat */
     char problem[WORKER_PROBLEM_MAX]; /* what gasd says is wrong with it ("": nothing) */
 };
@@ -45,6 +46,11 @@ enum worker_state worker_state_of(const char *status, int64_t heartbeat, double 
 /* Fills rec from a workers-table item (missing fields: "?" or 0) and classifies it. */
 void worker_rec_from_json(const cJSON *item, double now, int64_t heartbeat_interval,
                           struct worker_rec *rec);
+/* For what admins are shown (the console, gas top, gas workers), not for gasd's own
+ * decisions: an alive worker on this host whose process is not running (killed, crashed)
+ * is lost at once, not after 3 missed heartbeats (and a lost one is said to be gone:
+ * gone_here); 1 if an alive rec was found lost so. */
+int worker_rec_check_here(struct worker_rec *rec);
 /* 1 if rec is gone and its heartbeat is older than forget_s. */
 int worker_rec_forgotten(const struct worker_rec *rec, int64_t forget_s);
 
@@ -52,6 +58,9 @@ int worker_rec_forgotten(const struct worker_rec *rec, int64_t forget_s);
  * lost, stopped, then by id. *out (count *n) is the caller's, freed with free(). The
  * interval and forget time come from app's config (heartbeat_interval, worker_forget). */
 int workers_list(struct gas_app *app, double now, int all, struct worker_rec **out, int *n);
+/* The same, as admins are shown it (the console, gas top, gas status, gas workers and
+ * its prune): each record through worker_rec_check_here first. */
+int workers_list_seen(struct gas_app *app, double now, int all, struct worker_rec **out, int *n);
 /* Deletes every gone (stopped, lost or failed) worker's item; *removed (optional) counts them. */
 int workers_prune(struct gas_app *app, double now, int *removed);
 

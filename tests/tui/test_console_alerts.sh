@@ -3,7 +3,7 @@
 # a gasd that could not start (a sources file that cannot load) is listed as failed, red,
 # with why, in view 5 and in gas workers, and raises an alert, not a blue "stopped"; with
 # two alarms at once (the failed worker, dead letters growing) the header shows the first
-# after "(+1 more)"; x acknowledges them (gone from the header, kept in gas top -b)
+# after "ALERT 1 of 2:"; x acknowledges them (gone from the header, kept in gas top -b)
 # until something new goes wrong (a new dead letter). More dead letters than listed (the
 # oldest 100 of a queue): the list says of how many, redrive all asks about every one and
 # moves every one, gas dlq list says it listed 100 of them. Text cut at the screen's edge
@@ -23,7 +23,7 @@ require "the 105 dead letters are there" dead105
 env GAS_ANNOT_SOURCES=$WORK/bad.conf gasd >> "$WORK/gasd.log" 2>&1
 expect "a second gasd, whose sources cannot load, exits 1" test $? = 1
 expect "two alarms: the failed worker's first, after how many more there are" \
-  wait_screen '^ALERT: \(\+1 more\) worker vm-[0-9]+ failed: the annotate pipeline could'
+  wait_screen '^ALERT 1 of 2: worker vm-[0-9]+ failed: the annotate pipeline could'
 expect "overview: the failed worker, drawn red" drawn_with '([0-9;]*;)?31(;[0-9;]*)?' '  failed'
 press c overview 5
 expect "view 5: the worker is failed, not stopped" wait_screen '^  failed +vm-[0-9]+'
