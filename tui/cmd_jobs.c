@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int user_by_prefix(struct gas_app *app, const char *prefix, char **full);
+
 int cmd_submit(struct cli *c)
 {
     struct cfg *cfg = c->cfg;
@@ -71,7 +73,10 @@ int cmd_submit(struct cli *c)
                               !memcmp(head, "\x28\xB5\x2F\xFD", 4));
     int force = cli_flag(c, "force");
     if (!hn && !force) {
-        fprintf(stderr, "gas submit: %s is empty: not a VCF file; nothing submitted\n", path);
+        fprintf(stderr,
+                "gas submit: %s is empty: not a VCF file; nothing submitted (--force submits "
+                "it all the same)\n",
+                path);
         return 1;
     }
     if (!force && !compressed && (hl < 16 || memcmp(h, "##fileformat=VCF", 16))) {
@@ -101,6 +106,14 @@ int cmd_submit(struct cli *c)
     memset(&job, 0, sizeof job);
     int rc = app_user_get(app, user, &u);
     user_release(&u);
+    char *meant = NULL;
+    if (rc == GAS_ENOTFOUND && user_by_prefix(app, user, &meant) == 0) {
+        /* a job is made for a whole id only: say which one the start names */
+        rc = gas_err_set(GAS_ENOTFOUND,
+                         "no user %s; did you mean %s? (gas submit takes a user's whole id)", user,
+                         meant);
+        free(meant);
+    }
     char id[37];
     gas_uuid4(id);
     char *key = job_object_key(cfg_str(cfg, CFG_KEY_PREFIX), user, id, name);

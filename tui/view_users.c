@@ -162,9 +162,10 @@ static int key_(struct console *c, const struct model *m, enum action a)
     }
     char q[256], *keys[1] = {(char *)u->id};
     if (a == ACT_UPGRADE ? !user_upgrade_question(u, q, sizeof q) : u->role == ROLE_FREE) {
-        console_say(c, 1, "user %s is %s already: nothing to %s", u->id,
-                    a == ACT_UPGRADE ? "premium (nothing archived)" : "free",
-                    a == ACT_UPGRADE ? "upgrade" : "downgrade");
+        console_say(c, 1, "user %s is %s already%s: nothing to %s", u->id,
+                    a == ACT_UPGRADE ? "premium" : "free",
+                    a == ACT_UPGRADE ? " (nothing archived)" : "",
+                    a == ACT_UPGRADE ? "upgrade" : "downgrade"); /* as the jobs view says it */
         return K_HANDLED | K_REDRAW;
     }
     if (a == ACT_DOWNGRADE)

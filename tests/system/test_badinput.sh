@@ -13,6 +13,10 @@ printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t
 head -c 3000 /dev/urandom > junk.vcf
 : > empty.vcf
 check_out "submit: unknown user" 1 'no user nobody' gas submit bad_pos.vcf --user nobody
+gas users add 3f2504e0-4f89-11d3-9a0c-0305e82c3301 --email uu@example.org > /dev/null
+check_out "submit --user with the start of an id: refused, naming the whole id it may mean" 1 \
+  'no user 3f2504e; did you mean 3f2504e0-4f89-11d3-9a0c-0305e82c3301\? \(gas submit takes a user.s whole id\)' \
+  gas submit bad_pos.vcf --user 3f2504e
 check_out "submit: missing file, and why" 1 'cannot open missing.vcf: No such file or directory' gas submit missing.vcf --user bea
 mkdir -p adir.vcf
 check_out "submit: a directory, said so" 1 'adir.vcf is a directory, not a file' gas submit adir.vcf --user bea
