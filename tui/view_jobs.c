@@ -215,9 +215,14 @@ static void draw(struct console *c, const struct model *m, int y, int h)
     } else if (r && r->unannotated)
         snprintf(why, sizeof why, "not annotated: %s (Enter: why)",
                  r->build[0] ? r->build : "its build has no sources");
-    int pane = why[0] && h >= 10;
+    /* the line is kept while any job could use it, so that the list keeps its height as
+     * the cursor moves between a FAILED job and a COMPLETED one */
+    int any = m->snap.by_status[JOB_FAILED] > 0;
+    for (int i = 0; !any && i < m->njobs; i++)
+        any = m->jobs[i].unannotated && m->jobs[i].status == JOB_COMPLETED;
+    int pane = (why[0] || any) && h >= 10;
     list_draw(c, list(c), m, y, h - pane);
-    if (pane) {
+    if (pane && why[0]) {
         ui_attr(c, C_BUSY, 1);
         ui_put(y + h - 1, 0, "%.8s %s", r->id, why);
         ui_attr(c, C_BUSY, 0);

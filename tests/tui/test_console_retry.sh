@@ -173,4 +173,26 @@ expect "l on a failed job: there is no count log, and why (not 'following')" \
   wait_screen 'no count log: the job failed \(its error is above\)'
 press c detail Escape
 $TM resize-window -t c -x 80 -y 24
+# the list keeps its height as the cursor moves from a COMPLETED job to the FAILED one
+# (the line under it is kept while any job could use it)
+listed() { screen | grep -cE '^  [0-9a-f]{8} '; }
+press c jobs Escape
+wait_gone 'filter:' >/dev/null
+press c jobs /
+typing c COMPLETED
+press c jobs Enter
+wait_screen 'filter: COMPLETED' >/dev/null
+press c jobs Escape
+wait_gone 'filter:' >/dev/null
+on_completed=$(listed)
+expect "(the cursor on a COMPLETED job)" cursor_has COMPLETED
+press c jobs /
+typing c "${B:0:8}"
+press c jobs Enter
+wait_screen 'filter: ' >/dev/null
+press c jobs Escape
+wait_gone 'filter:' >/dev/null
+expect "(the cursor on the FAILED job)" cursor_has FAILED
+expect "the list keeps its height between a COMPLETED job and a FAILED one ($on_completed rows)" \
+  test "$(listed)" = "$on_completed"
 finish_pipeline console_retry
