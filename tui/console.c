@@ -196,7 +196,7 @@ static int filter_key(struct console *c, const struct model *m, int ch)
             snprintf(c->search_was, sizeof c->search_was, "%s", l->filter); /* filter is */
         else if (l->filter[0])                                              /* cleared */
             copy_text(c->filter_was[c->view], sizeof c->filter_was[c->view], l->filter);
-        if (l->filter[0] && c->view != V_DETAIL) {
+        if (l->filter[0] && c->view != V_DETAIL && l->type) {
             char cols[160], name[64];
             snprintf(name, sizeof name, "%.*s", (int)strcspn(l->filter, "="), l->filter);
             if (list_unknown_column(l->type, l->filter, cols, sizeof cols))
