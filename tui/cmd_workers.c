@@ -37,7 +37,9 @@ static void print_workers(const struct worker_rec *v, int n, int json)
         cli_print_json(a);
         return;
     }
-    printf("%-32s %-8s %10s %7s %7s  %s\n", "worker", "state", "heartbeat", "done", "failed",
+    /* msgs: messages handled over all its pipelines (a job is an annotate request and its
+     * notice, and more), not jobs */
+    printf("%-32s %-8s %10s %7s %7s  %s\n", "worker", "state", "heartbeat", "msgs", "failed",
            "started (UTC)");
     for (int i = 0; i < n; i++) {
         char t[32], age[32];

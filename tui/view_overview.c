@@ -88,7 +88,7 @@ static int workers(struct console *c, const struct model *m, int y, int room)
                    : m->snap.w[i].state == WORKER_LOST  ? C_BAD
                                                         : C_DIM;
         ui_attr(c, pair, 1);
-        ui_put(y++, 0, "  %-7s %-*.*s beat %4s  done %lld  failed %lld",
+        ui_put(y++, 0, "  %-7s %-*.*s beat %4s  msgs %lld  failed %lld",
                worker_state_name(m->snap.w[i].state), idw, idw, w->id,
                ui_age_text(s->taken - (double)w->heartbeat, a, sizeof a), (long long)w->done,
                (long long)w->failed);
