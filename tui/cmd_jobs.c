@@ -424,7 +424,8 @@ int cmd_jobs(struct cli *c)
             rc = collect_jobs(app, full, &l);
         }
     }
-    qsort(l.v, l.n, sizeof *l.v, newest_first);
+    if (l.n) /* none: l.v is NULL */
+        qsort(l.v, l.n, sizeof *l.v, newest_first);
     size_t n = limit >= 0 && (size_t)limit < l.n ? (size_t)limit : l.n;
     if (!rc && l.json) {
         cJSON *out = cJSON_CreateArray();

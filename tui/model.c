@@ -752,7 +752,8 @@ static void carry_last(struct model_source *src, struct model *m)
     }
     if (!(s->failed & SNAP_F_USERS)) {
         src->last_users = xrealloc(src->last_users, (size_t)(m->nusers + 1) * sizeof *m->users);
-        memcpy(src->last_users, m->users, (size_t)m->nusers * sizeof *m->users);
+        if (m->nusers) /* none: m->users may be NULL */
+            memcpy(src->last_users, m->users, (size_t)m->nusers * sizeof *m->users);
         src->last_nusers = m->nusers;
         src->have_users = 1;
     } else if (src->have_users) {
