@@ -93,10 +93,10 @@ press c jobs Escape
 $TM resize-window -t c -x 60 -y 20
 press c dead 1
 expect "60 columns: a worker's line whole, to its failed count" \
-  wait_screen '^  (alive|failed) +[^ ]+ +beat +[0-9.]+[a-z]+  done [0-9]+  failed [0-9]+$'
+  wait_screen '^  (alive|failed) +[^ ]+ +beat +[0-9.]+[a-z]+  msgs [0-9]+  failed [0-9]+$'
 $TM resize-window -t c -x 40 -y 30
 expect "40 columns: a worker line cut at the edge ends in '..'" wait_screen '^  (alive|failed) .*\.\.$'
-if screen c | grep -E '^  (alive|failed) ' | grep -vE '\.\.$' | grep -qE 'done [0-9]+ *$'; then
+if screen c | grep -E '^  (alive|failed) ' | grep -vE '\.\.$' | grep -qE 'msgs [0-9]+ *$'; then
   bad "no worker line ends in a cut number" "$(screen c | grep -E '^  (alive|failed) ')"
 else ok "no worker line ends in a cut number"; fi
 
