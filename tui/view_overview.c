@@ -48,7 +48,9 @@ static int queues(struct console *c, const struct model *m, int y)
            width >= 12 ? "  WORK" : "", span); /* narrower: no room for the sparkline */
     ui_attr(c, C_HEAD, 0);
     for (int i = 0; i < s->nq; i++, y++) {
-        ui_put(y, 0, "%-17.17s %7lld %8lld %7lld ", s->q[i].name, (long long)s->q[i].d.visible,
+        char name[32]; /* a deployment's longer name cut as every cut is: marked ".." */
+        ui_elide(s->q[i].name, 17, name, sizeof name);
+        ui_put(y, 0, "%-17s %7lld %8lld %7lld ", name, (long long)s->q[i].d.visible,
                (long long)s->q[i].d.in_flight, (long long)s->q[i].d.delayed);
         ui_attr(c, s->q[i].d.dead ? C_BAD : 0, 1);
         ui_put(y, 43, "%5lld", (long long)s->q[i].d.dead);

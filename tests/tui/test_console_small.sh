@@ -161,4 +161,9 @@ for size in 50x12 50x15; do
   expect "$size overview: the hint line last" \
     sh -c "for i in \$(seq 50); do $TM capture-pane -p -t c | tail -1 | grep -q '^q quit' && exit 0; sleep 0.1; done; exit 1"
 done
+# a deployment's queue names (migrate.md: kwong_job_requests, 18 characters): cut to the
+# QUEUE column marked "..", never shown as a name that does not exist
+console k 80 24 GAS_REQUESTS_QUEUE=kwong_job_requests
+expect "a queue name longer than its column: cut and marked '..'" wait_screen '^kwong_job_..uests +[0-9]+ ' k
+expect "... not cut silently (kwong_job_request)" sh -c "! $TM capture-pane -p -t k | grep -q '^kwong_job_request '"
 finish_pipeline console_small
