@@ -689,6 +689,9 @@ static void health(struct model *m, int beat)
             raise_alert(m, key, "worker %s lost: no heartbeat for %s (3 intervals: %ds)%s",
                         s->w[lost].id, a, 3 * beat, more);
     }
+    if (s->workers_missing && !m->note[0])
+        snprintf(m->note, sizeof m->note,
+                 "no workers table yet: gas aws bootstrap makes it (gasd needs it)");
     if (failed >= 0 && !(alive && s->w[failed].heartbeat <= newest_start)) {
         snprintf(key, sizeof key, "failed:%s", s->w[failed].id);
         raise_alert(m, key, "worker %s failed: %s", s->w[failed].id,

@@ -34,7 +34,14 @@ static void workers(struct gas_app *app, struct snapshot *s)
 {
     struct worker_rec *v = NULL;
     int n = 0;
-    if (workers_list_seen(app, s->taken, 0, &v, &n)) {
+    int rc = workers_list_seen(app, s->taken, 0, &v, &n);
+    if (rc == GAS_ENOTFOUND) { /* not made yet: no worker, and no error (gas status is the
+                                  check before a deployment's switch-over: migrate.md) */
+        s->workers_missing = 1;
+        gas_err_clear();
+        return;
+    }
+    if (rc) {
         fail(s, "workers");
         s->failed |= SNAP_F_WORKERS;
         return;
@@ -165,7 +172,7 @@ void snapshot_print(const struct snapshot *s, FILE *out)
         fprintf(out, "%-24s %8lld %9lld %8lld %6lld\n", s->q[i].name, (long long)s->q[i].d.visible,
                 (long long)s->q[i].d.in_flight, (long long)s->q[i].d.delayed,
                 (long long)s->q[i].d.dead);
-    fprintf(out, "\n%-32s %-8s %9s %7s %7s\n", "worker", "state", "heartbeat", "done", "failed");
+    fprintf(out, "\n%-32s %-8s %9s %7s %7s\n", "worker", "state", "heartbeat", "msgs", "failed");
     for (int i = 0; i < s->nworkers; i++) {
         char age[16]; /* as gas workers says it */
         cli_age(s->taken - (double)s->w[i].heartbeat, age, sizeof age);

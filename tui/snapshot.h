@@ -35,8 +35,9 @@ struct snapshot {
     struct snap_worker w[SNAP_WORKERS];
     int nworkers;
     int64_t jobs, by_status[4], by_archive[4], users;
-    char error[256]; /* the backend's error, if the snapshot is partial */
-    unsigned failed; /* SNAP_F_* bits: the parts that could not be read */
+    char error[256];     /* the backend's error, if the snapshot is partial */
+    unsigned failed;     /* SNAP_F_* bits: the parts that could not be read */
+    int workers_missing; /* no workers table yet (a deployment before gas aws bootstrap) */
 };
 enum { SNAP_F_QUEUES = 1, SNAP_F_WORKERS = 2, SNAP_F_JOBS = 4, SNAP_F_USERS = 8 };
 

@@ -373,7 +373,12 @@ def web_restore(topic, job_id, user, archive):
         "thaw_status": "STARTED"}))
 
 
-cmds = {"submit": submit, "item": item, "exists": exists, "storage-class": storage_class,
+def drop_table(table):
+    """A table taken away (a deployment from before a table gasd needs was made)."""
+    client("dynamodb").delete_table(TableName=table)
+
+
+cmds = {"drop-table": drop_table, "submit": submit, "item": item, "exists": exists, "storage-class": storage_class,
         "legacy": legacy, "iam-user": iam_user, "deploy-table": deploy_table,
         "index-capacity": index_capacity,
         "deploy-submit": deploy_submit, "deploy-archived": deploy_archived,
