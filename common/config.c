@@ -562,6 +562,19 @@ const char *cfg_name(enum cfg_key key)
     return keys[key].name;
 }
 
+/* Whether a libpq connection string carries a password: "password=" in key=value form, or
+ * "user:password@" in a URI (postgresql://...). */
+static int dsn_has_password(const char *dsn)
+{
+    if (strcasestr(dsn, "password"))
+        return 1;
+    const char *scheme = strstr(dsn, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    if (!at)
+        return 0;
+    const char *colon = strchr(scheme + 3, ':');
+    return colon && colon < at;
+}
+
 int cfg_file_has_secret(const struct cfg *cfg)
 {
     if (!cfg_file(cfg))
@@ -570,6 +583,9 @@ int cfg_file_has_secret(const struct cfg *cfg)
         const char *src = cfg->source[k] ? cfg->source[k] : "default";
         int from_file = strncmp(src, "GAS_", 4) && strcmp(src, "default") && strstr(src, ":");
         int secret = keys[k].type == CFG_SECRET || (k == CFG_SMTP_URL && strchr(cfg->val[k], '@'));
+        if (k == CFG_ACCOUNTS_DSN) /* a DSN without a password ("host=/run/postgresql ...",
+                                      peer or certificate auth) holds no secret */
+            secret = dsn_has_password(cfg->val[k]);
         if (*cfg->val[k] && from_file && secret)
             return 1;
     }

@@ -47,6 +47,16 @@ if grep -q 'open.conf holds secrets and others can read it (mode 644): chmod 600
   grep -q 'open-dir can be written by others (mode 777)' <<<"$out" && ! grep -q x9secretx <<<"$out"; then
   ok "gasd warns of a readable config with secrets and a world-writable data_dir"
 else bad "gasd warns of a readable config with secrets and a world-writable data_dir" "$out"; fi
+# an accounts DSN with a password is a secret; one without (peer or certificate auth) is not
+printf 'data_dir = %s/dsn-dir\nuser_source = postgres\naccounts_dsn = host=/nonexistent dbname=accounts password=pw9x\n' "$WORK" > dsnpw.conf && chmod 644 dsnpw.conf
+printf 'data_dir = %s/dsn-dir\nuser_source = postgres\naccounts_dsn = host=/nonexistent dbname=accounts\n' "$WORK" > dsn.conf && chmod 644 dsn.conf
+out=$(timeout 60 gasd --config dsnpw.conf --once 2>&1)
+if grep -q 'dsnpw.conf holds secrets and others can read it' <<<"$out" && ! grep -q pw9x <<<"$out"; then
+  ok "a readable config whose accounts_dsn holds a password: warned (the password not shown)"
+else bad "a readable config whose accounts_dsn holds a password: warned (the password not shown)" "$out"; fi
+out=$(timeout 60 gasd --config dsn.conf --once 2>&1)
+if ! grep -q 'holds secrets' <<<"$out"; then ok "... one without a password: not warned of secrets"
+else bad "... one without a password: not warned of secrets" "$out"; fi
 SAMPLES=$GAS_ROOT/../shared/testdata/gas-samples
 mkfifo cfg.fifo
 check_out "a FIFO as the config: an error, not a hang" 2 'cfg.fifo: is a FIFO, not a file' \
