@@ -29,11 +29,13 @@ export ASAN_OPTIONS="detect_leaks=1 abort_on_error=1 ${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
 
 passed=0 failed=0 skipped=0
-declare -a failures=()
+declare -a failures=() timings=()
+T0=$SECONDS
 suite() { # name, command...
   local name=$1; shift
   [ -n "$FILTER" ] && [[ "$name" != *"$FILTER"* ]] && return
   echo "== $name"
+  local t0=$SECONDS
   local log; log=$(mktemp)
   # a pipeline, not "> >(tee)": bash's wait can return before a process substitution has
   # written its last line, and a suite would read as having no summary (1 in ~150 under load)
@@ -46,6 +48,7 @@ suite() { # name, command...
   local missing; missing=$({ grep -E '^[^ ]*test_[a-z_0-9]+\.sh: line [0-9]+: .*: command not found$' "$log"
                            grep -E '^sh: [0-9]+: [^ ]+: not found$' "$log"; } | head -n 3 | paste -sd ';')
   rm -f "$log"
+  timings+=("$((SECONDS - t0)) $name")
   if [ -n "$missing" ]; then
     echo "!! $name ran a command that does not exist: $missing"
     failed=$((failed + 1)); failures+=("$name (missing command: ${missing:0:160})")
@@ -110,6 +113,9 @@ if [ -n "${GAS_FUZZ_SECONDS:-}" ]; then
 fi
 
 echo
+# where the time goes (the suite is to stay under 15 minutes): the slowest suites
+echo "time: $((SECONDS - T0)) s in all; the slowest suites:"
+printf '%s\n' "${timings[@]}" | sort -rn | head -n 8 | awk '{ printf "  %5d s  %s\n", $1, $2 }'
 for f in "${failures[@]}"; do echo "failed: $f"; done
 echo "total: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
