@@ -296,7 +296,8 @@ static int read_changed_jobs(struct tbl *t, struct model_source *s, struct job_r
                 r->base = s->rows->version;
                 cap = s->rows->n + got + 1024;
                 r->v = xmalloc((size_t)cap * sizeof *r->v);
-                memcpy(r->v, s->rows->v, (size_t)s->rows->n * sizeof *r->v);
+                if (s->rows->n) /* none yet: s->rows->v may be NULL */
+                    memcpy(r->v, s->rows->v, (size_t)s->rows->n * sizeof *r->v);
                 r->n = s->rows->n;
             }
             const char *id = json_str(it, "job_id");
