@@ -6,13 +6,13 @@
 #include "gas/json.h"
 #include "gas/util.h"
 
-#include <stdio.h>
 #include <errno.h>
 #include <signal.h>
-#include <unistd.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const state_names[] = {"alive", "stopped", "lost", "failed"};
 

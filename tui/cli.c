@@ -456,6 +456,11 @@ const char *cli_time(int64_t t, char *buf, size_t n)
     return buf;
 }
 
+int cli_note_unannotated(const char *note)
+{
+    return note && !strncmp(note, "not annotated", 13);
+}
+
 const char *cli_unannotated_why(const char *build, char *buf, size_t n)
 {
     if (build && !strcmp(build, ANNOT_NOT_HUMAN))

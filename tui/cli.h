@@ -86,6 +86,8 @@ char *cli_clean(const char *s);
  * annotation_note starts "not annotated"): why, from its annotation_build: "not human" or
  * "no GRCh38 sources"; gas jobs and the console's jobs view show it the same way. */
 const char *cli_unannotated_why(const char *build, char *buf, size_t n);
+/* 1 if a job's annotation_note says its result was passed through unannotated. */
+int cli_note_unannotated(const char *note);
 /* Prints a cJSON value (array or object) and frees it. */
 void cli_write_json(const cJSON *j); /* two-space indents */
 void cli_print_json(cJSON *j);       /* ... and frees j */

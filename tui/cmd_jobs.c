@@ -107,13 +107,17 @@ int cmd_submit(struct cli *c)
     int rc = app_user_get(app, user, &u);
     user_release(&u);
     char *meant = NULL;
-    if (rc == GAS_ENOTFOUND && user_by_prefix(app, user, &meant) == 0) {
-        /* a job is made for a whole id only: say which one the start names */
+    int prc = rc == GAS_ENOTFOUND ? user_by_prefix(app, user, &meant) : GAS_ENOTFOUND;
+    if (!prc) /* a job is made for a whole id only: say which one the start names */
         rc = gas_err_set(GAS_ENOTFOUND,
                          "no user %s; did you mean %s? (gas submit takes a user's whole id)", user,
                          meant);
-        free(meant);
-    }
+    else if (prc == GAS_EINVAL) /* the start of several: not "give more of it" here */
+        rc = gas_err_set(GAS_ENOTFOUND,
+                         "no user %s (the start of several users' ids; gas submit takes a "
+                         "user's whole id: gas users list shows them)",
+                         user);
+    free(meant);
     char id[37];
     gas_uuid4(id);
     char *key = job_object_key(cfg_str(cfg, CFG_KEY_PREFIX), user, id, name);
@@ -298,7 +302,7 @@ static void add_page(struct job_list *l, cJSON *items)
                            *file = json_str(it, "input_file_name");
                 char why[48];
                 r->file =
-                    !strcmp(r->status, "COMPLETED") && note && !strncmp(note, "not annotated", 13)
+                    !strcmp(r->status, "COMPLETED") && cli_note_unannotated(note)
                         ? xasprintf("%s (%s)", file ? file : "",
                                     cli_unannotated_why(json_str(it, job_attr(JF_annotation_build)),
                                                         why, sizeof why))

@@ -329,7 +329,7 @@ static int act(struct console *c, const struct model *m, enum action a)
         if (n)
             console_say(c, 0, "%d alert%s acknowledged: hidden until something else goes wrong", n,
                         n == 1 ? "" : "s");
-        else if (m && strstr(m->note, "gas workers prune"))
+        else if (m && m->note_prune)
             console_say(c, 0,
                         "no alert to acknowledge; the note goes when gas workers prune "
                         "removes the gone workers");

@@ -174,7 +174,7 @@ static void row_from_json(struct job_row *r, const cJSON *it, struct long_names 
             *p = ' ';
     r->status = (signed char)job_status_parse(json_str(it, "job_status"));
     const char *note = json_str(it, job_attr(JF_annotation_note));
-    r->unannotated = note && !strncmp(note, "not annotated", 13);
+    r->unannotated = cli_note_unannotated(note);
     copy(r->build, sizeof r->build, json_str(it, job_attr(JF_annotation_build)));
     r->archive = (signed char)job_item_archive(it);
     job_item_num(it, JF_submit_time, &r->submit);
@@ -676,12 +676,13 @@ static void health(struct model *m, int beat)
         char more[32] = "";
         if (lost_more)
             snprintf(more, sizeof more, ", and %d more lost", lost_more);
-        if (replaced)
+        if (replaced) {
             snprintf(m->note, sizeof m->note,
                      "worker %s lost%s, replaced (gas workers prune clears this; last "
                      "heartbeat %s ago; %d alive)",
                      s->w[lost].id, more, a, alive);
-        else if (s->w[lost].gone_here)
+            m->note_prune = 1;
+        } else if (s->w[lost].gone_here)
             raise_alert(m, key,
                         "worker %s lost: its process %lld is gone from this host "
                         "(killed or crashed; last heartbeat %s ago)%s",

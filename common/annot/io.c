@@ -91,11 +91,13 @@ int lb_next(struct linebuf *lb, char **line, size_t *len)
         size_t room = lb->cap - 1 - lb->end;
         size_t want = room < lb->chunk ? room : lb->chunk;
         ssize_t got = bgzf_read(lb->fp, lb->buf + lb->end, want);
-        if (got < 0 || (got == 0 && lb->fp->errcode)) /* threads: a bad block can end as EOF */
-            return lb->bad_read = 1, gas_err_set(GAS_EINVAL,
-                                                 "line %lld: the file is corrupt or truncated "
-                                                 "(decompression failed)",
-                                                 (long long)lb->lineno + 1);
+        if (got < 0 || (got == 0 && lb->fp->errcode)) { /* threads: a bad block can end as EOF */
+            lb->bad_read = 1;
+            return gas_err_set(GAS_EINVAL,
+                               "line %lld: the file is corrupt or truncated "
+                               "(decompression failed)",
+                               (long long)lb->lineno + 1);
+        }
         if (got == 0)
             lb->eof = 1;
         lb->filled = (size_t)got == want;

@@ -17,6 +17,11 @@ gas users add 3f2504e0-4f89-11d3-9a0c-0305e82c3301 --email uu@example.org > /dev
 check_out "submit --user with the start of an id: refused, naming the whole id it may mean" 1 \
   'no user 3f2504e; did you mean 3f2504e0-4f89-11d3-9a0c-0305e82c3301\? \(gas submit takes a user.s whole id\)' \
   gas submit bad_pos.vcf --user 3f2504e
+gas users add 3f2504e0-aaaa-41d3-9a0c-0305e82c3302 --email uu2@example.org > /dev/null
+check_out "... the start of several ids: refused, not asked to give more of it" 1 \
+  "no user 3f2504e \(the start of several users' ids; gas submit takes a user's whole id" \
+  gas submit bad_pos.vcf --user 3f2504e
+check "... no job made for either" 0 sh -c '! gas jobs | grep -q 3f2504e0'
 check_out "submit: missing file, and why" 1 'cannot open missing.vcf: No such file or directory' gas submit missing.vcf --user bea
 mkdir -p adir.vcf
 check_out "submit: a directory, said so" 1 'adir.vcf is a directory, not a file' gas submit adir.vcf --user bea

@@ -177,8 +177,10 @@ wait_screen 'row [0-9]/2 dead letters' >/dev/null
 # sorted by JOB STATUS, the rows group as the column reads: two "-" (no job named), two
 # "(no job)" (named, not there), the FAILED job's (both kinds without a job had sorted
 # as one, interleaved)
-gas send gas_archive 'still not json' >/dev/null
+# sent so that their ids (time-ordered) interleave the two kinds: a sort that took them as
+# one key would list them in that order, -, (no job), -, (no job)
 gas send gas_archive '{"job_id": "no-such-job-1"}' >/dev/null
+gas send gas_archive 'still not json' >/dev/null
 gas send gas_archive '{"job_id": "no-such-job-2"}' >/dev/null
 expect "five dead letters" wait_screen 'row [0-9]/5 dead letters' c 30
 jstatus_col() { screen | awk 'index($0, "JOB STATUS") { at = index($0, "JOB STATUS") } /^  gas_archive/ && at { s = substr($0, at, 10); gsub(/ +$/, "", s); print s }'; }
