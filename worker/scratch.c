@@ -49,8 +49,9 @@ static const char *owner_of(const char *name)
 }
 
 /* When process pid started (epoch seconds), or -1 if unknown: /proc/<pid>/stat's 22nd
- * field (clock ticks after boot) plus /proc/stat's btime. */
-static int64_t process_start(long pid)
+ * field (clock ticks after boot) plus /proc/stat's btime. *state: its 3rd field ('Z': a
+ * zombie, killed and not yet reaped; it writes nothing more). */
+static int64_t process_start(long pid, char *state)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%ld/stat", pid);
@@ -60,6 +61,7 @@ static int64_t process_start(long pid)
         fclose(f);
     buf[n] = 0;
     const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    *state = p && p[1] == ' ' ? p[2] : 0;
     unsigned long long ticks = 0;
     for (int field = 2; p && *p && field < 22; p++) /* p: ") S ppid ..." = fields 2, 3, ... */
         if (*p == ' ')
@@ -78,7 +80,8 @@ static int64_t process_start(long pid)
 }
 
 /* 1 if the owner is known to be gone. mtime: the entry's latest change; a process with
- * the owner's pid that started after it is another process (pids wrap: 32768 here). */
+ * the owner's pid that started after it is another process (pids wrap: 32768 here); one
+ * that is a zombie or dying (SIGKILLed, not yet reaped) is gone too. */
 static int owner_gone(struct sweep *s, const char *owner, int64_t mtime)
 {
     const char *dash = strrchr(owner, '-');
@@ -89,8 +92,9 @@ static int owner_gone(struct sweep *s, const char *owner, int64_t mtime)
             return 0;
         if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
             return 1;
-        int64_t started = process_start(pid);
-        return started > 0 && started > mtime + 1;
+        char state = 0;
+        int64_t started = process_start(pid, &state);
+        return state == 'Z' || state == 'X' || (started > 0 && started > mtime + 1);
     }
     cJSON *it = NULL;
     if (tbl_get(s->w->app->workers, owner, &it))

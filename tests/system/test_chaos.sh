@@ -43,8 +43,10 @@ unique() { # N I: input I with header line N, as in/N.vcf
 for u in c1 c2 c3 c4; do gas users add $u --email $u@example.org >/dev/null; done
 
 pids=(0 0)
-spawn() { env "$@" gasd >> "$WORK/gasd.log" 2>&1 & echo $!; }
-pids[0]=$(spawn); pids[1]=$(spawn)
+# gasd a child of this shell (not of a $(...) subshell), so that `wait` waits for a killed
+# one to be gone before the clean gasd's start sweeps what it left
+spawn() { env gasd >> "$WORK/gasd.log" 2>&1 & pids[$1]=$!; }
+spawn 0; spawn 1
 : > jobs.txt
 submitter() {
   local n=0
@@ -63,7 +65,7 @@ while [ "$(date +%s)" -lt "$t_end" ]; do
   k=$((RANDOM % 2))
   kill -9 "${pids[$k]}" 2>/dev/null && kills=$((kills + 1))
   wait "${pids[$k]}" 2>/dev/null
-  pids[$k]=$(spawn)
+  spawn $k
   # halfway: upgrade c3 (its archived results are restored while the kills go on)
   if [ $upgraded = 0 ] && [ "$(date +%s)" -ge $((t_end - SECONDS_CHAOS / 2)) ]; then
     gas upgrade c3 >/dev/null 2>&1; upgraded=1

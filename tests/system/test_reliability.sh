@@ -53,6 +53,18 @@ echo live > "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"   
 sleep 600 & reused=$!
 echo x > "$GAS_DATA_DIR/tmp/22222222-0000-4000-8000-000000000000.$host-$reused" &&
   touch -d '1 hour ago' "$GAS_DATA_DIR/tmp/22222222-0000-4000-8000-000000000000.$host-$reused"
+# a zombie (SIGKILLed, not yet reaped by its parent) writes nothing more: its fresh file goes
+python3 -c 'import os, sys, time
+pid = os.fork()
+if pid == 0: os._exit(0)
+print(pid, flush=True); time.sleep(600)' > zombie.pid & zparent=$!
+for ((i = 0; i < 100; i++)); do
+  zombie=$(cat zombie.pid 2>/dev/null)
+  [ -n "$zombie" ] && grep -q ') Z ' "/proc/$zombie/stat" 2>/dev/null && break
+  sleep 0.1
+done
+expect "scratch: a zombie process to own a file ($zombie)" grep -q ') Z ' "/proc/$zombie/stat"
+echo x > "$GAS_DATA_DIR/tmp/33333333-0000-4000-8000-000000000000.$host-$zombie"
 mkdir -p "$GAS_DATA_DIR/outbox" && echo x > "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123" &&
   touch -d '3 days ago' "$GAS_DATA_DIR/outbox/.j.eml.tmp.AbC123"
 start_gasd
@@ -61,7 +73,9 @@ stop_gasd
 expect "scratch: a live process's file is kept" test -f "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"
 expect "scratch: a file whose pid now belongs to a younger process is removed" \
   test ! -e "$GAS_DATA_DIR/tmp/22222222-0000-4000-8000-000000000000.$host-$reused"
-kill "$reused" 2>/dev/null; wait "$reused" 2>/dev/null
+expect "scratch: a file of a zombie process is removed" \
+  test ! -e "$GAS_DATA_DIR/tmp/33333333-0000-4000-8000-000000000000.$host-$zombie"
+kill "$reused" "$zparent" 2>/dev/null; wait "$reused" "$zparent" 2>/dev/null
 rm -f "$GAS_DATA_DIR/tmp/11111111-0000-4000-8000-000000000000.$host-$$"
 left=$(bytes)
 expect "scratch: 0 bytes left in work/ and tmp/ after the next start ($left)" test "$left" = 0
