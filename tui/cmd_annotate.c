@@ -51,15 +51,19 @@ static void summary(const struct annot_stats *st, int logged)
     for (int i = 0; i < st->nsources; i++)
         known_sources += !strcmp(st->source_kind[i], "known");
     int64_t covered = 0, covered_hits = 0; /* partial sources: where they have data */
+    int partial = 0;
     for (int i = 0; i < st->nsources; i++)
         if (st->source_covers[i][0])
-            covered += st->source_covered[i], covered_hits += st->source_covered_hits[i];
+            covered += st->source_covered[i], covered_hits += st->source_covered_hits[i], partial++;
     if (known_sources)
         fprintf(stderr, ", %lld in known sources (%.1f%%", (long long)st->known,
                 pct(st->known, st->records));
     if (known_sources && covered)
         fprintf(stderr, "; %lld of the %lld where they have data", (long long)covered_hits,
                 (long long)covered);
+    else if (known_sources && partial && !st->known) /* why 0: said, not warned */
+        fprintf(stderr, "; none where %s data",
+                partial == 1 ? "the partial source has" : "the partial sources have");
     if (known_sources)
         fprintf(stderr, ")");
     else

@@ -55,36 +55,19 @@ int cmd_submit(struct cli *c)
         return 1;
     }
     /* what the worker would refuse at once is refused here, before a job exists: an empty
-     * file, a text file that is no VCF (compressed files are left to the worker, which
-     * reads gzip, bgzip and BCF and names the tool for the others) */
-    char head[20] = "";
-    FILE *hf = fopen(path, "rb");
-    size_t hn = hf ? fread(head, 1, sizeof head - 1, hf) : 0;
-    if (hf)
-        fclose(hf);
-    const char *h = hn >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3) ? head + 3 : head;
-    size_t hl = hn - (size_t)(h - head);
-    int compressed = hn >= 2 && ((unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b);
-    compressed |= hn >= 3 && (!memcmp(head, "BCF", 3) || !memcmp(head, "BZh", 3));
-    compressed |= hn >= 4 && (!memcmp(head,
-                                      "\xFD"
-                                      "7zX",
-                                      4) ||
-                              !memcmp(head, "\x28\xB5\x2F\xFD", 4));
+     * file, a format GAS does not read (xz, zstd, ...), or what is no VCF once decompressed
+     * (the engine's own check of the first line) */
     int force = cli_flag(c, "force");
-    if (!hn && !force) {
+    if (!st.st_size && !force) {
         fprintf(stderr,
                 "gas submit: %s is empty: not a VCF file; nothing submitted (--force submits "
                 "it all the same)\n",
                 path);
         return 1;
     }
-    if (!force && !compressed && (hl < 16 || memcmp(h, "##fileformat=VCF", 16))) {
-        fprintf(stderr,
-                "gas submit: %s is not a VCF file: it must start with ##fileformat=VCF (VCF "
-                "text, bgzipped or gzipped, or BCF); nothing submitted (--force submits it "
-                "all the same)\n",
-                path);
+    if (!force && annot_input_check(path, (size_t)cfg_int(cfg, CFG_MAX_LINE_BYTES))) {
+        fprintf(stderr, "gas submit: %s; nothing submitted (--force submits it all the same)\n",
+                gas_errmsg());
         return 1;
     }
     if (!name)

@@ -452,7 +452,16 @@ static int by_lengths(const struct build_evidence *e, struct annot_stats *st)
 {
     int best = lengths_best(e);
     if (best < 0) {
-        if (e->len_seen && e->len_other < OTHER_GENOME_MIN_CHROMS)
+        /* a chromosome-sized length no human build has (one contig "1" of 4.6 Mb: a
+         * bacterium named as GAS's chromosomes?): said so, with what it means */
+        if (e->len_seen && e->len_other && e->len_other < OTHER_GENOME_MIN_CHROMS)
+            annot_add_warning(st,
+                              "the header's ##contig lengths match no human build (%s, which "
+                              "that chromosome is in none of GRCh37, GRCh38, NCBI36, T2T-CHM13): "
+                              "if the input is not human, the human genes and variants at its "
+                              "positions are wrong",
+                              e->other_len);
+        else if (e->len_seen && e->len_other < OTHER_GENOME_MIN_CHROMS)
             annot_add_warning(st,
                               "the header's ##contig lengths match no build GAS knows (GRCh37, "
                               "GRCh38, NCBI36, T2T-CHM13): they were not used to choose the build");

@@ -31,8 +31,10 @@ static const char *style_tag(int styles)
     }
 }
 
-/* A known source with nothing on any of the input's contigs (the default kg has only
- * chr20 and chr22): why "records in known sources" is 0. */
+/* A known source with nothing on any of the input's contigs: why "records in known
+ * sources" is 0. Not for a source that says where it has data (covers, as the default kg
+ * with only stretches of 20 and 22): the count log gives its share there instead, as a
+ * fact of the sources, not a warning on every job elsewhere. */
 static void known_sources_elsewhere(struct annot_stats *st)
 {
     for (int s = 0; s < st->nsources && st->records; s++) {
@@ -41,7 +43,7 @@ static void known_sources_elsewhere(struct annot_stats *st)
             if (!(st->contigs[i].src_mask & (1u << s)) && st->contigs[i].sources)
                 off += st->contigs[i].records;
         if (strcmp(st->source_kind[s], "known") || off == 0 || st->source_hits[s] ||
-            st->nwarnings == ANNOT_MAX_WARNINGS)
+            st->source_covers[s][0] || st->nwarnings == ANNOT_MAX_WARNINGS)
             continue;
         char w[sizeof st->warnings[0]];
         snprintf(w, sizeof w,
@@ -288,11 +290,26 @@ static void unknown_contigs(struct annot_stats *st)
     int n = count_picked(st, unknown_contig, &recs);
     if (!n || !st->nsources)
         return;
-    char head[128];
-    snprintf(head, sizeof head,
-             "%lld record%s (%.2f%%) on %d contig%s that no source knows, so not annotated:",
-             (long long)recs, recs == 1 ? "" : "s", pct(recs, st->records), n, n == 1 ? "" : "s");
+    char head[256];
+    if (recs == st->records) /* nothing annotated: said first (gas show's annotation_note) */
+        snprintf(head, sizeof head,
+                 "nothing was annotated: none of the %lld record%s is on a contig the %s sources "
+                 "know (a genome that is not human, or contigs named as GAS does not know); "
+                 "%d contig%s:",
+                 (long long)recs, recs == 1 ? "" : "s", st->build, n, n == 1 ? "" : "s");
+    else
+        snprintf(head, sizeof head,
+                 "%lld record%s (%.2f%%) on %d contig%s that no source knows, so not annotated:",
+                 (long long)recs, recs == 1 ? "" : "s", pct(recs, st->records), n,
+                 n == 1 ? "" : "s");
+    int was = st->nwarnings;
     warn_contigs(st, unknown_contig, n, head);
+    if (recs == st->records && st->nwarnings > was && was > 0) {
+        char w[sizeof st->warnings[0]];
+        memcpy(w, st->warnings[was], sizeof w);
+        memmove(st->warnings[1], st->warnings[0], (size_t)was * sizeof st->warnings[0]);
+        memcpy(st->warnings[0], w, sizeof w);
+    }
 }
 
 static void build_and_sources(FILE *f, const struct annot_stats *st)
@@ -386,10 +403,12 @@ static void counts(FILE *f, const struct annot_stats *st)
         if (nknown)
             fprintf(f, "records in known sources: %lld (%.2f%%)\n", (long long)st->known,
                     pct(st->known, st->records));
-        /* a partial source: its share where it has data (none there: a warning says where it
-         * has) */
+        /* a partial source: its share where it has data */
         for (int i = 0; i < st->nsources; i++)
-            if (st->source_covers[i][0] && st->source_covered[i])
+            if (st->source_covers[i][0] && !st->source_covered[i])
+                fprintf(f, "  %s covers only %s: none of the variant records is there\n",
+                        st->source_name[i], st->source_covers[i]);
+            else if (st->source_covers[i][0])
                 fprintf(f,
                         "  %s covers only %s: %lld variant record%s there, %lld in it "
                         "(%.2f%%)\n",

@@ -697,3 +697,30 @@ int owriter_finish(struct owriter *w, int ok)
     free(w);
     return rc;
 }
+
+int annot_input_check(const char *path, size_t max_line)
+{
+    struct lreader *r = NULL;
+    int rc = lreader_open(path, max_line, &r);
+    if (rc)
+        return rc;
+    char *line = NULL;
+    size_t len = 0;
+    int got = lreader_next(r, &line, &len);
+    if (got < 0) {
+        rc = got;
+    } else if (got == 0) {
+        rc = gas_err_set(GAS_EINVAL, "%s is empty once decompressed: not a VCF file", path);
+    } else {
+        if (len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) /* a UTF-8 BOM, as the engine */
+            line += 3, len -= 3;
+        if (len >= 4 && !memcmp(line, "PK\3\4", 4))
+            rc = gas_err_set(GAS_EINVAL, "%s is a zip archive, not a VCF file: unzip it", path);
+        else if (len < 16 || memcmp(line, "##fileformat=VCF", 16))
+            rc = gas_err_set(GAS_EINVAL,
+                             "%s is not a VCF file: it must start with ##fileformat=VCF%s", path,
+                             r->hts || r->lb.fp->is_compressed ? " once decompressed" : "");
+    }
+    lreader_close(r);
+    return rc;
+}

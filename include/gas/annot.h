@@ -203,6 +203,12 @@ struct annot_stats {
  * gasd's batches do, need not zero them). */
 void annot_stats_init(struct annot_stats *st);
 
+/* What annot_run would refuse at once, checked by reading the start of path only: a
+ * format GAS does not read (xz, zstd, bzip2, BAM, ...), nothing once decompressed, or a
+ * first line that is not ##fileformat=VCF (gzip and BCF decompressed first). 0 or
+ * GAS_EINVAL with the reason (gas_errmsg), naming the file. */
+int annot_input_check(const char *path, size_t max_line);
+
 /* Annotates opts->in into opts->out. On bad input returns GAS_EINVAL with a message that
  * names the line ("line 12: POS is not a positive integer"); the output file is removed. */
 int annot_run(const struct annot_opts *opts, struct annot_stats *stats);

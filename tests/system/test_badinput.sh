@@ -60,6 +60,21 @@ B=$(gas submit bad_pos.vcf --user bea)
 check_out "gas submit refuses binary junk itself, nothing submitted" 1 'junk.vcf is not a VCF file: it must start with ##fileformat=VCF' \
   gas submit junk.vcf --user bea
 check_out "... and an empty file" 1 'empty.vcf is empty: not a VCF file; nothing submitted' gas submit empty.vcf --user bea
+# what the worker would refuse at once is refused before a job exists, as gas annotate
+# says it: another compression, or no VCF once decompressed
+check_out "... an xz file, named as gas annotate names it" 1 \
+  'ok.vcf.xz is xz-compressed: .*xzcat FILE \| bgzip.*; nothing submitted' gas submit ok.vcf.xz --user bea
+check_out "... a zip archive" 1 'ok.vcf.zip is a zip archive, not a VCF file: unzip it; nothing submitted' \
+  gas submit ok.vcf.zip --user bea
+printf 'sample\tvalue\nNA12878\t3\n' | gzip > regions.vcf.gz # a gzipped table
+check_out "... a gzipped file that is no VCF once decompressed" 1 \
+  'regions.vcf.gz is not a VCF file: it must start with ##fileformat=VCF once decompressed; nothing submitted' \
+  gas submit regions.vcf.gz --user bea
+gzip < /dev/null > nothing.vcf.gz
+check_out "... a gzipped empty file" 1 'nothing.vcf.gz is empty once decompressed' gas submit nothing.vcf.gz --user bea
+gzip -k ok.vcf && bgzip -c ok.vcf > ok.bgz.vcf.gz
+check "... gzip and bgzip VCFs are taken" 0 sh -c 'gas submit ok.vcf.gz --user bea && gas submit ok.bgz.vcf.gz --user bea'
+check "... none of the refused made a job" 0 sh -c '! gas jobs --user bea | grep -qE "ok\.vcf\.(xz|zip)|regions|nothing\.vcf"'
 # as a web app's uploads would come (--force): the worker fails each with its reason
 K=$(gas submit junk.vcf --user bea --force)
 E=$(gas submit empty.vcf --user bea --force)

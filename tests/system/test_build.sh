@@ -330,6 +330,17 @@ vcf '##contig=<ID=chr2A,length=111504155>\n' 'chr2A\t1000000\t.\tC\tT\t.\t.\t.' 
 check_out "... a ##contig chr2A in the header: not human" 0 "not on a human genome build \(from the header.s ##contig ID=chr2A \(a great ape" \
   ann_default chimp3.vcf -o chimp3.out.vcf
 
+# a bacterium: one contig "1" of 4.6 Mb (no human build's chr1) is warned in words, first;
+# its own accession (no human name): the first warning says nothing was annotated
+vcf '##contig=<ID=1,length=4641652>\n' '1\t1000000\t.\tA\tG\t.\t.\t.' > ecoli1.vcf
+check_out "a lone contig '1' of 4.6 Mb: the first warning says human genes there would be wrong" 0 \
+  "^gas annotate: warning: the header's ##contig lengths match no human build \(1 is 4641652 bp.*if the input is not human, the human genes and variants at its positions are wrong" \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate ecoli1.vcf -o ecoli1.out.vcf 2>&1 | grep -m1 "warning:"'
+vcf '##contig=<ID=NC_000913.3,length=4641652>\n' 'NC_000913.3\t1000\t.\tA\tG\t.\t.\t.' 'NC_000913.3\t2000\t.\tA\tG\t.\t.\t.' > ecoli.vcf
+check_out "records only on contigs no source knows: the first warning says nothing was annotated" 0 \
+  "^gas annotate: warning: nothing was annotated: none of the 2 records is on a contig the GRCh37 sources know" \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate ecoli.vcf -o ecoli.out.vcf 2>&1 | grep -m1 "warning:"'
+
 # records past their chromosome's end (MT too) get no gene fields, and the warning says so
 vcf '' 'MT\t20000\t.\tA\tG\t.\t.\t.' '1\t260000000\t.\tA\tG\t.\t.\t.' 'MT\t3243\t.\tA\tG\t.\t.\t.' > past.vcf
 ann_default past.vcf -o past.out.vcf --build GRCh37 >/dev/null

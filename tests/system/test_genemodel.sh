@@ -53,6 +53,14 @@ check_out "... the count log too, with the stretches" 0 \
   '^  kg covers only 20:[0-9]+-[0-9]+, 22:50[0-9]+-[0-9]+: 59 variant records there, 52 in it \(88\.14%\)$' cat hm.out.vcf.count.log
 check_out "... and the JSON count log" 0 '^kg 59 52$' sh -c "gas annotate '$HM' -o hmj.vcf --log-json - 2>/dev/null |
   python3 -c 'import json,sys; d=json.load(sys.stdin); [print(s[\"name\"], s[\"covers\"][\"variant_records\"], s[\"covers\"][\"records_annotated\"]) for s in d[\"sources\"] if \"covers\" in s]'"
+# none of the input there (a GAS sample on MT only): said beside the known share, and no
+# warning (it would be on every GRCh37 job outside those stretches)
+check_out "nothing where the partial kg has data: the summary says so" 0 \
+  '0 in known sources \(0\.0%; none where the partial source has data\)' \
+  gas annotate "$SAMPLES/free_1.vcf" -o mt.out.vcf
+check_out "... the count log too" 0 \
+  '^  kg covers only 20:[0-9]+-[0-9]+, 22:50[0-9]+-[0-9]+: none of the variant records is there$' cat mt.out.vcf.count.log
+check_out "... and it is no warning" 0 '^warnings: none$' cat mt.out.vcf.count.log
 printf '[kg]\ntype = known\nfile = %s\ncovers = 20:100-50, 22\n' "$S/GRCh37/kg.vcf.gz" > badcovers.conf
 check_out "a covers stretch that is not CONTIG:FROM-TO: the sources file's error names it" 1 \
   'covers: "20:100-50" is not CONTIG:FROM-TO' gas annotate "$HM" -o bc.vcf -s badcovers.conf

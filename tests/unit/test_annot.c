@@ -1025,6 +1025,65 @@ static void known_source_elsewhere_warns(void)
     annot_sources_free(s);
 }
 
+/* Every record on contigs no source knows (a bacterium's NC_000913.3): the first warning
+ * says nothing was annotated (gas show's annotation_note is the first). */
+static void nothing_annotated_warns_first(void)
+{
+    struct annot_sources *s = sources(KNOWN);
+    char *in = xasprintf("%sNC_000913.3\t1000\t.\tA\tG\t.\t.\t.\tGT\t0/1\n"
+                         "NC_000913.3\t2000\t.\tC\tT\t.\t.\t.\tGT\t0/1\n",
+                         HDR);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK(st.nwarnings >= 2);
+    CHECK_STR(st.warnings[0], "nothing was annotated: none of the 2 records is on a contig the "
+                              "GRCh37 sources know (a genome that is not human, or contigs named "
+                              "as GAS does not know); 1 contig: NC_000913.3 (2)");
+    free(out);
+    free(in);
+    annot_sources_free(s);
+}
+
+/* A known source that says where it has data (covers, as GAS's own partial kg) and has
+ * none of the input's records there: the count log says so beside the known share, and
+ * no warning (it would be on every job elsewhere, teaching users to skip warnings). */
+static void known_partial_source_says_where_not_warns(void)
+{
+    char *genes = xasprintf("%s3\t0\t10\tGENEX\n", GENES); /* a gene on 3: known there */
+    struct annot_sources *s = sources_with(KNOWN, genes);
+    char *conf = xasprintf("%s/sources.conf", dir);
+    FILE *f = fopen(conf, "a");
+    fputs("covers = 1:100-400, 2:50-50\n", f);
+    fclose(f);
+    annot_sources_free(s);
+    s = NULL;
+    CHECK_OK(annot_sources_load(conf, &s));
+    char *in = xasprintf("%s3\t5\t.\tA\tG\t.\t.\t.\tGT\t0/1\n", HDR);
+    struct annot_stats st;
+    int rc;
+    char *out = annotate(s, in, 0, &st, &rc, 0);
+    CHECK_OK(rc);
+    CHECK_INT(st.nwarnings, 1); /* only: no build in the header, the default assumed */
+    CHECK(strstr(st.warnings[0], "the header does not say which genome build") != NULL);
+    char *path = xasprintf("%s/p.vcf.count.log", dir), *log = NULL;
+    size_t n;
+    CHECK_OK(annot_write_count_log(&st, "p.vcf", path));
+    CHECK_OK(gas_read_file(path, 1 << 16, &log, &n));
+    CHECK(log && strstr(log, "records in known sources: 0 (0.00%)\n"
+                             "  kg covers only 1:100-400, 2:50-50: none of the variant records "
+                             "is there\n"));
+    CHECK(log && !strstr(log, "has variants only on"));
+    free(log);
+    free(path);
+    free(out);
+    free(in);
+    free(conf);
+    free(genes);
+    annot_sources_free(s);
+}
+
 /* hg19's chrM (16,571 bp) is not the sources' rCRS MT: its records are left alone. */
 static void hg19_chrM_not_annotated_from_rcrs(void)
 {
@@ -1301,6 +1360,8 @@ int main(int argc, char **argv)
         T(odd_build_headers_are_harmless),
         T(hg19_chrM_not_annotated_from_rcrs),
         T(known_source_elsewhere_warns),
+        T(known_partial_source_says_where_not_warns),
+        T(nothing_annotated_warns_first),
         T(gene_model_classes),
         T(gene_model_kept_between_runs),
         T(gene_model_errors),
