@@ -7,7 +7,11 @@
 #include "gas/err.h"
 #include "gas/util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <htslib/hts.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +89,142 @@ static void summary(const struct annot_stats *st, int logged)
                 logged ? " in the count log" : "");
 }
 
+/* Standard input read as a file would be: the build is decided from the records'
+ * positions (the first 2,000) when the header is silent, which needs them read before the
+ * run reads them again. A regular file on stdin is opened again by /proc/self/fd/0; a pipe
+ * has its first STDIN_PREFIX bytes (or all of it) copied to a scratch file, unlinked at
+ * once (nothing is left, however gas annotate ends), that the sampling reads; the run reads
+ * the copy and then the rest of the pipe, fed by a thread through a pipe of its own. */
+#define STDIN_PREFIX ((size_t)64 << 20)
+
+struct stdin_feed {
+    int copy, to;     /* the scratch copy of the start; the write end the run reads */
+    int feeding;      /* a thread feeds to (and closes it) */
+    int rc;           /* 0, or errno of a failed read or write */
+    pthread_t thread; /* feeding, when the pipe held more than the copy */
+    char in[32], sample[32];
+    char buf[1 << 16]; /* the thread's (a cancelled thread frees nothing) */
+};
+
+static int write_all_fd(int fd, const char *b, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return errno ? errno : EIO;
+        b += w, n -= (size_t)w;
+    }
+    return 0;
+}
+
+static void *feed(void *arg)
+{
+    struct stdin_feed *f = arg;
+    sigset_t pipe_sig; /* the run stopped reading (a bad line): EPIPE here, not a kill */
+    sigemptyset(&pipe_sig);
+    sigaddset(&pipe_sig, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
+    char *buf = f->buf;
+    ssize_t n;
+    int rc = 0;
+    lseek(f->copy, 0, SEEK_SET);
+    while (!rc && (n = read(f->copy, buf, 1 << 16)) > 0)
+        rc = write_all_fd(f->to, buf, (size_t)n);
+    while (!rc && ((n = read(0, buf, 1 << 16)) > 0 || (n < 0 && errno == EINTR)))
+        if (n > 0)
+            rc = write_all_fd(f->to, buf, (size_t)n);
+    f->rc = rc == EPIPE ? 0 : rc; /* the run's own error says why it stopped */
+    close(f->to);
+    return NULL;
+}
+
+/* 0 with f->in (what the run reads) and f->sample (what the sampling reads); or an errno. */
+static int stdin_open(struct stdin_feed *f)
+{
+    struct stat sb;
+    memset(f, 0, sizeof *f);
+    f->copy = f->to = -1;
+    if (fstat(0, &sb) == 0 && S_ISREG(sb.st_mode) && lseek(0, 0, SEEK_CUR) == 0) {
+        snprintf(f->in, sizeof f->in, "-");
+        snprintf(f->sample, sizeof f->sample, "/proc/self/fd/0");
+        return 0;
+    }
+    const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    f->copy = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (f->copy < 0) {
+        char *tmp = xasprintf("%s/gas-annotate-stdin.XXXXXX", dir);
+        f->copy = mkostemp(tmp, O_CLOEXEC);
+        if (f->copy >= 0)
+            unlink(tmp);
+        free(tmp);
+        if (f->copy < 0)
+            return errno;
+    }
+    char *buf = xmalloc(1 << 16);
+    size_t have = 0;
+    ssize_t n = 0;
+    int rc = 0;
+    while (!rc && have < STDIN_PREFIX &&
+           ((n = read(0, buf, 1 << 16)) > 0 || (n < 0 && errno == EINTR)))
+        if (n > 0)
+            rc = write_all_fd(f->copy, buf, (size_t)n), have += (size_t)n;
+    free(buf);
+    if (!rc && n < 0)
+        rc = errno;
+    if (rc)
+        return rc;
+    snprintf(f->sample, sizeof f->sample, "/proc/self/fd/%d", f->copy);
+    if (have < STDIN_PREFIX) { /* all of it: the run reads the copy */
+        snprintf(f->in, sizeof f->in, "/proc/self/fd/%d", f->copy);
+        return 0;
+    }
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return errno;
+    f->to = p[1];
+    snprintf(f->in, sizeof f->in, "/proc/self/fd/%d", p[0]);
+    if (pthread_create(&f->thread, NULL, feed, f)) {
+        close(p[0]);
+        close(p[1]);
+        return EAGAIN;
+    }
+    f->feeding = 1;
+    return 0;
+}
+
+/* After the run: the feeding thread ended (the run's end of its pipe closed first, so that
+ * a thread blocked on a full pipe gets EPIPE). */
+static int stdin_close(struct stdin_feed *f, int failed)
+{
+    int read_end = -1;
+    if (f->feeding && sscanf(f->in, "/proc/self/fd/%d", &read_end) == 1) {
+        close(read_end);
+        if (failed) /* not waiting on the rest of a pipe (a terminal) nobody will read */
+            pthread_cancel(f->thread);
+        pthread_join(f->thread, NULL);
+    }
+    if (f->copy >= 0)
+        close(f->copy);
+    return f->rc;
+}
+
+/* msg with the feed's paths ("/proc/self/fd/N", longer than the name) named as what the
+ * user gave: standard input. */
+static void stdin_name(const struct stdin_feed *f, char *msg)
+{
+    const char *paths[] = {f->in, f->sample}, *name = "standard input";
+    for (int i = 0; i < 2; i++) {
+        size_t pl = strlen(paths[i]), nl = strlen(name);
+        char *at;
+        while (pl > nl && (at = strstr(msg, paths[i])) != NULL) {
+            memmove(at + nl, at + pl, strlen(at + pl) + 1);
+            memcpy(at, name, nl);
+        }
+    }
+}
+
 int cmd_annotate(struct cli *c)
 {
     const struct cfg *cfg = c->cfg;
@@ -146,8 +286,19 @@ int cmd_annotate(struct cli *c)
         free(gas_out_path(out, &out_in_place));
     char *logpath = NULL;
     struct annot_stats *st = xcalloc(1, sizeof *st);
+    struct stdin_feed feed = {.copy = -1, .to = -1};
+    int from_stdin = !strcmp(in, "-"), frc = 0;
+    if (!rc && from_stdin && (frc = stdin_open(&feed)) != 0) {
+        fprintf(stderr, "gas annotate: standard input: cannot keep its start to read twice: %s\n",
+                strerror(frc));
+        stdin_close(&feed, 1);
+        annot_catalog_free(cat);
+        free(st);
+        return 1;
+    }
     if (!rc) {
-        struct annot_opts o = {.in = in,
+        struct annot_opts o = {.in = from_stdin ? feed.in : in,
+                               .sample_in = from_stdin ? feed.sample : NULL,
                                .out = out,
                                .out_bgzf = bgz,
                                .threads = threads,
@@ -160,6 +311,15 @@ int cmd_annotate(struct cli *c)
                                .default_build = cfg_str(cfg, CFG_DEFAULT_BUILD)};
         hts_set_log_level(HTS_LOG_OFF); /* its "[E::...]" lines: the error below says it */
         rc = annot_run(&o, st);
+        if (from_stdin) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", gas_errmsg());
+            frc = stdin_close(&feed, rc != 0);
+            if (rc)
+                stdin_name(&feed, msg), gas_err_set(rc, "%s", msg);
+            else if (frc)
+                rc = gas_err_set(GAS_EIO, "reading standard input: %s", strerror(frc));
+        }
     }
     const char *base = strrchr(in, '/');
     if (!rc && !nolog && (log || (strcmp(out, "-") && !out_in_place))) {
@@ -168,8 +328,10 @@ int cmd_annotate(struct cli *c)
     }
     if (!rc && json)
         rc = annot_write_count_log_json(st, base ? base + 1 : in, json);
-    if (rc)
-        fprintf(stderr, "gas annotate: %s: %s\n", in, gas_errmsg());
+    if (rc && from_stdin && strstr(gas_errmsg(), "standard input"))
+        fprintf(stderr, "gas annotate: %s\n", gas_errmsg());
+    else if (rc)
+        fprintf(stderr, "gas annotate: %s: %s\n", from_stdin ? "standard input" : in, gas_errmsg());
     else if (!st->annotated && !strcmp(st->build, ANNOT_NOT_HUMAN))
         fprintf(stderr, "gas annotate: %lld record%s NOT annotated: %s (the count log says more)\n",
                 (long long)st->records, st->records == 1 ? "" : "s", st->not_annotated_why);

@@ -248,14 +248,15 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
     struct build_evidence sampled = *ev; /* the records' positions, when the header is silent */
     int said = sampled.name_build >= 0 || said_by_lengths(ev) || sampled.other_genome[0];
     if (over < 0 && src_build < 0 && !said)
-        build_sample(o->in, o->max_line ? o->max_line : (4u << 20), o->catalog,
-                     def < 0 ? ANNOT_GRCH37 : def, &sampled);
+        build_sample(o->sample_in ? o->sample_in : o->in, o->max_line ? o->max_line : (4u << 20),
+                     o->catalog, def < 0 ? ANNOT_GRCH37 : def, &sampled);
     /* a build given (--build) or only named (##reference=human_g1k_v37.fasta, no lengths):
      * the records' positions are checked against it, and a clear lean to another build is
      * said (not acted on: what the user or the header says is used) */
     int claimed = over >= 0 ? over : src_build < 0 && !said_by_lengths(ev) ? ev->name_build : -1;
     if (claimed >= 0)
-        build_sample(o->in, o->max_line ? o->max_line : (4u << 20), o->catalog, claimed, &sampled);
+        build_sample(o->sample_in ? o->sample_in : o->in, o->max_line ? o->max_line : (4u << 20),
+                     o->catalog, claimed, &sampled);
     ev = &sampled;
     int b = build_decide(ev, over, o->build_origin ? o->build_origin : "caller",
                          src_build >= 0 ? src_build

@@ -80,15 +80,17 @@ void annot_catalog_builds(const struct annot_catalog *c, char *out, size_t outn)
 const char *annot_source_name(const struct annot_sources *s, int i);
 
 struct annot_opts {
-    const char *in;                      /* input path ("-" for stdin) */
-    const char *out;                     /* output path ("-" for stdout) */
-    const char *log_path;                /* count log path, or NULL for none */
-    int out_bgzf;                        /* 1: BGZF-compressed VCF */
-    int threads;                         /* record workers and (de)compression threads; 0 = none */
-    size_t max_line;                     /* longest accepted input line, bytes */
-    int64_t max_expanded;                /* most input bytes once decompressed (0: any) */
-    int64_t min_free;                    /* stop when the output's file system has less
-                                            free (0: never look) */
+    const char *in;        /* input path ("-" for stdin) */
+    const char *sample_in; /* where the build's sampling reads the first records: a copy of
+                              in's start (stdin), or NULL: in itself ("-": none) */
+    const char *out;       /* output path ("-" for stdout) */
+    const char *log_path;  /* count log path, or NULL for none */
+    int out_bgzf;          /* 1: BGZF-compressed VCF */
+    int threads;           /* record workers and (de)compression threads; 0 = none */
+    size_t max_line;       /* longest accepted input line, bytes */
+    int64_t max_expanded;  /* most input bytes once decompressed (0: any) */
+    int64_t min_free;      /* stop when the output's file system has less
+                              free (0: never look) */
     const struct annot_sources *sources; /* one set for every run (or NULL: catalog) */
     /* genome build (names as annot_build_parse takes them): */
     const struct annot_catalog *catalog; /* sources by build, used when sources is NULL */
