@@ -71,6 +71,7 @@ static void *collector(void *arg)
     struct model_source *src = model_source_new();
     pthread_mutex_lock(&c->lock);
     while (!c->stop) {
+        c->hist.redriven = c->redriven, c->hist.redrive_t = c->redrive_t;
         pthread_mutex_unlock(&c->lock);
         struct model *m = xcalloc(1, sizeof *m);
         model_collect(c->app, src, &c->hist, m);

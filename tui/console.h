@@ -221,6 +221,8 @@ struct console {
     int want, stop, paused;
     char error[256];
     struct model_history hist;
+    int64_t redriven; /* the last redrive's letters and time: copied into hist by the */
+    double redrive_t; /* collector, which owns it */
     pthread_t th;
     /* UI state */
     enum view view, back, help_back; /* where detail / help return to */

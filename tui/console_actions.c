@@ -79,6 +79,17 @@ static void short_ids(const char *msg, char *out, size_t n)
     out[o] = 0;
 }
 
+/* Letters that come back after a redrive (they fail again) are not a new alarm. */
+static void note_redrive(struct console *c, int n)
+{
+    if (n <= 0)
+        return;
+    pthread_mutex_lock(&c->lock);
+    c->redriven = n;
+    c->redrive_t = gas_now_s();
+    pthread_mutex_unlock(&c->lock);
+}
+
 void console_run(struct console *c, const struct model *m, const struct pending *p)
 {
     if (!m)
@@ -89,6 +100,7 @@ void console_run(struct console *c, const struct model *m, const struct pending 
             console_say(c, 1, "redrive failed after %d: %s", total, gas_errmsg());
         else
             console_say(c, 0, "%d dead letter%s redriven", total, total == 1 ? "" : "s");
+        note_redrive(c, total);
         list_clear_marks(&c->lists[V_DEAD]);
         return;
     }
@@ -112,6 +124,8 @@ void console_run(struct console *c, const struct model *m, const struct pending 
         else if (!failed++)
             short_ids(gas_errmsg(), why, sizeof why);
     }
+    if (p->action == ACT_REDRIVE)
+        note_redrive(c, ok);
     const char *noun = p->action == ACT_UPGRADE || p->action == ACT_DOWNGRADE ? "user"
                        : p->action == ACT_REDRIVE                             ? "dead letter"
                                                                               : "job";

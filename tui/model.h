@@ -73,6 +73,10 @@ struct model_history {
     double t[HISTORY];
     int64_t work[SNAP_QUEUES][HISTORY]; /* visible + in flight + delayed */
     int64_t dead[HISTORY], failed[HISTORY];
+    /* the console's last redrive: how many letters it moved, when (0: none). Letters that
+     * come back after it, up to that many, fail again: a note, not a new alarm */
+    int64_t redriven;
+    double redrive_t;
 };
 
 struct model {
