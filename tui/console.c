@@ -222,7 +222,9 @@ static int filter_key(struct console *c, const struct model *m, int ch)
 
 static int scroll_view(struct console *c, enum action a)
 {
-    int *top = &c->scroll[c->view], page = LINES - 4 > 1 ? LINES - 4 : 1;
+    int *top = &c->scroll[c->view], page = c->page[c->view] > 0 ? c->page[c->view]
+                                           : LINES - 4 > 1      ? LINES - 4
+                                                                : 1;
     switch (a) {
     case ACT_DOWN: (*top)++; break;
     case ACT_UP: (*top)--; break;

@@ -229,6 +229,7 @@ struct console {
     int jobs_of_user; /* the jobs view was opened on a user's jobs (Enter in Users): Esc returns */
     struct ui_list lists[V_COUNT];
     int scroll[V_COUNT]; /* detail and help */
+    int page[V_COUNT];   /* ... and the text lines they showed last: what PgDn moves */
     int quit;
     char status[256];
     int status_bad;

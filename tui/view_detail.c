@@ -466,6 +466,7 @@ static void draw(struct console *c, const struct model *m, int y, int h)
     if (*top < 0)
         *top = 0;
     d.rows = rows;
+    c->page[V_DETAIL] = rows;
     for (int i = 0; i < rows && *top + i < d.nlines; i++) {
         if (*top + i == 0)
             ui_attr(c, C_HEAD, 1);

@@ -16,6 +16,7 @@ static void draw(struct console *c, const struct model *m, int y, int h)
     ui_attr(c, C_HEAD, 1);
     ui_put(y, 0, "keys (j/k scroll, Esc or q goes back)%s", c->read_only ? "  [read-only]" : "");
     ui_attr(c, C_HEAD, 0);
+    c->page[V_HELP] = rows;
     for (int i = 0; i < rows && *top + i < n; i++)
         ui_put(y + 1 + i, 1, "%s", lines[*top + i]);
     if (rows < h - 1) {

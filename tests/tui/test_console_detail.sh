@@ -136,6 +136,11 @@ expect "y: the console says the id went to the clipboard, and that a terminal ma
 expect "y: tmux received it (set-clipboard on)" sh -c "$TM show-buffer 2>/dev/null | grep -q '$J'"
 press c detail '?'
 expect "? from the detail: the help" wait_screen '^GAS \[Help\]'
+last=$(screen c | sed -nE 's|^lines 1-([0-9]+)/[0-9]+$|\1|p')
+press c help NPage
+expect "PgDn in the help: the line after the last shown (${last:-?}) at the top, none skipped" \
+  wait_screen "^lines $((last + 1))-[0-9]+/"
+press c help g
 press c help q
 expect "q in the help: back to the detail, not quit" wait_screen '^GAS \[Job detail\]'
 press c detail Escape
