@@ -509,7 +509,27 @@ static void draw_bottom(struct console *c, const struct model *m)
     move(y, 0);
     clrtoeol();
     if (c->pending.action) { /* a question too long for one line takes the line above too */
-        const char *q = c->pending.question;
+        /* a word longer than half the line (a long file name) loses its middle, so that the
+         * question wraps at its spaces and its end (what the answer does) is read whole */
+        char shortq[sizeof c->pending.question];
+        int maxw = COLS / 2 - 4 > 12 ? COLS / 2 - 4 : 12;
+        size_t o = 0;
+        for (const char *w = c->pending.question; *w && o + 1 < sizeof shortq;) {
+            int wl = (int)strcspn(w, " ");
+            if (wl > maxw) {
+                int head = (maxw - 2) / 2, tail = maxw - 2 - head;
+                o += (size_t)snprintf(shortq + o, sizeof shortq - o, "%.*s..%.*s", head, w, tail,
+                                      w + wl - tail);
+            } else {
+                o += (size_t)snprintf(shortq + o, sizeof shortq - o, "%.*s", wl, w);
+            }
+            w += wl;
+            if (*w == ' ' && o + 1 < sizeof shortq)
+                shortq[o++] = ' ', w++;
+            shortq[o < sizeof shortq ? o : sizeof shortq - 1] = 0;
+        }
+        shortq[o < sizeof shortq ? o : sizeof shortq - 1] = 0;
+        const char *q = shortq;
         int len = (int)strlen(q), cut = -1;
         for (int i = len + 6 > COLS && COLS > 20 ? COLS - 1 : -1; i > COLS / 3; i--)
             if (q[i] == ' ') {

@@ -13,10 +13,14 @@ B=$(gas submit "$WORK/bad.vcf" --user ann | grep -oE '[0-9a-f-]{36}' | head -1)
 # a job with a warning: no build in its header, the default assumed
 printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t69511\t.\tA\tG\t.\t.\t.\n' > "$WORK/nobuild.vcf"
 W=$(gas submit "$WORK/nobuild.vcf" --user ann | grep -oE '[0-9a-f-]{36}' | head -1)
+# a FAILED job with a long file name (the question about it must still be read whole)
+LONGNAME=a-very-long-file-name-for-the-sequencing-run-of-patient-0042-b.vcf
+L=$(gas submit "$WORK/bad.vcf" --user ann --name "$LONGNAME" | grep -oE '[0-9a-f-]{36}' | head -1)
 start_gasd GAS_ARCHIVE_GRACE=600
 require "the good job completes" wait_field "$J" job_status COMPLETED 30
 require "the bad job fails" wait_field "$B" job_status FAILED 30
 require "the job with a warning completes" wait_field "$W" job_status COMPLETED 30
+require "the job with a long name fails" wait_field "$L" job_status FAILED 30
 # the detail's line count is fixed once the email went out (notify_time is its last field)
 require "the good job's email went out" \
   sh -c "for i in \$(seq 1 $((150 * T))); do gas show $J | grep -q '^notify_time' && exit 0; sleep 0.2; done; exit 1"
@@ -24,7 +28,7 @@ require "the good job's email went out" \
 console c 80 24
 $TM set -s set-clipboard on
 press c overview 2
-wait_screen 'row 1/3 jobs'
+wait_screen 'row 1/4 jobs'
 press c jobs /
 typing c "${J:0:8}"
 press c jobs Enter
@@ -163,7 +167,7 @@ wait_screen '^GAS \[Job detail\]' >/dev/null
 press c detail q
 expect "... ? q q: back to the jobs too" wait_screen '^GAS \[Jobs\]'
 press c jobs Escape
-wait_screen 'row [123]/3 jobs'
+wait_screen 'row [1-4]/4 jobs'
 # n in the list looks for the list's last filter (J's id), not the detail's last search
 press c jobs g n
 for _ in $(seq 1 50); do [ "$(cursor_job)" = "${J:0:8}" ] && break; sleep 0.1; done
@@ -209,6 +213,22 @@ press c detail G
 expect "... the warning, in words" \
   wait_screen '^  warning +the header does not say which genome build'
 press c detail g
+
+# a long file name in a question at 80 columns: the name loses its middle, the question
+# wraps at its spaces and its end (what the answer does) is whole
+press c detail Escape
+wait_screen '^GAS \[Jobs\]' >/dev/null
+press c jobs /
+typing c "${L:0:8}"
+press c jobs Enter Enter
+expect "the long-named job's detail" wait_screen "^job $L\$"
+press c detail r
+expect "r: the question wraps at a space, its end whole: the input changes (y/n)" \
+  wait_screen '^(It fails again unless )?the input changes \(y/n\)$'
+expect "... the file name cut in its middle" \
+  wait_screen "^Retry ${L:0:8} \(ann, a-very-long-[a-z-]*\.\.[a-z-]*-0042-b\.vcf\)\? It fails"
+answer c n
+wait_field "$L" job_status FAILED 5 >/dev/null
 
 # a small terminal: the detail scrolls
 $TM resize-window -t c -x 50 -y 12
