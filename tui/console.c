@@ -371,6 +371,15 @@ static int dispatch(struct console *c, const struct model *m, int ch)
             console_say(c, 0, "Space does nothing in %s: ? lists the keys", ui_view_name(c->view));
         else if (ch < 256 && isprint(ch))
             console_say(c, 0, "%c does nothing in %s: ? lists the keys", ch, ui_view_name(c->view));
+        else { /* a key other views take (Enter, Tab, PgDn, ^d): its name as the help has it */
+            int k = ch == '\r' || ch == KEY_ENTER ? '\n' : ch;
+            for (int i = 0; i < ui_nbindings; i++)
+                if (ui_bindings[i].key == k) {
+                    console_say(c, 0, "%s does nothing in %s: ? lists the keys",
+                                ui_bindings[i].label, ui_view_name(c->view));
+                    break;
+                }
+        }
         return K_REDRAW;
     }
     return act(c, m, b->action);

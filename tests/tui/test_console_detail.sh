@@ -27,6 +27,12 @@ require "the good job's email went out" \
 
 console c 80 24
 $TM set -s set-clipboard on
+# a key this view does not take but others do: said, by its name in the help
+press c overview Enter
+expect "Enter in the overview: says it does nothing there, not silent" \
+  wait_screen 'Enter does nothing in Overview: \? lists the keys'
+press c overview NPage
+expect "PgDn in the overview: the same" wait_screen 'PgDn does nothing in Overview'
 press c overview 2
 wait_screen 'row 1/4 jobs'
 press c jobs /
