@@ -525,7 +525,8 @@ static void draw_bottom(struct console *c, const struct model *m)
         size_t o = 0;
         for (const char *w = c->pending.question; *w && o + 1 < sizeof shortq;) {
             int wl = (int)strcspn(w, " ");
-            if (wl > maxw) {
+            int id = (int)strspn(w, "0123456789abcdefABCDEF-(),?") >= wl; /* ids stay whole */
+            if (wl > maxw && !id) {
                 int head = (maxw - 2) / 2, tail = maxw - 2 - head;
                 o += (size_t)snprintf(shortq + o, sizeof shortq - o, "%.*s..%.*s", head, w, tail,
                                       w + wl - tail);
