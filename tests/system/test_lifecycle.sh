@@ -42,7 +42,7 @@ expect "... (T2T-CHM13: no sources for it here)" \
 expect "... an annotated one has no such note" sh -c "! grep -q '^Note:' '$GAS_DATA_DIR/outbox/$J.eml'"
 expect "a result whose build may be wrong: its email" wait_file "$GAS_DATA_DIR/outbox/$W.eml"
 expect "... says so: the default build assumed, the records lean to GRCh38" \
-  grep -q "^Note: annotated as GRCh37, .*warnings in the count log (gas log): the header does not say which genome build .*GRCh37 (the configured default) was assumed, but 2 of its 2 variant records are in GRCh38's exons" "$GAS_DATA_DIR/outbox/$W.eml"
+  grep -q "^Note: annotated as GRCh37, .*1 warning in the count log (gas log): the header does not say which genome build .*GRCh37 (the configured default) was assumed, but 2 of its 2 variant records are in GRCh38's exons" "$GAS_DATA_DIR/outbox/$W.eml"
 require "job ARCHIVED after the grace period" wait_field "$J" archive_state ARCHIVED
 expect "archive id recorded" test -n "$(field "$J" results_file_archive_id)"
 out=$(gas download "$J" -o x.vcf 2>&1)
