@@ -98,10 +98,10 @@ static void summary(const struct annot_stats *st, int logged)
 #define STDIN_PREFIX ((size_t)64 << 20)
 
 struct stdin_feed {
-    int copy, to;     /* the scratch copy of the start; the write end the run reads */
-    int feeding;      /* a thread feeds to (and closes it) */
-    int rc;           /* 0, or errno of a failed read or write */
-    pthread_t thread; /* feeding, when the pipe held more than the copy */
+    int copy, from, to; /* the scratch copy of the start; the pipe the run reads */
+    int feeding;        /* a thread feeds to (and closes it) */
+    int rc;             /* 0, or errno of a failed read or write */
+    pthread_t thread;   /* feeding, when the pipe held more than the copy */
     char in[32], sample[32];
     char buf[1 << 16]; /* the thread's (a cancelled thread frees nothing) */
 };
@@ -112,8 +112,10 @@ static int write_all_fd(int fd, const char *b, size_t n)
         ssize_t w = write(fd, b, n);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
-            return errno ? errno : EIO;
+        if (w < 0)
+            return errno;
+        if (w == 0)
+            return EIO;
         b += w, n -= (size_t)w;
     }
     return 0;
@@ -126,15 +128,14 @@ static void *feed(void *arg)
     sigemptyset(&pipe_sig);
     sigaddset(&pipe_sig, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
-    char *buf = f->buf;
     ssize_t n;
     int rc = 0;
     lseek(f->copy, 0, SEEK_SET);
-    while (!rc && (n = read(f->copy, buf, 1 << 16)) > 0)
-        rc = write_all_fd(f->to, buf, (size_t)n);
-    while (!rc && ((n = read(0, buf, 1 << 16)) > 0 || (n < 0 && errno == EINTR)))
+    while (!rc && (n = read(f->copy, f->buf, sizeof f->buf)) > 0)
+        rc = write_all_fd(f->to, f->buf, (size_t)n);
+    while (!rc && ((n = read(0, f->buf, sizeof f->buf)) > 0 || (n < 0 && errno == EINTR)))
         if (n > 0)
-            rc = write_all_fd(f->to, buf, (size_t)n);
+            rc = write_all_fd(f->to, f->buf, (size_t)n);
     f->rc = rc == EPIPE ? 0 : rc; /* the run's own error says why it stopped */
     close(f->to);
     return NULL;
@@ -145,7 +146,7 @@ static int stdin_open(struct stdin_feed *f)
 {
     struct stat sb;
     memset(f, 0, sizeof *f);
-    f->copy = f->to = -1;
+    f->copy = f->from = f->to = -1;
     if (fstat(0, &sb) == 0 && S_ISREG(sb.st_mode) && lseek(0, 0, SEEK_CUR) == 0) {
         snprintf(f->in, sizeof f->in, "-");
         snprintf(f->sample, sizeof f->sample, "/proc/self/fd/0");
@@ -162,15 +163,13 @@ static int stdin_open(struct stdin_feed *f)
         if (f->copy < 0)
             return errno;
     }
-    char *buf = xmalloc(1 << 16);
     size_t have = 0;
     ssize_t n = 0;
     int rc = 0;
     while (!rc && have < STDIN_PREFIX &&
-           ((n = read(0, buf, 1 << 16)) > 0 || (n < 0 && errno == EINTR)))
+           ((n = read(0, f->buf, sizeof f->buf)) > 0 || (n < 0 && errno == EINTR)))
         if (n > 0)
-            rc = write_all_fd(f->copy, buf, (size_t)n), have += (size_t)n;
-    free(buf);
+            rc = write_all_fd(f->copy, f->buf, (size_t)n), have += (size_t)n;
     if (!rc && n < 0)
         rc = errno;
     if (rc)
@@ -183,7 +182,7 @@ static int stdin_open(struct stdin_feed *f)
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return errno;
-    f->to = p[1];
+    f->from = p[0], f->to = p[1];
     snprintf(f->in, sizeof f->in, "/proc/self/fd/%d", p[0]);
     if (pthread_create(&f->thread, NULL, feed, f)) {
         close(p[0]);
@@ -198,9 +197,8 @@ static int stdin_open(struct stdin_feed *f)
  * a thread blocked on a full pipe gets EPIPE). */
 static int stdin_close(struct stdin_feed *f, int failed)
 {
-    int read_end = -1;
-    if (f->feeding && sscanf(f->in, "/proc/self/fd/%d", &read_end) == 1) {
-        close(read_end);
+    if (f->feeding) {
+        close(f->from);
         if (failed) /* not waiting on the rest of a pipe (a terminal) nobody will read */
             pthread_cancel(f->thread);
         pthread_join(f->thread, NULL);
@@ -286,7 +284,7 @@ int cmd_annotate(struct cli *c)
         free(gas_out_path(out, &out_in_place));
     char *logpath = NULL;
     struct annot_stats *st = xcalloc(1, sizeof *st);
-    struct stdin_feed feed = {.copy = -1, .to = -1};
+    struct stdin_feed feed = {.copy = -1, .from = -1, .to = -1};
     int from_stdin = !strcmp(in, "-"), frc = 0;
     if (!rc && from_stdin && (frc = stdin_open(&feed)) != 0) {
         fprintf(stderr, "gas annotate: standard input: cannot keep its start to read twice: %s\n",
