@@ -710,12 +710,14 @@ static void health(struct model *m, int beat)
     /* back after the console's redrive, no more than it moved: they failed again */
     int back = rose > 0 && h->redriven && h->t[rose] >= h->redrive_t &&
                h->t[rose] - h->redrive_t < 600 && h->dead[h->n - 1] - least <= h->redriven;
-    if (back && !fell && h->dead[h->n - 1] > least && !m->note[0])
-        snprintf(m->note, sizeof m->note,
-                 "%lld redriven dead letter%s came back: %s again (4 shows why)",
-                 (long long)(h->dead[h->n - 1] - least), h->dead[h->n - 1] - least == 1 ? "" : "s",
-                 h->dead[h->n - 1] - least == 1 ? "it failed" : "they failed");
-    else if (rose > 0 && !fell && h->dead[h->n - 1] > least) {
+    if (back && !fell && h->dead[h->n - 1] > least) {
+        if (!m->note[0]) /* another note first: still no alarm for these */
+            snprintf(m->note, sizeof m->note,
+                     "%lld redriven dead letter%s came back: %s again (4 shows why)",
+                     (long long)(h->dead[h->n - 1] - least),
+                     h->dead[h->n - 1] - least == 1 ? "" : "s",
+                     h->dead[h->n - 1] - least == 1 ? "it failed" : "they failed");
+    } else if (rose > 0 && !fell && h->dead[h->n - 1] > least) {
         snprintf(key, sizeof key, "dead:%.0f", h->t[rose]);
         raise_alert(m, key, "dead letters grew by %lld to %lld",
                     (long long)(h->dead[rose] - h->dead[rose - 1]), (long long)h->dead[h->n - 1]);
