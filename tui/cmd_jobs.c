@@ -206,11 +206,30 @@ static char *dup_or(const char *s, const char *dflt)
     return xstrdup(s ? s : dflt);
 }
 
+/* A file name longer than its column (w bytes) keeps its start and its end, ".." between
+ * them (cut on UTF-8 character boundaries): the error column after it stays aligned. */
+#define FILE_COL_MAX 40
+static void cut_middle(char *s, int w)
+{
+    int n = (int)strlen(s);
+    if (n <= w)
+        return;
+    int head = (w - 2) / 2, tail = n - (w - 2 - head);
+    while (head > 0 && ((unsigned char)s[head] & 0xC0) == 0x80)
+        head--;
+    while (tail < n && ((unsigned char)s[tail] & 0xC0) == 0x80)
+        tail++;
+    memmove(s + head + 2, s + tail, (size_t)(n - tail) + 1);
+    s[head] = s[head + 1] = '.';
+}
+
 /* uw: the user column's width (the longest user listed, at least 14: UUIDs line up); fw:
  * the file column's when an error column follows it (FAILED jobs listed), else 0 */
 static void print_job_row(const struct job_row *r, int uw, int fw)
 {
     char t[32], *id = cli_clean(r->id), *user = cli_clean(r->user), *file = cli_clean(r->file);
+    if (fw)
+        cut_middle(file, fw);
     char *err = fw && r->error ? cli_clean(r->error) : NULL;
     printf("%-36s  %-*s %-9s  %-9s  %-19s  %-*s%s%.100s%s\n", id, uw, user, r->status, r->archive,
            cli_time(r->submit, t, sizeof t), fw, file, fw ? "  " : "", err ? err : "",
@@ -430,7 +449,7 @@ int cmd_jobs(struct cli *c)
             uw = (int)strlen(l.v[i].user) > uw ? (int)strlen(l.v[i].user) : uw;
             fw = (int)strlen(l.v[i].file) > fw ? (int)strlen(l.v[i].file) : fw;
         }
-        fw = !errors ? 0 : fw < 4 ? 4 : fw > 40 ? 40 : fw;
+        fw = !errors ? 0 : fw < 4 ? 4 : fw > FILE_COL_MAX ? FILE_COL_MAX : fw;
         printf("%-36s  %-*s %-9s  %-9s  %-19s  %-*s%s\n", "job", uw, "user", "status", "archive",
                "submitted (UTC)", fw, "file", fw ? "  error" : "");
         for (size_t i = 0; i < n; i++)

@@ -310,6 +310,22 @@ check_out "... headed error" 0 '^job +user +status +archive +submitted \(UTC\) +
 check_out "gasd drops a cancelled job's request, saying so" 0 \
   "message [^ ]+: its job is FAILED \(cancelled by an administrator[;)].*: nothing to do" \
   sh -c 'timeout 120 gasd --once 2>&1'
+# a FAILED job with a file name longer than the file column: the name keeps its start and
+# end, and every row's error starts under the header's "error"
+LONG=malformed_sample_whose_name_is_far_longer_than_the_file_column_of_gas_jobs.vcf
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\tabc\t.\tA\tG\t.\t.\t.\n' > "$LONG"
+JL=$(gas submit "$LONG" --user ann --force)
+timeout 120 gasd --once > /dev/null 2>&1
+check_out "gas jobs --status failed: a long file name is cut in its middle" 0 \
+  "^$JL +ann +FAILED +NONE +[0-9: -]+ +malformed_sample_[a-z_]*\\.\\.[a-z_]*jobs\\.vcf +line 3: POS is not" \
+  gas jobs --status failed
+check "... every error starts under the header's" 0 python3 - <<PY
+import subprocess, sys
+out = subprocess.run(["gas", "jobs", "--status", "failed"], capture_output=True, text=True).stdout.splitlines()
+col = out[0].index("error")
+bad = [l for l in out[1:] if l[col - 2:col] != "  " or l[col] == " "]
+sys.exit(1 if bad or len(out) < 3 else 0)
+PY
 
 # ---- a process stopped while it holds the database's write lock (a gasd frozen by SIGSTOP
 # mid-transaction): the command that cannot write says who holds it
