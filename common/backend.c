@@ -497,6 +497,13 @@ int queue_redrive(struct queue *q, const char *msg_id, int *moved)
     return q->ops->redrive(q, msg_id, moved ? moved : &dummy);
 }
 
+int queue_dead_delete(struct queue *q, const char *msg_id)
+{
+    if (!msg_id || !*msg_id)
+        return gas_err_set(GAS_EINVAL, "%s: deleting a dead letter needs its id", q->name);
+    return q->ops->dead_delete(q, msg_id);
+}
+
 void queue_close(struct queue *q)
 {
     if (q)

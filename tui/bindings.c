@@ -36,6 +36,7 @@ const struct binding ui_bindings[] = {
     {'d', "d", "d", VB(V_USERS), ACT_DOWNGRADE, "downgrade the user to free", "downgrade"},
     {'r', "r", "r", VB(V_DEAD), ACT_REDRIVE, "redrive the dead letter(s)", "redrive"},
     {'A', "A", "A", VB(V_DEAD), ACT_REDRIVE_ALL, "redrive every dead letter", "redrive all"},
+    {'d', "d", "d", VB(V_DEAD), ACT_DELETE_DEAD, "delete the dead letter(s) for good", "delete"},
     {'l', "l", "l", DV, ACT_LOG, "whole count log (following) / summary", "log"},
     {'y', "y", "y", DV, ACT_YANK, "copy the job id (OSC 52)", "copy id"},
     {' ', "Space", "Space", VB(V_JOBS) | VB(V_DEAD), ACT_MARK, "mark / unmark the row", "mark"},
@@ -70,12 +71,12 @@ const struct binding ui_bindings[] = {
 const int ui_nbindings = (int)(sizeof ui_bindings / sizeof *ui_bindings);
 
 static const char *action_names[ACT_COUNT] = {
-    "none",       "view-1",  "view-2",      "view-3",    "view-4",    "view-5",    "next-view",
-    "prev-view",  "down",    "up",          "top",       "bottom",    "page-down", "page-up",
-    "half-down",  "half-up", "sort-next",   "sort-prev", "sort-flip", "filter",    "match-next",
-    "match-prev", "escape",  "mark",        "open",      "retry",     "cancel",    "upgrade",
-    "downgrade",  "redrive", "redrive-all", "log",       "yank",      "back",      "pause",
-    "refresh",    "ack",     "help",        "quit",
+    "none",       "view-1",  "view-2",      "view-3",      "view-4",    "view-5",    "next-view",
+    "prev-view",  "down",    "up",          "top",         "bottom",    "page-down", "page-up",
+    "half-down",  "half-up", "sort-next",   "sort-prev",   "sort-flip", "filter",    "match-next",
+    "match-prev", "escape",  "mark",        "open",        "retry",     "cancel",    "upgrade",
+    "downgrade",  "redrive", "redrive-all", "delete-dead", "log",       "yank",      "back",
+    "pause",      "refresh", "ack",         "help",        "quit",
 };
 
 static const char *view_names[V_COUNT] = {"Overview", "Jobs",       "Users", "Dead letters",
@@ -146,7 +147,7 @@ int ui_help_lines(char ***out)
 int ui_is_change(enum action a)
 {
     return a == ACT_RETRY || a == ACT_CANCEL || a == ACT_UPGRADE || a == ACT_DOWNGRADE ||
-           a == ACT_REDRIVE || a == ACT_REDRIVE_ALL;
+           a == ACT_REDRIVE || a == ACT_REDRIVE_ALL || a == ACT_DELETE_DEAD;
 }
 
 void ui_hint(enum view v, int read_only, uint64_t refused, int width, char *buf, size_t n)

@@ -1,4 +1,4 @@
-/* gas status, gas dlq list|redrive. */
+/* gas status, gas dlq list|redrive|delete. */
 #include "cli.h"
 #include "commands.h"
 #include "model.h"
@@ -286,9 +286,10 @@ int cmd_dlq_list(struct cli *c)
     return rc;
 }
 
-/* gas dlq redrive MESSAGE: the one dead letter, of whichever queue holds it, by its id or
- * the start or end of it the console and gas dlq list show */
-static int redrive_anywhere(struct cli *c, const char *msg_id)
+/* gas dlq redrive MESSAGE, gas dlq delete [QUEUE] MESSAGE: the one dead letter, of
+ * whichever queue holds it (only: of that queue), by its id or the start or end of it the
+ * console and gas dlq list show; redriven, or deleted (del) */
+static int dead_one(struct cli *c, const char *only, const char *msg_id, int del)
 {
     struct gas_app *app = cli_app(c->cfg, c->cmd->name);
     if (!app)
@@ -299,6 +300,8 @@ static int redrive_anywhere(struct cli *c, const char *msg_id)
     for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
         struct queue *q = NULL;
         char *id = NULL;
+        if (only && strcmp(only, cfg_str(c->cfg, queues[i])))
+            continue;
         rc = be_queue(app->be, cfg_str(c->cfg, queues[i]), &q);
         if (rc == GAS_ENOTFOUND && queues[i] == CFG_SES_EVENTS_QUEUE) {
             rc = 0;
@@ -317,15 +320,23 @@ static int redrive_anywhere(struct cli *c, const char *msg_id)
         rc =
             gas_err_set(GAS_EINVAL, "%s is in the ids of dead letters of %d queues: give the queue",
                         msg_id, found);
+    else if (!rc && !found && only)
+        rc = gas_err_set(GAS_ENOTFOUND, "%s has no dead letter %s (gas dlq list %s shows them)",
+                         only, msg_id, only);
     else if (!rc && !found)
         rc = gas_err_set(GAS_ENOTFOUND,
-                         "no queue and no dead letter %s (gas dlq list shows them; gas status "
+                         "no %sdead letter %s (gas dlq list shows them; gas status "
                          "the queues)",
-                         msg_id);
-    if (!rc)
+                         del ? "" : "queue and no ", msg_id);
+    if (!rc && del) {
+        rc = queue_dead_delete(at, full);
+        if (!rc)
+            printf("dead letter %s deleted from %s\n", full, at->name);
+    } else if (!rc) {
         rc = queue_redrive(at, full, &moved);
-    if (!rc)
-        printf("%d message%s redriven (%s)\n", moved, moved == 1 ? "" : "s", full);
+        if (!rc)
+            printf("%d message%s redriven (%s)\n", moved, moved == 1 ? "" : "s", full);
+    }
     free(full);
     if (at)
         queue_close(at);
@@ -340,7 +351,7 @@ int cmd_dlq_redrive(struct cli *c)
         is_queue |= !strcmp(c->args[0], cfg_str(c->cfg, queues[i]));
     /* a message's id alone (hex digits and dashes, "..", as listed): from any queue */
     if (c->nargs == 1 && !is_queue && !c->args[0][strspn(c->args[0], "0123456789abcdefABCDEF-.")])
-        return redrive_anywhere(c, c->args[0]);
+        return dead_one(c, NULL, c->args[0], 0);
     if (known_queue(c, c->nargs ? c->args[0] : NULL))
         return 2;
     int total = 0, rc = dlq_each(c, c->nargs ? c->args[0] : NULL, c->nargs > 1 ? c->args[1] : NULL,
@@ -348,6 +359,15 @@ int cmd_dlq_redrive(struct cli *c)
     if (!rc)
         printf("%d message%s redriven\n", total, total == 1 ? "" : "s");
     return rc;
+}
+
+/* gas dlq delete [QUEUE] MESSAGE: one dead letter gone for good */
+int cmd_dlq_delete(struct cli *c)
+{
+    const char *only = c->nargs == 2 ? c->args[0] : NULL;
+    if (known_queue(c, only))
+        return 2;
+    return dead_one(c, only, c->args[c->nargs - 1], 1);
 }
 
 /* gas send QUEUE BODY|-: puts a raw message on a queue (replay, tests). */

@@ -24,6 +24,7 @@ int cmd_workers(struct cli *c);
 int cmd_workers_prune(struct cli *c);
 int cmd_dlq_list(struct cli *c);
 int cmd_dlq_redrive(struct cli *c);
+int cmd_dlq_delete(struct cli *c);
 int cmd_send(struct cli *c);
 int cmd_aws(struct cli *c);
 /* tui/console.c: these read their own options from argv (argv[0] is the command). */

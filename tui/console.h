@@ -55,6 +55,7 @@ enum action {
     ACT_DOWNGRADE,
     ACT_REDRIVE,
     ACT_REDRIVE_ALL,
+    ACT_DELETE_DEAD,
     ACT_LOG,
     ACT_YANK,
     ACT_BACK,

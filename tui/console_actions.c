@@ -17,7 +17,8 @@ static int one(struct console *c, const struct model *m, enum action a, const ch
     case ACT_CANCEL: return app_cancel(c->app, key, NULL); /* reads its error */
     case ACT_UPGRADE: return app_set_role(c->app, key, ROLE_PREMIUM);
     case ACT_DOWNGRADE: return app_set_role(c->app, key, ROLE_FREE);
-    case ACT_REDRIVE: {
+    case ACT_REDRIVE:
+    case ACT_DELETE_DEAD: {
         const char *queue = NULL;
         for (int i = 0; i < m->ndead && !queue; i++)
             if (!strcmp(m->dead[i].id, key))
@@ -27,7 +28,7 @@ static int one(struct console *c, const struct model *m, enum action a, const ch
         struct queue *q = NULL;
         int rc = be_queue(c->app->be, queue, &q);
         if (!rc)
-            rc = queue_redrive(q, key, NULL);
+            rc = a == ACT_REDRIVE ? queue_redrive(q, key, NULL) : queue_dead_delete(q, key);
         queue_close(q);
         return rc;
     }
@@ -58,6 +59,7 @@ static const char *done_word(enum action a)
     case ACT_CANCEL: return "cancelled";
     case ACT_UPGRADE: return "upgraded to premium: restore requested";
     case ACT_DOWNGRADE: return "downgraded to free";
+    case ACT_DELETE_DEAD: return "deleted";
     default: return "redriven";
     }
 }
@@ -126,9 +128,9 @@ void console_run(struct console *c, const struct model *m, const struct pending 
     }
     if (p->action == ACT_REDRIVE)
         note_redrive(c, ok);
-    const char *noun = p->action == ACT_UPGRADE || p->action == ACT_DOWNGRADE ? "user"
-                       : p->action == ACT_REDRIVE                             ? "dead letter"
-                                                                              : "job";
+    const char *noun = p->action == ACT_UPGRADE || p->action == ACT_DOWNGRADE     ? "user"
+                       : p->action == ACT_REDRIVE || p->action == ACT_DELETE_DEAD ? "dead letter"
+                                                                                  : "job";
     const struct user_row *u =
         p->nkeys == 1 && (p->action == ACT_UPGRADE || p->action == ACT_DOWNGRADE)
             ? user_find(m, p->keys[0])

@@ -1,5 +1,6 @@
 /* view_dead: the dead letters of every queue, with why each was dead-lettered; r redrives
- * the marked ones or the one under the cursor, A every one. */
+ * the marked ones or the one under the cursor, A every one; d deletes the marked ones or
+ * the one under the cursor for good. */
 #include "console.h"
 
 #include <curses.h>
@@ -211,8 +212,10 @@ static int key_(struct console *c, const struct model *m, enum action a)
         console_confirm(c, a, NULL, 0, q);
         return K_HANDLED | K_REDRAW;
     }
-    if (a != ACT_REDRIVE)
+    if (a != ACT_REDRIVE && a != ACT_DELETE_DEAD)
         return K_IGNORED;
+    const char *verb = a == ACT_REDRIVE ? "Redrive" : "Delete",
+               *end = a == ACT_REDRIVE ? "" : " for good";
     if ((n = console_targets(c, m, list(c), &keys)) == 0)
         return K_HANDLED;
     if (n == 1) {
@@ -220,22 +223,24 @@ static int key_(struct console *c, const struct model *m, enum action a)
         for (int i = 0; i < m->ndead && !d; i++)
             if (!strcmp(m->dead[i].id, keys[0]))
                 d = &m->dead[i];
-        snprintf(q, sizeof q, "Redrive dead letter %s from %s?", keys[0], d ? d->queue : "?");
+        snprintf(q, sizeof q, "%s dead letter %s from %s%s?", verb, keys[0], d ? d->queue : "?",
+                 end);
     } else {
-        snprintf(q, sizeof q, "Redrive %d marked dead letters?", n);
+        snprintf(q, sizeof q, "%s %d marked dead letters%s?", verb, n, end);
     }
     console_confirm(c, a, keys, n, q);
     console_free_keys(keys, n);
     return K_HANDLED | K_REDRAW;
 }
 
-/* Nothing to redrive or mark while the queues hold no dead letter. */
+/* Nothing to redrive, delete or mark while the queues hold no dead letter. */
 static uint64_t refused(struct console *c, const struct model *m)
 {
     if (m->ndead > 0)
         return 0;
     (void)c;
-    return ACT_BIT(ACT_REDRIVE) | ACT_BIT(ACT_REDRIVE_ALL) | ACT_BIT(ACT_MARK);
+    return ACT_BIT(ACT_REDRIVE) | ACT_BIT(ACT_REDRIVE_ALL) | ACT_BIT(ACT_DELETE_DEAD) |
+           ACT_BIT(ACT_MARK);
 }
 
 const struct panel view_dead = {V_DEAD, "Dead letters", draw, key_, on_model, list, refused};

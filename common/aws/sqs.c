@@ -402,11 +402,15 @@ static int s_dead_letter(struct queue *q, const struct queue_msg *m, const char 
     return rc ? rc : stale(delete_url(ab, aq->url, m->receipt), q->name);
 }
 
-static int s_redrive(struct queue *q, const char *msg_id, int *moved)
+/* Takes dead letters off the dead-letter queue: the one msg_id names, or all (NULL); each
+ * sent back to the queue first (resend: a redrive) or only deleted. The others seen on the
+ * way are made visible again at once. *count: how many were taken. */
+static int dead_take(struct queue *q, const char *msg_id, int resend, int *count)
 {
     struct aws_be *ab = aws_of(q->be);
     struct aws_queue *aq = aq_of(q);
-    int count = 0, rc = 0, found = 0;
+    int rc = 0, found = 0;
+    *count = 0;
     enum { MAX_PASS = 100 };
     struct queue_msg *ms = xcalloc(MAX_PASS, sizeof *ms);
     for (;;) {
@@ -416,11 +420,12 @@ static int s_redrive(struct queue *q, const char *msg_id, int *moved)
             int take = !rc && !found && (!msg_id || !strcmp(ms[i].id, msg_id));
             if (take) {
                 /* the copy is on the queue before the dead letter goes */
-                rc = send_url_as(ab, aq->url, ms[i].body, 0, ms[i].id, NULL, 0, NULL);
+                if (resend)
+                    rc = send_url_as(ab, aq->url, ms[i].body, 0, ms[i].id, NULL, 0, NULL);
                 if (!rc)
                     rc = delete_url(ab, aq->dlq_url, ms[i].receipt);
                 if (!rc)
-                    count++;
+                    (*count)++;
                 found = msg_id != NULL;
             } else {
                 hide_url(ab, aq->dlq_url, ms[i].receipt, 0);
@@ -431,11 +436,25 @@ static int s_redrive(struct queue *q, const char *msg_id, int *moved)
             break;
     }
     free(ms);
-    if (moved)
-        *moved = count;
     if (!rc && msg_id && !found)
         rc = gas_err_set(GAS_ENOTFOUND, "%s: no dead letter %s", q->name, msg_id);
     return rc;
+}
+
+static int s_redrive(struct queue *q, const char *msg_id, int *moved)
+{
+    int count = 0, rc = dead_take(q, msg_id, 1, &count);
+    if (moved)
+        *moved = count;
+    return rc;
+}
+
+static int s_dead_delete(struct queue *q, const char *msg_id)
+{
+    if (!aq_of(q)->dlq_url)
+        return gas_err_set(GAS_EINVAL, "%s has no dead-letter queue", q->name);
+    int count = 0;
+    return dead_take(q, msg_id, 0, &count);
 }
 
 static void s_close(struct queue *q)
@@ -455,6 +474,7 @@ static const struct queue_ops sqs_ops = {
     .depths = s_depths,
     .dead_list = s_dead_list,
     .redrive = s_redrive,
+    .dead_delete = s_dead_delete,
     .dead_letter = s_dead_letter,
     .close = s_close,
     .del_batch = s_del_batch,

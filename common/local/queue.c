@@ -402,6 +402,31 @@ static int q_redrive(struct queue *q, const char *msg_id, int *moved)
     return rc;
 }
 
+static int q_dead_delete(struct queue *q, const char *msg_id)
+{
+    struct lqueue *lq = (struct lqueue *)q;
+    if (!lq->dlq)
+        return gas_err_set(GAS_EINVAL, "%s has no dead-letter queue", q->name);
+    struct ldb *db = local_of(q->be)->db;
+    sqlite3 *c = ldb_get(db);
+    if (!c)
+        return no_conn();
+    /* this queue's letters only (as q_redrive): a shared dead-letter queue keeps others' */
+    sqlite3_stmt *st = ldb_prep(c, "DELETE FROM messages WHERE queue = ?2 "
+                                   "AND (dead_from = ?1 OR dead_from IS NULL) AND id = ?3");
+    int rc = GAS_EIO;
+    if (st) {
+        sqlite3_bind_text(st, 1, q->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, lq->dlq, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, msg_id, -1, SQLITE_STATIC);
+        rc = step_done(c, st, "delete a dead letter");
+        if (!rc && sqlite3_changes(c) == 0)
+            rc = gas_err_set(GAS_ENOTFOUND, "%s: no dead letter %s", q->name, msg_id);
+    }
+    ldb_put(db, c);
+    return rc;
+}
+
 static void q_close(struct queue *q)
 {
     struct lqueue *lq = (struct lqueue *)q;
@@ -418,6 +443,7 @@ static const struct queue_ops local_queue_ops = {
     .depths = q_depths,
     .dead_list = q_dead_list,
     .redrive = q_redrive,
+    .dead_delete = q_dead_delete,
     .dead_letter = q_dead_letter,
     .close = q_close,
     .del_batch = q_del_batch,

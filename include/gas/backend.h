@@ -147,6 +147,7 @@ struct queue_ops {
     int (*depths)(struct queue *q, struct queue_depths *d);
     int (*dead_list)(struct queue *q, int max, struct queue_msg *out, int *n);
     int (*redrive)(struct queue *q, const char *msg_id, int *moved);
+    int (*dead_delete)(struct queue *q, const char *msg_id);
     int (*dead_letter)(struct queue *q, const struct queue_msg *m, const char *reason);
     void (*close)(struct queue *q);
     /* optional (NULL: one del per receipt); see queue_delete_batch */
@@ -194,6 +195,10 @@ int queue_dead_letter(struct queue *q, const struct queue_msg *m, const char *re
 int queue_dead_list(struct queue *q, int max, struct queue_msg *out, int *n);
 /* Moves one dead letter (msg_id) or all (NULL) back to the queue; *moved (optional). */
 int queue_redrive(struct queue *q, const char *msg_id, int *moved);
+/* Deletes one dead letter (msg_id, the id queue_dead_list gives) for good: a message no
+ * retry can help (a malformed body, a request for a job long gone). GAS_ENOTFOUND when the
+ * queue's dead letters have no such message (redriven or deleted meanwhile). */
+int queue_dead_delete(struct queue *q, const char *msg_id);
 void queue_close(struct queue *q);
 
 /* ------------------------------------------------------------------------------- topic */

@@ -320,6 +320,45 @@ static void redrive_all(void)
     queue_close(q);
 }
 
+/* A dead letter deleted for good: gone from the list and never received again; the
+ * others stay dead letters; an id the dead letters do not hold is GAS_ENOTFOUND. */
+static void dead_delete(void)
+{
+    struct queue *q = cf_queue(30, 1);
+    if (!q)
+        return;
+    char *id1 = NULL, *id2 = NULL;
+    CHECK_OK(queue_send(q, "{\"bad\":1}", 0, &id1));
+    CHECK_OK(queue_send(q, "{\"bad\":2}", 0, &id2));
+    struct queue_msg ms[QUEUE_MAX_BATCH];
+    int n;
+    CHECK_OK(queue_receive(q, QUEUE_MAX_BATCH, 1, 0, ms, &n));
+    CHECK_INT(n, 2);
+    for (int i = 0; i < n; i++)
+        queue_msg_release(&ms[i]);
+    CHECK_OK(queue_receive(q, QUEUE_MAX_BATCH, 0, 0, ms, &n)); /* both over max_receives */
+    CHECK_INT(n, 0);
+    CHECK_RC(queue_dead_delete(q, "no-such-message"), GAS_ENOTFOUND);
+    CHECK_OK(queue_dead_delete(q, id1));
+    CHECK_RC(queue_dead_delete(q, id1), GAS_ENOTFOUND); /* once */
+    CHECK_OK(queue_dead_list(q, QUEUE_MAX_BATCH, ms, &n));
+    CHECK_INT(n, 1);
+    if (n == 1)
+        CHECK_STR(ms[0].id, id2);
+    for (int i = 0; i < n; i++)
+        queue_msg_release(&ms[i]);
+    struct queue_depths d;
+    CHECK_OK(queue_depths(q, &d));
+    CHECK_INT(d.dead, 1);
+    CHECK_INT(d.visible + d.in_flight + d.delayed, 0);
+    int moved = 0; /* the deleted one cannot be redriven */
+    CHECK_OK(queue_redrive(q, NULL, &moved));
+    CHECK_INT(moved, 1);
+    free(id1);
+    free(id2);
+    queue_close(q);
+}
+
 struct sender {
     struct queue *q;
     double after;
@@ -557,6 +596,7 @@ const struct t_case cf_queue_cases[] = {
     T(dead_letters_and_redrive),
     T(dead_letter_reason_and_id),
     T(redrive_all),
+    T(dead_delete),
     T(long_poll),
     T(interrupt_ends_long_poll),
     T(bad_arguments),

@@ -80,4 +80,22 @@ check_out "an id no queue holds, no queue given: said" 1 \
 check_out "a word that is no queue: the queues listed (exit 2)" 2 'no queue nope_q; the queues are: ' gas dlq redrive nope_q
 check_out "... fewer than 6 are not taken as the start of an id" 2 "${ID:0:5}: a dead letter's id, or at least 6 characters" \
   gas dlq redrive gas_job_requests "${ID:0:5}"
+# a dead letter no redrive can help, deleted for good: by its id with its queue, or by the
+# end of it the console shows without one; the others stay
+X1=$(gas send gas_job_requests "not json, to delete 1")
+X2=$(gas send gas_job_requests "not json, to delete 2")
+expect "a malformed request dead-lettered" wait_dead "$X1"
+expect "... and another" wait_dead "$X2"
+check_out "dlq delete QUEUE MESSAGE: deleted, saying which and from where" 0 \
+  "^dead letter $X1 deleted from gas_job_requests$" gas dlq delete gas_job_requests "$X1"
+expect "... gone from the list, the other still there" \
+  sh -c "! gas dlq list | grep -qF -- '$X1' && gas dlq list | grep -qF -- '$X2'"
+check_out "... deleted again: there is none (exit 1)" 1 "gas_job_requests has no dead letter $X1" \
+  gas dlq delete gas_job_requests "$X1"
+check_out "... in a queue that does not hold it: said (exit 1)" 1 "gas_notify has no dead letter" \
+  gas dlq delete gas_notify "$X2"
+check_out "dlq delete MESSAGE by the end the console shows (..), no queue given" 0 \
+  "^dead letter $X2 deleted from gas_job_requests$" gas dlq delete "..${X2: -8}"
+expect "... gone" sh -c "! gas dlq list | grep -qF -- '$X2'"
+check_out "dlq delete with no message: usage (exit 2)" 2 'usage: gas dlq delete \[QUEUE\] MESSAGE' gas dlq delete
 finish_pipeline dlq

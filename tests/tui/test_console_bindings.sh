@@ -61,17 +61,18 @@ sleep $((3 * T))
 press c overview F5
 expect "F5 refreshes now (the 30 s refresh would not)" wait_screen ' age 0\.[0-9]s'
 
-# dead letters: two, from the archive pipeline (malformed); gasd then stopped so that the
+# dead letters: three, from the archive pipeline (malformed); gasd then stopped so that the
 # redriven letters stay on their queue
 start_gasd
 D1=$(gas send gas_archive 'not json 1')
 D2=$(gas send gas_archive 'not json 2')
+D3=$(gas send gas_archive 'not json 3')
 dead() { gas status --json | python3 -c 'import json,sys; print(sum(q["dead"] for q in json.load(sys.stdin)["queues"]))'; }
-for i in $(seq 1 $((100 * T))); do [ "$(dead)" = 2 ] && break; sleep 0.2; done
-require "two dead letters" test "$(dead)" = 2
+for i in $(seq 1 $((100 * T))); do [ "$(dead)" = 3 ] && break; sleep 0.2; done
+require "three dead letters" test "$(dead)" = 3
 stop_gasd
 press c overview 4 F5
-require "the view lists them" wait_screen 'row 1/2 dead letters'
+require "the view lists them" wait_screen 'row 1/3 dead letters'
 # sent in one second, their ids start alike (time-ordered): the MESSAGE column shows their
 # ends, which tell them apart, and are what gas dlq redrive takes
 expect "the first letter by its id's end" wait_screen "gas_archive +\.\.${D1: -8} "
@@ -83,7 +84,24 @@ expect "r with one mark: the question names it and its queue" \
   wait_screen 'Redrive dead letter [0-9a-f-]+ from gas_archive\? \(y/n\)'
 answer c y
 expect "the console says it was redriven" wait_screen 'dead letter [0-9a-f-]+ redriven'
+expect "two dead letters left (gas status)" sh -c "for i in \$(seq 1 50); do [ \"\$($(declare -f dead); dead)\" = 2 ] && exit 0; sleep 0.2; done; exit 1"
+press c dead F5
+expect "the view shows two" wait_screen 'row 1/2 dead letters'
+# d deletes the letter under the cursor for good, after a question that names it
+cur=$(screen | grep -oE 'message [0-9a-f-]{36}' | head -1 | cut -d' ' -f2)
+press c dead d
+expect "d: the question names the letter and its queue, and says it is for good" \
+  wait_screen "Delete dead letter $cur from gas_archive"
+expect "... for good? (y/n), wrapped at 80 columns" wait_screen 'good\? \(y/n\)$'
+answer c n
+wait_gone '\(y/n\)' > /dev/null
+expect "n: nothing deleted (still two)" test "$(dead)" = 2
+press c dead d
+wait_screen 'good\? \(y/n\)$' > /dev/null
+answer c y
+expect "y: the console says it was deleted" wait_screen "dead letter $cur deleted"
 expect "one dead letter left (gas status)" sh -c "for i in \$(seq 1 50); do [ \"\$($(declare -f dead); dead)\" = 1 ] && exit 0; sleep 0.2; done; exit 1"
+expect "... not the one deleted (gas dlq list)" sh -c "! gas dlq list | grep -qF -- '$cur'"
 press c dead F5
 expect "the view shows one" wait_screen 'row 1/1 dead letters'
 press c dead A

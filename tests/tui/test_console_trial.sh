@@ -58,7 +58,7 @@ $TM resize-window -t c -x 80 -y 24
 
 # the hint bar: whole words only, at 80 columns
 hint_ok() { # the bottom line is made of whole hints, and fits
-  screen | tail -1 | grep -qE '^(q quit|\? help|Esc back)(  (\? help|Enter details|Enter jobs|r retry|c cancel|u upgrade|d downgrade|r redrive|A redrive all|Space mark|/ filter|> sort|s flip|l log|y copy id|1-5 views))* *$'
+  screen | tail -1 | grep -qE '^(q quit|\? help|Esc back)(  (\? help|Enter details|Enter jobs|r retry|c cancel|u upgrade|d downgrade|r redrive|A redrive all|d delete|Space mark|/ filter|> sort|s flip|l log|y copy id|1-5 views))* *$'
 }
 press c users 2
 wait_screen '^  ID +USER +STATUS +ARCHIVE' >/dev/null # drawn at 80 columns again
