@@ -146,6 +146,7 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
     if (!strncmp(msg_id, "..", 2)) /* as the console shows it */
         msg_id += 2;
     size_t len = strlen(msg_id);
+    char ends[4 * 12 + 8] = ""; /* the first matches' ends, as the console shows them */
     for (int i = 0; !rc && i < n; i++) {
         size_t il = strlen(m[i].id);
         if (!strcmp(m[i].id, msg_id) ||
@@ -153,6 +154,12 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
                                        (il >= len && !strcmp(m[i].id + il - len, msg_id))))) {
             if (found++ == 0)
                 *full = xstrdup(m[i].id);
+            size_t o = strlen(ends);
+            if (found <= 4)
+                snprintf(ends + o, sizeof ends - o, "%s..%s", found > 1 ? " " : "",
+                         il > 8 ? m[i].id + il - 8 : m[i].id);
+            else if (found == 5)
+                snprintf(ends + o, sizeof ends - o, " ...");
         }
     }
     for (int i = 0; i < n; i++)
@@ -161,8 +168,9 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
         free(*full);
         *full = NULL;
         rc = gas_err_set(GAS_EINVAL,
-                         "%s is the start or end of %d dead letters' ids: give more of it", msg_id,
-                         found);
+                         "%s is the start or end of %d dead letters' ids in %s (%s): give more of "
+                         "it (their ends tell them apart: ids sent close together start alike)",
+                         msg_id, found, q->name, ends);
     } else if (!rc && !found && len < DLQ_PREFIX_MIN) {
         rc = gas_err_set(GAS_EINVAL,
                          "%s: a dead letter's id, or at least %d characters of its start or end "

@@ -69,7 +69,8 @@ check_out "a short unknown id: says how much of an id it takes (exit 2, a usage 
   "nope: a dead letter's id, or at least 6 characters of its start or end \(gas dlq list shows them\)" \
   gas dlq redrive gas_job_requests nope
 expect "two letters sent at once share their ids' first 8 characters (time-ordered)" test "${ID:0:8}" = "${ID2:0:8}"
-check_out "... so those are not enough to name one (exit 2, as an ambiguous job id)" 2 "${ID:0:8} is the start or end of 2 dead letters' ids" \
+check_out "... so those are not enough to name one (exit 2, as an ambiguous job id): the queue and their ends said" 2 \
+  "${ID:0:8} is the start or end of 2 dead letters' ids in gas_job_requests \\(\\.\\.${ID: -8} \\.\\.${ID2: -8}\\): give more of it" \
   gas dlq redrive gas_job_requests "${ID:0:8}"
 check_out "a dead letter by the last 8 characters of its id, as the console shows them (..)" 0 \
   '^1 message redriven' gas dlq redrive gas_job_requests "..${ID2: -8}"
