@@ -367,16 +367,18 @@ static int dispatch(struct console *c, const struct model *m, int ch)
     c->status[0] = 0;
     const struct binding *b = ui_binding(ch, c->view);
     if (!b) {
+        /* in the help, the keys are on the screen: where the view's own keys are */
+        const char *hint = c->view == V_HELP ? "Esc or q goes back" : "? lists the keys";
         if (ch == ' ')
-            console_say(c, 0, "Space does nothing in %s: ? lists the keys", ui_view_name(c->view));
+            console_say(c, 0, "Space does nothing in %s: %s", ui_view_name(c->view), hint);
         else if (ch < 256 && isprint(ch))
-            console_say(c, 0, "%c does nothing in %s: ? lists the keys", ch, ui_view_name(c->view));
+            console_say(c, 0, "%c does nothing in %s: %s", ch, ui_view_name(c->view), hint);
         else { /* a key other views take (Enter, Tab, PgDn, ^d): its name as the help has it */
             int k = ch == '\r' || ch == KEY_ENTER ? '\n' : ch;
             for (int i = 0; i < ui_nbindings; i++)
                 if (ui_bindings[i].key == k) {
-                    console_say(c, 0, "%s does nothing in %s: ? lists the keys",
-                                ui_bindings[i].label, ui_view_name(c->view));
+                    console_say(c, 0, "%s does nothing in %s: %s", ui_bindings[i].label,
+                                ui_view_name(c->view), hint);
                     break;
                 }
         }

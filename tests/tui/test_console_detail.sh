@@ -33,6 +33,13 @@ expect "Enter in the overview: says it does nothing there, not silent" \
   wait_screen 'Enter does nothing in Overview: \? lists the keys'
 press c overview NPage
 expect "PgDn in the overview: the same" wait_screen 'PgDn does nothing in Overview'
+# in the help the keys are on the screen already: it says how to go back instead
+press c overview '?'
+wait_screen 'keys \(j/k scroll' > /dev/null
+press c help d
+expect "a key the help does not take: says Esc or q goes back" wait_screen 'd does nothing in Help: Esc or q goes back'
+press c help Escape
+wait_gone 'keys \(j/k scroll' > /dev/null
 press c overview 2
 wait_screen 'row 1/4 jobs'
 press c jobs /
