@@ -370,21 +370,22 @@ static int q_dead_list(struct queue *q, int max, struct queue_msg *out, int *n)
     return rc;
 }
 
-static int q_redrive(struct queue *q, const char *msg_id, int *moved)
+/* A change to this queue's dead letters (of its dead-letter queue, only those it moved
+ * there: a shared dead-letter queue keeps other queues'): sql with ?1 the queue, ?2 its
+ * dead-letter queue, ?3 now, ?4 the one letter's id (NULL: every one). *n: letters changed;
+ * GAS_ENOTFOUND when the one named is not there. */
+static int dead_change(struct queue *q, const char *sql, const char *what, const char *msg_id,
+                       int *n)
 {
     struct lqueue *lq = (struct lqueue *)q;
-    *moved = 0;
+    *n = 0;
     if (!lq->dlq)
         return gas_err_set(GAS_EINVAL, "%s has no dead-letter queue", q->name);
     struct ldb *db = local_of(q->be)->db;
     sqlite3 *c = ldb_get(db);
     if (!c)
         return no_conn();
-    sqlite3_stmt *st = ldb_prep(c, "UPDATE messages SET queue = ?1, dead_from = NULL, "
-                                   "dead_reason = NULL, receipt = NULL, receive_count = 0, "
-                                   "visible_at = ?3 "
-                                   "WHERE queue = ?2 AND (dead_from = ?1 OR dead_from IS NULL) "
-                                   "AND (?4 IS NULL OR id = ?4)");
+    sqlite3_stmt *st = ldb_prep(c, sql);
     int rc = GAS_EIO;
     if (st) {
         sqlite3_bind_text(st, 1, q->name, -1, SQLITE_STATIC);
@@ -392,39 +393,33 @@ static int q_redrive(struct queue *q, const char *msg_id, int *moved)
         sqlite3_bind_double(st, 3, gas_now());
         if (msg_id)
             sqlite3_bind_text(st, 4, msg_id, -1, SQLITE_STATIC);
-        rc = step_done(c, st, "redrive");
+        rc = step_done(c, st, what);
         if (!rc)
-            *moved = sqlite3_changes(c);
-        if (!rc && msg_id && *moved == 0)
+            *n = sqlite3_changes(c);
+        if (!rc && msg_id && *n == 0)
             rc = gas_err_set(GAS_ENOTFOUND, "%s: no dead letter %s", q->name, msg_id);
     }
     ldb_put(db, c);
     return rc;
 }
 
+static int q_redrive(struct queue *q, const char *msg_id, int *moved)
+{
+    return dead_change(q,
+                       "UPDATE messages SET queue = ?1, dead_from = NULL, "
+                       "dead_reason = NULL, receipt = NULL, receive_count = 0, visible_at = ?3 "
+                       "WHERE queue = ?2 AND (dead_from = ?1 OR dead_from IS NULL) "
+                       "AND (?4 IS NULL OR id = ?4)",
+                       "redrive", msg_id, moved);
+}
+
 static int q_dead_delete(struct queue *q, const char *msg_id)
 {
-    struct lqueue *lq = (struct lqueue *)q;
-    if (!lq->dlq)
-        return gas_err_set(GAS_EINVAL, "%s has no dead-letter queue", q->name);
-    struct ldb *db = local_of(q->be)->db;
-    sqlite3 *c = ldb_get(db);
-    if (!c)
-        return no_conn();
-    /* this queue's letters only (as q_redrive): a shared dead-letter queue keeps others' */
-    sqlite3_stmt *st = ldb_prep(c, "DELETE FROM messages WHERE queue = ?2 "
-                                   "AND (dead_from = ?1 OR dead_from IS NULL) AND id = ?3");
-    int rc = GAS_EIO;
-    if (st) {
-        sqlite3_bind_text(st, 1, q->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, lq->dlq, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, msg_id, -1, SQLITE_STATIC);
-        rc = step_done(c, st, "delete a dead letter");
-        if (!rc && sqlite3_changes(c) == 0)
-            rc = gas_err_set(GAS_ENOTFOUND, "%s: no dead letter %s", q->name, msg_id);
-    }
-    ldb_put(db, c);
-    return rc;
+    int n;
+    return dead_change(q,
+                       "DELETE FROM messages WHERE queue = ?2 AND (dead_from = ?1 OR dead_from "
+                       "IS NULL) AND id = ?4", /* ?3 unused */
+                       "delete a dead letter", msg_id, &n);
 }
 
 static void q_close(struct queue *q)

@@ -109,7 +109,7 @@ scenario() { # MODE: one run with its own resources
       sh -c "for i in \$(seq 100); do [ \$(grep -c 'message $D moved' '$WORK/gasd.log') -ge 2 ] && exit 0; sleep 0.3; done; exit 1"
     check_out "sqs: a dead letter deleted for good by its id" 0 "^dead letter $D deleted from req_$run\$" \
       gas dlq delete "req_$run" "$D"
-    expect "sqs: ... gone from the dead-letter queue" sh -c "! gas dlq list req_$run | grep -qF -- '$D'"
+    expect "sqs: ... gone from the dead-letter queue" sh -c "out=\$(gas dlq list req_$run) && ! printf '%s\\n' \"\$out\" | grep -qF -- '$D'"
   fi
   stop_gasd
   expect "$mode: gasd exits 0 on SIGTERM" test "$GASD_RC" = 0

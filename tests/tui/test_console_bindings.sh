@@ -101,7 +101,7 @@ wait_screen 'good\? \(y/n\)$' > /dev/null
 answer c y
 expect "y: the console says it was deleted" wait_screen "dead letter $cur deleted"
 expect "one dead letter left (gas status)" sh -c "for i in \$(seq 1 50); do [ \"\$($(declare -f dead); dead)\" = 1 ] && exit 0; sleep 0.2; done; exit 1"
-expect "... not the one deleted (gas dlq list)" sh -c "! gas dlq list | grep -qF -- '$cur'"
+expect "... not the one deleted (gas dlq list)" sh -c "out=\$(gas dlq list) && ! printf '%s\\n' \"\$out\" | grep -qF -- '$cur'"
 press c dead F5
 expect "the view shows one" wait_screen 'row 1/1 dead letters'
 press c dead A
