@@ -322,10 +322,10 @@ int cmd_annotate(struct cli *c)
     const char *base = strrchr(in, '/');
     if (!rc && !nolog && (log || (strcmp(out, "-") && !out_in_place))) {
         logpath = log ? xstrdup(log) : log_path_for(out);
-        rc = annot_write_count_log(st, base ? base + 1 : in, logpath);
+        rc = annot_write_count_log(st, base ? base + 1 : in, logpath, 0);
     }
     if (!rc && json)
-        rc = annot_write_count_log_json(st, base ? base + 1 : in, json);
+        rc = annot_write_count_log_json(st, base ? base + 1 : in, json, 0);
     if (rc && from_stdin && strstr(gas_errmsg(), "standard input"))
         fprintf(stderr, "gas annotate: %s\n", gas_errmsg());
     else if (rc)

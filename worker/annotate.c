@@ -382,6 +382,7 @@ static int run_engine(struct pipe_ctx *ctx, const struct job *job, const char *i
 {
     struct annot_opts o = {.in = in,
                            .out = out,
+                           .out_fresh = 1, /* its scratch slot */
                            .threads = (int)cfg_int(ctx->cfg, CFG_ANNOT_THREADS),
                            .max_line = (size_t)cfg_int(ctx->cfg, CFG_MAX_LINE_BYTES),
                            .max_expanded = cfg_int(ctx->cfg, CFG_MAX_INPUT_EXPANDED_BYTES),
@@ -521,9 +522,9 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     if (rc) /* the user's file name, not where this worker keeps it */
         err_renamed(rc, in, job->input_file_name);
     if (!rc)
-        rc = annot_write_count_log(h->st, job->input_file_name, h->logp);
+        rc = annot_write_count_log(h->st, job->input_file_name, h->logp, 1);
     if (!rc)
-        rc = annot_write_count_log_json(h->st, job->input_file_name, h->jlogp);
+        rc = annot_write_count_log_json(h->st, job->input_file_name, h->jlogp, 1);
     if (rc)
         r = failed(ctx, job, rc);
 out:

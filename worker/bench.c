@@ -44,6 +44,7 @@ static int bench_job(struct bench *b, struct annot_catalog *cat, int i)
     annot_stats_init(st);
     struct annot_opts o = {.in = b->in,
                            .out = out,
+                           .out_fresh = 1, /* its scratch slot */
                            .threads = (int)cfg_int(b->cfg, CFG_ANNOT_THREADS),
                            .max_line = (size_t)cfg_int(b->cfg, CFG_MAX_LINE_BYTES),
                            .max_expanded = cfg_int(b->cfg, CFG_MAX_INPUT_EXPANDED_BYTES),
@@ -53,9 +54,9 @@ static int bench_job(struct bench *b, struct annot_catalog *cat, int i)
                            .default_build = cfg_str(b->cfg, CFG_DEFAULT_BUILD)};
     int rc = annot_run(&o, st);
     if (!rc)
-        rc = annot_write_count_log(st, "input.vcf", log);
+        rc = annot_write_count_log(st, "input.vcf", log, 1);
     if (!rc)
-        rc = annot_write_count_log_json(st, "input.vcf", jlog);
+        rc = annot_write_count_log_json(st, "input.vcf", jlog, 1);
     if (!b->durable) {
         unlink(out);
         unlink(log);

@@ -221,7 +221,7 @@ static int by_outbox(struct pipe_ctx *ctx, const char *job_id, struct email *e)
     char *mail = rfc822(e), *dir = outbox_dir(ctx->cfg);
     char *path = xasprintf("%s/%s.eml", dir, job_id);
     char *tmp = xasprintf("%s/.%s.eml.tmp.XXXXXX", dir, job_id);
-    int rc = gas_mkdirs(dir, 0700), fd = -1;
+    int rc = t->nheld ? 0 : gas_mkdirs(dir, 0700), fd = -1; /* made once a batch */
     if (!rc && (fd = mkostemp(tmp, O_CLOEXEC)) < 0)
         rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
     size_t n = strlen(mail);

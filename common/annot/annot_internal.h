@@ -59,6 +59,7 @@ struct annot_sources {
     int build;  /* "build = ..." before the first section, else from the directory name
                    (<dir>/GRCh38/sources.conf), else -1: for any build */
     char *path; /* the file */
+    char *real; /* its real path (realpath at load: the count log's, not looked up per run) */
 };
 
 /* Positions of the first n tabs in [s, end) into t; returns how many there were. Sixteen
@@ -377,7 +378,8 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want);
 struct owriter;
 /* thread: 1 to write (or compress) on a thread of its own once there is more than one
  * buffer of output, 0 to write on the calling thread. */
-int owriter_open(const char *path, int bgzf, hts_tpool *pool, int thread, struct owriter **out);
+int owriter_open(const char *path, int bgzf, hts_tpool *pool, int thread, int fresh,
+                 struct owriter **out);
 void ow_add(struct owriter *w, const char *data, size_t n);
 /* Flushes, closes and renames the temporary file into place; on failure removes it. */
 int owriter_finish(struct owriter *w, int ok);

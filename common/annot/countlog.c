@@ -485,17 +485,20 @@ static int finish_file(FILE *f, struct out_tmp tmp, const char *path)
 }
 
 /* A regular or missing file is written beside (a symlink's target) and renamed over;
- * /dev/null or a FIFO is written as it is (tmp.tmp NULL), never replaced. */
-static FILE *open_tmp(const char *path, struct out_tmp *tmp)
+ * /dev/null or a FIFO is written as it is (tmp.tmp NULL), never replaced; a fresh one
+ * (gasd's scratch slot, nothing there to replace) is made where it is, 0600. */
+static FILE *open_tmp(const char *path, struct out_tmp *tmp, int fresh)
 {
-    int in_place = 0;
+    int in_place = fresh;
     tmp->tmp = NULL;
-    tmp->dst = gas_out_path(path, &in_place);
+    tmp->dst = fresh ? xstrdup(path) : gas_out_path(path, &in_place);
     if (!tmp->dst)
         return NULL;
     if (!in_place)
         tmp->tmp = xasprintf("%s.tmp.%d", tmp->dst, (int)getpid());
-    int fd = in_place ? open(tmp->dst, O_WRONLY | O_CLOEXEC) : gas_open_tmp(tmp->tmp, 0666);
+    int fd = fresh      ? gas_open_tmp(tmp->dst, 0600)
+             : in_place ? open(tmp->dst, O_WRONLY | O_CLOEXEC)
+                        : gas_open_tmp(tmp->tmp, 0666);
     FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
     if (!f && fd >= 0)
         close(fd);
@@ -509,10 +512,11 @@ static FILE *open_tmp(const char *path, struct out_tmp *tmp)
     return f;
 }
 
-int annot_write_count_log(const struct annot_stats *st, const char *input_name, const char *path)
+int annot_write_count_log(const struct annot_stats *st, const char *input_name, const char *path,
+                          int fresh)
 {
     struct out_tmp tmp;
-    FILE *f = open_tmp(path, &tmp);
+    FILE *f = open_tmp(path, &tmp, fresh);
     if (!f)
         return GAS_EIO;
     fprintf(f, "GAS annotation count log\n");
@@ -623,7 +627,7 @@ char *annot_count_log_json(const struct annot_stats *st, const char *input_name)
 }
 
 int annot_write_count_log_json(const struct annot_stats *st, const char *input_name,
-                               const char *path)
+                               const char *path, int fresh)
 {
     char *text = annot_count_log_json(st, input_name);
     if (!strcmp(path, "-")) {
@@ -632,7 +636,7 @@ int annot_write_count_log_json(const struct annot_stats *st, const char *input_n
         return bad ? gas_err_set(GAS_EIO, "write to stdout failed") : 0;
     }
     struct out_tmp tmp;
-    FILE *f = open_tmp(path, &tmp);
+    FILE *f = open_tmp(path, &tmp, fresh);
     if (f)
         fprintf(f, "%s\n", text);
     free(text);

@@ -232,7 +232,7 @@ static int said_by_lengths(const struct build_evidence *e)
  * passes the records through and says why. */
 static int choose_sources(struct engine *g, const struct build_evidence *ev)
 {
-    static const struct annot_sources none = {NULL, 0, -1, NULL};
+    static const struct annot_sources none = {NULL, 0, -1, NULL, NULL};
     const struct annot_opts *o = g->o;
     int over = o->build ? annot_build_parse(o->build) : -1;
     int def = o->default_build ? annot_build_parse(o->default_build) : ANNOT_GRCH37;
@@ -333,12 +333,10 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
     /* records past their chromosome's end in the build are left unannotated only with that
      * build's own sources: a sources file for any build (another species') is asked as is */
     g->build = src->build >= 0 ? b : -1;
-    char *real = src->path ? realpath(src->path, NULL) : NULL;
     snprintf(g->st->sources_path, sizeof g->st->sources_path, "%s",
-             real        ? real
+             src->real   ? src->real
              : src->path ? src->path
                          : "");
-    free(real);
     return open_sources(g, NULL);
 }
 
@@ -1848,7 +1846,7 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
     g.o = o;
     g.st = st;
     g.contig_idx = -1;
-    static const struct annot_sources none = {NULL, 0, -1, NULL};
+    static const struct annot_sources none = {NULL, 0, -1, NULL, NULL};
     g.src = &none;
     hts_tpool *pool = NULL;
     int rc = 0;
@@ -1864,7 +1862,7 @@ int annot_run(const struct annot_opts *o, struct annot_stats *st)
             lreader_set_pool(g.in, pool);
     }
     if (!rc)
-        rc = owriter_open(o->out, o->out_bgzf, pool, o->threads > 0, &g.out);
+        rc = owriter_open(o->out, o->out_bgzf, pool, o->threads > 0, o->out_fresh, &g.out);
     if (!rc)
         rc = do_header(&g);
     if (!rc)

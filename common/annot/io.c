@@ -476,6 +476,7 @@ void lreader_close(struct lreader *r)
 
 struct owriter {
     char *path, *tmp;
+    int fresh; /* path made here, in place: removed when the run fails */
     char *name; /* for messages: the path as given ("stdout" for -) */
     int fd;
     BGZF *bgzf;
@@ -563,7 +564,8 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, int thread, struct owriter **out)
+int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, int thread, int fresh,
+                 struct owriter **out)
 {
     struct owriter *w = xcalloc(1, sizeof *w);
     w->no_thread = !thread;
@@ -577,6 +579,10 @@ int owriter_open(const char *path, int use_bgzf, hts_tpool *pool, int thread, st
     if (!strcmp(path, "-")) {
         w->fd = dup(1);
         w->direct = -1; /* a pipe or the caller's file: as it is */
+    } else if (fresh) { /* a new name in the caller's own directory: nothing to replace */
+        w->fd = gas_open_tmp(path, 0600);
+        w->path = xstrdup(path);
+        w->fresh = w->fd >= 0;
     } else {
         int in_place = 0;
         char *dst = gas_out_path(path, &in_place);
@@ -680,6 +686,8 @@ int owriter_finish(struct owriter *w, int ok)
         rc = gas_err_set(GAS_EIO, "write %s: compression failed", w->name);
     if (w->fd >= 0 && close(w->fd) < 0 && !rc)
         rc = gas_err_set(GAS_EIO, "write %s: %s", w->name, strerror(errno));
+    if (w->fresh && (!ok || rc))
+        unlink(w->path);
     if (w->tmp) {
         if (ok && !rc && rename(w->tmp, w->path) < 0)
             rc = gas_err_set(GAS_EIO, "rename to %s: %s", w->path, strerror(errno));

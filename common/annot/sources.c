@@ -87,6 +87,7 @@ void annot_sources_free(struct annot_sources *s)
         def_free(&s->src[i]);
     free(s->src);
     free(s->path);
+    free(s->real);
     free(s);
 }
 
@@ -353,6 +354,7 @@ int annot_sources_load(const char *path, struct annot_sources **out)
     struct annot_sources *s = xcalloc(1, sizeof *s);
     s->build = -1;
     s->path = xstrdup(path);
+    s->real = realpath(path, NULL);
     char line[MAX_LINE + 2], err[512] = "";
     int lineno = 0, rc = 0, explicit_format = 0;
     struct source_def *cur = NULL;

@@ -163,23 +163,27 @@ struct staged {
 static int stage_move(struct local_be *lb, const char *src, struct staged *sg, int sync,
                       const struct stat *root)
 {
-    int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat sb;
-    if (in < 0 || !root || fstat(in, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1 ||
-        sb.st_dev != root->st_dev || sb.st_uid != geteuid()) {
-        if (in >= 0)
-            close(in);
+    if (!root || lstat(src, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1 ||
+        sb.st_dev != root->st_dev || sb.st_uid != geteuid())
         return 0;
-    }
     fault_point("objects.put_chunk"); /* as a copied store's chunks (tests slow it) */
-    int rc = atomic_load(&lb->pub.interrupted) ? gas_err_set(GAS_ETIMEOUT, "store interrupted")
-             : fchmod(in, 0600) < 0 ? gas_err_set(GAS_EIO, "chmod %s: %s", src, strerror(errno))
-                                    : 0;
-    if (!rc && sync && fsync(in) < 0)
-        rc = gas_err_set(GAS_EIO, "fsync %s: %s", src, strerror(errno));
-    close(in);
-    if (rc)
-        return rc;
+    if (atomic_load(&lb->pub.interrupted))
+        return gas_err_set(GAS_ETIMEOUT, "store interrupted");
+    /* opened only to make it private or to sync it: a gasd scratch file is made 0600 and
+     * synced with its batch's syncfs (the lstat above is all it costs) */
+    if ((sb.st_mode & 07777) != 0600 || sync) {
+        int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 0;
+        if (in < 0)
+            return 0; /* gone meanwhile: the copy says why */
+        if ((sb.st_mode & 07777) != 0600 && fchmod(in, 0600) < 0)
+            rc = gas_err_set(GAS_EIO, "chmod %s: %s", src, strerror(errno));
+        if (!rc && sync && fsync(in) < 0)
+            rc = gas_err_set(GAS_EIO, "fsync %s: %s", src, strerror(errno));
+        close(in);
+        if (rc)
+            return rc;
+    }
     sg->size = sb.st_size;
     sg->etag[0] = 0; /* computed by the first o_head */
     sg->from = xstrdup(src);

@@ -86,6 +86,9 @@ struct annot_opts {
     const char *out;       /* output path ("-" for stdout) */
     const char *log_path;  /* count log path, or NULL for none */
     int out_bgzf;          /* 1: BGZF-compressed VCF */
+    int out_fresh;         /* 1: out is a new name in the caller's own directory (gasd's
+                              scratch slot): created 0600 and written where it is, not
+                              through a temporary renamed over it */
     int threads;           /* record workers and (de)compression threads; 0 = none */
     size_t max_line;       /* longest accepted input line, bytes */
     int64_t max_expanded;  /* most input bytes once decompressed (0: any) */
@@ -215,12 +218,13 @@ int annot_input_check(const char *path, size_t max_line);
  * names the line ("line 12: POS is not a positive integer"); the output file is removed. */
 int annot_run(const struct annot_opts *opts, struct annot_stats *stats);
 
-/* GAS's count log (<name>.vcf.count.log) for stats: for a person. */
+/* GAS's count log (<name>.vcf.count.log) for stats: for a person. fresh: as
+ * annot_opts.out_fresh (0: a file there is replaced whole, through a temporary). */
 int annot_write_count_log(const struct annot_stats *stats, const char *input_name,
-                          const char *path);
+                          const char *path, int fresh);
 /* The same facts as JSON, for programs (path "-": stdout); and as text (caller's). */
 int annot_write_count_log_json(const struct annot_stats *stats, const char *input_name,
-                               const char *path);
+                               const char *path, int fresh);
 char *annot_count_log_json(const struct annot_stats *stats, const char *input_name);
 
 #endif

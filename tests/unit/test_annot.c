@@ -708,7 +708,7 @@ static void contig_names_match_in_both_directions(void)
     CHECK_INT(st.contigs[0].sources, 2);
     char *path = xasprintf("%s/c.vcf.count.log", dir), *log = NULL;
     size_t n;
-    CHECK_OK(annot_write_count_log(&st, "c.vcf", path));
+    CHECK_OK(annot_write_count_log(&st, "c.vcf", path, 0));
     CHECK_OK(gas_read_file(path, 1 << 16, &log, &n));
     CHECK(log && strstr(log, "1 record (12.50%) on 1 contig that no source knows, so not "
                              "annotated: chrUn_x (1)\n"));
@@ -916,7 +916,7 @@ static void sources_chosen_by_build(void)
     CHECK(strstr(st.not_annotated_why, "(there are for GRCh37, GRCh38)") != NULL);
     char *path = xasprintf("%s/n.vcf.count.log", dir), *log = NULL;
     size_t n;
-    CHECK_OK(annot_write_count_log(&st, "n.vcf", path));
+    CHECK_OK(annot_write_count_log(&st, "n.vcf", path, 0));
     CHECK_OK(gas_read_file(path, 1 << 16, &log, &n));
     CHECK(log && strstr(log, "genome build: NCBI36, from the header's ##reference=hg18\n"
                              "NOT ANNOTATED: there are no annotation sources for NCBI36"));
@@ -1069,7 +1069,7 @@ static void known_partial_source_says_where_not_warns(void)
     CHECK(strstr(st.warnings[0], "the header does not say which genome build") != NULL);
     char *path = xasprintf("%s/p.vcf.count.log", dir), *log = NULL;
     size_t n;
-    CHECK_OK(annot_write_count_log(&st, "p.vcf", path));
+    CHECK_OK(annot_write_count_log(&st, "p.vcf", path, 0));
     CHECK_OK(gas_read_file(path, 1 << 16, &log, &n));
     CHECK(log && strstr(log, "records in known sources: 0 (0.00%)\n"
                              "  kg covers only 1:100-400, 2:50-50: none of the variant records "
@@ -1124,7 +1124,7 @@ static void count_log(void)
     char *out = annotate(s, in, 0, &st, &rc, 0);
     char *path = xasprintf("%s/x.vcf.count.log", dir), *log = NULL;
     size_t n;
-    CHECK_OK(annot_write_count_log(&st, "x.vcf", path));
+    CHECK_OK(annot_write_count_log(&st, "x.vcf", path, 0));
     CHECK_OK(gas_read_file(path, 1 << 16, &log, &n));
     CHECK(log && strstr(log, "input: x.vcf\n"));
     CHECK(log && strstr(log, "total records: 7\n"));
