@@ -151,18 +151,30 @@ static _Thread_local struct ldb *grp_db;
 static _Thread_local sqlite3 *grp_conn;
 static _Thread_local int grp_sp;
 
+/* One statement without rows, kept prepared (the transactions' BEGIN, SAVEPOINT, RELEASE
+ * and COMMIT run several times a job: parsed once per connection, not each time). */
+static int ldb_run(sqlite3 *conn, const char *sql)
+{
+    sqlite3_stmt *st = ldb_prep(conn, sql);
+    if (!st)
+        return GAS_EIO;
+    int rc = sqlite3_step(st);
+    ldb_done(st);
+    return rc == SQLITE_DONE ? 0 : ldb_fail(conn, rc, "database");
+}
+
 int ldb_begin(sqlite3 *conn)
 {
     if (conn != grp_conn)
-        return ldb_exec(conn, "BEGIN IMMEDIATE");
-    int rc = ldb_exec(conn, "SAVEPOINT w");
+        return ldb_run(conn, "BEGIN IMMEDIATE");
+    int rc = ldb_run(conn, "SAVEPOINT w");
     grp_sp = !rc;
     return rc;
 }
 
 int ldb_commit(sqlite3 *conn)
 {
-    int rc = ldb_exec(conn, conn == grp_conn ? "RELEASE w" : "COMMIT");
+    int rc = ldb_run(conn, conn == grp_conn ? "RELEASE w" : "COMMIT");
     if (rc)
         ldb_rollback(conn);
     else if (conn == grp_conn)
