@@ -87,7 +87,8 @@ static int group_size(const struct cli_cmd *t, int n, const char *group, size_t 
     return k;
 }
 
-static void print_group(FILE *out, const struct cli_cmd *t, int n, const char *group)
+/* A group's usage lines; with help (gas dlq --help), also what each subcommand does. */
+static void print_group(FILE *out, const struct cli_cmd *t, int n, const char *group, int help)
 {
     size_t len = strlen(group);
     int first = 1;
@@ -97,6 +98,15 @@ static void print_group(FILE *out, const struct cli_cmd *t, int n, const char *g
             print_usage_line(out, &t[i]);
             first = 0;
         }
+    if (!help)
+        return;
+    fputc('\n', out);
+    for (int i = 0; i < n; i++)
+        if (!strncmp(t[i].name, group, len) && t[i].name[len] == ' ')
+            fprintf(out, "  %-12s %s\n", t[i].name + len + 1, t[i].summary);
+    fprintf(out, "\ngas %s SUBCOMMAND --help shows its options.\n", group);
+    fprintf(out, "global options: --config FILE, --help, --version (gas --help lists the "
+                 "commands)\n");
 }
 
 /* The entry named by words (one or two); *used gets how many words it took. */
@@ -319,14 +329,14 @@ static int pick_cmd(struct parse *p, const struct cli_cmd *t, int n, int argc, c
         for (int k = i + 1; k < argc; k++)
             p->help |= !strcmp(argv[k], "--help") || !strcmp(argv[k], "-h");
         if (p->help) {
-            print_group(stdout, t, n, argv[i]);
+            print_group(stdout, t, n, argv[i], 1);
             return -1;
         }
         if (nw == 2)
             fprintf(stderr, "gas %s: unknown subcommand '%s'\n", argv[i], argv[i + 1]);
         else
             fprintf(stderr, "gas %s: a subcommand is needed\n", argv[i]);
-        print_group(stderr, t, n, argv[i]);
+        print_group(stderr, t, n, argv[i], 0);
         return 2;
     }
     fprintf(stderr, "gas: unknown command '%s' (gas --help lists them)\n", argv[i]);

@@ -182,6 +182,16 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
 
 /* Lists (json: into it) or redrives (msg_id: one) the dead letters of every queue, or of
  * the one named only; returns the exit code. */
+/* The dead-letter queue's own name (gas_job_requests_dlq, as gas status shows it) names
+ * its queue's dead letters too. */
+static int is_dlq_of(const char *given, const char *queue)
+{
+    char *dlq = topology_dlq_name(queue);
+    int same = !strcmp(given, dlq);
+    free(dlq);
+    return same;
+}
+
 static int dlq_each(struct cli *c, const char *only, const char *msg_id, cJSON *json, int *total)
 {
     struct gas_app *app = cli_app(c->cfg, c->cmd->name);
@@ -190,7 +200,7 @@ static int dlq_each(struct cli *c, const char *only, const char *msg_id, cJSON *
     int redrive = c->cmd->run == cmd_dlq_redrive, rc = 0, matched = 0;
     for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
         const char *name = cfg_str(c->cfg, queues[i]);
-        if (only && strcmp(only, name))
+        if (only && strcmp(only, name) && !is_dlq_of(only, name))
             continue;
         matched++;
         struct queue *q = NULL;
@@ -265,11 +275,13 @@ static void dlq_print(cJSON *letters)
     }
 }
 
-/* 0 if name is one of GAS's queues (or NULL), else prints why and returns 2. */
+/* 0 if name is one of GAS's queues or their dead-letter queues (or NULL), else prints why
+ * and returns 2. */
 static int known_queue(const struct cli *c, const char *name)
 {
     for (size_t i = 0; name && i < sizeof queues / sizeof *queues; i++)
-        if (!strcmp(name, cfg_str(c->cfg, queues[i])))
+        if (!strcmp(name, cfg_str(c->cfg, queues[i])) ||
+            is_dlq_of(name, cfg_str(c->cfg, queues[i])))
             return 0;
     if (!name)
         return 0;
@@ -308,7 +320,8 @@ static int dead_one(struct cli *c, const char *only, const char *msg_id, int del
     for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
         struct queue *q = NULL;
         char *id = NULL;
-        if (only && strcmp(only, cfg_str(c->cfg, queues[i])))
+        if (only && strcmp(only, cfg_str(c->cfg, queues[i])) &&
+            !is_dlq_of(only, cfg_str(c->cfg, queues[i])))
             continue;
         rc = be_queue(app->be, cfg_str(c->cfg, queues[i]), &q);
         if (rc == GAS_ENOTFOUND && queues[i] == CFG_SES_EVENTS_QUEUE) {

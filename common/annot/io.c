@@ -476,7 +476,7 @@ void lreader_close(struct lreader *r)
 
 struct owriter {
     char *path, *tmp;
-    int fresh; /* path made here, in place: removed when the run fails */
+    int fresh;  /* path made here, in place: removed when the run fails */
     char *name; /* for messages: the path as given ("stdout" for -) */
     int fd;
     BGZF *bgzf;

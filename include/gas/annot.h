@@ -220,8 +220,8 @@ int annot_run(const struct annot_opts *opts, struct annot_stats *stats);
 
 /* GAS's count log (<name>.vcf.count.log) for stats: for a person. fresh: as
  * annot_opts.out_fresh (0: a file there is replaced whole, through a temporary). */
-int annot_write_count_log(const struct annot_stats *stats, const char *input_name,
-                          const char *path, int fresh);
+int annot_write_count_log(const struct annot_stats *stats, const char *input_name, const char *path,
+                          int fresh);
 /* The same facts as JSON, for programs (path "-": stdout); and as text (caller's). */
 int annot_write_count_log_json(const struct annot_stats *stats, const char *input_name,
                                const char *path, int fresh);

@@ -101,4 +101,12 @@ check_out "dlq delete MESSAGE by the end the console shows (..), no queue given"
   "^dead letter $X2 deleted from gas_job_requests$" gas dlq delete "..${X2: -8}"
 expect "... gone" not_listed "$X2"
 check_out "dlq delete with no message: usage (exit 2)" 2 'usage: gas dlq delete \[QUEUE\] MESSAGE' gas dlq delete
+# the dead-letter queue's own name, as gas status and gasd's log show it, names its letters
+X3=$(gas send gas_job_requests "not json, by the dlq's name")
+expect "one more dead-lettered" wait_dead "$X3"
+check_out "dlq list QUEUE_dlq: that queue's dead letters" 0 "^gas_job_requests +$X3 " gas dlq list gas_job_requests_dlq
+check_out "dlq delete QUEUE_dlq MESSAGE: deleted" 0 "^dead letter $X3 deleted from gas_job_requests$" \
+  gas dlq delete gas_job_requests_dlq "$X3"
+expect "... gone" not_listed "$X3"
+check_out "dlq --help: each subcommand with what it does" 0 '^  delete +delete one dead letter for good' gas dlq --help
 finish_pipeline dlq
