@@ -28,8 +28,9 @@
 /* An annotated job whose outputs wait in its slot of the thread's work directory for the
  * end of the batch, to be stored and COMPLETED with the others (finish_held). */
 struct held_job {
-    struct job job; /* taken over from the runner */
-    struct queue_msg *msg;
+    struct job job;           /* taken over from the runner */
+    struct queue_msg *msg;    /* its message: in the runner's batch, or msg_own */
+    struct queue_msg msg_own; /* taken over when the batch goes to the committer */
     char *dir, *out, *logp, *jlogp, *rkey, *lkey, *jlkey;
     struct annot_stats *st;
 };
@@ -41,14 +42,36 @@ struct admitted {
     struct queue_msg *msg;
 };
 
+/* The annotated jobs of one batch, to be stored, COMPLETED and published together. */
+struct held_set {
+    struct held_job *h[BATCH_MAX];
+    int n;
+};
+
+/* The thread that makes an annotate thread's batches durable (stores the outputs,
+ * COMPLETEs the jobs and syncs, publishes, deletes the requests: commit_set) while the
+ * annotate thread annotates its next batch: the file system's and the WAL's syncs no
+ * longer stop the annotation. One batch at a time: the annotate thread hands the next
+ * over once the last is done, so at most two batches are in flight (their scratch slots
+ * alternate: annot_thread.half). Its own queue handle (the runner's is not shared). */
+struct committer {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct held_set set; /* handed over (has_set), then being committed (busy) */
+    int has_set, busy, stop;
+    struct pipe_ctx ctx;
+};
+
 /* An annotate thread's state (ctx->local). */
 struct annot_thread {
     struct shared_sources *shared; /* the sources it annotates with (refresh_sources) */
     int gen;                       /* their generation */
     struct admitted adm[BATCH_MAX];
     int nadm;
-    struct held_job *held[BATCH_MAX];
-    int nheld;
+    struct held_set cur;  /* this batch's annotated jobs */
+    int half;             /* its scratch slots: half * BATCH_MAX + i */
+    struct committer *cm; /* NULL: this thread commits its batches itself */
 };
 
 static char *work_dir(struct pipe_ctx *ctx);
@@ -64,7 +87,7 @@ static char *work_dir(struct pipe_ctx *ctx);
  * second counted up to a second more than the job took.) */
 static double submitted_at(const struct held_job *h)
 {
-    double sent = h->msg ? h->msg->sent_at : 0, sub = (double)h->job.submit_time;
+    double sent = h->msg->sent_at, sub = (double)h->job.submit_time;
     if (sent < sub)
         return sub;
     return sent < sub + 1 ? sent : sub + 1;
@@ -122,6 +145,8 @@ static int load_sources(const struct cfg *cfg, struct annot_catalog **out)
 }
 
 static int sources_start(const struct cfg *cfg, struct annot_thread *t);
+static struct committer *committer_start(const struct pipe_ctx *ctx);
+static void committer_stop(struct committer *cm);
 
 /* A broken source stops gasd at start (the pipeline does not start: nothing calls
  * annotate_thread_done, and gasd exits 1). */
@@ -134,6 +159,7 @@ int annotate_thread_init(struct pipe_ctx *ctx)
         return rc;
     }
     ctx->local = t;
+    t->cm = committer_start(ctx);
     return 0;
 }
 
@@ -234,13 +260,14 @@ static const struct annot_catalog *sources_of(const struct annot_thread *t)
 void annotate_thread_done(struct pipe_ctx *ctx)
 {
     struct annot_thread *t = ctx->local;
+    committer_stop(t->cm); /* what it has is committed first */
     pthread_mutex_lock(&sources_lock);
     shared_release(t->shared);
     pthread_mutex_unlock(&sources_lock);
     free(t);
     ctx->local = NULL;
     char *dir = work_dir(ctx);
-    for (int i = 0; i < BATCH_MAX; i++) {
+    for (int i = 0; i < 2 * BATCH_MAX; i++) { /* both halves (annot_thread.half) */
         char *slot = xasprintf("%s/%d", dir, i);
         empty_dir(slot);
         rmdir(slot);
@@ -440,6 +467,7 @@ static void held_free(struct held_job *h)
     free(h->lkey);
     free(h->jlkey);
     free(h->st);
+    queue_msg_release(&h->msg_own);
     free(h);
 }
 
@@ -454,7 +482,7 @@ static enum pipe_result work(struct pipe_ctx *ctx, struct job *job)
     enum pipe_result r = PIPE_HELD;
     struct held_job *h = xcalloc(1, sizeof *h);
     char *base = work_dir(ctx);
-    h->dir = xasprintf("%s/%d", base, t->nheld);
+    h->dir = xasprintf("%s/%d", base, t->half * BATCH_MAX + t->cur.n);
     free(base);
     char *res_name = job_result_name(job->input_file_name);
     char *log_name = job_log_name(job->input_file_name), *in = xasprintf("%s/input", h->dir);
@@ -537,20 +565,20 @@ out:
     h->job = *job; /* ours now: the runner releases an empty one */
     memset(job, 0, sizeof *job);
     h->msg = ctx->msg;
-    t->held[t->nheld++] = h;
+    t->cur.h[t->cur.n++] = h;
     return r;
 }
 
 /* The held jobs' COMPLETED, as one group of writes (lazily: backend_sync makes them
  * durable); r[i] says what becomes of each message, ok[i] if it is COMPLETED now. */
-static void complete_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe_result *r, int *ok)
+static void complete_all(struct pipe_ctx *ctx, struct held_set *t, enum pipe_result *r, int *ok)
 {
     const char *rb = cfg_str(ctx->cfg, CFG_RESULTS_BUCKET);
     struct gas_backend *be = ctx->app->be;
     backend_lazy(1);
     int grouped = backend_group_begin(be) == 0;
-    for (int i = 0; i < t->nheld; i++) {
-        struct held_job *h = t->held[i];
+    for (int i = 0; i < t->n; i++) {
+        struct held_job *h = t->h[i];
         log_ctx_job(h->job.job_id);
         h->job.complete_time = gas_now_s();
         char note[1024];
@@ -565,9 +593,8 @@ static void complete_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe
     log_ctx_job(NULL);
     fault_point("annotate.completing"); /* crash tests: the group's writes not committed */
     if (grouped && backend_group_end(be)) {
-        log_warn("annotate", "completing %d jobs: %s (they will be retried)", t->nheld,
-                 gas_errmsg());
-        for (int i = 0; i < t->nheld; i++)
+        log_warn("annotate", "completing %d jobs: %s (they will be retried)", t->n, gas_errmsg());
+        for (int i = 0; i < t->n; i++)
             if (ok[i])
                 ok[i] = 0, r[i] = PIPE_RETRY;
     }
@@ -577,20 +604,20 @@ static void complete_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe
 /* Each COMPLETED job's result published, as one group of writes (lazily: a publish undone
  * by a power loss is undone with the later delete of its request, which comes back and
  * publishes again); one that is not goes back to its message's retry. */
-static void publish_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe_result *r,
+static void publish_all(struct pipe_ctx *ctx, struct held_set *t, enum pipe_result *r,
                         const int *ok)
 {
     struct gas_backend *be = ctx->app->be;
     int n = 0;
-    for (int i = 0; i < t->nheld; i++)
+    for (int i = 0; i < t->n; i++)
         n += ok[i];
     if (!n)
         return;
     fault_point("annotate.before_publish");
     backend_lazy(1);
     int grouped = backend_group_begin(be) == 0;
-    for (int i = 0; i < t->nheld; i++) {
-        struct held_job *h = t->held[i];
+    for (int i = 0; i < t->n; i++) {
+        struct held_job *h = t->h[i];
         if (!ok[i])
             continue;
         log_ctx_job(h->job.job_id);
@@ -607,7 +634,7 @@ static void publish_all(struct pipe_ctx *ctx, struct annot_thread *t, enum pipe_
     if (grouped && backend_group_end(be)) {
         log_warn("annotate", "publishing %d results: %s (the messages will publish again)", n,
                  gas_errmsg());
-        for (int i = 0; i < t->nheld; i++)
+        for (int i = 0; i < t->n; i++)
             if (ok[i])
                 r[i] = PIPE_RETRY;
     }
@@ -677,26 +704,26 @@ static void claim_all(struct pipe_ctx *ctx, struct annot_thread *t, struct batch
     t->nadm = 0;
 }
 
-/* The end of a batch: every held job's result, count log and JSON stored at once (the
- * local backend syncs them together: two syncs of the file system for the whole batch,
- * when there are several), then each COMPLETED and the lot made durable with one sync,
- * then each result published, then each message settled. The COMPLETEDs are one group of
- * writes (one transaction on the local backend), and the publishes another. */
-void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
+/* A batch's held jobs made durable and ended: every result, count log and JSON stored
+ * at once (the local backend syncs them together: two syncs of the file system for the
+ * whole batch, when there are several), then each COMPLETED and the lot made durable
+ * with one sync, then each result published, then each message settled (into b). The
+ * COMPLETEDs are one group of writes (one transaction on the local backend), and the
+ * publishes another. The jobs stay in the set (set_free): their messages' receipts are
+ * in b until its acknowledgements are sent. */
+static void commit_set(struct pipe_ctx *ctx, struct batch *b, struct held_set *t)
 {
-    struct annot_thread *t = ctx->local;
-    claim_all(ctx, t, b);
-    int n = t->nheld, ok[BATCH_MAX] = {0};
+    int n = t->n, ok[BATCH_MAX] = {0};
     enum pipe_result r[BATCH_MAX];
     const char *keys[3 * BATCH_MAX], *files[3 * BATCH_MAX];
     if (!n)
         return;
     for (int i = 0; i < n; i++) { /* jlkey: gas log --json */
-        struct held_job *h = t->held[i];
+        struct held_job *h = t->h[i];
         keys[3 * i] = h->rkey, keys[3 * i + 1] = h->jlkey, keys[3 * i + 2] = h->lkey;
         files[3 * i] = h->out, files[3 * i + 1] = h->jlogp, files[3 * i + 2] = h->logp;
     }
-    log_ctx_job(n == 1 ? t->held[0]->job.job_id : NULL);
+    log_ctx_job(n == 1 ? t->h[0]->job.job_id : NULL);
     if (n > 1)
         log_info("annotate", "batch: storing and completing %d jobs together", n);
     fault_point("annotate.upload");
@@ -706,8 +733,10 @@ void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
         char why[1024];
         snprintf(why, sizeof why, "%s", gas_errmsg());
         for (int i = 0; i < n; i++) {
-            log_ctx_job(t->held[i]->job.job_id);
-            r[i] = failed_why(ctx, &t->held[i]->job, rc, why);
+            log_ctx_job(t->h[i]->job.job_id);
+            ctx->msg = t->h[i]->msg; /* its receives: is this its last? */
+            r[i] = failed_why(ctx, &t->h[i]->job, rc, why);
+            ctx->msg = NULL;
         }
     } else {
         fault_point("annotate.after_upload");
@@ -718,7 +747,7 @@ void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
                     ok[i] = 0, r[i] = PIPE_RETRY;
     }
     for (int i = 0; i < n; i++) {
-        struct held_job *h = t->held[i];
+        struct held_job *h = t->h[i];
         if (!ok[i])
             continue;
         log_ctx_job(h->job.job_id); /* measured before the log line says it (its time) */
@@ -728,14 +757,119 @@ void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
     }
     publish_all(ctx, t, r, ok);
     for (int i = 0; i < n; i++) {
-        struct held_job *h = t->held[i];
+        struct held_job *h = t->h[i];
         log_ctx_job(h->job.job_id);
         empty_dir(h->dir);
         inflight_remove(h->job.job_id);
         runner_settle(ctx, b, h->msg, r[i]);
-        held_free(h);
     }
-    t->nheld = 0;
+    log_ctx_job(NULL);
+}
+
+static void set_free(struct held_set *t)
+{
+    for (int i = 0; i < t->n; i++)
+        held_free(t->h[i]);
+    t->n = 0;
+}
+
+static void *committer_main(void *arg)
+{
+    struct committer *cm = arg;
+    log_ctx_queue(cfg_str(cm->ctx.cfg, CFG_REQUESTS_QUEUE));
+    pthread_mutex_lock(&cm->mu);
+    for (;;) {
+        while (!cm->has_set && !cm->stop)
+            pthread_cond_wait(&cm->cv, &cm->mu);
+        if (!cm->has_set) /* stopping, and all handed over is done */
+            break;
+        struct held_set set = cm->set;
+        cm->has_set = 0;
+        cm->busy = 1;
+        pthread_mutex_unlock(&cm->mu);
+        struct batch *b = runner_batch_new(cm->ctx.p);
+        commit_set(&cm->ctx, b, &set);
+        runner_batch_end(&cm->ctx, b);
+        set_free(&set);
+        pthread_mutex_lock(&cm->mu);
+        cm->busy = 0;
+        pthread_cond_broadcast(&cm->cv);
+    }
+    pthread_mutex_unlock(&cm->mu);
+    log_ctx_queue(NULL);
+    return NULL;
+}
+
+/* The committer of an annotate thread, started; NULL (the thread commits its batches
+ * itself) where it cannot be. */
+static struct committer *committer_start(const struct pipe_ctx *ctx)
+{
+    struct committer *cm = xcalloc(1, sizeof *cm);
+    cm->ctx = *ctx;
+    cm->ctx.local = NULL;
+    cm->ctx.msg = NULL;
+    cm->ctx.job = NULL;
+    cm->ctx.q = NULL;
+    pthread_mutex_init(&cm->mu, NULL);
+    pthread_cond_init(&cm->cv, NULL);
+    if (app_queue(ctx->app, CFG_REQUESTS_QUEUE, &cm->ctx.q) ||
+        pthread_create(&cm->th, NULL, committer_main, cm)) {
+        log_warn("annotate", "no committer thread (%s): batches are committed in turn",
+                 gas_err_last() ? gas_errmsg() : "cannot start a thread");
+        queue_close(cm->ctx.q);
+        pthread_mutex_destroy(&cm->mu);
+        pthread_cond_destroy(&cm->cv);
+        free(cm);
+        return NULL;
+    }
+    return cm;
+}
+
+/* Waits for what was handed over to be done, then stops the thread. */
+static void committer_stop(struct committer *cm)
+{
+    if (!cm)
+        return;
+    pthread_mutex_lock(&cm->mu);
+    cm->stop = 1;
+    pthread_cond_broadcast(&cm->cv);
+    pthread_mutex_unlock(&cm->mu);
+    pthread_join(cm->th, NULL);
+    queue_close(cm->ctx.q);
+    pthread_mutex_destroy(&cm->mu);
+    pthread_cond_destroy(&cm->cv);
+    free(cm);
+}
+
+/* The end of a batch: its admitted jobs claimed and annotated (claim_all), then the
+ * annotated ones handed to the committer, once it is done with the last batch (or
+ * committed here, without one). */
+void annotate_batch_end(struct pipe_ctx *ctx, struct batch *b)
+{
+    struct annot_thread *t = ctx->local;
+    claim_all(ctx, t, b);
+    if (!t->cur.n)
+        return;
+    if (!t->cm) { /* the messages stay the runner's: acknowledged after this */
+        commit_set(ctx, b, &t->cur);
+        set_free(&t->cur);
+        return;
+    }
+    for (int i = 0; i < t->cur.n; i++) { /* the runner's batch ends before this one */
+        struct held_job *h = t->cur.h[i];
+        h->msg_own = *h->msg;
+        memset(h->msg, 0, sizeof *h->msg);
+        h->msg = &h->msg_own;
+    }
+    pthread_mutex_lock(&t->cm->mu);
+    while (t->cm->has_set || t->cm->busy) /* its slots are the next batch's */
+        pthread_cond_wait(&t->cm->cv, &t->cm->mu);
+    t->cm->set = t->cur;
+    t->cm->has_set = 1;
+    pthread_cond_broadcast(&t->cm->cv);
+    pthread_mutex_unlock(&t->cm->mu);
+    t->cur.n = 0;
+    t->half = !t->half;
 }
 
 enum pipe_result pipe_annotate(struct pipe_ctx *ctx, const cJSON *body)

@@ -238,6 +238,20 @@ static void defer_all(struct pipe_ctx *ctx, struct batch *b)
     b->ndeferred = 0;
 }
 
+struct batch *runner_batch_new(int p)
+{
+    struct batch *b = xcalloc(1, sizeof *b);
+    b->p = p;
+    return b;
+}
+
+void runner_batch_end(struct pipe_ctx *ctx, struct batch *b)
+{
+    defer_all(ctx, b);
+    acks_flush(ctx->q, &b->acks);
+    free(b);
+}
+
 /* How many messages to receive at once: as many as this thread handles in about
  * BATCH_BUDGET_S (its recent time per message), 1..10, so that small jobs cost one receive
  * and one delete per ten while a long job never holds other messages back from idle
@@ -314,7 +328,7 @@ void *runner_main(void *arg)
     struct worker *w = ra->w;
     int p = ra->p;
     free(ra);
-    struct pipe_ctx ctx = {.w = w, .app = w->app, .cfg = w->cfg, .worker_id = w->id};
+    struct pipe_ctx ctx = {.w = w, .app = w->app, .cfg = w->cfg, .worker_id = w->id, .p = p};
     log_ctx_queue(cfg_str(w->cfg, pipelines[p].queue_key));
     if (app_queue(w->app, pipelines[p].queue_key, &ctx.q) ||
         (pipelines[p].thread_init && pipelines[p].thread_init(&ctx))) {

@@ -56,6 +56,7 @@ struct pipe_ctx {
     int defer_s;
     void *local;     /* the pipeline's per-thread state (e.g. annotation sources) */
     struct job *job; /* the message's job, for pipelines with load_job (runner-owned) */
+    int p;           /* its pipeline (pipelines[p]) */
 };
 
 struct pipeline {
@@ -76,6 +77,10 @@ struct pipeline {
 struct batch;
 void runner_settle(struct pipe_ctx *ctx, struct batch *b, struct queue_msg *msg,
                    enum pipe_result r);
+/* A batch of settlements made off the runner (annotate's committer thread): new, and
+ * ended (its acknowledged messages deleted together, with ctx's queue) and freed. */
+struct batch *runner_batch_new(int p);
+void runner_batch_end(struct pipe_ctx *ctx, struct batch *b);
 
 extern const struct pipeline pipelines[];
 extern const int npipelines;
