@@ -195,6 +195,9 @@ static void draw(struct console *c, const struct model *m, int y, int h)
     put_wrapped(at + 1, "body", d->body, bmax, 1);
 }
 
+/* A question about marked letters names the first few by their ids' ends. */
+#define DEAD_ENDS_ASKED 4
+
 static int key_(struct console *c, const struct model *m, enum action a)
 {
     char **keys = NULL, q[256];
@@ -225,8 +228,18 @@ static int key_(struct console *c, const struct model *m, enum action a)
                 d = &m->dead[i];
         snprintf(q, sizeof q, "%s dead letter %s from %s%s?", verb, keys[0], d ? d->queue : "?",
                  end);
-    } else {
-        snprintf(q, sizeof q, "%s %d marked dead letters%s?", verb, n, end);
+    } else { /* their ids' ends, as the list shows them, for the first few */
+        char ends[128] = "";
+        size_t o = 0;
+        for (int i = 0; i < n && i < DEAD_ENDS_ASKED; i++) {
+            size_t l = strlen(keys[i]);
+            o += (size_t)snprintf(ends + o, sizeof ends - o, "%s..%s", i ? " " : "",
+                                  keys[i] + (l > 8 ? l - 8 : 0));
+            o = o < sizeof ends ? o : sizeof ends - 1;
+        }
+        if (n > DEAD_ENDS_ASKED)
+            snprintf(ends + o, sizeof ends - o, " and %d more", n - DEAD_ENDS_ASKED);
+        snprintf(q, sizeof q, "%s %d marked dead letters (%s)%s?", verb, n, ends, end);
     }
     console_confirm(c, a, keys, n, q);
     console_free_keys(keys, n);

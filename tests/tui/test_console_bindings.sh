@@ -87,6 +87,22 @@ expect "the console says it was redriven" wait_screen 'dead letter [0-9a-f-]+ re
 expect "two dead letters left (gas status)" sh -c "for i in \$(seq 1 50); do [ \"\$($(declare -f dead); dead)\" = 2 ] && exit 0; sleep 0.2; done; exit 1"
 press c dead F5
 expect "the view shows two" wait_screen 'row 1/2 dead letters'
+# two marked letters: the question names both by their ids' ends, as the list shows them
+ends=$(gas dlq list --json | python3 -c 'import json,sys; print(" ".join(l["message_id"][-8:] for l in json.load(sys.stdin)))')
+require "gas dlq list gives the two letters' ends" test "$(wc -w <<<"$ends")" = 2
+press c dead Space
+wait_screen 'marked: 1' > /dev/null
+press c dead Space
+expect "Space on the second: two marked" wait_screen 'marked: 2'
+press c dead d
+for e in $ends; do
+  expect "d with two marks: the question names ..$e" wait_screen "Delete 2 marked dead letters \\(.*\\.\\.$e.*\\) for good\\? \\(y/n\\)"
+done
+answer c n
+wait_gone '\(y/n\)' > /dev/null
+expect "n: both kept (still two)" test "$(dead)" = 2
+press c dead Escape
+expect "Esc clears the marks" wait_gone 'marked: '
 # d deletes the letter under the cursor for good, after a question that names it
 cur=$(screen | grep -oE 'message [0-9a-f-]{36}' | head -1 | cut -d' ' -f2)
 press c dead d
