@@ -82,18 +82,22 @@ static const char *key(const struct model *m, int row)
     return D(m, row)->id;
 }
 
+/* The end of a letter's id the list shows ("..0f3e9a1b" without the dots): the embedded
+ * queue's ids are time-ordered (uuid7), so letters sent in one minute share their first 8
+ * characters; the end is random (gas dlq redrive and delete take it as they take the id). */
+static const char *id_end(const char *id)
+{
+    size_t l = strlen(id);
+    return l > 8 ? id + l - 8 : id;
+}
+
 static void cell(const struct model *m, int row, int col, double now, char *buf, size_t n)
 {
     const struct dead_row *d = D(m, row);
     switch (col) {
     case COL_QUEUE: snprintf(buf, n, "%s", d->queue); break;
     case COL_ID: snprintf(buf, n, "%s", d->id); break;
-    /* the id's end: the embedded queue's ids are time-ordered (uuid7), so letters sent in
-     * one minute share their first 8 characters; the end is random (gas dlq redrive takes
-     * it as it takes the start) */
-    case COL_SHORT:
-        snprintf(buf, n, "..%s", strlen(d->id) > 8 ? d->id + strlen(d->id) - 8 : d->id);
-        break;
+    case COL_SHORT: snprintf(buf, n, "..%s", id_end(d->id)); break;
     case COL_RECV: snprintf(buf, n, "%d", d->receives); break;
     case COL_AGE: ui_age_text(now - d->sent, buf, n); break;
     case COL_REASON: snprintf(buf, n, "%s", d->reason); break;
@@ -232,9 +236,8 @@ static int key_(struct console *c, const struct model *m, enum action a)
         char ends[128] = "";
         size_t o = 0;
         for (int i = 0; i < n && i < DEAD_ENDS_ASKED; i++) {
-            size_t l = strlen(keys[i]);
             o += (size_t)snprintf(ends + o, sizeof ends - o, "%s..%s", i ? " " : "",
-                                  keys[i] + (l > 8 ? l - 8 : 0));
+                                  id_end(keys[i]));
             o = o < sizeof ends ? o : sizeof ends - 1;
         }
         if (n > DEAD_ENDS_ASKED)

@@ -411,6 +411,8 @@ static int dead_take(struct queue *q, const char *msg_id, int resend, int *count
     struct aws_queue *aq = aq_of(q);
     int rc = 0, found = 0;
     *count = 0;
+    if (!aq->dlq_url)
+        return gas_err_set(GAS_EINVAL, "%s has no dead-letter queue", q->name);
     enum { MAX_PASS = 100 };
     struct queue_msg *ms = xcalloc(MAX_PASS, sizeof *ms);
     for (;;) {
@@ -451,8 +453,6 @@ static int s_redrive(struct queue *q, const char *msg_id, int *moved)
 
 static int s_dead_delete(struct queue *q, const char *msg_id)
 {
-    if (!aq_of(q)->dlq_url)
-        return gas_err_set(GAS_EINVAL, "%s has no dead-letter queue", q->name);
     int count = 0;
     return dead_take(q, msg_id, 0, &count);
 }
