@@ -377,11 +377,12 @@ void lreader_block(struct lreader *r, struct lblock *b, size_t want);
 
 struct owriter;
 /* thread: 1 to write (or compress) on a thread of its own once there is more than one
- * buffer of output, 0 to write on the calling thread. */
+ * buffer of output, 0 to write on the calling thread. fresh: as annot_opts.out_fresh. */
 int owriter_open(const char *path, int bgzf, hts_tpool *pool, int thread, int fresh,
                  struct owriter **out);
 void ow_add(struct owriter *w, const char *data, size_t n);
-/* Flushes, closes and renames the temporary file into place; on failure removes it. */
+/* Flushes, closes and renames the temporary file into place (a fresh one is in place
+ * already); on failure removes it. */
 int owriter_finish(struct owriter *w, int ok);
 
 #endif
