@@ -592,8 +592,12 @@ int build_decide(const struct build_evidence *e, int override, const char *overr
 
 /* The canonical contig, POS and REF length of a data line; 0 when it is not a variant
  * record on a nuclear chromosome (ALT . or symbolic, MT: the same in GRCh37 and GRCh38). */
-static int sample_record(char *line, size_t len, char *canon, size_t cn, int64_t *pos,
-                         int64_t *rlen)
+struct canon_memo { /* the last contig's canonical name: records come in runs of one contig */
+    char raw[CONTIG_CANON_MAX], canon[CONTIG_CANON_MAX];
+    size_t rawl;
+};
+
+static int sample_record(char *line, size_t len, struct canon_memo *m, int64_t *pos, int64_t *rlen)
 {
     char *col[5], *p = line, *end = line + len;
     for (int i = 0; i < 5; i++) {
@@ -608,8 +612,13 @@ static int sample_record(char *line, size_t len, char *canon, size_t cn, int64_t
     long long v = strtoll(col[1], &e, 10);
     if (e == col[1] || *e != '\t' || v < 1 || *col[4] == '.' || *col[4] == '<')
         return 0;
-    contig_canon(col[0], chl, canon, cn);
-    if (!strcmp(canon, "MT"))
+    if (chl != m->rawl || chl >= sizeof m->raw || memcmp(m->raw, col[0], chl)) {
+        contig_canon(col[0], chl, m->canon, sizeof m->canon);
+        m->rawl = chl < sizeof m->raw ? chl : (size_t)-1; /* too long: not kept */
+        if (chl < sizeof m->raw)
+            memcpy(m->raw, col[0], chl);
+    }
+    if (!strcmp(m->canon, "MT"))
         return 0;
     *pos = v;
     *rlen = (int64_t)(col[4] - col[3] - 1);
@@ -650,7 +659,9 @@ int build_sample(const char *path, size_t max_line, const struct annot_catalog *
     struct lreader *r = NULL;
     if (lreader_open(path, max_line, &r)) /* also without models: the ape's chromosomes */
         r = NULL;                         /* the run opens it again and says why */
-    char *line, canon[CONTIG_CANON_MAX];
+    char *line;
+    struct canon_memo memo = {.rawl = (size_t)-1};
+    const char *canon = memo.canon;
     size_t len;
     kstring_t scratch = {0, 0, NULL};
     while (r && n < SAMPLE_RECORDS && lreader_next(r, &line, &len) > 0) {
@@ -659,11 +670,12 @@ int build_sample(const char *path, size_t max_line, const struct annot_catalog *
             continue;
         const char *tab = memchr(line, '\t', len);
         size_t cl = tab ? (size_t)(tab - line) : len;
-        if (e->rec_refseq < 0 && cl < sizeof e->rec_refseq_name) { /* NC_000007.14 */
+        if (e->rec_refseq < 0 && cl < sizeof e->rec_refseq_name && cl > 7 &&
+            !memcmp(line, "NC_0000", 7)) { /* NC_000007.14 (build_of_refseq takes no other) */
             snprintf(e->rec_refseq_name, sizeof e->rec_refseq_name, "%.*s", (int)cl, line);
             e->rec_refseq = build_of_refseq(e->rec_refseq_name);
         }
-        if (!sample_record(line, len, canon, sizeof canon, &pos, &rlen))
+        if (!sample_record(line, len, &memo, &pos, &rlen))
             continue;
         n++;
         if (ape_chrom2(canon) && !e->pos_other[0])
