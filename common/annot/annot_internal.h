@@ -131,6 +131,7 @@ struct build_evidence {
     int rec_refseq;           /* the build of the first record on a RefSeq accession, or -1 */
     char rec_refseq_name[32]; /* that record's contig: NC_000007.14 */
     char pos_hint[160];       /* too few records to decide, but they lean to a build: why */
+    int pos_hint_build;       /* the build they lean to */
 };
 /* 1 for a great ape's chromosome 2A or 2B (canonical name "2a", "2B", ...): not human. */
 int ape_chrom2(const char *canon);

@@ -319,6 +319,7 @@ void build_evidence_init(struct build_evidence *e)
     e->name_build = -1;
     e->name_conflict = -1;
     e->pos_build = -1;
+    e->pos_hint_build = -1;
     e->rec_refseq = -1;
 }
 
@@ -713,6 +714,7 @@ int build_sample(const char *path, size_t max_line, const struct annot_catalog *
                  builds[def].name);
     } else if (best >= 0 && best != def && gm[def] && exonic[best] > exonic[def] && n > 0 &&
                (exonic[best] * 2 >= n || (share && by_chance(exonic[best], n) < 0.01))) {
+        e->pos_hint_build = best;
         snprintf(e->pos_hint, sizeof e->pos_hint,
                  "%lld of its %lld variant records are in %s's exons, %lld in %s's: it may be %s",
                  (long long)exonic[best], (long long)n, builds[best].name, (long long)exonic[def],

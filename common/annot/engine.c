@@ -228,6 +228,33 @@ static int said_by_lengths(const struct build_evidence *e)
     return said;
 }
 
+/* The build used, as a header, a --build or a sources file gave it, checked against the
+ * records' positions: records that sit in another build's exons (a header left over from
+ * before a liftover, a pipeline's template header, the wrong --build) are said, not acted
+ * on (what the user or the header says is used). */
+static void check_positions(struct engine *g, const struct build_evidence *header, int b)
+{
+    const struct annot_opts *o = g->o;
+    struct build_evidence chk = *header;
+    chk.pos_build = -1;
+    chk.pos_hint[0] = 0;
+    build_sample(o->sample_in ? o->sample_in : o->in, o->max_line ? o->max_line : (4u << 20),
+                 o->catalog, b, &chk);
+    if (chk.pos_build >= 0 && chk.pos_build != b)
+        annot_add_warning(g->st,
+                          "%s was used (%s), but the records' positions look like %s's: %s; "
+                          "if they are, annotate the file again with --build %s",
+                          annot_build_name(b), g->st->build_how, annot_build_name(chk.pos_build),
+                          chk.pos_text, annot_build_name(chk.pos_build));
+    else if (chk.pos_hint[0])
+        annot_add_warning(g->st,
+                          "%s was used (%s), but the records' positions lean to another build: "
+                          "%s; if it is, annotate the file again "
+                          "with --build %s",
+                          annot_build_name(b), g->st->build_how, chk.pos_hint,
+                          annot_build_name(chk.pos_hint_build));
+}
+
 /* The sources for the build the header (or the caller) names; a run without them
  * passes the records through and says why. */
 static int choose_sources(struct engine *g, const struct build_evidence *ev)
@@ -250,13 +277,7 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
     if (over < 0 && src_build < 0 && !said)
         build_sample(o->sample_in ? o->sample_in : o->in, o->max_line ? o->max_line : (4u << 20),
                      o->catalog, def < 0 ? ANNOT_GRCH37 : def, &sampled);
-    /* a build given (--build) or only named (##reference=human_g1k_v37.fasta, no lengths):
-     * the records' positions are checked against it, and a clear lean to another build is
-     * said (not acted on: what the user or the header says is used) */
-    int claimed = over >= 0 ? over : src_build < 0 && !said_by_lengths(ev) ? ev->name_build : -1;
-    if (claimed >= 0)
-        build_sample(o->sample_in ? o->sample_in : o->in, o->max_line ? o->max_line : (4u << 20),
-                     o->catalog, claimed, &sampled);
+    const struct build_evidence *header = ev;
     ev = &sampled;
     int b = build_decide(ev, over, o->build_origin ? o->build_origin : "caller",
                          src_build >= 0 ? src_build
@@ -273,12 +294,8 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
                  "not stated in the header: the build of the sources file given");
         snprintf(g->st->build_tag, sizeof g->st->build_tag, "sources");
     }
-    if (claimed >= 0 && claimed == b && ev->pos_build >= 0 && ev->pos_build != b)
-        annot_add_warning(g->st,
-                          "%s was used (%s), but the records' positions look like %s's: %s; "
-                          "if they are, annotate the file again with --build %s",
-                          annot_build_name(b), g->st->build_how, annot_build_name(ev->pos_build),
-                          ev->pos_text, annot_build_name(ev->pos_build));
+    if (b >= 0 && strcmp(g->st->build_tag, "default") && strcmp(g->st->build_tag, "positions"))
+        check_positions(g, header, b);
     if (!strcmp(g->st->build_tag, "default") && !ev->rcrs && ev->pos_hint[0])
         annot_add_warning(
             g->st,

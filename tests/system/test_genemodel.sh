@@ -115,6 +115,41 @@ check_out "##reference=human_g1k_v37 over GRCh38 exome positions: GRCh37 used, a
 check_out "... the first warning: the positions look like GRCh38's, give --build GRCh38" 0 \
   "^  - GRCh37 was used \\(from the header's ##reference=file:///data/ref/human_g1k_v37.fasta\\), but the records' positions look like GRCh38's: [0-9]+ of the first [0-9]+ variant records are in GRCh38's exons, [0-9]+ in GRCh37's; if they are, annotate the file again with --build GRCh38" \
   sh -c 'grep -A1 "^warnings:" named37.out.vcf.count.log'
+# the other way, and from the lengths: GRCh37 exome positions under GRCh38's ##contig
+# lengths (a header kept from a template, or from before a liftover back): GRCh38 used, as
+# the lengths say, and the first warning says the positions look like GRCh37's
+{ printf '##fileformat=VCFv4.2\n'
+  for cl in 1:248956422 2:242193529 3:198295559 4:190214555 5:181538259 6:170805979 7:159345973 \
+    8:145138636 9:138394717 10:133797422 11:135086622 12:133275309 13:114364328 14:107043718 \
+    15:101991189 16:90338345 17:83257441 18:80373285 19:58617616 20:64444167 21:46709983 \
+    22:50818468 X:156040895 Y:57227415; do
+    printf '##contig=<ID=%s,length=%s>\n' "${cl%%:*}" "${cl#*:}"
+  done
+  printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  zcat "$S/GRCh37/genemodel.tsv.gz" | awk -F'\t' '!/^#/ && $7 == "protein-coding" && $1 ~ /^chr[0-9]+$/ && NR % 600 == 0 {
+    split($10, ex, ","); split(ex[1], ab, "-"); sub(/^chr/, "", $1)
+    print $1 "\t" $2 + int((ab[1] + ab[2]) / 2) + 1 "\t.\tN\tA\t.\t.\t."}' | sort -k1,1V -k2,2n; } > len38.vcf
+gas annotate len38.vcf -o len38.out.vcf > len38.err 2>&1
+check_out "GRCh38's ##contig lengths over GRCh37 exome positions: GRCh38 used, as the lengths say" 0 \
+  "build GRCh38, from the header.s ##contig lengths \\(24 of 24 chromosomes have GRCh38.s lengths\\)" cat len38.err
+check_out "... the first warning: the positions look like GRCh37's, give --build GRCh37" 0 \
+  "^  - GRCh38 was used \\(from the header's ##contig lengths \\(24 of 24 chromosomes have GRCh38's lengths\\)\\), but the records' positions look like GRCh37's: [0-9]+ of the first [0-9]+ variant records are in GRCh37's exons, [0-9]+ in GRCh38's; if they are, annotate the file again with --build GRCh37" \
+  sh -c 'grep -A1 "^warnings:" len38.out.vcf.count.log'
+# a small panel (7 well-known variants at their GRCh37 positions: CFTR F508del, BRAF V600E,
+# HBB, BRCA2, BRCA1, APOE, SRY) under a header naming GRCh38's FASTA: too few to be sure,
+# and it says where they lean
+{ printf '##fileformat=VCFv4.2\n##reference=file:///ref/GRCh38_full_analysis_set_plus_decoy_hla.fa\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  printf '7\t117199644\t.\tATCT\tA\t50\tPASS\t.\n7\t140453136\t.\tA\tT\t50\tPASS\t.\n11\t5248232\t.\tT\tA\t50\tPASS\t.\n'
+  printf '13\t32914438\t.\tT\tTC\t50\tPASS\t.\n17\t41276044\t.\tACT\tA\t50\tPASS\t.\n19\t45411941\t.\tT\tC\t50\tPASS\t.\nY\t2655300\t.\tG\tA\t50\tPASS\t.\n'; } > panel37.vcf
+gas annotate panel37.vcf -o panel37.out.vcf > panel37.err 2>&1
+check_out "7 GRCh37 positions under GRCh38's FASTA name: GRCh38 used, and a warning that they lean to GRCh37" 0 \
+  "warning: GRCh38 was used \\(from the header's ##reference=file:///ref/GRCh38_full_analysis_set_plus_decoy_hla.fa\\), but the records' positions lean to another build: 7 of its 7 variant records are in GRCh37's exons, [0-9] in GRCh38's: it may be GRCh37; if it is, annotate the file again with --build GRCh37" \
+  cat panel37.err
+for f in test free_1; do # GRCh37 (by default, by lengths) and on GRCh37: nothing to say
+  gas annotate "$SAMPLES/$f.vcf" -o "$f.w.vcf" > /dev/null 2>&1
+  check "$f.vcf (on GRCh37): no warning about its positions" 1 \
+    grep -Eq "positions (look like|lean to)" "$f.w.vcf.count.log"
+done
 for f in free_2 premium_1 premium_3; do # NCBI36 by name, on NCBI36: nothing to say
   gas annotate "$SAMPLES/$f.vcf" -o "$f.w.vcf" > /dev/null 2>&1
   check "$f.vcf (named NCBI36, on NCBI36): no warning that its positions look like another build's" 1 \
