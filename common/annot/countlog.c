@@ -195,13 +195,14 @@ void annot_finish_warnings(struct annot_stats *st)
                           st->ref_odd == 1 ? "s" : "ve", (long long)st->ref_odd_line,
                           st->ref_odd_value);
     if (st->sv_no_extent)
-        annot_add_warning(st,
-                          "%lld structural-variant record%s (<DEL>, <DUP>, <INV>, <CNV>) ha%s "
-                          "neither a usable END nor SVLEN (first at line %lld): annotated at "
-                          "POS only, not over the bases %s change%s",
-                          (long long)st->sv_no_extent, st->sv_no_extent == 1 ? "" : "s",
-                          st->sv_no_extent == 1 ? "s" : "ve", (long long)st->sv_no_extent_line,
-                          st->sv_no_extent == 1 ? "it" : "they", st->sv_no_extent == 1 ? "s" : "");
+        annot_add_warning(
+            st,
+            "%lld structural-variant record%s (<DEL>, <DUP>, <INV>, <CNV>, <CN0>...) ha%s "
+            "neither a usable END nor SVLEN (first at line %lld): annotated at "
+            "POS only, not over the bases %s change%s",
+            (long long)st->sv_no_extent, st->sv_no_extent == 1 ? "" : "s",
+            st->sv_no_extent == 1 ? "s" : "ve", (long long)st->sv_no_extent_line,
+            st->sv_no_extent == 1 ? "it" : "they", st->sv_no_extent == 1 ? "s" : "");
     if (st->sv_len_differs)
         annot_add_warning(st,
                           "%lld structural-variant record%s ha%s an SVLEN that is not END - POS "

@@ -1039,18 +1039,21 @@ static int same_contig_end(struct engine *g, const char *alt, size_t al, const c
 }
 
 /* The bases a record covers from pos: its REF's, or for a symbolic ALT (<DEL>, <DUP>,
- * <INV>, <CNV>, a gVCF block's <NON_REF>) through INFO's END, else SVLEN's length past
+ * <INV>, <CNV>, <CN0>, a gVCF block's <NON_REF>) through INFO's END, else SVLEN's length past
  * the padding base: a deletion of all of a gene is in that gene, not by POS intergenic. */
 static int64_t record_span(struct engine *g, int64_t pos, size_t rl, const char *alt, size_t al,
                            const char *info, size_t il)
 {
     if (!memchr(alt, '<', al) || !same_contig_end(g, alt, al, info, il))
         return (int64_t)rl;
-    /* SVLEN is the reference's length only for these (an insertion's is what it adds) */
+    /* SVLEN is the reference's length only for these (an insertion's is what it adds):
+     * deletions, duplications, inversions and copy-number changes (<CNV>, and a copy
+     * number's own allele <CN0>, <CN1>, ... as CNVnator, Canvas and 1000 Genomes write) */
     int spans = 0;
     for (const char *p = alt, *e = alt + al; (p = memchr(p, '<', (size_t)(e - p))) != NULL; p++)
-        spans |= e - p > 4 && (!memcmp(p, "<DEL", 4) || !memcmp(p, "<DUP", 4) ||
-                               !memcmp(p, "<INV", 4) || !memcmp(p, "<CNV", 4));
+        spans |= (e - p > 4 && (!memcmp(p, "<DEL", 4) || !memcmp(p, "<DUP", 4) ||
+                                !memcmp(p, "<INV", 4) || !memcmp(p, "<CNV", 4))) ||
+                 (e - p > 4 && !memcmp(p, "<CN", 3) && isdigit((unsigned char)p[3]));
     struct annot_stats *st = g->st;
     int64_t end = info_int(info, il, "END=");
     if (end >= pos + (int64_t)rl) {

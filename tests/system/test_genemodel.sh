@@ -468,6 +468,16 @@ check_out "... <CNV>,<DEL> with SVLEN=90000,90000 covers BRCA1 (43,044,295-43,12
 check_out "... the breakend T[<ctg1>:1[ is in BRCA1" 0 'GENE=BRCA1;' sh -c "grep -P '\tbnd\t' sv44.out.vcf"
 check_out "... the count log classes their 4 ALT alleles as structural, not other" 0 \
   '^  structural +4 \(100.00%\)' cat sv44.out.vcf.count.log
+# a copy-number allele (<CN0>: CNVnator, Canvas, 1000 Genomes) with SVLEN and no END: it
+# spans SVLEN's bases as <CNV> does (a deletion of all of BRCA1 is in BRCA1, not "downstream")
+{ panel38 '##contig=<ID=chr17,length=83257441>\n' 0
+  printf 'chr17\t43040000\tcn0\tT\t<CN0>\t50\tPASS\tSVTYPE=CNV;SVLEN=90000\n'
+  printf 'chr17\t43040000\tcn2\tT\t<CN2>\t50\tPASS\tSVTYPE=CNV\n'; } > cn.vcf
+gas annotate cn.vcf -o cn.out.vcf > /dev/null 2>&1
+check_out "<CN0> with SVLEN=90000 covers BRCA1, exonic" 0 'GENE=BRCA1[,;].*GENE_LOC=exonic' \
+  sh -c "grep -P '\tcn0\t' cn.out.vcf"
+check_out "... <CN2> with neither END nor SVLEN: the count log says it was annotated at POS only" 0 \
+  '1 structural-variant record .* has neither a usable END nor SVLEN \(first at line [0-9]+\)' cat cn.out.vcf.count.log
 # an INFO field the header does not declare, of a name GAS writes: replaced, and said
 { panel38 '##contig=<ID=chr7,length=159345973>\n' 0; printf 'chr7\t140753336\t.\tA\tT\t50\tPASS\tGENE=mine;DP=9;GENE_LOC=x\n'; } > own.vcf
 gas annotate own.vcf -o own.out.vcf > /dev/null 2>&1
