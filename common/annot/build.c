@@ -323,11 +323,25 @@ void build_evidence_init(struct build_evidence *e)
     e->rec_refseq = -1;
 }
 
+/* A FASTA file's name: ends .fa, .fasta or .fna, maybe compressed (.gz) */
+static int fasta_name(const char *p, size_t n)
+{
+    static const char *const ext[] = {".fa", ".fasta", ".fna", ".fa.gz", ".fasta.gz", ".fna.gz"};
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        size_t l = strlen(ext[i]);
+        if (n > l && !strncasecmp(p + n - l, ext[i], l))
+            return 1;
+    }
+    return 0;
+}
+
 /* A tool's command line that names its reference FASTA (GATK 3: reference_sequence=,
- * GATK 4: --reference or -R, bcftools: --fasta-ref or -f, freebayes: -f) or directory
- * (DRAGEN: --ref-dir): the file's or directory's name, into out. Only in a header line that
- * records a command line (GATK 2 and early 3 wrote theirs as ##UnifiedGenotyper="
- * analysis_type=UnifiedGenotyper ... reference_sequence=...). */
+ * GATK 4: --reference or -R, bcftools: --fasta-ref or -f, freebayes: -f, Manta and Strelka:
+ * --referenceFasta, DeepVariant: --ref, Platypus: --refFile or 'refFile': in its options,
+ * Sentieon's driver: -r) or directory (DRAGEN: --ref-dir): the file's or directory's name, into
+ * out. Only in a header line that records a command line (GATK 2 and early 3 wrote theirs as
+ * ##UnifiedGenotyper=" analysis_type=UnifiedGenotyper ... reference_sequence=...). -r is a region
+ * in bcftools and others: taken only for a FASTA's name (.fa, .fasta, .fna). */
 static int tool_reference(const char *line, char *key, size_t keyn, char *out, size_t outn)
 {
     static const char *flags[] = {"reference_sequence=",
@@ -340,10 +354,19 @@ static int tool_reference(const char *line, char *key, size_t keyn, char *out, s
                                   " -R ",
                                   " -f ",
                                   "\"-R ",
-                                  "\"-f "};
+                                  "\"-f ",
+                                  "--referenceFasta ",
+                                  "--referenceFasta=",
+                                  "--ref ",
+                                  "--ref=",
+                                  "--refFile ",
+                                  "--refFile=",
+                                  "'refFile': '",
+                                  " -r "};
     char name[64];
     snprintf(name, sizeof name, "%.*s", (int)strcspn(line, "=<"), line);
     if (!strcasestr(name, "command") && !strcasestr(name, "cmd") && !strcasestr(name, "source") &&
+        !strcasestr(name, "options") && /* Platypus: ##platypusOptions={... 'refFile': ...} */
         !strstr(line, "CommandLine") && !strstr(line, "analysis_type="))
         return 0;
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
@@ -351,14 +374,16 @@ static int tool_reference(const char *line, char *key, size_t keyn, char *out, s
         if (!p)
             continue;
         p += strlen(flags[i]);
-        size_t n = strcspn(p, " \t\",>");
+        size_t n = strcspn(p, " \t\",>'");
         while (n > 1 && p[n - 1] == '/') /* a directory given with its last slash */
             n--;
         for (const char *slash; (slash = memchr(p, '/', n)) != NULL;) /* the file's name */
             n -= (size_t)(slash + 1 - p), p = slash + 1;
+        if (!strcmp(flags[i], " -r ") && !fasta_name(p, n))
+            continue;
         snprintf(out, outn, "%.*s", (int)n, p);
-        const char *f = flags[i] + strspn(flags[i], " \""); /* the flag alone: "-f" */
-        snprintf(key, keyn, "%s %.*s", name, (int)strcspn(f, " ="), f);
+        const char *f = flags[i] + strspn(flags[i], " \"'"); /* the flag alone: "-f" */
+        snprintf(key, keyn, "%s %.*s", name, (int)strcspn(f, " =:'"), f);
         return n > 0;
     }
     return 0;

@@ -215,7 +215,7 @@ check_out "END values that are not positions: a warning naming the first" 0 \
   '2 records with a symbolic ALT have an END that is not a position at or after POS \(first at line 4: END=abc\)' \
   sh -c 'gas annotate badend.vcf -o badend.out.vcf >/dev/null 2>&1 && cat badend.out.vcf.count.log'
 check_out "... with no SVLEN either: their extent unknown, annotated at POS only, said" 0 \
-  '3 structural-variant records \(<DEL>, <DUP>, <INV>, <CNV>\) have neither a usable END nor SVLEN \(first at line 4\): annotated at POS only' \
+  '3 structural-variant records \(<DEL>, <DUP>, <INV>, <CNV>, <CN0>...\) have neither a usable END nor SVLEN \(first at line 4\): annotated at POS only' \
   cat badend.out.vcf.count.log
 # a draft assembly's 4,100 scaffolds: the first 4,096 listed, the records on the others summed
 { vcf ''; for i in $(seq 1 4100); do printf 'scaffold_%d\t100\t.\tA\tG\t.\t.\t.\n' "$i"; done; } > scaffolds.vcf
@@ -270,12 +270,21 @@ check_out "premium_2 as GAS ships it: GRCh37 from its GATK 2 command line (##Uni
   "build GRCh37, from the header's ##UnifiedGenotyper reference_sequence=human_g1k_v37.fasta" \
   ann_default "$SAMPLES/premium_2.vcf" -o p2.out.vcf
 for h in '##UnifiedGenotyper="analysis_type=UnifiedGenotyper input_file=[x.bam] reference_sequence=/ref/Homo_sapiens_assembly38.fasta nt=1"' \
-  '##DRAGENCommandLine=<ID=dragen,Version="SW: 07.021",CommandLine="--ref-dir /staging/ref/hg38_alt_aware/ --output-directory /o">'; do
+  '##DRAGENCommandLine=<ID=dragen,Version="SW: 07.021",CommandLine="--ref-dir /staging/ref/hg38_alt_aware/ --output-directory /o">' \
+  '##cmdline=/opt/manta/bin/configManta.py --bam /data/s.bam --referenceFasta /ref/Homo_sapiens_assembly38.fasta --runDir /w' \
+  '##SentieonCommandLine.Haplotyper=<ID=Haplotyper,Version="sentieon-genomics-202112",CommandLine="/opt/sentieon/libexec/driver -t 16 -r /ref/Homo_sapiens_assembly38.fasta -i s.bam --algo Haplotyper out.vcf.gz">' \
+  '##DeepVariant_command=/opt/deepvariant/bin/run_deepvariant --model_type=WGS --ref=/ref/Homo_sapiens_assembly38.fasta --reads=s.bam'; do
   (vcf "$h\n" && head -3 exons38.body | sed 's/^chr//') > tool38.vcf
   check_out "${h%%[=<]*}: the reference it names says GRCh38" 0 \
-    "build GRCh38, from the header's ${h%%[=<]*} (reference_sequence=Homo_sapiens_assembly38.fasta|--ref-dir hg38_alt_aware)" \
+    "build GRCh38, from the header's ${h%%[=<]*} (reference_sequence=|--ref-dir |--referenceFasta |-r |--ref )(Homo_sapiens_assembly38.fasta|hg38_alt_aware)" \
     ann_default tool38.vcf -o tool38.out.vcf
 done
+(vcf "##platypusOptions={'bamFiles': ['s.bam'], 'refFile': '/ref/hs37d5.fa', 'nCPU': 4}\n" && head -3 exons38.body | sed 's/^chr//') > platypus.vcf
+check_out "Platypus's options name its reference (hs37d5.fa): GRCh37" 0 \
+  "build GRCh37, from the header's ##platypusOptions refFile=hs37d5.fa" ann_default platypus.vcf -o platypus.out.vcf
+(vcf "##bcftools_viewCommand=view -r 1 s.vcf.gz\n" && head -3 exons38.body | sed 's/^chr//') > region.vcf
+ann_default region.vcf -o region.out.vcf > region.err
+check "bcftools -r names a region, not a reference: not read as a build" 1 grep -q "from the header's ##bcftools_viewCommand" region.err
 check_out "GRCh38 exon positions (chr1), no header: GRCh38 from the positions" 0 \
   "build GRCh38, not stated in the header; from the records' positions: 480 of the first 480 variant records are in GRCh38's exons" \
   ann_default exons38.vcf -o e38.out.vcf
