@@ -250,6 +250,10 @@ extern const char *const genemodel_fields[];
 
 /* Where a record lies; GM_NONE: its contig has no genes in the model. */
 enum gm_loc { GM_NONE, GM_EXONIC, GM_INTRONIC, GM_UPSTREAM, GM_DOWNSTREAM, GM_INTERGENIC };
+/* The location classes as the count log lists them: the gene model's in order, then
+ * GM_NONE's ("no genes on contig") */
+#define GM_NCLASSES 6
+extern const char *const gm_class_names[GM_NCLASSES];
 
 struct genemodel;
 /* Reads and checks the whole model (a clear error if missing, truncated or corrupt). */

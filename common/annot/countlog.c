@@ -245,20 +245,32 @@ static int count_picked(const struct annot_stats *st, contig_pick pick, int64_t 
 }
 
 /* A warning: head (ending in ':'), then the n contigs pick takes with their records, the
- * first 8 named ("chrUn_x (10), chrY (2), and 3 more"). */
+ * first 8 named ("chrUn_x (10), chrY (2), and 3 more"): whole entries only (a long name cut
+ * to 40 characters and marked ".."), and the count of the rest always said. */
 static void warn_contigs(struct annot_stats *st, contig_pick pick, int n, const char *head)
 {
     if (st->nwarnings == ANNOT_MAX_WARNINGS)
         return;
-    char w[sizeof st->warnings[0]];
-    size_t cap = sizeof w, l = (size_t)snprintf(w, cap, "%s", head);
+    char w[sizeof st->warnings[0]], e[96];
+    size_t tail = 24, /* ", and 99999 more" */ cap = sizeof w - tail;
+    size_t l = (size_t)snprintf(w, cap, "%s", head);
+    l = l < cap ? l : cap - 1;
     int shown = 0;
-    for (int i = 0; i < st->ncontigs && shown < 8 && l < cap; i++)
-        if (pick(st, i))
-            l += (size_t)snprintf(w + l, cap - l, "%s %s (%lld)", shown++ ? "," : "",
-                                  st->contigs[i].name, (long long)st->contigs[i].records);
-    if (n > shown && l < cap)
-        snprintf(w + l, cap - l, ", and %d more", n - shown);
+    for (int i = 0; i < st->ncontigs && shown < 8; i++) {
+        if (!pick(st, i))
+            continue;
+        const char *name = st->contigs[i].name;
+        size_t el =
+            (size_t)snprintf(e, sizeof e, "%s %.40s%s (%lld)", shown ? "," : "", name,
+                             strlen(name) > 40 ? ".." : "", (long long)st->contigs[i].records);
+        if (l + el >= cap)
+            break;
+        memcpy(w + l, e, el + 1);
+        l += el;
+        shown++;
+    }
+    if (n > shown)
+        snprintf(w + l, sizeof w - l, "%s and %d more", shown ? "," : "", n - shown);
     memcpy(st->warnings[st->nwarnings++], w, sizeof w);
 }
 
@@ -565,6 +577,8 @@ static void json_counts(cJSON *o, const struct annot_stats *st)
     cJSON *loc = cJSON_AddObjectToObject(o, "location_classes");
     for (int i = 0; i < st->nloc; i++)
         cJSON_AddNumberToObject(loc, st->loc[i].name, (double)st->loc[i].records);
+    for (int i = 0; !st->nloc && i < GM_NCLASSES; i++) /* none classed: the same keys, 0 */
+        cJSON_AddNumberToObject(loc, gm_class_names[i], 0);
     cJSON *top = cJSON_AddArrayToObject(o, "top_genes");
     for (int i = 0; i < st->ntop; i++) {
         cJSON *g = cJSON_CreateObject();

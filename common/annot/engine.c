@@ -926,17 +926,15 @@ static void replay_run(struct engine *g, const struct run *r)
 
 /* A gene model's record: its location class, and its genes (the GENE= it wrote from
  * info[from]) counted. */
+const char *const gm_class_names[GM_NCLASSES] = {"exonic",     "intronic",   "upstream",
+                                                 "downstream", "intergenic", "no genes on contig"};
+
 static void gene_model_stats(struct engine *g, enum gm_loc loc, size_t from)
 {
-    static const char *names[] = {[GM_NONE] = "no genes on contig", [GM_EXONIC] = "exonic",
-                                  [GM_INTRONIC] = "intronic",       [GM_UPSTREAM] = "upstream",
-                                  [GM_DOWNSTREAM] = "downstream",   [GM_INTERGENIC] = "intergenic"};
     struct annot_stats *st = g->st;
-    if (!st->nloc) {
-        for (int i = GM_EXONIC; i <= GM_INTERGENIC; i++)
-            snprintf(st->loc[st->nloc++].name, sizeof st->loc[0].name, "%s", names[i]);
-        snprintf(st->loc[st->nloc++].name, sizeof st->loc[0].name, "%s", names[GM_NONE]);
-    }
+    if (!st->nloc)
+        for (int i = 0; i < GM_NCLASSES; i++)
+            snprintf(st->loc[st->nloc++].name, sizeof st->loc[0].name, "%s", gm_class_names[i]);
     st->loc[loc == GM_NONE ? st->nloc - 1 : (int)loc - GM_EXONIC].records++;
     const char *p = g->info.s + from, *end = g->info.s + g->info.l;
     if (p < end && *p == ';')

@@ -161,7 +161,7 @@ struct annot_stats {
     char source_kind[ANNOT_MAX_SOURCES][16];    /* region, known, genes */
     char source_contigs[ANNOT_MAX_SOURCES][96]; /* a known source's contigs, for warnings */
     int nwarnings;
-    char warnings[ANNOT_MAX_WARNINGS][320];
+    char warnings[ANNOT_MAX_WARNINGS][640];
     /* genes with the most records (from the first region source) */
     char top_source[64];
     int ntop;

@@ -478,6 +478,21 @@ check_out "<CN0> with SVLEN=90000 covers BRCA1, exonic" 0 'GENE=BRCA1[,;].*GENE_
   sh -c "grep -P '\tcn0\t' cn.out.vcf"
 check_out "... <CN2> with neither END nor SVLEN: the count log says it was annotated at POS only" 0 \
   '1 structural-variant record .* has neither a usable END nor SVLEN \(first at line [0-9]+\)' cat cn.out.vcf.count.log
+# nothing classed (a header alone): --log-json still has every location class, at 0, for
+# programs that read location_classes.exonic
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n' > hdronly.vcf
+gas annotate hdronly.vcf -o hdronly.out.vcf --log-json hdronly.json > /dev/null 2>&1
+check_out "a header alone: the JSON log's location_classes has the six classes at 0" 0 \
+  "^\\{'exonic': 0, 'intronic': 0, 'upstream': 0, 'downstream': 0, 'intergenic': 0, 'no genes on contig': 0\\}$" \
+  python3 -c 'import json; print(json.load(open("hdronly.json"))["location_classes"])'
+# 30 contigs of long names no source knows: the warning names 8, each whole or cut with "..",
+# and says how many more (it was cut mid-name, without the count)
+{ printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  for i in $(seq 30); do printf 'scaffold_%d_with_a_rather_long_assembler_given_name_%d\t100\t.\tA\tT\t.\t.\t.\n' $i $i; done; } > longctg.vcf
+gas annotate longctg.vcf -o longctg.out.vcf > longctg.err 2>&1
+check_out "30 unknown contigs of long names: 8 named (cut with ..), and 22 more" 0 \
+  '30 contigs: scaffold_1_with_a_rather_long_assembler_\.\. \(1\), (scaffold_[0-9]_with_a_rather_long_assembler_\.\. \(1\), ){6}scaffold_8_with_a_rather_long_assembler_\.\. \(1\), and 22 more$' \
+  cat longctg.err
 # an INFO field the header does not declare, of a name GAS writes: replaced, and said
 { panel38 '##contig=<ID=chr7,length=159345973>\n' 0; printf 'chr7\t140753336\t.\tA\tT\t50\tPASS\tGENE=mine;DP=9;GENE_LOC=x\n'; } > own.vcf
 gas annotate own.vcf -o own.out.vcf > /dev/null 2>&1
