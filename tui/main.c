@@ -8,6 +8,7 @@
 #include "gas/err.h"
 #include "gas/topology.h"
 
+#include <htslib/hts.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,5 +161,8 @@ static const struct cli_cmd commands[] = {
 
 int main(int argc, char **argv)
 {
+    /* htslib's "[W::bcf_hrec_check] ..." lines (gas submit's check of a BCF, gas annotate):
+     * what matters is said in GAS's own words */
+    hts_set_log_level(HTS_LOG_OFF);
     return cli_main(commands, (int)(sizeof commands / sizeof *commands), argc, argv);
 }

@@ -345,4 +345,13 @@ check_out "the write lock's holder, stopped, is named" 1 \
   env GAS_DB_BUSY_TIMEOUT_MS=300 gas submit "$VCF" --user ann
 kill -CONT $holder; kill $holder; wait $holder 2>/dev/null
 
+# a BCF whose header htslib finds fault with (1000 Genomes' INFO ID cse-hiseq has a hyphen):
+# gas submit prints the job id and nothing else (htslib's [W::bcf_hrec_check] line was shown)
+{ printf '##fileformat=VCFv4.2\n##contig=<ID=22,length=51304566>\n'
+  printf '##INFO=<ID=cse-hiseq,Number=0,Type=Flag,Description="in the hiseq set">\n'
+  printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n22\t16050075\t.\tA\tG\t.\tPASS\tcse-hiseq\n'; } |
+  bcftools view -Ob -o hyphen.bcf 2>/dev/null
+check_out "gas submit of a BCF htslib warns about: the job id alone, no htslib line" 0 '^[0-9a-f-]{36}$' \
+  sh -c 'gas submit hyphen.bcf --user ann 2>&1'
+
 finish cli
