@@ -468,12 +468,18 @@ const char *cli_time(int64_t t, char *buf, size_t n)
 
 int cli_note_unannotated(const char *note)
 {
-    return note && !strncmp(note, "not annotated", 13);
+    /* gasd's note: "GRCh37, ...; 2 warnings in the count log (gas log): nothing was ..." */
+    return !note                                                      ? 0
+           : !strncmp(note, "not annotated", 13)                      ? 1
+           : strstr(note, NOTE_FIRST_WARNING "nothing was annotated") ? 2
+                                                                      : 0;
 }
 
-const char *cli_unannotated_why(const char *build, char *buf, size_t n)
+const char *cli_unannotated_why(const char *build, int kind, char *buf, size_t n)
 {
-    if (build && !strcmp(build, ANNOT_NOT_HUMAN))
+    if (kind == 2)
+        snprintf(buf, n, "nothing annotated");
+    else if (build && !strcmp(build, ANNOT_NOT_HUMAN))
         snprintf(buf, n, "not human");
     else
         snprintf(buf, n, "no %s sources", build && *build ? build : "build");

@@ -303,11 +303,12 @@ static void add_page(struct job_list *l, cJSON *items)
                 const char *note = json_str(it, job_attr(JF_annotation_note)),
                            *file = json_str(it, "input_file_name");
                 char why[48];
+                int kind = cli_note_unannotated(note);
                 r->file =
-                    !strcmp(r->status, "COMPLETED") && cli_note_unannotated(note)
+                    !strcmp(r->status, "COMPLETED") && kind
                         ? xasprintf("%s (%s)", file ? file : "",
                                     cli_unannotated_why(json_str(it, job_attr(JF_annotation_build)),
-                                                        why, sizeof why))
+                                                        kind, why, sizeof why))
                         : dup_or(file, "");
                 if (!strcmp(r->status, "FAILED") && json_str(it, "error"))
                     r->error = xstrdup(json_str(it, "error"));

@@ -103,7 +103,8 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
     default: /* a result passed through without annotation says why after its name */
         if (r->status == JOB_COMPLETED && r->unannotated) {
             char why[48];
-            snprintf(buf, n, "%s (%s)", r->file, cli_unannotated_why(r->build, why, sizeof why));
+            snprintf(buf, n, "%s (%s)", r->file,
+                     cli_unannotated_why(r->build, r->unannotated, why, sizeof why));
         } else
             snprintf(buf, n, "%s", r->file);
         break;

@@ -130,10 +130,6 @@ struct worker {
 
 /* Runs pipeline p's loop on this thread until the worker stops. */
 void *runner_main(void *arg);
-/* annotation_note's text before its first warning ("GRCh37, ...; 2 warnings in the count
- * log (gas log): <first>"): written by annotate.c, read by notify.c's email. */
-#define NOTE_FIRST_WARNING "in the count log (gas log): "
-
 /* gasd --bench-engine N IN (worker/bench.c): the exit status. */
 int engine_bench(const struct cfg *cfg, const char *n, const char *in);
 struct runner_arg {

@@ -172,6 +172,11 @@ int job_update_archive(struct tbl_update *u, enum archive_state from, enum archi
  * gasd's reconciler puts its work back (RUNNING: the lease). */
 void job_watch_until(struct tbl_update *u, int64_t deadline);
 
+/* annotation_note's text before its first warning ("GRCh37, ...; 2 warnings in the count
+ * log (gas log): <first>"): written by gasd's annotate pipeline, read by notify's email and
+ * by gas jobs and the console (cli_note_unannotated). */
+#define NOTE_FIRST_WARNING "in the count log (gas log): "
+
 /* ------------------------------------------------------------- typed transitions
  * The only way pipelines, commands and the console change a job (common/job_change.c):
  * each is one conditional update on the jobs table whose conditions are the state it

@@ -84,6 +84,13 @@ MO=$(gas submit mouse.vcf --user bob)
 press c detail Escape
 expect "a mouse VCF's job says (not human) after its file name" \
   wait_screen "^  ${MO:0:8} bob +COMPLETED +NONE .*mouse\.vcf \(not human\)" c 30
+# an assembly's contigs (NODE_1_length_...), no header: GRCh37 by default, but none of its
+# records is on a contig the sources know: the list says nothing was annotated
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nNODE_1_length_348724_cov_30.41\t1200\t.\tA\tG\t.\t.\t.\nNODE_5_length_164027_cov_28.93\t880\t.\tC\tT\t.\t.\t.\n' > nodes.vcf
+NO=$(gas submit nodes.vcf --user bob)
+expect "an assembly's contigs: its job says (nothing annotated) after its file name" \
+  wait_screen "^  ${NO:0:8} bob +COMPLETED +NONE .*nodes\.vcf \(nothing annotated\)" c 30
+expect "... as gas jobs does" sh -c "gas jobs | grep -qE '^${NO} +bob +COMPLETED +NONE .*nodes\.vcf \(nothing annotated\)'"
 press c jobs /
 typing c mouse
 press c jobs Enter
