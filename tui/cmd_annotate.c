@@ -336,9 +336,9 @@ int cmd_annotate(struct cli *c)
     else if (!st->annotated)
         fprintf(stderr,
                 "gas annotate: %lld record%s NOT annotated: the input is %s (%s) and there are "
-                "no sources for %s; --build B if the header is wrong (the count log says more)\n",
+                "no sources for %s; --build B if %s is wrong (the count log says more)\n",
                 (long long)st->records, st->records == 1 ? "" : "s", st->build, st->build_how,
-                st->build);
+                st->build, build ? "the build given" : "the header");
     else
         summary(st, logpath != NULL);
     annot_catalog_free(cat);

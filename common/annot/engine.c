@@ -336,9 +336,12 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
         snprintf(g->st->not_annotated_why, sizeof g->st->not_annotated_why,
                  "there are no annotation sources for %s here (there are for %s), and "
                  "another build's genes and variants at %s positions would be wrong, so the "
-                 "records are passed through unannotated. If the header is wrong, give the "
-                 "build (gas submit --build, the job's genome_build, gas annotate --build)",
-                 annot_build_name(b), have[0] ? have : "no build", annot_build_name(b));
+                 "records are passed through unannotated. %s",
+                 annot_build_name(b), have[0] ? have : "no build", annot_build_name(b),
+                 over >= 0 ? "If the build given is wrong, give the right one (gas submit "
+                             "--build, the job's genome_build, gas annotate --build)"
+                           : "If the header is wrong, give the build (gas submit --build, the "
+                             "job's genome_build, gas annotate --build)");
         if (g->st->nwarnings < ANNOT_MAX_WARNINGS) /* also last in the log, where a tail shows it */
             snprintf(g->st->warnings[g->st->nwarnings++], sizeof g->st->warnings[0],
                      "NOT ANNOTATED: the input is %s and there are no sources for %s here "

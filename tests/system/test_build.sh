@@ -346,6 +346,16 @@ vcf '##reference=file:///ref/GCA_000001405.15_GRCh38_no_alt_analysis_set.fna\n' 
 check_out "BRAF V600E on the GRCh38 analysis set: exonic in BRAF" 0 'GENE=BRAF;.*GENE_LOC=exonic' \
   sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate braf38.vcf -o - 2>/dev/null | grep -v "^#"'
 
+# a build with no sources: the header named it (named.vcf: the last of the loop above,
+# T2T-CHM13), or the user gave it; the advice names which
+check_out "T2T-CHM13 by the header, no sources: --build B if the header is wrong" 0 \
+  'NOT annotated: the input is T2T-CHM13 \(from the header.*--build B if the header is wrong' \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate named.vcf -o t2t.out.vcf 2>&1'
+check_out "--build CHM13 given, no sources: --build B if the build given is wrong" 0 \
+  'NOT annotated: the input is T2T-CHM13 \(set by the command line \(CHM13\)\).*--build B if the build given is wrong' \
+  sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate braf38.vcf --build CHM13 -o b.out.vcf 2>&1'
+check_out "... and the count log says the same" 0 'If the build given is wrong, give the right one' cat b.out.vcf.count.log
+
 # not human: a ##contig's species, a pig's reference, a great ape's chromosome 2A/2B
 vcf '##contig=<ID=1,length=195471971,species="Mus musculus">\n' '1\t3000000\t.\tA\tG\t.\t.\t.' > mouse.vcf
 check_out "##contig species=\"Mus musculus\": not human, passed through" 0 'NOT annotated: the input is not on a human genome build \(from the header.s ##contig species=Mus musculus' \
