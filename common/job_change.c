@@ -165,6 +165,12 @@ int job_retry(struct tbl *jobs, const char *job_id, const char *was)
     tbl_update_remove(&u, A(fail_time));
     tbl_update_remove(&u, A(attempts));
     tbl_update_remove(&u, A(worker_id));
+    /* the failure's email went out: the result's will too */
+    tbl_update_remove(&u, A(notify_time));
+    tbl_update_remove(&u, A(notify_claim));
+    tbl_update_remove(&u, A(notify_error));
+    tbl_update_remove(&u, A(notify_message_id));
+    tbl_update_remove(&u, "notify_error_time");
     return apply(jobs, job_id, &u, "retry (only FAILED jobs are retried)");
 }
 

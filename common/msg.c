@@ -110,6 +110,18 @@ char *msg_result(const struct job *job)
     return s;
 }
 
+char *msg_failed(const char *job_id, const char *user_id)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "job_id", job_id);
+    if (user_id)
+        cJSON_AddStringToObject(j, "user_id", user_id);
+    cJSON_AddStringToObject(j, "job_status", "FAILED");
+    char *s = json_print(j);
+    cJSON_Delete(j);
+    return s;
+}
+
 char *msg_restore(const char *user_id)
 {
     cJSON *j = cJSON_CreateObject();

@@ -311,6 +311,20 @@ static int held_elsewhere(const struct pipe_ctx *ctx, const struct job *job)
     return leased_elsewhere(ctx, job) && !registry_is_lost(job->worker_id, NULL);
 }
 
+/* The user told that their job failed: a notice straight on the notify queue (not the
+ * results topic: there is no result to archive), which emails them the reason. Best
+ * effort: the job is FAILED whether or not the notice goes (gas show, the console). */
+static void notify_failed(struct pipe_ctx *ctx, const char *job_id)
+{
+    struct queue *q = NULL;
+    char *body = msg_failed(
+        job_id, ctx->job && !strcmp(ctx->job->job_id, job_id) ? ctx->job->user_id : NULL);
+    if (app_queue(ctx->app, CFG_NOTIFY_QUEUE, &q) || queue_send(q, body, 0, NULL))
+        log_warn("annotate", "the user is not told by email that the job failed: %s", gas_errmsg());
+    queue_close(q);
+    free(body);
+}
+
 static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const char *why)
 {
     int rc = job_fail(ctx->app->jobs, job_id, ctx->worker_id, why);
@@ -319,6 +333,8 @@ static enum pipe_result fail_job(struct pipe_ctx *ctx, const char *job_id, const
     if (!rc)
         metrics_job_failed();
     log_warn("annotate", "job FAILED: %s", why);
+    if (!rc)
+        notify_failed(ctx, job_id);
     return rc ? PIPE_ACK : PIPE_FAILED; /* ours counts among this worker's failures */
 }
 

@@ -91,6 +91,32 @@ static void human_span(int64_t s, char *buf, size_t n)
         }
 }
 
+/* A FAILED job's email: the reason, and what the user can do about it. */
+static void compose_failed(const struct job *job, struct email *e)
+{
+    char when[64] = "";
+    time_t t = job->fail_time > 0 ? (time_t)job->fail_time : time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+    const char *root = job_error_root(job->error);
+    char *why = xstrdup(root ? root : "no reason was recorded");
+    for (char *p = why; *p; p++) /* one paragraph, whatever it holds */
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    int input = job_error_permanent(JOB_FAILED, job->error);
+    e->subject = xasprintf("GAS: your annotation job for %s failed",
+                           job->input_file_name ? job->input_file_name : job->job_id);
+    e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) failed on %s.\r\n\r\n"
+                        "Why: %s\r\n\r\n%s\r\n\r\n-- GAS\r\n",
+                        e->to_name, job->job_id, job->input_file_name ? job->input_file_name : "",
+                        when, why,
+                        input ? "The file itself is the cause: correct it and submit it again."
+                              : "This was not the file's fault: an administrator can run the "
+                                "job again (reply to this email if it is not retried).");
+    free(why);
+}
+
 static void compose(struct pipe_ctx *ctx, const struct job *job, const struct user *u,
                     struct email *e)
 {
@@ -99,12 +125,6 @@ static void compose(struct pipe_ctx *ctx, const struct job *job, const struct us
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(done, sizeof done, "%Y-%m-%d %H:%M UTC", &tm);
-    e->to = u->email;
-    snprintf(e->name, sizeof e->name, "%s", u->name ? u->name : u->user_id);
-    for (char *p = e->name; *p; p++) /* CR/LF: no line of its own, in the headers or the body */
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = ' ';
-    e->to_name = e->name;
     e->subject = xasprintf("GAS: your annotation job for %s is complete",
                            job->input_file_name ? job->input_file_name : job->job_id);
     human_span(cfg_int(ctx->cfg, CFG_ARCHIVE_GRACE), grace, sizeof grace);
@@ -132,17 +152,22 @@ static void compose(struct pipe_ctx *ctx, const struct job *job, const struct us
     /* a result passed through unannotated says so (its count log says why in full); one
      * annotated with a warning about its genome build (assumed, records that lean to
      * another, on another build's accessions or past its chromosomes' ends: every
-     * position may be wrong) says that too; other warnings stay in the count log */
+     * position may be wrong), or none of whose records was on a contig the sources know,
+     * says that too; other warnings stay in the count log */
     const char *an = job->annotation_note, *w = an ? strstr(an, NOTE_FIRST_WARNING) : NULL;
+    if (w)
+        w += strlen(NOTE_FIRST_WARNING);
     if (an && (!strncmp(an, "not annotated", 13) ||
-               (w && strstr(w + strlen(NOTE_FIRST_WARNING), "build")))) {
+               (w && (strstr(w, "build") || !strncmp(w, "nothing was annotated", 21))))) {
         char *text = xstrdup(an);
         for (char *p = text; *p; p++) /* one paragraph, whatever it holds */
             if ((unsigned char)*p < 0x20 || *p == 0x7f)
                 *p = ' ';
+        const char *nothing = strstr(text, NOTE_FIRST_WARNING "nothing was annotated");
         note = !strncmp(text, "not annotated", 13)
                    ? xasprintf("\r\nNote: the records were %s.\r\n", text)
-                   : xasprintf("\r\nNote: annotated as %s\r\n", text);
+               : nothing ? xasprintf("\r\nNote: %s\r\n", nothing + strlen(NOTE_FIRST_WARNING))
+                         : xasprintf("\r\nNote: annotated as %s\r\n", text);
         free(text);
     }
     e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) finished on %s.\r\n"
@@ -478,6 +503,12 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
     if (job->notify_time) {
         return PIPE_ACK; /* sent already */
     }
+    if (job->job_status != JOB_COMPLETED && job->job_status != JOB_FAILED) {
+        /* a FAILED job's notice that comes after a retry: its result will be told */
+        log_info("notify", "no email for %s: it is %s now", job_id,
+                 job_status_name(job->job_status));
+        return PIPE_ACK;
+    }
     struct notify_thread *t = ctx->local;
     for (int i = 0; i < t->nheld; i++)
         if (!strcmp(t->held[i].job_id, job_id)) { /* a copy of a message in this batch */
@@ -497,7 +528,16 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
             e.from = cfg_str(ctx->cfg, CFG_SMTP_FROM);
         if (transport_of(ctx->cfg)->send != by_outbox && (rc = claim_email(ctx, job, &r)))
             return r;
-        compose(ctx, job, u, &e);
+        e.to_name = e.name;
+        snprintf(e.name, sizeof e.name, "%s", u->name ? u->name : u->user_id);
+        for (char *p = e.name; *p; p++) /* CR/LF: no line of its own, in the headers or body */
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                *p = ' ';
+        e.to = u->email;
+        if (job->job_status == JOB_FAILED)
+            compose_failed(job, &e);
+        else
+            compose(ctx, job, u, &e);
         rc = transport_of(ctx->cfg)->send(ctx, job_id, &e);
         held = !rc && transport_of(ctx->cfg)->send == by_outbox;
         free(e.subject);

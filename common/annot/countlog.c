@@ -306,10 +306,11 @@ static void unknown_contigs(struct annot_stats *st)
     char head[256];
     if (recs == st->records) /* nothing annotated: said first (gas show's annotation_note) */
         snprintf(head, sizeof head,
-                 "nothing was annotated: none of the %lld record%s is on a contig the %s sources "
+                 "nothing was annotated: %s%lld record%s %s on a contig the %s sources "
                  "know (a genome that is not human, or contigs named as GAS does not know); "
                  "%d contig%s:",
-                 (long long)recs, recs == 1 ? "" : "s", st->build, n, n == 1 ? "" : "s");
+                 recs == 1 ? "its " : "none of the ", (long long)recs, recs == 1 ? "" : "s",
+                 recs == 1 ? "is not" : "is", st->build, n, n == 1 ? "" : "s");
     else
         snprintf(head, sizeof head,
                  "%lld record%s (%.2f%%) on %d contig%s that no source knows, so not annotated:",

@@ -21,6 +21,8 @@ const char *msg_job_id(const cJSON *m);
 /* Bodies (the caller's). */
 char *msg_request(const struct job *job);
 char *msg_result(const struct job *job);
+/* A FAILED job's notice for the notify queue: {job_id, user_id, job_status: "FAILED"} */
+char *msg_failed(const char *job_id, const char *user_id);
 char *msg_restore(const char *user_id);
 char *msg_thaw(const char *job_id, const char *retrieval_id);
 /* The job and retrieval a thaw message is about (the caller's; retrieval_id may be NULL

@@ -94,12 +94,23 @@ for ((i = 0; i < 100 * T; i++)); do [ "$(failed_count)" = 3 ] && break; sleep 0.
 expect "gas workers counts the 3 failed jobs as the worker's failures ($(failed_count))" test "$(failed_count)" = 3
 expect "empty file: job FAILED" wait_field "$E" job_status FAILED
 check_out "empty file: clear reason" 0 'error .*empty input' gas show "$E"
+# the user is told by email that the job failed, and why (not left to find it in the web app)
+expect "the FAILED job's user gets an email" wait_file "$GAS_DATA_DIR/outbox/$B.eml"
+check_out "... whose subject says it failed" 0 '^Subject: GAS: your annotation job for bad_pos.vcf failed$' \
+  sh -c "tr -d '\r' < '$GAS_DATA_DIR/outbox/$B.eml'"
+check_out "... giving the reason, and that the file is the cause" 0 \
+  '^Why: line 4: POS is not a non-negative integer.*|^The file itself is the cause: correct it and submit it again' \
+  sh -c "grep -E '^(Why|The file)' '$GAS_DATA_DIR/outbox/$B.eml' | tr '\r' ' ' | paste -sd'|'"
+mid1=$(grep -m1 '^Message-ID:' "$GAS_DATA_DIR/outbox/$B.eml")
 out=$(gas retry "$B" 2>&1)
 if [ $? = 0 ] && grep -q 'is PENDING, request sent' <<<"$out" &&
   grep -qE '^gas retry: note: it failed on its input \(.*line 4: .*\): it fails again unless the input changes$' <<<"$out"; then
   ok "retry puts a FAILED job back, noting that its input failed and will again"
 else bad "retry puts a FAILED job back, noting that its input failed and will again" "$out"; fi
 expect "retried job fails again, with its reason" wait_field "$B" job_status FAILED
+new_mail() { grep -m1 '^Message-ID:' "$GAS_DATA_DIR/outbox/$B.eml" | grep -vqF "$mid1"; }
+for ((i = 0; i < 100 * T; i++)); do new_mail && break; sleep 0.1; done
+expect "... and its user is told again (the retry cleared the first email's record)" new_mail
 
 big=$(printf '{"job_id":"%s","pad":"%s"}' x "$(head -c 3000 /dev/zero | tr '\0' a)")
 gas send gas_job_requests '{"job_id":"00000000-0000-4000-8000-000000000000"}' >/dev/null
