@@ -1,4 +1,5 @@
-/* notify: one email per completed job, through one of a table of transports (notify_via):
+/* notify: one email per completed job (a result message) or failed one (annotate's notice on
+ * the notify queue: msg_failed), through one of a table of transports (notify_via):
  *   outbox  written to the outbox directory as <job_id>.eml (0600, atomically)
  *   smtp    sent through libcurl's SMTP to smtp_url (TLS verified)
  *   ses     Amazon SES SendEmail (query protocol, signed with our SigV4 signer) from
