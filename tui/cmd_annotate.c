@@ -263,10 +263,11 @@ int cmd_annotate(struct cli *c)
                 out);
         return 2;
     }
-    if (build && annot_build_parse(build) < 0) {
+    if (build && annot_build_parse(build) < 0 && !annot_build_not_human(build)) {
         fprintf(stderr,
                 "gas annotate: unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
-                "T2T-CHM13, or hg19, hg38, b37, ...)\n",
+                "T2T-CHM13, or hg19, hg38, b37, ...; none, or another species' assembly "
+                "such as mm10, for an input that is not human)\n",
                 build);
         return 2;
     }

@@ -26,10 +26,11 @@ int cmd_submit(struct cli *c)
     struct cfg *cfg = c->cfg;
     const char *user = cli_opt(c, "user"), *name = cli_opt(c, "name"), *build = cli_opt(c, "build");
     const char *path = c->args[0];
-    if (build && annot_build_parse(build) < 0) {
+    if (build && annot_build_parse(build) < 0 && !annot_build_not_human(build)) {
         fprintf(stderr,
                 "gas submit: unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
-                "T2T-CHM13, or hg19, hg38, b37, ...)\n",
+                "T2T-CHM13, or hg19, hg38, b37, ...; none, or another species' assembly "
+                "such as mm10, for an input that is not human)\n",
                 build);
         return 2;
     }
@@ -134,7 +135,10 @@ int cmd_submit(struct cli *c)
         job.submit_ms = (int64_t)(gas_now() * 1000);
         job.submit_time = job.submit_ms / 1000;
         job.job_status = JOB_PENDING;
-        job.genome_build = build ? xstrdup(annot_build_name(annot_build_parse(build))) : NULL;
+        job.genome_build = !build ? NULL
+                           : annot_build_parse(build) >= 0
+                               ? xstrdup(annot_build_name(annot_build_parse(build)))
+                               : xstrdup(build); /* not human: as given */
         rc = job_submit(app->jobs, &job);
         if (rc) { /* refused (e.g. a full disk): no job, so no input object either */
             char *why = xstrdup(gas_errmsg());

@@ -261,6 +261,13 @@ static const char *word_in(const char *list, const char *text)
     return NULL;
 }
 
+int annot_build_not_human(const char *s)
+{
+    return s && annot_build_parse(s) < 0 &&
+           (in_list("none|not-human|non-human|nonhuman|other", s, strlen(s)) ||
+            word_in(other_genome_words, s));
+}
+
 /* A build named in the header at what (value: what's value, or the file a tool's
  * command line names after the flag what ends with). */
 /* The build a header value names (a reference's path: its file's name first, as

@@ -267,26 +267,39 @@ static int choose_sources(struct engine *g, const struct build_evidence *ev)
     int src_build = o->sources   ? o->sources->build
                     : o->catalog ? annot_catalog_file_build(o->catalog)
                                  : -1;
-    if (o->build && over < 0)
+    int other = o->build && over < 0 && annot_build_not_human(o->build); /* --build mm10 */
+    if (o->build && over < 0 && !other)
         return gas_err_set(GAS_EINVAL,
                            "unknown genome build \"%s\" (GRCh37, GRCh38, NCBI36, "
-                           "T2T-CHM13, or hg19, hg38, ...)",
+                           "T2T-CHM13, or hg19, hg38, ...; none or another species' "
+                           "assembly, such as mm10, for an input that is not human)",
                            o->build);
     struct build_evidence sampled = *ev; /* the records' positions, when the header is silent */
     int said = sampled.name_build >= 0 || said_by_lengths(ev) || sampled.other_genome[0];
-    if (over < 0 && src_build < 0 && !said)
+    if (!other && over < 0 && src_build < 0 && !said)
         build_sample(o->sample_in ? o->sample_in : o->in, o->max_line ? o->max_line : (4u << 20),
                      o->catalog, def < 0 ? ANNOT_GRCH37 : def, &sampled);
     const struct build_evidence *header = ev;
     ev = &sampled;
-    int b = build_decide(ev, over, o->build_origin ? o->build_origin : "caller",
+    const char *origin = o->build_origin ? o->build_origin : "caller";
+    int b = -1;
+    if (other) { /* passed through, as a header naming another species' genome is */
+        snprintf(g->st->build, sizeof g->st->build, "%s", ANNOT_NOT_HUMAN);
+        snprintf(g->st->build_how, sizeof g->st->build_how,
+                 "set by the %s (%.40s): a genome that is not human", origin, o->build);
+        snprintf(g->st->build_tag, sizeof g->st->build_tag, "override-%s", origin);
+        for (char *p = g->st->build_tag; *p; p++)
+            *p = *p == ' ' ? '-' : *p;
+    } else {
+        b = build_decide(ev, over, origin,
                          src_build >= 0 ? src_build
                          : def < 0      ? ANNOT_GRCH37
                                         : def,
                          g->st);
+    }
     if (over >= 0) /* what the user wrote: "hg19" */
-        snprintf(g->st->build_how, sizeof g->st->build_how, "set by the %s (%.40s)",
-                 o->build_origin ? o->build_origin : "caller", o->build);
+        snprintf(g->st->build_how, sizeof g->st->build_how, "set by the %s (%.40s)", origin,
+                 o->build);
     g->skip_mt = g->st->mt_not_rcrs =
         b == ANNOT_GRCH37 && (ev->mt_len == 16571 || (!ev->mt_len && ev->hg19));
     if (src_build >= 0 && !strcmp(g->st->build_tag, "default")) {

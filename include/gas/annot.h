@@ -41,6 +41,10 @@ struct annot_sources; /* opaque: a parsed sources file */
 enum { ANNOT_GRCH37, ANNOT_GRCH38, ANNOT_NCBI36, ANNOT_CHM13, ANNOT_NBUILDS };
 const char *annot_build_name(int build);
 int annot_build_parse(const char *name);
+/* 1 if a build given (--build, a job's genome_build) says the input is not human: "none",
+ * "not-human", "other", or another species' assembly (mm10, GRCm39, danRer11, ...): its
+ * records are passed through unannotated, as a non-human header's are. */
+int annot_build_not_human(const char *name);
 #define ANNOT_ENGINE_VERSION "1.1"
 
 int annot_sources_load(const char *path, struct annot_sources **out);

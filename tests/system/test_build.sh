@@ -448,4 +448,17 @@ fi
 # bad builds are refused up front
 check_out "gas submit --build hg17: refused" 2 'unknown genome build "hg17"' gas submit nohdr.vcf --user ann --build hg17
 check_out "gas annotate --build nonsense: refused" 2 'unknown genome build' gas annotate nohdr.vcf -o x.vcf --build nonsense
+# an input that is not human whose header does not say so: the user says it with --build
+# (another species' assembly, or none), and its records are passed through unannotated
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n11\t69471000\t.\tA\tG\t.\t.\t.\n17\t41276044\t.\tA\tG\t.\t.\t.\n' > mm.vcf
+MM=$(gas submit mm.vcf --user ann --build mm10)
+expect "gas submit --build mm10 (a mouse VCF, no header): the job COMPLETED" wait_field "$MM" job_status COMPLETED
+check_out "... not annotated with human genes: set by the job setting, not human" 0 \
+  '^annotation_note +not annotated: the input is not on a human genome build \(set by the job setting \(mm10\): a genome that is not human\)' \
+  gas show "$MM"
+check_out "... gas jobs says (not human)" 0 "^$MM .*mm\.vcf \(not human\)" gas jobs
+check_out "gas annotate --build none: passed through, saying why" 0 \
+  'NOT annotated: the input is not on a human genome build \(set by the command line \(none\): a genome that is not human\)' \
+  gas annotate mm.vcf -o mm.out.vcf --build none
+check "... its records unchanged" 0 cmp <(grep -v '^#' mm.vcf) <(grep -v '^#' mm.out.vcf)
 finish_pipeline "$SUITE"
