@@ -241,6 +241,7 @@ int job_archive_record(struct tbl *jobs, const char *job_id, const char *archive
     tbl_update_if_str(&u, A(archive_pending_id), TBL_EQ, archive_id);
     tbl_update_remove(&u, A(archive_pending_id));
     tbl_update_set_str(&u, A(results_file_archive_id), archive_id);
+    tbl_update_set_int(&u, A(archive_time), gas_now_s());
     return move_archive(jobs, job_id, ARCH_ARCHIVING, ARCH_ARCHIVED, &u, "record the archive");
 }
 

@@ -189,6 +189,8 @@ static void row_from_json(struct job_row *r, const cJSON *it, struct long_names 
         r->changed = r->failed;
     if (!job_item_num(it, JF_restore_time, &t) && t > r->changed)
         r->changed = t;
+    if (!job_item_num(it, JF_archive_time, &t) && t > r->changed)
+        r->changed = t;
 }
 
 static void rows_add(struct job_rows *r, int *cap, const cJSON *it)

@@ -44,6 +44,7 @@ enum user_role { ROLE_FREE, ROLE_PREMIUM };
     X(error, STR, 0)                                                                               \
     X(worker_id, STR, 0)                                                                           \
     X(lease_until, NUM, 0)                                                                         \
+    X(archive_time, NUM, 0) /* its result went to cold storage (ARCHIVED) */                       \
     X(restore_time, NUM, 0)                                                                        \
     X(notify_time, NUM, 0)        /* the email went out */                                         \
     X(cold_cleanup_id, STR, 0)    /* a thawed job's cold copy still to delete */                   \

@@ -45,6 +45,10 @@ expect "... says so: the default build assumed, the records lean to GRCh38" \
   grep -q "^Note: annotated as GRCh37, .*1 warning in the count log (gas log): the header does not say which genome build .*GRCh37 (the configured default) was assumed, but 2 of its 2 variant records are in GRCh38's exons" "$GAS_DATA_DIR/outbox/$W.eml"
 require "job ARCHIVED after the grace period" wait_field "$J" archive_state ARCHIVED
 expect "archive id recorded" test -n "$(field "$J" results_file_archive_id)"
+check_out "... and when it went to cold storage, at or after its grace (gas show, UTC)" 0 \
+  '^archive_time +[0-9]+ \([0-9-]+ [0-9:]+ UTC\)$' gas show "$J"
+expect "... not before complete_time + archive_grace" \
+  test "$(field "$J" archive_time)" -ge "$(($(field "$J" complete_time) + ${GAS_ARCHIVE_GRACE:-0}))"
 out=$(gas download "$J" -o x.vcf 2>&1)
 if [ $? = 1 ] && grep -q "archived: upgrade user ann to premium" <<<"$out"; then
   ok "hot copy gone: download says to upgrade"; else bad "hot copy gone" "$out"; fi
