@@ -110,6 +110,22 @@ char *msg_result(const struct job *job)
     return s;
 }
 
+int msg_reason_is_body(const char *reason)
+{
+    static const char *const shapes[] = {
+        "message body",                /* msg_parse: malformed, too big, not an object */
+        "sns envelope",                /* an envelope without its Message */
+        "SNS Message",                 /* an envelope whose Message is malformed */
+        "message has no job_id",       /* pipe_load_job */
+        "thaw message is neither",     /* msg_thaw_target */
+        "restore message has neither", /* restore.c */
+    };
+    for (size_t i = 0; reason && i < sizeof shapes / sizeof *shapes; i++)
+        if (!strncmp(reason, shapes[i], strlen(shapes[i])))
+            return 1;
+    return 0;
+}
+
 char *msg_failed(const char *job_id, const char *user_id)
 {
     cJSON *j = cJSON_CreateObject();

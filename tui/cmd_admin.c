@@ -6,6 +6,7 @@
 
 #include "gas/config.h"
 #include "gas/err.h"
+#include "gas/msg.h"
 #include "gas/json.h"
 #include "gas/topology.h"
 #include "gas/util.h"
@@ -138,9 +139,11 @@ static int dlq_list(struct queue *q, cJSON *json)
  * full id (the caller's), or NULL when none is (the id is then tried as it is);
  * GAS_EINVAL when several are. */
 #define DLQ_PREFIX_MIN 6
-static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
+static int dlq_resolve(struct queue *q, const char *msg_id, char **full, char **reason)
 {
     *full = NULL;
+    if (reason)
+        *reason = NULL;
     struct queue_msg m[100];
     int n = 0, rc = queue_dead_list(q, 100, m, &n), found = 0;
     if (!strncmp(msg_id, "..", 2)) /* as the console shows it */
@@ -152,8 +155,11 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
         if (!strcmp(m[i].id, msg_id) ||
             (len >= DLQ_PREFIX_MIN && (!strncmp(m[i].id, msg_id, len) ||
                                        (il >= len && !strcmp(m[i].id + il - len, msg_id))))) {
-            if (found++ == 0)
+            if (found++ == 0) {
                 *full = xstrdup(m[i].id);
+                if (reason && m[i].reason)
+                    *reason = xstrdup(m[i].reason);
+            }
             size_t o = strlen(ends);
             if (found <= 4)
                 snprintf(ends + o, sizeof ends - o, "%s..%s", found > 1 ? " " : "",
@@ -167,6 +173,10 @@ static int dlq_resolve(struct queue *q, const char *msg_id, char **full)
     if (!rc && found > 1) {
         free(*full);
         *full = NULL;
+        if (reason) {
+            free(*reason);
+            *reason = NULL;
+        }
         rc = gas_err_set(GAS_EINVAL,
                          "%s is the start or end of %d dead letters' ids in %s (%s): give more of "
                          "it (their ends tell them apart: ids sent close together start alike)",
@@ -213,7 +223,7 @@ static int dlq_each(struct cli *c, const char *only, const char *msg_id, cJSON *
             int moved = 0;
             char *full = NULL;
             if (msg_id)
-                rc = dlq_resolve(q, msg_id, &full);
+                rc = dlq_resolve(q, msg_id, &full, NULL);
             if (!rc)
                 rc = queue_redrive(q, full ? full : msg_id, &moved);
             free(full);
@@ -316,10 +326,10 @@ static int dead_one(struct cli *c, const char *only, const char *msg_id, int del
         return 1;
     int rc = 0, found = 0, moved = 0;
     struct queue *at = NULL;
-    char *full = NULL;
+    char *full = NULL, *why = NULL;
     for (size_t i = 0; !rc && i < sizeof queues / sizeof *queues; i++) {
         struct queue *q = NULL;
-        char *id = NULL;
+        char *id = NULL, *reason = NULL;
         if (only && strcmp(only, cfg_str(c->cfg, queues[i])) &&
             !is_dlq_of(only, cfg_str(c->cfg, queues[i])))
             continue;
@@ -329,12 +339,13 @@ static int dead_one(struct cli *c, const char *only, const char *msg_id, int del
             continue;
         }
         if (!rc)
-            rc = dlq_resolve(q, msg_id, &id);
+            rc = dlq_resolve(q, msg_id, &id, &reason);
         if (!rc && id && found++ == 0) {
-            at = q, full = id;
+            at = q, full = id, why = reason;
             continue;
         }
         free(id);
+        free(reason);
         queue_close(q);
     }
     if (!rc && found > 1)
@@ -357,8 +368,15 @@ static int dead_one(struct cli *c, const char *only, const char *msg_id, int del
         rc = queue_redrive(at, full, &moved);
         if (!rc)
             printf("%d message%s redriven (%s)\n", moved, moved == 1 ? "" : "s", full);
+        fflush(stdout);
+        if (!rc && moved && msg_reason_is_body(why)) /* as gas retry notes a bad input */
+            fprintf(stderr,
+                    "gas dlq redrive: note: it was dead-lettered for its body (%.200s): "
+                    "unchanged, it is dead-lettered again\n",
+                    why);
     }
     free(full);
+    free(why);
     if (at)
         queue_close(at);
     app_close(app);

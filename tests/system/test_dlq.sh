@@ -63,7 +63,9 @@ check_out "... saying so, with the cause" 0 \
 stop_gasd
 expect "... its request not dead-lettered (nothing is left waiting)" not_listed "$K" gas_job_requests
 start_gasd
-check_out "redrive one dead letter by its id" 0 '^1 message redriven' gas dlq redrive gas_notify "$R"
+gas dlq redrive gas_notify "$R" > redrive1.txt 2>&1
+check_out "redrive one dead letter by its id" 0 '^1 message redriven' cat redrive1.txt
+check "... with no note: its reason (the outbox could not be written) is not its body's" 1 grep -q 'note:' redrive1.txt
 expect "the redriven notice sends the email" wait_file "$GAS_DATA_DIR/outbox/$J.eml" 30
 expect "the dead letter is gone" not_listed "$R"
 check_out "unknown message id is an error" 1 "no dead letter nope-not-there" gas dlq redrive gas_job_requests nope-not-there
@@ -89,6 +91,10 @@ X1=$(gas send gas_job_requests "not json, to delete 1")
 X2=$(gas send gas_job_requests "not json, to delete 2")
 expect "a malformed request dead-lettered" wait_dead "$X1"
 expect "... and another" wait_dead "$X2"
+check_out "redrive of a letter dead for its body: redriven, with a note that it comes back" 0 \
+  "^1 message redriven \\($X2\\)|gas dlq redrive: note: it was dead-lettered for its body \\(message body: malformed json at byte 0 .*\\): unchanged, it is dead-lettered again" \
+  sh -c "gas dlq redrive '$X2' 2>&1 | paste -sd'|'"
+expect "... and it is dead-lettered again" wait_dead "$X2"
 check_out "dlq delete QUEUE MESSAGE: deleted, saying which and from where" 0 \
   "^dead letter $X1 deleted from gas_job_requests$" gas dlq delete gas_job_requests "$X1"
 expect "... gone from the list" not_listed "$X1"
