@@ -143,6 +143,8 @@ struct list_type {
 struct ui_list {
     const struct list_type *type;
     int cur, top, rows_shown;
+    int line;     /* the cursor's line in the list at the last draw (cur - top) */
+    int reanchor; /* the order or the list's height changed: list_draw places top anew */
     char cur_key[UI_CELL];
     int sort, desc;
     char filter[64];

@@ -258,6 +258,8 @@ void list_sync(struct ui_list *l, const struct model *m, const struct list_chang
         struct sort_ctx x = {l, m};
         qsort_r(l->order, (size_t)l->n, sizeof *l->order, cmp_rows, &x);
     }
+    if (!same_view) /* sorted or filtered anew: the rows above the cursor are shown again */
+        l->reanchor = 1;
     l->order_version = version;
     l->order_sort = l->sort;
     l->order_desc = l->desc;
@@ -459,6 +461,29 @@ static void draw_row(struct console *c, const struct ui_list *l, const struct mo
     }
 }
 
+/* The first row shown. A motion scrolls as little as keeps the cursor on the screen (as
+ * less and htop do). After a new sort or filter, or a new height (a resize), the cursor
+ * keeps its line on the screen as far as the new height allows, and the list starts at
+ * its first row whenever the cursor is within the first page: rows above the cursor are
+ * never hidden needlessly. */
+static void place_top(struct ui_list *l, int rows)
+{
+    if (l->reanchor || rows != l->rows_shown) {
+        int line = l->line < rows ? l->line : rows - 1;
+        l->top = l->cur < rows ? 0 : l->cur - line;
+        l->reanchor = 0;
+    }
+    if (l->cur < l->top)
+        l->top = l->cur;
+    if (l->cur >= l->top + rows)
+        l->top = l->cur - rows + 1;
+    if (l->top > l->n - rows)
+        l->top = l->n - rows;
+    if (l->top < 0)
+        l->top = 0;
+    l->line = l->cur - l->top;
+}
+
 void list_draw(struct console *c, struct ui_list *l, const struct model *m, int y, int h)
 {
     const struct list_type *t = l->type;
@@ -468,13 +493,8 @@ void list_draw(struct console *c, struct ui_list *l, const struct model *m, int 
             fixed += t->cols[i].width + 1;
     draw_header(c, l, y, fixed);
     int rows = h - 2 > 1 ? h - 2 : 1;
+    place_top(l, rows);
     l->rows_shown = rows;
-    if (l->cur < l->top)
-        l->top = l->cur;
-    if (l->cur >= l->top + rows)
-        l->top = l->cur - rows + 1;
-    if (l->top > l->n - rows)
-        l->top = l->n - rows > 0 ? l->n - rows : 0;
     for (int i = 0; i < rows && l->top + i < l->n; i++)
         draw_row(c, l, m, y + 1 + i, l->order[l->top + i], fixed, l->top + i == l->cur);
     ui_attr(c, C_DIM, 1);
