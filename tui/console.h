@@ -145,6 +145,9 @@ struct ui_list {
     int cur, top, rows_shown;
     int line;     /* the cursor's line in the list at the last draw (cur - top) */
     int reanchor; /* the order or the list's height changed: list_draw places top anew */
+    int pin;      /* g / Home: the cursor stays on the first row as rows come (PIN_TOP), G /
+                     End on the last (PIN_BOTTOM), until another key moves it or the list is
+                     sorted or filtered anew; 0: it follows its row */
     char cur_key[UI_CELL];
     int sort, desc;
     char filter[64];
@@ -157,6 +160,7 @@ struct ui_list {
     char **marks;
     int nmarks;
 };
+enum { PIN_TOP = 1, PIN_BOTTOM };
 void list_init(struct ui_list *l, const struct list_type *t);
 void list_release(struct ui_list *l);
 /* What the list knows of the model's rows: their version (0: unknown, rebuild) and the

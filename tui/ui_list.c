@@ -167,9 +167,16 @@ int list_row_matches(const struct ui_list *l, const struct model *m, int row, co
 
 /* refilter: the filter is new (its first match gets the cursor when the row under the
  * cursor does not match); otherwise a row that left the list (a cancelled job under a
- * PENDING filter) leaves the cursor where it was, on the row that took its place */
+ * PENDING filter) leaves the cursor where it was, on the row that took its place. A
+ * pinned cursor (g, G) stays on the first or last row, whatever row is there now. */
 static void place_cursor(struct ui_list *l, const struct model *m, int refilter)
 {
+    if (l->pin == PIN_TOP)
+        l->cur = 0;
+    else if (l->pin == PIN_BOTTOM)
+        l->cur = l->n - 1;
+    if (l->pin) /* the row under it is the one its key names from now on */
+        l->cur_key[0] = 0;
     int found = -1;
     for (int i = 0; i < l->n && l->cur_key[0]; i++)
         if (!strcmp(l->type->key(m, l->order[i]), l->cur_key)) {
@@ -258,8 +265,10 @@ void list_sync(struct ui_list *l, const struct model *m, const struct list_chang
         struct sort_ctx x = {l, m};
         qsort_r(l->order, (size_t)l->n, sizeof *l->order, cmp_rows, &x);
     }
-    if (!same_view) /* sorted or filtered anew: the rows above the cursor are shown again */
-        l->reanchor = 1;
+    if (!same_view) {    /* sorted or filtered anew: the cursor follows its row (g then s: */
+        l->reanchor = 1; /* the same job, at the bottom), the rows above it are shown */
+        l->pin = 0;
+    }
     l->order_version = version;
     l->order_sort = l->sort;
     l->order_desc = l->desc;
@@ -275,6 +284,7 @@ int list_current(const struct ui_list *l)
 
 static void move_to(struct ui_list *l, const struct model *m, int to)
 {
+    l->pin = 0; /* moved: it follows its row */
     l->cur = to >= l->n ? l->n - 1 : to < 0 ? 0 : to;
     if (l->n)
         snprintf(l->cur_key, sizeof l->cur_key, "%s", l->type->key(m, l->order[l->cur]));
@@ -295,6 +305,7 @@ int list_motion(struct ui_list *l, const struct model *m, enum action a, int pag
     default: return K_IGNORED;
     }
     move_to(l, m, to);
+    l->pin = a == ACT_TOP ? PIN_TOP : a == ACT_BOTTOM ? PIN_BOTTOM : 0;
     return K_HANDLED | K_REDRAW;
 }
 

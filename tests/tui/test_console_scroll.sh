@@ -65,4 +65,35 @@ $TM resize-window -t c -x 50 -y 12
 expect "50x12: row 3, on the third line (it fits)" wait_for cursor_at 3
 $TM resize-window -t c -x 80 -y 24
 expect "... and back" wait_for row_is 1 f64
+
+# g: the newest job stays under the cursor as jobs arrive above it; Enter opens it
+press c jobs g
+expect "g: row 1" wait_screen 'row 1/64 jobs  sort: AGE asc'
+A=$(gas submit "$SAMPLES/free_1.vcf" --user ann --name newA.vcf)
+expect "a new job: the cursor stays on the first row" wait_screen 'row 1/65 jobs'
+expect "... on the new job" wait_for eval "cursor_at 1 && row_is 1 newA"
+B=$(gas submit "$SAMPLES/free_1.vcf" --user ann --name newB.vcf)
+expect "another: still the first row" wait_screen 'row 1/66 jobs'
+expect "... the newest job under the cursor" wait_for eval "cursor_at 1 && row_is 1 newB"
+press c jobs Enter
+expect "Enter opens the newest job" wait_screen "^job $B"
+press c detail Escape
+wait_screen 'row 1/66 jobs' >/dev/null
+# after j k the cursor is on the first row too, but follows its job (as before)
+press c jobs j k
+wait_for eval "cursor_at 1 && row_is 1 newB"
+C=$(gas submit "$SAMPLES/free_1.vcf" --user ann --name newC.vcf)
+expect "j k then a new job: the cursor follows its job to row 2" wait_screen 'row 2/67 jobs'
+expect "... newB" wait_for eval "cursor_at 2 && row_is 2 newB"
+# oldest first, End: the last row, the newest job, as jobs arrive below it
+press c jobs s
+wait_screen 'sort: AGE desc' >/dev/null
+press c jobs End
+expect "End: the last row" wait_screen 'row 67/67 jobs  sort: AGE desc'
+D=$(gas submit "$SAMPLES/free_1.vcf" --user ann --name newD.vcf)
+expect "a new job: the cursor stays on the last row" wait_screen 'row 68/68 jobs'
+expect "... on the new job" wait_for eval "cursor_at 19 && row_is 19 newD"
+press c jobs Enter
+expect "Enter opens it" wait_screen "^job $D"
+press c detail Escape
 finish_pipeline "$SUITE"
