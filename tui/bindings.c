@@ -66,7 +66,8 @@ const struct binding ui_bindings[] = {
     {CTRL('u'), "C-u", "^u", V_SCROLLS, ACT_HALF_UP, "half a page up", NULL},
     {'p', "p", "p", V_ANY, ACT_PAUSE, "pause / resume the refresh", NULL},
     {KEY_F(5), "F5", "F5", V_ANY, ACT_REFRESH, "refresh now", NULL},
-    {'x', "x", "x", V_ANY, ACT_ACK, "acknowledge the alerts (until something new is wrong)", NULL},
+    {'x', "x", "x", V_ANY, ACT_ACK, "acknowledge the alerts and the note (until they change)",
+     NULL},
 };
 const int ui_nbindings = (int)(sizeof ui_bindings / sizeof *ui_bindings);
 

@@ -254,13 +254,16 @@ struct console {
     int detail_text_status;
     double draw_ms, sync_ms;
     char where[256]; /* the backend and what it points at */
-    /* alerts acknowledged (x): their keys (model_alert.key), the newest last */
+    /* alerts and notes acknowledged (x): their keys (model_alert.key, model.note_key), the
+     * newest last */
 #define ACKED_MAX 16
     char acked[ACKED_MAX][96];
     int nacked;
 };
 /* The alerts not acknowledged: the first (NULL: none) and how many more. */
 const struct model_alert *console_alert(const struct console *c, const struct model *m, int *more);
+/* The note (model.note) unless acknowledged (x) and unchanged since; NULL: none shown. */
+const char *console_note(const struct console *c, const struct model *m);
 /* 1 when the admin acknowledged this alert (x) and it has not changed since. */
 int console_alert_acked(const struct console *c, const struct model_alert *al);
 
