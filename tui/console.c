@@ -302,13 +302,16 @@ static int act(struct console *c, const struct model *m, enum action a)
     }
     switch (a) {
     case ACT_NEXT_VIEW:
-        c->view = (enum view)((c->view + 1) % (V_WORKERS + 1));
+    case ACT_PREV_VIEW: { /* the help and the detail count as the view they were opened from */
+        enum view from = c->view == V_HELP ? c->help_back : c->view;
+        if (from == V_DETAIL)
+            from = c->back;
+        if (from > V_WORKERS)
+            from = V_JOBS;
+        c->view = (enum view)((from + (a == ACT_NEXT_VIEW ? 1 : V_WORKERS)) % (V_WORKERS + 1));
         c->jobs_of_user = 0;
         return K_REDRAW;
-    case ACT_PREV_VIEW:
-        c->view = (enum view)((c->view + V_WORKERS) % (V_WORKERS + 1));
-        c->jobs_of_user = 0;
-        return K_REDRAW;
+    }
     case ACT_QUIT: c->quit = 1; return K_HANDLED;
     case ACT_BACK: { /* help -> where it was opened; detail -> the list it was opened from */
         enum view to = c->view == V_HELP ? c->help_back : c->back;

@@ -171,6 +171,33 @@ press c help Escape
 expect "Esc in the help opened from the detail: back to the detail" wait_screen '^GAS \[Job detail\]'
 press c detail Escape
 expect "... then Esc: back to the jobs (not trapped in the detail)" wait_screen '^GAS \[Jobs\]'
+# Tab and S-Tab go round the views from the detail and the help too (the help lists them
+# for every view): from the view the detail was opened from (the jobs)
+press c jobs Enter
+wait_screen '^GAS \[Job detail\]' >/dev/null
+press c detail Tab
+expect "Tab in the detail: the view after the jobs (users)" wait_screen '^GAS \[Users\]'
+expect "... not 'Tab does nothing'" sh -c "! $TM capture-pane -p -t c | grep -q 'does nothing'"
+press c users 2
+wait_screen '^GAS \[Jobs\]' >/dev/null
+press c jobs Enter
+wait_screen '^GAS \[Job detail\]' >/dev/null
+press c detail BTab
+expect "S-Tab in the detail: the view before the jobs (overview)" wait_screen '^GAS \[Overview\]'
+press c overview 2
+wait_screen '^GAS \[Jobs\]' >/dev/null
+press c jobs Enter
+wait_screen '^GAS \[Job detail\]' >/dev/null
+press c detail '?'
+wait_screen '^GAS \[Help\]' >/dev/null
+expect "the help says Tab is for every view and the detail" \
+  sh -c "for i in \$(seq 1 $((50 * T))); do $TM capture-pane -p -t c | grep -qE '^ Tab +next view +\[everywhere\]' && exit 0; sleep 0.1; done; exit 1"
+press c help Tab
+expect "Tab in the help opened from the detail: the view after the jobs" wait_screen '^GAS \[Users\]'
+press c users '?'
+wait_screen '^GAS \[Help\]' >/dev/null
+press c help BTab
+expect "S-Tab in the help opened from the users: the jobs" wait_screen '^GAS \[Jobs\]'
 press c jobs Enter
 wait_screen '^GAS \[Job detail\]' >/dev/null
 press c detail '?'
