@@ -36,6 +36,17 @@ static int shown(const struct column *col)
     return COLS >= col->min_cols && (!col->max_cols || COLS <= col->max_cols);
 }
 
+/* Column c is shown and starts on the screen (at 50 columns the users' RESTORING, shown at
+ * any width, starts past the edge). */
+static int on_screen(const struct list_type *t, int c)
+{
+    int x = 2;
+    for (int i = 0; i < c; i++)
+        if (shown(&t->cols[i]))
+            x += t->cols[i].width + 1;
+    return shown(&t->cols[c]) && x < COLS;
+}
+
 struct sort_ctx {
     const struct ui_list *l;
     const struct model *m;
@@ -319,7 +330,7 @@ int list_sort_key(struct ui_list *l, enum action a)
     int step = a == ACT_SORT_NEXT ? 1 : -1, s = l->sort;
     for (int i = 0; i < t->ncols; i++) { /* the next column that is on the screen */
         s = (s + step + t->ncols) % t->ncols;
-        if (shown(&t->cols[s]) && t->cols[s].cmp != t->cols[l->sort].cmp)
+        if (on_screen(t, s) && t->cols[s].cmp != t->cols[l->sort].cmp)
             break;
     }
     l->sort = s;
@@ -396,9 +407,14 @@ static void draw_header(struct console *c, const struct ui_list *l, int y, int f
         char title[64];
         snprintf(title, sizeof title, "%s%s", t->cols[i].title,
                  sorted ? (l->desc ? "v" : "^") : "");
-        /* a title as wide as its column: the mark in the gap after it, not over its end */
-        int in_gap =
-            sorted && (int)strlen(title) > w && (int)strlen(t->cols[i].title) <= w && x + w < COLS;
+        /* a title as wide as its column: the mark in the gap after it, not over its end,
+         * when no title follows there (it would run into it: columns are made wider than
+         * their titles, so that it does not come to that) */
+        int next = 0;
+        for (int k = i + 1; k < t->ncols && !next; k++)
+            next = shown(&t->cols[k]);
+        int in_gap = sorted && (int)strlen(title) > w && (int)strlen(t->cols[i].title) <= w &&
+                     x + w < COLS && !next;
         if (in_gap)
             title[strlen(title) - 1] = 0;
         else if (sorted && w > 1 && (int)strlen(title) > w)
@@ -520,7 +536,11 @@ void list_draw(struct console *c, struct ui_list *l, const struct model *m, int 
         snprintf(part, sizeof part, "  filter: %.64s (%d of %d)", l->filter, l->n, t->count(m));
         strncat(st, part, sizeof st - strlen(st) - 1);
     }
-    snprintf(part, sizeof part, "  sort: %s %s", t->cols[l->sort].title, l->desc ? "desc" : "asc");
+    int seen = 0; /* a narrower screen than the one it was sorted on may drop it */
+    for (int i = 0; i < t->ncols && !seen; i++)
+        seen = on_screen(t, i) && t->cols[i].cmp == t->cols[l->sort].cmp;
+    snprintf(part, sizeof part, "  sort: %s %s%s", t->cols[l->sort].title, l->desc ? "desc" : "asc",
+             seen ? "" : " (column hidden)");
     if (strlen(st) + strlen(part) <= (size_t)COLS) /* whole, or not at all */
         strncat(st, part, sizeof st - strlen(st) - 1);
     if (l->nmarks) {

@@ -77,8 +77,8 @@ static const struct column cols[] = {
     [COL_PID] = {"PID", 7, 70, 0, 1, c_pid},
     [COL_BEAT] = {"BEAT", 5, 0, 0, 1, c_beat},
     [COL_UP] = {"UP", 5, 80, 0, 1, c_up},
-    [COL_DONE] = {"MSGS", 6, 0, 0, 1, c_done}, /* messages handled, not jobs */
-    [COL_FAILED] = {"FAILED", 6, 60, 0, 1, c_failed},
+    [COL_DONE] = {"MSGS", 6, 0, 0, 1, c_done},        /* messages handled, not jobs */
+    [COL_FAILED] = {"FAILED", 7, 60, 0, 1, c_failed}, /* 7: room for the sort mark */
     [COL_PROBLEM] = {"PROBLEM", 0, 0, 0, 0, c_problem},
 };
 

@@ -90,12 +90,12 @@ expect "Esc clears a kept filter" wait_screen 'row [0-9]+/12 jobs  sort'
 press c jobs 3
 expect "users view" wait_screen 'row 1/2 users'
 sort_by users JOBS
-expect "users sorted by JOBS: the mark inside its column, a space before ARCHIVED" wait_screen ' JOBS[v^] ARCHIVED'
+expect "users sorted by JOBS: the mark inside its column, a space before ARCHIVED" wait_screen ' JOBS[v^] +ARCHIVED'
 press c users /
 typing c fail
 press c users Enter
 expect "users: filter fail lists the user with FAILED jobs" wait_screen 'row 1/1 users +filter: fail'
-expect "users: it is ann, with her FAILED count" wait_screen '^  ann .* 6 FAILED'
+expect "users: it is ann, with her FAILED count" wait_screen '^  ann +free +6 +0 +6 +- '
 expect "users: bob is filtered out" sh -c "! $TM capture-pane -p -t c | grep -q '^  bob '"
 press c users Escape
 expect "users: Esc clears" wait_screen 'row [0-9]/2 users'
