@@ -203,7 +203,9 @@ static int filter_key(struct console *c, const struct model *m, int ch)
             if (list_unknown_column(l->type, l->filter, cols, sizeof cols))
                 console_say(c, 1, "no column %s (columns: %s)", name, cols);
         }
-    } else if (ch == 27) {
+    } else if (ch == 27) { /* the list was filtered as it was typed: n / N look for it */
+        if (l->filter[0] && c->view != V_DETAIL) /* (a search Esc leaves is not, as in less) */
+            copy_text(c->filter_was[c->view], sizeof c->filter_was[c->view], l->filter);
         l->filter[0] = 0;
         c->filtering = 0;
     } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {

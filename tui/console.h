@@ -242,7 +242,8 @@ struct console {
     int status_bad;
     /* prompts: filter being typed or a y/n question; keys go to them first */
     int filtering;
-    char filter_was[V_COUNT][64]; /* each list's last filter (n / N in that list) */
+    char filter_was[V_COUNT][64]; /* each list's last filter, kept or cleared by Esc (n / N
+                                     in that list) */
     char search_was[64]; /* the detail's last search (n / N there): apart from the lists' */
     struct pending pending;
     /* detail */

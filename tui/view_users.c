@@ -168,6 +168,7 @@ static int key_(struct console *c, const struct model *m, enum action a)
                             back here) */
         struct ui_list *jl = &c->lists[V_JOBS];
         snprintf(jl->filter, sizeof jl->filter, "user=%s", u->id);
+        snprintf(c->filter_was[V_JOBS], sizeof c->filter_was[V_JOBS], "%s", jl->filter); /* n */
         jl->cur = 0;
         jl->cur_key[0] = 0;
         c->view = V_JOBS;
