@@ -519,9 +519,11 @@ void list_draw(struct console *c, struct ui_list *l, const struct model *m, int 
         if (shown(&t->cols[i]) && t->cols[i].width)
             fixed += t->cols[i].width + 1;
     draw_header(c, l, y, fixed);
-    int rows = h - 2 > 1 ? h - 2 : 1;
-    place_top(l, rows);
-    l->rows_shown = rows;
+    int rows = h - 2; /* below the documented size, none: never a row under the status line */
+    if (rows > 0) {
+        place_top(l, rows);
+        l->rows_shown = rows;
+    }
     for (int i = 0; i < rows && l->top + i < l->n; i++)
         draw_row(c, l, m, y + 1 + i, l->order[l->top + i], fixed, l->top + i == l->cur);
     ui_attr(c, C_DIM, 1);
@@ -547,6 +549,8 @@ void list_draw(struct console *c, struct ui_list *l, const struct model *m, int 
         snprintf(part, sizeof part, "  marked: %d", l->nmarks);
         strncat(st, part, sizeof st - strlen(st) - 1);
     }
+    move(y + h - 1, 0); /* the whole line: nothing of what was drawn there stays */
+    clrtoeol();
     ui_text(y + h - 1, 0, st);
     ui_attr(c, C_DIM, 0);
 }
