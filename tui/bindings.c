@@ -25,8 +25,8 @@ const struct binding ui_bindings[] = {
     {'3', "3", "3", V_ANY, ACT_VIEW3, "views: overview, jobs, users, dead letters, workers", NULL},
     {'4', "4", "4", V_ANY, ACT_VIEW4, "views: overview, jobs, users, dead letters, workers", NULL},
     {'5', "5", "5", V_ANY, ACT_VIEW5, "views: overview, jobs, users, dead letters, workers", NULL},
-    {'\t', "Tab", "Tab", V_TOP, ACT_NEXT_VIEW, "next view", NULL},
-    {KEY_BTAB, "BTab", "S-Tab", V_TOP, ACT_PREV_VIEW, "previous view", NULL},
+    {'\t', "Tab", "Tab", V_ANY, ACT_NEXT_VIEW, "next view", NULL},
+    {KEY_BTAB, "BTab", "S-Tab", V_ANY, ACT_PREV_VIEW, "previous view", NULL},
     {'\n', "Enter", "Enter", VB(V_JOBS), ACT_OPEN, "the job's details", "details"},
     {'\n', "Enter", "Enter", VB(V_USERS), ACT_OPEN, "the user's jobs", "jobs"},
     {'r', "r", "r", VB(V_JOBS) | DV, ACT_RETRY, "retry the job(s) (FAILED or PENDING)", "retry"},
@@ -66,7 +66,8 @@ const struct binding ui_bindings[] = {
     {CTRL('u'), "C-u", "^u", V_SCROLLS, ACT_HALF_UP, "half a page up", NULL},
     {'p', "p", "p", V_ANY, ACT_PAUSE, "pause / resume the refresh", NULL},
     {KEY_F(5), "F5", "F5", V_ANY, ACT_REFRESH, "refresh now", NULL},
-    {'x', "x", "x", V_ANY, ACT_ACK, "acknowledge the alerts (until something new is wrong)", NULL},
+    {'x', "x", "x", V_ANY, ACT_ACK, "acknowledge the alerts and the note (until they change)",
+     NULL},
 };
 const int ui_nbindings = (int)(sizeof ui_bindings / sizeof *ui_bindings);
 

@@ -203,7 +203,9 @@ static int filter_key(struct console *c, const struct model *m, int ch)
             if (list_unknown_column(l->type, l->filter, cols, sizeof cols))
                 console_say(c, 1, "no column %s (columns: %s)", name, cols);
         }
-    } else if (ch == 27) {
+    } else if (ch == 27) { /* the list was filtered as it was typed: n / N look for it */
+        if (l->filter[0] && c->view != V_DETAIL) /* (a search Esc leaves is not, as in less) */
+            copy_text(c->filter_was[c->view], sizeof c->filter_was[c->view], l->filter);
         l->filter[0] = 0;
         c->filtering = 0;
     } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
@@ -278,6 +280,17 @@ static int list_action(struct console *c, const struct model *m, struct ui_list 
     }
 }
 
+/* x: key (an alert's or the note's) is hidden until what it is about changes; the oldest
+ * acknowledgement goes when there is no room. */
+static void ack(struct console *c, const char *key)
+{
+    if (c->nacked == ACKED_MAX) {
+        memmove(c->acked[0], c->acked[1], sizeof c->acked[0] * (ACKED_MAX - 1));
+        c->nacked--;
+    }
+    snprintf(c->acked[c->nacked++], sizeof c->acked[0], "%s", key);
+}
+
 static int act(struct console *c, const struct model *m, enum action a)
 {
     if (a == ACT_FILTER && c->view == V_OVERVIEW)
@@ -291,13 +304,16 @@ static int act(struct console *c, const struct model *m, enum action a)
     }
     switch (a) {
     case ACT_NEXT_VIEW:
-        c->view = (enum view)((c->view + 1) % (V_WORKERS + 1));
+    case ACT_PREV_VIEW: { /* the help and the detail count as the view they were opened from */
+        enum view from = c->view == V_HELP ? c->help_back : c->view;
+        if (from == V_DETAIL)
+            from = c->back;
+        if (from > V_WORKERS)
+            from = V_JOBS;
+        c->view = (enum view)((from + (a == ACT_NEXT_VIEW ? 1 : V_WORKERS)) % (V_WORKERS + 1));
         c->jobs_of_user = 0;
         return K_REDRAW;
-    case ACT_PREV_VIEW:
-        c->view = (enum view)((c->view + V_WORKERS) % (V_WORKERS + 1));
-        c->jobs_of_user = 0;
-        return K_REDRAW;
+    }
     case ACT_QUIT: c->quit = 1; return K_HANDLED;
     case ACT_BACK: { /* help -> where it was opened; detail -> the list it was opened from */
         enum view to = c->view == V_HELP ? c->help_back : c->back;
@@ -319,25 +335,25 @@ static int act(struct console *c, const struct model *m, enum action a)
         return K_REDRAW;
     case ACT_REFRESH: console_request_refresh(c); return K_REDRAW;
     case ACT_ACK: {
-        int n = 0, more = 0;
+        int n = 0, more = 0, note = console_note(c, m) != NULL;
         const struct model_alert *al;
         while ((al = console_alert(c, m, &more)) != NULL) { /* every alert shown or counted */
-            if (c->nacked == ACKED_MAX) {                   /* the oldest goes */
-                memmove(c->acked[0], c->acked[1], sizeof c->acked[0] * (ACKED_MAX - 1));
-                c->nacked--;
-            }
-            snprintf(c->acked[c->nacked++], sizeof c->acked[0], "%s", al->key);
+            ack(c, al->key);
             n++;
         }
-        if (n)
+        if (note)
+            ack(c, m->note_key);
+        if (n && note)
+            console_say(c, 0,
+                        "%d alert%s and the note acknowledged: hidden until something changes", n,
+                        n == 1 ? "" : "s");
+        else if (n)
             console_say(c, 0, "%d alert%s acknowledged: hidden until something else goes wrong", n,
                         n == 1 ? "" : "s");
-        else if (m && m->note_prune)
-            console_say(c, 0,
-                        "no alert to acknowledge; the note goes when gas workers prune "
-                        "removes the gone workers");
+        else if (note)
+            console_say(c, 0, "the note acknowledged: hidden until what it says changes");
         else
-            console_say(c, 0, "no alert to acknowledge");
+            console_say(c, 0, "no alert or note to acknowledge");
         return K_REDRAW;
     }
     default: break;
@@ -406,6 +422,16 @@ int console_alert_acked(const struct console *c, const struct model_alert *al)
     return 0;
 }
 
+const char *console_note(const struct console *c, const struct model *m)
+{
+    if (!m || !m->note[0])
+        return NULL;
+    for (int k = 0; m->note_key[0] && k < c->nacked; k++)
+        if (!strcmp(c->acked[k], m->note_key))
+            return NULL;
+    return m->note;
+}
+
 const struct model_alert *console_alert(const struct console *c, const struct model *m, int *more)
 {
     const struct model_alert *first = NULL;
@@ -432,6 +458,7 @@ static void draw_header(struct console *c, const struct model *m, double now)
         snprintf(error, sizeof error, "%s", m->snap.error);
     int more = 0;
     const struct model_alert *shown = console_alert(c, m, &more);
+    const char *note = console_note(c, m); /* NULL: none, or acknowledged */
     int alert = shown != NULL;
     char alert_text[300] = "";
     if (shown && more) /* how many, first, where a narrow screen cannot cut it off */
@@ -494,22 +521,22 @@ static void draw_header(struct console *c, const struct model *m, double now)
         ui_attr(c, C_BAD, 1);
         ui_put(1, 0, "backend error: %s", error);
         ui_attr(c, C_BAD, 0);
-    } else if (m && m->note[0]) {
+    } else if (note) {
         ui_attr(c, C_BUSY, 1);
-        ui_put(1, 0, "note: %s", m->note);
+        ui_put(1, 0, "note: %s", note);
         ui_attr(c, C_BUSY, 0);
     }
     if (alert && error[0]) /* both: the error goes after the alert */
         ui_put(1, (int)strlen(alert_text) + 2, "  backend error: %s", error);
-    else if (alert && m->note[0]) { /* after the alert: whole, or up to its " (...)" */
+    else if (alert && note) { /* after the alert: whole, or up to its " (...)" */
         int at = (int)strlen(alert_text), fits = COLS - at - 8;
-        int len = (int)strlen(m->note);
-        const char *paren = strstr(m->note, " (");
+        int len = (int)strlen(note);
+        const char *paren = strstr(note, " (");
         if (len > fits && paren)
-            len = (int)(paren - m->note);
+            len = (int)(paren - note);
         ui_attr(c, C_BUSY, 1);
         if (len <= fits)
-            ui_put(1, at, "  note: %.*s", len, m->note);
+            ui_put(1, at, "  note: %.*s", len, note);
         ui_attr(c, C_BUSY, 0);
     }
 }

@@ -143,6 +143,11 @@ struct list_type {
 struct ui_list {
     const struct list_type *type;
     int cur, top, rows_shown;
+    int line;     /* the cursor's line in the list at the last draw (cur - top) */
+    int reanchor; /* the order or the list's height changed: list_draw places top anew */
+    int pin;      /* g / Home: the cursor stays on the first row as rows come (PIN_TOP), G /
+                     End on the last (PIN_BOTTOM), until another key moves it or the list is
+                     sorted or filtered anew; 0: it follows its row */
     char cur_key[UI_CELL];
     int sort, desc;
     char filter[64];
@@ -155,6 +160,7 @@ struct ui_list {
     char **marks;
     int nmarks;
 };
+enum { PIN_TOP = 1, PIN_BOTTOM };
 void list_init(struct ui_list *l, const struct list_type *t);
 void list_release(struct ui_list *l);
 /* What the list knows of the model's rows: their version (0: unknown, rebuild) and the
@@ -236,7 +242,8 @@ struct console {
     int status_bad;
     /* prompts: filter being typed or a y/n question; keys go to them first */
     int filtering;
-    char filter_was[V_COUNT][64]; /* each list's last filter (n / N in that list) */
+    char filter_was[V_COUNT][64]; /* each list's last filter, kept or cleared by Esc (n / N
+                                     in that list) */
     char search_was[64]; /* the detail's last search (n / N there): apart from the lists' */
     struct pending pending;
     /* detail */
@@ -248,13 +255,16 @@ struct console {
     int detail_text_status;
     double draw_ms, sync_ms;
     char where[256]; /* the backend and what it points at */
-    /* alerts acknowledged (x): their keys (model_alert.key), the newest last */
+    /* alerts and notes acknowledged (x): their keys (model_alert.key, model.note_key), the
+     * newest last */
 #define ACKED_MAX 16
     char acked[ACKED_MAX][96];
     int nacked;
 };
 /* The alerts not acknowledged: the first (NULL: none) and how many more. */
 const struct model_alert *console_alert(const struct console *c, const struct model *m, int *more);
+/* The note (model.note) unless acknowledged (x) and unchanged since; NULL: none shown. */
+const char *console_note(const struct console *c, const struct model *m);
 /* 1 when the admin acknowledged this alert (x) and it has not changed since. */
 int console_alert_acked(const struct console *c, const struct model_alert *al);
 

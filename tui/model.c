@@ -683,7 +683,7 @@ static void health(struct model *m, int beat)
                      "worker %s lost%s, replaced (gas workers prune clears this; last "
                      "heartbeat %s ago; %d alive)",
                      s->w[lost].id, more, a, alive);
-            m->note_prune = 1;
+            snprintf(m->note_key, sizeof m->note_key, "replaced:%s:%d", s->w[lost].id, lost_more);
         } else if (s->w[lost].gone_here)
             raise_alert(m, key,
                         "worker %s lost: its process %lld is gone from this host "
@@ -693,9 +693,11 @@ static void health(struct model *m, int beat)
             raise_alert(m, key, "worker %s lost: no heartbeat for %s (3 intervals: %ds)%s",
                         s->w[lost].id, a, 3 * beat, more);
     }
-    if (s->workers_missing && !m->note[0])
+    if (s->workers_missing && !m->note[0]) {
         snprintf(m->note, sizeof m->note,
                  "no workers table yet: gas aws bootstrap makes it (gasd needs it)");
+        snprintf(m->note_key, sizeof m->note_key, "no-workers-table");
+    }
     if (failed >= 0 && !(alive && s->w[failed].heartbeat <= newest_start)) {
         snprintf(key, sizeof key, "failed:%s", s->w[failed].id);
         raise_alert(m, key, "worker %s failed: %s", s->w[failed].id,
@@ -713,12 +715,13 @@ static void health(struct model *m, int beat)
     int back = rose > 0 && h->redriven && h->t[rose] >= h->redrive_t &&
                h->t[rose] - h->redrive_t < 600 && h->dead[h->n - 1] - least <= h->redriven;
     if (back && !fell && h->dead[h->n - 1] > least) {
-        if (!m->note[0]) /* another note first: still no alarm for these */
+        long long n = (long long)(h->dead[h->n - 1] - least);
+        if (!m->note[0]) { /* another note first: still no alarm for these */
             snprintf(m->note, sizeof m->note,
-                     "%lld redriven dead letter%s came back: %s again (4 shows why)",
-                     (long long)(h->dead[h->n - 1] - least),
-                     h->dead[h->n - 1] - least == 1 ? "" : "s",
-                     h->dead[h->n - 1] - least == 1 ? "it failed" : "they failed");
+                     "%lld redriven dead letter%s came back: %s again (4 shows why)", n,
+                     n == 1 ? "" : "s", n == 1 ? "it failed" : "they failed");
+            snprintf(m->note_key, sizeof m->note_key, "back:%.0f:%lld", h->redrive_t, n);
+        }
     } else if (rose > 0 && !fell && h->dead[h->n - 1] > least) {
         snprintf(key, sizeof key, "dead:%.0f", h->t[rose]);
         raise_alert(m, key, "dead letters grew by %lld to %lld",

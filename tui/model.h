@@ -104,8 +104,9 @@ struct model {
         char text[200];
     } alerts[MODEL_ALERTS]; /* every alarm, most urgent first */
     int nalerts;
-    char note[200]; /* what is worth knowing but not an alarm (a lost worker since replaced) */
-    int note_prune; /* the note goes when gas workers prune removes the gone workers */
+    char note[200];    /* what is worth knowing but not an alarm (a lost worker since replaced) */
+    char note_key[96]; /* what it is about, as an alert's key ("replaced:<worker>",
+                          "back:<redrive>:<count>"): x hides it until the key changes */
     double collect_seconds;
     double oldest;   /* when the oldest part shown was read (a part that failed: as last read) */
     int incremental; /* the jobs came from a changes-since read */

@@ -36,6 +36,17 @@ static int shown(const struct column *col)
     return COLS >= col->min_cols && (!col->max_cols || COLS <= col->max_cols);
 }
 
+/* Column c is shown and starts on the screen (at 50 columns the users' RESTORING, shown at
+ * any width, starts past the edge). */
+static int on_screen(const struct list_type *t, int c)
+{
+    int x = 2;
+    for (int i = 0; i < c; i++)
+        if (shown(&t->cols[i]))
+            x += t->cols[i].width + 1;
+    return shown(&t->cols[c]) && x < COLS;
+}
+
 struct sort_ctx {
     const struct ui_list *l;
     const struct model *m;
@@ -167,9 +178,16 @@ int list_row_matches(const struct ui_list *l, const struct model *m, int row, co
 
 /* refilter: the filter is new (its first match gets the cursor when the row under the
  * cursor does not match); otherwise a row that left the list (a cancelled job under a
- * PENDING filter) leaves the cursor where it was, on the row that took its place */
+ * PENDING filter) leaves the cursor where it was, on the row that took its place. A
+ * pinned cursor (g, G) stays on the first or last row, whatever row is there now. */
 static void place_cursor(struct ui_list *l, const struct model *m, int refilter)
 {
+    if (l->pin == PIN_TOP)
+        l->cur = 0;
+    else if (l->pin == PIN_BOTTOM)
+        l->cur = l->n - 1;
+    if (l->pin) /* the row under it is the one its key names from now on */
+        l->cur_key[0] = 0;
     int found = -1;
     for (int i = 0; i < l->n && l->cur_key[0]; i++)
         if (!strcmp(l->type->key(m, l->order[i]), l->cur_key)) {
@@ -258,6 +276,10 @@ void list_sync(struct ui_list *l, const struct model *m, const struct list_chang
         struct sort_ctx x = {l, m};
         qsort_r(l->order, (size_t)l->n, sizeof *l->order, cmp_rows, &x);
     }
+    if (!same_view) {    /* sorted or filtered anew: the cursor follows its row (g then s: */
+        l->reanchor = 1; /* the same job, at the bottom), the rows above it are shown */
+        l->pin = 0;
+    }
     l->order_version = version;
     l->order_sort = l->sort;
     l->order_desc = l->desc;
@@ -273,6 +295,7 @@ int list_current(const struct ui_list *l)
 
 static void move_to(struct ui_list *l, const struct model *m, int to)
 {
+    l->pin = 0; /* moved: it follows its row */
     l->cur = to >= l->n ? l->n - 1 : to < 0 ? 0 : to;
     if (l->n)
         snprintf(l->cur_key, sizeof l->cur_key, "%s", l->type->key(m, l->order[l->cur]));
@@ -293,6 +316,7 @@ int list_motion(struct ui_list *l, const struct model *m, enum action a, int pag
     default: return K_IGNORED;
     }
     move_to(l, m, to);
+    l->pin = a == ACT_TOP ? PIN_TOP : a == ACT_BOTTOM ? PIN_BOTTOM : 0;
     return K_HANDLED | K_REDRAW;
 }
 
@@ -306,7 +330,7 @@ int list_sort_key(struct ui_list *l, enum action a)
     int step = a == ACT_SORT_NEXT ? 1 : -1, s = l->sort;
     for (int i = 0; i < t->ncols; i++) { /* the next column that is on the screen */
         s = (s + step + t->ncols) % t->ncols;
-        if (shown(&t->cols[s]) && t->cols[s].cmp != t->cols[l->sort].cmp)
+        if (on_screen(t, s) && t->cols[s].cmp != t->cols[l->sort].cmp)
             break;
     }
     l->sort = s;
@@ -383,9 +407,14 @@ static void draw_header(struct console *c, const struct ui_list *l, int y, int f
         char title[64];
         snprintf(title, sizeof title, "%s%s", t->cols[i].title,
                  sorted ? (l->desc ? "v" : "^") : "");
-        /* a title as wide as its column: the mark in the gap after it, not over its end */
-        int in_gap =
-            sorted && (int)strlen(title) > w && (int)strlen(t->cols[i].title) <= w && x + w < COLS;
+        /* a title as wide as its column: the mark in the gap after it, not over its end,
+         * when no title follows there (it would run into it: columns are made wider than
+         * their titles, so that it does not come to that) */
+        int next = 0;
+        for (int k = i + 1; k < t->ncols && !next; k++)
+            next = shown(&t->cols[k]);
+        int in_gap = sorted && (int)strlen(title) > w && (int)strlen(t->cols[i].title) <= w &&
+                     x + w < COLS && !next;
         if (in_gap)
             title[strlen(title) - 1] = 0;
         else if (sorted && w > 1 && (int)strlen(title) > w)
@@ -459,6 +488,29 @@ static void draw_row(struct console *c, const struct ui_list *l, const struct mo
     }
 }
 
+/* The first row shown. A motion scrolls as little as keeps the cursor on the screen (as
+ * less and htop do). After a new sort or filter, or a new height (a resize), the cursor
+ * keeps its line on the screen as far as the new height allows, and the list starts at
+ * its first row whenever the cursor is within the first page: rows above the cursor are
+ * never hidden needlessly. */
+static void place_top(struct ui_list *l, int rows)
+{
+    if (l->reanchor || rows != l->rows_shown) {
+        int line = l->line < rows ? l->line : rows - 1;
+        l->top = l->cur < rows ? 0 : l->cur - line;
+        l->reanchor = 0;
+    }
+    if (l->cur < l->top)
+        l->top = l->cur;
+    if (l->cur >= l->top + rows)
+        l->top = l->cur - rows + 1;
+    if (l->top > l->n - rows)
+        l->top = l->n - rows;
+    if (l->top < 0)
+        l->top = 0;
+    l->line = l->cur - l->top;
+}
+
 void list_draw(struct console *c, struct ui_list *l, const struct model *m, int y, int h)
 {
     const struct list_type *t = l->type;
@@ -467,14 +519,11 @@ void list_draw(struct console *c, struct ui_list *l, const struct model *m, int 
         if (shown(&t->cols[i]) && t->cols[i].width)
             fixed += t->cols[i].width + 1;
     draw_header(c, l, y, fixed);
-    int rows = h - 2 > 1 ? h - 2 : 1;
-    l->rows_shown = rows;
-    if (l->cur < l->top)
-        l->top = l->cur;
-    if (l->cur >= l->top + rows)
-        l->top = l->cur - rows + 1;
-    if (l->top > l->n - rows)
-        l->top = l->n - rows > 0 ? l->n - rows : 0;
+    int rows = h - 2; /* below the documented size, none: never a row under the status line */
+    if (rows > 0) {
+        place_top(l, rows);
+        l->rows_shown = rows;
+    }
     for (int i = 0; i < rows && l->top + i < l->n; i++)
         draw_row(c, l, m, y + 1 + i, l->order[l->top + i], fixed, l->top + i == l->cur);
     ui_attr(c, C_DIM, 1);
@@ -489,13 +538,19 @@ void list_draw(struct console *c, struct ui_list *l, const struct model *m, int 
         snprintf(part, sizeof part, "  filter: %.64s (%d of %d)", l->filter, l->n, t->count(m));
         strncat(st, part, sizeof st - strlen(st) - 1);
     }
-    snprintf(part, sizeof part, "  sort: %s %s", t->cols[l->sort].title, l->desc ? "desc" : "asc");
+    int seen = 0; /* a narrower screen than the one it was sorted on may drop it */
+    for (int i = 0; i < t->ncols && !seen; i++)
+        seen = on_screen(t, i) && t->cols[i].cmp == t->cols[l->sort].cmp;
+    snprintf(part, sizeof part, "  sort: %s %s%s", t->cols[l->sort].title, l->desc ? "desc" : "asc",
+             seen ? "" : " (column hidden)");
     if (strlen(st) + strlen(part) <= (size_t)COLS) /* whole, or not at all */
         strncat(st, part, sizeof st - strlen(st) - 1);
     if (l->nmarks) {
         snprintf(part, sizeof part, "  marked: %d", l->nmarks);
         strncat(st, part, sizeof st - strlen(st) - 1);
     }
+    move(y + h - 1, 0); /* the whole line: nothing of what was drawn there stays */
+    clrtoeol();
     ui_text(y + h - 1, 0, st);
     ui_attr(c, C_DIM, 0);
 }

@@ -67,7 +67,7 @@ static const struct column cols[] = {
     [COL_AGE] = {"AGE", 5, 0, 0, 1, c_age},
     [COL_JOB] = {"JOB", 8, 100, 0, 0, c_job},
     [COL_JSTATUS] = {"JOB STATUS", 11, 60, 0, 0, c_jstatus}, /* 11: room for the sort mark */
-    [COL_RECV] = {"RECV", 4, 100, 0, 1, c_recv},
+    [COL_RECV] = {"RECV", 5, 100, 0, 1, c_recv},             /* 5: room for the sort mark */
     [COL_REASON] = {"REASON", 0, 0, 0, 0, c_reason},
     [COL_BODY] = {"BODY", 30, 110, 0, 0, c_body},
 };

@@ -439,17 +439,23 @@ void view_detail_search(struct console *c)
     }
 }
 
-/* Every match of text on screen line y (drawn from line s) in reverse video. */
-static void highlight(int y, const char *s, const char *text)
+/* Every match of text on screen line y (drawn from line s) in reverse video. The line n
+ * and N went to (current) stands out, also where the text cannot scroll to put it at the
+ * top: the whole line bold, its matches underlined too (and yellow, with colours). */
+static void highlight(const struct console *c, int y, const char *s, const char *text, int current)
 {
     size_t len = strlen(text);
+    short pair = current && c->color && has_colors() ? C_MATCH : 0;
+    attr_t a = A_REVERSE | (current ? A_BOLD | A_UNDERLINE : 0);
+    if (current)
+        mvchgat(y, 0, -1, A_BOLD, 0, NULL);
     for (const char *p = s; (p = ui_match(p, text)) != NULL; p += len) {
         int x = 0; /* cells before the match: characters (the lines are narrow text) */
         for (const char *q = s; q < p; q++)
             x += ((unsigned char)*q & 0xc0) != 0x80;
         if (x >= COLS)
             break;
-        mvchgat(y, x, (int)len, A_REVERSE, 0, NULL);
+        mvchgat(y, x, (int)len, a, pair, NULL);
     }
 }
 
@@ -474,7 +480,7 @@ static void draw(struct console *c, const struct model *m, int y, int h)
         if (*top + i == 0)
             ui_attr(c, C_HEAD, 0);
         if (c->lists[V_DETAIL].filter[0])
-            highlight(y + i, d.lines[*top + i], c->lists[V_DETAIL].filter);
+            highlight(c, y + i, d.lines[*top + i], c->lists[V_DETAIL].filter, *top + i == d.match);
     }
     if (rows < h) { /* its own line, cleared: never over the text */
         move(y + h - 1, 0);

@@ -68,7 +68,7 @@ static const struct column cols[] = {
     [COL_STATUS] = {"STATUS", 9, 0, 0, 0, c_status},
     [COL_ARCHIVE] = {"ARCHIVE", 9, 70, 0, 0, c_archive}, /* below 70: FILE keeps 20 */
     [COL_AGE] = {"AGE", 5, 0, 0, 1, c_age},
-    [COL_CHANGED] = {"CHANGED", 7, 100, 0, 1, c_changed},
+    [COL_CHANGED] = {"CHANGED", 8, 100, 0, 1, c_changed}, /* 8: room for the sort mark */
     [COL_FILE] = {"FILE", 0, 0, 0, 0, c_file},
 };
 

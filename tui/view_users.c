@@ -42,10 +42,11 @@ static int c_email(const struct model *m, int a, int b)
     return strcmp(U(m, a)->email, U(m, b)->email);
 }
 
-/* FAILED and RESTORING say what needs attention, as words (so that a filter finds them).
- * Narrow screens get the short forms: a long user id (an accounts database's UUID) cut
- * to its head and tail as in the jobs view, the role without "_user"; the email is the
- * rest. */
+/* FAILED and RESTORING say what needs attention: a count, or "-" for none (the filter
+ * finds a user with some by the column's name too: extra). Every column is wider than its
+ * title, so that the sort mark after it keeps a space before the next one. Narrow screens get the
+ * short forms: a long user id (an accounts database's UUID) cut to its head and tail as in the jobs
+ * view, the role without "_user"; the email is the rest. */
 enum {
     COL_ID,
     COL_SHORT,
@@ -63,12 +64,12 @@ static const struct column cols[] = {
     [COL_SHORT] = {"USER", 16, 0, 119, 0, c_id},
     [COL_ROLE] = {"ROLE", 12, 100, 0, 0, c_role},
     [COL_ROLE_SHORT] = {"ROLE", 7, 0, 99, 0, c_role},
-    [COL_JOBS] = {"JOBS", 5, 0, 0, 1, c_jobs}, /* 5: room for the sort mark */
-    [COL_ARCHIVED] = {"ARCHIVED", 8, 0, 0, 1, c_archived},
-    [COL_FAILED] = {"FAILED", 8, 0, 0, 0, c_failed},
+    [COL_JOBS] = {"JOBS", 5, 0, 0, 1, c_jobs},
+    [COL_ARCHIVED] = {"ARCHIVED", 9, 0, 0, 1, c_archived},
+    [COL_FAILED] = {"FAILED", 7, 0, 0, 1, c_failed},
     /* at 80 columns too: an upgrade's retrievals can take hours (Glacier), and ARCHIVED
      * alone would read 0 while they run */
-    [COL_RESTORING] = {"RESTORING", 11, 0, 0, 0, c_restoring},
+    [COL_RESTORING] = {"RESTORING", 10, 0, 0, 1, c_restoring},
     [COL_NAME] = {"NAME", 16, 100, 0, 0, c_name},
     [COL_EMAIL] = {"EMAIL", 0, 60, 0, 0, c_email},
 };
@@ -81,6 +82,15 @@ static int count(const struct model *m)
 static const char *key(const struct model *m, int row)
 {
     return U(m, row)->id;
+}
+
+/* what needs attention stands out: its count; none is "-" */
+static void count_or_dash(int v, char *buf, size_t n)
+{
+    if (v)
+        snprintf(buf, n, "%d", v);
+    else
+        snprintf(buf, n, "-");
 }
 
 static void cell(const struct model *m, int row, int col, double now, char *buf, size_t n)
@@ -101,19 +111,9 @@ static void cell(const struct model *m, int row, int col, double now, char *buf,
                                          : "?");
         break;
     case COL_JOBS: snprintf(buf, n, "%d", u->jobs); break;
-    case COL_FAILED:
-        if (u->failed)
-            snprintf(buf, n, "%d FAILED", u->failed);
-        else
-            snprintf(buf, n, "-");
-        break;
+    case COL_FAILED: count_or_dash(u->failed, buf, n); break;
     case COL_ARCHIVED: snprintf(buf, n, "%d", u->archived); break;
-    case COL_RESTORING:
-        if (u->restoring)
-            snprintf(buf, n, "%d RESTORING", u->restoring);
-        else
-            snprintf(buf, n, "-");
-        break;
+    case COL_RESTORING: count_or_dash(u->restoring, buf, n); break;
     case COL_NAME: snprintf(buf, n, "%s", u->name); break;
     default: snprintf(buf, n, "%s", u->email); break;
     }
@@ -124,8 +124,22 @@ static int pair(const struct model *m, int row)
     return U(m, row)->restoring ? C_BUSY : U(m, row)->failed ? C_BAD : 0;
 }
 
+/* A user with failed jobs or results being restored is found by the column's name as well
+ * (/failed, /restoring), as the jobs view finds the jobs by their status. */
+static const char *extra(const struct model *m, int row, int i)
+{
+    const char *x[2];
+    int n = 0;
+    if (U(m, row)->failed)
+        x[n++] = "FAILED";
+    if (U(m, row)->restoring)
+        x[n++] = "RESTORING";
+    return i < n ? x[i] : NULL;
+}
+
 const struct list_type user_rows_list = {
-    "users", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_ID, 0, NULL, NULL,
+    "users", cols, (int)(sizeof cols / sizeof *cols), count, key, cell, pair, COL_ID, 0,
+    extra,   NULL,
 };
 
 static struct ui_list *list(struct console *c)
@@ -154,6 +168,7 @@ static int key_(struct console *c, const struct model *m, enum action a)
                             back here) */
         struct ui_list *jl = &c->lists[V_JOBS];
         snprintf(jl->filter, sizeof jl->filter, "user=%s", u->id);
+        snprintf(c->filter_was[V_JOBS], sizeof c->filter_was[V_JOBS], "%s", jl->filter); /* n */
         jl->cur = 0;
         jl->cur_key[0] = 0;
         c->view = V_JOBS;

@@ -76,9 +76,9 @@ static const struct column cols[] = {
     [COL_HOST] = {"HOST", 14, 120, 0, 0, c_host},
     [COL_PID] = {"PID", 7, 70, 0, 1, c_pid},
     [COL_BEAT] = {"BEAT", 5, 0, 0, 1, c_beat},
-    [COL_UP] = {"UP", 5, 80, 0, 1, c_up},
-    [COL_DONE] = {"MSGS", 6, 0, 0, 1, c_done}, /* messages handled, not jobs */
-    [COL_FAILED] = {"FAILED", 6, 60, 0, 1, c_failed},
+    [COL_UP] = {"UP", 4, 80, 0, 1, c_up},             /* "119m", "47h", "999d" (cli_age) */
+    [COL_DONE] = {"MSGS", 6, 0, 0, 1, c_done},        /* messages handled, not jobs */
+    [COL_FAILED] = {"FAILED", 7, 60, 0, 1, c_failed}, /* 7: room for the sort mark (UP gave it) */
     [COL_PROBLEM] = {"PROBLEM", 0, 0, 0, 0, c_problem},
 };
 

@@ -90,3 +90,17 @@ cursor_has() { cursor_line "${2:-c}" | grep -qE -- "$1"; }
 # drawn_with SGR TEXT [SESSION]: TEXT is drawn right after an SGR sequence whose
 # parameters match the PCRE SGR (e.g. '31' red, '([0-9;]*;)?41(;[0-9;]*)?' red background)
 drawn_with() { screen_e "${3:-c}" | grep -qP '\e\['"$1"'m(\e\[[0-9;]*m)*'"$2"; }
+# wait_for CMD...: until the command succeeds (10 s); for what one capture cannot show
+wait_for() {
+  local i
+  for ((i = 0; i < 100 * T; i++)); do "$@" && return 0; sleep 0.1; done
+  return 1
+}
+# the list's lines: under the header (line 1), the alert line and the column titles (line 3)
+# list_row N [SESSION]: the list's Nth line as shown
+list_row() { screen "${2:-c}" | sed -n "$(($1 + 3))p"; }
+# cursor_at N [SESSION]: the cursor is drawn on the list's Nth line
+cursor_at() {
+  [ "$(screen_e "${2:-c}" | tail -n +4 | grep -nE $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m' | head -1 |
+    cut -d: -f1)" = "$1" ]
+}

@@ -147,6 +147,42 @@ press c detail G
 press c detail l
 expect "l again: the summary" wait_screen "^the count log's summary"
 expect "... without the chromosome lines" sh -c "! $TM capture-pane -p -t c | grep -qE '^ +MT +1141'"
+# the line n / N went to stands out from the other matches (bold, its match underlined as
+# well as reversed), also at the end of the text, where n cannot scroll it to the top
+# match_rows current|other: the screen's rows with the current match / with another one
+match_rows() {
+  screen_e | W=$1 perl -ne 'my ($cur, $oth) = (0, 0);
+    while (/\e\[([0-9;]*)m/g) { my %p = map { $_ => 1 } split /;/, $1;
+      if ($p{7}) { $p{4} ? $cur++ : $oth++ } }
+    print "$.\n" if ($ENV{W} eq "current" ? $cur : $oth)'
+}
+# current_is_line: the one current row is the line the status line names
+current_is_line() {
+  local scr at top
+  scr=$(screen c)
+  at=$(sed -nE 's|^/genes: line ([0-9]+), .*|\1|p' <<<"$scr")
+  top=$(sed -nE 's|^lines ([0-9]+)-.*|\1|p' <<<"$scr")
+  [ -n "$at" ] && [ -n "$top" ] && [ "$(match_rows current)" = "$((at - top + 3))" ]
+}
+press c detail G
+wait_screen 'lines [0-9]+-([0-9]+)/\1( |$)' >/dev/null
+end=$(screen c | sed -nE 's|^lines ([0-9]+)-.*|\1|p')
+press c detail /
+typing c genes
+answer c Enter
+expect "/genes at the end: found, the view stays at the end" wait_screen "^lines $end-"
+expect "... the line it went to is the one drawn as current" wait_for current_is_line
+expect "... the other matches on screen are drawn as matches, not as current" \
+  test "$(match_rows other | wc -l)" -ge 1
+first=$(match_rows current)
+press c detail n
+expect "n: the next line (the view cannot scroll further)" wait_for eval '[ "$(match_rows current)" != "$first" ]'
+expect "... the line n went to is drawn as current" wait_for current_is_line
+expect "... only that one" test "$(match_rows current | wc -l)" = 1
+expect "... the one before is an other match now" wait_for eval 'match_rows other | grep -qx "$first"'
+expect "... still at the end" wait_screen "^lines $end-"
+press c detail N
+expect "N: back to the first" wait_for eval '[ "$(match_rows current)" = "$first" ]'
 press c detail y
 expect "y: the console says the id went to the clipboard, and that a terminal may ignore it" \
   wait_screen "id sent to the clipboard by OSC 52 \(a terminal may ignore it\)"
@@ -171,6 +207,33 @@ press c help Escape
 expect "Esc in the help opened from the detail: back to the detail" wait_screen '^GAS \[Job detail\]'
 press c detail Escape
 expect "... then Esc: back to the jobs (not trapped in the detail)" wait_screen '^GAS \[Jobs\]'
+# Tab and S-Tab go round the views from the detail and the help too (the help lists them
+# for every view): from the view the detail was opened from (the jobs)
+press c jobs Enter
+wait_screen '^GAS \[Job detail\]' >/dev/null
+press c detail Tab
+expect "Tab in the detail: the view after the jobs (users)" wait_screen '^GAS \[Users\]'
+expect "... not 'Tab does nothing'" sh -c "! $TM capture-pane -p -t c | grep -q 'does nothing'"
+press c users 2
+wait_screen '^GAS \[Jobs\]' >/dev/null
+press c jobs Enter
+wait_screen '^GAS \[Job detail\]' >/dev/null
+press c detail BTab
+expect "S-Tab in the detail: the view before the jobs (overview)" wait_screen '^GAS \[Overview\]'
+press c overview 2
+wait_screen '^GAS \[Jobs\]' >/dev/null
+press c jobs Enter
+wait_screen '^GAS \[Job detail\]' >/dev/null
+press c detail '?'
+wait_screen '^GAS \[Help\]' >/dev/null
+expect "the help says Tab is for every view and the detail" \
+  sh -c "for i in \$(seq 1 $((50 * T))); do $TM capture-pane -p -t c | grep -qE '^ Tab +next view +\[everywhere\]' && exit 0; sleep 0.1; done; exit 1"
+press c help Tab
+expect "Tab in the help opened from the detail: the view after the jobs" wait_screen '^GAS \[Users\]'
+press c users '?'
+wait_screen '^GAS \[Help\]' >/dev/null
+press c help BTab
+expect "S-Tab in the help opened from the users: the jobs" wait_screen '^GAS \[Jobs\]'
 press c jobs Enter
 wait_screen '^GAS \[Job detail\]' >/dev/null
 press c detail '?'

@@ -60,6 +60,9 @@ press c workers G
 wait_screen 'row 2/2 workers' >/dev/null
 expect "gas top -b says the same" \
   sh -c "gas top -b | grep -qE '^note: worker .* replaced \(gas workers prune clears this; last heartbeat [0-9]+s ago; 1 alive\)' && ! gas top -b | grep -q '^ALERT: worker'"
+# the cursor kept on the first row (g): the worker stopped next sorts last, off the cursor
+press c workers g
+wait_screen 'row 1/2 workers' >/dev/null
 stop_gasd
 expect "SIGTERM: the worker is listed as stopped" wait_screen '^  stopped ' c 20
 expect "stopped is dim (blue)" drawn_with '34' '  stopped '

@@ -2,7 +2,7 @@
 # Small terminals and prompts: at 80x24 the jobs list shows id (short), user, status,
 # archive, age and file; at 50x12 every view is usable and the help scrolls to its last
 # key; a y/n question and the filter prompt keep the data refreshing underneath and
-# survive a resize.
+# survive a resize; below that size (20x5) nothing is drawn over the status line.
 SUITE=console_small
 . "$(dirname "$0")/console_lib.sh"
 
@@ -161,6 +161,27 @@ for size in 50x12 50x15; do
   expect "$size overview: the hint line last" \
     sh -c "for i in \$(seq 50); do $TM capture-pane -p -t c | tail -1 | grep -q '^q quit' && exit 0; sleep 0.1; done; exit 1"
 done
+# below the documented size (20x5): a list has room for its titles and its status line
+# only, and the status line is all there is on its line (no row drawn under it left a
+# character after it: "row 3/32 jobsn"), at every view's refresh
+$TM resize-window -t c -x 80 -y 24
+press c overview 2
+press c jobs g j j
+wait_screen 'row 3/[0-9]+ jobs' >/dev/null
+$TM resize-window -t c -x 20 -y 5
+status_alone() { [ "$(screen | sed -n 4p | sed 's/ *$//')" = "$1" ]; }
+n=$(gas jobs | awk 'NR > 1' | wc -l)
+expect "20x5 jobs: the status line alone (row 3/$n jobs)" wait_for status_alone "row 3/$n jobs"
+press c jobs F5
+expect "... after a refresh too" wait_for status_alone "row 3/$n jobs"
+press c jobs 3
+expect "20x5 users: the status line alone" wait_for status_alone "row 1/2 users"
+press c users 5
+expect "20x5 workers: the status line alone" wait_for status_alone "row 0/0 workers"
+$TM resize-window -t c -x 80 -y 24
+press c workers 2
+expect "80x24 again: the rows are back, row 3 on the third line" wait_for cursor_at 3
+
 # a deployment's queue names (migrate.md: kwong_job_requests, 18 characters): cut to the
 # QUEUE column marked "..", never shown as a name that does not exist
 console k 80 24 GAS_REQUESTS_QUEUE=kwong_job_requests

@@ -44,16 +44,10 @@ expect "F6: the next column (ARCHIVE)" wait_screen ' ARCHIVEv '
 press c jobs '>' '>'
 expect "> goes on (AGE, then FILE: the hidden CHANGED column is skipped at 80 columns)" wait_screen ' FILEv'
 
-# the filter: lower case matches FAILED; every other row is gone; matches highlighted
+# the filter: upper case is case-sensitive; a filter that matches nothing says so; a
+# column=value filter
 press c jobs /
 expect "/ opens the filter prompt" wait_screen '^/ +\(Enter keeps, Esc clears\)'
-typing c fail
-expect "filter narrows as it is typed" wait_screen 'filter: fail \(6 of 12\)'
-press c jobs Enter
-expect "Enter keeps the filter" wait_screen 'row [1-6]/6 jobs +filter: fail'
-expect "only FAILED jobs listed (rows: below the header, alert and titles)" sh -c "! $TM capture-pane -p -t c | sed 1,3d | grep -q PENDING"
-expect "matches highlighted (underlined)" has_underlined FAIL
-press c jobs /
 typing c FAIL
 expect "upper case: case-sensitive, still matches" wait_screen 'filter: FAIL \(6 of 12\)'
 typing c x
@@ -63,6 +57,16 @@ expect "Esc in the prompt clears the filter" wait_screen 'row [0-9]+/12 jobs'
 press c jobs /
 typing c status=none
 expect "/status=none: the archive state too, as gas jobs --status (all 12 are NONE)" wait_screen 'filter: status=none \(12 of 12\)'
+press c jobs Escape
+wait_screen 'row [0-9]+/12 jobs' >/dev/null
+# lower case matches FAILED; every other row is gone; matches highlighted
+press c jobs /
+typing c fail
+expect "filter narrows as it is typed" wait_screen 'filter: fail \(6 of 12\)'
+press c jobs Enter
+expect "Enter keeps the filter" wait_screen 'row [1-6]/6 jobs +filter: fail'
+expect "only FAILED jobs listed (rows: below the header, alert and titles)" sh -c "! $TM capture-pane -p -t c | sed 1,3d | grep -q PENDING"
+expect "matches highlighted (underlined)" has_underlined FAIL
 press c jobs Escape
 wait_screen 'row [0-9]+/12 jobs' >/dev/null
 press c jobs g
@@ -90,12 +94,12 @@ expect "Esc clears a kept filter" wait_screen 'row [0-9]+/12 jobs  sort'
 press c jobs 3
 expect "users view" wait_screen 'row 1/2 users'
 sort_by users JOBS
-expect "users sorted by JOBS: the mark inside its column, a space before ARCHIVED" wait_screen ' JOBS[v^] ARCHIVED'
+expect "users sorted by JOBS: the mark inside its column, a space before ARCHIVED" wait_screen ' JOBS[v^] +ARCHIVED'
 press c users /
 typing c fail
 press c users Enter
 expect "users: filter fail lists the user with FAILED jobs" wait_screen 'row 1/1 users +filter: fail'
-expect "users: it is ann, with her FAILED count" wait_screen '^  ann .* 6 FAILED'
+expect "users: it is ann, with her FAILED count" wait_screen '^  ann +free +6 +0 +6 +- '
 expect "users: bob is filtered out" sh -c "! $TM capture-pane -p -t c | grep -q '^  bob '"
 press c users Escape
 expect "users: Esc clears" wait_screen 'row [0-9]/2 users'
@@ -114,6 +118,31 @@ press c overview 2
 press c jobs Escape
 expect "after other views, Esc clears the user filter and stays in the jobs" wait_gone 'filter: user=ann'
 expect "... in the jobs view" wait_screen '^GAS \[Jobs\]'
+
+# n looks for the last filter the list had: the user's jobs listed from the users view
+# (user=bob), then a filter typed (the list narrowed as it was typed) and cleared by Esc
+press c jobs 3
+press c users g j
+wait_screen 'row 2/2 users' >/dev/null
+press c users Enter
+wait_screen 'filter: user=bob' >/dev/null
+press c jobs Escape
+wait_screen '^GAS \[Users\]' >/dev/null
+press c users 2
+press c jobs G
+wait_screen 'row 12/12 jobs' >/dev/null
+press c jobs n
+expect "n after bob's jobs were listed and left: round to bob's first job (row 1)" wait_screen 'row 1/12 jobs'
+expect "... bob's, PENDING (not the older filter fail)" cursor_has ' bob +PENDING'
+nine=$(list_row 9 | awk '{print $1}')
+press c jobs /
+typing c "$nine"
+expect "/${nine} typed: the list narrows to that job" wait_screen "filter: $nine \\(1 of 12\\)"
+press c jobs Escape
+wait_screen 'row [0-9]+/12 jobs  sort' >/dev/null
+press c jobs g n
+expect "n after /$nine and Esc: that job (row 9), not bob's next nor a FAILED one" wait_screen 'row 9/12 jobs'
+expect "... $nine" test "$(cursor_job)" = "$nine"
 
 # a job cancelled under the filter `pending` leaves the list: the cursor stays in its
 # place, on the PENDING job that took it (not back at the top)

@@ -64,7 +64,7 @@ press c users 2
 wait_screen '^  ID +USER +STATUS +ARCHIVE' >/dev/null # drawn at 80 columns again
 expect "80 columns: the jobs hint is whole words ($(screen | tail -1))" hint_ok
 press c jobs 3
-wait_screen '^  USER +ROLE +JOBS +ARCHIVED +FAILED +EMAIL' >/dev/null
+wait_screen '^  USER +ROLE +JOBS +ARCHIVED +FAILED +RESTORING +EMAIL' >/dev/null
 expect "80 columns: the users hint is whole words ($(screen | tail -1))" hint_ok
 
 # the filter finds a failed job by its error; r says it fails again
