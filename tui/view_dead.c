@@ -3,6 +3,8 @@
  * the one under the cursor for good. */
 #include "console.h"
 
+#include "gas/msg.h"
+
 #include <curses.h>
 
 #include <stdlib.h>
@@ -202,20 +204,49 @@ static void draw(struct console *c, const struct model *m, int y, int h)
 /* A question about marked letters names the first few by their ids' ends. */
 #define DEAD_ENDS_ASKED 4
 
+/* What a redrive question says first when some of its letters were dead-lettered for
+ * their bodies (msg_reason_is_body): unchanged, they come back (as gas dlq redrive notes). */
+static void body_warning(char *buf, size_t n, int bad, int of, int listed)
+{
+    if (!bad)
+        buf[0] = 0;
+    else if (of == 1)
+        snprintf(buf, n, "It was dead-lettered for its body: unchanged, it comes back. ");
+    else if (bad == 2 && of == 2)
+        snprintf(buf, n, "Both were dead-lettered for their bodies: they come back. ");
+    else if (bad == of)
+        snprintf(buf, n, "All %d%s were dead-lettered for their bodies: they come back. ", bad,
+                 listed ? " listed" : "");
+    else
+        snprintf(buf, n, "%d of them were dead-lettered for their bodies: they come back. ", bad);
+}
+
+static const struct dead_row *dead_of(const struct model *m, const char *id)
+{
+    for (int i = 0; i < m->ndead; i++)
+        if (!strcmp(m->dead[i].id, id))
+            return &m->dead[i];
+    return NULL;
+}
+
 static int key_(struct console *c, const struct model *m, enum action a)
 {
-    char **keys = NULL, q[256];
-    int n;
+    char **keys = NULL, q[256], warn[96];
+    int n, bad = 0;
     if (a == ACT_REDRIVE_ALL) {
         if (!m->ndead)
             return K_HANDLED;
+        for (int i = 0; i < m->ndead; i++)
+            bad += msg_reason_is_body(m->dead[i].reason);
+        body_warning(warn, sizeof warn, bad, m->ndead, m->dead_total > m->ndead);
         if (m->dead_total > m->ndead)
-            snprintf(q, sizeof q, "Redrive all %ld dead letters (%d of them listed)?",
+            snprintf(q, sizeof q, "%sRedrive all %ld dead letters (%d of them listed)?", warn,
                      m->dead_total, m->ndead);
         else
             snprintf(q, sizeof q,
-                     m->ndead == 1 ? "Redrive the %d dead letter?" : "Redrive all %d dead letters?",
-                     m->ndead);
+                     m->ndead == 1 ? "%sRedrive the %d dead letter?"
+                                   : "%sRedrive all %d dead letters?",
+                     warn, m->ndead);
         console_confirm(c, a, NULL, 0, q);
         return K_HANDLED | K_REDRAW;
     }
@@ -225,13 +256,15 @@ static int key_(struct console *c, const struct model *m, enum action a)
                *end = a == ACT_REDRIVE ? "" : " for good";
     if ((n = console_targets(c, m, list(c), &keys)) == 0)
         return K_HANDLED;
+    for (int i = 0; a == ACT_REDRIVE && i < n; i++) {
+        const struct dead_row *d = dead_of(m, keys[i]);
+        bad += d && msg_reason_is_body(d->reason);
+    }
+    body_warning(warn, sizeof warn, bad, n, 0);
     if (n == 1) {
-        const struct dead_row *d = NULL;
-        for (int i = 0; i < m->ndead && !d; i++)
-            if (!strcmp(m->dead[i].id, keys[0]))
-                d = &m->dead[i];
-        snprintf(q, sizeof q, "%s dead letter %s from %s%s?", verb, keys[0], d ? d->queue : "?",
-                 end);
+        const struct dead_row *d = dead_of(m, keys[0]);
+        snprintf(q, sizeof q, "%s%s dead letter %s from %s%s?", warn, verb, keys[0],
+                 d ? d->queue : "?", end);
     } else { /* their ids' ends, as the list shows them, for the first few */
         char ends[128] = "";
         size_t o = 0;
@@ -242,7 +275,7 @@ static int key_(struct console *c, const struct model *m, enum action a)
         }
         if (n > DEAD_ENDS_ASKED)
             snprintf(ends + o, sizeof ends - o, " and %d more", n - DEAD_ENDS_ASKED);
-        snprintf(q, sizeof q, "%s %d marked dead letters (%s)%s?", verb, n, ends, end);
+        snprintf(q, sizeof q, "%s%s %d marked dead letters (%s)%s?", warn, verb, n, ends, end);
     }
     console_confirm(c, a, keys, n, q);
     console_free_keys(keys, n);

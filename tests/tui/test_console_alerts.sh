@@ -75,7 +75,9 @@ if grep -q 'gas_job_requests has 105 dead letters: the oldest 100 are listed' <<
 else bad "gas dlq list says it listed 100 of the 105" "$out"; fi
 press c dead A
 expect "redrive all asks about every dead letter" \
-  wait_screen 'Redrive all 105 dead letters \(100 of them listed\)\? \(y/n\)'
+  wait_screen '105 dead letters \(100 of them listed\)\? \(y/n\)'
+expect "... first saying the listed ones were dead-lettered for their bodies" \
+  wait_screen '^All 100 listed were dead-lettered for their bodies: they come back\. Redrive all$'
 answer c y
 expect "... and moves every one" wait_screen '105 dead letters redriven'
 # they fail again and come back: that is no new trouble (the count fell from 105), said

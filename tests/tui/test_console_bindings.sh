@@ -81,7 +81,9 @@ press c dead Space
 expect "Space marks the dead letter" wait_screen 'marked: 1'
 press c dead r
 expect "r with one mark: the question names it and its queue" \
-  wait_screen 'Redrive dead letter [0-9a-f-]+ from gas_archive\? \(y/n\)'
+  wait_screen '^letter [0-9a-f-]+ from gas_archive\? \(y/n\)'
+expect "... after saying that, dead-lettered for its body (malformed), it comes back" \
+  wait_screen '^It was dead-lettered for its body: unchanged, it comes back\. Redrive dead$'
 answer c y
 expect "the console says it was redriven" wait_screen 'dead letter [0-9a-f-]+ redriven'
 expect "two dead letters left (gas status)" sh -c "for i in \$(seq 1 50); do [ \"\$($(declare -f dead); dead)\" = 2 ] && exit 0; sleep 0.2; done; exit 1"
@@ -121,7 +123,8 @@ expect "... not the one deleted (gas dlq list)" sh -c "out=\$(gas dlq list) && !
 press c dead F5
 expect "the view shows one" wait_screen 'row 1/1 dead letters'
 press c dead A
-expect "A asks, with the count" wait_screen 'Redrive the 1 dead letter\? \(y/n\)'
+expect "A asks, with the count, saying it comes back" \
+  wait_screen '^It was dead-lettered for its body: unchanged, it comes back\. Redrive the 1 dead$'
 answer c y
 expect "A: redriven" wait_screen '1 dead letter redriven'
 expect "no dead letter left" sh -c "for i in \$(seq 1 50); do [ \"\$($(declare -f dead); dead)\" = 0 ] && exit 0; sleep 0.2; done; exit 1"

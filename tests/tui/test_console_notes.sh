@@ -19,7 +19,8 @@ expect "x acknowledges the alert" wait_screen '1 alert acknowledged'
 # between their leaving and their coming back) before gasd fails them again
 stop_gasd
 press c dead A
-expect "A asks" wait_screen 'Redrive all 2 dead letters\? \(y/n\)'
+expect "A asks, saying both come back (malformed)" \
+  wait_screen '^Both were dead-lettered for their bodies: they come back\. Redrive all 2 dead$'
 answer c y
 expect "both redriven" wait_screen '2 dead letters redriven'
 expect "... none left" wait_screen 'row 0/0 dead letters'
@@ -40,7 +41,7 @@ expect "x with nothing to acknowledge says so" wait_screen 'no alert or note to 
 # another redrive that comes back: the note again
 stop_gasd
 press c dead A
-wait_screen 'Redrive all 2 dead letters\? \(y/n\)' >/dev/null
+wait_screen '^letters\? \(y/n\)' >/dev/null
 answer c y
 expect "redriven again" wait_screen '2 dead letters redriven'
 wait_screen 'row 0/0 dead letters' >/dev/null
