@@ -4,6 +4,7 @@
 #include "console.h"
 
 #include "gas/msg.h"
+#include "gas/util.h"
 
 #include <curses.h>
 
@@ -233,6 +234,23 @@ static int key_(struct console *c, const struct model *m, enum action a)
 {
     char **keys = NULL, q[256], warn[96];
     int n, bad = 0;
+    struct ui_list *l = list(c);
+    if (a == ACT_REDRIVE_ALL && l->filter[0] && l->n < m->ndead) {
+        /* a filter narrows the list: all means all it shows (as marked letters are) */
+        if (!l->n)
+            return K_HANDLED;
+        keys = xcalloc((size_t)l->n, sizeof *keys);
+        for (int i = 0; i < l->n; i++) {
+            keys[i] = xstrdup(l->type->key(m, l->order[i]));
+            bad += msg_reason_is_body(D(m, l->order[i])->reason);
+        }
+        body_warning(warn, sizeof warn, bad, l->n, 0);
+        snprintf(q, sizeof q, "%sRedrive the %d dead letter%s the filter shows (of %d listed)?",
+                 warn, l->n, l->n == 1 ? "" : "s", m->ndead);
+        console_confirm(c, ACT_REDRIVE, keys, l->n, q);
+        console_free_keys(keys, l->n);
+        return K_HANDLED | K_REDRAW;
+    }
     if (a == ACT_REDRIVE_ALL) {
         if (!m->ndead)
             return K_HANDLED;

@@ -68,6 +68,12 @@ typing c "json 5"
 press c dead Enter
 expect "filtering from the bottom row: the cursor goes to the first match" \
   wait_screen 'row 1/11 dead letters .*filter: json 5 \(11 of 100\)'
+press c dead A
+expect "A under a filter: the letters it shows, not all 105" \
+  wait_screen '^All 11 were dead-lettered for their bodies: they come back\. Redrive the 11 dead$'
+expect "... the question's end" wait_screen '^letters the filter shows \(of 100 listed\)\? \(y/n\)'
+answer c n
+expect "... answered no: nothing moved" wait_screen 'answered no: nothing changed'
 press c dead Escape
 out=$(gas dlq list 2>&1 > /dev/null)
 if grep -q 'gas_job_requests has 105 dead letters: the oldest 100 are listed' <<<"$out"; then
