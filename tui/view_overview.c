@@ -126,6 +126,36 @@ static int counts(int y, int n, const char *const *part, int draw)
     return y + 1;
 }
 
+/* text from line y on, wrapped at its spaces to the screen's width (the lines after the
+ * first indented), over at most ALERT_LINES lines and not past line last (the last one
+ * ends in ".." where text is left); the line after it. */
+#define ALERT_LINES 3
+static int wrapped(int y, int last, const char *text)
+{
+    const int indent = 7; /* under the text after "ALERT: " */
+    size_t len = strlen(text), at = 0;
+    for (int k = 0; at < len && k < ALERT_LINES && y < last; k++, y++) {
+        int w = COLS - (k ? indent : 0);
+        if (w < 10)
+            w = 10;
+        size_t take = len - at <= (size_t)w ? len - at : (size_t)w;
+        if (at + take < len)
+            for (size_t j = take; j > (size_t)w / 2; j--)
+                if (text[at + j] == ' ') {
+                    take = j;
+                    break;
+                }
+        int more = at + take < len && (k == ALERT_LINES - 1 || y + 1 >= last);
+        if (more && take > 2)
+            take -= 2;
+        ui_put(y, k ? indent : 0, "%.*s%s", (int)take, text + at, more ? ".." : "");
+        at += take;
+        while (at < len && text[at] == ' ')
+            at++;
+    }
+    return y;
+}
+
 static void draw(struct console *c, const struct model *m, int y0, int h)
 {
     const struct snapshot *s = &m->snap;
@@ -162,11 +192,15 @@ static void draw(struct console *c, const struct model *m, int y0, int h)
         const char *const row[5] = {p[k][0], p[k][1], p[k][2], p[k][3], p[k][4]};
         y = counts(y, np[k], row, 1);
     }
-    /* every alert (the header has one) while a line stays for the workers' counts */
+    /* every alert (the header has one, cut to its line) in full, wrapped at its spaces
+     * over up to ALERT_LINES lines, while a line stays for the workers' counts */
     for (int i = 0; i < m->nalerts && y < last; i++) {
         int acked = console_alert_acked(c, &m->alerts[i]);
+        char text[sizeof m->alerts[i].text + 32];
+        snprintf(text, sizeof text, "ALERT%s %s", acked ? " (acknowledged)" : ":",
+                 m->alerts[i].text);
         ui_attr(c, acked ? C_DIM : C_ALERT, 1);
-        ui_put(y++, 0, "ALERT%s %s", acked ? " (acknowledged)" : ":", m->alerts[i].text);
+        y = wrapped(y, last, text);
         ui_attr(c, acked ? C_DIM : C_ALERT, 0);
     }
     if (y < last - 1) /* a blank line before the workers where there is room for it */

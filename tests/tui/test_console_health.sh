@@ -43,6 +43,9 @@ expect "gas top -b: the second refresh reads only what changed" \
   sh -c "gas top -b -n 2 -d 0.2 | grep -c 'incremental' | grep -qx 1"
 press c workers Tab
 expect "Tab: from the last view round to the overview" wait_screen '^GAS \[Overview\]'
+# the header's alert is cut to its line at 80 columns; the overview's is whole, wrapped
+expect "the overview's alert list: the lost worker's alert whole, over two lines at 80x24" \
+  wait_screen '^       crashed; last heartbeat [0-9]+s ago\)$'
 expect "lost is red (overview)" drawn_with '31' '  lost '
 press c overview BTab
 expect "S-Tab: back to the workers" wait_screen '^GAS \[Workers\]'
