@@ -1,6 +1,7 @@
 /* notify: one email per completed job (a result message) or failed one (annotate's notice on
  * the notify queue: msg_failed), through one of a table of transports (notify_via):
- *   outbox  written to the outbox directory as <job_id>.eml (0600, atomically)
+ *   outbox  written to the outbox directory as <job_id>.eml (a failure's <job_id>.failed.eml,
+ *           so that a retried job's result does not replace it; 0600, atomically)
  *   smtp    sent through libcurl's SMTP to smtp_url (TLS verified)
  *   ses     Amazon SES SendEmail (query protocol, signed with our SigV4 signer) from
  *           ses_sender, a verified identity
@@ -34,6 +35,7 @@ struct email {
     const char *from, *to, *to_name;
     char name[256]; /* the user's name, its control characters made spaces (to_name) */
     char *subject, *text;
+    const char *kind; /* "" a result's, ".failed" a failure's: the outbox file's name */
     char *message_id; /* set by a transport that has one (ses) */
 };
 
@@ -105,16 +107,25 @@ static void compose_failed(const struct job *job, struct email *e)
     for (char *p = why; *p; p++) /* one paragraph, whatever it holds */
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = ' ';
+    /* the file's fault: what is wrong with it, to correct it; otherwise the service's (its
+     * disk, its attempts): nothing for the user to act on, so its details stay with the
+     * administrators (gas show) */
     int input = job_error_permanent(JOB_FAILED, job->error);
     e->subject = xasprintf("GAS: your annotation job for %s failed",
                            job->input_file_name ? job->input_file_name : job->job_id);
-    e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) failed on %s.\r\n\r\n"
-                        "Why: %s\r\n\r\n%s\r\n\r\n-- GAS\r\n",
-                        e->to_name, job->job_id, job->input_file_name ? job->input_file_name : "",
-                        when, why,
-                        input ? "The file itself is the cause: correct it and submit it again."
-                              : "This was not the file's fault: an administrator can run the "
-                                "job again (reply to this email if it is not retried).");
+    if (input)
+        e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) failed on %s.\r\n\r\n"
+                            "Why: %s\r\n\r\nThe file itself is the cause: correct it and "
+                            "submit it again.\r\n\r\n-- GAS\r\n",
+                            e->to_name, job->job_id,
+                            job->input_file_name ? job->input_file_name : "", when, why);
+    else
+        e->text = xasprintf("Hello %s,\r\n\r\nYour annotation job %s (%s) could not be completed "
+                            "on %s. This was not your file's fault: the service could not finish "
+                            "it, and its administrators can run it again (reply to this email if "
+                            "it is not).\r\n\r\n-- GAS\r\n",
+                            e->to_name, job->job_id,
+                            job->input_file_name ? job->input_file_name : "", when);
     free(why);
 }
 
@@ -245,8 +256,9 @@ static int by_outbox(struct pipe_ctx *ctx, const char *job_id, struct email *e)
 {
     struct notify_thread *t = ctx->local;
     char *mail = rfc822(e), *dir = outbox_dir(ctx->cfg);
-    char *path = xasprintf("%s/%s.eml", dir, job_id);
-    char *tmp = xasprintf("%s/.%s.eml.tmp.XXXXXX", dir, job_id);
+    const char *kind = e->kind ? e->kind : ""; /* a retried job's result keeps its failure's */
+    char *path = xasprintf("%s/%s%s.eml", dir, job_id, kind);
+    char *tmp = xasprintf("%s/.%s%s.eml.tmp.XXXXXX", dir, job_id, kind);
     int rc = t->nheld ? 0 : gas_mkdirs(dir, 0700), fd = -1; /* made once a batch */
     if (!rc && (fd = mkostemp(tmp, O_CLOEXEC)) < 0)
         rc = gas_err_set(GAS_EIO, "create %s: %s", tmp, strerror(errno));
@@ -535,6 +547,7 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
             if ((unsigned char)*p < 0x20 || *p == 0x7f)
                 *p = ' ';
         e.to = u->email;
+        e.kind = job->job_status == JOB_FAILED ? ".failed" : "";
         if (job->job_status == JOB_FAILED)
             compose_failed(job, &e);
         else

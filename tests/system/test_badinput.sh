@@ -95,20 +95,20 @@ expect "gas workers counts the 3 failed jobs as the worker's failures ($(failed_
 expect "empty file: job FAILED" wait_field "$E" job_status FAILED
 check_out "empty file: clear reason" 0 'error .*empty input' gas show "$E"
 # the user is told by email that the job failed, and why (not left to find it in the web app)
-expect "the FAILED job's user gets an email" wait_file "$GAS_DATA_DIR/outbox/$B.eml"
+expect "the FAILED job's user gets an email (outbox: JOB.failed.eml)" wait_file "$GAS_DATA_DIR/outbox/$B.failed.eml"
 check_out "... whose subject says it failed" 0 '^Subject: GAS: your annotation job for bad_pos.vcf failed$' \
-  sh -c "tr -d '\r' < '$GAS_DATA_DIR/outbox/$B.eml'"
+  sh -c "tr -d '\r' < '$GAS_DATA_DIR/outbox/$B.failed.eml'"
 check_out "... giving the reason, and that the file is the cause" 0 \
   '^Why: line 4: POS is not a non-negative integer.*|^The file itself is the cause: correct it and submit it again' \
-  sh -c "grep -E '^(Why|The file)' '$GAS_DATA_DIR/outbox/$B.eml' | tr '\r' ' ' | paste -sd'|'"
-mid1=$(grep -m1 '^Message-ID:' "$GAS_DATA_DIR/outbox/$B.eml")
+  sh -c "grep -E '^(Why|The file)' '$GAS_DATA_DIR/outbox/$B.failed.eml' | tr '\r' ' ' | paste -sd'|'"
+mid1=$(grep -m1 '^Message-ID:' "$GAS_DATA_DIR/outbox/$B.failed.eml")
 out=$(gas retry "$B" 2>&1)
 if [ $? = 0 ] && grep -q 'is PENDING, request sent' <<<"$out" &&
   grep -qE '^gas retry: note: it failed on its input \(.*line 4: .*\): it fails again unless the input changes$' <<<"$out"; then
   ok "retry puts a FAILED job back, noting that its input failed and will again"
 else bad "retry puts a FAILED job back, noting that its input failed and will again" "$out"; fi
 expect "retried job fails again, with its reason" wait_field "$B" job_status FAILED
-new_mail() { grep -m1 '^Message-ID:' "$GAS_DATA_DIR/outbox/$B.eml" | grep -vqF "$mid1"; }
+new_mail() { grep -m1 '^Message-ID:' "$GAS_DATA_DIR/outbox/$B.failed.eml" | grep -vqF "$mid1"; }
 for ((i = 0; i < 100 * T; i++)); do new_mail && break; sleep 0.1; done
 expect "... and its user is told again (the retry cleared the first email's record)" new_mail
 
@@ -229,6 +229,11 @@ start_gasd GAS_MIN_FREE_BYTES=1099511627776
 expect "a job while the disk has less than min_free_bytes free: FAILED" wait_field "$F" job_status FAILED 60
 check_out "... saying so" 0 '^error .*stopped: the disk holding the result has [0-9]+ MiB free, less than the min_free_bytes setting \(1048576 MiB\)' gas show "$F"
 expect "... no result left" test -z "$(field "$F" s3_key_result_file)"
+expect "... its user is told by email" wait_file "$GAS_DATA_DIR/outbox/$F.failed.eml"
+check_out "... that the service could not finish it, not the file" 0 "This was not your file's fault: the service could not finish" \
+  sh -c "tr -d '\r' < '$GAS_DATA_DIR/outbox/$F.failed.eml' | paste -sd' '"
+check "... without the administrators' details (a setting's name, a line number)" 1 \
+  grep -qE 'min_free_bytes|line [0-9]' "$GAS_DATA_DIR/outbox/$F.failed.eml"
 stop_gasd
 
 # text from users and producers never drives the terminal or forges a log line: a job id
