@@ -68,6 +68,11 @@ int cmd_users_add(struct cli *c)
     int rc = users_add(app->user_src, &u);
     if (!rc)
         printf("user %s added (%s)\n", id, user_role_name(u.role));
+    if (!rc && (!email || !*email))
+        fprintf(stderr,
+                "gas users add: note: %s has no email address: GAS cannot tell them "
+                "when their jobs finish or fail\n",
+                id);
     int code = rc ? cli_fail("users add", rc) : 0;
     app_close(app);
     return code;

@@ -534,7 +534,13 @@ enum pipe_result pipe_notify(struct pipe_ctx *ctx, const cJSON *body)
         return pipe_result_of_user(ctx, rc);
     }
     if (!u->email || !strchr(u->email, '@') || strpbrk(u->email, "\r\n<>")) {
-        log_warn("notify", "user %s has no usable email address: nothing sent", u->user_id);
+        /* recorded as the email's error (gas show: notify_error), not as sent */
+        char why[160];
+        snprintf(why, sizeof why, "no email sent: user %.60s has no usable email address",
+                 u->user_id);
+        log_warn("notify", "%s", why);
+        job_notify_failed(ctx->app->jobs, job_id, why);
+        return PIPE_ACK;
     } else {
         struct email e = {.from = cfg_str(ctx->cfg, CFG_SES_SENDER)};
         if (!*e.from || transport_of(ctx->cfg)->send != by_ses)

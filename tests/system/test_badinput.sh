@@ -94,6 +94,16 @@ for ((i = 0; i < 100 * T; i++)); do [ "$(failed_count)" = 3 ] && break; sleep 0.
 expect "gas workers counts the 3 failed jobs as the worker's failures ($(failed_count))" test "$(failed_count)" = 3
 expect "empty file: job FAILED" wait_field "$E" job_status FAILED
 check_out "empty file: clear reason" 0 'error .*empty input' gas show "$E"
+# a user without an email address: said when added; their job's email is recorded as not
+# sent (gas show's notify_error), not as sent
+check_out "users add without --email: a note that GAS cannot tell them" 0 \
+  'note: nomail has no email address: GAS cannot tell them when their jobs finish or fail' \
+  sh -c 'gas users add nomail 2>&1'
+NM=$(gas submit ok.vcf --user nomail)
+expect "... their job COMPLETED" wait_field "$NM" job_status COMPLETED
+for ((i = 0; i < 100 * T; i++)); do [ -n "$(field "$NM" notify_error)" ] && break; sleep 0.1; done
+check_out "... its email recorded as not sent, and why" 0 '^notify_error +no email sent: user nomail has no usable email address$' gas show "$NM"
+check "... not as sent (no notify_time)" 1 sh -c "gas show '$NM' | grep -q '^notify_time'"
 # the user is told by email that the job failed, and why (not left to find it in the web app)
 expect "the FAILED job's user gets an email (outbox: JOB.failed.eml)" wait_file "$GAS_DATA_DIR/outbox/$B.failed.eml"
 check_out "... whose subject says it failed" 0 '^Subject: GAS: your annotation job for bad_pos.vcf failed$' \
