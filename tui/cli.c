@@ -469,16 +469,20 @@ const char *cli_time(int64_t t, char *buf, size_t n)
 int cli_note_unannotated(const char *note)
 {
     /* gasd's note: "GRCh37, ...; 2 warnings in the count log (gas log): nothing was ..." */
-    return !note                                                      ? 0
-           : !strncmp(note, "not annotated", 13)                      ? 1
-           : strstr(note, NOTE_FIRST_WARNING "nothing was annotated") ? 2
-                                                                      : 0;
+    const char *w = note ? strstr(note, NOTE_FIRST_WARNING) : NULL;
+    return !note                                                                        ? 0
+           : !strncmp(note, "not annotated", 13)                                        ? 1
+           : w && !strncmp(w + strlen(NOTE_FIRST_WARNING), "nothing was annotated", 21) ? 2
+           : w && strstr(w, " was used (") && strstr(w, "but the records' positions")   ? 3
+                                                                                        : 0;
 }
 
 const char *cli_unannotated_why(const char *build, int kind, char *buf, size_t n)
 {
     if (kind == 2)
         snprintf(buf, n, "nothing annotated");
+    else if (kind == 3)
+        snprintf(buf, n, "build in doubt");
     else if (build && !strcmp(build, ANNOT_NOT_HUMAN))
         snprintf(buf, n, "not human");
     else

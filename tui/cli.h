@@ -85,10 +85,12 @@ char *cli_clean(const char *s);
 /* After a COMPLETED job's file name when its result was passed through unannotated (its
  * annotation_note starts "not annotated"): why, from its annotation_build: "not human" or
  * "no GRCh38 sources"; or, kind 2, "nothing annotated" (none of its records on a contig the
- * sources know); gas jobs and the console's jobs view show it the same way. */
+ * sources know); kind 3, "build in doubt" (the records' positions point to another build
+ * than the one used); gas jobs and the console's jobs view show it the same way. */
 const char *cli_unannotated_why(const char *build, int kind, char *buf, size_t n);
 /* 1 if a job's annotation_note says its result was passed through unannotated, 2 if its
- * first warning says nothing was annotated (its records on contigs no source knows), else 0. */
+ * first warning says nothing was annotated (its records on contigs no source knows), 3 if
+ * it says the records' positions point to another build, else 0. */
 int cli_note_unannotated(const char *note);
 /* Prints a cJSON value (array or object) and frees it. */
 void cli_write_json(const cJSON *j); /* two-space indents */

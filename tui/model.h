@@ -23,7 +23,8 @@ struct job_row {
     char error[52];                  /* the start of a FAILED job's error (the filter matches it) */
     signed char status, archive;
     char unannotated; /* COMPLETED without annotation: 1 its build has no sources, 2 none of
-                       * its records on a contig they know (cli_note_unannotated) */
+                       * its records on a contig they know; or 3 its build in doubt (its
+                       * records' positions point to another: cli_note_unannotated) */
     char build[16];   /* annotation_build: the build it was taken to be on */
     int name;         /* a longer file name whole: job_row_long_name (0: none); 216 bytes in all */
     int64_t submit, complete, failed, attempts, changed; /* failed: its fail_time */

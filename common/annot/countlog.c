@@ -618,6 +618,8 @@ char *annot_count_log_json(const struct annot_stats *st, const char *input_name)
     cJSON_AddStringToObject(b, "name", st->build);
     cJSON_AddStringToObject(b, "decided_by", st->build_tag);
     cJSON_AddStringToObject(b, "how", st->build_how);
+    if (st->build_positions[0]) /* "look_like_GRCh37": the records' positions say another */
+        cJSON_AddStringToObject(b, "positions", st->build_positions);
     cJSON *rc = cJSON_AddObjectToObject(b, "ref_check");
     cJSON_AddNumberToObject(rc, "positions", (double)st->ref_checked);
     cJSON_AddNumberToObject(rc, "ref_differs", (double)st->ref_differs);

@@ -151,7 +151,8 @@ static void put_plain(kstring_t *h, const char *s)
         kputc(strchr(",<>\"=; \t", *s) ? '_' : *s, h);
 }
 
-/* ##GAS_annotation=<...>: engine, build and how it was decided, every source's version. */
+/* ##GAS_annotation=<...>: engine, build and how it was decided, every source's version,
+ * and build_positions=look_like_GRCh37 (or lean_to_) when the records say another build. */
 static void provenance_line(struct engine *g, kstring_t *h)
 {
     struct annot_stats *st = g->st;
@@ -166,6 +167,8 @@ static void provenance_line(struct engine *g, kstring_t *h)
     }
     if (!st->nsources)
         kputs("none", h);
+    if (st->build_positions[0]) /* the records' positions point to another build */
+        ksprintf(h, ",build_positions=%s", st->build_positions);
     ksprintf(h, ",annotated=%s>\n", st->annotated ? "yes" : "no");
 }
 
@@ -240,6 +243,12 @@ static void check_positions(struct engine *g, const struct build_evidence *heade
     chk.pos_hint[0] = 0;
     build_sample(o->sample_in ? o->sample_in : o->in, o->max_line ? o->max_line : (4u << 20),
                  o->catalog, b, &chk);
+    if (chk.pos_build >= 0 && chk.pos_build != b)
+        snprintf(g->st->build_positions, sizeof g->st->build_positions, "look_like_%s",
+                 annot_build_name(chk.pos_build));
+    else if (chk.pos_hint[0])
+        snprintf(g->st->build_positions, sizeof g->st->build_positions, "lean_to_%s",
+                 annot_build_name(chk.pos_hint_build));
     if (chk.pos_build >= 0 && chk.pos_build != b)
         annot_add_warning(g->st,
                           "%s was used (%s), but the records' positions look like %s's: %s; "

@@ -152,6 +152,9 @@ struct annot_stats {
     char build[16]; /* a build's name, or ANNOT_NOT_HUMAN */
     char build_how[256];
     char build_tag[32];
+    /* the records' positions against the build used, when they point elsewhere (check_positions):
+     * "look_like_GRCh37" (a verdict) or "lean_to_GRCh37" (short of one); "" otherwise */
+    char build_positions[32];
     int annotated;   /* 0: no sources for the build, records passed unchanged */
     int mt_not_rcrs; /* chrM is hg19's, not the rCRS: its records not annotated */
     int mt_hg19;     /* why: 1 the header's chrM is 16,571 bp, 2 it names hg19 (build_decide) */

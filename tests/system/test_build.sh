@@ -346,6 +346,18 @@ vcf '##reference=file:///ref/GCA_000001405.15_GRCh38_no_alt_analysis_set.fna\n' 
 check_out "BRAF V600E on the GRCh38 analysis set: exonic in BRAF" 0 'GENE=BRAF;.*GENE_LOC=exonic' \
   sh -c 'env -u GAS_ANNOT_SOURCES_DIR gas annotate braf38.vcf -o - 2>/dev/null | grep -v "^#"'
 
+# a header that lies (GRCh38's ##contig lengths over GRCh37 positions of BRAF V600E, EGFR
+# L858R, KRAS G12D, TP53 R175H): annotated on GRCh38 as the header says, but the result
+# itself says so (##GAS_annotation build_positions), as the JSON log does
+{ printf '##fileformat=VCFv4.2\n##contig=<ID=7,length=159345973>\n##contig=<ID=12,length=133275309>\n##contig=<ID=17,length=83257441>\n'
+  printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n7\t55259515\t.\tT\tG\t.\t.\t.\n7\t140453136\t.\tA\tT\t.\t.\t.\n'
+  printf '12\t25398284\t.\tC\tT\t.\t.\t.\n17\t7578406\t.\tC\tT\t.\t.\t.\n'; } > lie38.vcf
+ann_default lie38.vcf -o lie38.out.vcf --log-json lie38.json > /dev/null
+check_out "GRCh38 lengths over GRCh37 positions: the result's ##GAS_annotation says where the positions point" 0 \
+  '^##GAS_annotation=<.*build=GRCh38,build_source=header-contig-lengths,.*,build_positions=lean_to_GRCh37,annotated=yes>' \
+  cat lie38.out.vcf
+check_out "... and the JSON log's build" 0 '^lean_to_GRCh37$' \
+  python3 -c 'import json; print(json.load(open("lie38.json"))["build"]["positions"])'
 # a build with no sources: the header named it (named.vcf: the last of the loop above,
 # T2T-CHM13), or the user gave it; the advice names which
 check_out "T2T-CHM13 by the header, no sources: --build B if the header is wrong" 0 \

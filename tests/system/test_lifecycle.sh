@@ -43,6 +43,13 @@ expect "... an annotated one has no such note" sh -c "! grep -q '^Note:' '$GAS_D
 expect "a result whose build may be wrong: its email" wait_file "$GAS_DATA_DIR/outbox/$W.eml"
 expect "... says so: the default build assumed, the records lean to GRCh38" \
   grep -q "^Note: annotated as GRCh37, .*1 warning in the count log (gas log): the header does not say which genome build .*GRCh37 (the configured default) was assumed, but 2 of its 2 variant records are in GRCh38's exons" "$GAS_DATA_DIR/outbox/$W.eml"
+# a header that lies (GRCh38's ##contig lengths over GRCh37 positions): gas jobs marks the job
+{ printf '##fileformat=VCFv4.2\n##contig=<ID=7,length=159345973>\n##contig=<ID=12,length=133275309>\n##contig=<ID=17,length=83257441>\n'
+  printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n7\t55259515\t.\tT\tG\t.\t.\t.\n7\t140453136\t.\tA\tT\t.\t.\t.\n'
+  printf '12\t25398284\t.\tC\tT\t.\t.\t.\n17\t7578406\t.\tC\tT\t.\t.\t.\n'; } > lie38.vcf
+LI=$(gas submit lie38.vcf --user pat)
+expect "GRCh38 lengths over GRCh37 positions: the job COMPLETED" wait_field "$LI" job_status COMPLETED
+check_out "... gas jobs marks it (build in doubt)" 0 "^$LI .*lie38\.vcf \(build in doubt\)" gas jobs
 require "job ARCHIVED after the grace period" wait_field "$J" archive_state ARCHIVED
 expect "archive id recorded" test -n "$(field "$J" results_file_archive_id)"
 check_out "... and when it went to cold storage, at or after its grace (gas show, UTC)" 0 \
