@@ -117,6 +117,7 @@ int msg_reason_is_body(const char *reason)
         "sns envelope",                /* an envelope without its Message */
         "SNS Message",                 /* an envelope whose Message is malformed */
         "message has no job_id",       /* pipe_load_job */
+        "no job ",                     /* ... or names a job that does not exist */
         "thaw message is neither",     /* msg_thaw_target */
         "restore message has neither", /* restore.c */
     };

@@ -17,8 +17,8 @@ struct job;
  * envelope if it is one. GAS_EINVAL / GAS_ETOOBIG with the reason; *out is the caller's. */
 int msg_parse(const char *body, size_t max, cJSON **out);
 /* 1 when a dead letter's reason is its body's own (malformed, too big, without the fields
- * its queue needs): redriven unchanged, it is dead-lettered again (gas dlq redrive and the
- * console say so before they send it). */
+ * its queue needs, naming a job that does not exist): redriven unchanged, it is
+ * dead-lettered again (gas dlq redrive and the console say so before they send it). */
 int msg_reason_is_body(const char *reason);
 /* The job_id of a request, result or {job_id} body (borrowed), or NULL (message set). */
 const char *msg_job_id(const cJSON *m);

@@ -95,6 +95,13 @@ check_out "redrive of a letter dead for its body: redriven, with a note that it 
   "^1 message redriven \\($X2\\)|gas dlq redrive: note: it was dead-lettered for its body \\(message body: malformed json at byte 0 .*\\): unchanged, it is dead-lettered again" \
   sh -c "gas dlq redrive '$X2' 2>&1 | paste -sd'|'"
 expect "... and it is dead-lettered again" wait_dead "$X2"
+X3=$(gas send gas_job_requests '{"job_id":"00000000-0000-4000-8000-00000000dead"}')
+expect "a request for a job that does not exist dead-lettered" wait_dead "$X3"
+check_out "... its redrive notes that it comes back (its body names no job)" 0 \
+  "gas dlq redrive: note: it was dead-lettered for its body \\(no job 00000000-0000-4000-8000-00000000dead.*\\): unchanged, it is dead-lettered again" \
+  sh -c "gas dlq redrive '$X3' 2>&1"
+expect "... and it is dead-lettered again" wait_dead "$X3"
+gas dlq delete gas_job_requests "$X3" >/dev/null
 check_out "dlq delete QUEUE MESSAGE: deleted, saying which and from where" 0 \
   "^dead letter $X1 deleted from gas_job_requests$" gas dlq delete gas_job_requests "$X1"
 expect "... gone from the list" not_listed "$X1"
