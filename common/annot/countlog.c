@@ -73,6 +73,18 @@ static int unknown_contig(const struct annot_stats *st, int i)
              !strcmp(canon, "MT"));
 }
 
+/* The warning added last made the first: the most telling first (gas show's annotation_note
+ * and the email give the first). */
+static void warning_to_front(struct annot_stats *st, int at)
+{
+    if (at <= 0 || at >= st->nwarnings)
+        return;
+    char w[sizeof st->warnings[0]];
+    memcpy(w, st->warnings[at], sizeof w);
+    memmove(st->warnings[1], st->warnings[0], (size_t)at * sizeof st->warnings[0]);
+    memcpy(st->warnings[0], w, sizeof w);
+}
+
 /* Records past the end of their chromosome in the build used: positions on another build
  * (or a wrong header), annotated as if they were on this one. */
 static void past_the_end(struct annot_stats *st)
@@ -100,6 +112,7 @@ static void past_the_end(struct annot_stats *st)
         snprintf(what, sizeof what, "records there were annotated as if on %s", st->build);
     /* the header's own contig lengths are this build's: not another build, a bad file */
     int said = !strcmp(st->build_tag, "header-contig-lengths");
+    int was = st->nwarnings;
     if (n)
         annot_add_warning(st, "%d chromosome%s ha%s records past %s end in %s: %s. %s; %s", n,
                           n == 1 ? "" : "s", n == 1 ? "s" : "ve", n == 1 ? "its" : "their",
@@ -108,6 +121,10 @@ static void past_the_end(struct annot_stats *st)
                                  "positions or the header are wrong"
                                : "The positions are likely on another build (give it: --build)",
                           what);
+    /* a build assumed (the header silent): before "the header does not say", which it
+     * makes concrete (a mouse VCF's chromosome 19 past human chromosome 19's end) */
+    if (n && !strcmp(st->build_tag, "default") && st->nwarnings > was)
+        warning_to_front(st, was);
 }
 
 static void unknown_contigs(struct annot_stats *st);
@@ -134,13 +151,7 @@ static void accessions_of_another_build(struct annot_stats *st)
                           (long long)recs, recs == 1 ? "" : "s", n, n == 1 ? "" : "s",
                           annot_build_name(rb), st->contigs[first].name, n > 1 ? ", ..." : "",
                           annot_build_name(rb), st->build, annot_build_name(rb));
-        if (st->nwarnings > 1) { /* the first: what gas show's annotation_note gives */
-            char w[sizeof st->warnings[0]];
-            memcpy(w, st->warnings[st->nwarnings - 1], sizeof w);
-            memmove(st->warnings[1], st->warnings[0],
-                    (size_t)(st->nwarnings - 1) * sizeof st->warnings[0]);
-            memcpy(st->warnings[0], w, sizeof w);
-        }
+        warning_to_front(st, st->nwarnings - 1); /* gas show's annotation_note gives it */
         return;
     }
 }
@@ -318,12 +329,8 @@ static void unknown_contigs(struct annot_stats *st)
                  n == 1 ? "" : "s");
     int was = st->nwarnings;
     warn_contigs(st, unknown_contig, n, head);
-    if (recs == st->records && st->nwarnings > was && was > 0) {
-        char w[sizeof st->warnings[0]];
-        memcpy(w, st->warnings[was], sizeof w);
-        memmove(st->warnings[1], st->warnings[0], (size_t)was * sizeof st->warnings[0]);
-        memcpy(st->warnings[0], w, sizeof w);
-    }
+    if (recs == st->records && st->nwarnings > was)
+        warning_to_front(st, was);
 }
 
 static void build_and_sources(FILE *f, const struct annot_stats *st)

@@ -358,6 +358,14 @@ check_out "GRCh38 lengths over GRCh37 positions: the result's ##GAS_annotation s
   cat lie38.out.vcf
 check_out "... and the JSON log's build" 0 '^lean_to_GRCh37$' \
   python3 -c 'import json; print(json.load(open("lie38.json"))["build"]["positions"])'
+# no header, a record past GRCh37's chromosome 19 (a mouse's 19:61000000): the default is
+# assumed, and the warning that says why it is likely wrong comes first (what gas show's
+# annotation_note and the email quote), before "the header does not say"
+printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n11\t69471000\t.\tA\tG\t.\t.\t.\n19\t61000000\t.\tC\tT\t.\t.\t.\n' > past19.vcf
+ann_default past19.vcf -o past19.out.vcf > /dev/null 2>&1
+check_out "no header, 19:61000000: the first warning is the record past chromosome 19's end" 0 \
+  '^  - 1 chromosome has records past its end in GRCh37: 19 up to 61000000 \(its length 59128983\)\. The positions are likely on another build' \
+  sh -c 'grep -A1 "^warnings:" past19.out.vcf.count.log | tail -1'
 # a build with no sources: the header named it (named.vcf: the last of the loop above,
 # T2T-CHM13), or the user gave it; the advice names which
 check_out "T2T-CHM13 by the header, no sources: --build B if the header is wrong" 0 \
