@@ -711,11 +711,17 @@ static void health(struct model *m, int beat)
         fell |= h->dead[rose] < h->dead[rose - 1];
         rose--;
     }
-    /* back after the console's redrive, no more than it moved: they failed again */
-    int back = rose > 0 && h->redriven && h->t[rose] >= h->redrive_t &&
-               h->t[rose] - h->redrive_t < 600 && h->dead[h->n - 1] - least <= h->redriven;
-    if (back && !fell && h->dead[h->n - 1] > least) {
-        long long n = (long long)(h->dead[h->n - 1] - least);
+    /* back after the console's redrive, no more than it moved: they failed again. Counted
+     * from the fewest seen since the redrive (a redrive of some of them: the fewest in the
+     * whole history may be from before they gathered) */
+    int64_t since = -1;
+    for (int i = 0; h->redriven && i < h->n; i++)
+        if (h->t[i] >= h->redrive_t && (since < 0 || h->dead[i] < since))
+            since = h->dead[i];
+    int back = rose > 0 && h->redriven && since >= 0 && h->t[rose] >= h->redrive_t &&
+               h->t[rose] - h->redrive_t < 600 && h->dead[h->n - 1] - since <= h->redriven;
+    if (back && !fell && h->dead[h->n - 1] > since) {
+        long long n = (long long)(h->dead[h->n - 1] - since);
         if (!m->note[0]) { /* another note first: still no alarm for these */
             snprintf(m->note, sizeof m->note,
                      "%lld redriven dead letter%s came back: %s again (4 shows why)", n,

@@ -47,4 +47,19 @@ expect "redriven again" wait_screen '2 dead letters redriven'
 wait_screen 'row 0/0 dead letters' >/dev/null
 start_gasd
 expect "they come back again: the note is shown again" wait_screen "$note" c 30
+# a redrive of one of them (the console started with none: its history's fewest is 0): it
+# comes back, and that is a note about that one, not "dead letters grew"
+press c dead x
+wait_screen 'the note acknowledged' >/dev/null
+stop_gasd
+press c dead g
+press c dead r
+wait_screen '^letter [0-9a-f-]+ from gas_job_requests\? \(y/n\)' >/dev/null
+answer c y
+expect "one redriven" wait_screen 'dead letter [0-9a-f-]+ redriven'
+expect "... one left" wait_screen 'row 1/1 dead letters'
+start_gasd
+expect "it comes back: a note that one came back" \
+  wait_screen '^note: 1 redriven dead letter came back: it failed again \(4 shows why\)' c 30
+expect "... no 'dead letters grew' alarm" sh -c "! $TM capture-pane -p -t c | grep -q 'ALERT.*dead letters grew'"
 finish_pipeline "$SUITE"
