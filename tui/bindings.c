@@ -68,7 +68,7 @@ const struct binding ui_bindings[] = {
     {'p', "p", "p", V_ANY, ACT_PAUSE, "pause / resume the refresh", NULL},
     {KEY_F(5), "F5", "F5", V_ANY, ACT_REFRESH, "refresh now", NULL},
     {'x', "x", "x", V_ANY, ACT_ACK, "acknowledge the alerts and the note (until they change)",
-     NULL},
+     "ack"}, /* hinted while there is one to acknowledge */
 };
 const int ui_nbindings = (int)(sizeof ui_bindings / sizeof *ui_bindings);
 
@@ -157,16 +157,31 @@ void ui_hint(enum view v, int read_only, uint64_t refused, int width, char *buf,
     buf[0] = 0;
     if ((size_t)width >= n)
         width = (int)n - 1;
+    /* the words that fit, in the table's order (? lists them all); x (offered only while
+     * there is an alert or a note to acknowledge) third, after q and ?, where it fits */
+    int shown = 0, ack = -1;
+    for (int i = 0; i < ui_nbindings; i++)
+        if (ui_bindings[i].action == ACT_ACK && ui_bindings[i].hint &&
+            !(refused & ACT_BIT(ACT_ACK)))
+            ack = i;
     for (int i = 0; i < ui_nbindings; i++) {
         const struct binding *b = &ui_bindings[i];
+        if (b->action == ACT_ACK)
+            continue;
         if (!b->hint || !(b->views & VB(v)) ||
             (read_only && (ui_is_change(b->action) || b->action == ACT_MARK)) ||
             (refused & ACT_BIT(b->action)))
             continue;
-        /* the words that fit, in the table's order (? lists them all) */
-        size_t len = strlen(buf), add = (len ? 2 : 0) + strlen(b->label) + 1 + strlen(b->hint);
-        if (len + add <= (size_t)width)
-            snprintf(buf + len, n - len, "%s%s %s", len ? "  " : "", b->label, b->hint);
+        for (int k = 0; k < 2; k++) { /* k 1: x after the second */
+            const struct binding *h = k ? &ui_bindings[ack] : b;
+            if (k && (shown != 2 || ack < 0))
+                break;
+            size_t len = strlen(buf), add = (len ? 2 : 0) + strlen(h->label) + 1 + strlen(h->hint);
+            if (len + add <= (size_t)width) {
+                snprintf(buf + len, n - len, "%s%s %s", len ? "  " : "", h->label, h->hint);
+                shown++;
+            }
+        }
     }
     size_t len = strlen(buf);
     if (v != V_DETAIL && v != V_HELP && len + 11 <= (size_t)width)

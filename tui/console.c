@@ -608,6 +608,9 @@ static void draw_bottom(struct console *c, const struct model *m)
         char hint[512];
         const struct panel *p = panels[c->view];
         uint64_t refused = m && p->refused ? p->refused(c, m) : 0;
+        int more = 0;
+        if (!console_alert(c, m, &more) && !console_note(c, m)) /* x: nothing to hint */
+            refused |= ACT_BIT(ACT_ACK);
         ui_hint(c->view, c->read_only, refused, COLS, hint, sizeof hint);
         ui_attr(c, C_DIM, 1);
         ui_put(y, 0, "%s", hint);

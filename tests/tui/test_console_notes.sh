@@ -13,8 +13,13 @@ gas send gas_job_requests 'not json 2' >/dev/null
 press c overview 4
 require "two dead letters" wait_screen 'row 1/2 dead letters' c 30
 expect "they grew: an alert" wait_screen '^ALERT: dead letters grew'
+expect "... the hint bar offers x while there is one to acknowledge" wait_screen '^q quit  \? help  x ack  '
 press c dead x
 expect "x acknowledges the alert" wait_screen '1 alert acknowledged'
+press c dead 1
+expect "... then the hint bar no longer offers it" wait_screen '^q quit  \? help  1-5 views$'
+press c overview 4
+wait_screen '^GAS \[Dead letters\]' >/dev/null
 # gasd stopped while they are redriven, so that the console sees them leave (a refresh
 # between their leaving and their coming back) before gasd fails them again
 stop_gasd

@@ -21,7 +21,7 @@ cols=$(gas jobs | awk 'NR > 1 {print index($0, " PENDING ")}' | sort -u | wc -l)
 check "gas jobs: one status column for short and UUID users" 0 test "$cols" = 1
 expect "80x24: id, user, status, archive, age, file" wait_screen '^  ID +USER +STATUS +ARCHIVE +AGE.? FILE'
 expect "80x24: the id in its short form" wait_screen '^  [0-9a-f]{8} ann +PENDING +NONE +[0-9]+s free_1.vcf'
-expect "80x24: the hint names the main keys and q" wait_screen '^q quit  \? help  Enter details  r retry'
+expect "80x24: the hint names the main keys and q (and x: 30 jobs wait, no worker alive)" wait_screen '^q quit  \? help  x ack  Enter details  r retry'
 press c jobs /
 typing c "long_sample"
 press c jobs Enter
