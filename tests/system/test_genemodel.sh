@@ -104,11 +104,16 @@ gas annotate "$SAMPLES/premium_3.vcf" -o p3.b37w.vcf --build GRCh37 > /dev/null 
 check_out "--build GRCh37 on an NCBI36 exome: the warnings (after the header's NCBI36) say the positions look like NCBI36's" 0 \
   "^  - GRCh37 was used \\(set by the command line \\(GRCh37\\)\\), but the records' positions look like NCBI36's: [0-9]+ of the first [0-9]+ variant records are in NCBI36's exons, [0-9]+ in GRCh37's; if they are, annotate the file again with --build NCBI36" \
   sh -c 'grep -A2 "^warnings:" p3.b37w.vcf.count.log'
+# exon_middles BUILD: a record in the middle of the first exon of every 600th protein-coding
+# gene of BUILD's model (exome positions, contigs named 1, 2, ...), sorted
+exon_middles() {
+  zcat "$S/$1/genemodel.tsv.gz" | awk -F'\t' '!/^#/ && $7 == "protein-coding" && $1 ~ /^chr[0-9]+$/ && NR % 600 == 0 {
+    split($10, ex, ","); split(ex[1], ab, "-"); sub(/^chr/, "", $1)
+    print $1 "\t" $2 + int((ab[1] + ab[2]) / 2) + 1 "\t.\tN\tA\t.\t.\t."}' | sort -k1,1V -k2,2n
+}
 # GRCh38 exome positions (exon middles of the GRCh38 model) under a header naming b37's FASTA
 { printf '##fileformat=VCFv4.2\n##reference=file:///data/ref/human_g1k_v37.fasta\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
-  zcat "$S/GRCh38/genemodel.tsv.gz" | awk -F'\t' '!/^#/ && $7 == "protein-coding" && $1 ~ /^chr[0-9]+$/ && NR % 600 == 0 {
-    split($10, ex, ","); split(ex[1], ab, "-"); sub(/^chr/, "", $1)
-    print $1 "\t" $2 + int((ab[1] + ab[2]) / 2) + 1 "\t.\tN\tA\t.\t.\t."}' | sort -k1,1V -k2,2n; } > named37.vcf
+  exon_middles GRCh38; } > named37.vcf
 gas annotate named37.vcf -o named37.out.vcf > named37.err 2>&1
 check_out "##reference=human_g1k_v37 over GRCh38 exome positions: GRCh37 used, as the header says" 0 \
   'build GRCh37, from the header.s ##reference=file:///data/ref/human_g1k_v37.fasta' cat named37.err
@@ -126,9 +131,7 @@ check_out "... the first warning: the positions look like GRCh38's, give --build
     printf '##contig=<ID=%s,length=%s>\n' "${cl%%:*}" "${cl#*:}"
   done
   printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
-  zcat "$S/GRCh37/genemodel.tsv.gz" | awk -F'\t' '!/^#/ && $7 == "protein-coding" && $1 ~ /^chr[0-9]+$/ && NR % 600 == 0 {
-    split($10, ex, ","); split(ex[1], ab, "-"); sub(/^chr/, "", $1)
-    print $1 "\t" $2 + int((ab[1] + ab[2]) / 2) + 1 "\t.\tN\tA\t.\t.\t."}' | sort -k1,1V -k2,2n; } > len38.vcf
+  exon_middles GRCh37; } > len38.vcf
 gas annotate len38.vcf -o len38.out.vcf > len38.err 2>&1
 check_out "GRCh38's ##contig lengths over GRCh37 exome positions: GRCh38 used, as the lengths say" 0 \
   "build GRCh38, from the header.s ##contig lengths \\(24 of 24 chromosomes have GRCh38.s lengths\\)" cat len38.err
